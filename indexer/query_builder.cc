@@ -1,0 +1,464 @@
+#include "indexer/query_builder.h"
+
+#include <unicode/uchar.h>
+
+#include <algorithm>
+
+#include "indexer/utf8.h"
+
+namespace tp::indexer {
+namespace {
+
+// Tier weights. A tier's weight multiplies the BM25 weight of its terms, so a better tier wins
+// over a worse one for the same words whatever their frequencies.
+constexpr double kWNameExact = 12;      // the whole name
+constexpr double kWNamePart = 8;        // one part of a dotted name
+constexpr double kWGivenName = 4;       // the whole given name
+constexpr double kWSurname = 2;         // the surname alone
+constexpr double kWNamePhrase = 6;      // the characters in order inside the name
+constexpr double kWNameChars = 2;       // the characters anywhere in the name
+constexpr double kWTextExact = 3;       // a whole unit, title, field, ethnic group…
+constexpr double kWTextPhrase = 2;      // the characters in order in some text
+constexpr double kWWholePinyin = 10;    // the whole name's pinyin
+constexpr double kWWholeInitials = 8;   // the whole name's initials
+constexpr double kWPinyinPhrase = 5;    // syllables in order inside the name
+constexpr double kWPinyinPrefix = 3;    // the same, the last syllable still being typed
+constexpr double kWInitialsPhrase = 3;  // initials in order inside the name
+constexpr double kWHomophone = 0.5;     // same sound, other characters
+constexpr size_t kMaxQueryChars = 200;
+constexpr size_t kMaxSegmentations = 16;
+
+bool IsQuote(char32_t cp) { return cp == '"' || cp == 0x201C || cp == 0x201D; }
+
+bool IsAsciiLetters(std::string_view s) {
+  return !s.empty() && std::all_of(s.begin(), s.end(), [](char c) { return c >= 'a' && c <= 'z'; });
+}
+
+std::string Cat(std::string_view a, std::string_view b) {
+  std::string s(a);
+  s.append(b);
+  return s;
+}
+
+void Unique(std::vector<std::string>& v) {
+  std::vector<std::string> out;
+  for (std::string& s : v) {
+    if (std::find(out.begin(), out.end(), s) == out.end()) out.push_back(std::move(s));
+  }
+  v = std::move(out);
+}
+
+}  // namespace
+
+QueryNode QueryNode::Term(std::string term) {
+  QueryNode n;
+  n.op = Op::kTerm;
+  n.term = std::move(term);
+  return n;
+}
+
+QueryNode QueryNode::Of(Op op, std::vector<QueryNode> children) {
+  std::erase_if(children, [op](const QueryNode& c) {
+    return c.op == Op::kNothing && (op == Op::kOr || op == Op::kAndMaybe);
+  });
+  if (children.empty()) return QueryNode();
+  if (children.size() == 1 && op != Op::kAndMaybe) return std::move(children[0]);
+  if (op == Op::kAndMaybe && children.size() == 1) return std::move(children[0]);
+  QueryNode n;
+  n.op = op;
+  n.children = std::move(children);
+  return n;
+}
+
+QueryNode QueryNode::Scale(QueryNode child, double factor) {
+  if (child.op == Op::kNothing) return child;
+  QueryNode n;
+  n.op = Op::kScale;
+  n.factor = factor;
+  n.children.push_back(std::move(child));
+  return n;
+}
+
+std::string QueryNode::Describe() const {
+  static constexpr const char* kNames[] = {"NOTHING", "ALL", "", "AND", "OR", "AND_MAYBE", "PHRASE", ""};
+  switch (op) {
+    case Op::kNothing:
+    case Op::kAll:
+      return kNames[static_cast<int>(op)];
+    case Op::kTerm:
+      return term;
+    default:
+      break;
+  }
+  std::string out;
+  if (op == Op::kScale) {
+    std::string f = std::to_string(factor);
+    while (f.size() > 1 && f.back() == '0') f.pop_back();
+    if (f.back() == '.') f.pop_back();
+    out = f + "*";
+  } else {
+    out = kNames[static_cast<int>(op)];
+  }
+  out.push_back('(');
+  for (size_t i = 0; i < children.size(); ++i) {
+    if (i > 0) out.append(", ");
+    out.append(children[i].Describe());
+  }
+  out.push_back(')');
+  return out;
+}
+
+void QueryNode::CollectTerms(std::vector<std::string>& out) const {
+  if (op == Op::kTerm) out.push_back(term);
+  for (const QueryNode& c : children) c.CollectTerms(out);
+}
+
+std::optional<std::string> IdNumberShape(const Analyzer& analyzer, std::string_view text) {
+  std::string folded = analyzer.Fold(text);
+  const auto digits = [&](size_t n) {
+    return std::all_of(folded.begin(), folded.begin() + static_cast<long>(n),
+                       [](char c) { return c >= '0' && c <= '9'; });
+  };
+  if (folded.size() == 18 && digits(17) &&
+      ((folded[17] >= '0' && folded[17] <= '9') || folded[17] == 'x')) {
+    if (folded[17] == 'x') folded[17] = 'X';
+    return folded;
+  }
+  if (folded.size() == 15 && digits(15)) return folded;
+  return std::nullopt;
+}
+
+std::vector<QueryBuilder::Chunk> QueryBuilder::SplitChunks(std::string_view query) const {
+  std::vector<Chunk> chunks;
+  Chunk current;
+  bool in_quotes = false;
+  const auto flush = [&] {
+    if (!current.text.empty() || current.field != nullptr) chunks.push_back(std::move(current));
+    current = Chunk();
+  };
+  size_t pos = 0;
+  while (pos < query.size()) {
+    const size_t begin = pos;
+    const char32_t cp = DecodeUtf8(query, pos);
+    if (IsQuote(cp)) {
+      if (in_quotes) {
+        current.quoted = true;
+        flush();
+      } else {
+        flush();
+      }
+      in_quotes = !in_quotes;
+      continue;
+    }
+    if (!in_quotes && u_isUWhiteSpace(static_cast<UChar32>(cp))) {
+      flush();
+      continue;
+    }
+    if (!in_quotes && (cp == ':' || cp == 0xFF1A) && current.field == nullptr) {
+      if (const FieldSpec* field = FieldByLabel(current.text)) {
+        current.text.clear();
+        current.field = field;
+        continue;
+      }
+    }
+    current.text.append(query.substr(begin, pos - begin));
+  }
+  if (in_quotes) current.quoted = true;
+  flush();
+  // "单位: 清华大学": a label alone takes the next word.
+  std::vector<Chunk> merged;
+  for (size_t i = 0; i < chunks.size(); ++i) {
+    if (chunks[i].field != nullptr && chunks[i].text.empty()) {
+      if (i + 1 < chunks.size() && chunks[i + 1].field == nullptr) {
+        chunks[i + 1].field = chunks[i].field;
+      }
+      continue;
+    }
+    merged.push_back(std::move(chunks[i]));
+  }
+  return merged;
+}
+
+QueryNode QueryBuilder::HanRun(const std::vector<std::string>& chars, const FieldSpec* field,
+                               bool quoted, bool fallback) const {
+  using Op = QueryNode::Op;
+  std::string run;
+  for (const std::string& c : chars) run.append(c);
+  std::vector<std::string> distinct = chars;
+  Unique(distinct);
+  std::vector<std::string> pairs;
+  for (size_t i = 0; i + 1 < chars.size(); ++i) pairs.push_back(chars[i] + chars[i + 1]);
+  Unique(pairs);
+
+  // base: the characters of the run (in order when quoted); boosts: the better tiers.
+  const auto tiers = [&](std::string_view prefix, std::vector<QueryNode>& boosts) {
+    std::vector<QueryNode> each;
+    for (const std::string& c : quoted ? chars : distinct) each.push_back(QueryNode::Term(Cat(prefix, c)));
+    QueryNode phrase = QueryNode::Of(Op::kPhrase, std::move(each));
+    std::vector<QueryNode> pair_terms;
+    for (const std::string& p : pairs) pair_terms.push_back(QueryNode::Term(Cat(prefix, p)));
+    if (!pair_terms.empty()) boosts.push_back(QueryNode::Of(Op::kOr, std::move(pair_terms)));
+    if (quoted || chars.size() == 1) return phrase;
+    std::vector<QueryNode> all;
+    for (const std::string& c : distinct) all.push_back(QueryNode::Term(Cat(prefix, c)));
+    boosts.push_back(QueryNode::Scale(std::move(phrase), field != nullptr && field->id != FieldId::kName
+                                                             ? kWTextPhrase
+                                                             : kWNamePhrase / kWNameChars));
+    return QueryNode::Of(Op::kAnd, std::move(all));
+  };
+
+  std::vector<QueryNode> bases, boosts;
+  const bool name_scope = field == nullptr || field->id == FieldId::kName;
+  if (name_scope) {
+    std::vector<QueryNode> name_boosts;
+    QueryNode name_base = tiers(Field(FieldId::kName).prefix, name_boosts);
+    name_boosts.push_back(QueryNode::Scale(QueryNode::Term(Cat(kNameExact, run)), kWNameExact / kWNameChars));
+    name_boosts.push_back(QueryNode::Scale(QueryNode::Term(Cat(kNamePart, run)), kWNamePart / kWNameChars));
+    name_boosts.push_back(QueryNode::Scale(QueryNode::Term(Cat(kGivenName, run)), kWGivenName / kWNameChars));
+    if (chars.size() <= 2) {
+      name_boosts.push_back(QueryNode::Scale(QueryNode::Term(Cat(kSurname, run)), kWSurname / kWNameChars));
+    }
+    bases.push_back(QueryNode::Scale(std::move(name_base), kWNameChars));
+    boosts.push_back(QueryNode::Scale(QueryNode::Of(Op::kOr, std::move(name_boosts)), kWNameChars));
+  }
+  if (field == nullptr) {
+    std::vector<QueryNode> text_boosts;
+    bases.push_back(tiers("", text_boosts));
+    std::vector<QueryNode> exact;
+    for (const FieldSpec& f : TextFields()) {
+      if (f.id != FieldId::kName && !f.exact_prefix.empty()) {
+        exact.push_back(QueryNode::Term(Cat(f.exact_prefix, run)));
+      }
+    }
+    text_boosts.push_back(QueryNode::Scale(QueryNode::Of(Op::kOr, std::move(exact)), kWTextExact));
+    boosts.push_back(QueryNode::Of(Op::kOr, std::move(text_boosts)));
+  } else if (!name_scope) {
+    std::vector<QueryNode> field_boosts;
+    bases.push_back(tiers(field->prefix, field_boosts));
+    if (!field->exact_prefix.empty()) {
+      field_boosts.push_back(QueryNode::Scale(QueryNode::Term(Cat(field->exact_prefix, run)), kWTextExact));
+    }
+    boosts.push_back(QueryNode::Of(Op::kOr, std::move(field_boosts)));
+  }
+  QueryNode node = QueryNode::Of(Op::kAndMaybe, {QueryNode::Of(Op::kOr, std::move(bases)),
+                                                  QueryNode::Of(Op::kOr, std::move(boosts))});
+  if (fallback && name_scope && chars.size() >= 2) {
+    std::vector<QueryNode> sounds;
+    bool readable = true;
+    for (const std::string& c : chars) {
+      size_t at = 0;
+      std::vector<QueryNode> readings;
+      for (std::string_view s : pinyin_->CharReadings(DecodeUtf8(c, at))) {
+        readings.push_back(QueryNode::Term(Cat(kSyllable, s)));
+      }
+      if (readings.empty()) readable = false;
+      sounds.push_back(QueryNode::Of(Op::kOr, std::move(readings)));
+    }
+    if (readable) {
+      node = QueryNode::Of(Op::kOr, {std::move(node), QueryNode::Scale(QueryNode::Of(Op::kPhrase, std::move(sounds)),
+                                                                       kWHomophone)});
+    }
+  }
+  return node;
+}
+
+QueryNode QueryBuilder::LatinRun(const std::vector<std::string>& words, const FieldSpec* field,
+                                 bool last_is_prefix, std::vector<HighlightTarget>* highlights) const {
+  using Op = QueryNode::Op;
+  std::vector<QueryNode> alternatives;
+  const bool name_scope = field == nullptr || field->id == FieldId::kName;
+  const bool letters_only = std::all_of(words.begin(), words.end(), IsAsciiLetters);
+  if (name_scope && letters_only) {
+    std::string letters;
+    for (const std::string& w : words) letters.append(w);
+    alternatives.push_back(QueryNode::Scale(QueryNode::Term(Cat(kWholePinyin, letters)), kWWholePinyin));
+    // Segmentations of the whole run: each word split on its own, combined in order.
+    std::vector<std::vector<PinyinPiece>> segmentations{{}};
+    for (size_t i = 0; i < words.size() && !segmentations.empty(); ++i) {
+      const bool prefix_ok = last_is_prefix && i + 1 == words.size();
+      const auto options = pinyin_->Segment(words[i], prefix_ok, kMaxSegmentations);
+      std::vector<std::vector<PinyinPiece>> next;
+      for (const auto& so_far : segmentations) {
+        for (const auto& option : options) {
+          if (next.size() >= kMaxSegmentations) break;
+          auto combined = so_far;
+          combined.insert(combined.end(), option.begin(), option.end());
+          next.push_back(std::move(combined));
+        }
+      }
+      segmentations = std::move(next);
+    }
+    for (const auto& segmentation : segmentations) {
+      std::vector<QueryNode> positions;
+      bool any_prefix = false;
+      for (const PinyinPiece& piece : segmentation) {
+        if (!piece.prefix) {
+          positions.push_back(QueryNode::Term(Cat(kSyllable, piece.text)));
+          continue;
+        }
+        any_prefix = true;
+        if (piece.text.size() == 1) {
+          positions.push_back(QueryNode::Term(Cat(kInitial, piece.text)));
+          continue;
+        }
+        std::vector<QueryNode> completions;
+        for (std::string_view s : pinyin_->Completions(piece.text)) {
+          completions.push_back(QueryNode::Term(Cat(kSyllable, s)));
+        }
+        positions.push_back(QueryNode::Of(Op::kOr, std::move(completions)));
+      }
+      alternatives.push_back(QueryNode::Scale(QueryNode::Of(Op::kPhrase, std::move(positions)),
+                                              any_prefix ? kWPinyinPrefix : kWPinyinPhrase));
+    }
+    std::vector<PinyinPiece> initials;
+    if (words.size() == 1 && letters.size() <= 8) {
+      alternatives.push_back(QueryNode::Scale(QueryNode::Term(Cat(kWholeInitials, letters)), kWWholeInitials));
+      std::vector<QueryNode> positions;
+      for (char c : letters) {
+        positions.push_back(QueryNode::Term(Cat(kInitial, std::string(1, c))));
+        initials.push_back({std::string(1, c), true});
+      }
+      alternatives.push_back(QueryNode::Scale(QueryNode::Of(Op::kPhrase, std::move(positions)), kWInitialsPhrase));
+      segmentations.push_back(initials);
+    }
+    if (highlights != nullptr) {
+      HighlightTarget target;
+      target.field = FieldId::kName;
+      target.pinyin = std::move(segmentations);
+      highlights->push_back(std::move(target));
+    }
+  }
+  // The words themselves, for Latin text (IEEE, CRISPR, 5G) and names written in Latin letters.
+  const auto all_words = [&](std::string_view prefix) {
+    std::vector<QueryNode> each;
+    for (const std::string& w : words) each.push_back(QueryNode::Term(Cat(prefix, w)));
+    return QueryNode::Of(Op::kAnd, std::move(each));
+  };
+  if (field == nullptr) {
+    alternatives.push_back(all_words(""));
+    alternatives.push_back(QueryNode::Scale(all_words(Field(FieldId::kName).prefix), kWNameChars));
+  } else {
+    alternatives.push_back(all_words(field->prefix));
+  }
+  if (highlights != nullptr) {
+    HighlightTarget target;
+    if (field != nullptr) target.field = field->id;
+    target.words = words;
+    highlights->push_back(std::move(target));
+  }
+  return QueryNode::Of(Op::kOr, std::move(alternatives));
+}
+
+QueryNode QueryBuilder::ChunkNode(const Chunk& chunk, bool last_chunk, bool fallback,
+                                  std::vector<HighlightTarget>* highlights) const {
+  using Op = QueryNode::Op;
+  AnalyzedText analyzed;
+  analyzer_->Analyze(chunk.text, analyzed);
+  std::vector<QueryNode> runs;
+  std::vector<std::string> han;
+  std::vector<std::string> words;
+  const auto flush_han = [&] {
+    if (han.empty()) return;
+    runs.push_back(HanRun(han, chunk.field, chunk.quoted, fallback));
+    if (highlights != nullptr) {
+      HighlightTarget target;
+      if (chunk.field != nullptr) target.field = chunk.field->id;
+      for (const std::string& c : han) {
+        size_t at = 0;
+        target.han.push_back(DecodeUtf8(c, at));
+      }
+      highlights->push_back(std::move(target));
+    }
+    han.clear();
+  };
+  const auto flush_words = [&](bool at_end) {
+    if (words.empty()) return;
+    runs.push_back(LatinRun(words, chunk.field, at_end && last_chunk && !chunk.quoted, highlights));
+    words.clear();
+  };
+  for (size_t i = 0; i < analyzed.tokens.size(); ++i) {
+    const Token& t = analyzed.tokens[i];
+    if (t.kind == TokenKind::kHan) {
+      flush_words(false);
+      if (!t.adjacent) flush_han();
+      han.emplace_back(analyzed.Key(t));
+    } else {
+      flush_han();
+      words.emplace_back(analyzed.Key(t));
+    }
+  }
+  flush_han();
+  flush_words(true);
+  return QueryNode::Of(Op::kAnd, std::move(runs));
+}
+
+StatusOr<QueryPlan> QueryBuilder::Build(std::string_view query, const IdResolver& resolve_id) const {
+  size_t chars = 0;
+  for (size_t pos = 0; pos < query.size(); ++chars) DecodeUtf8(query, pos);
+  if (chars > kMaxQueryChars) {
+    return InvalidArgument("字段「检索词」：过长，最多 " + std::to_string(kMaxQueryChars) + " 个字",
+                           {{"检索词", "过长，最多 " + std::to_string(kMaxQueryChars) + " 个字"}});
+  }
+  std::vector<Chunk> chunks = SplitChunks(query);
+  QueryPlan plan;
+  if (chunks.empty()) {
+    plan.query.op = QueryNode::Op::kAll;
+    return plan;
+  }
+  std::vector<QueryNode> main_parts, fallback_parts;
+  bool any_fallback = false;
+  for (size_t i = 0; i < chunks.size(); ++i) {
+    const Chunk& chunk = chunks[i];
+    if (auto id = IdNumberShape(*analyzer_, chunk.text)) {
+      plan.has_id_number = true;
+      std::optional<int64_t> rowid = resolve_id ? resolve_id(*id) : std::nullopt;
+      QueryNode node = rowid ? QueryNode::Term(std::string(kIdPrefix) + std::to_string(*rowid)) : QueryNode();
+      main_parts.push_back(node);
+      fallback_parts.push_back(std::move(node));
+      continue;
+    }
+    // Consecutive unscoped Latin words ("zhang san") are read together as one name too.
+    if (chunk.field == nullptr && !chunk.quoted && IsAsciiLetters(analyzer_->Fold(chunk.text))) {
+      std::vector<std::string> words{analyzer_->Fold(chunk.text)};
+      size_t j = i + 1;
+      while (j < chunks.size() && chunks[j].field == nullptr && !chunks[j].quoted &&
+             IsAsciiLetters(analyzer_->Fold(chunks[j].text)) && !IdNumberShape(*analyzer_, chunks[j].text)) {
+        words.push_back(analyzer_->Fold(chunks[j].text));
+        ++j;
+      }
+      if (words.size() > 1) {
+        std::vector<QueryNode> separate;
+        for (size_t k = 0; k < words.size(); ++k) {
+          separate.push_back(LatinRun({words[k]}, nullptr, j == chunks.size() && k + 1 == words.size(),
+                                      &plan.highlights));
+        }
+        QueryNode joined = LatinRun(words, nullptr, j == chunks.size(), &plan.highlights);
+        QueryNode node = QueryNode::Of(QueryNode::Op::kOr,
+                                       {std::move(joined), QueryNode::Of(QueryNode::Op::kAnd, std::move(separate))});
+        main_parts.push_back(node);
+        fallback_parts.push_back(std::move(node));
+        i = j - 1;
+        continue;
+      }
+    }
+    QueryNode node = ChunkNode(chunk, i + 1 == chunks.size(), false, &plan.highlights);
+    if (node.op == QueryNode::Op::kNothing) continue;  // punctuation only: nothing to look for
+    main_parts.push_back(std::move(node));
+    QueryNode with = ChunkNode(chunk, i + 1 == chunks.size(), true, nullptr);
+    if (with.Describe() != main_parts.back().Describe()) any_fallback = true;
+    fallback_parts.push_back(std::move(with));
+  }
+  const auto combine = [](std::vector<QueryNode> parts) {
+    if (parts.empty()) return QueryNode();
+    // One part that can match nothing (an unknown ID number) makes the whole query match nothing.
+    for (const QueryNode& p : parts) {
+      if (p.op == QueryNode::Op::kNothing) return QueryNode();
+    }
+    return QueryNode::Of(QueryNode::Op::kAnd, std::move(parts));
+  };
+  plan.query = combine(std::move(main_parts));
+  if (any_fallback) plan.with_fallback = combine(std::move(fallback_parts));
+  return plan;
+}
+
+}  // namespace tp::indexer

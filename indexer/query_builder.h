@@ -1,0 +1,92 @@
+// The query side of the Chinese search: turns what a user typed into a plan of weighted tiers
+// over the terms DocumentBuilder writes. For each run of Han characters: exact name, phrase over
+// characters, AND of characters boosted by pairs; a low-weight pinyin homophone fallback kept
+// apart, for SearchIndex to add only when the first tiers find little. Latin input: every
+// pinyin segmentation (the last syllable as a prefix, for type-ahead), initials, whole-name
+// spellings, plain words. `姓名:`, `单位:`… scope a word to one field. ID numbers (15/18
+// characters, any case or width) are never searched as text: the IdResolver maps them to a
+// person, or to nothing. The plan is plain data (no Xapian type): SearchIndex translates it.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "indexer/analyzer.h"
+#include "indexer/pinyin.h"
+#include "indexer/schema.h"
+#include "registry/status.h"
+
+namespace tp::indexer {
+
+struct QueryNode {
+  enum class Op : uint8_t { kNothing, kAll, kTerm, kAnd, kOr, kAndMaybe, kPhrase, kScale };
+  Op op = Op::kNothing;
+  std::string term;                // kTerm
+  double factor = 1.0;             // kScale
+  std::vector<QueryNode> children;
+
+  static QueryNode Term(std::string term);
+  static QueryNode Of(Op op, std::vector<QueryNode> children);  // collapses 0/1 children
+  static QueryNode Scale(QueryNode child, double factor);
+
+  // A readable form for tests and logs: AND(N张, OR(…)), PHRASE(…), 2*(…).
+  std::string Describe() const;
+  // Every term named anywhere in the tree.
+  void CollectTerms(std::vector<std::string>& out) const;
+};
+
+// What a hit's fields are marked for: a run of Han characters, Latin words, or pinyin pieces
+// read against the name's characters (initials are one-letter prefix pieces).
+struct HighlightTarget {
+  std::optional<FieldId> field;  // nullopt: any field
+  std::vector<char32_t> han;
+  std::vector<std::string> words;
+  std::vector<std::vector<PinyinPiece>> pinyin;
+};
+
+struct QueryPlan {
+  QueryNode query;                // kAll for an empty query
+  std::optional<QueryNode> with_fallback;  // query plus homophone alternatives, when there are any
+  std::vector<HighlightTarget> highlights;
+  bool has_id_number = false;     // an ID number was looked up (resolved or not)
+};
+
+// Maps a normalised ID number (18 characters, upper-case X; 15-digit ones as typed) to the
+// person's rowid through the registry's keyed hash; nullopt when nobody has it.
+using IdResolver = std::function<std::optional<int64_t>(std::string_view normalized)>;
+
+class QueryBuilder {
+ public:
+  QueryBuilder(const Analyzer& analyzer, const Pinyin& pinyin)
+      : analyzer_(&analyzer), pinyin_(&pinyin) {}
+
+  // Fails with InvalidArgument (field 检索词) when the query is longer than 200 characters.
+  StatusOr<QueryPlan> Build(std::string_view query, const IdResolver& resolve_id) const;
+
+ private:
+  struct Chunk {
+    std::string text;
+    const FieldSpec* field = nullptr;
+    bool quoted = false;
+  };
+  std::vector<Chunk> SplitChunks(std::string_view query) const;
+  QueryNode HanRun(const std::vector<std::string>& chars, const FieldSpec* field, bool quoted,
+                   bool fallback) const;
+  QueryNode LatinRun(const std::vector<std::string>& words, const FieldSpec* field, bool last_is_prefix,
+                     std::vector<HighlightTarget>* highlights) const;
+  QueryNode ChunkNode(const Chunk& chunk, bool last_chunk, bool fallback,
+                      std::vector<HighlightTarget>* highlights) const;
+
+  const Analyzer* analyzer_;
+  const Pinyin* pinyin_;
+};
+
+// The normalised form of an ID-number-shaped string (half- or full-width, any case), or nullopt
+// when `text` does not have the shape of one.
+std::optional<std::string> IdNumberShape(const Analyzer& analyzer, std::string_view text);
+
+}  // namespace tp::indexer

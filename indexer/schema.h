@@ -1,0 +1,81 @@
+// The layout of a person's document in the index, shared by the document builder, the query
+// builder and the highlighter: text fields with their term prefixes and the labels a query may
+// scope them with (单位:清华), filter/facet names, value slots. Changing any of it changes what
+// the index holds: bump kAnalyzerVersion.
+#pragma once
+
+#include <span>
+#include <string>
+#include <string_view>
+
+namespace tp::indexer {
+
+enum class FieldId : uint8_t {
+  kName,
+  kUnit,
+  kPost,
+  kTitle,
+  kFields,
+  kAchievements,
+  kCareer,
+  kPlace,
+  kEthnicGroup,
+  kEducation,
+  kPosts,
+  kRecommendingUnit,
+  kHonours,
+};
+inline constexpr int kFieldCount = 13;
+
+struct FieldSpec {
+  FieldId id;
+  std::string_view key;           // JSON name of the field in highlights
+  std::string_view prefix;        // characters, pairs and words of the field
+  std::string_view exact_prefix;  // the whole (folded) value; empty when not kept
+  std::span<const std::string_view> labels;  // what a query may write before ':'
+};
+
+// All text fields, in FieldId order. Every field but the name is also indexed without prefix
+// for unscoped queries; the name has terms of its own (below).
+std::span<const FieldSpec> TextFields();
+const FieldSpec& Field(FieldId id);
+// The field a query label names (姓名, 单位, name, unit…; case-insensitive for Latin); nullptr
+// when none does.
+const FieldSpec* FieldByLabel(std::string_view label);
+
+// Name terms beyond the N-prefixed characters: whole name, surname, given name, pinyin
+// syllables and initials at the characters' positions, whole-name pinyin and initials.
+inline constexpr std::string_view kNameExact = "XN";
+inline constexpr std::string_view kNamePart = "XNP";
+inline constexpr std::string_view kSurname = "XS";
+inline constexpr std::string_view kGivenName = "XG";
+inline constexpr std::string_view kSyllable = "XP";
+inline constexpr std::string_view kInitial = "XI";
+inline constexpr std::string_view kWholePinyin = "XQ";
+inline constexpr std::string_view kWholeInitials = "XJ";
+// Boolean terms: the document's own id ("Q" + rowid) and filters ("K" + name + ":" + value).
+inline constexpr std::string_view kIdPrefix = "Q";
+inline constexpr std::string_view kFilterPrefix = "K";
+
+// Filters, each also a facet. Values are the record's canonical values (province codes, unit
+// type codes, 领军人才, 壮族, 男, years, round codes, campaigns, yes/no); age_band is computed.
+inline constexpr std::string_view kFilterNames[] = {
+    "province", "unit_type", "tier",   "ethnic_group", "gender",  "age_band",
+    "round",    "year",      "honour", "trained",      "group"};
+bool IsFilterName(std::string_view name);
+
+// Value slots.
+inline constexpr unsigned kSlotAdmissionYear = 0;  // latest admission year (sortable)
+inline constexpr unsigned kSlotBirthDate = 1;      // YYYYMMDD (sortable; 0101 when only a year)
+// Every facet value of the document in one slot, so counting facets reads one value per match:
+// for each value, one byte (its filter's index in kFilterNames) then the value, then \x1f.
+inline constexpr unsigned kSlotFacets = 2;
+
+// Age bands over the age today, for the age_band filter and facet.
+inline constexpr std::string_view kAgeBands[] = {"35岁及以下", "36-45岁", "46-55岁", "56岁及以上"};
+
+// Positions: each field value starts kFieldGap positions after the previous one, so phrases
+// never run across values.
+inline constexpr unsigned kFieldGap = 100;
+
+}  // namespace tp::indexer

@@ -1,0 +1,545 @@
+#include "indexer/search_index.h"
+
+#include <xapian.h>
+
+#include <algorithm>
+#include <array>
+#include <chrono>
+#include <ctime>
+#include <filesystem>
+#include <fstream>
+#include <map>
+#include <mutex>
+#include <unordered_map>
+#include <unordered_set>
+
+#include "indexer/analyzer.h"
+#include "indexer/document_builder.h"
+#include "indexer/highlighter.h"
+#include "indexer/pinyin.h"
+#include "indexer/schema.h"
+#include "indexer/text_tables.h"
+
+namespace tp::indexer {
+namespace fs = std::filesystem;
+namespace {
+
+constexpr std::string_view kCurrentFile = "CURRENT";
+constexpr const char* kMetaLastSeq = "tp.last_seq";
+constexpr const char* kMetaRegistryId = "tp.registry_id";
+constexpr const char* kMetaAnalyzer = "tp.analyzer";
+constexpr int kBatch = 1000;           // changes per committed batch
+constexpr int kRebuildBatch = 5000;    // changes per read while rebuilding (one commit at the end)
+constexpr Xapian::doccount kFallbackBelow = 5;  // fewer matches than this: add homophones
+constexpr int kMaxPage = 1000;
+
+Status FromXapian(const Xapian::Error& e) {
+  if (std::string_view(e.get_type()) == "DatabaseLockError") {
+    return Unavailable("检索索引正在被另一进程更新，请稍后重试");
+  }
+  return Internal(std::string("检索索引出错（") + e.get_type() + "）：" + e.get_msg());
+}
+
+int Today() {
+  const std::time_t now = std::time(nullptr);
+  std::tm local{};
+  localtime_r(&now, &local);
+  return (local.tm_year + 1900) * 10000 + (local.tm_mon + 1) * 100 + local.tm_mday;
+}
+
+// Counts facet values of every match: one slot holds them all (schema.h).
+class FacetSpy : public Xapian::MatchSpy {
+ public:
+  explicit FacetSpy(int today) : today_(today) {}
+
+  void operator()(const Xapian::Document& doc, double) override {
+    const std::string facets = doc.get_value(kSlotFacets);
+    size_t at = 0;
+    while (at < facets.size()) {
+      const auto index = static_cast<unsigned char>(facets[at]);
+      const size_t end = facets.find('\x1f', at + 1);
+      if (end == std::string::npos || index >= counts_.size()) break;
+      ++counts_[index][facets.substr(at + 1, end - at - 1)];
+      at = end + 1;
+    }
+    const std::string birth = doc.get_value(kSlotBirthDate);
+    if (!birth.empty()) {
+      const std::string_view band = AgeBand(static_cast<int>(Xapian::sortable_unserialise(birth)), today_);
+      if (!band.empty()) ++counts_[kAgeIndex][std::string(band)];
+    }
+  }
+  std::string name() const override { return "tp.FacetSpy"; }
+
+  std::vector<std::pair<std::string, std::vector<FacetValue>>> Result() const {
+    std::vector<std::pair<std::string, std::vector<FacetValue>>> out;
+    for (size_t i = 0; i < counts_.size(); ++i) {
+      std::vector<FacetValue> values;
+      for (const auto& [value, count] : counts_[i]) values.push_back({value, count});
+      std::sort(values.begin(), values.end(), [](const FacetValue& a, const FacetValue& b) {
+        return a.count != b.count ? a.count > b.count : a.value < b.value;
+      });
+      out.emplace_back(std::string(kFilterNames[i]), std::move(values));
+    }
+    return out;
+  }
+
+ private:
+  static constexpr size_t kAgeIndex =
+      static_cast<size_t>(std::find(std::begin(kFilterNames), std::end(kFilterNames), "age_band") -
+                          std::begin(kFilterNames));
+  int today_;
+  std::array<std::unordered_map<std::string, int64_t>, std::size(kFilterNames)> counts_;
+};
+
+Xapian::Query ToXapian(const QueryNode& node) {
+  using Op = QueryNode::Op;
+  switch (node.op) {
+    case Op::kNothing:
+      return Xapian::Query();
+    case Op::kAll:
+      return Xapian::Query::MatchAll;
+    case Op::kTerm:
+      return Xapian::Query(node.term);
+    case Op::kScale:
+      return Xapian::Query(Xapian::Query::OP_SCALE_WEIGHT, ToXapian(node.children.at(0)), node.factor);
+    default:
+      break;
+  }
+  std::vector<Xapian::Query> children;
+  children.reserve(node.children.size());
+  for (const QueryNode& c : node.children) children.push_back(ToXapian(c));
+  Xapian::Query::op op = Xapian::Query::OP_AND;
+  switch (node.op) {
+    case Op::kOr: op = Xapian::Query::OP_OR; break;
+    case Op::kAndMaybe: op = Xapian::Query::OP_AND_MAYBE; break;
+    case Op::kPhrase:
+      return Xapian::Query(Xapian::Query::OP_PHRASE, children.begin(), children.end(),
+                           static_cast<Xapian::termcount>(children.size()));
+    default: break;
+  }
+  return Xapian::Query(op, children.begin(), children.end());
+}
+
+std::string ReadCurrent(const fs::path& dir) {
+  std::ifstream in(dir / kCurrentFile);
+  std::string name;
+  std::getline(in, name);
+  return name;
+}
+
+int64_t ParseInt(const std::string& s) {
+  try {
+    return s.empty() ? 0 : std::stoll(s);
+  } catch (...) {
+    return 0;
+  }
+}
+
+}  // namespace
+
+class SearchIndex::Impl {
+ public:
+  Impl(fs::path dir, const TextTables& tables)
+      : dir_(std::move(dir)),
+        analyzer_(tables),
+        pinyin_(tables),
+        builder_(analyzer_, pinyin_),
+        queries_(analyzer_, pinyin_),
+        highlighter_(analyzer_, pinyin_) {}
+
+  Status Init() {
+    std::error_code ec;
+    fs::create_directories(dir_, ec);
+    if (ec) return Internal("无法创建检索索引目录：" + dir_.string());
+    if (!ReadCurrent(dir_).empty()) return Status::Ok();
+    const std::string generation = "gen-000001";
+    Xapian::WritableDatabase db((dir_ / generation).string(), Xapian::DB_CREATE_OR_OPEN);
+    db.set_metadata(kMetaAnalyzer, AnalyzerVersion());
+    db.set_metadata(kMetaLastSeq, "0");
+    db.commit();
+    db.close();
+    return SwapCurrent(generation);
+  }
+
+  Status SwapCurrent(const std::string& generation) {
+    const fs::path tmp = dir_ / (std::string(kCurrentFile) + ".tmp");
+    {
+      std::ofstream out(tmp, std::ios::trunc);
+      out << generation << "\n";
+      out.flush();
+      if (!out) return Internal("无法写入检索索引指针文件");
+    }
+    std::error_code ec;
+    fs::rename(tmp, dir_ / kCurrentFile, ec);  // atomic: readers see the old or the new name
+    if (ec) return Internal("无法切换检索索引：" + ec.message());
+    return Status::Ok();
+  }
+
+  // Applies changes after `after` to `db`; commits each batch with its seq when `commit_each`.
+  StatusOr<CatchUpStats> Apply(Xapian::WritableDatabase& db, ChangeSource& source, int64_t after,
+                               bool commit_each) {
+    CatchUpStats stats;
+    stats.last_seq = after;
+    BuiltDocument built;
+    while (true) {
+      auto changes = source.ChangesSince(after, commit_each ? kBatch : kRebuildBatch);
+      if (!changes.ok()) return changes.status();
+      if (changes->empty()) break;
+      std::vector<int64_t> rowids;
+      std::unordered_set<int64_t> seen;
+      for (const Change& c : *changes) {
+        if (seen.insert(c.rowid).second) rowids.push_back(c.rowid);
+      }
+      auto records = source.LoadRecords(rowids);
+      if (!records.ok()) return records.status();
+      std::unordered_map<int64_t, const IndexRecord*> by_rowid;
+      for (const IndexRecord& r : *records) by_rowid[r.rowid] = &r;
+      for (int64_t rowid : rowids) {
+        if (rowid <= 0 || rowid > static_cast<int64_t>(UINT32_MAX)) {
+          return Internal("人员编号超出检索索引范围：" + std::to_string(rowid));
+        }
+        const auto docid = static_cast<Xapian::docid>(rowid);
+        const auto it = by_rowid.find(rowid);
+        if (it == by_rowid.end() || it->second->deleted) {
+          try {
+            db.delete_document(docid);
+            ++stats.deleted;
+          } catch (const Xapian::DocNotFoundError&) {
+            // Already gone: replaying the log is idempotent.
+          }
+          continue;
+        }
+        builder_.Build(*it->second, built);
+        db.replace_document(docid, ToDocument(built));
+        ++stats.written;
+      }
+      stats.changes += static_cast<int64_t>(changes->size());
+      after = changes->back().seq;
+      stats.last_seq = after;
+      db.set_metadata(kMetaLastSeq, std::to_string(after));
+      if (commit_each) db.commit();
+    }
+    return stats;
+  }
+
+  static Xapian::Document ToDocument(const BuiltDocument& built) {
+    Xapian::Document doc;
+    for (const auto& p : built.postings) {
+      if (p.position == 0) {
+        doc.add_term(p.term);
+      } else {
+        doc.add_posting(p.term, p.position);
+      }
+    }
+    for (const std::string& t : built.boolean_terms) doc.add_boolean_term(t);
+    for (const auto& [slot, value] : built.values) doc.add_value(slot, value);
+    doc.set_data(built.stored.Encode());
+    return doc;
+  }
+
+  StatusOr<CatchUpStats> CatchUp(ChangeSource& source) {
+    std::unique_lock lock(write_mutex_);
+    auto registry_id = source.RegistryId();
+    if (!registry_id.ok()) return registry_id.status();
+    bool must_rebuild = false;
+    StatusOr<CatchUpStats> stats = Status(StatusCode::kInternal, "");
+    try {
+      const std::string generation = ReadCurrent(dir_);
+      Xapian::WritableDatabase db((dir_ / generation).string(), Xapian::DB_OPEN);
+      const std::string known_id = db.get_metadata(kMetaRegistryId);
+      const int64_t last_seq = ParseInt(db.get_metadata(kMetaLastSeq));
+      if (db.get_metadata(kMetaAnalyzer) != AnalyzerVersion() ||
+          (!known_id.empty() && known_id != *registry_id) ||
+          (known_id.empty() && db.get_doccount() > 0)) {
+        must_rebuild = true;
+      } else {
+        if (known_id.empty()) db.set_metadata(kMetaRegistryId, *registry_id);
+        stats = Apply(db, source, last_seq, true);
+        if (stats.ok()) db.commit();
+      }
+    } catch (const Xapian::Error& e) {
+      return FromXapian(e);
+    }
+    if (must_rebuild) return RebuildLocked(source);
+    return stats;
+  }
+
+  StatusOr<CatchUpStats> Rebuild(ChangeSource& source) {
+    std::unique_lock lock(write_mutex_);
+    return RebuildLocked(source);
+  }
+
+  StatusOr<CatchUpStats> RebuildLocked(ChangeSource& source) {
+    auto registry_id = source.RegistryId();
+    if (!registry_id.ok()) return registry_id.status();
+    const std::string old_generation = ReadCurrent(dir_);
+    int number = 0;
+    if (old_generation.starts_with("gen-")) number = static_cast<int>(ParseInt(old_generation.substr(4)));
+    char name[32];
+    std::snprintf(name, sizeof name, "gen-%06d", number + 1);
+    const std::string generation = name;
+    std::error_code ec;
+    fs::remove_all(dir_ / generation, ec);
+    StatusOr<CatchUpStats> stats = Status(StatusCode::kInternal, "");
+    try {
+      Xapian::WritableDatabase db((dir_ / generation).string(), Xapian::DB_CREATE_OR_OVERWRITE);
+      db.set_metadata(kMetaAnalyzer, AnalyzerVersion());
+      db.set_metadata(kMetaRegistryId, *registry_id);
+      db.set_metadata(kMetaLastSeq, "0");
+      stats = Apply(db, source, 0, false);
+      if (!stats.ok()) {
+        db.close();
+        fs::remove_all(dir_ / generation, ec);
+        return stats;
+      }
+      db.commit();
+      db.close();
+    } catch (const Xapian::Error& e) {
+      fs::remove_all(dir_ / generation, ec);
+      return FromXapian(e);
+    }
+    TP_RETURN_IF_ERROR(SwapCurrent(generation));
+    // Older generations than the one just replaced go; that one may still serve open readers.
+    for (const auto& entry : fs::directory_iterator(dir_, ec)) {
+      const std::string n = entry.path().filename().string();
+      if (n.starts_with("gen-") && n != generation && n != old_generation) fs::remove_all(entry.path(), ec);
+    }
+    // Changes made while the new generation was built.
+    try {
+      Xapian::WritableDatabase db((dir_ / generation).string(), Xapian::DB_OPEN);
+      auto more = Apply(db, source, stats->last_seq, true);
+      if (!more.ok()) return more.status();
+      stats->changes += more->changes;
+      stats->written += more->written;
+      stats->deleted += more->deleted;
+      stats->last_seq = more->last_seq;
+    } catch (const Xapian::Error& e) {
+      return FromXapian(e);
+    }
+    stats->rebuilt = true;
+    return stats;
+  }
+
+  // A reader of the live generation, returned to the pool when done.
+  struct Reader {
+    std::string generation;
+    Xapian::Database db;
+  };
+
+  std::unique_ptr<Reader> Acquire() const {
+    const std::string generation = ReadCurrent(dir_);
+    std::unique_ptr<Reader> reader;
+    {
+      std::lock_guard lock(pool_mutex_);
+      while (!pool_.empty()) {
+        std::unique_ptr<Reader> candidate = std::move(pool_.back());
+        pool_.pop_back();
+        if (candidate->generation == generation) {
+          reader = std::move(candidate);
+          break;
+        }
+      }
+    }
+    if (reader) {
+      reader->db.reopen();  // cheap when nothing was committed since
+    } else {
+      reader = std::make_unique<Reader>(Reader{generation, Xapian::Database((dir_ / generation).string())});
+    }
+    return reader;
+  }
+
+  void Release(std::unique_ptr<Reader> reader) const {
+    std::lock_guard lock(pool_mutex_);
+    if (pool_.size() < 16) pool_.push_back(std::move(reader));
+  }
+
+  StatusOr<Xapian::Query> FilterQuery(const SearchRequest& request, int today) const {
+    std::map<std::string, std::vector<Xapian::Query>> by_name;
+    for (const auto& [name, value] : request.filters) {
+      if (!IsFilterName(name)) {
+        return InvalidArgument("字段「筛选条件」：不支持「" + name + "」",
+                               {{"筛选条件", "不支持「" + name + "」"}});
+      }
+      if (name == "age_band") {
+        const auto band = std::find(std::begin(kAgeBands), std::end(kAgeBands), value);
+        if (band == std::end(kAgeBands)) {
+          return InvalidArgument("字段「年龄段」：应为 35岁及以下、36-45岁、46-55岁 或 56岁及以上",
+                                 {{"年龄段", "应为 35岁及以下、36-45岁、46-55岁 或 56岁及以上"}});
+        }
+        // Age a <= A  <=>  birth > today - (A+1) years, on YYYYMMDD numbers.
+        static constexpr int kUpper[] = {35, 45, 55, 200};
+        const auto i = static_cast<size_t>(band - std::begin(kAgeBands));
+        const int lowest = today - (kUpper[i] + 1) * 10000 + 1;
+        const int highest = i == 0 ? today : today - (kUpper[i - 1] + 1) * 10000;
+        by_name[name].emplace_back(Xapian::Query::OP_VALUE_RANGE, kSlotBirthDate,
+                                   Xapian::sortable_serialise(lowest), Xapian::sortable_serialise(highest));
+        continue;
+      }
+      by_name[name].emplace_back(std::string(kFilterPrefix) + name + ":" + value);
+    }
+    std::vector<Xapian::Query> all;
+    for (auto& [name, alternatives] : by_name) {
+      all.emplace_back(Xapian::Query::OP_OR, alternatives.begin(), alternatives.end());
+    }
+    if (all.empty()) return Xapian::Query();
+    return Xapian::Query(Xapian::Query::OP_AND, all.begin(), all.end());
+  }
+
+  StatusOr<SearchResult> Search(const SearchRequest& request) const {
+    if (request.page < 1 || request.page > kMaxPage) {
+      return InvalidArgument("字段「页码」：应为 1 到 " + std::to_string(kMaxPage) + " 之间的整数",
+                             {{"页码", "应为 1 到 " + std::to_string(kMaxPage) + " 之间的整数"}});
+    }
+    if (request.size < 1 || request.size > 100) {
+      return InvalidArgument("字段「每页条数」：应为 1 到 100 之间的整数", {{"每页条数", "应为 1 到 100 之间的整数"}});
+    }
+    auto plan = queries_.Build(request.query, request.resolve_id);
+    if (!plan.ok()) return plan.status();
+    const int today = request.today > 0 ? request.today : Today();
+    auto filter = FilterQuery(request, today);
+    if (!filter.ok()) return filter.status();
+
+    std::unique_ptr<Reader> reader;
+    try {
+      reader = Acquire();
+      SearchResult result;
+      result.page = request.page;
+      result.size = request.size;
+      const auto run = [&](const QueryNode& node, FacetSpy* spy) {
+        Xapian::Query query = ToXapian(node);
+        if (!filter->empty()) {
+          query = node.op == QueryNode::Op::kAll ? *filter
+                                                 : Xapian::Query(Xapian::Query::OP_FILTER, query, *filter);
+        }
+        Xapian::Enquire enquire(reader->db);
+        enquire.set_query(query);
+        enquire.set_weighting_scheme(Xapian::BM25Weight(1.2, 0, 1, 0.3, 0.5));
+        switch (request.sort) {
+          case SortOrder::kRelevance: break;
+          case SortOrder::kAdmissionYearDesc:
+            enquire.set_sort_by_value_then_relevance(kSlotAdmissionYear, true);
+            break;
+          case SortOrder::kAdmissionYearAsc:
+            enquire.set_sort_by_value_then_relevance(kSlotAdmissionYear, false);
+            break;
+          case SortOrder::kYoungestFirst:
+            enquire.set_sort_by_value_then_relevance(kSlotBirthDate, true);
+            break;
+          case SortOrder::kOldestFirst:
+            enquire.set_sort_by_value_then_relevance(kSlotBirthDate, false);
+            break;
+        }
+        if (spy != nullptr) enquire.add_matchspy(spy);
+        const Xapian::doccount check = spy != nullptr ? reader->db.get_doccount() : 100;
+        return enquire.get_mset(static_cast<Xapian::doccount>((request.page - 1) * request.size),
+                                static_cast<Xapian::doccount>(request.size), check);
+      };
+      FacetSpy spy(today);
+      Xapian::MSet mset = run(plan->query, request.facets ? &spy : nullptr);
+      if (plan->with_fallback && mset.get_matches_estimated() < kFallbackBelow) {
+        FacetSpy fallback_spy(today);
+        mset = run(*plan->with_fallback, request.facets ? &fallback_spy : nullptr);
+        result.homophones = true;
+        if (request.facets) result.facets = fallback_spy.Result();
+      } else if (request.facets) {
+        result.facets = spy.Result();
+      }
+      result.total = mset.get_matches_estimated();
+      for (auto it = mset.begin(); it != mset.end(); ++it) {
+        const Xapian::Document doc = it.get_document();
+        StoredFields stored;
+        if (!stored.Decode(doc.get_data())) continue;
+        SearchHit hit;
+        hit.rowid = *it;
+        hit.id = std::move(stored.public_id);
+        hit.name = stored.name;
+        hit.unit = stored.unit;
+        hit.post = stored.post;
+        hit.title = stored.title;
+        hit.gender = stored.gender;
+        hit.birth_date = stored.birth_date;
+        hit.ethnic_group = stored.ethnic_group;
+        hit.province = stored.province;
+        hit.unit_type = stored.unit_type;
+        hit.tier = stored.tier;
+        hit.recommending_unit = stored.recommending_unit;
+        hit.admission_year = stored.admission_year;
+        hit.trained = stored.trained;
+        hit.score = it.get_weight();
+        hit.highlights = highlighter_.Highlight(stored, plan->highlights);
+        result.hits.push_back(std::move(hit));
+      }
+      Release(std::move(reader));
+      return result;
+    } catch (const Xapian::Error& e) {
+      return FromXapian(e);
+    }
+  }
+
+  StatusOr<IndexInfo> Info() const {
+    try {
+      auto reader = Acquire();
+      IndexInfo info;
+      info.generation = reader->generation;
+      info.last_seq = ParseInt(reader->db.get_metadata(kMetaLastSeq));
+      info.registry_id = reader->db.get_metadata(kMetaRegistryId);
+      info.analyzer_version = reader->db.get_metadata(kMetaAnalyzer);
+      info.documents = reader->db.get_doccount();
+      Release(std::move(reader));
+      return info;
+    } catch (const Xapian::Error& e) {
+      return FromXapian(e);
+    }
+  }
+
+ private:
+  const fs::path dir_;
+  Analyzer analyzer_;
+  Pinyin pinyin_;
+  DocumentBuilder builder_;  // used under write_mutex_ only
+  QueryBuilder queries_;
+  Highlighter highlighter_;
+  std::mutex write_mutex_;
+  mutable std::mutex pool_mutex_;
+  mutable std::vector<std::unique_ptr<Reader>> pool_;
+};
+
+StatusOr<SortOrder> ParseSortOrder(std::string_view text) {
+  if (text.empty() || text == "relevance") return SortOrder::kRelevance;
+  if (text == "admission_year" || text == "-admission_year") return SortOrder::kAdmissionYearDesc;
+  if (text == "+admission_year") return SortOrder::kAdmissionYearAsc;
+  if (text == "age" || text == "+age") return SortOrder::kYoungestFirst;
+  if (text == "-age") return SortOrder::kOldestFirst;
+  return InvalidArgument("字段「排序」：应为 relevance、admission_year、+admission_year、age 或 -age",
+                         {{"排序", "应为 relevance、admission_year、+admission_year、age 或 -age"}});
+}
+
+std::string SearchIndex::AnalyzerVersion() {
+  auto tables = TextTables::Default();
+  char fingerprint[24];
+  std::snprintf(fingerprint, sizeof fingerprint, "%016llx",
+                tables.ok() ? static_cast<unsigned long long>((*tables)->Fingerprint()) : 0ull);
+  return "a" + std::to_string(kAnalyzerVersion) + "-" + fingerprint;
+}
+
+StatusOr<std::unique_ptr<SearchIndex>> SearchIndex::Open(const std::string& directory) {
+  auto tables = TextTables::Default();
+  if (!tables.ok()) return tables.status();
+  auto impl = std::make_unique<Impl>(fs::path(directory), **tables);
+  try {
+    TP_RETURN_IF_ERROR(impl->Init());
+  } catch (const Xapian::Error& e) {
+    return FromXapian(e);
+  }
+  return std::unique_ptr<SearchIndex>(new SearchIndex(std::move(impl)));
+}
+
+SearchIndex::SearchIndex(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
+SearchIndex::~SearchIndex() = default;
+
+StatusOr<CatchUpStats> SearchIndex::CatchUp(ChangeSource& source) { return impl_->CatchUp(source); }
+StatusOr<CatchUpStats> SearchIndex::Rebuild(ChangeSource& source) { return impl_->Rebuild(source); }
+StatusOr<SearchResult> SearchIndex::Search(const SearchRequest& request) const { return impl_->Search(request); }
+StatusOr<IndexInfo> SearchIndex::Info() const { return impl_->Info(); }
+
+}  // namespace tp::indexer

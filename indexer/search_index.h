@@ -1,0 +1,130 @@
+// The Chinese search over the registry: a Xapian index in a directory, kept in step with the
+// registry's change log, answering SearchRequests. The directory holds generations (gen-N/) and
+// a CURRENT file naming the live one; Rebuild() writes a new generation aside and swaps CURRENT
+// atomically, so searches keep answering. Each batch of changes is committed together with the
+// last applied seq, the registry's identity and the analyser version, so a search never sees a
+// half-applied batch and replaying the log is idempotent. Errors: Unavailable when another
+// process holds the write lock, Internal for index failures, InvalidArgument for bad requests.
+// Search() may be called from several threads at once; writes are serialised.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "indexer/change_source.h"
+#include "indexer/query_builder.h"
+#include "registry/status.h"
+
+namespace tp::indexer {
+
+enum class SortOrder {
+  kRelevance,
+  kAdmissionYearDesc,  // newest admissions first
+  kAdmissionYearAsc,
+  kYoungestFirst,
+  kOldestFirst,
+};
+
+// "relevance" (or empty), "admission_year" / "-admission_year" (newest first),
+// "+admission_year", "age" / "+age" (youngest first), "-age" (oldest first).
+StatusOr<SortOrder> ParseSortOrder(std::string_view text);
+
+struct SearchRequest {
+  std::string query;
+  // (filter name, value) pairs, names from schema.h's kFilterNames; values of one name are ORed,
+  // different names ANDed.
+  std::vector<std::pair<std::string, std::string>> filters;
+  int page = 1;   // from 1
+  int size = 10;  // 1..100
+  SortOrder sort = SortOrder::kRelevance;
+  bool facets = true;
+  IdResolver resolve_id;  // for ID-number-shaped queries; none: they find nobody
+  int today = 0;          // YYYYMMDD for ages; 0: the system's date
+};
+
+struct SearchHit {
+  int64_t rowid = 0;
+  std::string id;  // public_id
+  std::string name;
+  std::string unit;
+  std::string post;
+  std::string title;
+  std::string gender;
+  std::string birth_date;
+  std::string ethnic_group;
+  std::string province;
+  std::string unit_type;
+  std::string tier;
+  std::string recommending_unit;
+  int admission_year = 0;
+  bool trained = false;
+  double score = 0;
+  // field key (name, unit, achievements…) -> snippet with <em>…</em>, HTML-escaped
+  std::vector<std::pair<std::string, std::string>> highlights;
+};
+
+struct FacetValue {
+  std::string value;
+  int64_t count = 0;
+};
+
+struct SearchResult {
+  int64_t total = 0;
+  int page = 1;
+  int size = 10;
+  std::vector<SearchHit> hits;
+  // filter name -> values by count, most first
+  std::vector<std::pair<std::string, std::vector<FacetValue>>> facets;
+  bool homophones = false;  // the pinyin homophone fallback was used
+};
+
+struct IndexInfo {
+  std::string generation;
+  int64_t last_seq = 0;
+  std::string registry_id;
+  std::string analyzer_version;
+  int64_t documents = 0;
+};
+
+struct CatchUpStats {
+  int64_t changes = 0;   // log entries read
+  int64_t written = 0;   // documents added or replaced
+  int64_t deleted = 0;
+  int64_t last_seq = 0;
+  bool rebuilt = false;
+};
+
+class SearchIndex {
+ public:
+  // Opens the index in `directory`, creating it (and the directory) when absent. Loads the
+  // analyser's tables from the data folder: NotFound when they are missing.
+  static StatusOr<std::unique_ptr<SearchIndex>> Open(const std::string& directory);
+  ~SearchIndex();
+  SearchIndex(const SearchIndex&) = delete;
+  SearchIndex& operator=(const SearchIndex&) = delete;
+
+  // Applies the changes after the last applied seq, in batches each committed with its seq.
+  // Rebuilds instead when the index was built by another analyser version or registry.
+  StatusOr<CatchUpStats> CatchUp(ChangeSource& source);
+
+  // Builds a new generation from the whole change log, swaps it in, then catches up.
+  StatusOr<CatchUpStats> Rebuild(ChangeSource& source);
+
+  StatusOr<SearchResult> Search(const SearchRequest& request) const;
+
+  StatusOr<IndexInfo> Info() const;
+
+  // The analyser version this build writes ("a3-…"); an index with another one is rebuilt.
+  static std::string AnalyzerVersion();
+
+ private:
+  class Impl;
+  explicit SearchIndex(std::unique_ptr<Impl> impl);
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace tp::indexer
