@@ -16,7 +16,7 @@ constexpr double kWNamePart = 8;        // one part of a dotted name
 constexpr double kWGivenName = 4;       // the whole given name
 constexpr double kWSurname = 2;         // the surname alone
 constexpr double kWNamePhrase = 6;      // the characters in order inside the name
-constexpr double kWNameChars = 2;       // the characters anywhere in the name
+constexpr double kWNameChars = 3;       // the characters anywhere in the name
 constexpr double kWTextExact = 3;       // a whole unit, title, field, ethnic group…
 constexpr double kWTextPhrase = 2;      // the characters in order in some text
 constexpr double kWWholePinyin = 10;    // the whole name's pinyin
@@ -445,6 +445,9 @@ StatusOr<QueryPlan> QueryBuilder::Build(std::string_view query, const IdResolver
     if (node.op == QueryNode::Op::kNothing) continue;  // punctuation only: nothing to look for
     main_parts.push_back(std::move(node));
     QueryNode with = ChunkNode(chunk, i + 1 == chunks.size(), true, nullptr);
+    if (chunk.field == nullptr || chunk.field->id == FieldId::kName) {
+      plan.exact_name_terms.push_back(std::string(kNameExact) + analyzer_->Fold(chunk.text));
+    }
     if (with.Describe() != main_parts.back().Describe()) any_fallback = true;
     fallback_parts.push_back(std::move(with));
   }

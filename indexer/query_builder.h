@@ -53,6 +53,9 @@ struct QueryPlan {
   std::optional<QueryNode> with_fallback;  // query plus homophone alternatives, when there are any
   std::vector<HighlightTarget> highlights;
   bool has_id_number = false;     // an ID number was looked up (resolved or not)
+  // The whole-name terms of the query's Han runs: when a person has one of these names, the
+  // homophone fallback is not wanted.
+  std::vector<std::string> exact_name_terms;
 };
 
 // Maps a normalised ID number (18 characters, upper-case X; 15-digit ones as typed) to the

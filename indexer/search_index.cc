@@ -436,7 +436,10 @@ class SearchIndex::Impl {
       };
       FacetSpy spy(today);
       Xapian::MSet mset = run(plan->query, request.facets ? &spy : nullptr);
-      if (plan->with_fallback && mset.get_matches_estimated() < kFallbackBelow) {
+      const bool someone_has_the_name = std::any_of(
+          plan->exact_name_terms.begin(), plan->exact_name_terms.end(),
+          [&](const std::string& term) { return reader->db.term_exists(term); });
+      if (plan->with_fallback && mset.get_matches_estimated() < kFallbackBelow && !someone_has_the_name) {
         FacetSpy fallback_spy(today);
         mset = run(*plan->with_fallback, request.facets ? &fallback_spy : nullptr);
         result.homophones = true;

@@ -1,0 +1,67 @@
+#include "indexer/store_change_source.h"
+
+namespace tp::indexer {
+
+StatusOr<std::string> StoreChangeSource::RegistryId() { return store_->RegistryId(); }
+
+StatusOr<int64_t> StoreChangeSource::LastSeq() { return store_->LastSeq(); }
+
+StatusOr<std::vector<Change>> StoreChangeSource::ChangesSince(int64_t after_seq, int limit) {
+  auto changes = store_->ChangesSince(after_seq, limit);
+  if (!changes.ok()) return changes.status();
+  std::vector<Change> out;
+  out.reserve(changes->size());
+  for (const registry::Change& c : *changes) {
+    if (c.entity == "person") out.push_back({c.seq, c.entity_id});
+  }
+  // A batch of other entities only still moves the index past them.
+  if (out.empty() && !changes->empty()) {
+    auto more = ChangesSince(changes->back().seq, limit);
+    if (!more.ok()) return more.status();
+    if (more->empty()) return std::vector<Change>{};
+    return more;
+  }
+  return out;
+}
+
+StatusOr<std::vector<IndexRecord>> StoreChangeSource::LoadRecords(const std::vector<int64_t>& rowids) {
+  auto records = store_->LoadPersons(rowids, /*decrypt=*/false);
+  if (!records.ok()) return records.status();
+  std::vector<IndexRecord> out;
+  out.reserve(records->size());
+  for (const registry::PersonRecord& r : *records) out.push_back(ToIndexRecord(r));
+  return out;
+}
+
+IndexRecord ToIndexRecord(const registry::PersonRecord& record) {
+  IndexRecord out;
+  out.rowid = record.rowid;
+  out.deleted = record.deleted;
+  out.person = record.person;
+  out.person.id_number.clear();  // never indexed: the registry resolves ID numbers itself
+  out.person.phone.clear();
+  for (const registry::AdmissionRecord& a : record.admissions) {
+    out.admissions.push_back({a.year, a.tier, a.round_code});
+  }
+  for (const std::string& round : record.round_codes) out.admissions.push_back({0, "", round});
+  for (const registry::HonourRecord& h : record.honours) {
+    out.honours.push_back({h.title.empty() ? h.campaign_code : h.title, h.year});
+  }
+  for (const registry::TrainingRecord& t : record.trainings) {
+    out.trainings.push_back({t.event_code, t.year, t.state});
+  }
+  if (record.unit) {
+    out.recommending_unit = {record.unit->name, record.unit->type, record.unit->province};
+  }
+  return out;
+}
+
+IdResolver StoreIdResolver(registry::Store& store) {
+  return [&store](std::string_view normalized) -> std::optional<int64_t> {
+    auto found = store.FindByIdNumber(normalized);
+    if (!found.ok()) return std::nullopt;
+    return *found;
+  };
+}
+
+}  // namespace tp::indexer

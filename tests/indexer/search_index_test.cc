@@ -1,0 +1,552 @@
+#include "indexer/search_index.h"
+
+#include <catch2/catch.hpp>
+
+#include <algorithm>
+#include <filesystem>
+
+#include "index_test_support.h"
+
+namespace tp::indexer {
+namespace {
+
+using testing::Find;
+using testing::MemoryLog;
+using testing::Names;
+using testing::Person;
+using testing::TempDir;
+
+std::unique_ptr<SearchIndex> OpenIndex(const TempDir& dir) {
+  auto index = SearchIndex::Open(dir.path() + "/index");
+  REQUIRE(index.ok());
+  return std::move(index).value();
+}
+
+std::unique_ptr<SearchIndex> IndexOf(const TempDir& dir, MemoryLog& log) {
+  auto index = OpenIndex(dir);
+  auto stats = index->CatchUp(log);
+  REQUIRE(stats.ok());
+  return index;
+}
+
+std::string Highlight(const SearchHit& hit, const std::string& field) {
+  for (const auto& [f, snippet] : hit.highlights) {
+    if (f == field) return snippet;
+  }
+  return "";
+}
+
+bool Contains(const std::vector<std::string>& names, const std::string& name) {
+  return std::find(names.begin(), names.end(), name) != names.end();
+}
+
+TEST_CASE("Search: a two-character name is found and ranks first", "[search][names]") {
+  TempDir dir;
+  MemoryLog log;
+  log.Put(Person(1, "王芳华", "北京大学"));
+  log.Put(Person(2, "王芳", "南开大学"));
+  log.Put(Person(3, "李明", "王芳研究所"));
+  const char* others[] = {"赵磊", "钱伟", "孙静", "周涛", "吴敏", "郑洁", "冯刚", "陈丽", "褚勇", "卫东"};
+  int64_t rowid = 10;
+  for (const char* name : others) log.Put(Person(++rowid, name, "某大学"));
+  auto index = IndexOf(dir, log);
+  const auto names = Names(Find(*index, "王芳"));
+  REQUIRE(names.size() == 3);
+  CHECK(names[0] == "王芳");
+  CHECK(names[1] == "王芳华");
+}
+
+TEST_CASE("Search: an exact name ranks above longer names containing it", "[search][names]") {
+  TempDir dir;
+  MemoryLog log;
+  log.Put(Person(1, "张三丰", "武当山研究所"));
+  log.Put(Person(2, "张三", "清华大学"));
+  log.Put(Person(3, "张三妹", "复旦大学"));
+  auto index = IndexOf(dir, log);
+  CHECK(Names(Find(*index, "张三")).at(0) == "张三");
+  CHECK(Names(Find(*index, "张三丰")).at(0) == "张三丰");
+  CHECK(Names(Find(*index, "张三丰")).size() == 1);
+}
+
+TEST_CASE("Search: characters in the typed order rank above the same characters reordered",
+          "[search][phrase]") {
+  TempDir dir;
+  MemoryLog log;
+  auto reordered = Person(1, "甲", "单位甲");
+  reordered.person.achievements = "长期从事育种水稻和栽培研究";
+  auto in_order = Person(2, "乙", "单位乙");
+  in_order.person.achievements = "长期从事水稻育种和栽培研究";
+  log.Put(reordered);
+  log.Put(in_order);
+  auto index = IndexOf(dir, log);
+  const auto names = Names(Find(*index, "水稻育种"));
+  REQUIRE(names.size() == 2);
+  CHECK(names[0] == "乙");
+}
+
+TEST_CASE("Search: highlights mark whole matched words in the characters as typed",
+          "[search][highlight]") {
+  TempDir dir;
+  MemoryLog log;
+  auto p = Person(1, "張三豐", "武當山道教協會");
+  p.person.achievements = "创立太极拳，著有《太极拳论》。";
+  log.Put(p);
+  auto index = IndexOf(dir, log);
+  auto result = Find(*index, "张三丰 太极拳");
+  REQUIRE(result.hits.size() == 1);
+  CHECK(Highlight(result.hits[0], "name") == "<em>張三豐</em>");
+  CHECK(Highlight(result.hits[0], "achievements") == "创立<em>太极拳</em>，著有《<em>太极拳</em>论》。");
+}
+
+TEST_CASE("Search: traditional and simplified characters find each other", "[search][traditional]") {
+  TempDir dir;
+  MemoryLog log;
+  log.Put(Person(1, "陳建國", "香港中文大學"));
+  log.Put(Person(2, "张国华", "广西大学"));
+  auto index = IndexOf(dir, log);
+  auto simplified = Find(*index, "陈建国 香港中文大学");
+  REQUIRE(Names(simplified) == std::vector<std::string>{"陳建國"});
+  CHECK(Highlight(simplified.hits[0], "unit") == "<em>香港中文大學</em>");
+  CHECK(Names(Find(*index, "張國華")) == std::vector<std::string>{"张国华"});
+}
+
+TEST_CASE("Search: full-width digits and letters match half-width ones", "[search][width]") {
+  TempDir dir;
+  MemoryLog log;
+  auto a = Person(1, "甲", "单位");
+  a.person.achievements = "获２０２３年度国家科技进步奖，ＩＥＥＥ会士";
+  auto b = Person(2, "乙", "单位");
+  b.person.achievements = "获2019年度国家自然科学奖";
+  log.Put(a);
+  log.Put(b);
+  auto index = IndexOf(dir, log);
+  CHECK(Names(Find(*index, "2023")) == std::vector<std::string>{"甲"});
+  CHECK(Names(Find(*index, "ieee")) == std::vector<std::string>{"甲"});
+  CHECK(Names(Find(*index, "２０１９")) == std::vector<std::string>{"乙"});
+  CHECK(Highlight(Find(*index, "2023").hits.at(0), "achievements").find("<em>２０２３</em>") !=
+        std::string::npos);
+}
+
+TEST_CASE("Search: mixed Latin and Chinese input is answered, not rejected", "[search][query]") {
+  TempDir dir;
+  MemoryLog log;
+  auto p = Person(1, "我y", "x单位");
+  log.Put(p);
+  auto index = IndexOf(dir, log);
+  for (const char* q : {"x 我y", "x我y", "我 y x", "(我", "\"我", "我:", "::", "x*", "AND OR NOT"}) {
+    SearchRequest request;
+    request.query = q;
+    INFO(q);
+    CHECK(index->Search(request).ok());
+  }
+  CHECK(Names(Find(*index, "x 我y")) == std::vector<std::string>{"我y"});
+}
+
+TEST_CASE("Search: full pinyin, spaced pinyin, initials and a syllable being typed find the name",
+          "[search][pinyin]") {
+  TempDir dir;
+  MemoryLog log;
+  log.Put(Person(1, "张三", "清华大学"));
+  log.Put(Person(2, "章散", "北京大学"));
+  log.Put(Person(3, "赵四", "清华大学"));
+  log.Put(Person(4, "张山峰", "复旦大学"));
+  auto index = IndexOf(dir, log);
+  for (const char* q : {"zhangsan", "zhang san", "ZhangSan", "zhāng sān", "ｚｈａｎｇｓａｎ"}) {
+    INFO(q);
+    const auto names = Names(Find(*index, q));
+    REQUIRE(names.size() >= 2);
+    CHECK(((names[0] == "张三" && names[1] == "章散") || (names[0] == "章散" && names[1] == "张三")));
+    CHECK_FALSE(Contains(names, "赵四"));
+  }
+  CHECK(Contains(Names(Find(*index, "zs")), "张三"));
+  CHECK(Names(Find(*index, "zs")).at(0) == "张三");
+  CHECK(Contains(Names(Find(*index, "zsf")), "张山峰"));
+  CHECK(Contains(Names(Find(*index, "zhangsha")), "张山峰"));
+  CHECK(Contains(Names(Find(*index, "zhangs")), "张三"));
+  auto pinyin = Find(*index, "zhangshanfeng");
+  REQUIRE(Names(pinyin).at(0) == "张山峰");
+  CHECK(Highlight(pinyin.hits[0], "name") == "<em>张山峰</em>");
+  CHECK(Highlight(Find(*index, "zs 清华").hits.at(0), "name") == "<em>张三</em>");
+}
+
+TEST_CASE("Search: surnames are read with their surname readings", "[search][pinyin][surnames]") {
+  TempDir dir;
+  MemoryLog log;
+  const std::vector<std::pair<std::string, std::string>> people = {
+      {"覃秀英", "qinxiuying"},  {"曾小华", "zengxiaohua"}, {"单田芳", "shantianfang"},
+      {"解晓东", "xiexiaodong"}, {"仇建国", "qiujianguo"},  {"区志航", "ouzhihang"},
+      {"朴成浩", "piaochenghao"}, {"查良镛", "zhaliangyong"}, {"缪海燕", "miaohaiyan"},
+      {"尉迟恭", "yuchigong"},   {"万俟明", "moqiming"},    {"欧阳修", "ouyangxiu"}};
+  int64_t rowid = 0;
+  for (const auto& [name, reading] : people) log.Put(Person(++rowid, name, "某研究院"));
+  auto index = IndexOf(dir, log);
+  for (const auto& [name, reading] : people) {
+    INFO(name << " as " << reading);
+    const auto names = Names(Find(*index, reading));
+    REQUIRE_FALSE(names.empty());
+    CHECK(names[0] == name);
+  }
+  // The everyday readings of those characters do not find the surnames.
+  CHECK_FALSE(Contains(Names(Find(*index, "cengxiaohua")), "曾小华"));
+  CHECK_FALSE(Contains(Names(Find(*index, "dantianfang")), "单田芳"));
+  CHECK_FALSE(Contains(Names(Find(*index, "quzhihang")), "区志航"));
+}
+
+TEST_CASE("Search: rare readings of a character make no noise", "[search][pinyin]") {
+  TempDir dir;
+  MemoryLog log;
+  log.Put(Person(1, "田超", "某大学"));
+  auto index = IndexOf(dir, log);
+  CHECK(Names(Find(*index, "tc")) == std::vector<std::string>{"田超"});
+  CHECK(Names(Find(*index, "tianchao")) == std::vector<std::string>{"田超"});
+  CHECK(Find(*index, "tt").hits.empty());
+  CHECK(Find(*index, "tiantiao").hits.empty());
+}
+
+TEST_CASE("Search: u-umlaut is typed as v or u", "[search][pinyin]") {
+  TempDir dir;
+  MemoryLog log;
+  log.Put(Person(1, "吕绿", "某大学"));
+  auto index = IndexOf(dir, log);
+  for (const char* q : {"lvlv", "lulu", "lülü", "lv lu", "ll"}) {
+    INFO(q);
+    CHECK(Names(Find(*index, q)) == std::vector<std::string>{"吕绿"});
+  }
+}
+
+TEST_CASE("Search: dotted minority names are found joined and split", "[search][names]") {
+  TempDir dir;
+  MemoryLog log;
+  log.Put(Person(1, "买买提·艾力", "新疆大学"));
+  log.Put(Person(2, "艾力江", "新疆农业大学"));
+  auto index = IndexOf(dir, log);
+  for (const char* q : {"买买提·艾力", "买买提艾力", "买买提・艾力", "买买提 艾力", "maimaitiaili"}) {
+    INFO(q);
+    CHECK(Names(Find(*index, q)).at(0) == "买买提·艾力");
+  }
+  auto part = Find(*index, "艾力");
+  CHECK(Names(part).at(0) == "买买提·艾力");
+  CHECK(Highlight(part.hits[0], "name") == "买买提·<em>艾力</em>");
+  CHECK(Highlight(Find(*index, "买买提艾力").hits.at(0), "name") == "<em>买买提·艾力</em>");
+}
+
+TEST_CASE("Search: a field label scopes the words after it", "[search][fields]") {
+  TempDir dir;
+  MemoryLog log;
+  auto in_unit = Person(1, "甲", "清华大学");
+  auto in_text = Person(2, "乙", "北京大学");
+  in_text.person.achievements = "毕业于清华大学";
+  in_text.person.fields = {"水稻育种"};
+  log.Put(in_unit);
+  log.Put(in_text);
+  auto index = IndexOf(dir, log);
+  CHECK(Names(Find(*index, "清华大学")).size() == 2);
+  CHECK(Names(Find(*index, "清华大学")).at(0) == "甲");
+  CHECK(Names(Find(*index, "单位:清华大学")) == std::vector<std::string>{"甲"});
+  CHECK(Names(Find(*index, "单位：清华")) == std::vector<std::string>{"甲"});
+  CHECK(Names(Find(*index, "单位: 清华")) == std::vector<std::string>{"甲"});
+  CHECK(Names(Find(*index, "成就:清华大学")) == std::vector<std::string>{"乙"});
+  CHECK(Names(Find(*index, "领域:水稻")) == std::vector<std::string>{"乙"});
+  CHECK(Names(Find(*index, "姓名:乙")) == std::vector<std::string>{"乙"});
+}
+
+TEST_CASE("Search: several words must all match, each in any field", "[search][conjunction]") {
+  TempDir dir;
+  MemoryLog log;
+  auto all = Person(1, "韦丽", "广西农业科学院", "研究员");
+  all.person.ethnic_group = "壮族";
+  all.person.fields = {"水稻育种"};
+  auto two = Person(2, "黄强", "广西大学", "研究员");
+  two.person.ethnic_group = "壮族";
+  two.person.fields = {"甘蔗栽培"};
+  auto other = Person(3, "李娜", "湖南农业大学", "研究员");
+  other.person.ethnic_group = "汉族";
+  other.person.fields = {"水稻育种"};
+  log.Put(all);
+  log.Put(two);
+  log.Put(other);
+  auto index = IndexOf(dir, log);
+  CHECK(Names(Find(*index, "壮族 水稻 研究员")) == std::vector<std::string>{"韦丽"});
+  CHECK(Names(Find(*index, "韦丽 广西")) == std::vector<std::string>{"韦丽"});
+  CHECK(Names(Find(*index, "wl 广西农业科学院")) == std::vector<std::string>{"韦丽"});
+}
+
+TEST_CASE("Search: ID numbers are matched through the resolver in any width and case",
+          "[search][id]") {
+  TempDir dir;
+  MemoryLog log;
+  log.Put(Person(1, "甲", "单位"));
+  log.Put(Person(2, "乙", "单位"));
+  auto index = IndexOf(dir, log);
+  std::vector<std::string> asked;
+  SearchRequest request;
+  request.facets = false;
+  request.resolve_id = [&](std::string_view id) -> std::optional<int64_t> {
+    asked.emplace_back(id);
+    if (id == "45010219900307002X") return 2;
+    return std::nullopt;
+  };
+  for (const char* q : {"45010219900307002X", "45010219900307002x", "４５０１０２１９９００３０７００２ｘ"}) {
+    INFO(q);
+    request.query = q;
+    auto result = index->Search(request);
+    REQUIRE(result.ok());
+    CHECK(Names(*result) == std::vector<std::string>{"乙"});
+  }
+  CHECK(asked == std::vector<std::string>(3, "45010219900307002X"));
+  request.query = "110105194912310021";
+  auto unknown = index->Search(request);
+  REQUIRE(unknown.ok());
+  CHECK(unknown->hits.empty());
+  request.resolve_id = nullptr;
+  request.query = "45010219900307002X";
+  CHECK(index->Search(request)->hits.empty());
+}
+
+TEST_CASE("Search: a homophone fallback finds a name typed with other characters only when "
+          "nothing better matches", "[search][homophones]") {
+  TempDir dir;
+  MemoryLog log;
+  log.Put(Person(1, "张珊", "某大学"));
+  log.Put(Person(2, "张三", "某大学"));
+  auto index = IndexOf(dir, log);
+  auto sound = Find(*index, "张杉");
+  CHECK(sound.homophones);
+  CHECK(Contains(Names(sound), "张珊"));
+  auto exact = Find(*index, "张三");
+  CHECK_FALSE(exact.homophones);
+  CHECK(Names(exact).at(0) == "张三");
+}
+
+IndexRecord Full(int64_t rowid, const std::string& name, const std::string& gender,
+                 const std::string& birth, const std::string& province, int year,
+                 const std::string& tier) {
+  auto r = Person(rowid, name, "某单位");
+  r.person.gender = gender;
+  r.person.birth_date = birth;
+  r.person.province = province;
+  r.person.ethnic_group = "汉族";
+  r.admissions.push_back({year, tier, "R" + std::to_string(year)});
+  return r;
+}
+
+TEST_CASE("Search: filters narrow the hits and facets count the values", "[search][filters]") {
+  TempDir dir;
+  MemoryLog log;
+  auto a = Full(1, "甲", "男", "1990-05-01", "45", 2024, "青年人才");
+  a.honours.push_back({"最美科技工作者", 2024});
+  a.trainings.push_back({"T2024", 2024, "attended"});
+  log.Put(a);
+  log.Put(Full(2, "乙", "女", "1970-01-01", "45", 2025, "领军人才"));
+  log.Put(Full(3, "丙", "女", "1985-12-31", "11", 2025, "领军人才"));
+  auto index = IndexOf(dir, log);
+  SearchRequest request;
+  request.today = 20250601;
+  auto all = index->Search(request);
+  REQUIRE(all.ok());
+  CHECK(all->total == 3);
+  const auto facet = [&](const SearchResult& r, const std::string& name) {
+    std::vector<std::pair<std::string, int64_t>> out;
+    for (const auto& [n, values] : r.facets) {
+      if (n == name) {
+        for (const auto& v : values) out.emplace_back(v.value, v.count);
+      }
+    }
+    return out;
+  };
+  using Counts = std::vector<std::pair<std::string, int64_t>>;
+  CHECK(facet(*all, "province") == Counts{{"45", 2}, {"11", 1}});
+  CHECK(facet(*all, "gender") == Counts{{"女", 2}, {"男", 1}});
+  CHECK(facet(*all, "age_band") == Counts{{"35岁及以下", 1}, {"36-45岁", 1}, {"46-55岁", 1}});
+  CHECK(facet(*all, "trained") == Counts{{"no", 2}, {"yes", 1}});
+  CHECK(facet(*all, "honour") == Counts{{"最美科技工作者", 1}});
+
+  const auto names_with = [&](std::vector<std::pair<std::string, std::string>> filters) {
+    SearchRequest r = request;
+    r.filters = std::move(filters);
+    auto result = index->Search(r);
+    REQUIRE(result.ok());
+    auto names = Names(*result);
+    std::sort(names.begin(), names.end());
+    return names;
+  };
+  using V = std::vector<std::string>;
+  CHECK(names_with({{"province", "45"}}) == V{"乙", "甲"});
+  CHECK(names_with({{"province", "45"}, {"gender", "女"}}) == V{"乙"});
+  CHECK(names_with({{"province", "45"}, {"province", "11"}, {"gender", "女"}}) == V{"丙", "乙"});
+  CHECK(names_with({{"tier", "领军人才"}}) == V{"丙", "乙"});
+  CHECK(names_with({{"year", "2024"}}) == V{"甲"});
+  CHECK(names_with({{"round", "R2025"}}) == V{"丙", "乙"});
+  CHECK(names_with({{"honour", "最美科技工作者"}}) == V{"甲"});
+  CHECK(names_with({{"trained", "no"}}) == V{"丙", "乙"});
+  CHECK(names_with({{"age_band", "35岁及以下"}}) == V{"甲"});
+  CHECK(names_with({{"age_band", "36-45岁"}}) == V{"丙"});
+  CHECK(names_with({{"age_band", "56岁及以上"}}).empty());
+  // 1985-12-31 is 39 on 2025-06-01; the day before the 36th birthday still counts as 35.
+  request.today = 20211230;
+  request.filters = {{"age_band", "35岁及以下"}};
+  auto young = index->Search(request);
+  REQUIRE(young.ok());
+  auto young_names = Names(*young);
+  std::sort(young_names.begin(), young_names.end());
+  CHECK(young_names == V{"丙", "甲"});
+}
+
+TEST_CASE("Search: results sort by relevance, admission year or age", "[search][sort]") {
+  TempDir dir;
+  MemoryLog log;
+  log.Put(Full(1, "甲", "男", "1990-05-01", "45", 2024, "青年人才"));
+  log.Put(Full(2, "乙", "女", "1970-01-01", "45", 2026, "领军人才"));
+  log.Put(Full(3, "丙", "女", "1985-12-31", "11", 2025, "领军人才"));
+  auto index = IndexOf(dir, log);
+  SearchRequest request;
+  request.facets = false;
+  request.sort = SortOrder::kAdmissionYearDesc;
+  CHECK(Names(*index->Search(request)) == std::vector<std::string>{"乙", "丙", "甲"});
+  request.sort = SortOrder::kYoungestFirst;
+  CHECK(Names(*index->Search(request)) == std::vector<std::string>{"甲", "丙", "乙"});
+  request.sort = SortOrder::kOldestFirst;
+  CHECK(Names(*index->Search(request)) == std::vector<std::string>{"乙", "丙", "甲"});
+  CHECK(ParseSortOrder("-age").value() == SortOrder::kOldestFirst);
+  CHECK(ParseSortOrder("newest").status().code() == StatusCode::kInvalidArgument);
+}
+
+TEST_CASE("Search: pages follow each other without overlap", "[search][paging]") {
+  TempDir dir;
+  MemoryLog log;
+  for (int i = 1; i <= 25; ++i) log.Put(Person(i, "王" + std::to_string(i), "某大学"));
+  auto index = IndexOf(dir, log);
+  SearchRequest request;
+  request.query = "王";
+  request.size = 10;
+  request.facets = false;
+  std::vector<std::string> seen;
+  for (int page = 1; page <= 3; ++page) {
+    request.page = page;
+    auto result = index->Search(request);
+    REQUIRE(result.ok());
+    CHECK(result->total == 25);
+    for (const auto& n : Names(*result)) seen.push_back(n);
+  }
+  std::sort(seen.begin(), seen.end());
+  CHECK(std::unique(seen.begin(), seen.end()) == seen.end());
+  CHECK(seen.size() == 25);
+}
+
+TEST_CASE("Search: bad page, size and filters are rejected naming the field", "[search][errors]") {
+  TempDir dir;
+  auto index = OpenIndex(dir);
+  SearchRequest request;
+  request.size = 0;
+  auto bad_size = index->Search(request);
+  REQUIRE(bad_size.status().code() == StatusCode::kInvalidArgument);
+  CHECK(bad_size.status().message().find("每页条数") != std::string::npos);
+  request.size = 10;
+  request.page = 0;
+  CHECK(index->Search(request).status().message().find("页码") != std::string::npos);
+  request.page = 1;
+  request.filters = {{"colour", "red"}};
+  CHECK(index->Search(request).status().message().find("colour") != std::string::npos);
+  request.filters = {{"age_band", "30岁"}};
+  CHECK(index->Search(request).status().code() == StatusCode::kInvalidArgument);
+  request.filters = {};
+  request.query = std::string(201, 'a');
+  CHECK(index->Search(request).status().message().find("检索词") != std::string::npos);
+}
+
+TEST_CASE("CatchUp: applies the log once, records the seq, and follows updates and deletions",
+          "[index][catchup]") {
+  TempDir dir;
+  MemoryLog log;
+  log.Put(Person(1, "张三", "清华大学"));
+  log.Put(Person(2, "李四", "北京大学"));
+  auto index = OpenIndex(dir);
+  auto first = index->CatchUp(log);
+  REQUIRE(first.ok());
+  CHECK(first->written == 2);
+  CHECK(first->last_seq == 2);
+  auto again = index->CatchUp(log);
+  REQUIRE(again.ok());
+  CHECK(again->changes == 0);
+  CHECK(again->written == 0);
+
+  log.Put(Person(1, "张三", "浙江大学"));
+  log.Remove(2);
+  auto next = index->CatchUp(log);
+  REQUIRE(next.ok());
+  CHECK(next->written == 1);
+  CHECK(next->deleted == 1);
+  CHECK(Names(Find(*index, "李四")).empty());
+  CHECK(Names(Find(*index, "浙江大学")) == std::vector<std::string>{"张三"});
+  CHECK(Names(Find(*index, "清华大学")).empty());
+  auto info = index->Info();
+  REQUIRE(info.ok());
+  CHECK(info->last_seq == 4);
+  CHECK(info->documents == 1);
+  CHECK(info->registry_id == "registry-test");
+  CHECK(info->analyzer_version == SearchIndex::AnalyzerVersion());
+
+  // Reopening keeps the seq: nothing is applied twice.
+  index.reset();
+  auto reopened = OpenIndex(dir);
+  auto replay = reopened->CatchUp(log);
+  REQUIRE(replay.ok());
+  CHECK(replay->changes == 0);
+  CHECK(Names(Find(*reopened, "张三")) == std::vector<std::string>{"张三"});
+}
+
+TEST_CASE("CatchUp: replaying changes already applied changes nothing", "[index][catchup]") {
+  TempDir dir;
+  MemoryLog log;
+  log.Put(Person(1, "张三", "清华大学"));
+  log.Remove(7);  // a person never indexed
+  log.Put(Person(1, "张三", "清华大学"));
+  auto index = OpenIndex(dir);
+  REQUIRE(index->CatchUp(log).ok());
+  REQUIRE(index->Rebuild(log).ok());
+  CHECK(index->Info()->documents == 1);
+  CHECK(Find(*index, "张三").total == 1);
+}
+
+TEST_CASE("CatchUp: an index of another registry is rebuilt from this one", "[index][catchup]") {
+  TempDir dir;
+  MemoryLog first("registry-a");
+  first.Put(Person(1, "张三", "清华大学"));
+  auto index = OpenIndex(dir);
+  REQUIRE(index->CatchUp(first).ok());
+  MemoryLog second("registry-b");
+  second.Put(Person(5, "李四", "北京大学"));
+  auto stats = index->CatchUp(second);
+  REQUIRE(stats.ok());
+  CHECK(stats->rebuilt);
+  CHECK(Names(Find(*index, "张三")).empty());
+  CHECK(Names(Find(*index, "李四")) == std::vector<std::string>{"李四"});
+  CHECK(index->Info()->registry_id == "registry-b");
+}
+
+TEST_CASE("Rebuild: builds a new generation aside and swaps it in while searches go on",
+          "[index][rebuild]") {
+  TempDir dir;
+  MemoryLog log;
+  for (int i = 1; i <= 50; ++i) log.Put(Person(i, "王" + std::to_string(i), "某大学"));
+  auto index = IndexOf(dir, log);
+  auto reader = OpenIndex(dir);  // another handle on the same index, as a second process would
+  CHECK(Find(*reader, "王").total == 50);
+  const std::string before = index->Info()->generation;
+  log.Put(Person(51, "李娜", "某大学"));
+  auto stats = index->Rebuild(log);
+  REQUIRE(stats.ok());
+  CHECK(stats->rebuilt);
+  CHECK(stats->written == 51);
+  const std::string after = index->Info()->generation;
+  CHECK(after != before);
+  CHECK(reader->Info()->generation == after);
+  CHECK(Find(*reader, "王").total == 50);
+  CHECK(Names(Find(*reader, "李娜")) == std::vector<std::string>{"李娜"});
+  CHECK(std::filesystem::exists(dir.path() + "/index/" + after));
+  REQUIRE(index->Rebuild(log).ok());
+  CHECK_FALSE(std::filesystem::exists(dir.path() + "/index/" + before));
+}
+
+}  // namespace
+}  // namespace tp::indexer
