@@ -1,13 +1,294 @@
 #include "api/cli.h"
 
+#include <sys/resource.h>
+
+#include <chrono>
 #include <cstdio>
+#include <fstream>
+#include <iostream>
+#include <map>
+#include <nlohmann/json.hpp>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "registry/demo_data.h"
+#include "registry/importer.h"
+#include "registry/paths.h"
+#include "registry/reference_data.h"
+#include "registry/store.h"
+#include "registry/table_reader.h"
+#include "registry/validate.h"
 
 namespace tp::api {
+namespace {
+
+using json = nlohmann::json;
+using registry::Store;
+
+constexpr const char* kUsage = R"(用法 / usage:
+  talentpool init    --data DIR                    创建空登记库
+  talentpool import  --data DIR FILE               导入入库人员（CSV 或 XLSX）
+  talentpool stats   --data DIR                    统计（JSON）
+  talentpool token   --data DIR --role staff|province|unit [--unit CODE] [--province 45] [--label TEXT]
+  talentpool token   --data DIR --list | --revoke ID
+  talentpool units   --data DIR                    列出推荐单位及代码
+  talentpool serve   --data DIR [--port 8080] [--bind 127.0.0.1]
+  talentpool search  --data DIR QUERY
+  talentpool reindex --data DIR
+  talentpool demo    --out FILE [--persons 1000] [--seed 2024]   生成演示数据
+)";
+
+// `--name value` options and positional arguments of one command.
+struct Args {
+  std::map<std::string, std::string> options;
+  std::vector<std::string> positional;
+
+  std::optional<std::string> Get(const std::string& name) const {
+    auto it = options.find(name);
+    if (it == options.end()) return std::nullopt;
+    return it->second;
+  }
+  std::string GetOr(const std::string& name, const std::string& fallback) const {
+    return Get(name).value_or(fallback);
+  }
+};
+
+// Flags that take no value.
+bool IsSwitch(const std::string& name) { return name == "list"; }
+
+std::optional<Args> Parse(int argc, char** argv, int first) {
+  Args args;
+  for (int i = first; i < argc; ++i) {
+    std::string a = argv[i];
+    if (a.rfind("--", 0) == 0 && a.size() > 2) {
+      std::string name = a.substr(2);
+      if (auto eq = name.find('='); eq != std::string::npos) {
+        args.options[name.substr(0, eq)] = name.substr(eq + 1);
+      } else if (IsSwitch(name)) {
+        args.options[name] = "1";
+      } else if (i + 1 < argc) {
+        args.options[name] = argv[++i];
+      } else {
+        std::fprintf(stderr, "选项 --%s 缺少取值\n", name.c_str());
+        return std::nullopt;
+      }
+    } else {
+      args.positional.push_back(a);
+    }
+  }
+  return args;
+}
+
+int Fail(const Status& status, int code = 1) {
+  std::fprintf(stderr, "错误：%s\n", status.message().c_str());
+  for (const FieldError& e : status.details()) {
+    if (e.row > 0) {
+      std::fprintf(stderr, "  第%ld行 字段「%s」：%s\n", e.row, e.field.c_str(), e.message.c_str());
+    }
+  }
+  return code;
+}
+
+std::optional<std::string> RequireData(const Args& args) {
+  auto dir = args.Get("data");
+  if (!dir || dir->empty()) {
+    std::fprintf(stderr, "缺少 --data DIR（登记库目录）\n");
+    return std::nullopt;
+  }
+  return dir;
+}
+
+int CmdInit(const Args& args) {
+  auto dir = RequireData(args);
+  if (!dir) return 2;
+  auto store = Store::Create(*dir);
+  if (!store.ok()) return Fail(store.status());
+  std::printf("已创建登记库：%s\n", dir->c_str());
+  return 0;
+}
+
+int CmdImport(const Args& args) {
+  auto dir = RequireData(args);
+  if (!dir) return 2;
+  if (args.positional.size() != 1) {
+    std::fprintf(stderr, "用法：talentpool import --data DIR FILE\n");
+    return 2;
+  }
+  const std::string& file = args.positional[0];
+  auto ref = registry::ReferenceData::Load(registry::DataDir());
+  if (!ref.ok()) return Fail(ref.status(), 2);
+  auto store = Store::Open(*dir);
+  if (!store.ok()) return Fail(store.status(), 2);
+  registry::TableOptions table_options;
+  for (std::string_view column : registry::CanonicalColumns()) {
+    table_options.known_columns.emplace_back(column);
+  }
+  auto reader = registry::OpenTable(file, table_options);
+  if (!reader.ok()) return Fail(reader.status(), 2);
+
+  registry::ImportOptions options;
+  options.on_rejected = [](const std::vector<FieldError>& errors) {
+    for (const FieldError& e : errors) {
+      std::printf("第%ld行 字段「%s」：%s\n", e.row, e.field.c_str(), e.message.c_str());
+    }
+  };
+  auto report = registry::ImportTable(**store, **reader, *ref, options);
+  if (!report.ok()) {
+    Fail(report.status());
+    return 2;
+  }
+  for (const std::string& column : report->ignored_columns) {
+    std::printf("未识别的列「%s」已忽略\n", column.c_str());
+  }
+  (void)(*store)->Audit({"cli", "", "import", "file", file,
+                         json{{"imported", report->imported},
+                              {"inserted", report->inserted},
+                              {"updated", report->updated},
+                              {"rejected", report->rejected},
+                              {"format", report->format}}
+                             .dump(),
+                         ""});
+  std::printf("imported %ld, rejected %ld\n", report->imported, report->rejected);
+  return report->rejected == 0 ? 0 : 1;
+}
+
+json PairsToObject(const std::vector<std::pair<std::string, int64_t>>& pairs) {
+  json o = json::object();
+  for (const auto& [k, v] : pairs) o[k] = v;
+  return o;
+}
+
+int CmdStats(const Args& args) {
+  auto dir = RequireData(args);
+  if (!dir) return 2;
+  auto store = Store::Open(*dir);
+  if (!store.ok()) return Fail(store.status(), 2);
+  auto s = (*store)->Stats();
+  if (!s.ok()) return Fail(s.status());
+  json out = {{"persons", s->persons},
+              {"units", s->units},
+              {"admissions", s->admissions},
+              {"honours", s->honours},
+              {"rounds", s->rounds},
+              {"recommendations", s->recommendations},
+              {"events", s->events},
+              {"enrolments", s->enrolments},
+              {"last_seq", s->last_seq},
+              {"by_tier", PairsToObject(s->by_tier)},
+              {"by_year", PairsToObject(s->by_year)},
+              {"by_unit_type", PairsToObject(s->by_unit_type)},
+              {"by_province", PairsToObject(s->by_province)}};
+  std::printf("%s\n", out.dump(2).c_str());
+  return 0;
+}
+
+int CmdToken(const Args& args) {
+  auto dir = RequireData(args);
+  if (!dir) return 2;
+  auto store = Store::Open(*dir);
+  if (!store.ok()) return Fail(store.status(), 2);
+  if (args.Get("list")) {
+    auto tokens = (*store)->ListTokens();
+    if (!tokens.ok()) return Fail(tokens.status());
+    json out = json::array();
+    for (const auto& t : *tokens) {
+      out.push_back({{"id", t.id},
+                     {"role", t.role},
+                     {"unit", t.unit_code},
+                     {"province", t.province},
+                     {"label", t.label},
+                     {"created_at", t.created_at},
+                     {"revoked_at", t.revoked_at}});
+    }
+    std::printf("%s\n", out.dump(2).c_str());
+    return 0;
+  }
+  if (auto revoke = args.Get("revoke")) {
+    int64_t id = 0;
+    try {
+      id = std::stoll(*revoke);
+    } catch (...) {
+      std::fprintf(stderr, "--revoke 需要令牌编号（见 --list）\n");
+      return 2;
+    }
+    Status s = (*store)->RevokeToken(id);
+    if (!s.ok()) return Fail(s);
+    std::printf("已吊销令牌 %lld\n", static_cast<long long>(id));
+    return 0;
+  }
+  auto role = args.Get("role");
+  if (!role) {
+    std::fprintf(stderr, "缺少 --role staff|province|unit\n");
+    return 2;
+  }
+  auto token = (*store)->CreateToken(*role, args.GetOr("unit", ""), args.GetOr("province", ""),
+                                     args.GetOr("label", ""));
+  if (!token.ok()) return Fail(token.status());
+  std::printf("%s\n", token->c_str());
+  return 0;
+}
+
+int CmdUnits(const Args& args) {
+  auto dir = RequireData(args);
+  if (!dir) return 2;
+  auto store = Store::Open(*dir);
+  if (!store.ok()) return Fail(store.status(), 2);
+  auto units = (*store)->ListUnits();
+  if (!units.ok()) return Fail(units.status());
+  for (const auto& u : *units) {
+    std::printf("%s\t%s\t%s\t%s\n", u.code.c_str(), u.type.c_str(), u.province.c_str(), u.name.c_str());
+  }
+  return 0;
+}
+
+int CmdDemo(const Args& args) {
+  auto out_path = args.Get("out");
+  if (!out_path) {
+    std::fprintf(stderr, "用法：talentpool demo --out FILE [--persons N] [--seed S]\n");
+    return 2;
+  }
+  registry::DemoOptions options;
+  try {
+    options.persons = std::stol(args.GetOr("persons", "1000"));
+    options.seed = std::stoull(args.GetOr("seed", "2024"));
+  } catch (...) {
+    std::fprintf(stderr, "--persons 和 --seed 需要整数\n");
+    return 2;
+  }
+  std::ofstream out(*out_path, std::ios::binary);
+  if (!out) {
+    std::fprintf(stderr, "无法写入 %s\n", out_path->c_str());
+    return 2;
+  }
+  Status s = registry::WriteDemoCsv(options, registry::DataDir(), out);
+  if (!s.ok()) return Fail(s);
+  out.close();
+  std::printf("已生成 %ld 条演示记录：%s\n", options.persons, out_path->c_str());
+  return 0;
+}
+
+}  // namespace
 
 int RunCommandLine(int argc, char** argv) {
-  (void)argc;
-  (void)argv;
-  std::fprintf(stderr, "usage: talentpool COMMAND --data DIR ...\n");
+  if (argc < 2) {
+    std::fputs(kUsage, stderr);
+    return 2;
+  }
+  std::string command = argv[1];
+  if (command == "--help" || command == "-h" || command == "help") {
+    std::fputs(kUsage, stdout);
+    return 0;
+  }
+  auto args = Parse(argc, argv, 2);
+  if (!args) return 2;
+  if (command == "init") return CmdInit(*args);
+  if (command == "import") return CmdImport(*args);
+  if (command == "stats") return CmdStats(*args);
+  if (command == "token") return CmdToken(*args);
+  if (command == "units") return CmdUnits(*args);
+  if (command == "demo") return CmdDemo(*args);
+  std::fprintf(stderr, "未知命令：%s\n\n%s", command.c_str(), kUsage);
   return 2;
 }
 

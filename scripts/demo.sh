@@ -1,0 +1,23 @@
+#!/usr/bin/env bash
+# The README's run command: installs what is missing, builds, creates a demo
+# registry (generated, deterministic) on first run, and serves it.
+#   PORT (default 8080), BIND (default 127.0.0.1), DEMO_DIR (default demo-data),
+#   DEMO_PERSONS (default 2000)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+scripts/install-deps.sh build
+cmake -S . -B build -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DTALENTPOOL_TESTS=OFF
+cmake --build build -j "$(nproc)" --target talentpool
+
+dir=${DEMO_DIR:-demo-data}
+if [[ ! -f "$dir/registry.sqlite" ]]; then
+  build/talentpool init --data "$dir"
+  build/talentpool demo --persons "${DEMO_PERSONS:-2000}" --out "$dir/demo-pool.csv"
+  build/talentpool import --data "$dir" "$dir/demo-pool.csv" | tail -n 1
+  build/talentpool token --data "$dir" --role staff --label demo-staff > "$dir/staff.token"
+  chmod 600 "$dir/staff.token"
+fi
+echo "staff token: $(cat "$dir/staff.token")  (also in $dir/staff.token)"
+echo "open http://${BIND:-127.0.0.1}:${PORT:-8080}/"
+exec build/talentpool serve --data "$dir" --port "${PORT:-8080}" --bind "${BIND:-127.0.0.1}"

@@ -1,0 +1,21 @@
+#!/usr/bin/env bash
+# The README's test command: installs what is missing, builds, runs every test
+# (ctest over the Catch2 suites), then the same suites under ASan + UBSan.
+# TALENTPOOL_SKIP_SANITIZE=1 skips the sanitizer pass when iterating locally.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+scripts/install-deps.sh test
+
+jobs=$(nproc)
+cmake -S . -B build -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DTALENTPOOL_WERROR=ON
+cmake --build build -j "$jobs"
+(cd build && ctest --output-on-failure -j "$jobs")
+
+if [[ "${TALENTPOOL_SKIP_SANITIZE:-0}" != "1" ]]; then
+  cmake -S . -B build-asan -G Ninja -DCMAKE_BUILD_TYPE=Debug -DTALENTPOOL_SANITIZE=ON \
+        -DTALENTPOOL_WERROR=ON -DTALENTPOOL_BENCH=OFF
+  cmake --build build-asan -j "$jobs"
+  (cd build-asan && ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 \
+     UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 ctest --output-on-failure -j "$jobs")
+fi
