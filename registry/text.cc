@@ -18,9 +18,36 @@ const icu::Normalizer2* Nfkc() {
   return instance;
 }
 
-bool IsAscii(std::string_view s) {
-  for (unsigned char c : s) {
-    if (c >= 0x80) return false;
+// Code points that NFKC leaves alone whatever surrounds them (no decomposition,
+// never composed with a neighbour): the bulk of Chinese text. Anything else goes
+// to ICU, so a wrong "false" only costs time.
+bool IsStableCjk(char32_t c) {
+  return (c >= 0x4E00 && c <= 0x9FFF) ||   // CJK unified ideographs
+         (c >= 0x3400 && c <= 0x4DBF) ||   // extension A
+         c == 0x3001 || c == 0x3002 ||     // 、。
+         (c >= 0x3008 && c <= 0x3011) ||   // 〈〉《》「」『』【】
+         c == 0x2014 || c == 0x2018 || c == 0x2019 || c == 0x201C || c == 0x201D ||  // —‘’“”
+         c == 0x00B7;                      // ·
+}
+
+// True when every character is ASCII or stable CJK: NFKC would change nothing.
+bool IsTriviallyNormalized(std::string_view s) {
+  const auto* p = reinterpret_cast<const unsigned char*>(s.data());
+  const std::size_t n = s.size();
+  for (std::size_t i = 0; i < n;) {
+    const unsigned char c = p[i];
+    if (c < 0x80) {
+      ++i;
+    } else if (c >= 0xE0 && c < 0xF0 && i + 2 < n) {
+      const char32_t cp = (static_cast<char32_t>(c & 0x0F) << 12) |
+                          (static_cast<char32_t>(p[i + 1] & 0x3F) << 6) | (p[i + 2] & 0x3F);
+      if ((p[i + 1] & 0xC0) != 0x80 || (p[i + 2] & 0xC0) != 0x80 || !IsStableCjk(cp)) return false;
+      i += 3;
+    } else if (c == 0xC2 && i + 1 < n && p[i + 1] == 0xB7) {
+      i += 2;
+    } else {
+      return false;
+    }
   }
   return true;
 }
@@ -81,7 +108,7 @@ std::string TrimmedWithLf(std::string_view s) {
 }  // namespace
 
 std::string NormalizeText(std::string_view utf8) {
-  if (IsAscii(utf8)) return TrimmedWithLf(utf8);
+  if (IsTriviallyNormalized(utf8)) return TrimmedWithLf(utf8);
   const icu::Normalizer2* nfkc = Nfkc();
   if (nfkc == nullptr) return TrimmedWithLf(utf8);
   const icu::StringPiece piece(utf8.data(), static_cast<int32_t>(utf8.size()));

@@ -141,7 +141,9 @@ const Vocabulary& Vocab() {
       v.by_canonical.emplace(c.name, c.column);
       v.name_of[static_cast<std::size_t>(c.column)] = c.name;
       v.by_header.emplace(std::string(c.name), c.name);
-      v.canonical_list.push_back(c.name);
+      if (c.column != Column::kRowNumber && c.column != Column::kUnitAndPost) {
+        v.canonical_list.push_back(c.name);
+      }
     }
     for (const auto& [alias, canonical] : kAliases) {
       v.by_header.emplace(LowerAscii(NormalizeKey(alias)), v.by_canonical.find(canonical)->first);
@@ -389,6 +391,7 @@ std::vector<FieldError> BuildPerson(const std::vector<std::pair<std::string, std
   std::vector<FieldError> errors;
   Person& p = *out;
   p.as_typed.clear();
+  p.as_typed.reserve(cells.size());
   std::array<bool, static_cast<std::size_t>(Column::kCount)> seen{};
   auto fail = [&](std::string_view field, std::string message) {
     errors.push_back(FieldError{std::string(field), std::move(message)});

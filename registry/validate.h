@@ -32,7 +32,8 @@ inline constexpr std::string_view kUnitAndPostColumn = "工作单位及职务";
 // The canonical column for `header`, or nullopt when it names no field.
 std::optional<std::string_view> CanonicalColumn(std::string_view header);
 
-// Every canonical column, in the order of a blank template.
+// The canonical columns of person fields, in the order of a blank template
+// (the contract's import columns first); 序号 and 工作单位及职务 are not among them.
 const std::vector<std::string_view>& CanonicalColumns();
 
 // `cells` are (canonical column, raw text) pairs of one row; empty cells are

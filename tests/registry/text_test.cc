@@ -23,6 +23,13 @@ TEST_CASE("NormalizeText: Chinese text without compatibility forms is kept as it
   CHECK(NormalizeText("人工智能、机器学习") == "人工智能、机器学习");
 }
 
+TEST_CASE("NormalizeText: compatibility characters among Chinese text are still normalised", "[text]") {
+  CHECK(NormalizeText("获奖①项…") == "获奖1项...");
+  CHECK(NormalizeText("张\xE3\x80\x80三") == "张 三");  // inner U+3000
+  CHECK(NormalizeText("中国科协（CAST）") == "中国科协(CAST)");
+  CHECK(NormalizeText("《科技日报》“最美”·—") == "《科技日报》“最美”·—");
+}
+
 TEST_CASE("NormalizeText: trims ASCII blanks, ideographic spaces, NBSP and BOM at both ends", "[text]") {
   CHECK(NormalizeText("  张三\t") == "张三");
   CHECK(NormalizeText("\xE3\x80\x80\xE3\x80\x80张三\xE3\x80\x80") == "张三");  // U+3000

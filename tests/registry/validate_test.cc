@@ -117,6 +117,18 @@ TEST_CASE("CanonicalColumn: aliases from the seeds' forms map to their columns",
   CHECK(*CanonicalColumn("性别：") == "性别");
 }
 
+TEST_CASE("CanonicalColumns: lists the person fields, the contract's columns first", "[validate]") {
+  const auto& columns = tp::registry::CanonicalColumns();
+  REQUIRE(columns.size() == 41);
+  CHECK(columns.front() == "编号");
+  CHECK(columns[22] == "可否参加国情研修活动");
+  for (std::string_view c : columns) {
+    INFO(std::string(c));
+    CHECK(CanonicalColumn(c) == std::optional<std::string_view>(c));
+    CHECK(c != "序号");
+  }
+}
+
 TEST_CASE("CanonicalColumn: 序号 is known and unknown headers are not", "[validate]") {
   CHECK(*CanonicalColumn("序号") == "序号");
   CHECK_FALSE(CanonicalColumn("备注").has_value());
