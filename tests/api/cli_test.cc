@@ -1,0 +1,130 @@
+// The command line as CONTRACT.md states it, driven through the built binary.
+#include <sys/wait.h>
+
+#include <array>
+#include <catch2/catch.hpp>
+#include <cstdio>
+#include <nlohmann/json.hpp>
+#include <string>
+
+#include "support/temp_dir.h"
+
+using tp::testing::TempDir;
+using tp::testing::WriteFileBytes;
+
+namespace {
+
+struct Result {
+  int exit_code = -1;
+  std::string out;  // stdout and stderr together
+};
+
+Result Run(const std::string& args) {
+  std::string command = std::string(TALENTPOOL_BINARY) + " " + args + " 2>&1";
+  Result r;
+  FILE* pipe = ::popen(command.c_str(), "r");
+  REQUIRE(pipe != nullptr);
+  std::array<char, 4096> buffer{};
+  size_t n;
+  while ((n = std::fread(buffer.data(), 1, buffer.size(), pipe)) > 0) r.out.append(buffer.data(), n);
+  int status = ::pclose(pipe);
+  r.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+  return r;
+}
+
+std::string LastLine(const std::string& text) {
+  std::string trimmed = text;
+  while (!trimmed.empty() && trimmed.back() == '\n') trimmed.pop_back();
+  auto pos = trimmed.rfind('\n');
+  return pos == std::string::npos ? trimmed : trimmed.substr(pos + 1);
+}
+
+long Persons(const std::string& data) {
+  Result stats = Run("stats --data " + data);
+  REQUIRE(stats.exit_code == 0);
+  return nlohmann::json::parse(stats.out).at("persons").get<long>();
+}
+
+}  // namespace
+
+TEST_CASE("CLI: a 20,000-row pool file imports whole, and again without duplicates",
+          "[cli][slow]") {
+  TempDir dir;
+  std::string data = dir / "reg";
+  REQUIRE(Run("init --data " + data).exit_code == 0);
+  REQUIRE(Run("demo --persons 20000 --out " + (dir / "pool.csv")).exit_code == 0);
+
+  Result first = Run("import --data " + data + " " + (dir / "pool.csv"));
+  CHECK(first.exit_code == 0);
+  CHECK(LastLine(first.out) == "imported 20000, rejected 0");
+  CHECK(Persons(data) == 20000);
+
+  Result second = Run("import --data " + data + " " + (dir / "pool.csv"));
+  CHECK(second.exit_code == 0);
+  CHECK(LastLine(second.out) == "imported 20000, rejected 0");
+  CHECK(Persons(data) == 20000);
+}
+
+TEST_CASE("CLI: a file whose rows each break one thing loads the good row and exits 1",
+          "[cli]") {
+  TempDir dir;
+  std::string data = dir / "reg";
+  REQUIRE(Run("init --data " + data).exit_code == 0);
+  WriteFileBytes(dir / "bad.csv",
+                 "姓名,性别,民族,出生日期,身份证号\n"
+                 "覃超勇,男,壮族,1986-03-07,450103198603070038\n"
+                 "李四,男,汉族,1990-01-01,110101199001011235\n"
+                 "王五,女,火星族,1991-02-03,\n"
+                 ",女,汉族,1992-03-04,\n"
+                 "赵六,男,汉族,1988-08-08,110101199001011237\n");
+  Result r = Run("import --data " + data + " " + (dir / "bad.csv"));
+  CHECK(r.exit_code == 1);
+  CHECK(LastLine(r.out) == "imported 1, rejected 4");
+  CHECK(r.out.find("第3行 字段「身份证号」") != std::string::npos);
+  CHECK(r.out.find("第4行 字段「民族」") != std::string::npos);
+  CHECK(r.out.find("第5行 字段「姓名」") != std::string::npos);
+  CHECK(r.out.find("第6行 字段「出生日期」") != std::string::npos);
+  CHECK(Persons(data) == 1);
+}
+
+TEST_CASE("CLI: a file that cannot be read at all exits 2", "[cli]") {
+  TempDir dir;
+  std::string data = dir / "reg";
+  REQUIRE(Run("init --data " + data).exit_code == 0);
+  CHECK(Run("import --data " + data + " " + (dir / "missing.csv")).exit_code == 2);
+  WriteFileBytes(dir / "broken.xlsx", std::string("PK\x03\x04garbage", 11));
+  CHECK(Run("import --data " + data + " " + (dir / "broken.xlsx")).exit_code == 2);
+  CHECK(Persons(data) == 0);
+}
+
+TEST_CASE("CLI: the same rows in GB18030, as Chinese Excel saves CSV, import alike", "[cli]") {
+  TempDir dir;
+  std::string data = dir / "reg";
+  REQUIRE(Run("init --data " + data).exit_code == 0);
+  // 姓名,性别 / 覃超勇,男 in GB18030.
+  WriteFileBytes(dir / "gb.csv",
+                 "\xD0\xD5\xC3\xFB,\xD0\xD4\xB1\xF0\r\n\xF1\xFB\xB3\xAC\xD3\xC2,\xC4\xD0\r\n");
+  Result r = Run("import --data " + data + " " + (dir / "gb.csv"));
+  CHECK(r.exit_code == 0);
+  CHECK(LastLine(r.out) == "imported 1, rejected 0");
+  CHECK(Persons(data) == 1);
+}
+
+TEST_CASE("CLI: tokens are printed once, listed without their secret and revoked", "[cli]") {
+  TempDir dir;
+  std::string data = dir / "reg";
+  REQUIRE(Run("init --data " + data).exit_code == 0);
+  Result created = Run("token --data " + data + " --role staff --label 审核组");
+  REQUIRE(created.exit_code == 0);
+  std::string token = LastLine(created.out);
+  CHECK(token.rfind("tp_", 0) == 0);
+  Result list = Run("token --data " + data + " --list");
+  REQUIRE(list.exit_code == 0);
+  CHECK(list.out.find(token) == std::string::npos);
+  auto listed = nlohmann::json::parse(list.out);
+  REQUIRE(listed.size() == 1);
+  CHECK(listed[0]["role"] == "staff");
+  CHECK(Run("token --data " + data + " --revoke " + std::to_string(listed[0]["id"].get<int>())).exit_code == 0);
+  CHECK(Run("token --data " + data + " --role unit --unit U999999").exit_code == 1);
+  CHECK(Run("token --data " + data).exit_code == 2);
+}
