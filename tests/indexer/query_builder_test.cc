@@ -1,0 +1,159 @@
+#include "indexer/query_builder.h"
+
+#include <catch2/catch.hpp>
+
+#include "indexer/document_builder.h"
+#include "index_test_support.h"
+
+namespace tp::indexer {
+namespace {
+
+struct Fixture {
+  const TextTables& tables = *TextTables::Default().value();
+  Analyzer analyzer{tables};
+  Pinyin pinyin{tables};
+  QueryBuilder builder{analyzer, pinyin};
+};
+
+std::vector<std::string> Terms(const QueryNode& node) {
+  std::vector<std::string> terms;
+  node.CollectTerms(terms);
+  return terms;
+}
+
+bool Has(const std::vector<std::string>& v, const std::string& s) {
+  return std::find(v.begin(), v.end(), s) != v.end();
+}
+
+TEST_CASE("QueryBuilder: an ID number of any width and case goes to the resolver, never to text",
+          "[query][id]") {
+  Fixture f;
+  for (const char* q : {"45010219900307002x", "４５０１０２１９９００３０７００２Ｘ", " 45010219900307002X "}) {
+    INFO(q);
+    std::string asked;
+    auto plan = f.builder.Build(q, [&](std::string_view id) -> std::optional<int64_t> {
+      asked = id;
+      return 42;
+    });
+    REQUIRE(plan.ok());
+    CHECK(asked == "45010219900307002X");
+    CHECK(plan->has_id_number);
+    CHECK(plan->query.Describe() == "Q42");
+  }
+  auto unknown = f.builder.Build("110105194912310021", [](std::string_view) { return std::nullopt; });
+  REQUIRE(unknown.ok());
+  CHECK(unknown->query.op == QueryNode::Op::kNothing);
+  CHECK(IdNumberShape(f.analyzer, "123456789012345").has_value());
+  CHECK_FALSE(IdNumberShape(f.analyzer, "1234567890123456").has_value());
+  CHECK_FALSE(IdNumberShape(f.analyzer, "45010219900307002Y").has_value());
+}
+
+TEST_CASE("QueryBuilder: a Han run has an exact-name tier, a phrase and its characters",
+          "[query]") {
+  Fixture f;
+  auto plan = f.builder.Build("張三", nullptr);
+  REQUIRE(plan.ok());
+  const auto terms = Terms(plan->query);
+  CHECK(Has(terms, "XN张三"));
+  CHECK(Has(terms, "N张"));
+  CHECK(Has(terms, "N张三"));  // the pair
+  CHECK(Has(terms, "张"));
+  CHECK(plan->query.Describe().find("PHRASE(N张, N三)") != std::string::npos);
+  REQUIRE(plan->with_fallback.has_value());
+  CHECK(Has(Terms(*plan->with_fallback), "XPzhang"));
+  CHECK_FALSE(Has(terms, "XPzhang"));
+}
+
+TEST_CASE("QueryBuilder: Latin letters become pinyin segmentations, initials and words", "[query]") {
+  Fixture f;
+  auto plan = f.builder.Build("xian", nullptr);
+  REQUIRE(plan.ok());
+  const std::string d = plan->query.Describe();
+  CHECK(d.find("XQxian") != std::string::npos);
+  CHECK(d.find("PHRASE(XPxi, XPan)") != std::string::npos);
+  CHECK(d.find("XPxian") != std::string::npos);
+  CHECK(d.find("PHRASE(XIx, XIi, XIa, XIn)") != std::string::npos);
+  CHECK(Has(Terms(plan->query), "xian"));
+}
+
+TEST_CASE("QueryBuilder: a field label scopes the terms to that field", "[query][fields]") {
+  Fixture f;
+  auto plan = f.builder.Build("单位:清华 职称：研究员", nullptr);
+  REQUIRE(plan.ok());
+  const auto terms = Terms(plan->query);
+  CHECK(Has(terms, "U清"));
+  CHECK(Has(terms, "XU清华"));
+  CHECK(Has(terms, "T研"));
+  CHECK_FALSE(Has(terms, "清"));
+  CHECK_FALSE(Has(terms, "N清"));
+  // An unknown label is just text.
+  auto text = f.builder.Build("颜色:红", nullptr);
+  REQUIRE(text.ok());
+  CHECK(Has(Terms(text->query), "颜"));
+}
+
+TEST_CASE("QueryBuilder: an empty query matches everything; punctuation alone matches nothing",
+          "[query]") {
+  Fixture f;
+  CHECK(f.builder.Build("", nullptr)->query.op == QueryNode::Op::kAll);
+  CHECK(f.builder.Build("  　", nullptr)->query.op == QueryNode::Op::kAll);
+  CHECK(f.builder.Build("，。", nullptr)->query.op == QueryNode::Op::kNothing);
+}
+
+TEST_CASE("DocumentBuilder: the ID number and phone never become terms", "[document][id]") {
+  Fixture f;
+  DocumentBuilder builder(f.analyzer, f.pinyin);
+  auto record = testing::Person(3, "张三", "清华大学", "研究员");
+  record.person.id_number = "45010219900307002X";
+  record.person.phone = "13800138000";
+  BuiltDocument built;
+  builder.Build(record, built);
+  REQUIRE_FALSE(built.postings.empty());
+  for (const auto& p : built.postings) {
+    CHECK(p.term.find("45010219900307002") == std::string::npos);
+    CHECK(p.term.find("13800138000") == std::string::npos);
+  }
+  CHECK(built.stored.Encode().find("45010219900307002") == std::string::npos);
+  std::vector<std::string> terms;
+  for (const auto& p : built.postings) terms.push_back(p.term);
+  CHECK(Has(terms, "XN张三"));
+  CHECK(Has(terms, "XS张"));
+  CHECK(Has(terms, "XG三"));
+  CHECK(Has(terms, "XQzhangsan"));
+  CHECK(Has(terms, "XJzs"));
+  CHECK(Has(terms, "XU清华大学"));
+  CHECK(Has(built.boolean_terms, "Q3"));
+}
+
+TEST_CASE("DocumentBuilder: stored fields survive encoding", "[document]") {
+  StoredFields s;
+  s.public_id = "P0000001";
+  s.name = "张三";
+  s.admission_year = 2025;
+  s.trained = true;
+  s.texts[static_cast<size_t>(FieldId::kAchievements)] = "成就";
+  StoredFields back;
+  REQUIRE(back.Decode(s.Encode()));
+  CHECK(back.public_id == "P0000001");
+  CHECK(back.name == "张三");
+  CHECK(back.admission_year == 2025);
+  CHECK(back.trained);
+  CHECK(back.texts[static_cast<size_t>(FieldId::kAchievements)] == "成就");
+  CHECK_FALSE(back.Decode("garbage"));
+}
+
+TEST_CASE("DocumentBuilder: birth dates and age bands", "[document]") {
+  CHECK(BirthDateNumber("1988-07-15") == 19880715);
+  CHECK(BirthDateNumber("1988-07") == 19880701);
+  CHECK(BirthDateNumber("1988") == 19880101);
+  CHECK(BirthDateNumber("七月") == 0);
+  CHECK(BirthDateNumber("1988-13-01") == 0);
+  CHECK(AgeBand(19900601, 20250601) == "35岁及以下");
+  CHECK(AgeBand(19890601, 20250601) == "36-45岁");
+  CHECK(AgeBand(19890602, 20250601) == "35岁及以下");
+  CHECK(AgeBand(19600101, 20250601) == "56岁及以上");
+  CHECK(AgeBand(0, 20250601).empty());
+}
+
+}  // namespace
+}  // namespace tp::indexer
