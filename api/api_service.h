@@ -1,0 +1,117 @@
+// The JSON API of CONTRACT.md under /api/v1/, as a table of routes. Each
+// route declares which roles may call it (deny by default: a role not named
+// gets 403, a missing or unknown token 401), its parameters and answers; the
+// same table drives the server, the OpenAPI document at
+// /api/v1/openapi.json and the tests that walk every route with every role.
+//
+// Privacy rules applied here, for every route: a unit token sees only the
+// people its unit recommended and a province token only its province's;
+// an object out of scope is answered 404, as if it did not exist. ID numbers
+// and phones are masked unless a staff token asks ?reveal=id_number (or
+// phone) on one person, which the audit log records; 民族 and 政治面貌 go to
+// staff and province tokens only. Reads of a person, reveals, changes,
+// imports and every enrolment check are audited with the token, never with
+// an ID number or phone. Calls are rate-limited per token (the enrolment
+// check more strictly), and failed authentications per client address.
+//
+// The service keeps the search index in step with the registry: after its
+// own writes at once, and every `index_follow_interval` for writes of other
+// processes (the command-line import). Thread-safe once installed.
+#pragma once
+
+#include <chrono>
+#include <cstddef>
+#include <functional>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "api/auth.h"
+#include "api/http_server.h"
+#include "api/rate_limiter.h"
+#include "registry/status.h"
+#include "registry/store.h"
+
+namespace tp::indexer {
+class SearchIndex;
+}
+
+namespace tp::api {
+
+struct ApiOptions {
+  RateLimit per_token{50, 200};              // every call of a token
+  RateLimit check_per_token{2, 30};          // enrolment checks of a province or unit token
+  RateLimit check_per_staff_token{20, 100};  // enrolment checks of a staff token
+  RateLimit per_address_unauthenticated{2, 20};  // calls without a valid token
+  std::size_t max_json_body_bytes = 64 * 1024;
+  std::size_t max_import_bytes = 32 * 1024 * 1024;
+  // Requests from this address may name the client in X-Real-IP (nginx).
+  std::string trusted_proxy = "127.0.0.1";
+  std::chrono::milliseconds index_follow_interval{2000};  // 0: never in the background
+  // A unit token's search looks at most this many of the unit's people.
+  int unit_scope_limit = 5000;
+};
+
+// One parameter of a route, for the OpenAPI document.
+struct RouteParam {
+  std::string name;
+  std::string in;  // "query", "path" or "header"
+  std::string type = "string";  // "string", "integer", "boolean"
+  std::string description;
+  bool required = false;
+};
+
+struct ApiCall {
+  const HttpRequest& request;
+  const Caller* caller;  // nullptr on a public route
+  std::string remote_addr;  // the client, behind a trusted proxy too
+};
+
+struct RouteSpec {
+  std::string method;
+  std::string pattern;  // "/api/v1/persons/{id}"
+  bool needs_token = true;
+  RoleSet roles = kNoRoles;  // who may call it; kNoRoles with a token: nobody
+  std::string summary;       // one line, Chinese
+  std::string tag;
+  std::vector<RouteParam> params;
+  std::string request_schema;   // a components/schemas name, empty without a body
+  std::string response_schema;  // a components/schemas name
+  std::vector<int> statuses;    // answers besides 200 (401/403/429 implied by roles)
+  std::size_t max_body_bytes = 0;
+  std::string body_content_type = "application/json";
+  std::function<void(const ApiCall&, HttpResponse&)> handler;
+};
+
+class ApiService {
+ public:
+  // `index` may be null: search then answers 503. Both must outlive the
+  // service. Loads the reference tables from the data folder.
+  static StatusOr<std::unique_ptr<ApiService>> Create(registry::Store& store,
+                                                      indexer::SearchIndex* index,
+                                                      ApiOptions options = {});
+  ~ApiService();
+  ApiService(const ApiService&) = delete;
+  ApiService& operator=(const ApiService&) = delete;
+
+  const std::vector<RouteSpec>& Routes() const;
+  // Adds every route to `server` (with authentication, roles, rate limits).
+  void Install(HttpServer& server);
+  // The OpenAPI 3 document of Routes().
+  std::string OpenApiJson() const;
+
+  // Brings the search index up to date with the registry now.
+  Status CatchUpIndex();
+
+  struct Impl;
+  // Use Create(); an Impl cannot be made elsewhere.
+  explicit ApiService(std::unique_ptr<Impl> impl);
+
+ private:
+  std::unique_ptr<Impl> impl_;
+};
+
+// The OpenAPI 3.0 document for a route table (see openapi.cc).
+std::string BuildOpenApiDocument(const std::vector<RouteSpec>& routes);
+
+}  // namespace tp::api

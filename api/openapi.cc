@@ -1,0 +1,244 @@
+// The OpenAPI 3 document of the route table. Paths, methods, parameters and
+// who may call what come from the RouteSpecs themselves, so the document
+// cannot list a route the server lacks or miss one it has; the schemas below
+// describe the bodies the handlers write (tests/api/openapi_test.cc calls
+// every documented route and checks each answer against them).
+#include <nlohmann/json.hpp>
+
+#include "api/api_service.h"
+
+namespace tp::api {
+namespace {
+
+using Json = nlohmann::json;
+
+constexpr const char* kSchemas = R"json({
+  "Error": {
+    "type": "object", "required": ["error"],
+    "properties": {"error": {"type": "object", "required": ["code", "message"],
+      "properties": {
+        "code": {"type": "string", "example": "INVALID_ARGUMENT"},
+        "message": {"type": "string"},
+        "details": {"type": "array", "items": {"type": "object", "required": ["field", "message"],
+          "properties": {"field": {"type": "string"}, "message": {"type": "string"}, "row": {"type": "integer"}}}}}}}
+  },
+  "Health": {"type": "object", "required": ["status"], "properties": {"status": {"type": "string"}}},
+  "OpenApi": {"type": "object", "required": ["openapi", "paths"]},
+  "Me": {"type": "object", "required": ["token_id", "role"],
+    "properties": {"token_id": {"type": "integer"}, "role": {"type": "string", "enum": ["staff", "province", "unit"]},
+      "label": {"type": "string", "nullable": true}, "unit": {"$ref": "#/components/schemas/Unit"},
+      "province": {"type": "object"}}},
+  "SearchResult": {"type": "object", "required": ["total", "page", "size", "hits", "facets"],
+    "properties": {"total": {"type": "integer"}, "page": {"type": "integer"}, "size": {"type": "integer"},
+      "partial": {"type": "boolean", "description": "单位令牌：检索在上限处停止，结果可能不全"},
+      "hits": {"type": "array", "items": {"type": "object", "required": ["id", "name", "highlights"],
+        "properties": {"id": {"type": "string"}, "name": {"type": "string"}, "unit": {"type": "string"},
+          "post": {"type": "string"}, "title": {"type": "string"}, "gender": {"type": "string"},
+          "birth_date": {"type": "string", "description": "YYYY-MM"},
+          "ethnic_group": {"type": "string", "description": "仅 staff 与 province 令牌"},
+          "province": {"type": "string"}, "unit_type": {"type": "string"}, "tier": {"type": "string"},
+          "recommending_unit": {"type": "string"}, "admission_year": {"type": "integer"},
+          "trained": {"type": "boolean"}, "score": {"type": "number"},
+          "highlights": {"type": "object", "additionalProperties": {"type": "string"}}}}},
+      "facets": {"type": "object", "additionalProperties": {"type": "array", "items": {"type": "object",
+        "properties": {"value": {"type": "string"}, "count": {"type": "integer"}}}}}}},
+  "PersonSummary": {"type": "object", "required": ["id", "name", "version"],
+    "properties": {"id": {"type": "string"}, "name": {"type": "string"}, "gender": {"type": "string", "nullable": true},
+      "birth_date": {"type": "string", "nullable": true},
+      "id_number": {"type": "string", "nullable": true, "description": "总是遮盖，如 4501**********0023"},
+      "unit": {"type": "string", "nullable": true}, "post": {"type": "string", "nullable": true},
+      "title": {"type": "string", "nullable": true}, "province": {"type": "string", "nullable": true},
+      "recommending_unit": {"type": "string", "nullable": true}, "tier": {"type": "string", "nullable": true},
+      "admission_year": {"type": "integer", "nullable": true}, "ethnic_group": {"type": "string", "nullable": true},
+      "version": {"type": "integer"}, "updated_at": {"type": "string"}}},
+  "PersonList": {"type": "object", "required": ["total", "page", "size", "items"],
+    "properties": {"total": {"type": "integer"}, "page": {"type": "integer"}, "size": {"type": "integer"},
+      "items": {"type": "array", "items": {"$ref": "#/components/schemas/PersonSummary"}}}},
+  "Person": {"type": "object", "required": ["id", "name", "version", "id_number", "phone", "admissions", "revealed"],
+    "description": "身份证号与手机默认遮盖；民族与政治面貌只给 staff 与 province 令牌",
+    "properties": {"id": {"type": "string"}, "name": {"type": "string"},
+      "gender": {"type": "string", "nullable": true}, "birth_date": {"type": "string", "nullable": true},
+      "id_number": {"type": "string", "nullable": true}, "phone": {"type": "string", "nullable": true},
+      "ethnic_group": {"type": "string", "nullable": true}, "political_affiliation": {"type": "string", "nullable": true},
+      "native_place": {"type": "string", "nullable": true}, "birthplace": {"type": "string", "nullable": true},
+      "nationality": {"type": "string", "nullable": true}, "foreign_residence": {"type": "boolean", "nullable": true},
+      "hobbies": {"type": "string", "nullable": true}, "email": {"type": "string", "nullable": true},
+      "academician": {"type": "boolean", "nullable": true}, "address": {"type": "string", "nullable": true},
+      "postcode": {"type": "string", "nullable": true}, "unit": {"type": "string", "nullable": true},
+      "post": {"type": "string", "nullable": true}, "title": {"type": "string", "nullable": true},
+      "education": {"type": "string", "nullable": true}, "degree": {"type": "string", "nullable": true},
+      "graduated_from": {"type": "string", "nullable": true}, "major": {"type": "string", "nullable": true},
+      "fields": {"type": "array", "items": {"type": "string"}},
+      "congress_posts": {"type": "string", "nullable": true}, "association_posts": {"type": "string", "nullable": true},
+      "united_front_groups": {"type": "string", "nullable": true}, "other_posts": {"type": "string", "nullable": true},
+      "career": {"type": "string", "nullable": true}, "achievements": {"type": "string", "nullable": true},
+      "group_type": {"type": "string", "nullable": true}, "employment_status": {"type": "string", "nullable": true},
+      "can_attend_seminar": {"type": "boolean", "nullable": true},
+      "can_attend_study_tour": {"type": "boolean", "nullable": true},
+      "province": {"type": "string", "nullable": true},
+      "recommending_unit": {"allOf": [{"$ref": "#/components/schemas/Unit"}], "nullable": true},
+      "admissions": {"type": "array", "items": {"type": "object"}},
+      "honours": {"type": "array", "items": {"type": "object"}},
+      "trainings": {"type": "array", "items": {"type": "object"}},
+      "rounds": {"type": "array", "items": {"type": "string"}},
+      "revealed": {"type": "array", "items": {"type": "string"}},
+      "version": {"type": "integer"}, "updated_at": {"type": "string"}}},
+  "PersonPatch": {"type": "object", "additionalProperties": false, "minProperties": 1,
+    "description": "只能包含可修改字段；值为 null 或空字符串表示清空",
+    "properties": {"name": {"type": "string"}, "gender": {"type": "string", "nullable": true},
+      "birth_date": {"type": "string", "nullable": true}, "ethnic_group": {"type": "string", "nullable": true},
+      "native_place": {"type": "string", "nullable": true}, "birthplace": {"type": "string", "nullable": true},
+      "political_affiliation": {"type": "string", "nullable": true}, "id_number": {"type": "string", "nullable": true},
+      "nationality": {"type": "string", "nullable": true}, "foreign_residence": {"type": "boolean", "nullable": true},
+      "hobbies": {"type": "string", "nullable": true}, "email": {"type": "string", "nullable": true},
+      "phone": {"type": "string", "nullable": true}, "academician": {"type": "boolean", "nullable": true},
+      "address": {"type": "string", "nullable": true}, "postcode": {"type": "string", "nullable": true},
+      "unit": {"type": "string", "nullable": true}, "post": {"type": "string", "nullable": true},
+      "title": {"type": "string", "nullable": true}, "education": {"type": "string", "nullable": true},
+      "degree": {"type": "string", "nullable": true}, "graduated_from": {"type": "string", "nullable": true},
+      "major": {"type": "string", "nullable": true}, "fields": {"type": "array", "items": {"type": "string"}},
+      "congress_posts": {"type": "string", "nullable": true}, "association_posts": {"type": "string", "nullable": true},
+      "united_front_groups": {"type": "string", "nullable": true}, "other_posts": {"type": "string", "nullable": true},
+      "career": {"type": "string", "nullable": true}, "achievements": {"type": "string", "nullable": true},
+      "group_type": {"type": "string", "nullable": true}, "employment_status": {"type": "string", "nullable": true},
+      "can_attend_seminar": {"type": "boolean", "nullable": true},
+      "can_attend_study_tour": {"type": "boolean", "nullable": true},
+      "province": {"type": "string", "nullable": true}}},
+  "Unit": {"type": "object", "required": ["code", "name", "type"],
+    "properties": {"code": {"type": "string"}, "name": {"type": "string"}, "type": {"type": "string"},
+      "province": {"type": "string", "nullable": true}}},
+  "UnitList": {"type": "object", "required": ["total", "items"],
+    "properties": {"total": {"type": "integer"}, "items": {"type": "array", "items": {"$ref": "#/components/schemas/Unit"}}}},
+  "EnrollmentCheck": {"type": "object", "additionalProperties": false,
+    "description": "按身份证号，或按姓名加出生日期",
+    "properties": {"id_number": {"type": "string"}, "name": {"type": "string"},
+      "birth_date": {"type": "string", "example": "1986-03-07"}}},
+  "EnrollmentAnswer": {"type": "object", "required": ["enrolled", "year", "round"],
+    "properties": {"enrolled": {"type": "boolean"}, "year": {"type": "integer", "nullable": true},
+      "round": {"type": "string", "nullable": true},
+      "matches": {"type": "array", "description": "仅 staff 与 province 令牌（本省人员）",
+        "items": {"type": "object", "properties": {"id": {"type": "string"}, "name": {"type": "string"},
+          "unit": {"type": "string", "nullable": true}, "admissions": {"type": "array", "items": {"type": "object"}}}}}}},
+  "Stats": {"type": "object", "required": ["scope", "persons"],
+    "properties": {"scope": {"type": "string"}, "persons": {"type": "integer"}, "admitted": {"type": "integer"},
+      "units": {"type": "integer"}, "admissions": {"type": "integer"},
+      "by_tier": {"type": "object", "additionalProperties": {"type": "integer"}},
+      "by_year": {"type": "object", "additionalProperties": {"type": "integer"}}}},
+  "AuditList": {"type": "object", "required": ["total", "page", "size", "items"],
+    "properties": {"total": {"type": "integer"}, "page": {"type": "integer"}, "size": {"type": "integer"},
+      "items": {"type": "array", "items": {"type": "object", "required": ["id", "at", "actor", "action"],
+        "properties": {"id": {"type": "integer"}, "at": {"type": "string"}, "actor": {"type": "string"},
+          "role": {"type": "string", "nullable": true}, "action": {"type": "string"},
+          "object_type": {"type": "string", "nullable": true}, "object_id": {"type": "string", "nullable": true},
+          "detail": {}, "remote_addr": {"type": "string", "nullable": true}}}}}},
+  "TokenList": {"type": "object", "required": ["total", "items"],
+    "properties": {"total": {"type": "integer"}, "items": {"type": "array", "items": {"type": "object",
+      "required": ["id", "role", "created_at"],
+      "properties": {"id": {"type": "integer"}, "role": {"type": "string"}, "unit": {"type": "string", "nullable": true},
+        "province": {"type": "string", "nullable": true}, "label": {"type": "string", "nullable": true},
+        "created_at": {"type": "string"}, "revoked_at": {"type": "string", "nullable": true}}}}}},
+  "ImportFile": {"type": "object", "required": ["file"],
+    "properties": {"file": {"type": "string", "format": "binary"}}},
+  "ImportReport": {"type": "object", "required": ["imported", "rejected", "errors"],
+    "properties": {"imported": {"type": "integer"}, "inserted": {"type": "integer"}, "updated": {"type": "integer"},
+      "rejected": {"type": "integer"}, "format": {"type": "string"},
+      "ignored_columns": {"type": "array", "items": {"type": "string"}},
+      "errors": {"type": "array", "items": {"type": "object", "properties": {"row": {"type": "integer"},
+        "field": {"type": "string"}, "message": {"type": "string"}}}}}},
+  "Revoked": {"type": "object", "required": ["id", "revoked"],
+    "properties": {"id": {"type": "integer"}, "revoked": {"type": "boolean"}}}
+})json";
+
+std::string_view StatusText(int status) {
+  switch (status) {
+    case 200: return "成功";
+    case 400: return "请求无效（details 列出每个字段的问题）";
+    case 401: return "缺少令牌或令牌无效";
+    case 403: return "令牌的角色无权调用";
+    case 404: return "不存在，或不在令牌的范围内";
+    case 409: return "与已有记录冲突";
+    case 412: return "ETag 已过期（记录已被他人修改）或缺少 If-Match";
+    case 413: return "请求体过大";
+    case 422: return "违反业务规则";
+    case 429: return "请求过于频繁（见 Retry-After）";
+    case 503: return "服务暂不可用";
+    default: return "错误";
+  }
+}
+
+Json Schema(std::string_view type) {
+  if (type == "integer") return {{"type", "integer"}};
+  if (type == "boolean") return {{"type", "boolean"}};
+  return {{"type", "string"}};
+}
+
+}  // namespace
+
+std::string BuildOpenApiDocument(const std::vector<RouteSpec>& routes) {
+  Json paths = Json::object();
+  for (const RouteSpec& r : routes) {
+    Json op = {{"summary", r.summary}, {"tags", Json::array({r.tag})}};
+    std::string method = r.method;
+    for (char& c : method) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    op["operationId"] = method + r.pattern;
+    Json params = Json::array();
+    for (const RouteParam& p : r.params) {
+      params.push_back({{"name", p.name},
+                        {"in", p.in},
+                        {"required", p.required || p.in == "path"},
+                        {"description", p.description},
+                        {"schema", Schema(p.type)}});
+    }
+    if (!params.empty()) op["parameters"] = std::move(params);
+    if (!r.request_schema.empty()) {
+      op["requestBody"] = {
+          {"required", true},
+          {"content",
+           {{r.body_content_type,
+             {{"schema", {{"$ref", "#/components/schemas/" + r.request_schema}}}}}}}};
+    }
+    Json responses = Json::object();
+    responses["200"] = {{"description", StatusText(200)},
+                        {"content",
+                         {{"application/json",
+                           {{"schema", {{"$ref", "#/components/schemas/" + r.response_schema}}}}}}}};
+    std::vector<int> statuses = r.statuses;
+    if (r.needs_token) {
+      statuses.insert(statuses.end(), {401, 403, 429});
+      op["security"] = Json::array({{{"bearer", Json::array()}}});
+      Json roles = Json::array();
+      for (Role role : kEveryRole)
+        if (Allows(r.roles, role)) roles.push_back(RoleName(role));
+      op["x-roles"] = std::move(roles);
+    } else {
+      op["security"] = Json::array();
+    }
+    if (r.max_body_bytes > 0) statuses.push_back(413);
+    std::sort(statuses.begin(), statuses.end());
+    statuses.erase(std::unique(statuses.begin(), statuses.end()), statuses.end());
+    for (int s : statuses) {
+      responses[std::to_string(s)] = {
+          {"description", StatusText(s)},
+          {"content", {{"application/json", {{"schema", {{"$ref", "#/components/schemas/Error"}}}}}}}};
+    }
+    op["responses"] = std::move(responses);
+    paths[r.pattern][method] = std::move(op);
+  }
+  Json doc = {
+      {"openapi", "3.0.3"},
+      {"info",
+       {{"title", "talentpool API"},
+        {"version", "1"},
+        {"description",
+         "中国科协科技界党外代表人士库的接口。每个 /api/ 调用需 Authorization: Bearer 令牌；"
+         "角色 staff（全部）、province（本省）、unit（本单位推荐的人员）。错误为 "
+         "{\"error\": {\"code\", \"message\", \"details\"}}。"}}},
+      {"paths", std::move(paths)},
+      {"components",
+       {{"securitySchemes", {{"bearer", {{"type", "http"}, {"scheme", "bearer"}}}}},
+        {"schemas", Json::parse(kSchemas)}}},
+  };
+  return doc.dump(-1, ' ', false, Json::error_handler_t::replace);
+}
+
+}  // namespace tp::api

@@ -1,0 +1,79 @@
+#include "api/serve.h"
+
+#include <pthread.h>
+#include <signal.h>
+
+#include <atomic>
+#include <cstdio>
+#include <filesystem>
+#include <thread>
+
+#include "api/api_service.h"
+#include "api/http_server.h"
+#include "indexer/search_index.h"
+#include "registry/paths.h"
+#include "registry/store.h"
+
+namespace tp::api {
+
+int Serve(const ServeOptions& options) {
+  // Signals are taken by one thread with sigwait, so they must be blocked
+  // before any other thread exists (threads inherit the mask).
+  sigset_t signals;
+  sigemptyset(&signals);
+  sigaddset(&signals, SIGTERM);
+  sigaddset(&signals, SIGINT);
+  sigset_t previous;
+  pthread_sigmask(SIG_BLOCK, &signals, &previous);
+  auto fail = [&](const Status& status) {
+    std::fprintf(stderr, "talentpool serve: %s\n", status.ToString().c_str());
+    pthread_sigmask(SIG_SETMASK, &previous, nullptr);
+    return 1;
+  };
+
+  auto store = registry::Store::Open(options.data_dir);
+  if (!store.ok()) return fail(store.status());
+  auto index = indexer::SearchIndex::Open((*store)->IndexDir());
+  if (!index.ok()) return fail(index.status());
+  auto service = ApiService::Create(**store, index->get());
+  if (!service.ok()) return fail(service.status());
+
+  HttpServerOptions http;
+  http.bind_address = options.bind_address;
+  http.port = options.port;
+  http.worker_threads = options.worker_threads;
+  http.static_root = options.web_root;
+  if (http.static_root.empty()) {
+    std::string web = registry::ProjectRoot() + "/web";
+    std::error_code ec;
+    if (std::filesystem::is_directory(web, ec)) http.static_root = web;
+  }
+  HttpServer server(http);
+  (*service)->Install(server);
+  auto port = server.Bind();
+  if (!port.ok()) return fail(port.status());
+  std::printf("talentpool: serving on http://%s:%d\n", options.bind_address.c_str(), *port);
+  std::fflush(stdout);
+
+  std::atomic<bool> done{false};
+  std::thread watcher([&] {
+    int sig = 0;
+    while (sigwait(&signals, &sig) == 0) {
+      if (done.load()) return;
+      std::fprintf(stderr, "talentpool: signal %d, finishing requests in flight\n", sig);
+      server.Stop();
+      return;
+    }
+  });
+  Status run = server.Run();
+  done.store(true);
+  // Wakes the watcher if no signal came (Run failed).
+  pthread_kill(watcher.native_handle(), SIGTERM);
+  watcher.join();
+  pthread_sigmask(SIG_SETMASK, &previous, nullptr);
+  if (!run.ok()) return fail(run);
+  std::fprintf(stderr, "talentpool: stopped\n");
+  return 0;
+}
+
+}  // namespace tp::api

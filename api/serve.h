@@ -1,0 +1,24 @@
+// `talentpool serve`: the registry in DIR behind the API and the web pages,
+// until SIGTERM or SIGINT. Opens the store and the search index (bringing the
+// index up to date first), listens, prints one line naming the address
+// ("talentpool: serving on http://127.0.0.1:8080") to stdout, and on the
+// signal stops accepting, finishes the requests in flight, then returns.
+// Returns the process exit code: 0 after a signal, 1 when the registry
+// cannot be opened or the address cannot be bound (the reason on stderr).
+#pragma once
+
+#include <string>
+
+namespace tp::api {
+
+struct ServeOptions {
+  std::string data_dir;
+  std::string bind_address = "127.0.0.1";
+  int port = 8080;  // 0: any free port (printed)
+  int worker_threads = 8;
+  std::string web_root;  // empty: ProjectRoot() + "/web" when it exists
+};
+
+int Serve(const ServeOptions& options);
+
+}  // namespace tp::api

@@ -1,0 +1,303 @@
+#include "api/api_test_support.h"
+
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <poll.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <cstring>
+#include <stdexcept>
+
+#include <httplib.h>
+
+#include "registry/id_number.h"
+
+namespace tp::apitest {
+
+nlohmann::json Reply::Json() const {
+  return nlohmann::json::parse(body, nullptr, /*allow_exceptions=*/false);
+}
+
+std::string Reply::Header(const std::string& name) const {
+  std::string lower = name;
+  for (char& c : lower) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  for (const auto& [k, v] : headers)
+    if (k == lower) return v;
+  return "";
+}
+
+std::string MakeIdNumber(const std::string& region, const std::string& birth, const std::string& seq) {
+  std::string first17 = region + birth + seq;
+  return first17 + registry::ComputeCheckDigit(first17);
+}
+
+namespace {
+
+registry::Person NewPerson(std::string name, std::string gender, std::string birth, std::string id_number,
+                           std::string phone, std::string ethnic, std::string affiliation,
+                           std::string unit, std::string province, std::string recommender,
+                           std::string recommender_type, std::string tier, int year) {
+  registry::Person p;
+  p.name = std::move(name);
+  p.gender = std::move(gender);
+  p.birth_date = std::move(birth);
+  p.id_number = std::move(id_number);
+  p.phone = std::move(phone);
+  p.ethnic_group = std::move(ethnic);
+  p.political_affiliation = std::move(affiliation);
+  p.unit_name = std::move(unit);
+  p.title = "研究员";
+  p.fields = {"材料科学", "科学普及"};
+  p.achievements = "主持国家重点研发计划项目";
+  p.province = std::move(province);
+  p.recommending_unit = std::move(recommender);
+  p.recommending_unit_type = std::move(recommender_type);
+  p.tier = std::move(tier);
+  p.admission_year = year;
+  p.email = "someone@example.org";
+  return p;
+}
+
+}  // namespace
+
+ApiFixture::ApiFixture() : ApiFixture(FixtureOptions{}) {}
+
+ApiFixture::ApiFixture(FixtureOptions options) {
+  auto store = registry::Store::Create(dir_ / "registry");
+  if (!store.ok()) throw std::runtime_error("store: " + store.status().ToString());
+  store_ = std::move(*store);
+  Seed();
+  auto index = indexer::SearchIndex::Open(store_->IndexDir());
+  if (!index.ok()) throw std::runtime_error("index: " + index.status().ToString());
+  index_ = std::move(*index);
+  // The tests call many times a second with one token: rate limits are
+  // tested with options of their own.
+  if (options.relax_rate_limits) {
+    options.api.per_token = {10000, 10000};
+    options.api.check_per_token = {10000, 10000};
+    options.api.check_per_staff_token = {10000, 10000};
+    options.api.per_address_unauthenticated = {10000, 10000};
+  }
+  options.api.index_follow_interval = std::chrono::milliseconds(0);
+  auto service = api::ApiService::Create(*store_, index_.get(), options.api);
+  if (!service.ok()) throw std::runtime_error("service: " + service.status().ToString());
+  service_ = std::move(*service);
+  options.http.port = 0;
+  options.http.log_sink = [this](std::string_view line) {
+    std::lock_guard<std::mutex> lock(mu_);
+    log_lines_.emplace_back(line);
+  };
+  server_ = std::make_unique<api::HttpServer>(options.http);
+  service_->Install(*server_);
+  auto port = server_->Bind();
+  if (!port.ok()) throw std::runtime_error("bind: " + port.status().ToString());
+  port_ = *port;
+  thread_ = std::thread([this] { (void)server_->Run(); });
+}
+
+ApiFixture::~ApiFixture() {
+  server_->Stop();
+  if (thread_.joinable()) thread_.join();
+}
+
+void ApiFixture::Seed() {
+  const std::string gx = "广西壮族自治区科学技术协会";
+  const std::string cs = "中国化学会";
+  people.push_back({NewPerson("覃海涛", "男", "1986-03-07", MakeIdNumber("450103", "19860307", "011"),
+                              "13877110001", "壮族", "九三学社社员", "广西大学", "45", gx,
+                              "provincial_association", "领军人才", 2024), ""});
+  people.push_back({NewPerson("韦丽华", "女", "1992-11-20", MakeIdNumber("450102", "19921120", "024"),
+                              "13977120002", "壮族", "无党派人士", "广西医科大学", "45", gx,
+                              "provincial_association", "", 0), ""});
+  people.push_back({NewPerson("张明远", "男", "1979-05-14", MakeIdNumber("110105", "19790514", "015"),
+                              "13601010003", "汉族", "民盟盟员", "清华大学", "11", cs, "national_society",
+                              "领军人才", 2024), ""});
+  people.push_back({NewPerson("李静", "女", "1995-08-08", MakeIdNumber("110108", "19950808", "026"),
+                              "13701010004", "回族", "群众", "北京大学", "11", cs, "national_society",
+                              "青年人才", 2025), ""});
+  auto batch = store_->BeginWrite();
+  if (!batch.ok()) throw std::runtime_error("write: " + batch.status().ToString());
+  for (TestPerson& t : people) {
+    registry::Person copy = t.person;
+    auto done = (*batch)->UpsertPerson(&copy);
+    if (!done.ok()) throw std::runtime_error("upsert: " + done.status().ToString());
+    t.person.public_id = copy.public_id;
+    t.person.rowid = copy.rowid;
+  }
+  Status committed = (*batch)->Commit();
+  if (!committed.ok()) throw std::runtime_error("commit: " + committed.ToString());
+  batch->reset();
+  auto units = store_->ListUnits();
+  if (!units.ok()) throw std::runtime_error("units");
+  for (const auto& u : *units) {
+    if (u.name == gx) unit_a_code = u.code;
+    if (u.name == cs) unit_b_code = u.code;
+  }
+  for (size_t i = 0; i < people.size(); ++i) people[i].unit_code = i < 2 ? unit_a_code : unit_b_code;
+  auto token = [&](std::string_view role, std::string_view unit, std::string_view province_code) {
+    auto t = store_->CreateToken(role, unit, province_code, std::string(role) + "-test");
+    if (!t.ok()) throw std::runtime_error("token: " + t.status().ToString());
+    return *t;
+  };
+  staff = token("staff", "", "");
+  province = token("province", "", "45");
+  unit_a = token("unit", unit_a_code, "");
+  unit_b = token("unit", unit_b_code, "");
+}
+
+const std::string& ApiFixture::TokenOf(const std::string& who) const {
+  if (who == "staff") return staff;
+  if (who == "province") return province;
+  if (who == "unit_a") return unit_a;
+  if (who == "unit_b") return unit_b;
+  throw std::runtime_error("no token " + who);
+}
+
+const registry::Person& ApiFixture::Person(const std::string& key) const {
+  static const char* const kKeys[] = {"a1", "a2", "b1", "b2"};
+  for (size_t i = 0; i < 4; ++i)
+    if (key == kKeys[i]) return people[i].person;
+  throw std::runtime_error("no person " + key);
+}
+
+std::vector<std::string> ApiFixture::Secrets() const {
+  std::vector<std::string> out;
+  for (const TestPerson& t : people) {
+    out.push_back(t.person.id_number);
+    out.push_back(t.person.phone);
+  }
+  return out;
+}
+
+Reply ApiFixture::Call(const std::string& token, const std::string& method, const std::string& target,
+                       const std::string& body, std::vector<std::pair<std::string, std::string>> headers,
+                       const std::string& content_type) {
+  httplib::Client client("127.0.0.1", port_);
+  client.set_connection_timeout(5);
+  client.set_read_timeout(30);
+  client.set_write_timeout(30);
+  httplib::Headers h;
+  if (!token.empty()) h.emplace("Authorization", "Bearer " + token);
+  for (auto& [k, v] : headers) h.emplace(k, v);
+  httplib::Result result(nullptr, httplib::Error::Unknown);
+  if (method == "GET") {
+    result = client.Get(target, h);
+  } else if (method == "POST") {
+    result = client.Post(target, h, body, content_type);
+  } else if (method == "PATCH") {
+    result = client.Patch(target, h, body, content_type);
+  } else if (method == "PUT") {
+    result = client.Put(target, h, body, content_type);
+  } else if (method == "DELETE") {
+    result = client.Delete(target, h, body, content_type);
+  } else if (method == "HEAD") {
+    result = client.Head(target, h);
+  } else if (method == "OPTIONS") {
+    result = client.Options(target, h);
+  }
+  Reply reply;
+  if (result) {
+    reply.status = result->status;
+    reply.body = result->body;
+    for (const auto& [k, v] : result->headers) {
+      std::string lower = k;
+      for (char& c : lower) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+      reply.headers.emplace_back(lower, v);
+    }
+  }
+  CheckReply(token, target, reply);
+  return reply;
+}
+
+void ApiFixture::CheckReply(const std::string& token, const std::string& target, const Reply& reply) {
+  // Only staff asking to reveal one person may see a whole number.
+  if (token == staff && target.find("reveal=") != std::string::npos) return;
+  for (const std::string& secret : Secrets()) {
+    bool hit = reply.body.find(secret) != std::string::npos;
+    for (const auto& [k, v] : reply.headers) hit = hit || v.find(secret) != std::string::npos;
+    if (hit) {
+      std::lock_guard<std::mutex> lock(mu_);
+      leak_reports_.push_back(target + " answered a whole number to a caller who may not see it");
+    }
+  }
+}
+
+std::vector<std::string> ApiFixture::LogLines(size_t at_least) {
+  auto until = std::chrono::steady_clock::now() + std::chrono::seconds(2);
+  for (;;) {
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      if (log_lines_.size() >= at_least || std::chrono::steady_clock::now() > until) return log_lines_;
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+}
+
+int ApiFixture::Leaks() {
+  // Let the last answer's log line arrive.
+  std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  std::vector<std::string> secrets = Secrets();
+  std::lock_guard<std::mutex> lock(mu_);
+  for (; log_lines_checked_ < log_lines_.size(); ++log_lines_checked_) {
+    const std::string& line = log_lines_[log_lines_checked_];
+    for (const std::string& secret : secrets)
+      if (line.find(secret) != std::string::npos) leak_reports_.push_back("log line: " + line);
+  }
+  return static_cast<int>(leak_reports_.size());
+}
+
+std::string RawExchange(int port, const std::string& bytes, int timeout_ms) {
+  int sock = ::socket(AF_INET, SOCK_STREAM, 0);
+  if (sock < 0) return "";
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_port = htons(static_cast<uint16_t>(port));
+  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  if (::connect(sock, reinterpret_cast<sockaddr*>(&addr), sizeof(addr)) != 0) {
+    ::close(sock);
+    return "";
+  }
+  size_t off = 0;
+  while (off < bytes.size()) {
+    ssize_t n = ::send(sock, bytes.data() + off, bytes.size() - off, MSG_NOSIGNAL);
+    if (n <= 0) break;  // the server may refuse before reading everything
+    off += static_cast<size_t>(n);
+  }
+  std::string out;
+  auto until = std::chrono::steady_clock::now() + std::chrono::milliseconds(timeout_ms);
+  char buf[8192];
+  for (;;) {
+    auto left = std::chrono::duration_cast<std::chrono::milliseconds>(until - std::chrono::steady_clock::now());
+    if (left.count() <= 0) break;
+    pollfd p{sock, POLLIN, 0};
+    if (::poll(&p, 1, static_cast<int>(left.count())) <= 0) break;
+    ssize_t n = ::recv(sock, buf, sizeof(buf), 0);
+    if (n <= 0) break;
+    out.append(buf, static_cast<size_t>(n));
+  }
+  ::close(sock);
+  return out;
+}
+
+std::string UrlEncode(const std::string& text) {
+  std::string out;
+  for (unsigned char c : text) {
+    if (std::isalnum(c) || c == '-' || c == '_' || c == '.' || c == '~') {
+      out += static_cast<char>(c);
+    } else {
+      char hex[4];
+      std::snprintf(hex, sizeof(hex), "%%%02X", c);
+      out += hex;
+    }
+  }
+  return out;
+}
+
+int RawStatus(const std::string& response) {
+  if (response.rfind("HTTP/1.", 0) != 0 || response.size() < 12) return 0;
+  return std::atoi(response.substr(9, 3).c_str());
+}
+
+}  // namespace tp::apitest
