@@ -1,5 +1,7 @@
 #include "indexer/search_index.h"
 
+#include <fcntl.h>
+#include <unistd.h>
 #include <xapian.h>
 
 #include <algorithm>
@@ -127,6 +129,26 @@ std::string ReadCurrent(const fs::path& dir) {
   return name;
 }
 
+// fsync of every file of a directory and of the directory itself.
+Status SyncDirectory(const fs::path& dir) {
+  std::error_code ec;
+  for (const auto& entry : fs::directory_iterator(dir, ec)) {
+    if (!entry.is_regular_file()) continue;
+    const int fd = ::open(entry.path().c_str(), O_RDONLY | O_CLOEXEC);
+    if (fd < 0 || ::fsync(fd) != 0) {
+      if (fd >= 0) ::close(fd);
+      return Internal("无法写入检索索引文件：" + entry.path().string());
+    }
+    ::close(fd);
+  }
+  const int fd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (fd >= 0) {
+    ::fsync(fd);
+    ::close(fd);
+  }
+  return ec ? Internal("无法读取检索索引目录：" + dir.string()) : Status::Ok();
+}
+
 int64_t ParseInt(const std::string& s) {
   try {
     return s.empty() ? 0 : std::stoll(s);
@@ -172,6 +194,11 @@ class SearchIndex::Impl {
     std::error_code ec;
     fs::rename(tmp, dir_ / kCurrentFile, ec);  // atomic: readers see the old or the new name
     if (ec) return Internal("无法切换检索索引：" + ec.message());
+    const int fd = ::open(dir_.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (fd >= 0) {
+      ::fsync(fd);
+      ::close(fd);
+    }
     return Status::Ok();
   }
 
@@ -282,7 +309,9 @@ class SearchIndex::Impl {
     fs::remove_all(dir_ / generation, ec);
     StatusOr<CatchUpStats> stats = Status(StatusCode::kInternal, "");
     try {
-      Xapian::WritableDatabase db((dir_ / generation).string(), Xapian::DB_CREATE_OR_OVERWRITE);
+      // No fsync per flush while building aside: SyncDirectory() makes it durable before the swap.
+      Xapian::WritableDatabase db((dir_ / generation).string(),
+                                  Xapian::DB_CREATE_OR_OVERWRITE | Xapian::DB_NO_SYNC);
       db.set_metadata(kMetaAnalyzer, AnalyzerVersion());
       db.set_metadata(kMetaRegistryId, *registry_id);
       db.set_metadata(kMetaLastSeq, "0");
@@ -298,6 +327,7 @@ class SearchIndex::Impl {
       fs::remove_all(dir_ / generation, ec);
       return FromXapian(e);
     }
+    TP_RETURN_IF_ERROR(SyncDirectory(dir_ / generation));
     TP_RETURN_IF_ERROR(SwapCurrent(generation));
     // Older generations than the one just replaced go; that one may still serve open readers.
     for (const auto& entry : fs::directory_iterator(dir_, ec)) {
