@@ -18,7 +18,7 @@
 namespace tp::registry {
 
 struct ImportOptions {
-  int batch_size = 2000;
+  int batch_size = 5000;
   // Called for each rejected row's errors as soon as they are known.
   std::function<void(const std::vector<FieldError>&)> on_rejected;
   // Called after each committed batch with the rows committed so far.

@@ -22,7 +22,7 @@ CREATE TABLE units (
   id          INTEGER PRIMARY KEY,
   code        TEXT NOT NULL UNIQUE,          -- public code, e.g. U000001
   name        TEXT NOT NULL UNIQUE,
-  type        TEXT NOT NULL,                 -- code from data/unit_types.tsv
+  type        TEXT NOT NULL,                 -- label from data/unit_types.tsv (全国学会, 省级科协, …)
   parent_id   INTEGER REFERENCES units(id),
   province    TEXT,                          -- GB/T 2260 two-digit code, NULL for national units
   created_at  TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%SZ','now'))

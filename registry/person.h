@@ -53,12 +53,13 @@ struct Person {
 
   // Placement in the pool, as a pool file carries it (becomes units + admissions).
   std::string recommending_unit;       // 推荐单位
-  std::string recommending_unit_type;  // 推荐单位类型, canonical label (see data/unit_types.tsv)
+  std::string recommending_unit_type;  // 推荐单位类型, canonical label (全国学会, 省级科协, …; data/unit_types.tsv)
   std::string tier;                    // 人才类别: 领军人才/青年人才
   int admission_year = 0;              // 入库年度; 0 when not admitted
   std::string opinion;                 // 推荐单位意见 (≤100 characters)
 
-  // Column name -> the text exactly as submitted, for reprinting forms.
+  // Column name -> the text exactly as submitted, for reprinting forms; only
+  // for cells whose submitted text differs from the normalised value.
   std::vector<std::pair<std::string, std::string>> as_typed;
 };
 

@@ -272,6 +272,10 @@ void ReadPerson(SQLite::Statement& st, PersonRecord* r, int64_t* unit_rowid) {
 
 
 
+// National societies and central enterprises recommend from every province;
+// every other unit belongs to the province of the people it recommends.
+bool IsNationalUnitType(std::string_view type) { return type == "全国学会" || type == "央企科协"; }
+
 }  // namespace
 
 StatusOr<std::vector<PersonRecord>> StoreImpl::LoadPersonsOn(SQLite::Database& db,
@@ -372,7 +376,10 @@ class WriteBatchImpl final : public WriteBatch {
                    "INSERT INTO admissions(person_id, year, tier, source_unit_id) VALUES(?,?,?,?) "
                    "ON CONFLICT(person_id, year) DO UPDATE SET "
                    "tier=coalesce(excluded.tier, tier), "
-                   "source_unit_id=coalesce(excluded.source_unit_id, source_unit_id)") {}
+                   "source_unit_id=coalesce(excluded.source_unit_id, source_unit_id)"),
+        find_unit_(store->writer(),
+                   "SELECT id,code,name,type,province,parent_id FROM units WHERE name=?"),
+        insert_unit_(store->writer(), "INSERT INTO units(code,name,type,province) VALUES(?,?,?,?)") {}
 
   StatusOr<UpsertOutcome> UpsertPerson(Person* p) override {
     try {
@@ -396,7 +403,6 @@ class WriteBatchImpl final : public WriteBatch {
   Status Commit() override {
     try {
       tx_.commit();
-      committed_ = true;
       return Status::Ok();
     } catch (const SQLite::Exception& e) {
       return FromSqlite(e, "提交");
@@ -482,26 +488,26 @@ class WriteBatchImpl final : public WriteBatch {
   UnitRecord Unit(std::string_view name, std::string_view type, std::string_view province) {
     std::string key(name);
     if (auto it = units_.find(key); it != units_.end()) return it->second;
-    SQLite::Database& db = store_->writer();
-    SQLite::Statement find(db, "SELECT id,code,name,type,province,parent_id FROM units WHERE name=?");
-    find.bind(1, key);
-    if (find.executeStep()) return units_[key] = StoreImpl::ReadUnit(find);
-    int64_t next = 1 + db.execAndGet("SELECT coalesce(max(id),0) FROM units").getInt64();
-    char code[32];
-    std::snprintf(code, sizeof code, "U%06lld", static_cast<long long>(next));
-    SQLite::Statement insert(db, "INSERT INTO units(code,name,type,province) VALUES(?,?,?,?)");
-    insert.bind(1, code);
-    insert.bind(2, key);
-    insert.bind(3, type.empty() ? std::string("other") : std::string(type));
-    // A national unit has no province: only the types below are local.
-    BindText(insert, 4, province);
-    insert.exec();
+    find_unit_.reset();
+    find_unit_.bind(1, key);
+    if (find_unit_.executeStep()) return units_[key] = StoreImpl::ReadUnit(find_unit_);
+    if (next_unit_ == 0) {
+      next_unit_ = 1 + store_->writer().execAndGet("SELECT coalesce(max(id),0) FROM units").getInt64();
+    }
     UnitRecord u;
-    u.rowid = db.getLastInsertRowid();
+    char code[32];
+    std::snprintf(code, sizeof code, "U%06lld", static_cast<long long>(next_unit_++));
     u.code = code;
     u.name = key;
-    u.type = type.empty() ? "other" : std::string(type);
-    u.province = std::string(province);
+    u.type = type.empty() ? "其他" : std::string(type);
+    u.province = IsNationalUnitType(type) ? std::string() : std::string(province);
+    insert_unit_.reset();
+    insert_unit_.bind(1, u.code);
+    insert_unit_.bind(2, u.name);
+    insert_unit_.bind(3, u.type);
+    BindText(insert_unit_, 4, u.province);
+    insert_unit_.exec();
+    u.rowid = store_->writer().getLastInsertRowid();
     return units_[key] = u;
   }
 
@@ -513,9 +519,11 @@ class WriteBatchImpl final : public WriteBatch {
   SQLite::Statement insert_;
   SQLite::Statement update_;
   SQLite::Statement admission_;
+  SQLite::Statement find_unit_;
+  SQLite::Statement insert_unit_;
   std::unordered_map<std::string, UnitRecord> units_;
   int64_t next_number_ = 0;
-  bool committed_ = false;
+  int64_t next_unit_ = 0;
 };
 
 
@@ -697,7 +705,7 @@ static StatusOr<std::unique_ptr<Store>> OpenImpl(const std::string& dir, bool cr
   auto keys = create ? Keyring::Create(key_path) : Keyring::Load(key_path);
   if (!keys.ok()) return keys.status();
   try {
-    int flags = SQLite::OPEN_READWRITE | (create ? SQLite::OPEN_CREATE : 0) | SQLite::OPEN_FULLMUTEX;
+    int flags = SQLite::OPEN_READWRITE | (create ? SQLite::OPEN_CREATE : 0) | SQLite::OPEN_NOMUTEX;
     auto db = std::make_unique<SQLite::Database>(db_path, flags);
     db->exec("PRAGMA journal_mode = WAL");
     Configure(*db);

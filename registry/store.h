@@ -30,7 +30,7 @@ struct UnitRecord {
   int64_t rowid = 0;
   std::string code;      // public code, e.g. U000001
   std::string name;
-  std::string type;      // code from data/unit_types.tsv, e.g. national_society
+  std::string type;      // label from data/unit_types.tsv, e.g. 全国学会
   std::string province;  // two-digit GB/T 2260 code, empty for national units
   int64_t parent_rowid = 0;
 };
@@ -115,7 +115,7 @@ struct RegistryStats {
   int64_t last_seq = 0;
   std::vector<std::pair<std::string, int64_t>> by_tier;       // 领军人才 → n
   std::vector<std::pair<std::string, int64_t>> by_year;       // 入库年度 → n
-  std::vector<std::pair<std::string, int64_t>> by_unit_type;  // unit type code → n
+  std::vector<std::pair<std::string, int64_t>> by_unit_type;  // unit type label → n
   std::vector<std::pair<std::string, int64_t>> by_province;   // two-digit code → n
 };
 

@@ -120,7 +120,9 @@ class ReaderPool {
     ++open_;
     lock.unlock();
     try {
-      auto db = std::make_unique<SQLite::Database>(path_, SQLite::OPEN_READONLY);
+      // A connection serves one thread at a time (the writer under the write
+      // mutex, a reader while leased), so SQLite's own mutex is not needed.
+      auto db = std::make_unique<SQLite::Database>(path_, SQLite::OPEN_READONLY | SQLite::OPEN_NOMUTEX);
       db->setBusyTimeout(kBusyTimeoutMs);
       return Lease(this, std::move(db));
     } catch (...) {

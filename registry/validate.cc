@@ -405,7 +405,9 @@ std::vector<FieldError> BuildPerson(const std::vector<std::pair<std::string, std
   for (const auto& [column, raw] : cells) {
     std::string value = NormalizeText(raw);
     if (value.empty()) continue;
-    p.as_typed.emplace_back(column, raw);
+    // Only text that normalisation changed needs keeping for a reprint; the
+    // rest is the stored value itself.
+    if (value != raw) p.as_typed.emplace_back(column, raw);
     const Column col = ColumnOf(column);
     if (col == Column::kCount || col == Column::kRowNumber) continue;
     bool& already = seen[static_cast<std::size_t>(col)];

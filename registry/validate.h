@@ -39,7 +39,8 @@ const std::vector<std::string_view>& CanonicalColumns();
 // `cells` are (canonical column, raw text) pairs of one row; empty cells are
 // skipped and, for a column given twice, the first non-empty cell counts.
 // Fields named by the cells are overwritten in *out, other fields are left as
-// they were; out->as_typed is replaced by every non-empty (column, raw text).
+// they were; out->as_typed is replaced by the (column, raw text) of every
+// non-empty cell whose text normalisation changed (" 壮 " kept, "壮族" not).
 // `today` bounds dates (birth dates, ID numbers, 入库年度) from above.
 std::vector<FieldError> BuildPerson(const std::vector<std::pair<std::string, std::string>>& cells,
                                     const ReferenceData& reference, Person* out);

@@ -27,7 +27,7 @@ Person Sample() {
   p.title = "研究员";
   p.fields = {"水稻育种", "作物遗传"};
   p.recommending_unit = "广西壮族自治区科学技术协会";
-  p.recommending_unit_type = "provincial_association";
+  p.recommending_unit_type = "省级科协";
   p.province = "45";
   p.tier = "领军人才";
   p.admission_year = 2024;
