@@ -12,6 +12,8 @@
 #include <deque>
 #include <utility>
 
+#include "registry/text.h"
+
 namespace tp::registry {
 namespace {
 
@@ -89,31 +91,21 @@ bool StartsWithNoCase(std::string_view text, std::string_view prefix) {
 // Whether `bytes` is well-formed UTF-8. When the file goes on past them
 // (`truncated`), a character cut off at the very end is not held against it.
 bool IsUtf8(std::string_view bytes, bool truncated) {
-  auto length = static_cast<int32_t>(bytes.size());
+  std::size_t length = bytes.size();
   if (truncated) {
     // Back up over at most three continuation bytes to the last lead byte.
-    int32_t lead = length;
+    std::size_t lead = length;
     while (lead > 0 && length - lead < 4 &&
            (static_cast<uint8_t>(bytes[lead - 1]) & 0xC0) == 0x80) {
       --lead;
     }
     if (lead > 0) {
       auto b = static_cast<uint8_t>(bytes[lead - 1]);
-      int32_t needed = b >= 0xF0 ? 4 : b >= 0xE0 ? 3 : b >= 0xC0 ? 2 : 1;
+      std::size_t needed = b >= 0xF0 ? 4 : b >= 0xE0 ? 3 : b >= 0xC0 ? 2 : 1;
       if (length - (lead - 1) < needed) length = lead - 1;
     }
   }
-  const auto* s = reinterpret_cast<const uint8_t*>(bytes.data());
-  for (int32_t i = 0; i < length;) {
-    if (s[i] < 0x80) {
-      ++i;
-      continue;
-    }
-    UChar32 c;
-    U8_NEXT(s, i, length, c);
-    if (c < 0) return false;
-  }
-  return true;
+  return IsValidUtf8(bytes.substr(0, length));
 }
 
 StatusOr<Sniffed> Sniff(std::string_view head, bool whole_file, std::string_view file) {
@@ -330,26 +322,12 @@ std::string table_internal::QuotedFile(std::string_view file) {
 }
 
 bool ReplaceInvalidUtf8(std::string* text) {
+  if (IsValidUtf8(*text)) return false;  // nearly every cell
   const auto* s = reinterpret_cast<const uint8_t*>(text->data());
   auto length = static_cast<int32_t>(text->size());
-  int32_t i = 0;
-  // Fast path: nearly every cell is ASCII or well-formed.
-  while (i < length) {
-    if (s[i] < 0x80) {
-      ++i;
-      continue;
-    }
-    int32_t begin = i;
-    UChar32 c;
-    U8_NEXT(s, i, length, c);
-    if (c < 0) {
-      i = begin;
-      break;
-    }
-  }
-  if (i == length) return false;
-  std::string out(text->data(), static_cast<std::size_t>(i));
-  while (i < length) {
+  std::string out;
+  out.reserve(text->size() + 8);
+  for (int32_t i = 0; i < length;) {
     int32_t begin = i;
     UChar32 c;
     U8_NEXT(s, i, length, c);
