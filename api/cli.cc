@@ -12,6 +12,10 @@
 #include <string>
 #include <vector>
 
+#include "api/serve.h"
+#include "indexer/search_index.h"
+#include "indexer/search_json.h"
+#include "indexer/store_change_source.h"
 #include "registry/demo_data.h"
 #include "registry/importer.h"
 #include "registry/paths.h"
@@ -104,8 +108,20 @@ int CmdInit(const Args& args) {
   if (!dir) return 2;
   auto store = Store::Create(*dir);
   if (!store.ok()) return Fail(store.status());
+  auto index = indexer::SearchIndex::Open((*store)->IndexDir());
+  if (!index.ok()) return Fail(index.status());
   std::printf("已创建登记库：%s\n", dir->c_str());
   return 0;
+}
+
+// Brings the search index of `store` up to date with the registry's change log.
+StatusOr<std::unique_ptr<indexer::SearchIndex>> OpenIndex(Store& store) {
+  auto index = indexer::SearchIndex::Open(store.IndexDir());
+  if (!index.ok()) return index.status();
+  indexer::StoreChangeSource source(store);
+  auto caught_up = (*index)->CatchUp(source);
+  if (!caught_up.ok()) return caught_up.status();
+  return std::move(*index);
 }
 
 int CmdImport(const Args& args) {
@@ -149,6 +165,12 @@ int CmdImport(const Args& args) {
                               {"format", report->format}}
                              .dump(),
                          ""});
+  // The index follows the change log; bringing it up to date now makes the
+  // rows searchable at once (a server would do it at its next start anyway).
+  if (auto index = OpenIndex(**store); !index.ok()) {
+    std::fprintf(stderr, "搜索索引未能更新（数据已导入，稍后运行 talentpool reindex）：%s\n",
+                 index.status().message().c_str());
+  }
   std::printf("imported %ld, rejected %ld\n", report->imported, report->rejected);
   return report->rejected == 0 ? 0 : 1;
 }
@@ -268,6 +290,66 @@ int CmdDemo(const Args& args) {
   return 0;
 }
 
+int CmdSearch(const Args& args) {
+  auto dir = RequireData(args);
+  if (!dir) return 2;
+  if (args.positional.empty()) {
+    std::fprintf(stderr, "用法：talentpool search --data DIR QUERY [--size N] [--page N] [--sort S]\n");
+    return 2;
+  }
+  std::string query;
+  for (const std::string& word : args.positional) query += (query.empty() ? "" : " ") + word;
+  std::vector<std::pair<std::string, std::string>> params = {{"q", query}};
+  for (const auto& [name, value] : args.options) {
+    if (name != "data") params.emplace_back(name, value);
+  }
+  auto request = indexer::SearchRequestFromParams(params);
+  if (!request.ok()) return Fail(request.status(), 2);
+  auto store = Store::Open(*dir);
+  if (!store.ok()) return Fail(store.status(), 2);
+  auto index = OpenIndex(**store);
+  if (!index.ok()) return Fail(index.status());
+  request->resolve_id = indexer::StoreIdResolver(**store);
+  auto result = (*index)->Search(*request);
+  if (!result.ok()) return Fail(result.status());
+  std::printf("%s\n", indexer::SearchResultToJson(*result).c_str());
+  return 0;
+}
+
+int CmdReindex(const Args& args) {
+  auto dir = RequireData(args);
+  if (!dir) return 2;
+  auto store = Store::Open(*dir);
+  if (!store.ok()) return Fail(store.status(), 2);
+  auto index = indexer::SearchIndex::Open((*store)->IndexDir());
+  if (!index.ok()) return Fail(index.status());
+  indexer::StoreChangeSource source(**store);
+  auto start = std::chrono::steady_clock::now();
+  auto stats = (*index)->Rebuild(source);
+  if (!stats.ok()) return Fail(stats.status());
+  double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  std::printf("reindexed %lld persons in %.1f s (seq %lld)\n", static_cast<long long>(stats->written),
+              seconds, static_cast<long long>(stats->last_seq));
+  return 0;
+}
+
+int CmdServe(const Args& args) {
+  auto dir = RequireData(args);
+  if (!dir) return 2;
+  ServeOptions options;
+  options.data_dir = *dir;
+  options.bind_address = args.GetOr("bind", "127.0.0.1");
+  try {
+    options.port = std::stoi(args.GetOr("port", "8080"));
+    if (auto threads = args.Get("threads")) options.worker_threads = std::stoi(*threads);
+  } catch (...) {
+    std::fprintf(stderr, "--port 和 --threads 需要整数\n");
+    return 2;
+  }
+  if (auto web = args.Get("web")) options.web_root = *web;
+  return Serve(options);
+}
+
 }  // namespace
 
 int RunCommandLine(int argc, char** argv) {
@@ -288,6 +370,9 @@ int RunCommandLine(int argc, char** argv) {
   if (command == "token") return CmdToken(*args);
   if (command == "units") return CmdUnits(*args);
   if (command == "demo") return CmdDemo(*args);
+  if (command == "search") return CmdSearch(*args);
+  if (command == "reindex") return CmdReindex(*args);
+  if (command == "serve") return CmdServe(*args);
   std::fprintf(stderr, "未知命令：%s\n\n%s", command.c_str(), kUsage);
   return 2;
 }

@@ -273,9 +273,15 @@ class StoreImpl final : public Store {
     }
   }
 
-  // Used by WriteBatchImpl.
+  // For the parts of the registry that keep their own tables (rounds,
+  // cohorts, …): write only while holding write_mutex(), read through a
+  // lease from readers().
   SQLite::Database& writer() { return *writer_; }
   std::mutex& write_mutex() { return write_mu_; }
+  ReaderPool& readers() { return readers_; }
+
+  // The implementation behind a Store (there is only this one).
+  static StoreImpl& Of(Store& store) { return static_cast<StoreImpl&>(store); }
 
   static UnitRecord ReadUnit(SQLite::Statement& st) {
     UnitRecord u;
