@@ -12,6 +12,8 @@
 
 #include <httplib.h>
 
+#include <catch2/catch.hpp>
+
 #include "registry/id_number.h"
 
 namespace tp::apitest {
@@ -279,6 +281,61 @@ std::string RawExchange(int port, const std::string& bytes, int timeout_ms) {
   }
   ::close(sock);
   return out;
+}
+
+std::vector<std::string> VisibleTo(const std::string& who) {
+  if (who == "staff") return {"a1", "a2", "b1", "b2"};
+  if (who == "province" || who == "unit_a") return {"a1", "a2"};
+  if (who == "unit_b") return {"b1", "b2"};
+  return {};
+}
+
+Reply CallRoute(ApiFixture& f, const std::string& method, const std::string& pattern,
+                const std::string& who, bool other) {
+  const std::string token = who.empty() ? std::string() : f.TokenOf(who);
+  // The person and unit the call is about.
+  const bool b_side = who == "unit_b";
+  const std::string person_key = (b_side != other) ? "b1" : "a1";
+  const std::string unit_code = (b_side != other) ? f.unit_b_code : f.unit_a_code;
+  const registry::Person& person = f.Person(person_key);
+  std::string target = pattern;
+  std::vector<std::pair<std::string, std::string>> headers;
+  std::string body;
+  std::string content_type = "application/json";
+  auto replace = [&](const std::string& placeholder, const std::string& value) {
+    size_t at = target.find(placeholder);
+    if (at != std::string::npos) target.replace(at, placeholder.size(), value);
+  };
+  if (pattern.rfind("/api/v1/persons/{id}", 0) == 0) {
+    replace("{id}", person.public_id);
+    if (method == "PATCH") {
+      auto current = f.store().GetPerson(person.public_id);
+      headers.emplace_back("If-Match", "\"v" + std::to_string(current.ok() ? current->version : 0) + "\"");
+      body = R"({"post": "主任"})";
+    }
+  } else if (pattern == "/api/v1/units/{code}") {
+    replace("{code}", unit_code);
+  } else if (pattern == "/api/v1/tokens/{id}") {
+    // A token of its own to revoke, so the matrix keeps its tokens.
+    auto spare = f.store().CreateToken("unit", unit_code, "", "spare");
+    auto tokens = f.store().ListTokens();
+    replace("{id}", tokens.ok() && !tokens->empty() ? std::to_string(tokens->back().id) : "0");
+    (void)spare;
+  } else if (pattern == "/api/v1/enrollment-check") {
+    body = nlohmann::json{{"id_number", person.id_number}}.dump();
+  } else if (pattern == "/api/v1/imports") {
+    static int n = 0;
+    char seq[16];
+    std::snprintf(seq, sizeof(seq), "%03d", 2 * (++n % 400) + 1);
+    body = "姓名,性别,出生日期,身份证号,工作单位,推荐单位,推荐单位类型\r\n"
+           "测试" + std::to_string(n) + ",男,1991-01-01," + MakeIdNumber("450103", "19910101", seq) +
+           ",广西大学,广西壮族自治区科学技术协会,省级科协\r\n";
+    content_type = "text/csv";
+  }
+  if (target.find('{') != std::string::npos) {
+    FAIL("no way to fill the placeholders of " << pattern);
+  }
+  return f.Call(token, method, target, body, headers, content_type);
 }
 
 std::string UrlEncode(const std::string& text) {

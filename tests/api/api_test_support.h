@@ -105,6 +105,16 @@ class ApiFixture {
   size_t log_lines_checked_ = 0;
 };
 
+// Calls a route of the table as `who` ("", "staff", "province", "unit_a",
+// "unit_b") on an object the caller may see (`other` false) or one of
+// another unit or province (`other` true): placeholders, bodies and
+// If-Match are filled in. Fails the test for a placeholder it cannot fill.
+Reply CallRoute(ApiFixture& f, const std::string& method, const std::string& pattern,
+                const std::string& who, bool other);
+
+// The fixture person keys a caller may see; staff: all.
+std::vector<std::string> VisibleTo(const std::string& who);
+
 // A valid 18-character ID number from a region code, a birth date YYYYMMDD
 // and a three-digit sequence (odd for men, even for women).
 std::string MakeIdNumber(const std::string& region, const std::string& birth, const std::string& seq);

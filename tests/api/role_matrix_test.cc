@@ -1,0 +1,91 @@
+// Every route of the table x every role (and no token) x an object of the
+// caller's own scope and one of another unit or province. A "forbidden
+// success" is a 2xx answer where the role may not call the route, where the
+// object is out of the caller's scope, or whose body names a person out of
+// scope. Their count is printed and must be 0; so must the count of refusals
+// where the caller was entitled to an answer.
+#include <catch2/catch.hpp>
+
+#include <cstdio>
+#include <set>
+
+#include "api/api_test_support.h"
+
+namespace tp::apitest {
+
+TEST_CASE("Role matrix: no route answers any role beyond what it may see", "[api][roles][matrix]") {
+  ApiFixture f;
+  const std::vector<std::string> callers = {"", "staff", "province", "unit_a", "unit_b"};
+  const std::vector<std::string> everyone = {"a1", "a2", "b1", "b2"};
+  int calls = 0, forbidden_successes = 0, wrongful_refusals = 0;
+  std::vector<std::string> report;
+
+  for (const api::RouteSpec& route : f.service().Routes()) {
+    for (const std::string& who : callers) {
+      for (bool other : {false, true}) {
+        Reply r = CallRoute(f, route.method, route.pattern, who, other);
+        ++calls;
+        const bool success = r.status >= 200 && r.status < 300;
+        std::optional<api::Role> role = who.empty() ? std::nullopt
+                                        : api::ParseRole(who.rfind("unit", 0) == 0 ? "unit" : who);
+        const bool may_call = !route.needs_token || (role && api::Allows(route.roles, *role));
+        // An object named in the path out of the caller's scope must look absent.
+        const bool names_object = route.pattern.find('{') != std::string::npos &&
+                                  route.pattern.rfind("/api/v1/tokens/", 0) != 0;
+        const bool out_of_scope = other && who != "staff" && names_object;
+
+        std::string why;
+        if (success && !may_call) why = "role may not call the route";
+        if (success && may_call && out_of_scope) why = "object of another scope answered";
+        if (success && who != "staff") {
+          std::vector<std::string> visible = VisibleTo(who);
+          for (const std::string& key : everyone) {
+            if (std::find(visible.begin(), visible.end(), key) != visible.end()) continue;
+            const registry::Person& p = f.Person(key);
+            if (r.body.find(p.public_id) != std::string::npos || r.body.find(p.name) != std::string::npos)
+              why = "answer names " + key + ", out of scope";
+          }
+        }
+        std::string label = route.method + " " + route.pattern + " as " + (who.empty() ? "(no token)" : who) +
+                            (other ? " on another's object" : " on its own object") + " -> " +
+                            std::to_string(r.status);
+        if (!why.empty()) {
+          ++forbidden_successes;
+          report.push_back("FORBIDDEN SUCCESS: " + label + " (" + why + ")");
+        }
+        // Entitled callers get their answer; refused ones get the right status.
+        if (may_call && !out_of_scope && !success) {
+          ++wrongful_refusals;
+          report.push_back("WRONGFUL REFUSAL: " + label + " " + r.body.substr(0, 200));
+        }
+        if (!may_call) CHECK((r.status == (who.empty() ? 401 : 403)));
+        if (may_call && out_of_scope) CHECK(r.status == 404);
+      }
+    }
+  }
+  std::printf("role matrix: %d calls (%zu routes x %zu callers x 2 objects), %d forbidden successes, "
+              "%d wrongful refusals\n",
+              calls, f.service().Routes().size(), callers.size(), forbidden_successes, wrongful_refusals);
+  for (const std::string& line : report) std::printf("  %s\n", line.c_str());
+  CHECK(calls == static_cast<int>(f.service().Routes().size() * callers.size() * 2));
+  CHECK(forbidden_successes == 0);
+  CHECK(wrongful_refusals == 0);
+  REQUIRE(f.Leaks() == 0);
+}
+
+TEST_CASE("Role matrix: every protected route names at least one role, and writes are staff's", "[api][roles]") {
+  ApiFixture f;
+  for (const api::RouteSpec& route : f.service().Routes()) {
+    INFO(route.method << " " << route.pattern);
+    if (!route.needs_token) {
+      CHECK(route.method == "GET");
+      CHECK(route.pattern.find("healthz") != std::string::npos);
+      continue;
+    }
+    CHECK(route.roles != api::kNoRoles);
+    const bool writes = route.method != "GET" && route.pattern != "/api/v1/enrollment-check";
+    if (writes) CHECK(route.roles == api::kStaffOnly);
+  }
+}
+
+}  // namespace tp::apitest
