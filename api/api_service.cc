@@ -1041,7 +1041,7 @@ void ApiService::Impl::BuildRoutes() {
                     "", "PersonList", {400}, 0, "", bind(&Impl::ListPersons)});
   routes.push_back({"GET", "/api/v1/persons/{id}", true, kAllRoles,
                     "读取一位人员（响应带 ETag；工作人员可用 reveal 查看完整号码，记入审计日志）", "人员",
-                    {{"id", "path", "string", "人员编号，如 P0000001", true},
+                    {{"id", "path", "string", "人员编号（P 加 7 位数字）", true},
                      {"reveal", "query", "string", "id_number 和/或 phone（仅 staff）", false}},
                     "", "Person", {400, 404}, 0, "", bind(&Impl::GetPerson)});
   routes.push_back({"PATCH", "/api/v1/persons/{id}", true, kStaffOnly,
@@ -1053,7 +1053,7 @@ void ApiService::Impl::BuildRoutes() {
   routes.push_back({"GET", "/api/v1/units", true, kAllRoles, "推荐单位列表（按令牌范围）", "单位", {}, "",
                     "UnitList", {}, 0, "", bind(&Impl::ListUnits)});
   routes.push_back({"GET", "/api/v1/units/{code}", true, kAllRoles, "读取一个推荐单位", "单位",
-                    {{"code", "path", "string", "单位代码，如 U000001", true}}, "", "Unit", {404}, 0, "",
+                    {{"code", "path", "string", "单位代码（U 加 6 位数字）", true}}, "", "Unit", {404}, 0, "",
                     bind(&Impl::GetUnit)});
   routes.push_back({"POST", "/api/v1/enrollment-check", true, kAllRoles,
                     "查询是否已入库（单位令牌只得到是否入库及入库年度、批次；按令牌限流；每次记入审计日志）",

@@ -844,9 +844,12 @@ int HttpServer::Impl::ExpectContinue(const httplib::Request& req, httplib::Respo
   }
   int status = route == nullptr ? (allow.empty() ? 404 : 405) : 413;
   if (status == 413) n_body_too_large.fetch_add(1);
+  // httplib writes `res` as it is for anything but 100 and 417.
+  res.status = status;
   res.set_content(JsonError(CodeForStatus(status), MessageForStatus(status)),
                   "application/json; charset=utf-8");
   res.set_header("Connection", "close");
+  if (ctx != nullptr) res.set_header("X-Request-Id", ctx->request_id);
   return status;
 }
 
@@ -1056,7 +1059,8 @@ void HttpServer::Impl::Dispatch(const httplib::Request& req, httplib::Response& 
     out.body = JsonError(StatusCode::kNotFound, MessageForStatus(404));
     return finish();
   }
-  if (has_body && route->options.max_body_bytes == 0) return refuse(400, "此请求不应带有请求体");
+  if (has_body && (route->options.max_body_bytes == 0 || route_method == "GET"))
+    return refuse(400, "此请求不应带有请求体");
 
   HttpRequest request;
   if (has_body && !ReadBody(req, *route, ctx, &request.body, out)) return finish();
