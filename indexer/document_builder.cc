@@ -175,21 +175,14 @@ void DocumentBuilder::AddText(const FieldSpec& field, std::string_view text, uin
   if (text.empty()) return;
   analyzer_->Analyze(text, scratch_);
   const std::string prefix(field.prefix);
-  const Token* previous = nullptr;
   for (const Token& t : scratch_.tokens) {
     const std::string_view key = scratch_.Key(t);
     ++position;
     if (t.kind == TokenKind::kWord && key.size() > kMaxTermBytes) continue;
-    out.postings.push_back({prefix + std::string(key), position});
+    // Characters with positions serve phrases and, in order, what pairs of characters would;
+    // leaving pairs out of long texts keeps the build fast (they stay in names).
     out.postings.push_back({std::string(key), position});
-    if (t.kind == TokenKind::kHan && t.adjacent && previous != nullptr &&
-        previous->kind == TokenKind::kHan) {
-      std::string pair(scratch_.Key(*previous));
-      pair.append(key);
-      out.postings.push_back({prefix + pair, 0});
-      out.postings.push_back({std::move(pair), 0});
-    }
-    previous = &t;
+    if (field.scoped_terms) out.postings.push_back({prefix + std::string(key), 0});
   }
   position += kFieldGap;
 }

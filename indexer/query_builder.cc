@@ -190,7 +190,7 @@ QueryNode QueryBuilder::HanRun(const std::vector<std::string>& chars, const Fiel
   for (size_t i = 0; i + 1 < chars.size(); ++i) pairs.push_back(chars[i] + chars[i + 1]);
   Unique(pairs);
 
-  // base: the characters of the run (in order when quoted); boosts: the better tiers.
+  // Name tiers. base: the characters of the run (in order when quoted); boosts: better tiers.
   const auto tiers = [&](std::string_view prefix, std::vector<QueryNode>& boosts) {
     std::vector<QueryNode> each;
     for (const std::string& c : quoted ? chars : distinct) each.push_back(QueryNode::Term(Cat(prefix, c)));
@@ -201,9 +201,7 @@ QueryNode QueryBuilder::HanRun(const std::vector<std::string>& chars, const Fiel
     if (quoted || chars.size() == 1) return phrase;
     std::vector<QueryNode> all;
     for (const std::string& c : distinct) all.push_back(QueryNode::Term(Cat(prefix, c)));
-    boosts.push_back(QueryNode::Scale(std::move(phrase), field != nullptr && field->id != FieldId::kName
-                                                             ? kWTextPhrase
-                                                             : kWNamePhrase / kWNameChars));
+    boosts.push_back(QueryNode::Scale(std::move(phrase), kWNamePhrase / kWNameChars));
     return QueryNode::Of(Op::kAnd, std::move(all));
   };
 
@@ -221,9 +219,17 @@ QueryNode QueryBuilder::HanRun(const std::vector<std::string>& chars, const Fiel
     bases.push_back(QueryNode::Scale(std::move(name_base), kWNameChars));
     boosts.push_back(QueryNode::Scale(QueryNode::Of(Op::kOr, std::move(name_boosts)), kWNameChars));
   }
+  // Texts have characters with positions (no pairs): AND of the characters, the phrase as a boost.
+  const auto text_terms = [&](std::string_view prefix, bool unique) {
+    std::vector<QueryNode> each;
+    for (const std::string& c : unique ? distinct : chars) each.push_back(QueryNode::Term(Cat(prefix, c)));
+    return each;
+  };
+  QueryNode text_phrase = QueryNode::Of(Op::kPhrase, text_terms("", false));
   if (field == nullptr) {
     std::vector<QueryNode> text_boosts;
-    bases.push_back(tiers("", text_boosts));
+    bases.push_back(quoted ? text_phrase : QueryNode::Of(Op::kAnd, text_terms("", true)));
+    if (!quoted && chars.size() > 1) text_boosts.push_back(QueryNode::Scale(text_phrase, kWTextPhrase));
     std::vector<QueryNode> exact;
     for (const FieldSpec& f : TextFields()) {
       if (f.id != FieldId::kName && !f.exact_prefix.empty()) {
@@ -232,13 +238,17 @@ QueryNode QueryBuilder::HanRun(const std::vector<std::string>& chars, const Fiel
     }
     text_boosts.push_back(QueryNode::Scale(QueryNode::Of(Op::kOr, std::move(exact)), kWTextExact));
     boosts.push_back(QueryNode::Of(Op::kOr, std::move(text_boosts)));
-  } else if (!name_scope) {
+  } else if (!name_scope && field->scoped_terms) {
     std::vector<QueryNode> field_boosts;
-    bases.push_back(tiers(field->prefix, field_boosts));
+    QueryNode in_field = QueryNode::Of(Op::kAnd, text_terms(field->prefix, true));
+    bases.push_back(quoted ? QueryNode::Of(Op::kAnd, {std::move(in_field), text_phrase}) : std::move(in_field));
+    if (!quoted && chars.size() > 1) field_boosts.push_back(QueryNode::Scale(text_phrase, kWTextPhrase));
     if (!field->exact_prefix.empty()) {
       field_boosts.push_back(QueryNode::Scale(QueryNode::Term(Cat(field->exact_prefix, run)), kWTextExact));
     }
     boosts.push_back(QueryNode::Of(Op::kOr, std::move(field_boosts)));
+  } else if (!name_scope) {
+    bases.push_back(text_phrase);  // a long text: the phrase, anywhere in the record
   }
   QueryNode node = QueryNode::Of(Op::kAndMaybe, {QueryNode::Of(Op::kOr, std::move(bases)),
                                                   QueryNode::Of(Op::kOr, std::move(boosts))});

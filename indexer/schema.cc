@@ -21,18 +21,18 @@ constexpr std::string_view kRecommenderLabels[] = {"推荐单位", "recommender"
 constexpr std::string_view kHonourLabels[] = {"荣誉", "honour", "honours"};
 
 const std::array<FieldSpec, kFieldCount> kFields = {{
-    {FieldId::kName, "name", "N", "XN", kNameLabels},
-    {FieldId::kUnit, "unit", "U", "XU", kUnitLabels},
-    {FieldId::kPost, "post", "J", "", kPostLabels},
-    {FieldId::kTitle, "title", "T", "XT", kTitleLabels},
-    {FieldId::kFields, "fields", "F", "XF", kFieldsLabels},
+    {FieldId::kName, "name", "N", "XN", kNameLabels, true},
+    {FieldId::kUnit, "unit", "U", "XU", kUnitLabels, true},
+    {FieldId::kPost, "post", "J", "", kPostLabels, true},
+    {FieldId::kTitle, "title", "T", "XT", kTitleLabels, true},
+    {FieldId::kFields, "fields", "F", "XF", kFieldsLabels, true},
     {FieldId::kAchievements, "achievements", "A", "", kAchievementLabels},
     {FieldId::kCareer, "career", "C", "", kCareerLabels},
     {FieldId::kPlace, "place", "P", "", kPlaceLabels},
-    {FieldId::kEthnicGroup, "ethnic_group", "E", "XE", kEthnicLabels},
+    {FieldId::kEthnicGroup, "ethnic_group", "E", "XE", kEthnicLabels, true},
     {FieldId::kEducation, "education", "D", "", kEducationLabels},
     {FieldId::kPosts, "posts", "S", "", kPostsLabels},
-    {FieldId::kRecommendingUnit, "recommending_unit", "R", "XR", kRecommenderLabels},
+    {FieldId::kRecommendingUnit, "recommending_unit", "R", "XR", kRecommenderLabels, true},
     {FieldId::kHonours, "honours", "H", "XH", kHonourLabels},
 }};
 

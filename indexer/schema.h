@@ -33,10 +33,14 @@ struct FieldSpec {
   std::string_view prefix;        // characters, pairs and words of the field
   std::string_view exact_prefix;  // the whole (folded) value; empty when not kept
   std::span<const std::string_view> labels;  // what a query may write before ':'
+  // Short fields that queries often scope (单位:, 职称:, 领域:) keep their characters under their
+  // own prefix too (without positions). Long texts are indexed once, without prefix: a scope on
+  // them asks for the phrase anywhere in the record. Each extra term costs index build time.
+  bool scoped_terms = false;
 };
 
-// All text fields, in FieldId order. Every field but the name is also indexed without prefix
-// for unscoped queries; the name has terms of its own (below).
+// All text fields, in FieldId order. Every field but the name is indexed without prefix, with
+// positions, for unscoped queries; the name has terms of its own (below).
 std::span<const FieldSpec> TextFields();
 const FieldSpec& Field(FieldId id);
 // The field a query label names (姓名, 单位, name, unit…; case-insensitive for Latin); nullptr
