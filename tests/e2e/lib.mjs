@@ -1,0 +1,195 @@
+// What the browser tests share: the fixture run.mjs made (server address, tokens, the
+// demo pool file), Debian's chromium started by playwright-core with a fresh profile,
+// a guard that fails a test when a page asks for anything outside 127.0.0.1 or breaks
+// the pages' Content-Security-Policy or throws, sign-in through the sign-in page,
+// screenshots, and readings of the pool file and the data tables for expected values.
+
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { chromium } from 'playwright-core';
+
+export const fixture = JSON.parse(readFileSync(process.env.E2E_FIXTURE, 'utf8'));
+
+const kChromiumFlags = [
+  '--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
+  '--disable-background-networking', '--disable-component-update', '--disable-sync',
+];
+
+export const kLaptop = { width: 1366, height: 900 };
+export const kPhone = { width: 390, height: 844 };
+
+const kLoopback = new Set(['127.0.0.1', 'localhost', '[::1]']);
+
+// A browser with a fresh profile folder (removed by close()). Every request of every
+// page goes through route(): one for a host outside loopback is refused and recorded,
+// and close() fails the test if there was any, or any uncaught page error or CSP
+// violation.
+export async function openBrowser({ viewport = kLaptop } = {}) {
+  const profile = mkdtempSync(join(tmpdir(), 'talentpool-chromium-'));
+  const context = await chromium.launchPersistentContext(profile, {
+    executablePath: '/usr/bin/chromium',
+    headless: true,
+    args: kChromiumFlags,
+    viewport,
+    locale: 'zh-CN',
+    timezoneId: 'Asia/Shanghai',
+    acceptDownloads: true,
+  });
+  const outside = [];
+  const problems = [];
+  await context.route('**/*', (route) => {
+    const url = new URL(route.request().url());
+    if ((url.protocol === 'http:' || url.protocol === 'https:' || url.protocol === 'ws:' ||
+         url.protocol === 'wss:') && !kLoopback.has(url.hostname)) {
+      outside.push(url.href);
+      return route.abort('blockedbyclient');
+    }
+    return route.continue();
+  });
+  const watch = (page) => {
+    page.on('pageerror', (error) => problems.push(`page error on ${page.url()}: ${error.message}`));
+    page.on('console', (msg) => {
+      if (msg.type() === 'error' && /Content Security Policy|Refused to/i.test(msg.text())) {
+        problems.push(`CSP on ${page.url()}: ${msg.text()}`);
+      }
+    });
+  };
+  context.on('page', watch);
+  for (const page of context.pages()) watch(page);
+  // The persistent context opens with one blank tab: the first page asked for is that one.
+  let blank = context.pages()[0] || null;
+  return {
+    context,
+    async newPage() {
+      const page = blank || await context.newPage();
+      blank = null;
+      return page;
+    },
+    outside,
+    problems,
+    async close() {
+      await context.close();
+      rmSync(profile, { recursive: true, force: true });
+      assert.deepEqual(outside, [], 'pages asked for addresses outside 127.0.0.1');
+      assert.deepEqual(problems, [], 'pages threw errors or broke the Content-Security-Policy');
+    },
+  };
+}
+
+export function url(path) {
+  return new URL(path, fixture.base + '/').href;
+}
+
+// Signs in through the sign-in page as a person would, and waits for the page it leads to.
+export async function signIn(page, token, { next } = {}) {
+  await page.goto(url(next ? `signin.html?next=${encodeURIComponent(next)}` : 'signin.html'));
+  await page.getByLabel('访问令牌').fill(token);
+  await Promise.all([
+    page.waitForURL((u) => !u.pathname.endsWith('/signin.html')),
+    page.getByRole('button', { name: '登录' }).click(),
+  ]);
+  await page.locator('.topbar .who').waitFor();
+}
+
+export async function shot(page, name, { fullPage = true } = {}) {
+  mkdirSync(fixture.screenshots, { recursive: true });
+  await page.screenshot({ path: join(fixture.screenshots, `${name}.png`), fullPage });
+}
+
+// A new token for one unit, made with the binary on the registry the server uses.
+export function unitToken(code) {
+  return execFileSync(fixture.binary, ['token', '--data', fixture.dataDir, '--role', 'unit', '--unit', code,
+    '--label', `e2e-${code}`], { env: { ...process.env, TALENTPOOL_ROOT: fixture.root }, encoding: 'utf8' }).trim();
+}
+
+// The demo pool file as objects keyed by its Chinese column names.
+let poolRows = null;
+export function pool() {
+  if (!poolRows) poolRows = parseCsv(readFileSync(fixture.pool, 'utf8').replace(/^\uFEFF/, ''));
+  return poolRows;
+}
+
+export function parseCsv(text) {
+  const rows = [];
+  let row = [];
+  let cell = '';
+  let quoted = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i];
+    if (quoted) {
+      if (c === '"' && text[i + 1] === '"') { cell += '"'; i++; }
+      else if (c === '"') quoted = false;
+      else cell += c;
+    } else if (c === '"') quoted = true;
+    else if (c === ',') { row.push(cell); cell = ''; }
+    else if (c === '\n' || c === '\r') {
+      if (c === '\r' && text[i + 1] === '\n') i++;
+      row.push(cell); cell = '';
+      if (row.some((v) => v !== '')) rows.push(row);
+      row = [];
+    } else cell += c;
+  }
+  if (cell !== '' || row.length) { row.push(cell); rows.push(row); }
+  const [header, ...body] = rows;
+  return body.map((r) => Object.fromEntries(header.map((h, i) => [h, r[i] ?? ''])));
+}
+
+// The unit (from `talentpool units`) that recommended the most people of the pool.
+export function busiestUnit() {
+  const counts = new Map();
+  for (const r of pool()) counts.set(r['推荐单位'], (counts.get(r['推荐单位']) || 0) + 1);
+  const [name, people] = [...counts.entries()].sort((a, b) => b[1] - a[1])[0];
+  const unit = fixture.units.find((u) => u.name === name);
+  assert.ok(unit, `unit ${name} of the pool file is not in the registry`);
+  return { ...unit, people };
+}
+
+function table(file) {
+  const map = new Map();
+  for (const line of readFileSync(join(fixture.root, 'data', file), 'utf8').split('\n')) {
+    if (!line || line.startsWith('#')) continue;
+    const [key, value] = line.split('\t');
+    map.set(key, value);
+  }
+  return map;
+}
+
+// Readings of characters (data/pinyin.tsv) and surnames (data/pinyin_surnames.tsv).
+let readings = null;
+let surnameReadings = null;
+// The pinyin of a name, or null when a character has more than one reading (the
+// test then picks another name).
+export function pinyinOf(name) {
+  readings ??= table('pinyin.tsv');
+  surnameReadings ??= table('pinyin_surnames.tsv');
+  const parts = [];
+  for (const [i, ch] of [...name].entries()) {
+    const r = (i === 0 && surnameReadings.get(ch)) || readings.get(ch);
+    if (!r || r.includes(',')) return null;
+    parts.push(r);
+  }
+  return parts.join('');
+}
+
+// Simplified text written in traditional characters (data/t2s.tsv read backwards), or
+// null when no character of it has a traditional form.
+let toTraditional = null;
+export function traditionalOf(text) {
+  if (!toTraditional) {
+    toTraditional = new Map();
+    const seen = new Map();
+    for (const [trad, simp] of table('t2s.tsv')) seen.set(simp, [...(seen.get(simp) || []), trad]);
+    // Only characters with one traditional form: the reverse of the table is then exact.
+    for (const [simp, trads] of seen) if (trads.length === 1) toTraditional.set(simp, trads[0]);
+  }
+  let changed = false;
+  const out = [...text].map((ch) => {
+    const t = toTraditional.get(ch);
+    if (t) changed = true;
+    return t || ch;
+  }).join('');
+  return changed ? out : null;
+}

@@ -1,0 +1,64 @@
+// Sign-in and sign-out, and what the menu offers each role.
+
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+import { busiestUnit, fixture, openBrowser, shot, signIn, unitToken, url } from './lib.mjs';
+
+describe('sign-in', () => {
+  let browser;
+  before(async () => { browser = await openBrowser(); });
+  after(async () => { await browser.close(); });
+
+  test('a page opened without a token leads to the sign-in page and back after signing in', async () => {
+    const page = await browser.newPage();
+    await page.goto(url('index.html?q=%E6%9D%8E'));
+    await page.waitForURL(/signin\.html\?next=/);
+    await page.getByLabel('访问令牌').waitFor();
+    await shot(page, 'signin');
+    await page.getByLabel('访问令牌').fill(fixture.staffToken);
+    await page.getByRole('button', { name: '登录' }).click();
+    await page.waitForURL(/index\.html\?q=/);
+    assert.equal(await page.getByLabel('检索词').inputValue(), '李');
+    await page.close();
+  });
+
+  test('a wrong token is refused with the server\'s message and nothing is kept', async () => {
+    const page = await browser.newPage();
+    await page.goto(url('signin.html'));
+    await page.getByLabel('访问令牌').fill('not-a-real-token');
+    await page.getByRole('button', { name: '登录' }).click();
+    await page.getByRole('alert').filter({ hasText: '令牌' }).waitFor();
+    assert.match(await page.getByRole('alert').innerText(), /令牌无效或已吊销/);
+    assert.ok(page.url().endsWith('/signin.html'));
+    assert.equal(await page.evaluate(() => sessionStorage.length + localStorage.length), 0);
+    await shot(page, 'signin-refused');
+    await page.close();
+  });
+
+  test('staff see the staff menu, and sign-out forgets the token', async () => {
+    const page = await browser.newPage();
+    await signIn(page, fixture.staffToken);
+    const menu = page.getByRole('navigation', { name: '页面' });
+    assert.deepEqual(await menu.getByRole('link').allInnerTexts(), ['检索', '统计', '审核', '培训班次']);
+    assert.equal(await page.locator('.topbar .role').innerText(), '中国科协工作人员');
+    await page.getByRole('button', { name: '退出' }).click();
+    await page.waitForURL(/signin\.html\?signed_out=1/);
+    await page.getByText('已退出').waitFor();
+    // The token is gone: a signed-in page sends the person back to sign in.
+    await page.goto(url('index.html'));
+    await page.waitForURL(/signin\.html\?next=index\.html/);
+    await page.close();
+  });
+
+  test('a unit lands on its portal and sees its own name and its own menu', async () => {
+    const unit = busiestUnit();
+    const page = await browser.newPage();
+    await signIn(page, unitToken(unit.code));
+    assert.ok(page.url().endsWith('/portal.html'), page.url());
+    assert.equal(await page.locator('.topbar .who-name').innerText(), unit.name);
+    const links = await page.getByRole('navigation', { name: '页面' }).getByRole('link').allInnerTexts();
+    assert.deepEqual(links, ['推荐报送', '本单位人员']);
+    assert.equal(await page.locator('.topbar .role').innerText(), '推荐单位');
+    await page.close();
+  });
+});

@@ -1,0 +1,163 @@
+// What every signed-in page shares: checking who is signed in (GET /api/v1/me), the top
+// bar with the pages the role may use and 退出, and small functions that build the DOM.
+// Pages never write HTML from data: text goes in as text (see el()).
+
+import { ApiError, forgetToken, get, storedToken } from './api.js';
+import { kRoles } from './labels.js';
+
+// The pages each role may open, in menu order.
+const kMenus = {
+  staff: [
+    ['index.html', '检索'],
+    ['dashboard.html', '统计'],
+    ['review.html', '审核'],
+    ['cohorts.html', '培训班次'],
+  ],
+  province: [['index.html', '检索']],
+  unit: [
+    ['portal.html', '推荐报送'],
+    ['index.html', '本单位人员'],
+  ],
+};
+
+export function homeFor(role) {
+  return role === 'unit' ? 'portal.html' : 'index.html';
+}
+
+// el('a', {href: 'x', class: 'y'}, 'text', child): an element with attributes and
+// children (strings become text nodes). on* attributes given as functions become
+// listeners; false/null/undefined attributes and children are skipped.
+export function el(tag, attrs = {}, ...children) {
+  const node = document.createElement(tag);
+  for (const [name, value] of Object.entries(attrs || {})) {
+    if (value === false || value === null || value === undefined) continue;
+    if (name.startsWith('on') && typeof value === 'function') {
+      node.addEventListener(name.slice(2), value);
+    } else if (name === 'dataset') {
+      Object.assign(node.dataset, value);
+    } else if (value === true) {
+      node.setAttribute(name, '');
+    } else {
+      node.setAttribute(name, String(value));
+    }
+  }
+  append(node, children);
+  return node;
+}
+
+function append(node, children) {
+  for (const child of children.flat(Infinity)) {
+    if (child === false || child === null || child === undefined) continue;
+    node.append(child instanceof Node ? child : document.createTextNode(String(child)));
+  }
+}
+
+export function clear(node, ...children) {
+  node.replaceChildren();
+  append(node, children);
+  return node;
+}
+
+// A message box: kind is 'error', 'warning', 'ok' or 'info'. Errors of the API show
+// its message and the field details it lists (row numbers included).
+export function notice(kind, message, details = []) {
+  const box = el('div', { class: `notice notice-${kind}`, role: kind === 'error' ? 'alert' : 'status' },
+    el('p', {}, message));
+  if (details.length) {
+    box.append(el('ul', {}, details.map((d) => el('li', {},
+      d.row ? `第${d.row}行 ` : '', d.field ? `「${d.field}」：` : '', d.message))));
+  }
+  return box;
+}
+
+export function errorNotice(error) {
+  if (error instanceof ApiError) return notice('error', error.message, error.details);
+  return notice('error', '页面出错：' + (error && error.message ? error.message : String(error)));
+}
+
+export function signInUrl(next) {
+  const url = new URL('signin.html', document.baseURI);
+  if (next) url.searchParams.set('next', next);
+  return url.href;
+}
+
+export function signOut() {
+  forgetToken();
+  const url = new URL('signin.html', document.baseURI);
+  url.searchParams.set('signed_out', '1');
+  location.assign(url.href);
+}
+
+function topBar(me) {
+  const here = location.pathname.split('/').pop() || 'index.html';
+  const menu = kMenus[me.role] || [];
+  const who = me.role === 'unit' && me.unit ? me.unit.name || me.unit.code
+    : me.role === 'province' && me.province ? me.province.name || me.province.code
+    : me.label || '';
+  return el('div', { class: 'topbar-inner' },
+    el('a', { class: 'brand', href: homeFor(me.role) }, '科技界党外代表人士库'),
+    el('nav', { class: 'menu', 'aria-label': '页面' },
+      menu.map(([href, text]) => el('a', { href, 'aria-current': href === here ? 'page' : false }, text))),
+    el('div', { class: 'who' },
+      el('span', { class: 'role', 'data-role': me.role }, kRoles[me.role] || me.role),
+      who ? el('span', { class: 'who-name' }, who) : null,
+      el('button', { type: 'button', class: 'link-button', onclick: signOut }, '退出')));
+}
+
+// Starts a signed-in page: without a token, or with one the server no longer
+// accepts, goes to the sign-in page (and back here after). `roles` lists the roles the
+// page is for; others see a message instead of the page. Answers the /me object.
+export async function startPage({ roles } = {}) {
+  const bar = document.getElementById('topbar');
+  const main = document.getElementById('main');
+  const here = location.pathname.split('/').pop() + location.search;
+  if (!storedToken()) {
+    location.replace(signInUrl(here));
+    return new Promise(() => {});
+  }
+  let me;
+  try {
+    me = await get('me');
+  } catch (error) {
+    if (error instanceof ApiError && error.status === 401) {
+      forgetToken();
+      location.replace(signInUrl(here));
+      return new Promise(() => {});
+    }
+    clear(main, errorNotice(error));
+    throw error;
+  }
+  clear(bar, topBar(me));
+  document.body.dataset.role = me.role;
+  if (roles && !roles.includes(me.role)) {
+    clear(main,
+      notice('warning', `此页面供${roles.map((r) => kRoles[r]).join('、')}使用，当前登录身份是${kRoles[me.role] || me.role}。`),
+      el('p', {}, el('a', { href: homeFor(me.role) }, '回到首页')));
+    return new Promise(() => {});
+  }
+  return me;
+}
+
+export function formatDateTime(text) {
+  if (!text) return '';
+  const d = new Date(text);
+  if (Number.isNaN(d.getTime())) return text;
+  return d.toLocaleString('zh-CN', { hour12: false, timeZone: 'Asia/Shanghai' });
+}
+
+// Saves a Response (a download of the API) as a file with the name the server gave.
+export async function saveDownload(response, fallbackName) {
+  const blob = await response.blob();
+  let name = fallbackName;
+  const disposition = response.headers.get('Content-Disposition') || '';
+  const star = /filename\*=UTF-8''([^;]+)/i.exec(disposition);
+  const plain = /filename="?([^";]+)"?/i.exec(disposition);
+  if (star) name = decodeURIComponent(star[1]);
+  else if (plain) name = plain[1];
+  const link = el('a', { href: URL.createObjectURL(blob), download: name });
+  document.body.append(link);
+  link.click();
+  link.remove();
+  setTimeout(() => URL.revokeObjectURL(link.href), 60000);
+  return name;
+}
