@@ -1,0 +1,194 @@
+// The staff dashboard: the pool by province (a map of China), unit type, ethnic group,
+// age band, gender, tier and admission year, drawn with Apache ECharts (served from
+// vendor/, see copy-vendor.mjs). Counts come from GET /api/v1/stats and from the facets
+// of an empty search (every person the token may see). Each chart has its numbers in a
+// table under 查看数据, to read or copy into Excel.
+
+import { get } from './api.js';
+import { provinceName } from './labels.js';
+import { clear, el, errorNotice, notice, startPage } from './shell.js';
+
+const messages = document.getElementById('messages');
+const figuresNode = document.getElementById('figures');
+const chartsNode = document.getElementById('charts');
+const roundsNode = document.getElementById('rounds');
+
+const kAgeOrder = ['35岁及以下', '36-45岁', '46-55岁', '56岁及以上'];
+const kPalette = ['#1b4f8f', '#c8553d', '#2a9d8f', '#e9a03b', '#6d597a', '#5c946e', '#b56576', '#457b9d'];
+
+const charts = [];
+
+function escapeHtml(text) {
+  return String(text).replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]);
+}
+
+// Tooltips as plain text: ECharts' default markup carries inline styles, which the
+// pages' Content-Security-Policy refuses.
+const tooltip = (format) => ({
+  trigger: 'item',
+  formatter: (p) => escapeHtml(format(p)),
+});
+
+function figure(label, n) {
+  return el('div', { class: 'figure' }, el('div', { class: 'n' }, Number(n || 0).toLocaleString('zh-CN')),
+    el('div', { class: 'label' }, label));
+}
+
+// A chart card: title, the chart, and its numbers as a table. `rows` are [label, count].
+function chartCard(id, title, rows, { wide = false, note } = {}) {
+  const total = rows.reduce((n, [, v]) => n + v, 0);
+  const node = el('div', { class: 'chart', id: `chart-${id}`, role: 'img', 'aria-label': title });
+  const card = el('section', { class: wide ? 'chart-card wide' : 'chart-card', dataset: { chart: id } },
+    el('h2', {}, title),
+    note ? el('p', { class: 'hint' }, note) : null,
+    node,
+    el('details', { class: 'chart-data' },
+      el('summary', {}, '查看数据'),
+      el('table', { class: 'list' },
+        el('thead', {}, el('tr', {}, el('th', { scope: 'col' }, '类别'), el('th', { scope: 'col' }, '人数'),
+          el('th', { scope: 'col' }, '占比'))),
+        el('tbody', {}, rows.map(([label, v]) => el('tr', {}, el('td', {}, label), el('td', {}, String(v)),
+          el('td', {}, total ? `${(100 * v / total).toFixed(1)}%` : '—')))))));
+  chartsNode.append(card);
+  return node;
+}
+
+function draw(echarts, node, option) {
+  const chart = echarts.init(node, null, { renderer: 'canvas' });
+  chart.setOption({ color: kPalette, aria: { enabled: true }, animation: false, ...option });
+  charts.push(chart);
+  return chart;
+}
+
+function barOption(rows, { horizontal = false, name = '人数' } = {}) {
+  const labels = rows.map(([l]) => l);
+  const values = rows.map(([, v]) => v);
+  const category = { type: 'category', data: labels, axisLabel: { interval: 0, hideOverlap: true } };
+  const valueAxis = { type: 'value', minInterval: 1 };
+  return {
+    tooltip: tooltip((p) => `${p.name}：${p.value} 人`),
+    grid: { left: horizontal ? 110 : 50, right: 20, top: 20, bottom: horizontal ? 30 : 50 },
+    xAxis: horizontal ? valueAxis : { ...category, axisLabel: { ...category.axisLabel, rotate: labels.length > 6 ? 30 : 0 } },
+    yAxis: horizontal ? { ...category, inverse: true } : valueAxis,
+    series: [{ type: 'bar', name, data: values, label: { show: true, position: horizontal ? 'right' : 'top' } }],
+  };
+}
+
+function pieOption(rows) {
+  return {
+    tooltip: tooltip((p) => `${p.name}：${p.value} 人（${p.percent}%）`),
+    legend: { bottom: 0 },
+    series: [{
+      type: 'pie', radius: ['35%', '65%'], center: ['50%', '45%'],
+      label: { formatter: '{b}\n{c} 人' },
+      data: rows.map(([name, value]) => ({ name, value })),
+    }],
+  };
+}
+
+function entries(object) {
+  return Object.entries(object || {}).map(([k, v]) => [k, Number(v)]);
+}
+
+function facetRows(facets, name) {
+  return (facets[name] || []).map(({ value, count }) => [value, count]);
+}
+
+async function loadEcharts() {
+  try {
+    const echarts = await import('../vendor/echarts.esm.min.mjs');
+    const geo = await fetch(new URL('../vendor/china.json', import.meta.url));
+    if (!geo.ok) throw new Error('china.json');
+    echarts.registerMap('china', await geo.json());
+    return echarts;
+  } catch {
+    clear(messages, notice('error', '图表库未安装：请在 web/ 目录运行 npm ci（或用 scripts/demo.sh 启动）。下面只列出数字。'));
+    return null;
+  }
+}
+
+async function provinceMap(echarts, byProvince) {
+  // Feature ids of the map are the six-digit GB/T 2260 codes; the API counts by the
+  // first two digits.
+  const rows = entries(byProvince).filter(([code]) => code !== '未填')
+    .map(([code, n]) => [code, provinceName(code), n]).sort((a, b) => b[2] - a[2]);
+  const unknown = Number((byProvince || {})['未填'] || 0);
+  const node = chartCard('province', '各省份入库人数', rows.map(([, name, n]) => [name, n]), {
+    wide: true,
+    note: unknown ? `另有 ${unknown} 人未填所在省份（如全国学会、央企推荐的人员）。` : null,
+  });
+  if (!echarts) return;
+  const map = echarts.getMap('china');
+  const shortName = new Map((map.geoJSON || map.geoJson).features.map((f) => [String(f.id).slice(0, 2), f.properties.name]));
+  const max = Math.max(1, ...rows.map(([, , n]) => n));
+  draw(echarts, node, {
+    tooltip: tooltip((p) => `${p.data ? p.data.full : p.name}：${p.value || 0} 人`),
+    visualMap: { min: 0, max, left: 10, bottom: 10, text: ['多', '少'], calculable: true,
+      inRange: { color: ['#e3ecf7', '#1b4f8f'] } },
+    series: [{
+      type: 'map', map: 'china', roam: false, zoom: 1.15, top: 30,
+      label: { show: false },
+      emphasis: { label: { show: true } },
+      data: rows.map(([code, full, value]) => ({ name: shortName.get(code) || full, value, full })),
+    }],
+  });
+}
+
+function roundsProgress() {
+  clear(roundsNode, el('h2', {}, '推荐批次进度'),
+    el('p', { class: 'muted' }, '推荐批次的报送进度将在推荐批次接口提供后显示。'));
+}
+
+async function main() {
+  await startPage({ roles: ['staff'] });
+  let stats;
+  let search;
+  try {
+    [stats, search] = await Promise.all([get('stats'), get('search', { q: '', size: 1, facets: 'true' })]);
+  } catch (error) {
+    clear(messages, errorNotice(error));
+    return;
+  }
+  clear(figuresNode,
+    figure('入库人员', stats.persons),
+    figure('推荐单位', stats.units),
+    figure('入库记录', stats.admissions),
+    figure('荣誉记录', stats.honours),
+    figure('推荐批次', stats.rounds),
+    figure('推荐人次', stats.recommendations),
+    figure('培训活动', stats.events),
+    figure('参训人次', stats.enrolments));
+
+  const echarts = await loadEcharts();
+  const facets = search.facets || {};
+  await provinceMap(echarts, stats.by_province);
+
+  const byUnitType = entries(stats.by_unit_type).sort((a, b) => b[1] - a[1]);
+  const unitTypeNode = chartCard('unit-type', '按推荐单位类型', byUnitType);
+  // Ethnic groups: the ten largest, the rest together.
+  const ethnic = facetRows(facets, 'ethnic_group').sort((a, b) => b[1] - a[1]);
+  const ethnicShown = ethnic.slice(0, 10);
+  const rest = ethnic.slice(10).reduce((n, [, v]) => n + v, 0);
+  if (rest) ethnicShown.push([`其他${ethnic.length - 10}个民族`, rest]);
+  const ethnicNode = chartCard('ethnic', '按民族', ethnicShown);
+  const ages = facetRows(facets, 'age_band').sort((a, b) => kAgeOrder.indexOf(a[0]) - kAgeOrder.indexOf(b[0]));
+  const ageNode = chartCard('age', '按年龄段', ages);
+  const genderNode = chartCard('gender', '按性别', facetRows(facets, 'gender'));
+  const tierNode = chartCard('tier', '按人才类别', entries(stats.by_tier));
+  const years = entries(stats.by_year).sort((a, b) => a[0].localeCompare(b[0]));
+  const yearNode = chartCard('year', '按入库年度', years.map(([y, n]) => [y === '未填' ? y : `${y}年`, n]));
+
+  if (echarts) {
+    draw(echarts, unitTypeNode, barOption(byUnitType, { horizontal: true }));
+    draw(echarts, ethnicNode, barOption(ethnicShown, { horizontal: true }));
+    draw(echarts, ageNode, barOption(ages));
+    draw(echarts, genderNode, pieOption(facetRows(facets, 'gender')));
+    draw(echarts, tierNode, pieOption(entries(stats.by_tier)));
+    draw(echarts, yearNode, barOption(years.map(([y, n]) => [y === '未填' ? y : `${y}年`, n])));
+    window.addEventListener('resize', () => charts.forEach((c) => c.resize()));
+  }
+  roundsProgress();
+  document.body.dataset.ready = 'true';
+}
+
+main();
