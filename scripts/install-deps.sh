@@ -10,6 +10,10 @@ packages=(
 )
 if [[ "${1:-build}" == "test" ]]; then
   packages+=(nginx sqlite3)
+  # The browser tests (tests/e2e/): Debian's chromium and a Chinese font for its screenshots;
+  # node and npm from Debian unless a node of another origin, which brings its own npm, is there.
+  packages+=(chromium fonts-wqy-zenhei)
+  command -v npm >/dev/null 2>&1 || packages+=(nodejs npm)
 fi
 
 missing=()
