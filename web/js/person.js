@@ -4,7 +4,7 @@
 // Staff may ask for a whole ID number or phone: the API logs each such reading.
 
 import { get } from './api.js';
-import { kRecommendationStates, kTrainingStates, provinceName, yesNo } from './labels.js';
+import { kTrainingStates, provinceName, yesNo } from './labels.js';
 import { clear, el, errorNotice, formatDateTime, notice, startPage } from './shell.js';
 
 const main = document.getElementById('main');
@@ -24,7 +24,7 @@ function value(person, key, format = (v) => v) {
 const th = (text, attrs = {}) => el('th', { scope: 'row', ...attrs }, text);
 const td = (content, attrs = {}) => el('td', attrs, content);
 
-function formSheet(p, opinion) {
+function formSheet(p) {
   const unitAndPost = p.unit || p.post ? [p.unit, p.post].filter(Boolean).join(' ') : null;
   return el('table', { class: 'form-sheet', id: 'form-sheet' },
     el('caption', {}, '学员情况表'),
@@ -50,8 +50,8 @@ function formSheet(p, opinion) {
       el('tr', { class: 'tall' }, th('主要工作和学习经历'), td(value(p, 'career'), { colspan: 5 })),
       el('tr', { class: 'tall' }, th('主要成就（工作成绩、成果、受奖励和荣誉称号等）'),
         td(value(p, 'achievements'), { colspan: 5 })),
-      el('tr', {}, th('推荐单位意见'),
-        td(opinion || el('span', { class: 'muted' }, '—'), { colspan: 5 }))));
+      // Left blank as on the paper form: the unit writes it, stamps and dates it.
+      el('tr', { class: 'opinion' }, th('推荐单位意见'), td('（盖章）　　年　　月　　日', { colspan: 5 }))));
 }
 
 function otherFacts(p) {
@@ -85,22 +85,25 @@ function section(title, ...content) {
   return el('section', { class: 'card no-print' }, el('h2', {}, title), content);
 }
 
-// The person's recommendations with their 推荐意见 (rounds routes, when they exist).
-async function recommendationsOf() {
-  return null;
+// Round titles by code, for the person's recommendations; codes alone when the rounds
+// cannot be read.
+async function roundTitles() {
+  try {
+    return new Map((await get('rounds')).items.map((r) => [r.code, r.title]));
+  } catch {
+    return new Map();
+  }
 }
 
 let reveal = [];
 
 async function load() {
   const params = reveal.length ? { reveal: reveal.join(',') } : {};
-  const person = await get(`persons/${encodeURIComponent(id)}`, params);
-  const recommendations = await recommendationsOf(person.id);
-  const opinion = recommendations && recommendations.find((r) => r.opinion)?.opinion;
-  render(person, recommendations, opinion);
+  const [person, titles] = await Promise.all([get(`persons/${encodeURIComponent(id)}`, params), roundTitles()]);
+  render(person, titles);
 }
 
-function render(p, recommendations, opinion) {
+function render(p, titles) {
   document.title = `${p.name} · 科技界党外代表人士库`;
   const me = document.body.dataset.role;
   const actions = el('div', { class: 'actions no-print' },
@@ -118,20 +121,17 @@ function render(p, recommendations, opinion) {
   const honours = p.honours.map((h) => [h.title, h.year ? `${h.year}年` : '', h.campaign]);
   const trainings = p.trainings.map((t) => [t.title, t.class, kTrainingStates[t.state] || t.state,
     t.year ? `${t.year}年` : '']);
-  const recRows = recommendations
-    ? recommendations.map((r) => [r.round_title || r.round, r.unit_name || r.unit_code,
-      kRecommendationStates[r.state] || r.state, r.opinion, r.reasons])
-    : p.rounds.map((code) => [code, '', '', '', '']);
+  const recRows = p.rounds.map((code) => [titles.get(code) || code, code]);
 
   clear(main,
     el('div', { class: 'person-head no-print' },
       el('h1', {}, p.name, el('span', { class: 'person-id' }, p.id)),
       el('p', { class: 'muted' }, [p.unit, p.post, p.title].filter(Boolean).join(' · '))),
     actions, revealedNote,
-    el('div', { class: 'sheet' }, formSheet(p, opinion)),
+    el('div', { class: 'sheet' }, formSheet(p)),
     section('其他信息', otherFacts(p)),
     section('入库记录', table(['入库年度', '人才类别', '批次', '推荐批次', '推荐单位'], admissions, '尚未入库')),
-    section('推荐记录', table(['推荐批次', '推荐单位', '状态', '推荐意见', '说明'], recRows, '没有推荐记录')),
+    section('推荐记录', table(['推荐批次', '代码'], recRows, '没有推荐记录')),
     section('荣誉', table(['荣誉称号', '年度', '活动'], honours, '没有荣誉记录')),
     section('培训经历', table(['培训', '班次', '状态', '年度'], trainings, '没有培训记录')));
 }
