@@ -11,7 +11,7 @@
 // query mix, at 100,000 people by default.
 //
 // Usage: search_relevance_bench [--persons N] [--speed-persons N] [--queries N] [--seed S]
-//                               [--groonga PATH|none] [--skip-speed]
+//                               [--groonga PATH|none] [--skip-speed] [--misses]
 #include <sqlite3.h>
 #include <unicode/translit.h>
 #include <unicode/unistr.h>
@@ -626,6 +626,7 @@ int main(int argc, char** argv) {
   uint64_t seed = 7;
   std::string groonga = "groonga";
   bool speed = true;
+  bool show_misses = false;
   for (int i = 1; i < argc; ++i) {
     const std::string a = argv[i];
     const auto next = [&]() { return i + 1 < argc ? std::string(argv[++i]) : std::string(); };
@@ -635,9 +636,10 @@ int main(int argc, char** argv) {
     else if (a == "--seed") seed = std::stoull(next());
     else if (a == "--groonga") groonga = next();
     else if (a == "--skip-speed") speed = false;
+    else if (a == "--misses") show_misses = true;
     else {
       std::fprintf(stderr, "usage: %s [--persons N] [--speed-persons N] [--queries N] [--seed S] "
-                           "[--groonga PATH|none] [--skip-speed]\n", argv[0]);
+                           "[--groonga PATH|none] [--skip-speed] [--misses]\n", argv[0]);
       return 2;
     }
   }
@@ -672,7 +674,19 @@ int main(int argc, char** argv) {
     }
     std::printf("talentpool index: %zu people in %.1f s\n", pool.records.size(), Seconds(started));
     Scores s;
-    for (const auto& q : queries) s.Add(q, OurTop(**index, q.text, ids, false));
+    for (const auto& q : queries) {
+      const auto top = OurTop(**index, q.text, ids, false);
+      s.Add(q, top);
+      if (show_misses && (top.empty() || !q.relevant.count(top[0]))) {
+        std::printf("first hit not relevant [%s] %s (%zu relevant):", q.cls.c_str(), q.text.c_str(), q.relevant.size());
+        for (size_t i = 0; i < top.size() && i < 3; ++i) {
+          const auto& p = pool.records[static_cast<size_t>(top[i] - 1)].person;
+          std::printf(" %s/%s/%s/%s;", p.name.c_str(), p.ethnic_group.c_str(), p.title.c_str(),
+                      p.fields.empty() ? "" : p.fields[0].c_str());
+        }
+        std::printf("\n");
+      }
+    }
     engines.emplace_back("talentpool", std::move(s));
   }
   {
@@ -726,16 +740,22 @@ int main(int argc, char** argv) {
     std::printf("load average while measuring: %.1f (the figures below are per query, in process)\n", load[0]);
     for (bool facets : {false, true}) {
       std::vector<double> ms, cpu;
+      std::map<std::string, std::vector<double>> by_class;
       for (int round = 0; round < 2; ++round) {  // the first round warms the page cache
         ms.clear();
         cpu.clear();
+        by_class.clear();
         for (const auto& q : mix) {
           const auto t = Clock::now();
           const double c = ThreadCpuMs();
           OurTop(**index, q.text, big_ids, facets);
           cpu.push_back(ThreadCpuMs() - c);
           ms.push_back(Seconds(t) * 1000);
+          by_class[q.cls].push_back(cpu.back());
         }
+      }
+      for (const auto& [cls, v] : by_class) {
+        std::printf("  %-34s CPU p50 %.2f ms, p99 %.2f ms\n", cls.c_str(), Percentile(v, 0.5), Percentile(v, 0.99));
       }
       std::printf("search%s: %zu queries, wall p50 %.2f ms, p99 %.2f ms, max %.2f ms; "
                   "CPU p50 %.2f ms, p99 %.2f ms\n",
