@@ -16,6 +16,7 @@
 #include "indexer/search_index.h"
 #include "indexer/search_json.h"
 #include "indexer/store_change_source.h"
+#include "registry/backup.h"
 #include "registry/demo_data.h"
 #include "registry/importer.h"
 #include "registry/paths.h"
@@ -40,6 +41,8 @@ constexpr const char* kUsage = R"(用法 / usage:
   talentpool serve   --data DIR [--port 8080] [--bind 127.0.0.1]
   talentpool search  --data DIR QUERY
   talentpool reindex --data DIR
+  talentpool backup  --data DIR --out FILE         在线备份数据库（密钥文件另行保管）
+  talentpool restore --data DIR FILE               从备份恢复（索引随后自动重建）
   talentpool demo    --out FILE [--persons 1000] [--seed 2024]   生成演示数据
 )";
 
@@ -333,6 +336,47 @@ int CmdReindex(const Args& args) {
   return 0;
 }
 
+int CmdBackup(const Args& args) {
+  auto dir = RequireData(args);
+  if (!dir) return 2;
+  auto out = args.Get("out");
+  if (!out) {
+    std::fprintf(stderr, "用法：talentpool backup --data DIR --out FILE\n");
+    return 2;
+  }
+  auto store = Store::Open(*dir);
+  if (!store.ok()) return Fail(store.status(), 2);
+  auto info = registry::BackupTo(**store, *out);
+  if (!info.ok()) return Fail(info.status());
+  (void)(*store)->Audit({"cli", "", "backup", "registry", info->registry_id,
+                         json{{"persons", info->persons}, {"last_seq", info->last_seq}}.dump(), ""});
+  std::printf("backed up %lld persons (seq %lld) to %s; keep %s/talentpool.key apart from backups\n",
+              static_cast<long long>(info->persons), static_cast<long long>(info->last_seq),
+              out->c_str(), dir->c_str());
+  return 0;
+}
+
+int CmdRestore(const Args& args) {
+  auto dir = RequireData(args);
+  if (!dir) return 2;
+  if (args.positional.size() != 1) {
+    std::fprintf(stderr, "用法：talentpool restore --data DIR FILE\n");
+    return 2;
+  }
+  auto store = Store::Open(*dir);
+  if (!store.ok()) return Fail(store.status(), 2);
+  auto info = registry::RestoreFrom(**store, args.positional[0]);
+  if (!info.ok()) return Fail(info.status());
+  // The restored data is another timeline for the index: rebuild it now.
+  if (auto index = OpenIndex(**store); !index.ok()) {
+    std::fprintf(stderr, "搜索索引未能重建（稍后运行 talentpool reindex）：%s\n",
+                 index.status().message().c_str());
+  }
+  std::printf("restored %lld persons (seq %lld)\n", static_cast<long long>(info->persons),
+              static_cast<long long>(info->last_seq));
+  return 0;
+}
+
 int CmdServe(const Args& args) {
   auto dir = RequireData(args);
   if (!dir) return 2;
@@ -373,6 +417,8 @@ int RunCommandLine(int argc, char** argv) {
   if (command == "search") return CmdSearch(*args);
   if (command == "reindex") return CmdReindex(*args);
   if (command == "serve") return CmdServe(*args);
+  if (command == "backup") return CmdBackup(*args);
+  if (command == "restore") return CmdRestore(*args);
   std::fprintf(stderr, "未知命令：%s\n\n%s", command.c_str(), kUsage);
   return 2;
 }

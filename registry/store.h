@@ -157,9 +157,10 @@ class Store {
 
   virtual const std::string& Dir() const = 0;
   virtual std::string IndexDir() const = 0;
-  // A random identity fixed at Create(); a restored older copy keeps it, so
-  // the index tells them apart by (RegistryId, LastSeq).
-  virtual const std::string& RegistryId() const = 0;
+  // A random identity set at Create() and renewed by a restore (backup.h), so
+  // an index that followed another timeline of the data notices and rebuilds.
+  // Read from the database each time: another process may have restored it.
+  virtual std::string RegistryId() = 0;
   virtual const Keyring& Keys() const = 0;
 
   virtual StatusOr<std::unique_ptr<WriteBatch>> BeginWrite() = 0;

@@ -159,7 +159,16 @@ class StoreImpl final : public Store {
 
   const std::string& Dir() const override { return dir_; }
   std::string IndexDir() const override { return dir_ + "/index"; }
-  const std::string& RegistryId() const override { return registry_id_; }
+  std::string RegistryId() override {
+    try {
+      auto db = readers_.Borrow();
+      SQLite::Statement st(*db, "SELECT value FROM meta WHERE key='registry_id'");
+      if (st.executeStep()) return st.getColumn(0).getString();
+    } catch (const SQLite::Exception&) {
+      // fall back to the identity seen at open
+    }
+    return registry_id_;
+  }
   const Keyring& Keys() const override { return keys_; }
 
   StatusOr<std::unique_ptr<WriteBatch>> BeginWrite() override;
