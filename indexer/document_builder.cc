@@ -308,6 +308,9 @@ void DocumentBuilder::Build(const IndexRecord& record, BuiltDocument& out) {
   s.post = p.post;
   s.title = p.title;
   s.group = p.group_type;
+  s.province = !p.province.empty() ? p.province : record.recommending_unit.province_code;
+  s.unit_type = !record.recommending_unit.type_code.empty() ? record.recommending_unit.type_code
+                                                            : p.recommending_unit_type;
   s.recommending_unit = !record.recommending_unit.name.empty() ? record.recommending_unit.name
                                                                : p.recommending_unit;
   s.admission_year = p.admission_year;

@@ -358,6 +358,7 @@ TEST_CASE("Search: filters narrow the hits and facets count the values", "[searc
   };
   using Counts = std::vector<std::pair<std::string, int64_t>>;
   CHECK(facet(*all, "province") == Counts{{"45", 2}, {"11", 1}});
+  for (const auto& hit : all->hits) CHECK(hit.province == (hit.name == "丙" ? "11" : "45"));
   CHECK(facet(*all, "gender") == Counts{{"女", 2}, {"男", 1}});
   CHECK(facet(*all, "age_band") == Counts{{"35岁及以下", 1}, {"36-45岁", 1}, {"46-55岁", 1}});
   CHECK(facet(*all, "trained") == Counts{{"no", 2}, {"yes", 1}});
