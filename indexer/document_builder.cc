@@ -175,14 +175,24 @@ void DocumentBuilder::AddText(const FieldSpec& field, std::string_view text, uin
   if (text.empty()) return;
   analyzer_->Analyze(text, scratch_);
   const std::string prefix(field.prefix);
-  for (const Token& t : scratch_.tokens) {
-    const std::string_view key = scratch_.Key(t);
+  const auto& tokens = scratch_.tokens;
+  for (size_t i = 0; i < tokens.size(); ++i) {
+    const Token& t = tokens[i];
+    std::string term(scratch_.Key(t));
     ++position;
-    if (t.kind == TokenKind::kWord && key.size() > kMaxTermBytes) continue;
-    // Characters with positions serve phrases and, in order, what pairs of characters would;
-    // leaving pairs out of long texts keeps the build fast (they stay in names).
-    out.postings.push_back({std::string(key), position});
-    if (field.scoped_terms) out.postings.push_back({prefix + std::string(key), 0});
+    if (t.kind == TokenKind::kWord && term.size() > kMaxTermBytes) continue;
+    if (t.kind == TokenKind::kHan) {
+      // Each character is indexed as the pair it begins, or with kRunEnd at the end of a run:
+      // pairs have short posting lists, so queries stay fast, and with positions they make
+      // phrases of any length.
+      if (i + 1 < tokens.size() && tokens[i + 1].kind == TokenKind::kHan && tokens[i + 1].adjacent) {
+        term.append(scratch_.Key(tokens[i + 1]));
+      } else {
+        term.append(kRunEnd);
+      }
+    }
+    if (field.scoped_terms) out.postings.push_back({prefix + term, 0});
+    out.postings.push_back({std::move(term), position});
   }
   position += kFieldGap;
 }

@@ -57,6 +57,13 @@ QueryNode QueryNode::Term(std::string term) {
   return n;
 }
 
+QueryNode QueryNode::Wildcard(std::string prefix) {
+  QueryNode n;
+  n.op = Op::kWildcard;
+  n.term = std::move(prefix);
+  return n;
+}
+
 QueryNode QueryNode::Of(Op op, std::vector<QueryNode> children) {
   std::erase_if(children, [op](const QueryNode& c) {
     return c.op == Op::kNothing && (op == Op::kOr || op == Op::kAndMaybe);
@@ -80,13 +87,15 @@ QueryNode QueryNode::Scale(QueryNode child, double factor) {
 }
 
 std::string QueryNode::Describe() const {
-  static constexpr const char* kNames[] = {"NOTHING", "ALL", "", "AND", "OR", "AND_MAYBE", "PHRASE", ""};
+  static constexpr const char* kNames[] = {"NOTHING", "ALL", "", "AND", "OR", "AND_MAYBE", "PHRASE", "", ""};
   switch (op) {
     case Op::kNothing:
     case Op::kAll:
       return kNames[static_cast<int>(op)];
     case Op::kTerm:
       return term;
+    case Op::kWildcard:
+      return term + "*";
     default:
       break;
   }
@@ -109,7 +118,7 @@ std::string QueryNode::Describe() const {
 }
 
 void QueryNode::CollectTerms(std::vector<std::string>& out) const {
-  if (op == Op::kTerm) out.push_back(term);
+  if (op == Op::kTerm || op == Op::kWildcard) out.push_back(op == Op::kTerm ? term : term + "*");
   for (const QueryNode& c : children) c.CollectTerms(out);
 }
 
@@ -219,17 +228,26 @@ QueryNode QueryBuilder::HanRun(const std::vector<std::string>& chars, const Fiel
     bases.push_back(QueryNode::Scale(std::move(name_base), kWNameChars));
     boosts.push_back(QueryNode::Scale(QueryNode::Of(Op::kOr, std::move(name_boosts)), kWNameChars));
   }
-  // Texts have characters with positions (no pairs): AND of the characters, the phrase as a boost.
-  const auto text_terms = [&](std::string_view prefix, bool unique) {
-    std::vector<QueryNode> each;
-    for (const std::string& c : unique ? distinct : chars) each.push_back(QueryNode::Term(Cat(prefix, c)));
-    return each;
+  // Texts hold pairs of characters with positions (schema.h). A run of one character is every
+  // pair it begins; a longer run needs pairs covering all its characters, in any order (the
+  // base), and ranks higher with all its pairs in order (the phrase).
+  const auto text_base = [&](std::string_view prefix) {
+    if (chars.size() == 1) return QueryNode::Wildcard(Cat(prefix, chars[0]));
+    std::vector<QueryNode> cover;
+    size_t i = 0;
+    for (; i + 1 < chars.size(); i += 2) cover.push_back(QueryNode::Term(Cat(prefix, chars[i] + chars[i + 1])));
+    if (i + 1 == chars.size()) {
+      cover.push_back(QueryNode::Term(Cat(prefix, chars[i - 1] + chars[i])));
+    }
+    return QueryNode::Of(Op::kAnd, std::move(cover));
   };
-  QueryNode text_phrase = QueryNode::Of(Op::kPhrase, text_terms("", false));
+  std::vector<QueryNode> in_order;
+  for (size_t i = 0; i + 1 < chars.size(); ++i) in_order.push_back(QueryNode::Term(chars[i] + chars[i + 1]));
+  QueryNode text_phrase = chars.size() == 1 ? text_base("") : QueryNode::Of(Op::kPhrase, std::move(in_order));
   if (field == nullptr) {
     std::vector<QueryNode> text_boosts;
-    bases.push_back(quoted ? text_phrase : QueryNode::Of(Op::kAnd, text_terms("", true)));
-    if (!quoted && chars.size() > 1) text_boosts.push_back(QueryNode::Scale(text_phrase, kWTextPhrase));
+    bases.push_back(quoted ? text_phrase : text_base(""));
+    if (!quoted && chars.size() > 2) text_boosts.push_back(QueryNode::Scale(text_phrase, kWTextPhrase));
     std::vector<QueryNode> exact;
     for (const FieldSpec& f : TextFields()) {
       if (f.id != FieldId::kName && !f.exact_prefix.empty()) {
@@ -240,9 +258,9 @@ QueryNode QueryBuilder::HanRun(const std::vector<std::string>& chars, const Fiel
     boosts.push_back(QueryNode::Of(Op::kOr, std::move(text_boosts)));
   } else if (!name_scope && field->scoped_terms) {
     std::vector<QueryNode> field_boosts;
-    QueryNode in_field = QueryNode::Of(Op::kAnd, text_terms(field->prefix, true));
+    QueryNode in_field = text_base(field->prefix);
     bases.push_back(quoted ? QueryNode::Of(Op::kAnd, {std::move(in_field), text_phrase}) : std::move(in_field));
-    if (!quoted && chars.size() > 1) field_boosts.push_back(QueryNode::Scale(text_phrase, kWTextPhrase));
+    if (!quoted && chars.size() > 2) field_boosts.push_back(QueryNode::Scale(text_phrase, kWTextPhrase));
     if (!field->exact_prefix.empty()) {
       field_boosts.push_back(QueryNode::Scale(QueryNode::Term(Cat(field->exact_prefix, run)), kWTextExact));
     }

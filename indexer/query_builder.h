@@ -23,13 +23,14 @@
 namespace tp::indexer {
 
 struct QueryNode {
-  enum class Op : uint8_t { kNothing, kAll, kTerm, kAnd, kOr, kAndMaybe, kPhrase, kScale };
+  enum class Op : uint8_t { kNothing, kAll, kTerm, kAnd, kOr, kAndMaybe, kPhrase, kScale, kWildcard };
   Op op = Op::kNothing;
-  std::string term;                // kTerm
+  std::string term;                // kTerm; kWildcard: the prefix of the terms it stands for
   double factor = 1.0;             // kScale
   std::vector<QueryNode> children;
 
   static QueryNode Term(std::string term);
+  static QueryNode Wildcard(std::string prefix);
   static QueryNode Of(Op op, std::vector<QueryNode> children);  // collapses 0/1 children
   static QueryNode Scale(QueryNode child, double factor);
 

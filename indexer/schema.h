@@ -78,6 +78,10 @@ inline constexpr unsigned kSlotFacets = 2;
 // Age bands over the age today, for the age_band filter and facet.
 inline constexpr std::string_view kAgeBands[] = {"35岁及以下", "36-45岁", "46-55岁", "56岁及以上"};
 
+// Texts other than the name are indexed as pairs of Han characters, each at the position of
+// its first character; the last character of a run of Han characters pairs with kRunEnd.
+inline constexpr std::string_view kRunEnd = "$";
+
 // Positions: each field value starts kFieldGap positions after the previous one, so phrases
 // never run across values.
 inline constexpr unsigned kFieldGap = 100;

@@ -35,6 +35,7 @@ constexpr int kRebuildBatch = 5000;    // changes per read while rebuilding
 constexpr size_t kRebuildPart = 2000;  // persons per side database while rebuilding
 constexpr Xapian::doccount kFallbackBelow = 5;  // fewer matches than this: add homophones
 constexpr int kMaxPage = 1000;
+constexpr Xapian::termcount kWildcardTerms = 200;
 
 Status FromXapian(const Xapian::Error& e) {
   if (std::string_view(e.get_type()) == "DatabaseLockError") {
@@ -103,6 +104,10 @@ Xapian::Query ToXapian(const QueryNode& node) {
       return Xapian::Query::MatchAll;
     case Op::kTerm:
       return Xapian::Query(node.term);
+    case Op::kWildcard:
+      // One character in a text: the pairs it begins. The most frequent ones are enough to rank.
+      return Xapian::Query(Xapian::Query::OP_WILDCARD, node.term, kWildcardTerms,
+                           Xapian::Query::WILDCARD_LIMIT_MOST_FREQUENT);
     case Op::kScale:
       return Xapian::Query(Xapian::Query::OP_SCALE_WEIGHT, ToXapian(node.children.at(0)), node.factor);
     default:

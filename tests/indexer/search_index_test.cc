@@ -553,3 +553,32 @@ TEST_CASE("Rebuild: builds a new generation aside and swaps it in while searches
 
 }  // namespace
 }  // namespace tp::indexer
+
+namespace tp::indexer {
+namespace {
+
+TEST_CASE("Search: one character finds the texts holding it at any place in a word",
+          "[search][phrase]") {
+  TempDir dir;
+  MemoryLog log;
+  auto middle = Person(1, "甲", "某单位");
+  middle.person.fields = {"水稻育种"};
+  auto end = Person(2, "乙", "某单位");
+  end.person.achievements = "培育杂交水稻";
+  auto none = Person(3, "丙", "某单位");
+  none.person.achievements = "小麦栽培";
+  log.Put(middle);
+  log.Put(end);
+  log.Put(none);
+  auto index = IndexOf(dir, log);
+  auto names = Names(Find(*index, "稻"));
+  std::sort(names.begin(), names.end());
+  CHECK(names == std::vector<std::string>{"乙", "甲"});
+  CHECK(Names(Find(*index, "领域:稻")) == std::vector<std::string>{"甲"});
+  CHECK(Names(Find(*index, "稻育")) == std::vector<std::string>{"甲"});
+  CHECK(Names(Find(*index, "杂交水稻")) == std::vector<std::string>{"乙"});
+  CHECK(Names(Find(*index, "水稻杂交")) == std::vector<std::string>{"乙"});  // pairs in any order
+}
+
+}  // namespace
+}  // namespace tp::indexer
