@@ -337,6 +337,11 @@ struct ApiService::Impl {
   void RevokeToken(const ApiCall& call, HttpResponse& res);
   void Import(const ApiCall& call, HttpResponse& res);
 
+  // The caller of a request to `route`, or nullopt with `res` set to the
+  // refusal (401, 403, 429). `count_call` spends the rate limits.
+  std::optional<Caller> Authorize(const RouteSpec& route, const HttpRequest& req,
+                                  const std::string& remote_addr, bool count_call, HttpResponse& res);
+
   StatusOr<indexer::SearchResult> SearchWithinUnit(const indexer::SearchRequest& request,
                                                    const Caller& caller, bool* partial);
   Json SearchJson(const indexer::SearchResult& result, const Caller& caller, bool partial);
@@ -1109,50 +1114,70 @@ std::string ApiService::OpenApiJson() const { return impl_->openapi; }
 
 Status ApiService::CatchUpIndex() { return impl_->CatchUp(); }
 
+std::optional<Caller> ApiService::Impl::Authorize(const RouteSpec& route, const HttpRequest& req,
+                                                  const std::string& remote_addr, bool count_call,
+                                                  HttpResponse& res) {
+  int retry = 0;
+  auto too_many = [&](std::string_view what) {
+    res.SetHeader("Retry-After", std::to_string(retry));
+    res.SetError(Status(StatusCode::kResourceExhausted, std::string(what)));
+    return std::nullopt;
+  };
+  auto unauthenticated = [&](std::string message) -> std::optional<Caller> {
+    // Guessing tokens is slowed down per client address.
+    if (!this->unauthenticated.Allow(remote_addr, &retry)) return too_many("认证失败次数过多，请稍后再试");
+    res.SetHeader("WWW-Authenticate", "Bearer");
+    res.SetError(Status(StatusCode::kUnauthenticated, std::move(message)));
+    return std::nullopt;
+  };
+  std::optional<std::string> header = req.Header("Authorization");
+  if (!header) return unauthenticated("缺少令牌：请在请求头 Authorization 中提供 Bearer 令牌");
+  std::optional<std::string> token = BearerToken(*header);
+  if (!token) return unauthenticated("令牌格式错误：应为 Authorization: Bearer 令牌");
+  auto info = store.FindToken(*token);
+  if (!info.ok()) {
+    if (info.status().code() == StatusCode::kNotFound) return unauthenticated("令牌无效或已吊销");
+    res.SetError(info.status());
+    return std::nullopt;
+  }
+  auto caller = CallerFromToken(*info);
+  if (!caller.ok()) {
+    res.SetError(caller.status());
+    return std::nullopt;
+  }
+  res.actor = caller->Actor();
+  // Deny by default: only the roles the route names.
+  if (!Allows(route.roles, caller->role)) {
+    res.SetError(PermissionDenied("此令牌（角色 " + std::string(RoleName(caller->role)) + "）无权调用此接口"));
+    return std::nullopt;
+  }
+  if (!count_call) return *caller;
+  if (!per_token.Allow(res.actor, &retry)) return too_many("请求过于频繁，请稍后再试");
+  if (route.pattern == "/api/v1/enrollment-check") {
+    RateLimiter& limiter = caller->role == Role::kStaff ? check_staff : check_limited;
+    if (!limiter.Allow(res.actor, &retry)) return too_many("入库查询过于频繁，请稍后再试");
+  }
+  return *caller;
+}
+
 void ApiService::Install(HttpServer& server) {
   Impl* impl = impl_.get();
   for (const RouteSpec& spec : impl->routes) {
     const RouteSpec* route = &spec;
     RouteOptions options;
     options.max_body_bytes = route->max_body_bytes;
+    if (route->needs_token && route->max_body_bytes > 0) {
+      // Nobody without a token for the route makes the server read a body.
+      options.admit = [impl, route](const HttpRequest& head, HttpResponse& res) {
+        return impl->Authorize(*route, head, impl->RemoteAddr(head), false, res).has_value();
+      };
+    }
     server.Handle(route->method, route->pattern, [impl, route](const HttpRequest& req, HttpResponse& res) {
       ApiCall call{req, nullptr, impl->RemoteAddr(req)};
       if (!route->needs_token) return route->handler(call, res);
-      int retry = 0;
-      auto too_many = [&](std::string_view what) {
-        res.SetHeader("Retry-After", std::to_string(retry));
-        res.SetError(Status(StatusCode::kResourceExhausted, std::string(what)));
-      };
-      auto unauthenticated = [&](std::string message) {
-        // Guessing tokens is slowed down per client address.
-        if (!impl->unauthenticated.Allow(call.remote_addr, &retry))
-          return too_many("认证失败次数过多，请稍后再试");
-        res.SetHeader("WWW-Authenticate", "Bearer");
-        res.SetError(Status(StatusCode::kUnauthenticated, std::move(message)));
-      };
-      std::optional<std::string> header = req.Header("Authorization");
-      if (!header) return unauthenticated("缺少令牌：请在请求头 Authorization 中提供 Bearer 令牌");
-      std::optional<std::string> token = BearerToken(*header);
-      if (!token) return unauthenticated("令牌格式错误：应为 Authorization: Bearer 令牌");
-      auto info = impl->store.FindToken(*token);
-      if (!info.ok()) {
-        if (info.status().code() == StatusCode::kNotFound) return unauthenticated("令牌无效或已吊销");
-        return res.SetError(info.status());
-      }
-      auto caller = CallerFromToken(*info);
-      if (!caller.ok()) return res.SetError(caller.status());
+      std::optional<Caller> caller = impl->Authorize(*route, req, call.remote_addr, true, res);
+      if (!caller) return;
       call.caller = &*caller;
-      res.actor = caller->Actor();
-      // Deny by default: only the roles the route names.
-      if (!Allows(route->roles, caller->role)) {
-        return res.SetError(PermissionDenied("此令牌（角色 " + std::string(RoleName(caller->role)) +
-                                             "）无权调用此接口"));
-      }
-      if (!impl->per_token.Allow(res.actor, &retry)) return too_many("请求过于频繁，请稍后再试");
-      if (route->pattern == "/api/v1/enrollment-check") {
-        RateLimiter& limiter = caller->role == Role::kStaff ? impl->check_staff : impl->check_limited;
-        if (!limiter.Allow(res.actor, &retry)) return too_many("入库查询过于频繁，请稍后再试");
-      }
       route->handler(call, res);
     }, options);
   }

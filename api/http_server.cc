@@ -611,7 +611,7 @@ struct HttpServer::Impl {
   // Reads the body under the route's limit; on failure fills `res` and asks
   // for the connection to be closed.
   bool ReadBody(const httplib::Request& req, const Route& route, ConnectionContext& ctx,
-                std::string* body, HttpResponse& res);
+                std::string* body, HttpResponse& res, size_t* budget_taken);
   bool ServeStatic(const std::string& path, bool head, HttpResponse& res) const;
 
   std::string NextRequestId() {
@@ -632,8 +632,9 @@ struct HttpServer::Impl {
   int bound_port = -1;
   std::mutex log_mu;
 
+  std::atomic<size_t> body_bytes_in_flight{0};
   std::atomic<uint64_t> n_requests{0}, n_head_too_large{0}, n_body_too_large{0}, n_timeouts{0},
-      n_exceptions{0};
+      n_exceptions{0}, n_not_admitted{0};
 };
 
 class HttpServer::Impl::Engine final : public httplib::Server {
@@ -792,6 +793,28 @@ bool HttpServer::Impl::ServeConnection(int sock) {
   return true;
 }
 
+namespace {
+// The request as handlers see it, without the body.
+HttpRequest HeadOf(const httplib::Request& req, NameValues params, const std::string& request_id) {
+  HttpRequest request;
+  request.method = req.method == "HEAD" ? "GET" : req.method;
+  request.path = req.path;
+  request.path_params = std::move(params);
+  request.remote_addr = req.remote_addr;
+  request.request_id = request_id;
+  for (const auto& [k, v] : req.params) request.query.emplace_back(k, v);
+  for (const auto& [k, v] : req.headers) {
+    std::string name = Lower(k);
+    // httplib adds these itself; a client's own copies are dropped too.
+    if (name == "remote_addr" || name == "remote_port" || name == "local_addr" ||
+        name == "local_port")
+      continue;
+    request.headers.emplace_back(std::move(name), v);
+  }
+  return request;
+}
+}  // namespace
+
 const Route* HttpServer::Impl::FindRoute(const std::string& method, const std::string& path,
                                          NameValues* params, std::string* allow) const {
   std::vector<std::string> segments = SplitPath(path);
@@ -835,22 +858,32 @@ int HttpServer::Impl::ExpectContinue(const httplib::Request& req, httplib::Respo
   std::string allow;
   const Route* route = FindRoute(req.method, req.path, &params, &allow);
   uint64_t length = req.get_header_value<uint64_t>("Content-Length");
-  if (route != nullptr && length <= route->options.max_body_bytes) return 100;
+  if (ctx != nullptr && ctx->request_id.empty()) ctx->request_id = NextRequestId();
+  HttpResponse refusal;
+  bool admitted = route != nullptr && length <= route->options.max_body_bytes;
+  if (admitted && route->options.admit) {
+    HttpRequest head = HeadOf(req, params, ctx != nullptr ? ctx->request_id : "");
+    admitted = route->options.admit(head, refusal);
+    if (!admitted) n_not_admitted.fetch_add(1);
+  } else if (!admitted) {
+    int status = route == nullptr ? (allow.empty() ? 404 : 405) : 413;
+    if (status == 413) n_body_too_large.fetch_add(1);
+    refusal.SetJson(JsonError(CodeForStatus(status), MessageForStatus(status)), status);
+  }
+  if (admitted) return 100;
   // Refused before the client sends its body: it will not come.
   if (ctx != nullptr) {
     ctx->dispatched = true;
     ctx->close_after = true;
-    if (ctx->request_id.empty()) ctx->request_id = NextRequestId();
+    ctx->actor = refusal.actor;
   }
-  int status = route == nullptr ? (allow.empty() ? 404 : 405) : 413;
-  if (status == 413) n_body_too_large.fetch_add(1);
   // httplib writes `res` as it is for anything but 100 and 417.
-  res.status = status;
-  res.set_content(JsonError(CodeForStatus(status), MessageForStatus(status)),
-                  "application/json; charset=utf-8");
+  res.status = refusal.status;
+  for (auto& [name, value] : refusal.headers) res.set_header(name, value);
+  res.set_content(refusal.body, refusal.content_type);
   res.set_header("Connection", "close");
   if (ctx != nullptr) res.set_header("X-Request-Id", ctx->request_id);
-  return status;
+  return refusal.status;
 }
 
 httplib::Server::HandlerResponse HttpServer::Impl::OnError(const httplib::Request&,
@@ -872,7 +905,8 @@ httplib::Server::HandlerResponse HttpServer::Impl::OnError(const httplib::Reques
 }
 
 bool HttpServer::Impl::ReadBody(const httplib::Request& req, const Route& route,
-                                ConnectionContext& ctx, std::string* body, HttpResponse& res) {
+                                ConnectionContext& ctx, std::string* body, HttpResponse& res,
+                                size_t* budget_taken) {
   const size_t limit = route.options.max_body_bytes;
   GuardedStream& stream = *ctx.stream;
   stream.StartBody();
@@ -907,12 +941,21 @@ bool HttpServer::Impl::ReadBody(const httplib::Request& req, const Route& route,
     }
     return false;
   };
+  // Takes `n` more bytes from the budget of bodies in flight.
+  auto take = [&](size_t n) {
+    size_t before = body_bytes_in_flight.fetch_add(n);
+    *budget_taken += n;
+    return before + n <= options.max_body_bytes_in_flight;
+  };
   auto broken = [&]() {
     return stream.timed_out() ? fail(408, MessageForStatus(408))
                               : fail(400, "请求体不完整");
   };
 
   if (req.has_header("Transfer-Encoding")) {
+    // The length is unknown: room for the largest body is reserved (address
+    // space only; memory is used as bytes arrive), so growing never copies.
+    body->reserve(limit);
     std::string line;
     for (;;) {
       if (!read_line(&line, kMaxChunkLineBytes)) return broken();
@@ -923,6 +966,7 @@ bool HttpServer::Impl::ReadBody(const httplib::Request& req, const Route& route,
       size_t chunk = std::stoull(size_text, nullptr, 16);
       if (chunk == 0) break;
       if (chunk > limit || body->size() + chunk > limit) return fail(413, MessageForStatus(413));
+      if (!take(chunk)) return fail(503, "服务器繁忙，请稍后再试");
       size_t old = body->size();
       body->resize(old + chunk);
       if (!read_exact(body->data() + old, chunk)) return broken();
@@ -943,6 +987,7 @@ bool HttpServer::Impl::ReadBody(const httplib::Request& req, const Route& route,
   if (length_text.empty()) return true;
   uint64_t length = std::strtoull(length_text.c_str(), nullptr, 10);
   if (length > limit) return fail(413, MessageForStatus(413));
+  if (!take(length)) return fail(503, "服务器繁忙，请稍后再试");
   body->resize(length);
   if (!read_exact(body->data(), length)) return broken();
   return true;
@@ -1062,23 +1107,31 @@ void HttpServer::Impl::Dispatch(const httplib::Request& req, httplib::Response& 
   if (has_body && (route->options.max_body_bytes == 0 || route_method == "GET"))
     return refuse(400, "此请求不应带有请求体");
 
-  HttpRequest request;
-  if (has_body && !ReadBody(req, *route, ctx, &request.body, out)) return finish();
-
-  request.method = route_method;
-  request.path = req.path;
-  request.path_params = std::move(params);
-  request.remote_addr = req.remote_addr;
-  request.request_id = ctx.request_id;
-  for (const auto& [k, v] : req.params) request.query.emplace_back(k, v);
-  for (const auto& [k, v] : req.headers) {
-    std::string name = Lower(k);
-    // httplib adds these itself; a client's own copies are dropped too.
-    if (name == "remote_addr" || name == "remote_port" || name == "local_addr" ||
-        name == "local_port")
-      continue;
-    request.headers.emplace_back(std::move(name), v);
+  HttpRequest request = HeadOf(req, std::move(params), ctx.request_id);
+  if (has_body && route->options.admit) {
+    bool admitted = false;
+    try {
+      admitted = route->options.admit(request, out);
+    } catch (...) {
+      n_exceptions.fetch_add(1);
+      out = HttpResponse();
+      out.SetError(Internal("unhandled exception"));
+    }
+    if (!admitted) {
+      n_not_admitted.fetch_add(1);
+      ctx.close_after = true;
+      return finish();
+    }
   }
+  // The body's bytes count against the budget of all bodies in flight until
+  // the handler is done with them.
+  struct BudgetRelease {
+    std::atomic<size_t>* in_flight;
+    size_t bytes = 0;
+    ~BudgetRelease() { in_flight->fetch_sub(bytes); }
+  } budget{&body_bytes_in_flight};
+  if (has_body && !ReadBody(req, *route, ctx, &request.body, out, &budget.bytes)) return finish();
+
   std::string content_type = req.get_header_value("Content-Type");
   if (Lower(content_type).rfind("multipart/form-data", 0) == 0) {
     Status parsed = ParseMultipart(request.body, BoundaryOf(content_type), &request.parts);
@@ -1192,6 +1245,7 @@ HttpServerCounters HttpServer::Counters() const {
   c.body_too_large = impl_->n_body_too_large.load();
   c.timeouts = impl_->n_timeouts.load();
   c.handler_exceptions = impl_->n_exceptions.load();
+  c.not_admitted = impl_->n_not_admitted.load();
   return c;
 }
 

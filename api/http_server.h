@@ -93,6 +93,11 @@ using HttpHandler = std::function<void(const HttpRequest&, HttpResponse&)>;
 struct RouteOptions {
   // The largest body the route accepts; 0 means no body at all.
   std::size_t max_body_bytes = 64 * 1024;
+  // Called with the request head (no body yet, not even for Expect:
+  // 100-continue) before the body is read: returning false sends `res` and
+  // closes the connection, the body unread. For authentication, so nobody
+  // unknown can make the server hold a large body.
+  std::function<bool(const HttpRequest& head, HttpResponse& res)> admit;
 };
 
 struct HttpServerOptions {
@@ -104,6 +109,8 @@ struct HttpServerOptions {
   int listen_backlog = 256;
 
   std::size_t max_header_bytes = 32 * 1024;  // request line + headers
+  // Bodies of all requests being read, together; past it a request gets 503.
+  std::size_t max_body_bytes_in_flight = 256 * 1024 * 1024;
   std::size_t max_header_count = 100;
 
   std::chrono::milliseconds read_timeout{10000};   // between two reads
@@ -128,6 +135,7 @@ struct HttpServerCounters {
   uint64_t requests = 0;
   uint64_t head_too_large = 0;
   uint64_t body_too_large = 0;
+  uint64_t not_admitted = 0;  // refused by a route's admit() before the body
   uint64_t timeouts = 0;
   uint64_t handler_exceptions = 0;
 };

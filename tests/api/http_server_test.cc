@@ -62,6 +62,12 @@ class Running {
   std::vector<std::string> lines_;
 };
 
+api::RouteOptions BodyLimit(size_t bytes) {
+  api::RouteOptions options;
+  options.max_body_bytes = bytes;
+  return options;
+}
+
 void EchoRoutes(HttpServer& s) {
   s.Handle("GET", "/items/{id}", [](const HttpRequest& r, HttpResponse& res) {
     res.SetJson(nlohmann::json{{"id", r.PathParam("id")}, {"q", r.Query("q").value_or("")}}.dump());
@@ -71,7 +77,16 @@ void EchoRoutes(HttpServer& s) {
     nlohmann::json parts = nlohmann::json::array();
     for (const auto& p : r.parts) parts.push_back({{"name", p.name}, {"filename", p.filename}, {"size", p.content.size()}});
     res.SetJson(nlohmann::json{{"size", r.body.size()}, {"parts", parts}}.dump());
-  }, {.max_body_bytes = 4096});
+  }, BodyLimit(4096));
+  api::RouteOptions guarded = BodyLimit(1 << 20);
+  guarded.admit = [](const HttpRequest& head, HttpResponse& res) {
+    if (head.Header("X-Key") == "open") return true;
+    res.SetError(Status(StatusCode::kUnauthenticated, "no key"));
+    return false;
+  };
+  s.Handle("POST", "/guarded", [](const HttpRequest& r, HttpResponse& res) {
+    res.SetJson(nlohmann::json{{"size", r.body.size()}}.dump());
+  }, guarded);
   s.Handle("GET", "/boom", [](const HttpRequest&, HttpResponse&) {
     throw std::runtime_error("secret detail 450103198603070011");
   });
@@ -177,6 +192,40 @@ TEST_CASE("HttpServer: a Content-Length over the limit is refused without readin
                                    "POST /upload HTTP/1.1\r\nHost: t\r\nContent-Length: 999999\r\nExpect: 100-continue\r\n\r\n");
   CHECK(RawStatus(expect) == 413);
   CHECK(expect.find("100 Continue") == std::string::npos);
+}
+
+TEST_CASE("HttpServer: a route's admit() refuses before the body is read", "[http][body][limits]") {
+  Running s({}, EchoRoutes);
+  std::string big(512 * 1024, 'x');
+  std::string refused = RawExchange(s.port(), "POST /guarded HTTP/1.1\r\nHost: t\r\nContent-Length: " +
+                                                  std::to_string(big.size()) + "\r\n\r\n" + big);
+  CHECK(RawStatus(refused) == 401);
+  CHECK(refused.find("Connection: close") != std::string::npos);
+  std::string expect = RawExchange(s.port(), "POST /guarded HTTP/1.1\r\nHost: t\r\nContent-Length: 10\r\n"
+                                             "Expect: 100-continue\r\n\r\n");
+  CHECK(RawStatus(expect) == 401);
+  CHECK(expect.find("100 Continue") == std::string::npos);
+  CHECK(s.server().Counters().not_admitted == 2);
+  std::string admitted = RawExchange(s.port(), "POST /guarded HTTP/1.1\r\nHost: t\r\nX-Key: open\r\n"
+                                               "Connection: close\r\nContent-Length: 3\r\n\r\nabc");
+  CHECK(RawStatus(admitted) == 200);
+  CHECK(BodyOf(admitted) == R"({"size":3})");
+}
+
+TEST_CASE("HttpServer: bodies in flight share a budget; past it a request gets 503", "[http][body][limits]") {
+  HttpServerOptions options;
+  options.max_body_bytes_in_flight = 1000;
+  Running s(options, EchoRoutes);
+  std::string fits = RawExchange(s.port(), "POST /upload HTTP/1.1\r\nHost: t\r\nConnection: close\r\n"
+                                           "Content-Length: 900\r\n\r\n" + std::string(900, 'a'));
+  CHECK(RawStatus(fits) == 200);
+  // The budget came back after the first request.
+  std::string again = RawExchange(s.port(), "POST /upload HTTP/1.1\r\nHost: t\r\nConnection: close\r\n"
+                                            "Content-Length: 900\r\n\r\n" + std::string(900, 'a'));
+  CHECK(RawStatus(again) == 200);
+  std::string over = RawExchange(s.port(), "POST /upload HTTP/1.1\r\nHost: t\r\nContent-Length: 1100\r\n\r\n" +
+                                           std::string(1100, 'a'));
+  CHECK(RawStatus(over) == 503);
 }
 
 TEST_CASE("HttpServer: framing that cannot be bounded is refused with 400", "[http][body][limits]") {
