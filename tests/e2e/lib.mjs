@@ -8,6 +8,7 @@ import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
+import { inflateRawSync } from 'node:zlib';
 import { join } from 'node:path';
 import { chromium } from 'playwright-core';
 
@@ -50,7 +51,7 @@ export async function openBrowser({ viewport = kLaptop } = {}) {
     return route.continue();
   });
   const watch = (page) => {
-    page.on('pageerror', (error) => problems.push(`page error on ${page.url()}: ${error.message}`));
+    page.on('pageerror', (error) => problems.push(`page error on ${page.url()}: ${error.stack || error.message}`));
     page.on('console', (msg) => {
       if (msg.type() === 'error' && /Content Security Policy|Refused to/i.test(msg.text())) {
         problems.push(`CSP on ${page.url()}: ${msg.text()}`);
@@ -192,4 +193,63 @@ export function traditionalOf(text) {
     return t || ch;
   }).join('');
   return changed ? out : null;
+}
+
+// The texts of an XLSX file (shared strings and inline strings of every sheet), read with
+// node's zlib: enough to check what a downloaded workbook says.
+export function xlsxTexts(bytes) {
+  const buf = Buffer.from(bytes);
+  const eocd = buf.lastIndexOf(Buffer.from([0x50, 0x4b, 0x05, 0x06]));
+  assert.ok(eocd >= 0, 'not a zip file');
+  const entries = buf.readUInt16LE(eocd + 10);
+  let at = buf.readUInt32LE(eocd + 16);
+  const texts = [];
+  for (let i = 0; i < entries; i++) {
+    const method = buf.readUInt16LE(at + 10);
+    const size = buf.readUInt32LE(at + 20);
+    const nameLength = buf.readUInt16LE(at + 28);
+    const extra = buf.readUInt16LE(at + 30);
+    const comment = buf.readUInt16LE(at + 32);
+    const local = buf.readUInt32LE(at + 42);
+    const name = buf.toString('utf8', at + 46, at + 46 + nameLength);
+    at += 46 + nameLength + extra + comment;
+    if (!/^xl\/(sharedStrings\.xml|worksheets\/.+\.xml)$/.test(name)) continue;
+    const start = local + 30 + buf.readUInt16LE(local + 26) + buf.readUInt16LE(local + 28);
+    const data = buf.subarray(start, start + size);
+    const xml = (method === 8 ? inflateRawSync(data) : data).toString('utf8');
+    for (const m of xml.matchAll(/<t(?: [^>]*)?>([^<]*)<\/t>/g)) texts.push(unescapeXml(m[1]));
+  }
+  return texts;
+}
+
+function unescapeXml(text) {
+  return text.replace(/&(lt|gt|amp|quot|apos|#\d+);/g, (_, e) => ({ lt: '<', gt: '>', amp: '&', quot: '"', apos: "'" })[e] ||
+    String.fromCodePoint(Number(e.slice(1))));
+}
+
+// A valid resident ID number (GB 11643): region code, birth date YYYYMMDD, a three-digit
+// sequence (odd for men), and the ISO 7064 MOD 11-2 check digit.
+export function idNumber(region, birth, sequence) {
+  const body = `${region}${birth}${String(sequence).padStart(3, '0')}`;
+  const weights = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2];
+  const sum = [...body].reduce((n, d, i) => n + Number(d) * weights[i], 0);
+  return body + '10X98765432'[sum % 11];
+}
+
+// Calls the API as a test would set things up (not what the tests check).
+export async function api(method, path, token, body) {
+  const res = await fetch(new URL(`/api/v1/${path}`, fixture.base), {
+    method,
+    headers: { Authorization: `Bearer ${token}`, ...(body ? { 'Content-Type': 'application/json' } : {}) },
+    body: body ? JSON.stringify(body) : undefined,
+  });
+  const json = await res.json().catch(() => null);
+  if (!res.ok) throw new Error(`${method} ${path}: ${res.status} ${JSON.stringify(json)}`);
+  return json;
+}
+
+// "YYYY-MM-DD HH:MM" in Beijing time, `days` from now.
+export function beijingTime(days) {
+  const t = new Date(Date.now() + days * 86400000 + 8 * 3600000);
+  return t.toISOString().slice(0, 16).replace('T', ' ');
 }

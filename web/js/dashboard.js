@@ -5,7 +5,7 @@
 // table under 查看数据, to read or copy into Excel.
 
 import { get } from './api.js';
-import { provinceName } from './labels.js';
+import { kRecommendationStates, provinceName } from './labels.js';
 import { clear, el, errorNotice, notice, startPage } from './shell.js';
 
 const messages = document.getElementById('messages');
@@ -58,6 +58,20 @@ function draw(echarts, node, option) {
   chart.setOption({ color: kPalette, aria: { enabled: true }, animation: false, ...option });
   charts.push(chart);
   return chart;
+}
+
+// Charts follow the window's size once per frame. A chart whose box is momentarily empty
+// (a window being restored, a page being captured) is left alone: the map's projection
+// cannot be inverted at size zero and ECharts would throw.
+let resizeFrame = 0;
+function resizeCharts() {
+  cancelAnimationFrame(resizeFrame);
+  resizeFrame = requestAnimationFrame(() => {
+    for (const chart of charts) {
+      const dom = chart.getDom();
+      if (dom.clientWidth > 0 && dom.clientHeight > 0) chart.resize();
+    }
+  });
 }
 
 function barOption(rows, { horizontal = false, name = '人数' } = {}) {
@@ -134,9 +148,54 @@ async function provinceMap(echarts, byProvince) {
   });
 }
 
-function roundsProgress() {
+// Rounds' progress: for the latest rounds, how many recommended people are at each
+// state, from each round's lists (GET /api/v1/rounds/{code}/submissions).
+const kProgressStates = ['draft', 'submitted', 'under_review', 'returned', 'admitted', 'rejected'];
+const kRoundsShown = 4;
+
+async function roundsProgress(echarts) {
+  let rounds;
+  try {
+    rounds = (await get('rounds')).items;
+  } catch (error) {
+    clear(roundsNode, el('h2', {}, '推荐批次进度'), errorNotice(error));
+    return;
+  }
+  const latest = [...rounds].sort((a, b) => b.deadline.localeCompare(a.deadline)).slice(0, kRoundsShown);
+  const lists = await Promise.all(latest.map((r) => get(`rounds/${encodeURIComponent(r.code)}/submissions`)));
+  const rows = latest.map((r, i) => {
+    const counts = Object.fromEntries(kProgressStates.map((s) => [s, 0]));
+    let units = 0;
+    for (const list of lists[i].items) {
+      units += 1;
+      for (const [state, n] of Object.entries(list.by_state || {})) counts[state] = (counts[state] || 0) + n;
+    }
+    return { round: r, units, counts };
+  });
+  const node = el('div', { class: 'chart', id: 'chart-rounds', role: 'img', 'aria-label': '推荐批次进度' });
   clear(roundsNode, el('h2', {}, '推荐批次进度'),
-    el('p', { class: 'muted' }, '推荐批次的报送进度将在推荐批次接口提供后显示。'));
+    rows.length ? [node, el('details', { class: 'chart-data', open: !echarts },
+      el('summary', {}, '查看数据'),
+      el('div', { class: 'table-wrap' }, el('table', { class: 'list', id: 'rounds-table' },
+        el('thead', {}, el('tr', {}, el('th', { scope: 'col' }, '推荐批次'), el('th', { scope: 'col' }, '单位数'),
+          kProgressStates.map((s) => el('th', { scope: 'col' }, kRecommendationStates[s])))),
+        el('tbody', {}, rows.map(({ round, units, counts }) => el('tr', { dataset: { round: round.code } },
+          el('td', {}, round.title, round.open ? el('span', { class: 'tag ok' }, '进行中') : null),
+          el('td', {}, String(units)),
+          kProgressStates.map((s) => el('td', {}, String(counts[s])))))))))]
+      : el('p', { class: 'muted' }, '还没有推荐批次。'));
+  if (!echarts || !rows.length) return;
+  draw(echarts, node, {
+    tooltip: { trigger: 'axis', axisPointer: { type: 'shadow' },
+      formatter: (items) => escapeHtml(`${items[0].name}：` + items.map((i) => `${i.seriesName} ${i.value} 人`).join('，')) },
+    legend: { top: 0 },
+    grid: { left: 10, right: 20, top: 40, bottom: 10, containLabel: true },
+    xAxis: { type: 'value', minInterval: 1 },
+    yAxis: { type: 'category', inverse: true, data: rows.map(({ round }) => round.title),
+      axisLabel: { width: 220, overflow: 'truncate' } },
+    series: kProgressStates.map((s) => ({ type: 'bar', stack: 'people', name: kRecommendationStates[s],
+      data: rows.map(({ counts }) => counts[s]) })),
+  });
 }
 
 async function main() {
@@ -185,9 +244,9 @@ async function main() {
     draw(echarts, genderNode, pieOption(facetRows(facets, 'gender')));
     draw(echarts, tierNode, pieOption(entries(stats.by_tier)));
     draw(echarts, yearNode, barOption(years.map(([y, n]) => [y === '未填' ? y : `${y}年`, n])));
-    window.addEventListener('resize', () => charts.forEach((c) => c.resize()));
+    window.addEventListener('resize', resizeCharts);
   }
-  roundsProgress();
+  await roundsProgress(echarts);
   document.body.dataset.ready = 'true';
 }
 
