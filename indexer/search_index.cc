@@ -36,6 +36,7 @@ constexpr size_t kRebuildPart = 2000;  // persons per side database while rebuil
 constexpr Xapian::doccount kFallbackBelow = 5;  // fewer matches than this: add homophones
 constexpr int kMaxPage = 1000;
 constexpr Xapian::termcount kWildcardTerms = 200;
+constexpr Xapian::doccount kFacetSample = 5000;
 
 Status FromXapian(const Xapian::Error& e) {
   if (std::string_view(e.get_type()) == "DatabaseLockError") {
@@ -57,6 +58,7 @@ class FacetSpy : public Xapian::MatchSpy {
   explicit FacetSpy(int today) : today_(today) {}
 
   void operator()(const Xapian::Document& doc, double) override {
+    ++seen_;
     const std::string facets = doc.get_value(kSlotFacets);
     size_t at = 0;
     while (at < facets.size()) {
@@ -73,12 +75,17 @@ class FacetSpy : public Xapian::MatchSpy {
     }
   }
   std::string name() const override { return "tp.FacetSpy"; }
+  int64_t seen() const { return seen_; }
 
-  std::vector<std::pair<std::string, std::vector<FacetValue>>> Result() const {
+  // Counts over the matches seen; when the spy saw only a part of `matches`, scaled up to them.
+  std::vector<std::pair<std::string, std::vector<FacetValue>>> Result(int64_t matches) const {
+    const double scale = seen_ > 0 && matches > seen_ ? static_cast<double>(matches) / static_cast<double>(seen_) : 1.0;
     std::vector<std::pair<std::string, std::vector<FacetValue>>> out;
     for (size_t i = 0; i < counts_.size(); ++i) {
       std::vector<FacetValue> values;
-      for (const auto& [value, count] : counts_[i]) values.push_back({value, count});
+      for (const auto& [value, count] : counts_[i]) {
+        values.push_back({value, static_cast<int64_t>(static_cast<double>(count) * scale + 0.5)});
+      }
       std::sort(values.begin(), values.end(), [](const FacetValue& a, const FacetValue& b) {
         return a.count != b.count ? a.count > b.count : a.value < b.value;
       });
@@ -92,6 +99,7 @@ class FacetSpy : public Xapian::MatchSpy {
       static_cast<size_t>(std::find(std::begin(kFilterNames), std::end(kFilterNames), "age_band") -
                           std::begin(kFilterNames));
   int today_;
+  int64_t seen_ = 0;
   std::array<std::unordered_map<std::string, int64_t>, std::size(kFilterNames)> counts_;
 };
 
@@ -528,7 +536,9 @@ class SearchIndex::Impl {
             break;
         }
         if (spy != nullptr) enquire.add_matchspy(spy);
-        const Xapian::doccount check = spy != nullptr ? reader->db.get_doccount() : 100;
+        // Facets count every match up to kFacetSample, and a sample scaled up beyond it: a query
+        // matching most of a large pool stays fast.
+        const Xapian::doccount check = spy != nullptr ? kFacetSample : 100;
         return enquire.get_mset(static_cast<Xapian::doccount>((request.page - 1) * request.size),
                                 static_cast<Xapian::doccount>(request.size), check);
       };
@@ -541,9 +551,13 @@ class SearchIndex::Impl {
         FacetSpy fallback_spy(today);
         mset = run(*plan->with_fallback, request.facets ? &fallback_spy : nullptr);
         result.homophones = true;
-        if (request.facets) result.facets = fallback_spy.Result();
+        if (request.facets) {
+          result.facets = fallback_spy.Result(mset.get_matches_estimated());
+          result.facets_estimated = fallback_spy.seen() < static_cast<int64_t>(mset.get_matches_estimated());
+        }
       } else if (request.facets) {
-        result.facets = spy.Result();
+        result.facets = spy.Result(mset.get_matches_estimated());
+        result.facets_estimated = spy.seen() < static_cast<int64_t>(mset.get_matches_estimated());
       }
       result.total = mset.get_matches_estimated();
       for (auto it = mset.begin(); it != mset.end(); ++it) {

@@ -80,6 +80,9 @@ struct SearchResult {
   // filter name -> values by count, most first
   std::vector<std::pair<std::string, std::vector<FacetValue>>> facets;
   bool homophones = false;  // the pinyin homophone fallback was used
+  // More matches than facets count exactly (5,000): facet counts are scaled from a sample and
+  // `total` is Xapian's estimate.
+  bool facets_estimated = false;
 };
 
 struct IndexInfo {

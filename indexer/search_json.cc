@@ -61,6 +61,7 @@ std::string SearchResultToJson(const SearchResult& result) {
       {"facets", std::move(facets)},
   };
   if (result.homophones) out["homophones"] = true;
+  if (result.facets_estimated) out["facets_estimated"] = true;
   return out.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
 }
 
