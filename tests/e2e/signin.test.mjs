@@ -18,6 +18,7 @@ describe('sign-in', () => {
     await page.getByLabel('访问令牌').fill(fixture.staffToken);
     await page.getByRole('button', { name: '登录' }).click();
     await page.waitForURL(/index\.html\?q=/);
+    await page.locator('.summary').waitFor();
     assert.equal(await page.getByLabel('检索词').inputValue(), '李');
     await page.close();
   });
@@ -39,7 +40,7 @@ describe('sign-in', () => {
     const page = await browser.newPage();
     await signIn(page, fixture.staffToken);
     const menu = page.getByRole('navigation', { name: '页面' });
-    assert.deepEqual(await menu.getByRole('link').allInnerTexts(), ['检索', '统计', '审核', '培训班次']);
+    assert.deepEqual(await menu.getByRole('link').allInnerTexts(), ['检索', '统计', '审核', '培训班次', '导入']);
     assert.equal(await page.locator('.topbar .role').innerText(), '中国科协工作人员');
     await page.getByRole('button', { name: '退出' }).click();
     await page.waitForURL(/signin\.html\?signed_out=1/);

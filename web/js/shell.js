@@ -12,6 +12,7 @@ const kMenus = {
     ['dashboard.html', '统计'],
     ['review.html', '审核'],
     ['cohorts.html', '培训班次'],
+    ['import.html', '导入'],
   ],
   province: [['index.html', '检索']],
   unit: [

@@ -1,0 +1,51 @@
+// Staff import of a pool file through the page: the report names each rejected row, the
+// good rows load and can be found at once.
+
+import assert from 'node:assert/strict';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { after, before, describe, test } from 'node:test';
+import { busiestUnit, fixture, idNumber, openBrowser, shot, signIn, unitToken, url } from './lib.mjs';
+
+describe('import', () => {
+  let browser;
+  before(async () => { browser = await openBrowser(); });
+  after(async () => { await browser.close(); });
+
+  test('a file with bad rows loads the good one and lists the others by row, field and reason', async () => {
+    const good = idNumber('450102', '19860918', 516);
+    const valid = idNumber('450102', '19790301', 233);
+    const wrongCheckDigit = valid.slice(0, 17) + (valid.endsWith('0') ? '1' : '0');
+    const rows = [
+      '姓名,性别,民族,出生日期,身份证号,工作单位,职务,技术职称,推荐单位,推荐单位类型,人才类别,入库年度',
+      `蓝晓岚,女,壮族,1986-09-18,${good},广西农业科学院,研究室主任,研究员,广西壮族自治区科学技术协会,省级科协,领军人才,2025`,
+      `莫建华,男,瑶族,1979-03-01,${wrongCheckDigit},广西大学,教授,教授,广西壮族自治区科学技术协会,省级科协,领军人才,2025`,
+      '黎明,男,汉族,1981-02-30,,南宁市第一人民医院,主任医师,主任医师,广西壮族自治区科学技术协会,省级科协,领军人才,2025',
+    ].join('\n');
+    const file = join(fixture.screenshots, 'import-bad-rows.csv');
+    writeFileSync(file, rows);
+    const page = await browser.newPage();
+    await signIn(page, fixture.staffToken, { next: 'import.html' });
+    await page.waitForSelector('body[data-ready="true"]');
+    await page.locator('#import-form input[type="file"]').setInputFiles(file);
+    await page.getByRole('button', { name: '导入' }).click();
+    await page.locator('#import-result .notice').first().waitFor();
+    assert.match(await page.locator('#import-result').innerText(), /导入 1 人（新增 1，更新 0），未通过 2 行/);
+    const errors = await page.locator('#import-errors tbody tr').allInnerTexts();
+    assert.ok(errors.some((r) => r.startsWith('第3行') && r.includes('身份证号') && r.includes('校验码')), `${errors}`);
+    assert.ok(errors.some((r) => r.startsWith('第4行') && r.includes('出生日期')), `${errors}`);
+    await shot(page, 'import');
+    await page.goto(url('index.html?q=%E8%93%9D%E6%99%93%E5%B2%9A'));
+    await page.locator('.hit').first().waitFor();
+    assert.equal(await page.locator('.hit .hit-name').first().innerText(), '蓝晓岚');
+    await page.close();
+  });
+
+  test('a unit is told the import page is for staff', async () => {
+    const page = await browser.newPage();
+    await signIn(page, unitToken(busiestUnit().code), { next: 'import.html' });
+    await page.getByText('此页面供中国科协工作人员使用').waitFor();
+    assert.equal(await page.locator('#import-result .notice').count(), 0);
+    await page.close();
+  });
+});
