@@ -220,6 +220,8 @@ async function main() {
 
   const echarts = await loadEcharts();
   const facets = search.facets || {};
+  // Past a few thousand matches the index scales facet counts from a sample.
+  const sampled = search.facets_estimated ? '人数为抽样估算。' : null;
   await provinceMap(echarts, stats.by_province);
 
   const byUnitType = entries(stats.by_unit_type).sort((a, b) => b[1] - a[1]);
@@ -229,10 +231,10 @@ async function main() {
   const ethnicShown = ethnic.slice(0, 10);
   const rest = ethnic.slice(10).reduce((n, [, v]) => n + v, 0);
   if (rest) ethnicShown.push([`其他${ethnic.length - 10}个民族`, rest]);
-  const ethnicNode = chartCard('ethnic', '按民族', ethnicShown);
+  const ethnicNode = chartCard('ethnic', '按民族', ethnicShown, { note: sampled });
   const ages = facetRows(facets, 'age_band').sort((a, b) => kAgeOrder.indexOf(a[0]) - kAgeOrder.indexOf(b[0]));
-  const ageNode = chartCard('age', '按年龄段', ages);
-  const genderNode = chartCard('gender', '按性别', facetRows(facets, 'gender'));
+  const ageNode = chartCard('age', '按年龄段', ages, { note: sampled });
+  const genderNode = chartCard('gender', '按性别', facetRows(facets, 'gender'), { note: sampled });
   const tierNode = chartCard('tier', '按人才类别', entries(stats.by_tier));
   const years = entries(stats.by_year).sort((a, b) => a[0].localeCompare(b[0]));
   const yearNode = chartCard('year', '按入库年度', years.map(([y, n]) => [y === '未填' ? y : `${y}年`, n]));

@@ -63,6 +63,9 @@ function snippet(html) {
   return out;
 }
 
+// Counts past what the index counts exactly are scaled from a sample: shown with 约.
+let estimated = false;
+
 function facetGroup(name, label, values, selected) {
   // Values chosen but no longer counted (another filter narrowed them away) stay listed,
   // so they can be unticked.
@@ -75,7 +78,7 @@ function facetGroup(name, label, values, selected) {
         onchange: (event) => toggleFilter(name, value, event.target.checked),
       }),
       el('span', { class: 'facet-value' }, filterValueLabel(name, value)),
-      el('span', { class: 'count' }, String(count))));
+      el('span', { class: 'count' }, estimated && count ? `约${count}` : String(count))));
   const head = shown.slice(0, kFacetShown);
   const rest = shown.slice(kFacetShown);
   return el('fieldset', { class: 'facet', dataset: { facet: name } },
@@ -188,6 +191,7 @@ async function run() {
       ...current.filters,
     });
     if (mine !== generation) return;  // a newer search has started
+    estimated = Boolean(answer.facets_estimated);
     renderFilters(answer.facets || {});
     const summary = el('p', { class: 'summary' },
       current.q ? `「${current.q}」共找到 ` : '共 ', el('strong', { id: 'total' }, String(answer.total)), ' 人');
