@@ -287,7 +287,12 @@ void DocumentBuilder::AddName(std::string_view name, BuiltDocument& out) {
     if (!readable) continue;
     // A dotted name's parts and the whole joined name are all "whole" spellings.
     for (const std::string& s : spellings) out.postings.push_back({std::string(kWholePinyin) + s, 0});
-    for (const std::string& s : initials) out.postings.push_back({std::string(kWholeInitials) + s, 0});
+    for (const std::string& s : initials) {
+      out.postings.push_back({std::string(kWholeInitials) + s, 0});
+      for (size_t len = 1; len < s.size(); ++len) {
+        out.postings.push_back({std::string(kInitialsPrefix) + s.substr(0, len), 0});
+      }
+    }
   }
   if (parts.size() > 1) {
     std::vector<std::string> spellings{""};

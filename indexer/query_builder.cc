@@ -23,7 +23,7 @@ constexpr double kWWholePinyin = 10;    // the whole name's pinyin
 constexpr double kWWholeInitials = 8;   // the whole name's initials
 constexpr double kWPinyinPhrase = 5;    // syllables in order inside the name
 constexpr double kWPinyinPrefix = 3;    // the same, the last syllable still being typed
-constexpr double kWInitialsPhrase = 3;  // initials in order inside the name
+constexpr double kWInitialsPhrase = 3;  // the first initials of the name
 constexpr double kWHomophone = 0.5;     // same sound, other characters
 constexpr size_t kMaxQueryChars = 200;
 constexpr size_t kMaxSegmentations = 16;
@@ -230,7 +230,8 @@ QueryNode QueryBuilder::HanRun(const std::vector<std::string>& chars, const Fiel
   }
   // Texts hold pairs of characters with positions (schema.h). A run of one character is every
   // pair it begins; a longer run needs pairs covering all its characters, in any order (the
-  // base), and ranks higher with all its pairs in order (the phrase).
+  // base), and from four characters on ranks higher with all its pairs in order (the phrase;
+  // three characters are held in order by their two overlapping pairs already).
   const auto text_base = [&](std::string_view prefix) {
     if (chars.size() == 1) return QueryNode::Wildcard(Cat(prefix, chars[0]));
     std::vector<QueryNode> cover;
@@ -247,7 +248,7 @@ QueryNode QueryBuilder::HanRun(const std::vector<std::string>& chars, const Fiel
   if (field == nullptr) {
     std::vector<QueryNode> text_boosts;
     bases.push_back(quoted ? text_phrase : text_base(""));
-    if (!quoted && chars.size() > 2) text_boosts.push_back(QueryNode::Scale(text_phrase, kWTextPhrase));
+    if (!quoted && chars.size() > 3) text_boosts.push_back(QueryNode::Scale(text_phrase, kWTextPhrase));
     std::vector<QueryNode> exact;
     for (const FieldSpec& f : TextFields()) {
       if (f.id != FieldId::kName && !f.exact_prefix.empty()) {
@@ -260,7 +261,7 @@ QueryNode QueryBuilder::HanRun(const std::vector<std::string>& chars, const Fiel
     std::vector<QueryNode> field_boosts;
     QueryNode in_field = text_base(field->prefix);
     bases.push_back(quoted ? QueryNode::Of(Op::kAnd, {std::move(in_field), text_phrase}) : std::move(in_field));
-    if (!quoted && chars.size() > 2) field_boosts.push_back(QueryNode::Scale(text_phrase, kWTextPhrase));
+    if (!quoted && chars.size() > 3) field_boosts.push_back(QueryNode::Scale(text_phrase, kWTextPhrase));
     if (!field->exact_prefix.empty()) {
       field_boosts.push_back(QueryNode::Scale(QueryNode::Term(Cat(field->exact_prefix, run)), kWTextExact));
     }
@@ -341,12 +342,9 @@ QueryNode QueryBuilder::LatinRun(const std::vector<std::string>& words, const Fi
     std::vector<PinyinPiece> initials;
     if (words.size() == 1 && letters.size() <= 8) {
       alternatives.push_back(QueryNode::Scale(QueryNode::Term(Cat(kWholeInitials, letters)), kWWholeInitials));
-      std::vector<QueryNode> positions;
-      for (char c : letters) {
-        positions.push_back(QueryNode::Term(Cat(kInitial, std::string(1, c))));
-        initials.push_back({std::string(1, c), true});
-      }
-      alternatives.push_back(QueryNode::Scale(QueryNode::Of(Op::kPhrase, std::move(positions)), kWInitialsPhrase));
+      // The initials of the name's first characters, the rest still to type (zs: 张三丰).
+      alternatives.push_back(QueryNode::Scale(QueryNode::Term(Cat(kInitialsPrefix, letters)), kWInitialsPhrase));
+      for (char c : letters) initials.push_back({std::string(1, c), true});
       segmentations.push_back(initials);
     }
     if (highlights != nullptr) {

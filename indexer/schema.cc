@@ -32,7 +32,7 @@ const std::array<FieldSpec, kFieldCount> kFields = {{
     {FieldId::kEthnicGroup, "ethnic_group", "E", "XE", kEthnicLabels, true},
     {FieldId::kEducation, "education", "D", "", kEducationLabels},
     {FieldId::kPosts, "posts", "S", "", kPostsLabels},
-    {FieldId::kRecommendingUnit, "recommending_unit", "R", "XR", kRecommenderLabels, true},
+    {FieldId::kRecommendingUnit, "recommending_unit", "R", "XR", kRecommenderLabels},
     {FieldId::kHonours, "honours", "H", "XH", kHonourLabels},
 }};
 

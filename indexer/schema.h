@@ -57,6 +57,8 @@ inline constexpr std::string_view kSyllable = "XP";
 inline constexpr std::string_view kInitial = "XI";
 inline constexpr std::string_view kWholePinyin = "XQ";
 inline constexpr std::string_view kWholeInitials = "XJ";
+// Each beginning of the whole-name initials (z, zs, zsf for 张三丰): initials typed so far.
+inline constexpr std::string_view kInitialsPrefix = "XK";
 // Boolean terms: the document's own id ("Q" + rowid) and filters ("K" + name + ":" + value).
 inline constexpr std::string_view kIdPrefix = "Q";
 inline constexpr std::string_view kFilterPrefix = "K";

@@ -150,6 +150,10 @@ TEST_CASE("Search: full pinyin, spaced pinyin, initials and a syllable being typ
   log.Put(Person(2, "章散", "北京大学"));
   log.Put(Person(3, "赵四", "清华大学"));
   log.Put(Person(4, "张山峰", "复旦大学"));
+  // Others, so that term frequencies look like a pool's and not like four people's.
+  const char* others[] = {"赵磊", "钱伟", "孙静", "周涛", "吴敏", "郑洁", "冯刚", "陈丽", "褚勇", "卫东"};
+  int64_t rowid = 10;
+  for (const char* name : others) log.Put(Person(++rowid, name, "某大学"));
   auto index = IndexOf(dir, log);
   for (const char* q : {"zhangsan", "zhang san", "ZhangSan", "zhāng sān", "ｚｈａｎｇｓａｎ"}) {
     INFO(q);
