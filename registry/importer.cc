@@ -14,6 +14,7 @@ namespace {
 struct ValidatedRow {
   long row = 0;
   Person person;
+  SealedValues sealed;
   std::vector<FieldError> errors;
 };
 
@@ -131,6 +132,7 @@ StatusOr<ImportReport> ImportTable(Store& store, TableReader& reader, const Refe
   // chunks, so memory stays flat whatever the file's size. The writer takes
   // rows in file order, so reports come in row order.
   RowPipeline pipeline;
+  const Keyring& keys = store.Keys();
   std::thread producer([&] {
     std::vector<std::string> cells;
     std::vector<std::pair<std::string, std::string>> named;
@@ -148,6 +150,7 @@ StatusOr<ImportReport> ImportTable(Store& store, TableReader& reader, const Refe
         if (columns[i] && !cells[i].empty()) named.emplace_back(*columns[i], cells[i]);
       }
       item.errors = BuildPerson(named, ref, &item.person);
+      if (item.errors.empty()) item.sealed = SealPerson(keys, item.person);
       chunk.push_back(std::move(item));
       if (chunk.size() == RowPipeline::kChunkRows) {
         if (!pipeline.Push(std::move(chunk))) return;  // the writer gave up
@@ -177,7 +180,7 @@ StatusOr<ImportReport> ImportTable(Store& store, TableReader& reader, const Refe
         if (!begun.ok()) return begun.status();
         batch = std::move(*begun);
       }
-      StatusOr<UpsertOutcome> outcome = batch->UpsertPerson(&item.person);
+      StatusOr<UpsertOutcome> outcome = batch->UpsertPerson(&item.person, &item.sealed);
       if (!outcome.ok()) {
         if (outcome.status().code() == StatusCode::kInternal) {
           return outcome.status();  // the batch is rolled back; counts stay as reported

@@ -111,26 +111,6 @@ std::string SelectPersonSql(std::string_view where) {
   return "SELECT " + cols + " FROM persons WHERE " + std::string(where);
 }
 
-// The protected forms of a person's sensitive values.
-struct Sealed {
-  std::string id_enc, id_hash, id_mask, phone_enc, phone_hash, phone_mask;
-};
-
-Sealed Seal(const Keyring& keys, const Person& p) {
-  Sealed s;
-  if (!p.id_number.empty()) {
-    s.id_enc = keys.Encrypt(p.id_number);
-    s.id_hash = keys.BlindIndex("id_number", p.id_number);
-    s.id_mask = MaskIdNumber(p.id_number);
-  }
-  if (!p.phone.empty()) {
-    s.phone_enc = keys.Encrypt(p.phone);
-    s.phone_hash = keys.BlindIndex("phone", p.phone);
-    s.phone_mask = MaskPhone(p.phone);
-  }
-  return s;
-}
-
 std::string AsTypedJson(const Person& p) {
   json o = json::object();
   for (const auto& [column, text] : p.as_typed) {
@@ -141,7 +121,7 @@ std::string AsTypedJson(const Person& p) {
   return o.dump();
 }
 
-void BindPerson(SQLite::Statement& st, const Person& p, const Sealed& s, int64_t unit_rowid,
+void BindPerson(SQLite::Statement& st, const Person& p, const SealedValues& s, int64_t unit_rowid,
                 bool for_update) {
   int i = 1;
   auto text = [&](std::string_view v) { BindText(st, i++, v); };
@@ -381,9 +361,9 @@ class WriteBatchImpl final : public WriteBatch {
                    "SELECT id,code,name,type,province,parent_id FROM units WHERE name=?"),
         insert_unit_(store->writer(), "INSERT INTO units(code,name,type,province) VALUES(?,?,?,?)") {}
 
-  StatusOr<UpsertOutcome> UpsertPerson(Person* p) override {
+  StatusOr<UpsertOutcome> UpsertPerson(Person* p, const SealedValues* sealed) override {
     try {
-      return Upsert(p);
+      return Upsert(p, sealed);
     } catch (const SQLite::Exception& e) {
       return FromSqlite(e, "写入人员 " + p->name);
     }
@@ -410,14 +390,16 @@ class WriteBatchImpl final : public WriteBatch {
   }
 
  private:
-  StatusOr<UpsertOutcome> Upsert(Person* p) {
+  StatusOr<UpsertOutcome> Upsert(Person* p, const SealedValues* presealed) {
     int64_t by_public = 0;
     if (!p->public_id.empty()) {
       by_public_id_.reset();
       by_public_id_.bind(1, p->public_id);
       if (by_public_id_.executeStep()) by_public = by_public_id_.getColumn(0).getInt64();
     }
-    Sealed sealed = Seal(store_->Keys(), *p);
+    SealedValues local;
+    if (presealed == nullptr) local = SealPerson(store_->Keys(), *p);
+    const SealedValues& sealed = presealed != nullptr ? *presealed : local;
     int64_t by_id = 0;
     std::string id_owner;
     if (!sealed.id_hash.empty()) {
@@ -728,6 +710,21 @@ static StatusOr<std::unique_ptr<Store>> OpenImpl(const std::string& dir, bool cr
   }
 }
 
+
+SealedValues SealPerson(const Keyring& keys, const Person& p) {
+  SealedValues s;
+  if (!p.id_number.empty()) {
+    s.id_enc = keys.Encrypt(p.id_number);
+    s.id_hash = keys.BlindIndex("id_number", p.id_number);
+    s.id_mask = MaskIdNumber(p.id_number);
+  }
+  if (!p.phone.empty()) {
+    s.phone_enc = keys.Encrypt(p.phone);
+    s.phone_hash = keys.BlindIndex("phone", p.phone);
+    s.phone_mask = MaskPhone(p.phone);
+  }
+  return s;
+}
 
 StatusOr<std::unique_ptr<Store>> Store::Create(const std::string& dir) { return OpenImpl(dir, true); }
 StatusOr<std::unique_ptr<Store>> Store::Open(const std::string& dir) { return OpenImpl(dir, false); }

@@ -121,6 +121,14 @@ struct RegistryStats {
 
 enum class UpsertOutcome { kInserted, kUpdated };
 
+// The protected forms of a person's ID number and phone: ciphertext, keyed
+// hash and mask (crypto.h, masking.h). Computed apart from the write so that
+// an import can seal rows on its reading thread.
+struct SealedValues {
+  std::string id_enc, id_hash, id_mask, phone_enc, phone_hash, phone_mask;
+};
+SealedValues SealPerson(const Keyring& keys, const Person& person);
+
 class Store;
 
 // One write transaction. Holds the writer until Commit() or destruction;
@@ -135,7 +143,9 @@ class WriteBatch {
   // Assigns public_id when empty. Creates the recommending unit and the
   // admission (入库年度) the record carries. AlreadyExists when 编号 and
   // 身份证号 point at two different records.
-  virtual StatusOr<UpsertOutcome> UpsertPerson(Person* person) = 0;
+  // `sealed`, when given, must be SealPerson(Keys(), *person).
+  virtual StatusOr<UpsertOutcome> UpsertPerson(Person* person,
+                                               const SealedValues* sealed = nullptr) = 0;
 
   // The unit of that name, created with the type and province when new.
   virtual StatusOr<UnitRecord> EnsureUnit(std::string_view name, std::string_view type,
