@@ -7,6 +7,7 @@ packages=(
   build-essential cmake ninja-build pkg-config
   libxapian-dev libsqlitecpp-dev libsqlite3-dev libcpp-httplib-dev nlohmann-json3-dev
   catch2 libicu-dev libzip-dev libexpat1-dev libsodium-dev libxlsxwriter-dev
+  libglpk-dev
 )
 if [[ "${1:-build}" == "test" ]]; then
   packages+=(nginx sqlite3)
