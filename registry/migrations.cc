@@ -269,7 +269,38 @@ CREATE TRIGGER persons_ad AFTER DELETE ON persons BEGIN
 #undef TP_PERSON_TRIGGERS
     ;
 
-constexpr const char* kMigrations[] = {kMigration1};
+// 2: training cohorts. An event names the column of the unit's sheet that
+// says who can attend it (staff settings in `availability` win over it) and
+// the notice it comes from. The seat holders of a class (invited, confirmed,
+// attended, absent) never outnumber its seats: the triggers refuse the write
+// that would, whatever code makes it, so neither a slip in a code path nor a
+// second process can overbook a class.
+constexpr const char* kMigration2 = R"sql(
+ALTER TABLE events ADD COLUMN availability_field TEXT
+  CHECK (availability_field IN ('can_attend_seminar','can_attend_study_tour'));
+ALTER TABLE events ADD COLUMN source TEXT;
+CREATE INDEX enrolments_class_state ON enrolments(class_id, state, waitlist_pos);
+
+CREATE TRIGGER enrolments_seats_bi BEFORE INSERT ON enrolments
+WHEN NEW.class_id IS NOT NULL AND NEW.state IN ('invited','confirmed','attended','absent')
+BEGIN
+  SELECT RAISE(ABORT, 'class_full') WHERE
+    (SELECT count(*) FROM enrolments WHERE class_id=NEW.class_id
+       AND state IN ('invited','confirmed','attended','absent'))
+    >= (SELECT capacity FROM classes WHERE id=NEW.class_id);
+END;
+CREATE TRIGGER enrolments_seats_bu BEFORE UPDATE OF state, class_id ON enrolments
+WHEN NEW.class_id IS NOT NULL AND NEW.state IN ('invited','confirmed','attended','absent')
+  AND (OLD.state NOT IN ('invited','confirmed','attended','absent') OR OLD.class_id IS NOT NEW.class_id)
+BEGIN
+  SELECT RAISE(ABORT, 'class_full') WHERE
+    (SELECT count(*) FROM enrolments WHERE class_id=NEW.class_id
+       AND state IN ('invited','confirmed','attended','absent'))
+    >= (SELECT capacity FROM classes WHERE id=NEW.class_id);
+END;
+)sql";
+
+constexpr const char* kMigrations[] = {kMigration1, kMigration2};
 
 }  // namespace
 
