@@ -1,0 +1,659 @@
+#include "api/cohorts_routes.h"
+
+#include <algorithm>
+#include <cstdio>
+#include <memory>
+#include <nlohmann/json.hpp>
+
+#include "api/auth.h"
+#include "registry/cohorts.h"
+#include "registry/paths.h"
+#include "registry/planner.h"
+#include "registry/store_api_queries.h"
+
+namespace tp::api {
+namespace {
+
+using Json = nlohmann::json;
+
+std::string Dump(const Json& j) { return j.dump(-1, ' ', false, Json::error_handler_t::replace); }
+
+Status Field(StatusCode code, const std::string& field, const std::string& message) {
+  return Status(code, "字段「" + field + "」：" + message, {{field, message, 0}});
+}
+Status BadField(const std::string& field, const std::string& message) {
+  return Field(StatusCode::kInvalidArgument, field, message);
+}
+
+StatusOr<Json> ParseObject(const std::string& body) {
+  Json parsed = Json::parse(body, nullptr, /*allow_exceptions=*/false);
+  // The parser's message would quote the body: it stays out of the answer.
+  if (parsed.is_discarded() || !parsed.is_object()) {
+    return InvalidArgument("请求体应为 JSON 对象", {{"请求体", "应为 JSON 对象", 0}});
+  }
+  return parsed;
+}
+
+// Refuses keys a body may not have, so a misspelt goal is not silently ignored.
+Status OnlyKeys(const Json& object, std::initializer_list<std::string_view> allowed, const std::string& where) {
+  for (auto it = object.begin(); it != object.end(); ++it) {
+    if (std::find(allowed.begin(), allowed.end(), it.key()) == allowed.end()) {
+      return BadField(where.empty() ? it.key() : where + "." + it.key(), "不认识的字段");
+    }
+  }
+  return Status::Ok();
+}
+
+StatusOr<std::string> Text(const Json& o, const char* key, bool required) {
+  auto it = o.find(key);
+  if (it == o.end() || it->is_null()) {
+    if (required) return BadField(key, "不能为空");
+    return std::string();
+  }
+  if (!it->is_string()) return BadField(key, "应为字符串");
+  return it->get<std::string>();
+}
+
+StatusOr<int> Integer(const Json& o, const char* key, int fallback) {
+  auto it = o.find(key);
+  if (it == o.end() || it->is_null()) return fallback;
+  if (!it->is_number_integer()) return BadField(key, "应为整数");
+  const auto v = it->get<int64_t>();
+  if (v < -1000000 || v > 1000000) return BadField(key, "超出范围");
+  return static_cast<int>(v);
+}
+
+StatusOr<double> Number(const Json& o, const char* key, double fallback) {
+  auto it = o.find(key);
+  if (it == o.end() || it->is_null()) return fallback;
+  if (!it->is_number()) return BadField(key, "应为数字");
+  return it->get<double>();
+}
+
+StatusOr<bool> Bool(const Json& o, const char* key, bool fallback) {
+  auto it = o.find(key);
+  if (it == o.end() || it->is_null()) return fallback;
+  if (!it->is_boolean()) return BadField(key, "应为 true 或 false");
+  return it->get<bool>();
+}
+
+// The version an If-Match header names ("v7", W/"v7"); 0 when none, -1 when malformed.
+int64_t IfMatchVersion(const HttpRequest& req) {
+  std::optional<std::string> header = req.Header("If-Match");
+  if (!header) return 0;
+  std::string v = *header;
+  if (v.rfind("W/", 0) == 0) v = v.substr(2);
+  if (v.size() < 4 || v.front() != '"' || v.back() != '"' || v[1] != 'v') return -1;
+  std::string digits = v.substr(2, v.size() - 3);
+  if (digits.empty() || digits.size() > 18 || digits.find_first_not_of("0123456789") != std::string::npos) return -1;
+  return std::stoll(digits);
+}
+
+Json TextOrNull(const std::string& s) { return s.empty() ? Json(nullptr) : Json(s); }
+
+Json EventJson(const registry::Event& e) {
+  Json classes = Json::array();
+  for (const auto& c : e.classes) {
+    classes.push_back({{"name", c.name},
+                       {"level", TextOrNull(c.level)},
+                       {"capacity", c.capacity},
+                       {"seats_taken", c.seats_taken},
+                       {"waitlisted", c.waitlisted}});
+  }
+  return {{"code", e.code},
+          {"title", e.title},
+          {"series", e.series},
+          {"starts_on", e.starts_on},
+          {"ends_on", e.ends_on},
+          {"place", TextOrNull(e.place)},
+          {"capacity", e.capacity},
+          {"availability_field", TextOrNull(e.availability_field)},
+          {"source", TextOrNull(e.source)},
+          {"classes", std::move(classes)}};
+}
+
+Json EnrolmentJson(const registry::Enrolment& e) {
+  return {{"event", e.event_code},
+          {"class", TextOrNull(e.class_name)},
+          {"id", e.person_id},
+          {"name", e.person_name},
+          {"state", registry::StateName(e.state)},
+          {"state_label", registry::StateLabel(e.state)},
+          {"waitlist_rank", e.waitlist_rank > 0 ? Json(e.waitlist_rank) : Json(nullptr)},
+          {"version", e.version},
+          {"updated_at", e.updated_at}};
+}
+
+Json LineJson(const registry::PlanLine& l) {
+  return {{"id", l.person_id},
+          {"name", l.name},
+          {"class", l.class_name},
+          {"gender", TextOrNull(l.gender)},
+          {"ethnic_group", TextOrNull(l.ethnic_group)},
+          {"province", TextOrNull(l.province)},
+          {"province_name", TextOrNull(l.province_name)},
+          {"unit", TextOrNull(l.unit)},
+          {"unit_type", TextOrNull(l.unit_type)},
+          {"group", TextOrNull(l.group_type)},
+          {"admission_year", l.admission_year},
+          {"never_trained", l.never_trained},
+          {"pinned", l.pinned},
+          {"kept", l.kept},
+          {"rank", l.rank > 0 ? Json(l.rank) : Json(nullptr)},
+          {"points", l.points},
+          {"reasons", l.reasons}};
+}
+
+Json PlanJson(const registry::Plan& p) {
+  Json classes = Json::array();
+  for (const auto& c : p.classes) {
+    Json lines = Json::array();
+    for (const auto& l : c.lines) lines.push_back(LineJson(l));
+    classes.push_back({{"name", c.name}, {"level", TextOrNull(c.level)}, {"capacity", c.capacity},
+                       {"lines", std::move(lines)}});
+  }
+  Json reserve = Json::array();
+  for (const auto& l : p.reserve) reserve.push_back(LineJson(l));
+  Json goals = Json::array();
+  for (const auto& g : p.goals) {
+    goals.push_back({{"key", g.key}, {"label", g.label}, {"reached", g.reached}, {"seats", g.seats},
+                     {"target", g.target}, {"at_most", g.at_most}, {"best_possible", g.best_possible},
+                     {"met", g.met}, {"reachable", g.reachable}, {"text", g.text}});
+  }
+  Json left_out = Json::array();
+  for (const auto& [reason, count] : p.left_out) left_out.push_back({{"reason", reason}, {"count", count}});
+  return {{"event", p.event_code},
+          {"seats", p.seats},
+          {"filled", p.filled},
+          {"candidates", p.candidates},
+          {"objective", p.objective},
+          {"bound", p.bound},
+          {"gap", p.gap},
+          {"optimal", p.optimal},
+          {"variables", p.variables},
+          {"constraints", p.constraints},
+          {"seconds", {{"load", p.load_seconds}, {"solve", p.solve_seconds}}},
+          {"classes", std::move(classes)},
+          {"reserve", std::move(reserve)},
+          {"goals", std::move(goals)},
+          {"left_out", std::move(left_out)}};
+}
+
+StatusOr<registry::Event> EventFromJson(const Json& o) {
+  TP_RETURN_IF_ERROR(OnlyKeys(o, {"code", "title", "series", "starts_on", "ends_on", "place", "capacity",
+                                  "availability_field", "source", "classes"}, ""));
+  registry::Event e;
+  for (auto [key, out] : {std::pair{"code", &e.code}, {"title", &e.title}, {"series", &e.series},
+                          {"starts_on", &e.starts_on}, {"ends_on", &e.ends_on}, {"place", &e.place},
+                          {"availability_field", &e.availability_field}, {"source", &e.source}}) {
+    auto v = Text(o, key, false);
+    if (!v.ok()) return v.status();
+    *out = *v;
+  }
+  auto capacity = Integer(o, "capacity", 0);
+  if (!capacity.ok()) return capacity.status();
+  e.capacity = *capacity;
+  auto classes = o.find("classes");
+  if (classes == o.end() || !classes->is_array()) return BadField("classes", "应为班次数组");
+  for (const Json& c : *classes) {
+    if (!c.is_object()) return BadField("classes", "每个班次应为 JSON 对象");
+    TP_RETURN_IF_ERROR(OnlyKeys(c, {"name", "level", "capacity"}, "classes"));
+    registry::EventClass ec;
+    auto name = Text(c, "name", true);
+    auto level = Text(c, "level", false);
+    auto cap = Integer(c, "capacity", 0);
+    if (!name.ok()) return name.status();
+    if (!level.ok()) return level.status();
+    if (!cap.ok()) return cap.status();
+    ec.name = *name;
+    ec.level = *level;
+    ec.capacity = *cap;
+    e.classes.push_back(std::move(ec));
+  }
+  return e;
+}
+
+struct IntGoal {
+  const char* key;
+  int registry::PlanGoals::*field;
+};
+struct RealGoal {
+  const char* key;
+  double registry::PlanGoals::*field;
+};
+constexpr IntGoal kIntGoals[] = {
+    {"minority_target", &registry::PlanGoals::minority_target},
+    {"women_target", &registry::PlanGoals::women_target},
+    {"new_group_target", &registry::PlanGoals::new_group_target},
+};
+constexpr RealGoal kRealGoals[] = {
+    {"max_province_share", &registry::PlanGoals::max_province_share},
+    {"max_unit_type_share", &registry::PlanGoals::max_unit_type_share},
+    {"max_unit_share", &registry::PlanGoals::max_unit_share},
+    {"seat_weight", &registry::PlanGoals::seat_weight},
+    {"never_trained_weight", &registry::PlanGoals::never_trained_weight},
+    {"older_round_weight", &registry::PlanGoals::older_round_weight},
+    {"target_weight", &registry::PlanGoals::target_weight},
+    {"unit_excess_weight", &registry::PlanGoals::unit_excess_weight},
+    {"province_excess_weight", &registry::PlanGoals::province_excess_weight},
+    {"unit_type_excess_weight", &registry::PlanGoals::unit_type_excess_weight},
+    {"province_coverage_weight", &registry::PlanGoals::province_coverage_weight},
+};
+
+StatusOr<registry::PlanRequest> PlanRequestFromJson(const std::string& code, const Json& o) {
+  TP_RETURN_IF_ERROR(OnlyKeys(o, {"goals", "pinned", "excluded", "allow_retrained", "reserve_per_class",
+                                  "time_limit_seconds"}, ""));
+  registry::PlanRequest r;
+  r.event_code = code;
+  if (auto goals = o.find("goals"); goals != o.end() && !goals->is_null()) {
+    if (!goals->is_object()) return BadField("goals", "应为 JSON 对象");
+    for (auto it = goals->begin(); it != goals->end(); ++it) {
+      bool known = false;
+      for (const IntGoal& g : kIntGoals) {
+        if (it.key() != g.key) continue;
+        known = true;
+        auto v = Integer(*goals, g.key, 0);
+        if (!v.ok()) return BadField(std::string("goals.") + g.key, "应为整数");
+        r.goals.*(g.field) = *v;
+      }
+      for (const RealGoal& g : kRealGoals) {
+        if (it.key() != g.key) continue;
+        known = true;
+        auto v = Number(*goals, g.key, 0);
+        if (!v.ok()) return BadField(std::string("goals.") + g.key, "应为数字");
+        r.goals.*(g.field) = *v;
+      }
+      if (!known) return BadField("goals." + it.key(), "不认识的目标");
+    }
+  }
+  if (auto pinned = o.find("pinned"); pinned != o.end() && !pinned->is_null()) {
+    if (!pinned->is_array()) return BadField("pinned", "应为数组");
+    for (const Json& p : *pinned) {
+      if (p.is_string()) {
+        r.pinned.push_back({p.get<std::string>(), ""});
+        continue;
+      }
+      if (!p.is_object()) return BadField("pinned", "每项应为编号或 {\"id\", \"class\"}");
+      TP_RETURN_IF_ERROR(OnlyKeys(p, {"id", "class"}, "pinned"));
+      auto id = Text(p, "id", true);
+      auto cls = Text(p, "class", false);
+      if (!id.ok()) return id.status();
+      if (!cls.ok()) return cls.status();
+      r.pinned.push_back({*id, *cls});
+    }
+  }
+  if (auto excluded = o.find("excluded"); excluded != o.end() && !excluded->is_null()) {
+    if (!excluded->is_array()) return BadField("excluded", "应为编号数组");
+    for (const Json& p : *excluded) {
+      if (!p.is_string()) return BadField("excluded", "每项应为编号");
+      r.excluded.push_back(p.get<std::string>());
+    }
+  }
+  auto allow = Bool(o, "allow_retrained", false);
+  auto reserve = Integer(o, "reserve_per_class", r.reserve_per_class);
+  auto limit = Number(o, "time_limit_seconds", r.time_limit_seconds);
+  if (!allow.ok()) return allow.status();
+  if (!reserve.ok()) return reserve.status();
+  if (!limit.ok()) return limit.status();
+  r.allow_retrained = *allow;
+  r.reserve_per_class = *reserve;
+  r.time_limit_seconds = *limit;
+  return r;
+}
+
+StatusOr<std::vector<registry::Placement>> Placements(const Json& o, const char* key) {
+  std::vector<registry::Placement> out;
+  auto it = o.find(key);
+  if (it == o.end() || it->is_null()) return out;
+  if (!it->is_array()) return BadField(key, "应为数组");
+  for (const Json& line : *it) {
+    if (!line.is_object()) return BadField(key, "每行应为 {\"id\", \"class\"}");
+    TP_RETURN_IF_ERROR(OnlyKeys(line, {"id", "class"}, key));
+    auto id = Text(line, "id", true);
+    auto cls = Text(line, "class", false);
+    if (!id.ok()) return id.status();
+    if (!cls.ok()) return cls.status();
+    out.push_back({*id, *cls});
+  }
+  return out;
+}
+
+struct Context {
+  Context(registry::Store& s, std::unique_ptr<registry::Cohorts> c, std::unique_ptr<registry::ApiQueries> q,
+          CohortRouteOptions o)
+      : store(s), cohorts(std::move(c)), queries(std::move(q)), options(std::move(o)) {}
+
+  registry::AuditEntry Who(const ApiCall& call) const {
+    registry::AuditEntry e;
+    e.actor = call.caller != nullptr ? call.caller->Actor() : "anonymous";
+    e.role = call.caller != nullptr ? std::string(RoleName(call.caller->role)) : "";
+    e.remote_addr = call.remote_addr;
+    return e;
+  }
+
+  void Audit(const ApiCall& call, std::string action, std::string object_type, std::string object_id,
+             const Json& detail) {
+    registry::AuditEntry e = Who(call);
+    e.action = std::move(action);
+    e.object_type = std::move(object_type);
+    e.object_id = std::move(object_id);
+    e.detail_json = Dump(detail);
+    Status s = store.Audit(e);
+    if (!s.ok()) std::fprintf(stderr, "audit write failed: %s\n", std::string(CodeName(s.code())).c_str());
+  }
+
+  void Wrote() {
+    if (options.after_write) options.after_write();
+  }
+
+  // Whether the caller's scope holds the person (staff: everyone).
+  StatusOr<bool> Sees(const Caller& caller, const std::string& person_id) {
+    if (caller.role == Role::kStaff) return true;
+    auto rowid = queries->VisiblePerson(person_id, caller.Scope());
+    if (!rowid.ok()) return rowid.status();
+    return rowid->has_value();
+  }
+
+  registry::Store& store;
+  std::unique_ptr<registry::Cohorts> cohorts;
+  std::unique_ptr<registry::ApiQueries> queries;
+  CohortRouteOptions options;
+};
+
+using Handler = void (*)(Context&, const ApiCall&, HttpResponse&);
+
+void ListEvents(Context& ctx, const ApiCall&, HttpResponse& res) {
+  auto events = ctx.cohorts->ListEvents();
+  if (!events.ok()) return res.SetError(events.status());
+  Json items = Json::array();
+  for (const auto& e : *events) items.push_back(EventJson(e));
+  res.SetJson(Dump({{"total", items.size()}, {"items", std::move(items)}}));
+}
+
+void GetEvent(Context& ctx, const ApiCall& call, HttpResponse& res) {
+  auto event = ctx.cohorts->GetEvent(call.request.PathParam("code"));
+  if (!event.ok()) return res.SetError(event.status());
+  res.SetJson(Dump(EventJson(*event)));
+}
+
+void CreateEvent(Context& ctx, const ApiCall& call, HttpResponse& res) {
+  auto body = ParseObject(call.request.body);
+  if (!body.ok()) return res.SetError(body.status());
+  auto event = EventFromJson(*body);
+  if (!event.ok()) return res.SetError(event.status());
+  auto made = ctx.cohorts->CreateEvent(*event, ctx.Who(call));
+  if (!made.ok()) return res.SetError(made.status());
+  res.SetHeader("Location", "/api/v1/events/" + made->code);
+  res.SetJson(Dump(EventJson(*made)), 201);
+}
+
+void PatchEvent(Context& ctx, const ApiCall& call, HttpResponse& res) {
+  auto body = ParseObject(call.request.body);
+  if (!body.ok()) return res.SetError(body.status());
+  if (Status s = OnlyKeys(*body, {"class", "capacity"}, ""); !s.ok()) return res.SetError(s);
+  auto cls = Text(*body, "class", true);
+  if (!cls.ok()) return res.SetError(cls.status());
+  auto capacity = Integer(*body, "capacity", 0);
+  if (!capacity.ok()) return res.SetError(capacity.status());
+  auto event = ctx.cohorts->SetClassCapacity(call.request.PathParam("code"), *cls, *capacity, ctx.Who(call));
+  if (!event.ok()) return res.SetError(event.status());
+  res.SetJson(Dump(EventJson(*event)));
+}
+
+void Plan(Context& ctx, const ApiCall& call, HttpResponse& res) {
+  auto body = ParseObject(call.request.body.empty() ? "{}" : call.request.body);
+  if (!body.ok()) return res.SetError(body.status());
+  const std::string code = call.request.PathParam("code");
+  auto request = PlanRequestFromJson(code, *body);
+  if (!request.ok()) return res.SetError(request.status());
+  auto plan = registry::PlanEvent(ctx.store, *request);
+  if (!plan.ok()) return res.SetError(plan.status());
+  ctx.Audit(call, "plan", "event", code,
+            {{"filled", plan->filled}, {"seats", plan->seats}, {"objective", plan->objective},
+             {"pinned", request->pinned.size()}, {"excluded", request->excluded.size()}});
+  res.SetJson(Dump(PlanJson(*plan)));
+}
+
+void ApplyRoster(Context& ctx, const ApiCall& call, HttpResponse& res) {
+  auto body = ParseObject(call.request.body);
+  if (!body.ok()) return res.SetError(body.status());
+  if (Status s = OnlyKeys(*body, {"roster", "reserve"}, ""); !s.ok()) return res.SetError(s);
+  auto roster = Placements(*body, "roster");
+  if (!roster.ok()) return res.SetError(roster.status());
+  auto reserve = Placements(*body, "reserve");
+  if (!reserve.ok()) return res.SetError(reserve.status());
+  auto applied = ctx.cohorts->ApplyRoster(call.request.PathParam("code"), *roster, *reserve, ctx.Who(call));
+  if (!applied.ok()) return res.SetError(applied.status());
+  ctx.Wrote();
+  res.SetJson(Dump({{"invited", applied->invited}, {"waitlisted", applied->waitlisted},
+                    {"skipped", applied->skipped}}));
+}
+
+void ListEnrolments(Context& ctx, const ApiCall& call, HttpResponse& res) {
+  auto list = ctx.cohorts->ListEnrolments(call.request.PathParam("code"));
+  if (!list.ok()) return res.SetError(list.status());
+  Json items = Json::array();
+  for (const auto& e : *list) {
+    auto sees = ctx.Sees(*call.caller, e.person_id);
+    if (!sees.ok()) return res.SetError(sees.status());
+    if (*sees) items.push_back(EnrolmentJson(e));
+  }
+  res.SetJson(Dump({{"total", items.size()}, {"items", std::move(items)}}));
+}
+
+void Act(Context& ctx, const ApiCall& call, HttpResponse& res) {
+  auto body = ParseObject(call.request.body);
+  if (!body.ok()) return res.SetError(body.status());
+  if (Status s = OnlyKeys(*body, {"id", "action", "class", "allow_retrained"}, ""); !s.ok()) return res.SetError(s);
+  auto id = Text(*body, "id", true);
+  auto action_name = Text(*body, "action", true);
+  auto cls = Text(*body, "class", false);
+  auto allow = Bool(*body, "allow_retrained", false);
+  for (const Status* s : {&id.status(), &action_name.status(), &cls.status(), &allow.status()}) {
+    if (!s->ok()) return res.SetError(*s);
+  }
+  auto action = registry::ParseAction(*action_name);
+  if (!action) {
+    return res.SetError(BadField("action", "只能是 invite、waitlist、confirm、decline、remove、attend 或 absent"));
+  }
+  const int64_t version = IfMatchVersion(call.request);
+  if (version < 0) return res.SetError(BadField("If-Match", "应为读取时得到的 ETag，如 \"v3\""));
+  registry::ActionOptions options;
+  options.class_name = *cls;
+  options.expected_version = version;
+  options.allow_retrained = *allow;
+  auto done = ctx.cohorts->Act(call.request.PathParam("code"), *id, *action, options, ctx.Who(call));
+  if (!done.ok()) return res.SetError(done.status());
+  ctx.Wrote();
+  res.SetHeader("ETag", "\"v" + std::to_string(done->enrolment.version) + "\"");
+  res.SetJson(Dump({{"enrolment", EnrolmentJson(done->enrolment)},
+                    {"promoted", done->promoted ? EnrolmentJson(*done->promoted) : Json(nullptr)}}));
+}
+
+void GetAvailability(Context& ctx, const ApiCall& call, HttpResponse& res) {
+  const std::string id = call.request.PathParam("id");
+  auto sees = ctx.Sees(*call.caller, id);
+  if (!sees.ok()) return res.SetError(sees.status());
+  if (!*sees) return res.SetError(NotFound("没有这个编号的人员（或不在令牌的范围内）"));
+  auto a = ctx.cohorts->GetAvailability(call.request.PathParam("code"), id);
+  if (!a.ok()) return res.SetError(a.status());
+  res.SetJson(Dump({{"id", id},
+                    {"available", a->available ? Json(*a->available) : Json(nullptr)},
+                    {"source", TextOrNull(a->source)}}));
+}
+
+void PutAvailability(Context& ctx, const ApiCall& call, HttpResponse& res) {
+  auto body = ParseObject(call.request.body);
+  if (!body.ok()) return res.SetError(body.status());
+  if (Status s = OnlyKeys(*body, {"available"}, ""); !s.ok()) return res.SetError(s);
+  if (!body->contains("available") || !(*body)["available"].is_boolean()) {
+    return res.SetError(BadField("available", "应为 true 或 false"));
+  }
+  const std::string code = call.request.PathParam("code");
+  const std::string id = call.request.PathParam("id");
+  Status s = ctx.cohorts->SetAvailability(code, id, (*body)["available"].get<bool>(), ctx.Who(call));
+  if (!s.ok()) return res.SetError(s);
+  GetAvailability(ctx, call, res);
+}
+
+void ExportSheet(Context& ctx, const ApiCall& call, HttpResponse& res) {
+  const Caller& caller = *call.caller;
+  registry::RosterExportOptions options;
+  const std::string sheet = call.request.Query("sheet").value_or("roster");
+  if (sheet == "signin") {
+    options.sheet = registry::RosterSheet::kSignIn;
+  } else if (sheet != "roster") {
+    return res.SetError(BadField("sheet", "只能是 roster（名单）或 signin（签到表）"));
+  }
+  for (const std::string& v : call.request.QueryAll("reveal")) {
+    if (v != "phone") return res.SetError(BadField("reveal", "只能是 phone"));
+    if (caller.role != Role::kStaff) {
+      return res.SetError(Field(StatusCode::kPermissionDenied, "手机", "只有工作人员令牌可导出完整号码"));
+    }
+    options.reveal_phone = true;
+  }
+  options.show_ethnic_group = caller.SeesSensitiveAttributes();
+  if (caller.role == Role::kProvince) options.province = caller.province;
+  const std::string code = call.request.PathParam("code");
+  auto bytes = ctx.cohorts->ExportRosterXlsx(code, options);
+  if (!bytes.ok()) return res.SetError(bytes.status());
+  ctx.Audit(call, "export", "event", code,
+            {{"sheet", sheet}, {"reveal", options.reveal_phone ? Json::array({"phone"}) : Json::array()},
+             {"province", TextOrNull(options.province)}});
+  res.status = 200;
+  res.content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
+  res.SetHeader("Content-Disposition", "attachment; filename=\"" + code + "-" + sheet + ".xlsx\"");
+  res.SetHeader("Cache-Control", "no-store");
+  res.body = std::move(*bytes);
+}
+
+void PersonTrainings(Context& ctx, const ApiCall& call, HttpResponse& res) {
+  const std::string id = call.request.PathParam("id");
+  auto sees = ctx.Sees(*call.caller, id);
+  if (!sees.ok()) return res.SetError(sees.status());
+  if (!*sees) return res.SetError(NotFound("没有这个编号的人员（或不在令牌的范围内）"));
+  auto history = ctx.cohorts->PersonHistory(id);
+  if (!history.ok()) return res.SetError(history.status());
+  Json items = Json::array();
+  for (const auto& e : *history) items.push_back(EnrolmentJson(e));
+  res.SetJson(Dump({{"id", id}, {"items", std::move(items)}}));
+}
+
+}  // namespace
+
+Status AddCohortRoutes(registry::Store& store, const CohortRouteOptions& options, std::vector<RouteSpec>* routes) {
+  auto cohorts = registry::Cohorts::Open(store, registry::DataDir());
+  if (!cohorts.ok()) return cohorts.status();
+  auto queries = registry::ApiQueries::Open(store);
+  if (!queries.ok()) return queries.status();
+  auto ctx = std::make_shared<Context>(store, std::move(*cohorts), std::move(*queries), options);
+  auto bind = [ctx](Handler h) {
+    return [ctx, h](const ApiCall& call, HttpResponse& res) { h(*ctx, call, res); };
+  };
+  const RouteParam code{"code", "path", "string", "活动代码，如 2025-seminar", true};
+  const RouteParam person{"id", "path", "string", "人员编号（P 加 7 位数字）", true};
+  const std::size_t body = options.max_json_body_bytes;
+  const std::string tag = "培训";
+  routes->push_back({"GET", "/api/v1/events", true, kStaffRoles, "培训活动列表（含班次、已占名额与候补人数）", tag, {}, "",
+                     "EventList", {}, 0, "", bind(&ListEvents)});
+  routes->push_back({"POST", "/api/v1/events", true, kStaffOnly, "新建培训活动及其班次（各班次名额之和须等于活动名额）", tag,
+                     {}, "EventInput", "Event", {400, 409}, 64 * 1024, "application/json", bind(&CreateEvent)});
+  routes->push_back({"GET", "/api/v1/events/{code}", true, kStaffRoles, "读取一个培训活动", tag, {code}, "", "Event",
+                     {404}, 0, "", bind(&GetEvent)});
+  routes->push_back({"PATCH", "/api/v1/events/{code}", true, kStaffOnly, "修改一个班次的名额（不能少于已占名额）", tag,
+                     {code}, "ClassCapacity", "Event", {400, 404, 422}, 64 * 1024, "application/json",
+                     bind(&PatchEvent)});
+  routes->push_back({"POST", "/api/v1/events/{code}/plan", true, kStaffOnly,
+                     "排出建议名单：硬性条件、加权目标、锁定与排除；每行说明理由（不写入）", tag, {code}, "PlanInput", "Plan",
+                     {400, 404, 422, 503}, body, "application/json", bind(&Plan)});
+  routes->push_back({"POST", "/api/v1/events/{code}/roster", true, kStaffOnly,
+                     "按确认的名单发出邀请，候补名单依次排队（一次事务）", tag, {code}, "RosterInput", "RosterApplied",
+                     {400, 404, 422}, body, "application/json", bind(&ApplyRoster)});
+  routes->push_back({"GET", "/api/v1/events/{code}/enrolments", true, kStaffRoles,
+                     "活动的报名情况（省级令牌只见本省人员）", tag, {code}, "", "EnrolmentList", {404}, 0, "",
+                     bind(&ListEnrolments)});
+  routes->push_back({"POST", "/api/v1/events/{code}/enrolments", true, kStaffOnly,
+                     "邀请、候补、确认、谢绝、移出、记为参加或缺席；名额空出时候补第一位自动递补", tag,
+                     {code, {"If-Match", "header", "string", "报名记录的 ETag（可选）", false}}, "EnrolmentAction",
+                     "EnrolmentChange", {400, 404, 412, 422}, 64 * 1024, "application/json", bind(&Act)});
+  routes->push_back({"GET", "/api/v1/events/{code}/availability/{id}", true, kStaffRoles,
+                     "可否参加（工作人员设置优先，其次单位报送）", tag, {code, person}, "", "Availability", {404}, 0, "",
+                     bind(&GetAvailability)});
+  routes->push_back({"PUT", "/api/v1/events/{code}/availability/{id}", true, kStaffOnly, "设置可否参加", tag,
+                     {code, person}, "AvailabilityInput", "Availability", {400, 404}, 64 * 1024, "application/json",
+                     bind(&PutAvailability)});
+  routes->push_back({"GET", "/api/v1/events/{code}/roster.xlsx", true, kStaffRoles,
+                     "导出名单或签到表（XLSX；手机默认遮盖，工作人员可 reveal=phone，记入审计日志）", tag,
+                     {code,
+                      {"sheet", "query", "string", "roster（名单，默认）或 signin（签到表）", false},
+                      {"reveal", "query", "string", "phone（仅 staff）", false}},
+                     "", "Xlsx", {400, 404}, 0, "", bind(&ExportSheet)});
+  routes->push_back({"GET", "/api/v1/persons/{id}/trainings", true, kAllRoles, "一位人员的培训记录（按令牌范围）", tag,
+                     {person}, "", "TrainingHistory", {404}, 0, "", bind(&PersonTrainings)});
+  return Status::Ok();
+}
+
+std::string CohortOpenApiSchemas() {
+  return R"json({
+  "EventClass": {"type": "object", "required": ["name", "capacity"],
+    "properties": {"name": {"type": "string"}, "level": {"type": "string", "nullable": true},
+      "capacity": {"type": "integer"}, "seats_taken": {"type": "integer"}, "waitlisted": {"type": "integer"}}},
+  "Event": {"type": "object", "required": ["code", "title", "starts_on", "ends_on", "capacity", "classes"],
+    "properties": {"code": {"type": "string"}, "title": {"type": "string"}, "series": {"type": "string"},
+      "starts_on": {"type": "string"}, "ends_on": {"type": "string"}, "place": {"type": "string", "nullable": true},
+      "capacity": {"type": "integer"}, "availability_field": {"type": "string", "nullable": true},
+      "source": {"type": "string", "nullable": true},
+      "classes": {"type": "array", "items": {"$ref": "#/components/schemas/EventClass"}}}},
+  "EventInput": {"type": "object", "required": ["code", "title", "series", "starts_on", "ends_on", "capacity", "classes"]},
+  "EventList": {"type": "object", "required": ["total", "items"],
+    "properties": {"total": {"type": "integer"}, "items": {"type": "array", "items": {"$ref": "#/components/schemas/Event"}}}},
+  "ClassCapacity": {"type": "object", "required": ["class", "capacity"],
+    "properties": {"class": {"type": "string"}, "capacity": {"type": "integer"}}},
+  "PlanInput": {"type": "object",
+    "properties": {"goals": {"type": "object"}, "pinned": {"type": "array"}, "excluded": {"type": "array"},
+      "allow_retrained": {"type": "boolean"}, "reserve_per_class": {"type": "integer"},
+      "time_limit_seconds": {"type": "number"}}},
+  "PlanLine": {"type": "object", "required": ["id", "name", "class", "reasons"],
+    "properties": {"id": {"type": "string"}, "name": {"type": "string"}, "class": {"type": "string"},
+      "rank": {"type": "integer", "nullable": true}, "points": {"type": "number"},
+      "reasons": {"type": "array", "items": {"type": "string"}}}},
+  "Plan": {"type": "object", "required": ["event", "seats", "filled", "classes", "reserve", "goals", "left_out"],
+    "properties": {"event": {"type": "string"}, "seats": {"type": "integer"}, "filled": {"type": "integer"},
+      "objective": {"type": "number"}, "bound": {"type": "number"}, "gap": {"type": "number"},
+      "optimal": {"type": "boolean"},
+      "classes": {"type": "array", "items": {"type": "object", "properties": {"name": {"type": "string"},
+        "lines": {"type": "array", "items": {"$ref": "#/components/schemas/PlanLine"}}}}},
+      "reserve": {"type": "array", "items": {"$ref": "#/components/schemas/PlanLine"}},
+      "goals": {"type": "array", "items": {"type": "object", "required": ["key", "label", "reached", "text"]}},
+      "left_out": {"type": "array", "items": {"type": "object", "properties": {"reason": {"type": "string"},
+        "count": {"type": "integer"}}}}}},
+  "RosterInput": {"type": "object", "properties": {"roster": {"type": "array"}, "reserve": {"type": "array"}}},
+  "RosterApplied": {"type": "object", "required": ["invited", "waitlisted", "skipped"],
+    "properties": {"invited": {"type": "integer"}, "waitlisted": {"type": "integer"},
+      "skipped": {"type": "array", "items": {"type": "string"}}}},
+  "Enrolment": {"type": "object", "required": ["event", "id", "state", "version"],
+    "properties": {"event": {"type": "string"}, "class": {"type": "string", "nullable": true},
+      "id": {"type": "string"}, "name": {"type": "string"},
+      "state": {"type": "string", "enum": ["invited", "confirmed", "waitlisted", "declined", "removed", "attended", "absent"]},
+      "state_label": {"type": "string"}, "waitlist_rank": {"type": "integer", "nullable": true},
+      "version": {"type": "integer"}, "updated_at": {"type": "string"}}},
+  "EnrolmentList": {"type": "object", "required": ["total", "items"],
+    "properties": {"total": {"type": "integer"}, "items": {"type": "array", "items": {"$ref": "#/components/schemas/Enrolment"}}}},
+  "EnrolmentAction": {"type": "object", "required": ["id", "action"],
+    "properties": {"id": {"type": "string"}, "action": {"type": "string",
+      "enum": ["invite", "waitlist", "confirm", "decline", "remove", "attend", "absent"]},
+      "class": {"type": "string"}, "allow_retrained": {"type": "boolean"}}},
+  "EnrolmentChange": {"type": "object", "required": ["enrolment", "promoted"],
+    "properties": {"enrolment": {"$ref": "#/components/schemas/Enrolment"},
+      "promoted": {"allOf": [{"$ref": "#/components/schemas/Enrolment"}], "nullable": true}}},
+  "Availability": {"type": "object", "required": ["id", "available", "source"],
+    "properties": {"id": {"type": "string"}, "available": {"type": "boolean", "nullable": true},
+      "source": {"type": "string", "nullable": true}}},
+  "AvailabilityInput": {"type": "object", "required": ["available"], "properties": {"available": {"type": "boolean"}}},
+  "Xlsx": {"type": "string", "format": "binary"},
+  "TrainingHistory": {"type": "object", "required": ["id", "items"],
+    "properties": {"id": {"type": "string"}, "items": {"type": "array", "items": {"$ref": "#/components/schemas/Enrolment"}}}}
+})json";
+}
+
+}  // namespace tp::api

@@ -1,0 +1,41 @@
+// The HTTP routes of training cohorts: events and their classes, who can
+// attend, the roster planner, enrolments with the waiting list, roster and
+// sign-in sheets, and a person's training history (registry/cohorts.h,
+// registry/planner.h). The handlers turn requests into calls of the
+// registry and its answers into JSON; the rules live in the registry.
+//
+// Who may call what: staff everything; a province token reads events and
+// the enrolments and sheets of its own province's people (phones masked);
+// every role reads the training history of a person in its scope. Every
+// write is audited by the registry with the calling token; a plan run and an
+// export are audited here.
+#pragma once
+
+#include <cstddef>
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "api/api_service.h"
+#include "registry/status.h"
+#include "registry/store.h"
+
+namespace tp::api {
+
+struct CohortRouteOptions {
+  // Called after each write, so the search index shows a new training
+  // history at once rather than at the next catch-up.
+  std::function<void()> after_write;
+  std::size_t max_json_body_bytes = 256 * 1024;  // a plan's pins, a roster of hundreds
+};
+
+// Appends the cohort routes to `routes`. The store must outlive them. Fails
+// when data/events.json cannot be read.
+Status AddCohortRoutes(registry::Store& store, const CohortRouteOptions& options,
+                       std::vector<RouteSpec>* routes);
+
+// The components/schemas entries the routes name (Event, Plan, …) as a JSON
+// object, for the OpenAPI document.
+std::string CohortOpenApiSchemas();
+
+}  // namespace tp::api
