@@ -230,8 +230,7 @@ QueryNode QueryBuilder::HanRun(const std::vector<std::string>& chars, const Fiel
   }
   // Texts hold pairs of characters with positions (schema.h). A run of one character is every
   // pair it begins; a longer run needs pairs covering all its characters, in any order (the
-  // base), and from four characters on ranks higher with all its pairs in order (the phrase;
-  // three characters are held in order by their two overlapping pairs already).
+  // base), and ranks higher with all its pairs in order in one text (the phrase).
   const auto text_base = [&](std::string_view prefix) {
     if (chars.size() == 1) return QueryNode::Wildcard(Cat(prefix, chars[0]));
     std::vector<QueryNode> cover;
@@ -248,7 +247,7 @@ QueryNode QueryBuilder::HanRun(const std::vector<std::string>& chars, const Fiel
   if (field == nullptr) {
     std::vector<QueryNode> text_boosts;
     bases.push_back(quoted ? text_phrase : text_base(""));
-    if (!quoted && chars.size() > 3) text_boosts.push_back(QueryNode::Scale(text_phrase, kWTextPhrase));
+    if (!quoted && chars.size() > 2) text_boosts.push_back(QueryNode::Scale(text_phrase, kWTextPhrase));
     std::vector<QueryNode> exact;
     for (const FieldSpec& f : TextFields()) {
       if (f.id != FieldId::kName && !f.exact_prefix.empty()) {
@@ -261,7 +260,7 @@ QueryNode QueryBuilder::HanRun(const std::vector<std::string>& chars, const Fiel
     std::vector<QueryNode> field_boosts;
     QueryNode in_field = text_base(field->prefix);
     bases.push_back(quoted ? QueryNode::Of(Op::kAnd, {std::move(in_field), text_phrase}) : std::move(in_field));
-    if (!quoted && chars.size() > 3) field_boosts.push_back(QueryNode::Scale(text_phrase, kWTextPhrase));
+    if (!quoted && chars.size() > 2) field_boosts.push_back(QueryNode::Scale(text_phrase, kWTextPhrase));
     if (!field->exact_prefix.empty()) {
       field_boosts.push_back(QueryNode::Scale(QueryNode::Term(Cat(field->exact_prefix, run)), kWTextExact));
     }

@@ -1,5 +1,7 @@
 #include "indexer/store_change_source.h"
 
+#include "registry/id_number.h"
+
 namespace tp::indexer {
 
 StatusOr<std::string> StoreChangeSource::RegistryId() { return store_->RegistryId(); }
@@ -58,7 +60,13 @@ IndexRecord ToIndexRecord(const registry::PersonRecord& record) {
 
 IdResolver StoreIdResolver(registry::Store& store) {
   return [&store](std::string_view normalized) -> std::optional<int64_t> {
-    auto found = store.FindByIdNumber(normalized);
+    std::string id(normalized);
+    if (id.size() == 15) {
+      // A legacy 15-digit number: the registry keeps the 18-character form (GB 11643).
+      const std::string first17 = id.substr(0, 6) + "19" + id.substr(6, 9);
+      id = first17 + registry::ComputeCheckDigit(first17);
+    }
+    auto found = store.FindByIdNumber(id);
     if (!found.ok()) return std::nullopt;
     return *found;
   };

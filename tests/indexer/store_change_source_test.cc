@@ -56,6 +56,8 @@ TEST_CASE("StoreChangeSource: the index follows the registry's change log and re
   auto by_id = (*index)->Search(request);
   REQUIRE(by_id.ok());
   CHECK(testing::Names(*by_id) == std::vector<std::string>{"覃秀英"});
+  request.query = "450102700307001";  // the legacy 15-digit form of 韦国清's number
+  CHECK(testing::Names(*(*index)->Search(request)) == std::vector<std::string>{"韦国清"});
   request.query = "qinxiuying";
   CHECK(testing::Names(*(*index)->Search(request)) == std::vector<std::string>{"覃秀英"});
   request.query = "450102";  // part of an ID number is not searchable text
