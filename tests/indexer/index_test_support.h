@@ -1,4 +1,4 @@
-// Helpers of the indexer tests: a temporary directory, an in-memory change log standing in for
+// Support for the indexer tests: a temporary directory, an in-memory change log standing in for
 // the registry's (append a record, get a seq), and a small pool of people built in the test.
 #pragma once
 
