@@ -3,7 +3,9 @@
 
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { busiestUnit, fixture, kPhone, openBrowser, pool, shot, signIn, unitToken, url } from './lib.mjs';
+import { api, busiestUnit, fixture, kPhone, openBrowser, pool, served, shot, signIn, unitToken } from './lib.mjs';
+
+const kNoRounds = await served('rounds') ? false : 'the API serves no /api/v1/rounds yet';
 
 function countBy(column) {
   const counts = new Map();
@@ -86,6 +88,21 @@ describe('dashboard', () => {
     assert.ok(m, `no tooltip over the map: "${text}"`);
     const counts = countBy('所在省份');
     assert.equal(counts.get(m[1]) ?? 0, Number(m[2]), `tooltip "${m[0]}"`);
+  });
+
+  test('rounds\' progress lists the latest rounds with their people by state', { skip: kNoRounds }, async () => {
+    const rounds = (await api('GET', 'rounds', fixture.staffToken)).items
+      .sort((a, b) => b.deadline.localeCompare(a.deadline)).slice(0, 4);
+    const rows = page.locator('#rounds-table tbody tr');
+    assert.deepEqual(await rows.evaluateAll((trs) => trs.map((tr) => tr.dataset.round)), rounds.map((r) => r.code));
+    for (const r of rounds) {
+      const lists = (await api('GET', `rounds/${r.code}/submissions`, fixture.staffToken)).items;
+      const units = await page.locator(`#rounds-table tr[data-round="${r.code}"] td`).nth(1).innerText();
+      assert.equal(Number(units), lists.length, r.code);
+    }
+    await page.locator('#rounds').scrollIntoViewIfNeeded();
+    await page.evaluate(() => document.getElementById('rounds').scrollIntoView());
+    await shot(page, 'dashboard-rounds', { fullPage: false });
   });
 
   test('on a phone the charts stack in one column', async () => {

@@ -1,17 +1,19 @@
 // Runs the browser tests against a real server: installs the npm packages when needed
-// (npm ci in tests/e2e/ and web/), makes a fresh demo registry with the built binary
-// (init, demo, import, tokens), starts `talentpool serve --port 0` on 127.0.0.1, runs
-// every *.test.mjs here with node's test runner, then stops the server and removes the
-// registry. Debian's chromium is the browser; none is ever downloaded.
+// (npm ci in tests/e2e/ and web/), then for each *.test.mjs here (one after the other,
+// one browser at a time) makes a fresh demo registry with the built binary (init, demo,
+// import, a staff token), starts `talentpool serve --port 0` on 127.0.0.1, runs the file
+// with node's test runner, stops the server and removes the registry. Debian's chromium
+// is the browser; none is ever downloaded.
 //
 //   node run.mjs [--binary build/talentpool] [--persons 2000] [--keep] [FILE_PATTERN...]
 //   node run.mjs --install-only      (the npm set-up alone, before tests run in parallel)
 //
 // The tests read what they need (address, tokens, the pool file) from the JSON file
-// named by E2E_FIXTURE. Exit status: the test runner's, or 2 when the set-up failed.
+// named by E2E_FIXTURE. Exit status: 0 when every file passed, 1 when one failed, 2 when
+// the set-up failed.
 
 import { execFileSync, spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -113,11 +115,26 @@ async function main() {
   ensurePackages(here);
   ensurePackages(join(root, 'web'), 'vendor/echarts.esm.min.mjs');
 
+  const files = readdirSync(here).filter((f) => f.endsWith('.test.mjs'))
+    .filter((f) => !args.patterns.length || args.patterns.some((p) => f.includes(p))).sort();
+  const failed = [];
+  for (const file of files) {
+    // Each file gets a registry of its own: what one test adds (people, rounds,
+    // invitations) never changes the counts another expects.
+    const code = await runFile(args, file);
+    if (code !== 0) failed.push(file);
+  }
+  log(`${files.length - failed.length} passed, ${failed.length} failed` +
+    (failed.length ? ` (${failed.join(', ')})` : ''));
+  return failed.length ? 1 : 0;
+}
+
+async function runFile(args, file) {
   const dataDir = mkdtempSync(join(tmpdir(), 'talentpool-e2e-'));
   const env = { ...process.env, TALENTPOOL_ROOT: root };
   let server = null;
   try {
-    log(`demo registry of ${args.persons} people in ${dataDir}`);
+    log(`${file}: demo registry of ${args.persons} people in ${dataDir}`);
     const pool = join(dataDir, 'demo-pool.csv');
     talentpool(args.binary, ['init', '--data', dataDir], env);
     talentpool(args.binary, ['demo', '--persons', String(args.persons), '--out', pool], env);
@@ -136,34 +153,29 @@ async function main() {
       persons,
       units,
       staffToken: token(['--role', 'staff', '--label', 'e2e-staff']),
-      provinceToken: token(['--role', 'province', '--province', '45', '--label', 'e2e-province']),
       screenshots: join(here, 'screenshots'),
       // lib.mjs makes unit tokens with it, for whichever unit a test needs.
       binary: args.binary,
     };
     server = await startServer(args.binary, dataDir, env);
     fixture.base = server.base;
-    log(`server on ${server.base}`);
+    log(`${file}: server on ${server.base}`);
     const fixturePath = join(dataDir, 'fixture.json');
     writeFileSync(fixturePath, JSON.stringify(fixture, null, 2));
 
-    const files = readdirSync(here).filter((f) => f.endsWith('.test.mjs'))
-      .filter((f) => !args.patterns.length || args.patterns.some((p) => f.includes(p))).sort();
-    const nodeArgs = ['--test', '--test-reporter=spec'];
-    // One browser at a time: the machine may have two cores only.
-    if (process.allowedNodeEnvironmentFlags.has('--test-concurrency')) nodeArgs.push('--test-concurrency=1');
     const code = await new Promise((done) => {
-      const child = spawn(process.execPath, [...nodeArgs, ...files.map((f) => join(here, f))],
+      const child = spawn(process.execPath, ['--test', '--test-reporter=spec', join(here, file)],
         { cwd: here, env: { ...env, E2E_FIXTURE: fixturePath }, stdio: 'inherit' });
       child.on('exit', (status) => done(status ?? 1));
     });
     if (code !== 0) {
-      const logFile = join(here, 'screenshots', 'server.log');
+      const logFile = join(here, 'screenshots', `${file.replace('.test.mjs', '')}-server.log`);
       try {
+        mkdirSync(dirname(logFile), { recursive: true });
         writeFileSync(logFile, server.child.log());
-        log(`tests failed; the server's request log is in ${logFile}`);
+        log(`${file} failed; the server's request log is in ${logFile}`);
       } catch {
-        // screenshots/ may not exist when no test got that far
+        // nowhere to write: the test output has to do
       }
     }
     return code;

@@ -81,3 +81,34 @@ export async function call(method, path, { params, body, headers = {}, raw = fal
 
 export const get = (path, params, options = {}) => call('GET', path, { ...options, params });
 export const post = (path, body, options = {}) => call('POST', path, { ...options, body });
+
+// Uploads a file as multipart/form-data (field "file") and reports the share sent so
+// far to onProgress(0..1): fetch cannot tell upload progress, XMLHttpRequest can.
+export function upload(path, file, { params, onProgress } = {}) {
+  return new Promise((resolve, reject) => {
+    const xhr = new XMLHttpRequest();
+    xhr.open('POST', apiUrl(path, params));
+    xhr.setRequestHeader('Accept', 'application/json');
+    const bearer = storedToken();
+    if (bearer) xhr.setRequestHeader('Authorization', 'Bearer ' + bearer);
+    xhr.upload.addEventListener('progress', (event) => {
+      if (event.lengthComputable && onProgress) onProgress(event.loaded / event.total);
+    });
+    xhr.addEventListener('load', () => {
+      let body = null;
+      try {
+        body = JSON.parse(xhr.responseText);
+      } catch {
+        // not JSON: the status says enough
+      }
+      if (xhr.status >= 200 && xhr.status < 300) return resolve(body);
+      const e = body && body.error;
+      reject(e ? new ApiError(xhr.status, e.code, e.message, e.details)
+        : new ApiError(xhr.status, 'HTTP_' + xhr.status, `服务器返回 ${xhr.status}，请稍后再试`));
+    });
+    xhr.addEventListener('error', () => reject(new ApiError(0, 'NETWORK', '连接不到服务器，请检查网络后重试')));
+    const form = new FormData();
+    form.append('file', file, file.name);
+    xhr.send(form);
+  });
+}

@@ -1,0 +1,142 @@
+// The unit portal: a round open now (made by staff through the API for the test), the
+// live quota, the instant "already enrolled" warning, adding a new person, uploading a
+// 推荐学员汇总表 with bad rows and downloading the annotated copy, and a refused
+// submission that names the broken rules.
+
+import assert from 'node:assert/strict';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { after, before, describe, test } from 'node:test';
+import {
+  api, beijingTime, busiestUnit, fixture, idNumber, openBrowser, pool, served, shot, signIn, unitToken, xlsxTexts,
+} from './lib.mjs';
+
+// Until the API serves the rounds, the page has nothing to show: the tests say so.
+const kNoRounds = await served('rounds') ? false : 'the API serves no /api/v1/rounds yet';
+
+const kRound = `e2e-portal-${Date.now().toString(36)}`;
+const kTitle = '浏览器测试：科技界党外代表人士补充报送';
+
+describe('unit portal', { skip: kNoRounds }, () => {
+  let browser;
+  let page;
+  const unit = busiestUnit();
+  let token;
+  before(async () => {
+    const year = Number(beijingTime(0).slice(0, 4));
+    await api('POST', 'rounds', fixture.staffToken, {
+      code: kRound, campaign: 'pool', kind: 'supplementary', title: kTitle, opens_at: beijingTime(-1),
+      deadline: beijingTime(20), reference_date: beijingTime(20).slice(0, 10), rule_set: 'pool-national-2025', year,
+    });
+    token = unitToken(unit.code);
+    browser = await openBrowser();
+    page = await browser.newPage();
+    await signIn(page, token, { next: `portal.html?round=${kRound}` });
+    await page.waitForSelector('body[data-ready="true"]');
+  });
+  after(async () => { await browser.close(); });
+
+  test('the open round shows its deadline and the unit\'s quota', async () => {
+    assert.equal(await page.locator('#round h2').innerText(), kTitle);
+    assert.match(await page.locator('.deadline').innerText(), /截止时间：.+（北京时间）/);
+    assert.match(await page.locator('.deadline').innerText(), /还剩 \d+ 天/);
+    assert.equal(await page.locator('#quota-used').innerText(), '0');
+    // The unit's type decides the quota: its rule names the type.
+    assert.match(await page.locator('#quota h3').innerText(), new RegExp(unit.type));
+    await shot(page, 'portal');
+  });
+
+  test('typing the ID number of an enrolled person warns at once, and adding them is refused', async () => {
+    const enrolled = pool().find((r) => r['推荐单位'] !== unit.name && r['入库年度']);
+    const form = page.locator('#add-form');
+    await form.getByLabel('身份证号').fill(enrolled['身份证号']);
+    const warning = form.locator('.notice-warning');
+    await warning.waitFor();
+    assert.equal(await warning.innerText(), `该人员已于${enrolled['入库年度']}年入库，无需重复推荐。`);
+    // The warning says when, never who recommended them.
+    assert.ok(!(await warning.innerText()).includes(enrolled['推荐单位']));
+    await form.getByLabel('姓名').fill(enrolled['姓名']);
+    await form.getByLabel('性别').selectOption(enrolled['性别']);
+    await form.getByLabel('出生日期').fill(enrolled['出生日期']);
+    await form.getByLabel('民族').fill(enrolled['民族']);
+    await form.getByLabel('政治面貌').fill(enrolled['政治面貌']);
+    await form.getByLabel('工作单位').fill(enrolled['工作单位']);
+    await form.getByLabel('推荐单位意见').fill('政治立场坚定，业务能力突出。');
+    await form.getByRole('button', { name: '加入推荐名单' }).click();
+    const refusal = page.locator('#add-result .notice-error');
+    await refusal.waitFor();
+    assert.match(await refusal.innerText(), new RegExp(`${enrolled['入库年度']}年入库`));
+    assert.equal(await page.locator('#quota-used').innerText(), '0');
+    await shot(page, 'portal-enrolled-warning');
+  });
+
+  test('a new person is added to the list and the quota counts them', async () => {
+    const id = idNumber('450103', '19930315', 212);
+    const form = page.locator('#add-form');
+    await form.getByLabel('身份证号').fill(id);
+    await form.locator('.notice-ok').waitFor();
+    assert.match(await form.locator('.notice-ok').innerText(), /未查到入库记录/);
+    await form.getByLabel('姓名').fill('韦青山');
+    await form.getByLabel('性别').selectOption('女');
+    await form.getByLabel('出生日期').fill('1993-03-15');
+    await form.getByLabel('民族').fill('壮族');
+    await form.getByLabel('政治面貌').fill('九三学社社员');
+    await form.getByLabel('工作单位').fill('广西大学');
+    await form.getByLabel('职务').fill('副教授');
+    await form.getByLabel('所属群体').selectOption('新社会组织');
+    await form.getByLabel('推荐单位意见').fill('长期从事亚热带农业研究，成果突出，热心科普。');
+    await form.getByRole('button', { name: '加入推荐名单' }).click();
+    await page.locator('#add-result .notice-ok').waitFor();
+    assert.match(await page.locator('#add-result').innerText(), /已将 韦青山 加入推荐名单/);
+    assert.equal(await page.locator('#quota-used').innerText(), '1');
+    const rows = await page.locator('#items tbody tr').allInnerTexts();
+    assert.equal(rows.length, 1);
+    assert.match(rows[0], /韦青山/);
+  });
+
+  test('an uploaded sheet with bad rows adds the good one and gives back the bad ones annotated', async () => {
+    const good = idNumber('450103', '19880722', 331);
+    const sheet = [
+      '序号,姓名,性别,民族,出生年月,政治面貌,单位职务,最高学历,擅长领域,联系方式,可否参加专题研修班,可否参加国情研修活动,身份证号,推荐单位意见',
+      `1,黄海燕,男,壮族,1988-07,民盟盟员,广西大学教授,博士研究生,作物育种,13907710000,是,是,${good},学风优良，成果显著。`,
+      '2,陆小明,男,汉族,1990-13,民进会员,南宁师范大学讲师,硕士研究生,数学教育,13907710001,是,否,,学风优良。',
+      '3,覃志强,男,壮族,1985-02,中共党员,广西医科大学主任医师,博士研究生,心血管,13907710002,否,是,,成绩突出。',
+    ].join('\n');
+    const file = join(fixture.screenshots, 'upload-bad-rows.csv');
+    writeFileSync(file, sheet);
+    await page.locator('#upload-form input[type="file"]').setInputFiles(file);
+    await page.locator('#upload-form').getByRole('button', { name: '上传' }).click();
+    const report = page.locator('#upload-result');
+    await report.locator('.notice').first().waitFor();
+    assert.match(await report.innerText(), /共 3 行：新加入 1 人，更新 0 人，未通过 2 行/);
+    const errors = await page.locator('#upload-errors tbody tr').allInnerTexts();
+    assert.ok(errors.some((r) => r.startsWith('第3行')), `errors: ${errors}`);
+    assert.ok(errors.some((r) => r.startsWith('第4行') && r.includes('中共党员')), `errors: ${errors}`);
+    assert.equal(await page.locator('#quota-used').innerText(), '2');
+    await shot(page, 'portal-upload');
+    const [download] = await Promise.all([
+      page.waitForEvent('download'),
+      page.getByRole('button', { name: '下载标注错误的汇总表' }).click(),
+    ]);
+    const saved = join(fixture.screenshots, 'upload-errors.xlsx');
+    await download.saveAs(saved);
+    assert.match(download.suggestedFilename(), /\.xlsx$/);
+    const texts = xlsxTexts(readFileSync(saved));
+    assert.ok(texts.includes('错误信息'), 'the annotated copy has no 错误信息 column');
+    assert.ok(texts.includes('陆小明') && texts.includes('覃志强'), 'the annotated copy lacks the bad rows');
+    assert.ok(!texts.includes('黄海燕'), 'the annotated copy holds a good row');
+    assert.ok(texts.some((t) => t.includes('中共党员')), 'the annotated copy does not say why 覃志强 was refused');
+  });
+
+  test('submitting a list that breaks the composition rules is refused with the rules named', async () => {
+    await page.getByRole('button', { name: '报送名单' }).click();
+    await page.getByRole('button', { name: /确认报送/ }).click();
+    const refusal = page.locator('#submit-result .notice-error');
+    await refusal.waitFor();
+    const violations = (await api('GET', `rounds/${kRound}/submission`, token)).quota.violations;
+    assert.ok(violations.length > 0, 'the API found no broken rule: the test has nothing to show');
+    for (const v of violations) assert.ok((await refusal.innerText()).includes(v.message), v.message);
+    assert.equal(await page.locator('#submission-state').innerText(), '草稿');
+    await shot(page, 'portal-submit-refused');
+  });
+});

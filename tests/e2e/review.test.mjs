@@ -1,0 +1,88 @@
+// Staff review: lists by unit with quota breaches flagged, one unit's people, bulk 入库,
+// returning with reasons. The lists are made through the API as units would send them.
+
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+import { api, beijingTime, fixture, idNumber, openBrowser, served, shot, signIn, unitToken, url } from './lib.mjs';
+
+// Until the API serves the rounds, the page has nothing to show: the tests say so.
+const kNoRounds = await served('rounds') ? false : 'the API serves no /api/v1/rounds yet';
+
+const kRound = `e2e-review-${Date.now().toString(36)}`;
+const kTitle = '浏览器测试：审核用推荐批次';
+
+// A person as a unit's form sends them; `n` makes each one different.
+function person(n, name) {
+  const birth = `19${80 + (n % 15)}0${1 + (n % 9)}1${n % 10}`;
+  return {
+    person: {
+      id_number: idNumber('110105', birth, 100 + 2 * n), name, gender: '女',
+      birth_date: `${birth.slice(0, 4)}-${birth.slice(4, 6)}-${birth.slice(6)}`, ethnic_group: '汉族',
+      political_affiliation: '无党派人士', unit: '中国电子科技集团有限公司第十五研究所', post: '研究员',
+    },
+    opinion: '科研能力突出，积极参与建言献策。',
+  };
+}
+
+describe('review', { skip: kNoRounds }, () => {
+  let browser;
+  let page;
+  // Two units of types whose quota is at most five people and asks no minimum.
+  const [calm, crowded] = fixture.units.filter((u) => u.type === '央企科协');
+  before(async () => {
+    assert.ok(calm && crowded, 'the demo registry has fewer than two 央企科协');
+    const year = Number(beijingTime(0).slice(0, 4));
+    await api('POST', 'rounds', fixture.staffToken, {
+      code: kRound, campaign: 'pool', kind: 'supplementary', title: kTitle, opens_at: beijingTime(-1),
+      deadline: beijingTime(20), reference_date: beijingTime(20).slice(0, 10), rule_set: 'pool-national-2025', year,
+    });
+    const calmToken = unitToken(calm.code);
+    for (const [i, name] of ['梁静', '蒙晓'].entries()) {
+      await api('POST', `rounds/${kRound}/recommendations`, calmToken, person(i, name));
+    }
+    await api('POST', `rounds/${kRound}/submit`, calmToken, {});
+    // Six people where five are allowed: the list stays a draft, breaking the quota.
+    const crowdedToken = unitToken(crowded.code);
+    for (let i = 0; i < 6; i++) await api('POST', `rounds/${kRound}/recommendations`, crowdedToken, person(10 + i, `测试${'甲乙丙丁戊己'[i]}`));
+    browser = await openBrowser();
+    page = await browser.newPage();
+    await signIn(page, fixture.staffToken, { next: `review.html?round=${kRound}` });
+    await page.waitForSelector('body[data-ready="true"]');
+  });
+  after(async () => { await browser.close(); });
+
+  test('the round lists each unit, and a quota breach is flagged', async () => {
+    const rows = page.locator('#submissions-table tbody tr');
+    const calmRow = rows.filter({ hasText: calm.name });
+    const crowdedRow = rows.filter({ hasText: crowded.name });
+    assert.match(await calmRow.innerText(), /已报送/);
+    assert.equal(await calmRow.getAttribute('class'), null);
+    assert.equal(await crowdedRow.getAttribute('class'), 'flagged');
+    assert.match(await crowdedRow.innerText(), /6 \/ 5/);
+    assert.match(await page.locator('#submissions .notice-warning').innerText(), /1 个单位的名单不符合名额规则/);
+    await shot(page, 'review');
+  });
+
+  test('staff admit one person in bulk and return the other with a reason', async () => {
+    await page.locator('#submissions-table tbody tr', { hasText: calm.name }).getByRole('button', { name: '查看' }).click();
+    const table = page.locator('#detail-table');
+    await table.waitFor();
+    await table.getByLabel('选择梁静').check();
+    await page.getByRole('button', { name: '批量入库' }).click();
+    await page.locator('#detail .notice-ok').waitFor();
+    assert.match(await page.locator('#detail .notice-ok').innerText(), /已入库 1 人/);
+    const admitted = page.locator('#detail-table tbody tr', { hasText: '梁静' });
+    assert.match(await admitted.innerText(), /已入库/);
+    const other = page.locator('#detail-table tbody tr', { hasText: '蒙晓' });
+    await other.getByLabel('蒙晓的理由').fill('请补充主要成就');
+    await other.getByRole('button', { name: '退回修改' }).click();
+    await page.waitForFunction(() => /已退回/.test(
+      [...document.querySelectorAll('#detail-table tbody tr')].find((r) => r.textContent.includes('蒙晓'))?.textContent || ''));
+    assert.match(await page.locator('#detail-table tbody tr', { hasText: '蒙晓' }).innerText(), /请补充主要成就/);
+    await shot(page, 'review-decided');
+    // The admitted person is now found in the pool.
+    await page.goto(url('index.html?q=%E6%A2%81%E9%9D%99'));
+    await page.locator('.hit').first().waitFor();
+    assert.ok((await page.locator('.hit .hit-name').allInnerTexts()).includes('梁静'));
+  });
+});
