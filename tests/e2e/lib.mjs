@@ -17,8 +17,6 @@ export const fixture = JSON.parse(readFileSync(process.env.E2E_FIXTURE, 'utf8'))
 const kChromiumFlags = [
   '--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
   '--disable-background-networking', '--disable-component-update', '--disable-sync',
-  // The browser's own words (a file input's button) in Chinese, as staff see them.
-  '--lang=zh-CN',
 ];
 
 export const kLaptop = { width: 1366, height: 900 };
