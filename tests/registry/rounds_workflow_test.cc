@@ -1,0 +1,337 @@
+#include <SQLiteCpp/SQLiteCpp.h>
+
+#include <catch2/catch.hpp>
+
+#include "registry/workflow.h"
+#include "rounds_test_support.h"
+
+using tp::StatusCode;
+using tp::registry::Decision;
+using tp::registry::Person;
+using tp::registry::RecommendationInput;
+using tp::roundstest::Input;
+using tp::roundstest::PersonCells;
+using tp::roundstest::RoundsFixture;
+
+namespace {
+
+constexpr const char* kNational = "pool-national-2025";
+
+// Five people for a national society, two of them aged ≤35 in August 2025.
+std::vector<tp::roundstest::Cells> FiveForASociety() {
+  return {PersonCells("林晓雯", "19950312", 2), PersonCells("陈思远", "19920705", 11),
+          PersonCells("王建国", "19700101", 13), PersonCells("赵德明", "19721120", 15),
+          PersonCells("孙立平", "19680808", 17)};
+}
+
+int64_t Count(RoundsFixture& f, const std::string& sql) {
+  SQLite::Database db(f.dir() / "registry/registry.sqlite", SQLite::OPEN_READONLY);
+  return db.execAndGet(sql).getInt64();
+}
+
+}  // namespace
+
+TEST_CASE("Workflow: a unit drafts with a live quota and cannot submit a list that breaks a rule",
+          "[rounds][workflow]") {
+  RoundsFixture f;
+  f.At("2025-08-01 09:00");
+  auto society = f.Unit("中国化学会", "全国学会");
+  std::vector<int64_t> ids;
+  for (const auto& cells : FiveForASociety()) ids.push_back(f.MustAdd(kNational, society, Input(cells)).item.id);
+  auto view = f.workflow().GetSubmission(kNational, society.unit_rowid);
+  REQUIRE(view.ok());
+  CHECK(view->state == "draft");
+  CHECK(view->quota.used == 5);
+  CHECK(view->quota.remaining == 0);
+  CHECK(view->quota.ok());
+
+  auto sixth = f.MustAdd(kNational, society, Input(PersonCells("周明哲", "19750101", 19)));
+  CHECK(sixth.quota.used == 6);
+  CHECK_FALSE(sixth.quota.ok());
+  auto refused = f.workflow().Submit(kNational, society.unit_rowid, {}, society);
+  REQUIRE(refused.status().code() == StatusCode::kRuleViolated);
+  CHECK(refused.status().message().find("全国学会推荐名额不超过5人") != std::string::npos);
+  CHECK(refused.status().message().find("周明哲") != std::string::npos);
+
+  SECTION("with a 理事长 as the sixth the list goes through and is locked") {
+    REQUIRE(f.workflow().Remove(sixth.item.id, society).ok());
+    auto chair_cells = PersonCells("郑国华", "19600101", 21);
+    chair_cells.emplace_back("科协及学会任职", "中国化学会副理事长");
+    auto chair = f.MustAdd(kNational, society, Input(chair_cells));
+    CHECK(chair.item.exempt_reason.find("副理事长") != std::string::npos);
+    CHECK(chair.quota.used == 5);
+    auto submitted = f.workflow().Submit(kNational, society.unit_rowid, {}, society);
+    REQUIRE(submitted.ok());
+    CHECK(submitted->state == "submitted");
+    for (const auto& item : submitted->items) CHECK(item.state == "submitted");
+    auto locked = f.workflow().Add(kNational, society.unit_rowid, Input(PersonCells("吴新", "19800101", 23)), society);
+    CHECK(locked.status().code() == StatusCode::kPreconditionFailed);
+    CHECK(f.workflow().Remove(ids[0], society).code() == StatusCode::kPreconditionFailed);
+    CHECK(Count(f, "SELECT count(*) FROM audit_log WHERE action='transition' AND actor='" + society.id +
+                       "' AND detail LIKE '%\"to\":\"submitted\"%'") == 6);
+  }
+  SECTION("a missing 推荐单位意见 is named at submission") {
+    REQUIRE(f.workflow().Remove(sixth.item.id, society).ok());
+    auto quiet = PersonCells("钱多多", "19960101", 25);
+    quiet.pop_back();  // no 推荐单位意见
+    auto item = f.MustAdd(kNational, society, Input(quiet));
+    REQUIRE(f.workflow().Remove(ids[4], society).ok());
+    auto missing = f.workflow().Submit(kNational, society.unit_rowid, {}, society);
+    REQUIRE(missing.status().code() == StatusCode::kRuleViolated);
+    CHECK(missing.status().message().find("钱多多") != std::string::npos);
+    std::string too_long;
+    for (int i = 0; i < 101; ++i) too_long += "优";
+    auto long_one = f.workflow().Submit(kNational, society.unit_rowid, {{item.item.id, too_long}}, society);
+    REQUIRE(long_one.status().code() == StatusCode::kRuleViolated);
+    CHECK(long_one.status().message().find("不能超过100字（现为101字）") != std::string::npos);
+    auto with_opinion = f.workflow().Submit(kNational, society.unit_rowid, {{item.item.id, "青年骨干，潜力突出。"}}, society);
+    REQUIRE(with_opinion.ok());
+    for (const auto& i : with_opinion->items) CHECK(i.state == "submitted");
+  }
+}
+
+TEST_CASE("Workflow: a CCP member is refused for the pool when added", "[rounds][workflow]") {
+  RoundsFixture f;
+  f.At("2025-08-01 09:00");
+  auto society = f.Unit("中国化学会", "全国学会");
+  auto added = f.workflow().Add(kNational, society.unit_rowid,
+                                Input(PersonCells("党建华", "19800101", 31, "汉族", "中共党员")), society);
+  REQUIRE(added.status().code() == StatusCode::kRuleViolated);
+  CHECK(added.status().details().front().field == "非中共党员");
+  CHECK(added.status().message().find("党建华") != std::string::npos);
+  CHECK(Count(f, "SELECT count(*) FROM recommendations") == 0);
+}
+
+TEST_CASE("Workflow: a person admitted in 2024 is reported to another unit without who recommended them",
+          "[rounds][workflow]") {
+  RoundsFixture f;
+  // Admitted through the 2024 Guangxi round by a Guangxi society.
+  f.At("2024-11-04 10:00");
+  auto gx = f.Unit("广西医学会", "省级学会", "45");
+  auto cells = PersonCells("覃海涛", "19860307", 11, "壮族");
+  cells[1].second = tp::roundstest::IdNumber("450103", "19860307", 11);
+  auto partner = PersonCells("韦丽华", "19921120", 24, "壮族");
+  partner[1].second = tp::roundstest::IdNumber("450102", "19921120", 24);
+  auto a = f.MustAdd("pool-guangxi-2024", gx, Input(cells));
+  f.MustAdd("pool-guangxi-2024", gx, Input(partner));
+  REQUIRE(f.workflow().Submit("pool-guangxi-2024", gx.unit_rowid, {}, gx).ok());
+  Decision admit;
+  admit.kind = Decision::Kind::kAdmit;
+  admit.batch = "2024年第一批";
+  auto admitted = f.workflow().Decide(a.item.id, admit, f.staff);
+  REQUIRE(admitted.ok());
+  CHECK(admitted->state == "admitted");
+  REQUIRE(admitted->record.admissions.size() == 1);
+  CHECK(admitted->record.admissions[0].year == 2024);
+  CHECK(admitted->record.admissions[0].tier == "领军人才");
+  CHECK(admitted->record.admissions[0].batch == "2024年第一批");
+  CHECK(admitted->record.admissions[0].round_code == "pool-guangxi-2024");
+
+  // In 2025 a national society tries to recommend the same ID number.
+  f.At("2025-08-01 09:00");
+  auto society = f.Unit("中华医学会", "全国学会");
+  auto again = f.workflow().Add(kNational, society.unit_rowid, Input(cells), society);
+  REQUIRE(again.status().code() == StatusCode::kAlreadyExists);
+  const std::string& m = again.status().message();
+  CHECK(m.find("已于2024年入库") != std::string::npos);
+  CHECK(m.find("2024年广西科技界党外代表人士遴选推荐") != std::string::npos);
+  CHECK(m.find("无需重复推荐") != std::string::npos);
+  CHECK(m.find("广西医学会") == std::string::npos);
+  CHECK(m.find("覃海涛") == std::string::npos);
+  // Nothing was changed on the stored record by the refused attempt.
+  CHECK(Count(f, "SELECT count(*) FROM recommendations") == 2);
+}
+
+TEST_CASE("Workflow: someone on another unit's list in an open round is a hard duplicate", "[rounds][workflow]") {
+  RoundsFixture f;
+  f.At("2025-08-01 09:00");
+  auto one = f.Unit("中国化学会", "全国学会");
+  auto two = f.Unit("中国化工学会", "全国学会");
+  auto cells = PersonCells("刘一鸣", "19800101", 41);
+  f.MustAdd(kNational, one, Input(cells));
+  auto dup = f.workflow().Add(kNational, two.unit_rowid, Input(cells), two);
+  REQUIRE(dup.status().code() == StatusCode::kAlreadyExists);
+  CHECK(dup.status().message().find("已在「2025年科技界党外代表人士遴选推荐（中国科协）」中被推荐") != std::string::npos);
+  CHECK(dup.status().message().find("中国化学会") == std::string::npos);
+  auto own = f.workflow().Add(kNational, one.unit_rowid, Input(cells), one);
+  REQUIRE(own.status().code() == StatusCode::kAlreadyExists);
+  CHECK(own.status().message() == "该人员已在本单位的推荐名单中");
+  // A draft of a round that has closed holds no one.
+  f.At("2025-08-15 09:00");
+  auto round = f.rounds().GetRound(kNational);
+  REQUIRE(round.ok());
+  tp::registry::RoundSpec next;
+  next.code = "pool-2025-11";
+  next.campaign = "pool";
+  next.kind = "supplementary";
+  next.title = "2025年11月补充报送";
+  next.opens = "2025-08-15 00:00";
+  next.deadline = "2025-11-30 24:00";
+  next.rule_set = kNational;
+  REQUIRE(f.rounds().CreateRound(next, f.staff).ok());
+  CHECK(f.workflow().Add("pool-2025-11", two.unit_rowid, Input(cells), two).ok());
+}
+
+TEST_CASE("Workflow: review, return with reasons, edit, resubmit and admit — every step audited",
+          "[rounds][workflow]") {
+  RoundsFixture f;
+  f.At("2025-08-01 09:00");
+  auto society = f.Unit("中国化学会", "全国学会");
+  std::vector<int64_t> ids;
+  for (const auto& cells : FiveForASociety()) ids.push_back(f.MustAdd(kNational, society, Input(cells)).item.id);
+  REQUIRE(f.workflow().Submit(kNational, society.unit_rowid, {}, society).ok());
+
+  Decision review;
+  CHECK(f.workflow().Decide(ids[0], review, society).status().code() == StatusCode::kPermissionDenied);
+  REQUIRE(f.workflow().Decide(ids[0], review, f.staff).ok());
+  Decision back;
+  back.kind = Decision::Kind::kReturn;
+  CHECK(f.workflow().Decide(ids[0], back, f.staff).status().code() == StatusCode::kInvalidArgument);
+  back.reasons = "主要成就未填写";
+  auto returned = f.workflow().Decide(ids[0], back, f.staff);
+  REQUIRE(returned.ok());
+  CHECK(returned->state == "returned");
+  CHECK(returned->reasons == "主要成就未填写");
+  CHECK(returned->decided_by == "token:1");
+  auto list = f.workflow().GetSubmission(kNational, society.unit_rowid);
+  REQUIRE(list.ok());
+  CHECK(list->state == "returned");
+
+  RecommendationInput fix;
+  fix.cells = {{"主要成就", "主持国家自然科学基金重点项目"}};
+  auto edited = f.workflow().Edit(ids[0], fix, society);
+  INFO(edited.status().ToString());
+  REQUIRE(edited.ok());
+  CHECK(edited->record.person.achievements == "主持国家自然科学基金重点项目");
+  CHECK(edited->record.person.name == "林晓雯");  // other fields kept
+  CHECK(f.workflow().Edit(ids[1], fix, society).status().code() == StatusCode::kPreconditionFailed);
+
+  f.At("2025-08-20 09:00");  // after the deadline: resubmitting needs an extension
+  CHECK(f.workflow().Submit(kNational, society.unit_rowid, {}, society).status().code() == StatusCode::kRuleViolated);
+  auto unit = f.store().ListUnits();
+  std::string code;
+  for (const auto& u : *unit)
+    if (u.rowid == society.unit_rowid) code = u.code;
+  REQUIRE(f.rounds().ExtendDeadline(kNational, code, "2025-08-25 17:00", f.staff).ok());
+  auto resubmitted = f.workflow().Submit(kNational, society.unit_rowid, {}, society);
+  REQUIRE(resubmitted.ok());
+  CHECK(resubmitted->state == "submitted");
+
+  Decision reject;
+  reject.kind = Decision::Kind::kReject;
+  reject.reasons = "不符合推荐条件";
+  REQUIRE(f.workflow().Decide(ids[4], reject, f.staff).ok());
+  Decision admit;
+  admit.kind = Decision::Kind::kAdmit;
+  admit.batch = "2025年第一批";
+  auto bulk = f.workflow().BulkAdmit({ids[0], ids[1], ids[2], ids[3]}, admit, f.staff);
+  REQUIRE(bulk.ok());
+  for (const auto& item : *bulk) CHECK(item.state == "admitted");
+  CHECK((*bulk)[0].record.admissions.at(0).tier == "青年人才");  // born 1995
+  CHECK((*bulk)[2].record.admissions.at(0).tier == "领军人才");  // born 1970
+  auto closed = f.workflow().GetSubmission(kNational, society.unit_rowid);
+  REQUIRE(closed.ok());
+  CHECK(closed->state == "closed");
+  CHECK(Count(f, "SELECT count(*) FROM admissions WHERE year=2025 AND batch='2025年第一批'") == 4);
+  // Each transition of the first item, with who made it.
+  CHECK(Count(f, "SELECT count(*) FROM audit_log WHERE action='transition' AND object_id='" + std::to_string(ids[0]) +
+                     "'") == 5);  // submitted, under_review, returned, submitted, admitted
+  CHECK(Count(f, "SELECT count(*) FROM audit_log WHERE action='transition' AND object_id='" + std::to_string(ids[0]) +
+                     "' AND actor='token:1'") == 3);
+
+  SECTION("bulk admission is all or nothing") {
+    auto again = f.workflow().BulkAdmit({ids[4]}, admit, f.staff);
+    REQUIRE(again.status().code() == StatusCode::kPreconditionFailed);
+    CHECK(again.status().details().front().field == std::to_string(ids[4]));
+  }
+}
+
+TEST_CASE("Workflow: possible duplicates are shown, can be marked distinct, and merged keeping both histories",
+          "[rounds][workflow]") {
+  RoundsFixture f;
+  // The pool has 张明远, admitted in 2024 from a file, with his ID number.
+  Person stored;
+  stored.name = "张明远";
+  stored.birth_date = "1979-05-14";
+  stored.id_number = tp::roundstest::IdNumber("110105", "19790514", 15);
+  stored.gender = "男";
+  stored.unit_name = "清华大学";
+  stored.recommending_unit = "中国化学会";
+  stored.recommending_unit_type = "全国学会";
+  stored.admission_year = 2024;
+  stored.tier = "领军人才";
+  {
+    auto batch = f.store().BeginWrite();
+    REQUIRE(batch.ok());
+    REQUIRE((*batch)->UpsertPerson(&stored).ok());
+    REQUIRE((*batch)->Commit().ok());
+  }
+  f.At("2025-08-01 09:00");
+  auto society = f.Unit("中国物理学会", "全国学会");
+  // A summary-sheet style entry: traditional characters, month only, no ID.
+  RecommendationInput in;
+  in.cells = {{"姓名", "張明遠"}, {"性别", "男"}, {"出生年月", "1979.05"}, {"民族", "汉族"},
+              {"政治面貌", "民盟盟员"}, {"工作单位", "清华大学物理系"}, {"推荐单位意见", "同意推荐"}};
+  auto added = f.MustAdd(kNational, society, in);
+  REQUIRE(added.possible.size() == 1);
+  CHECK(added.possible[0].public_id == stored.public_id);
+  CHECK(added.possible[0].reason == "姓名、出生日期相同");
+  auto pairs = f.workflow().PossibleDuplicates(kNational);
+  REQUIRE(pairs.ok());
+  REQUIRE(pairs->size() == 1);
+  CHECK((*pairs)[0].other.public_id == stored.public_id);
+
+  SECTION("marked distinct, the pair is not offered again") {
+    REQUIRE(f.workflow().MarkDistinct(added.item.record.person.public_id, stored.public_id, f.staff).ok());
+    auto after = f.workflow().PossibleDuplicates(kNational);
+    REQUIRE(after.ok());
+    CHECK(after->empty());
+  }
+  SECTION("merged, the kept record holds the recommendation, the admission and the ID number") {
+    CHECK(f.workflow().Merge(stored.public_id, added.item.record.person.public_id, society).code() ==
+          StatusCode::kPermissionDenied);
+    REQUIRE(f.workflow().Merge(added.item.record.person.public_id, stored.public_id, f.staff).ok());
+    auto kept = f.store().GetPerson(added.item.record.person.public_id, true);
+    REQUIRE(kept.ok());
+    CHECK(kept->person.id_number == stored.id_number);
+    REQUIRE(kept->admissions.size() == 1);
+    CHECK(kept->admissions[0].year == 2024);
+    CHECK(kept->round_codes == std::vector<std::string>{kNational});
+    auto gone = f.store().GetPerson(stored.public_id, false);
+    REQUIRE(gone.ok());
+    CHECK(gone->deleted);
+    auto found = f.store().FindByIdNumber(stored.id_number);
+    REQUIRE(found.ok());
+    CHECK(**found == kept->rowid);
+    CHECK(Count(f, "SELECT count(*) FROM audit_log WHERE action='merge'") == 1);
+  }
+}
+
+TEST_CASE("Workflow: an honour campaign admits to a title, channel ranges and exclusions from its rules",
+          "[rounds][workflow]") {
+  RoundsFixture f;
+  f.At("2018-04-20 10:00");
+  auto society = f.Unit("中国化学会", "全国学会");
+  auto member = PersonCells("党员甲", "19800101", 51, "汉族", "中共党员");
+  member.emplace_back("技术职称", "研究员");
+  auto office = member;
+  office[0].second = "党员乙";
+  office[1].second = tp::roundstest::IdNumber("110105", "19800101", 53);
+  auto refused = f.workflow().Add("youxiu-dangyuan-2018", society.unit_rowid, Input(office, {"学会办事机构工作人员"}), society);
+  REQUIRE(refused.status().code() == StatusCode::kRuleViolated);
+  CHECK(refused.status().details().front().field == "被推荐人不包括学会办事机构工作人员");
+  auto not_member = PersonCells("群众丙", "19800101", 55, "汉族", "群众");
+  not_member.emplace_back("技术职称", "研究员");
+  CHECK(f.workflow().Add("youxiu-dangyuan-2018", society.unit_rowid, Input(not_member), society).status().code() ==
+        StatusCode::kRuleViolated);
+  auto item = f.MustAdd("youxiu-dangyuan-2018", society, Input(member));
+  REQUIRE(f.workflow().Submit("youxiu-dangyuan-2018", society.unit_rowid, {}, society).ok());
+  Decision admit;
+  admit.kind = Decision::Kind::kAdmit;
+  auto honoured = f.workflow().Decide(item.item.id, admit, f.staff);
+  REQUIRE(honoured.ok());
+  REQUIRE(honoured->record.honours.size() == 1);
+  CHECK(honoured->record.honours[0].title == "全国学会优秀党员科技工作者");
+  CHECK(honoured->record.honours[0].year == 2018);
+  CHECK(honoured->record.admissions.empty());
+}
