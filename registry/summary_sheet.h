@@ -1,0 +1,70 @@
+// The 推荐学员汇总表 (summary sheet, attachment 1 of seed [001]) going both
+// ways: a unit uploads one (XLSX or CSV) into its draft, and staff export a
+// round's lists and the admitted people of a year as XLSX with the seed's
+// column headings.
+//
+// Upload: every row is validated exactly as the import validates it
+// (validate.h) and then added through Workflow::Add, so the round's rules and
+// the duplicate checks apply row by row; a row naming a person already on the
+// unit's list (same name and birth date) updates that item instead. Rows that
+// fail never stop the others. When some failed, a copy of those rows — the
+// unit's own cells, the faulty ones marked, and an added 错误信息 column
+// saying, with the row number, what is wrong — is kept for the unit to
+// download, fix and upload again.
+//
+// Exports decrypt phone numbers (联系方式) only when asked by staff; they are
+// masked otherwise. Every upload and export is audited.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "registry/rounds.h"
+#include "registry/status.h"
+#include "registry/workflow.h"
+
+namespace tp::registry {
+
+// The columns of the 推荐学员汇总表, in the form's order.
+const std::vector<std::string>& SummarySheetColumns();
+
+struct UploadReport {
+  int64_t id = 0;  // of the stored report, for ErrorWorkbook
+  long rows = 0;
+  long added = 0;
+  long updated = 0;
+  long rejected = 0;
+  std::vector<FieldError> errors;  // `row` as the unit's spreadsheet numbers it
+  std::vector<std::string> ignored_columns;
+  bool has_error_workbook = false;
+  std::string format;
+};
+
+class SummarySheets {
+ public:
+  // At most this many rows are read from one upload.
+  static constexpr long kMaxRows = 2000;
+
+  explicit SummarySheets(Workflow& workflow) : workflow_(workflow) {}
+
+  StatusOr<UploadReport> Upload(std::string_view round, int64_t unit_rowid, std::string bytes,
+                                std::string_view filename, const Actor& actor);
+  // The annotated copy of an upload's failed rows (XLSX bytes). NotFound
+  // when no row failed, or the upload belongs to another unit.
+  StatusOr<std::string> ErrorWorkbook(int64_t upload_id, const Actor& actor);
+
+  // The round's lists as submitted (drafts and rejected people left out): one
+  // unit's sheet when `unit_code` is given, else a 汇总 sheet with a 推荐单位
+  // column followed by a sheet per unit.
+  StatusOr<std::string> ExportRound(std::string_view round, std::string_view unit_code, bool reveal_phone,
+                                    const Actor& actor);
+  // People admitted (入库) in `year`, with unit, tier and batch.
+  StatusOr<std::string> ExportAdmitted(int year, bool reveal_phone, const Actor& actor);
+
+ private:
+  Workflow& workflow_;
+};
+
+}  // namespace tp::registry
