@@ -1,0 +1,39 @@
+// The routes of recommendation rounds under /api/v1/: rounds and rule sets,
+// a unit's list with its live quota, adding people (one by one or by
+// uploading the 推荐学员汇总表), submitting, staff review and 入库, possible
+// duplicates and merges, and the XLSX exports. The rules live in registry/
+// (rounds.h, workflow.h, summary_sheet.h); these handlers only translate
+// HTTP and JSON and apply who may call what:
+//
+//   staff     everything, acting for any unit with ?unit=CODE;
+//   province  reads: rounds, rule sets and the lists of its province's units;
+//   unit      its own list only — other units' lists, people and uploads
+//             answer 404; possible duplicates are counted, never shown; a
+//             hard duplicate says the year and round, never who.
+//
+// AddRoundsRoutes opens the rounds (seeding data/rounds.json and
+// data/rules/*.json, which fails on a broken file) and appends the routes to
+// a route table; the state the handlers share lives as long as the routes.
+// RoundsSchemasJson() holds the JSON schemas their bodies use, for the
+// OpenAPI document's components.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "api/api_service.h"
+#include "registry/reference_data.h"
+#include "registry/rounds.h"
+#include "registry/status.h"
+#include "registry/store.h"
+
+namespace tp::api {
+
+Status AddRoundsRoutes(registry::Store& store, const registry::ReferenceData& reference,
+                       const ApiOptions& options, std::vector<RouteSpec>* routes,
+                       registry::Clock clock = registry::SystemClock);
+
+// A JSON object: schema name -> schema, for components/schemas.
+const std::string& RoundsSchemasJson();
+
+}  // namespace tp::api
