@@ -8,7 +8,8 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import {
-  api, beijingTime, busiestUnit, fixture, idNumber, openBrowser, pool, served, shot, signIn, unitToken, xlsxTexts,
+  api, beijingTime, busiestUnit, fixture, idNumber, kPhone, openBrowser, pool, served, shot, signIn, unitToken,
+  xlsxTexts,
 } from './lib.mjs';
 
 // Until the API serves the rounds, the page has nothing to show: the tests say so.
@@ -126,6 +127,20 @@ describe('unit portal', { skip: kNoRounds }, () => {
     assert.ok(texts.includes('陆小明') && texts.includes('覃志强'), 'the annotated copy lacks the bad rows');
     assert.ok(!texts.includes('黄海燕'), 'the annotated copy holds a good row');
     assert.ok(texts.some((t) => t.includes('中共党员')), 'the annotated copy does not say why 覃志强 was refused');
+  });
+
+  test('on a phone the portal fits the screen, its list scrolling sideways within its box', async () => {
+    const phone = await openBrowser({ viewport: kPhone });
+    try {
+      const p = await phone.newPage();
+      await signIn(p, token, { next: `portal.html?round=${kRound}` });
+      await p.waitForSelector('body[data-ready="true"]');
+      const width = await p.evaluate(() => document.documentElement.scrollWidth);
+      assert.ok(width <= kPhone.width, `the page is ${width}px wide on a ${kPhone.width}px screen`);
+      await shot(p, 'portal-phone');
+    } finally {
+      await phone.close();
+    }
   });
 
   test('submitting a list that breaks the composition rules is refused with the rules named', async () => {
