@@ -60,9 +60,10 @@ export const kHighlightFields = {
 
 export const kRoles = { staff: '中国科协工作人员', province: '省级科协工作人员', unit: '推荐单位' };
 
+// As registry/cohorts.cc names an enrolment's states.
 export const kTrainingStates = {
-  invited: '已邀请', confirmed: '已确认', attended: '已参加', absent: '未到', declined: '已谢绝',
-  reserve: '候补',
+  invited: '已邀请', confirmed: '已确认', waitlisted: '候补', declined: '已谢绝', removed: '已移出',
+  attended: '已参加', absent: '缺席',
 };
 
 export const kRecommendationStates = {
