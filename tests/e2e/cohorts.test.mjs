@@ -85,4 +85,11 @@ describe('cohorts', { skip: kNoEvents }, () => {
     await download.saveAs(saved);
     assert.ok(xlsxTexts(readFileSync(saved)).includes(name), `${name} is not in the roster`);
   });
+
+  test('an invited person\'s page shows the invitation in the training history', async () => {
+    await page.locator('#enrolments-table tbody tr a').first().click();
+    await page.locator('#form-sheet').waitFor();
+    const history = await page.locator('section', { hasText: '培训经历' }).locator('tbody tr').allInnerTexts();
+    assert.ok(history.some((r) => r.includes(event.title) && r.includes('已邀请')), `history: ${history}`);
+  });
 });
