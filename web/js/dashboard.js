@@ -173,7 +173,9 @@ async function roundsProgress(echarts) {
     return { round: r, units, counts };
   });
   const node = el('div', { class: 'chart', id: 'chart-rounds', role: 'img', 'aria-label': '推荐批次进度' });
+  const people = rows.reduce((n, { counts }) => n + Object.values(counts).reduce((a, b) => a + b, 0), 0);
   clear(roundsNode, el('h2', {}, '推荐批次进度'),
+    rows.length && !people ? el('p', { class: 'hint' }, '这些批次还没有单位报送人员。') : null,
     rows.length ? [node, el('details', { class: 'chart-data', open: !echarts },
       el('summary', {}, '查看数据'),
       el('div', { class: 'table-wrap' }, el('table', { class: 'list', id: 'rounds-table' },
