@@ -1,9 +1,8 @@
 #include "registry/store.h"
 
 #include <SQLiteCpp/SQLiteCpp.h>
-#include <sys/stat.h>
 
-#include <condition_variable>
+#include <cstdio>
 #include <filesystem>
 #include <mutex>
 #include <nlohmann/json.hpp>
@@ -19,7 +18,8 @@ namespace {
 namespace fs = std::filesystem;
 using json = nlohmann::json;
 
-// INSERT, the merging UPDATE and the reads, so the three cannot drift apart.
+// The person columns in one list, shared by the INSERT, the merging UPDATE
+// and the reads, so the three cannot drift apart.
 struct PersonColumn {
   const char* name;
   enum Kind { kText, kBool, kBlob, kJson } kind;
