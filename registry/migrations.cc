@@ -300,7 +300,43 @@ BEGIN
 END;
 )sql";
 
-constexpr const char* kMigrations[] = {kMigration1, kMigration2};
+// 3: recommendation rounds. A recommendation carries its unit's 推荐意见 and
+// what the unit declared about the person (人员类别, for the exclusions of
+// honour campaigns); a campaign names the title its honourees get. Possible
+// duplicates are looked up by birth date; pairs staff confirmed to be two
+// people are not offered again. An uploaded 汇总表's rows that failed are
+// kept as the annotated workbook the unit downloads.
+constexpr const char* kMigration3 = R"sql(
+ALTER TABLE campaigns ADD COLUMN honour_title TEXT;
+ALTER TABLE campaigns ADD COLUMN level TEXT;
+ALTER TABLE recommendations ADD COLUMN opinion TEXT;
+ALTER TABLE recommendations ADD COLUMN declared TEXT NOT NULL DEFAULT '[]';
+CREATE INDEX persons_birth ON persons(birth_date);
+CREATE INDEX submissions_unit ON submissions(unit_id);
+
+CREATE TABLE distinct_persons (
+  person_a    INTEGER NOT NULL REFERENCES persons(id),
+  person_b    INTEGER NOT NULL REFERENCES persons(id),
+  decided_by  TEXT,
+  decided_at  TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%SZ','now')),
+  PRIMARY KEY (person_a, person_b),
+  CHECK (person_a < person_b)
+) WITHOUT ROWID;
+
+CREATE TABLE upload_reports (
+  id             INTEGER PRIMARY KEY,
+  submission_id  INTEGER NOT NULL REFERENCES submissions(id) ON DELETE CASCADE,
+  filename       TEXT,
+  rows_read      INTEGER NOT NULL,
+  rows_added     INTEGER NOT NULL,
+  rows_rejected  INTEGER NOT NULL,
+  errors_xlsx    BLOB,                 -- the failed rows with 错误信息; NULL when none failed
+  created_by     TEXT,
+  created_at     TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%SZ','now'))
+);
+)sql";
+
+constexpr const char* kMigrations[] = {kMigration1, kMigration2, kMigration3};
 
 }  // namespace
 
