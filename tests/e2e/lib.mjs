@@ -39,6 +39,10 @@ export async function openBrowser({ viewport = kLaptop } = {}) {
     timezoneId: 'Asia/Shanghai',
     acceptDownloads: true,
   });
+  // The machine may be busy with other tests (and sanitizer builds are slow): waits are
+  // generous, a test fails on what it sees, not on a tight clock.
+  context.setDefaultTimeout(60000);
+  context.setDefaultNavigationTimeout(60000);
   const outside = [];
   const problems = [];
   await context.route('**/*', (route) => {
