@@ -3,6 +3,8 @@
 // scoped, masked, and audited where the contract asks for it.
 #include "api/api_service.h"
 
+#include "api/audit_log.h"
+
 #include <algorithm>
 #include <atomic>
 #include <condition_variable>
@@ -280,6 +282,7 @@ struct ApiService::Impl {
         reference(std::move(r)),
         options(std::move(o)),
         source(s),
+        audit(*queries),
         per_token(options.per_token),
         check_limited(options.check_per_token),
         check_staff(options.check_per_staff_token),
@@ -306,8 +309,10 @@ struct ApiService::Impl {
     return req.remote_addr;
   }
 
-  void Audit(const ApiCall& call, std::string action, std::string object_type,
-             std::string object_id, Json detail = nullptr) {
+  // Records who did what; the answer waits for the entry to be committed,
+  // and a call whose entry cannot be written is answered with the error.
+  Status Audit(const ApiCall& call, std::string action, std::string object_type,
+               std::string object_id, Json detail = nullptr) {
     registry::AuditEntry e;
     e.actor = call.caller != nullptr ? call.caller->Actor() : "anonymous";
     e.role = call.caller != nullptr ? std::string(RoleName(call.caller->role)) : "";
@@ -316,10 +321,7 @@ struct ApiService::Impl {
     e.object_id = std::move(object_id);
     if (!detail.is_null()) e.detail_json = Dump(detail);
     e.remote_addr = call.remote_addr;
-    // An audit failure must not go unnoticed, but the caller's answer is
-    // already decided; the request log shows the request id.
-    Status s = store.Audit(e);
-    if (!s.ok()) std::fprintf(stderr, "audit write failed: %s\n", std::string(CodeName(s.code())).c_str());
+    return audit.Record(std::move(e));
   }
 
   // Handlers.
@@ -352,6 +354,7 @@ struct ApiService::Impl {
   registry::ReferenceData reference;
   ApiOptions options;
   indexer::StoreChangeSource source;
+  AuditLog audit;
   RateLimiter per_token;
   RateLimiter check_limited;
   RateLimiter check_staff;
@@ -635,9 +638,11 @@ void ApiService::Impl::GetPerson(const ApiCall& call, HttpResponse& res) {
     Json fields = Json::array();
     if (reveal_id) fields.push_back("id_number");
     if (reveal_phone) fields.push_back("phone");
-    Audit(call, "reveal", "person", r.person.public_id, {{"fields", fields}});
+    Status logged = Audit(call, "reveal", "person", r.person.public_id, {{"fields", fields}});
+    if (!logged.ok()) return res.SetError(logged);
   } else {
-    Audit(call, "read", "person", r.person.public_id);
+    Status logged = Audit(call, "read", "person", r.person.public_id);
+    if (!logged.ok()) return res.SetError(logged);
   }
   res.SetHeader("ETag", ETagFor(r.version));
   res.SetJson(Dump(PersonJson(r, c, reveal_id, reveal_phone)));
@@ -851,8 +856,9 @@ void ApiService::Impl::EnrollmentCheck(const ApiCall& call, HttpResponse& res) {
     if (!object_ids.empty()) object_ids += ",";
     object_ids += r.person.public_id;
   }
-  Audit(call, "check", "person", object_ids,
-        {{"by", by}, {"enrolled", first != nullptr}, {"found", records->size()}});
+  Status logged = Audit(call, "check", "person", object_ids,
+                        {{"by", by}, {"enrolled", first != nullptr}, {"found", records->size()}});
+  if (!logged.ok()) return res.SetError(logged);
   res.SetJson(Dump(answer));
 }
 
@@ -947,7 +953,8 @@ void ApiService::Impl::RevokeToken(const ApiCall& call, HttpResponse& res) {
   int64_t id = std::stoll(id_text);
   Status s = store.RevokeToken(id);
   if (!s.ok()) return res.SetError(s);
-  Audit(call, "revoke", "token", id_text);
+  Status logged = Audit(call, "revoke", "token", id_text);
+  if (!logged.ok()) return res.SetError(logged);
   res.SetJson(Dump({{"id", id}, {"revoked", true}}));
 }
 
@@ -986,8 +993,9 @@ void ApiService::Impl::Import(const ApiCall& call, HttpResponse& res) {
   };
   auto report = registry::ImportTable(store, **reader, reference, import_options);
   if (!report.ok()) return res.SetError(report.status());
-  Audit(call, "import", "file", "",
-        {{"format", report->format}, {"imported", report->imported}, {"rejected", report->rejected}});
+  Status logged = Audit(call, "import", "file", "",
+                        {{"format", report->format}, {"imported", report->imported}, {"rejected", report->rejected}});
+  if (!logged.ok()) return res.SetError(logged);
   (void)CatchUp();
   res.SetJson(Dump({{"imported", report->imported},
                     {"inserted", report->inserted},

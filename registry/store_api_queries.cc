@@ -345,6 +345,19 @@ class ApiQueriesImpl final : public ApiQueries {
     }
   }
 
+  Status AppendAudit(const std::vector<AuditEntry>& entries) override {
+    try {
+      std::lock_guard lock(store_->write_mutex());
+      SQLite::Database& db = store_->writer();
+      SQLite::Transaction tx(db);
+      for (const AuditEntry& e : entries) InsertAudit(db, e);
+      tx.commit();
+      return Status::Ok();
+    } catch (const SQLite::Exception& e) {
+      return FromSqlite(e, "写入审计日志");
+    }
+  }
+
   StatusOr<int64_t> UpdatePerson(std::string_view public_id, int64_t expected_version,
                                  const Person& values, const std::vector<std::string>& fields,
                                  const AuditEntry& audit) override {

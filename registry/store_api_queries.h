@@ -103,6 +103,8 @@ class ApiQueries {
   virtual StatusOr<ScopedStats> Stats(const PersonScope& scope) = 0;
 
   virtual StatusOr<AuditPage> QueryAudit(const AuditQuery& query) = 0;
+  // Appends the entries in one transaction (one disk flush for all).
+  virtual Status AppendAudit(const std::vector<AuditEntry>& entries) = 0;
 
   // Sets `fields` (names from UpdatablePersonFields) of the person to the
   // values in `values` (an empty value clears the field) when its version is

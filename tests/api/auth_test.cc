@@ -1,0 +1,63 @@
+#include <catch2/catch.hpp>
+
+#include "api/auth.h"
+
+namespace tp::api {
+namespace {
+
+TEST_CASE("BearerToken: takes the token of a Bearer header and nothing else", "[api][auth]") {
+  CHECK(BearerToken("Bearer tp_abc-DEF_123") == std::optional<std::string>("tp_abc-DEF_123"));
+  CHECK(BearerToken("bearer   tp_abc  ") == std::optional<std::string>("tp_abc"));
+  CHECK_FALSE(BearerToken("Basic dXNlcjpwYXNz"));
+  CHECK_FALSE(BearerToken("Bearer "));
+  CHECK_FALSE(BearerToken("Bearertp_abc"));
+  CHECK_FALSE(BearerToken("Bearer tp_abc def"));
+  CHECK_FALSE(BearerToken("Bearer tp_abc\r\nX-Evil: 1"));
+  CHECK_FALSE(BearerToken("Bearer " + std::string(200, 'a')));
+  CHECK_FALSE(BearerToken(""));
+}
+
+TEST_CASE("CallerFromToken: each role gets its scope, incomplete tokens are denied", "[api][auth][roles]") {
+  registry::TokenInfo staff{1, "staff", "", 0, "", "ops", "", ""};
+  auto s = CallerFromToken(staff);
+  REQUIRE(s.ok());
+  CHECK(s->role == Role::kStaff);
+  CHECK(s->Scope().kind == registry::PersonScope::Kind::kAll);
+  CHECK(s->Actor() == "token:1");
+  CHECK(s->SeesSensitiveAttributes());
+
+  registry::TokenInfo province{2, "province", "", 0, "45", "", "", ""};
+  auto p = CallerFromToken(province);
+  REQUIRE(p.ok());
+  CHECK(p->Scope().kind == registry::PersonScope::Kind::kProvince);
+  CHECK(p->Scope().province == "45");
+  CHECK(p->SeesSensitiveAttributes());
+
+  registry::TokenInfo unit{3, "unit", "U000007", 7, "", "", "", ""};
+  auto u = CallerFromToken(unit);
+  REQUIRE(u.ok());
+  CHECK(u->Scope().kind == registry::PersonScope::Kind::kUnit);
+  CHECK(u->Scope().unit_rowid == 7);
+  CHECK_FALSE(u->SeesSensitiveAttributes());
+
+  CHECK(CallerFromToken({4, "admin", "", 0, "", "", "", ""}).status().code() == StatusCode::kPermissionDenied);
+  CHECK(CallerFromToken({5, "unit", "", 0, "", "", "", ""}).status().code() == StatusCode::kPermissionDenied);
+  CHECK(CallerFromToken({6, "province", "", 0, "", "", "", ""}).status().code() == StatusCode::kPermissionDenied);
+}
+
+TEST_CASE("Roles: route role sets allow exactly the roles they name", "[api][auth][roles]") {
+  CHECK(Allows(kStaffOnly, Role::kStaff));
+  CHECK_FALSE(Allows(kStaffOnly, Role::kProvince));
+  CHECK_FALSE(Allows(kStaffOnly, Role::kUnit));
+  CHECK(Allows(kStaffRoles, Role::kProvince));
+  CHECK_FALSE(Allows(kStaffRoles, Role::kUnit));
+  for (Role r : kEveryRole) {
+    CHECK(Allows(kAllRoles, r));
+    CHECK_FALSE(Allows(kNoRoles, r));
+    CHECK(ParseRole(RoleName(r)) == r);
+  }
+  CHECK_FALSE(ParseRole("Staff"));
+}
+
+}  // namespace
+}  // namespace tp::api
