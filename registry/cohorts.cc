@@ -311,7 +311,8 @@ int64_t NextWaitlistPos(SQLite::Database& db, int64_t class_rowid) {
 }
 
 // Invites the first person on the class's waiting list who is not busy in
-// an overlapping event; nullopt when there is none.
+// an overlapping event and whom staff have not since marked as unable to
+// attend; nullopt when there is none.
 std::optional<Enrolment> PromoteOn(SQLite::Database& db, const EventRow& event, int64_t class_rowid,
                                    const AuditEntry& who, const std::string& freed_by) {
   const Event& e = event.event;
@@ -322,6 +323,8 @@ std::optional<Enrolment> PromoteOn(SQLite::Database& db, const EventRow& event, 
                          "oe ON oe.id=o.event_id WHERE o.person_id=n.person_id AND o.event_id<>n.event_id "
                          "AND oe.starts_on<=? AND oe.ends_on>=? AND "
                          "o.state IN ('invited','confirmed','attended','absent')) "
+                         "AND NOT EXISTS (SELECT 1 FROM availability a WHERE a.person_id=n.person_id "
+                         "AND a.event_id=n.event_id AND a.available=0) "
                          "ORDER BY n.waitlist_pos, p.public_id LIMIT 1");
   next.bind(1, static_cast<int64_t>(class_rowid));
   next.bind(2, e.ends_on);

@@ -625,7 +625,10 @@ StatusOr<Plan> SolvePlan(const PlanProblem& p) {
     line.points = PersonPoints(p, c);
     if (c.kept) line.reasons.push_back("已在本活动名单中（" + c.kept_state + "），保留");
     if (c.pinned) line.reasons.push_back("工作人员锁定");
-    line.reasons.push_back("符合硬性条件：人才类别、可否参加、无时间冲突");
+    if (!c.kept) {
+      line.reasons.push_back(c.trained_in_series ? "符合硬性条件：人才类别、可否参加、无时间冲突"
+                                                 : "符合硬性条件：人才类别、可否参加、无时间冲突、未参加过本系列");
+    }
     DescribePerson(p, c, &line.reasons);
     for (int l = 0; l < 3; ++l) {
       const std::string& key = c.*(kLimits[l].field);

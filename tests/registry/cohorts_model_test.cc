@@ -317,20 +317,24 @@ TEST_CASE("Cohorts: a decline invites the first on the waiting list and both cha
   CHECK(seen[1] == "promote 2026-small/" + ids[4] + " waitlisted->invited");
 }
 
-TEST_CASE("Cohorts: promotion passes over someone now busy in an overlapping event", "[cohorts][waitlist]") {
+TEST_CASE("Cohorts: promotion passes over someone now busy elsewhere or marked unable to attend",
+          "[cohorts][waitlist]") {
   CohortFixture f;
   f.MakeEvent("2026-small", "2026-03-01", "2026-03-02", 1, "small");
   f.MakeEvent("2026-other", "2026-03-02", "2026-03-03", 5, "other");
-  auto ids = f.AddMany({}, 3);
+  auto ids = f.AddMany({}, 4);
   REQUIRE(Do(f, "2026-small", ids[0], EnrolmentAction::kInvite).ok());
   REQUIRE(Do(f, "2026-small", ids[1], EnrolmentAction::kWaitlist).ok());
   REQUIRE(Do(f, "2026-small", ids[2], EnrolmentAction::kWaitlist).ok());
+  REQUIRE(Do(f, "2026-small", ids[3], EnrolmentAction::kWaitlist).ok());
   REQUIRE(Do(f, "2026-other", ids[1], EnrolmentAction::kInvite).ok());
+  REQUIRE(f.cohorts().SetAvailability("2026-small", ids[2], false, CohortFixture::Staff()).ok());
   auto declined = Do(f, "2026-small", ids[0], EnrolmentAction::kDecline);
   REQUIRE(declined.ok());
   REQUIRE(declined->promoted.has_value());
-  CHECK(declined->promoted->person_id == ids[2]);
+  CHECK(declined->promoted->person_id == ids[3]);
   CHECK(StateOf(f, "2026-small", ids[1]) == EnrolmentState::kWaitlisted);
+  CHECK(StateOf(f, "2026-small", ids[2]) == EnrolmentState::kWaitlisted);
 }
 
 TEST_CASE("Cohorts: only the transitions of the state machine are allowed", "[cohorts][states]") {
