@@ -1,5 +1,5 @@
-// A registry in a temp dir with the seeded events (data/events.json) and a
-// helper to add admitted people, for the cohort and planner tests.
+// A registry in a temp dir with the seeded events (data/events.json), and a way to add admitted
+// people to it, for the cohort and planner tests.
 #pragma once
 
 #include <memory>
