@@ -237,8 +237,16 @@ StatusOr<int64_t> IdParam(const HttpRequest& req, const char* name) {
 class RoundsApi {
  public:
   RoundsApi(registry::Store& store, std::unique_ptr<registry::Rounds> rounds,
-            std::unique_ptr<registry::Workflow> workflow)
-      : store_(store), rounds_(std::move(rounds)), workflow_(std::move(workflow)), sheets_(*workflow_) {}
+            std::unique_ptr<registry::Workflow> workflow, std::function<void()> after_write)
+      : store_(store),
+        rounds_(std::move(rounds)),
+        workflow_(std::move(workflow)),
+        sheets_(*workflow_),
+        after_write_(std::move(after_write)) {}
+
+  void Wrote() {
+    if (after_write_) after_write_();
+  }
 
   // The unit a call acts for: a unit token's own, or ?unit=CODE for staff
   // (and for a province, one of its province's units, reads only).
@@ -403,12 +411,13 @@ class RoundsApi {
     if (!input.ok()) return res.SetError(input.status());
     auto added = workflow_->Add(call.request.PathParam("code"), unit->rowid, *input, ActorOf(call));
     if (!added.ok()) return res.SetError(added.status());
+    Wrote();
     Json j = {{"item", ItemJson(added->item, *call.caller)},
               {"person_created", added->person_created},
               {"quota", QuotaJson(added->quota)},
               {"possible_duplicates", added->possible.size()}};
     if (!added->possible.empty()) {
-      j["notice"] = "此人可能与库中已有人员重复（" + added->possible.front().reason + "），工作人员将核实";
+      j["notice"] = "此人可能与库中已有人员重复，工作人员将核实";
     }
     if (call.caller->role == Role::kStaff) {
       Json list = Json::array();
@@ -438,6 +447,7 @@ class RoundsApi {
     if (!input->person_id.empty()) return res.SetError(Field("person_id", "修改时不能更换人员"));
     auto edited = workflow_->Edit(*id, *input, ActorOf(call));
     if (!edited.ok()) return res.SetError(edited.status());
+    Wrote();
     res.SetJson(Dump(ItemJson(*edited, *call.caller)));
   }
 
@@ -448,6 +458,7 @@ class RoundsApi {
     if (!item.ok()) return res.SetError(item.status());
     Status s = workflow_->Remove(*id, ActorOf(call));
     if (!s.ok()) return res.SetError(s);
+    Wrote();
     res.SetJson(Dump({{"id", *id}, {"removed", true}}));
   }
 
@@ -471,6 +482,7 @@ class RoundsApi {
     }
     auto view = workflow_->Submit(call.request.PathParam("code"), unit->rowid, opinions, ActorOf(call));
     if (!view.ok()) return res.SetError(view.status());
+    Wrote();
     res.SetJson(Dump(SubmissionJson(*view, *call.caller, rounds_->Now())));
   }
 
@@ -507,6 +519,7 @@ class RoundsApi {
     if (!decision.ok()) return res.SetError(decision.status());
     auto item = workflow_->Decide(*id, *decision, ActorOf(call));
     if (!item.ok()) return res.SetError(item.status());
+    Wrote();
     res.SetJson(Dump(ItemJson(*item, *call.caller)));
   }
 
@@ -524,6 +537,7 @@ class RoundsApi {
     }
     auto items = workflow_->BulkAdmit(ids, *decision, ActorOf(call));
     if (!items.ok()) return res.SetError(items.status());
+    Wrote();
     Json out = Json::array();
     for (const auto& i : *items) out.push_back(ItemJson(i, *call.caller));
     res.SetJson(Dump({{"total", out.size()}, {"items", std::move(out)}}));
@@ -550,6 +564,7 @@ class RoundsApi {
     auto report = sheets_.Upload(call.request.PathParam("code"), unit->rowid, std::move(bytes), filename,
                                  ActorOf(call));
     if (!report.ok()) return res.SetError(report.status());
+    Wrote();
     Json errors = Json::array();
     for (const auto& e : report->errors) {
       errors.push_back({{"row", e.row}, {"field", e.field}, {"message", e.message}});
@@ -612,6 +627,7 @@ class RoundsApi {
     if (keep.empty() || merged.empty()) return res.SetError(Field("keep", "请给出保留的编号 keep 和并入的编号 merge"));
     Status s = workflow_->Merge(keep, merged, ActorOf(call));
     if (!s.ok()) return res.SetError(s);
+    Wrote();
     res.SetJson(Dump({{"kept", keep}, {"merged", merged}}));
   }
 
@@ -630,17 +646,18 @@ class RoundsApi {
   std::unique_ptr<registry::Rounds> rounds_;
   std::unique_ptr<registry::Workflow> workflow_;
   registry::SummarySheets sheets_;
+  std::function<void()> after_write_;
 };
 
 }  // namespace
 
-Status AddRoundsRoutes(registry::Store& store, const registry::ReferenceData& reference, const ApiOptions& options,
-                       std::vector<RouteSpec>* routes, registry::Clock clock) {
-  auto rounds = registry::Rounds::Open(store, registry::DataDir(), reference, std::move(clock));
+Status AddRoundsRoutes(registry::Store& store, const registry::ReferenceData& reference,
+                       const RoundsRouteOptions& options, std::vector<RouteSpec>* routes) {
+  auto rounds = registry::Rounds::Open(store, registry::DataDir(), reference, options.clock);
   if (!rounds.ok()) return rounds.status();
   auto workflow = registry::Workflow::Create(**rounds, registry::DataDir());
   if (!workflow.ok()) return workflow.status();
-  auto api = std::make_shared<RoundsApi>(store, std::move(*rounds), std::move(*workflow));
+  auto api = std::make_shared<RoundsApi>(store, std::move(*rounds), std::move(*workflow), options.after_write);
   auto bind = [api](void (RoundsApi::*method)(const ApiCall&, HttpResponse&)) {
     return [api, method](const ApiCall& call, HttpResponse& res) { ((*api).*method)(call, res); };
   };
@@ -687,7 +704,7 @@ Status AddRoundsRoutes(registry::Store& store, const registry::ReferenceData& re
   add("POST", "/api/v1/rounds/{code}/uploads", kStaffOnly | static_cast<RoleSet>(Role::kUnit),
       "上传推荐学员汇总表（XLSX 或 CSV）到本单位草稿；出错的行可下载带「错误信息」列的副本", {code, unit,
       {"filename", "query", "string", "文件名（只用于提示）", false}}, "UploadFile", "UploadReport", {400, 404},
-      options.max_import_bytes, &RoundsApi::Upload, "multipart/form-data");
+      options.max_upload_bytes, &RoundsApi::Upload, "multipart/form-data");
   add("GET", "/api/v1/uploads/{id}/errors.xlsx", kStaffOnly | static_cast<RoleSet>(Role::kUnit),
       "下载上传时出错的行（XLSX，带「错误信息」列）", {{"id", "path", "integer", "上传记录编号", true}}, "",
       "XlsxFile", {404}, 0, &RoundsApi::UploadErrors);

@@ -18,6 +18,8 @@
 // OpenAPI document's components.
 #pragma once
 
+#include <cstddef>
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -29,9 +31,20 @@
 
 namespace tp::api {
 
+struct RoundsRouteOptions {
+  std::size_t max_json_body_bytes = 64 * 1024;
+  std::size_t max_upload_bytes = 32 * 1024 * 1024;  // a 汇总表
+  // Called after each write: recommendations, admissions and honours show in
+  // a person's search document, so the index can catch up at once.
+  std::function<void()> after_write;
+  // Decides whether a round is open; tests set it.
+  registry::Clock clock = registry::SystemClock;
+};
+
+// Appends the routes to `routes`. The store must outlive them. Fails when
+// a seed file under data/ is missing or wrong.
 Status AddRoundsRoutes(registry::Store& store, const registry::ReferenceData& reference,
-                       const ApiOptions& options, std::vector<RouteSpec>* routes,
-                       registry::Clock clock = registry::SystemClock);
+                       const RoundsRouteOptions& options, std::vector<RouteSpec>* routes);
 
 // A JSON object: schema name -> schema, for components/schemas.
 const std::string& RoundsSchemasJson();

@@ -89,10 +89,11 @@ class RoundsServer {
     medical = token("unit", units_[3], "");
     province = token("province", "", "45");
 
-    tp::api::ApiOptions options;
+    tp::api::RoundsRouteOptions options;
+    options.clock = [this] { return now_.load(); };
+    options.after_write = [this] { ++writes; };
     std::vector<tp::api::RouteSpec> routes;
-    tp::Status added = tp::api::AddRoundsRoutes(*store_, *reference_, options, &routes,
-                                                [this] { return now_.load(); });
+    tp::Status added = tp::api::AddRoundsRoutes(*store_, *reference_, options, &routes);
     if (!added.ok()) FAIL(added.ToString());
     routes_ = std::move(routes);
     tp::api::HttpServerOptions http;
@@ -156,6 +157,7 @@ class RoundsServer {
   }
 
   std::string staff, chem, physics, guangxi, medical, province;
+  std::atomic<int> writes{0};  // after_write calls
   std::vector<std::string> units_;
   tp::registry::Store& store() { return *store_; }
 
@@ -250,6 +252,7 @@ TEST_CASE("Rounds API: a national society of six is refused, five with one young
   REQUIRE(ok.status == 200);
   CHECK(ok.json()["state"] == "submitted");
   CHECK(ok.json()["items"].size() == 6);
+  CHECK(s.writes.load() >= 10);  // every add, removal and submission told the index
 
   // Another unit sees none of it; a unit cannot decide.
   CHECK(s.Call(s.physics, "GET", "/api/v1/recommendations/" + std::to_string(ids[0])).status == 404);
