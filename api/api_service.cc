@@ -4,6 +4,8 @@
 #include "api/api_service.h"
 
 #include "api/audit_log.h"
+#include "api/cohorts_routes.h"
+#include "api/rounds_routes.h"
 
 #include <algorithm>
 #include <atomic>
@@ -1109,7 +1111,18 @@ StatusOr<std::unique_ptr<ApiService>> ApiService::Create(registry::Store& store,
   auto impl = std::make_unique<Impl>(store, index, std::move(*queries), std::move(*reference),
                                      std::move(options));
   impl->BuildRoutes();
-  impl->openapi = BuildOpenApiDocument(impl->routes);
+  Impl* raw = impl.get();
+  // A write that shows in a search document (a training, a recommendation,
+  // an admission) is searchable at once.
+  auto after_write = [raw] { (void)raw->CatchUp(); };
+  CohortRouteOptions cohorts;
+  cohorts.after_write = after_write;
+  TP_RETURN_IF_ERROR(AddCohortRoutes(store, cohorts, &impl->routes));
+  RoundsRouteOptions rounds;
+  rounds.after_write = after_write;
+  rounds.max_upload_bytes = impl->options.max_import_bytes;
+  TP_RETURN_IF_ERROR(AddRoundsRoutes(store, impl->reference, rounds, &impl->routes));
+  impl->openapi = BuildOpenApiDocument(impl->routes, {CohortOpenApiSchemas(), RoundsSchemasJson()});
   Status caught = impl->CatchUp();
   if (!caught.ok() && caught.code() != StatusCode::kUnavailable) return caught;
   impl->StartFollower();

@@ -14,6 +14,10 @@
 // an ID number or phone. Calls are rate-limited per token (the enrolment
 // check more strictly), and failed authentications per client address.
 //
+// Besides its own routes the table holds the route groups of training
+// cohorts (cohorts_routes.h) and recommendation rounds (rounds_routes.h),
+// which go through the same authentication, roles and limits.
+//
 // The service keeps the search index in step with the registry: after its
 // own writes at once, and every `index_follow_interval` for writes of other
 // processes (the command-line import). Thread-safe once installed.
@@ -111,7 +115,10 @@ class ApiService {
   std::unique_ptr<Impl> impl_;
 };
 
-// The OpenAPI 3.0 document for a route table (see openapi.cc).
-std::string BuildOpenApiDocument(const std::vector<RouteSpec>& routes);
+// The OpenAPI 3 document for a route table (see openapi.cc). Each of
+// `extra_schemas` is a JSON object (name -> schema) added to
+// components/schemas, for route groups that bring schemas of their own.
+std::string BuildOpenApiDocument(const std::vector<RouteSpec>& routes,
+                                 const std::vector<std::string>& extra_schemas = {});
 
 }  // namespace tp::api

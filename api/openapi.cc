@@ -174,7 +174,8 @@ Json Schema(std::string_view type) {
 
 }  // namespace
 
-std::string BuildOpenApiDocument(const std::vector<RouteSpec>& routes) {
+std::string BuildOpenApiDocument(const std::vector<RouteSpec>& routes,
+                                 const std::vector<std::string>& extra_schemas) {
   Json paths = Json::object();
   for (const RouteSpec& r : routes) {
     Json op = {{"summary", r.summary}, {"tags", Json::array({r.tag})}};
@@ -198,10 +199,20 @@ std::string BuildOpenApiDocument(const std::vector<RouteSpec>& routes) {
              {{"schema", {{"$ref", "#/components/schemas/" + r.request_schema}}}}}}}};
     }
     Json responses = Json::object();
-    responses["200"] = {{"description", StatusText(200)},
-                        {"content",
-                         {{"application/json",
-                           {{"schema", {{"$ref", "#/components/schemas/" + r.response_schema}}}}}}}};
+    // Routes ending in .xlsx answer a workbook; every other route JSON.
+    const bool workbook = r.pattern.size() > 5 && r.pattern.compare(r.pattern.size() - 5, 5, ".xlsx") == 0;
+    if (workbook) {
+      responses["200"] = {
+          {"description", StatusText(200)},
+          {"content",
+           {{"application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+             {{"schema", {{"type", "string"}, {"format", "binary"}}}}}}}};
+    } else {
+      responses["200"] = {{"description", StatusText(200)},
+                          {"content",
+                           {{"application/json",
+                             {{"schema", {{"$ref", "#/components/schemas/" + r.response_schema}}}}}}}};
+    }
     std::vector<int> statuses = r.statuses;
     if (r.needs_token) {
       statuses.insert(statuses.end(), {401, 403, 429});
@@ -238,6 +249,11 @@ std::string BuildOpenApiDocument(const std::vector<RouteSpec>& routes) {
        {{"securitySchemes", {{"bearer", {{"type", "http"}, {"scheme", "bearer"}}}}},
         {"schemas", Json::parse(kSchemas)}}},
   };
+  for (const std::string& extra : extra_schemas) {
+    Json more = Json::parse(extra, nullptr, false);
+    if (!more.is_object()) continue;
+    for (auto it = more.begin(); it != more.end(); ++it) doc["components"]["schemas"][it.key()] = it.value();
+  }
   return doc.dump(-1, ' ', false, Json::error_handler_t::replace);
 }
 

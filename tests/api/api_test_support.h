@@ -112,6 +112,13 @@ class ApiFixture {
 Reply CallRoute(ApiFixture& f, const std::string& method, const std::string& pattern,
                 const std::string& who, bool other);
 
+// Whether a placeholder of `pattern` names an object of one unit or
+// province (a person, a unit), so that a call on another's is out of scope.
+bool NamesScopedObject(const std::string& pattern);
+
+// The routes this module's own table holds (not the cohort and round groups).
+bool IsCoreRoute(const std::string& pattern);
+
 // The fixture person keys a caller may see; staff: all.
 std::vector<std::string> VisibleTo(const std::string& who);
 

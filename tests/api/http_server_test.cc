@@ -320,6 +320,7 @@ TEST_CASE("HttpServer: Stop() lets a request in flight finish, then Run() return
   std::atomic<bool> entered{false};
   HttpServerOptions options;
   options.port = 0;
+  options.log_sink = [](std::string_view) {};
   HttpServer server(options);
   server.Handle("GET", "/slow", [&](const HttpRequest&, HttpResponse& res) {
     entered = true;

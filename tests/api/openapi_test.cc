@@ -116,12 +116,26 @@ TEST_CASE("OpenAPI: every documented route answers 200 in the documented shape",
         Reply r = CallRoute(f, method, path.key(), who, false);
         ++called;
         std::string where = method + " " + path.key() + " as " + (who.empty() ? "(no token)" : who);
-        if (r.status != 200) {
-          problems.push_back(where + ": status " + std::to_string(r.status) + " " + r.body.substr(0, 200));
+        // This module's routes must answer 200; the cohort and round groups,
+        // called with placeholder bodies, must answer a status they document.
+        const json& responses = op.value()["responses"];
+        std::string status = std::to_string(r.status);
+        if (IsCoreRoute(path.key()) ? r.status != 200 : !responses.contains(status)) {
+          problems.push_back(where + ": status " + status + " " + r.body.substr(0, 200));
           continue;
         }
-        const json& schema = op.value()["responses"]["200"]["content"]["application/json"]["schema"];
-        CheckShape(doc, schema, r.Json(), where, &problems);
+        if (responses[status].contains("content") && !responses[status]["content"].contains("application/json")) {
+          const std::string type = responses[status]["content"].begin().key();
+          if (r.Header("Content-Type").rfind(type, 0) != 0)
+            problems.push_back(where + ": documented as " + type + ", answered " + r.Header("Content-Type"));
+          continue;
+        }
+        if (!responses[status].contains("content")) continue;
+        if (r.Header("Content-Type").rfind("application/json", 0) != 0) {
+          problems.push_back(where + ": documented as JSON, answered " + r.Header("Content-Type"));
+          continue;
+        }
+        CheckShape(doc, responses[status]["content"]["application/json"]["schema"], r.Json(), where, &problems);
       }
     }
   }
