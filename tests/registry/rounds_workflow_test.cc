@@ -2,6 +2,9 @@
 
 #include <catch2/catch.hpp>
 
+#include <atomic>
+#include <thread>
+
 #include "registry/workflow.h"
 #include "rounds_test_support.h"
 
@@ -334,4 +337,29 @@ TEST_CASE("Workflow: an honour campaign admits to a title, channel ranges and ex
   CHECK(honoured->record.honours[0].title == "全国学会优秀党员科技工作者");
   CHECK(honoured->record.honours[0].year == 2018);
   CHECK(honoured->record.admissions.empty());
+}
+
+TEST_CASE("Workflow: units racing to add the same ID number leave exactly one recommendation", "[rounds][workflow]") {
+  RoundsFixture f;
+  f.At("2025-08-01 09:00");
+  std::vector<tp::registry::Actor> units;
+  for (int i = 0; i < 4; ++i) units.push_back(f.Unit("全国学会" + std::to_string(i), "全国学会"));
+  const auto cells = PersonCells("欧阳明", "19800101", 61);
+  std::atomic<int> added{0}, refused{0};
+  std::vector<std::thread> threads;
+  for (const auto& unit : units) {
+    threads.emplace_back([&, unit] {
+      auto result = f.workflow().Add(kNational, unit.unit_rowid, Input(cells), unit);
+      if (result.ok()) {
+        ++added;
+      } else if (result.status().code() == StatusCode::kAlreadyExists) {
+        ++refused;
+      }
+    });
+  }
+  for (auto& t : threads) t.join();
+  CHECK(added.load() == 1);
+  CHECK(refused.load() == 3);
+  CHECK(Count(f, "SELECT count(*) FROM recommendations") == 1);
+  CHECK(Count(f, "SELECT count(*) FROM persons WHERE name='欧阳明'") == 1);
 }
