@@ -191,11 +191,13 @@ class GuardedStream final : public httplib::Stream {
     deadline_ = Clock::now() + options_.head_deadline;
   }
 
-  // Waits for the next request of a kept-alive connection.
-  bool WaitForRequest(const std::atomic<bool>& stopping) {
+  // Waits for the next request of a kept-alive connection; gives up when
+  // the server stops or other connections wait for a worker, so an idle
+  // connection never holds a worker someone else needs.
+  bool WaitForRequest(const std::atomic<bool>& stopping, const std::atomic<size_t>& queued) {
     if (pos_ < end_) return true;
     auto until = Clock::now() + options_.keep_alive_timeout;
-    while (!stopping.load()) {
+    while (!stopping.load() && queued.load() == 0) {
       auto left = std::chrono::duration_cast<std::chrono::milliseconds>(until - Clock::now());
       if (left.count() <= 0) return false;
       int r = PollOne(sock_, POLLIN, std::min(left, kStopPollSlice));
@@ -732,7 +734,7 @@ bool HttpServer::Impl::ServeConnection(int sock) {
   ctx.stream = &stream;
   tls_connection = &ctx;
   for (int n = 0;; ++n) {
-    if (n > 0 && !stream.WaitForRequest(stopping)) break;
+    if (n > 0 && !stream.WaitForRequest(stopping, queued)) break;
     // Idle keep-alive connections would hold workers others wait for.
     bool last = n + 1 >= options.keep_alive_max_requests || stopping.load() || queued.load() > 0;
     stream.BeginRequest();
@@ -1002,6 +1004,10 @@ bool HttpServer::Impl::ServeStatic(const std::string& path, bool head, HttpRespo
   fs::path root = fs::canonical(options.static_root, ec);
   if (ec) return false;
   std::string relative = path.substr(1);
+  // Hidden files and the build's node_modules are not pages.
+  if (relative.rfind("node_modules", 0) == 0 || relative.find("/node_modules") != std::string::npos ||
+      relative.rfind(".", 0) == 0 || relative.find("/.") != std::string::npos)
+    return false;
   if (relative.empty() || relative.back() == '/') relative += "index.html";
   fs::path file = fs::weakly_canonical(root / relative, ec);
   if (ec) return false;

@@ -391,6 +391,29 @@ TEST_CASE("HttpServer: a full worker pool makes connections wait, it starts no t
   CHECK(inside == 12);
 }
 
+TEST_CASE("HttpServer: an idle kept-alive connection gives its worker up to a waiting one", "[http][pool][keepalive]") {
+  HttpServerOptions options;
+  options.worker_threads = 1;
+  options.keep_alive_timeout = std::chrono::milliseconds(30000);
+  Running s(options, EchoRoutes);
+  // The first client keeps its connection open and idle after one answer.
+  int idle = ::socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_port = htons(static_cast<uint16_t>(s.port()));
+  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  REQUIRE(::connect(idle, reinterpret_cast<sockaddr*>(&addr), sizeof(addr)) == 0);
+  std::string first = "GET /items/1 HTTP/1.1\r\nHost: t\r\n\r\n";
+  ::send(idle, first.data(), first.size(), MSG_NOSIGNAL);
+  char buf[4096];
+  REQUIRE(::recv(idle, buf, sizeof(buf), 0) > 0);
+  // A second client is served long before the first one's 30 s idle time.
+  auto start = std::chrono::steady_clock::now();
+  CHECK(RawStatus(Get(s.port(), "/items/2")) == 200);
+  CHECK(std::chrono::steady_clock::now() - start < std::chrono::seconds(5));
+  ::close(idle);
+}
+
 TEST_CASE("HttpServer: static files are served from the root and never from outside it", "[http][static]") {
   testing::TempDir web;
   testing::WriteFileBytes(web / "index.html", "<!doctype html><title>t</title>");
@@ -408,6 +431,11 @@ TEST_CASE("HttpServer: static files are served from the root and never from outs
   CHECK(RawStatus(Get(s.port(), "/../" + std::filesystem::path(web.path()).filename().string() + "-secret.txt")) == 404);
   CHECK(RawStatus(Get(s.port(), "/%2e%2e/etc/passwd")) == 404);
   CHECK(RawStatus(Get(s.port(), "/api/v1/nothing")) == 404);
+  std::filesystem::create_directories(web / "node_modules/pkg");
+  testing::WriteFileBytes(web / "node_modules/pkg/index.js", "x");
+  testing::WriteFileBytes(web / ".env", "SECRET=1");
+  CHECK(RawStatus(Get(s.port(), "/node_modules/pkg/index.js")) == 404);
+  CHECK(RawStatus(Get(s.port(), "/.env")) == 404);
   std::filesystem::remove(web.path() + "-secret.txt");
 }
 
