@@ -411,8 +411,10 @@ StatusOr<indexer::SearchResult> ApiService::Impl::SearchWithinUnit(
     const indexer::SearchRequest& request, const Caller& caller, bool* partial) {
   // The index cannot yet restrict a search to a set of people, so a unit's
   // search keeps the hits among its own people. A unit recommends few, so an
-  // empty query lists them straight from the registry; a query walks the
-  // index's hits up to a bound and says when it stopped early.
+  // empty query lists them straight from the registry; a query, narrowed to
+  // the unit's name, walks the index's hits up to a bound and says when it
+  // stopped early. (People a unit recommended in a round while another unit
+  // is their recommending unit are found by an empty query only.)
   constexpr int kScanPageSize = 100;
   constexpr int kScanPages = 50;
   auto scope_rowids = queries->ScopeRowids(caller.Scope(), options.unit_scope_limit);
@@ -483,6 +485,15 @@ StatusOr<indexer::SearchResult> ApiService::Impl::SearchWithinUnit(
     indexer::SearchRequest scan = request;
     scan.size = kScanPageSize;
     scan.facets = false;
+    // Scoping the query to the unit's name (a field of every document)
+    // leaves about the unit's own people to walk; the visible set then
+    // drops any other unit whose name contains this one.
+    auto unit = store.GetUnit(caller.unit_code);
+    if (unit.ok()) {
+      std::string name = unit->name;
+      std::erase(name, '"');
+      scan.query += " 推荐单位:\"" + name + "\"";
+    }
     for (int page = 1; page <= kScanPages; ++page) {
       scan.page = page;
       auto result = index->Search(scan);
@@ -530,7 +541,11 @@ Json ApiService::Impl::SearchJson(const indexer::SearchResult& result, const Cal
     // The index shows 民族 with every hit and as a facet; a unit sees neither.
     for (Json& hit : j["hits"]) {
       hit.erase("ethnic_group");
-      if (hit.contains("highlights")) hit["highlights"].erase("ethnic_group");
+      if (hit.contains("highlights")) {
+        hit["highlights"].erase("ethnic_group");
+        // Marked by the scoping to the unit's own name (SearchWithinUnit).
+        hit["highlights"].erase("recommending_unit");
+      }
     }
     if (j.contains("facets")) j["facets"].erase("ethnic_group");
   }
