@@ -1,9 +1,12 @@
 // The routes of /api/v1/ against a real registry, index and server.
 #include <catch2/catch.hpp>
 
+#include <map>
 #include <set>
 
 #include "api/api_test_support.h"
+#include "registry/demo_data.h"
+#include "registry/paths.h"
 
 namespace tp::apitest {
 namespace {
@@ -475,6 +478,56 @@ TEST_CASE("Request log: one line per request, no query string, no ID number", "[
     }
   }
   CHECK(saw_search);
+  REQUIRE(f.Leaks() == 0);
+}
+
+}  // namespace tp::apitest
+
+namespace tp::apitest {
+
+TEST_CASE("Search: a unit finds every one of its people that staff find for the same query", "[api][search][scope]") {
+  ApiFixture f;
+  registry::DemoOptions demo;
+  demo.persons = 400;
+  auto generator = registry::DemoGenerator::Create(demo, registry::DataDir());
+  REQUIRE(generator.ok());
+  std::string csv;
+  registry::AppendCsvRecord(registry::DemoGenerator::Header(), &csv);
+  std::vector<std::string> row;
+  while (generator->Next(&row)) registry::AppendCsvRecord(row, &csv);
+  REQUIRE(f.Call(f.staff, "POST", "/api/v1/imports", csv, {}, "text/csv").status == 200);
+  // The unit with the most people.
+  std::map<std::string, int> per_unit;
+  for (int page = 1; page <= 5; ++page) {
+    json hits = f.Get(f.staff, "/api/v1/search?size=100&page=" + std::to_string(page)).Json()["hits"];
+    for (const json& h : hits) per_unit[h["recommending_unit"].get<std::string>()]++;
+  }
+  auto biggest = std::max_element(per_unit.begin(), per_unit.end(),
+                                  [](const auto& a, const auto& b) { return a.second < b.second; });
+  REQUIRE(biggest != per_unit.end());
+  std::string code;
+  auto units = f.store().ListUnits();
+  REQUIRE(units.ok());
+  for (const auto& u : *units)
+    if (u.name == biggest->first) code = u.code;
+  REQUIRE_FALSE(code.empty());
+  auto token = f.store().CreateToken("unit", code, "", "biggest");
+  REQUIRE(token.ok());
+  for (std::string q : {"研究员", "zhang", "李", "教授"}) {
+    std::set<std::string> expected;
+    for (int page = 1; page <= 5; ++page) {
+      json hits = f.Get(f.staff, "/api/v1/search?size=100&page=" + std::to_string(page) + "&q=" + UrlEncode(q)).Json()["hits"];
+      for (const json& h : hits)
+        if (h["recommending_unit"] == biggest->first) expected.insert(h["id"].get<std::string>());
+    }
+    std::set<std::string> found;
+    json unit = f.Get(*token, "/api/v1/search?size=100&q=" + UrlEncode(q)).Json();
+    for (const json& h : unit["hits"]) found.insert(h["id"].get<std::string>());
+    INFO("query " << q);
+    CHECK(unit["total"] == expected.size());
+    CHECK(found == expected);
+    CHECK_FALSE(unit.contains("partial"));
+  }
   REQUIRE(f.Leaks() == 0);
 }
 
