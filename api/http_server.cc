@@ -196,8 +196,13 @@ class GuardedStream final : public httplib::Stream {
   // connection never holds a worker someone else needs.
   bool WaitForRequest(const std::atomic<bool>& stopping, const std::atomic<size_t>& queued) {
     if (pos_ < end_) return true;
-    auto until = Clock::now() + options_.keep_alive_timeout;
-    while (!stopping.load() && queued.load() == 0) {
+    auto start = Clock::now();
+    auto until = start + options_.keep_alive_timeout;
+    // A busy client sends its next request at once; only a connection idle
+    // for a moment yields (closing one the client is about to use would
+    // fail that request).
+    auto idle = [&] { return Clock::now() - start >= kStopPollSlice; };
+    while (!stopping.load() && !(queued.load() > 0 && idle())) {
       auto left = std::chrono::duration_cast<std::chrono::milliseconds>(until - Clock::now());
       if (left.count() <= 0) return false;
       int r = PollOne(sock_, POLLIN, std::min(left, kStopPollSlice));
