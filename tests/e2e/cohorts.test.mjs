@@ -5,12 +5,9 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { api, fixture, openBrowser, served, shot, signIn, xlsxTexts } from './lib.mjs';
+import { api, fixture, openBrowser, shot, signIn, xlsxTexts } from './lib.mjs';
 
-// Until the API serves the events, the page has nothing to show: the tests say so.
-const kNoEvents = await served('events') ? false : 'the API serves no /api/v1/events yet';
-
-describe('cohorts', { skip: kNoEvents }, () => {
+describe('cohorts', () => {
   let browser;
   let page;
   let event;

@@ -257,13 +257,3 @@ export function beijingTime(days) {
   const t = new Date(Date.now() + days * 86400000 + 8 * 3600000);
   return t.toISOString().slice(0, 16).replace('T', ' ');
 }
-
-// Whether the server answers a route of /api/v1/ (staff token): the rounds and cohorts
-// routes arrive in the API later than the pages that use them.
-export async function served(path) {
-  const res = await fetch(new URL(`/api/v1/${path}`, fixture.base), {
-    headers: { Authorization: `Bearer ${fixture.staffToken}` },
-  });
-  await res.arrayBuffer();
-  return res.status !== 404;
-}

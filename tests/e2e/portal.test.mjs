@@ -8,17 +8,14 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import {
-  api, beijingTime, busiestUnit, fixture, idNumber, kPhone, openBrowser, pool, served, shot, signIn, unitToken,
+  api, beijingTime, busiestUnit, fixture, idNumber, kPhone, openBrowser, pool, shot, signIn, unitToken,
   xlsxTexts,
 } from './lib.mjs';
-
-// Until the API serves the rounds, the page has nothing to show: the tests say so.
-const kNoRounds = await served('rounds') ? false : 'the API serves no /api/v1/rounds yet';
 
 const kRound = `e2e-portal-${Date.now().toString(36)}`;
 const kTitle = '浏览器测试：科技界党外代表人士补充报送';
 
-describe('unit portal', { skip: kNoRounds }, () => {
+describe('unit portal', () => {
   let browser;
   let page;
   const unit = busiestUnit();
