@@ -77,6 +77,11 @@ describe('review', () => {
       [...document.querySelectorAll('#detail-table tbody tr')].find((r) => r.textContent.includes('蒙晓'))?.textContent || ''));
     assert.match(await page.locator('#detail-table tbody tr', { hasText: '蒙晓' }).innerText(), /请补充主要成就/);
     await shot(page, 'review-decided');
+    // Staff can open the unit's own page for the round, as the unit sees it.
+    await page.getByRole('link', { name: '以该单位身份查看报送页面' }).click();
+    await page.waitForSelector('body[data-ready="true"]');
+    assert.equal(await page.locator('#round h2').innerText(), kTitle);
+    assert.deepEqual((await page.locator('#items tbody tr td:first-child').allInnerTexts()).sort(), ['梁静', '蒙晓'].sort());
     // The admitted person is now found in the pool.
     await page.goto(url('index.html?q=%E6%A2%81%E9%9D%99'));
     await page.locator('.hit').first().waitFor();
