@@ -9,6 +9,8 @@ cd "$(dirname "$0")/.."
 scripts/install-deps.sh build
 cmake -S . -B build -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo
 cmake --build build -j "$(nproc)" --target talentpool
+# The dashboard's chart library and map come from npm and are served locally.
+[[ -f web/vendor/echarts.esm.min.mjs ]] || (cd web && npm ci --no-audit --no-fund --loglevel=error)
 
 dir=${DEMO_DIR:-demo-data}
 if [[ ! -f "$dir/registry.sqlite" ]]; then

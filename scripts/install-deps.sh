@@ -9,6 +9,8 @@ packages=(
   catch2 libicu-dev libzip-dev libexpat1-dev libsodium-dev libxlsxwriter-dev
   libglpk-dev
 )
+# The web pages' libraries (ECharts) are installed with npm.
+command -v npm >/dev/null 2>&1 || packages+=(nodejs npm)
 if [[ "${1:-build}" == "test" ]]; then
   packages+=(nginx sqlite3)
   # The browser tests (tests/e2e/): Debian's chromium and a Chinese font for its screenshots;

@@ -16,9 +16,9 @@ if [[ "${TALENTPOOL_SKIP_SANITIZE:-0}" != "1" ]]; then
   cmake -S . -B build-asan -G Ninja -DCMAKE_BUILD_TYPE=Debug -DTALENTPOOL_SANITIZE=ON \
         -DTALENTPOOL_WERROR=ON -DTALENTPOOL_BENCH=OFF
   cmake --build build-asan -j "$jobs"
-  # The 20,000-row acceptance runs are left out here: the first pass checks
-  # them, and under the sanitizers they cost ten times as much for nothing new.
+  # The 20,000-row acceptance runs and the browser tests are left out here:
+  # the first pass checks them, and under the sanitizers they cost ten times as much for nothing new.
   (cd build-asan && ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 \
      UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
-     ctest --output-on-failure -j "$jobs" -E '20,000')
+     ctest --output-on-failure -j "$jobs" -E '20,000|^e2e:')
 fi
