@@ -110,6 +110,36 @@ export function unitToken(code) {
     '--label', `e2e-${code}`], { env: { ...process.env, TALENTPOOL_ROOT: fixture.root }, encoding: 'utf8' }).trim();
 }
 
+// A new token for a provincial association (two-digit province code).
+export function provinceToken(code) {
+  return execFileSync(fixture.binary, ['token', '--data', fixture.dataDir, '--role', 'province', '--province', code,
+    '--label', `e2e-province-${code}`], { env: { ...process.env, TALENTPOOL_ROOT: fixture.root }, encoding: 'utf8' }).trim();
+}
+
+// The province (code, name as data/regions.tsv writes it) with the most units of a type.
+export function busiestProvince(type) {
+  const counts = new Map();
+  for (const u of fixture.units) if (u.province && u.type === type) counts.set(u.province, (counts.get(u.province) || 0) + 1);
+  const [code] = [...counts.entries()].sort((a, b) => b[1] - a[1])[0] || [];
+  assert.ok(code, `no ${type} of any province in the registry`);
+  return { code, name: regionName(`${code}0000`) };
+}
+
+let regions = null;
+export function regionName(code) {
+  regions ??= table('regions.tsv');
+  return regions.get(code);
+}
+
+// A county-level code in force (not historical) of a province, for ID numbers issued there.
+export function countyOf(province) {
+  for (const line of readFileSync(join(fixture.root, 'data', 'regions.tsv'), 'utf8').split('\n')) {
+    const [code, , historical] = line.split('\t');
+    if (code.startsWith(province) && /^\d{4}(?!00)\d{2}$/.test(code) && !historical) return code;
+  }
+  assert.fail(`no county of province ${province} in data/regions.tsv`);
+}
+
 // The demo pool file as objects keyed by its Chinese column names.
 let poolRows = null;
 export function pool() {

@@ -3,6 +3,9 @@
 // vendor/, see copy-vendor.mjs). Counts come from GET /api/v1/stats and from the facets
 // of an empty search (every person the token may see). Each chart has its numbers in a
 // table under 查看数据, to read or copy into Excel.
+// A provincial association sees the same page for its own province: the API scopes the
+// counts, the search facets and the rounds' lists to it, and answers fewer totals (no
+// map then, and unit types from the facets).
 
 import { get } from './api.js';
 import { kRecommendationStates, provinceName } from './labels.js';
@@ -201,13 +204,22 @@ async function roundsProgress(echarts) {
 }
 
 async function main() {
-  await startPage({ roles: ['staff'] });
+  const me = await startPage({ roles: ['staff', 'province'] });
+  if (me.role === 'province') {
+    const province = me.province ? me.province.name || provinceName(me.province.code) : '本省';
+    document.querySelector('h1').textContent = `${province}人才库统计`;
+  }
   let stats;
   let search;
   try {
     [stats, search] = await Promise.all([get('stats'), get('search', { q: '', size: 1, facets: 'true' })]);
   } catch (error) {
     clear(messages, errorNotice(error));
+    return;
+  }
+  const facets = search.facets || {};
+  if (stats.scope !== 'all') {
+    await scopedDashboard(stats, search, facets);
     return;
   }
   clear(figuresNode,
@@ -221,7 +233,6 @@ async function main() {
     figure('参训人次', stats.enrolments));
 
   const echarts = await loadEcharts();
-  const facets = search.facets || {};
   // Past a few thousand matches the index scales facet counts from a sample.
   const sampled = search.facets_estimated ? '人数为抽样估算。' : null;
   await provinceMap(echarts, stats.by_province);
@@ -248,6 +259,41 @@ async function main() {
     draw(echarts, genderNode, pieOption(facetRows(facets, 'gender')));
     draw(echarts, tierNode, pieOption(entries(stats.by_tier)));
     draw(echarts, yearNode, barOption(years.map(([y, n]) => [y === '未填' ? y : `${y}年`, n])));
+    window.addEventListener('resize', resizeCharts);
+  }
+  await roundsProgress(echarts);
+  document.body.dataset.ready = 'true';
+}
+
+// One province's figures: its people and admissions, then the charts the facets of
+// its (scoped) search allow.
+async function scopedDashboard(stats, search, facets) {
+  clear(figuresNode,
+    figure('本省人员', stats.persons),
+    figure('已入库', stats.admitted));
+  const echarts = await loadEcharts();
+  const sampled = search.facets_estimated ? '人数为抽样估算。' : null;
+  const byUnitType = facetRows(facets, 'unit_type').sort((a, b) => b[1] - a[1]);
+  const unitTypeNode = chartCard('unit-type', '按推荐单位类型', byUnitType, { note: sampled });
+  const ethnic = facetRows(facets, 'ethnic_group').sort((a, b) => b[1] - a[1]);
+  const ethnicShown = ethnic.slice(0, 10);
+  const rest = ethnic.slice(10).reduce((n, [, v]) => n + v, 0);
+  if (rest) ethnicShown.push([`其他${ethnic.length - 10}个民族`, rest]);
+  const ethnicNode = chartCard('ethnic', '按民族', ethnicShown, { note: sampled });
+  const ages = facetRows(facets, 'age_band').sort((a, b) => kAgeOrder.indexOf(a[0]) - kAgeOrder.indexOf(b[0]));
+  const ageNode = chartCard('age', '按年龄段', ages, { note: sampled });
+  const genderNode = chartCard('gender', '按性别', facetRows(facets, 'gender'), { note: sampled });
+  const tierNode = chartCard('tier', '按人才类别', entries(stats.by_tier));
+  const years = entries(stats.by_year).sort((a, b) => a[0].localeCompare(b[0]))
+    .map(([y, n]) => [y === '未填' ? y : `${y}年`, n]);
+  const yearNode = chartCard('year', '按入库年度', years);
+  if (echarts) {
+    draw(echarts, unitTypeNode, barOption(byUnitType, { horizontal: true }));
+    draw(echarts, ethnicNode, barOption(ethnicShown, { horizontal: true }));
+    draw(echarts, ageNode, barOption(ages));
+    draw(echarts, genderNode, pieOption(facetRows(facets, 'gender')));
+    draw(echarts, tierNode, pieOption(entries(stats.by_tier)));
+    draw(echarts, yearNode, barOption(years));
     window.addEventListener('resize', resizeCharts);
   }
   await roundsProgress(echarts);

@@ -2,6 +2,9 @@
 // one unit's people with return / reject (with reasons) and 入库, bulk 入库 of the ticked
 // people, possible duplicates to check, the round's export, and opening the year's
 // supplementary rounds. The rules and their messages are the API's.
+// A provincial association's staff read the lists of their own province's units here
+// (the API scopes them); deciding stays with CAST staff, so for them the page has no
+// decision controls and says why.
 
 import { call, get, post } from './api.js';
 import { kRecommendationStates } from './labels.js';
@@ -16,6 +19,8 @@ const duplicatesNode = document.getElementById('duplicates');
 
 let rounds = [];
 let round = null;
+// Set for a province: the page then only reads.
+let readOnly = false;
 
 function beijing(iso) {
   if (!iso) return '';
@@ -63,7 +68,7 @@ function roundsSection() {
   }, '创建补充报送批次');
   clear(roundsNode,
     el('div', { class: 'row' }, el('label', { class: 'row' }, '推荐批次：', picker),
-      round ? el('button', {
+      round && !readOnly ? el('button', {
         type: 'button',
         onclick: async () => {
           try {
@@ -75,7 +80,7 @@ function roundsSection() {
         },
       }, '导出本批次汇总表（Excel）') : null),
     round ? el('p', { class: 'hint' }, `截止：${beijing(round.deadline)}（北京时间）· 规则集 ${round.rule_set}`) : null,
-    el('details', {}, el('summary', {}, '创建某年的补充报送批次（6月、11月）'),
+    readOnly ? null : el('details', {}, el('summary', {}, '创建某年的补充报送批次（6月、11月）'),
       el('div', { class: 'row' }, year, create), result));
 }
 
@@ -117,11 +122,12 @@ async function loadSubmissions() {
       : el('p', { class: 'muted' }, '还没有单位提交名单。'));
   const unit = params.get('unit');
   if (unit && list.items.some((s) => s.unit.code === unit)) await loadDetail(unit);
-  loadDuplicates();
+  if (!readOnly) loadDuplicates();
   document.body.dataset.ready = 'true';
 }
 
 function decisionControls(item, refresh) {
+  if (readOnly) return '';
   if (!['submitted', 'under_review', 'returned'].includes(item.state)) return '';
   const reasons = el('input', { type: 'text', placeholder: '退回或不通过的理由', 'aria-label': `${item.person.name}的理由` });
   const decide = (action) => async () => {
@@ -149,11 +155,11 @@ async function loadDetail(unitCode) {
   const boxes = [];
   const rows = s.items.map((item) => {
     const p = item.person;
-    const box = el('input', { type: 'checkbox', value: item.id, 'aria-label': `选择${p.name}`,
+    const box = readOnly ? null : el('input', { type: 'checkbox', value: item.id, 'aria-label': `选择${p.name}`,
       disabled: !['submitted', 'under_review'].includes(item.state) });
-    boxes.push(box);
+    if (box) boxes.push(box);
     return el('tr', { dataset: { id: item.id } },
-      el('td', {}, box),
+      readOnly ? null : el('td', {}, box),
       el('td', {}, el('a', { href: `person.html?id=${encodeURIComponent(p.id)}` }, p.name)),
       el('td', {}, [p.gender, p.birth_date, p.ethnic_group, p.political_affiliation].filter(Boolean).join(' · ')),
       el('td', {}, [p.unit, p.post, p.title].filter(Boolean).join(' ')),
@@ -162,7 +168,7 @@ async function loadDetail(unitCode) {
         item.state !== 'admitted' && item.admissions.length
           ? el('span', { class: 'tag warn' }, `已于${item.admissions[0].year}年入库`) : null),
       el('td', {}, item.opinion || el('span', { class: 'muted' }, '—'), item.reasons ? el('div', { class: 'hint' }, `理由：${item.reasons}`) : null),
-      el('td', {}, decisionControls(item, refresh)));
+      readOnly ? null : el('td', {}, decisionControls(item, refresh)));
   });
   const tier = el('select', { 'aria-label': '人才类别' }, el('option', { value: '' }, '人才类别：按年龄自动'),
     el('option', {}, '领军人才'), el('option', {}, '青年人才'));
@@ -190,12 +196,12 @@ async function loadDetail(unitCode) {
       q.minimums.map((m) => el('span', { class: m.met ? 'tag ok' : 'tag bad' }, `${m.name}：${m.have}`))),
     q.violations.length ? notice('error', '名单不符合规则：', q.violations.map((v) => ({ field: v.rule, message: v.message }))) : null,
     el('div', { class: 'table-wrap' }, el('table', { class: 'list', id: 'detail-table' },
-      el('thead', {}, el('tr', {}, el('th', {}, all), ['姓名', '基本情况', '单位职务', '状态', '推荐单位意见', '审核']
-        .map((h) => el('th', { scope: 'col' }, h)))),
+      el('thead', {}, el('tr', {}, readOnly ? null : el('th', {}, all),
+        ['姓名', '基本情况', '单位职务', '状态', '推荐单位意见', readOnly ? null : '审核'].filter(Boolean)
+          .map((h) => el('th', { scope: 'col' }, h)))),
       el('tbody', {}, rows))),
-    el('div', { class: 'row' }, tier, batch, bulk),
-    bulkResult,
-    el('p', { class: 'hint' }, el('a', { href: `portal.html?unit=${encodeURIComponent(s.unit.code)}&round=${encodeURIComponent(round.code)}` },
+    readOnly ? null : [el('div', { class: 'row' }, tier, batch, bulk), bulkResult],
+    readOnly ? null : el('p', { class: 'hint' }, el('a', { href: `portal.html?unit=${encodeURIComponent(s.unit.code)}&round=${encodeURIComponent(round.code)}` },
       '以该单位身份查看报送页面')));
 }
 
@@ -229,7 +235,15 @@ async function loadDuplicates() {
 }
 
 async function main() {
-  await startPage({ roles: ['staff'] });
+  const me = await startPage({ roles: ['staff', 'province'] });
+  readOnly = me.role !== 'staff';
+  if (readOnly) {
+    const province = me.province ? me.province.name || me.province.code : '本省';
+    document.querySelector('h1').textContent = `${province}推荐单位名单`;
+    document.title = `本省推荐名单 · 科技界党外代表人士库`;
+    clear(messages, notice('info',
+      `本页列出${province}各推荐单位在各批次报送的名单，供查看核对；审核（入库、退回、不予通过）由中国科协工作人员进行，本页只读。`));
+  }
   try {
     await loadRounds();
   } catch (error) {

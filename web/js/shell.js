@@ -14,7 +14,13 @@ const kMenus = {
     ['cohorts.html', '培训班次'],
     ['import.html', '导入'],
   ],
-  province: [['index.html', '检索']],
+  // A province reads its own province: the pool, its figures and its units' lists
+  // (审核 itself stays with CAST staff; the review page says so).
+  province: [
+    ['index.html', '检索'],
+    ['dashboard.html', '统计'],
+    ['review.html', '本省推荐名单'],
+  ],
   unit: [
     ['portal.html', '推荐报送'],
     ['index.html', '本单位人员'],
