@@ -68,6 +68,34 @@ describe('unit portal', () => {
     await shot(page, 'portal-enrolled-warning');
   });
 
+  test('a person of the unit admitted earlier, named by 编号 or picked from its people, is not offered again', async () => {
+    const admitted = pool().find((r) => r['推荐单位'] === unit.name && r['入库年度']);
+    assert.ok(admitted, `no admitted person of ${unit.name} in the pool`);
+    const expected = `已于${admitted['入库年度']}年入库，无需重复推荐`;
+    assert.match(await page.locator('#existing-hint').innerText(), /^已推荐入库的人员不必再次推荐/);
+    await page.locator('#existing-by-id').getByLabel('人员编号').fill(admitted['编号']);
+    await page.locator('#existing-by-id').getByRole('button', { name: '查找' }).click();
+    const row = page.locator(`#existing-candidates tr[data-person="${admitted['编号']}"]`);
+    await row.waitFor();
+    assert.match(await row.innerText(), new RegExp(expected));
+    assert.equal(await row.getByRole('button').count(), 0);
+    // The same from the list of the unit's own people.
+    await page.locator('#existing-by-name').getByLabel('本单位推荐过的人员').fill(admitted['姓名']);
+    await page.locator('#existing-by-name').getByRole('button', { name: '列出' }).click();
+    await page.locator('#existing-list .summary', { hasText: '找到' }).waitFor();
+    const picked = page.locator(`#existing-candidates tr[data-person="${admitted['编号']}"]`);
+    assert.match(await picked.innerText(), new RegExp(expected));
+    assert.equal(await picked.getByRole('button').count(), 0);
+    // A person of another unit is not found by 编号 at all.
+    const other = pool().find((r) => r['推荐单位'] !== unit.name);
+    await page.locator('#existing-by-id').getByLabel('人员编号').fill(other['编号']);
+    await page.locator('#existing-by-id').getByRole('button', { name: '查找' }).click();
+    await page.locator('#existing-list .notice-error').waitFor();
+    assert.equal(await page.locator('#existing-candidates').count(), 0);
+    assert.equal(await page.locator('#quota-used').innerText(), '0');
+    await shot(page, 'portal-existing-admitted');
+  });
+
   test('a new person is added to the list and the quota counts them', async () => {
     const id = idNumber('450103', '19930315', 212);
     const form = page.locator('#add-form');
@@ -150,5 +178,48 @@ describe('unit portal', () => {
     for (const v of violations) assert.ok((await refusal.innerText()).includes(v.message), v.message);
     assert.equal(await page.locator('#submission-state').innerText(), '草稿');
     await shot(page, 'portal-submit-refused');
+  });
+});
+
+// An honour campaign's round takes people the pool already holds, admitted ones included:
+// the unit picks one of its own from the list instead of typing the record again.
+describe('unit portal, honour campaign', () => {
+  const kHonourRound = `e2e-honour-${Date.now().toString(36)}`;
+  let browser;
+  let page;
+  // The campaign's rules take city associations, for people working in Guangxi.
+  const counts = new Map();
+  for (const r of pool()) counts.set(r['推荐单位'], (counts.get(r['推荐单位']) || 0) + 1);
+  const unit = fixture.units.filter((u) => u.type === '市科协' && u.province === '45')
+    .sort((a, b) => (counts.get(b.name) || 0) - (counts.get(a.name) || 0))[0];
+  const candidate = unit && pool().find((r) => r['推荐单位'] === unit.name && r['入库年度'] && r['技术职称'] &&
+    r['所在省份'] === '广西壮族自治区');
+  before(async () => {
+    assert.ok(candidate, 'no admitted person of a Guangxi city association in the pool');
+    await api('POST', 'rounds', fixture.staffToken, {
+      code: kHonourRound, campaign: 'zuimei-guangxi-2024', title: '浏览器测试：最美科技工作者推荐',
+      opens_at: beijingTime(-1), deadline: beijingTime(20), reference_date: beijingTime(20).slice(0, 10),
+      rule_set: 'zuimei-guangxi-2024', year: Number(beijingTime(0).slice(0, 4)),
+    });
+    browser = await openBrowser();
+    page = await browser.newPage();
+    await signIn(page, unitToken(unit.code), { next: `portal.html?round=${kHonourRound}` });
+    await page.waitForSelector('body[data-ready="true"]');
+  });
+  after(async () => { await browser.close(); });
+
+  test('an admitted person picked from the unit\'s people joins the list', async () => {
+    assert.match(await page.locator('#existing-hint').innerText(), /含已入库人员/);
+    await page.locator('#existing-by-name').getByLabel('本单位推荐过的人员').fill(candidate['姓名']);
+    await page.locator('#existing-by-name').getByRole('button', { name: '列出' }).click();
+    const row = page.locator(`#existing-candidates tr[data-person="${candidate['编号']}"]`);
+    await row.waitFor();
+    assert.match(await row.innerText(), new RegExp(`${candidate['入库年度']}年入库`));
+    await row.getByRole('button', { name: `将${candidate['姓名']}加入名单` }).click();
+    await page.locator('#existing-result .notice-ok').waitFor();
+    assert.match(await page.locator('#existing-result').innerText(), new RegExp(`已将 ${candidate['姓名']} 加入推荐名单`));
+    assert.deepEqual(await page.locator('#items tbody tr td:first-child').allInnerTexts(), [candidate['姓名']]);
+    assert.equal(await page.locator('#quota-used').innerText(), '1');
+    await shot(page, 'portal-honour-existing');
   });
 });

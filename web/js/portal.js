@@ -2,6 +2,9 @@
 // remaining, composition minimums, people exempt from the quota), adding a person with an
 // instant "already enrolled" check, uploading the 推荐学员汇总表 with the annotated copy of
 // failed rows to download, the list with each person's 推荐意见, and submitting.
+// A person already in the pool is added by 编号 or picked from the unit's own people;
+// in a round of the pool (not an honour campaign) people admitted earlier need not be
+// recommended again, and the page says so instead of offering to add them.
 // Staff reach the same page for any unit with ?unit=CODE. Every rule is the API's: the
 // page shows the quota state and the refusals it answers.
 
@@ -110,6 +113,125 @@ function roundCard() {
   ];
 }
 
+// The 推荐组别 a person of this unit may be put in (honour campaigns sort candidates into
+// groups: 理科, 工科, … or 地市 for a city's association), or none.
+function groupChoices() {
+  if (!ruleSet || !ruleSet.groups) return [];
+  const type = submission.unit && submission.unit.type;
+  const quota = (ruleSet.quotas || []).find((q) => (q.unit_types || []).includes(type) && q.groups);
+  return (quota && quota.groups) || ruleSet.groups.values || [];
+}
+
+function groupSelect(label) {
+  const choices = groupChoices();
+  if (!choices.length) return null;
+  return el('select', { name: 'group', 'aria-label': label },
+    choices.length > 1 ? el('option', { value: '' }, '请选择') : null,
+    choices.map((g) => el('option', {}, g)));
+}
+
+// The year a person was first admitted, from a person's page (admissions) or a search
+// hit (admission_year).
+function admittedIn(person) {
+  if (person.admissions && person.admissions.length) return Math.min(...person.admissions.map((a) => a.year));
+  return person.admission_year || 0;
+}
+
+// The round takes back people admitted before only when it is not the pool's own.
+function reRecommends() {
+  return Boolean(round.campaign && round.campaign.kind !== 'pool');
+}
+
+function candidatesTable(people) {
+  if (!people.length) return el('p', { class: 'muted' }, '没有找到这位人员。');
+  const listed = new Set(submission.items.map((i) => i.person.id));
+  const group = groupSelect('推荐组别');
+  const rows = people.map((p) => {
+    const year = admittedIn(p);
+    let action;
+    if (listed.has(p.id)) {
+      action = el('span', { class: 'tag' }, '已在本单位名单中');
+    } else if (year && !reRecommends()) {
+      action = el('span', { class: 'tag warn' }, `已于${year}年入库，无需重复推荐`);
+    } else {
+      action = el('button', {
+        type: 'button',
+        onclick: async (event) => {
+          event.target.disabled = true;
+          const body = { person_id: p.id };
+          if (group && group.value) body.group = group.value;
+          try {
+            const added = await post(`rounds/${encodeURIComponent(round.code)}/recommendations`, body,
+              { params: withUnit() });
+            await loadSubmission();
+            clear(document.getElementById('existing-result'),
+              notice('ok', `已将 ${added.item.person.name} 加入推荐名单。`));
+          } catch (error) {
+            event.target.disabled = false;
+            clear(document.getElementById('existing-result'), errorNotice(error));
+          }
+        },
+      }, `将${p.name}加入名单`);
+    }
+    return el('tr', { dataset: { person: p.id } },
+      el('td', {}, el('a', { href: `person.html?id=${encodeURIComponent(p.id)}` }, p.name)),
+      el('td', {}, p.id),
+      el('td', {}, [p.unit, p.post].filter(Boolean).join(' ')),
+      el('td', {}, year ? `${year}年入库` : '未入库'),
+      el('td', {}, action));
+  });
+  return [
+    group ? el('label', { class: 'row' }, '推荐组别', group) : null,
+    el('div', { class: 'table-wrap' }, el('table', { class: 'list', id: 'existing-candidates' },
+      el('thead', {}, el('tr', {}, ['姓名', '编号', '工作单位及职务', '入库情况', ''].map((h) => el('th', { scope: 'col' }, h)))),
+      el('tbody', {}, rows))),
+  ];
+}
+
+// Adding someone the pool already holds: by 编号, or from the unit's own people.
+function existingSection() {
+  const listNode = el('div', { id: 'existing-list', 'aria-live': 'polite' });
+  const result = el('div', { id: 'existing-result', 'aria-live': 'polite' });
+  const idInput = el('input', { type: 'text', name: 'person_id', maxlength: 8, autocomplete: 'off', spellcheck: 'false',
+    placeholder: '如 P0000123' });
+  const byId = el('form', { class: 'row', id: 'existing-by-id' },
+    el('label', { class: 'row' }, '人员编号', idInput), el('button', { type: 'submit' }, '查找'));
+  byId.addEventListener('submit', async (event) => {
+    event.preventDefault();
+    clear(result);
+    const id = idInput.value.trim().toUpperCase();
+    if (!/^P\d{7}$/.test(id)) {
+      clear(listNode, notice('error', '字段「人员编号」：应为 P 加 7 位数字，如 P0000123'));
+      return;
+    }
+    try {
+      clear(listNode, candidatesTable([await get(`persons/${id}`)]));
+    } catch (error) {
+      clear(listNode, errorNotice(error));
+    }
+  });
+  const nameInput = el('input', { type: 'search', name: 'q', autocomplete: 'off', placeholder: '姓名、拼音或首字母；不填则列出全部' });
+  const byName = el('form', { class: 'row', id: 'existing-by-name' },
+    el('label', { class: 'row' }, '本单位推荐过的人员', nameInput), el('button', { type: 'submit' }, '列出'));
+  byName.addEventListener('submit', async (event) => {
+    event.preventDefault();
+    clear(result);
+    try {
+      const answer = await get('search', { q: nameInput.value.trim(), size: 20 });
+      clear(listNode, el('p', { class: 'summary' }, `找到 ${answer.total} 人`,
+        answer.total > answer.hits.length ? `，只列出前 ${answer.hits.length} 人：请输入姓名缩小范围。` : '。'),
+      candidatesTable(answer.hits));
+    } catch (error) {
+      clear(listNode, errorNotice(error));
+    }
+  });
+  const hint = reRecommends()
+    ? '库中已有的人员（含已入库人员）可以直接加入本次推荐，无需重新填写信息。'
+    : '已推荐入库的人员不必再次推荐；以往推荐过但未入库的人员可以按编号或从下面的名单再次加入。';
+  return [el('h3', {}, '加入库中已有人员'), el('p', { class: 'hint', id: 'existing-hint' }, hint), byId, byName, listNode,
+    result];
+}
+
 function editable() {
   return submission.window.open && ['draft', 'returned'].includes(submission.state);
 }
@@ -147,6 +269,7 @@ function addForm() {
       el('option', { value: '' }, '未填'), el('option', {}, '是'), el('option', {}, '否'))),
     field('可否参加国情研修活动', el('select', { name: 'can_attend_study_tour' },
       el('option', { value: '' }, '未填'), el('option', {}, '是'), el('option', {}, '否'))),
+    groupChoices().length ? field('推荐组别', groupSelect('推荐组别'), { column: '推荐组别' }) : null,
     declarable.length ? el('fieldset', { class: 'wide declared' }, el('legend', {}, '人员类别（可多选）'),
       declarable.map((d) => el('label', { class: 'check' }, el('input', { type: 'checkbox', name: 'declared', value: d }), d)))
       : null,
@@ -165,6 +288,8 @@ function addForm() {
       if (v) person[key] = key === 'id_number' ? v.toUpperCase() : v;
     }
     const body = { person, declared: data.getAll('declared') };
+    const group = String(data.get('group') || '');
+    if (group) body.group = group;
     const opinion = String(data.get('opinion') || '').trim();
     if (opinion) body.opinion = opinion;
     const result = form.querySelector('#add-result');
@@ -315,6 +440,7 @@ function renderSubmission() {
   if (editable()) {
     parts.push(el('h3', {}, '加入一位人员'),
       el('p', { class: 'hint' }, '输入身份证号后会立即查询是否已入库；已入库人员无需重复推荐。'), addForm(),
+      existingSection(),
       el('h3', {}, '上传推荐学员汇总表'),
       el('p', { class: 'hint' }, '表头与通知附件一致（序号、姓名、性别、民族、出生年月、政治面貌、单位职务……）；有问题的行会标注后供下载。'),
       uploadForm());
