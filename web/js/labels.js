@@ -31,13 +31,14 @@ export const kFilters = [
   ['year', '入库年度'],
   ['honour', '荣誉'],
   ['trained', '是否参加过培训'],
+  ['trained_year', '培训年度'],
   ['group', '所属群体'],
 ];
 
 export function filterValueLabel(filter, value) {
   if (filter === 'province') return provinceName(value);
   if (filter === 'trained') return value === 'yes' ? '参加过培训' : value === 'no' ? '未参加培训' : value;
-  if (filter === 'year') return `${value}年`;
+  if (filter === 'year' || filter === 'trained_year') return `${value}年`;
   return value;
 }
 

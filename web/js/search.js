@@ -63,6 +63,16 @@ function snippet(html) {
   return out;
 }
 
+// Round codes as their titles (GET /api/v1/rounds); a code stands for itself when the
+// rounds cannot be read.
+const roundTitles = new Map();
+let roundsRead = Promise.resolve();
+
+function valueLabel(name, value) {
+  if (name === 'round' && roundTitles.has(value)) return roundTitles.get(value);
+  return filterValueLabel(name, value);
+}
+
 // Counts past what the index counts exactly are scaled from a sample: shown with 约.
 let estimated = false;
 
@@ -77,7 +87,7 @@ function facetGroup(name, label, values, selected) {
         type: 'checkbox', name, value, checked: selected.includes(value),
         onchange: (event) => toggleFilter(name, value, event.target.checked),
       }),
-      el('span', { class: 'facet-value' }, filterValueLabel(name, value)),
+      el('span', { class: 'facet-value' }, valueLabel(name, value)),
       el('span', { class: 'count' }, estimated && count ? `约${count}` : String(count))));
   const head = shown.slice(0, kFacetShown);
   const rest = shown.slice(kFacetShown);
@@ -112,7 +122,7 @@ function clearFilter(name) {
 const kAgeOrder = ['35岁及以下', '36-45岁', '46-55岁', '56岁及以上'];
 function ordered(name, values) {
   if (name === 'age_band') return [...values].sort((a, b) => kAgeOrder.indexOf(a.value) - kAgeOrder.indexOf(b.value));
-  if (name === 'year') return [...values].sort((a, b) => b.value.localeCompare(a.value));
+  if (name === 'year' || name === 'trained_year') return [...values].sort((a, b) => b.value.localeCompare(a.value));
   return values;
 }
 
@@ -190,6 +200,7 @@ async function run() {
       q: current.q, sort: current.sort, page: current.page, size: kPageSize, facets: 'true',
       ...current.filters,
     });
+    await roundsRead;
     if (mine !== generation) return;  // a newer search has started
     estimated = Boolean(answer.facets_estimated);
     renderFilters(answer.facets || {});
@@ -225,4 +236,7 @@ window.addEventListener('popstate', () => {
 if (window.matchMedia('(max-width: 760px)').matches) document.getElementById('filters-box').open = false;
 
 await startPage();
+roundsRead = get('rounds').then((answer) => {
+  for (const r of answer.items) roundTitles.set(r.code, r.title);
+}, () => {});  // codes then
 run();
