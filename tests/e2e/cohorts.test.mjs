@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { api, fixture, openBrowser, shot, signIn, xlsxTexts } from './lib.mjs';
+import { api, fixture, openBrowser, shot, signIn, watchNode, xlsxTexts } from './lib.mjs';
 
 describe('cohorts', () => {
   let browser;
@@ -33,8 +33,12 @@ describe('cohorts', () => {
     await page.locator('#events-table tbody tr', { hasText: event.title }).getByRole('button', { name: '安排名单' }).click();
     await page.getByLabel('少数民族不少于（人）').fill('12');
     await page.getByLabel('女性不少于（人）').fill('30');
+    const progress = await watchNode(page, '#plan-progress');
     await page.getByRole('button', { name: '排出建议名单' }).click();
     await page.waitForSelector('body[data-planned="true"]', { timeout: 60000 });
+    // While the planner works the page says so and counts the seconds.
+    const seen = (await progress()).map((s) => s.text);
+    assert.ok(seen.some((t) => /正在排名单，已用 \d+ 秒/.test(t)), `progress: ${seen}`);
     const summary = await page.locator('#plan-summary').innerText();
     const [, filled, seats] = /已排 (\d+) \/ (\d+) 个名额/.exec(summary);
     assert.equal(Number(seats), event.capacity);

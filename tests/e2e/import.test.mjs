@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { busiestUnit, fixture, idNumber, openBrowser, shot, signIn, unitToken, url } from './lib.mjs';
+import { busiestUnit, fixture, idNumber, openBrowser, shot, signIn, unitToken, url, watchNode } from './lib.mjs';
 
 describe('import', () => {
   let browser;
@@ -38,6 +38,24 @@ describe('import', () => {
     await page.goto(url('index.html?q=%E8%93%9D%E6%99%93%E5%B2%9A'));
     await page.locator('.hit').first().waitFor();
     assert.equal(await page.locator('.hit .hit-name').first().innerText(), '蓝晓岚');
+    await page.close();
+  });
+
+  test('importing the whole pool file again shows its progress, then updates every row', async () => {
+    const page = await browser.newPage();
+    await signIn(page, fixture.staffToken, { next: 'import.html' });
+    await page.waitForSelector('body[data-ready="true"]');
+    const bar = await watchNode(page, '#import-progress');
+    const messages = await watchNode(page, '#import-result');
+    await page.locator('#import-form input[type="file"]').setInputFiles(fixture.pool);
+    await page.getByRole('button', { name: '导入' }).click();
+    await page.locator('#import-result .notice').first().waitFor({ timeout: 120000 });
+    assert.match(await page.locator('#import-result').innerText(),
+      new RegExp(`导入 ${fixture.persons} 人（新增 0，更新 ${fixture.persons}）`));
+    assert.ok((await bar()).some((s) => s.shown), 'the progress bar never showed');
+    assert.equal(await page.locator('#import-progress').isHidden(), true);
+    const texts = (await messages()).map((s) => s.text);
+    assert.ok(texts.some((t) => t.includes('正在上传「demo-pool.csv」')), `messages: ${texts}`);
     await page.close();
   });
 

@@ -99,6 +99,20 @@ export async function signIn(page, token, { next } = {}) {
   await page.locator('.topbar .who').waitFor();
 }
 
+// Records what a node shows while a long piece of work runs (however briefly each state
+// lasts): call before starting the work; the function it answers gives every state seen,
+// as { text, shown } (shown: the node was not hidden).
+export async function watchNode(page, selector) {
+  await page.evaluate((sel) => {
+    const node = document.querySelector(sel);
+    window.e2eSeen ??= {};
+    const seen = window.e2eSeen[sel] = [];
+    const note = () => seen.push({ text: node.textContent, shown: !node.hidden });
+    new MutationObserver(note).observe(node, { childList: true, subtree: true, characterData: true, attributes: true });
+  }, selector);
+  return () => page.evaluate((sel) => window.e2eSeen[sel], selector);
+}
+
 export async function shot(page, name, { fullPage = true } = {}) {
   mkdirSync(fixture.screenshots, { recursive: true });
   await page.screenshot({ path: join(fixture.screenshots, `${name}.png`), fullPage });
