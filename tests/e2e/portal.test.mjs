@@ -168,6 +168,27 @@ describe('unit portal', () => {
     }
   });
 
+  test('a person with the name and birth date of someone in the pool is added with a possible-duplicate warning', async () => {
+    const known = pool().find((r) => r['推荐单位'] !== unit.name && [...r['姓名']].length === 3 && r['出生日期'].length === 10);
+    const before = Number(await page.locator('#quota-used').innerText());
+    const form = page.locator('#add-form');
+    await form.getByLabel('姓名').fill(known['姓名']);
+    await form.getByLabel('性别').selectOption(known['性别']);
+    await form.getByLabel('出生日期').fill(known['出生日期']);
+    await form.getByLabel('民族').fill('汉族');
+    await form.getByLabel('政治面貌').fill('无党派人士');
+    await form.getByLabel('工作单位').fill(known['工作单位']);
+    await form.getByLabel('推荐单位意见').fill('业务能力突出，积极建言献策。');
+    await form.getByRole('button', { name: '加入推荐名单' }).click();
+    await page.locator('#add-result .notice-ok').waitFor();
+    const warning = page.locator('#add-result .notice-warning');
+    assert.equal(await warning.innerText(), '此人可能与库中已有人员重复，工作人员将核实');
+    // A unit is not told who the other person is.
+    assert.ok(!(await page.locator('#add-result').innerText()).includes(known['编号']));
+    assert.equal(Number(await page.locator('#quota-used').innerText()), before + 1);
+    await shot(page, 'portal-possible-duplicate');
+  });
+
   test('submitting a list that breaks the composition rules is refused with the rules named', async () => {
     await page.getByRole('button', { name: '报送名单' }).click();
     await page.getByRole('button', { name: /确认报送/ }).click();
