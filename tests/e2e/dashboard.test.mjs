@@ -117,10 +117,10 @@ describe('dashboard', () => {
     }
   });
 
-  test('a unit opening the dashboard is told it is for staff', async () => {
+  test('a unit opening the dashboard is told it is for CAST and provincial staff', async () => {
     const unitPage = await browser.context.newPage();
     await signIn(unitPage, unitToken(busiestUnit().code), { next: 'dashboard.html' });
-    await unitPage.getByText('此页面供中国科协工作人员使用').waitFor();
+    await unitPage.getByText('此页面供中国科协工作人员、省级科协工作人员使用').waitFor();
     assert.equal(await unitPage.locator('[data-chart]').count(), 0);
     await unitPage.close();
   });
