@@ -48,6 +48,11 @@ async function total(page) {
   return Number(await page.locator('#total').innerText());
 }
 
+// A section of a person's page by its heading.
+function section(page, title) {
+  return page.locator('section').filter({ has: page.locator('h2', { hasText: new RegExp(`^${title}$`) }) });
+}
+
 async function settled(page) {
   await page.waitForFunction(() => document.querySelector('.summary') && !document.querySelector('#results[aria-busy]'));
 }
@@ -131,6 +136,11 @@ describe('search filters', () => {
       !document.querySelector('#results[aria-busy]'));
     assert.deepEqual((await page.locator('.hit .hit-name').allInnerTexts()).sort(), [...honoured].sort());
     await shot(page, 'search-filter-honour');
+    // The person's page lists the honour and the round that recommended them.
+    await page.locator('.hit .hit-name').first().click();
+    await page.locator('#form-sheet').waitFor();
+    assert.match(await section(page, '荣誉').innerText(), new RegExp(honourTitle));
+    assert.match(await section(page, '推荐记录').innerText(), /浏览器测试：筛选用荣誉推荐/);
   });
 
   test('trained or not splits the pool, and the trained are the ones who attended', async () => {
@@ -149,6 +159,9 @@ describe('search filters', () => {
     const tags = await page.locator('.hit').evaluateAll((hits) => hits.map((h) => h.textContent.includes('参加过培训')));
     assert.deepEqual(tags, [true, true, true]);
     await shot(page, 'search-filter-trained');
+    await page.locator('.hit .hit-name').first().click();
+    await page.locator('#form-sheet').waitFor();
+    assert.match(await section(page, '培训经历').innerText(), /已参加/);
   });
 
   test('the year trained, when the API counts it, lists 2024 with the three', async (t) => {
