@@ -181,9 +181,14 @@ std::vector<Group> MakeGroups(const PlanProblem& p) {
 // GLPK keeps its state per thread at best; one solve at a time is plenty.
 std::mutex glpk_mu;
 
+// The problem, and the environment GLPK made for this thread: a server's
+// worker threads come and go, so nothing of GLPK may outlive the solve.
 struct GlpkProblem {
   glp_prob* lp = glp_create_prob();
-  ~GlpkProblem() { glp_delete_prob(lp); }
+  ~GlpkProblem() {
+    glp_delete_prob(lp);
+    glp_free_env();
+  }
 };
 
 struct Solution {
