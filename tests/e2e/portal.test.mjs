@@ -200,6 +200,18 @@ describe('unit portal', () => {
     assert.equal(await page.locator('#submission-state').innerText(), '草稿');
     await shot(page, 'portal-submit-refused');
   });
+
+  test('staff acting for the unit list the same people the unit itself would', async () => {
+    const staff = await browser.context.newPage();
+    await signIn(staff, fixture.staffToken, { next: `portal.html?unit=${unit.code}&round=${kRound}` });
+    await staff.waitForSelector('body[data-ready="true"]');
+    await staff.locator('#existing-by-name').getByRole('button', { name: '列出' }).click();
+    const summary = await staff.locator('#existing-list .summary', { hasText: '找到' }).innerText();
+    const own = (await api('GET', 'search?q=&size=1', token)).total;
+    assert.ok(own < fixture.persons, 'the unit sees the whole pool: the test shows nothing');
+    assert.match(summary, new RegExp(`^找到 ${own} 人`));
+    await staff.close();
+  });
 });
 
 // An honour campaign's round takes people the pool already holds, admitted ones included:

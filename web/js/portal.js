@@ -217,7 +217,9 @@ function existingSection() {
     event.preventDefault();
     clear(result);
     try {
-      const answer = await get('search', { q: nameInput.value.trim(), size: 20 });
+      // A unit's search is its own people already; staff acting for it narrow theirs.
+      const scope = unitCode && submission.unit ? ` 推荐单位:"${submission.unit.name.replaceAll('"', '')}"` : '';
+      const answer = await get('search', { q: (nameInput.value.trim() + scope).trim(), size: 20 });
       clear(listNode, el('p', { class: 'summary' }, `找到 ${answer.total} 人`,
         answer.total > answer.hits.length ? `，只列出前 ${answer.hits.length} 人：请输入姓名缩小范围。` : '。'),
       candidatesTable(answer.hits));
