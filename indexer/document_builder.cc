@@ -161,6 +161,9 @@ std::vector<std::pair<std::string_view, std::string>> DocumentBuilder::FilterVal
   const bool trained = std::any_of(record.trainings.begin(), record.trainings.end(), AttendedTraining);
   add("trained", trained ? "yes" : "no");
   add("group", p.group_type);
+  for (const TrainingFact& t : record.trainings) {
+    if (t.year > 0 && AttendedTraining(t)) add("trained_year", std::to_string(t.year));
+  }
   return out;
 }
 
@@ -174,27 +177,52 @@ void DocumentBuilder::AddText(const FieldSpec& field, std::string_view text, uin
                               BuiltDocument& out) {
   if (text.empty()) return;
   analyzer_->Analyze(text, scratch_);
-  const std::string prefix(field.prefix);
   const auto& tokens = scratch_.tokens;
+  const uint32_t base = position;  // token i sits at base + i + 1
+  size_t run_begin = 0;            // the first token of the current run of Han characters
   for (size_t i = 0; i < tokens.size(); ++i) {
     const Token& t = tokens[i];
-    std::string term(scratch_.Key(t));
+    const std::string_view key = scratch_.Key(t);
     ++position;
-    if (t.kind == TokenKind::kWord && term.size() > kMaxTermBytes) continue;
+    if (t.kind == TokenKind::kWord && key.size() > kMaxTermBytes) continue;
+    std::string term;
+    term.reserve(key.size() * 2 + 1);
+    term.append(key);
     if (t.kind == TokenKind::kHan) {
+      if (i == 0 || !t.adjacent || tokens[i - 1].kind != TokenKind::kHan) run_begin = i;
       // Each character is indexed as the pair it begins, or with kRunEnd at the end of a run:
       // pairs have short posting lists, so queries stay fast, and with positions they make
       // phrases of any length.
-      if (i + 1 < tokens.size() && tokens[i + 1].kind == TokenKind::kHan && tokens[i + 1].adjacent) {
+      const bool run_goes_on =
+          i + 1 < tokens.size() && tokens[i + 1].kind == TokenKind::kHan && tokens[i + 1].adjacent;
+      if (run_goes_on) {
         term.append(scratch_.Key(tokens[i + 1]));
       } else {
         term.append(kRunEnd);
+        if (field.word_terms && i > run_begin) AddWords(run_begin, i + 1, base, out);
       }
     }
-    if (field.scoped_terms) out.postings.push_back({prefix + term, 0});
+    if (field.scoped_terms) {
+      std::string scoped;
+      scoped.reserve(field.prefix.size() + term.size());
+      scoped.append(field.prefix).append(term);
+      out.postings.push_back({std::move(scoped), 0});
+    }
     out.postings.push_back({std::move(term), position});
   }
   position += kFieldGap;
+}
+
+void DocumentBuilder::AddWords(size_t begin, size_t end, uint32_t base, BuiltDocument& out) {
+  run_chars_.clear();
+  for (size_t i = begin; i < end; ++i) run_chars_.push_back(scratch_.tokens[i].han);
+  words_.Words(run_chars_, spans_);
+  for (const WordSpan& w : spans_) {
+    std::string term(kWordPrefix);
+    for (size_t i = begin + w.first; i < begin + w.first + w.length; ++i) term.append(scratch_.Key(scratch_.tokens[i]));
+    if (term.size() > kMaxTermBytes) continue;
+    out.postings.push_back({std::move(term), static_cast<uint32_t>(base + begin + w.first + 1)});
+  }
 }
 
 void DocumentBuilder::AddName(std::string_view name, BuiltDocument& out) {

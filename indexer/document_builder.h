@@ -1,7 +1,7 @@
 // Turns an IndexRecord into the terms, values and stored fields of its index document, with the
 // analyser and pinyin tables. The result is plain data (no Xapian type), so tests can read what
 // a record becomes; SearchIndex copies it into the index. Never fails: an empty field adds
-// nothing.
+// nothing. A builder keeps scratch buffers and an ICU word iterator: one per thread.
 #pragma once
 
 #include <array>
@@ -15,6 +15,7 @@
 #include "indexer/index_record.h"
 #include "indexer/pinyin.h"
 #include "indexer/schema.h"
+#include "indexer/word_breaker.h"
 
 namespace tp::indexer {
 
@@ -68,12 +69,17 @@ class DocumentBuilder {
 
  private:
   void AddText(const FieldSpec& field, std::string_view text, uint32_t& position, BuiltDocument& out);
+  // The dictionary words of the Han run scratch_.tokens[begin, end), the field starting at `base`.
+  void AddWords(size_t begin, size_t end, uint32_t base, BuiltDocument& out);
   void AddName(std::string_view name, BuiltDocument& out);
   void AddExact(std::string_view prefix, std::string_view value, BuiltDocument& out);
 
   const Analyzer* analyzer_;
   const Pinyin* pinyin_;
   AnalyzedText scratch_;
+  WordBreaker words_;
+  std::vector<char32_t> run_chars_;
+  std::vector<WordSpan> spans_;
 };
 
 // "1988-07-15" -> 19880715, "1988-07" -> 19880701, "1988" -> 19880101; 0 when unreadable.

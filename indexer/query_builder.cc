@@ -5,6 +5,7 @@
 #include <algorithm>
 
 #include "indexer/utf8.h"
+#include "indexer/word_breaker.h"
 
 namespace tp::indexer {
 namespace {
@@ -19,6 +20,8 @@ constexpr double kWNamePhrase = 6;      // the characters in order inside the na
 constexpr double kWNameChars = 3;       // the characters anywhere in the name
 constexpr double kWTextExact = 3;       // a whole unit, title, field, ethnic group…
 constexpr double kWTextPhrase = 2;      // the characters in order in some text
+constexpr double kWTextWord = 1;        // the query's dictionary words as whole words of a text
+constexpr double kWShortField = 2;      // all the characters inside one short field (title…)
 constexpr double kWWholePinyin = 10;    // the whole name's pinyin
 constexpr double kWWholeInitials = 8;   // the whole name's initials
 constexpr double kWPinyinPhrase = 5;    // syllables in order inside the name
@@ -46,6 +49,30 @@ void Unique(std::vector<std::string>& v) {
     if (std::find(out.begin(), out.end(), s) == out.end()) out.push_back(std::move(s));
   }
   v = std::move(out);
+}
+
+// The dictionary words of a run of Han characters as kWordPrefix terms (none for one word of
+// one character). Queries are built on many threads: each has its own iterator.
+QueryNode WordBoost(const std::vector<std::string>& chars) {
+  thread_local WordBreaker breaker;
+  std::vector<char32_t> run;
+  run.reserve(chars.size());
+  for (const std::string& c : chars) {
+    size_t at = 0;
+    run.push_back(DecodeUtf8(c, at));
+  }
+  std::vector<WordSpan> spans;
+  breaker.Words(run, spans);
+  std::vector<std::string> words;
+  for (const WordSpan& w : spans) {
+    std::string term(kWordPrefix);
+    for (size_t i = w.first; i < w.first + w.length; ++i) term.append(chars[i]);
+    words.push_back(std::move(term));
+  }
+  Unique(words);
+  std::vector<QueryNode> terms;
+  for (std::string& w : words) terms.push_back(QueryNode::Term(std::move(w)));
+  return QueryNode::Of(QueryNode::Op::kOr, std::move(terms));
 }
 
 }  // namespace
@@ -255,6 +282,17 @@ QueryNode QueryBuilder::HanRun(const std::vector<std::string>& chars, const Fiel
       }
     }
     text_boosts.push_back(QueryNode::Scale(QueryNode::Of(Op::kOr, std::move(exact)), kWTextExact));
+    text_boosts.push_back(QueryNode::Scale(WordBoost(chars), kWTextWord));
+    // Short fields that describe a person (unit, post, title, fields, ethnic group) keep their
+    // pairs under their own prefix: a word inside one of them says more than the same word
+    // somewhere in a long text, and each field's frequencies weigh it there.
+    if (chars.size() > 1) {
+      std::vector<QueryNode> in_short_field;
+      for (const FieldSpec& f : TextFields()) {
+        if (f.id != FieldId::kName && f.scoped_terms) in_short_field.push_back(text_base(f.prefix));
+      }
+      text_boosts.push_back(QueryNode::Scale(QueryNode::Of(Op::kOr, std::move(in_short_field)), kWShortField));
+    }
     boosts.push_back(QueryNode::Of(Op::kOr, std::move(text_boosts)));
   } else if (!name_scope && field->scoped_terms) {
     std::vector<QueryNode> field_boosts;
@@ -264,6 +302,7 @@ QueryNode QueryBuilder::HanRun(const std::vector<std::string>& chars, const Fiel
     if (!field->exact_prefix.empty()) {
       field_boosts.push_back(QueryNode::Scale(QueryNode::Term(Cat(field->exact_prefix, run)), kWTextExact));
     }
+    if (field->word_terms) field_boosts.push_back(QueryNode::Scale(WordBoost(chars), kWTextWord));
     boosts.push_back(QueryNode::Of(Op::kOr, std::move(field_boosts)));
   } else if (!name_scope) {
     bases.push_back(text_phrase);  // a long text: the phrase, anywhere in the record

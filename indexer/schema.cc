@@ -22,11 +22,11 @@ constexpr std::string_view kHonourLabels[] = {"荣誉", "honour", "honours"};
 
 const std::array<FieldSpec, kFieldCount> kFields = {{
     {FieldId::kName, "name", "N", "XN", kNameLabels, true},
-    {FieldId::kUnit, "unit", "U", "XU", kUnitLabels, true},
+    {FieldId::kUnit, "unit", "U", "XU", kUnitLabels, true, true},
     {FieldId::kPost, "post", "J", "", kPostLabels, true},
-    {FieldId::kTitle, "title", "T", "XT", kTitleLabels, true},
-    {FieldId::kFields, "fields", "F", "XF", kFieldsLabels, true},
-    {FieldId::kAchievements, "achievements", "A", "", kAchievementLabels},
+    {FieldId::kTitle, "title", "T", "XT", kTitleLabels, true, true},
+    {FieldId::kFields, "fields", "F", "XF", kFieldsLabels, true, true},
+    {FieldId::kAchievements, "achievements", "A", "", kAchievementLabels, false, true},
     {FieldId::kCareer, "career", "C", "", kCareerLabels},
     {FieldId::kPlace, "place", "P", "", kPlaceLabels},
     {FieldId::kEthnicGroup, "ethnic_group", "E", "XE", kEthnicLabels, true},

@@ -37,6 +37,9 @@ struct FieldSpec {
   // own prefix too (without positions). Long texts are indexed once, without prefix: a scope on
   // them asks for the phrase anywhere in the record. Each extra term costs index build time.
   bool scoped_terms = false;
+  // Texts whose dictionary words (word_breaker.h) are indexed too, under kWordPrefix with the
+  // position of their first character, so whole words rank above characters split across words.
+  bool word_terms = false;
 };
 
 // All text fields, in FieldId order. Every field but the name is indexed without prefix, with
@@ -59,15 +62,19 @@ inline constexpr std::string_view kWholePinyin = "XQ";
 inline constexpr std::string_view kWholeInitials = "XJ";
 // Each beginning of the whole-name initials (z, zs, zsf for 张三丰): initials typed so far.
 inline constexpr std::string_view kInitialsPrefix = "XK";
+// Dictionary words of the texts with word_terms (unit, title, fields, achievements), all under
+// one prefix: a ranking aid for unscoped queries, never a requirement.
+inline constexpr std::string_view kWordPrefix = "W";
 // Boolean terms: the document's own id ("Q" + rowid) and filters ("K" + name + ":" + value).
 inline constexpr std::string_view kIdPrefix = "Q";
 inline constexpr std::string_view kFilterPrefix = "K";
 
 // Filters, each also a facet. Values are the record's canonical values (province codes, unit
 // type codes, 领军人才, 壮族, 男, years, round codes, campaigns, yes/no); age_band is computed.
+// trained_year: each year the person attended a training (2024), one value per year.
 inline constexpr std::string_view kFilterNames[] = {
     "province", "unit_type", "tier",   "ethnic_group", "gender",  "age_band",
-    "round",    "year",      "honour", "trained",      "group"};
+    "round",    "year",      "honour", "trained",      "group",   "trained_year"};
 bool IsFilterName(std::string_view name);
 
 // Value slots.

@@ -6,12 +6,17 @@
 
 #include <algorithm>
 #include <array>
+#include <atomic>
 #include <chrono>
+#include <condition_variable>
+#include <deque>
 #include <ctime>
 #include <filesystem>
 #include <fstream>
 #include <map>
 #include <mutex>
+#include <optional>
+#include <thread>
 #include <unordered_map>
 #include <unordered_set>
 
@@ -33,6 +38,13 @@ constexpr const char* kMetaAnalyzer = "tp.analyzer";
 constexpr int kBatch = 1000;           // changes per committed batch
 constexpr int kRebuildBatch = 5000;    // changes per read while rebuilding
 constexpr size_t kRebuildPart = 1000;  // persons per side database while rebuilding
+constexpr size_t kMaxParts = 400;      // side databases beyond this grow instead (one merge pass)
+constexpr unsigned kMaxBuildThreads = 4;
+// Batches built ahead of the writer while catching up: each holds kBatch documents.
+constexpr size_t kPipelineDepth = 2;
+// A catch-up this far behind (and further than the index is large) rebuilds aside instead: side
+// databases built on every core and merged are much faster than one growing database.
+constexpr int64_t kRebuildBehind = 50000;
 constexpr Xapian::doccount kFallbackBelow = 5;  // fewer matches than this: add homophones
 constexpr int kMaxPage = 1000;
 constexpr Xapian::termcount kWildcardTerms = 200;
@@ -163,6 +175,60 @@ Status SyncDirectory(const fs::path& dir) {
   return ec ? Internal("无法读取检索索引目录：" + dir.string()) : Status::Ok();
 }
 
+// A bounded hand-over between two threads. Close() wakes both sides: Push then refuses, Pop
+// hands out what is left and then nothing.
+template <typename T>
+class Channel {
+ public:
+  explicit Channel(size_t capacity) : capacity_(capacity) {}
+
+  bool Push(T item) {
+    std::unique_lock lock(mutex_);
+    not_full_.wait(lock, [&] { return closed_ || items_.size() < capacity_; });
+    if (closed_) return false;
+    items_.push_back(std::move(item));
+    not_empty_.notify_one();
+    return true;
+  }
+
+  std::optional<T> Pop() {
+    std::unique_lock lock(mutex_);
+    not_empty_.wait(lock, [&] { return closed_ || !items_.empty(); });
+    if (items_.empty()) return std::nullopt;
+    T item = std::move(items_.front());
+    items_.pop_front();
+    not_full_.notify_one();
+    return item;
+  }
+
+  void Close() {
+    std::lock_guard lock(mutex_);
+    closed_ = true;
+    not_full_.notify_all();
+    not_empty_.notify_all();
+  }
+
+ private:
+  const size_t capacity_;
+  std::mutex mutex_;
+  std::condition_variable not_full_, not_empty_;
+  std::deque<T> items_;
+  bool closed_ = false;
+};
+
+// Threads building side databases: the cores there are, within bounds.
+unsigned BuildThreads(size_t parts) {
+  const unsigned cores = std::max(1u, std::thread::hardware_concurrency());
+  return static_cast<unsigned>(std::min<size_t>({cores, kMaxBuildThreads, std::max<size_t>(parts, 1)}));
+}
+
+Status RowidInRange(int64_t rowid) {
+  if (rowid <= 0 || rowid > static_cast<int64_t>(UINT32_MAX)) {
+    return Internal("人员编号超出检索索引范围：" + std::to_string(rowid));
+  }
+  return Status::Ok();
+}
+
 int64_t ParseInt(const std::string& s) {
   try {
     return s.empty() ? 0 : std::stoll(s);
@@ -179,7 +245,6 @@ class SearchIndex::Impl {
       : dir_(std::move(dir)),
         analyzer_(tables),
         pinyin_(tables),
-        builder_(analyzer_, pinyin_),
         queries_(analyzer_, pinyin_),
         highlighter_(analyzer_, pinyin_) {}
 
@@ -216,32 +281,48 @@ class SearchIndex::Impl {
     return Status::Ok();
   }
 
-  // Applies changes after `after` to `db`; commits each batch with its seq when `commit_each`.
-  StatusOr<CatchUpStats> Apply(Xapian::WritableDatabase& db, ChangeSource& source, int64_t after,
-                               bool commit_each) {
+  // One committed batch of the log, its documents built ahead of the writer.
+  struct Batch {
+    std::vector<std::pair<Xapian::docid, std::optional<Xapian::Document>>> docs;  // none: delete
+    int64_t changes = 0;
+    int64_t last_seq = 0;
+    Status status;  // a failed read: the last item
+  };
+
+  // Applies the changes after `after` to `db`, committing each batch with its seq. One thread
+  // reads the log and builds documents while this one writes the previous batch.
+  StatusOr<CatchUpStats> Apply(Xapian::WritableDatabase& db, ChangeSource& source, int64_t after) {
+    Channel<Batch> ready(kPipelineDepth);
+    std::thread producer([&] {
+      try {
+        ProduceBatches(source, after, ready);
+      } catch (const Xapian::Error& e) {
+        Batch failed;
+        failed.status = FromXapian(e);
+        ready.Push(std::move(failed));
+      } catch (const std::exception& e) {
+        Batch failed;
+        failed.status = Internal(std::string("建立检索文档出错：") + e.what());
+        ready.Push(std::move(failed));
+      }
+      ready.Close();
+    });
+    // However this thread leaves, the producer is stopped and joined first.
+    struct Join {
+      Channel<Batch>& channel;
+      std::thread& thread;
+      ~Join() {
+        channel.Close();
+        thread.join();
+      }
+    } join{ready, producer};
+
     CatchUpStats stats;
     stats.last_seq = after;
-    BuiltDocument built;
-    while (true) {
-      auto changes = source.ChangesSince(after, commit_each ? kBatch : kRebuildBatch);
-      if (!changes.ok()) return changes.status();
-      if (changes->empty()) break;
-      std::vector<int64_t> rowids;
-      std::unordered_set<int64_t> seen;
-      for (const Change& c : *changes) {
-        if (seen.insert(c.rowid).second) rowids.push_back(c.rowid);
-      }
-      auto records = source.LoadRecords(rowids);
-      if (!records.ok()) return records.status();
-      std::unordered_map<int64_t, const IndexRecord*> by_rowid;
-      for (const IndexRecord& r : *records) by_rowid[r.rowid] = &r;
-      for (int64_t rowid : rowids) {
-        if (rowid <= 0 || rowid > static_cast<int64_t>(UINT32_MAX)) {
-          return Internal("人员编号超出检索索引范围：" + std::to_string(rowid));
-        }
-        const auto docid = static_cast<Xapian::docid>(rowid);
-        const auto it = by_rowid.find(rowid);
-        if (it == by_rowid.end() || it->second->deleted) {
+    while (std::optional<Batch> batch = ready.Pop()) {
+      if (!batch->status.ok()) return batch->status;
+      for (auto& [docid, doc] : batch->docs) {
+        if (!doc) {
           try {
             db.delete_document(docid);
             ++stats.deleted;
@@ -250,17 +331,66 @@ class SearchIndex::Impl {
           }
           continue;
         }
-        builder_.Build(*it->second, built);
-        db.replace_document(docid, ToDocument(built));
+        db.replace_document(docid, *doc);
         ++stats.written;
       }
-      stats.changes += static_cast<int64_t>(changes->size());
-      after = changes->back().seq;
-      stats.last_seq = after;
-      db.set_metadata(kMetaLastSeq, std::to_string(after));
-      if (commit_each) db.commit();
+      stats.changes += batch->changes;
+      stats.last_seq = batch->last_seq;
+      db.set_metadata(kMetaLastSeq, std::to_string(stats.last_seq));
+      db.commit();
     }
     return stats;
+  }
+
+  // Reads the log after `after` in batches and hands each over built, until the log ends or the
+  // writer stops taking them.
+  void ProduceBatches(ChangeSource& source, int64_t after, Channel<Batch>& ready) {
+    DocumentBuilder builder(analyzer_, pinyin_);
+    BuiltDocument built;
+    while (true) {
+      Batch batch;
+      auto changes = source.ChangesSince(after, kBatch);
+      if (!changes.ok()) {
+        batch.status = changes.status();
+        ready.Push(std::move(batch));
+        return;
+      }
+      if (changes->empty()) return;
+      std::vector<int64_t> rowids;
+      std::unordered_set<int64_t> seen;
+      for (const Change& c : *changes) {
+        if (seen.insert(c.rowid).second) rowids.push_back(c.rowid);
+      }
+      auto records = source.LoadRecords(rowids);
+      if (!records.ok()) {
+        batch.status = records.status();
+        ready.Push(std::move(batch));
+        return;
+      }
+      std::unordered_map<int64_t, const IndexRecord*> by_rowid;
+      for (const IndexRecord& r : *records) by_rowid[r.rowid] = &r;
+      batch.docs.reserve(rowids.size());
+      for (int64_t rowid : rowids) {
+        if (Status in_range = RowidInRange(rowid); !in_range.ok()) {
+          batch.docs.clear();
+          batch.status = std::move(in_range);
+          ready.Push(std::move(batch));
+          return;
+        }
+        const auto docid = static_cast<Xapian::docid>(rowid);
+        const auto it = by_rowid.find(rowid);
+        if (it == by_rowid.end() || it->second->deleted) {
+          batch.docs.emplace_back(docid, std::nullopt);
+          continue;
+        }
+        builder.Build(*it->second, built);
+        batch.docs.emplace_back(docid, ToDocument(built));
+      }
+      batch.changes = static_cast<int64_t>(changes->size());
+      batch.last_seq = changes->back().seq;
+      after = batch.last_seq;
+      if (!ready.Push(std::move(batch))) return;
+    }
   }
 
   static Xapian::Document ToDocument(const BuiltDocument& built) {
@@ -282,6 +412,8 @@ class SearchIndex::Impl {
     std::unique_lock lock(write_mutex_);
     auto registry_id = source.RegistryId();
     if (!registry_id.ok()) return registry_id.status();
+    auto source_last_seq = source.LastSeq();
+    if (!source_last_seq.ok()) return source_last_seq.status();
     bool must_rebuild = false;
     StatusOr<CatchUpStats> stats = Status(StatusCode::kInternal, "");
     try {
@@ -289,13 +421,18 @@ class SearchIndex::Impl {
       Xapian::WritableDatabase db((dir_ / generation).string(), Xapian::DB_OPEN);
       const std::string known_id = db.get_metadata(kMetaRegistryId);
       const int64_t last_seq = ParseInt(db.get_metadata(kMetaLastSeq));
+      const auto documents = static_cast<int64_t>(db.get_doccount());
       if (db.get_metadata(kMetaAnalyzer) != AnalyzerVersion() ||
           (!known_id.empty() && known_id != *registry_id) ||
-          (known_id.empty() && db.get_doccount() > 0)) {
+          (known_id.empty() && documents > 0) ||
+          // The registry is older than the index (an earlier backup restored under the same
+          // identity): the index holds changes the registry no longer has.
+          last_seq > *source_last_seq ||
+          *source_last_seq - last_seq > std::max(kRebuildBehind, documents)) {
         must_rebuild = true;
       } else {
         if (known_id.empty()) db.set_metadata(kMetaRegistryId, *registry_id);
-        stats = Apply(db, source, last_seq, true);
+        stats = Apply(db, source, last_seq);
         if (stats.ok()) db.commit();
       }
     } catch (const Xapian::Error& e) {
@@ -306,9 +443,10 @@ class SearchIndex::Impl {
   }
 
   // Writes every person of the log into a new database at `path`: the log is read to its end,
-  // the persons (each once, in rowid order) go into small side databases that are then merged
-  // by compaction. Small databases take documents much faster than one growing one, and the
-  // merge is a sequential pass.
+  // the persons (each once, in rowid order) go into small side databases, built on several
+  // threads at once, that are then merged by compaction. Small databases take documents much
+  // faster than one growing one, and the merge is a sequential pass. Each thread holds one side
+  // database's records and documents at a time.
   StatusOr<CatchUpStats> BuildGeneration(ChangeSource& source, const std::string& registry_id,
                                          const fs::path& path) {
     CatchUpStats stats;
@@ -320,9 +458,7 @@ class SearchIndex::Impl {
         if (!changes.ok()) return changes.status();
         if (changes->empty()) break;
         for (const Change& c : *changes) {
-          if (c.rowid <= 0 || c.rowid > static_cast<int64_t>(UINT32_MAX)) {
-            return Internal("人员编号超出检索索引范围：" + std::to_string(c.rowid));
-          }
+          TP_RETURN_IF_ERROR(RowidInRange(c.rowid));
           if (seen.insert(c.rowid).second) rowids.push_back(c.rowid);
         }
         stats.changes += static_cast<int64_t>(changes->size());
@@ -334,30 +470,71 @@ class SearchIndex::Impl {
     std::error_code ec;
     fs::remove_all(parts_dir, ec);
     fs::create_directories(parts_dir, ec);
-    std::vector<std::string> parts;
-    BuiltDocument built;
-    try {
-      for (size_t begin = 0; begin < rowids.size(); begin += kRebuildPart) {
-        const std::vector<int64_t> slice(rowids.begin() + static_cast<long>(begin),
-                                         rowids.begin() + static_cast<long>(std::min(rowids.size(), begin + kRebuildPart)));
-        auto records = source.LoadRecords(slice);
-        if (!records.ok()) return records.status();
-        parts.push_back((parts_dir / std::to_string(parts.size())).string());
-        Xapian::WritableDatabase part(parts.back(), Xapian::DB_CREATE_OR_OVERWRITE | Xapian::DB_NO_SYNC);
-        std::vector<const IndexRecord*> in_order;
-        for (const IndexRecord& r : *records) {
-          if (!r.deleted) in_order.push_back(&r);
+    const size_t part_size = std::max(kRebuildPart, (rowids.size() + kMaxParts - 1) / kMaxParts);
+    const size_t part_count = (rowids.size() + part_size - 1) / part_size;
+    std::vector<std::string> parts(part_count);
+    for (size_t i = 0; i < part_count; ++i) parts[i] = (parts_dir / std::to_string(i)).string();
+
+    std::atomic<size_t> next_part{0};
+    std::atomic<int64_t> written{0};
+    std::atomic<bool> failed{false};
+    std::mutex shared_mutex;  // the source (not promised thread-safe) and first_error
+    Status first_error;
+    const auto fail = [&](Status status) {
+      std::lock_guard lock(shared_mutex);
+      if (first_error.ok()) first_error = std::move(status);
+      failed = true;
+    };
+    const auto build_parts = [&] {
+      try {
+        DocumentBuilder builder(analyzer_, pinyin_);
+        BuiltDocument built;
+        while (!failed) {
+          const size_t part = next_part++;
+          if (part >= part_count) break;
+          const auto begin = rowids.begin() + static_cast<long>(part * part_size);
+          const std::vector<int64_t> slice(begin, begin + static_cast<long>(std::min(part_size, rowids.size() - part * part_size)));
+          StatusOr<std::vector<IndexRecord>> records = [&] {
+            std::lock_guard lock(shared_mutex);
+            return source.LoadRecords(slice);
+          }();
+          if (!records.ok()) {
+            fail(records.status());
+            break;
+          }
+          std::vector<const IndexRecord*> in_order;
+          for (const IndexRecord& r : *records) {
+            if (!r.deleted) in_order.push_back(&r);
+          }
+          std::sort(in_order.begin(), in_order.end(),
+                    [](const IndexRecord* a, const IndexRecord* b) { return a->rowid < b->rowid; });
+          Xapian::WritableDatabase db(parts[part], Xapian::DB_CREATE_OR_OVERWRITE | Xapian::DB_NO_SYNC);
+          for (const IndexRecord* r : in_order) {
+            builder.Build(*r, built);
+            db.replace_document(static_cast<Xapian::docid>(r->rowid), ToDocument(built));
+          }
+          db.commit();
+          db.close();
+          written += static_cast<int64_t>(in_order.size());
         }
-        std::sort(in_order.begin(), in_order.end(),
-                  [](const IndexRecord* a, const IndexRecord* b) { return a->rowid < b->rowid; });
-        for (const IndexRecord* r : in_order) {
-          builder_.Build(*r, built);
-          part.replace_document(static_cast<Xapian::docid>(r->rowid), ToDocument(built));
-          ++stats.written;
-        }
-        part.commit();
-        part.close();
+      } catch (const Xapian::Error& e) {
+        fail(FromXapian(e));
+      } catch (const std::exception& e) {
+        fail(Internal(std::string("建立检索索引出错：") + e.what()));
       }
+    };
+    {
+      std::vector<std::thread> helpers;
+      for (unsigned i = 1; i < BuildThreads(part_count); ++i) helpers.emplace_back(build_parts);
+      build_parts();
+      for (std::thread& t : helpers) t.join();
+    }
+    if (!first_error.ok()) {
+      fs::remove_all(parts_dir, ec);
+      return first_error;
+    }
+    stats.written = written;
+    try {
       if (parts.empty()) {
         Xapian::WritableDatabase empty(path.string(), Xapian::DB_CREATE_OR_OVERWRITE);
         empty.close();
@@ -413,7 +590,7 @@ class SearchIndex::Impl {
     // Changes made while the new generation was built.
     try {
       Xapian::WritableDatabase db((dir_ / generation).string(), Xapian::DB_OPEN);
-      auto more = Apply(db, source, stats->last_seq, true);
+      auto more = Apply(db, source, stats->last_seq);
       if (!more.ok()) return more.status();
       stats->changes += more->changes;
       stats->written += more->written;
@@ -611,7 +788,6 @@ class SearchIndex::Impl {
   const fs::path dir_;
   Analyzer analyzer_;
   Pinyin pinyin_;
-  DocumentBuilder builder_;  // used under write_mutex_ only
   QueryBuilder queries_;
   Highlighter highlighter_;
   std::mutex write_mutex_;
