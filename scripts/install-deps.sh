@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs the Debian 12 packages talentpool builds and tests with, when missing.
-# Usage: scripts/install-deps.sh [build|test]   (test adds the tools the tests drive)
+# Usage: scripts/install-deps.sh [build|test|fuzz]   (test adds the tools the tests drive,
+#        fuzz clang and its libFuzzer runtime for scripts/fuzz.sh)
 set -euo pipefail
 
 packages=(
@@ -17,6 +18,11 @@ if [[ "${1:-build}" == "test" ]]; then
   # node and npm from Debian unless a node of another origin, which brings its own npm, is there.
   packages+=(chromium fonts-wqy-zenhei)
   command -v npm >/dev/null 2>&1 || packages+=(nodejs npm)
+fi
+
+if [[ "${1:-build}" == "fuzz" ]]; then
+  # libFuzzer and the sanitizers' runtimes for clang come in libclang-rt-14-dev (Debian 12).
+  packages+=(clang libclang-rt-14-dev)
 fi
 
 missing=()
