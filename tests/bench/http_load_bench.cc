@@ -2,8 +2,12 @@
 // GET /api/v1/search and POST /api/v1/enrollment-check against a registry of
 // --persons demo people (default 100000), each run bounded by --seconds.
 //
-//   http_load_bench [--persons N] [--seconds S] [--connections C] [--threads T]
-//                   [--data DIR]   (reuse or keep a registry there)
+//   http_load_bench [--persons N] [--seed S] [--seconds S] [--connections C] [--threads T]
+//                   [--workers W] [--data DIR] [--figures FILE]
+//
+// --data DIR reuses a registry there (or keeps the one made), which must hold the demo pool of
+// --persons and --seed (`talentpool demo` makes the same rows). --figures FILE appends the
+// figures as key=value lines (wrk_search_rps=…) for scripts/scale_bench.sh.
 //
 // The server runs in this process (the same ApiService and HttpServer as
 // `talentpool serve`, --threads workers), with the per-token rate limits
@@ -12,10 +16,7 @@
 // be rerun by hand against `talentpool serve`), else from a small keep-alive
 // client of our own. Search queries rotate over names, units, fields and
 // pinyin; enrolment checks over ID numbers of the pool, half of them unknown.
-#include <arpa/inet.h>
-#include <netinet/in.h>
-#include <netinet/tcp.h>
-#include <sys/socket.h>
+#include <sched.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -42,6 +43,7 @@
 #include "registry/store.h"
 #include "registry/table_reader.h"
 #include "registry/validate.h"
+#include "tests/bench/loopback_client.h"
 
 namespace {
 
@@ -50,6 +52,7 @@ using Clock = std::chrono::steady_clock;
 
 struct Options {
   long persons = 100000;
+  uint64_t seed = tp::registry::DemoOptions().seed;
   int seconds = 10;
   int connections = 8;
   int threads = 2;
@@ -69,6 +72,7 @@ std::unique_ptr<tp::registry::Store> PrepareRegistry(const Options& o, std::vect
   std::string csv_path = o.data_dir + ".csv";
   tp::registry::DemoOptions demo;
   demo.persons = o.persons;
+  demo.seed = o.seed;
   auto generator = tp::registry::DemoGenerator::Create(demo, tp::registry::DataDir());
   if (!generator.ok()) {
     std::fprintf(stderr, "demo data: %s\n", generator.status().ToString().c_str());
@@ -133,50 +137,6 @@ struct Figures {
 
 // --- the built-in load generator (when wrk is absent)
 
-int Connect(int port) {
-  int sock = ::socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in addr{};
-  addr.sin_family = AF_INET;
-  addr.sin_port = htons(static_cast<uint16_t>(port));
-  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  if (::connect(sock, reinterpret_cast<sockaddr*>(&addr), sizeof(addr)) != 0) {
-    ::close(sock);
-    return -1;
-  }
-  int yes = 1;
-  ::setsockopt(sock, IPPROTO_TCP, TCP_NODELAY, &yes, sizeof(yes));
-  return sock;
-}
-
-// Sends one request and reads its answer; returns the status (0 on failure)
-// and whether the server keeps the connection.
-int Exchange(int sock, const std::string& request, bool* keep) {
-  size_t off = 0;
-  while (off < request.size()) {
-    ssize_t n = ::send(sock, request.data() + off, request.size() - off, MSG_NOSIGNAL);
-    if (n <= 0) return 0;
-    off += static_cast<size_t>(n);
-  }
-  std::string got;
-  char buf[16384];
-  size_t head_end = std::string::npos;
-  size_t need = 0;
-  while (true) {
-    ssize_t n = ::recv(sock, buf, sizeof(buf), 0);
-    if (n <= 0) return 0;
-    got.append(buf, static_cast<size_t>(n));
-    if (head_end == std::string::npos) {
-      head_end = got.find("\r\n\r\n");
-      if (head_end == std::string::npos) continue;
-      size_t cl = got.find("Content-Length: ");
-      need = head_end + 4 + (cl != std::string::npos && cl < head_end ? std::stoul(got.substr(cl + 16)) : 0);
-      *keep = got.find("Connection: close") == std::string::npos || got.find("Connection: close") > head_end;
-    }
-    if (got.size() >= need) break;
-  }
-  return std::atoi(got.c_str() + 9);
-}
-
 Figures BuiltInLoad(int port, const Options& o, const std::vector<std::string>& requests) {
   std::atomic<bool> stop{false};
   std::vector<std::vector<double>> latencies(static_cast<size_t>(o.connections));
@@ -188,14 +148,14 @@ Figures BuiltInLoad(int port, const Options& o, const std::vector<std::string>& 
       int sock = -1;
       size_t i = static_cast<size_t>(c);
       while (!stop) {
-        if (sock < 0) sock = Connect(port);
+        if (sock < 0) sock = tp::bench::ConnectLoopback(port);
         if (sock < 0) {
           errors++;
           continue;
         }
         bool keep = false;
         auto t0 = Clock::now();
-        int status = Exchange(sock, requests[i++ % requests.size()], &keep);
+        int status = tp::bench::Exchange(sock, requests[i++ % requests.size()], &keep);
         auto dt = std::chrono::duration<double, std::milli>(Clock::now() - t0).count();
         if (status >= 200 && status < 300) {
           latencies[static_cast<size_t>(c)].push_back(dt);
@@ -295,6 +255,7 @@ void Print(const std::string& what, const Figures& f) {
 int main(int argc, char** argv) {
   Options o;
   o.persons = std::atol(Arg(argc, argv, "persons", "100000").c_str());
+  o.seed = std::stoull(Arg(argc, argv, "seed", std::to_string(o.seed)));
   o.seconds = std::atoi(Arg(argc, argv, "seconds", "10").c_str());
   o.connections = std::atoi(Arg(argc, argv, "connections", "8").c_str());
   o.threads = std::atoi(Arg(argc, argv, "threads", "2").c_str());
@@ -354,7 +315,12 @@ int main(int argc, char** argv) {
     checks.push_back(nlohmann::json{{"id_number", id}}.dump());
   }
 
-  std::printf("http_load_bench: %ld persons, %d server workers, 127.0.0.1:%d\n", o.persons, o.workers, port);
+  cpu_set_t cpus;
+  CPU_ZERO(&cpus);
+  const int cores = sched_getaffinity(0, sizeof(cpus), &cpus) == 0 ? CPU_COUNT(&cpus) : 0;
+  std::printf("http_load_bench: %ld persons, %d server workers, 127.0.0.1:%d; server and load generator share "
+              "%d CPU cores\n",
+              o.persons, o.workers, port, cores);
   bool have_wrk = fs::exists("/usr/bin/wrk");
   const std::string dir = scratch.string();
   Figures search, check;
@@ -408,6 +374,19 @@ int main(int argc, char** argv) {
   }
   Print("search", search);
   Print("enrollment-check", check);
+  const std::string figures_path = Arg(argc, argv, "figures", "");
+  if (!figures_path.empty()) {
+    std::ofstream figures(figures_path, std::ios::app);
+    for (const auto& [key, f] : {std::pair<std::string, const Figures&>{"wrk_search", search},
+                                 std::pair<std::string, const Figures&>{"wrk_check", check}}) {
+      figures << key << "_rps=" << f.requests_per_second << "\n"
+              << key << "_p50_ms=" << f.p50_ms << "\n"
+              << key << "_p99_ms=" << f.p99_ms << "\n"
+              << key << "_errors=" << f.errors << "\n"
+              << key << "_how=" << f.how << "\n";
+    }
+    figures << "http_cores=" << cores << "\nhttp_workers=" << o.workers << "\n";
+  }
 
   server.Stop();
   runner.join();

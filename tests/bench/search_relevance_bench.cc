@@ -3,15 +3,30 @@
 //
 // Relevance: a pool of fictitious people from registry::DemoGenerator (20,000 by default) and a
 // labelled query set generated from it: for each class, queries built from a random person, each
-// labelled with every person of the pool it should find (computed by brute force from the pool,
-// never from an index). Prints hit@10 and MRR@10 per class and engine. Pinyin labels come from the
+// labelled with every person of the pool it should find (computed from the pool itself, never
+// from an index). Prints hit@10 and MRR@10 per class and engine. Pinyin labels come from the
 // generator's own readings (data/surnames.tsv, data/demo_names.tsv), not from the index's tables.
 //
-// Speed: index build throughput on one core, and in-process search latency p50/p99 over a
-// query mix, at 100,000 people by default.
+// Latency: every engine answers the same labelled queries --rounds times (3 by default); each
+// query's best wall time of its rounds gives p50/p99 per class, so that other work on a shared
+// machine does not decide the tail (the first round also warms the page cache). Groonga's times
+// are its own, from the header of each answer. With the build time and size on disk per engine. A peer's build is given up after --peer-seconds (the table says so).
 //
-// Usage: search_relevance_bench [--persons N] [--speed-persons N] [--queries N] [--seed S]
-//                               [--groonga PATH|none] [--skip-speed] [--misses]
+// Two ways to run:
+//  - alone: our index is built here from the pool (Rebuild, one core), then a speed section
+//    builds --speed-persons people and times a query mix;
+//  - --data DIR: on a registry the command line built from the same pool (`talentpool demo
+//    --persons N --seed S`, `init`, `import`); --persons and --seed must be the demo's. The bench
+//    checks that the registry holds that pool, searches its index as `talentpool serve` would, and
+//    also sends the labelled queries over HTTP on loopback (the service and server of `serve`,
+//    rate limits lifted, a staff token). With --figures FILE (key=value lines from
+//    scripts/scale_bench.sh: import time and peak memory, wrk figures…) it ends with a table of
+//    the issue's targets, PASS or MISS beside each figure.
+//
+// Usage: search_relevance_bench [--persons N] [--queries N] [--seed S] [--groonga PATH|none]
+//                               [--peer-seconds S] [--rounds N] [--speed-persons N] [--skip-speed]
+//                               [--misses]
+//                               [--data DIR] [--figures FILE]
 #include <sqlite3.h>
 #include <unicode/translit.h>
 #include <unicode/unistr.h>
@@ -21,6 +36,8 @@
 
 #include <algorithm>
 #include <chrono>
+#include <cctype>
+#include <cmath>
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
@@ -33,17 +50,24 @@
 #include <set>
 #include <sstream>
 #include <string>
+#include <thread>
 #include <unordered_map>
 #include <vector>
 
+#include "api/api_service.h"
+#include "api/http_server.h"
 #include "indexer/search_index.h"
+#include "indexer/store_change_source.h"
 #include "registry/demo_data.h"
 #include "registry/paths.h"
 #include "registry/reference_data.h"
+#include "registry/store.h"
 #include "registry/validate.h"
+#include "tests/bench/loopback_client.h"
 
 namespace {
 
+namespace fs = std::filesystem;
 using tp::indexer::IndexRecord;
 using Clock = std::chrono::steady_clock;
 
@@ -66,11 +90,55 @@ double Seconds(Clock::time_point since) {
   return std::chrono::duration<double>(Clock::now() - since).count();
 }
 
+double Milliseconds(Clock::time_point since) { return Seconds(since) * 1000; }
+
+double LoadAverage() {
+  double load[3] = {0, 0, 0};
+  getloadavg(load, 3);
+  return load[0];
+}
+
+// Bytes of the regular files under `path` (a file or a folder), leaving out `except`.
+int64_t DiskBytes(const fs::path& path, const fs::path& except = {}) {
+  std::error_code ec;
+  if (fs::is_regular_file(path, ec)) return static_cast<int64_t>(fs::file_size(path, ec));
+  int64_t total = 0;
+  for (auto it = fs::recursive_directory_iterator(path, ec); !ec && it != fs::recursive_directory_iterator();
+       it.increment(ec)) {
+    if (!except.empty() && it->path() == except) {
+      it.disable_recursion_pending();
+      continue;
+    }
+    if (it->is_regular_file(ec)) total += static_cast<int64_t>(it->file_size(ec));
+  }
+  return total;
+}
+
+// The index's live generation (the folder its CURRENT file names): older generations a rebuild
+// left behind are not what a search reads.
+int64_t LiveIndexBytes(const fs::path& index_dir) {
+  std::ifstream current(index_dir / "CURRENT");
+  std::string generation;
+  std::getline(current, generation);
+  while (!generation.empty() && std::isspace(static_cast<unsigned char>(generation.back()))) generation.pop_back();
+  std::error_code ec;
+  if (!generation.empty() && fs::is_directory(index_dir / generation, ec)) return DiskBytes(index_dir / generation);
+  return DiskBytes(index_dir);
+}
+
+std::string Megabytes(int64_t bytes) {
+  char text[32];
+  std::snprintf(text, sizeof(text), "%.0f MB", static_cast<double>(bytes) / 1e6);
+  return text;
+}
+
 // ---------------------------------------------------------------------------------------------
 // The pool.
 
 struct Pool {
   std::vector<IndexRecord> records;  // rowid = index + 1
+  std::unordered_map<std::string, int64_t> by_public_id;
+  std::unordered_map<std::string, int64_t> by_id_number;
 };
 
 Pool MakePool(long persons, uint64_t seed) {
@@ -96,14 +164,18 @@ Pool MakePool(long persons, uint64_t seed) {
     std::vector<std::pair<std::string, std::string>> cells;
     for (size_t i = 0; i < header.size(); ++i) cells.emplace_back(header[i], row[i]);
     IndexRecord r;
-    r.rowid = static_cast<int64_t>(pool.records.size()) + 1;
     const auto errors = tp::registry::BuildPerson(cells, *reference, &r.person);
     if (!errors.empty()) continue;  // the generator makes valid rows; skip any that are not
     r.admissions.push_back({r.person.admission_year, r.person.tier, ""});
     r.recommending_unit = {r.person.recommending_unit, r.person.recommending_unit_type, r.person.province};
     pool.records.push_back(std::move(r));
   }
-  for (size_t i = 0; i < pool.records.size(); ++i) pool.records[i].rowid = static_cast<int64_t>(i) + 1;
+  for (size_t i = 0; i < pool.records.size(); ++i) {
+    auto& r = pool.records[i];
+    r.rowid = static_cast<int64_t>(i) + 1;
+    pool.by_public_id[r.person.public_id] = r.rowid;
+    if (!r.person.id_number.empty()) pool.by_id_number[r.person.id_number] = r.rowid;
+  }
   return pool;
 }
 
@@ -237,6 +309,59 @@ std::string Prefix(const std::string& s, size_t chars) {
   }
   return s.substr(0, at);
 }
+// Who each query should find, from the pool itself. Lookups by exact value come from maps and
+// "unit contains" from the distinct unit names, so labelling a million people stays quick; the
+// answers are the same as a scan of every person.
+class Labeller {
+ public:
+  Labeller(const Pool& pool, const std::vector<std::vector<std::string>>& readings) : rs_(pool.records) {
+    std::unordered_map<std::string, size_t> unit_slot;
+    for (size_t i = 0; i < rs_.size(); ++i) {
+      const auto& p = rs_[i].person;
+      by_name_[p.name].push_back(i);
+      if (!readings[i].empty()) {
+        by_reading_[Join(readings[i], " ")].push_back(i);
+        by_initials_[Initials(readings[i])].push_back(i);
+      }
+      by_ethnic_title_[p.ethnic_group + "\t" + p.title].push_back(i);
+      const auto [slot, fresh] = unit_slot.emplace(p.unit_name, units_.size());
+      if (fresh) units_.push_back({p.unit_name, {}});
+      units_[slot->second].second.push_back(i);
+    }
+  }
+
+  static std::string Initials(const std::vector<std::string>& syllables) {
+    std::string out;
+    for (const auto& s : syllables) out.push_back(s[0]);
+    return out;
+  }
+
+  const std::vector<size_t>& Named(const std::string& name) const { return Find(by_name_, name); }
+  const std::vector<size_t>& Read(const std::string& syllables) const { return Find(by_reading_, syllables); }
+  const std::vector<size_t>& WithInitials(const std::string& initials) const { return Find(by_initials_, initials); }
+  const std::vector<size_t>& EthnicTitle(const std::string& ethnic, const std::string& title) const {
+    return Find(by_ethnic_title_, ethnic + "\t" + title);
+  }
+  // People whose unit name contains `fragment`.
+  std::vector<size_t> UnitContains(const std::string& fragment) const {
+    std::vector<size_t> out;
+    for (const auto& [name, rows] : units_) {
+      if (name.find(fragment) != std::string::npos) out.insert(out.end(), rows.begin(), rows.end());
+    }
+    return out;
+  }
+
+ private:
+  static const std::vector<size_t>& Find(const std::unordered_map<std::string, std::vector<size_t>>& map,
+                                         const std::string& key) {
+    static const std::vector<size_t> kNone;
+    const auto it = map.find(key);
+    return it == map.end() ? kNone : it->second;
+  }
+  const std::vector<IndexRecord>& rs_;
+  std::unordered_map<std::string, std::vector<size_t>> by_name_, by_reading_, by_initials_, by_ethnic_title_;
+  std::vector<std::pair<std::string, std::vector<size_t>>> units_;
+};
 
 std::vector<Query> MakeQueries(const Pool& pool, int per_class, uint64_t seed) {
   std::mt19937_64 random(seed);
@@ -247,18 +372,15 @@ std::vector<Query> MakeQueries(const Pool& pool, int per_class, uint64_t seed) {
   TruthReadings truth;
   std::vector<std::vector<std::string>> readings(rs.size());
   for (size_t i = 0; i < rs.size(); ++i) readings[i] = truth.Of(rs[i].person.name);
-  const auto all_where = [&](auto pred) {
+  const Labeller labels(pool, readings);
+  const auto rows_where = [&](const std::vector<size_t>& candidates, auto pred) {
     std::set<int64_t> out;
-    for (size_t i = 0; i < rs.size(); ++i) {
+    for (size_t i : candidates) {
       if (pred(i)) out.insert(rs[i].rowid);
     }
     return out;
   };
-  const auto initials = [](const std::vector<std::string>& syllables) {
-    std::string out;
-    for (const auto& s : syllables) out.push_back(s[0]);
-    return out;
-  };
+  const auto all = [](size_t) { return true; };
   UErrorCode error = U_ZERO_ERROR;
   std::unique_ptr<icu::Transliterator> to_traditional(
       icu::Transliterator::createInstance("Simplified-Traditional", UTRANS_FORWARD, error));
@@ -275,9 +397,7 @@ std::vector<Query> MakeQueries(const Pool& pool, int per_class, uint64_t seed) {
       }
     }
   };
-  const auto same_name = [&](const std::string& name) {
-    return all_where([&](size_t i) { return rs[i].person.name == name; });
-  };
+  const auto same_name = [&](const std::string& name) { return rows_where(labels.Named(name), all); };
 
   add("name", per_class, [&](const IndexRecord& r, Query& q) {
     q.text = r.person.name;
@@ -308,7 +428,7 @@ std::vector<Query> MakeQueries(const Pool& pool, int per_class, uint64_t seed) {
     if (syl.empty()) return false;
     q.text = Join(syl);
     q.scoped = {{"", q.text}};
-    q.relevant = all_where([&](size_t i) { return readings[i] == syl; });
+    q.relevant = rows_where(labels.Read(Join(syl, " ")), all);
     return true;
   });
   static const std::set<std::string> kPolyphonic = {"覃", "曾", "单", "解", "仇", "区", "朴",
@@ -322,18 +442,17 @@ std::vector<Query> MakeQueries(const Pool& pool, int per_class, uint64_t seed) {
     if (!polyphonic) return false;
     q.text = Join(syl);
     q.scoped = {{"", q.text}};
-    q.relevant = all_where([&](size_t i) { return readings[i] == syl; });
+    q.relevant = rows_where(labels.Read(Join(syl, " ")), all);
     return true;
   });
   add("initials + unit", per_class, [&](const IndexRecord& r, Query& q) {
     const auto& syl = readings[static_cast<size_t>(r.rowid - 1)];
     if (syl.empty() || r.person.unit_name.empty()) return false;
-    const std::string ini = initials(syl);
+    const std::string ini = Labeller::Initials(syl);
     q.text = ini + " " + r.person.unit_name;
     q.scoped = {{"", ini}, {"", r.person.unit_name}};
-    q.relevant = all_where([&](size_t i) {
-      return !readings[i].empty() && initials(readings[i]) == ini &&
-             rs[i].person.unit_name.find(r.person.unit_name) != std::string::npos;
+    q.relevant = rows_where(labels.WithInitials(ini), [&](size_t i) {
+      return rs[i].person.unit_name.find(r.person.unit_name) != std::string::npos;
     });
     return true;
   });
@@ -341,9 +460,8 @@ std::vector<Query> MakeQueries(const Pool& pool, int per_class, uint64_t seed) {
     if (r.person.unit_name.empty()) return false;
     q.text = r.person.name + " " + r.person.unit_name;
     q.scoped = {{"", r.person.name}, {"", r.person.unit_name}};
-    q.relevant = all_where([&](size_t i) {
-      return rs[i].person.name == r.person.name &&
-             rs[i].person.unit_name.find(r.person.unit_name) != std::string::npos;
+    q.relevant = rows_where(labels.Named(r.person.name), [&](size_t i) {
+      return rs[i].person.unit_name.find(r.person.unit_name) != std::string::npos;
     });
     return true;
   });
@@ -368,11 +486,11 @@ std::vector<Query> MakeQueries(const Pool& pool, int per_class, uint64_t seed) {
     const std::string field = r.person.fields[0];
     q.text = "领域:" + field + " 单位:" + r.person.unit_name;
     q.scoped = {{"fields", field}, {"unit", r.person.unit_name}};
-    q.relevant = all_where([&](size_t i) {
-      const auto& p = rs[i].person;
-      bool has = false;
-      for (const auto& f : p.fields) has |= f.find(field) != std::string::npos;
-      return has && p.unit_name.find(r.person.unit_name) != std::string::npos;
+    q.relevant = rows_where(labels.UnitContains(r.person.unit_name), [&](size_t i) {
+      for (const auto& f : rs[i].person.fields) {
+        if (f.find(field) != std::string::npos) return true;
+      }
+      return false;
     });
     return true;
   });
@@ -382,11 +500,11 @@ std::vector<Query> MakeQueries(const Pool& pool, int per_class, uint64_t seed) {
     const std::string field = Prefix(p.fields[0], 2);
     q.text = p.ethnic_group + " " + field + " " + p.title;
     q.scoped = {{"", p.ethnic_group}, {"", field}, {"", p.title}};
-    q.relevant = all_where([&](size_t i) {
-      const auto& o = rs[i].person;
-      bool has = false;
-      for (const auto& f : o.fields) has |= f.find(field) != std::string::npos;
-      return has && o.ethnic_group == p.ethnic_group && o.title == p.title;
+    q.relevant = rows_where(labels.EthnicTitle(p.ethnic_group, p.title), [&](size_t i) {
+      for (const auto& f : rs[i].person.fields) {
+        if (f.find(field) != std::string::npos) return true;
+      }
+      return false;
     });
     return true;
   });
@@ -394,41 +512,82 @@ std::vector<Query> MakeQueries(const Pool& pool, int per_class, uint64_t seed) {
 }
 
 // ---------------------------------------------------------------------------------------------
-// Engines: each answers a query with its top 10 rowids.
+// Engines: each answers every query with its top 10 (as pool rowids) and the time it took.
 
-struct Scores {
-  std::map<std::string, std::pair<double, double>> sum;  // class -> (hits, reciprocal ranks)
-  std::map<std::string, int> count;
-  void Add(const Query& q, const std::vector<int64_t>& top) {
-    double rr = 0;
-    for (size_t i = 0; i < top.size() && i < 10; ++i) {
-      if (q.relevant.count(top[i])) {
-        rr = 1.0 / static_cast<double>(i + 1);
-        break;
-      }
-    }
-    sum[q.cls].first += rr > 0 ? 1 : 0;
-    sum[q.cls].second += rr;
-    ++count[q.cls];
-  }
+struct EngineRun {
+  std::string name;
+  bool ran = false;
+  std::string note;  // why it did not run, or what was measured differently
+  double build_seconds = -1;
+  int64_t disk_bytes = -1;
+  std::vector<std::vector<int64_t>> tops;
+  std::vector<double> ms;
 };
 
-std::vector<int64_t> OurTop(const tp::indexer::SearchIndex& index, const std::string& query,
-                            const std::unordered_map<std::string, int64_t>& ids, bool facets) {
-  tp::indexer::SearchRequest request;
-  request.query = query;
-  request.size = 10;
-  request.facets = facets;
-  request.resolve_id = [&](std::string_view id) -> std::optional<int64_t> {
-    const auto it = ids.find(std::string(id));
-    if (it == ids.end()) return std::nullopt;
-    return it->second;
-  };
-  auto result = index.Search(request);
-  std::vector<int64_t> top;
-  if (!result.ok()) return top;
-  for (const auto& h : result->hits) top.push_back(h.rowid);
-  return top;
+int64_t PoolRowid(const Pool& pool, const std::string& public_id) {
+  const auto it = pool.by_public_id.find(public_id);
+  return it == pool.by_public_id.end() ? 0 : it->second;
+}
+
+// Our index answering the queries as the API's search does (10 hits, best first), with or
+// without the facet counts the API adds. Each query's time is its best of `rounds` runs.
+void RunOurs(const tp::indexer::SearchIndex& index, const std::vector<Query>& queries, const Pool& pool,
+             const tp::indexer::IdResolver& resolve, bool facets, int rounds, EngineRun* run) {
+  run->tops.assign(queries.size(), {});
+  run->ms.assign(queries.size(), 1e9);
+  for (int round = 0; round < rounds; ++round) {
+    for (size_t i = 0; i < queries.size(); ++i) {
+      tp::indexer::SearchRequest request;
+      request.query = queries[i].text;
+      request.size = 10;
+      request.facets = facets;
+      request.resolve_id = resolve;
+      const auto started = Clock::now();
+      auto result = index.Search(request);
+      run->ms[i] = std::min(run->ms[i], Milliseconds(started));
+      run->tops[i].clear();
+      if (!result.ok()) continue;
+      for (const auto& h : result->hits) run->tops[i].push_back(PoolRowid(pool, h.id));
+    }
+  }
+  run->ran = true;
+}
+
+// The same queries over HTTP: one keep-alive connection on loopback, one request after another
+// with a staff token, the wall time of each from writing the request to the last byte read (a
+// query's best of `rounds` runs).
+void RunHttp(int port, const std::string& token, const std::vector<Query>& queries, const Pool& pool,
+             int rounds, EngineRun* run) {
+  run->tops.assign(queries.size(), {});
+  run->ms.assign(queries.size(), 1e9);
+  int sock = -1;
+  long failed = 0;
+  for (size_t n = 0; n < queries.size() * static_cast<size_t>(rounds); ++n) {
+    const size_t i = n % queries.size();
+    const std::string request = "GET /api/v1/search?size=10&q=" + tp::bench::PercentEncode(queries[i].text) +
+                                " HTTP/1.1\r\nHost: bench\r\nAuthorization: Bearer " + token + "\r\n\r\n";
+    const auto started = Clock::now();
+    if (sock < 0) sock = tp::bench::ConnectLoopback(port);
+    bool keep = false;
+    std::string body;
+    const int status = sock < 0 ? 0 : tp::bench::Exchange(sock, request, &keep, &body);
+    run->ms[i] = std::min(run->ms[i], Milliseconds(started));
+    if (!keep || status == 0) {
+      if (sock >= 0) ::close(sock);
+      sock = -1;
+    }
+    if (status != 200) {
+      ++failed;
+      continue;
+    }
+    const auto answer = nlohmann::json::parse(body, nullptr, false);
+    if (answer.is_discarded() || !answer.contains("hits")) continue;
+    run->tops[i].clear();
+    for (const auto& hit : answer["hits"]) run->tops[i].push_back(PoolRowid(pool, hit.value("id", "")));
+  }
+  if (sock >= 0) ::close(sock);
+  run->ran = true;
+  if (failed > 0) run->note = std::to_string(failed) + " requests failed";
 }
 
 const char* kPeerColumns[] = {"name", "unit", "post", "title", "fields", "achievements", "ethnic",
@@ -440,17 +599,32 @@ std::vector<std::string> PeerRow(const IndexRecord& r) {
           p.native_place, p.recommending_unit, p.id_number};
 }
 
+// Every word of the query must match (the peers' AND), in the column it names or anywhere.
+std::vector<std::pair<std::string, std::string>> PeerWords(const Query& q) {
+  std::vector<std::pair<std::string, std::string>> out;
+  for (const auto& [column, words] : q.scoped) {
+    std::istringstream in(words);
+    for (std::string w; in >> w;) out.emplace_back(column, w);
+  }
+  return out;
+}
+
+// SQLite FTS5 with the trigram tokenizer, in a database file, loaded in one transaction and
+// optimised (segments merged) as a user loading a fixed corpus would.
 class Fts5 {
  public:
-  explicit Fts5(const Pool& pool) {
-    sqlite3_open(":memory:", &db_);
+  Fts5(const Pool& pool, const std::string& path, double limit_seconds) {
+    const auto started = Clock::now();
+    sqlite3_open(path.c_str(), &db_);
     Exec("CREATE VIRTUAL TABLE p USING fts5(name, unit, post, title, fields, achievements, ethnic, "
          "place, recommender, id_number, tokenize='trigram')");
     Exec("BEGIN");
     sqlite3_stmt* insert = nullptr;
     sqlite3_prepare_v2(db_, "INSERT INTO p(rowid, name, unit, post, title, fields, achievements, ethnic, "
                        "place, recommender, id_number) VALUES (?,?,?,?,?,?,?,?,?,?,?)", -1, &insert, nullptr);
+    size_t loaded = 0;
     for (const auto& r : pool.records) {
+      if (loaded % 10000 == 0 && loaded > 0 && Seconds(started) > limit_seconds) break;
       sqlite3_bind_int64(insert, 1, r.rowid);
       const auto row = PeerRow(r);
       for (size_t i = 0; i < row.size(); ++i) {
@@ -458,26 +632,39 @@ class Fts5 {
       }
       sqlite3_step(insert);
       sqlite3_reset(insert);
+      ++loaded;
     }
     sqlite3_finalize(insert);
+    if (loaded < pool.records.size()) {
+      Exec("ROLLBACK");
+      char note[160];
+      std::snprintf(note, sizeof(note), "build given up after %.0f s at %zu of %zu people (--peer-seconds %.0f)",
+                    Seconds(started), loaded, pool.records.size(), limit_seconds);
+      note_ = note;
+      return;
+    }
     Exec("COMMIT");
+    Exec("INSERT INTO p(p) VALUES('optimize')");
+    build_seconds_ = Seconds(started);
     sqlite3_prepare_v2(db_, "SELECT rowid FROM p WHERE p MATCH ? ORDER BY rank LIMIT 10", -1, &select_, nullptr);
+    ok_ = true;
   }
   ~Fts5() {
     sqlite3_finalize(select_);
     sqlite3_close(db_);
   }
+  bool ok() const { return ok_; }
+  const std::string& note() const { return note_; }
+  double build_seconds() const { return build_seconds_; }
+
   std::vector<int64_t> Top(const Query& q) {
     std::string match;
-    for (const auto& [column, words] : q.scoped) {
-      std::istringstream in(words);
-      for (std::string w; in >> w;) {
-        std::string quoted = "\"";
-        for (char c : w) quoted += c == '"' ? std::string("\"\"") : std::string(1, c);
-        quoted += "\"";
-        if (!match.empty()) match += " AND ";
-        match += column.empty() ? quoted : column + " : " + quoted;
-      }
+    for (const auto& [column, word] : PeerWords(q)) {
+      std::string quoted = "\"";
+      for (char c : word) quoted += c == '"' ? std::string("\"\"") : std::string(1, c);
+      quoted += "\"";
+      if (!match.empty()) match += " AND ";
+      match += column.empty() ? quoted : column + " : " + quoted;
     }
     std::vector<int64_t> top;
     sqlite3_bind_text(select_, 1, match.c_str(), -1, SQLITE_TRANSIENT);
@@ -490,127 +677,152 @@ class Fts5 {
   void Exec(const char* sql) { sqlite3_exec(db_, sql, nullptr, nullptr, nullptr); }
   sqlite3* db_ = nullptr;
   sqlite3_stmt* select_ = nullptr;
-};
-
-// Groonga through its command-line server: one process, commands in, JSON lines out.
-class Groonga {
- public:
-  Groonga(const std::string& binary, const Pool& pool, const std::string& dir) {
-    const std::string db = dir + "/groonga.db";
-    std::string load = dir + "/load.grn";
-    {
-      std::ofstream out(load);
-      out << "table_create Persons TABLE_HASH_KEY UInt64\n";
-      for (const char* c : kPeerColumns) out << "column_create Persons " << c << " COLUMN_SCALAR Text\n";
-      out << "table_create Terms TABLE_PAT_KEY ShortText --default_tokenizer TokenBigram "
-             "--normalizer NormalizerAuto\n";
-      out << "column_create Terms idx COLUMN_INDEX|WITH_POSITION|WITH_SECTION Persons "
-          << Join(std::vector<std::string>(std::begin(kPeerColumns), std::end(kPeerColumns)), ",") << "\n";
-      out << "load --table Persons\n[\n";
-      bool first = true;
-      for (const auto& r : pool.records) {
-        nlohmann::json row = {{"_key", r.rowid}};
-        const auto values = PeerRow(r);
-        for (size_t i = 0; i < values.size(); ++i) row[kPeerColumns[i]] = values[i];
-        out << (first ? "" : ",\n") << row.dump();
-        first = false;
-      }
-      out << "\n]\n";
-    }
-    const std::string command = binary + " -n " + db + " < " + load + " > /dev/null 2>&1";
-    ok_ = std::system(command.c_str()) == 0;
-    binary_ = binary;
-    db_ = db;
-    dir_ = dir;
-  }
-  bool ok() const { return ok_; }
-
-  // Runs every query in one process; returns the top rowids of each.
-  std::vector<std::vector<int64_t>> TopAll(const std::vector<Query>& queries) {
-    const std::string commands = dir_ + "/queries.grn";
-    const std::string results = dir_ + "/results.json";
-    {
-      std::ofstream out(commands);
-      const std::string all = Join(std::vector<std::string>(std::begin(kPeerColumns), std::end(kPeerColumns)), "||");
-      for (const Query& q : queries) {
-        std::string query;
-        for (const auto& [column, words] : q.scoped) {
-          std::istringstream in(words);
-          for (std::string w; in >> w;) {
-            std::string escaped = "\"";
-            for (char c : w) {
-              if (c == '"' || c == '\\') escaped += '\\';
-              escaped += c;
-            }
-            escaped += "\"";
-            if (!query.empty()) query += " ";
-            query += column.empty() ? escaped : column + ":@" + escaped;
-          }
-        }
-        nlohmann::json command = {{"table", "Persons"}, {"match_columns", all}, {"query", query},
-                                  {"output_columns", "_key"}, {"limit", "10"}, {"sort_keys", "-_score"}};
-        std::string line = "select";
-        for (auto it = command.begin(); it != command.end(); ++it) {
-          std::string value = it.value().get<std::string>();
-          std::string quoted = "'";
-          for (char c : value) {
-            if (c == '\'' || c == '\\') quoted += '\\';
-            quoted += c;
-          }
-          quoted += "'";
-          line += " --" + it.key() + " " + quoted;
-        }
-        out << line << "\n";
-      }
-    }
-    const std::string command = binary_ + " " + db_ + " < " + commands + " > " + results + " 2>/dev/null";
-    std::vector<std::vector<int64_t>> out(queries.size());
-    if (std::system(command.c_str()) != 0) return out;
-    std::ifstream in(results);
-    std::string line;
-    for (size_t i = 0; i < queries.size() && std::getline(in, line); ++i) {
-      try {
-        const auto answer = nlohmann::json::parse(line);
-        const auto& body = answer.at(1).at(0);
-        for (size_t k = 2; k < body.size(); ++k) out[i].push_back(body[k][0].get<int64_t>());
-      } catch (const std::exception&) {
-        // A query Groonga could not parse finds nothing.
-      }
-    }
-    return out;
-  }
-
- private:
   bool ok_ = false;
-  std::string binary_, db_, dir_;
+  double build_seconds_ = -1;
+  std::string note_;
 };
 
-void PrintTable(const std::vector<std::string>& classes, const std::vector<std::pair<std::string, Scores>>& engines) {
-  std::printf("\n%-30s", "class (queries)");
-  for (const auto& [name, s] : engines) std::printf(" | %-18s", (name + " hit@10/MRR").c_str());
-  std::printf("\n");
-  std::map<std::string, std::pair<double, double>> overall;
-  int total = 0;
-  for (const auto& cls : classes) {
-    const int n = engines.front().second.count.count(cls) ? engines.front().second.count.at(cls) : 0;
-    std::printf("%-30s", (cls + " (" + std::to_string(n) + ")").c_str());
-    for (const auto& [name, s] : engines) {
-      const auto it = s.sum.find(cls);
-      const double hits = it == s.sum.end() ? 0 : it->second.first;
-      const double rr = it == s.sum.end() ? 0 : it->second.second;
-      std::printf(" | %6.3f / %6.3f   ", n ? hits / n : 0, n ? rr / n : 0);
-      overall[name].first += hits;
-      overall[name].second += rr;
+void RunFts5(const Pool& pool, const std::vector<Query>& queries, const fs::path& dir, double limit_seconds,
+             int rounds, EngineRun* run) {
+  const fs::path path = dir / "fts5.sqlite";
+  {
+    Fts5 fts(pool, path.string(), limit_seconds);
+    run->note = fts.note();
+    if (!fts.ok()) return;
+    run->build_seconds = fts.build_seconds();
+    run->disk_bytes = DiskBytes(path);
+    run->tops.assign(queries.size(), {});
+    run->ms.assign(queries.size(), 1e9);
+    for (int round = 0; round < rounds; ++round) {
+      for (size_t i = 0; i < queries.size(); ++i) {
+        const auto started = Clock::now();
+        run->tops[i] = fts.Top(queries[i]);
+        run->ms[i] = std::min(run->ms[i], Milliseconds(started));
+      }
     }
-    total += n;
-    std::printf("\n");
+    run->ran = true;
   }
-  std::printf("%-30s", ("overall (" + std::to_string(total) + ")").c_str());
-  for (const auto& [name, s] : engines) {
-    std::printf(" | %6.3f / %6.3f   ", overall[name].first / total, overall[name].second / total);
-  }
-  std::printf("\n");
+  std::error_code ec;
+  fs::remove(path, ec);
 }
+
+std::string SingleQuoted(const std::string& value) {
+  std::string quoted = "'";
+  for (char c : value) {
+    if (c == '\'' || c == '\\') quoted += '\\';
+    quoted += c;
+  }
+  return quoted + "'";
+}
+
+// Groonga through its command-line client: the rows loaded first and the index column made after
+// (Groonga's fast static indexing), all under `timeout`. Query latency is Groonga's own elapsed
+// time for each select, from the header of its answer.
+void RunGroonga(const std::string& binary, const Pool& pool, const std::vector<Query>& queries,
+                const fs::path& dir, double limit_seconds, int rounds, EngineRun* run) {
+  const fs::path home = dir / "groonga";
+  fs::create_directories(home);
+  const std::string db = (home / "persons.db").string();
+  const std::string load = (dir / "groonga-load.grn").string();
+  const std::string columns =
+      Join(std::vector<std::string>(std::begin(kPeerColumns), std::end(kPeerColumns)), ",");
+  {
+    std::ofstream out(load);
+    out << "table_create Persons TABLE_HASH_KEY UInt64\n";
+    for (const char* c : kPeerColumns) out << "column_create Persons " << c << " COLUMN_SCALAR Text\n";
+    out << "load --table Persons\n[\n";
+    bool first = true;
+    for (const auto& r : pool.records) {
+      nlohmann::json row = {{"_key", r.rowid}};
+      const auto values = PeerRow(r);
+      for (size_t i = 0; i < values.size(); ++i) row[kPeerColumns[i]] = values[i];
+      out << (first ? "" : ",\n") << row.dump();
+      first = false;
+    }
+    out << "\n]\n";
+    out << "table_create Terms TABLE_PAT_KEY ShortText --default_tokenizer TokenBigram "
+           "--normalizer NormalizerAuto\n";
+    out << "column_create Terms idx COLUMN_INDEX|WITH_POSITION|WITH_SECTION Persons " << columns << "\n";
+  }
+  char limit[32];
+  std::snprintf(limit, sizeof(limit), "%.0f", limit_seconds);
+  const auto started = Clock::now();
+  const std::string command = "timeout -k 10 " + std::string(limit) + " " + binary + " -n " + db + " < " + load +
+                              " > /dev/null 2>&1";
+  const int status = std::system(command.c_str());
+  const double took = Seconds(started);
+  std::error_code ec;
+  fs::remove(load, ec);
+  if (status != 0) {
+    char note[200];
+    if (WIFEXITED(status) && WEXITSTATUS(status) == 124) {
+      std::snprintf(note, sizeof(note), "build given up after %.0f s for %zu people (--peer-seconds %s)", took,
+                    pool.records.size(), limit);
+    } else {
+      std::snprintf(note, sizeof(note), "'%s' did not run (install groonga-bin, or pass --groonga none)",
+                    binary.c_str());
+    }
+    run->note = note;
+    fs::remove_all(home, ec);
+    return;
+  }
+  run->build_seconds = took;
+  run->disk_bytes = DiskBytes(home);
+
+  const std::string commands = (dir / "groonga-queries.grn").string();
+  const std::string results = (dir / "groonga-results.json").string();
+  {
+    std::ofstream out(commands);
+    const std::string all =
+        Join(std::vector<std::string>(std::begin(kPeerColumns), std::end(kPeerColumns)), "||");
+    std::string lines;
+    for (const Query& q : queries) {
+      std::string query;
+      for (const auto& [column, word] : PeerWords(q)) {
+        std::string escaped = "\"";
+        for (char c : word) {
+          if (c == '"' || c == '\\') escaped += '\\';
+          escaped += c;
+        }
+        escaped += "\"";
+        if (!query.empty()) query += " ";
+        query += column.empty() ? escaped : column + ":@" + escaped;
+      }
+      lines += "select --table Persons --match_columns " + SingleQuoted(all) + " --query " + SingleQuoted(query) +
+               " --output_columns _key --limit 10 --sort_keys -_score\n";
+    }
+    for (int round = 0; round < rounds; ++round) out << lines;
+  }
+  const std::string ask = binary + " " + db + " < " + commands + " > " + results + " 2>/dev/null";
+  if (std::system(ask.c_str()) != 0) {
+    run->note = "queries did not run";
+    fs::remove_all(home, ec);
+    return;
+  }
+  run->tops.assign(queries.size(), {});
+  run->ms.assign(queries.size(), 1e9);
+  std::ifstream in(results);
+  std::string line;
+  for (size_t n = 0; n < static_cast<size_t>(rounds) * queries.size() && std::getline(in, line); ++n) {
+    const size_t i = n % queries.size();
+    try {
+      const auto answer = nlohmann::json::parse(line);
+      run->ms[i] = std::min(run->ms[i], answer.at(0).at(2).get<double>() * 1000);
+      run->tops[i].clear();
+      const auto& body = answer.at(1).at(0);
+      for (size_t k = 2; k < body.size(); ++k) run->tops[i].push_back(body[k][0].get<int64_t>());
+    } catch (const std::exception&) {
+      // A query Groonga could not parse finds nobody.
+    }
+  }
+  run->ran = true;
+  fs::remove(commands, ec);
+  fs::remove(results, ec);
+  fs::remove_all(home, ec);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Figures per class, and the tables.
 
 double Percentile(std::vector<double> v, double p) {
   if (v.empty()) return 0;
@@ -618,13 +830,347 @@ double Percentile(std::vector<double> v, double p) {
   return v[std::min(v.size() - 1, static_cast<size_t>(p * static_cast<double>(v.size())))];
 }
 
+struct ClassFigures {
+  int n = 0;
+  double hit = 0;  // share of queries with a relevant person in the top 10
+  double mrr = 0;  // mean reciprocal rank of the first relevant person, within the top 10
+  double p50 = 0, p99 = 0;
+};
+
+// Per class, and under "all" for every query together.
+std::map<std::string, ClassFigures> ByClass(const std::vector<Query>& queries, const EngineRun& run) {
+  std::map<std::string, ClassFigures> out;
+  std::map<std::string, std::vector<double>> ms;
+  for (size_t i = 0; i < queries.size() && i < run.tops.size(); ++i) {
+    double rr = 0;
+    for (size_t k = 0; k < run.tops[i].size() && k < 10; ++k) {
+      if (queries[i].relevant.count(run.tops[i][k])) {
+        rr = 1.0 / static_cast<double>(k + 1);
+        break;
+      }
+    }
+    for (const std::string& cls : {queries[i].cls, std::string("all")}) {
+      auto& f = out[cls];
+      ++f.n;
+      f.hit += rr > 0 ? 1 : 0;
+      f.mrr += rr;
+      ms[cls].push_back(run.ms[i]);
+    }
+  }
+  for (auto& [cls, f] : out) {
+    f.hit /= f.n;
+    f.mrr /= f.n;
+    f.p50 = Percentile(ms[cls], 0.5);
+    f.p99 = Percentile(ms[cls], 0.99);
+  }
+  return out;
+}
+
+// Terminal columns of a UTF-8 string: Chinese characters (U+2E80 on) take two, the rest one.
+size_t Columns(const std::string& s) {
+  size_t n = 0;
+  for (size_t at = 0; at < s.size();) {
+    const auto b = static_cast<unsigned char>(s[at]);
+    const size_t len = b < 0x80 ? 1 : b < 0xE0 ? 2 : b < 0xF0 ? 3 : 4;
+    const bool wide = len == 4 || (len == 3 && (b > 0xE2 || (b == 0xE2 && at + 1 < s.size() &&
+                                                             static_cast<unsigned char>(s[at + 1]) >= 0xBA)));
+    n += wide ? 2 : 1;
+    at += len;
+  }
+  return n;
+}
+
+std::string Pad(const std::string& s, size_t width) {
+  const size_t columns = Columns(s);
+  return columns >= width ? s : s + std::string(width - columns, ' ');
+}
+
+std::string Format(const char* format, double a, double b = 0, double c = 0) {
+  char text[96];
+  std::snprintf(text, sizeof(text), format, a, b, c);
+  return text;
+}
+
+// A Markdown table, padded so that it also reads in a terminal.
+class Table {
+ public:
+  explicit Table(std::vector<std::string> header) { rows_.push_back(std::move(header)); }
+  void Add(std::vector<std::string> row) { rows_.push_back(std::move(row)); }
+  void Print() const {
+    std::vector<size_t> widths;
+    for (const auto& row : rows_) {
+      widths.resize(std::max(widths.size(), row.size()), 3);
+      for (size_t i = 0; i < row.size(); ++i) widths[i] = std::max(widths[i], Columns(row[i]));
+    }
+    for (size_t r = 0; r < rows_.size(); ++r) {
+      std::string line = "|";
+      for (size_t i = 0; i < widths.size(); ++i) {
+        line += ' ';
+        line += Pad(i < rows_[r].size() ? rows_[r][i] : "", widths[i]);
+        line += " |";
+      }
+      std::printf("%s\n", line.c_str());
+      if (r == 0) {
+        line = "|";
+        for (size_t w : widths) {
+          line.append(w + 2, '-');
+          line += '|';
+        }
+        std::printf("%s\n", line.c_str());
+      }
+    }
+  }
+
+ private:
+  std::vector<std::vector<std::string>> rows_;
+};
+
+// A peer "returns right answers" on a class when a relevant person is in its top 10 for at least
+// this share of the queries; only then is its latency a fair comparison.
+constexpr double kPeerRightShare = 0.8;
+
+std::string Ratio(const ClassFigures& ours, const ClassFigures& peer) {
+  if (peer.hit < kPeerRightShare) return Format("— (hit %.2f)", peer.hit);
+  return Format("%.2f / %.2f", peer.p50 > 0 ? ours.p50 / peer.p50 : 0, peer.p99 > 0 ? ours.p99 / peer.p99 : 0);
+}
+
+struct Report {
+  std::vector<std::string> classes;
+  std::vector<const EngineRun*> engines;  // ours first
+  std::map<const EngineRun*, std::map<std::string, ClassFigures>> figures;
+};
+
+void PrintRelevance(const Report& report) {
+  std::vector<std::string> header = {"class (queries)"};
+  for (const EngineRun* e : report.engines) header.push_back(e->name + " hit@10 / MRR");
+  Table table(header);
+  for (const std::string& cls : report.classes) {
+    const auto& first = report.figures.at(report.engines.front());
+    std::vector<std::string> row = {cls + " (" + std::to_string(first.count(cls) ? first.at(cls).n : 0) + ")"};
+    for (const EngineRun* e : report.engines) {
+      const auto& f = report.figures.at(e);
+      row.push_back(f.count(cls) ? Format("%.3f / %.3f", f.at(cls).hit, f.at(cls).mrr) : "—");
+    }
+    table.Add(row);
+  }
+  std::printf("\n");
+  table.Print();
+}
+
+// p50 / p99 in ms per class and engine, and ours/peer ratios where the peer answers right.
+void PrintLatency(const Report& report, const std::vector<const EngineRun*>& ours,
+                  const std::vector<const EngineRun*>& peers) {
+  std::vector<std::string> header = {"class"};
+  for (const EngineRun* e : ours) header.push_back(e->name + " p50 / p99 ms");
+  for (const EngineRun* e : peers) {
+    header.push_back(e->name + " p50 / p99 ms");
+    header.push_back("ours/" + e->name + " p50 / p99");
+  }
+  Table table(header);
+  std::vector<std::string> classes = report.classes;
+  classes.push_back("all");
+  const auto& base = report.figures.at(ours.front());
+  for (const std::string& cls : classes) {
+    std::vector<std::string> row = {cls};
+    for (const EngineRun* e : ours) {
+      const auto& f = report.figures.at(e);
+      row.push_back(f.count(cls) ? Format("%.2f / %.2f", f.at(cls).p50, f.at(cls).p99) : "—");
+    }
+    for (const EngineRun* e : peers) {
+      const auto& f = report.figures.at(e);
+      if (!f.count(cls) || !base.count(cls)) {
+        row.insert(row.end(), {"—", "—"});
+        continue;
+      }
+      row.push_back(Format("%.2f / %.2f", f.at(cls).p50, f.at(cls).p99));
+      row.push_back(cls == "all" ? "" : Ratio(base.at(cls), f.at(cls)));
+    }
+    table.Add(row);
+  }
+  std::printf("\n");
+  table.Print();
+}
+
+// key=value lines (scripts/scale_bench.sh writes them); a later line wins.
+std::map<std::string, std::string> ReadFigures(const std::string& path) {
+  std::map<std::string, std::string> out;
+  std::ifstream in(path);
+  for (std::string line; std::getline(in, line);) {
+    const size_t eq = line.find('=');
+    if (eq != std::string::npos) out[line.substr(0, eq)] = line.substr(eq + 1);
+  }
+  return out;
+}
+
+void PrintEngines(const Report& report, size_t people) {
+  Table table({"engine", "build s", "people/s", "on disk", "hit@10 (all)", "note"});
+  for (const EngineRun* e : report.engines) {
+    const auto& f = report.figures.at(e);
+    const bool built = e->build_seconds > 0;
+    table.Add({e->name, built ? Format("%.1f", e->build_seconds) : "—",
+               built ? Format("%.0f", static_cast<double>(people) / e->build_seconds) : "—",
+               e->disk_bytes >= 0 ? Megabytes(e->disk_bytes) : "—",
+               f.count("all") ? Format("%.3f", f.at("all").hit) : "—", e->note});
+  }
+  std::printf("\n");
+  table.Print();
+}
+
+double Number(const std::map<std::string, std::string>& figures, const std::string& key) {
+  const auto it = figures.find(key);
+  return it == figures.end() ? -1 : std::atof(it->second.c_str());
+}
+
+// The issue's targets (at a million people on two cores), each beside its figure.
+void PrintTargets(const Report& report, const std::map<std::string, std::string>& figures, size_t people,
+                  const EngineRun& ours, const EngineRun& ours_facets, const EngineRun* http,
+                  const std::vector<const EngineRun*>& peers) {
+  Table table({"figure", "value", "target (1M people, 2 cores)", ""});
+  const auto verdict = [](bool pass) { return std::string(pass ? "PASS" : "MISS"); };
+  const double n = static_cast<double>(people);
+  const auto cpu = [&](const std::string& what) {
+    const double seconds = Number(figures, what + "_cpu_seconds");
+    return seconds > 0 ? Format("; %.0f s CPU = %.0f rows per CPU second", seconds, n / seconds) : std::string();
+  };
+  const double import_s = Number(figures, "import_seconds");
+  if (import_s > 0) {
+    table.Add({"import + index (`talentpool import`)",
+               Format("%.1f s = %.0f rows/s", import_s, n / import_s) + cpu("import"), "< 300 s",
+               verdict(import_s < 300)});
+  }
+  const double reindex_s = Number(figures, "reindex_seconds");
+  if (reindex_s > 0) {
+    table.Add({"index alone (`talentpool reindex`)",
+               Format("%.1f s = %.0f rows/s", reindex_s, n / reindex_s) + cpu("reindex"), "", ""});
+  }
+  for (const char* what : {"import", "reindex"}) {
+    const double kb = Number(figures, std::string(what) + "_rss_kb");
+    if (kb > 0) table.Add({std::string("peak memory, ") + what, Format("%.0f MB", kb / 1024), "", ""});
+  }
+  if (ours.disk_bytes >= 0) {
+    table.Add({"index on disk (live generation)", Format("%.0f MB (%.0f bytes/person)", static_cast<double>(ours.disk_bytes) / 1e6,
+                                       static_cast<double>(ours.disk_bytes) / n), "", ""});
+  }
+  const double registry_bytes = Number(figures, "registry_bytes");
+  if (registry_bytes > 0) table.Add({"registry on disk (SQLite)", Format("%.0f MB", registry_bytes / 1e6), "", ""});
+
+  const auto latency_row = [&](const std::string& label, const EngineRun& run, double limit_ms) {
+    const auto& f = report.figures.at(&run);
+    std::string worst;
+    double worst_p99 = 0;
+    for (const auto& cls : report.classes) {
+      if (f.count(cls) && f.at(cls).p99 >= worst_p99) {
+        worst_p99 = f.at(cls).p99;
+        worst = cls;
+      }
+    }
+    const auto& all = f.at("all");
+    table.Add({label, Format("p50 %.2f, p99 %.2f ms; worst class p99 %.2f ms", all.p50, all.p99, worst_p99) +
+                          " (" + worst + ")",
+               limit_ms > 0 ? Format("p99 < %.0f ms in every class", limit_ms) : "",
+               limit_ms > 0 ? verdict(worst_p99 < limit_ms) : ""});
+  };
+  latency_row("search in process, as the API asks (with facets)", ours_facets, 20);
+  latency_row("search in process, top 10 only (as the peers)", ours, 0);
+  if (http != nullptr) latency_row("search over HTTP (loopback, one client)", *http, 30);
+
+  for (const char* what : {"search", "check"}) {
+    const std::string key = std::string("wrk_") + what;
+    const double rps = Number(figures, key + "_rps");
+    if (rps < 0) continue;
+    const bool check = std::string(what) == "check";
+    table.Add({check ? "wrk: enrolment check" : "wrk: search",
+               Format("%.0f req/s, p50 %.2f ms, p99 %.2f ms", rps, Number(figures, key + "_p50_ms"),
+                      Number(figures, key + "_p99_ms")) +
+                   Format(", %.0f errors", Number(figures, key + "_errors")),
+               check ? "≥ 10,000 req/s" : "", check ? verdict(rps >= 10000) : ""});
+  }
+
+  const auto& base = report.figures.at(&ours);
+  for (const EngineRun* peer : peers) {
+    if (!peer->ran) {
+      table.Add({"vs " + peer->name, peer->note, "latency ratio ≤ 1", "n/a"});
+      continue;
+    }
+    const auto& f = report.figures.at(peer);
+    const double ours_build = ours.build_seconds;
+    if (ours_build > 0 && peer->build_seconds > 0) {
+      table.Add({std::string(reindex_s > 0 ? "index build" : "import + index") + " time ours/" + peer->name,
+                 Format("%.2f (%.1f s / %.1f s)", ours_build / peer->build_seconds, ours_build, peer->build_seconds),
+                 "", ""});
+    }
+    double worst = 0;
+    std::string worst_class, unfair;
+    int compared = 0;
+    for (const auto& cls : report.classes) {
+      if (!f.count(cls) || !base.count(cls)) continue;
+      if (f.at(cls).hit < kPeerRightShare) {
+        unfair += (unfair.empty() ? "" : ", ") + cls;
+        continue;
+      }
+      ++compared;
+      for (double r : {base.at(cls).p50 / std::max(f.at(cls).p50, 1e-6), base.at(cls).p99 / std::max(f.at(cls).p99, 1e-6)}) {
+        if (r > worst) {
+          worst = r;
+          worst_class = cls;
+        }
+      }
+    }
+    table.Add({"latency ours/" + peer->name + ", worst of p50 and p99",
+               compared == 0 ? std::string("no class answered right by the peer")
+                             : Format("%.2f", worst) + " (" + worst_class + "; " + std::to_string(compared) +
+                                   " classes compared)",
+               "≤ 1 where the peer answers right", compared == 0 ? "n/a" : verdict(worst <= 1)});
+    if (!unfair.empty()) {
+      table.Add({"  classes " + peer->name + " misses (hit@10 < 0.8)", unfair, "", ""});
+    }
+  }
+  std::string hits;
+  for (const EngineRun* e : report.engines) {
+    const auto& f = report.figures.at(e);
+    if (f.count("all")) hits += (hits.empty() ? "" : ", ") + e->name + Format(" %.3f", f.at("all").hit);
+  }
+  table.Add({"hit@10 on the labelled queries", hits, "", ""});
+  std::printf("\n");
+  table.Print();
+}
+
+// The registry must hold the pool this bench labelled: the same people under the same 编号.
+bool SamePool(tp::registry::Store& store, const Pool& pool) {
+  auto stats = store.Stats();
+  if (!stats.ok() || stats->persons != static_cast<int64_t>(pool.records.size())) {
+    std::fprintf(stderr, "the registry holds %lld people, the pool %zu: pass the demo's --persons and --seed\n",
+                 stats.ok() ? static_cast<long long>(stats->persons) : -1LL, pool.records.size());
+    return false;
+  }
+  std::mt19937_64 random(11);
+  int checked = 0;
+  for (int attempt = 0; attempt < 1000 && checked < 50; ++attempt) {
+    const auto& r = pool.records[std::uniform_int_distribution<size_t>(0, pool.records.size() - 1)(random)];
+    if (r.person.id_number.size() != 18) continue;
+    auto rowid = store.FindByIdNumber(r.person.id_number);
+    if (!rowid.ok() || !rowid->has_value()) return false;
+    auto records = store.LoadPersons({**rowid});
+    if (!records.ok() || records->size() != 1 || (*records)[0].person.public_id != r.person.public_id ||
+        (*records)[0].person.name != r.person.name) {
+      std::fprintf(stderr, "%s is not the pool's %s: pass the demo's --persons and --seed\n",
+                   r.person.id_number.c_str(), r.person.public_id.c_str());
+      return false;
+    }
+    ++checked;
+  }
+  return checked > 0;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
   long persons = 20000, speed_persons = 100000;
   int per_class = 200;
+  int rounds = 3;
   uint64_t seed = 7;
-  std::string groonga = "groonga";
+  double peer_seconds = 900;
+  std::string groonga = "groonga", data_dir, figures_path;
   bool speed = true;
   bool show_misses = false;
   for (int i = 1; i < argc; ++i) {
@@ -635,84 +1181,182 @@ int main(int argc, char** argv) {
     else if (a == "--queries") per_class = std::stoi(next());
     else if (a == "--seed") seed = std::stoull(next());
     else if (a == "--groonga") groonga = next();
+    else if (a == "--peer-seconds") peer_seconds = std::stod(next());
+    else if (a == "--rounds") rounds = std::max(1, std::stoi(next()));
     else if (a == "--skip-speed") speed = false;
     else if (a == "--misses") show_misses = true;
+    else if (a == "--data") data_dir = next();
+    else if (a == "--figures") figures_path = next();
     else {
-      std::fprintf(stderr, "usage: %s [--persons N] [--speed-persons N] [--queries N] [--seed S] "
-                           "[--groonga PATH|none] [--skip-speed] [--misses]\n", argv[0]);
+      std::fprintf(stderr, "usage: %s [--persons N] [--queries N] [--seed S] [--groonga PATH|none] "
+                           "[--peer-seconds S] [--rounds N] [--speed-persons N] [--skip-speed] [--misses] "
+                           "[--data DIR] [--figures FILE]\n", argv[0]);
       return 2;
     }
   }
-  const auto tmp = std::filesystem::temp_directory_path() / ("tp-search-bench-" + std::to_string(getpid()));
-  std::filesystem::create_directories(tmp);
+  const bool on_registry = !data_dir.empty();
+  if (on_registry) speed = false;
+  const auto figures = figures_path.empty() ? std::map<std::string, std::string>() : ReadFigures(figures_path);
+  const auto tmp = fs::temp_directory_path() / ("tp-search-bench-" + std::to_string(getpid()));
+  fs::create_directories(tmp);
+  const double load_at_start = LoadAverage();
 
-  // ---- relevance
   auto started = Clock::now();
   const Pool pool = MakePool(persons, seed);
   std::printf("pool: %zu people generated in %.1f s\n", pool.records.size(), Seconds(started));
+  started = Clock::now();
   const auto queries = MakeQueries(pool, per_class, seed + 1);
-  std::vector<std::string> classes;
+  std::printf("queries: %zu labelled in %.1f s\n", queries.size(), Seconds(started));
+  Report report;
   for (const auto& q : queries) {
-    if (std::find(classes.begin(), classes.end(), q.cls) == classes.end()) classes.push_back(q.cls);
+    if (std::find(report.classes.begin(), report.classes.end(), q.cls) == report.classes.end()) {
+      report.classes.push_back(q.cls);
+    }
   }
-  std::unordered_map<std::string, int64_t> ids;
-  for (const auto& r : pool.records) ids[r.person.id_number] = r.rowid;
 
-  std::vector<std::pair<std::string, Scores>> engines;
+  EngineRun ours, ours_facets, http, fts5, grn;
+  ours.name = "talentpool";
+  ours_facets.name = "talentpool+facets";
+  http.name = "talentpool HTTP";
+  fts5.name = "FTS5 trigram";
+  grn.name = "Groonga bigram";
   {
-    auto index = tp::indexer::SearchIndex::Open((tmp / "ours").string());
-    if (!index.ok()) {
-      std::cerr << index.status().ToString() << "\n";
-      return 1;
+    std::unique_ptr<tp::registry::Store> store;
+    std::unique_ptr<tp::indexer::SearchIndex> index;
+    tp::indexer::IdResolver resolve;
+    if (on_registry) {
+      auto opened = tp::registry::Store::Open(data_dir);
+      if (!opened.ok()) {
+        std::cerr << opened.status().ToString() << "\n";
+        return 1;
+      }
+      store = std::move(*opened);
+      if (!SamePool(*store, pool)) return 2;
+      auto searcher = tp::indexer::SearchIndex::Open(store->IndexDir());
+      if (!searcher.ok()) {
+        std::cerr << searcher.status().ToString() << "\n";
+        return 1;
+      }
+      index = std::move(*searcher);
+      tp::indexer::StoreChangeSource source(*store);
+      auto caught_up = index->CatchUp(source);
+      if (!caught_up.ok()) {
+        std::cerr << caught_up.status().ToString() << "\n";
+        return 1;
+      }
+      resolve = tp::indexer::StoreIdResolver(*store);
+      ours.disk_bytes = LiveIndexBytes(store->IndexDir());
+      const int64_t stale = DiskBytes(store->IndexDir()) - ours.disk_bytes;
+      ours.build_seconds = Number(figures, "reindex_seconds");
+      ours.note = ours.build_seconds > 0 ? "built by `talentpool reindex`" : "built by `talentpool import`";
+      if (ours.build_seconds <= 0) ours.build_seconds = Number(figures, "import_seconds");
+      if (stale > 1000000) ours.note += "; older generations left beside it: " + Megabytes(stale);
+    } else {
+      auto searcher = tp::indexer::SearchIndex::Open((tmp / "ours").string());
+      if (!searcher.ok()) {
+        std::cerr << searcher.status().ToString() << "\n";
+        return 1;
+      }
+      index = std::move(*searcher);
+      PoolSource source(pool);
+      started = Clock::now();
+      auto stats = index->Rebuild(source);
+      if (!stats.ok()) {
+        std::cerr << stats.status().ToString() << "\n";
+        return 1;
+      }
+      ours.build_seconds = Seconds(started);
+      ours.disk_bytes = DiskBytes(tmp / "ours");
+      resolve = [&pool](std::string_view id) -> std::optional<int64_t> {
+        const auto it = pool.by_id_number.find(std::string(id));
+        if (it == pool.by_id_number.end()) return std::nullopt;
+        return it->second;
+      };
     }
-    PoolSource source(pool);
-    started = Clock::now();
-    auto stats = (*index)->Rebuild(source);
-    if (!stats.ok()) {
-      std::cerr << stats.status().ToString() << "\n";
-      return 1;
-    }
-    std::printf("talentpool index: %zu people in %.1f s\n", pool.records.size(), Seconds(started));
-    Scores s;
-    for (const auto& q : queries) {
-      const auto top = OurTop(**index, q.text, ids, false);
-      s.Add(q, top);
-      if (show_misses && (top.empty() || !q.relevant.count(top[0]))) {
-        std::printf("first hit not relevant [%s] %s (%zu relevant):", q.cls.c_str(), q.text.c_str(), q.relevant.size());
-        for (size_t i = 0; i < top.size() && i < 3; ++i) {
-          const auto& p = pool.records[static_cast<size_t>(top[i] - 1)].person;
+    RunOurs(*index, queries, pool, resolve, false, rounds, &ours);
+    RunOurs(*index, queries, pool, resolve, true, rounds, &ours_facets);
+    std::printf("talentpool: %zu queries answered in process\n", queries.size());
+    if (show_misses) {
+      for (size_t i = 0; i < queries.size(); ++i) {
+        const auto& top = ours.tops[i];
+        if (!top.empty() && queries[i].relevant.count(top[0])) continue;
+        std::printf("first hit not relevant [%s] %s (%zu relevant):", queries[i].cls.c_str(),
+                    queries[i].text.c_str(), queries[i].relevant.size());
+        for (size_t k = 0; k < top.size() && k < 3; ++k) {
+          if (top[k] < 1) continue;
+          const auto& p = pool.records[static_cast<size_t>(top[k] - 1)].person;
           std::printf(" %s/%s/%s/%s;", p.name.c_str(), p.ethnic_group.c_str(), p.title.c_str(),
                       p.fields.empty() ? "" : p.fields[0].c_str());
         }
         std::printf("\n");
       }
     }
-    engines.emplace_back("talentpool", std::move(s));
-  }
-  {
-    started = Clock::now();
-    Fts5 fts(pool);
-    std::printf("SQLite FTS5 trigram: built in %.1f s\n", Seconds(started));
-    Scores s;
-    for (const auto& q : queries) s.Add(q, fts.Top(q));
-    engines.emplace_back("FTS5 trigram", std::move(s));
-  }
-  if (groonga != "none") {
-    started = Clock::now();
-    Groonga g(groonga, pool, tmp.string());
-    if (g.ok()) {
-      std::printf("Groonga TokenBigram: built in %.1f s\n", Seconds(started));
-      const auto tops = g.TopAll(queries);
-      Scores s;
-      for (size_t i = 0; i < queries.size(); ++i) s.Add(queries[i], tops[i]);
-      engines.emplace_back("Groonga bigram", std::move(s));
-    } else {
-      std::printf("Groonga: '%s' did not run (install groonga-bin, or pass --groonga none)\n", groonga.c_str());
+    if (on_registry) {
+      // The service and server of `talentpool serve`, with the per-token limits lifted: what is
+      // measured is a search's round trip, not the limiter.
+      tp::api::ApiOptions api;
+      api.per_token = {1e9, 1e9};
+      api.check_per_token = {1e9, 1e9};
+      api.check_per_staff_token = {1e9, 1e9};
+      auto service = tp::api::ApiService::Create(*store, index.get(), api);
+      auto token = store->CreateToken("staff", "", "", "search bench");
+      if (!service.ok() || !token.ok()) {
+        std::cerr << "the service did not start\n";
+        return 1;
+      }
+      tp::api::HttpServerOptions options;
+      options.port = 0;
+      options.log_sink = [](std::string_view) {};
+      tp::api::HttpServer server(options);
+      (*service)->Install(server);
+      auto port = server.Bind();
+      if (!port.ok()) {
+        std::cerr << port.status().ToString() << "\n";
+        return 1;
+      }
+      std::thread runner([&] { (void)server.Run(); });
+      RunHttp(*port, *token, queries, pool, rounds, &http);
+      server.Stop();
+      runner.join();
+      std::printf("talentpool: %zu queries answered over HTTP on 127.0.0.1:%d\n", queries.size(), *port);
     }
   }
-  PrintTable(classes, engines);
+  RunFts5(pool, queries, tmp, peer_seconds, rounds, &fts5);
+  std::printf("FTS5 trigram: %s\n", fts5.ran ? Format("built in %.1f s", fts5.build_seconds).c_str() : fts5.note.c_str());
+  if (groonga != "none") {
+    RunGroonga(groonga, pool, queries, tmp, peer_seconds, rounds, &grn);
+    std::printf("Groonga bigram: %s\n", grn.ran ? Format("built in %.1f s", grn.build_seconds).c_str() : grn.note.c_str());
+  } else {
+    grn.note = "not run (--groonga none)";
+  }
 
-  // ---- speed
+  std::vector<const EngineRun*> our_runs = {&ours, &ours_facets};
+  if (on_registry) our_runs.push_back(&http);
+  std::vector<const EngineRun*> peers;
+  for (const EngineRun* e : {&fts5, &grn}) {
+    if (e->ran) peers.push_back(e);
+  }
+  report.engines = our_runs;
+  report.engines.insert(report.engines.end(), peers.begin(), peers.end());
+  for (const EngineRun* e : report.engines) report.figures[e] = ByClass(queries, *e);
+
+  std::printf("\n## Relevance: %zu people, %zu labelled queries\n", pool.records.size(), queries.size());
+  PrintRelevance(report);
+  std::printf("\n## Latency per class, ms (wall clock, each query's best of %d runs; load average %.1f at "
+              "start, %.1f now)\n",
+              rounds, load_at_start, LoadAverage());
+  PrintLatency(report, our_runs, peers);
+  std::printf("\n## Engines\n");
+  PrintEngines(report, pool.records.size());
+  if (on_registry) {
+    std::printf("\n## Targets: %zu people\n", pool.records.size());
+    std::vector<const EngineRun*> all_peers = {&fts5};
+    if (groonga != "none") all_peers.push_back(&grn);
+    PrintTargets(report, figures, pool.records.size(), ours, ours_facets, &http, all_peers);
+  }
+
+
+  // ---- speed: build throughput on one core and a query mix, at --speed-persons
   if (speed) {
     started = Clock::now();
     const Pool big = MakePool(speed_persons, seed + 100);
@@ -733,11 +1377,13 @@ int main(int argc, char** argv) {
     std::printf("build: %zu people in %.1f s wall = %.0f people/s; %.1f s CPU = %.0f people/s per core\n",
                 big.records.size(), build, n / build, build_cpu, n / build_cpu);
     const auto mix = MakeQueries(big, std::max(per_class, 100), seed + 101);
-    std::unordered_map<std::string, int64_t> big_ids;
-    for (const auto& r : big.records) big_ids[r.person.id_number] = r.rowid;
-    double load[3] = {0, 0, 0};
-    getloadavg(load, 3);
-    std::printf("load average while measuring: %.1f (the figures below are per query, in process)\n", load[0]);
+    std::printf("load average while measuring: %.1f (the figures below are per query, in process)\n",
+                LoadAverage());
+    const tp::indexer::IdResolver resolve = [&big](std::string_view id) -> std::optional<int64_t> {
+      const auto it = big.by_id_number.find(std::string(id));
+      if (it == big.by_id_number.end()) return std::nullopt;
+      return it->second;
+    };
     for (bool facets : {false, true}) {
       std::vector<double> ms, cpu;
       std::map<std::string, std::vector<double>> by_class;
@@ -746,16 +1392,22 @@ int main(int argc, char** argv) {
         cpu.clear();
         by_class.clear();
         for (const auto& q : mix) {
+          tp::indexer::SearchRequest request;
+          request.query = q.text;
+          request.size = 10;
+          request.facets = facets;
+          request.resolve_id = resolve;
           const auto t = Clock::now();
           const double c = ThreadCpuMs();
-          OurTop(**index, q.text, big_ids, facets);
+          (void)(*index)->Search(request);
           cpu.push_back(ThreadCpuMs() - c);
-          ms.push_back(Seconds(t) * 1000);
+          ms.push_back(Milliseconds(t));
           by_class[q.cls].push_back(cpu.back());
         }
       }
       for (const auto& [cls, v] : by_class) {
-        std::printf("  %-34s CPU p50 %.2f ms, p99 %.2f ms\n", cls.c_str(), Percentile(v, 0.5), Percentile(v, 0.99));
+        std::printf("  %s CPU p50 %.2f ms, p99 %.2f ms\n", Pad(cls, 34).c_str(), Percentile(v, 0.5),
+                    Percentile(v, 0.99));
       }
       std::printf("search%s: %zu queries, wall p50 %.2f ms, p99 %.2f ms, max %.2f ms; "
                   "CPU p50 %.2f ms, p99 %.2f ms\n",
@@ -764,6 +1416,6 @@ int main(int argc, char** argv) {
     }
   }
   std::error_code ec;
-  std::filesystem::remove_all(tmp, ec);
+  fs::remove_all(tmp, ec);
   return 0;
 }
