@@ -33,7 +33,8 @@ int ReadNumber(std::string_view s, std::size_t& pos, std::size_t max_len) {
   std::size_t start = pos;
   int value = 0;
   while (pos < s.size() && IsDigit(s[pos])) {
-    value = value * 10 + (s[pos] - '0');
+    // Digits past max_len make the number invalid; adding them up would overflow an int.
+    if (pos - start < max_len) value = value * 10 + (s[pos] - '0');
     ++pos;
   }
   const std::size_t len = pos - start;
