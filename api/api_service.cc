@@ -260,13 +260,7 @@ int TodayNumber() {
 }
 
 std::string_view AgeBandOf(const std::string& birth_date, int today) {
-  int birth = indexer::BirthDateNumber(birth_date);
-  if (birth <= 0 || today <= birth) return {};
-  int age = (today - birth) / 10000;
-  if (age <= 35) return indexer::kAgeBands[0];
-  if (age <= 45) return indexer::kAgeBands[1];
-  if (age <= 55) return indexer::kAgeBands[2];
-  return indexer::kAgeBands[3];
+  return indexer::AgeBand(indexer::BirthDateNumber(birth_date), today);
 }
 
 bool TrimmedEmpty(const std::string& s) {
@@ -1062,6 +1056,7 @@ void ApiService::Impl::BuildRoutes() {
              {"year", "query", "string", "筛选：入库年度", false},
              {"honour", "query", "string", "筛选：荣誉", false},
              {"trained", "query", "string", "筛选：是否参加过培训（yes/no）", false},
+             {"trained_year", "query", "string", "筛选：参加培训的年度（如 2024）", false},
              {"group", "query", "string", "筛选：所属群体", false}},
             kPaging),
        "", "SearchResult", {400, 503}, 0, "", bind(&Impl::Search)});

@@ -415,7 +415,7 @@ TEST_CASE("Cohort API: sheets are masked for provinces and revealed to staff onl
   CHECK(audit.json()["total"] == 2);
 }
 
-TEST_CASE("Cohort API: an attended training shows in the person's record and the trained filter",
+TEST_CASE("Cohort API: an attended training shows in the person's record and the trained and trained_year filters",
           "[api][cohorts][index]") {
   CohortServer s;
   const std::string id = s.ids[2];
@@ -428,6 +428,15 @@ TEST_CASE("Cohort API: an attended training shows in the person's record and the
   std::vector<std::string> hits;
   for (const Json& h : found["hits"]) hits.push_back(h["id"]);
   CHECK(hits == std::vector<std::string>{id});
+  // "Trained in 2024": the year of the event, counted in its facet; another year finds nobody.
+  Answer in_2024 = s.Call(s.staff, "GET", "/api/v1/search?q=&trained_year=2024&size=50");
+  REQUIRE(in_2024.status == 200);
+  REQUIRE(in_2024.json()["hits"].size() == 1);
+  CHECK(in_2024.json()["hits"][0]["id"] == id);
+  bool counted = false;
+  for (const Json& v : found["facets"]["trained_year"]) counted |= v["value"] == "2024" && v["count"] == 1;
+  CHECK(counted);
+  CHECK(s.Call(s.staff, "GET", "/api/v1/search?q=&trained_year=2025&size=50").json()["total"] == 0);
   Answer person = s.Call(s.staff, "GET", "/api/v1/persons/" + id);
   REQUIRE(person.status == 200);
   CHECK(person.json()["trainings"][0]["state"] == "attended");
