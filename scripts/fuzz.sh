@@ -66,7 +66,7 @@ for name in $targets; do
   if ((status != 0)); then
     failed+=("$name")
     echo "FAILED $name (exit $status): last lines of $log"
-    grep -E '^(==[0-9]+==ERROR|SUMMARY|invariant failed|  detail|.*runtime error)' "$log" | head -10 || true
+    grep -aE '^(==[0-9]+==ERROR|SUMMARY|invariant failed|  detail|.*runtime error)' "$log" | head -10 || true
     tail -n 5 "$log"
     for crash in "$out/$name"/crashes/*; do
       [[ -e "$crash" ]] && echo "  crash input: $crash"

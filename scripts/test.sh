@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The README's test command: installs what is missing, builds, runs every test
 # (ctest over the Catch2 suites), then the same suites under ASan + UBSan.
-# TALENTPOOL_SKIP_SANITIZE=1 skips the sanitizer pass when iterating locally.
+# TALENTPOOL_SKIP_SANITIZE=1 skips the sanitizer pass when iterating locally. Last, the fuzz
+# targets run TALENTPOOL_FUZZ_SECONDS (60) each (scripts/fuzz.sh) unless TALENTPOOL_SKIP_FUZZ=1.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -21,4 +22,9 @@ if [[ "${TALENTPOOL_SKIP_SANITIZE:-0}" != "1" ]]; then
   (cd build-asan && ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 \
      UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
      ctest --output-on-failure -j "$jobs" -E '20,000|^e2e:')
+fi
+
+# libFuzzer targets (tests/fuzz/) for a bounded time each; TALENTPOOL_SKIP_FUZZ=1 skips them.
+if [[ "${TALENTPOOL_SKIP_FUZZ:-0}" != "1" ]]; then
+  scripts/fuzz.sh "${TALENTPOOL_FUZZ_SECONDS:-60}"
 fi
