@@ -283,14 +283,14 @@ QueryNode QueryBuilder::HanRun(const std::vector<std::string>& chars, const Fiel
     }
     text_boosts.push_back(QueryNode::Scale(QueryNode::Of(Op::kOr, std::move(exact)), kWTextExact));
     text_boosts.push_back(QueryNode::Scale(WordBoost(chars), kWTextWord));
-    // Short fields that describe a person (unit, post, title, fields, ethnic group) keep their
-    // pairs under their own prefix: a word inside one of them says more than the same word
-    // somewhere in a long text, and each field's frequencies weigh it there.
+    // The person's fields and post keep their pairs under their own prefix: a word inside one
+    // of them says more than the same word somewhere in a long text, and each field's
+    // frequencies weigh it there. Not the unit: its words (研究院, 自治区, 大学) name a place.
+    // Not the title or ethnic group: their values come from short lists and are typed whole,
+    // which their exact terms rank; their pairs (研究, 工程) would only add long posting lists.
     if (chars.size() > 1) {
       std::vector<QueryNode> in_short_field;
-      for (const FieldSpec& f : TextFields()) {
-        if (f.id != FieldId::kName && f.scoped_terms) in_short_field.push_back(text_base(f.prefix));
-      }
+      for (FieldId id : {FieldId::kFields, FieldId::kPost}) in_short_field.push_back(text_base(Field(id).prefix));
       text_boosts.push_back(QueryNode::Scale(QueryNode::Of(Op::kOr, std::move(in_short_field)), kWShortField));
     }
     boosts.push_back(QueryNode::Of(Op::kOr, std::move(text_boosts)));

@@ -1,0 +1,57 @@
+#include <catch2/catch.hpp>
+
+#include "index_test_support.h"
+#include "indexer/search_index.h"
+
+namespace tp::indexer {
+namespace {
+
+using testing::Find;
+using testing::MemoryLog;
+using testing::Names;
+using testing::Person;
+using testing::TempDir;
+
+TEST_CASE("Search: a word inside a person's field ranks above the same word only in long texts",
+          "[search][conjunction][ranking]") {
+  TempDir dir;
+  MemoryLog log;
+  // Both are 壮族 研究员 and both mention 水稻; only the second works in the field of rice.
+  auto in_texts = Person(1, "甲", "广西农业科学院", "研究员");
+  in_texts.person.ethnic_group = "壮族";
+  in_texts.person.fields = {"甘蔗栽培"};
+  in_texts.person.achievements = "研究水稻与甘蔗轮作，比较水稻田间管理，推广水稻秸秆还田";
+  auto in_field = Person(2, "乙", "广西农业科学院", "研究员");
+  in_field.person.ethnic_group = "壮族";
+  in_field.person.fields = {"水稻育种"};
+  in_field.person.achievements = "选育新品种多个，推广面积较大，获省级科技奖励";
+  log.Put(in_texts);
+  log.Put(in_field);
+  auto index = SearchIndex::Open(dir.path() + "/index");
+  REQUIRE(index.ok());
+  REQUIRE((*index)->CatchUp(log).ok());
+  CHECK(Names(Find(**index, "壮族 水稻 研究员")) == std::vector<std::string>{"乙", "甲"});
+  // A word only in the long texts still finds its person.
+  CHECK(Names(Find(**index, "壮族 秸秆 研究员")) == std::vector<std::string>{"甲"});
+}
+
+TEST_CASE("Search: an ethnic group named in a unit ranks below the person of that ethnic group",
+          "[search][conjunction][ranking]") {
+  TempDir dir;
+  MemoryLog log;
+  auto unit_only = Person(1, "甲", "宁夏回族自治区人民医院", "副主任医师");
+  unit_only.person.ethnic_group = "汉族";
+  unit_only.person.fields = {"消化内科"};
+  auto person = Person(2, "乙", "银川市第一人民医院", "副主任医师");
+  person.person.ethnic_group = "回族";
+  person.person.fields = {"消化内科"};
+  log.Put(unit_only);
+  log.Put(person);
+  auto index = SearchIndex::Open(dir.path() + "/index");
+  REQUIRE(index.ok());
+  REQUIRE((*index)->CatchUp(log).ok());
+  CHECK(Names(Find(**index, "回族 消化 副主任医师")) == std::vector<std::string>{"乙", "甲"});
+}
+
+}  // namespace
+}  // namespace tp::indexer
