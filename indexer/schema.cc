@@ -26,7 +26,7 @@ const std::array<FieldSpec, kFieldCount> kFields = {{
     {FieldId::kPost, "post", "J", "", kPostLabels, true},
     {FieldId::kTitle, "title", "T", "XT", kTitleLabels, true, true},
     {FieldId::kFields, "fields", "F", "XF", kFieldsLabels, true, true},
-    {FieldId::kAchievements, "achievements", "A", "", kAchievementLabels, false, true},
+    {FieldId::kAchievements, "achievements", "A", "", kAchievementLabels},
     {FieldId::kCareer, "career", "C", "", kCareerLabels},
     {FieldId::kPlace, "place", "P", "", kPlaceLabels},
     {FieldId::kEthnicGroup, "ethnic_group", "E", "XE", kEthnicLabels, true},

@@ -2,9 +2,11 @@
 
 #include <algorithm>
 #include <filesystem>
+#include <nlohmann/json.hpp>
 
 #include "index_test_support.h"
 #include "indexer/search_index.h"
+#include "indexer/search_json.h"
 
 namespace tp::indexer {
 namespace {
@@ -151,6 +153,20 @@ TEST_CASE("Search: trained_year finds who attended a training that year and coun
     for (const auto& v : values) counts.emplace_back(v.value, v.count);
   }
   CHECK(counts == std::vector<std::pair<std::string, int64_t>>{{"2024", 2}, {"2023", 1}, {"2025", 1}});
+  const auto json = nlohmann::json::parse(SearchResultToJson(*result));
+  CHECK(json["facets"]["trained_year"][0]["value"] == "2024");
+  CHECK(json["facets"]["trained_year"][0]["count"] == 2);
+
+  // The API's and the command line's parameters: repeatable, like the other filters.
+  auto request = SearchRequestFromParams({{"q", ""}, {"trained_year", "2023"}, {"trained_year", "2025"}});
+  REQUIRE(request.ok());
+  CHECK(request->filters == std::vector<std::pair<std::string, std::string>>{{"trained_year", "2023"},
+                                                                             {"trained_year", "2025"}});
+  auto searched = index->Search(*request);
+  REQUIRE(searched.ok());
+  auto names = Names(*searched);
+  std::sort(names.begin(), names.end());
+  CHECK(names == V{"丙", "甲"});
 }
 
 }  // namespace

@@ -56,14 +56,15 @@ struct Fixture {
   Pinyin pinyin{tables};
 };
 
-TEST_CASE("DocumentBuilder: unit, title, field and achievement texts add their words at the "
-          "position of their first character",
+TEST_CASE("DocumentBuilder: unit, title and field texts add their words at the position of "
+          "their first character",
           "[words][document]") {
   Fixture f;
   DocumentBuilder builder(f.analyzer, f.pinyin);
   auto record = Person(1, "张三", "广西农业科学院", "研究员");
   record.person.fields = {"杂交水稻"};
-  record.person.career = "长期从事小麦栽培";  // career has no word terms
+  record.person.career = "长期从事小麦栽培";  // long texts have no word terms
+  record.person.achievements = "选育玉米新品种";
   BuiltDocument built;
   builder.Build(record, built);
   const auto position_of = [&](const std::string& term) -> int64_t {
@@ -79,6 +80,7 @@ TEST_CASE("DocumentBuilder: unit, title, field and achievement texts add their w
   CHECK(position_of("W广西") == position_of("广西"));
   CHECK(position_of("W小麦") == -1);
   CHECK(position_of("W栽培") == -1);
+  CHECK(position_of("W玉米") == -1);
 }
 
 TEST_CASE("QueryBuilder: the query's words are a boost, never a requirement", "[words][query]") {
@@ -102,9 +104,9 @@ TEST_CASE("Search: a whole word ranks above the same characters split across two
   TempDir dir;
   MemoryLog log;
   auto split = Person(1, "甲", "某单位");
-  split.person.achievements = "编写化学习题解答";  // 化学 / 习题: 学习 only as characters
+  split.person.fields = {"化学习题解答"};  // 化学 / 习题: 学习 only as characters
   auto whole = Person(2, "乙", "某单位");
-  whole.person.achievements = "组织集体学习活动";  // 学习 as a word
+  whole.person.fields = {"组织集体学习活动"};  // 学习 as a word
   log.Put(split);
   log.Put(whole);
   auto index = SearchIndex::Open(dir.path() + "/index");
