@@ -1165,6 +1165,7 @@ bool SamePool(tp::registry::Store& store, const Pool& pool) {
 }  // namespace
 
 int main(int argc, char** argv) {
+  std::setvbuf(stdout, nullptr, _IOLBF, 0);  // progress lines show at once through a pipe (tee)
   long persons = 20000, speed_persons = 100000;
   int per_class = 200;
   int rounds = 3;
