@@ -349,6 +349,19 @@ class ApiQueriesImpl final : public ApiQueries {
     try {
       std::lock_guard lock(store_->write_mutex());
       SQLite::Database& db = store_->writer();
+      // An fsync per enrolment check would cap the checks at the disk's flush
+      // rate; reads and checks are logged durably against a crash instead.
+      db.exec("PRAGMA synchronous = NORMAL");
+      struct RestoreFull {
+        SQLite::Database& db;
+        ~RestoreFull() {
+          try {
+            db.exec("PRAGMA synchronous = FULL");
+          } catch (const SQLite::Exception&) {
+            // Only fails when the database is already unusable; the next write reports it.
+          }
+        }
+      } restore{db};
       SQLite::Transaction tx(db);
       for (const AuditEntry& e : entries) InsertAudit(db, e);
       tx.commit();

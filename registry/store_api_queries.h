@@ -103,7 +103,11 @@ class ApiQueries {
   virtual StatusOr<ScopedStats> Stats(const PersonScope& scope) = 0;
 
   virtual StatusOr<AuditPage> QueryAudit(const AuditQuery& query) = 0;
-  // Appends the entries in one transaction (one disk flush for all).
+  // Appends the entries in one transaction. The commit does not wait for the
+  // disk (synchronous=NORMAL for it alone): the entries are in the WAL before
+  // this returns, so a killed process keeps them, and the next commit of data
+  // flushes them with its own; only a power cut in between may lose the last
+  // ones. The records themselves are always committed with a flush.
   virtual Status AppendAudit(const std::vector<AuditEntry>& entries) = 0;
 
   // Sets `fields` (names from UpdatablePersonFields) of the person to the
