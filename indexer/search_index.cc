@@ -810,7 +810,11 @@ std::string SearchIndex::AnalyzerVersion() {
   char fingerprint[24];
   std::snprintf(fingerprint, sizeof fingerprint, "%016llx",
                 tables.ok() ? static_cast<unsigned long long>((*tables)->Fingerprint()) : 0ull);
-  return "a" + std::to_string(kAnalyzerVersion) + "-" + fingerprint;
+  std::string version = "a";
+  version += std::to_string(kAnalyzerVersion);
+  version += '-';
+  version += fingerprint;
+  return version;
 }
 
 StatusOr<std::unique_ptr<SearchIndex>> SearchIndex::Open(const std::string& directory) {
