@@ -524,10 +524,10 @@ class SearchIndex::Impl {
       }
     };
     {
-      std::vector<std::thread> helpers;
-      for (unsigned i = 1; i < BuildThreads(part_count); ++i) helpers.emplace_back(build_parts);
+      std::vector<std::thread> workers;
+      for (unsigned i = 1; i < BuildThreads(part_count); ++i) workers.emplace_back(build_parts);
       build_parts();
-      for (std::thread& t : helpers) t.join();
+      for (std::thread& t : workers) t.join();
     }
     if (!first_error.ok()) {
       fs::remove_all(parts_dir, ec);
