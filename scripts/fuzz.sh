@@ -34,7 +34,9 @@ run_one() {
   local corpus=$out/$name/corpus
   mkdir -p "$corpus" "$out/$name/crashes"
   cp tests/fuzz/corpus/"$name"/* "$corpus"/ 2>/dev/null || true
-  local options=(-max_total_time="$seconds" -timeout=30 -rss_limit_mb=2560 -max_len=8192
+  # One allocation over 2.5 GB is a finding; the whole process may grow to 8 GB, since json_body's
+  # registry keeps every write of an hour-long run (two targets run at once on 24 GB).
+  local options=(-max_total_time="$seconds" -timeout=30 -malloc_limit_mb=2560 -rss_limit_mb=8192 -max_len=8192
                  -print_final_stats=1 -artifact_prefix="$out/$name/crashes/")
   [[ -f tests/fuzz/$name.dict ]] && options+=(-dict="tests/fuzz/$name.dict")
   local status=0
