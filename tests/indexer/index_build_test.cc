@@ -13,15 +13,10 @@ namespace {
 
 using testing::Find;
 using testing::MemoryLog;
+using testing::OpenIndex;
 using testing::Names;
 using testing::Person;
 using testing::TempDir;
-
-std::unique_ptr<SearchIndex> OpenIndex(const TempDir& dir) {
-  auto index = SearchIndex::Open(dir.path() + "/index");
-  REQUIRE(index.ok());
-  return std::move(index).value();
-}
 
 // Names that differ per rowid: a surname and two characters spelling the number.
 std::string NumberedName(int64_t i) {

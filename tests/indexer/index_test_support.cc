@@ -82,6 +82,18 @@ std::vector<std::string> Names(const SearchResult& result) {
   return names;
 }
 
+std::unique_ptr<SearchIndex> OpenIndex(const TempDir& dir) {
+  auto index = SearchIndex::Open(dir.path() + "/index");
+  REQUIRE(index.ok());
+  return std::move(index).value();
+}
+
+std::unique_ptr<SearchIndex> IndexOf(const TempDir& dir, MemoryLog& log) {
+  auto index = OpenIndex(dir);
+  REQUIRE(index->CatchUp(log).ok());
+  return index;
+}
+
 SearchResult Find(const SearchIndex& index, const std::string& query) {
   SearchRequest request;
   request.query = query;

@@ -53,6 +53,12 @@ IndexRecord Person(int64_t rowid, const std::string& name, const std::string& un
 // Names of the hits, best first.
 std::vector<std::string> Names(const SearchResult& result);
 
+// The index in `dir`/index, opened (created when new), failing the test on an error.
+std::unique_ptr<SearchIndex> OpenIndex(const TempDir& dir);
+
+// OpenIndex, caught up with `log`.
+std::unique_ptr<SearchIndex> IndexOf(const TempDir& dir, MemoryLog& log);
+
 // Searches `index` for `query` (10 hits, no facets), failing the test on an error.
 SearchResult Find(const SearchIndex& index, const std::string& query);
 

@@ -7,6 +7,7 @@ namespace tp::indexer {
 namespace {
 
 using testing::Find;
+using testing::IndexOf;
 using testing::MemoryLog;
 using testing::Names;
 using testing::Person;
@@ -27,12 +28,10 @@ TEST_CASE("Search: a word inside a person's field ranks above the same word only
   in_field.person.achievements = "选育新品种多个，推广面积较大，获省级科技奖励";
   log.Put(in_texts);
   log.Put(in_field);
-  auto index = SearchIndex::Open(dir.path() + "/index");
-  REQUIRE(index.ok());
-  REQUIRE((*index)->CatchUp(log).ok());
-  CHECK(Names(Find(**index, "壮族 水稻 研究员")) == std::vector<std::string>{"乙", "甲"});
+  auto index = IndexOf(dir, log);
+  CHECK(Names(Find(*index, "壮族 水稻 研究员")) == std::vector<std::string>{"乙", "甲"});
   // A word only in the long texts still finds its person.
-  CHECK(Names(Find(**index, "壮族 秸秆 研究员")) == std::vector<std::string>{"甲"});
+  CHECK(Names(Find(*index, "壮族 秸秆 研究员")) == std::vector<std::string>{"甲"});
 }
 
 TEST_CASE("Search: an ethnic group named in a unit ranks below the person of that ethnic group",
@@ -47,10 +46,8 @@ TEST_CASE("Search: an ethnic group named in a unit ranks below the person of tha
   person.person.fields = {"消化内科"};
   log.Put(unit_only);
   log.Put(person);
-  auto index = SearchIndex::Open(dir.path() + "/index");
-  REQUIRE(index.ok());
-  REQUIRE((*index)->CatchUp(log).ok());
-  CHECK(Names(Find(**index, "回族 消化 副主任医师")) == std::vector<std::string>{"乙", "甲"});
+  auto index = IndexOf(dir, log);
+  CHECK(Names(Find(*index, "回族 消化 副主任医师")) == std::vector<std::string>{"乙", "甲"});
 }
 
 }  // namespace

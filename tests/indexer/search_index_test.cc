@@ -11,23 +11,12 @@ namespace tp::indexer {
 namespace {
 
 using testing::Find;
+using testing::IndexOf;
 using testing::MemoryLog;
+using testing::OpenIndex;
 using testing::Names;
 using testing::Person;
 using testing::TempDir;
-
-std::unique_ptr<SearchIndex> OpenIndex(const TempDir& dir) {
-  auto index = SearchIndex::Open(dir.path() + "/index");
-  REQUIRE(index.ok());
-  return std::move(index).value();
-}
-
-std::unique_ptr<SearchIndex> IndexOf(const TempDir& dir, MemoryLog& log) {
-  auto index = OpenIndex(dir);
-  auto stats = index->CatchUp(log);
-  REQUIRE(stats.ok());
-  return index;
-}
 
 std::string Highlight(const SearchHit& hit, const std::string& field) {
   for (const auto& [f, snippet] : hit.highlights) {
