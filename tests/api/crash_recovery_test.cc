@@ -247,12 +247,8 @@ TEST_CASE("Crash: the server killed while importing and editing keeps every answ
   testing::TempDir dir;
   const std::string data = dir / "registry";
   const std::string log = dir / "server.log";
+  const std::string token = InitWithStaffToken(data, log);
   int code = 0;
-  RunBinary({TALENTPOOL_BINARY, "init", "--data", data}, log, &code);
-  REQUIRE(code == 0);
-  std::string token = RunBinary({TALENTPOOL_BINARY, "token", "--data", data, "--role", "staff"}, log, &code);
-  REQUIRE(code == 0);
-  token.erase(token.find_last_not_of("\r\n") + 1);
   RunBinary({TALENTPOOL_BINARY, "demo", "--out", dir / "pool.csv", "--persons", "3000", "--seed", "7"}, log, &code);
   REQUIRE(code == 0);
   const Chunks chunks = SplitCsv(testing::ReadFileBytes(dir / "pool.csv"), 100);

@@ -11,7 +11,6 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
-#include <algorithm>
 #include <atomic>
 #include <chrono>
 #include <cstdio>
@@ -89,14 +88,7 @@ TEST_CASE("Hardening: oversize inputs are refused, memory stays flat, the server
   testing::TempDir dir;
   const std::string data = dir / "registry";
   const std::string log = dir / "server.log";
-  int code = 0;
-  RunBinary({TALENTPOOL_BINARY, "init", "--data", data}, log, &code);
-  REQUIRE(code == 0);
-  std::string token = RunBinary({TALENTPOOL_BINARY, "token", "--data", data, "--role", "staff"}, log, &code);
-  REQUIRE(code == 0);
-  token.erase(std::remove_if(token.begin(), token.end(), [](char c) { return std::isspace(static_cast<unsigned char>(c)); }),
-              token.end());
-  REQUIRE(token.rfind("tp_", 0) == 0);
+  const std::string token = InitWithStaffToken(data, log);
 
   ServerProcess server(data, log);
   auto healthy = [&] { return RawStatus(RawExchange(server.port(), "GET /healthz HTTP/1.1\r\nHost: t\r\nConnection: close\r\n\r\n")) == 200; };

@@ -46,6 +46,17 @@ std::string RunBinary(const std::vector<std::string>& args, const std::string& e
   return text;
 }
 
+std::string InitWithStaffToken(const std::string& data_dir, const std::string& err_path) {
+  int code = 0;
+  RunBinary({TALENTPOOL_BINARY, "init", "--data", data_dir}, err_path, &code);
+  REQUIRE(code == 0);
+  std::string token = RunBinary({TALENTPOOL_BINARY, "token", "--data", data_dir, "--role", "staff"}, err_path, &code);
+  REQUIRE(code == 0);
+  token.erase(token.find_last_not_of("\r\n") + 1);
+  REQUIRE(token.rfind("tp_", 0) == 0);
+  return token;
+}
+
 ServerProcess::ServerProcess(const std::string& data_dir, const std::string& err_path) {
   int out[2];
   REQUIRE(::pipe(out) == 0);

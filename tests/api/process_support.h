@@ -16,6 +16,10 @@ namespace tp::apitest {
 // stderr is appended to `err_path`. `exit_code` is -1 when it did not exit.
 std::string RunBinary(const std::vector<std::string>& args, const std::string& err_path, int* exit_code);
 
+// `talentpool init --data data_dir`, then `talentpool token --role staff`:
+// returns the token. Failures are REQUIRE failures; output goes to `err_path`.
+std::string InitWithStaffToken(const std::string& data_dir, const std::string& err_path);
+
 class ServerProcess {
  public:
   // Starts `talentpool serve --data data_dir --port 0` and waits (up to a
