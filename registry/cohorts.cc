@@ -107,6 +107,9 @@ std::string_view AvailabilityFieldLabel(std::string_view field) {
 
 namespace {
 
+Status NoEvent(std::string_view code) { return NotFound("没有代码为 " + std::string(code) + " 的培训活动"); }
+Status NoPerson(std::string_view public_id) { return NotFound("没有编号为 " + std::string(public_id) + " 的人员"); }
+
 using namespace cohorts_internal;
 
 constexpr std::string_view kStateNames[] = {"invited", "confirmed", "waitlisted", "declined",
@@ -660,7 +663,7 @@ StatusOr<Event> Cohorts::SetClassCapacity(std::string_view event_code, std::stri
     SQLite::Database& db = store_.writer();
     SQLite::Transaction tx(db, SQLite::TransactionBehavior::IMMEDIATE);
     EventRow row;
-    if (!LoadEventOn(db, event_code, &row)) return NotFound("没有代码为 " + std::string(event_code) + " 的培训活动");
+    if (!LoadEventOn(db, event_code, &row)) return NoEvent(event_code);
     size_t i = 0;
     while (i < row.event.classes.size() && row.event.classes[i].name != class_name) ++i;
     if (i == row.event.classes.size()) {
@@ -714,7 +717,7 @@ StatusOr<Event> Cohorts::GetEvent(std::string_view code) {
   try {
     auto db = store_.readers().Borrow();
     EventRow row;
-    if (!LoadEventOn(*db, code, &row)) return NotFound("没有代码为 " + std::string(code) + " 的培训活动");
+    if (!LoadEventOn(*db, code, &row)) return NoEvent(code);
     return row.event;
   } catch (const SQLite::Exception& e) {
     return FromSqlite(e, "读取培训活动");
@@ -728,9 +731,9 @@ Status Cohorts::SetAvailability(std::string_view event_code, std::string_view pe
     SQLite::Database& db = store_.writer();
     SQLite::Transaction tx(db, SQLite::TransactionBehavior::IMMEDIATE);
     EventRow event;
-    if (!LoadEventOn(db, event_code, &event)) return NotFound("没有代码为 " + std::string(event_code) + " 的培训活动");
+    if (!LoadEventOn(db, event_code, &event)) return NoEvent(event_code);
     PersonRow person;
-    if (!LoadPersonOn(db, person_id, &person)) return NotFound("没有编号为 " + std::string(person_id) + " 的人员");
+    if (!LoadPersonOn(db, person_id, &person)) return NoPerson(person_id);
     Availability before = AvailabilityOn(db, event, person);
     SQLite::Statement st(db,
                          "INSERT INTO availability(person_id, event_id, available, source) VALUES(?,?,?,'staff') "
@@ -754,9 +757,9 @@ StatusOr<Availability> Cohorts::GetAvailability(std::string_view event_code, std
   try {
     auto db = store_.readers().Borrow();
     EventRow event;
-    if (!LoadEventOn(*db, event_code, &event)) return NotFound("没有代码为 " + std::string(event_code) + " 的培训活动");
+    if (!LoadEventOn(*db, event_code, &event)) return NoEvent(event_code);
     PersonRow person;
-    if (!LoadPersonOn(*db, person_id, &person)) return NotFound("没有编号为 " + std::string(person_id) + " 的人员");
+    if (!LoadPersonOn(*db, person_id, &person)) return NoPerson(person_id);
     return AvailabilityOn(*db, event, person);
   } catch (const SQLite::Exception& e) {
     return FromSqlite(e, "读取可否参加");
@@ -773,9 +776,9 @@ StatusOr<ActionResult> Cohorts::Act(std::string_view event_code, std::string_vie
     // even against another process.
     SQLite::Transaction tx(db, SQLite::TransactionBehavior::IMMEDIATE);
     EventRow event;
-    if (!LoadEventOn(db, event_code, &event)) return NotFound("没有代码为 " + std::string(event_code) + " 的培训活动");
+    if (!LoadEventOn(db, event_code, &event)) return NoEvent(event_code);
     PersonRow person;
-    if (!LoadPersonOn(db, person_id, &person)) return NotFound("没有编号为 " + std::string(person_id) + " 的人员");
+    if (!LoadPersonOn(db, person_id, &person)) return NoPerson(person_id);
     std::optional<EnrolmentRow> existing = FindEnrolment(db, event.rowid, person.rowid);
     if (options.expected_version != 0 && (!existing || existing->version != options.expected_version)) {
       return PreconditionFailed("报名记录已被他人修改（当前版本 " +
@@ -825,7 +828,7 @@ StatusOr<ApplyResult> Cohorts::ApplyRoster(std::string_view event_code, const st
     SQLite::Database& db = store_.writer();
     SQLite::Transaction tx(db, SQLite::TransactionBehavior::IMMEDIATE);
     EventRow event;
-    if (!LoadEventOn(db, event_code, &event)) return NotFound("没有代码为 " + std::string(event_code) + " 的培训活动");
+    if (!LoadEventOn(db, event_code, &event)) return NoEvent(event_code);
     ApplyResult result;
     std::set<std::string> seen;
     auto place = [&](const Placement& line, EnrolmentAction action) -> Status {
@@ -834,7 +837,7 @@ StatusOr<ApplyResult> Cohorts::ApplyRoster(std::string_view event_code, const st
                                {{"编号", line.person_id + " 重复", 0}});
       }
       PersonRow person;
-      if (!LoadPersonOn(db, line.person_id, &person)) return NotFound("没有编号为 " + line.person_id + " 的人员");
+      if (!LoadPersonOn(db, line.person_id, &person)) return NoPerson(line.person_id);
       std::optional<EnrolmentRow> existing = FindEnrolment(db, event.rowid, person.rowid);
       if (existing) {
         result.skipped.push_back(person.public_id);
@@ -866,7 +869,7 @@ StatusOr<std::vector<Enrolment>> Cohorts::ListEnrolments(std::string_view event_
   try {
     auto db = store_.readers().Borrow();
     EventRow event;
-    if (!LoadEventOn(*db, event_code, &event)) return NotFound("没有代码为 " + std::string(event_code) + " 的培训活动");
+    if (!LoadEventOn(*db, event_code, &event)) return NoEvent(event_code);
     SQLite::Statement st(*db, std::string(kEnrolmentSelect) +
                                   "WHERE n.event_id=? ORDER BY n.class_id, "
                                   "CASE WHEN n.state IN ('invited','confirmed','attended','absent') THEN 0 "
@@ -884,7 +887,7 @@ StatusOr<std::vector<Enrolment>> Cohorts::PersonHistory(std::string_view person_
   try {
     auto db = store_.readers().Borrow();
     PersonRow person;
-    if (!LoadPersonOn(*db, person_id, &person)) return NotFound("没有编号为 " + std::string(person_id) + " 的人员");
+    if (!LoadPersonOn(*db, person_id, &person)) return NoPerson(person_id);
     SQLite::Statement st(*db, std::string(kEnrolmentSelect) + "WHERE n.person_id=? ORDER BY e.starts_on, e.code");
     st.bind(1, static_cast<int64_t>(person.rowid));
     std::vector<Enrolment> out;
