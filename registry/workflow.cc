@@ -142,6 +142,21 @@ std::optional<ItemRow> ReadItemById(SQLite::Database& db, int64_t id) {
   return ReadItem(st);
 }
 
+// The recommendation `id` in the writing transaction, when it may still change:
+// a draft or returned item of a list that is not locked. `doing` names the
+// refused change ("修改", "移出名单").
+StatusOr<ItemRow> ChangeableItem(SQLite::Database& w, int64_t id, std::string_view doing) {
+  auto row = ReadItemById(w, id);
+  if (!row) return NotFound("没有编号为 " + std::to_string(id) + " 的推荐记录");
+  SQLite::Statement state(w, "SELECT state FROM submissions WHERE id=?");
+  state.bind(1, row->submission_id);
+  state.executeStep();
+  if (!Editable(state.getColumn(0).getString()) || (row->view.state != "draft" && row->view.state != "returned")) {
+    return PreconditionFailed("此推荐记录" + StateLabel(row->view.state) + "，不能" + std::string(doing));
+  }
+  return std::move(*row);
+}
+
 Nominee ToNominee(const RecommendationView& item) {
   Nominee c;
   c.person = item.record.person;
@@ -538,15 +553,8 @@ StatusOr<RecommendationView> Workflow::Edit(int64_t id, const RecommendationInpu
   if (!batch.ok()) return batch.status();
   try {
     SQLite::Database& w = impl_->db().writer();
-    auto row = ReadItemById(w, id);
-    if (!row) return NotFound("没有编号为 " + std::to_string(id) + " 的推荐记录");
-    SQLite::Statement state(w, "SELECT state FROM submissions WHERE id=?");
-    state.bind(1, row->submission_id);
-    state.executeStep();
-    const std::string sub_state = state.getColumn(0).getString();
-    if (!Editable(sub_state) || (row->view.state != "draft" && row->view.state != "returned")) {
-      return PreconditionFailed("此推荐记录" + StateLabel(row->view.state) + "，不能修改");
-    }
+    auto row = ChangeableItem(w, id, "修改");
+    if (!row.ok()) return row.status();
     if (!input.cells.empty()) {
       person.recommending_unit.clear();
       person.admission_year = 0;
@@ -581,14 +589,8 @@ Status Workflow::Remove(int64_t id, const Actor& actor) {
   if (!batch.ok()) return batch.status();
   try {
     SQLite::Database& w = impl_->db().writer();
-    auto row = ReadItemById(w, id);
-    if (!row) return NotFound("没有编号为 " + std::to_string(id) + " 的推荐记录");
-    SQLite::Statement state(w, "SELECT state FROM submissions WHERE id=?");
-    state.bind(1, row->submission_id);
-    state.executeStep();
-    if (!Editable(state.getColumn(0).getString()) || (row->view.state != "draft" && row->view.state != "returned")) {
-      return PreconditionFailed("此推荐记录" + StateLabel(row->view.state) + "，不能移出名单");
-    }
+    auto row = ChangeableItem(w, id, "移出名单");
+    if (!row.ok()) return row.status();
     SQLite::Statement del(w, "DELETE FROM recommendations WHERE id=?");
     del.bind(1, id);
     del.exec();
