@@ -5,8 +5,6 @@
 
 #include <atomic>
 #include <catch2/catch.hpp>
-#include <condition_variable>
-#include <mutex>
 #include <nlohmann/json.hpp>
 #include <set>
 #include <thread>
@@ -18,6 +16,7 @@
 #include "indexer/search_index.h"
 #include "registry/cohorts.h"
 #include "registry/table_reader.h"
+#include "support/run_together.h"
 #include "support/temp_dir.h"
 
 namespace {
@@ -181,24 +180,7 @@ class CohortServer {
   int port_ = 0;
 };
 
-template <typename Body>
-void RunTogether(int n, Body body) {
-  std::mutex mu;
-  std::condition_variable cv;
-  int ready = 0;
-  std::vector<std::thread> threads;
-  for (int i = 0; i < n; ++i) {
-    threads.emplace_back([&, i] {
-      {
-        std::unique_lock lock(mu);
-        if (++ready == n) cv.notify_all();
-        cv.wait(lock, [&] { return ready == n; });
-      }
-      body(i);
-    });
-  }
-  for (auto& t : threads) t.join();
-}
+using tp::testing::RunTogether;
 
 std::string EventBody(const std::string& code, int seats) {
   return Json({{"code", code},

@@ -6,13 +6,11 @@
 
 #include <atomic>
 #include <catch2/catch.hpp>
-#include <condition_variable>
-#include <mutex>
 #include <set>
-#include <thread>
 
 #include "cohorts_test_support.h"
 #include "registry/paths.h"
+#include "support/run_together.h"
 
 using tp::StatusCode;
 using tp::cohorttest::CohortFixture;
@@ -24,25 +22,7 @@ using tp::registry::EnrolmentState;
 
 namespace {
 
-// Starts `n` threads that each wait for the others before running `body(i)`.
-template <typename Body>
-void RunTogether(int n, Body body) {
-  std::mutex mu;
-  std::condition_variable cv;
-  int ready = 0;
-  std::vector<std::thread> threads;
-  for (int i = 0; i < n; ++i) {
-    threads.emplace_back([&, i] {
-      {
-        std::unique_lock lock(mu);
-        if (++ready == n) cv.notify_all();
-        cv.wait(lock, [&] { return ready == n; });
-      }
-      body(i);
-    });
-  }
-  for (auto& t : threads) t.join();
-}
+using tp::testing::RunTogether;
 
 int Count(CohortFixture& f, const std::string& event, EnrolmentState state) {
   auto list = f.cohorts().ListEnrolments(event);
