@@ -198,7 +198,7 @@ class ApiQueriesImpl final : public ApiQueries {
     ScopeSql where = ScopeFor(scope);
     try {
       auto db = readers_.Borrow();
-      SQLite::Statement st(*db, "SELECT 1 FROM persons p WHERE p.id=? AND " + where.where);
+      SQLite::Statement& st = db.Prepare("SELECT 1 FROM persons p WHERE p.id=? AND " + where.where);
       std::vector<int64_t> out;
       for (int64_t rowid : rowids) {
         st.reset();
@@ -234,9 +234,9 @@ class ApiQueriesImpl final : public ApiQueries {
                                                     std::string_view birth_date) override {
     try {
       auto db = readers_.Borrow();
-      SQLite::Statement st(*db,
-                           "SELECT id FROM persons WHERE name=? AND merged_into IS NULL AND "
-                           "(birth_date=? OR birth_date=substr(?,1,7)) ORDER BY public_id LIMIT 50");
+      SQLite::Statement& st = db.Prepare(
+          "SELECT id FROM persons WHERE name=? AND merged_into IS NULL AND "
+          "(birth_date=? OR birth_date=substr(?,1,7)) ORDER BY public_id LIMIT 50");
       st.bind(1, std::string(name));
       st.bind(2, std::string(birth_date));
       st.bind(3, std::string(birth_date));

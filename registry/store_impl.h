@@ -11,6 +11,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <unordered_map>
 #include <vector>
 
 #include "registry/store.h"
@@ -89,33 +90,82 @@ inline void InsertAudit(SQLite::Database& db, const AuditEntry& e) {
   st.exec();
 }
 
+// A connection of the reader pool with the statements it has prepared.
+// Parsing and planning SQL costs more than running the small keyed lookups
+// the API makes on every request (a token, an ID number, a person), so each
+// text is prepared once per connection and reused.
+class PooledConnection {
+ public:
+  explicit PooledConnection(std::unique_ptr<SQLite::Database> db) : db_(std::move(db)) {}
+
+  SQLite::Database& db() { return *db_; }
+
+  // The statement for `sql`, unbound and at its start. It stays valid until
+  // the lease ends; using the same text twice in one lease gives the same
+  // statement, so nest two loops over one text with a plain Statement.
+  SQLite::Statement& Prepare(const std::string& sql) {
+    auto it = statements_.find(sql);
+    if (it == statements_.end()) {
+      it = statements_.emplace(sql, std::make_unique<SQLite::Statement>(*db_, sql)).first;
+    } else {
+      it->second->reset();
+      it->second->clearBindings();
+    }
+    used_.push_back(it->second.get());
+    return *it->second;
+  }
+
+  // Resets every statement handed out so far (one left mid-result keeps
+  // its read transaction going).
+  void ResetUsed() {
+    for (SQLite::Statement* st : used_) st->tryReset();
+  }
+
+  // Back to the pool: a statement left mid-result would hold its read
+  // transaction open, so every one used is reset. Texts built from varying
+  // parts (lists of ids, scopes) must not grow the cache without bound.
+  void Release() {
+    ResetUsed();
+    used_.clear();
+    if (statements_.size() > kMaxStatements) statements_.clear();
+  }
+
+ private:
+  static constexpr size_t kMaxStatements = 64;
+  std::unique_ptr<SQLite::Database> db_;
+  std::unordered_map<std::string, std::unique_ptr<SQLite::Statement>> statements_;
+  std::vector<SQLite::Statement*> used_;
+};
+
 class ReaderPool {
  public:
   explicit ReaderPool(std::string path) : path_(std::move(path)) {}
 
   class Lease {
    public:
-    Lease(ReaderPool* pool, std::unique_ptr<SQLite::Database> db)
-        : pool_(pool), db_(std::move(db)) {}
+    Lease(ReaderPool* pool, std::unique_ptr<PooledConnection> conn)
+        : pool_(pool), conn_(std::move(conn)) {}
     Lease(Lease&&) = default;
     ~Lease() {
-      if (db_) pool_->Return(std::move(db_));
+      if (conn_) pool_->Return(std::move(conn_));
     }
-    SQLite::Database& operator*() { return *db_; }
-    SQLite::Database* operator->() { return db_.get(); }
+    SQLite::Database& operator*() { return conn_->db(); }
+    SQLite::Database* operator->() { return &conn_->db(); }
+    SQLite::Statement& Prepare(const std::string& sql) { return conn_->Prepare(sql); }
+    PooledConnection& connection() { return *conn_; }
 
    private:
     ReaderPool* pool_;
-    std::unique_ptr<SQLite::Database> db_;
+    std::unique_ptr<PooledConnection> conn_;
   };
 
   Lease Borrow() {
     std::unique_lock lock(mu_);
     cv_.wait(lock, [&] { return !idle_.empty() || open_ < kReaderPoolSize; });
     if (!idle_.empty()) {
-      auto db = std::move(idle_.back());
+      auto conn = std::move(idle_.back());
       idle_.pop_back();
-      return Lease(this, std::move(db));
+      return Lease(this, std::move(conn));
     }
     ++open_;
     lock.unlock();
