@@ -3,11 +3,12 @@
 // --persons demo people (default 100000), each run bounded by --seconds.
 //
 //   http_load_bench [--persons N] [--seed S] [--seconds S] [--connections C] [--threads T]
-//                   [--workers W] [--data DIR] [--figures FILE]
+//                   [--workers W] [--data DIR] [--figures FILE] [--only search|check]
 //
 // --data DIR reuses a registry there (or keeps the one made), which must hold the demo pool of
 // --persons and --seed (`talentpool demo` makes the same rows). --figures FILE appends the
-// figures as key=value lines (wrk_search_rps=…) for scripts/scale_bench.sh.
+// figures as key=value lines (wrk_search_rps=…) for scripts/scale_bench.sh. --only runs one of
+// the two loads, for profiling the server under it.
 //
 // The server runs in this process (the same ApiService and HttpServer as
 // `talentpool serve`, --threads workers), with the per-token rate limits
@@ -261,6 +262,12 @@ int main(int argc, char** argv) {
   o.threads = std::atoi(Arg(argc, argv, "threads", "2").c_str());
   o.workers = std::atoi(Arg(argc, argv, "workers", "8").c_str());
   std::string keep_dir = Arg(argc, argv, "data", "");
+  const std::string only = Arg(argc, argv, "only", "");
+  if (!only.empty() && only != "search" && only != "check") {
+    std::fprintf(stderr, "--only: search or check, not %s\n", only.c_str());
+    return 2;
+  }
+  const bool run_search = only != "check", run_check = only != "search";
   fs::path scratch = fs::temp_directory_path() / ("talentpool-http-bench-" + std::to_string(::getpid()));
   fs::create_directories(scratch);
   o.data_dir = keep_dir.empty() ? (scratch / "registry").string() : keep_dir;
@@ -348,8 +355,8 @@ int main(int argc, char** argv) {
             "\"\nwrk.headers[\"Content-Type\"] = \"application/json\"\nrequest = function()\n  i = i + 1\n"
             "  return wrk.format(\"POST\", \"/api/v1/enrollment-check\", nil, b[(i % #b) + 1])\nend\n";
     std::ofstream(dir + "/check.lua") << lua2;
-    search = RunWrk(port, o, dir + "/search.lua", dir);
-    check = RunWrk(port, o, dir + "/check.lua", dir);
+    if (run_search) search = RunWrk(port, o, dir + "/search.lua", dir);
+    if (run_check) check = RunWrk(port, o, dir + "/check.lua", dir);
   } else {
     auto request = [&](const std::string& method, const std::string& target, const std::string& token,
                        const std::string& body) {
@@ -369,16 +376,17 @@ int main(int argc, char** argv) {
       search_requests.push_back(request("GET", "/api/v1/search?size=10&q=" + enc, *staff, ""));
     }
     for (const auto& b : checks) check_requests.push_back(request("POST", "/api/v1/enrollment-check", *unit, b));
-    search = BuiltInLoad(port, o, search_requests);
-    check = BuiltInLoad(port, o, check_requests);
+    if (run_search) search = BuiltInLoad(port, o, search_requests);
+    if (run_check) check = BuiltInLoad(port, o, check_requests);
   }
-  Print("search", search);
-  Print("enrollment-check", check);
+  if (run_search) Print("search", search);
+  if (run_check) Print("enrollment-check", check);
   const std::string figures_path = Arg(argc, argv, "figures", "");
   if (!figures_path.empty()) {
     std::ofstream figures(figures_path, std::ios::app);
     for (const auto& [key, f] : {std::pair<std::string, const Figures&>{"wrk_search", search},
                                  std::pair<std::string, const Figures&>{"wrk_check", check}}) {
+      if ((key == "wrk_search" && !run_search) || (key == "wrk_check" && !run_check)) continue;
       figures << key << "_rps=" << f.requests_per_second << "\n"
               << key << "_p50_ms=" << f.p50_ms << "\n"
               << key << "_p99_ms=" << f.p99_ms << "\n"
