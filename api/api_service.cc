@@ -336,9 +336,11 @@ struct ApiService::Impl {
   void Import(const ApiCall& call, HttpResponse& res);
 
   // The caller of a request to `route`, or nullopt with `res` set to the
-  // refusal (401, 403, 429). `count_call` spends the rate limits.
-  std::optional<Caller> Authorize(const RouteSpec& route, const HttpRequest& req,
-                                  const std::string& remote_addr, bool count_call, HttpResponse& res);
+  // refusal (401, 403, 429 for too many failed tokens).
+  std::optional<Caller> Authenticate(const RouteSpec& route, const HttpRequest& req,
+                                     const std::string& remote_addr, HttpResponse& res);
+  // Spends the caller's rate limits on a call; false with `res` set to 429.
+  bool CountCall(const RouteSpec& route, const Caller& caller, HttpResponse& res);
 
   StatusOr<indexer::SearchResult> SearchWithinUnit(const indexer::SearchRequest& request,
                                                    const Caller& caller, bool* partial);
@@ -1145,9 +1147,8 @@ std::string ApiService::OpenApiJson() const { return impl_->openapi; }
 
 Status ApiService::CatchUpIndex() { return impl_->CatchUp(); }
 
-std::optional<Caller> ApiService::Impl::Authorize(const RouteSpec& route, const HttpRequest& req,
-                                                  const std::string& remote_addr, bool count_call,
-                                                  HttpResponse& res) {
+std::optional<Caller> ApiService::Impl::Authenticate(const RouteSpec& route, const HttpRequest& req,
+                                                     const std::string& remote_addr, HttpResponse& res) {
   int retry = 0;
   auto too_many = [&](std::string_view what) {
     res.SetHeader("Retry-After", std::to_string(retry));
@@ -1182,13 +1183,23 @@ std::optional<Caller> ApiService::Impl::Authorize(const RouteSpec& route, const 
     res.SetError(PermissionDenied("此令牌（角色 " + std::string(RoleName(caller->role)) + "）无权调用此接口"));
     return std::nullopt;
   }
-  if (!count_call) return *caller;
-  if (!per_token.Allow(res.actor, &retry)) return too_many("请求过于频繁，请稍后再试");
-  if (route.pattern == "/api/v1/enrollment-check") {
-    RateLimiter& limiter = caller->role == Role::kStaff ? check_staff : check_limited;
-    if (!limiter.Allow(res.actor, &retry)) return too_many("入库查询过于频繁，请稍后再试");
-  }
   return *caller;
+}
+
+bool ApiService::Impl::CountCall(const RouteSpec& route, const Caller& caller, HttpResponse& res) {
+  int retry = 0;
+  auto too_many = [&](std::string_view what) {
+    res.SetHeader("Retry-After", std::to_string(retry));
+    res.SetError(Status(StatusCode::kResourceExhausted, std::string(what)));
+    return false;
+  };
+  const std::string actor = caller.Actor();
+  if (!per_token.Allow(actor, &retry)) return too_many("请求过于频繁，请稍后再试");
+  if (route.pattern == "/api/v1/enrollment-check") {
+    RateLimiter& limiter = caller.role == Role::kStaff ? check_staff : check_limited;
+    if (!limiter.Allow(actor, &retry)) return too_many("入库查询过于频繁，请稍后再试");
+  }
+  return true;
 }
 
 void ApiService::Install(HttpServer& server) {
@@ -1199,15 +1210,24 @@ void ApiService::Install(HttpServer& server) {
     options.max_body_bytes = route->max_body_bytes;
     if (route->needs_token && route->max_body_bytes > 0) {
       // Nobody without a token for the route makes the server read a body.
-      options.admit = [impl, route](const HttpRequest& head, HttpResponse& res) {
-        return impl->Authorize(*route, head, impl->RemoteAddr(head), false, res).has_value();
+      options.admit = [impl, route](HttpRequest& head, HttpResponse& res) {
+        std::optional<Caller> caller = impl->Authenticate(*route, head, impl->RemoteAddr(head), res);
+        if (!caller) return false;
+        head.admitted = std::move(*caller);  // the handler need not look the token up again
+        return true;
       };
     }
     server.Handle(route->method, route->pattern, [impl, route](const HttpRequest& req, HttpResponse& res) {
       ApiCall call{req, nullptr, impl->RemoteAddr(req)};
       if (!route->needs_token) return route->handler(call, res);
-      std::optional<Caller> caller = impl->Authorize(*route, req, call.remote_addr, true, res);
-      if (!caller) return;
+      std::optional<Caller> caller;
+      if (const Caller* admitted = std::any_cast<Caller>(&req.admitted)) {
+        caller = *admitted;
+        res.actor = caller->Actor();
+      } else {
+        caller = impl->Authenticate(*route, req, call.remote_addr, res);
+      }
+      if (!caller || !impl->CountCall(*route, *caller, res)) return;
       call.caller = &*caller;
       route->handler(call, res);
     }, options);

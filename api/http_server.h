@@ -28,6 +28,7 @@
 // the worker threads and must be thread-safe themselves.
 #pragma once
 
+#include <any>
 #include <chrono>
 #include <cstddef>
 #include <cstdint>
@@ -63,6 +64,7 @@ struct HttpRequest {
   NameValues path_params;  // {name} segments of the route pattern
   std::string remote_addr;
   std::string request_id;
+  std::any admitted;  // set by the route's admit(), if it has one
 
   // The first value, or nullopt when absent.
   std::optional<std::string> Header(std::string_view name) const;
@@ -97,7 +99,9 @@ struct RouteOptions {
   // 100-continue) before the body is read: returning false sends `res` and
   // closes the connection, the body unread. For authentication, so nobody
   // unknown can make the server hold a large body.
-  std::function<bool(const HttpRequest& head, HttpResponse& res)> admit;
+  // What admit() learns (who is calling) it may leave in head.admitted for
+  // the handler.
+  std::function<bool(HttpRequest& head, HttpResponse& res)> admit;
 };
 
 struct HttpServerOptions {

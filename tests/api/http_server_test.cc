@@ -79,7 +79,7 @@ void EchoRoutes(HttpServer& s) {
     res.SetJson(nlohmann::json{{"size", r.body.size()}, {"parts", parts}}.dump());
   }, BodyLimit(4096));
   api::RouteOptions guarded = BodyLimit(1 << 20);
-  guarded.admit = [](const HttpRequest& head, HttpResponse& res) {
+  guarded.admit = [](HttpRequest& head, HttpResponse& res) {
     if (head.Header("X-Key") == "open") return true;
     res.SetError(Status(StatusCode::kUnauthenticated, "no key"));
     return false;
