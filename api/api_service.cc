@@ -278,7 +278,7 @@ struct ApiService::Impl {
         reference(std::move(r)),
         options(std::move(o)),
         source(s),
-        audit(*queries),
+        audit(*queries, s.Dir()),
         per_token(options.per_token),
         check_limited(options.check_per_token),
         check_staff(options.check_per_staff_token),
@@ -923,6 +923,9 @@ void ApiService::Impl::QueryAudit(const ApiCall& call, HttpResponse& res) {
   q.object_id = call.request.Query("object_id").value_or("");
   q.since = call.request.Query("since").value_or("");
   q.until = call.request.Query("until").value_or("");
+  // Whatever was answered so far is in the answer, spooled or not.
+  Status moved = audit.Flush();
+  if (!moved.ok()) return res.SetError(moved);
   auto found = queries->QueryAudit(q);
   if (!found.ok()) return res.SetError(found.status());
   Json items = Json::array();

@@ -101,6 +101,7 @@ struct AuditEntry {
   std::string object_id;
   std::string detail_json;  // never an ID number or a phone
   std::string remote_addr;
+  std::string at = {};  // when it happened (AuditTimestampNow()); empty: when it is stored
 };
 
 struct RegistryStats {

@@ -324,7 +324,7 @@ class ApiQueriesImpl final : public ApiQueries {
       SQLite::Statement st(*db,
                            "SELECT id, at, actor, coalesce(role,''), action, coalesce(object_type,''), "
                            "coalesce(object_id,''), coalesce(detail,''), coalesce(remote_addr,'') "
-                           "FROM audit_log WHERE " + where + " ORDER BY id DESC LIMIT ? OFFSET ?");
+                           "FROM audit_log WHERE " + where + " ORDER BY at DESC, id DESC LIMIT ? OFFSET ?");
       int i = 1;
       for (const std::string& b : binds) st.bind(i++, b);
       st.bind(i++, q.size);
@@ -345,7 +345,7 @@ class ApiQueriesImpl final : public ApiQueries {
     }
   }
 
-  Status AppendAudit(const std::vector<AuditEntry>& entries) override {
+  Status AppendAudit(const std::vector<AuditEntry>& entries, int64_t spooled_through) override {
     try {
       std::lock_guard lock(store_->write_mutex());
       SQLite::Database& db = store_->writer();
@@ -363,11 +363,34 @@ class ApiQueriesImpl final : public ApiQueries {
         }
       } restore{db};
       SQLite::Transaction tx(db);
-      for (const AuditEntry& e : entries) InsertAudit(db, e);
+      SQLite::Statement insert(db, kInsertAuditSql);
+      for (const AuditEntry& e : entries) {
+        insert.reset();
+        BindAudit(insert, e);
+        insert.exec();
+      }
+      if (spooled_through > 0) {
+        SQLite::Statement mark(db, "INSERT OR REPLACE INTO meta(key, value) VALUES('audit_spooled_through', ?)");
+        mark.bind(1, std::to_string(spooled_through));
+        mark.exec();
+      }
       tx.commit();
       return Status::Ok();
     } catch (const SQLite::Exception& e) {
       return FromSqlite(e, "写入审计日志");
+    }
+  }
+
+  StatusOr<int64_t> AuditSpooledThrough() override {
+    try {
+      auto db = readers_.Borrow();
+      SQLite::Statement& st = db.Prepare("SELECT value FROM meta WHERE key='audit_spooled_through'");
+      if (!st.executeStep()) return int64_t{0};
+      return std::stoll(st.getColumn(0).getString());
+    } catch (const SQLite::Exception& e) {
+      return FromSqlite(e, "读取审计暂存序号");
+    } catch (const std::exception&) {
+      return Internal("登记库 meta 表中的 audit_spooled_through 不是数字");
     }
   }
 

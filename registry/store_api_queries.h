@@ -108,7 +108,11 @@ class ApiQueries {
   // this returns, so a killed process keeps them, and the next commit of data
   // flushes them with its own; only a power cut in between may lose the last
   // ones. The records themselves are always committed with a flush.
-  virtual Status AppendAudit(const std::vector<AuditEntry>& entries) = 0;
+  // `spooled_through`, when not 0, is stored in the same transaction as the
+  // highest AuditSpool sequence number the entries include.
+  virtual Status AppendAudit(const std::vector<AuditEntry>& entries, int64_t spooled_through) = 0;
+  // The highest AuditSpool sequence number committed so far (0 for none).
+  virtual StatusOr<int64_t> AuditSpooledThrough() = 0;
 
   // Sets `fields` (names from UpdatablePersonFields) of the person to the
   // values in `values` (an empty value clears the field) when its version is

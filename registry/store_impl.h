@@ -76,10 +76,12 @@ inline std::optional<bool> ColumnBool(SQLite::Statement& st, int index) {
 
 // The person columns in the order PersonColumns() lists them, shared by the
 
-inline void InsertAudit(SQLite::Database& db, const AuditEntry& e) {
-  SQLite::Statement st(db,
-                       "INSERT INTO audit_log(actor, role, action, object_type, object_id, detail, "
-                       "remote_addr) VALUES(?,?,?,?,?,?,?)");
+inline constexpr const char* kInsertAuditSql =
+    "INSERT INTO audit_log(actor, role, action, object_type, object_id, detail, remote_addr, at) "
+    "VALUES(?,?,?,?,?,?,?,coalesce(?,strftime('%Y-%m-%dT%H:%M:%fZ','now')))";
+
+// Binds an entry to a statement of kInsertAuditSql.
+inline void BindAudit(SQLite::Statement& st, const AuditEntry& e) {
   st.bind(1, e.actor.empty() ? std::string("cli") : e.actor);
   BindText(st, 2, e.role);
   st.bind(3, e.action);
@@ -87,6 +89,12 @@ inline void InsertAudit(SQLite::Database& db, const AuditEntry& e) {
   BindText(st, 5, e.object_id);
   BindText(st, 6, e.detail_json);
   BindText(st, 7, e.remote_addr);
+  BindText(st, 8, e.at);
+}
+
+inline void InsertAudit(SQLite::Database& db, const AuditEntry& e) {
+  SQLite::Statement st(db, kInsertAuditSql);
+  BindAudit(st, e);
   st.exec();
 }
 
@@ -174,7 +182,7 @@ class ReaderPool {
       // mutex, a reader while leased), so SQLite's own mutex is not needed.
       auto db = std::make_unique<SQLite::Database>(path_, SQLite::OPEN_READONLY | SQLite::OPEN_NOMUTEX);
       db->setBusyTimeout(kBusyTimeoutMs);
-      return Lease(this, std::move(db));
+      return Lease(this, std::make_unique<PooledConnection>(std::move(db)));
     } catch (...) {
       std::lock_guard relock(mu_);
       --open_;
@@ -184,16 +192,17 @@ class ReaderPool {
   }
 
  private:
-  void Return(std::unique_ptr<SQLite::Database> db) {
+  void Return(std::unique_ptr<PooledConnection> conn) {
+    conn->Release();
     std::lock_guard lock(mu_);
-    idle_.push_back(std::move(db));
+    idle_.push_back(std::move(conn));
     cv_.notify_one();
   }
 
   std::string path_;
   std::mutex mu_;
   std::condition_variable cv_;
-  std::vector<std::unique_ptr<SQLite::Database>> idle_;
+  std::vector<std::unique_ptr<PooledConnection>> idle_;
   int open_ = 0;
 };
 
@@ -226,10 +235,10 @@ class StoreImpl final : public Store {
   StatusOr<PersonRecord> GetPerson(std::string_view public_id, bool decrypt) override {
     try {
       auto db = readers_.Borrow();
-      SQLite::Statement st(*db, "SELECT id FROM persons WHERE public_id=?");
+      SQLite::Statement& st = db.Prepare("SELECT id FROM persons WHERE public_id=?");
       st.bind(1, std::string(public_id));
       if (!st.executeStep()) return NotFound("没有编号为 " + std::string(public_id) + " 的人员");
-      auto records = LoadPersonsOn(*db, {st.getColumn(0).getInt64()}, decrypt);
+      auto records = LoadPersonsOn(db.connection(), {st.getColumn(0).getInt64()}, decrypt);
       if (!records.ok()) return records.status();
       return std::move(records->front());
     } catch (const SQLite::Exception& e) {
@@ -241,7 +250,7 @@ class StoreImpl final : public Store {
                                                   bool decrypt) override {
     try {
       auto db = readers_.Borrow();
-      return LoadPersonsOn(*db, rowids, decrypt);
+      return LoadPersonsOn(db.connection(), rowids, decrypt);
     } catch (const SQLite::Exception& e) {
       return FromSqlite(e, "读取人员");
     }
@@ -250,7 +259,7 @@ class StoreImpl final : public Store {
   StatusOr<std::optional<int64_t>> FindByIdNumber(std::string_view id_number) override {
     try {
       auto db = readers_.Borrow();
-      SQLite::Statement st(*db, "SELECT id FROM persons WHERE id_number_hash=? AND merged_into IS NULL");
+      SQLite::Statement& st = db.Prepare("SELECT id FROM persons WHERE id_number_hash=? AND merged_into IS NULL");
       std::string hash = keys_.BlindIndex("id_number", id_number);
       st.bind(1, hash.data(), static_cast<int>(hash.size()));
       if (st.executeStep()) return std::optional<int64_t>(st.getColumn(0).getInt64());
@@ -354,7 +363,7 @@ class StoreImpl final : public Store {
   }
 
  private:
-  StatusOr<std::vector<PersonRecord>> LoadPersonsOn(SQLite::Database& db,
+  StatusOr<std::vector<PersonRecord>> LoadPersonsOn(PooledConnection& db,
                                                     const std::vector<int64_t>& rowids,
                                                     bool decrypt);
 

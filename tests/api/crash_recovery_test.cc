@@ -9,7 +9,9 @@
 //   - the index catches up from the change log to the registry's sequence
 //     and holds one document per person;
 //   - searches agree with the registry: each acknowledged person is found by
-//     name, showing the post the registry holds.
+//     name, showing the post the registry holds;
+//   - every answered read of a person is in the audit log once the spool the
+//     server left is moved in (as the next server start does).
 // The next round restarts the server on the same files.
 #include <catch2/catch.hpp>
 #include <httplib.h>
@@ -27,10 +29,12 @@
 
 #include <nlohmann/json.hpp>
 
+#include "api/audit_log.h"
 #include "api/process_support.h"
 #include "indexer/search_index.h"
 #include "indexer/store_change_source.h"
 #include "registry/store.h"
+#include "registry/store_api_queries.h"
 #include "support/temp_dir.h"
 
 namespace tp::apitest {
@@ -116,6 +120,8 @@ struct Ledger {
   std::map<std::string, std::pair<std::vector<std::string>, size_t>> posts;
   // Answers other than 200 from a live server: the kill should be the only way a call fails.
   std::vector<std::string> refusals;
+  // Reads of a person (each audited) sent, and answered 200.
+  size_t reads_sent = 0, reads_answered = 0;
 };
 
 // True for an answer of 200; records any other answer (not a cut connection) as a refusal.
@@ -151,8 +157,16 @@ size_t WriteUntilRefused(int port, const std::string& token, const Chunks& chunk
     for (int k = 0; k < 3; ++k, ++edit_no) {
       const auto& rows = chunks.rows[std::uniform_int_distribution<size_t>(0, last_imported)(rng)];
       const Row& row = rows[std::uniform_int_distribution<size_t>(0, rows.size() - 1)(rng)];
+      {
+        std::lock_guard lock(ledger.mu);
+        ++ledger.reads_sent;
+      }
       auto read = client.Get(("/api/v1/persons/" + row.public_id).c_str(), auth);
       if (!Answered(read, "read " + row.public_id, ledger)) return next_chunk + 1;
+      {
+        std::lock_guard lock(ledger.mu);
+        ++ledger.reads_answered;
+      }
       const std::string post = "第" + std::to_string(round) + "轮值班员" + std::to_string(edit_no);
       {
         std::lock_guard lock(ledger.mu);
@@ -197,6 +211,23 @@ void CheckAfterKill(const std::string& data, const Chunks& chunks, Ledger& ledge
     INFO(public_id << " holds " << record->person.post);
     CHECK(std::find(sent.begin() + static_cast<long>(answered) - 1, sent.end(), record->person.post) != sent.end());
     edited[public_id] = record->person.post;
+  }
+
+  // The audit entries of reads: spooled before each answer, moved into the
+  // table when the spool is next opened.
+  {
+    auto queries = registry::ApiQueries::Open(s);
+    REQUIRE(queries.ok());
+    {
+      api::AuditLog moved(**queries, data);
+      REQUIRE(moved.spooling());
+    }
+    registry::AuditQuery q;
+    q.action = "read";
+    auto page = (*queries)->QueryAudit(q);
+    REQUIRE(page.ok());
+    CHECK(page->total >= static_cast<int64_t>(ledger.reads_answered));
+    CHECK(page->total <= static_cast<int64_t>(ledger.reads_sent));
   }
 
   auto index = indexer::SearchIndex::Open(s.IndexDir());
@@ -276,8 +307,10 @@ TEST_CASE("Crash: the server killed while importing and editing keeps every answ
   }
   CHECK(!ledger.imported.empty());
   CHECK(ledger.refusals == std::vector<std::string>{});
-  std::printf("crash test: 6 kills, %zu imports and %zu people edited, all acknowledged writes found\n",
-              ledger.imported.size(), ledger.posts.size());
+  CHECK(ledger.reads_answered > 0);
+  std::printf("crash test: 6 kills, %zu imports, %zu people edited and %zu reads audited; all acknowledged "
+              "writes and audit entries found\n",
+              ledger.imported.size(), ledger.posts.size(), ledger.reads_answered);
 }
 
 }  // namespace tp::apitest
