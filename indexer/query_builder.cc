@@ -29,6 +29,11 @@ constexpr double kWPinyinPrefix = 3;    // the same, the last syllable still bei
 constexpr double kWInitialsPhrase = 3;  // the first initials of the name
 constexpr double kWHomophone = 0.5;     // same sound, other characters
 constexpr size_t kMaxQueryChars = 200;
+// Homophones rescue a name typed with the wrong characters; a name's run has two to four of them
+// (a dotted name's parts are runs of their own). A longer run is a word of a text (研究员级高级
+// 工程师), whose syllables are common in names: their phrase would cost tens of milliseconds on
+// a large pool and find only noise.
+constexpr size_t kMaxHomophoneChars = 4;
 constexpr size_t kMaxSegmentations = 16;
 
 bool IsQuote(char32_t cp) { return cp == '"' || cp == 0x201C || cp == 0x201D; }
@@ -309,7 +314,7 @@ QueryNode QueryBuilder::HanRun(const std::vector<std::string>& chars, const Fiel
   }
   QueryNode node = QueryNode::Of(Op::kAndMaybe, {QueryNode::Of(Op::kOr, std::move(bases)),
                                                   QueryNode::Of(Op::kOr, std::move(boosts))});
-  if (fallback && name_scope && chars.size() >= 2) {
+  if (fallback && name_scope && chars.size() >= 2 && chars.size() <= kMaxHomophoneChars) {
     std::vector<QueryNode> sounds;
     bool readable = true;
     for (const std::string& c : chars) {

@@ -64,6 +64,30 @@ TEST_CASE("QueryBuilder: a Han run has an exact-name tier, a phrase and its char
   CHECK_FALSE(Has(terms, "XPzhang"));
 }
 
+TEST_CASE("QueryBuilder: homophones are offered for runs of a name's length only", "[query][homophones]") {
+  Fixture f;
+  for (const char* name : {"张杉", "欧阳娜娜"}) {
+    auto plan = f.builder.Build(name, nullptr);
+    REQUIRE(plan.ok());
+    INFO(name);
+    CHECK(plan->with_fallback.has_value());
+  }
+  // A title of five or more characters is a word of a text, not a misspelt name.
+  for (const char* word : {"助理研究员", "研究员级高级工程师"}) {
+    auto plan = f.builder.Build(word, nullptr);
+    REQUIRE(plan.ok());
+    INFO(word);
+    CHECK_FALSE(plan->with_fallback.has_value());
+  }
+  // In a conjunction, the name-length runs keep theirs.
+  auto mixed = f.builder.Build("满族 张杉 研究员级高级工程师", nullptr);
+  REQUIRE(mixed.ok());
+  REQUIRE(mixed->with_fallback.has_value());
+  const auto terms = Terms(*mixed->with_fallback);
+  CHECK(Has(terms, "XPshan"));
+  CHECK_FALSE(Has(terms, "XPcheng"));  // 程 of 工程师
+}
+
 TEST_CASE("QueryBuilder: Latin letters become pinyin segmentations, initials and words", "[query]") {
   Fixture f;
   auto plan = f.builder.Build("xian", nullptr);
