@@ -25,7 +25,7 @@
 //
 // Usage: search_relevance_bench [--persons N] [--queries N] [--seed S] [--groonga PATH|none]
 //                               [--peer-seconds S] [--rounds N] [--speed-persons N] [--skip-speed]
-//                               [--misses]
+//                               [--misses] [--slowest N]
 //                               [--data DIR] [--figures FILE]
 #include <sqlite3.h>
 #include <unicode/translit.h>
@@ -1174,6 +1174,7 @@ int main(int argc, char** argv) {
   std::string groonga = "groonga", data_dir, figures_path;
   bool speed = true;
   bool show_misses = false;
+  size_t slowest = 0;  // print the N slowest queries of the speed section
   for (int i = 1; i < argc; ++i) {
     const std::string a = argv[i];
     const auto next = [&]() { return i + 1 < argc ? std::string(argv[++i]) : std::string(); };
@@ -1186,12 +1187,13 @@ int main(int argc, char** argv) {
     else if (a == "--rounds") rounds = std::max(1, std::stoi(next()));
     else if (a == "--skip-speed") speed = false;
     else if (a == "--misses") show_misses = true;
+    else if (a == "--slowest") slowest = std::stoul(next());
     else if (a == "--data") data_dir = next();
     else if (a == "--figures") figures_path = next();
     else {
       std::fprintf(stderr, "usage: %s [--persons N] [--queries N] [--seed S] [--groonga PATH|none] "
                            "[--peer-seconds S] [--rounds N] [--speed-persons N] [--skip-speed] [--misses] "
-                           "[--data DIR] [--figures FILE]\n", argv[0]);
+                           "[--slowest N] [--data DIR] [--figures FILE]\n", argv[0]);
       return 2;
     }
   }
@@ -1388,10 +1390,12 @@ int main(int argc, char** argv) {
     for (bool facets : {false, true}) {
       std::vector<double> ms, cpu;
       std::map<std::string, std::vector<double>> by_class;
+      std::vector<std::pair<double, const Query*>> costs;
       for (int round = 0; round < 2; ++round) {  // the first round warms the page cache
         ms.clear();
         cpu.clear();
         by_class.clear();
+        costs.clear();
         for (const auto& q : mix) {
           tp::indexer::SearchRequest request;
           request.query = q.text;
@@ -1404,7 +1408,14 @@ int main(int argc, char** argv) {
           cpu.push_back(ThreadCpuMs() - c);
           ms.push_back(Milliseconds(t));
           by_class[q.cls].push_back(cpu.back());
+          costs.emplace_back(cpu.back(), &q);
         }
+      }
+      if (!facets && slowest > 0) {
+        std::sort(costs.begin(), costs.end(), [](const auto& a, const auto& b) { return a.first > b.first; });
+        if (costs.size() > slowest) costs.resize(slowest);
+        std::printf("the %zu slowest queries (CPU ms, class, query):\n", costs.size());
+        for (const auto& [c, q] : costs) std::printf("  %7.2f  %s  %s\n", c, Pad(q->cls, 34).c_str(), q->text.c_str());
       }
       for (const auto& [cls, v] : by_class) {
         std::printf("  %s CPU p50 %.2f ms, p99 %.2f ms\n", Pad(cls, 34).c_str(), Percentile(v, 0.5),
