@@ -32,6 +32,21 @@ int RecordFromManyThreads(AuditLog& log) {
   return failures.load();
 }
 
+// A fresh registry and the API's queries on it.
+struct Registry {
+  testing::TempDir dir;
+  std::unique_ptr<registry::Store> store;
+  std::unique_ptr<registry::ApiQueries> queries;
+  Registry() {
+    auto created = registry::Store::Create(dir / "registry");
+    REQUIRE(created.ok());
+    store = std::move(*created);
+    auto opened = registry::ApiQueries::Open(*store);
+    REQUIRE(opened.ok());
+    queries = std::move(*opened);
+  }
+};
+
 int64_t Count(registry::ApiQueries& queries, const std::string& actor) {
   registry::AuditQuery q;
   q.action = "check";
@@ -43,84 +58,68 @@ int64_t Count(registry::ApiQueries& queries, const std::string& actor) {
 
 TEST_CASE("AuditLog: spooled entries reach the table in few commits, each with the time it was recorded",
           "[api][audit]") {
-  testing::TempDir dir;
-  auto store = registry::Store::Create(dir / "registry");
-  REQUIRE(store.ok());
-  auto queries = registry::ApiQueries::Open(**store);
-  REQUIRE(queries.ok());
-  AuditLog log(**queries, (*store)->Dir());
+  Registry r;
+  AuditLog log(*r.queries, r.store->Dir());
   REQUIRE(log.spooling());
   const std::string before = registry::AuditTimestampNow();
   CHECK(RecordFromManyThreads(log) == 0);
   REQUIRE(log.Flush().ok());
   CHECK(log.entries() == kThreads * kEach);
   CHECK(log.commits() < static_cast<uint64_t>(kThreads * kEach));
-  CHECK(Count(**queries, "") == kThreads * kEach);
-  CHECK(Count(**queries, "token:3") == kEach);
+  CHECK(Count(*r.queries, "") == kThreads * kEach);
+  CHECK(Count(*r.queries, "token:3") == kEach);
   registry::AuditQuery q;
   q.since = before;
-  CHECK((*queries)->QueryAudit(q)->total == kThreads * kEach);
-  auto through = (*queries)->AuditSpooledThrough();
+  CHECK(r.queries->QueryAudit(q)->total == kThreads * kEach);
+  auto through = r.queries->AuditSpooledThrough();
   REQUIRE(through.ok());
   CHECK(*through >= kThreads * kEach);
 }
 
 TEST_CASE("AuditLog: the mover commits spooled entries without being asked", "[api][audit]") {
-  testing::TempDir dir;
-  auto store = registry::Store::Create(dir / "registry");
-  REQUIRE(store.ok());
-  auto queries = registry::ApiQueries::Open(**store);
-  REQUIRE(queries.ok());
-  AuditLog log(**queries, (*store)->Dir());
+  Registry r;
+  AuditLog log(*r.queries, r.store->Dir());
   REQUIRE(log.Record({"token:1", "staff", "check", "person", "P1", "", "127.0.0.1"}).ok());
   // Every 100 ms; wait up to 10 s so a loaded machine does not fail the test.
   for (int i = 0; i < 1000 && log.entries() == 0; ++i) std::this_thread::sleep_for(std::chrono::milliseconds(10));
   CHECK(log.entries() == 1);
-  CHECK(Count(**queries, "token:1") == 1);
+  CHECK(Count(*r.queries, "token:1") == 1);
 }
 
 TEST_CASE("AuditLog: a second writer on the same registry commits its calls together instead of spooling",
           "[api][audit]") {
-  testing::TempDir dir;
-  auto store = registry::Store::Create(dir / "registry");
-  REQUIRE(store.ok());
-  auto queries = registry::ApiQueries::Open(**store);
-  REQUIRE(queries.ok());
-  AuditLog owner(**queries, (*store)->Dir());
+  Registry r;
+  AuditLog owner(*r.queries, r.store->Dir());
   REQUIRE(owner.spooling());
-  AuditLog second(**queries, (*store)->Dir());
+  AuditLog second(*r.queries, r.store->Dir());
   REQUIRE(!second.spooling());
   CHECK(RecordFromManyThreads(second) == 0);
   // Committed before Record returned: in the table without a flush.
   CHECK(second.entries() == kThreads * kEach);
-  CHECK(Count(**queries, "") == kThreads * kEach);
+  CHECK(Count(*r.queries, "") == kThreads * kEach);
   CHECK(second.commits() < static_cast<uint64_t>(kThreads * kEach));
 }
 
 TEST_CASE("AuditLog: what a killed writer spooled is moved in by the next one", "[api][audit]") {
-  testing::TempDir dir;
-  auto store = registry::Store::Create(dir / "registry");
-  REQUIRE(store.ok());
-  auto queries = registry::ApiQueries::Open(**store);
-  REQUIRE(queries.ok());
+  Registry r;
   {
     // A writer that dies with its entries spooled: the spool alone, no flush.
-    auto through = (*queries)->AuditSpooledThrough();
+    auto through = r.queries->AuditSpooledThrough();
     REQUIRE(through.ok());
-    auto spool = registry::AuditSpool::Open((*store)->Dir(), *through);
+    auto spool = registry::AuditSpool::Open(r.store->Dir(), *through);
     REQUIRE(spool.ok());
     registry::AuditEntry e{"token:9", "unit", "check", "person", "P9", "", "127.0.0.1"};
     e.at = registry::AuditTimestampNow();
     REQUIRE((*spool)->Append(e).ok());
     REQUIRE((*spool)->Append(e).ok());
   }
-  CHECK(Count(**queries, "token:9") == 0);
+  CHECK(Count(*r.queries, "token:9") == 0);
   {
-    AuditLog next(**queries, (*store)->Dir());
-    CHECK(Count(**queries, "token:9") == 2);
+    AuditLog next(*r.queries, r.store->Dir());
+    CHECK(Count(*r.queries, "token:9") == 2);
   }
-  AuditLog third(**queries, (*store)->Dir());
-  CHECK(Count(**queries, "token:9") == 2);  // moved once only
+  AuditLog third(*r.queries, r.store->Dir());
+  CHECK(Count(*r.queries, "token:9") == 2);  // moved once only
 }
 
 }  // namespace

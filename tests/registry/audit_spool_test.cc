@@ -17,6 +17,14 @@ AuditEntry Entry(const std::string& object_id) {
   return e;
 }
 
+// Spools P1 and P2 in `dir` and stops without committing them (as if killed).
+void SpoolTwoAndStop(const testing::TempDir& dir) {
+  auto spool = AuditSpool::Open(dir.path(), 0);
+  REQUIRE(spool.ok());
+  REQUIRE((*spool)->Append(Entry("P1")).ok());
+  REQUIRE((*spool)->Append(Entry("P2")).ok());
+}
+
 std::vector<std::string> ObjectIds(const std::vector<SpooledEntry>& entries) {
   std::vector<std::string> out;
   for (const auto& e : entries) out.push_back(e.entry.object_id);
@@ -112,12 +120,7 @@ TEST_CASE("AuditSpool: a failed commit offers the same entries again, before new
 
 TEST_CASE("AuditSpool: a torn last entry is cut off and later entries stay readable", "[registry][audit]") {
   testing::TempDir dir;
-  {
-    auto spool = AuditSpool::Open(dir.path(), 0);
-    REQUIRE(spool.ok());
-    REQUIRE((*spool)->Append(Entry("P1")).ok());
-    REQUIRE((*spool)->Append(Entry("P2")).ok());
-  }
+  SpoolTwoAndStop(dir);
   // A power cut in the middle of the second entry: half of it reached the disk.
   const std::string path = dir / "audit-spool-a";
   const std::string bytes = testing::ReadFileBytes(path);
@@ -138,12 +141,7 @@ TEST_CASE("AuditSpool: a torn last entry is cut off and later entries stay reada
 
 TEST_CASE("AuditSpool: an altered entry ends the readable part of its file", "[registry][audit]") {
   testing::TempDir dir;
-  {
-    auto spool = AuditSpool::Open(dir.path(), 0);
-    REQUIRE(spool.ok());
-    REQUIRE((*spool)->Append(Entry("P1")).ok());
-    REQUIRE((*spool)->Append(Entry("P2")).ok());
-  }
+  SpoolTwoAndStop(dir);
   const std::string path = dir / "audit-spool-a";
   std::string bytes = testing::ReadFileBytes(path);
   const size_t at = bytes.rfind("P2");
