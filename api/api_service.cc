@@ -1150,12 +1150,21 @@ std::string ApiService::OpenApiJson() const { return impl_->openapi; }
 
 Status ApiService::CatchUpIndex() { return impl_->CatchUp(); }
 
+namespace {
+
+// 429, saying in how many seconds to try again.
+void SetTooMany(HttpResponse& res, int retry_after_seconds, std::string_view what) {
+  res.SetHeader("Retry-After", std::to_string(retry_after_seconds));
+  res.SetError(Status(StatusCode::kResourceExhausted, std::string(what)));
+}
+
+}  // namespace
+
 std::optional<Caller> ApiService::Impl::Authenticate(const RouteSpec& route, const HttpRequest& req,
                                                      const std::string& remote_addr, HttpResponse& res) {
   int retry = 0;
   auto too_many = [&](std::string_view what) {
-    res.SetHeader("Retry-After", std::to_string(retry));
-    res.SetError(Status(StatusCode::kResourceExhausted, std::string(what)));
+    SetTooMany(res, retry, what);
     return std::nullopt;
   };
   auto unauthenticated = [&](std::string message) -> std::optional<Caller> {
@@ -1192,8 +1201,7 @@ std::optional<Caller> ApiService::Impl::Authenticate(const RouteSpec& route, con
 bool ApiService::Impl::CountCall(const RouteSpec& route, const Caller& caller, HttpResponse& res) {
   int retry = 0;
   auto too_many = [&](std::string_view what) {
-    res.SetHeader("Retry-After", std::to_string(retry));
-    res.SetError(Status(StatusCode::kResourceExhausted, std::string(what)));
+    SetTooMany(res, retry, what);
     return false;
   };
   const std::string actor = caller.Actor();
