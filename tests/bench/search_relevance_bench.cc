@@ -25,7 +25,7 @@
 //
 // Usage: search_relevance_bench [--persons N] [--queries N] [--seed S] [--groonga PATH|none]
 //                               [--peer-seconds S] [--rounds N] [--speed-persons N] [--skip-speed]
-//                               [--misses] [--slowest N]
+//                               [--misses] [--slowest N] [--speed-class CLASS] [--speed-rounds N]
 //                               [--data DIR] [--figures FILE]
 #include <sqlite3.h>
 #include <unicode/translit.h>
@@ -1175,6 +1175,8 @@ int main(int argc, char** argv) {
   bool speed = true;
   bool show_misses = false;
   size_t slowest = 0;  // print the N slowest queries of the speed section
+  std::string speed_class;  // time only the queries of this class (for profiling one class)
+  int speed_rounds = 2;     // the first warms the page cache; the last is reported
   for (int i = 1; i < argc; ++i) {
     const std::string a = argv[i];
     const auto next = [&]() { return i + 1 < argc ? std::string(argv[++i]) : std::string(); };
@@ -1188,12 +1190,15 @@ int main(int argc, char** argv) {
     else if (a == "--skip-speed") speed = false;
     else if (a == "--misses") show_misses = true;
     else if (a == "--slowest") slowest = std::stoul(next());
+    else if (a == "--speed-class") speed_class = next();
+    else if (a == "--speed-rounds") speed_rounds = std::max(1, std::stoi(next()));
     else if (a == "--data") data_dir = next();
     else if (a == "--figures") figures_path = next();
     else {
       std::fprintf(stderr, "usage: %s [--persons N] [--queries N] [--seed S] [--groonga PATH|none] "
                            "[--peer-seconds S] [--rounds N] [--speed-persons N] [--skip-speed] [--misses] "
-                           "[--slowest N] [--data DIR] [--figures FILE]\n", argv[0]);
+                           "[--slowest N] [--speed-class CLASS] [--speed-rounds N] [--data DIR] [--figures FILE]\n",
+                   argv[0]);
       return 2;
     }
   }
@@ -1379,7 +1384,15 @@ int main(int argc, char** argv) {
     const double n = static_cast<double>(big.records.size());
     std::printf("build: %zu people in %.1f s wall = %.0f people/s; %.1f s CPU = %.0f people/s per core\n",
                 big.records.size(), build, n / build, build_cpu, n / build_cpu);
-    const auto mix = MakeQueries(big, std::max(per_class, 100), seed + 101);
+    auto mix = MakeQueries(big, std::max(per_class, 100), seed + 101);
+    if (!speed_class.empty()) {
+      mix.erase(std::remove_if(mix.begin(), mix.end(), [&](const Query& q) { return q.cls != speed_class; }),
+                mix.end());
+      if (mix.empty()) {
+        std::fprintf(stderr, "--speed-class: no queries of class \"%s\"\n", speed_class.c_str());
+        return 2;
+      }
+    }
     std::printf("load average while measuring: %.1f (the figures below are per query, in process)\n",
                 LoadAverage());
     const tp::indexer::IdResolver resolve = [&big](std::string_view id) -> std::optional<int64_t> {
@@ -1391,7 +1404,7 @@ int main(int argc, char** argv) {
       std::vector<double> ms, cpu;
       std::map<std::string, std::vector<double>> by_class;
       std::vector<std::pair<double, const Query*>> costs;
-      for (int round = 0; round < 2; ++round) {  // the first round warms the page cache
+      for (int round = 0; round < speed_rounds; ++round) {  // the first round warms the page cache
         ms.clear();
         cpu.clear();
         by_class.clear();
