@@ -221,7 +221,7 @@ std::vector<QueryBuilder::Chunk> QueryBuilder::SplitChunks(std::string_view quer
 }
 
 QueryNode QueryBuilder::HanRun(const std::vector<std::string>& chars, const FieldSpec* field,
-                               bool quoted, bool fallback) const {
+                               bool quoted, bool fallback, bool known_name) const {
   using Op = QueryNode::Op;
   std::string run;
   for (const std::string& c : chars) run.append(c);
@@ -276,7 +276,10 @@ QueryNode QueryBuilder::HanRun(const std::vector<std::string>& chars, const Fiel
   std::vector<QueryNode> in_order;
   for (size_t i = 0; i + 1 < chars.size(); ++i) in_order.push_back(QueryNode::Term(chars[i] + chars[i + 1]));
   QueryNode text_phrase = chars.size() == 1 ? text_base("") : QueryNode::Of(Op::kPhrase, std::move(in_order));
-  if (field == nullptr) {
+  if (field == nullptr && known_name) {
+    // Somebody's whole name: texts that contain it are found, the name tiers rank.
+    bases.push_back(text_base(""));
+  } else if (field == nullptr) {
     std::vector<QueryNode> text_boosts;
     bases.push_back(quoted ? text_phrase : text_base(""));
     if (!quoted && chars.size() > 2) text_boosts.push_back(QueryNode::Scale(text_phrase, kWTextPhrase));
@@ -419,7 +422,7 @@ QueryNode QueryBuilder::LatinRun(const std::vector<std::string>& words, const Fi
 }
 
 QueryNode QueryBuilder::ChunkNode(const Chunk& chunk, bool last_chunk, bool fallback,
-                                  std::vector<HighlightTarget>* highlights) const {
+                                  std::vector<HighlightTarget>* highlights, bool known_name) const {
   using Op = QueryNode::Op;
   AnalyzedText analyzed;
   analyzer_->Analyze(chunk.text, analyzed);
@@ -428,7 +431,7 @@ QueryNode QueryBuilder::ChunkNode(const Chunk& chunk, bool last_chunk, bool fall
   std::vector<std::string> words;
   const auto flush_han = [&] {
     if (han.empty()) return;
-    runs.push_back(HanRun(han, chunk.field, chunk.quoted, fallback));
+    runs.push_back(HanRun(han, chunk.field, chunk.quoted, fallback, known_name));
     if (highlights != nullptr) {
       HighlightTarget target;
       if (chunk.field != nullptr) target.field = chunk.field->id;
@@ -461,7 +464,8 @@ QueryNode QueryBuilder::ChunkNode(const Chunk& chunk, bool last_chunk, bool fall
   return QueryNode::Of(Op::kAnd, std::move(runs));
 }
 
-StatusOr<QueryPlan> QueryBuilder::Build(std::string_view query, const IdResolver& resolve_id) const {
+StatusOr<QueryPlan> QueryBuilder::Build(std::string_view query, const IdResolver& resolve_id,
+                                        const TermExists& name_exists) const {
   size_t chars = 0;
   for (size_t pos = 0; pos < query.size(); ++chars) DecodeUtf8(query, pos);
   if (chars > kMaxQueryChars) {
@@ -510,13 +514,19 @@ StatusOr<QueryPlan> QueryBuilder::Build(std::string_view query, const IdResolver
         continue;
       }
     }
-    QueryNode node = ChunkNode(chunk, i + 1 == chunks.size(), false, &plan.highlights);
+    const bool may_be_name = chunk.field == nullptr || chunk.field->id == FieldId::kName;
+    const std::string exact_name = may_be_name ? std::string(kNameExact) + analyzer_->Fold(chunk.text) : "";
+    const bool known_name = chunk.field == nullptr && !chunk.quoted && name_exists && name_exists(exact_name);
+    QueryNode node = ChunkNode(chunk, i + 1 == chunks.size(), false, &plan.highlights, known_name);
     if (node.op == QueryNode::Op::kNothing) continue;  // punctuation only: nothing to look for
     main_parts.push_back(std::move(node));
-    QueryNode with = ChunkNode(chunk, i + 1 == chunks.size(), true, nullptr);
-    if (chunk.field == nullptr || chunk.field->id == FieldId::kName) {
-      plan.exact_name_terms.push_back(std::string(kNameExact) + analyzer_->Fold(chunk.text));
+    if (may_be_name) plan.exact_name_terms.push_back(exact_name);
+    if (known_name) {
+      // Somebody has the name: SearchIndex never adds homophones then.
+      fallback_parts.push_back(main_parts.back());
+      continue;
     }
+    QueryNode with = ChunkNode(chunk, i + 1 == chunks.size(), true, nullptr);
     if (with.Describe() != main_parts.back().Describe()) any_fallback = true;
     fallback_parts.push_back(std::move(with));
   }

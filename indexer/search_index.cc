@@ -676,8 +676,6 @@ class SearchIndex::Impl {
     if (request.size < 1 || request.size > 100) {
       return InvalidArgument("字段「每页条数」：应为 1 到 100 之间的整数", {{"每页条数", "应为 1 到 100 之间的整数"}});
     }
-    auto plan = queries_.Build(request.query, request.resolve_id);
-    if (!plan.ok()) return plan.status();
     const int today = request.today > 0 ? request.today : Today();
     auto filter = FilterQuery(request, today);
     if (!filter.ok()) return filter.status();
@@ -685,6 +683,13 @@ class SearchIndex::Impl {
     std::unique_ptr<Reader> reader;
     try {
       reader = Acquire();
+      auto plan = queries_.Build(request.query, request.resolve_id, [&](std::string_view term) {
+        return reader->db.term_exists(std::string(term));
+      });
+      if (!plan.ok()) {
+        Release(std::move(reader));
+        return plan.status();
+      }
       SearchResult result;
       result.page = request.page;
       result.size = request.size;

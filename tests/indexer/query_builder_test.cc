@@ -88,6 +88,31 @@ TEST_CASE("QueryBuilder: homophones are offered for runs of a name's length only
   CHECK_FALSE(Has(terms, "XPcheng"));  // 程 of 工程师
 }
 
+TEST_CASE("QueryBuilder: a word that is somebody's whole name is searched as a name", "[query]") {
+  Fixture f;
+  const TermExists names = [](std::string_view term) { return term == "XN张伟"; };
+  auto as_name = f.builder.Build("张伟", nullptr, names);
+  REQUIRE(as_name.ok());
+  const auto terms = Terms(as_name->query);
+  CHECK(Has(terms, "XN张伟"));  // the name tiers
+  CHECK(Has(terms, "N张伟"));
+  CHECK(Has(terms, "张伟"));  // texts containing it are still found
+  CHECK_FALSE(Has(terms, "XU张伟"));  // but not ranked as a unit, title or field
+  CHECK_FALSE(Has(terms, "F张伟"));
+  CHECK_FALSE(as_name->with_fallback.has_value());  // and no homophones
+  CHECK(as_name->exact_name_terms == std::vector<std::string>{"XN张伟"});
+
+  // Nobody is called 水稻: the word keeps every text tier.
+  auto word = f.builder.Build("水稻", nullptr, names);
+  REQUIRE(word.ok());
+  CHECK(Has(Terms(word->query), "XF水稻"));
+  CHECK(Has(Terms(word->query), "F水稻"));
+  // Without the index to ask, every word keeps them.
+  CHECK(Has(Terms(f.builder.Build("张伟", nullptr)->query), "XU张伟"));
+  // Scoped to a field, a name is a value of that field.
+  CHECK(Has(Terms(f.builder.Build("单位:张伟", nullptr, names)->query), "XU张伟"));
+}
+
 TEST_CASE("QueryBuilder: Latin letters become pinyin segmentations, initials and words", "[query]") {
   Fixture f;
   auto plan = f.builder.Build("xian", nullptr);
