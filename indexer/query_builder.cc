@@ -250,7 +250,17 @@ QueryNode QueryBuilder::HanRun(const std::vector<std::string>& chars, const Fiel
   const bool name_scope = field == nullptr || field->id == FieldId::kName;
   if (name_scope) {
     std::vector<QueryNode> name_boosts;
-    QueryNode name_base = tiers(Field(FieldId::kName).prefix, name_boosts);
+    QueryNode name_base;
+    if (known_name && !quoted && chars.size() > 1) {
+      // Somebody has this very name: the names holding it whole (its pairs) are what is wanted.
+      // Names that merely share its characters would trail behind them, and on a large pool
+      // the common characters of names make that the most expensive part of the search.
+      std::vector<QueryNode> whole;
+      for (const std::string& p : pairs) whole.push_back(QueryNode::Term(Cat(Field(FieldId::kName).prefix, p)));
+      name_base = QueryNode::Of(Op::kAnd, std::move(whole));
+    } else {
+      name_base = tiers(Field(FieldId::kName).prefix, name_boosts);
+    }
     name_boosts.push_back(QueryNode::Scale(QueryNode::Term(Cat(kNameExact, run)), kWNameExact / kWNameChars));
     name_boosts.push_back(QueryNode::Scale(QueryNode::Term(Cat(kNamePart, run)), kWNamePart / kWNameChars));
     name_boosts.push_back(QueryNode::Scale(QueryNode::Term(Cat(kGivenName, run)), kWGivenName / kWNameChars));

@@ -95,7 +95,8 @@ TEST_CASE("QueryBuilder: a word that is somebody's whole name is searched as a n
   REQUIRE(as_name.ok());
   const auto terms = Terms(as_name->query);
   CHECK(Has(terms, "XN张伟"));  // the name tiers
-  CHECK(Has(terms, "N张伟"));
+  CHECK(Has(terms, "N张伟"));  // names holding it whole
+  CHECK_FALSE(Has(terms, "N张"));  // not names that only share its characters
   CHECK(Has(terms, "张伟"));  // texts containing it are still found
   CHECK_FALSE(Has(terms, "XU张伟"));  // but not ranked as a unit, title or field
   CHECK_FALSE(Has(terms, "F张伟"));

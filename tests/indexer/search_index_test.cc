@@ -45,6 +45,21 @@ TEST_CASE("Search: a two-character name is found and ranks first", "[search][nam
   CHECK(names[1] == "王芳华");
 }
 
+TEST_CASE("Search: when somebody has the name, names that only share its characters are left out",
+          "[search][names]") {
+  TempDir dir;
+  MemoryLog log;
+  log.Put(Person(1, "王芳", "北京大学"));
+  log.Put(Person(2, "王芳华", "北京大学"));
+  log.Put(Person(3, "王小芳", "北京大学"));
+  log.Put(Person(4, "李明", "王芳研究所"));
+  auto index = IndexOf(dir, log);
+  // The name, names holding it whole, and texts naming it; not 王小芳.
+  CHECK(Names(Find(*index, "王芳")) == std::vector<std::string>{"王芳", "王芳华", "李明"});
+  // Nobody is called 王华: names with both characters are what there is.
+  CHECK(Names(Find(*index, "王华")) == std::vector<std::string>{"王芳华"});
+}
+
 TEST_CASE("Search: an exact name ranks above longer names containing it", "[search][names]") {
   TempDir dir;
   MemoryLog log;
