@@ -56,6 +56,16 @@ void Unique(std::vector<std::string>& v) {
   v = std::move(out);
 }
 
+// The AND of a query's parts. One part that can match nothing (an unknown ID number) makes the
+// whole query match nothing.
+QueryNode AndOfParts(const std::vector<QueryNode>& parts) {
+  if (parts.empty()) return QueryNode();
+  for (const QueryNode& p : parts) {
+    if (p.op == QueryNode::Op::kNothing) return QueryNode();
+  }
+  return QueryNode::Of(QueryNode::Op::kAnd, parts);
+}
+
 // The dictionary words of a run of Han characters as kWordPrefix terms (none for one word of
 // one character). Queries are built on many threads: each has its own iterator.
 QueryNode WordBoost(const std::vector<std::string>& chars) {
@@ -488,16 +498,16 @@ StatusOr<QueryPlan> QueryBuilder::Build(std::string_view query, const IdResolver
     plan.query.op = QueryNode::Op::kAll;
     return plan;
   }
-  std::vector<QueryNode> main_parts, fallback_parts;
-  bool any_fallback = false;
+  std::vector<QueryNode> main_parts;
+  std::vector<std::optional<QueryNode>> fallback_parts;  // the homophones of each part, if any
   for (size_t i = 0; i < chunks.size(); ++i) {
     const Chunk& chunk = chunks[i];
     if (auto id = IdNumberShape(*analyzer_, chunk.text)) {
       plan.has_id_number = true;
       std::optional<int64_t> rowid = resolve_id ? resolve_id(*id) : std::nullopt;
       QueryNode node = rowid ? QueryNode::Term(std::string(kIdPrefix) + std::to_string(*rowid)) : QueryNode();
-      main_parts.push_back(node);
-      fallback_parts.push_back(std::move(node));
+      main_parts.push_back(std::move(node));
+      fallback_parts.emplace_back();
       continue;
     }
     // Consecutive unscoped Latin words ("zhang san") are read together as one name too.
@@ -518,8 +528,8 @@ StatusOr<QueryPlan> QueryBuilder::Build(std::string_view query, const IdResolver
         QueryNode joined = LatinRun(words, nullptr, j == chunks.size(), &plan.highlights);
         QueryNode node = QueryNode::Of(QueryNode::Op::kOr,
                                        {std::move(joined), QueryNode::Of(QueryNode::Op::kAnd, std::move(separate))});
-        main_parts.push_back(node);
-        fallback_parts.push_back(std::move(node));
+        main_parts.push_back(std::move(node));
+        fallback_parts.emplace_back();
         i = j - 1;
         continue;
       }
@@ -533,24 +543,36 @@ StatusOr<QueryPlan> QueryBuilder::Build(std::string_view query, const IdResolver
     if (may_be_name) plan.exact_name_terms.push_back(exact_name);
     if (known_name) {
       // Somebody has the name: SearchIndex never adds homophones then.
-      fallback_parts.push_back(main_parts.back());
+      fallback_parts.emplace_back();
       continue;
     }
     QueryNode with = ChunkNode(chunk, i + 1 == chunks.size(), true, nullptr);
-    if (with.Describe() != main_parts.back().Describe()) any_fallback = true;
-    fallback_parts.push_back(std::move(with));
-  }
-  const auto combine = [](std::vector<QueryNode> parts) {
-    if (parts.empty()) return QueryNode();
-    // One part that can match nothing (an unknown ID number) makes the whole query match nothing.
-    for (const QueryNode& p : parts) {
-      if (p.op == QueryNode::Op::kNothing) return QueryNode();
+    if (with.Describe() != main_parts.back().Describe()) {
+      fallback_parts.push_back(std::move(with));
+    } else {
+      fallback_parts.emplace_back();
     }
-    return QueryNode::Of(QueryNode::Op::kAnd, std::move(parts));
-  };
-  plan.query = combine(std::move(main_parts));
-  if (any_fallback) plan.with_fallback = combine(std::move(fallback_parts));
+  }
+  plan.query = AndOfParts(main_parts);
+  plan.parts = std::move(main_parts);
+  plan.homophones = std::move(fallback_parts);
   return plan;
+}
+
+std::optional<QueryNode> QueryPlan::WithHomophones(const std::vector<bool>& use) const {
+  std::vector<QueryNode> chosen;
+  bool any = false;
+  for (size_t i = 0; i < parts.size(); ++i) {
+    const bool wanted = use.empty() || (i < use.size() && use[i]);
+    if (wanted && homophones[i]) {
+      chosen.push_back(*homophones[i]);
+      any = true;
+    } else {
+      chosen.push_back(parts[i]);
+    }
+  }
+  if (!any) return std::nullopt;
+  return AndOfParts(chosen);
 }
 
 }  // namespace tp::indexer

@@ -52,12 +52,19 @@ struct HighlightTarget {
 
 struct QueryPlan {
   QueryNode query;                // kAll for an empty query
-  std::optional<QueryNode> with_fallback;  // query plus homophone alternatives, when there are any
+  // The parts `query` ANDs, one per word of the query, and for each the same part with homophone
+  // alternatives (nullopt when it has none).
+  std::vector<QueryNode> parts;
+  std::vector<std::optional<QueryNode>> homophones;
   std::vector<HighlightTarget> highlights;
   bool has_id_number = false;     // an ID number was looked up (resolved or not)
   // The whole-name terms of the query's Han runs: when a person has one of these names, the
   // homophone fallback is not wanted.
   std::vector<std::string> exact_name_terms;
+
+  // The query with the homophones of the parts `use` marks (every part when `use` is empty);
+  // nullopt when none of them has any.
+  std::optional<QueryNode> WithHomophones(const std::vector<bool>& use = {}) const;
 };
 
 // Maps a normalised ID number (18 characters, upper-case X; 15-digit ones as typed) to the

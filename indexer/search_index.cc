@@ -729,9 +729,25 @@ class SearchIndex::Impl {
       const bool someone_has_the_name = std::any_of(
           plan->exact_name_terms.begin(), plan->exact_name_terms.end(),
           [&](const std::string& term) { return reader->db.term_exists(term); });
-      if (plan->with_fallback && mset.get_matches_estimated() < kFallbackBelow && !someone_has_the_name) {
+      std::optional<QueryNode> with_homophones;
+      if (mset.get_matches_estimated() < kFallbackBelow && !someone_has_the_name) {
+        // Homophones only for the words that find (almost) nobody by themselves: a word that
+        // finds many people alone was typed right, whatever the others find. Xapian's estimate
+        // from the terms' frequencies says so without running the word's query.
+        std::vector<bool> use(plan->parts.size(), true);
+        if (plan->parts.size() > 1) {
+          for (size_t i = 0; i < plan->parts.size(); ++i) {
+            if (!plan->homophones[i]) continue;
+            Xapian::Enquire alone(reader->db);
+            alone.set_query(ToXapian(plan->parts[i]));
+            use[i] = alone.get_mset(0, 0).get_matches_estimated() < kFallbackBelow;
+          }
+        }
+        with_homophones = plan->WithHomophones(use);
+      }
+      if (with_homophones) {
         FacetSpy fallback_spy(today);
-        mset = run(*plan->with_fallback, request.facets ? &fallback_spy : nullptr);
+        mset = run(*with_homophones, request.facets ? &fallback_spy : nullptr);
         result.homophones = true;
         if (request.facets) {
           result.facets = fallback_spy.Result(mset.get_matches_estimated());

@@ -75,7 +75,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     TP_FUZZ_CHECK(plan.status().code() == tp::StatusCode::kInvalidArgument, plan.status().message());
   } else {
     CheckNode(plan->query, query, 0);
-    if (plan->with_fallback) CheckNode(*plan->with_fallback, query, 0);
+    if (auto all = plan->WithHomophones()) CheckNode(*all, query, 0);
     const std::string described = plan->query.Describe();
     std::vector<std::string> terms;
     plan->query.CollectTerms(terms);

@@ -59,8 +59,8 @@ TEST_CASE("QueryBuilder: a Han run has an exact-name tier, a phrase and its char
   CHECK(Has(terms, "N张三"));  // the pair
   CHECK(Has(terms, "张三"));  // texts hold pairs of characters
   CHECK(plan->query.Describe().find("PHRASE(N张, N三)") != std::string::npos);
-  REQUIRE(plan->with_fallback.has_value());
-  CHECK(Has(Terms(*plan->with_fallback), "XPzhang"));
+  REQUIRE(plan->WithHomophones().has_value());
+  CHECK(Has(Terms(*plan->WithHomophones()), "XPzhang"));
   CHECK_FALSE(Has(terms, "XPzhang"));
 }
 
@@ -70,20 +70,20 @@ TEST_CASE("QueryBuilder: homophones are offered for runs of a name's length only
     auto plan = f.builder.Build(name, nullptr);
     REQUIRE(plan.ok());
     INFO(name);
-    CHECK(plan->with_fallback.has_value());
+    CHECK(plan->WithHomophones().has_value());
   }
   // A title of five or more characters is a word of a text, not a misspelt name.
   for (const char* word : {"助理研究员", "研究员级高级工程师"}) {
     auto plan = f.builder.Build(word, nullptr);
     REQUIRE(plan.ok());
     INFO(word);
-    CHECK_FALSE(plan->with_fallback.has_value());
+    CHECK_FALSE(plan->WithHomophones().has_value());
   }
   // In a conjunction, the name-length runs keep theirs.
   auto mixed = f.builder.Build("满族 张杉 研究员级高级工程师", nullptr);
   REQUIRE(mixed.ok());
-  REQUIRE(mixed->with_fallback.has_value());
-  const auto terms = Terms(*mixed->with_fallback);
+  REQUIRE(mixed->WithHomophones().has_value());
+  const auto terms = Terms(*mixed->WithHomophones());
   CHECK(Has(terms, "XPshan"));
   CHECK_FALSE(Has(terms, "XPcheng"));  // 程 of 工程师
 }
@@ -100,7 +100,7 @@ TEST_CASE("QueryBuilder: a word that is somebody's whole name is searched as a n
   CHECK(Has(terms, "张伟"));  // texts containing it are still found
   CHECK_FALSE(Has(terms, "XU张伟"));  // but not ranked as a unit, title or field
   CHECK_FALSE(Has(terms, "F张伟"));
-  CHECK_FALSE(as_name->with_fallback.has_value());  // and no homophones
+  CHECK_FALSE(as_name->WithHomophones().has_value());  // and no homophones
   CHECK(as_name->exact_name_terms == std::vector<std::string>{"XN张伟"});
 
   // Nobody is called 水稻: the word keeps every text tier.

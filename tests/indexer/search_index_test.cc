@@ -328,6 +328,28 @@ TEST_CASE("Search: a homophone fallback finds a name typed with other characters
   CHECK(Names(exact).at(0) == "张三");
 }
 
+TEST_CASE("Search: in a query of several words, homophones replace only the words that find nobody",
+          "[search][homophones]") {
+  TempDir dir;
+  MemoryLog log;
+  log.Put(Person(1, "张珊", "某大学", "教授"));
+  for (int64_t i = 2; i < 12; ++i) log.Put(Person(i, i % 2 ? "李明" : "王芳", "某大学", "教授"));
+  for (int64_t i = 20; i < 26; ++i) {
+    auto rice = Person(i, i % 2 ? "赵磊" : "钱伟", "某研究所", "研究员");
+    rice.person.fields = {"水稻育种"};
+    log.Put(rice);
+  }
+  auto index = IndexOf(dir, log);
+  // 张杉 is nobody's name: read by its sound; 教授 finds many people as typed.
+  auto sound = Find(*index, "张杉 教授");
+  CHECK(sound.homophones);
+  CHECK(Names(sound) == std::vector<std::string>{"张珊"});
+  // Both words find people alone, just not together: no homophones for either.
+  auto apart = Find(*index, "教授 水稻");
+  CHECK_FALSE(apart.homophones);
+  CHECK(apart.hits.empty());
+}
+
 IndexRecord Full(int64_t rowid, const std::string& name, const std::string& gender,
                  const std::string& birth, const std::string& province, int year,
                  const std::string& tier) {
