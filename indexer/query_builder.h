@@ -1,10 +1,10 @@
 // The query side of the Chinese search: turns what a user typed into a plan of weighted tiers
 // over the terms DocumentBuilder writes. For each run of Han characters: exact name, phrase over
 // characters, AND of characters boosted by pairs; a low-weight pinyin homophone fallback (for
-// runs of a name's length, two to four characters) kept apart, for SearchIndex to add only when
-// the first tiers find little. Latin input: every
-// pinyin segmentation (the last syllable as a prefix, for type-ahead), initials, whole-name
-// spellings, plain words. `姓名:`, `单位:`… scope a word to one field. ID numbers (15/18
+// runs of a name's length, two to four characters) kept apart per word, for SearchIndex to add
+// only when the first tiers find little, to the words that find almost nobody alone. Latin
+// input: every pinyin segmentation (the last syllable as a prefix, for type-ahead), initials,
+// whole-name spellings, plain words. `姓名:`, `单位:`… scope a word to one field. ID numbers (15/18
 // characters, any case or width) are never searched as text: the IdResolver maps them to a
 // person, or to nothing. The plan is plain data (no Xapian type): SearchIndex translates it.
 #pragma once
