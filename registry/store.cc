@@ -283,15 +283,17 @@ StatusOr<std::vector<PersonRecord>> StoreImpl::LoadPersonsOn(PooledConnection& d
       "SELECT DISTINCT r.code FROM recommendations m "
       "JOIN submissions s ON s.id=m.submission_id JOIN rounds r ON r.id=s.round_id "
       "WHERE m.person_id=? ORDER BY r.code");
-  // One snapshot for all the rows, and one read lock instead of one per statement.
+  // One snapshot for all the rows, and one read lock instead of one per statement. The read ends
+  // once this function's statements are reset (a caller's may still be stepping).
   db.Prepare("BEGIN").exec();
   struct EndRead {
-    PooledConnection& db;
+    SQLite::Database& db;
+    std::vector<SQLite::Statement*> statements;
     ~EndRead() {
-      db.ResetUsed();
-      db.db().tryExec("COMMIT");
+      for (SQLite::Statement* st : statements) st->tryReset();
+      db.tryExec("COMMIT");
     }
-  } end_read{db};
+  } end_read{db.db(), {&person, &secrets, &unit, &admissions, &honours, &trainings, &rounds}};
   std::vector<PersonRecord> out;
   out.reserve(rowids.size());
   for (int64_t rowid : rowids) {

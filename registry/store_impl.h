@@ -123,17 +123,11 @@ class PooledConnection {
     return *it->second;
   }
 
-  // Resets every statement handed out so far (one left mid-result keeps
-  // its read transaction going).
-  void ResetUsed() {
-    for (SQLite::Statement* st : used_) st->tryReset();
-  }
-
   // Back to the pool: a statement left mid-result would hold its read
   // transaction open, so every one used is reset. Texts built from varying
   // parts (lists of ids, scopes) must not grow the cache without bound.
   void Release() {
-    ResetUsed();
+    for (SQLite::Statement* st : used_) st->tryReset();
     used_.clear();
     if (statements_.size() > kMaxStatements) statements_.clear();
   }
