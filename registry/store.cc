@@ -395,6 +395,13 @@ class WriteBatchImpl final : public WriteBatch {
 
   Status Commit() override {
     try {
+      // A statement left on a row holds this connection's read open past the commit, and the
+      // checkpoint that follows the commit could then not run: the WAL would grow with every
+      // batch of an import.
+      for (SQLite::Statement* st : {&by_public_id_, &by_id_hash_, &insert_, &update_, &admission_,
+                                    &find_unit_, &insert_unit_}) {
+        st->reset();
+      }
       tx_.commit();
       return Status::Ok();
     } catch (const SQLite::Exception& e) {

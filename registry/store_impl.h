@@ -37,6 +37,9 @@ inline void Configure(SQLite::Database& db) {
   db.exec("PRAGMA synchronous = FULL");
   db.exec("PRAGMA temp_store = MEMORY");
   db.exec("PRAGMA cache_size = -32768");
+  // The WAL file is cut back to this size after a checkpoint: it keeps the size of the largest
+  // transaction otherwise.
+  db.exec("PRAGMA journal_size_limit = 67108864");
 }
 
 inline void BindText(SQLite::Statement& st, int index, std::string_view value) {
