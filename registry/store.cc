@@ -376,6 +376,10 @@ class WriteBatchImpl final : public WriteBatch {
 
   StatusOr<UpsertOutcome> UpsertPerson(Person* p, const SealedValues* sealed) override {
     try {
+      if (++upserts_ == kLargeWriteRows) {
+        store_->writer().exec(kLargeWriteCacheSizeSql);
+        large_cache_ = true;
+      }
       return Upsert(p, sealed);
     } catch (const SQLite::Exception& e) {
       return FromSqlite(e, "写入人员 " + p->name);
@@ -403,9 +407,18 @@ class WriteBatchImpl final : public WriteBatch {
         st->reset();
       }
       tx_.commit();
+      RestoreCache();
       return Status::Ok();
     } catch (const SQLite::Exception& e) {
       return FromSqlite(e, "提交");
+    }
+  }
+
+  ~WriteBatchImpl() override {
+    try {
+      RestoreCache();
+    } catch (const SQLite::Exception&) {
+      // The writer keeps the larger cache; nothing depends on its size.
     }
   }
 
@@ -513,6 +526,12 @@ class WriteBatchImpl final : public WriteBatch {
     return units_[key] = u;
   }
 
+  void RestoreCache() {
+    if (!large_cache_) return;
+    large_cache_ = false;
+    store_->writer().exec(kCacheSizeSql);
+  }
+
   StoreImpl* store_;
   std::lock_guard<std::mutex> lock_;
   SQLite::Transaction tx_;
@@ -526,6 +545,8 @@ class WriteBatchImpl final : public WriteBatch {
   std::unordered_map<std::string, UnitRecord> units_;
   int64_t next_number_ = 0;
   int64_t next_unit_ = 0;
+  int64_t upserts_ = 0;
+  bool large_cache_ = false;
 };
 
 

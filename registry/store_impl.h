@@ -28,6 +28,13 @@ inline Status FromSqlite(const SQLite::Exception& e, std::string_view what) {
   return Internal(std::string(what) + "：数据库错误（" + e.what() + "）");
 }
 
+// The page cache of every connection, and of the writer while one transaction writes many
+// rows: the index pages such a transaction changes all stay in memory until its commit
+// instead of being written out and read back while it runs.
+inline constexpr const char* kCacheSizeSql = "PRAGMA cache_size = -32768";           // 32 MiB
+inline constexpr const char* kLargeWriteCacheSizeSql = "PRAGMA cache_size = -262144";  // 256 MiB
+inline constexpr int64_t kLargeWriteRows = 5000;
+
 // Every connection gets the same settings. synchronous=FULL: in WAL mode an
 // acknowledged commit then survives a power cut, not only a killed process;
 // the cost is one fsync per transaction, and imports batch many rows in one.
@@ -36,7 +43,7 @@ inline void Configure(SQLite::Database& db) {
   db.exec("PRAGMA foreign_keys = ON");
   db.exec("PRAGMA synchronous = FULL");
   db.exec("PRAGMA temp_store = MEMORY");
-  db.exec("PRAGMA cache_size = -32768");
+  db.exec(kCacheSizeSql);
   // The WAL file is cut back to this size after a checkpoint: it keeps the size of the largest
   // transaction otherwise.
   db.exec("PRAGMA journal_size_limit = 67108864");
