@@ -16,6 +16,7 @@
 #include <map>
 #include <mutex>
 #include <optional>
+#include <span>
 #include <thread>
 #include <unordered_map>
 #include <unordered_set>
@@ -37,8 +38,12 @@ constexpr const char* kMetaRegistryId = "tp.registry_id";
 constexpr const char* kMetaAnalyzer = "tp.analyzer";
 constexpr int kBatch = 1000;           // changes per committed batch
 constexpr int kRebuildBatch = 5000;    // changes per read while rebuilding
-constexpr size_t kRebuildPart = 1000;  // persons per side database while rebuilding
-constexpr size_t kMaxParts = 400;      // side databases beyond this grow instead (one merge pass)
+// Rebuilding writes persons into small side databases (a few hundred documents each: Xapian
+// takes documents into a small database much faster than into a large one), merges each group
+// of them into one database on the thread that built them, and merges the groups at the end.
+constexpr size_t kRebuildPart = 500;      // persons per side database
+constexpr size_t kRebuildGroup = 10000;   // persons per group, at least
+constexpr size_t kMaxGroups = 200;        // groups beyond this grow instead (one last merge)
 constexpr unsigned kMaxBuildThreads = 4;
 // Batches built ahead of the writer while catching up: each holds kBatch documents.
 constexpr size_t kPipelineDepth = 2;
@@ -443,10 +448,11 @@ class SearchIndex::Impl {
   }
 
   // Writes every person of the log into a new database at `path`: the log is read to its end,
-  // the persons (each once, in rowid order) go into small side databases, built on several
-  // threads at once, that are then merged by compaction. Small databases take documents much
-  // faster than one growing one, and the merge is a sequential pass. Each thread holds one side
-  // database's records and documents at a time.
+  // and the persons (each once, in rowid order) are cut into groups of consecutive rowids. Each
+  // build thread takes the next group, writes it into side databases of kRebuildPart persons and
+  // merges them into the group's database; the groups are merged last. Both merges are
+  // sequential passes, and document ids stay rowids. A thread holds one side database's records
+  // and documents at a time.
   StatusOr<CatchUpStats> BuildGeneration(ChangeSource& source, const std::string& registry_id,
                                          const fs::path& path) {
     CatchUpStats stats;
@@ -470,12 +476,12 @@ class SearchIndex::Impl {
     std::error_code ec;
     fs::remove_all(parts_dir, ec);
     fs::create_directories(parts_dir, ec);
-    const size_t part_size = std::max(kRebuildPart, (rowids.size() + kMaxParts - 1) / kMaxParts);
-    const size_t part_count = (rowids.size() + part_size - 1) / part_size;
-    std::vector<std::string> parts(part_count);
-    for (size_t i = 0; i < part_count; ++i) parts[i] = (parts_dir / std::to_string(i)).string();
+    const size_t group_size = std::max(kRebuildGroup, (rowids.size() + kMaxGroups - 1) / kMaxGroups);
+    const size_t group_count = (rowids.size() + group_size - 1) / group_size;
+    std::vector<std::string> groups(group_count);
+    for (size_t i = 0; i < group_count; ++i) groups[i] = (parts_dir / std::to_string(i)).string();
 
-    std::atomic<size_t> next_part{0};
+    std::atomic<size_t> next_group{0};
     std::atomic<int64_t> written{0};
     std::atomic<bool> failed{false};
     std::mutex shared_mutex;  // the source (not promised thread-safe) and first_error
@@ -485,37 +491,55 @@ class SearchIndex::Impl {
       if (first_error.ok()) first_error = std::move(status);
       failed = true;
     };
-    const auto build_parts = [&] {
+    // Writes the persons `slice` into a new side database at `part`.
+    const auto build_part = [&](DocumentBuilder& builder, BuiltDocument& built,
+                                std::span<const int64_t> slice, const std::string& part) -> bool {
+      StatusOr<std::vector<IndexRecord>> records = [&] {
+        std::lock_guard lock(shared_mutex);
+        return source.LoadRecords(std::vector<int64_t>(slice.begin(), slice.end()));
+      }();
+      if (!records.ok()) {
+        fail(records.status());
+        return false;
+      }
+      std::vector<const IndexRecord*> in_order;
+      for (const IndexRecord& r : *records) {
+        if (!r.deleted) in_order.push_back(&r);
+      }
+      std::sort(in_order.begin(), in_order.end(),
+                [](const IndexRecord* a, const IndexRecord* b) { return a->rowid < b->rowid; });
+      Xapian::WritableDatabase db(part, Xapian::DB_CREATE_OR_OVERWRITE | Xapian::DB_NO_SYNC);
+      for (const IndexRecord* r : in_order) {
+        builder.Build(*r, built);
+        db.replace_document(static_cast<Xapian::docid>(r->rowid), ToDocument(built));
+      }
+      db.commit();
+      db.close();
+      written += static_cast<int64_t>(in_order.size());
+      return true;
+    };
+    const auto build_groups = [&] {
       try {
         DocumentBuilder builder(analyzer_, pinyin_);
         BuiltDocument built;
         while (!failed) {
-          const size_t part = next_part++;
-          if (part >= part_count) break;
-          const auto begin = rowids.begin() + static_cast<long>(part * part_size);
-          const std::vector<int64_t> slice(begin, begin + static_cast<long>(std::min(part_size, rowids.size() - part * part_size)));
-          StatusOr<std::vector<IndexRecord>> records = [&] {
-            std::lock_guard lock(shared_mutex);
-            return source.LoadRecords(slice);
-          }();
-          if (!records.ok()) {
-            fail(records.status());
-            break;
+          const size_t group = next_group++;
+          if (group >= group_count) break;
+          const size_t begin = group * group_size;
+          const std::span<const int64_t> members(rowids.data() + begin,
+                                                 std::min(group_size, rowids.size() - begin));
+          std::vector<std::string> parts;
+          for (size_t at = 0; at < members.size() && !failed; at += kRebuildPart) {
+            parts.push_back(groups[group] + "." + std::to_string(parts.size()));
+            const auto slice = members.subspan(at, std::min(kRebuildPart, members.size() - at));
+            if (!build_part(builder, built, slice, parts.back())) break;
           }
-          std::vector<const IndexRecord*> in_order;
-          for (const IndexRecord& r : *records) {
-            if (!r.deleted) in_order.push_back(&r);
-          }
-          std::sort(in_order.begin(), in_order.end(),
-                    [](const IndexRecord* a, const IndexRecord* b) { return a->rowid < b->rowid; });
-          Xapian::WritableDatabase db(parts[part], Xapian::DB_CREATE_OR_OVERWRITE | Xapian::DB_NO_SYNC);
-          for (const IndexRecord* r : in_order) {
-            builder.Build(*r, built);
-            db.replace_document(static_cast<Xapian::docid>(r->rowid), ToDocument(built));
-          }
-          db.commit();
-          db.close();
-          written += static_cast<int64_t>(in_order.size());
+          if (failed) break;
+          Xapian::Database all;
+          for (const std::string& p : parts) all.add_database(Xapian::Database(p));
+          all.compact(groups[group], Xapian::DBCOMPACT_NO_RENUMBER);
+          std::error_code ignored;
+          for (const std::string& p : parts) fs::remove_all(p, ignored);
         }
       } catch (const Xapian::Error& e) {
         fail(FromXapian(e));
@@ -525,8 +549,8 @@ class SearchIndex::Impl {
     };
     {
       std::vector<std::thread> workers;
-      for (unsigned i = 1; i < BuildThreads(part_count); ++i) workers.emplace_back(build_parts);
-      build_parts();
+      for (unsigned i = 1; i < BuildThreads(group_count); ++i) workers.emplace_back(build_groups);
+      build_groups();
       for (std::thread& t : workers) t.join();
     }
     if (!first_error.ok()) {
@@ -535,13 +559,13 @@ class SearchIndex::Impl {
     }
     stats.written = written;
     try {
-      if (parts.empty()) {
+      if (groups.empty()) {
         Xapian::WritableDatabase empty(path.string(), Xapian::DB_CREATE_OR_OVERWRITE);
         empty.close();
       } else {
         Xapian::Database all;
-        for (const std::string& p : parts) all.add_database(Xapian::Database(p));
-        // Parts hold disjoint, ascending rowid ranges, so document ids stay rowids.
+        for (const std::string& g : groups) all.add_database(Xapian::Database(g));
+        // Groups hold disjoint, ascending rowid ranges, so document ids stay rowids.
         all.compact(path.string(), Xapian::DBCOMPACT_NO_RENUMBER);
       }
       fs::remove_all(parts_dir, ec);

@@ -557,6 +557,27 @@ TEST_CASE("CatchUp: an index of another registry is rebuilt from this one", "[in
   CHECK(index->Info()->registry_id == "registry-b");
 }
 
+TEST_CASE("Rebuild: persons written into several side databases keep their rowids as ids",
+          "[index][rebuild]") {
+  TempDir dir;
+  MemoryLog log;
+  // More persons than one side database takes, with gaps: removed rowids leave none behind.
+  for (int i = 1; i <= 1234; ++i) log.Put(Person(i, "张" + std::to_string(i), "某研究所"));
+  for (int i = 450; i <= 1234; i += 100) log.Remove(i);  // 450, 550, ..., 1150
+  auto index = IndexOf(dir, log);
+  auto stats = index->Rebuild(log);
+  REQUIRE(stats.ok());
+  CHECK(stats->written == 1234 - 8);
+  CHECK(index->Info()->documents == 1234 - 8);
+  for (int i : {1, 499, 500, 501, 999, 1001, 1233}) {
+    const SearchResult found = Find(*index, "张" + std::to_string(i));
+    REQUIRE_FALSE(found.hits.empty());
+    CHECK(found.hits[0].name == "张" + std::to_string(i));
+    CHECK(found.hits[0].rowid == i);
+  }
+  CHECK(Find(*index, "张650").total == 0);
+}
+
 TEST_CASE("Rebuild: builds a new generation aside and swaps it in while searches go on",
           "[index][rebuild]") {
   TempDir dir;
