@@ -178,8 +178,7 @@ void DocumentBuilder::AddText(const FieldSpec& field, std::string_view text, uin
   if (text.empty()) return;
   analyzer_->Analyze(text, scratch_);
   const auto& tokens = scratch_.tokens;
-  const uint32_t base = position;  // token i sits at base + i + 1
-  size_t run_begin = 0;            // the first token of the current run of Han characters
+  size_t run_begin = 0;  // the first token of the current run of Han characters
   for (size_t i = 0; i < tokens.size(); ++i) {
     const Token& t = tokens[i];
     const std::string_view key = scratch_.Key(t);
@@ -199,7 +198,7 @@ void DocumentBuilder::AddText(const FieldSpec& field, std::string_view text, uin
         term.append(scratch_.Key(tokens[i + 1]));
       } else {
         term.append(kRunEnd);
-        if (field.word_terms && i > run_begin) AddWords(run_begin, i + 1, base, out);
+        if (field.word_terms && i > run_begin) AddWords(run_begin, i + 1, out);
       }
     }
     if (field.scoped_terms) {
@@ -213,7 +212,7 @@ void DocumentBuilder::AddText(const FieldSpec& field, std::string_view text, uin
   position += kFieldGap;
 }
 
-void DocumentBuilder::AddWords(size_t begin, size_t end, uint32_t base, BuiltDocument& out) {
+void DocumentBuilder::AddWords(size_t begin, size_t end, BuiltDocument& out) {
   run_chars_.clear();
   for (size_t i = begin; i < end; ++i) run_chars_.push_back(scratch_.tokens[i].han);
   words_.Words(run_chars_, spans_);
@@ -221,7 +220,7 @@ void DocumentBuilder::AddWords(size_t begin, size_t end, uint32_t base, BuiltDoc
     std::string term(kWordPrefix);
     for (size_t i = begin + w.first; i < begin + w.first + w.length; ++i) term.append(scratch_.Key(scratch_.tokens[i]));
     if (term.size() > kMaxTermBytes) continue;
-    out.postings.push_back({std::move(term), static_cast<uint32_t>(base + begin + w.first + 1)});
+    out.postings.push_back({std::move(term), 0});
   }
 }
 

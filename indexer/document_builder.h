@@ -69,8 +69,8 @@ class DocumentBuilder {
 
  private:
   void AddText(const FieldSpec& field, std::string_view text, uint32_t& position, BuiltDocument& out);
-  // The dictionary words of the Han run scratch_.tokens[begin, end), the field starting at `base`.
-  void AddWords(size_t begin, size_t end, uint32_t base, BuiltDocument& out);
+  // The dictionary words of the Han run scratch_.tokens[begin, end).
+  void AddWords(size_t begin, size_t end, BuiltDocument& out);
   void AddName(std::string_view name, BuiltDocument& out);
   void AddExact(std::string_view prefix, std::string_view value, BuiltDocument& out);
 

@@ -37,8 +37,9 @@ struct FieldSpec {
   // own prefix too (without positions). Long texts are indexed once, without prefix: a scope on
   // them asks for the phrase anywhere in the record. Each extra term costs index build time.
   bool scoped_terms = false;
-  // Texts whose dictionary words (word_breaker.h) are indexed too, under kWordPrefix with the
-  // position of their first character, so whole words rank above characters split across words.
+  // Texts whose dictionary words (word_breaker.h) are indexed too, under kWordPrefix and without
+  // positions (queries use them as single terms), so whole words rank above characters split
+  // across words.
   // Short fields only: the achievements' words cost about 40% more index build time (ICU's
   // dictionary pass and a fifth more postings) for a ranking aid.
   bool word_terms = false;
