@@ -411,11 +411,16 @@ void DocumentBuilder::Build(const IndexRecord& record, BuiltDocument& out) {
     facets.append(value);
     facets.push_back('\x1f');
   }
+  const int birth = BirthDateNumber(p.birth_date);
+  if (birth > 0) {
+    facets.push_back(kFacetBirthDate);
+    facets.append(std::to_string(birth));
+    facets.push_back('\x1f');
+  }
   if (!facets.empty()) out.values.emplace_back(kSlotFacets, std::move(facets));
   if (s.admission_year > 0) {
     out.values.emplace_back(kSlotAdmissionYear, Xapian::sortable_serialise(s.admission_year));
   }
-  const int birth = BirthDateNumber(p.birth_date);
   if (birth > 0) out.values.emplace_back(kSlotBirthDate, Xapian::sortable_serialise(birth));
 }
 

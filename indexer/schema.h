@@ -84,8 +84,11 @@ bool IsFilterName(std::string_view name);
 inline constexpr unsigned kSlotAdmissionYear = 0;  // latest admission year (sortable)
 inline constexpr unsigned kSlotBirthDate = 1;      // YYYYMMDD (sortable; 0101 when only a year)
 // Every facet value of the document in one slot, so counting facets reads one value per match:
-// for each value, one byte (its filter's index in kFilterNames) then the value, then \x1f.
+// for each value, one byte (its filter's index in kFilterNames) then the value, then \x1f. The
+// birth date (YYYYMMDD in decimal, for the age bands) is one more entry, under kFacetBirthDate:
+// each value read costs a lookup in the index, and facets read one per match.
 inline constexpr unsigned kSlotFacets = 2;
+inline constexpr char kFacetBirthDate = 0x7f;
 
 // Age bands over the age today, for the age_band filter and facet.
 inline constexpr std::string_view kAgeBands[] = {"35岁及以下", "36-45岁", "46-55岁", "56岁及以上"};

@@ -6,6 +6,7 @@
 
 #include <algorithm>
 #include <array>
+#include <charconv>
 #include <atomic>
 #include <chrono>
 #include <condition_variable>
@@ -81,14 +82,17 @@ class FacetSpy : public Xapian::MatchSpy {
     while (at < facets.size()) {
       const auto index = static_cast<unsigned char>(facets[at]);
       const size_t end = facets.find('\x1f', at + 1);
-      if (end == std::string::npos || index >= counts_.size()) break;
-      ++counts_[index][facets.substr(at + 1, end - at - 1)];
+      if (end == std::string::npos) break;
+      const std::string_view value = std::string_view(facets).substr(at + 1, end - at - 1);
+      if (index < counts_.size()) {
+        Count(index, value);
+      } else if (index == static_cast<unsigned char>(kFacetBirthDate)) {
+        int birth = 0;
+        std::from_chars(value.data(), value.data() + value.size(), birth);
+        const std::string_view band = AgeBand(birth, today_);
+        if (!band.empty()) Count(kAgeIndex, band);
+      }
       at = end + 1;
-    }
-    const std::string birth = doc.get_value(kSlotBirthDate);
-    if (!birth.empty()) {
-      const std::string_view band = AgeBand(static_cast<int>(Xapian::sortable_unserialise(birth)), today_);
-      if (!band.empty()) ++counts_[kAgeIndex][std::string(band)];
     }
   }
   std::string name() const override { return "tp.FacetSpy"; }
@@ -115,9 +119,24 @@ class FacetSpy : public Xapian::MatchSpy {
   static constexpr size_t kAgeIndex =
       static_cast<size_t>(std::find(std::begin(kFilterNames), std::end(kFilterNames), "age_band") -
                           std::begin(kFilterNames));
+  // Looked up by the bytes of the value, without a string made for each value of each match.
+  struct ValueHash {
+    using is_transparent = void;
+    size_t operator()(std::string_view v) const { return std::hash<std::string_view>()(v); }
+  };
+  void Count(size_t index, std::string_view value) {
+    auto& counts = counts_[index];
+    const auto it = counts.find(value);
+    if (it != counts.end()) {
+      ++it->second;
+    } else {
+      counts.emplace(std::string(value), 1);
+    }
+  }
+
   int today_;
   int64_t seen_ = 0;
-  std::array<std::unordered_map<std::string, int64_t>, std::size(kFilterNames)> counts_;
+  std::array<std::unordered_map<std::string, int64_t, ValueHash, std::equal_to<>>, std::size(kFilterNames)> counts_;
 };
 
 Xapian::Query ToXapian(const QueryNode& node) {
