@@ -231,7 +231,8 @@ std::vector<QueryBuilder::Chunk> QueryBuilder::SplitChunks(std::string_view quer
 }
 
 QueryNode QueryBuilder::HanRun(const std::vector<std::string>& chars, const FieldSpec* field,
-                               bool quoted, bool fallback, bool known_name) const {
+                               bool quoted, bool fallback, bool known_name,
+                               const TermExists& term_exists) const {
   using Op = QueryNode::Op;
   std::string run;
   for (const std::string& c : chars) run.append(c);
@@ -293,6 +294,21 @@ QueryNode QueryBuilder::HanRun(const std::vector<std::string>& chars, const Fiel
     }
     return QueryNode::Of(Op::kAnd, std::move(cover));
   };
+  // A run that is the whole value of a field (高级工程师 as a title, a unit's full name) ranks the
+  // records holding that value by its exact term. The phrase of its pairs would add little for
+  // them and costs a check of positions in every record holding the pairs: on a large pool of
+  // common words, the most expensive part of a query. It still ranks the run in longer texts.
+  const auto whole_value = [&](std::string_view exact_prefix) {
+    return !exact_prefix.empty() && term_exists && term_exists(Cat(exact_prefix, run));
+  };
+  bool phrase_boost = !quoted && chars.size() > 2;
+  if (phrase_boost && field == nullptr) {
+    for (const FieldSpec& f : TextFields()) {
+      if (f.id != FieldId::kName && whole_value(f.exact_prefix)) phrase_boost = false;
+    }
+  } else if (phrase_boost) {
+    phrase_boost = !whole_value(field->exact_prefix);
+  }
   std::vector<QueryNode> in_order;
   for (size_t i = 0; i + 1 < chars.size(); ++i) in_order.push_back(QueryNode::Term(chars[i] + chars[i + 1]));
   QueryNode text_phrase = chars.size() == 1 ? text_base("") : QueryNode::Of(Op::kPhrase, std::move(in_order));
@@ -302,7 +318,7 @@ QueryNode QueryBuilder::HanRun(const std::vector<std::string>& chars, const Fiel
   } else if (field == nullptr) {
     std::vector<QueryNode> text_boosts;
     bases.push_back(quoted ? text_phrase : text_base(""));
-    if (!quoted && chars.size() > 2) text_boosts.push_back(QueryNode::Scale(text_phrase, kWTextPhrase));
+    if (phrase_boost) text_boosts.push_back(QueryNode::Scale(text_phrase, kWTextPhrase));
     std::vector<QueryNode> exact;
     for (const FieldSpec& f : TextFields()) {
       if (f.id != FieldId::kName && !f.exact_prefix.empty()) {
@@ -326,7 +342,7 @@ QueryNode QueryBuilder::HanRun(const std::vector<std::string>& chars, const Fiel
     std::vector<QueryNode> field_boosts;
     QueryNode in_field = text_base(field->prefix);
     bases.push_back(quoted ? QueryNode::Of(Op::kAnd, {std::move(in_field), text_phrase}) : std::move(in_field));
-    if (!quoted && chars.size() > 2) field_boosts.push_back(QueryNode::Scale(text_phrase, kWTextPhrase));
+    if (phrase_boost) field_boosts.push_back(QueryNode::Scale(text_phrase, kWTextPhrase));
     if (!field->exact_prefix.empty()) {
       field_boosts.push_back(QueryNode::Scale(QueryNode::Term(Cat(field->exact_prefix, run)), kWTextExact));
     }
@@ -442,7 +458,8 @@ QueryNode QueryBuilder::LatinRun(const std::vector<std::string>& words, const Fi
 }
 
 QueryNode QueryBuilder::ChunkNode(const Chunk& chunk, bool last_chunk, bool fallback,
-                                  std::vector<HighlightTarget>* highlights, bool known_name) const {
+                                  std::vector<HighlightTarget>* highlights, const TermExists& term_exists,
+                                  bool known_name) const {
   using Op = QueryNode::Op;
   AnalyzedText analyzed;
   analyzer_->Analyze(chunk.text, analyzed);
@@ -451,7 +468,7 @@ QueryNode QueryBuilder::ChunkNode(const Chunk& chunk, bool last_chunk, bool fall
   std::vector<std::string> words;
   const auto flush_han = [&] {
     if (han.empty()) return;
-    runs.push_back(HanRun(han, chunk.field, chunk.quoted, fallback, known_name));
+    runs.push_back(HanRun(han, chunk.field, chunk.quoted, fallback, known_name, term_exists));
     if (highlights != nullptr) {
       HighlightTarget target;
       if (chunk.field != nullptr) target.field = chunk.field->id;
@@ -485,7 +502,7 @@ QueryNode QueryBuilder::ChunkNode(const Chunk& chunk, bool last_chunk, bool fall
 }
 
 StatusOr<QueryPlan> QueryBuilder::Build(std::string_view query, const IdResolver& resolve_id,
-                                        const TermExists& name_exists) const {
+                                        const TermExists& term_exists) const {
   size_t chars = 0;
   for (size_t pos = 0; pos < query.size(); ++chars) DecodeUtf8(query, pos);
   if (chars > kMaxQueryChars) {
@@ -536,8 +553,8 @@ StatusOr<QueryPlan> QueryBuilder::Build(std::string_view query, const IdResolver
     }
     const bool may_be_name = chunk.field == nullptr || chunk.field->id == FieldId::kName;
     const std::string exact_name = may_be_name ? std::string(kNameExact) + analyzer_->Fold(chunk.text) : "";
-    const bool known_name = chunk.field == nullptr && !chunk.quoted && name_exists && name_exists(exact_name);
-    QueryNode node = ChunkNode(chunk, i + 1 == chunks.size(), false, &plan.highlights, known_name);
+    const bool known_name = chunk.field == nullptr && !chunk.quoted && term_exists && term_exists(exact_name);
+    QueryNode node = ChunkNode(chunk, i + 1 == chunks.size(), false, &plan.highlights, term_exists, known_name);
     if (node.op == QueryNode::Op::kNothing) continue;  // punctuation only: nothing to look for
     main_parts.push_back(std::move(node));
     if (may_be_name) plan.exact_name_terms.push_back(exact_name);
@@ -546,7 +563,7 @@ StatusOr<QueryPlan> QueryBuilder::Build(std::string_view query, const IdResolver
       fallback_parts.emplace_back();
       continue;
     }
-    QueryNode with = ChunkNode(chunk, i + 1 == chunks.size(), true, nullptr);
+    QueryNode with = ChunkNode(chunk, i + 1 == chunks.size(), true, nullptr, term_exists);
     if (with.Describe() != main_parts.back().Describe()) {
       fallback_parts.push_back(std::move(with));
     } else {

@@ -71,8 +71,8 @@ struct QueryPlan {
 // person's rowid through the registry's keyed hash; nullopt when nobody has it.
 using IdResolver = std::function<std::optional<int64_t>(std::string_view normalized)>;
 
-// Whether the index holds a term; the builder asks it about whole-name terms, to tell a run that
-// is somebody's full name from other words.
+// Whether the index holds a term; the builder asks it about whole-name and whole-value terms, to
+// tell a run that is somebody's full name, or some field's whole value, from other words.
 using TermExists = std::function<bool(std::string_view term)>;
 
 class QueryBuilder {
@@ -81,11 +81,13 @@ class QueryBuilder {
       : analyzer_(&analyzer), pinyin_(&pinyin) {}
 
   // Fails with InvalidArgument (field 检索词) when the query is longer than 200 characters.
-  // With `name_exists`, an unscoped word that is somebody's whole name is searched as a name: the
+  // With `term_exists`, an unscoped word that is somebody's whole name is searched as a name: the
   // name tiers rank it, other texts containing it are still found but not ranked among
-  // themselves, and it gets no homophones.
+  // themselves, and it gets no homophones. A word that is the whole value of a field (a title,
+  // an ethnic group, a unit) is ranked by that value's exact term instead of the phrase of its
+  // characters.
   StatusOr<QueryPlan> Build(std::string_view query, const IdResolver& resolve_id,
-                            const TermExists& name_exists = nullptr) const;
+                            const TermExists& term_exists = nullptr) const;
 
  private:
   struct Chunk {
@@ -95,11 +97,12 @@ class QueryBuilder {
   };
   std::vector<Chunk> SplitChunks(std::string_view query) const;
   QueryNode HanRun(const std::vector<std::string>& chars, const FieldSpec* field, bool quoted,
-                   bool fallback, bool known_name) const;
+                   bool fallback, bool known_name, const TermExists& term_exists) const;
   QueryNode LatinRun(const std::vector<std::string>& words, const FieldSpec* field, bool last_is_prefix,
                      std::vector<HighlightTarget>* highlights) const;
   QueryNode ChunkNode(const Chunk& chunk, bool last_chunk, bool fallback,
-                      std::vector<HighlightTarget>* highlights, bool known_name = false) const;
+                      std::vector<HighlightTarget>* highlights, const TermExists& term_exists,
+                      bool known_name = false) const;
 
   const Analyzer* analyzer_;
   const Pinyin* pinyin_;
