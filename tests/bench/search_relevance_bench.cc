@@ -1284,6 +1284,18 @@ int main(int argc, char** argv) {
     RunOurs(*index, queries, pool, resolve, false, rounds, &ours);
     RunOurs(*index, queries, pool, resolve, true, rounds, &ours_facets);
     std::printf("talentpool: %zu queries answered in process\n", queries.size());
+    if (on_registry && slowest > 0) {
+      for (const EngineRun* run : {&ours, &ours_facets}) {
+        std::vector<size_t> order(queries.size());
+        for (size_t i = 0; i < order.size(); ++i) order[i] = i;
+        std::sort(order.begin(), order.end(), [&](size_t a, size_t b) { return run->ms[a] > run->ms[b]; });
+        if (order.size() > slowest) order.resize(slowest);
+        std::printf("the %zu slowest queries of %s (wall ms, class, query):\n", order.size(), run->name.c_str());
+        for (size_t i : order) {
+          std::printf("  %7.2f  %s  %s\n", run->ms[i], Pad(queries[i].cls, 34).c_str(), queries[i].text.c_str());
+        }
+      }
+    }
     if (show_misses) {
       for (size_t i = 0; i < queries.size(); ++i) {
         const auto& top = ours.tops[i];
