@@ -769,11 +769,13 @@ class SearchIndex::Impl {
       };
       FacetSpy spy(today);
       Xapian::MSet mset = run(plan->query, request.facets ? &spy : nullptr);
-      const bool someone_has_the_name = std::any_of(
-          plan->exact_name_terms.begin(), plan->exact_name_terms.end(),
-          [&](const std::string& term) { return reader->db.term_exists(term); });
+      // Asked only when the query finds almost nobody: each lookup reads the index.
+      const auto someone_has_the_name = [&] {
+        return std::any_of(plan->exact_name_terms.begin(), plan->exact_name_terms.end(),
+                           [&](const std::string& term) { return reader->db.term_exists(term); });
+      };
       std::optional<QueryNode> with_homophones;
-      if (mset.get_matches_estimated() < kFallbackBelow && !someone_has_the_name) {
+      if (mset.get_matches_estimated() < kFallbackBelow && !someone_has_the_name()) {
         // Homophones only for the words that find (almost) nobody by themselves: a word that
         // finds many people alone was typed right, whatever the others find. Xapian's estimate
         // from the terms' frequencies says so without running the word's query.
