@@ -275,7 +275,9 @@ QueryNode QueryBuilder::HanRun(const std::vector<std::string>& chars, const Fiel
     name_boosts.push_back(QueryNode::Scale(QueryNode::Term(Cat(kNameExact, run)), kWNameExact / kWNameChars));
     name_boosts.push_back(QueryNode::Scale(QueryNode::Term(Cat(kNamePart, run)), kWNamePart / kWNameChars));
     name_boosts.push_back(QueryNode::Scale(QueryNode::Term(Cat(kGivenName, run)), kWGivenName / kWNameChars));
-    if (chars.size() <= 2) {
+    // A surname is one character or one of the compound surnames: asking the index about other
+    // runs would only cost a lookup.
+    if (chars.size() == 1 || (chars.size() == 2 && analyzer_->tables().IsCompoundSurname(run))) {
       name_boosts.push_back(QueryNode::Scale(QueryNode::Term(Cat(kSurname, run)), kWSurname / kWNameChars));
     }
     bases.push_back(QueryNode::Scale(std::move(name_base), kWNameChars));

@@ -114,6 +114,16 @@ TEST_CASE("QueryBuilder: a word that is somebody's whole name is searched as a n
   CHECK(Has(Terms(f.builder.Build("单位:张伟", nullptr, names)->query), "XU张伟"));
 }
 
+TEST_CASE("QueryBuilder: the surname tier is asked for one character or a compound surname",
+          "[query]") {
+  Fixture f;
+  CHECK(Has(Terms(f.builder.Build("王", nullptr)->query), "XS王"));
+  CHECK(Has(Terms(f.builder.Build("欧阳", nullptr)->query), "XS欧阳"));
+  // Nobody's surname is 王芳: the index is not asked.
+  CHECK_FALSE(Has(Terms(f.builder.Build("王芳", nullptr)->query), "XS王芳"));
+  CHECK_FALSE(Has(Terms(f.builder.Build("欧阳娜", nullptr)->query), "XS欧阳娜"));
+}
+
 TEST_CASE("QueryBuilder: a word that is a field's whole value is ranked by that value, not by "
           "the phrase of its characters",
           "[query]") {
