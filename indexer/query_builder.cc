@@ -306,7 +306,10 @@ QueryNode QueryBuilder::HanRun(const std::vector<std::string>& chars, const Fiel
   bool phrase_boost = !quoted && chars.size() > 2;
   if (phrase_boost && field == nullptr) {
     for (const FieldSpec& f : TextFields()) {
-      if (f.id != FieldId::kName && whole_value(f.exact_prefix)) phrase_boost = false;
+      if (f.id != FieldId::kName && whole_value(f.exact_prefix)) {
+        phrase_boost = false;
+        break;
+      }
     }
   } else if (phrase_boost) {
     phrase_boost = !whole_value(field->exact_prefix);
