@@ -4,6 +4,7 @@
 #include <catch2/catch.hpp>
 #include <filesystem>
 #include <fstream>
+#include <functional>
 
 #include "registry/demo_data.h"
 #include "registry/paths.h"
@@ -34,7 +35,8 @@ struct Run {
   std::vector<FieldError> errors;
 };
 
-Run Import(Store& store, const std::string& path, int batch_size = 2000) {
+Run Import(Store& store, const std::string& path, int batch_size = 2000,
+           std::function<void(long)> on_progress = nullptr) {
   tp::registry::TableOptions table_options;
   for (std::string_view c : tp::registry::CanonicalColumns()) table_options.known_columns.emplace_back(c);
   auto reader = tp::registry::OpenTable(path, table_options);
@@ -42,6 +44,7 @@ Run Import(Store& store, const std::string& path, int batch_size = 2000) {
   Run run;
   ImportOptions options;
   options.batch_size = batch_size;
+  options.on_progress = std::move(on_progress);
   options.on_rejected = [&](const std::vector<FieldError>& errors) {
     run.errors.insert(run.errors.end(), errors.begin(), errors.end());
   };
@@ -49,6 +52,14 @@ Run Import(Store& store, const std::string& path, int batch_size = 2000) {
   REQUIRE(report.ok());
   run.report = *report;
   return run;
+}
+
+// dir/pool.csv: the demo pool of `persons` people.
+void WriteDemoPool(const TempDir& dir, long persons) {
+  tp::registry::DemoOptions options;
+  options.persons = persons;
+  std::ofstream out(dir / "pool.csv", std::ios::binary);
+  REQUIRE(tp::registry::WriteDemoCsv(options, tp::registry::DataDir(), out).ok());
 }
 
 std::unique_ptr<Store> Fresh(const TempDir& dir) {
@@ -69,12 +80,7 @@ const FieldError* ErrorOnRow(const std::vector<FieldError>& errors, long row) {
 TEST_CASE("Importer: a 20,000-row demo pool loads whole, and loading it again changes no count",
           "[import][slow]") {
   TempDir dir;
-  {
-    tp::registry::DemoOptions options;
-    options.persons = 20000;
-    std::ofstream out(dir / "pool.csv", std::ios::binary);
-    REQUIRE(tp::registry::WriteDemoCsv(options, tp::registry::DataDir(), out).ok());
-  }
+  WriteDemoPool(dir, 20000);
   auto store = Fresh(dir);
   Run first = Import(*store, dir / "pool.csv");
   CHECK(first.report.imported == 20000);
@@ -96,25 +102,13 @@ TEST_CASE("Importer: a 20,000-row demo pool loads whole, and loading it again ch
 TEST_CASE("Importer: each batch is checkpointed after its commit, so the WAL stops growing",
           "[import]") {
   TempDir dir;
-  {
-    tp::registry::DemoOptions options;
-    options.persons = 16000;
-    std::ofstream out(dir / "pool.csv", std::ios::binary);
-    REQUIRE(tp::registry::WriteDemoCsv(options, tp::registry::DataDir(), out).ok());
-  }
+  WriteDemoPool(dir, 16000);
   auto store = Fresh(dir);
-  tp::registry::TableOptions table_options;
-  for (std::string_view c : tp::registry::CanonicalColumns()) table_options.known_columns.emplace_back(c);
-  auto reader = tp::registry::OpenTable(dir / "pool.csv", table_options);
-  REQUIRE(reader.ok());
-  ImportOptions options;
-  options.batch_size = 500;
   std::vector<std::uintmax_t> wal_sizes;
   const std::filesystem::path wal = std::filesystem::path(dir / "reg") / "registry.sqlite-wal";
-  options.on_progress = [&](long) { wal_sizes.push_back(std::filesystem::file_size(wal)); };
-  auto report = tp::registry::ImportTable(*store, **reader, Ref(), options);
-  REQUIRE(report.ok());
-  CHECK(report->imported == 16000);
+  Run run = Import(*store, dir / "pool.csv", 500,
+                   [&](long) { wal_sizes.push_back(std::filesystem::file_size(wal)); });
+  CHECK(run.report.imported == 16000);
   REQUIRE(wal_sizes.size() == 32);
   // A checkpoint runs after a commit once the WAL holds 1,000 pages, and the next batch then
   // writes the WAL from its start. The batches after the first few write about as much as they
