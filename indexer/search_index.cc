@@ -55,6 +55,12 @@ constexpr Xapian::doccount kFallbackBelow = 5;  // fewer matches than this: add 
 constexpr int kMaxPage = 1000;
 constexpr Xapian::termcount kWildcardTerms = 200;
 constexpr Xapian::doccount kFacetSample = 5000;
+// BM25 without length normalisation (b = 0). A record is a person, not a page of free length:
+// a longer record is somebody with more achievements and posts, and a word it repeats is no
+// sign of padding. Normalising would also read each match's length from the index, which on
+// a large pool costs more than the rest of a name search (王芳 among 1,000,000 people: 0.80 ms
+// with b = 0.3, 0.16 ms without).
+Xapian::BM25Weight RecordWeight() { return Xapian::BM25Weight(1.2, 0, 1, 0, 0.5); }
 
 Status FromXapian(const Xapian::Error& e) {
   if (std::string_view(e.get_type()) == "DatabaseLockError") {
@@ -744,7 +750,7 @@ class SearchIndex::Impl {
         }
         Xapian::Enquire enquire(reader->db);
         enquire.set_query(query);
-        enquire.set_weighting_scheme(Xapian::BM25Weight(1.2, 0, 1, 0.3, 0.5));
+        enquire.set_weighting_scheme(RecordWeight());
         switch (request.sort) {
           case SortOrder::kRelevance: break;
           case SortOrder::kAdmissionYearDesc:
