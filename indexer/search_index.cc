@@ -1,6 +1,7 @@
 #include "indexer/search_index.h"
 
 #include <fcntl.h>
+#include <sys/resource.h>
 #include <unistd.h>
 #include <xapian.h>
 
@@ -14,6 +15,8 @@
 #include <ctime>
 #include <filesystem>
 #include <fstream>
+#include <functional>
+#include <limits>
 #include <map>
 #include <mutex>
 #include <optional>
@@ -45,6 +48,9 @@ constexpr int kRebuildBatch = 5000;    // changes per read while rebuilding
 constexpr size_t kRebuildPart = 500;      // persons per side database
 constexpr size_t kRebuildGroup = 10000;   // persons per group, at least
 constexpr size_t kMaxGroups = 200;        // groups beyond this grow instead (one last merge)
+// Between reads of a log that an import is still writing, when the last read found nothing new.
+constexpr auto kFollowPause = std::chrono::milliseconds(50);
+constexpr int kBesideNice = 10;  // the build threads' nice value beside a running import
 constexpr unsigned kMaxBuildThreads = 4;
 // Batches built ahead of the writer while catching up: each holds kBatch documents.
 constexpr size_t kPipelineDepth = 2;
@@ -472,41 +478,34 @@ class SearchIndex::Impl {
     return stats;
   }
 
-  // Writes every person of the log into a new database at `path`: the log is read to its end,
-  // and the persons (each once, in rowid order) are cut into groups of consecutive rowids. Each
-  // build thread takes the next group, writes it into side databases of kRebuildPart persons and
-  // merges them into the group's database; the groups are merged last. Both merges are
-  // sequential passes, and document ids stay rowids. A thread holds one side database's records
-  // and documents at a time.
+  // Writes every person of the log into a new database at `path`. The persons (each once, in
+  // rowid order) are cut into groups of consecutive rowids; build threads take the groups as
+  // they are cut, write each into side databases of kRebuildPart persons and merge those into
+  // the group's database; the groups are merged last. Both merges are sequential passes, and
+  // document ids stay rowids. A thread holds one side database's records and documents at a
+  // time.
+  //
+  // Without `still_writing`, the log is read to its end before the first cut. With it, the log
+  // is followed while still_writing() says rows are still being written into it (an import
+  // running beside): a group is cut as soon as its rows are committed, so the build threads
+  // work while the import does, and the build ends when the writing has ended and the log is
+  // read to its end. A person changed again after its group was cut is written once more into
+  // the merged database, from the registry as it is then.
   StatusOr<CatchUpStats> BuildGeneration(ChangeSource& source, const std::string& registry_id,
-                                         const fs::path& path) {
+                                         const fs::path& path, const std::function<bool()>& still_writing) {
     CatchUpStats stats;
-    std::vector<int64_t> rowids;
-    {
-      std::unordered_set<int64_t> seen;
-      while (true) {
-        auto changes = source.ChangesSince(stats.last_seq, kRebuildBatch);
-        if (!changes.ok()) return changes.status();
-        if (changes->empty()) break;
-        for (const Change& c : *changes) {
-          TP_RETURN_IF_ERROR(RowidInRange(c.rowid));
-          if (seen.insert(c.rowid).second) rowids.push_back(c.rowid);
-        }
-        stats.changes += static_cast<int64_t>(changes->size());
-        stats.last_seq = changes->back().seq;
-      }
-    }
-    std::sort(rowids.begin(), rowids.end());
     const fs::path parts_dir = path.string() + ".parts";
     std::error_code ec;
     fs::remove_all(parts_dir, ec);
     fs::create_directories(parts_dir, ec);
-    const size_t group_size = std::max(kRebuildGroup, (rowids.size() + kMaxGroups - 1) / kMaxGroups);
-    const size_t group_count = (rowids.size() + group_size - 1) / group_size;
-    std::vector<std::string> groups(group_count);
-    for (size_t i = 0; i < group_count; ++i) groups[i] = (parts_dir / std::to_string(i)).string();
 
-    std::atomic<size_t> next_group{0};
+    struct Group {
+      std::string path;
+      std::vector<int64_t> rowids;
+    };
+    // Unbounded: the reading thread never waits for the builders (a group is 8 bytes a person).
+    Channel<Group> cut(std::numeric_limits<size_t>::max());
+    std::vector<std::string> groups;  // their databases, in rowid order
     std::atomic<int64_t> written{0};
     std::atomic<bool> failed{false};
     std::mutex shared_mutex;  // the source (not promised thread-safe) and first_error
@@ -516,13 +515,14 @@ class SearchIndex::Impl {
       if (first_error.ok()) first_error = std::move(status);
       failed = true;
     };
+    const auto load = [&](std::span<const int64_t> rowids) {
+      std::lock_guard lock(shared_mutex);
+      return source.LoadRecords(std::vector<int64_t>(rowids.begin(), rowids.end()));
+    };
     // Writes the persons `slice` into a new side database at `part`.
     const auto build_part = [&](DocumentBuilder& builder, BuiltDocument& built,
                                 std::span<const int64_t> slice, const std::string& part) -> bool {
-      StatusOr<std::vector<IndexRecord>> records = [&] {
-        std::lock_guard lock(shared_mutex);
-        return source.LoadRecords(std::vector<int64_t>(slice.begin(), slice.end()));
-      }();
+      StatusOr<std::vector<IndexRecord>> records = load(slice);
       if (!records.ok()) {
         fail(records.status());
         return false;
@@ -547,22 +547,19 @@ class SearchIndex::Impl {
       try {
         DocumentBuilder builder(analyzer_, pinyin_);
         BuiltDocument built;
-        while (!failed) {
-          const size_t group = next_group++;
-          if (group >= group_count) break;
-          const size_t begin = group * group_size;
-          const std::span<const int64_t> members(rowids.data() + begin,
-                                                 std::min(group_size, rowids.size() - begin));
+        while (std::optional<Group> group = cut.Pop()) {
+          if (failed) continue;  // drained, not built
           std::vector<std::string> parts;
+          const std::span<const int64_t> members(group->rowids);
           for (size_t at = 0; at < members.size() && !failed; at += kRebuildPart) {
-            parts.push_back(groups[group] + "." + std::to_string(parts.size()));
+            parts.push_back(group->path + "." + std::to_string(parts.size()));
             const auto slice = members.subspan(at, std::min(kRebuildPart, members.size() - at));
             if (!build_part(builder, built, slice, parts.back())) break;
           }
-          if (failed) break;
+          if (failed) continue;
           Xapian::Database all;
           for (const std::string& p : parts) all.add_database(Xapian::Database(p));
-          all.compact(groups[group], Xapian::DBCOMPACT_NO_RENUMBER);
+          all.compact(group->path, Xapian::DBCOMPACT_NO_RENUMBER);
           std::error_code ignored;
           for (const std::string& p : parts) fs::remove_all(p, ignored);
         }
@@ -572,12 +569,96 @@ class SearchIndex::Impl {
         fail(Internal(std::string("建立检索索引出错：") + e.what()));
       }
     };
-    {
-      std::vector<std::thread> workers;
-      for (unsigned i = 1; i < BuildThreads(group_count); ++i) workers.emplace_back(build_groups);
-      build_groups();
-      for (std::thread& t : workers) t.join();
+    std::vector<std::thread> workers;
+    // However this function leaves, the builders are stopped and joined first.
+    struct Join {
+      Channel<Group>& channel;
+      std::vector<std::thread>& threads;
+      ~Join() {
+        channel.Close();
+        for (std::thread& t : threads) t.join();
+      }
+    } join{cut, workers};
+    // This thread reads the log, then builds too: `threads` in all.
+    const auto start_builders = [&](unsigned threads) {
+      while (workers.size() + 1 < threads) {
+        workers.emplace_back([&] {
+          // Beside a writer, the builders take the cores it leaves: it goes on at its own pace.
+          if (still_writing) setpriority(PRIO_PROCESS, static_cast<id_t>(gettid()), kBesideNice);
+          build_groups();
+        });
+      }
+    };
+
+    std::vector<int64_t> pending;  // persons read; those from `first_pending` on are not cut yet
+    size_t first_pending = 0;
+    bool shuffled = false;          // pending is not in ascending order
+    std::unordered_set<int64_t> seen;
+    int64_t cut_through = 0;        // every person cut so far has a rowid up to this
+    std::vector<int64_t> again;     // persons changed after their group was cut
+    // Cuts the `count` lowest persons not cut yet into the next group.
+    const auto cut_lowest = [&](size_t count) {
+      if (shuffled) {
+        std::sort(pending.begin() + static_cast<ptrdiff_t>(first_pending), pending.end());
+        shuffled = false;
+      }
+      count = std::min(count, pending.size() - first_pending);
+      const auto from = pending.begin() + static_cast<ptrdiff_t>(first_pending);
+      Group group{(parts_dir / std::to_string(groups.size())).string(),
+                  std::vector<int64_t>(from, from + static_cast<ptrdiff_t>(count))};
+      first_pending += count;
+      cut_through = group.rowids.back();
+      groups.push_back(group.path);
+      cut.Push(std::move(group));
+    };
+    // Groups grow beyond kRebuildGroup so that there are at most about kMaxGroups of them.
+    const auto group_size = [&] { return std::max(kRebuildGroup, (seen.size() + kMaxGroups - 1) / kMaxGroups); };
+    // While following, this thread mostly waits for the writer: one builder at least beside it.
+    if (still_writing) start_builders(std::max(2u, BuildThreads(kMaxBuildThreads)));
+    while (!failed) {
+      const bool writing = still_writing && still_writing();
+      auto changes = [&] {
+        std::lock_guard lock(shared_mutex);
+        return source.ChangesSince(stats.last_seq, kRebuildBatch);
+      }();
+      if (!changes.ok()) {
+        fail(changes.status());
+        break;
+      }
+      if (changes->empty()) {
+        if (!writing) break;  // asked before this read, which then saw the whole log
+        std::this_thread::sleep_for(kFollowPause);
+        continue;
+      }
+      for (const Change& c : *changes) {
+        if (Status in_range = RowidInRange(c.rowid); !in_range.ok()) {
+          fail(std::move(in_range));
+          break;
+        }
+        if (c.rowid <= cut_through) {
+          again.push_back(c.rowid);
+        } else if (seen.insert(c.rowid).second) {
+          shuffled = shuffled || (pending.size() > first_pending && c.rowid < pending.back());
+          pending.push_back(c.rowid);
+        }
+      }
+      stats.changes += static_cast<int64_t>(changes->size());
+      stats.last_seq = changes->back().seq;
+      if (writing) {
+        while (!failed && pending.size() - first_pending >= group_size()) cut_lowest(group_size());
+        pending.erase(pending.begin(), pending.begin() + static_cast<ptrdiff_t>(first_pending));
+        first_pending = 0;
+      }
     }
+    if (!failed) {
+      const size_t size = group_size();
+      start_builders(BuildThreads(groups.size() + (pending.size() - first_pending + size - 1) / size));
+      while (first_pending < pending.size()) cut_lowest(size);
+    }
+    cut.Close();
+    build_groups();
+    for (std::thread& t : workers) t.join();
+    workers.clear();
     if (!first_error.ok()) {
       fs::remove_all(parts_dir, ec);
       return first_error;
@@ -595,6 +676,33 @@ class SearchIndex::Impl {
       }
       fs::remove_all(parts_dir, ec);
       Xapian::WritableDatabase db(path.string(), Xapian::DB_OPEN | Xapian::DB_NO_SYNC);
+      std::sort(again.begin(), again.end());
+      again.erase(std::unique(again.begin(), again.end()), again.end());
+      DocumentBuilder builder(analyzer_, pinyin_);
+      BuiltDocument built;
+      for (size_t at = 0; at < again.size(); at += kRebuildPart) {
+        const std::span<const int64_t> slice =
+            std::span<const int64_t>(again).subspan(at, std::min(kRebuildPart, again.size() - at));
+        auto records = load(slice);
+        if (!records.ok()) return records.status();
+        std::unordered_map<int64_t, const IndexRecord*> by_rowid;
+        for (const IndexRecord& r : *records) by_rowid[r.rowid] = &r;
+        for (const int64_t rowid : slice) {
+          const auto docid = static_cast<Xapian::docid>(rowid);
+          const auto it = by_rowid.find(rowid);
+          if (it == by_rowid.end() || it->second->deleted) {
+            try {
+              db.delete_document(docid);
+            } catch (const Xapian::DocNotFoundError&) {
+              // Never written: gone before its group was built.
+            }
+            continue;
+          }
+          builder.Build(*it->second, built);
+          db.replace_document(docid, ToDocument(built));
+          ++stats.written;
+        }
+      }
       db.set_metadata(kMetaAnalyzer, AnalyzerVersion());
       db.set_metadata(kMetaRegistryId, registry_id);
       db.set_metadata(kMetaLastSeq, std::to_string(stats.last_seq));
@@ -607,12 +715,12 @@ class SearchIndex::Impl {
     return stats;
   }
 
-  StatusOr<CatchUpStats> Rebuild(ChangeSource& source) {
+  StatusOr<CatchUpStats> Rebuild(ChangeSource& source, const std::function<bool()>& still_writing) {
     std::unique_lock lock(write_mutex_);
-    return RebuildLocked(source);
+    return RebuildLocked(source, still_writing);
   }
 
-  StatusOr<CatchUpStats> RebuildLocked(ChangeSource& source) {
+  StatusOr<CatchUpStats> RebuildLocked(ChangeSource& source, const std::function<bool()>& still_writing = nullptr) {
     auto registry_id = source.RegistryId();
     if (!registry_id.ok()) return registry_id.status();
     const std::string old_generation = ReadCurrent(dir_);
@@ -623,7 +731,7 @@ class SearchIndex::Impl {
     const std::string generation = name;
     std::error_code ec;
     fs::remove_all(dir_ / generation, ec);
-    auto built = BuildGeneration(source, *registry_id, dir_ / generation);
+    auto built = BuildGeneration(source, *registry_id, dir_ / generation, still_writing);
     if (!built.ok()) {
       fs::remove_all(dir_ / generation, ec);
       return built.status();
@@ -905,7 +1013,9 @@ SearchIndex::SearchIndex(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
 SearchIndex::~SearchIndex() = default;
 
 StatusOr<CatchUpStats> SearchIndex::CatchUp(ChangeSource& source) { return impl_->CatchUp(source); }
-StatusOr<CatchUpStats> SearchIndex::Rebuild(ChangeSource& source) { return impl_->Rebuild(source); }
+StatusOr<CatchUpStats> SearchIndex::Rebuild(ChangeSource& source, const std::function<bool()>& still_writing) {
+  return impl_->Rebuild(source, still_writing);
+}
 StatusOr<SearchResult> SearchIndex::Search(const SearchRequest& request) const { return impl_->Search(request); }
 StatusOr<IndexInfo> SearchIndex::Info() const { return impl_->Info(); }
 

@@ -9,6 +9,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -114,8 +115,12 @@ class SearchIndex {
   // Rebuilds instead when the index was built by another analyser version or registry.
   StatusOr<CatchUpStats> CatchUp(ChangeSource& source);
 
-  // Builds a new generation from the whole change log, swaps it in, then catches up.
-  StatusOr<CatchUpStats> Rebuild(ChangeSource& source);
+  // Builds a new generation from the whole change log, swaps it in, then catches up. While
+  // `still_writing` (when given) returns true, the log is followed as it grows, and the persons
+  // are indexed as their rows are committed: an import running on another thread and this
+  // rebuild share the cores, and the index is ready soon after the import ends. The source
+  // must then allow reads while it is written (the registry's store does).
+  StatusOr<CatchUpStats> Rebuild(ChangeSource& source, const std::function<bool()>& still_writing = nullptr);
 
   StatusOr<SearchResult> Search(const SearchRequest& request) const;
 

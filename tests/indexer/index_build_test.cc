@@ -1,7 +1,11 @@
 #include <catch2/catch.hpp>
 
 #include <algorithm>
+#include <chrono>
+#include <condition_variable>
 #include <filesystem>
+#include <mutex>
+#include <set>
 #include <nlohmann/json.hpp>
 
 #include "index_test_support.h"
@@ -75,6 +79,100 @@ TEST_CASE("Rebuild: side databases built on several threads keep every person un
     CHECK(result.hits[0].name == NumberedName(rowid));
   }
   CHECK_FALSE(std::filesystem::exists(dir.path() + "/index/" + index->Info()->generation + ".parts"));
+}
+
+// MemoryLog behind a mutex: the test writes it while the index's build threads read it.
+class LockedLog : public ChangeSource {
+ public:
+  void Put(IndexRecord record) {
+    std::lock_guard lock(mutex_);
+    log_.Put(std::move(record));
+  }
+  void Remove(int64_t rowid) {
+    std::lock_guard lock(mutex_);
+    log_.Remove(rowid);
+  }
+  StatusOr<std::string> RegistryId() override {
+    std::lock_guard lock(mutex_);
+    return log_.RegistryId();
+  }
+  StatusOr<int64_t> LastSeq() override {
+    std::lock_guard lock(mutex_);
+    return log_.LastSeq();
+  }
+  StatusOr<std::vector<Change>> ChangesSince(int64_t after_seq, int limit) override {
+    std::lock_guard lock(mutex_);
+    return log_.ChangesSince(after_seq, limit);
+  }
+  StatusOr<std::vector<IndexRecord>> LoadRecords(const std::vector<int64_t>& rowids) override {
+    std::lock_guard lock(mutex_);
+    loaded_.insert(rowids.begin(), rowids.end());
+    loaded_changed_.notify_all();
+    return log_.LoadRecords(rowids);
+  }
+  // Waits (a minute at most) until `rowid` has been loaded.
+  bool WaitUntilLoaded(int64_t rowid) {
+    std::unique_lock lock(mutex_);
+    return loaded_changed_.wait_for(lock, std::chrono::minutes(1), [&] { return loaded_.count(rowid) > 0; });
+  }
+
+ private:
+  std::mutex mutex_;
+  std::condition_variable loaded_changed_;
+  std::set<int64_t> loaded_;
+  MemoryLog log_;
+};
+
+TEST_CASE("Rebuild: following a log still being written indexes each person as last written",
+          "[index][rebuild][follow]") {
+  TempDir dir;
+  LockedLog log;
+  auto index = OpenIndex(dir);
+  // The writer, asked before each read of the log: three batches of 4,000 new persons (enough
+  // for a group to be cut and built while writing goes on), then changes to persons of that
+  // group, then a last new person, then the writing ends.
+  int asked = 0;
+  int64_t next = 0;
+  const auto writer = [&] {
+    ++asked;
+    if (asked <= 3) {
+      for (int i = 0; i < 4000; ++i, ++next) log.Put(Person(next + 1, NumberedName(next + 1), "某研究所"));
+      return true;
+    }
+    if (asked == 4) {
+      // Once the first persons are loaded to be built, so that only a second writing of them
+      // can bring these changes in.
+      REQUIRE(log.WaitUntilLoaded(7));
+      auto renamed = Person(5, "司马改名", "浙江大学");
+      log.Put(renamed);
+      log.Remove(7);
+      log.Put(Person(12001, NumberedName(12001), "某研究所"));
+      return true;
+    }
+    return false;
+  };
+  auto stats = index->Rebuild(log, writer);
+  REQUIRE(stats.ok());
+  CHECK(stats->rebuilt);
+  CHECK(asked >= 5);
+  CHECK(stats->changes == 12003);
+  const auto info = index->Info();
+  REQUIRE(info.ok());
+  CHECK(info->documents == 12000);  // 12,001 written, rowid 7 removed
+  CHECK(info->last_seq == 12003);
+  // The persons changed after their group was cut are as last written.
+  const auto renamed = Find(*index, "司马改名");
+  REQUIRE(renamed.hits.size() == 1);
+  CHECK(renamed.hits[0].rowid == 5);
+  CHECK(renamed.hits[0].unit == "浙江大学");
+  for (const auto& h : Find(*index, NumberedName(5)).hits) CHECK(h.rowid != 5);
+  for (const auto& h : Find(*index, NumberedName(7)).hits) CHECK(h.rowid != 7);
+  for (int64_t rowid : {1, 9999, 10000, 10001, 12000, 12001}) {
+    const auto found = Find(*index, NumberedName(rowid));
+    REQUIRE_FALSE(found.hits.empty());
+    CHECK(found.hits[0].rowid == rowid);
+  }
+  CHECK_FALSE(std::filesystem::exists(dir.path() + "/index/" + info->generation + ".parts"));
 }
 
 TEST_CASE("CatchUp: an index ahead of its registry (an older backup restored) is rebuilt",
