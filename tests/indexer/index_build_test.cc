@@ -5,8 +5,8 @@
 #include <condition_variable>
 #include <filesystem>
 #include <mutex>
-#include <set>
 #include <nlohmann/json.hpp>
+#include <set>
 
 #include "index_test_support.h"
 #include "indexer/search_index.h"
