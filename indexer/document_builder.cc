@@ -173,8 +173,7 @@ void DocumentBuilder::AddExact(std::string_view prefix, std::string_view value, 
   out.postings.push_back({std::string(prefix) + folded, 0});
 }
 
-void DocumentBuilder::AddText(const FieldSpec& field, std::string_view text, uint32_t& position,
-                              BuiltDocument& out) {
+void DocumentBuilder::AddText(const FieldSpec& field, std::string_view text, BuiltDocument& out) {
   if (text.empty()) return;
   analyzer_->Analyze(text, scratch_);
   const auto& tokens = scratch_.tokens;
@@ -182,7 +181,6 @@ void DocumentBuilder::AddText(const FieldSpec& field, std::string_view text, uin
   for (size_t i = 0; i < tokens.size(); ++i) {
     const Token& t = tokens[i];
     const std::string_view key = scratch_.Key(t);
-    ++position;
     if (t.kind == TokenKind::kWord && key.size() > kMaxTermBytes) continue;
     std::string term;
     term.reserve(key.size() * 2 + 1);
@@ -190,8 +188,8 @@ void DocumentBuilder::AddText(const FieldSpec& field, std::string_view text, uin
     if (t.kind == TokenKind::kHan) {
       if (i == 0 || !t.adjacent || tokens[i - 1].kind != TokenKind::kHan) run_begin = i;
       // Each character is indexed as the pair it begins, or with kRunEnd at the end of a run:
-      // pairs have short posting lists, so queries stay fast, and with positions they make
-      // phrases of any length.
+      // pairs have short posting lists, so queries stay fast, and a run's pairs chained one into
+      // the next stand for the run (schema.h).
       const bool run_goes_on =
           i + 1 < tokens.size() && tokens[i + 1].kind == TokenKind::kHan && tokens[i + 1].adjacent;
       if (run_goes_on) {
@@ -207,9 +205,8 @@ void DocumentBuilder::AddText(const FieldSpec& field, std::string_view text, uin
       scoped.append(field.prefix).append(term);
       out.postings.push_back({std::move(scoped), 0});
     }
-    out.postings.push_back({std::move(term), position});
+    out.postings.push_back({std::move(term), 0});
   }
-  position += kFieldGap;
 }
 
 void DocumentBuilder::AddWords(size_t begin, size_t end, BuiltDocument& out) {
@@ -389,10 +386,9 @@ void DocumentBuilder::Build(const IndexRecord& record, BuiltDocument& out) {
   t[size_t(FieldId::kHonours)] = Join(honours, "；");
 
   AddName(p.name, out);
-  uint32_t position = 0;
   for (const FieldSpec& field : TextFields()) {
     if (field.id == FieldId::kName) continue;
-    AddText(field, t[size_t(field.id)], position, out);
+    AddText(field, t[size_t(field.id)], out);
   }
   AddExact(Field(FieldId::kUnit).exact_prefix, p.unit_name, out);
   AddExact(Field(FieldId::kTitle).exact_prefix, p.title, out);

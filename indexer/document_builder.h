@@ -68,7 +68,7 @@ class DocumentBuilder {
   static std::vector<std::pair<std::string_view, std::string>> FilterValues(const IndexRecord& record);
 
  private:
-  void AddText(const FieldSpec& field, std::string_view text, uint32_t& position, BuiltDocument& out);
+  void AddText(const FieldSpec& field, std::string_view text, BuiltDocument& out);
   // The dictionary words of the Han run scratch_.tokens[begin, end).
   void AddWords(size_t begin, size_t end, BuiltDocument& out);
   void AddName(std::string_view name, BuiltDocument& out);

@@ -19,7 +19,7 @@ constexpr double kWSurname = 2;         // the surname alone
 constexpr double kWNamePhrase = 6;      // the characters in order inside the name
 constexpr double kWNameChars = 3;       // the characters anywhere in the name
 constexpr double kWTextExact = 3;       // a whole unit, title, field, ethnic group…
-constexpr double kWTextPhrase = 2;      // the characters in order in some text
+constexpr double kWTextChain = 2;       // the characters' pairs chained, as in order in a text
 constexpr double kWTextWord = 1;        // the query's dictionary words as whole words of a text
 constexpr double kWShortField = 2;      // all the characters inside one short field (title…)
 constexpr double kWWholePinyin = 10;    // the whole name's pinyin
@@ -283,9 +283,10 @@ QueryNode QueryBuilder::HanRun(const std::vector<std::string>& chars, const Fiel
     bases.push_back(QueryNode::Scale(std::move(name_base), kWNameChars));
     boosts.push_back(QueryNode::Scale(QueryNode::Of(Op::kOr, std::move(name_boosts)), kWNameChars));
   }
-  // Texts hold pairs of characters with positions (schema.h). A run of one character is every
-  // pair it begins; a longer run needs pairs covering all its characters, in any order (the
-  // base), and ranks higher with all its pairs in order in one text (the phrase).
+  // Texts hold the pairs of characters without positions (schema.h). A run of one character is
+  // every pair it begins; a longer run needs pairs covering all its characters, in any order
+  // (the base), and ranks higher with all its pairs, each chained into the next (the chain): the
+  // characters in the typed order, but for a rare record holding the pairs in other places.
   const auto text_base = [&](std::string_view prefix) {
     if (chars.size() == 1) return QueryNode::Wildcard(Cat(prefix, chars[0]));
     std::vector<QueryNode> cover;
@@ -297,33 +298,39 @@ QueryNode QueryBuilder::HanRun(const std::vector<std::string>& chars, const Fiel
     return QueryNode::Of(Op::kAnd, std::move(cover));
   };
   // A run that is the whole value of a field (高级工程师 as a title, a unit's full name) ranks the
-  // records holding that value by its exact term. The phrase of its pairs would add little for
-  // them and costs a check of positions in every record holding the pairs: on a large pool of
-  // common words, the most expensive part of a query. It still ranks the run in longer texts.
+  // records holding that value by its exact term. The chain of its pairs would add little for
+  // them and costs a walk of more posting lists, some of them long on a large pool (工程, 研究).
+  // It still ranks the run in longer texts.
   const auto whole_value = [&](std::string_view exact_prefix) {
     return !exact_prefix.empty() && term_exists && term_exists(Cat(exact_prefix, run));
   };
-  bool phrase_boost = !quoted && chars.size() > 2;
-  if (phrase_boost && field == nullptr) {
+  bool chain_boost = !quoted && chars.size() > 2;
+  if (chain_boost && field == nullptr) {
     for (const FieldSpec& f : TextFields()) {
       if (f.id != FieldId::kName && whole_value(f.exact_prefix)) {
-        phrase_boost = false;
+        chain_boost = false;
         break;
       }
     }
-  } else if (phrase_boost) {
-    phrase_boost = !whole_value(field->exact_prefix);
+  } else if (chain_boost) {
+    chain_boost = !whole_value(field->exact_prefix);
   }
-  std::vector<QueryNode> in_order;
-  for (size_t i = 0; i + 1 < chars.size(); ++i) in_order.push_back(QueryNode::Term(chars[i] + chars[i + 1]));
-  QueryNode text_phrase = chars.size() == 1 ? text_base("") : QueryNode::Of(Op::kPhrase, std::move(in_order));
+  const auto chain = [&](std::string_view prefix) {
+    if (chars.size() == 1) return text_base(prefix);
+    std::vector<QueryNode> in_order;
+    for (size_t i = 0; i + 1 < chars.size(); ++i) {
+      in_order.push_back(QueryNode::Term(Cat(prefix, chars[i] + chars[i + 1])));
+    }
+    return QueryNode::Of(Op::kAnd, std::move(in_order));
+  };
+  QueryNode text_chain = chain("");
   if (field == nullptr && known_name) {
     // Somebody's whole name: texts that contain it are found, the name tiers rank.
     bases.push_back(text_base(""));
   } else if (field == nullptr) {
     std::vector<QueryNode> text_boosts;
-    bases.push_back(quoted ? text_phrase : text_base(""));
-    if (phrase_boost) text_boosts.push_back(QueryNode::Scale(text_phrase, kWTextPhrase));
+    bases.push_back(quoted ? text_chain : text_base(""));
+    if (chain_boost) text_boosts.push_back(QueryNode::Scale(text_chain, kWTextChain));
     std::vector<QueryNode> exact;
     for (const FieldSpec& f : TextFields()) {
       if (f.id != FieldId::kName && !f.exact_prefix.empty()) {
@@ -344,17 +351,17 @@ QueryNode QueryBuilder::HanRun(const std::vector<std::string>& chars, const Fiel
     }
     boosts.push_back(QueryNode::Of(Op::kOr, std::move(text_boosts)));
   } else if (!name_scope && field->scoped_terms) {
+    // The field's own pairs: chained inside one short value, they are the characters in order.
     std::vector<QueryNode> field_boosts;
-    QueryNode in_field = text_base(field->prefix);
-    bases.push_back(quoted ? QueryNode::Of(Op::kAnd, {std::move(in_field), text_phrase}) : std::move(in_field));
-    if (phrase_boost) field_boosts.push_back(QueryNode::Scale(text_phrase, kWTextPhrase));
+    bases.push_back(quoted ? chain(field->prefix) : text_base(field->prefix));
+    if (chain_boost) field_boosts.push_back(QueryNode::Scale(chain(field->prefix), kWTextChain));
     if (!field->exact_prefix.empty()) {
       field_boosts.push_back(QueryNode::Scale(QueryNode::Term(Cat(field->exact_prefix, run)), kWTextExact));
     }
     if (field->word_terms) field_boosts.push_back(QueryNode::Scale(WordBoost(chars), kWTextWord));
     boosts.push_back(QueryNode::Of(Op::kOr, std::move(field_boosts)));
   } else if (!name_scope) {
-    bases.push_back(text_phrase);  // a long text: the phrase, anywhere in the record
+    bases.push_back(text_chain);  // a long text: the chain, anywhere in the record
   }
   QueryNode node = QueryNode::Of(Op::kAndMaybe, {QueryNode::Of(Op::kOr, std::move(bases)),
                                                   QueryNode::Of(Op::kOr, std::move(boosts))});

@@ -1,6 +1,7 @@
 // The query side of the Chinese search: turns what a user typed into a plan of weighted tiers
 // over the terms DocumentBuilder writes. For each run of Han characters: exact name, phrase over
-// characters, AND of characters boosted by pairs; a low-weight pinyin homophone fallback (for
+// the name's characters, AND of characters boosted by pairs; in texts, pairs covering the run,
+// boosted by the chain of all its pairs and by whole values and words; a low-weight pinyin homophone fallback (for
 // runs of a name's length, two to four characters) kept apart per word, for SearchIndex to add
 // only when the first tiers find little, to the words that find almost nobody alone. Latin
 // input: every pinyin segmentation (the last syllable as a prefix, for type-ahead), initials,
@@ -84,8 +85,8 @@ class QueryBuilder {
   // With `term_exists`, an unscoped word that is somebody's whole name is searched as a name: the
   // name tiers rank it, other texts containing it are still found but not ranked among
   // themselves, and it gets no homophones. A word that is the whole value of a field (a title,
-  // an ethnic group, a unit) is ranked by that value's exact term instead of the phrase of its
-  // characters.
+  // an ethnic group, a unit) is ranked by that value's exact term instead of the chain of its
+  // pairs.
   StatusOr<QueryPlan> Build(std::string_view query, const IdResolver& resolve_id,
                             const TermExists& term_exists = nullptr) const;
 

@@ -32,8 +32,8 @@ const std::array<FieldSpec, kFieldCount> kFields = {{
     {FieldId::kEthnicGroup, "ethnic_group", "E", "XE", kEthnicLabels, true},
     {FieldId::kEducation, "education", "D", "", kEducationLabels},
     {FieldId::kPosts, "posts", "S", "", kPostsLabels},
-    {FieldId::kRecommendingUnit, "recommending_unit", "R", "XR", kRecommenderLabels},
-    {FieldId::kHonours, "honours", "H", "XH", kHonourLabels},
+    {FieldId::kRecommendingUnit, "recommending_unit", "R", "XR", kRecommenderLabels, true},
+    {FieldId::kHonours, "honours", "H", "XH", kHonourLabels, true},
 }};
 
 bool EqualsIgnoringAsciiCase(std::string_view a, std::string_view b) {

@@ -33,20 +33,19 @@ struct FieldSpec {
   std::string_view prefix;        // characters, pairs and words of the field
   std::string_view exact_prefix;  // the whole (folded) value; empty when not kept
   std::span<const std::string_view> labels;  // what a query may write before ':'
-  // Short fields that queries often scope (单位:, 职称:, 领域:) keep their characters under their
-  // own prefix too (without positions). Long texts are indexed once, without prefix: a scope on
-  // them asks for the phrase anywhere in the record. Each extra term costs index build time.
+  // Short fields that queries often scope (单位:, 职称:, 领域:) keep their pairs under their own
+  // prefix too. Long texts are indexed once, without prefix: a scope on them asks for the
+  // chained pairs anywhere in the record. Each extra term costs index build time.
   bool scoped_terms = false;
-  // Texts whose dictionary words (word_breaker.h) are indexed too, under kWordPrefix and without
-  // positions (queries use them as single terms), so whole words rank above characters split
-  // across words.
+  // Texts whose dictionary words (word_breaker.h) are indexed too, under kWordPrefix, so whole
+  // words rank above characters split across words.
   // Short fields only: the achievements' words cost about 40% more index build time (ICU's
   // dictionary pass and a fifth more postings) for a ranking aid.
   bool word_terms = false;
 };
 
-// All text fields, in FieldId order. Every field but the name is indexed without prefix, with
-// positions, for unscoped queries; the name has terms of its own (below).
+// All text fields, in FieldId order. Every field but the name is indexed without prefix for
+// unscoped queries; the name has terms of its own (below), the only ones with positions.
 std::span<const FieldSpec> TextFields();
 const FieldSpec& Field(FieldId id);
 // The field a query label names (姓名, 单位, name, unit…; case-insensitive for Latin); nullptr
@@ -93,12 +92,12 @@ inline constexpr char kFacetBirthDate = 0x7f;
 // Age bands over the age today, for the age_band filter and facet.
 inline constexpr std::string_view kAgeBands[] = {"35岁及以下", "36-45岁", "46-55岁", "56岁及以上"};
 
-// Texts other than the name are indexed as pairs of Han characters, each at the position of
-// its first character; the last character of a run of Han characters pairs with kRunEnd.
+// Texts other than the name are indexed as the pairs of Han characters each character begins;
+// the last character of a run of Han characters pairs with kRunEnd. They carry no positions: a
+// run of characters is asked for as its pairs chained one into the next (AB, BC, CD for ABCD),
+// which a record holds in another order only by rare chance, and which cost no position check.
+// Positions were two fifths of the index and a third of its build time; nothing but that check
+// read them. The name's terms keep theirs (its characters, pinyin syllables and initials).
 inline constexpr std::string_view kRunEnd = "$";
-
-// Positions: each field value starts kFieldGap positions after the previous one, so phrases
-// never run across values.
-inline constexpr unsigned kFieldGap = 100;
 
 }  // namespace tp::indexer

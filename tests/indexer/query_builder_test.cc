@@ -125,33 +125,32 @@ TEST_CASE("QueryBuilder: the surname tier is asked for one character or a compou
 }
 
 TEST_CASE("QueryBuilder: a word that is a field's whole value is ranked by that value, not by "
-          "the phrase of its characters",
+          "the chain of its pairs",
           "[query]") {
   Fixture f;
   const TermExists values = [](std::string_view term) {
     return term == "XT高级工程师" || term == "XU中国宝武钢铁集团有限公司";
   };
-  const std::string phrase = "PHRASE(高级, 级工, 工程, 程师)";
+  const std::string chain = "AND(高级, 级工, 工程, 程师)";
   auto title = f.builder.Build("高级工程师", nullptr, values);
   REQUIRE(title.ok());
-  CHECK(title->query.Describe().find(phrase) == std::string::npos);
+  CHECK(title->query.Describe().find(chain) == std::string::npos);
   CHECK(Has(Terms(title->query), "XT高级工程师"));  // the value's exact term ranks
   CHECK(Has(Terms(title->query), "高级"));          // texts holding its pairs are still found
-  // A word that is nobody's value keeps the phrase, which ranks it in the longer texts.
+  // A word that is nobody's value keeps the chain, which ranks it in the longer texts.
   auto other = f.builder.Build("杂交水稻", nullptr, values);
   REQUIRE(other.ok());
-  CHECK(other->query.Describe().find("PHRASE(杂交, 交水, 水稻)") != std::string::npos);
+  CHECK(other->query.Describe().find("AND(杂交, 交水, 水稻)") != std::string::npos);
   // So does every word when the index is not asked.
-  CHECK(f.builder.Build("高级工程师", nullptr)->query.Describe().find(phrase) != std::string::npos);
-  // Scoped to a field, the field's own value counts.
-  const std::string unit_phrase = "PHRASE(中国, 国宝, 宝武";
+  CHECK(f.builder.Build("高级工程师", nullptr)->query.Describe().find(chain) != std::string::npos);
+  // Scoped to a field, the field's own value counts, and the chain is of the field's own pairs.
   auto unit = f.builder.Build("单位:中国宝武钢铁集团有限公司", nullptr, values);
   REQUIRE(unit.ok());
-  CHECK(unit->query.Describe().find(unit_phrase) == std::string::npos);
+  CHECK(unit->query.Describe().find("AND(U中国, U国宝, U宝武") == std::string::npos);
   CHECK(Has(Terms(unit->query), "XU中国宝武钢铁集团有限公司"));
   auto as_title = f.builder.Build("职称:中国宝武钢铁集团有限公司", nullptr, values);
   REQUIRE(as_title.ok());
-  CHECK(as_title->query.Describe().find(unit_phrase) != std::string::npos);
+  CHECK(as_title->query.Describe().find("AND(T中国, T国宝, T宝武") != std::string::npos);
 }
 
 TEST_CASE("QueryBuilder: Latin letters become pinyin segmentations, initials and words", "[query]") {

@@ -88,6 +88,28 @@ TEST_CASE("Search: characters in the typed order rank above the same characters 
   CHECK(names[0] == "乙");
 }
 
+TEST_CASE("Search: a scoped or quoted word is asked for in order inside one field, not pieced "
+          "together from two",
+          "[search][phrase]") {
+  TempDir dir;
+  MemoryLog log;
+  auto own = Person(1, "甲", "广西大学");
+  own.recommending_unit.name = "广西壮族自治区科学技术协会";
+  // Every pair of the association's name, but from two fields: 区科 from the unit, the rest
+  // from both.
+  auto pieced = Person(2, "乙", "广西壮族自治区科学院");
+  pieced.recommending_unit.name = "南宁市科学技术协会";
+  log.Put(own);
+  log.Put(pieced);
+  auto index = IndexOf(dir, log);
+  CHECK(Names(Find(*index, "推荐单位:广西壮族自治区科学技术协会")) == std::vector<std::string>{"甲"});
+  CHECK(Names(Find(*index, "推荐单位:\"广西壮族自治区科学技术协会\"")) == std::vector<std::string>{"甲"});
+  CHECK(Names(Find(*index, "推荐单位:\"科学技术协会\"")).size() == 2);
+  CHECK(Names(Find(*index, "单位:\"自治区科学\"")) == std::vector<std::string>{"乙"});
+  // Unscoped, the word is found wherever its pairs are; the whole value ranks first.
+  CHECK(Names(Find(*index, "广西壮族自治区科学技术协会")) == std::vector<std::string>{"甲", "乙"});
+}
+
 TEST_CASE("Search: highlights mark whole matched words in the characters as typed",
           "[search][highlight]") {
   TempDir dir;
