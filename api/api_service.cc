@@ -409,8 +409,8 @@ StatusOr<indexer::SearchResult> ApiService::Impl::SearchWithinUnit(
   // search keeps the hits among its own people. A unit recommends few, so an
   // empty query lists them straight from the registry; a query, narrowed to
   // the unit's name, walks the index's hits up to a bound and says when it
-  // stopped early. (People a unit recommended in a round while another unit
-  // is their recommending unit are found by an empty query only.)
+  // stopped early. (People a unit put on a list whose record is another's
+  // are not its people: it sees them on its recommendations only.)
   constexpr int kScanPageSize = 100;
   constexpr int kScanPages = 50;
   auto scope_rowids = queries->ScopeRowids(caller.Scope(), options.unit_scope_limit);

@@ -105,14 +105,18 @@ Json QuotaJson(const registry::QuotaState& q) {
           {"can_submit", q.ok()}};
 }
 
+// Staff see the stored record and where the unit's copy differs from it;
+// a unit, and its province, see what the unit submitted (workflow.h).
 Json ItemJson(const RecommendationView& v, const Caller& caller) {
-  const registry::Person& p = v.record.person;
-  Json person = {{"id", p.public_id},
+  const bool staff = caller.role == Role::kStaff;
+  const registry::PersonRecord& r = staff ? v.record : v.submitted;
+  const registry::Person& p = r.person;
+  Json person = {{"id", TextOrNull(p.public_id)},
                  {"name", p.name},
                  {"gender", TextOrNull(p.gender)},
                  {"birth_date", TextOrNull(p.birth_date)},
-                 {"id_number", TextOrNull(v.record.id_number_mask)},
-                 {"phone", TextOrNull(v.record.phone_mask)},
+                 {"id_number", TextOrNull(r.id_number_mask)},
+                 {"phone", TextOrNull(r.phone_mask)},
                  {"unit", TextOrNull(p.unit_name)},
                  {"post", TextOrNull(p.post)},
                  {"title", TextOrNull(p.title)},
@@ -125,13 +129,13 @@ Json ItemJson(const RecommendationView& v, const Caller& caller) {
     person["political_affiliation"] = TextOrNull(p.political_affiliation);
   }
   Json admissions = Json::array();
-  for (const auto& a : v.record.admissions) {
+  for (const auto& a : r.admissions) {
     admissions.push_back({{"year", a.year}, {"tier", TextOrNull(a.tier)}, {"batch", TextOrNull(a.batch)},
                           {"round", TextOrNull(a.round_code)}});
   }
   Json honours = Json::array();
-  for (const auto& h : v.record.honours) honours.push_back({{"title", h.title}, {"year", h.year}});
-  return {{"id", v.id},
+  for (const auto& h : r.honours) honours.push_back({{"title", h.title}, {"year", h.year}});
+  Json item = {{"id", v.id},
           {"round", v.round},
           {"unit", v.unit_code},
           {"state", v.state},
@@ -146,6 +150,12 @@ Json ItemJson(const RecommendationView& v, const Caller& caller) {
           {"admissions", std::move(admissions)},
           {"honours", std::move(honours)},
           {"version", v.version}};
+  if (staff) {
+    Json differences = Json::array();
+    for (const auto& d : v.differences) differences.push_back({{"field", d.column}, {"submitted", d.submitted}});
+    item["differences"] = std::move(differences);
+  }
+  return item;
 }
 
 Json SubmissionJson(const SubmissionView& s, const Caller& caller, int64_t now) {
@@ -780,7 +790,13 @@ const std::string& RoundsSchemasJson() {
   "Recommendation": {"type": "object", "required": ["id", "round", "unit", "state", "person"],
     "properties": {"id": {"type": "integer"}, "round": {"type": "string"}, "unit": {"type": "string"},
       "state": {"type": "string", "enum": ["draft", "submitted", "under_review", "admitted", "returned", "rejected"]},
-      "person": {"type": "object", "required": ["id", "name"]}, "opinion": {"type": "string", "nullable": true},
+      "person": {"type": "object", "required": ["id", "name"],
+        "description": "工作人员看到库中记录；推荐单位（及其省级科协）只看到本单位填报的信息，库中记录不属于本单位时没有编号",
+        "properties": {"id": {"type": "string", "nullable": true}, "name": {"type": "string"}}},
+      "opinion": {"type": "string", "nullable": true},
+      "differences": {"type": "array", "description": "仅工作人员：推荐单位填报的信息与库中记录不一致的字段",
+        "items": {"type": "object", "required": ["field", "submitted"],
+          "properties": {"field": {"type": "string"}, "submitted": {"type": "string"}}}},
       "declared": {"type": "array", "items": {"type": "string"}}, "group": {"type": "string", "nullable": true},
       "exempt_reason": {"type": "string", "nullable": true}, "reasons": {"type": "string", "nullable": true},
       "decided_by": {"type": "string", "nullable": true}, "decided_at": {"type": "string", "nullable": true},

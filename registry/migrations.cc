@@ -343,7 +343,14 @@ constexpr const char* kMigration4 = R"sql(
 CREATE INDEX audit_log_at ON audit_log(at);
 )sql";
 
-constexpr const char* kMigrations[] = {kMigration1, kMigration2, kMigration3, kMigration4};
+// 5: a recommendation keeps the cells its unit sent, sealed like the person's
+// ID number and phone: the unit's own copy of the person, which changes the
+// stored record only where that record is the unit's own (workflow.h).
+constexpr const char* kMigration5 = R"sql(
+ALTER TABLE recommendations ADD COLUMN submitted_enc BLOB;
+)sql";
+
+constexpr const char* kMigrations[] = {kMigration1, kMigration2, kMigration3, kMigration4, kMigration5};
 
 }  // namespace
 

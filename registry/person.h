@@ -61,6 +61,8 @@ struct Person {
   // Column name -> the text exactly as submitted, for reprinting forms; only
   // for cells whose submitted text differs from the normalised value.
   std::vector<std::pair<std::string, std::string>> as_typed;
+
+  bool operator==(const Person&) const = default;
 };
 
 }  // namespace tp::registry

@@ -33,10 +33,11 @@ ScopeSql ScopeFor(const PersonScope& scope) {
                 st.bind((*i)++, province);
               }};
     case PersonScope::Kind::kUnit:
-      return {"p.merged_into IS NULL AND (p.unit_id = ? OR EXISTS (SELECT 1 FROM recommendations r "
-              "JOIN submissions s ON s.id=r.submission_id WHERE r.person_id=p.id AND s.unit_id=?))",
+      // A unit's people are those it is the recommending unit of. Someone it put on a list
+      // whose record is another's stays another's: the unit sees its own copy of them on
+      // the recommendation (workflow.h), never the record.
+      return {"p.merged_into IS NULL AND p.unit_id = ?",
               [unit = scope.unit_rowid](SQLite::Statement& st, int* i) {
-                st.bind((*i)++, static_cast<int64_t>(unit));
                 st.bind((*i)++, static_cast<int64_t>(unit));
               }};
   }

@@ -27,8 +27,8 @@ namespace tp::registry {
 
 // Whose records a caller may see. kProvince matches a person by its own
 // 所在省份, else by its recommending unit's province (as the search index
-// does); kUnit matches the recommending unit or any round's recommendation
-// submitted by the unit.
+// does); kUnit matches the people the unit is the recommending unit of (what
+// it recommended of another's record it sees on the recommendation only).
 struct PersonScope {
   enum class Kind { kAll, kProvince, kUnit };
   Kind kind = Kind::kAll;

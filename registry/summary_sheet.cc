@@ -132,7 +132,7 @@ StatusOr<UploadReport> SummarySheets::Upload(std::string_view round_code, int64_
   };
   std::vector<Known> known;
   for (const RecommendationView& item : current->items) {
-    known.push_back({names.Fold(item.record.person.name), item.record.person.birth_date, item.id});
+    known.push_back({names.Fold(item.submitted.person.name), item.submitted.person.birth_date, item.id});
   }
 
   struct FailedRow {

@@ -7,6 +7,8 @@
 #include <nlohmann/json.hpp>
 #include <set>
 
+#include "registry/crypto.h"
+#include "registry/masking.h"
 #include "registry/store_impl.h"
 #include "registry/text.h"
 #include "registry/validate.h"
@@ -15,6 +17,7 @@ namespace tp::registry {
 namespace {
 
 using Json = nlohmann::json;
+using Cells = std::vector<std::pair<std::string, std::string>>;
 
 std::string StateLabel(std::string_view state) {
   if (state == "draft") return "草稿";
@@ -47,6 +50,89 @@ std::vector<std::pair<std::string, std::string>> WithName(std::vector<std::pair<
   const bool named = std::any_of(cells.begin(), cells.end(), [](const auto& c) { return c.first == "姓名"; });
   if (!named && !name.empty()) cells.emplace_back("姓名", name);
   return cells;
+}
+
+// A unit's copy after an edit: a non-empty cell replaces the copy's cell of
+// its column, an empty one keeps it.
+Cells MergeCells(Cells copy, const Cells& update) {
+  for (const auto& [column, text] : update) {
+    if (NormalizeText(text).empty()) continue;
+    auto same = std::find_if(copy.begin(), copy.end(), [&](const auto& c) { return c.first == column; });
+    if (same != copy.end()) {
+      same->second = text;
+    } else {
+      copy.emplace_back(column, text);
+    }
+  }
+  return copy;
+}
+
+// The copy is sealed as a whole: it holds the ID number and phone the unit typed.
+std::string SealCells(const Keyring& keys, const Cells& cells) {
+  Json j = Json::array();
+  for (const auto& [column, text] : cells) j.push_back({column, text});
+  return keys.Encrypt(j.dump(-1, ' ', false, Json::error_handler_t::replace));
+}
+
+StatusOr<Cells> OpenCells(const Keyring& keys, const std::string& sealed) {
+  Cells cells;
+  if (sealed.empty()) return cells;
+  auto plain = keys.Decrypt(sealed);
+  if (!plain.ok()) return plain.status();
+  Json j = Json::parse(*plain, nullptr, false);
+  if (!j.is_array()) return Internal("推荐单位填报的信息无法读取");
+  for (const Json& cell : j) {
+    if (cell.is_array() && cell.size() == 2 && cell[0].is_string() && cell[1].is_string()) {
+      cells.emplace_back(cell[0].get<std::string>(), cell[1].get<std::string>());
+    }
+  }
+  return cells;
+}
+
+std::string MaskedCell(const std::string& column, const std::string& text) {
+  if (column == "身份证号") return MaskIdNumber(NormalizeText(text));
+  if (column == "手机") return MaskPhone(NormalizeText(text));
+  return text;
+}
+
+// The columns of `copy` whose value would change the stored person (with its
+// ID number and phone decrypted). Each cell is applied alone, so a column is
+// named only for what it changes itself.
+std::vector<FieldDifference> Differences(const Person& stored, const Cells& copy, const ReferenceData& reference) {
+  Person base = stored;
+  base.as_typed.clear();
+  std::vector<FieldDifference> out;
+  for (const auto& cell : copy) {
+    if (cell.first == "推荐单位意见") continue;  // kept on the recommendation, never on the record
+    Person changed = base;
+    (void)BuildPerson(WithName({cell}, base.name), reference, &changed);
+    changed.as_typed.clear();
+    if (!(changed == base)) out.push_back({cell.first, MaskedCell(cell.first, cell.second)});
+  }
+  return out;
+}
+
+std::string DifferenceList(const std::vector<FieldDifference>& differences) {
+  std::string out;
+  for (const FieldDifference& d : differences) out += (out.empty() ? "" : "、") + d.column;
+  return out;
+}
+
+// Whether a unit's cells may be written into the stored record `person_rowid`:
+// the unit is its recommending unit, and nobody else has a stake in it yet
+// (it is not admitted or honoured, and no other unit has it on a list).
+bool UnitMayWrite(SQLite::Database& w, int64_t person_rowid, int64_t unit_rowid) {
+  SQLite::Statement st(w,
+                       "SELECT p.unit_id IS NOT NULL AND p.unit_id=? "
+                       "AND NOT EXISTS (SELECT 1 FROM admissions a WHERE a.person_id=p.id) "
+                       "AND NOT EXISTS (SELECT 1 FROM honours h WHERE h.person_id=p.id) "
+                       "AND NOT EXISTS (SELECT 1 FROM recommendations m JOIN submissions s ON s.id=m.submission_id "
+                       "                WHERE m.person_id=p.id AND s.unit_id<>?) "
+                       "FROM persons p WHERE p.id=?");
+  st.bind(1, unit_rowid);
+  st.bind(2, unit_rowid);
+  st.bind(3, person_rowid);
+  return st.executeStep() && st.getColumn(0).getInt() != 0;
 }
 
 bool Editable(std::string_view submission_state) {
@@ -99,7 +185,7 @@ SubmissionRow EnsureSubmission(SQLite::Database& w, int64_t round_rowid, int64_t
 constexpr const char* kItemSelect =
     "SELECT m.id, m.person_id, m.state, coalesce(m.opinion,''), m.declared, coalesce(m.group_name,''), "
     "coalesce(m.reasons,''), coalesce(m.decided_by,''), coalesce(m.decided_at,''), m.version, "
-    "r.code, u.code, m.submission_id "
+    "r.code, u.code, m.submission_id, m.submitted_enc, s.unit_id "
     "FROM recommendations m JOIN submissions s ON s.id=m.submission_id "
     "JOIN rounds r ON r.id=s.round_id JOIN units u ON u.id=s.unit_id ";
 
@@ -107,6 +193,8 @@ struct ItemRow {
   RecommendationView view;
   int64_t person_rowid = 0;
   int64_t submission_id = 0;
+  int64_t unit_rowid = 0;  // the recommending unit
+  std::string sealed_copy;  // empty for recommendations older than the copies
 };
 
 ItemRow ReadItem(SQLite::Statement& st) {
@@ -124,6 +212,9 @@ ItemRow ReadItem(SQLite::Statement& st) {
   row.view.round = st.getColumn(10).getString();
   row.view.unit_code = st.getColumn(11).getString();
   row.submission_id = st.getColumn(12).getInt64();
+  SQLite::Column copy = st.getColumn(13);
+  if (!copy.isNull()) row.sealed_copy.assign(static_cast<const char*>(copy.getBlob()), copy.getBytes());
+  row.unit_rowid = st.getColumn(14).getInt64();
   return row;
 }
 
@@ -157,12 +248,13 @@ StatusOr<ItemRow> ChangeableItem(SQLite::Database& w, int64_t id, std::string_vi
   return std::move(*row);
 }
 
+// The rules judge what the unit submitted.
 Nominee ToNominee(const RecommendationView& item) {
   Nominee c;
-  c.person = item.record.person;
+  c.person = item.submitted.person;
   c.person.opinion = item.opinion;
   c.label = Label(c.person);
-  for (const HonourRecord& h : item.record.honours) c.honours.push_back(h.title);
+  for (const HonourRecord& h : item.submitted.honours) c.honours.push_back(h.title);
   c.declared = item.declared;
   c.group = item.group;
   return c;
@@ -211,14 +303,63 @@ struct Workflow::Impl {
     return PermissionDenied("只能操作本单位的推荐名单");
   }
 
-  // Fills the persons of `rows` (masked) in order.
+  // Fills the stored record, the unit's view and the differences of each of
+  // `rows`, masked. The ID numbers and phones are decrypted only to compare.
   Status Fill(std::vector<ItemRow>* rows) {
     std::vector<int64_t> ids;
     for (const ItemRow& r : *rows) ids.push_back(r.person_rowid);
-    auto persons = store().LoadPersons(ids, /*decrypt=*/false);
+    auto persons = store().LoadPersons(ids, /*decrypt=*/true);
     if (!persons.ok()) return persons.status();
-    for (size_t i = 0; i < rows->size(); ++i) (*rows)[i].view.record = std::move((*persons)[i]);
+    for (size_t i = 0; i < rows->size(); ++i) {
+      ItemRow& row = (*rows)[i];
+      PersonRecord& stored = (*persons)[i];
+      auto copy = OpenCells(store().Keys(), row.sealed_copy);
+      if (!copy.ok()) return copy.status();
+      row.view.differences = Differences(stored.person, *copy, rounds.reference());
+      row.view.submitted = UnitView(stored, row, *copy);
+      stored.person.id_number.clear();
+      stored.person.phone.clear();
+      row.view.record = std::move(stored);
+    }
     return Status::Ok();
+  }
+
+  // What the recommending unit sees: the stored record when it is the unit's
+  // own, else nothing of it (but, for a recommendation older than the copies,
+  // the name), with the unit's copy on top.
+  PersonRecord UnitView(const PersonRecord& stored, const ItemRow& row, const Cells& copy) const {
+    PersonRecord view;
+    if (stored.unit && stored.unit->rowid == row.unit_rowid) {
+      view = stored;
+    } else {
+      view.rowid = stored.rowid;
+      view.deleted = stored.deleted;
+      view.version = stored.version;
+      if (row.sealed_copy.empty()) view.person.name = stored.person.name;
+    }
+    // The cells were checked when the unit sent them.
+    if (!copy.empty()) (void)BuildPerson(WithName(copy, view.person.name), rounds.reference(), &view.person);
+    if (!view.person.id_number.empty()) view.id_number_mask = MaskIdNumber(view.person.id_number);
+    if (!view.person.phone.empty()) view.phone_mask = MaskPhone(view.person.phone);
+    view.person.id_number.clear();
+    view.person.phone.clear();
+    return view;
+  }
+
+  // At admission, the unit's copy becomes the stored record when that record
+  // is the unit's own; another's record keeps its values for staff to resolve.
+  Status ApplyOwnCopy(WriteBatch& batch, const ItemRow& row, const PersonRecord& stored) {
+    if (row.sealed_copy.empty() || !stored.unit || stored.unit->rowid != row.unit_rowid) return Status::Ok();
+    auto copy = OpenCells(store().Keys(), row.sealed_copy);
+    if (!copy.ok()) return copy.status();
+    if (copy->empty()) return Status::Ok();
+    Person values;
+    std::vector<FieldError> errors = BuildPerson(WithName(*copy, stored.person.name), rounds.reference(), &values);
+    if (!errors.empty()) return InvalidArgument("字段「" + errors.front().field + "」：" + errors.front().message, errors);
+    values.public_id = stored.person.public_id;
+    values.opinion.clear();
+    auto outcome = batch.UpsertPerson(&values);
+    return outcome.ok() ? Status::Ok() : outcome.status();
   }
 
   StatusOr<SubmissionView> View(const Round& round, const UnitRecord& unit);
@@ -269,7 +410,7 @@ StatusOr<SubmissionView> Workflow::Impl::View(const Round& round, const UnitReco
     if (r.view.state != "rejected") active.push_back(ToNominee(r.view));
   view.quota = rules->Evaluate(unit.type, active, round.reference_date);
   for (ItemRow& r : rows) {
-    const std::string label = Label(r.view.record.person);
+    const std::string label = Label(r.view.submitted.person);
     for (const ExemptPerson& e : view.quota.exempt)
       if (e.label == label) r.view.exempt_reason = e.reason;
     view.items.push_back(std::move(r.view));
@@ -396,28 +537,17 @@ StatusOr<AddResult> Workflow::Add(std::string_view round_code, int64_t unit_rowi
   if (!input.person_id.empty()) {
     auto record = impl_->store().GetPerson(input.person_id, /*decrypt=*/true);
     if (!record.ok() || record->deleted) return NotFound("没有编号为 " + input.person_id + " 的人员");
-    if (!actor.IsStaff()) {
-      // A unit names only people it recommended before; others do not exist for it.
-      bool visible = record->unit && record->unit->rowid == unit_rowid;
-      try {
-        auto lease = impl_->db().readers().Borrow();
-        SQLite::Statement st(*lease,
-                             "SELECT 1 FROM recommendations m JOIN submissions s ON s.id=m.submission_id "
-                             "WHERE m.person_id=? AND s.unit_id=? LIMIT 1");
-        st.bind(1, record->rowid);
-        st.bind(2, unit_rowid);
-        visible = visible || st.executeStep();
-      } catch (const SQLite::Exception& e) {
-        return FromSqlite(e, "读取人员");
-      }
-      if (!visible) return NotFound("没有编号为 " + input.person_id + " 的人员");
+    // A unit names only its own people (it is their recommending unit); others do not exist for it.
+    if (!actor.IsStaff() && !(record->unit && record->unit->rowid == unit_rowid)) {
+      return NotFound("没有编号为 " + input.person_id + " 的人员");
     }
     person = record->person;
     existing_rowid = record->rowid;
     for (const HonourRecord& h : record->honours) honours.push_back(h.title);
   }
+  const Cells copy = MergeCells({}, PersonCellsOnly(input.cells));
   if (!input.cells.empty()) {
-    std::vector<FieldError> errors = BuildPerson(WithName(PersonCellsOnly(input.cells), person.name), reference, &person);
+    std::vector<FieldError> errors = BuildPerson(WithName(copy, person.name), reference, &person);
     if (!errors.empty()) {
       return InvalidArgument("字段「" + errors.front().field + "」：" + errors.front().message, errors);
     }
@@ -437,8 +567,8 @@ StatusOr<AddResult> Workflow::Add(std::string_view round_code, int64_t unit_rowi
     existing_rowid = dups->hard->rowid;
     auto stored = impl_->store().LoadPersons({existing_rowid}, false);
     if (!stored.ok()) return stored.status();
+    // The rules know the record's honours; the unit is told neither its number nor its fields.
     for (const HonourRecord& h : stored->front().honours) honours.push_back(h.title);
-    if (person.public_id.empty()) person.public_id = stored->front().person.public_id;
   }
 
   Nominee candidate{Label(person), person, honours, input.declared, input.group};
@@ -465,33 +595,57 @@ StatusOr<AddResult> Workflow::Add(std::string_view round_code, int64_t unit_rowi
       if (!Editable(sub.state)) {
         return PreconditionFailed("本单位的名单" + StateLabel(sub.state) + "，已锁定；如需修改请联系工作人员退回");
       }
-      Person to_store = person;
-      to_store.admission_year = 0;  // 入库 happens by decision only
-      to_store.tier.clear();
-      if (existing_rowid != 0) {
-        to_store.recommending_unit.clear();  // the person keeps the unit that first recommended them
-      } else {
-        to_store.recommending_unit = unit->name;
-        to_store.recommending_unit_type = unit->type;
-        if (to_store.province.empty()) to_store.province = unit->province;
+      if (existing_rowid == 0 && !person.id_number.empty()) {
+        // Another unit may have stored the number since it was looked up; under the
+        // writer's lock, what the readers see now is final.
+        auto owner = impl_->store().FindByIdNumber(person.id_number);
+        if (!owner.ok()) return owner.status();
+        if (*owner) existing_rowid = **owner;
       }
-      auto outcome = (*batch)->UpsertPerson(&to_store);
-      if (!outcome.ok()) return outcome.status();
-      result.person_created = *outcome == UpsertOutcome::kInserted;
-      TP_RETURN_IF_ERROR(impl_->CheckNotEnrolled(w, *round, to_store.rowid, sub.id));
+      int64_t person_rowid = existing_rowid;
+      std::string public_id = person.public_id;
+      std::string record_outcome = "kept";
+      std::vector<FieldDifference> differences;
+      if (existing_rowid == 0 || UnitMayWrite(w, existing_rowid, unit_rowid)) {
+        Person to_store = person;
+        to_store.admission_year = 0;  // 入库 happens by decision only
+        to_store.tier.clear();
+        if (existing_rowid != 0) {
+          to_store.recommending_unit.clear();  // the person keeps the unit that first recommended them
+        } else {
+          to_store.recommending_unit = unit->name;
+          to_store.recommending_unit_type = unit->type;
+          if (to_store.province.empty()) to_store.province = unit->province;
+        }
+        auto outcome = (*batch)->UpsertPerson(&to_store);
+        if (!outcome.ok()) return outcome.status();
+        result.person_created = *outcome == UpsertOutcome::kInserted;
+        record_outcome = result.person_created ? "created" : "updated";
+        person_rowid = to_store.rowid;
+        public_id = to_store.public_id;
+      } else {
+        // Another unit's record, or one staff hold: the unit's cells stay its own copy.
+        auto stored = impl_->store().LoadPersons({existing_rowid}, /*decrypt=*/true);
+        if (!stored.ok()) return stored.status();
+        differences = Differences(stored->front().person, copy, reference);
+        public_id = stored->front().person.public_id;
+      }
+      TP_RETURN_IF_ERROR(impl_->CheckNotEnrolled(w, *round, person_rowid, sub.id));
       SQLite::Statement insert(w,
-                               "INSERT INTO recommendations(submission_id, person_id, opinion, declared, group_name) "
-                               "VALUES(?,?,?,?,?)");
+                               "INSERT INTO recommendations(submission_id, person_id, opinion, declared, group_name, "
+                               "submitted_enc) VALUES(?,?,?,?,?,?)");
       insert.bind(1, sub.id);
-      insert.bind(2, to_store.rowid);
+      insert.bind(2, person_rowid);
       BindText(insert, 3, person.opinion);
       insert.bind(4, Json(input.declared).dump());
       BindText(insert, 5, input.group);
+      BindBlob(insert, 6, SealCells(impl_->store().Keys(), copy));
       insert.exec();
       rec_id = w.getLastInsertRowid();
-      TP_RETURN_IF_ERROR((*batch)->Audit(actor.Entry(
-          "create", "recommendation", std::to_string(rec_id),
-          Json{{"round", round->code}, {"unit", unit->code}, {"person", to_store.public_id}}.dump())));
+      Json detail = {{"round", round->code}, {"unit", unit->code}, {"person", public_id}, {"record", record_outcome}};
+      if (!differences.empty()) detail["differences"] = DifferenceList(differences);
+      TP_RETURN_IF_ERROR((*batch)->Audit(actor.Entry("create", "recommendation", std::to_string(rec_id),
+                                                     detail.dump(-1, ' ', false, Json::error_handler_t::replace))));
       TP_RETURN_IF_ERROR((*batch)->Commit());
     } catch (const SQLite::Exception& e) {
       return FromSqlite(e, "加入推荐名单");
@@ -521,10 +675,11 @@ StatusOr<RecommendationView> Workflow::Edit(int64_t id, const RecommendationInpu
   auto rules = impl_->rounds.GetRuleSet(round->rule_set);
   if (!rules.ok()) return rules.status();
 
-  Person person = current->record.person;
+  // The unit edits its own view of the person.
+  Person person = current->submitted.person;
+  const Cells cells = PersonCellsOnly(input.cells);
   if (!input.cells.empty()) {
-    std::vector<FieldError> errors =
-        BuildPerson(WithName(PersonCellsOnly(input.cells), person.name), impl_->rounds.reference(), &person);
+    std::vector<FieldError> errors = BuildPerson(WithName(cells, person.name), impl_->rounds.reference(), &person);
     if (!errors.empty()) {
       return InvalidArgument("字段「" + errors.front().field + "」：" + errors.front().message, errors);
     }
@@ -555,23 +710,39 @@ StatusOr<RecommendationView> Workflow::Edit(int64_t id, const RecommendationInpu
     SQLite::Database& w = impl_->db().writer();
     auto row = ChangeableItem(w, id, "修改");
     if (!row.ok()) return row.status();
+    auto copy = OpenCells(impl_->store().Keys(), row->sealed_copy);
+    if (!copy.ok()) return copy.status();
+    if (copy->empty() && !current->submitted.person.name.empty()) {
+      copy->emplace_back("姓名", current->submitted.person.name);  // a recommendation older than the copies
+    }
+    Json detail = {{"round", round->code}};
     if (!input.cells.empty()) {
-      person.recommending_unit.clear();
-      person.admission_year = 0;
-      person.tier.clear();
-      auto outcome = (*batch)->UpsertPerson(&person);
-      if (!outcome.ok()) return outcome.status();
+      if (UnitMayWrite(w, row->person_rowid, row->unit_rowid)) {
+        person.public_id = current->record.person.public_id;
+        person.recommending_unit.clear();
+        person.admission_year = 0;
+        person.tier.clear();
+        auto outcome = (*batch)->UpsertPerson(&person);
+        if (!outcome.ok()) return outcome.status();
+        detail["record"] = "updated";
+      } else {
+        detail["record"] = "kept";
+      }
+      Json columns = Json::array();
+      for (const auto& cell : cells) columns.push_back(cell.first);
+      detail["fields"] = std::move(columns);
     }
     SQLite::Statement update(w,
-                             "UPDATE recommendations SET opinion=?, declared=?, group_name=?, version=version+1 "
-                             "WHERE id=?");
+                             "UPDATE recommendations SET opinion=?, declared=?, group_name=?, submitted_enc=?, "
+                             "version=version+1 WHERE id=?");
     BindText(update, 1, candidate.person.opinion);
     update.bind(2, Json(candidate.declared).dump());
     BindText(update, 3, candidate.group);
-    update.bind(4, id);
+    BindBlob(update, 4, SealCells(impl_->store().Keys(), MergeCells(std::move(*copy), cells)));
+    update.bind(5, id);
     update.exec();
     TP_RETURN_IF_ERROR((*batch)->Audit(actor.Entry("update", "recommendation", std::to_string(id),
-                                                   Json{{"round", round->code}}.dump())));
+                                                   detail.dump(-1, ' ', false, Json::error_handler_t::replace))));
     TP_RETURN_IF_ERROR((*batch)->Commit());
   } catch (const SQLite::Exception& e) {
     return FromSqlite(e, "修改推荐记录");
@@ -740,6 +911,7 @@ StatusOr<RecommendationView> Workflow::Impl::DecideIn(SQLite::Database& w, Write
   if (decision.kind == Decision::Kind::kAdmit) {
     std::vector<ItemRow> rows{*row};
     TP_RETURN_IF_ERROR(Fill(&rows));
+    TP_RETURN_IF_ERROR(ApplyOwnCopy(batch, *row, rows.front().view.record));
     const int year = decision.year > 0 ? decision.year : round->year;
     if (round->campaign.kind == "pool") {
       std::string tier = decision.tier;
@@ -864,17 +1036,22 @@ StatusOr<std::vector<PossibleDuplicatePair>> Workflow::PossibleDuplicates(std::s
   // ID numbers are decrypted only to tell two numbers apart, then dropped.
   auto persons = impl_->store().LoadPersons(ids, /*decrypt=*/true);
   if (!persons.ok()) return persons.status();
+  TP_RETURN_IF_ERROR(impl_->Fill(&rows));
   std::vector<PossibleDuplicatePair> out;
   for (size_t i = 0; i < rows.size(); ++i) {
-    PersonRecord& record = (*persons)[i];
+    const PersonRecord& record = (*persons)[i];
     DuplicateProbe probe{record.person.id_number, record.person.name, record.person.birth_date,
                          record.person.unit_name, record.rowid};
-    record.person.id_number.clear();
-    record.person.phone.clear();
     auto found = impl_->finder->Find(probe);
     if (!found.ok()) return found.status();
-    rows[i].view.record = record;
-    for (const DuplicateCandidate& d : found->possible) out.push_back({rows[i].view, d});
+    const RecommendationView& item = rows[i].view;
+    if (!item.differences.empty()) {
+      // The unit's copy against the record it names: the same person, told two ways.
+      out.push_back({item, DuplicateCandidate{record.rowid, record.person.public_id, record.person.name,
+                                              record.person.birth_date, record.person.unit_name,
+                                              "推荐单位填报的信息与库中记录不一致：" + DifferenceList(item.differences)}});
+    }
+    for (const DuplicateCandidate& d : found->possible) out.push_back({item, d});
   }
   return out;
 }

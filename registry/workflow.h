@@ -19,6 +19,15 @@
 // Possible duplicates (duplicates.h) do not block; they are reported for a
 // human to confirm, and staff may merge two records or mark them distinct.
 //
+// Whose fields: a recommendation keeps the cells its unit sent (sealed), the
+// unit's own copy of the person. The stored record is the unit's own when it
+// is the record's recommending unit; the unit's cells are written into it
+// while nobody else has a stake in it (not admitted, not honoured, on no other
+// unit's list), and at admission. A record that is not the unit's own is never
+// changed by the unit's cells, and the unit never reads it: it sees its copy
+// only. Where a copy differs from the stored record, staff see the
+// differences, as a possible duplicate of that record, and resolve them.
+//
 // Errors: NotFound (round, unit, recommendation), PermissionDenied (another
 // unit's list), PreconditionFailed (a locked list, a decided recommendation),
 // InvalidArgument (a bad field, with FieldErrors), RuleViolated (window,
@@ -43,12 +52,22 @@
 
 namespace tp::registry {
 
+// A column where a unit's copy differs from the stored record; `submitted`
+// is the unit's text, masked for 身份证号 and 手机.
+struct FieldDifference {
+  std::string column;
+  std::string submitted;
+};
+
 struct RecommendationView {
   int64_t id = 0;
   std::string round;  // code
   std::string unit_code;
   std::string state;  // draft, submitted, under_review, admitted, returned, rejected
-  PersonRecord record;  // ID number and phone masked
+  PersonRecord record;     // the stored record, ID number and phone masked: staff only
+  PersonRecord submitted;  // what the unit sees: its own copy, on the stored record when
+                           // that is the unit's own; masked
+  std::vector<FieldDifference> differences;  // the copy against the stored record: staff only
   std::string opinion;  // 推荐单位意见
   std::vector<std::string> declared;  // 人员类别
   std::string group;                  // 推荐组别

@@ -109,15 +109,15 @@ void ApiFixture::Seed() {
   const std::string cs = "中国化学会";
   people.push_back({NewPerson("覃海涛", "男", "1986-03-07", MakeIdNumber("450103", "19860307", "011"),
                               "13877110001", "壮族", "九三学社社员", "广西大学", "45", gx,
-                              "provincial_association", "领军人才", 2024), ""});
+                              "省级科协", "领军人才", 2024), ""});
   people.push_back({NewPerson("韦丽华", "女", "1992-11-20", MakeIdNumber("450102", "19921120", "024"),
                               "13977120002", "壮族", "无党派人士", "广西医科大学", "45", gx,
-                              "provincial_association", "", 0), ""});
+                              "省级科协", "", 0), ""});
   people.push_back({NewPerson("张明远", "男", "1979-05-14", MakeIdNumber("110105", "19790514", "015"),
-                              "13601010003", "汉族", "民盟盟员", "清华大学", "11", cs, "national_society",
+                              "13601010003", "汉族", "民盟盟员", "清华大学", "11", cs, "全国学会",
                               "领军人才", 2024), ""});
   people.push_back({NewPerson("李静", "女", "1995-08-08", MakeIdNumber("110108", "19950808", "026"),
-                              "13701010004", "回族", "群众", "北京大学", "11", cs, "national_society",
+                              "13701010004", "回族", "群众", "北京大学", "11", cs, "全国学会",
                               "青年人才", 2025), ""});
   auto batch = store_->BeginWrite();
   if (!batch.ok()) throw std::runtime_error("write: " + batch.status().ToString());

@@ -363,3 +363,125 @@ TEST_CASE("Workflow: units racing to add the same ID number leave exactly one re
   CHECK(Count(f, "SELECT count(*) FROM recommendations") == 1);
   CHECK(Count(f, "SELECT count(*) FROM persons WHERE name='欧阳明'") == 1);
 }
+
+TEST_CASE("Workflow: a unit recommending another unit's person keeps its own copy and reads nothing of the record",
+          "[rounds][workflow][security]") {
+  RoundsFixture f;
+  f.At("2025-08-01 09:00");
+  auto owner = f.Unit("中国化学会", "全国学会");
+  auto other = f.Unit("中国化工学会", "全国学会");
+  // The owner's five, the first with a phone; staff reject the first.
+  std::vector<tp::roundstest::Cells> five = FiveForASociety();
+  five[0].emplace_back("手机", "13800000002");
+  std::vector<int64_t> ids;
+  for (const auto& cells : five) ids.push_back(f.MustAdd(kNational, owner, Input(cells)).item.id);
+  REQUIRE(f.workflow().Submit(kNational, owner.unit_rowid, {}, owner).ok());
+  Decision reject;
+  reject.kind = Decision::Kind::kReject;
+  reject.reasons = "材料不全";
+  REQUIRE(f.workflow().Decide(ids[0], reject, f.staff).ok());
+  auto before = f.workflow().GetRecommendation(ids[0]);
+  REQUIRE(before.ok());
+  const std::string public_id = before->record.person.public_id;
+
+  // The other unit sends the same ID number with a name, unit, phone and ethnic group of its own.
+  const tp::roundstest::Cells theirs = {{"姓名", "林小文"},
+                                        {"身份证号", five[0][1].second},
+                                        {"民族", "回族"},
+                                        {"政治面貌", "无党派人士"},
+                                        {"工作单位", "某化工研究院"},
+                                        {"手机", "13900000099"}};
+  auto added = f.workflow().Add(kNational, other.unit_rowid, Input(theirs), other);
+  INFO(added.status().ToString());
+  REQUIRE(added.ok());
+  CHECK_FALSE(added->person_created);
+
+  // The stored record is as the owner left it.
+  auto stored = f.store().GetPerson(public_id, /*decrypt=*/true);
+  REQUIRE(stored.ok());
+  CHECK(stored->person.name == "林晓雯");
+  CHECK(stored->person.unit_name == "中国科学院化学研究所");
+  CHECK(stored->person.phone == "13800000002");
+  CHECK(stored->person.ethnic_group == "汉族");
+  CHECK(stored->person.political_affiliation == "九三学社社员");
+
+  // The other unit sees what it sent and nothing it did not: no 编号, no 职务.
+  const tp::registry::PersonRecord& seen = added->item.submitted;
+  CHECK(seen.person.name == "林小文");
+  CHECK(seen.person.unit_name == "某化工研究院");
+  CHECK(seen.person.ethnic_group == "回族");
+  CHECK(seen.phone_mask == "139****0099");
+  CHECK(seen.person.public_id.empty());
+  CHECK(seen.person.post.empty());
+  CHECK(seen.person.phone.empty());
+  CHECK(seen.person.id_number.empty());
+  CHECK(seen.admissions.empty());
+
+  // Staff see the stored record and what differs, the phone masked.
+  std::vector<std::string> columns;
+  for (const auto& d : added->item.differences) {
+    columns.push_back(d.column);
+    if (d.column == "手机") CHECK(d.submitted == "139****0099");
+  }
+  for (const char* c : {"姓名", "民族", "政治面貌", "工作单位", "手机"}) {
+    CHECK(std::find(columns.begin(), columns.end(), c) != columns.end());
+  }
+  CHECK(std::find(columns.begin(), columns.end(), "身份证号") == columns.end());
+  CHECK(added->item.record.person.name == "林晓雯");
+
+  // The audit entry says the record was kept and which fields differ.
+  SQLite::Database db(f.dir() / "registry/registry.sqlite", SQLite::OPEN_READONLY);
+  SQLite::Statement audit(db, "SELECT detail FROM audit_log WHERE action='create' AND object_id=?");
+  audit.bind(1, std::to_string(added->item.id));
+  REQUIRE(audit.executeStep());
+  const std::string detail = audit.getColumn(0).getString();
+  CHECK(detail.find("\"record\":\"kept\"") != std::string::npos);
+  CHECK(detail.find("工作单位") != std::string::npos);
+  CHECK(detail.find("13900000099") == std::string::npos);
+
+  // An edit changes the unit's copy only.
+  RecommendationInput fix;
+  fix.cells = {{"工作单位", "另一化工研究院"}, {"职务", "总工程师"}};
+  auto edited = f.workflow().Edit(added->item.id, fix, other);
+  INFO(edited.status().ToString());
+  REQUIRE(edited.ok());
+  CHECK(edited->submitted.person.unit_name == "另一化工研究院");
+  CHECK(edited->submitted.person.post == "总工程师");
+  CHECK(edited->submitted.person.name == "林小文");
+  stored = f.store().GetPerson(public_id, true);
+  REQUIRE(stored.ok());
+  CHECK(stored->person.unit_name == "中国科学院化学研究所");
+  CHECK(stored->person.post == "研究员");
+
+  // The unit's list shows its copy; staff are offered the pair to resolve.
+  auto list = f.workflow().GetSubmission(kNational, other.unit_rowid);
+  REQUIRE(list.ok());
+  REQUIRE(list->items.size() == 1);
+  CHECK(list->items[0].submitted.person.name == "林小文");
+  auto pairs = f.workflow().PossibleDuplicates(kNational);
+  REQUIRE(pairs.ok());
+  bool offered = false;
+  for (const auto& p : *pairs) {
+    if (p.item.id == added->item.id && p.other.public_id == public_id) {
+      offered = p.other.reason.find("不一致") != std::string::npos;
+    }
+  }
+  CHECK(offered);
+}
+
+TEST_CASE("Workflow: a unit's own record takes its copy while nobody else has a stake in it", "[rounds][workflow]") {
+  RoundsFixture f;
+  f.At("2025-08-01 09:00");
+  auto society = f.Unit("中国化学会", "全国学会");
+  auto added = f.MustAdd(kNational, society, Input(PersonCells("林晓雯", "19950312", 2)));
+  CHECK(added.person_created);
+  RecommendationInput fix;
+  fix.cells = {{"主要成就", "主持国家自然科学基金青年项目"}};
+  auto edited = f.workflow().Edit(added.item.id, fix, society);
+  REQUIRE(edited.ok());
+  auto stored = f.store().GetPerson(added.item.record.person.public_id);
+  REQUIRE(stored.ok());
+  CHECK(stored->person.achievements == "主持国家自然科学基金青年项目");
+  CHECK(edited->submitted.person.public_id == added.item.record.person.public_id);
+  CHECK(edited->differences.empty());
+}
