@@ -40,6 +40,7 @@ StatusOr<BackupInfo> BackupTo(Store& store, const std::string& out_path) {
     BackupInfo info;
     {
       auto source = impl.readers().Borrow();
+      TP_RETURN_IF_ERROR(MakePrivateFile(temp, /*create=*/true));
       SQLite::Database target(temp, SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE);
       // One step: the whole copy comes from a single read transaction, a
       // consistent snapshot however much the server writes meanwhile.

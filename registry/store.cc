@@ -1,9 +1,14 @@
 #include "registry/store.h"
 
 #include <SQLiteCpp/SQLiteCpp.h>
+#include <fcntl.h>
 #include <sqlite3.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
+#include <cerrno>
 #include <cstdio>
+#include <cstring>
 #include <filesystem>
 #include <mutex>
 #include <nlohmann/json.hpp>
@@ -722,6 +727,18 @@ static Status Migrate(SQLite::Database& db) {
   return sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0) == SQLITE_OK;
 }();
 
+Status MakePrivateFile(const std::string& path, bool create) {
+  if (create) {
+    int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_CLOEXEC, 0600);
+    if (fd < 0) return Internal("无法创建 " + path + "：" + std::strerror(errno));
+    ::close(fd);
+  }
+  if (::chmod(path.c_str(), 0600) != 0 && errno != ENOENT) {
+    return Internal("无法设置 " + path + " 的权限：" + std::strerror(errno));
+  }
+  return Status::Ok();
+}
+
 static StatusOr<std::unique_ptr<Store>> OpenImpl(const std::string& dir, bool create) {
   std::error_code ec;
   std::string db_path = dir + "/" + kDatabaseFile;
@@ -735,6 +752,10 @@ static StatusOr<std::unique_ptr<Store>> OpenImpl(const std::string& dir, bool cr
   }
   auto keys = create ? Keyring::Create(key_path) : Keyring::Load(key_path);
   if (!keys.ok()) return keys.status();
+  // A registry made before the files were private is narrowed when it opens.
+  TP_RETURN_IF_ERROR(MakePrivateFile(db_path, create));
+  TP_RETURN_IF_ERROR(MakePrivateFile(db_path + "-wal", false));
+  TP_RETURN_IF_ERROR(MakePrivateFile(db_path + "-shm", false));
   try {
     int flags = SQLite::OPEN_READWRITE | (create ? SQLite::OPEN_CREATE : 0) | SQLite::OPEN_NOMUTEX;
     auto db = std::make_unique<SQLite::Database>(db_path, flags);

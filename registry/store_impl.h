@@ -23,6 +23,12 @@ inline constexpr const char* kKeyFile = "talentpool.key";
 inline constexpr int kReaderPoolSize = 8;
 inline constexpr int kBusyTimeoutMs = 10000;
 
+// The database, its WAL and shared-memory files and every backup hold personal data: they are
+// readable by their owner only (0600). SQLite gives the WAL and -shm files the mode of the
+// database file, so the database file is made first, with that mode. `create` makes an empty
+// file when none is there; an existing one has its mode narrowed.
+Status MakePrivateFile(const std::string& path, bool create);
+
 inline Status FromSqlite(const SQLite::Exception& e, std::string_view what) {
   // The message stays in our logs; a client sees only the code.
   return Internal(std::string(what) + "：数据库错误（" + e.what() + "）");

@@ -1,5 +1,7 @@
 #include "registry/backup.h"
 
+#include <sys/stat.h>
+
 #include <catch2/catch.hpp>
 
 #include "support/temp_dir.h"
@@ -46,6 +48,9 @@ TEST_CASE("Backup: a snapshot restores the registry as it was, under a new ident
   std::string snapshot = ReadFileBytes(dir / "snap.sqlite");
   CHECK(snapshot.find("450103198603070038") == std::string::npos);  // sealed in the backup too
   CHECK(snapshot.find("覃超勇") != std::string::npos);
+  struct stat mode {};
+  REQUIRE(::stat((dir / "snap.sqlite").c_str(), &mode) == 0);
+  CHECK((mode.st_mode & 0777) == 0600);  // whatever the umask
 
   Add(*store, "黄飞鸿", "440104197001011234");
   CHECK(Persons(*store) == 3);

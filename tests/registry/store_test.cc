@@ -74,6 +74,32 @@ TEST_CASE("Store: a new registry has the schema, WAL, foreign keys and a private
   CHECK(store->CheckIntegrity().ok());
 }
 
+static int ModeOf(const std::string& path) {
+  struct stat st {};
+  REQUIRE(::stat(path.c_str(), &st) == 0);
+  return static_cast<int>(st.st_mode & 0777);
+}
+
+TEST_CASE("Store: the database, its WAL and shared-memory files are readable by their owner only",
+          "[store][privacy]") {
+  TempDir dir;
+  {
+    ::umask(022);  // the usual umask, which gave 0644 before
+    auto store = Fresh(dir);
+    Person p = Sample();
+    Upsert(*store, &p, UpsertOutcome::kInserted);
+    for (const char* file : {"reg/registry.sqlite", "reg/registry.sqlite-wal", "reg/registry.sqlite-shm"}) {
+      INFO(file);
+      CHECK(ModeOf(dir / file) == 0600);
+    }
+  }
+  // A registry made before this is narrowed when it opens.
+  REQUIRE(::chmod((dir / "reg/registry.sqlite").c_str(), 0644) == 0);
+  auto reopened = Store::Open(dir / "reg");
+  REQUIRE(reopened.ok());
+  CHECK(ModeOf(dir / "reg/registry.sqlite") == 0600);
+}
+
 TEST_CASE("Store: creating over an existing registry is refused, opening a missing one too",
           "[store]") {
   TempDir dir;
