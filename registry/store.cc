@@ -727,6 +727,30 @@ static Status Migrate(SQLite::Database& db) {
   return sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0) == SQLITE_OK;
 }();
 
+// Workbooks of rejected upload rows were kept as plain XLSX (a zip: "PK\3\4") before they were
+// sealed; a registry of that time has them sealed when it opens, in one transaction.
+static void SealUploadReports(SQLite::Database& db, const Keyring& keys) {
+  SQLite::Statement find(db, "SELECT id, errors_xlsx FROM upload_reports WHERE substr(errors_xlsx, 1, 4) = X'504B0304'");
+  std::vector<std::pair<int64_t, std::string>> plain;
+  while (find.executeStep()) {
+    SQLite::Column blob = find.getColumn(1);
+    std::string bytes(static_cast<const char*>(blob.getBlob()), blob.getBytes());
+    // A sealed workbook whose random nonce happens to begin the same way opens under the key.
+    if (!keys.Decrypt(bytes).ok()) plain.emplace_back(find.getColumn(0).getInt64(), std::move(bytes));
+  }
+  find.reset();
+  if (plain.empty()) return;
+  SQLite::Transaction tx(db);
+  SQLite::Statement seal(db, "UPDATE upload_reports SET errors_xlsx=? WHERE id=?");
+  for (const auto& [id, bytes] : plain) {
+    seal.reset();
+    BindBlob(seal, 1, keys.Encrypt(bytes));
+    seal.bind(2, id);
+    seal.exec();
+  }
+  tx.commit();
+}
+
 Status MakePrivateFile(const std::string& path, bool create) {
   if (create) {
     int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_CLOEXEC, 0600);
@@ -762,6 +786,7 @@ static StatusOr<std::unique_ptr<Store>> OpenImpl(const std::string& dir, bool cr
     db->exec("PRAGMA journal_mode = WAL");
     Configure(*db);
     TP_RETURN_IF_ERROR(Migrate(*db));
+    SealUploadReports(*db, *keys);
     std::string registry_id;
     {
       SQLite::Statement st(*db, "SELECT value FROM meta WHERE key='registry_id'");

@@ -244,7 +244,8 @@ StatusOr<UploadReport> SummarySheets::Upload(std::string_view round_code, int64_
     insert.bind(2, static_cast<int64_t>(report.rows));
     insert.bind(3, static_cast<int64_t>(report.added + report.updated));
     insert.bind(4, static_cast<int64_t>(report.rejected));
-    BindBlob(insert, 5, workbook);
+    // The bad rows hold ID numbers and phones as the unit typed them: sealed like the person's.
+    BindBlob(insert, 5, workbook.empty() ? workbook : store.Keys().Encrypt(workbook));
     insert.bind(6, actor.id.empty() ? std::string("cli") : actor.id);
     insert.bind(7, round->rowid);
     insert.bind(8, unit_rowid);
@@ -277,7 +278,7 @@ StatusOr<std::string> SummarySheets::ErrorWorkbook(int64_t upload_id, const Acto
     }
     SQLite::Column blob = st.getColumn(0);
     if (blob.isNull()) return NotFound("这次上传没有出错的行");
-    return std::string(static_cast<const char*>(blob.getBlob()), blob.getBytes());
+    return store.Keys().Decrypt(std::string(static_cast<const char*>(blob.getBlob()), blob.getBytes()));
   } catch (const SQLite::Exception& e) {
     return FromSqlite(e, "读取上传记录");
   }

@@ -2,6 +2,7 @@
 // with the seeds' rule sets and a clock the tests set.
 #include <catch2/catch.hpp>
 
+#include <SQLiteCpp/SQLiteCpp.h>
 #include <httplib.h>
 
 #include <atomic>
@@ -158,6 +159,7 @@ class RoundsServer {
 
   std::string staff, chem, physics, guangxi, medical, province;
   std::atomic<int> writes{0};  // after_write calls
+  std::string database() const { return dir_ / "registry/registry.sqlite"; }
   std::vector<std::string> units_;
   tp::registry::Store& store() { return *store_; }
 
@@ -398,6 +400,16 @@ TEST_CASE("Rounds API: the error-annotated XLSX of an upload lists exactly the b
   CHECK(names == std::vector<std::string>{"陈思远", "赵德明"});
   CHECK(messages[0].find("第3行") != std::string::npos);
   CHECK(messages[1].find("非中共党员") != std::string::npos);
+  // At rest the workbook is sealed: no zip whose cells hold the rows' phones.
+  {
+    SQLite::Database db(s.database(), SQLite::OPEN_READONLY);
+    SQLite::Statement st(db, "SELECT errors_xlsx FROM upload_reports");
+    REQUIRE(st.executeStep());
+    SQLite::Column blob = st.getColumn(0);
+    const std::string stored(static_cast<const char*>(blob.getBlob()), blob.getBytes());
+    CHECK(stored.rfind("PK\x03\x04", 0) != 0);
+    CHECK_FALSE(tp::registry::OpenTableFromBytes(stored, "errors.xlsx").ok());
+  }
 
   // Staff export the list after it is submitted: the seed's headings.
   CHECK(s.Post(s.chem, std::string("/api/v1/rounds/") + kNational + "/submit", Json::object()).status == 200);
