@@ -49,8 +49,9 @@ struct ApiOptions {
   RateLimit per_address_unauthenticated{2, 20};  // calls without a valid token
   std::size_t max_json_body_bytes = 64 * 1024;
   std::size_t max_import_bytes = 32 * 1024 * 1024;
-  // Requests from this address may name the client in X-Real-IP (nginx).
-  std::string trusted_proxy = "127.0.0.1";
+  // Requests from this address may name the client in X-Real-IP (nginx in front). Empty:
+  // the header is never believed, so a client on the host cannot pose as many addresses.
+  std::string trusted_proxy;
   std::chrono::milliseconds index_follow_interval{2000};  // 0: never in the background
   // A unit token's search looks at most this many of the unit's people.
   int unit_scope_limit = 5000;

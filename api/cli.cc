@@ -40,7 +40,8 @@ constexpr const char* kUsage = R"(用法 / usage:
   talentpool token   --data DIR --role staff|province|unit [--unit CODE] [--province 45] [--label TEXT]
   talentpool token   --data DIR --list | --revoke ID
   talentpool units   --data DIR                    列出推荐单位及代码
-  talentpool serve   --data DIR [--port 8080] [--bind 127.0.0.1]
+  talentpool serve   --data DIR [--port 8080] [--bind 127.0.0.1] [--trusted-proxy 127.0.0.1]
+                     （--trusted-proxy：只在 nginx 等代理之后设置，此地址发来的 X-Real-IP 才被采信）
   talentpool search  --data DIR QUERY
   talentpool reindex --data DIR
   talentpool backup  --data DIR --out FILE         在线备份数据库（密钥文件另行保管）
@@ -412,6 +413,7 @@ int CmdServe(const Args& args) {
     return 2;
   }
   if (auto web = args.Get("web")) options.web_root = *web;
+  if (auto proxy = args.Get("trusted-proxy")) options.trusted_proxy = *proxy;
   return Serve(options);
 }
 

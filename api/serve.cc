@@ -35,7 +35,9 @@ int Serve(const ServeOptions& options) {
   if (!store.ok()) return fail(store.status());
   auto index = indexer::SearchIndex::Open((*store)->IndexDir());
   if (!index.ok()) return fail(index.status());
-  auto service = ApiService::Create(**store, index->get());
+  ApiOptions api_options;
+  api_options.trusted_proxy = options.trusted_proxy;
+  auto service = ApiService::Create(**store, index->get(), api_options);
   if (!service.ok()) return fail(service.status());
 
   HttpServerOptions http;

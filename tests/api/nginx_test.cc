@@ -135,7 +135,9 @@ TEST_CASE("nginx: the shipped site proxies the API on loopback and stops oversiz
     WARN("SKIPPED: " << kNginx << " is not installed (apt-get install -y nginx); the nginx test did not run");
     return;
   }
-  ApiFixture f;
+  FixtureOptions options;
+  options.api.trusted_proxy = "127.0.0.1";  // as `serve --trusted-proxy 127.0.0.1` behind nginx
+  ApiFixture f(options);
   testing::TempDir dir;
   Nginx nginx(dir, f.port(), FreePort());
 

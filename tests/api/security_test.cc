@@ -127,4 +127,31 @@ TEST_CASE("Security: an uploaded 汇总表 naming another unit's person by ID nu
   REQUIRE(f.Leaks() == 0);
 }
 
+namespace {
+
+// Token guesses from one host, each claiming another client address.
+int GuessesLimited(FixtureOptions options) {
+  options.relax_rate_limits = false;
+  options.api.per_address_unauthenticated = {0.1, 5};
+  ApiFixture f(options);
+  int limited = 0;
+  for (int i = 0; i < 8; ++i) {
+    Reply r = f.Call("tp_guess" + std::to_string(i), "GET", "/api/v1/persons", "",
+                     {{"X-Real-IP", "203.0.113." + std::to_string(i + 1)}});
+    limited += r.status == 429;
+  }
+  return limited;
+}
+
+}  // namespace
+
+TEST_CASE("Security: X-Real-IP is believed only from a proxy the server was told of", "[api][security][ratelimit]") {
+  // By default the header changes nothing: the guesses share the host's limit.
+  CHECK(GuessesLimited({}) == 3);
+  // Behind a configured proxy, each named client has a limit of its own.
+  FixtureOptions behind_proxy;
+  behind_proxy.api.trusted_proxy = "127.0.0.1";
+  CHECK(GuessesLimited(behind_proxy) == 0);
+}
+
 }  // namespace tp::apitest
