@@ -463,6 +463,19 @@ std::string ContentTypeFor(const std::filesystem::path& path) {
   return "application/octet-stream";
 }
 
+// What the pages are made of: a page at the top of the folder, or a file
+// under css/, js/ or vendor/. The folder's README, npm's package files and
+// scripts, node_modules and hidden files are not served.
+bool IsPageAsset(std::string_view relative) {
+  if (relative.find("/.") != std::string_view::npos || relative.rfind(".", 0) == 0) return false;
+  const size_t slash = relative.find('/');
+  if (slash == std::string_view::npos) {
+    return relative.size() > 5 && relative.substr(relative.size() - 5) == ".html";
+  }
+  const std::string_view folder = relative.substr(0, slash);
+  return folder == "css" || folder == "js" || folder == "vendor";
+}
+
 // The boundary parameter of a multipart/form-data Content-Type.
 std::string BoundaryOf(std::string_view content_type) {
   std::string lower = Lower(content_type);
@@ -1009,11 +1022,8 @@ bool HttpServer::Impl::ServeStatic(const std::string& path, bool head, HttpRespo
   fs::path root = fs::canonical(options.static_root, ec);
   if (ec) return false;
   std::string relative = path.substr(1);
-  // Hidden files and the build's node_modules are not pages.
-  if (relative.rfind("node_modules", 0) == 0 || relative.find("/node_modules") != std::string::npos ||
-      relative.rfind(".", 0) == 0 || relative.find("/.") != std::string::npos)
-    return false;
   if (relative.empty() || relative.back() == '/') relative += "index.html";
+  if (!IsPageAsset(relative)) return false;
   fs::path file = fs::weakly_canonical(root / relative, ec);
   if (ec) return false;
   std::string root_text = root.string() + "/";

@@ -436,6 +436,15 @@ TEST_CASE("HttpServer: static files are served from the root and never from outs
   testing::WriteFileBytes(web / ".env", "SECRET=1");
   CHECK(RawStatus(Get(s.port(), "/node_modules/pkg/index.js")) == 404);
   CHECK(RawStatus(Get(s.port(), "/.env")) == 404);
+  // Only what the pages load: not the folder's README, npm's files or its scripts.
+  for (const char* name : {"README.md", "package.json", "package-lock.json", "copy-vendor.mjs"}) {
+    testing::WriteFileBytes(web / name, "{}");
+    CHECK(RawStatus(Get(s.port(), std::string("/") + name)) == 404);
+  }
+  std::filesystem::create_directories(web / "vendor");
+  testing::WriteFileBytes(web / "vendor/lib.mjs", "export {};");
+  CHECK(RawStatus(Get(s.port(), "/vendor/lib.mjs")) == 200);
+  CHECK(RawStatus(Get(s.port(), "/other/page.html")) == 404);
   std::filesystem::remove(web.path() + "-secret.txt");
 }
 

@@ -28,13 +28,14 @@ const kLoopback = new Set(['127.0.0.1', 'localhost', '[::1]']);
 // page goes through route(): one for a host outside loopback is refused and recorded,
 // and close() fails the test if there was any, or any uncaught page error or CSP
 // violation.
-export async function openBrowser({ viewport = kLaptop } = {}) {
+export async function openBrowser({ viewport = kLaptop, javaScriptEnabled = true } = {}) {
   const profile = mkdtempSync(join(tmpdir(), 'talentpool-chromium-'));
   const context = await chromium.launchPersistentContext(profile, {
     executablePath: '/usr/bin/chromium',
     headless: true,
     args: kChromiumFlags,
     viewport,
+    javaScriptEnabled,
     locale: 'zh-CN',
     timezoneId: 'Asia/Shanghai',
     acceptDownloads: true,

@@ -23,6 +23,23 @@ describe('sign-in', () => {
     await page.close();
   });
 
+  test('with scripts off, Enter posts the form and the token stays out of the address and history', async () => {
+    const plain = await openBrowser({ javaScriptEnabled: false });
+    try {
+      const page = await plain.newPage();
+      await page.goto(url('signin.html'));
+      await page.getByLabel('访问令牌').fill(fixture.staffToken);
+      await Promise.all([page.waitForNavigation(), page.getByLabel('访问令牌').press('Enter')]);
+      assert.ok(!page.url().includes(fixture.staffToken), page.url());
+      assert.ok(!page.url().includes('token='), page.url());
+      await page.goBack().catch(() => {});
+      assert.ok(!page.url().includes(fixture.staffToken), page.url());
+      await page.close();
+    } finally {
+      await plain.close();
+    }
+  });
+
   test('a wrong token is refused with the server\'s message and nothing is kept', async () => {
     const page = await browser.newPage();
     await page.goto(url('signin.html'));
