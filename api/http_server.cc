@@ -31,11 +31,14 @@
 #include <deque>
 #include <filesystem>
 #include <fstream>
+#include <memory>
 #include <mutex>
 #include <thread>
 
 #include <httplib.h>
 #include <nlohmann/json.hpp>
+
+#include "api/waiting_room.h"
 
 namespace tp::api {
 namespace {
@@ -49,7 +52,6 @@ constexpr std::size_t kMaxTrailerBytes = 8 * 1024;
 constexpr std::size_t kMaxMultipartParts = 16;
 constexpr std::size_t kMaxStaticFileBytes = 16 * 1024 * 1024;
 // How often idle waits look at the stop flag.
-constexpr std::chrono::milliseconds kStopPollSlice{100};
 
 std::string Lower(std::string_view s) {
   std::string out(s);
@@ -175,11 +177,15 @@ std::string UtcNow() {
 // fails once the head is too large or late.
 class GuardedStream final : public httplib::Stream {
  public:
-  GuardedStream(int sock, const HttpServerOptions& options)
-      : sock_(sock), options_(options), buffer_(kReadBufferBytes) {}
+  // `read_ahead`: bytes of the connection already read (by the waiting room).
+  GuardedStream(int sock, const HttpServerOptions& options, std::string read_ahead)
+      : sock_(sock), options_(options), buffer_(std::max(kReadBufferBytes, read_ahead.size())) {
+    std::memcpy(buffer_.data(), read_ahead.data(), read_ahead.size());
+    end_ = read_ahead.size();
+  }
 
-  // Called before each request of the connection.
-  void BeginRequest() {
+  // Called before each request of the connection; its head must be complete by `deadline`.
+  void BeginRequest(Clock::time_point deadline) {
     in_head_ = true;
     head_bytes_ = 0;
     head_lines_ = 0;
@@ -188,28 +194,36 @@ class GuardedStream final : public httplib::Stream {
     head_overflow_ = false;
     timed_out_ = false;
     written_ = 0;
-    deadline_ = Clock::now() + options_.head_deadline;
+    deadline_ = deadline;
   }
 
-  // Waits for the next request of a kept-alive connection; gives up when
-  // the server stops or other connections wait for a worker, so an idle
-  // connection never holds a worker someone else needs.
-  bool WaitForRequest(const std::atomic<bool>& stopping, const std::atomic<size_t>& queued) {
-    if (pos_ < end_) return true;
-    auto start = Clock::now();
-    auto until = start + options_.keep_alive_timeout;
-    // A busy client sends its next request at once; only a connection idle
-    // for a moment yields (closing one the client is about to use would
-    // fail that request).
-    auto idle = [&] { return Clock::now() - start >= kStopPollSlice; };
-    while (!stopping.load() && !(queued.load() > 0 && idle())) {
-      auto left = std::chrono::duration_cast<std::chrono::milliseconds>(until - Clock::now());
-      if (left.count() <= 0) return false;
-      int r = PollOne(sock_, POLLIN, std::min(left, kStopPollSlice));
-      if (r < 0) return false;
-      if (r > 0) return true;
+  // Whether the whole head of the next request is here, reading without
+  // waiting what has arrived: a busy kept-alive client is served on without
+  // a trip through the waiting room, any other waits there.
+  bool NextHeadReady() {
+    if (pos_ > 0) {
+      std::memmove(buffer_.data(), buffer_.data() + pos_, end_ - pos_);
+      end_ -= pos_;
+      pos_ = 0;
     }
-    return false;
+    while (end_ < buffer_.size()) {
+      ssize_t n = ::recv(sock_, buffer_.data() + end_, buffer_.size() - end_, MSG_DONTWAIT);
+      if (n > 0) {
+        end_ += static_cast<size_t>(n);
+        continue;
+      }
+      if (n < 0 && errno == EINTR) continue;
+      break;
+    }
+    std::string_view ahead(buffer_.data(), end_);
+    return ahead.find("\r\n\r\n") != std::string_view::npos;
+  }
+
+  // The bytes read but not yet consumed, for the waiting room.
+  std::string TakeReadAhead() {
+    std::string out(buffer_.data() + pos_, end_ - pos_);
+    pos_ = end_ = 0;
+    return out;
   }
 
   bool in_head() const { return in_head_; }
@@ -366,36 +380,33 @@ struct ConnectionContext {
 
 thread_local ConnectionContext* tls_connection = nullptr;
 
-// A fixed set of workers with a bounded queue: enqueue() blocks the accept
-// loop when the queue is full.
-class BoundedPool final : public httplib::TaskQueue {
+// A fixed set of workers serving connections whose request head is here.
+// Connections still waiting for bytes are in the waiting room, not queued
+// here, so no worker ever waits on a slow client's head.
+class WorkerPool {
  public:
-  BoundedPool(int threads, size_t limit, std::atomic<size_t>* queued, std::function<void()> idle)
-      : limit_(std::max<size_t>(limit, 1)), queued_(queued), idle_(std::move(idle)) {
+  explicit WorkerPool(int threads) {
     for (int i = 0; i < std::max(threads, 1); ++i) workers_.emplace_back([this] { Work(); });
   }
-  ~BoundedPool() override = default;
 
-  void enqueue(std::function<void()> fn) override {
-    std::unique_lock<std::mutex> lock(mu_);
-    space_.wait(lock, [this] { return jobs_.size() < limit_ || shutdown_; });
-    jobs_.push_back(std::move(fn));
-    queued_->store(jobs_.size());
+  void Submit(std::function<void()> job) {
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      jobs_.push_back(std::move(job));
+    }
     work_.notify_one();
   }
 
-  // Finishes the queued connections too: they were accepted, their clients wait.
-  void shutdown() override {
+  // Finishes the queued connections too: their clients wait for an answer.
+  void Shutdown() {
     {
       std::lock_guard<std::mutex> lock(mu_);
+      if (shutdown_) return;
       shutdown_ = true;
     }
     work_.notify_all();
-    space_.notify_all();
     for (std::thread& t : workers_) t.join();
   }
-
-  void on_idle() override { idle_(); }
 
  private:
   void Work() {
@@ -407,22 +418,32 @@ class BoundedPool final : public httplib::TaskQueue {
         if (jobs_.empty()) return;
         job = std::move(jobs_.front());
         jobs_.pop_front();
-        queued_->store(jobs_.size());
       }
-      space_.notify_one();
       job();
     }
   }
 
-  const size_t limit_;
-  std::atomic<size_t>* queued_;
-  std::function<void()> idle_;
   std::mutex mu_;
   std::condition_variable work_;
-  std::condition_variable space_;
   std::deque<std::function<void()>> jobs_;
   bool shutdown_ = false;
   std::vector<std::thread> workers_;
+};
+
+// httplib's accept loop hands each accepted socket to a task queue; this one
+// runs the hand-over at once on the accept thread, which only puts the socket
+// in the waiting room. Accepting therefore never waits for a worker.
+class AcceptQueue final : public httplib::TaskQueue {
+ public:
+  AcceptQueue(std::function<void()> shutdown, std::function<void()> idle)
+      : shutdown_(std::move(shutdown)), idle_(std::move(idle)) {}
+  void enqueue(std::function<void()> fn) override { fn(); }
+  void shutdown() override { shutdown_(); }
+  void on_idle() override { idle_(); }
+
+ private:
+  std::function<void()> shutdown_;
+  std::function<void()> idle_;
 };
 
 struct Route {
@@ -624,7 +645,13 @@ struct HttpServer::Impl {
   void Log(const httplib::Request& req, const httplib::Response& res);
   void LogLine(std::string_view method, std::string_view path, int status, size_t bytes,
                const ConnectionContext& ctx);
-  bool ServeConnection(int sock);
+  // Serves the requests of a connection whose head is here; between
+  // requests it goes back to the waiting room.
+  void ServeConnection(PendingConnection conn);
+  // Made at Bind(); at the end of Run() the waiting room closes and the
+  // workers finish what they hold.
+  Status StartConnections();
+  void ShutdownConnections();
 
   const Route* FindRoute(const std::string& method, const std::string& path,
                          NameValues* params, std::string* allow) const;
@@ -646,7 +673,8 @@ struct HttpServer::Impl {
   std::unique_ptr<Engine> engine;
   std::vector<Route> routes;
   std::atomic<bool> stopping{false};
-  std::atomic<size_t> queued{0};
+  std::unique_ptr<WorkerPool> pool;
+  std::unique_ptr<WaitingRoom> room;
   std::atomic<uint64_t> request_counter{0};
   std::string id_prefix;
   int bound_port = -1;
@@ -676,7 +704,12 @@ class HttpServer::Impl::Engine final : public httplib::Server {
   }
 
  private:
-  bool process_and_close_socket(int sock) override { return impl_->ServeConnection(sock); }
+  bool process_and_close_socket(int sock) override {
+    int yes = 1;
+    ::setsockopt(sock, IPPROTO_TCP, TCP_NODELAY, &yes, sizeof(yes));
+    impl_->room->AddNew(sock);
+    return true;
+  }
 
   Impl* impl_;
 };
@@ -711,9 +744,9 @@ void HttpServer::Impl::Configure() {
       {"Cross-Origin-Resource-Policy", "same-origin"},
   });
   e.new_task_queue = [this]() -> httplib::TaskQueue* {
-    // httplib takes ownership of the queue (it deletes it in listen).
-    return std::make_unique<BoundedPool>(options.worker_threads,
-                                         static_cast<size_t>(options.queue_limit), &queued,
+    // httplib takes ownership of the queue (it deletes it in listen) and
+    // calls its shutdown() when the accept loop ends.
+    return std::make_unique<AcceptQueue>([this] { ShutdownConnections(); },
                                          [this] {
                                            if (stopping.load()) engine->stop();
                                          })
@@ -744,18 +777,38 @@ void HttpServer::Impl::Configure() {
   id_prefix = prefix;
 }
 
-bool HttpServer::Impl::ServeConnection(int sock) {
-  int yes = 1;
-  ::setsockopt(sock, IPPROTO_TCP, TCP_NODELAY, &yes, sizeof(yes));
-  GuardedStream stream(sock, options);
+Status HttpServer::Impl::StartConnections() {
+  pool = std::make_unique<WorkerPool>(options.worker_threads);
+  WaitingRoomOptions waiting;
+  waiting.max_head_bytes = options.max_header_bytes;
+  waiting.head_deadline = options.head_deadline;
+  waiting.keep_alive_timeout = options.keep_alive_timeout;
+  waiting.linger = options.linger;
+  waiting.max_connections = options.max_waiting_connections;
+  room = std::make_unique<WaitingRoom>(waiting, [this](PendingConnection conn) {
+    // std::function wants a copyable job; the connection moves in whole.
+    auto held = std::make_shared<PendingConnection>(std::move(conn));
+    pool->Submit([this, held] { ServeConnection(std::move(*held)); });
+  });
+  return room->Start();
+}
+
+void HttpServer::Impl::ShutdownConnections() {
+  if (room) room->Stop();
+  if (pool) pool->Shutdown();
+}
+
+void HttpServer::Impl::ServeConnection(PendingConnection conn) {
+  const int sock = conn.sock;
+  GuardedStream stream(sock, options, std::move(conn.bytes));
   ConnectionContext ctx;
   ctx.stream = &stream;
   tls_connection = &ctx;
-  for (int n = 0;; ++n) {
-    if (n > 0 && !stream.WaitForRequest(stopping, queued)) break;
-    // Idle keep-alive connections would hold workers others wait for.
-    bool last = n + 1 >= options.keep_alive_max_requests || stopping.load() || queued.load() > 0;
-    stream.BeginRequest();
+  Clock::time_point deadline = conn.deadline;
+  bool kept_alive = false;
+  for (int n = conn.served;; ++n) {
+    bool last = n + 1 >= options.keep_alive_max_requests || stopping.load();
+    stream.BeginRequest(deadline);
     ctx.dispatched = false;
     ctx.close_after = false;
     ctx.started = Clock::now();
@@ -794,23 +847,27 @@ bool HttpServer::Impl::ServeConnection(int sock) {
     if (!ok || connection_closed || last || ctx.close_after || stream.read_failed() ||
         stream.write_failed())
       break;
+    if (!stream.NextHeadReady()) {
+      conn.served = n + 1;
+      kept_alive = true;
+      break;
+    }
+    deadline = Clock::now() + options.head_deadline;
   }
   tls_connection = nullptr;
+  if (kept_alive) {
+    conn.sock = sock;
+    conn.bytes = stream.TakeReadAhead();
+    room->AddKeptAlive(std::move(conn));
+    return;
+  }
   if (ctx.close_after && !stream.write_failed()) {
-    // Drain what the client still sends, so closing does not reset the
-    // connection before it has read our answer.
+    // What the client still sends is drained in the waiting room, not here.
     ::shutdown(sock, SHUT_WR);
-    auto until = Clock::now() + options.linger;
-    char scratch[16384];
-    for (;;) {
-      auto left = std::chrono::duration_cast<std::chrono::milliseconds>(until - Clock::now());
-      if (left.count() <= 0 || PollOne(sock, POLLIN, left) <= 0) break;
-      ssize_t r = ::recv(sock, scratch, sizeof(scratch), 0);
-      if (r <= 0 && !(r < 0 && errno == EINTR)) break;
-    }
+    room->AddClosing(sock);
+    return;
   }
   ::close(sock);
-  return true;
 }
 
 namespace {
@@ -1206,6 +1263,7 @@ HttpServer::HttpServer(HttpServerOptions options) : impl_(std::make_unique<Impl>
 HttpServer::~HttpServer() {
   Stop();
   if (!impl_->engine->is_running()) impl_->engine->CloseListenSocket();
+  impl_->ShutdownConnections();
 }
 
 void HttpServer::Handle(std::string method, std::string pattern, HttpHandler handler,
@@ -1236,6 +1294,7 @@ StatusOr<int> HttpServer::Bind() {
   // httplib listens with a backlog of 5; a second listen() widens it, so
   // connections wait in the kernel while the worker queue is full.
   ::listen(e.ListenSocket(), impl_->options.listen_backlog);
+  TP_RETURN_IF_ERROR(impl_->StartConnections());
   impl_->bound_port = port;
   return port;
 }

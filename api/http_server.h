@@ -3,12 +3,15 @@
 // lines and writes responses; this server owns everything else, because the
 // library as Debian ships it (0.11.4) has gaps that matter on the internet:
 //
-//  - connections are served by a fixed pool of worker threads whose queue is
-//    bounded: when it is full the accept loop waits (the kernel backlog
-//    holds the rest) instead of starting a thread per connection;
+//  - a connection waits for its request head in a waiting room watched by
+//    one thread (waiting_room.h), and only a connection whose head is here
+//    is served by the fixed pool of worker threads; between two requests of
+//    a kept-alive connection it waits there again. A client that trickles
+//    bytes, or keeps a connection idle, never holds a worker, and no thread
+//    is started per connection;
 //  - the request head is capped in bytes and in header lines (httplib keeps
 //    any number of headers of up to 8 KiB each in memory) and must arrive
-//    within a deadline (431 / 408);
+//    within a short deadline (431 / 408);
 //  - bodies, chunked ones included, are read here and never beyond the
 //    route's limit (413); what cannot be bounded (a body on GET, both
 //    Content-Length and Transfer-Encoding, unknown codings) is refused (400);
@@ -109,7 +112,9 @@ struct HttpServerOptions {
   int port = 8080;  // 0: any free port (see Bind)
 
   int worker_threads = 8;
-  int queue_limit = 64;  // accepted connections waiting for a worker
+  // Connections waiting for a request head at once; past it a new one is
+  // closed at once. Each costs a socket and the bytes of its head so far.
+  std::size_t max_waiting_connections = 10000;
   int listen_backlog = 256;
 
   std::size_t max_header_bytes = 32 * 1024;  // request line + headers
@@ -119,7 +124,9 @@ struct HttpServerOptions {
 
   std::chrono::milliseconds read_timeout{10000};   // between two reads
   std::chrono::milliseconds write_timeout{10000};  // between two writes
-  std::chrono::milliseconds head_deadline{10000};  // whole request head
+  // The whole request head, from the connection's start or the next request's
+  // first byte: a head is a few hundred bytes, sent at once by any real client.
+  std::chrono::milliseconds head_deadline{5000};
   std::chrono::milliseconds body_deadline{120000};  // whole body
   std::chrono::milliseconds keep_alive_timeout{5000};
   int keep_alive_max_requests = 100;

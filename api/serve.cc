@@ -2,6 +2,7 @@
 
 #include <pthread.h>
 #include <signal.h>
+#include <sys/resource.h>
 
 #include <atomic>
 #include <cstdio>
@@ -30,6 +31,14 @@ int Serve(const ServeOptions& options) {
     pthread_sigmask(SIG_SETMASK, &previous, nullptr);
     return 1;
   };
+
+  // Every waiting connection holds a descriptor: Debian's soft limit of 1,024 would refuse
+  // clients long before the waiting room is full.
+  rlimit files{};
+  if (::getrlimit(RLIMIT_NOFILE, &files) == 0 && files.rlim_cur < files.rlim_max) {
+    files.rlim_cur = files.rlim_max;
+    ::setrlimit(RLIMIT_NOFILE, &files);
+  }
 
   auto store = registry::Store::Open(options.data_dir);
   if (!store.ok()) return fail(store.status());
