@@ -23,6 +23,7 @@
 #include "registry/importer.h"
 #include "registry/paths.h"
 #include "registry/reference_data.h"
+#include "registry/rekey.h"
 #include "registry/store.h"
 #include "registry/table_reader.h"
 #include "registry/validate.h"
@@ -46,6 +47,7 @@ constexpr const char* kUsage = R"(用法 / usage:
   talentpool reindex --data DIR
   talentpool backup  --data DIR --out FILE         在线备份数据库（密钥文件另行保管）
   talentpool restore --data DIR FILE               从备份恢复（索引随后自动重建）
+  talentpool rekey   --data DIR [--batch 500]      轮换密钥：以新密钥重新加密全部身份证号、手机等（可在服务运行时进行，中断后再次运行即继续）
   talentpool demo    --out FILE [--persons 1000] [--seed 2024]   生成演示数据
 )";
 
@@ -399,6 +401,37 @@ int CmdRestore(const Args& args) {
   return 0;
 }
 
+int CmdRekey(const Args& args) {
+  auto dir = RequireData(args);
+  if (!dir) return 2;
+  registry::RekeyOptions options;
+  try {
+    if (auto batch = args.Get("batch")) options.batch_rows = std::stoi(*batch);
+  } catch (...) {
+    std::fprintf(stderr, "--batch 需要整数\n");
+    return 2;
+  }
+  if (options.batch_rows < 1) {
+    std::fprintf(stderr, "--batch 应为正整数\n");
+    return 2;
+  }
+  auto store = Store::Open(*dir);
+  if (!store.ok()) return Fail(store.status(), 2);
+  bool announced = false;
+  options.on_batch = [&](const registry::RekeyProgress& p) {
+    if (!announced) {
+      std::printf("%s key %u\n", p.resumed ? "resuming rotation to" : "rotating to", p.key_id);
+      announced = true;
+    }
+    std::printf("resealed %lld\n", static_cast<long long>(p.resealed));
+    std::fflush(stdout);
+  };
+  auto done = registry::Rekey(**store, options);
+  if (!done.ok()) return Fail(done.status());
+  std::printf("rekeyed: %lld values under key %u\n", static_cast<long long>(done->resealed), done->key_id);
+  return 0;
+}
+
 int CmdServe(const Args& args) {
   auto dir = RequireData(args);
   if (!dir) return 2;
@@ -442,6 +475,7 @@ int RunCommandLine(int argc, char** argv) {
   if (command == "serve") return CmdServe(*args);
   if (command == "backup") return CmdBackup(*args);
   if (command == "restore") return CmdRestore(*args);
+  if (command == "rekey") return CmdRekey(*args);
   std::fprintf(stderr, "未知命令：%s\n\n%s", command.c_str(), kUsage);
   return 2;
 }

@@ -3,8 +3,9 @@
 // A backup is a consistent snapshot of registry.sqlite taken from one read
 // transaction, so it can run while the server serves and writes (WAL readers
 // never block writers). It holds the sealed ID numbers and phones but not the
-// key that opens them: the key file (talentpool.key) never changes and is
-// kept apart, once, somewhere safer than the backups — a stolen backup then
+// key that opens them: the key file (talentpool.key) changes only when a key
+// is rotated (rekey.h, which keeps the older keys so that older backups still
+// open) and is kept apart, somewhere safer than the backups — a stolen backup then
 // reveals no ID number, and a lost key file makes every backup's ID numbers
 // and phones unreadable (the rest of each record stays readable).
 //

@@ -5,6 +5,7 @@
 
 #include "registry/cohorts.h"
 #include "registry/cohorts_internal.h"
+#include "registry/crypto.h"
 #include "registry/store_impl.h"
 #include "registry/xlsx_writer.h"
 
@@ -56,7 +57,7 @@ StatusOr<std::string> Cohorts::ExportRosterXlsx(std::string_view event_code,
     SQLite::Statement st(
         *db,
         "SELECT p.public_id, p.name, coalesce(p.gender,''), coalesce(p.ethnic_group,''), "
-        "coalesce(p.unit_name,''), coalesce(p.post,''), coalesce(p.phone_mask,''), p.phone_enc, n.state "
+        "coalesce(p.unit_name,''), coalesce(p.post,''), coalesce(p.phone_mask,''), p.phone_enc, n.state, p.id "
         "FROM enrolments n JOIN persons p ON p.id=n.person_id LEFT JOIN units u ON u.id=p.unit_id "
         "WHERE n.class_id=? AND n.state IN ('invited','confirmed','attended','absent') "
         "AND (? = '' OR coalesce(nullif(p.province,''), u.province) = ?) ORDER BY p.public_id");
@@ -77,8 +78,9 @@ StatusOr<std::string> Cohorts::ExportRosterXlsx(std::string_view event_code,
         p.phone = st.getColumn(6).getString();
         SQLite::Column sealed = st.getColumn(7);
         if (options.reveal_phone && !sealed.isNull()) {
-          auto plain = store_.Keys().Decrypt(
-              std::string(static_cast<const char*>(sealed.getBlob()), static_cast<size_t>(sealed.getBytes())));
+          auto plain = store_.Keys().Open(
+              std::string(static_cast<const char*>(sealed.getBlob()), static_cast<size_t>(sealed.getBytes())),
+              SealContext("persons", "phone", st.getColumn(9).getInt64()));
           if (!plain.ok()) return plain.status();
           p.phone = std::move(*plain);
         }

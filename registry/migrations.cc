@@ -350,7 +350,18 @@ constexpr const char* kMigration5 = R"sql(
 ALTER TABLE recommendations ADD COLUMN submitted_enc BLOB;
 )sql";
 
-constexpr const char* kMigrations[] = {kMigration1, kMigration2, kMigration3, kMigration4, kMigration5};
+// 6: a person's row re-enters the change log only when its version changes:
+// every change of what it shows bumps the version, while sealing its ID
+// number and phone anew under another key (`talentpool rekey`) does not, and
+// must not re-index every person of the registry.
+constexpr const char* kMigration6 = R"sql(
+DROP TRIGGER persons_au;
+CREATE TRIGGER persons_au AFTER UPDATE ON persons WHEN NEW.version IS NOT OLD.version BEGIN
+  INSERT INTO change_log(entity, entity_id) VALUES ('person', NEW.id); END;
+)sql";
+
+constexpr const char* kMigrations[] = {kMigration1, kMigration2, kMigration3,
+                                       kMigration4, kMigration5, kMigration6};
 
 }  // namespace
 

@@ -88,7 +88,8 @@ std::string InsertPersonSql() {
     cols += c.name;
     marks += "?";
   }
-  return "INSERT INTO persons(" + cols + ") VALUES(" + marks + ")";
+  // The row's id is chosen before the insert: the sealed values are bound to it.
+  return "INSERT INTO persons(" + cols + ",id) VALUES(" + marks + ",?)";
 }
 
 // Merging update: a NULL parameter keeps what is stored; as_typed merges
@@ -321,7 +322,7 @@ StatusOr<std::vector<PersonRecord>> StoreImpl::LoadPersonsOn(PooledConnection& d
           SQLite::Column col = secrets.getColumn(c);
           if (col.isNull()) continue;
           std::string blob(static_cast<const char*>(col.getBlob()), col.getBytes());
-          auto plain = keys_.Decrypt(blob);
+          auto plain = keys_.Open(blob, SealContext("persons", c == 0 ? "id_number" : "phone", rowid));
           if (!plain.ok()) return plain.status();
           (c == 0 ? r.person.id_number : r.person.phone) = std::move(*plain);
         }
@@ -435,9 +436,7 @@ class WriteBatchImpl final : public WriteBatch {
       by_public_id_.bind(1, p->public_id);
       if (by_public_id_.executeStep()) by_public = by_public_id_.getColumn(0).getInt64();
     }
-    SealedValues local;
-    if (presealed == nullptr) local = SealPerson(store_->Keys(), *p);
-    const SealedValues& sealed = presealed != nullptr ? *presealed : local;
+    SealedValues sealed = presealed != nullptr ? *presealed : SealPerson(store_->Keys(), *p);
     int64_t by_id = 0;
     std::string id_owner;
     if (!sealed.id_hash.empty()) {
@@ -458,6 +457,10 @@ class WriteBatchImpl final : public WriteBatch {
       unit_rowid = unit.rowid;
     }
     int64_t existing = by_public != 0 ? by_public : by_id;
+    const int64_t rowid = existing != 0 ? existing : NextRowid();
+    const Keyring& keys = store_->Keys();
+    if (!p->id_number.empty()) sealed.id_enc = keys.Seal(p->id_number, SealContext("persons", "id_number", rowid));
+    if (!p->phone.empty()) sealed.phone_enc = keys.Seal(p->phone, SealContext("persons", "phone", rowid));
     UpsertOutcome outcome;
     if (existing != 0) {
       if (p->public_id.empty()) p->public_id = id_owner;
@@ -473,8 +476,9 @@ class WriteBatchImpl final : public WriteBatch {
       insert_.reset();
       insert_.clearBindings();
       BindPerson(insert_, *p, sealed, unit_rowid, /*for_update=*/false);
+      insert_.bind(kPersonColumnCount + 1, static_cast<int64_t>(rowid));
       insert_.exec();
-      p->rowid = store_->writer().getLastInsertRowid();
+      p->rowid = rowid;
       outcome = UpsertOutcome::kInserted;
     }
     if (p->admission_year > 0) {
@@ -490,6 +494,14 @@ class WriteBatchImpl final : public WriteBatch {
       admission_.exec();
     }
     return outcome;
+  }
+
+  // The id SQLite would give the next row, taken by this batch.
+  int64_t NextRowid() {
+    if (next_rowid_ == 0) {
+      next_rowid_ = 1 + store_->writer().execAndGet("SELECT coalesce(max(id),0) FROM persons").getInt64();
+    }
+    return next_rowid_++;
   }
 
   // P0000001, P0000002, …: the smallest free number above those in use.
@@ -549,6 +561,7 @@ class WriteBatchImpl final : public WriteBatch {
   SQLite::Statement insert_unit_;
   std::unordered_map<std::string, UnitRecord> units_;
   int64_t next_number_ = 0;
+  int64_t next_rowid_ = 0;
   int64_t next_unit_ = 0;
   int64_t upserts_ = 0;
   bool large_cache_ = false;
@@ -735,8 +748,9 @@ static void SealUploadReports(SQLite::Database& db, const Keyring& keys) {
   while (find.executeStep()) {
     SQLite::Column blob = find.getColumn(1);
     std::string bytes(static_cast<const char*>(blob.getBlob()), blob.getBytes());
-    // A sealed workbook whose random nonce happens to begin the same way opens under the key.
-    if (!keys.Decrypt(bytes).ok()) plain.emplace_back(find.getColumn(0).getInt64(), std::move(bytes));
+    const int64_t id = find.getColumn(0).getInt64();
+    // A sealed workbook whose nonce happens to begin the same way opens under the key.
+    if (!keys.Open(bytes, SealContext("upload_reports", "errors_xlsx", id)).ok()) plain.emplace_back(id, std::move(bytes));
   }
   find.reset();
   if (plain.empty()) return;
@@ -744,7 +758,7 @@ static void SealUploadReports(SQLite::Database& db, const Keyring& keys) {
   SQLite::Statement seal(db, "UPDATE upload_reports SET errors_xlsx=? WHERE id=?");
   for (const auto& [id, bytes] : plain) {
     seal.reset();
-    BindBlob(seal, 1, keys.Encrypt(bytes));
+    BindBlob(seal, 1, keys.Seal(bytes, SealContext("upload_reports", "errors_xlsx", id)));
     seal.bind(2, id);
     seal.exec();
   }
@@ -809,12 +823,10 @@ static StatusOr<std::unique_ptr<Store>> OpenImpl(const std::string& dir, bool cr
 SealedValues SealPerson(const Keyring& keys, const Person& p) {
   SealedValues s;
   if (!p.id_number.empty()) {
-    s.id_enc = keys.Encrypt(p.id_number);
     s.id_hash = keys.BlindIndex("id_number", p.id_number);
     s.id_mask = MaskIdNumber(p.id_number);
   }
   if (!p.phone.empty()) {
-    s.phone_enc = keys.Encrypt(p.phone);
     s.phone_hash = keys.BlindIndex("phone", p.phone);
     s.phone_mask = MaskPhone(p.phone);
   }

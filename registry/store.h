@@ -122,9 +122,10 @@ struct RegistryStats {
 
 enum class UpsertOutcome { kInserted, kUpdated };
 
-// The protected forms of a person's ID number and phone: ciphertext, keyed
-// hash and mask (crypto.h, masking.h). Computed apart from the write so that
-// an import can seal rows on its reading thread.
+// The protected forms of a person's ID number and phone: keyed hash and mask
+// (crypto.h, masking.h), computed apart from the write so that an import can
+// prepare rows on its reading thread; and the sealed values, which are bound
+// to the row and so made by the write, once the row is known.
 struct SealedValues {
   std::string id_enc, id_hash, id_mask, phone_enc, phone_hash, phone_mask;
 };

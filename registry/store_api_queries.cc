@@ -8,6 +8,7 @@
 #include <mutex>
 #include <nlohmann/json.hpp>
 
+#include "registry/crypto.h"
 #include "registry/masking.h"
 #include "registry/store_impl.h"
 
@@ -413,6 +414,18 @@ class ApiQueriesImpl final : public ApiQueries {
       });
     };
     const Keyring& keys = store_->Keys();
+    // Sealed values are bound to the row; a row's id never changes.
+    int64_t rowid = 0;
+    try {
+      auto db = readers_.Borrow();
+      SQLite::Statement& st = db.Prepare("SELECT id FROM persons WHERE public_id=?");
+      st.bind(1, std::string(public_id));
+      if (st.executeStep()) rowid = st.getColumn(0).getInt64();
+      st.reset();
+    } catch (const SQLite::Exception& e) {
+      return FromSqlite(e, "修改人员");
+    }
+    if (rowid == 0) return NotFound("没有编号为 " + std::string(public_id) + " 的人员");
     for (const std::string& name : fields) {
       const UpdatableField* field = FindUpdatable(name);
       if (field == nullptr) return InvalidArgument("字段「" + name + "」：不可修改", {{name, "不可修改", 0}});
@@ -428,7 +441,7 @@ class ApiQueriesImpl final : public ApiQueries {
           break;
         case FieldKind::kIdNumber: {
           const std::string& id = values.id_number;
-          set_blob("id_number_enc", id.empty() ? "" : keys.Encrypt(id));
+          set_blob("id_number_enc", id.empty() ? "" : keys.Seal(id, SealContext("persons", "id_number", rowid)));
           set_blob("id_number_hash", id.empty() ? "" : keys.BlindIndex("id_number", id));
           set_text("id_number_mask", id.empty() ? "" : MaskIdNumber(id));
           set_text("id_region", id.size() >= 6 ? id.substr(0, 6) : "");
@@ -436,7 +449,7 @@ class ApiQueriesImpl final : public ApiQueries {
         }
         case FieldKind::kPhone: {
           const std::string& phone = values.phone;
-          set_blob("phone_enc", phone.empty() ? "" : keys.Encrypt(phone));
+          set_blob("phone_enc", phone.empty() ? "" : keys.Seal(phone, SealContext("persons", "phone", rowid)));
           set_blob("phone_hash", phone.empty() ? "" : keys.BlindIndex("phone", phone));
           set_text("phone_mask", phone.empty() ? "" : MaskPhone(phone));
           break;

@@ -8,6 +8,7 @@
 #include <nlohmann/json.hpp>
 #include <set>
 
+#include "registry/crypto.h"
 #include "registry/store_impl.h"
 #include "registry/table_reader.h"
 #include "registry/text.h"
@@ -245,12 +246,18 @@ StatusOr<UploadReport> SummarySheets::Upload(std::string_view round_code, int64_
     insert.bind(3, static_cast<int64_t>(report.added + report.updated));
     insert.bind(4, static_cast<int64_t>(report.rejected));
     // The bad rows hold ID numbers and phones as the unit typed them: sealed like the person's.
-    BindBlob(insert, 5, workbook.empty() ? workbook : store.Keys().Encrypt(workbook));
+    BindBlob(insert, 5, std::string());  // sealed below, bound to the report's id
     insert.bind(6, actor.id.empty() ? std::string("cli") : actor.id);
     insert.bind(7, round->rowid);
     insert.bind(8, unit_rowid);
     insert.exec();
     report.id = w.getLastInsertRowid();
+    if (!workbook.empty()) {
+      SQLite::Statement seal(w, "UPDATE upload_reports SET errors_xlsx=? WHERE id=?");
+      BindBlob(seal, 1, store.Keys().Seal(workbook, SealContext("upload_reports", "errors_xlsx", report.id)));
+      seal.bind(2, static_cast<int64_t>(report.id));
+      seal.exec();
+    }
     report.has_error_workbook = !workbook.empty();
     TP_RETURN_IF_ERROR((*batch)->Audit(actor.Entry("upload", "submission", round->code,
                                                    Json{{"rows", report.rows},
@@ -278,7 +285,8 @@ StatusOr<std::string> SummarySheets::ErrorWorkbook(int64_t upload_id, const Acto
     }
     SQLite::Column blob = st.getColumn(0);
     if (blob.isNull()) return NotFound("这次上传没有出错的行");
-    return store.Keys().Decrypt(std::string(static_cast<const char*>(blob.getBlob()), blob.getBytes()));
+    return store.Keys().Open(std::string(static_cast<const char*>(blob.getBlob()), blob.getBytes()),
+                             SealContext("upload_reports", "errors_xlsx", upload_id));
   } catch (const SQLite::Exception& e) {
     return FromSqlite(e, "读取上传记录");
   }

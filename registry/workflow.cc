@@ -67,17 +67,19 @@ Cells MergeCells(Cells copy, const Cells& update) {
   return copy;
 }
 
-// The copy is sealed as a whole: it holds the ID number and phone the unit typed.
-std::string SealCells(const Keyring& keys, const Cells& cells) {
+// The copy is sealed as a whole, bound to its recommendation: it holds the ID
+// number and phone the unit typed.
+std::string SealCells(const Keyring& keys, const Cells& cells, int64_t recommendation_id) {
   Json j = Json::array();
   for (const auto& [column, text] : cells) j.push_back({column, text});
-  return keys.Encrypt(j.dump(-1, ' ', false, Json::error_handler_t::replace));
+  return keys.Seal(j.dump(-1, ' ', false, Json::error_handler_t::replace),
+                   SealContext("recommendations", "submitted_enc", recommendation_id));
 }
 
-StatusOr<Cells> OpenCells(const Keyring& keys, const std::string& sealed) {
+StatusOr<Cells> OpenCells(const Keyring& keys, const std::string& sealed, int64_t recommendation_id) {
   Cells cells;
   if (sealed.empty()) return cells;
-  auto plain = keys.Decrypt(sealed);
+  auto plain = keys.Open(sealed, SealContext("recommendations", "submitted_enc", recommendation_id));
   if (!plain.ok()) return plain.status();
   Json j = Json::parse(*plain, nullptr, false);
   if (!j.is_array()) return Internal("推荐单位填报的信息无法读取");
@@ -274,7 +276,7 @@ constexpr const char* kMergeFillColumns[] = {
     "foreign_residence", "hobbies", "email", "academician", "address", "postcode", "unit_name", "post", "title",
     "education", "degree", "graduated_from", "major", "congress_posts", "association_posts",
     "united_front_groups", "other_posts", "career", "achievements", "group_type", "employment_status",
-    "can_attend_seminar", "can_attend_study_tour", "province", "unit_id", "phone_enc", "phone_hash", "phone_mask",
+    "can_attend_seminar", "can_attend_study_tour", "province", "unit_id",
 };
 
 }  // namespace
@@ -313,7 +315,7 @@ struct Workflow::Impl {
     for (size_t i = 0; i < rows->size(); ++i) {
       ItemRow& row = (*rows)[i];
       PersonRecord& stored = (*persons)[i];
-      auto copy = OpenCells(store().Keys(), row.sealed_copy);
+      auto copy = OpenCells(store().Keys(), row.sealed_copy, row.view.id);
       if (!copy.ok()) return copy.status();
       row.view.differences = Differences(stored.person, *copy, rounds.reference());
       row.view.submitted = UnitView(stored, row, *copy);
@@ -350,7 +352,7 @@ struct Workflow::Impl {
   // is the unit's own; another's record keeps its values for staff to resolve.
   Status ApplyOwnCopy(WriteBatch& batch, const ItemRow& row, const PersonRecord& stored) {
     if (row.sealed_copy.empty() || !stored.unit || stored.unit->rowid != row.unit_rowid) return Status::Ok();
-    auto copy = OpenCells(store().Keys(), row.sealed_copy);
+    auto copy = OpenCells(store().Keys(), row.sealed_copy, row.view.id);
     if (!copy.ok()) return copy.status();
     if (copy->empty()) return Status::Ok();
     Person values;
@@ -363,6 +365,7 @@ struct Workflow::Impl {
   }
 
   StatusOr<SubmissionView> View(const Round& round, const UnitRecord& unit);
+  StatusOr<std::string> Reseal(const std::string& sealed, std::string_view column, int64_t from, int64_t to);
   Status CheckNotEnrolled(SQLite::Database& w, const Round& round, int64_t person_rowid, int64_t submission_id);
   void RecomputeState(SQLite::Database& w, int64_t submission_id);
   StatusOr<RecommendationView> DecideIn(SQLite::Database& w, WriteBatch& batch, int64_t id, const Decision& decision,
@@ -632,16 +635,19 @@ StatusOr<AddResult> Workflow::Add(std::string_view round_code, int64_t unit_rowi
       }
       TP_RETURN_IF_ERROR(impl_->CheckNotEnrolled(w, *round, person_rowid, sub.id));
       SQLite::Statement insert(w,
-                               "INSERT INTO recommendations(submission_id, person_id, opinion, declared, group_name, "
-                               "submitted_enc) VALUES(?,?,?,?,?,?)");
+                               "INSERT INTO recommendations(submission_id, person_id, opinion, declared, group_name) "
+                               "VALUES(?,?,?,?,?)");
       insert.bind(1, sub.id);
       insert.bind(2, person_rowid);
       BindText(insert, 3, person.opinion);
       insert.bind(4, Json(input.declared).dump());
       BindText(insert, 5, input.group);
-      BindBlob(insert, 6, SealCells(impl_->store().Keys(), copy));
       insert.exec();
       rec_id = w.getLastInsertRowid();
+      SQLite::Statement seal(w, "UPDATE recommendations SET submitted_enc=? WHERE id=?");
+      BindBlob(seal, 1, SealCells(impl_->store().Keys(), copy, rec_id));
+      seal.bind(2, rec_id);
+      seal.exec();
       Json detail = {{"round", round->code}, {"unit", unit->code}, {"person", public_id}, {"record", record_outcome}};
       if (!differences.empty()) detail["differences"] = DifferenceList(differences);
       TP_RETURN_IF_ERROR((*batch)->Audit(actor.Entry("create", "recommendation", std::to_string(rec_id),
@@ -710,7 +716,7 @@ StatusOr<RecommendationView> Workflow::Edit(int64_t id, const RecommendationInpu
     SQLite::Database& w = impl_->db().writer();
     auto row = ChangeableItem(w, id, "修改");
     if (!row.ok()) return row.status();
-    auto copy = OpenCells(impl_->store().Keys(), row->sealed_copy);
+    auto copy = OpenCells(impl_->store().Keys(), row->sealed_copy, id);
     if (!copy.ok()) return copy.status();
     if (copy->empty() && !current->submitted.person.name.empty()) {
       copy->emplace_back("姓名", current->submitted.person.name);  // a recommendation older than the copies
@@ -738,7 +744,7 @@ StatusOr<RecommendationView> Workflow::Edit(int64_t id, const RecommendationInpu
     BindText(update, 1, candidate.person.opinion);
     update.bind(2, Json(candidate.declared).dump());
     BindText(update, 3, candidate.group);
-    BindBlob(update, 4, SealCells(impl_->store().Keys(), MergeCells(std::move(*copy), cells)));
+    BindBlob(update, 4, SealCells(impl_->store().Keys(), MergeCells(std::move(*copy), cells), id));
     update.bind(5, id);
     update.exec();
     TP_RETURN_IF_ERROR((*batch)->Audit(actor.Entry("update", "recommendation", std::to_string(id),
@@ -1056,6 +1062,15 @@ StatusOr<std::vector<PossibleDuplicatePair>> Workflow::PossibleDuplicates(std::s
   return out;
 }
 
+// A person's sealed `column` of row `from`, sealed anew for row `to`.
+StatusOr<std::string> Workflow::Impl::Reseal(const std::string& sealed, std::string_view column, int64_t from,
+                                             int64_t to) {
+  const Keyring& keys = store().Keys();
+  auto plain = keys.Open(sealed, SealContext("persons", column, from));
+  if (!plain.ok()) return plain.status();
+  return keys.Seal(*plain, SealContext("persons", column, to));
+}
+
 Status Workflow::Merge(std::string_view keep_id, std::string_view merged_id, const Actor& actor) {
   if (!actor.IsStaff()) return PermissionDenied("只有工作人员可以合并人员记录");
   if (keep_id == merged_id) return InvalidArgument("字段「merge」：不能与自身合并", {{"merge", "不能与自身合并", 0}});
@@ -1085,20 +1100,48 @@ Status Workflow::Merge(std::string_view keep_id, std::string_view merged_id, con
             SQLite::Column col = take.getColumn(c);
             return std::string(static_cast<const char*>(col.getBlob()), col.getBytes());
           };
-          std::string enc = blob(0), hash = blob(1), mask = ColumnText(take, 2), region = ColumnText(take, 3);
+          // A sealed value is bound to its row: it moves opened and sealed anew.
+          auto enc = impl_->Reseal(blob(0), "id_number", m, k);
+          if (!enc.ok()) return enc.status();
+          std::string hash = blob(1), mask = ColumnText(take, 2), region = ColumnText(take, 3);
           SQLite::Statement clear(w, "UPDATE persons SET id_number_hash=NULL WHERE id=?");
           clear.bind(1, m);
           clear.exec();
           SQLite::Statement give(w,
                                  "UPDATE persons SET id_number_enc=?, id_number_hash=?, id_number_mask=?, "
                                  "id_region=? WHERE id=?");
-          BindBlob(give, 1, enc);
+          BindBlob(give, 1, *enc);
           BindBlob(give, 2, hash);
           BindText(give, 3, mask);
           BindText(give, 4, region);
           give.bind(5, k);
           give.exec();
         }
+      }
+    }
+    {
+      // The kept record takes the merged one's phone when it has none.
+      SQLite::Statement phones(w, "SELECT 1 FROM persons WHERE id=? AND phone_enc IS NULL "
+                                  "AND EXISTS (SELECT 1 FROM persons WHERE id=? AND phone_enc IS NOT NULL)");
+      phones.bind(1, k);
+      phones.bind(2, m);
+      if (phones.executeStep()) {
+        SQLite::Statement take(w, "SELECT phone_enc, phone_hash, phone_mask FROM persons WHERE id=?");
+        take.bind(1, m);
+        take.executeStep();
+        SQLite::Column col = take.getColumn(0);
+        auto enc = impl_->Reseal(std::string(static_cast<const char*>(col.getBlob()), col.getBytes()), "phone", m, k);
+        if (!enc.ok()) return enc.status();
+        SQLite::Column hash = take.getColumn(1);
+        std::string hash_bytes(static_cast<const char*>(hash.getBlob()), hash.getBytes());
+        std::string mask = ColumnText(take, 2);
+        take.reset();
+        SQLite::Statement give(w, "UPDATE persons SET phone_enc=?, phone_hash=?, phone_mask=? WHERE id=?");
+        BindBlob(give, 1, *enc);
+        BindBlob(give, 2, hash_bytes);
+        BindText(give, 3, mask);
+        give.bind(4, k);
+        give.exec();
       }
     }
     std::string sets;

@@ -59,7 +59,7 @@ TEST_CASE("Store: a new registry has the schema, WAL, foreign keys and a private
   struct stat st {};
   REQUIRE(::stat((dir / "reg/talentpool.key").c_str(), &st) == 0);
   CHECK((st.st_mode & 0777) == 0600);
-  CHECK(st.st_size == 32);
+  CHECK(st.st_size == 36);  // one key: its id and its 32 bytes
   CHECK(store->RegistryId().size() == 32);
 
   SQLite::Database db(dir / "reg/registry.sqlite");
@@ -205,6 +205,29 @@ TEST_CASE("Store: ID numbers and phones never reach the database file in plainte
   REQUIRE(revealed.ok());
   CHECK(revealed->person.id_number == "450103198603070031");
   CHECK(revealed->person.phone == "13812345678");
+}
+
+TEST_CASE("Store: a sealed ID number copied to another person's row does not open there", "[store][privacy]") {
+  TempDir dir;
+  auto store = Fresh(dir);
+  Person a = Sample();
+  Upsert(*store, &a, UpsertOutcome::kInserted);
+  Person b;
+  b.name = "韦小宝";
+  b.id_number = "450103199001011232";
+  Upsert(*store, &b, UpsertOutcome::kInserted);
+  {
+    SQLite::Database db(dir / "reg/registry.sqlite", SQLite::OPEN_READWRITE);
+    SQLite::Statement copy(db, "UPDATE persons SET id_number_enc=(SELECT id_number_enc FROM persons WHERE id=?) "
+                               "WHERE id=?");
+    copy.bind(1, static_cast<int64_t>(a.rowid));
+    copy.bind(2, static_cast<int64_t>(b.rowid));
+    REQUIRE(copy.exec() == 1);
+  }
+  CHECK_FALSE(store->LoadPersons({b.rowid}, /*decrypt=*/true).ok());
+  auto own = store->LoadPersons({a.rowid}, /*decrypt=*/true);
+  REQUIRE(own.ok());
+  CHECK(own->front().person.id_number == a.id_number);
 }
 
 TEST_CASE("Store: a key file from another registry cannot open the sealed values", "[store][privacy]") {
