@@ -88,7 +88,7 @@ const std::vector<std::string>& SummarySheetColumns() {
   return kColumns;
 }
 
-StatusOr<UploadReport> SummarySheets::Upload(std::string_view round_code, int64_t unit_rowid, std::string bytes,
+StatusOr<UploadReport> SummarySheets::Upload(std::string_view round_code, int64_t unit_rowid, std::string_view bytes,
                                              std::string_view filename, const Actor& actor) {
   if (!actor.IsStaff() && !(actor.role == "unit" && actor.unit_rowid == unit_rowid)) {
     return PermissionDenied("只能向本单位的推荐名单上传汇总表");
@@ -98,7 +98,11 @@ StatusOr<UploadReport> SummarySheets::Upload(std::string_view round_code, int64_
   TableOptions options;
   options.known_columns = SummarySheetColumns();
   for (std::string_view c : CanonicalColumns()) options.known_columns.emplace_back(c);
-  auto reader = OpenTableFromBytes(std::move(bytes), filename, options);
+  // The cells of failed rows are kept for the annotated copy. A real sheet of kMaxRows rows
+  // holds a few MB of text (2,000 rows of 12 cells of 100 characters: 7 MB); a workbook whose
+  // cells add up to more than the largest upload only got there by repeating shared strings.
+  options.xlsx.max_cell_text_bytes = kMaxCellTextBytes;
+  auto reader = OpenTableInPlace(bytes, filename, options);
   if (!reader.ok()) return reader.status();
   TableReader& table = **reader;
 
@@ -195,18 +199,22 @@ StatusOr<UploadReport> SummarySheets::Upload(std::string_view round_code, int64_
     ++report.rejected;
     for (FieldError& e : errors) e.row = row_number;
     report.errors.insert(report.errors.end(), errors.begin(), errors.end());
+    cells.resize(header.size());  // the annotated copy has the header's columns only
     failed.push_back({row_number, cells, std::move(errors)});
   }
 
   std::string workbook;
   if (!failed.empty()) {
+    // Rows go to the temporary file as they are written: in memory, the writer would keep
+    // another copy of every failed cell.
+    XlsxWriterOptions streamed;
+    streamed.constant_memory = true;
     auto bytes_out = WriteXlsxToBytes([&](XlsxWriter& w) -> Status {
       std::vector<std::string> head = header;
       head.emplace_back(kErrorColumn);
       TP_RETURN_IF_ERROR(w.WriteHeader(head));
       for (const FailedRow& f : failed) {
         std::vector<std::string> out = f.cells;
-        out.resize(header.size());
         std::string message = "第" + std::to_string(f.row) + "行：";
         std::vector<size_t> marked;
         for (size_t k = 0; k < f.errors.size(); ++k) {
@@ -223,9 +231,10 @@ StatusOr<UploadReport> SummarySheets::Upload(std::string_view round_code, int64_
         TP_RETURN_IF_ERROR(w.WriteRow(out, marked));
       }
       return Status::Ok();
-    });
+    }, streamed);
     if (!bytes_out.ok()) return bytes_out.status();
     workbook = std::move(*bytes_out);
+    std::vector<FailedRow>().swap(failed);  // in the workbook now
   }
 
   Store& store = workflow_.rounds().store();

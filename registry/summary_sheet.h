@@ -16,6 +16,7 @@
 // masked otherwise. Every upload and export is audited.
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
 #include <string>
 #include <string_view>
@@ -46,10 +47,13 @@ class SummarySheets {
  public:
   // At most this many rows are read from one upload.
   static constexpr long kMaxRows = 2000;
+  // The text of an uploaded XLSX's cells, all together (XlsxLimits::max_cell_text_bytes).
+  static constexpr std::size_t kMaxCellTextBytes = std::size_t{32} << 20;
 
   explicit SummarySheets(Workflow& workflow) : workflow_(workflow) {}
 
-  StatusOr<UploadReport> Upload(std::string_view round, int64_t unit_rowid, std::string bytes,
+  // `bytes` are read during the call only, where they are.
+  StatusOr<UploadReport> Upload(std::string_view round, int64_t unit_rowid, std::string_view bytes,
                                 std::string_view filename, const Actor& actor);
   // The annotated copy of an upload's failed rows (XLSX bytes). NotFound
   // when no row failed, or the upload belongs to another unit.

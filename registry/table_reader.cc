@@ -10,6 +10,7 @@
 #include <cstdio>
 #include <cstring>
 #include <deque>
+#include <optional>
 #include <utility>
 
 #include "registry/text.h"
@@ -51,9 +52,12 @@ class FileStream final : public ByteStream {
   std::string name_;
 };
 
+// Bytes in memory from `start` on: `owned` (kept here), or `borrowed`, which
+// the caller keeps alive.
 class MemoryStream final : public ByteStream {
  public:
-  MemoryStream(std::string bytes, std::size_t start) : bytes_(std::move(bytes)), pos_(start) {}
+  MemoryStream(std::string owned, std::optional<std::string_view> borrowed, std::size_t start)
+      : owned_(std::move(owned)), bytes_(borrowed ? *borrowed : owned_), pos_(start) {}
 
   StatusOr<std::size_t> Read(char* buffer, std::size_t size) override {
     std::size_t n = std::min(size, bytes_.size() - pos_);
@@ -63,7 +67,8 @@ class MemoryStream final : public ByteStream {
   }
 
  private:
-  std::string bytes_;
+  std::string owned_;  // before bytes_, which may point into it
+  std::string_view bytes_;
   std::size_t pos_;
 };
 
@@ -372,12 +377,12 @@ StatusOr<std::unique_ptr<TableReader>> OpenTable(const std::string& path,
   auto source = [&]() -> StatusOr<std::unique_ptr<RecordSource>> {
     if (sniffed->xlsx && regular) {
       stream.reset();  // libzip opens the file itself, to seek in it
-      return table_internal::OpenXlsxFileRecords(path, path);
+      return table_internal::OpenXlsxFileRecords(path, path, options.xlsx);
     }
     if (sniffed->xlsx) {
       StatusOr<std::string> bytes = ReadAll(*stream, std::move(head), path);
       if (!bytes.ok()) return bytes.status();
-      return table_internal::OpenXlsxBytesRecords(std::move(bytes).value(), path);
+      return table_internal::OpenXlsxBytesRecords(std::move(bytes).value(), path, options.xlsx);
     }
     head.erase(0, sniffed->bom_size);
     return table_internal::OpenCsvRecords(std::move(head), std::move(stream), sniffed->encoding,
@@ -387,20 +392,42 @@ StatusOr<std::unique_ptr<TableReader>> OpenTable(const std::string& path,
   return Table::Open(std::move(source).value(), options, path);
 }
 
+namespace {
+
+// A table in memory: `owned` by the reader, or `borrowed` from the caller.
+StatusOr<std::unique_ptr<TableReader>> OpenInMemory(std::string owned,
+                                                    std::optional<std::string_view> borrowed,
+                                                    std::string_view filename_hint,
+                                                    const TableOptions& options) {
+  std::string file(filename_hint.empty() ? std::string_view("上传的文件") : filename_hint);
+  std::string_view bytes = borrowed ? *borrowed : std::string_view(owned);
+  StatusOr<Sniffed> sniffed =
+      Sniff(bytes.substr(0, kSniffBytes), bytes.size() <= kSniffBytes, file);
+  if (!sniffed.ok()) return sniffed.status();
+  StatusOr<std::unique_ptr<RecordSource>> source =
+      !sniffed->xlsx ? table_internal::OpenCsvRecords(
+                           "",
+                           std::make_unique<MemoryStream>(std::move(owned), borrowed,
+                                                          sniffed->bom_size),
+                           sniffed->encoding, file)
+      : borrowed     ? table_internal::OpenXlsxBorrowedRecords(*borrowed, file, options.xlsx)
+                     : table_internal::OpenXlsxBytesRecords(std::move(owned), file, options.xlsx);
+  if (!source.ok()) return source.status();
+  return Table::Open(std::move(source).value(), options, file);
+}
+
+}  // namespace
+
 StatusOr<std::unique_ptr<TableReader>> OpenTableFromBytes(std::string bytes,
                                                           std::string_view filename_hint,
                                                           const TableOptions& options) {
-  std::string file(filename_hint.empty() ? std::string_view("上传的文件") : filename_hint);
-  std::string_view head = std::string_view(bytes).substr(0, kSniffBytes);
-  StatusOr<Sniffed> sniffed = Sniff(head, bytes.size() <= kSniffBytes, file);
-  if (!sniffed.ok()) return sniffed.status();
-  StatusOr<std::unique_ptr<RecordSource>> source =
-      sniffed->xlsx ? table_internal::OpenXlsxBytesRecords(std::move(bytes), file)
-                    : table_internal::OpenCsvRecords(
-                          "", std::make_unique<MemoryStream>(std::move(bytes), sniffed->bom_size),
-                          sniffed->encoding, file);
-  if (!source.ok()) return source.status();
-  return Table::Open(std::move(source).value(), options, file);
+  return OpenInMemory(std::move(bytes), std::nullopt, filename_hint, options);
+}
+
+StatusOr<std::unique_ptr<TableReader>> OpenTableInPlace(std::string_view bytes,
+                                                        std::string_view filename_hint,
+                                                        const TableOptions& options) {
+  return OpenInMemory("", bytes, filename_hint, options);
 }
 
 }  // namespace tp::registry

@@ -56,6 +56,36 @@ class TableReader {
   virtual std::string_view Format() const = 0;
 };
 
+// What one XLSX workbook may inflate to. A zip part can inflate a
+// thousandfold (a 0.6 MB file whose shared strings are 600 MB), so these
+// bound the bytes actually inflated, never the sizes the archive declares,
+// and what is kept: the shared strings are the one part held whole. A file
+// past a bound is refused with InvalidArgument naming the file and the part.
+//
+// The defaults hold a pool file of well over 100,000 people: the demo pool
+// (`talentpool demo`, 25 columns) has per 10,000 people about 4.4 MB of
+// xl/sharedStrings.xml (86,000 distinct strings, 2.9 MB of text) and 9 MB of
+// worksheet XML. Larger tables come as CSV, which is streamed.
+struct XlsxLimits {
+  // The worksheet is parsed as it inflates, so its size costs time (about a
+  // second per 100 MB), not memory.
+  std::size_t max_sheet_bytes = std::size_t{256} << 20;
+  // xl/sharedStrings.xml, inflated. Its strings are kept whole while the
+  // sheet is read, as their text and a 4-byte offset each, so the next two
+  // bound their memory: 56 MB at most.
+  std::size_t max_shared_strings_part_bytes = std::size_t{64} << 20;
+  std::size_t max_shared_string_bytes = std::size_t{48} << 20;
+  std::size_t max_shared_strings = 2000000;
+  // The workbook, its relationships and styles: kilobytes in real files.
+  std::size_t max_other_part_bytes = std::size_t{16} << 20;
+  // All parts read from one workbook together.
+  std::size_t max_workbook_bytes = std::size_t{320} << 20;
+  // The text of all cells the sheet hands out, a shared string counted each
+  // time a cell uses it: a 1 MB string referenced by every cell would
+  // otherwise make gigabytes of rows out of a file of kilobytes.
+  std::size_t max_cell_text_bytes = std::size_t{256} << 20;
+};
+
 struct TableOptions {
   // Column names the caller understands. When given, title rows above the
   // header (a form's "推荐学员汇总表", "推荐单位：…", "填表日期：" lines) are
@@ -63,6 +93,7 @@ struct TableOptions {
   // at least two of these names (one, when only one is given). When no row
   // qualifies, or the list is empty, the first non-empty row is the header.
   std::vector<std::string> known_columns;
+  XlsxLimits xlsx;
 };
 
 // Opens the file at `path`. The messages name the file by `path` as given.
@@ -74,6 +105,12 @@ StatusOr<std::unique_ptr<TableReader>> OpenTable(const std::string& path,
 StatusOr<std::unique_ptr<TableReader>> OpenTableFromBytes(std::string bytes,
                                                           std::string_view filename_hint,
                                                           const TableOptions& options = {});
+// The same, reading `bytes` where they are, without a copy: they must outlive
+// the reader. For an upload the server holds already, so that reading it does
+// not cost one more file's worth of memory.
+StatusOr<std::unique_ptr<TableReader>> OpenTableInPlace(std::string_view bytes,
+                                                        std::string_view filename_hint,
+                                                        const TableOptions& options = {});
 
 // Replaces each ill-formed UTF-8 sequence in *text with U+FFFD, so text from
 // outside can go into XML, JSON and the store. Returns whether it changed.
@@ -118,8 +155,14 @@ StatusOr<std::unique_ptr<RecordSource>> OpenCsvRecords(std::string prefix,
 
 // The first visible worksheet of an XLSX workbook on disk, or held in `bytes`.
 StatusOr<std::unique_ptr<RecordSource>> OpenXlsxFileRecords(const std::string& path,
-                                                            std::string file);
-StatusOr<std::unique_ptr<RecordSource>> OpenXlsxBytesRecords(std::string bytes, std::string file);
+                                                            std::string file,
+                                                            const XlsxLimits& limits);
+StatusOr<std::unique_ptr<RecordSource>> OpenXlsxBytesRecords(std::string bytes, std::string file,
+                                                             const XlsxLimits& limits);
+// The same over bytes the caller keeps alive as long as the source.
+StatusOr<std::unique_ptr<RecordSource>> OpenXlsxBorrowedRecords(std::string_view bytes,
+                                                                std::string file,
+                                                                const XlsxLimits& limits);
 
 }  // namespace table_internal
 }  // namespace tp::registry

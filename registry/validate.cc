@@ -358,6 +358,48 @@ std::string Join(const std::vector<std::string>& items, std::string_view separat
   return out;
 }
 
+// The bytes of the first `characters` characters of `utf8`.
+std::size_t PrefixBytes(std::string_view utf8, std::size_t characters) {
+  std::size_t at = 0;
+  for (std::size_t n = 0; at < utf8.size() && n < characters; ++n) {
+    do {
+      ++at;
+    } while (at < utf8.size() && (static_cast<unsigned char>(utf8[at]) & 0xC0) == 0x80);
+  }
+  return at;
+}
+
+// A message quotes the cell it is about: 「…」. Quoted whole, a cell of many
+// KB makes each message of a rejected row as large as the row, and the
+// messages are kept for the report and the annotated copy (a 30 MB upload of
+// 2,000 rows with a 15 KB 民族 cell made 60 MB of messages). A long quote
+// keeps its start and says how long the cell is; the row has the rest.
+std::string ShortenQuotes(std::string message) {
+  constexpr std::size_t kMaxQuoted = 50;  // characters, more than any real value's
+  constexpr std::size_t kKept = 20;
+  constexpr std::string_view kOpen = "「", kClose = "」";
+  for (std::size_t open = message.find(kOpen); open != std::string::npos;
+       open = message.find(kOpen, open)) {
+    std::size_t begin = open + kOpen.size();
+    std::size_t end = message.find(kClose, begin);
+    if (end == std::string::npos) break;
+    std::string_view quoted = std::string_view(message).substr(begin, end - begin);
+    std::size_t characters = CountCharacters(quoted);
+    if (characters > kMaxQuoted) {
+      // A new string, not replace(): that would keep the long one's memory.
+      std::string shorter = message.substr(0, begin);
+      shorter.append(quoted.substr(0, PrefixBytes(quoted, kKept)));
+      shorter += "…（共 " + std::to_string(characters) + " 字）";
+      const std::size_t shorter_end = shorter.size();
+      shorter.append(message, end, std::string::npos);
+      message = std::move(shorter);
+      end = shorter_end;
+    }
+    open = end + kClose.size();
+  }
+  return message;
+}
+
 }  // namespace
 
 std::optional<std::string_view> CanonicalColumn(std::string_view header) {
@@ -394,7 +436,7 @@ std::vector<FieldError> BuildPerson(const std::vector<std::pair<std::string, std
   p.as_typed.reserve(cells.size());
   std::array<bool, static_cast<std::size_t>(Column::kCount)> seen{};
   auto fail = [&](std::string_view field, std::string message) {
-    errors.push_back(FieldError{std::string(field), std::move(message)});
+    errors.push_back(FieldError{std::string(field), ShortenQuotes(std::move(message))});
   };
 
   std::optional<IdNumber> id;

@@ -2,6 +2,8 @@
 // is decompressed and parsed one chunk at a time, and the parser is suspended
 // whenever a small batch of rows (bounded in cells) waits to be taken; the
 // shared-strings table and the cell formats are the only parts kept whole.
+// Every byte inflated is counted against the bounds of XlsxLimits, per part
+// and per workbook, whatever sizes the archive declares.
 //
 // Parts are found the way Excel finds them (package relationships, then the
 // workbook's), never by assuming names like sheet1.xml.
@@ -13,6 +15,7 @@
 #include <charconv>
 #include <chrono>
 #include <cmath>
+#include <cstdint>
 #include <cstdio>
 #include <cstring>
 #include <deque>
@@ -28,12 +31,6 @@ namespace {
 constexpr int kChunkBytes = 64 * 1024;
 // OOXML nests a few levels deep; anything deeper is not a workbook.
 constexpr int kMaxXmlDepth = 128;
-// The workbook, relationships and styles are small in real files.
-constexpr std::size_t kMaxSmallPartBytes = std::size_t{128} << 20;
-// Decompressed size beyond which a worksheet is refused: far more than a
-// million rows of a registry form, far less than a zip bomb.
-constexpr std::size_t kMaxSheetBytes = std::size_t{4} << 30;
-constexpr std::size_t kMaxSharedStringBytes = std::size_t{1} << 30;
 constexpr std::size_t kMaxStyles = 65536;
 constexpr std::size_t kMaxSheets = 4096;
 constexpr std::size_t kMaxRelationships = 65536;
@@ -62,6 +59,20 @@ std::string ColumnName(std::size_t column) {
   }
   return out;
 }
+
+// A bound for messages: "64 MB", "100 KB".
+std::string SizeText(std::size_t bytes) {
+  if (bytes >= (std::size_t{1} << 20) && bytes % (std::size_t{1} << 20) == 0) {
+    return std::to_string(bytes >> 20) + " MB";
+  }
+  if (bytes >= 1024) return std::to_string(bytes / 1024) + " KB";
+  return std::to_string(bytes) + " 字节";
+}
+
+// How a message ends when a workbook is past a bound: a real table that large
+// can still come in, as CSV, which is read as a stream.
+constexpr std::string_view kTooLargeAdvice =
+    "，无法读取；如确是这么大的表，请另存为 CSV（UTF-8）或分批上传";
 
 template <typename T>
 std::optional<T> ParseUnsigned(std::string_view text) {
@@ -304,20 +315,25 @@ class XmlHandler {
 
 class Archive {
  public:
-  static StatusOr<std::unique_ptr<Archive>> OpenFile(const std::string& path, std::string file) {
+  static StatusOr<std::unique_ptr<Archive>> OpenFile(const std::string& path, std::string file,
+                                                     const XlsxLimits& limits) {
     int code = 0;
     ZipPtr zip(zip_open(path.c_str(), ZIP_RDONLY, &code));
     if (!zip) return OpenError(code, file);
-    return std::unique_ptr<Archive>(new Archive(std::move(zip), "", std::move(file)));
+    return std::unique_ptr<Archive>(new Archive(std::move(zip), "", std::move(file), limits));
   }
 
-  static StatusOr<std::unique_ptr<Archive>> OpenBytes(std::string bytes, std::string file) {
+  // The archive in memory, read in place: `borrowed` when given (the caller
+  // keeps it alive), else `owned`, which the Archive keeps alive.
+  static StatusOr<std::unique_ptr<Archive>> OpenBytes(std::string owned,
+                                                      std::optional<std::string_view> borrowed,
+                                                      std::string file, const XlsxLimits& limits) {
     zip_error_t error;
     zip_error_init(&error);
-    // The archive reads `bytes` in place; the Archive keeps them alive.
-    auto archive = std::unique_ptr<Archive>(new Archive(nullptr, std::move(bytes), file));
-    zip_source_t* source =
-        zip_source_buffer_create(archive->bytes_.data(), archive->bytes_.size(), 0, &error);
+    auto archive =
+        std::unique_ptr<Archive>(new Archive(nullptr, std::move(owned), file, limits));
+    std::string_view bytes = borrowed ? *borrowed : std::string_view(archive->bytes_);
+    zip_source_t* source = zip_source_buffer_create(bytes.data(), bytes.size(), 0, &error);
     if (source) archive->zip_.reset(zip_open_from_source(source, ZIP_RDONLY, &error));
     if (!archive->zip_) {
       int code = zip_error_code_zip(&error);
@@ -330,18 +346,23 @@ class Archive {
   }
 
   const std::string& file() const { return file_; }
+  const XlsxLimits& limits() const { return limits_; }
 
   bool Has(const std::string& name) const { return Locate(name) >= 0; }
 
   // Opens part `name` for reading; NotFound when the archive has no such part.
-  StatusOr<ZipFilePtr> Open(const std::string& name) const {
+  // A part whose declared size is past `max_bytes` is refused before any of it
+  // is inflated; one that declares less is still counted as it inflates.
+  StatusOr<ZipFilePtr> Open(const std::string& name, std::size_t max_bytes) const {
     zip_int64_t index = Locate(name);
     if (index < 0) return NotFound(QuotedFile(file_) + "缺少 " + name);
     zip_stat_t stat;
     zip_stat_init(&stat);
-    if (zip_stat_index(zip_.get(), static_cast<zip_uint64_t>(index), 0, &stat) == 0 &&
-        (stat.valid & ZIP_STAT_ENCRYPTION_METHOD) && stat.encryption_method != ZIP_EM_NONE) {
-      return Encrypted();
+    if (zip_stat_index(zip_.get(), static_cast<zip_uint64_t>(index), 0, &stat) == 0) {
+      if ((stat.valid & ZIP_STAT_ENCRYPTION_METHOD) && stat.encryption_method != ZIP_EM_NONE) {
+        return Encrypted();
+      }
+      if ((stat.valid & ZIP_STAT_SIZE) && stat.size > max_bytes) return TooLarge(name, max_bytes);
     }
     ZipFilePtr part(zip_fopen_index(zip_.get(), static_cast<zip_uint64_t>(index), 0));
     if (!part) {
@@ -355,9 +376,23 @@ class Archive {
     return part;
   }
 
+  Status TooLarge(const std::string& name, std::size_t max_bytes) const {
+    return InvalidArgument(QuotedFile(file_) + "的 " + name + " 解压后超过 " +
+                           SizeText(max_bytes) + std::string(kTooLargeAdvice));
+  }
+
+  // Counts `bytes` more inflated from part `name` against the workbook's bound.
+  Status CountInflated(std::size_t bytes, const std::string& name) {
+    inflated_ += bytes;
+    if (inflated_ <= limits_.max_workbook_bytes) return Status::Ok();
+    return InvalidArgument(QuotedFile(file_) + "解压后超过 " +
+                           SizeText(limits_.max_workbook_bytes) + "（读到 " + name + " 时）" +
+                           std::string(kTooLargeAdvice));
+  }
+
  private:
-  Archive(ZipPtr zip, std::string bytes, std::string file)
-      : bytes_(std::move(bytes)), zip_(std::move(zip)), file_(std::move(file)) {}
+  Archive(ZipPtr zip, std::string bytes, std::string file, const XlsxLimits& limits)
+      : bytes_(std::move(bytes)), zip_(std::move(zip)), file_(std::move(file)), limits_(limits) {}
 
   static Status OpenError(int code, std::string_view file) {
     zip_error_t error;
@@ -387,19 +422,22 @@ class Archive {
   std::string bytes_;  // before zip_: the archive reads them until it is discarded
   ZipPtr zip_;
   std::string file_;
+  XlsxLimits limits_;
+  std::size_t inflated_ = 0;  // by all parts read so far
 };
 
 // One XML part of the archive, decompressed and parsed chunk by chunk.
 class XmlPart {
  public:
-  static StatusOr<std::unique_ptr<XmlPart>> Open(const Archive& archive, const std::string& name,
+  // `max_bytes`: the most the part may inflate to.
+  static StatusOr<std::unique_ptr<XmlPart>> Open(Archive& archive, const std::string& name,
                                                  XmlHandler* handler, std::size_t max_bytes) {
-    StatusOr<ZipFilePtr> file = archive.Open(name);
+    StatusOr<ZipFilePtr> file = archive.Open(name, max_bytes);
     if (!file.ok()) return file.status();
     ParserPtr parser(XML_ParserCreate(nullptr));
     if (!parser) return Internal("XML 解析器内存不足");
     auto part = std::unique_ptr<XmlPart>(new XmlPart(std::move(file).value(), std::move(parser),
-                                                     handler, archive.file(), name, max_bytes));
+                                                     handler, &archive, name, max_bytes));
     XML_Parser p = part->parser_.get();
     XML_SetUserData(p, part.get());
     XML_SetElementHandler(p, &XmlPart::OnStart, &XmlPart::OnEnd);
@@ -426,11 +464,12 @@ class XmlPart {
           return Fail(InvalidArgument(QuotedFile(file_name_) + "已损坏，解压 " + name_ +
                                       " 时出错（" + zip_file_strerror(file_.get()) + "）"));
         }
+        // Counted as inflated, so a part that declares less than it holds
+        // stops at its bound all the same.
         read_ += static_cast<std::size_t>(n);
-        if (read_ > max_bytes_) {
-          return Fail(InvalidArgument(QuotedFile(file_name_) + "中的 " + name_ +
-                                      " 解压后过大，无法读取（可能已损坏）"));
-        }
+        if (read_ > max_bytes_) return Fail(archive_->TooLarge(name_, max_bytes_));
+        Status counted = archive_->CountInflated(static_cast<std::size_t>(n), name_);
+        if (!counted.ok()) return Fail(std::move(counted));
         final_ = n == 0;
         status = XML_ParseBuffer(parser_.get(), static_cast<int>(n), final_);
       }
@@ -464,12 +503,13 @@ class XmlPart {
   }
 
  private:
-  XmlPart(ZipFilePtr file, ParserPtr parser, XmlHandler* handler, std::string file_name,
+  XmlPart(ZipFilePtr file, ParserPtr parser, XmlHandler* handler, Archive* archive,
           std::string name, std::size_t max_bytes)
       : file_(std::move(file)),
         parser_(std::move(parser)),
         handler_(handler),
-        file_name_(std::move(file_name)),
+        archive_(archive),
+        file_name_(archive->file()),
         name_(std::move(name)),
         max_bytes_(max_bytes) {}
 
@@ -530,6 +570,7 @@ class XmlPart {
   ZipFilePtr file_;
   ParserPtr parser_;
   XmlHandler* handler_;
+  Archive* archive_;
   std::string file_name_;
   std::string name_;
   std::size_t max_bytes_;
@@ -542,9 +583,9 @@ class XmlPart {
   Status failure_;
 };
 
-Status ParsePart(const Archive& archive, const std::string& name, XmlHandler* handler) {
+Status ParsePart(Archive& archive, const std::string& name, XmlHandler* handler) {
   StatusOr<std::unique_ptr<XmlPart>> part =
-      XmlPart::Open(archive, name, handler, kMaxSmallPartBytes);
+      XmlPart::Open(archive, name, handler, archive.limits().max_other_part_bytes);
   if (!part.ok()) return part.status();
   return (*part)->ParseAll();
 }
@@ -638,24 +679,52 @@ class WorkbookHandler final : public XmlHandler {
 
 // ---- Shared strings and styles -------------------------------------------
 
-// All shared strings in one block: per-string objects would cost more than
-// the text itself in a large workbook.
+// The shared strings, kept whole while the sheet is read: their text one
+// after the other in blocks of 1 MiB that never move, and a 4-byte offset per
+// string. Per-string objects would cost more than the text itself, and one
+// growing buffer would hold its old and new copies at once each time it
+// doubled, half as much again as the text.
 class SharedStrings {
  public:
+  // Offsets are 32-bit: the text kept is bounded below this.
+  static constexpr std::size_t kMaxBytes = UINT32_MAX;
+
   std::size_t size() const { return starts_.size(); }
-  std::string_view Get(std::size_t i) const {
-    std::size_t end = i + 1 < starts_.size() ? starts_[i + 1] : text_.size();
-    return std::string_view(text_).substr(starts_[i], end - starts_[i]);
+  std::size_t bytes() const { return bytes_; }
+  std::string Get(std::size_t i) const {
+    std::size_t at = starts_[i];
+    std::size_t end = i + 1 < starts_.size() ? starts_[i + 1] : bytes_;
+    std::string out;
+    out.reserve(end - at);
+    while (at < end) {
+      const std::string& block = blocks_[at / kBlockBytes];
+      std::size_t offset = at % kBlockBytes;
+      std::size_t n = std::min(end - at, block.size() - offset);
+      out.append(block, offset, n);
+      at += n;
+    }
+    return out;
   }
-  std::size_t bytes() const { return text_.size(); }
+  // The caller keeps bytes() + s.size() within kMaxBytes.
   void Add(std::string_view s) {
-    starts_.push_back(text_.size());
-    text_.append(s);
+    starts_.push_back(static_cast<uint32_t>(bytes_));
+    bytes_ += s.size();
+    while (!s.empty()) {
+      if (blocks_.empty() || blocks_.back().size() == kBlockBytes) {
+        blocks_.emplace_back().reserve(kBlockBytes);
+      }
+      std::string& block = blocks_.back();
+      std::size_t n = std::min(s.size(), kBlockBytes - block.size());
+      block.append(s.substr(0, n));
+      s.remove_prefix(n);
+    }
   }
 
  private:
-  std::string text_;
-  std::vector<std::size_t> starts_;
+  static constexpr std::size_t kBlockBytes = std::size_t{1} << 20;
+  std::vector<std::string> blocks_;  // all full but the last
+  std::vector<uint32_t> starts_;
+  std::size_t bytes_ = 0;
 };
 
 // Collects the text of a string item (<si> or <is>): its <t>, or the <t> of
@@ -683,8 +752,12 @@ class RichText {
 
 class SharedStringsHandler final : public XmlHandler {
  public:
-  SharedStringsHandler(SharedStrings* strings, std::string_view file)
-      : strings_(strings), file_(file) {}
+  SharedStringsHandler(SharedStrings* strings, const Archive& archive, std::string_view part)
+      : strings_(strings),
+        file_(archive.file()),
+        part_(part),
+        max_strings_(archive.limits().max_shared_strings),
+        max_bytes_(std::min(archive.limits().max_shared_string_bytes, SharedStrings::kMaxBytes)) {}
 
   void Start(std::string_view name, const char**) override {
     if (name == "si") {
@@ -699,8 +772,17 @@ class SharedStringsHandler final : public XmlHandler {
     if (name == "si") {
       in_item_ = false;
       DecodeEscapes(&text_);
-      if (strings_->bytes() + text_.size() > kMaxSharedStringBytes) {
-        error = InvalidArgument(QuotedFile(file_) + "的共享字符串表超过 1 GB，无法读取");
+      // Both bounds stop the parse before the string is kept, so what is
+      // held never passes them.
+      if (strings_->size() >= max_strings_) {
+        error = InvalidArgument(QuotedFile(file_) + "的 " + part_ + " 超过 " +
+                                std::to_string(max_strings_) + " 条共享字符串" +
+                                std::string(kTooLargeAdvice));
+        return;
+      }
+      if (strings_->bytes() + text_.size() > max_bytes_) {
+        error = InvalidArgument(QuotedFile(file_) + "的 " + part_ + " 中的文字超过 " +
+                                SizeText(max_bytes_) + std::string(kTooLargeAdvice));
         return;
       }
       strings_->Add(text_);
@@ -720,6 +802,9 @@ class SharedStringsHandler final : public XmlHandler {
  private:
   SharedStrings* strings_;
   std::string_view file_;
+  std::string part_;
+  std::size_t max_strings_;
+  std::size_t max_bytes_;
   bool in_item_ = false;
   RichText rich_;
   std::string text_;
@@ -770,8 +855,12 @@ class StylesHandler final : public XmlHandler {
 class SheetHandler final : public XmlHandler {
  public:
   SheetHandler(const SharedStrings* strings, const std::vector<NumberKind>* kinds, bool date1904,
-               std::string_view file)
-      : strings_(strings), kinds_(kinds), date1904_(date1904), file_(file) {}
+               std::string_view file, std::size_t max_cell_text_bytes)
+      : strings_(strings),
+        kinds_(kinds),
+        date1904_(date1904),
+        file_(file),
+        max_cell_text_bytes_(max_cell_text_bytes) {}
 
   void Start(std::string_view name, const char** attributes) override {
     if (in_cell_) {
@@ -924,10 +1013,18 @@ class SheetHandler final : public XmlHandler {
     }
     if (text.empty()) return;
     // Shared strings are short to refer to and long to copy: a bound per row
-    // keeps a hostile sheet from multiplying one long string.
+    // and one on the whole sheet keep a hostile sheet from multiplying one
+    // long string.
     row_bytes_ += text.size();
     if (row_bytes_ > kMaxRowBytes) {
       error = CellError("所在的行文字超过 32 MB");
+      return;
+    }
+    cell_text_bytes_ += text.size();
+    if (cell_text_bytes_ > max_cell_text_bytes_) {
+      error = InvalidArgument(QuotedFile(file_) + "的单元格文字合计超过 " +
+                              SizeText(max_cell_text_bytes_) + "（第 " + std::to_string(row_) +
+                              " 行）" + std::string(kTooLargeAdvice));
       return;
     }
     if (cells_.size() <= column_) cells_.resize(column_ + 1);
@@ -943,6 +1040,8 @@ class SheetHandler final : public XmlHandler {
   const std::vector<NumberKind>* kinds_;
   bool date1904_;
   std::string_view file_;
+  std::size_t max_cell_text_bytes_;
+  std::size_t cell_text_bytes_ = 0;  // handed out so far
 
   bool in_data_ = false, in_row_ = false, in_cell_ = false;
   bool in_value_ = false, in_inline_ = false;
@@ -1047,10 +1146,11 @@ class XlsxRecords final : public RecordSource {
     }
     if (sheet.empty()) return InvalidArgument(QuotedFile(file) + "中没有工作表");
 
+    const XlsxLimits& limits = archive_->limits();
     if (!strings_part.empty() && archive_->Has(strings_part)) {
-      SharedStringsHandler strings(&strings_, file);
-      StatusOr<std::unique_ptr<XmlPart>> part =
-          XmlPart::Open(*archive_, strings_part, &strings, kMaxSharedStringBytes * 2);
+      SharedStringsHandler strings(&strings_, *archive_, strings_part);
+      StatusOr<std::unique_ptr<XmlPart>> part = XmlPart::Open(
+          *archive_, strings_part, &strings, limits.max_shared_strings_part_bytes);
       if (!part.ok()) return part.status();
       TP_RETURN_IF_ERROR((*part)->ParseAll());
     }
@@ -1059,9 +1159,10 @@ class XlsxRecords final : public RecordSource {
       TP_RETURN_IF_ERROR(ParsePart(*archive_, styles_part, &styles));
       kinds_ = styles.Kinds();
     }
-    handler_ = std::make_unique<SheetHandler>(&strings_, &kinds_, book.date1904, file);
+    handler_ = std::make_unique<SheetHandler>(&strings_, &kinds_, book.date1904, file,
+                                              limits.max_cell_text_bytes);
     StatusOr<std::unique_ptr<XmlPart>> part =
-        XmlPart::Open(*archive_, sheet, handler_.get(), kMaxSheetBytes);
+        XmlPart::Open(*archive_, sheet, handler_.get(), limits.max_sheet_bytes);
     if (!part.ok()) {
       if (part.status().code() == StatusCode::kNotFound) {
         return InvalidArgument(QuotedFile(file) + "已损坏：找不到工作表 " + sheet);
@@ -1083,15 +1184,26 @@ class XlsxRecords final : public RecordSource {
 }  // namespace
 
 StatusOr<std::unique_ptr<RecordSource>> OpenXlsxFileRecords(const std::string& path,
-                                                            std::string file) {
-  StatusOr<std::unique_ptr<Archive>> archive = Archive::OpenFile(path, std::move(file));
+                                                            std::string file,
+                                                            const XlsxLimits& limits) {
+  StatusOr<std::unique_ptr<Archive>> archive = Archive::OpenFile(path, std::move(file), limits);
   if (!archive.ok()) return archive.status();
   return XlsxRecords::Open(std::move(archive).value());
 }
 
-StatusOr<std::unique_ptr<RecordSource>> OpenXlsxBytesRecords(std::string bytes, std::string file) {
+StatusOr<std::unique_ptr<RecordSource>> OpenXlsxBytesRecords(std::string bytes, std::string file,
+                                                             const XlsxLimits& limits) {
   StatusOr<std::unique_ptr<Archive>> archive =
-      Archive::OpenBytes(std::move(bytes), std::move(file));
+      Archive::OpenBytes(std::move(bytes), std::nullopt, std::move(file), limits);
+  if (!archive.ok()) return archive.status();
+  return XlsxRecords::Open(std::move(archive).value());
+}
+
+StatusOr<std::unique_ptr<RecordSource>> OpenXlsxBorrowedRecords(std::string_view bytes,
+                                                                std::string file,
+                                                                const XlsxLimits& limits) {
+  StatusOr<std::unique_ptr<Archive>> archive =
+      Archive::OpenBytes("", bytes, std::move(file), limits);
   if (!archive.ok()) return archive.status();
   return XlsxRecords::Open(std::move(archive).value());
 }

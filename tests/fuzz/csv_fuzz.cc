@@ -16,8 +16,12 @@
 namespace {
 
 const tp::registry::TableOptions& ImportColumns() {
-  static const tp::registry::TableOptions options{{"编号", "姓名", "性别", "民族", "出生日期", "身份证号", "工作单位",
-                                                   "职务", "技术职称", "推荐单位", "人才类别"}};
+  static const tp::registry::TableOptions options = [] {
+    tp::registry::TableOptions o;
+    o.known_columns = {"编号", "姓名", "性别", "民族", "出生日期", "身份证号", "工作单位",
+                       "职务", "技术职称", "推荐单位", "人才类别"};
+    return o;
+  }();
   return options;
 }
 

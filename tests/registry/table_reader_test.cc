@@ -6,6 +6,7 @@
 #include <zip.h>
 
 #include <catch2/catch.hpp>
+#include <cstdint>
 #include <filesystem>
 #include <fstream>
 #include <iterator>
@@ -793,6 +794,161 @@ TEST_CASE("OpenTable: XLSX rows stream one at a time from a large sheet", "[tabl
     REQUIRE(read[i].number == i + 2);
     REQUIRE(read[i].cells[0] == std::to_string((i + 2) * 7));
   }
+}
+
+// ---- Bounds on what a workbook inflates to ------------------------------------
+
+namespace {
+
+// `count` shared strings of `length` x's after 姓名, and a sheet of one row
+// using the first: deflate shrinks them about a hundredfold and more.
+Workbook Repetitive(std::size_t count, std::size_t length) {
+  Workbook book;
+  book.shared_strings = "<si><t>姓名</t></si>";
+  const std::string item = "<si><t>" + std::string(length, 'x') + "</t></si>";
+  book.shared_strings.reserve(count * item.size() + 32);
+  for (std::size_t i = 0; i < count; ++i) book.shared_strings += item;
+  book.first_sheet = Sheet("<row r=\"1\"><c r=\"A1\" t=\"s\"><v>0</v></c></row>");
+  return book;
+}
+
+// The message of a table that failed to open, or "" when it opened.
+std::string OpenError(const std::string& path, const TableOptions& options) {
+  auto table = OpenTable(path, options);
+  return table.ok() ? "" : table.status().message();
+}
+
+// Rewrites the uncompressed size that the zip at `path` declares for `entry`,
+// in its local header and in the central directory, as a hostile file may.
+void DeclareSize(const std::string& path, const std::string& entry, uint32_t size) {
+  std::string bytes = ReadBytes(path);
+  auto patch = [&](const std::string& signature, std::size_t name_length_at, std::size_t name_at,
+                   std::size_t size_at) {
+    int patched = 0;
+    for (std::size_t i = bytes.find(signature); i != std::string::npos;
+         i = bytes.find(signature, i + 1)) {
+      std::size_t length = static_cast<unsigned char>(bytes[i + name_length_at]) |
+                           static_cast<unsigned char>(bytes[i + name_length_at + 1]) << 8;
+      if (bytes.compare(i + name_at, length, entry) != 0) continue;
+      for (int b = 0; b < 4; ++b) bytes[i + size_at + b] = static_cast<char>(size >> (8 * b));
+      ++patched;
+    }
+    REQUIRE(patched == 1);
+  };
+  patch(std::string("PK\x03\x04", 4), 26, 30, 22);  // local file header
+  patch(std::string("PK\x01\x02", 4), 28, 46, 24);  // central directory
+  WriteBytes(path, bytes);
+}
+
+}  // namespace
+
+TEST_CASE("XlsxReader: a part that inflates past its bound is refused naming the part",
+          "[table_reader][xlsx][bounds]") {
+  TempDir dir;
+  // 3 MB of shared strings, the bound lowered to 1 MB.
+  std::string path = WriteWorkbook(dir, Repetitive(3000, 1000), "炸弹.xlsx");
+  TableOptions options;
+  options.xlsx.max_shared_strings_part_bytes = std::size_t{1} << 20;
+  std::string message = OpenError(path, options);
+  CHECK(message.find("文件「" + path + "」的 xl/sharedStrings.xml 解压后超过 1 MB") == 0);
+
+  // The worksheet likewise, by its own bound.
+  Workbook rows;
+  std::string many;
+  for (int i = 1; i <= 20000; ++i) {
+    many += "<row r=\"" + std::to_string(i) +
+            "\"><c t=\"inlineStr\"><is><t>姓名</t></is></c></row>";
+  }
+  rows.first_sheet = Sheet(many);
+  options = {};
+  options.xlsx.max_sheet_bytes = 256 * 1024;
+  std::string sheet_path = WriteWorkbook(dir, rows, "rows.xlsx");
+  auto table = OpenTable(sheet_path, options);
+  std::string sheet_message = table.ok() ? "" : table.status().message();
+  CHECK(sheet_message.find("xl/worksheets/data.xml 解压后超过 256 KB") != std::string::npos);
+}
+
+TEST_CASE("XlsxReader: a part declaring less than it inflates to is stopped at its bound anyway",
+          "[table_reader][xlsx][bounds]") {
+  TempDir dir;
+  std::string path = WriteWorkbook(dir, Repetitive(3000, 1000));
+  DeclareSize(path, "xl/sharedStrings.xml", 100);
+  TableOptions options;
+  options.xlsx.max_shared_strings_part_bytes = std::size_t{1} << 20;
+  CHECK(OpenError(path, options).find("xl/sharedStrings.xml 解压后超过 1 MB") != std::string::npos);
+}
+
+TEST_CASE("XlsxReader: the shared strings kept are bounded in number and in bytes",
+          "[table_reader][xlsx][bounds]") {
+  TempDir dir;
+  std::string path = WriteWorkbook(dir, Repetitive(200, 1000));
+  TableOptions by_count;
+  by_count.xlsx.max_shared_strings = 100;
+  CHECK(OpenError(path, by_count).find("xl/sharedStrings.xml 超过 100 条共享字符串") !=
+        std::string::npos);
+  TableOptions by_bytes;
+  by_bytes.xlsx.max_shared_string_bytes = 64 * 1024;
+  CHECK(OpenError(path, by_bytes).find("xl/sharedStrings.xml 中的文字超过 64 KB") !=
+        std::string::npos);
+  // Within both, the same file reads, its strings intact.
+  auto table = Open(path);
+  CHECK(table->Header() == Cells{"姓名"});
+}
+
+TEST_CASE("XlsxReader: the parts of one workbook are bounded together as well as each",
+          "[table_reader][xlsx][bounds]") {
+  TempDir dir;
+  Workbook book = Repetitive(100, 1000);  // 100 KB of shared strings
+  std::string rows;
+  for (int i = 1; i <= 2000; ++i) {
+    rows += "<row r=\"" + std::to_string(i) + "\"><c t=\"s\"><v>0</v></c></row>";
+  }
+  book.first_sheet = Sheet(rows);  // 70 KB
+  std::string path = WriteWorkbook(dir, book);
+  TableOptions options;
+  options.xlsx.max_workbook_bytes = 150 * 1024;
+  std::string message = OpenError(path, options);
+  CHECK(message.find("解压后超过 150 KB（读到 xl/worksheets/data.xml 时）") != std::string::npos);
+}
+
+TEST_CASE("XlsxReader: a shared string repeated through the sheet is bounded by the text it makes",
+          "[table_reader][xlsx][bounds]") {
+  TempDir dir;
+  Workbook book;
+  book.shared_strings = "<si><t>姓名</t></si><si><t>" + std::string(100000, 'x') + "</t></si>";
+  std::string rows = "<row r=\"1\"><c t=\"s\"><v>0</v></c></row>";
+  for (int i = 2; i <= 100; ++i) {
+    rows += "<row r=\"" + std::to_string(i) + "\"><c t=\"s\"><v>1</v></c></row>";
+  }
+  book.first_sheet = Sheet(rows);
+  TableOptions options;
+  options.xlsx.max_cell_text_bytes = std::size_t{1} << 20;
+  auto table = OpenTable(WriteWorkbook(dir, book), options);
+  REQUIRE(table.ok());
+  Cells cells;
+  long row = 0;
+  int read = 0;
+  tp::StatusOr<bool> more = true;
+  while (more.ok() && *more) {
+    more = (*table)->Next(&cells, &row);
+    if (more.ok() && *more) ++read;
+  }
+  REQUIRE_FALSE(more.ok());
+  CHECK(more.status().message().find("单元格文字合计超过 1 MB") != std::string::npos);
+  CHECK(read == 10);  // the rows within the bound came out first
+}
+
+TEST_CASE("OpenTableFromBytes: a workbook of kilobytes whose shared strings inflate past 64 MB is "
+          "refused with the default bounds",
+          "[table_reader][xlsx][bounds]") {
+  TempDir dir;
+  std::string bytes = ReadBytes(WriteWorkbook(dir, Repetitive(70000, 1000)));
+  CHECK(bytes.size() < 1000000);
+  auto table = tp::registry::OpenTableInPlace(bytes, "上传.xlsx");
+  REQUIRE_FALSE(table.ok());
+  CHECK(table.status().code() == tp::StatusCode::kInvalidArgument);
+  CHECK(table.status().message().find(
+            "文件「上传.xlsx」的 xl/sharedStrings.xml 解压后超过 64 MB") == 0);
 }
 
 // ---- Malformed input --------------------------------------------------------

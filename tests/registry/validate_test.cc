@@ -454,3 +454,17 @@ TEST_CASE("BuildPerson: the first non-empty cell of a repeated column counts", "
   REQUIRE(r.person.as_typed.size() == 1);  // "张三" needed no normalising
   CHECK(r.person.as_typed[0].second == " 韦小宝");
 }
+
+TEST_CASE("BuildPerson: a long cell is quoted by its start and its length, never whole", "[validate]") {
+  std::string long_value;
+  for (int i = 0; i < 5000; ++i) long_value += "火";
+  std::string error = OnlyError(BuildOne("民族", long_value));
+  std::string start;
+  for (int i = 0; i < 20; ++i) start += "火";
+  CHECK(Contains(error, "「" + start + "…（共 5000 字）」不是56个民族之一"));
+  CHECK(error.size() < 300);
+  // Values as long as real ones are quoted whole.
+  CHECK(Contains(OnlyError(BuildOne("民族", "火星族")), "「火星族」"));
+  const std::string fifty(50, 'x');
+  CHECK(Contains(OnlyError(BuildOne("民族", fifty)), "「" + fifty + "」"));
+}
