@@ -282,7 +282,11 @@ struct ApiService::Impl {
         per_token(options.per_token),
         check_limited(options.check_per_token),
         check_staff(options.check_per_staff_token),
-        unauthenticated(options.per_address_unauthenticated) {}
+        unauthenticated(options.per_address_unauthenticated),
+        uploads(options.upload_gate != nullptr
+                    ? options.upload_gate
+                    : std::make_shared<UploadGate>(options.max_uploads_at_once,
+                                                   options.max_uploads_per_token)) {}
 
   ~Impl() {
     {
@@ -357,6 +361,7 @@ struct ApiService::Impl {
   RateLimiter check_limited;
   RateLimiter check_staff;
   RateLimiter unauthenticated;
+  std::shared_ptr<UploadGate> uploads;  // shared with the rounds routes
   std::vector<RouteSpec> routes;
   std::string openapi;
 
@@ -975,9 +980,12 @@ void ApiService::Impl::RevokeToken(const ApiCall& call, HttpResponse& res) {
 }
 
 void ApiService::Impl::Import(const ApiCall& call, HttpResponse& res) {
-  // A multipart form's file part, or the raw body. The name is a hint for
-  // messages only: the content decides the format.
-  std::string bytes;
+  StatusOr<UploadGate::Slot> slot = uploads->Enter(call.caller->Actor());
+  if (!slot.ok()) return SetUploadRefused(slot.status(), res);
+  // A multipart form's file part, or the raw body, read where the server
+  // holds it: a copy would be one more file's worth of memory. The name is a
+  // hint for messages only: the content decides the format.
+  std::string_view bytes;
   std::string filename = call.request.Query("filename").value_or("");
   if (!call.request.parts.empty()) {
     const UploadedPart* file = nullptr;
@@ -994,9 +1002,14 @@ void ApiService::Impl::Import(const ApiCall& call, HttpResponse& res) {
   }
   if (bytes.empty()) return res.SetError(FieldStatus(StatusCode::kInvalidArgument, "file", "上传的文件为空"));
   if (filename.empty()) filename = "上传文件";
+  // Whatever the outcome, the memory the file took goes back to the system
+  // when the answer is made (ReturnFreedMemory says why that needs asking).
+  struct ReturnMemory {
+    ~ReturnMemory() { ReturnFreedMemory(); }
+  } return_memory;
   registry::TableOptions table_options;
   for (std::string_view column : registry::CanonicalColumns()) table_options.known_columns.emplace_back(column);
-  auto reader = registry::OpenTableFromBytes(std::move(bytes), filename, table_options);
+  auto reader = registry::OpenTableInPlace(bytes, filename, table_options);
   if (!reader.ok()) return res.SetError(reader.status());
   constexpr size_t kMaxReportedErrors = 1000;
   Json errors = Json::array();
@@ -1095,7 +1108,7 @@ void ApiService::Impl::BuildRoutes() {
                     "上传入库人员表（CSV 或 XLSX；multipart 的 file 字段或原始请求体），与命令行导入相同",
                     "导入",
                     {{"filename", "query", "string", "文件名（只用于提示）", false}}, "ImportFile",
-                    "ImportReport", {400}, options.max_import_bytes, "multipart/form-data",
+                    "ImportReport", {400, 503}, options.max_import_bytes, "multipart/form-data",
                     bind(&Impl::Import)});
   routes.push_back({"GET", "/api/v1/audit", true, kStaffOnly, "查询审计日志", "审计",
                     with({{"actor", "query", "string", "如 token:12", false},
@@ -1136,6 +1149,7 @@ StatusOr<std::unique_ptr<ApiService>> ApiService::Create(registry::Store& store,
   RoundsRouteOptions rounds;
   rounds.after_write = after_write;
   rounds.max_upload_bytes = impl->options.max_import_bytes;
+  rounds.upload_gate = impl->uploads;
   TP_RETURN_IF_ERROR(AddRoundsRoutes(store, impl->reference, rounds, &impl->routes));
   impl->openapi = BuildOpenApiDocument(impl->routes, {CohortOpenApiSchemas(), RoundsSchemasJson()});
   Status caught = impl->CatchUp();

@@ -33,6 +33,7 @@
 #include "api/auth.h"
 #include "api/http_server.h"
 #include "api/rate_limiter.h"
+#include "api/upload_gate.h"
 #include "registry/status.h"
 #include "registry/store.h"
 
@@ -49,6 +50,13 @@ struct ApiOptions {
   RateLimit per_address_unauthenticated{2, 20};  // calls without a valid token
   std::size_t max_json_body_bytes = 64 * 1024;
   std::size_t max_import_bytes = 32 * 1024 * 1024;
+  // Uploads read at once (POST /api/v1/imports and the 汇总表 upload), in all and per token:
+  // past them 503 or 429 with Retry-After. Each holds its file and what the file inflates to
+  // (registry's XlsxLimits), tens of MB, so these bound the memory uploads can take.
+  int max_uploads_at_once = 2;
+  int max_uploads_per_token = 1;
+  // One count shared with others (tests hold slots of it); null: the service makes its own.
+  std::shared_ptr<UploadGate> upload_gate;
   // Requests from this address may name the client in X-Real-IP (nginx in front). Empty:
   // the header is never believed, so a client on the host cannot pose as many addresses.
   std::string trusted_proxy;

@@ -5,6 +5,8 @@
 
 #include <map>
 #include <memory>
+#include <optional>
+#include <string_view>
 
 #include "registry/paths.h"
 #include "registry/summary_sheet.h"
@@ -247,12 +249,14 @@ StatusOr<int64_t> IdParam(const HttpRequest& req, const char* name) {
 class RoundsApi {
  public:
   RoundsApi(registry::Store& store, std::unique_ptr<registry::Rounds> rounds,
-            std::unique_ptr<registry::Workflow> workflow, std::function<void()> after_write)
+            std::unique_ptr<registry::Workflow> workflow, std::function<void()> after_write,
+            std::shared_ptr<UploadGate> uploads)
       : store_(store),
         rounds_(std::move(rounds)),
         workflow_(std::move(workflow)),
         sheets_(*workflow_),
-        after_write_(std::move(after_write)) {}
+        after_write_(std::move(after_write)),
+        uploads_(std::move(uploads)) {}
 
   void Wrote() {
     if (after_write_) after_write_();
@@ -554,9 +558,16 @@ class RoundsApi {
   }
 
   void Upload(const ApiCall& call, HttpResponse& res) {
+    std::optional<UploadGate::Slot> slot;
+    if (uploads_ != nullptr) {
+      auto entered = uploads_->Enter(call.caller->Actor());
+      if (!entered.ok()) return SetUploadRefused(entered.status(), res);
+      slot = std::move(*entered);
+    }
     auto unit = UnitFor(call, /*write=*/true);
     if (!unit.ok()) return res.SetError(unit.status());
-    std::string bytes;
+    // Read where the server holds it: a copy would be one more file's worth of memory.
+    std::string_view bytes;
     std::string filename = call.request.Query("filename").value_or("");
     if (!call.request.parts.empty()) {
       const UploadedPart* file = nullptr;
@@ -571,8 +582,11 @@ class RoundsApi {
     }
     if (bytes.empty()) return res.SetError(Field("file", "上传的文件为空"));
     if (filename.empty()) filename = "推荐学员汇总表";
-    auto report = sheets_.Upload(call.request.PathParam("code"), unit->rowid, std::move(bytes), filename,
-                                 ActorOf(call));
+    // The memory the file took goes back to the system once it is read (see ReturnFreedMemory).
+    struct ReturnMemory {
+      ~ReturnMemory() { ReturnFreedMemory(); }
+    } return_memory;
+    auto report = sheets_.Upload(call.request.PathParam("code"), unit->rowid, bytes, filename, ActorOf(call));
     if (!report.ok()) return res.SetError(report.status());
     Wrote();
     Json errors = Json::array();
@@ -657,6 +671,7 @@ class RoundsApi {
   std::unique_ptr<registry::Workflow> workflow_;
   registry::SummarySheets sheets_;
   std::function<void()> after_write_;
+  std::shared_ptr<UploadGate> uploads_;  // may be null
 };
 
 }  // namespace
@@ -667,7 +682,8 @@ Status AddRoundsRoutes(registry::Store& store, const registry::ReferenceData& re
   if (!rounds.ok()) return rounds.status();
   auto workflow = registry::Workflow::Create(**rounds, registry::DataDir());
   if (!workflow.ok()) return workflow.status();
-  auto api = std::make_shared<RoundsApi>(store, std::move(*rounds), std::move(*workflow), options.after_write);
+  auto api = std::make_shared<RoundsApi>(store, std::move(*rounds), std::move(*workflow), options.after_write,
+                                         options.upload_gate);
   auto bind = [api](void (RoundsApi::*method)(const ApiCall&, HttpResponse&)) {
     return [api, method](const ApiCall& call, HttpResponse& res) { ((*api).*method)(call, res); };
   };
@@ -713,7 +729,7 @@ Status AddRoundsRoutes(registry::Store& store, const registry::ReferenceData& re
       "Submission", {400, 404, 412, 422}, json_limit, &RoundsApi::Submit);
   add("POST", "/api/v1/rounds/{code}/uploads", kStaffOnly | static_cast<RoleSet>(Role::kUnit),
       "上传推荐学员汇总表（XLSX 或 CSV）到本单位草稿；出错的行可下载带「错误信息」列的副本", {code, unit,
-      {"filename", "query", "string", "文件名（只用于提示）", false}}, "UploadFile", "UploadReport", {400, 404},
+      {"filename", "query", "string", "文件名（只用于提示）", false}}, "UploadFile", "UploadReport", {400, 404, 503},
       options.max_upload_bytes, &RoundsApi::Upload, "multipart/form-data");
   add("GET", "/api/v1/uploads/{id}/errors.xlsx", kStaffOnly | static_cast<RoleSet>(Role::kUnit),
       "下载上传时出错的行（XLSX，带「错误信息」列）", {{"id", "path", "integer", "上传记录编号", true}}, "",

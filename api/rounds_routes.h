@@ -20,10 +20,12 @@
 
 #include <cstddef>
 #include <functional>
+#include <memory>
 #include <string>
 #include <vector>
 
 #include "api/api_service.h"
+#include "api/upload_gate.h"
 #include "registry/reference_data.h"
 #include "registry/rounds.h"
 #include "registry/status.h"
@@ -39,6 +41,9 @@ struct RoundsRouteOptions {
   std::function<void()> after_write;
   // Decides whether a round is open; tests set it.
   registry::Clock clock = registry::SystemClock;
+  // Counts the 汇总表 uploads read at once with the service's other uploads;
+  // null: no bound.
+  std::shared_ptr<UploadGate> upload_gate;
 };
 
 // Appends the routes to `routes`. The store must outlive them. Fails when
