@@ -311,6 +311,13 @@ struct ApiService::Impl {
 
   // Records who did what; the answer waits for the entry to be committed,
   // and a call whose entry cannot be written is answered with the error.
+  // One answer that tells whether an ID number is on file, under the
+  // enrolment check's limit: every side door to it shares the check's budget.
+  bool AllowEnrolmentAnswer(const Caller& caller, int* retry_after) {
+    RateLimiter& limiter = caller.role == Role::kStaff ? check_staff : check_limited;
+    return limiter.Allow(caller.Actor(), retry_after);
+  }
+
   Status Audit(const ApiCall& call, std::string action, std::string object_type,
                std::string object_id, Json detail = nullptr) {
     registry::AuditEntry e;
@@ -576,11 +583,32 @@ void ApiService::Impl::Search(const ApiCall& call, HttpResponse& res) {
     std::erase_if(request->filters, [](const auto& f) { return f.first == "province"; });
     request->filters.emplace_back("province", c.province);
   }
-  request->resolve_id = indexer::StoreIdResolver(store);
+  // A whole ID number in the query reads that person's number as a reveal
+  // does: it is recorded, with whom it found, before the answer.
+  bool asked_id_number = false;
+  std::vector<int64_t> found_by_id_number;
+  request->resolve_id = [&, resolve = indexer::StoreIdResolver(store)](std::string_view number) {
+    asked_id_number = true;
+    std::optional<int64_t> rowid = resolve(number);
+    if (rowid && std::find(found_by_id_number.begin(), found_by_id_number.end(), *rowid) ==
+                     found_by_id_number.end()) {
+      found_by_id_number.push_back(*rowid);
+    }
+    return rowid;
+  };
   bool partial = false;
   StatusOr<indexer::SearchResult> result =
       c.role == Role::kUnit ? SearchWithinUnit(*request, c, &partial) : index->Search(*request);
   if (!result.ok()) return res.SetError(result.status());
+  if (asked_id_number) {
+    auto found = store.LoadPersons(found_by_id_number, false);
+    if (!found.ok()) return res.SetError(found.status());
+    std::string ids;
+    for (const PersonRecord& r : *found) ids += (ids.empty() ? "" : ",") + r.person.public_id;
+    Status logged = Audit(call, "reveal", "person", ids,
+                          {{"via", "search"}, {"fields", {"id_number"}}, {"found", found->size()}});
+    if (!logged.ok()) return res.SetError(logged);
+  }
   res.SetJson(Dump(SearchJson(*result, c, partial)));
 }
 
@@ -1101,7 +1129,8 @@ void ApiService::Impl::BuildRoutes() {
   routes.push_back({"POST", "/api/v1/enrollment-check", true, kAllRoles,
                     "查询是否已入库（单位令牌只得到是否入库及入库年度、批次；按令牌限流；每次记入审计日志）",
                     "入库查询", {}, "EnrollmentCheck", "EnrollmentAnswer", {400},
-                    options.max_json_body_bytes, "application/json", bind(&Impl::EnrollmentCheck)});
+                    options.max_json_body_bytes, "application/json", bind(&Impl::EnrollmentCheck),
+                    /*answers_enrolment=*/true});
   routes.push_back({"GET", "/api/v1/stats", true, kAllRoles, "统计（按令牌范围）", "统计", {}, "", "Stats",
                     {}, 0, "", bind(&Impl::Stats)});
   routes.push_back({"POST", "/api/v1/imports", true, kStaffOnly,
@@ -1150,6 +1179,13 @@ StatusOr<std::unique_ptr<ApiService>> ApiService::Create(registry::Store& store,
   rounds.after_write = after_write;
   rounds.max_upload_bytes = impl->options.max_import_bytes;
   rounds.upload_gate = impl->uploads;
+  rounds.allow_enrolment_answer = [raw = impl.get()](const ApiCall& call) {
+    int retry = 0;
+    return raw->AllowEnrolmentAnswer(*call.caller, &retry);
+  };
+  rounds.audit_enrolment_answer = [raw = impl.get()](const ApiCall& call, const std::string& via, int answers) {
+    return raw->Audit(call, "check", "person", "", {{"by", "id_number"}, {"via", via}, {"enrolled", answers}});
+  };
   TP_RETURN_IF_ERROR(AddRoundsRoutes(store, impl->reference, rounds, &impl->routes));
   impl->openapi = BuildOpenApiDocument(impl->routes, {CohortOpenApiSchemas(), RoundsSchemasJson()});
   Status caught = impl->CatchUp();
@@ -1220,9 +1256,8 @@ bool ApiService::Impl::CountCall(const RouteSpec& route, const Caller& caller, H
   };
   const std::string actor = caller.Actor();
   if (!per_token.Allow(actor, &retry)) return too_many("请求过于频繁，请稍后再试");
-  if (route.pattern == "/api/v1/enrollment-check") {
-    RateLimiter& limiter = caller.role == Role::kStaff ? check_staff : check_limited;
-    if (!limiter.Allow(actor, &retry)) return too_many("入库查询过于频繁，请稍后再试");
+  if (route.answers_enrolment && !AllowEnrolmentAnswer(caller, &retry)) {
+    return too_many("入库查询过于频繁，请稍后再试");
   }
   return true;
 }

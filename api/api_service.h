@@ -94,6 +94,9 @@ struct RouteSpec {
   std::size_t max_body_bytes = 0;
   std::string body_content_type = "application/json";
   std::function<void(const ApiCall&, HttpResponse&)> handler;
+  // The answer can tell whether an ID number is on file (the enrolment check,
+  // a recommendation, its edit): such calls share the enrolment check's limit.
+  bool answers_enrolment = false;
 };
 
 class ApiService {

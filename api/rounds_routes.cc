@@ -249,17 +249,31 @@ StatusOr<int64_t> IdParam(const HttpRequest& req, const char* name) {
 class RoundsApi {
  public:
   RoundsApi(registry::Store& store, std::unique_ptr<registry::Rounds> rounds,
-            std::unique_ptr<registry::Workflow> workflow, std::function<void()> after_write,
-            std::shared_ptr<UploadGate> uploads)
+            std::unique_ptr<registry::Workflow> workflow, const RoundsRouteOptions& options)
       : store_(store),
         rounds_(std::move(rounds)),
         workflow_(std::move(workflow)),
         sheets_(*workflow_),
-        after_write_(std::move(after_write)),
-        uploads_(std::move(uploads)) {}
+        after_write_(options.after_write),
+        uploads_(options.upload_gate),
+        allow_enrolment_answer_(options.allow_enrolment_answer),
+        audit_enrolment_answer_(options.audit_enrolment_answer) {}
 
   void Wrote() {
     if (after_write_) after_write_();
+  }
+
+  Status AuditEnrolmentAnswer(const ApiCall& call, const std::string& via, int answers) {
+    return audit_enrolment_answer_ ? audit_enrolment_answer_(call, via, answers) : Status::Ok();
+  }
+
+  // A refusal that says the person is enrolled or listed already answers an
+  // enrolment check: it is recorded as one before it is answered.
+  void RefuseAudited(const ApiCall& call, const std::string& via, const Status& refusal, HttpResponse& res) {
+    if (refusal.code() == StatusCode::kAlreadyExists) {
+      if (Status logged = AuditEnrolmentAnswer(call, via, 1); !logged.ok()) return res.SetError(logged);
+    }
+    res.SetError(refusal);
   }
 
   // The unit a call acts for: a unit token's own, or ?unit=CODE for staff
@@ -424,7 +438,7 @@ class RoundsApi {
     auto input = InputFrom(*body);
     if (!input.ok()) return res.SetError(input.status());
     auto added = workflow_->Add(call.request.PathParam("code"), unit->rowid, *input, ActorOf(call));
-    if (!added.ok()) return res.SetError(added.status());
+    if (!added.ok()) return RefuseAudited(call, "recommendation", added.status(), res);
     Wrote();
     Json j = {{"item", ItemJson(added->item, *call.caller)},
               {"person_created", added->person_created},
@@ -460,7 +474,7 @@ class RoundsApi {
     if (!input.ok()) return res.SetError(input.status());
     if (!input->person_id.empty()) return res.SetError(Field("person_id", "修改时不能更换人员"));
     auto edited = workflow_->Edit(*id, *input, ActorOf(call));
-    if (!edited.ok()) return res.SetError(edited.status());
+    if (!edited.ok()) return RefuseAudited(call, "recommendation_edit", edited.status(), res);
     Wrote();
     res.SetJson(Dump(ItemJson(*edited, *call.caller)));
   }
@@ -586,8 +600,17 @@ class RoundsApi {
     struct ReturnMemory {
       ~ReturnMemory() { ReturnFreedMemory(); }
     } return_memory;
-    auto report = sheets_.Upload(call.request.PathParam("code"), unit->rowid, bytes, filename, ActorOf(call));
+    std::function<bool()> may_check;
+    if (allow_enrolment_answer_) may_check = [&] { return allow_enrolment_answer_(call); };
+    auto report =
+        sheets_.Upload(call.request.PathParam("code"), unit->rowid, bytes, filename, ActorOf(call), may_check);
     if (!report.ok()) return res.SetError(report.status());
+    if (report->already_enrolled > 0) {
+      if (Status logged = AuditEnrolmentAnswer(call, "upload", static_cast<int>(report->already_enrolled));
+          !logged.ok()) {
+        return res.SetError(logged);
+      }
+    }
     Wrote();
     Json errors = Json::array();
     for (const auto& e : report->errors) {
@@ -672,6 +695,8 @@ class RoundsApi {
   registry::SummarySheets sheets_;
   std::function<void()> after_write_;
   std::shared_ptr<UploadGate> uploads_;  // may be null
+  std::function<bool(const ApiCall&)> allow_enrolment_answer_;
+  std::function<Status(const ApiCall&, const std::string&, int)> audit_enrolment_answer_;
 };
 
 }  // namespace
@@ -682,8 +707,7 @@ Status AddRoundsRoutes(registry::Store& store, const registry::ReferenceData& re
   if (!rounds.ok()) return rounds.status();
   auto workflow = registry::Workflow::Create(**rounds, registry::DataDir());
   if (!workflow.ok()) return workflow.status();
-  auto api = std::make_shared<RoundsApi>(store, std::move(*rounds), std::move(*workflow), options.after_write,
-                                         options.upload_gate);
+  auto api = std::make_shared<RoundsApi>(store, std::move(*rounds), std::move(*workflow), options);
   auto bind = [api](void (RoundsApi::*method)(const ApiCall&, HttpResponse&)) {
     return [api, method](const ApiCall& call, HttpResponse& res) { ((*api).*method)(call, res); };
   };
@@ -724,6 +748,7 @@ Status AddRoundsRoutes(registry::Store& store, const registry::ReferenceData& re
   add("POST", "/api/v1/rounds/{code}/recommendations", kStaffOnly | static_cast<RoleSet>(Role::kUnit),
       "把一位人员加入本单位草稿（查重：已入库或已在开放批次中被推荐的拒绝；可能重复的提示核实）", {code, unit},
       "RecommendationInput", "AddedRecommendation", {400, 404, 409, 412, 422}, json_limit, &RoundsApi::Add);
+  routes->back().answers_enrolment = true;  // 409 says the ID number is enrolled or listed already
   add("POST", "/api/v1/rounds/{code}/submit", kStaffOnly | static_cast<RoleSet>(Role::kUnit),
       "报送名单（校验报送时间、推荐意见与规则集；违反规则时指明规则与人员）", {code, unit}, "SubmitRequest",
       "Submission", {400, 404, 412, 422}, json_limit, &RoundsApi::Submit);
@@ -737,8 +762,9 @@ Status AddRoundsRoutes(registry::Store& store, const registry::ReferenceData& re
   add("GET", "/api/v1/recommendations/{id}", kAllRoles, "读取一条推荐记录", {id}, "", "Recommendation", {400, 404}, 0,
       &RoundsApi::GetItem);
   add("PATCH", "/api/v1/recommendations/{id}", kStaffOnly | static_cast<RoleSet>(Role::kUnit),
-      "修改草稿或被退回的推荐记录", {id}, "RecommendationInput", "Recommendation", {400, 404, 412, 422}, json_limit,
-      &RoundsApi::EditItem);
+      "修改草稿或被退回的推荐记录", {id}, "RecommendationInput", "Recommendation", {400, 404, 409, 412, 422},
+      json_limit, &RoundsApi::EditItem);
+  routes->back().answers_enrolment = true;  // 409 says the ID number belongs to another record
   add("DELETE", "/api/v1/recommendations/{id}", kStaffOnly | static_cast<RoleSet>(Role::kUnit),
       "把草稿或被退回的人员移出名单", {id}, "", "Removed", {400, 404, 412}, 0, &RoundsApi::RemoveItem);
   add("POST", "/api/v1/recommendations/{id}/decision", kStaffOnly,

@@ -44,6 +44,14 @@ struct RoundsRouteOptions {
   // Counts the 汇总表 uploads read at once with the service's other uploads;
   // null: no bound.
   std::shared_ptr<UploadGate> upload_gate;
+  // An uploaded row with an ID number asks whether that number is on file: it
+  // is processed only while this allows one more such answer (the enrolment
+  // check's limit); null: always.
+  std::function<bool(const ApiCall&)> allow_enrolment_answer;
+  // Records answers that told the caller an ID number is on file (a refused
+  // recommendation or edit, rows of an upload), as the enrolment check
+  // records its answers; null: not recorded.
+  std::function<Status(const ApiCall&, const std::string& via, int answers)> audit_enrolment_answer;
 };
 
 // Appends the routes to `routes`. The store must outlive them. Fails when

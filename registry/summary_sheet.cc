@@ -89,7 +89,8 @@ const std::vector<std::string>& SummarySheetColumns() {
 }
 
 StatusOr<UploadReport> SummarySheets::Upload(std::string_view round_code, int64_t unit_rowid, std::string_view bytes,
-                                             std::string_view filename, const Actor& actor) {
+                                             std::string_view filename, const Actor& actor,
+                                             const std::function<bool()>& may_check_id_number) {
   if (!actor.IsStaff() && !(actor.role == "unit" && actor.unit_rowid == unit_rowid)) {
     return PermissionDenied("只能向本单位的推荐名单上传汇总表");
   }
@@ -169,6 +170,10 @@ StatusOr<UploadReport> SummarySheets::Upload(std::string_view round_code, int64_
     // Validate first: a row with bad cells never reaches the list.
     Person scratch;
     std::vector<FieldError> errors = BuildPerson(input.cells, workflow_.rounds().reference(), &scratch);
+    if (errors.empty() && !scratch.id_number.empty() && may_check_id_number && !may_check_id_number()) {
+      // Each row with an ID number answers whether it is on file: no faster than the enrolment check.
+      errors.push_back({"身份证号", "入库查询过于频繁，此行未处理，请稍后再上传", 0});
+    }
     if (errors.empty()) {
       const std::string folded = names.Fold(scratch.name);
       const Known* same = nullptr;
@@ -190,6 +195,7 @@ StatusOr<UploadReport> SummarySheets::Upload(std::string_view round_code, int64_
           known.push_back({folded, scratch.birth_date, added->item.id});
         }
       }
+      if (outcome.code() == StatusCode::kAlreadyExists) ++report.already_enrolled;
       if (!outcome.ok()) {
         errors = outcome.details();
         if (errors.empty()) errors.push_back({"", outcome.message(), 0});

@@ -18,6 +18,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <functional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -41,6 +42,7 @@ struct UploadReport {
   std::vector<std::string> ignored_columns;
   bool has_error_workbook = false;
   std::string format;
+  long already_enrolled = 0;  // rows refused because the person is enrolled or listed already
 };
 
 class SummarySheets {
@@ -53,8 +55,12 @@ class SummarySheets {
   explicit SummarySheets(Workflow& workflow) : workflow_(workflow) {}
 
   // `bytes` are read during the call only, where they are.
+  // `may_check_id_number`, when given, is asked before each row with an ID
+  // number: the row asks whether that number is on file, and is refused
+  // unprocessed ("查询过于频繁") when the answer is no.
   StatusOr<UploadReport> Upload(std::string_view round, int64_t unit_rowid, std::string_view bytes,
-                                std::string_view filename, const Actor& actor);
+                                std::string_view filename, const Actor& actor,
+                                const std::function<bool()>& may_check_id_number = nullptr);
   // The annotated copy of an upload's failed rows (XLSX bytes). NotFound
   // when no row failed, or the upload belongs to another unit.
   StatusOr<std::string> ErrorWorkbook(int64_t upload_id, const Actor& actor);

@@ -154,4 +154,72 @@ TEST_CASE("Security: X-Real-IP is believed only from a proxy the server was told
   CHECK(GuessesLimited(behind_proxy) == 0);
 }
 
+TEST_CASE("Security: recommendations and their edits share the enrolment check's limit; refusals are audited",
+          "[api][security][ratelimit]") {
+  FixtureOptions options;
+  options.relax_rate_limits = false;
+  options.api.check_per_token = {0.01, 3};
+  ApiFixture f(options);
+  OpenRound(f);
+  // a1 was admitted in 2024: each attempt to recommend the number says so.
+  json body = {{"person",
+                {{"姓名", "试探者"}, {"身份证号", f.Person("a1").id_number}, {"民族", "汉族"},
+                 {"政治面貌", "无党派人士"}, {"工作单位", "北京大学"}}},
+               {"opinion", "同意推荐。"}};
+  const std::string add = std::string("/api/v1/rounds/") + kRound + "/recommendations";
+  std::vector<int> statuses;
+  for (int i = 0; i < 4; ++i) statuses.push_back(f.Call(f.unit_b, "POST", add, body.dump()).status);
+  CHECK(statuses == std::vector<int>{409, 409, 409, 429});
+  CHECK(f.Call(f.unit_b, "PATCH", "/api/v1/recommendations/1", R"({"person":{"身份证号":"x"}})").status == 429);
+  // Another unit's budget is its own.
+  CHECK(f.Call(f.unit_a, "POST", add, body.dump()).status == 409);
+  json audit = f.Get(f.staff, "/api/v1/audit?action=check").Json();
+  CHECK(audit["total"] == 4);
+  CHECK(audit.dump().find("recommendation") != std::string::npos);
+  REQUIRE(f.Leaks() == 0);
+}
+
+TEST_CASE("Security: an uploaded 汇总表 asks about no more ID numbers than the enrolment check would answer",
+          "[api][security][ratelimit]") {
+  FixtureOptions options;
+  options.relax_rate_limits = false;
+  options.api.check_per_token = {0.01, 2};
+  ApiFixture f(options);
+  OpenRound(f);
+  auto xlsx = registry::WriteXlsxToBytes([&](registry::XlsxWriter& w) -> Status {
+    TP_RETURN_IF_ERROR(w.WriteHeader({"序号", "姓名", "身份证号", "民族", "政治面貌", "工作单位", "推荐单位意见"}));
+    const char* names[] = {"新人甲", "新人乙", "新人丙", "新人丁"};
+    for (int i = 0; i < 4; ++i) {
+      TP_RETURN_IF_ERROR(w.WriteRow({std::to_string(i + 1), names[i],
+                                     MakeIdNumber("110108", "19900101", "10" + std::to_string(i)), "汉族", "无党派人士",
+                                     "北京大学", "同意推荐"}));
+    }
+    return Status::Ok();
+  });
+  REQUIRE(xlsx.ok());
+  Reply report = f.Call(f.unit_b, "POST", std::string("/api/v1/rounds/") + kRound + "/uploads?filename=list.xlsx",
+                        *xlsx, {}, "application/octet-stream");
+  INFO(report.body);
+  REQUIRE(report.status == 200);
+  CHECK(report.Json()["added"] == 2);
+  CHECK(report.Json()["rejected"] == 2);
+  CHECK(report.body.find("入库查询过于频繁") != std::string::npos);
+  REQUIRE(f.Leaks() == 0);
+}
+
+TEST_CASE("Security: a search by a whole ID number is recorded as a reveal of whom it found", "[api][security][audit]") {
+  ApiFixture f;
+  const registry::Person& a1 = f.Person("a1");
+  Reply found = f.Get(f.staff, "/api/v1/search?q=" + UrlEncode(a1.id_number));
+  REQUIRE(found.status == 200);
+  CHECK(found.Json()["total"] == 1);
+  json audit = f.Get(f.staff, "/api/v1/audit?action=reveal&object_id=" + a1.public_id).Json();
+  REQUIRE(audit["total"] == 1);
+  CHECK(audit.dump().find("search") != std::string::npos);
+  // A number on file for nobody is recorded too, finding nobody.
+  REQUIRE(f.Get(f.unit_b, "/api/v1/search?q=" + MakeIdNumber("450103", "19860307", "999")).status == 200);
+  CHECK(f.Get(f.staff, "/api/v1/audit?action=reveal").Json()["total"] == 2);
+  REQUIRE(f.Leaks() == 0);
+}
+
 }  // namespace tp::apitest
