@@ -848,7 +848,18 @@ void ApiService::Impl::EnrollmentCheck(const ApiCall& call, HttpResponse& res) {
     if (!parsed.ok()) return res.SetError(parsed.status());
     auto found = store.FindByIdNumber(parsed->number);
     if (!found.ok()) return res.SetError(found.status());
-    if (*found) rowids.push_back(**found);
+    if (*found) {
+      rowids.push_back(**found);
+    } else {
+      // A number not on file loads a stand-in person and drops it, so that the
+      // answer takes the time of one that is (they differed by about 46 µs).
+      auto stand_in = queries->StandInPerson(std::hash<std::string>{}(parsed->number));
+      if (!stand_in.ok()) return res.SetError(stand_in.status());
+      if (*stand_in) {
+        auto dropped = store.LoadPersons({**stand_in}, false);
+        if (!dropped.ok()) return res.SetError(dropped.status());
+      }
+    }
     by = "id_number";
   } else {
     std::string name = body->value("name", "");

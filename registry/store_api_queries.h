@@ -93,6 +93,10 @@ class ApiQueries {
                                                        const PersonScope& scope) = 0;
   // Every rowid in the scope, up to `limit` (a unit's own people are few).
   virtual StatusOr<std::vector<int64_t>> ScopeRowids(const PersonScope& scope, int limit) = 0;
+  // Some person's row, the same for the same `seed`; nullopt when the registry
+  // is empty. The enrolment check loads it when a number is not on file, so
+  // that both answers take the same work.
+  virtual StatusOr<std::optional<int64_t>> StandInPerson(uint64_t seed) = 0;
   // Live persons of exactly this name and birth date (YYYY-MM-DD, or YYYY-MM
   // matching a stored month), by 编号.
   virtual StatusOr<std::vector<int64_t>> FindByNameAndBirth(std::string_view name,
