@@ -55,13 +55,13 @@ std::vector<std::pair<std::string, std::string>> WithName(std::vector<std::pair<
 // A unit's copy after an edit: a non-empty cell replaces the copy's cell of
 // its column, an empty one keeps it.
 Cells MergeCells(Cells copy, const Cells& update) {
-  for (const auto& [column, text] : update) {
-    if (NormalizeText(text).empty()) continue;
-    auto same = std::find_if(copy.begin(), copy.end(), [&](const auto& c) { return c.first == column; });
+  for (const auto& cell : update) {
+    if (NormalizeText(cell.second).empty()) continue;
+    auto same = std::find_if(copy.begin(), copy.end(), [&](const auto& c) { return c.first == cell.first; });
     if (same != copy.end()) {
-      same->second = text;
+      same->second = cell.second;
     } else {
-      copy.emplace_back(column, text);
+      copy.push_back(cell);
     }
   }
   return copy;
