@@ -45,19 +45,13 @@
 #include <vector>
 
 #include "registry/duplicates.h"
+#include "registry/recommendation_copy.h"
 #include "registry/rounds.h"
 #include "registry/rules.h"
 #include "registry/status.h"
 #include "registry/store.h"
 
 namespace tp::registry {
-
-// A column where a unit's copy differs from the stored record; `submitted`
-// is the unit's text, masked for 身份证号 and 手机.
-struct FieldDifference {
-  std::string column;
-  std::string submitted;
-};
 
 struct RecommendationView {
   int64_t id = 0;
