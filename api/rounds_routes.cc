@@ -138,20 +138,20 @@ Json ItemJson(const RecommendationView& v, const Caller& caller) {
   Json honours = Json::array();
   for (const auto& h : r.honours) honours.push_back({{"title", h.title}, {"year", h.year}});
   Json item = {{"id", v.id},
-          {"round", v.round},
-          {"unit", v.unit_code},
-          {"state", v.state},
-          {"person", std::move(person)},
-          {"opinion", TextOrNull(v.opinion)},
-          {"declared", v.declared},
-          {"group", TextOrNull(v.group)},
-          {"exempt_reason", TextOrNull(v.exempt_reason)},
-          {"reasons", TextOrNull(v.reasons)},
-          {"decided_by", caller.role == Role::kUnit ? Json(nullptr) : TextOrNull(v.decided_by)},
-          {"decided_at", TextOrNull(v.decided_at)},
-          {"admissions", std::move(admissions)},
-          {"honours", std::move(honours)},
-          {"version", v.version}};
+               {"round", v.round},
+               {"unit", v.unit_code},
+               {"state", v.state},
+               {"person", std::move(person)},
+               {"opinion", TextOrNull(v.opinion)},
+               {"declared", v.declared},
+               {"group", TextOrNull(v.group)},
+               {"exempt_reason", TextOrNull(v.exempt_reason)},
+               {"reasons", TextOrNull(v.reasons)},
+               {"decided_by", caller.role == Role::kUnit ? Json(nullptr) : TextOrNull(v.decided_by)},
+               {"decided_at", TextOrNull(v.decided_at)},
+               {"admissions", std::move(admissions)},
+               {"honours", std::move(honours)},
+               {"version", v.version}};
   if (staff) {
     Json differences = Json::array();
     for (const auto& d : v.differences) differences.push_back({{"field", d.column}, {"submitted", d.submitted}});
