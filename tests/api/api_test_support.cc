@@ -250,17 +250,23 @@ int ApiFixture::Leaks() {
   return static_cast<int>(leak_reports_.size());
 }
 
-std::string RawExchange(int port, const std::string& bytes, int timeout_ms) {
+int ConnectLoopback(int port) {
   int sock = ::socket(AF_INET, SOCK_STREAM, 0);
-  if (sock < 0) return "";
+  if (sock < 0) return -1;
   sockaddr_in addr{};
   addr.sin_family = AF_INET;
   addr.sin_port = htons(static_cast<uint16_t>(port));
   addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
   if (::connect(sock, reinterpret_cast<sockaddr*>(&addr), sizeof(addr)) != 0) {
     ::close(sock);
-    return "";
+    return -1;
   }
+  return sock;
+}
+
+std::string RawExchange(int port, const std::string& bytes, int timeout_ms) {
+  int sock = ConnectLoopback(port);
+  if (sock < 0) return "";
   size_t off = 0;
   while (off < bytes.size()) {
     ssize_t n = ::send(sock, bytes.data() + off, bytes.size() - off, MSG_NOSIGNAL);

@@ -126,6 +126,9 @@ std::vector<std::string> VisibleTo(const std::string& who);
 // and a three-digit sequence (odd for men, even for women).
 std::string MakeIdNumber(const std::string& region, const std::string& birth, const std::string& seq);
 
+// A new connection to 127.0.0.1:`port`, or -1.
+int ConnectLoopback(int port);
+
 // Sends raw bytes on a new loopback connection and returns what came back
 // before the server closed or `timeout_ms` passed.
 std::string RawExchange(int port, const std::string& bytes, int timeout_ms = 5000);

@@ -96,20 +96,6 @@ std::string Get(int port, const std::string& target) {
   return RawExchange(port, "GET " + target + " HTTP/1.1\r\nHost: t\r\nConnection: close\r\n\r\n");
 }
 
-// A connection to the server on loopback, or -1.
-int Connect(int port) {
-  int sock = ::socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in addr{};
-  addr.sin_family = AF_INET;
-  addr.sin_port = htons(static_cast<uint16_t>(port));
-  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  if (::connect(sock, reinterpret_cast<sockaddr*>(&addr), sizeof(addr)) != 0) {
-    ::close(sock);
-    return -1;
-  }
-  return sock;
-}
-
 std::string BodyOf(const std::string& raw) {
   size_t at = raw.find("\r\n\r\n");
   return at == std::string::npos ? "" : raw.substr(at + 4);
@@ -280,7 +266,7 @@ TEST_CASE("HttpServer: a head that trickles in past its deadline is answered 408
   HttpServerOptions options;
   options.head_deadline = std::chrono::milliseconds(300);
   Running s(options, EchoRoutes);
-  int sock = Connect(s.port());
+  int sock = ConnectLoopback(s.port());
   REQUIRE(sock >= 0);
   std::string part = "GET /items/1 HTTP/1.1\r\nHost: t\r\n";
   ::send(sock, part.data(), part.size(), MSG_NOSIGNAL);
@@ -304,7 +290,7 @@ TEST_CASE("HttpServer: clients trickling their heads hold no worker; a fresh cli
   Running s(options, EchoRoutes);
   std::vector<int> slow;
   for (int i = 0; i < 20; ++i) {
-    int sock = Connect(s.port());
+    int sock = ConnectLoopback(s.port());
     REQUIRE(sock >= 0);
     std::string part = "GET /items/1 HTTP/1.1\r\nHost: t\r\nX-Slow: a";
     ::send(sock, part.data(), part.size(), MSG_NOSIGNAL);
@@ -428,7 +414,7 @@ TEST_CASE("HttpServer: an idle kept-alive connection gives its worker up to a wa
   options.keep_alive_timeout = std::chrono::milliseconds(30000);
   Running s(options, EchoRoutes);
   // The first client keeps its connection open and idle after one answer.
-  int idle = Connect(s.port());
+  int idle = ConnectLoopback(s.port());
   REQUIRE(idle >= 0);
   std::string first = "GET /items/1 HTTP/1.1\r\nHost: t\r\n\r\n";
   ::send(idle, first.data(), first.size(), MSG_NOSIGNAL);

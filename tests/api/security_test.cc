@@ -27,6 +27,15 @@ void OpenRound(ApiFixture& f) {
   REQUIRE(made.status == 201);
 }
 
+// The service's rate limits, with a unit's enrolment answers down to `burst`
+// and hardly any more after them.
+FixtureOptions WithCheckBurst(double burst) {
+  FixtureOptions options;
+  options.relax_rate_limits = false;
+  options.api.check_per_token = {0.01, burst};
+  return options;
+}
+
 // Whether the stored record of `key` still holds the fixture's values.
 void CheckUnchanged(ApiFixture& f, const std::string& key) {
   const registry::Person& p = f.Person(key);
@@ -156,10 +165,7 @@ TEST_CASE("Security: X-Real-IP is believed only from a proxy the server was told
 
 TEST_CASE("Security: recommendations and their edits share the enrolment check's limit; refusals are audited",
           "[api][security][ratelimit]") {
-  FixtureOptions options;
-  options.relax_rate_limits = false;
-  options.api.check_per_token = {0.01, 3};
-  ApiFixture f(options);
+  ApiFixture f(WithCheckBurst(3));
   OpenRound(f);
   // a1 was admitted in 2024: each attempt to recommend the number says so.
   json body = {{"person",
@@ -181,10 +187,7 @@ TEST_CASE("Security: recommendations and their edits share the enrolment check's
 
 TEST_CASE("Security: an uploaded 汇总表 asks about no more ID numbers than the enrolment check would answer",
           "[api][security][ratelimit]") {
-  FixtureOptions options;
-  options.relax_rate_limits = false;
-  options.api.check_per_token = {0.01, 2};
-  ApiFixture f(options);
+  ApiFixture f(WithCheckBurst(2));
   OpenRound(f);
   auto xlsx = registry::WriteXlsxToBytes([&](registry::XlsxWriter& w) -> Status {
     TP_RETURN_IF_ERROR(w.WriteHeader({"序号", "姓名", "身份证号", "民族", "政治面貌", "工作单位", "推荐单位意见"}));
