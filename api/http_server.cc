@@ -1291,8 +1291,8 @@ StatusOr<int> HttpServer::Bind() {
     return Unavailable("无法监听 " + impl_->options.bind_address + ":" +
                        std::to_string(impl_->options.port) + "（端口被占用或地址无效）");
   }
-  // httplib listens with a backlog of 5; a second listen() widens it, so
-  // connections wait in the kernel while the worker queue is full.
+  // httplib listens with a backlog of 5; a second listen() widens it, so a
+  // burst of connections waits in the kernel until the accept loop takes it.
   ::listen(e.ListenSocket(), impl_->options.listen_backlog);
   TP_RETURN_IF_ERROR(impl_->StartConnections());
   impl_->bound_port = port;
