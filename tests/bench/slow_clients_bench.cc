@@ -9,12 +9,10 @@
 // passed) is opened again at once, so N stay open the whole time, as an attacker would keep
 // them. A probe that gets no answer within 5 s counts as failed. Prints one line per N:
 // probes, failed, and p50 / p99 / max latency in milliseconds.
-#include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
 #include <sys/resource.h>
 #include <sys/socket.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -28,6 +26,7 @@
 #include <vector>
 
 #include "tests/bench/loopback_client.h"
+#include "tests/bench/server_process.h"
 
 namespace {
 
@@ -50,53 +49,6 @@ std::vector<int> ParseList(const std::string& text) {
     start = comma + 1;
   }
   return out;
-}
-
-// Runs `argv` and waits for it; true when it exited 0.
-bool RunQuietly(const std::vector<std::string>& argv) {
-  pid_t pid = ::fork();
-  if (pid == 0) {
-    int null = ::open("/dev/null", O_WRONLY);
-    ::dup2(null, 1);
-    std::vector<char*> args;
-    for (const std::string& a : argv) args.push_back(const_cast<char*>(a.c_str()));
-    args.push_back(nullptr);
-    ::execv(args[0], args.data());
-    ::_exit(127);
-  }
-  int status = 0;
-  ::waitpid(pid, &status, 0);
-  return WIFEXITED(status) && WEXITSTATUS(status) == 0;
-}
-
-// `talentpool serve` on a free port; its first line names the port.
-struct Server {
-  pid_t pid = -1;
-  int port = 0;
-};
-
-Server StartServer(const std::string& binary, const std::string& data) {
-  int out[2];
-  if (::pipe(out) != 0) return {};
-  pid_t pid = ::fork();
-  if (pid == 0) {
-    ::dup2(out[1], 1);
-    ::close(out[0]);
-    int null = ::open("/dev/null", O_WRONLY);
-    ::dup2(null, 2);  // one request-log line per probe
-    ::execl(binary.c_str(), binary.c_str(), "serve", "--data", data.c_str(), "--port", "0", nullptr);
-    ::_exit(127);
-  }
-  ::close(out[1]);
-  std::string line;
-  char c;
-  while (::read(out[0], &c, 1) == 1 && c != '\n') line += c;
-  ::close(out[0]);
-  size_t colon = line.rfind(':');
-  Server s;
-  s.pid = pid;
-  s.port = colon == std::string::npos ? 0 : std::atoi(line.c_str() + colon + 1);
-  return s;
 }
 
 // Keeps `count` connections open, each sending one more header byte a second.
@@ -199,42 +151,36 @@ int main(int argc, char** argv) {
   ::signal(SIGPIPE, SIG_IGN);
   fs::path dir = fs::temp_directory_path() / ("slow-clients-" + std::to_string(::getpid()));
   fs::remove_all(dir);
-  if (!RunQuietly({options.binary, "init", "--data", dir.string()})) {
-    std::fprintf(stderr, "talentpool init failed\n");
-    return 1;
-  }
-  Server server = StartServer(options.binary, dir.string());
-  if (server.port <= 0) {
-    std::fprintf(stderr, "talentpool serve did not start\n");
-    return 1;
-  }
-  std::printf("fresh-client GET /healthz while N connections trickle one header byte a second, %d s each\n",
-              options.seconds);
-  std::printf("%6s %7s %7s %9s %9s %9s %9s\n", "N", "probes", "failed", "p50_ms", "p99_ms", "max_ms",
-              "reopened");
-  for (int n : options.slow) {
-    Trickle trickle(server.port, n);
-    std::this_thread::sleep_for(std::chrono::milliseconds(500));
-    std::vector<double> ms;
-    int failed = 0;
-    auto until = Clock::now() + std::chrono::seconds(options.seconds);
-    while (Clock::now() < until) {
-      auto next = Clock::now() + std::chrono::milliseconds(100);
-      double t = Probe(server.port);
-      if (t < 0) {
-        ++failed;
-      } else {
-        ms.push_back(t);
+  tp::bench::RunToEnd({options.binary, "init", "--data", dir.string()}, "/dev/null");
+  {
+    // One request-log line a probe: the log goes nowhere.
+    tp::bench::ServerProcess server(options.binary, dir.string(), "/dev/null");
+    std::printf("fresh-client GET /healthz while N connections trickle one header byte a second, %d s each\n",
+                options.seconds);
+    std::printf("%6s %7s %7s %9s %9s %9s %9s\n", "N", "probes", "failed", "p50_ms", "p99_ms", "max_ms",
+                "reopened");
+    for (int n : options.slow) {
+      Trickle trickle(server.port(), n);
+      std::this_thread::sleep_for(std::chrono::milliseconds(500));
+      std::vector<double> ms;
+      int failed = 0;
+      auto until = Clock::now() + std::chrono::seconds(options.seconds);
+      while (Clock::now() < until) {
+        auto next = Clock::now() + std::chrono::milliseconds(100);
+        double t = Probe(server.port());
+        if (t < 0) {
+          ++failed;
+        } else {
+          ms.push_back(t);
+        }
+        std::this_thread::sleep_until(next);
       }
-      std::this_thread::sleep_until(next);
+      std::printf("%6d %7zu %7d %9.2f %9.2f %9.2f %9ld\n", n, ms.size() + failed, failed, Percentile(ms, 0.5),
+                  Percentile(ms, 0.99), ms.empty() ? 0.0 : *std::max_element(ms.begin(), ms.end()),
+                  trickle.reopened());
+      std::fflush(stdout);
     }
-    std::printf("%6d %7zu %7d %9.2f %9.2f %9.2f %9ld\n", n, ms.size() + failed, failed, Percentile(ms, 0.5),
-                Percentile(ms, 0.99), ms.empty() ? 0.0 : *std::max_element(ms.begin(), ms.end()),
-                trickle.reopened());
-    std::fflush(stdout);
   }
-  ::kill(server.pid, SIGTERM);
-  ::waitpid(server.pid, nullptr, 0);
   fs::remove_all(dir);
   return 0;
 }

@@ -47,13 +47,14 @@
 #include <vector>
 
 #include "tests/bench/loopback_client.h"
-
-extern char** environ;
+#include "tests/bench/server_process.h"
 
 namespace {
 
 namespace fs = std::filesystem;
 using Clock = std::chrono::steady_clock;
+using tp::bench::RunToEnd;
+using tp::bench::ServerProcess;
 
 [[noreturn]] void Die(const std::string& what) {
   std::fprintf(stderr, "upload_memory_bench: %s\n", what.c_str());
@@ -66,89 +67,9 @@ std::string Arg(int argc, char** argv, const std::string& name, const std::strin
   return fallback;
 }
 
-// Starts `args` with stdout on a pipe (returned in *out) and stderr appended to `log`.
-pid_t Spawn(const std::vector<std::string>& args, const std::string& log, int* out) {
-  int pipe_fds[2];
-  if (::pipe(pipe_fds) != 0) Die("pipe failed");
-  posix_spawn_file_actions_t actions;
-  posix_spawn_file_actions_init(&actions);
-  posix_spawn_file_actions_adddup2(&actions, pipe_fds[1], 1);
-  posix_spawn_file_actions_addclose(&actions, pipe_fds[0]);
-  posix_spawn_file_actions_addopen(&actions, 2, log.c_str(), O_WRONLY | O_CREAT | O_APPEND, 0600);
-  std::vector<char*> argv;
-  for (const std::string& a : args) argv.push_back(const_cast<char*>(a.c_str()));
-  argv.push_back(nullptr);
-  pid_t pid = 0;
-  if (posix_spawn(&pid, args[0].c_str(), &actions, nullptr, argv.data(), environ) != 0) {
-    Die("cannot start " + args[0]);
-  }
-  posix_spawn_file_actions_destroy(&actions);
-  ::close(pipe_fds[1]);
-  *out = pipe_fds[0];
-  return pid;
-}
-
-// Runs a talentpool command to its end; its stdout, or the run ends when it fails.
-std::string Run(const std::vector<std::string>& args, const std::string& log) {
-  int out = -1;
-  pid_t pid = Spawn(args, log, &out);
-  std::string text;
-  char buf[4096];
-  ssize_t n;
-  while ((n = ::read(out, buf, sizeof(buf))) > 0) text.append(buf, static_cast<size_t>(n));
-  ::close(out);
-  int status = 0;
-  ::waitpid(pid, &status, 0);
-  if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) Die(args[1] + " failed; see " + log);
-  return text;
-}
-
 std::string FirstLine(const std::string& text) {
   return text.substr(0, text.find_first_of("\r\n"));
 }
-
-long RssKb(pid_t pid) {
-  std::ifstream in("/proc/" + std::to_string(pid) + "/status");
-  std::string line;
-  while (std::getline(in, line))
-    if (line.rfind("VmRSS:", 0) == 0) return std::stol(line.substr(6));
-  return -1;
-}
-
-class Server {
- public:
-  Server(const std::string& binary, const std::string& data, const std::string& log) {
-    pid_ = Spawn({binary, "serve", "--data", data, "--port", "0"}, log, &out_);
-    std::string line;
-    auto until = Clock::now() + std::chrono::seconds(60);
-    while (line.find('\n') == std::string::npos && Clock::now() < until) {
-      pollfd p{out_, POLLIN, 0};
-      if (::poll(&p, 1, 200) <= 0) continue;
-      char buf[256];
-      ssize_t n = ::read(out_, buf, sizeof(buf));
-      if (n <= 0) break;
-      line.append(buf, static_cast<size_t>(n));
-    }
-    if (line.find("serving on http://127.0.0.1:") == std::string::npos) {
-      ::kill(pid_, SIGKILL);
-      ::waitpid(pid_, nullptr, 0);
-      Die("the server did not start; see " + log);
-    }
-    port_ = std::atoi(line.c_str() + line.rfind(':') + 1);
-  }
-  ~Server() {
-    ::kill(pid_, SIGTERM);
-    ::waitpid(pid_, nullptr, 0);
-    ::close(out_);
-  }
-  int port() const { return port_; }
-  long Rss() const { return RssKb(pid_); }
-
- private:
-  pid_t pid_ = 0;
-  int out_ = -1;
-  int port_ = 0;
-};
 
 std::string Multipart(const std::string& filename, const std::string& bytes,
                       std::string* content_type) {
@@ -187,7 +108,7 @@ struct Measure {
 };
 
 // Runs the uploads (each on a thread of its own, all at once) while sampling the server's RSS.
-Measure During(const Server& server, const std::vector<std::function<int()>>& uploads) {
+Measure During(const ServerProcess& server, const std::vector<std::function<int()>>& uploads) {
   Measure m;
   m.before_kb = server.Rss();
   std::atomic<bool> done{false};
@@ -340,15 +261,15 @@ int main(int argc, char** argv) {
   const std::string log = dir + "/talentpool.log";
 
   // A demo registry, a staff token and a unit token, as scripts/demo.sh makes them.
-  Run({binary, "init", "--data", data}, log);
-  Run({binary, "demo", "--persons", "500", "--out", dir + "/pool.csv"}, log);
-  Run({binary, "import", "--data", data, dir + "/pool.csv"}, log);
+  RunToEnd({binary, "init", "--data", data}, log);
+  RunToEnd({binary, "demo", "--persons", "500", "--out", dir + "/pool.csv"}, log);
+  RunToEnd({binary, "import", "--data", data, dir + "/pool.csv"}, log);
   const std::string staff =
-      FirstLine(Run({binary, "token", "--data", data, "--role", "staff"}, log));
-  const std::string units = FirstLine(Run({binary, "units", "--data", data}, log));
+      FirstLine(RunToEnd({binary, "token", "--data", data, "--role", "staff"}, log));
+  const std::string units = FirstLine(RunToEnd({binary, "units", "--data", data}, log));
   const std::string unit_code = units.substr(0, units.find('\t'));
   const std::string unit =
-      FirstLine(Run({binary, "token", "--data", data, "--role", "unit", "--unit", unit_code}, log));
+      FirstLine(RunToEnd({binary, "token", "--data", data, "--role", "unit", "--unit", unit_code}, log));
 
   const std::string declared = BombXlsx(dir, bomb_mb, 20000);
   const std::string bomb = Understated(declared, "xl/sharedStrings.xml", 100000);
@@ -363,7 +284,7 @@ int main(int argc, char** argv) {
       binary.c_str(), bomb_mb, bomb.size() / 1e6, short_bomb.size() / 1e6, sheet_csv.size() / 1e6);
 
   {
-    Server server(binary, data, log);
+    ServerProcess server(binary, data, log);
     const std::string round_upload = "/api/v1/rounds/pool-national-2025/uploads";
     const std::string import = "/api/v1/imports";
     // The paths the uploads take, warmed by small valid files so that the baseline includes them.
