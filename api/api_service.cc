@@ -22,13 +22,13 @@
 #include "indexer/search_index.h"
 #include "indexer/search_json.h"
 #include "indexer/store_change_source.h"
-#include "registry/id_number.h"
-#include "registry/importer.h"
-#include "registry/table_reader.h"
-#include "registry/paths.h"
-#include "registry/reference_data.h"
-#include "registry/store_api_queries.h"
-#include "registry/validate.h"
+#include "registry/fields/id_number.h"
+#include "registry/import/importer.h"
+#include "registry/tables/table_reader.h"
+#include "registry/base/paths.h"
+#include "registry/fields/reference_data.h"
+#include "registry/store/store_api_queries.h"
+#include "registry/fields/validate.h"
 
 namespace tp::api {
 namespace {

@@ -34,8 +34,8 @@
 #include "api/http_server.h"
 #include "api/rate_limiter.h"
 #include "api/upload_gate.h"
-#include "registry/status.h"
-#include "registry/store.h"
+#include "registry/base/status.h"
+#include "registry/store/store.h"
 
 namespace tp::indexer {
 class SearchIndex;

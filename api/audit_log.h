@@ -2,7 +2,7 @@
 // safe from a killed process, but entries reach the audit_log table many at
 // a time:
 //
-// - With the registry's audit spool (registry/audit_spool.h), an entry is
+// - With the registry's audit spool (registry/store/audit_spool.h), an entry is
 //   one write() to the spool; a thread moves what has gathered into the
 //   table every 100 ms (sooner when many are waiting). A spool left by a
 //   killed process is moved in when the next one starts.
@@ -23,10 +23,10 @@
 #include <thread>
 #include <vector>
 
-#include "registry/audit_spool.h"
-#include "registry/status.h"
-#include "registry/store.h"
-#include "registry/store_api_queries.h"
+#include "registry/store/audit_spool.h"
+#include "registry/base/status.h"
+#include "registry/store/store.h"
+#include "registry/store/store_api_queries.h"
 
 namespace tp::api {
 

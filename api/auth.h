@@ -9,9 +9,9 @@
 #include <string>
 #include <string_view>
 
-#include "registry/status.h"
-#include "registry/store.h"
-#include "registry/store_api_queries.h"
+#include "registry/base/status.h"
+#include "registry/store/store.h"
+#include "registry/store/store_api_queries.h"
 
 namespace tp::api {
 

@@ -6,10 +6,10 @@
 #include <nlohmann/json.hpp>
 
 #include "api/auth.h"
-#include "registry/cohorts.h"
-#include "registry/paths.h"
-#include "registry/planner.h"
-#include "registry/store_api_queries.h"
+#include "registry/cohorts/cohorts.h"
+#include "registry/base/paths.h"
+#include "registry/cohorts/planner.h"
+#include "registry/store/store_api_queries.h"
 
 namespace tp::api {
 namespace {

@@ -1,7 +1,7 @@
 // The HTTP routes of training cohorts: events and their classes, who can
 // attend, the roster planner, enrolments with the waiting list, roster and
-// sign-in sheets, and a person's training history (registry/cohorts.h,
-// registry/planner.h). The handlers turn requests into calls of the
+// sign-in sheets, and a person's training history (registry/cohorts/cohorts.h,
+// registry/cohorts/planner.h). The handlers turn requests into calls of the
 // registry and its answers into JSON; the rules live in the registry.
 //
 // Who may call what: staff everything; a province token reads events and
@@ -17,8 +17,8 @@
 #include <vector>
 
 #include "api/api_service.h"
-#include "registry/status.h"
-#include "registry/store.h"
+#include "registry/base/status.h"
+#include "registry/store/store.h"
 
 namespace tp::api {
 

@@ -43,7 +43,7 @@
 #include <utility>
 #include <vector>
 
-#include "registry/status.h"
+#include "registry/base/status.h"
 
 namespace tp::api {
 

@@ -8,10 +8,10 @@
 #include <optional>
 #include <string_view>
 
-#include "registry/paths.h"
-#include "registry/summary_sheet.h"
-#include "registry/text.h"
-#include "registry/workflow.h"
+#include "registry/base/paths.h"
+#include "registry/rounds/summary_sheet.h"
+#include "registry/fields/text.h"
+#include "registry/rounds/workflow.h"
 
 namespace tp::api {
 namespace {

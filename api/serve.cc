@@ -12,8 +12,8 @@
 #include "api/api_service.h"
 #include "api/http_server.h"
 #include "indexer/search_index.h"
-#include "registry/paths.h"
-#include "registry/store.h"
+#include "registry/base/paths.h"
+#include "registry/store/store.h"
 
 namespace tp::api {
 

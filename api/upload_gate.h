@@ -1,6 +1,6 @@
 // How many uploaded tables (imports and 汇总表) are read at once. Reading a
 // file takes what it inflates to and what its rows make, so that memory is
-// the bound per upload (XlsxLimits in registry/table_reader.h) times these
+// the bound per upload (XlsxLimits in registry/tables/table_reader.h) times these
 // counts, however many clients send at once. The bodies themselves arrive
 // before this is asked, bounded by the server's limit on bodies in flight.
 //
@@ -17,7 +17,7 @@
 #include <utility>
 
 #include "api/http_server.h"
-#include "registry/status.h"
+#include "registry/base/status.h"
 
 namespace tp::api {
 

@@ -27,7 +27,7 @@
 #include <unordered_map>
 #include <vector>
 
-#include "registry/status.h"
+#include "registry/base/status.h"
 
 namespace tp::api {
 

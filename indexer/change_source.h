@@ -9,7 +9,7 @@
 #include <vector>
 
 #include "indexer/index_record.h"
-#include "registry/status.h"
+#include "registry/base/status.h"
 
 namespace tp::indexer {
 

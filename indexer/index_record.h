@@ -8,7 +8,7 @@
 #include <string>
 #include <vector>
 
-#include "registry/person.h"
+#include "registry/base/person.h"
 
 namespace tp::indexer {
 

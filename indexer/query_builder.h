@@ -20,7 +20,7 @@
 #include "indexer/analyzer.h"
 #include "indexer/pinyin.h"
 #include "indexer/schema.h"
-#include "registry/status.h"
+#include "registry/base/status.h"
 
 namespace tp::indexer {
 

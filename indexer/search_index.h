@@ -18,7 +18,7 @@
 
 #include "indexer/change_source.h"
 #include "indexer/query_builder.h"
-#include "registry/status.h"
+#include "registry/base/status.h"
 
 namespace tp::indexer {
 

@@ -9,7 +9,7 @@
 #include <vector>
 
 #include "indexer/search_index.h"
-#include "registry/status.h"
+#include "registry/base/status.h"
 
 namespace tp::indexer {
 

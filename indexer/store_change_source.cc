@@ -1,6 +1,6 @@
 #include "indexer/store_change_source.h"
 
-#include "registry/id_number.h"
+#include "registry/fields/id_number.h"
 
 namespace tp::indexer {
 

@@ -4,7 +4,7 @@
 
 #include "indexer/change_source.h"
 #include "indexer/query_builder.h"
-#include "registry/store.h"
+#include "registry/store/store.h"
 
 namespace tp::indexer {
 

@@ -9,7 +9,7 @@
 #include <sstream>
 
 #include "indexer/utf8.h"
-#include "registry/paths.h"
+#include "registry/base/paths.h"
 
 namespace tp::indexer {
 namespace {

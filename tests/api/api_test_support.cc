@@ -14,7 +14,7 @@
 
 #include <catch2/catch.hpp>
 
-#include "registry/id_number.h"
+#include "registry/fields/id_number.h"
 
 namespace tp::apitest {
 

@@ -19,8 +19,8 @@
 #include "api/api_service.h"
 #include "api/http_server.h"
 #include "indexer/search_index.h"
-#include "registry/person.h"
-#include "registry/store.h"
+#include "registry/base/person.h"
+#include "registry/store/store.h"
 #include "support/temp_dir.h"
 
 namespace tp::apitest {

@@ -6,8 +6,8 @@
 #include <thread>
 #include <vector>
 
-#include "registry/store.h"
-#include "registry/store_api_queries.h"
+#include "registry/store/store.h"
+#include "registry/store/store_api_queries.h"
 #include "support/temp_dir.h"
 
 namespace tp::api {

@@ -14,8 +14,8 @@
 #include "api/cohorts_routes.h"
 #include "api/http_server.h"
 #include "indexer/search_index.h"
-#include "registry/cohorts.h"
-#include "registry/table_reader.h"
+#include "registry/cohorts/cohorts.h"
+#include "registry/tables/table_reader.h"
 #include "support/run_together.h"
 #include "support/temp_dir.h"
 

@@ -33,8 +33,8 @@
 #include "api/process_support.h"
 #include "indexer/search_index.h"
 #include "indexer/store_change_source.h"
-#include "registry/store.h"
-#include "registry/store_api_queries.h"
+#include "registry/store/store.h"
+#include "registry/store/store_api_queries.h"
 #include "support/temp_dir.h"
 
 namespace tp::apitest {

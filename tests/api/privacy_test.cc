@@ -6,8 +6,8 @@
 #include <filesystem>
 
 #include "api/api_test_support.h"
-#include "registry/demo_data.h"
-#include "registry/paths.h"
+#include "registry/import/demo_data.h"
+#include "registry/base/paths.h"
 
 namespace tp::apitest {
 namespace {

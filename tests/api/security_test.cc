@@ -6,8 +6,8 @@
 #include <nlohmann/json.hpp>
 
 #include "api/api_test_support.h"
-#include "registry/summary_sheet.h"
-#include "registry/xlsx_writer.h"
+#include "registry/rounds/summary_sheet.h"
+#include "registry/tables/xlsx_writer.h"
 
 namespace tp::apitest {
 namespace {

@@ -1,4 +1,4 @@
-// Precision and recall of duplicate detection (registry/duplicates.h).
+// Precision and recall of duplicate detection (registry/rounds/duplicates.h).
 //
 // Imports a generated pool, then checks two kinds of probe against it:
 //  - planted duplicates: copies of pool people written the way another
@@ -29,13 +29,13 @@
 #include <unordered_map>
 #include <vector>
 
-#include "registry/demo_data.h"
-#include "registry/duplicates.h"
-#include "registry/importer.h"
-#include "registry/paths.h"
-#include "registry/store.h"
-#include "registry/table_reader.h"
-#include "registry/validate.h"
+#include "registry/import/demo_data.h"
+#include "registry/rounds/duplicates.h"
+#include "registry/import/importer.h"
+#include "registry/base/paths.h"
+#include "registry/store/store.h"
+#include "registry/tables/table_reader.h"
+#include "registry/fields/validate.h"
 #include "tests/support/temp_dir.h"
 
 namespace {

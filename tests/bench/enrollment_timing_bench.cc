@@ -20,8 +20,8 @@
 #include "api/api_service.h"
 #include "api/http_server.h"
 #include "indexer/search_index.h"
-#include "registry/id_number.h"
-#include "registry/store.h"
+#include "registry/fields/id_number.h"
+#include "registry/store/store.h"
 #include "tests/bench/loopback_client.h"
 
 namespace {

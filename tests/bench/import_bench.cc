@@ -17,10 +17,10 @@
 #include <string>
 #include <vector>
 
-#include "registry/demo_data.h"
-#include "registry/importer.h"
-#include "registry/paths.h"
-#include "registry/validate.h"
+#include "registry/import/demo_data.h"
+#include "registry/import/importer.h"
+#include "registry/base/paths.h"
+#include "registry/fields/validate.h"
 
 namespace {
 

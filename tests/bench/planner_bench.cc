@@ -32,12 +32,12 @@
 #include <string>
 #include <vector>
 
-#include "registry/cohorts.h"
-#include "registry/demo_data.h"
-#include "registry/importer.h"
-#include "registry/paths.h"
-#include "registry/planner.h"
-#include "registry/validate.h"
+#include "registry/cohorts/cohorts.h"
+#include "registry/import/demo_data.h"
+#include "registry/import/importer.h"
+#include "registry/base/paths.h"
+#include "registry/cohorts/planner.h"
+#include "registry/fields/validate.h"
 
 namespace {
 

@@ -58,11 +58,11 @@
 #include "api/http_server.h"
 #include "indexer/search_index.h"
 #include "indexer/store_change_source.h"
-#include "registry/demo_data.h"
-#include "registry/paths.h"
-#include "registry/reference_data.h"
-#include "registry/store.h"
-#include "registry/validate.h"
+#include "registry/import/demo_data.h"
+#include "registry/base/paths.h"
+#include "registry/fields/reference_data.h"
+#include "registry/store/store.h"
+#include "registry/fields/validate.h"
 #include "tests/bench/loopback_client.h"
 
 namespace {

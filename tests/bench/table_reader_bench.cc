@@ -22,8 +22,8 @@
 #include <string>
 #include <vector>
 
-#include "registry/table_reader.h"
-#include "registry/xlsx_writer.h"
+#include "registry/tables/table_reader.h"
+#include "registry/tables/xlsx_writer.h"
 
 namespace {
 

@@ -10,7 +10,7 @@
 #include <string_view>
 
 #include "fuzz_support.h"
-#include "registry/table_reader.h"
+#include "registry/tables/table_reader.h"
 #include "table_checks.h"
 
 namespace {

@@ -5,11 +5,11 @@
 #include <sstream>
 
 #include "indexer/store_change_source.h"
-#include "registry/demo_data.h"
-#include "registry/importer.h"
-#include "registry/paths.h"
-#include "registry/table_reader.h"
-#include "registry/text.h"
+#include "registry/import/demo_data.h"
+#include "registry/import/importer.h"
+#include "registry/base/paths.h"
+#include "registry/tables/table_reader.h"
+#include "registry/fields/text.h"
 
 namespace tp::fuzz {
 namespace {

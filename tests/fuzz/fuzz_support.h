@@ -11,9 +11,9 @@
 #include <vector>
 
 #include "indexer/search_index.h"
-#include "registry/dates.h"
-#include "registry/reference_data.h"
-#include "registry/store.h"
+#include "registry/fields/dates.h"
+#include "registry/fields/reference_data.h"
+#include "registry/store/store.h"
 #include "support/temp_dir.h"
 
 namespace tp::fuzz {

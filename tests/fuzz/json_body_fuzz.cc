@@ -29,7 +29,7 @@
 #include "api/rounds_routes.h"
 #include "fuzz_support.h"
 #include "indexer/search_json.h"
-#include "registry/rounds.h"
+#include "registry/rounds/rounds.h"
 
 namespace {
 

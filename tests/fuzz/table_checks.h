@@ -10,7 +10,7 @@
 #include <vector>
 
 #include "fuzz_support.h"
-#include "registry/table_reader.h"
+#include "registry/tables/table_reader.h"
 
 namespace tp::fuzz {
 

@@ -13,7 +13,7 @@
 #include <vector>
 
 #include "fuzz_support.h"
-#include "registry/table_reader.h"
+#include "registry/tables/table_reader.h"
 #include "table_checks.h"
 
 namespace {

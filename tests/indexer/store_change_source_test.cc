@@ -4,7 +4,7 @@
 
 #include "index_test_support.h"
 #include "indexer/search_index.h"
-#include "registry/store.h"
+#include "registry/store/store.h"
 
 namespace tp::indexer {
 namespace {

@@ -8,7 +8,7 @@
 #include <string>
 
 #include "indexer/utf8.h"
-#include "registry/paths.h"
+#include "registry/base/paths.h"
 
 namespace tp::indexer {
 namespace {

@@ -1,4 +1,4 @@
-#include "registry/audit_spool.h"
+#include "registry/store/audit_spool.h"
 
 #include <catch2/catch.hpp>
 

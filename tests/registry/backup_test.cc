@@ -1,4 +1,4 @@
-#include "registry/backup.h"
+#include "registry/store/backup.h"
 
 #include <sys/stat.h>
 

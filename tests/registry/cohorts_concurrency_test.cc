@@ -9,7 +9,7 @@
 #include <set>
 
 #include "cohorts_test_support.h"
-#include "registry/paths.h"
+#include "registry/base/paths.h"
 #include "support/run_together.h"
 
 using tp::StatusCode;

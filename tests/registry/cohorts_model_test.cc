@@ -4,8 +4,8 @@
 #include <nlohmann/json.hpp>
 
 #include "cohorts_test_support.h"
-#include "registry/paths.h"
-#include "registry/table_reader.h"
+#include "registry/base/paths.h"
+#include "registry/tables/table_reader.h"
 
 using tp::StatusCode;
 using tp::cohorttest::CohortFixture;

@@ -2,7 +2,7 @@
 
 #include <stdexcept>
 
-#include "registry/paths.h"
+#include "registry/base/paths.h"
 
 namespace tp::cohorttest {
 

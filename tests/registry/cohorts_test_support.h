@@ -6,8 +6,8 @@
 #include <optional>
 #include <string>
 
-#include "registry/cohorts.h"
-#include "registry/store.h"
+#include "registry/cohorts/cohorts.h"
+#include "registry/store/store.h"
 #include "support/temp_dir.h"
 
 namespace tp::cohorttest {

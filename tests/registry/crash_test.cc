@@ -13,7 +13,7 @@
 #include <string>
 #include <thread>
 
-#include "registry/store.h"
+#include "registry/store/store.h"
 #include "support/temp_dir.h"
 
 using tp::registry::Person;

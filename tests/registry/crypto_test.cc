@@ -1,4 +1,4 @@
-#include "registry/crypto.h"
+#include "registry/store/crypto.h"
 
 #include <fcntl.h>
 #include <sodium.h>

@@ -2,7 +2,7 @@
 
 #include <string>
 
-#include "registry/dates.h"
+#include "registry/fields/dates.h"
 
 using tp::registry::AgeAt;
 using tp::registry::ParseDate;

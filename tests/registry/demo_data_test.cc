@@ -1,4 +1,4 @@
-#include "registry/demo_data.h"
+#include "registry/import/demo_data.h"
 
 #include <unistd.h>
 
@@ -14,7 +14,7 @@
 #include <string>
 #include <vector>
 
-#include "registry/paths.h"
+#include "registry/base/paths.h"
 
 namespace {
 

@@ -3,7 +3,7 @@
 
 #include <string>
 
-#include "registry/dates.h"
+#include "registry/fields/dates.h"
 
 namespace tp::registry {
 namespace {

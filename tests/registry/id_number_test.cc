@@ -2,9 +2,9 @@
 
 #include <string>
 
-#include "registry/id_number.h"
-#include "registry/paths.h"
-#include "registry/reference_data.h"
+#include "registry/fields/id_number.h"
+#include "registry/base/paths.h"
+#include "registry/fields/reference_data.h"
 
 using tp::registry::ComputeCheckDigit;
 using tp::registry::IdNumber;

@@ -1,4 +1,4 @@
-#include "registry/importer.h"
+#include "registry/import/importer.h"
 
 #include <algorithm>
 #include <catch2/catch.hpp>
@@ -6,9 +6,9 @@
 #include <fstream>
 #include <functional>
 
-#include "registry/demo_data.h"
-#include "registry/paths.h"
-#include "registry/validate.h"
+#include "registry/import/demo_data.h"
+#include "registry/base/paths.h"
+#include "registry/fields/validate.h"
 #include "support/temp_dir.h"
 
 using tp::FieldError;

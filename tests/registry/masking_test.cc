@@ -1,6 +1,6 @@
 #include <catch2/catch.hpp>
 
-#include "registry/masking.h"
+#include "registry/fields/masking.h"
 
 using tp::registry::MaskIdNumber;
 using tp::registry::MaskPhone;

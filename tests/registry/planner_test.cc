@@ -7,7 +7,7 @@
 #include <set>
 
 #include "cohorts_test_support.h"
-#include "registry/planner.h"
+#include "registry/cohorts/planner.h"
 
 using tp::StatusCode;
 using tp::cohorttest::CohortFixture;

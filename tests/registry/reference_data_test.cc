@@ -5,8 +5,8 @@
 #include <fstream>
 #include <string>
 
-#include "registry/paths.h"
-#include "registry/reference_data.h"
+#include "registry/base/paths.h"
+#include "registry/fields/reference_data.h"
 
 using tp::registry::ReferenceData;
 

@@ -1,6 +1,6 @@
 // Key rotation: values sealed anew under a new key, online and resumable.
 // The kill test runs the built `talentpool rekey` as a process of its own.
-#include "registry/rekey.h"
+#include "registry/store/rekey.h"
 
 #include <SQLiteCpp/SQLiteCpp.h>
 #include <signal.h>
@@ -12,10 +12,10 @@
 #include <string>
 #include <vector>
 
-#include "registry/backup.h"
-#include "registry/crypto.h"
-#include "registry/id_number.h"
-#include "registry/store.h"
+#include "registry/store/backup.h"
+#include "registry/store/crypto.h"
+#include "registry/fields/id_number.h"
+#include "registry/store/store.h"
 #include "support/temp_dir.h"
 
 using tp::registry::Keyring;

@@ -1,7 +1,7 @@
 #include <catch2/catch.hpp>
 
-#include "registry/duplicates.h"
-#include "registry/paths.h"
+#include "registry/rounds/duplicates.h"
+#include "registry/base/paths.h"
 #include "rounds_test_support.h"
 
 using tp::registry::BirthDatesCompatible;

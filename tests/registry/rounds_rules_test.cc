@@ -3,8 +3,8 @@
 #include <string>
 #include <vector>
 
-#include "registry/paths.h"
-#include "registry/rules.h"
+#include "registry/base/paths.h"
+#include "registry/rounds/rules.h"
 
 using tp::registry::Nominee;
 using tp::registry::DataDir;

@@ -1,7 +1,7 @@
 #include <catch2/catch.hpp>
 
-#include "registry/summary_sheet.h"
-#include "registry/table_reader.h"
+#include "registry/rounds/summary_sheet.h"
+#include "registry/tables/table_reader.h"
 #include "rounds_test_support.h"
 
 using tp::StatusCode;

@@ -5,7 +5,7 @@
 #include <filesystem>
 #include <fstream>
 
-#include "registry/rounds.h"
+#include "registry/rounds/rounds.h"
 #include "rounds_test_support.h"
 
 using tp::registry::BeijingDate;

@@ -10,12 +10,12 @@
 #include <utility>
 #include <vector>
 
-#include "registry/id_number.h"
-#include "registry/paths.h"
-#include "registry/reference_data.h"
-#include "registry/rounds.h"
-#include "registry/store.h"
-#include "registry/workflow.h"
+#include "registry/fields/id_number.h"
+#include "registry/base/paths.h"
+#include "registry/fields/reference_data.h"
+#include "registry/rounds/rounds.h"
+#include "registry/store/store.h"
+#include "registry/rounds/workflow.h"
 #include "support/temp_dir.h"
 
 namespace tp::roundstest {

@@ -5,7 +5,7 @@
 #include <atomic>
 #include <thread>
 
-#include "registry/workflow.h"
+#include "registry/rounds/workflow.h"
 #include "rounds_test_support.h"
 
 using tp::StatusCode;

@@ -1,6 +1,6 @@
 #include <catch2/catch.hpp>
 
-#include "registry/status.h"
+#include "registry/base/status.h"
 
 TEST_CASE("Status: each code maps to its HTTP status", "[status]") {
   CHECK(tp::HttpStatusFor(tp::StatusCode::kInvalidArgument) == 400);

@@ -3,7 +3,7 @@
 
 #include <catch2/catch.hpp>
 
-#include "registry/store.h"
+#include "registry/store/store.h"
 #include "support/temp_dir.h"
 
 using tp::registry::Person;

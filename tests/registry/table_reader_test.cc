@@ -1,4 +1,4 @@
-#include "registry/table_reader.h"
+#include "registry/tables/table_reader.h"
 
 #include <stdlib.h>
 #include <unicode/ucnv.h>

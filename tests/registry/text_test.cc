@@ -3,7 +3,7 @@
 #include <string>
 #include <vector>
 
-#include "registry/text.h"
+#include "registry/fields/text.h"
 
 using tp::registry::CountCharacters;
 using tp::registry::IsValidUtf8;

@@ -5,10 +5,10 @@
 #include <utility>
 #include <vector>
 
-#include "registry/id_number.h"
-#include "registry/paths.h"
-#include "registry/reference_data.h"
-#include "registry/validate.h"
+#include "registry/fields/id_number.h"
+#include "registry/base/paths.h"
+#include "registry/fields/reference_data.h"
+#include "registry/fields/validate.h"
 
 using tp::FieldError;
 using tp::registry::BuildPerson;

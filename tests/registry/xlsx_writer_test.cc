@@ -1,4 +1,4 @@
-#include "registry/xlsx_writer.h"
+#include "registry/tables/xlsx_writer.h"
 
 #include <stdlib.h>
 #include <zip.h>
@@ -9,7 +9,7 @@
 #include <string>
 #include <vector>
 
-#include "registry/table_reader.h"
+#include "registry/tables/table_reader.h"
 
 namespace {
 

@@ -1,0 +1,197 @@
+// Training cohorts (培训班次 / 研修班): events with dates, place and seats,
+// split into classes of their own capacity and level (领军人才 / 青年人才);
+// who can attend each event (可否参加, from the unit's sheet or set by staff);
+// and enrolments with a waiting list, which make up each person's training
+// history (PersonRecord::trainings, the search index's `trained` filter).
+//
+// Enrolment states: invited → confirmed → attended | absent; invited or
+// confirmed → declined | removed; waitlisted → invited (promoted). Invited,
+// confirmed, attended and absent hold a seat of their class. When a seat
+// holder declines or is removed, the first person on that class's waiting
+// list who is not busy in an overlapping event is invited in the same
+// transaction, so two staff acting at once can neither overbook a class nor
+// promote one person twice; the schema refuses a write that would overbook
+// whatever code makes it. Every change is audited (object_type "enrolment",
+// object_id "EVENT/编号") with its old and new state.
+//
+// Errors: NotFound (event, class or person), InvalidArgument (a malformed
+// event, an unknown action), RuleViolated (a full class, a level that does
+// not match, a person busy in an overlapping event, already trained in the
+// series, marked as unable to attend, a transition the state does not
+// allow), PreconditionFailed (the enrolment's version moved on),
+// AlreadyExists (an event code in use), Internal (SQLite).
+//
+// A Cohorts works on the Store it was opened on, which must outlive it;
+// thread-safe, as writes go through the store's single writer.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "registry/base/status.h"
+#include "registry/store/store.h"
+
+namespace tp::registry {
+
+class DbHandle;
+
+struct EventClass {
+  std::string name;   // 领军人才班
+  std::string level;  // 领军人才 / 青年人才; empty: people of either tier
+  int capacity = 0;
+  // Filled by reads.
+  int seats_taken = 0;  // invited, confirmed, attended, absent
+  int waitlisted = 0;
+};
+
+struct Event {
+  std::string code;    // "2025-seminar": lower-case letters, digits and '-'
+  std::string title;   // 2025年科技界党外代表人士专题研修班
+  std::string series;  // "seminar": attending one event of a series counts for all of it
+  std::string starts_on;  // YYYY-MM-DD
+  std::string ends_on;    // YYYY-MM-DD, inclusive
+  std::string place;
+  int capacity = 0;    // the classes' capacities add up to it
+  // The person field the unit's sheet fills for this event: can_attend_seminar
+  // (可否参加专题研修班) or can_attend_study_tour (可否参加国情研修活动); empty
+  // when the notice asked nothing, and then everyone counts as available.
+  std::string availability_field;
+  std::string source;  // the notice, e.g. 科协企服函〔2025〕8号 二、2
+  std::vector<EventClass> classes;
+};
+
+enum class EnrolmentState { kInvited, kConfirmed, kWaitlisted, kDeclined, kRemoved, kAttended, kAbsent };
+
+// "invited", … as stored and sent over the API; the label is 已邀请, ….
+std::string_view StateName(EnrolmentState state);
+std::string_view StateLabel(EnrolmentState state);
+// By name or label; nullopt for anything else.
+std::optional<EnrolmentState> ParseState(std::string_view name_or_label);
+bool HoldsSeat(EnrolmentState state);
+
+enum class EnrolmentAction { kInvite, kWaitlist, kConfirm, kDecline, kRemove, kAttend, kAbsent };
+std::string_view ActionName(EnrolmentAction action);  // "invite", …
+std::optional<EnrolmentAction> ParseAction(std::string_view name);
+
+struct Enrolment {
+  std::string event_code;
+  std::string class_name;
+  std::string person_id;  // 编号
+  std::string person_name;
+  EnrolmentState state = EnrolmentState::kInvited;
+  int waitlist_rank = 0;  // 1 for the first on its class's list; 0 when not waitlisted
+  int64_t version = 0;    // bumped by every change; for If-Match
+  std::string updated_at;
+};
+
+struct ActionOptions {
+  // The class for invite and waitlist; may be empty when only one class of
+  // the event fits the person's tier.
+  std::string class_name;
+  // When non-zero, the change is made only if the enrolment still has this
+  // version (PreconditionFailed otherwise).
+  int64_t expected_version = 0;
+  // Invite someone who already attended an event of this series.
+  bool allow_retrained = false;
+};
+
+struct ActionResult {
+  Enrolment enrolment;
+  // Who was invited from the waiting list into the seat this action freed.
+  std::optional<Enrolment> promoted;
+};
+
+// Where a person's availability for an event comes from.
+struct Availability {
+  std::optional<bool> available;  // nullopt: unknown
+  std::string source;             // "staff", "unit_sheet", "not_asked" or "" when unknown
+};
+
+// One line of a roster to apply: a person and the class they go to.
+struct Placement {
+  std::string person_id;  // 编号
+  std::string class_name;
+};
+
+struct ApplyResult {
+  int invited = 0;
+  int waitlisted = 0;
+  // People left as they were because they already have an enrolment in the event.
+  std::vector<std::string> skipped;
+};
+
+enum class RosterSheet {
+  kRoster,  // 名单: one row per seat holder
+  kSignIn,  // 签到表: seat holders with a column per day to sign
+};
+
+struct RosterExportOptions {
+  RosterSheet sheet = RosterSheet::kRoster;
+  bool reveal_phone = false;       // whole phone numbers instead of 138****5678
+  bool show_ethnic_group = true;   // 民族 is for CAST and provincial staff only
+  std::string province;            // two digits: only people of that province
+};
+
+class Cohorts {
+ public:
+  // Opens the cohort area of `store` and adds the events of
+  // `data_dir`/events.json that the registry does not hold yet (by code; an
+  // event staff changed is never overwritten). Fails when the file is
+  // missing or malformed, naming it.
+  static StatusOr<std::unique_ptr<Cohorts>> Open(Store& store, const std::string& data_dir);
+  explicit Cohorts(Store& store);
+
+  // Reads and checks an events file (see data/events.json).
+  static StatusOr<std::vector<Event>> LoadEventsFile(const std::string& path);
+  // The problems of an event as field errors (代码, 名称, 开始日期, 班次…); empty when valid.
+  static std::vector<FieldError> Validate(const Event& event);
+
+  // Adds a new event with its classes. AlreadyExists when the code is taken.
+  StatusOr<Event> CreateEvent(const Event& event, const AuditEntry& who);
+  // Changes a class's capacity and with it the event's; refused below the
+  // seats already taken.
+  StatusOr<Event> SetClassCapacity(std::string_view event_code, std::string_view class_name,
+                                   int capacity, const AuditEntry& who);
+  StatusOr<std::vector<Event>> ListEvents();
+  StatusOr<Event> GetEvent(std::string_view code);
+
+  // Staff say whether a person can attend (source "staff"); this wins over
+  // the unit's sheet.
+  Status SetAvailability(std::string_view event_code, std::string_view person_id, bool available,
+                         const AuditEntry& who);
+  StatusOr<Availability> GetAvailability(std::string_view event_code, std::string_view person_id);
+
+  // Invites, waitlists or moves a person's enrolment on (see the states
+  // above), in one transaction with its audit entry and any promotion.
+  StatusOr<ActionResult> Act(std::string_view event_code, std::string_view person_id,
+                             EnrolmentAction action, const ActionOptions& options,
+                             const AuditEntry& who);
+
+  // Invites the roster and puts the reserve on the waiting lists in their
+  // order, in one transaction; a person already enrolled in the event is
+  // skipped. RuleViolated, changing nothing, when a line breaks a rule of
+  // Act (a full class, a wrong level, …).
+  StatusOr<ApplyResult> ApplyRoster(std::string_view event_code, const std::vector<Placement>& roster,
+                                    const std::vector<Placement>& reserve, const AuditEntry& who);
+
+  // The event's enrolments by class, seat holders first, then the waiting
+  // list in order, then the rest; ties by 编号.
+  StatusOr<std::vector<Enrolment>> ListEnrolments(std::string_view event_code);
+  // A person's enrolments in every event, oldest event first.
+  StatusOr<std::vector<Enrolment>> PersonHistory(std::string_view person_id);
+
+  // The seat holders as an XLSX workbook (姓名, 性别, 民族, 工作单位及职务, 班次,
+  // 联系电话…), one sheet per class, for a download. A whole phone is read
+  // only when `reveal_phone` asks for it; the caller audits the export.
+  StatusOr<std::string> ExportRosterXlsx(std::string_view event_code,
+                                         const RosterExportOptions& options);
+
+ private:
+  DbHandle& db_;
+};
+
+}  // namespace tp::registry

@@ -1,0 +1,51 @@
+// Internals shared by the files of the cohort area (cohorts.cc,
+// cohorts_export.cc, planner_load.cc): rows as a transaction or a read sees
+// them, and the availability rule. Only registry/ includes this header.
+#pragma once
+
+#include <SQLiteCpp/SQLiteCpp.h>
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "registry/cohorts/cohorts.h"
+
+namespace tp::registry::cohorts_internal {
+
+// 「text」, the way messages quote names.
+std::string Quote(std::string_view s);
+
+struct EventRow {
+  int64_t rowid = 0;
+  Event event;                         // with its classes and their counts
+  std::vector<int64_t> class_rowids;  // parallel to event.classes
+};
+
+struct PersonRow {
+  int64_t rowid = 0;
+  std::string public_id;
+  std::string name;
+  std::string tier;  // of the latest admission
+  bool admitted = false;
+  std::optional<bool> can_attend_seminar;
+  std::optional<bool> can_attend_study_tour;
+  std::string employment_status;
+};
+
+// False when there is no such event / live person.
+bool LoadEventOn(SQLite::Database& db, std::string_view code, EventRow* out);
+bool LoadPersonOn(SQLite::Database& db, std::string_view public_id, PersonRow* out);
+
+// Staff's setting, else the unit's sheet column the event names, else
+// available when the event's notice asked nothing. A sheet left blank is
+// unknown: the notice asked units to mark those who can attend.
+Availability AvailabilityOn(SQLite::Database& db, const EventRow& event, const PersonRow& person);
+Availability SheetAvailability(std::string_view field, const std::optional<bool>& seminar,
+                               const std::optional<bool>& study_tour);
+// 可否参加专题研修班 for can_attend_seminar, …; empty for anything else.
+std::string_view AvailabilityFieldLabel(std::string_view field);
+
+}  // namespace tp::registry::cohorts_internal

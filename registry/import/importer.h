@@ -1,0 +1,47 @@
+// Bulk import of pool records from a CSV or XLSX file (CONTRACT.md, `talentpool
+// import`). Rows are validated one by one; good rows are written in batches,
+// one transaction per batch, so a crash loses nothing that was reported
+// loaded; a bad row is reported with its row number, field and reason and
+// never stops the rest. Re-importing a row updates the stored record (matched
+// by 编号, else by ID number) and never duplicates it.
+#pragma once
+
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "registry/fields/reference_data.h"
+#include "registry/base/status.h"
+#include "registry/store/store.h"
+#include "registry/tables/table_reader.h"
+
+namespace tp::registry {
+
+struct ImportOptions {
+  // Rows per transaction. An import inserts into the person indexes at random places, and each
+  // commit writes every index page it changed (once to the WAL, once more at the checkpoint):
+  // larger batches change each page once for more rows. 1,000,000 rows import in about half
+  // the time of batches of 5,000 (tests/bench/import_bench).
+  int batch_size = 50000;
+  // Called for each rejected row's errors as soon as they are known.
+  std::function<void(const std::vector<FieldError>&)> on_rejected;
+  // Called after each committed batch with the rows committed so far.
+  std::function<void(long committed)> on_progress;
+};
+
+struct ImportReport {
+  long imported = 0;  // rows committed (inserted + updated)
+  long inserted = 0;
+  long updated = 0;
+  long rejected = 0;
+  std::vector<std::string> ignored_columns;  // header cells that name no field
+  std::string format;                        // what the reader detected
+};
+
+// Reads `reader` to the end. A non-ok result means the file as a whole could
+// not be used (no 姓名 column, a read error, a failed commit); the report's
+// counts up to that point are lost only for the batch that failed.
+StatusOr<ImportReport> ImportTable(Store& store, TableReader& reader, const ReferenceData& ref,
+                                   const ImportOptions& options);
+
+}  // namespace tp::registry

@@ -1,0 +1,110 @@
+#include "registry/store/backup.h"
+
+#include <SQLiteCpp/Backup.h>
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <cstdio>
+#include <filesystem>
+
+#include "registry/store/crypto.h"
+#include "registry/store/internal/store_impl.h"
+
+namespace tp::registry {
+namespace {
+
+Status SyncFile(const std::string& path) {
+  int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) return Internal("无法打开 " + path + " 以同步到磁盘");
+  bool ok = ::fsync(fd) == 0;
+  ::close(fd);
+  return ok ? Status::Ok() : Internal("无法把 " + path + " 同步到磁盘");
+}
+
+BackupInfo Describe(SQLite::Database& db) {
+  BackupInfo info;
+  info.persons = db.execAndGet("SELECT count(*) FROM persons WHERE merged_into IS NULL").getInt64();
+  info.last_seq = db.execAndGet("SELECT coalesce(max(seq),0) FROM change_log").getInt64();
+  SQLite::Statement id(db, "SELECT value FROM meta WHERE key='registry_id'");
+  if (id.executeStep()) info.registry_id = id.getColumn(0).getString();
+  return info;
+}
+
+}  // namespace
+
+StatusOr<BackupInfo> BackupTo(Store& store, const std::string& out_path) {
+  StoreImpl& impl = StoreImpl::Of(store);
+  std::string temp = out_path + ".part";
+  std::error_code ec;
+  std::filesystem::remove(temp, ec);
+  try {
+    BackupInfo info;
+    {
+      auto source = impl.readers().Borrow();
+      TP_RETURN_IF_ERROR(MakePrivateFile(temp, /*create=*/true));
+      SQLite::Database target(temp, SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE);
+      // One step: the whole copy comes from a single read transaction, a
+      // consistent snapshot however much the server writes meanwhile.
+      SQLite::Backup backup(target, *source);
+      backup.executeStep(-1);
+      info = Describe(target);
+    }
+    TP_RETURN_IF_ERROR(SyncFile(temp));
+    std::filesystem::rename(temp, out_path, ec);
+    if (ec) return Internal("无法把备份移到 " + out_path + "：" + ec.message());
+    return info;
+  } catch (const SQLite::Exception& e) {
+    std::filesystem::remove(temp, ec);
+    return FromSqlite(e, "备份到 " + out_path);
+  }
+}
+
+StatusOr<BackupInfo> RestoreFrom(Store& store, const std::string& backup_path) {
+  StoreImpl& impl = StoreImpl::Of(store);
+  if (!std::filesystem::is_regular_file(backup_path)) {
+    return NotFound("找不到备份文件 " + backup_path);
+  }
+  try {
+    SQLite::Database backup(backup_path, SQLite::OPEN_READONLY);
+    bool is_registry = false;
+    try {
+      is_registry = backup.tableExists("meta") && backup.tableExists("persons") &&
+                    backup.execAndGet("PRAGMA user_version").getInt() >= 1;
+    } catch (const SQLite::Exception&) {
+      is_registry = false;  // not an SQLite file at all
+    }
+    if (!is_registry) return InvalidArgument(backup_path + " 不是 talentpool 登记库的备份");
+    std::string check = backup.execAndGet("PRAGMA integrity_check").getString();
+    if (check != "ok") return InvalidArgument("备份文件已损坏：" + check);
+    // The sealed values must open with this registry's key, or every ID
+    // number and phone of the restored registry would be lost.
+    SQLite::Statement sample(backup,
+                             "SELECT id_number_enc, id FROM persons WHERE id_number_enc IS NOT NULL LIMIT 1");
+    if (sample.executeStep()) {
+      SQLite::Column c = sample.getColumn(0);
+      std::string blob(static_cast<const char*>(c.getBlob()), c.getBytes());
+      const std::string context = SealContext("persons", "id_number", sample.getColumn(1).getInt64());
+      if (!store.Keys().Open(blob, context).ok()) {
+        return PermissionDenied("备份中的身份证号无法用本登记库的密钥解开：它来自另一个登记库，或密钥文件已更换");
+      }
+    }
+
+    std::lock_guard lock(impl.write_mutex());
+    SQLite::Backup copy(impl.writer(), backup);
+    copy.executeStep(-1);
+    BackupInfo info = Describe(impl.writer());
+    info.registry_id = RandomHex(16);
+    SQLite::Statement set_id(impl.writer(),
+                             "INSERT INTO meta(key, value) VALUES('registry_id', ?) "
+                             "ON CONFLICT(key) DO UPDATE SET value=excluded.value");
+    set_id.bind(1, info.registry_id);
+    set_id.exec();
+    InsertAudit(impl.writer(), {"cli", "", "restore", "registry", info.registry_id,
+                                "{\"persons\":" + std::to_string(info.persons) + "}", ""});
+    return info;
+  } catch (const SQLite::Exception& e) {
+    return FromSqlite(e, "从 " + backup_path + " 恢复");
+  }
+}
+
+}  // namespace tp::registry

@@ -1,0 +1,39 @@
+// Backup and restore of a registry's database with SQLite's online backup API.
+//
+// A backup is a consistent snapshot of registry.sqlite taken from one read
+// transaction, so it can run while the server serves and writes (WAL readers
+// never block writers). It holds the sealed ID numbers and phones but not the
+// key that opens them: the key file (talentpool.key) changes only when a key
+// is rotated (rekey.h, which keeps the older keys so that older backups still
+// open) and is kept apart, somewhere safer than the backups — a stolen backup then
+// reveals no ID number, and a lost key file makes every backup's ID numbers
+// and phones unreadable (the rest of each record stays readable).
+//
+// Restore copies a backup into the live database through the same API, so a
+// running server sees the restored state at its next read. It refuses a file
+// that is not a talentpool registry or whose sealed values this registry's key
+// cannot open. A restored registry gets a new identity: the search index sees
+// a registry it has not followed and rebuilds itself from it.
+#pragma once
+
+#include <string>
+
+#include "registry/base/status.h"
+#include "registry/store/store.h"
+
+namespace tp::registry {
+
+struct BackupInfo {
+  int64_t persons = 0;
+  int64_t last_seq = 0;
+  std::string registry_id;  // of the source (backup) or the new identity (restore)
+};
+
+// Writes a snapshot of `store` to `out_path` (written aside, synced, then
+// renamed into place; an existing file is replaced).
+StatusOr<BackupInfo> BackupTo(Store& store, const std::string& out_path);
+
+// Replaces the contents of `store` with the backup at `backup_path`.
+StatusOr<BackupInfo> RestoreFrom(Store& store, const std::string& backup_path);
+
+}  // namespace tp::registry

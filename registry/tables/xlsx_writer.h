@@ -1,0 +1,71 @@
+// Writing XLSX workbooks that staff open in Excel or WPS: exports of the
+// registry, and copies of uploaded sheets with the faulty cells marked.
+//
+// Every cell is written as text, so 身份证号, phone numbers and 编号 keep
+// their digits and leading zeros. The header row is bold and stays in view
+// when scrolling; column widths follow the header and the first rows, with
+// Chinese characters counted twice as wide as Latin ones.
+//
+// Failures (the file cannot be created, a sheet name is taken, Excel's row or
+// column limits) come back as a Status; nothing throws. A writer destroyed
+// without Close() removes its unfinished file.
+#pragma once
+
+#include <cstddef>
+#include <functional>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "registry/base/status.h"
+
+namespace tp::registry {
+
+struct XlsxWriterOptions {
+  // Rows go to a temporary file as they are written, so memory stays flat
+  // however long the export; strings are then stored inline in each cell.
+  bool constant_memory = false;
+};
+
+class XlsxWriter {
+ public:
+  // Creates (or truncates) the workbook at `path`; fails at once when the
+  // file cannot be written there.
+  static StatusOr<std::unique_ptr<XlsxWriter>> Create(const std::string& path,
+                                                      XlsxWriterOptions options = {});
+  ~XlsxWriter();
+  XlsxWriter(const XlsxWriter&) = delete;
+  XlsxWriter& operator=(const XlsxWriter&) = delete;
+
+  // Starts a sheet; the rows written next go to it. Characters Excel refuses
+  // in a sheet name ([]:*?/\) become "_" and the name is cut to 31
+  // characters; a name already used fails.
+  Status AddSheet(std::string_view name);
+
+  // The sheet's first row, bold and frozen, with filter buttons. Starts a
+  // sheet named "Sheet1" when none has been added yet.
+  Status WriteHeader(const std::vector<std::string>& cells);
+
+  // The next row. The cells at the column indexes in `marked` get a light
+  // red fill, as Excel marks bad values. Text longer than Excel's 32767
+  // characters per cell is cut there; ill-formed UTF-8 is replaced by U+FFFD.
+  Status WriteRow(const std::vector<std::string>& cells,
+                  const std::vector<std::size_t>& marked = {});
+
+  // Writes out the workbook. Nothing may be written after it.
+  Status Close();
+
+ private:
+  struct Impl;
+  explicit XlsxWriter(std::unique_ptr<Impl> impl);
+
+  std::unique_ptr<Impl> impl_;
+};
+
+// A workbook built in memory, for a download: `fill` writes the sheets (it
+// need not Close), and the bytes of the finished file are returned.
+StatusOr<std::string> WriteXlsxToBytes(const std::function<Status(XlsxWriter&)>& fill,
+                                       XlsxWriterOptions options = {});
+
+}  // namespace tp::registry

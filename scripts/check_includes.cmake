@@ -1,0 +1,31 @@
+# Checks the includes of one module folder against the folders it may use (CMakeLists.txt,
+# talentpool_check_includes): its own, its own internal/, and ALLOWED. Another module's internal/
+# folder is never allowed. Fails naming the file, line and header; writes STAMP when all is well.
+#   cmake -D ROOT=… -D FOLDER=registry/rounds -D "ALLOWED=registry/base;…" -D STAMP=… -P check_includes.cmake
+file(GLOB_RECURSE files "${ROOT}/${FOLDER}/*.cc" "${ROOT}/${FOLDER}/*.h")
+set(failures "")
+foreach(file IN LISTS files)
+  file(STRINGS "${file}" lines)
+  set(number 0)
+  foreach(line IN LISTS lines)
+    math(EXPR number "${number} + 1")
+    if(NOT line MATCHES "^#include \"((registry|indexer|api)/[^\"]+)\"")
+      continue()
+    endif()
+    set(header "${CMAKE_MATCH_1}")
+    get_filename_component(dir "${header}" DIRECTORY)
+    if(dir STREQUAL FOLDER OR dir STREQUAL "${FOLDER}/internal")
+      continue()
+    endif()
+    list(FIND ALLOWED "${dir}" found)
+    if(found LESS 0)
+      file(RELATIVE_PATH shown "${ROOT}" "${file}")
+      string(APPEND failures "  ${shown}:${number}: ${header} is not a header ${FOLDER}/ may use\n")
+    endif()
+  endforeach()
+endforeach()
+if(failures)
+  message(FATAL_ERROR "${FOLDER}/ includes what its module does not use "
+                      "(USES in CMakeLists.txt):\n${failures}")
+endif()
+file(WRITE "${STAMP}" "")
