@@ -26,6 +26,7 @@
 #include "registry/import/importer.h"
 #include "registry/tables/table_reader.h"
 #include "registry/base/paths.h"
+#include "registry/base/person_fields.h"
 #include "registry/fields/reference_data.h"
 #include "registry/store/store_api_queries.h"
 #include "registry/fields/validate.h"
@@ -42,47 +43,10 @@ Status FieldStatus(StatusCode code, const std::string& field, const std::string&
   return Status(code, "字段「" + field + "」：" + message, {{field, message, 0}});
 }
 
-// The JSON name of each person field and its column in files and forms.
+// The JSON name of a field a person's JSON shows but PATCH never sets, and its label.
 struct FieldName {
   std::string_view key;
   std::string_view column;
-};
-constexpr FieldName kPersonFields[] = {
-    {"name", "姓名"},
-    {"gender", "性别"},
-    {"birth_date", "出生日期"},
-    {"ethnic_group", "民族"},
-    {"native_place", "籍贯"},
-    {"birthplace", "出生地"},
-    {"political_affiliation", "政治面貌"},
-    {"id_number", "身份证号"},
-    {"nationality", "国籍"},
-    {"foreign_residence", "国外永久居留权"},
-    {"hobbies", "特长爱好"},
-    {"email", "电子邮箱"},
-    {"phone", "手机"},
-    {"academician", "是否院士"},
-    {"address", "通讯地址"},
-    {"postcode", "邮编"},
-    {"unit", "工作单位"},
-    {"post", "职务"},
-    {"title", "技术职称"},
-    {"education", "最高学历"},
-    {"degree", "学位"},
-    {"graduated_from", "毕业院校"},
-    {"major", "所学专业"},
-    {"fields", "擅长领域"},
-    {"congress_posts", "人大政协任职"},
-    {"association_posts", "科协及学会任职"},
-    {"united_front_groups", "知联会海联会新联会"},
-    {"other_posts", "其他社会职务"},
-    {"career", "主要经历"},
-    {"achievements", "主要成就"},
-    {"group_type", "所属群体"},
-    {"employment_status", "在职状态"},
-    {"can_attend_seminar", "可否参加专题研修班"},
-    {"can_attend_study_tour", "可否参加国情研修活动"},
-    {"province", "所在省份"},
 };
 // Shown in a person's JSON but never set through PATCH.
 constexpr FieldName kReadOnlyFields[] = {
@@ -92,11 +56,6 @@ constexpr FieldName kReadOnlyFields[] = {
     {"admission_year", "入库年度"}, {"revealed", "显示完整字段"},
 };
 
-const FieldName* FindField(std::string_view key) {
-  for (const FieldName& f : kPersonFields)
-    if (f.key == key) return &f;
-  return nullptr;
-}
 const FieldName* FindReadOnly(std::string_view key) {
   for (const FieldName& f : kReadOnlyFields)
     if (f.key == key) return &f;
@@ -110,51 +69,36 @@ Json UnitJson(const registry::UnitRecord& u) {
   return {{"code", u.code}, {"name", u.name}, {"type", u.type}, {"province", TextOrNull(u.province)}};
 }
 
+// A field's value in a person's JSON: null when not given; a sealed value masked unless revealed.
+Json PersonFieldJson(const registry::PersonField& field, const PersonRecord& r, bool reveal) {
+  const registry::Person& p = r.person;
+  switch (field.kind) {
+    case registry::PersonFieldKind::kList:
+      return p.*(field.list);
+    case registry::PersonFieldKind::kYesNo:
+      return BoolOrNull(p.*(field.yes_no));
+    case registry::PersonFieldKind::kSealed:
+      if (reveal) return TextOrNull(p.*(field.text));
+      return TextOrNull(field.key == "id_number" ? r.id_number_mask : r.phone_mask);
+    case registry::PersonFieldKind::kText:
+      break;
+  }
+  if (field.Has(registry::kRequired)) return p.*(field.text);
+  return TextOrNull(p.*(field.text));
+}
+
 // A person as `caller` may see it.
 Json PersonJson(const PersonRecord& r, const Caller& caller, bool reveal_id, bool reveal_phone) {
   const registry::Person& p = r.person;
   Json j = {
       {"id", p.public_id},
-      {"name", p.name},
-      {"gender", TextOrNull(p.gender)},
-      {"birth_date", TextOrNull(p.birth_date)},
-      {"id_number", TextOrNull(reveal_id ? p.id_number : r.id_number_mask)},
-      {"phone", TextOrNull(reveal_phone ? p.phone : r.phone_mask)},
-      {"native_place", TextOrNull(p.native_place)},
-      {"birthplace", TextOrNull(p.birthplace)},
-      {"nationality", TextOrNull(p.nationality)},
-      {"foreign_residence", BoolOrNull(p.foreign_residence)},
-      {"hobbies", TextOrNull(p.hobbies)},
-      {"email", TextOrNull(p.email)},
-      {"academician", BoolOrNull(p.academician)},
-      {"address", TextOrNull(p.address)},
-      {"postcode", TextOrNull(p.postcode)},
-      {"unit", TextOrNull(p.unit_name)},
-      {"post", TextOrNull(p.post)},
-      {"title", TextOrNull(p.title)},
-      {"education", TextOrNull(p.education)},
-      {"degree", TextOrNull(p.degree)},
-      {"graduated_from", TextOrNull(p.graduated_from)},
-      {"major", TextOrNull(p.major)},
-      {"fields", p.fields},
-      {"congress_posts", TextOrNull(p.congress_posts)},
-      {"association_posts", TextOrNull(p.association_posts)},
-      {"united_front_groups", TextOrNull(p.united_front_groups)},
-      {"other_posts", TextOrNull(p.other_posts)},
-      {"career", TextOrNull(p.career)},
-      {"achievements", TextOrNull(p.achievements)},
-      {"group_type", TextOrNull(p.group_type)},
-      {"employment_status", TextOrNull(p.employment_status)},
-      {"can_attend_seminar", BoolOrNull(p.can_attend_seminar)},
-      {"can_attend_study_tour", BoolOrNull(p.can_attend_study_tour)},
-      {"province", TextOrNull(p.province)},
       {"recommending_unit", r.unit ? UnitJson(*r.unit) : Json(nullptr)},
       {"version", r.version},
       {"updated_at", r.updated_at},
   };
-  if (caller.SeesSensitiveAttributes()) {
-    j["ethnic_group"] = TextOrNull(p.ethnic_group);
-    j["political_affiliation"] = TextOrNull(p.political_affiliation);
+  for (const registry::PersonField& field : registry::PersonFields()) {
+    if (field.Has(registry::kSensitiveAttribute) && !caller.SeesSensitiveAttributes()) continue;
+    j[std::string(field.key)] = PersonFieldJson(field, r, field.key == "id_number" ? reveal_id : reveal_phone);
   }
   Json admissions = Json::array();
   for (const auto& a : r.admissions) {
@@ -721,7 +665,7 @@ void ApiService::Impl::PatchPerson(const ApiCall& call, HttpResponse& res) {
   std::set<std::string> patched_columns;
   for (auto it = body->begin(); it != body->end(); ++it) {
     const std::string& key = it.key();
-    const FieldName* field = FindField(key);
+    const registry::PersonField* field = registry::FindPersonFieldByKey(key);
     if (field == nullptr) {
       const FieldName* ro = FindReadOnly(key);
       if (ro != nullptr) {
@@ -739,26 +683,26 @@ void ApiService::Impl::PatchPerson(const ApiCall& call, HttpResponse& res) {
       text = v.get<std::string>();
     } else if (v.is_boolean()) {
       text = v.get<bool>() ? "是" : "否";
-    } else if (v.is_array() && key == "fields") {
+    } else if (v.is_array() && field->kind == registry::PersonFieldKind::kList) {
       for (const Json& item : v) {
         if (!item.is_string()) {
-          errors.push_back({std::string(field->column), "应为文字列表", 0});
+          errors.push_back({std::string(field->label), "应为文字列表", 0});
           break;
         }
         if (!text.empty()) text += "、";
         text += item.get<std::string>();
       }
     } else {
-      errors.push_back({std::string(field->column), "值的类型不对", 0});
+      errors.push_back({std::string(field->label), "值的类型不对", 0});
       continue;
     }
     if (text.size() > 20000) {
-      errors.push_back({std::string(field->column), "过长", 0});
+      errors.push_back({std::string(field->label), "过长", 0});
       continue;
     }
     keys.push_back(key);
-    patched_columns.insert(std::string(field->column));
-    if (!text.empty()) cells.emplace_back(std::string(field->column), text);
+    patched_columns.insert(std::string(field->label));
+    if (!text.empty()) cells.emplace_back(std::string(field->label), text);
   }
   if (!errors.empty()) {
     std::string first = errors.front().field;

@@ -6,11 +6,14 @@
 #include <nlohmann/json.hpp>
 
 #include "api/api_service.h"
+#include "registry/base/person_fields.h"
 
 namespace tp::api {
 namespace {
 
 using Json = nlohmann::json;
+using registry::PersonField;
+using registry::PersonFieldKind;
 
 constexpr const char* kSchemas = R"json({
   "Error": {
@@ -56,26 +59,7 @@ constexpr const char* kSchemas = R"json({
       "items": {"type": "array", "items": {"$ref": "#/components/schemas/PersonSummary"}}}},
   "Person": {"type": "object", "required": ["id", "name", "version", "id_number", "phone", "admissions", "revealed"],
     "description": "身份证号与手机默认遮盖；民族与政治面貌只给 staff 与 province 令牌",
-    "properties": {"id": {"type": "string"}, "name": {"type": "string"},
-      "gender": {"type": "string", "nullable": true}, "birth_date": {"type": "string", "nullable": true},
-      "id_number": {"type": "string", "nullable": true}, "phone": {"type": "string", "nullable": true},
-      "ethnic_group": {"type": "string", "nullable": true}, "political_affiliation": {"type": "string", "nullable": true},
-      "native_place": {"type": "string", "nullable": true}, "birthplace": {"type": "string", "nullable": true},
-      "nationality": {"type": "string", "nullable": true}, "foreign_residence": {"type": "boolean", "nullable": true},
-      "hobbies": {"type": "string", "nullable": true}, "email": {"type": "string", "nullable": true},
-      "academician": {"type": "boolean", "nullable": true}, "address": {"type": "string", "nullable": true},
-      "postcode": {"type": "string", "nullable": true}, "unit": {"type": "string", "nullable": true},
-      "post": {"type": "string", "nullable": true}, "title": {"type": "string", "nullable": true},
-      "education": {"type": "string", "nullable": true}, "degree": {"type": "string", "nullable": true},
-      "graduated_from": {"type": "string", "nullable": true}, "major": {"type": "string", "nullable": true},
-      "fields": {"type": "array", "items": {"type": "string"}},
-      "congress_posts": {"type": "string", "nullable": true}, "association_posts": {"type": "string", "nullable": true},
-      "united_front_groups": {"type": "string", "nullable": true}, "other_posts": {"type": "string", "nullable": true},
-      "career": {"type": "string", "nullable": true}, "achievements": {"type": "string", "nullable": true},
-      "group_type": {"type": "string", "nullable": true}, "employment_status": {"type": "string", "nullable": true},
-      "can_attend_seminar": {"type": "boolean", "nullable": true},
-      "can_attend_study_tour": {"type": "boolean", "nullable": true},
-      "province": {"type": "string", "nullable": true},
+    "properties": {"id": {"type": "string"},
       "recommending_unit": {"allOf": [{"$ref": "#/components/schemas/Unit"}], "nullable": true},
       "admissions": {"type": "array", "items": {"type": "object"}},
       "honours": {"type": "array", "items": {"type": "object"}},
@@ -85,25 +69,7 @@ constexpr const char* kSchemas = R"json({
       "version": {"type": "integer"}, "updated_at": {"type": "string"}}},
   "PersonPatch": {"type": "object", "additionalProperties": false, "minProperties": 1,
     "description": "只能包含可修改字段；值为 null 或空字符串表示清空",
-    "properties": {"name": {"type": "string"}, "gender": {"type": "string", "nullable": true},
-      "birth_date": {"type": "string", "nullable": true}, "ethnic_group": {"type": "string", "nullable": true},
-      "native_place": {"type": "string", "nullable": true}, "birthplace": {"type": "string", "nullable": true},
-      "political_affiliation": {"type": "string", "nullable": true}, "id_number": {"type": "string", "nullable": true},
-      "nationality": {"type": "string", "nullable": true}, "foreign_residence": {"type": "boolean", "nullable": true},
-      "hobbies": {"type": "string", "nullable": true}, "email": {"type": "string", "nullable": true},
-      "phone": {"type": "string", "nullable": true}, "academician": {"type": "boolean", "nullable": true},
-      "address": {"type": "string", "nullable": true}, "postcode": {"type": "string", "nullable": true},
-      "unit": {"type": "string", "nullable": true}, "post": {"type": "string", "nullable": true},
-      "title": {"type": "string", "nullable": true}, "education": {"type": "string", "nullable": true},
-      "degree": {"type": "string", "nullable": true}, "graduated_from": {"type": "string", "nullable": true},
-      "major": {"type": "string", "nullable": true}, "fields": {"type": "array", "items": {"type": "string"}},
-      "congress_posts": {"type": "string", "nullable": true}, "association_posts": {"type": "string", "nullable": true},
-      "united_front_groups": {"type": "string", "nullable": true}, "other_posts": {"type": "string", "nullable": true},
-      "career": {"type": "string", "nullable": true}, "achievements": {"type": "string", "nullable": true},
-      "group_type": {"type": "string", "nullable": true}, "employment_status": {"type": "string", "nullable": true},
-      "can_attend_seminar": {"type": "boolean", "nullable": true},
-      "can_attend_study_tour": {"type": "boolean", "nullable": true},
-      "province": {"type": "string", "nullable": true}}},
+    "properties": {}},
   "Unit": {"type": "object", "required": ["code", "name", "type"],
     "properties": {"code": {"type": "string"}, "name": {"type": "string"}, "type": {"type": "string"},
       "province": {"type": "string", "nullable": true}}},
@@ -148,6 +114,32 @@ constexpr const char* kSchemas = R"json({
   "Revoked": {"type": "object", "required": ["id", "revoked"],
     "properties": {"id": {"type": "integer"}, "revoked": {"type": "boolean"}}}
 })json";
+
+// A person field's schema, from the field table: the same in a person and in a PATCH body.
+Json PersonFieldSchema(const PersonField& field) {
+  switch (field.kind) {
+    case PersonFieldKind::kList:
+      return {{"type", "array"}, {"items", {{"type", "string"}}}};
+    case PersonFieldKind::kYesNo:
+      return {{"type", "boolean"}, {"nullable", true}};
+    case PersonFieldKind::kText:
+    case PersonFieldKind::kSealed:
+      break;
+  }
+  if (field.Has(registry::kRequired)) return {{"type", "string"}};
+  return {{"type", "string"}, {"nullable", true}};
+}
+
+// The schemas below with the person fields of Person and PersonPatch filled in.
+Json Schemas() {
+  Json schemas = Json::parse(kSchemas);
+  for (const PersonField& field : registry::PersonFields()) {
+    const std::string key(field.key);
+    schemas["Person"]["properties"][key] = PersonFieldSchema(field);
+    schemas["PersonPatch"]["properties"][key] = PersonFieldSchema(field);
+  }
+  return schemas;
+}
 
 std::string_view StatusText(int status) {
   switch (status) {
@@ -247,7 +239,7 @@ std::string BuildOpenApiDocument(const std::vector<RouteSpec>& routes,
       {"paths", std::move(paths)},
       {"components",
        {{"securitySchemes", {{"bearer", {{"type", "http"}, {"scheme", "bearer"}}}}},
-        {"schemas", Json::parse(kSchemas)}}},
+        {"schemas", Schemas()}}},
   };
   for (const std::string& extra : extra_schemas) {
     Json more = Json::parse(extra, nullptr, false);

@@ -9,6 +9,7 @@
 #include <string_view>
 
 #include "registry/base/paths.h"
+#include "registry/base/person_fields.h"
 #include "registry/rounds/summary_sheet.h"
 #include "registry/fields/text.h"
 #include "registry/rounds/workflow.h"
@@ -184,21 +185,14 @@ Json DuplicateJson(const registry::DuplicateCandidate& d) {
 // The recommendation a request describes: {"person": {"姓名": …} or
 // {"name": …}, "person_id", "declared", "group", "opinion"}.
 StatusOr<registry::RecommendationInput> InputFrom(const Json& body) {
-  // The API's own keys for the commonest fields, beside the Chinese columns.
-  static const std::map<std::string, std::string> kKeys = {
-      {"name", "姓名"},           {"gender", "性别"},         {"birth_date", "出生日期"}, {"ethnic_group", "民族"},
-      {"political_affiliation", "政治面貌"}, {"id_number", "身份证号"}, {"phone", "手机"}, {"email", "电子邮箱"},
-      {"unit", "工作单位"},       {"post", "职务"},           {"title", "技术职称"},     {"education", "最高学历"},
-      {"fields", "擅长领域"},     {"achievements", "主要成就"}, {"group_type", "所属群体"},
-      {"employment_status", "在职状态"}, {"province", "所在省份"}, {"congress_posts", "人大政协任职"},
-      {"association_posts", "科协及学会任职"}, {"other_posts", "其他社会职务"}, {"career", "主要经历"},
-      {"can_attend_seminar", "可否参加专题研修班"}, {"can_attend_study_tour", "可否参加国情研修活动"}};
   registry::RecommendationInput in;
   if (auto p = body.find("person"); p != body.end()) {
     if (!p->is_object()) return Field("person", "应为对象（字段名 → 值）");
     for (auto it = p->begin(); it != p->end(); ++it) {
       std::string column = it.key();
-      if (auto k = kKeys.find(column); k != kKeys.end()) column = k->second;
+      // The API's own keys for the commonest fields, beside the Chinese columns.
+      const registry::PersonField* field = registry::FindPersonFieldByKey(column);
+      if (field != nullptr && field->Has(registry::kRecommendationKey)) column = field->label;
       std::string value;
       if (it->is_string()) {
         value = it->get<std::string>();

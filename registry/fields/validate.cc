@@ -7,19 +7,20 @@
 #include <array>
 #include <unordered_map>
 
+#include "registry/base/person_fields.h"
 #include "registry/fields/id_number.h"
 #include "registry/fields/text.h"
 
 namespace tp::registry {
 namespace {
 
+// The columns read by a rule of their own. Every other person field of the table
+// (base/person_fields.h) is read by its kind: text as given, a list split on 、，；, a yes/no.
 enum class Column {
-  kPublicId, kName, kGender, kEthnicGroup, kBirthDate, kIdNumber, kNativePlace, kBirthplace,
-  kAffiliation, kUnit, kUnitAndPost, kPost, kTitle, kEducation, kDegree, kGraduatedFrom, kMajor,
-  kFields, kAchievements, kPhone, kEmail, kRecommendingUnit, kUnitType, kTier, kGroupType,
-  kAdmissionYear, kSeminar, kStudyTour, kForeignResidence, kHobbies, kAcademician, kAddress,
-  kPostcode, kCongressPosts, kAssociationPosts, kUnitedFront, kOtherPosts, kCareer, kOpinion,
-  kProvince, kEmployment, kNationality, kRowNumber,
+  kField,  // a person field without a rule of its own
+  kPublicId, kName, kGender, kEthnicGroup, kBirthDate, kIdNumber, kAffiliation, kUnit,
+  kUnitAndPost, kTitle, kPhone, kEmail, kPostcode, kNationality, kRecommendingUnit, kUnitType,
+  kTier, kGroupType, kAdmissionYear, kOpinion, kProvince, kEmployment, kRowNumber,
   kCount  // not a column
 };
 
@@ -28,8 +29,10 @@ struct ColumnName {
   Column column;
 };
 
-// Canonical names: the contract's import columns, then the other Person fields
-// under the wording of the forms ([000] 学员情况表, [002] 推荐表).
+// The canonical columns in the order CanonicalColumns() lists them: the contract's import
+// columns first, then the other person fields under the wording of the forms ([000] 学员情况表,
+// [002] 推荐表), then two columns of the forms' layout. A person field's label and other
+// headings are those of the field table; kField marks a field read by its kind.
 constexpr ColumnName kColumns[] = {
     {"编号", Column::kPublicId},
     {"姓名", Column::kName},
@@ -37,14 +40,14 @@ constexpr ColumnName kColumns[] = {
     {"民族", Column::kEthnicGroup},
     {"出生日期", Column::kBirthDate},
     {"身份证号", Column::kIdNumber},
-    {"籍贯", Column::kNativePlace},
+    {"籍贯", Column::kField},
     {"政治面貌", Column::kAffiliation},
     {"工作单位", Column::kUnit},
-    {"职务", Column::kPost},
+    {"职务", Column::kField},
     {"技术职称", Column::kTitle},
-    {"最高学历", Column::kEducation},
-    {"擅长领域", Column::kFields},
-    {"主要成就", Column::kAchievements},
+    {"最高学历", Column::kField},
+    {"擅长领域", Column::kField},
+    {"主要成就", Column::kField},
     {"手机", Column::kPhone},
     {"电子邮箱", Column::kEmail},
     {"推荐单位", Column::kRecommendingUnit},
@@ -52,22 +55,22 @@ constexpr ColumnName kColumns[] = {
     {"人才类别", Column::kTier},
     {"所属群体", Column::kGroupType},
     {"入库年度", Column::kAdmissionYear},
-    {"可否参加专题研修班", Column::kSeminar},
-    {"可否参加国情研修活动", Column::kStudyTour},
-    {"出生地", Column::kBirthplace},
-    {"国外永久居留权", Column::kForeignResidence},
-    {"特长爱好", Column::kHobbies},
-    {"是否院士", Column::kAcademician},
-    {"通讯地址", Column::kAddress},
+    {"可否参加专题研修班", Column::kField},
+    {"可否参加国情研修活动", Column::kField},
+    {"出生地", Column::kField},
+    {"国外永久居留权", Column::kField},
+    {"特长爱好", Column::kField},
+    {"是否院士", Column::kField},
+    {"通讯地址", Column::kField},
     {"邮编", Column::kPostcode},
-    {"学位", Column::kDegree},
-    {"毕业院校", Column::kGraduatedFrom},
-    {"所学专业", Column::kMajor},
-    {"人大政协任职", Column::kCongressPosts},
-    {"科协及学会任职", Column::kAssociationPosts},
-    {"知联会海联会新联会", Column::kUnitedFront},
-    {"其他社会职务", Column::kOtherPosts},
-    {"主要经历", Column::kCareer},
+    {"学位", Column::kField},
+    {"毕业院校", Column::kField},
+    {"所学专业", Column::kField},
+    {"人大政协任职", Column::kField},
+    {"科协及学会任职", Column::kField},
+    {"知联会海联会新联会", Column::kField},
+    {"其他社会职务", Column::kField},
+    {"主要经历", Column::kField},
     {"推荐单位意见", Column::kOpinion},
     {"所在省份", Column::kProvince},
     {"在职状态", Column::kEmployment},
@@ -76,47 +79,13 @@ constexpr ColumnName kColumns[] = {
     {kRowNumberColumn, Column::kRowNumber},
 };
 
-// Other headers seen on the forms and in units' spreadsheets → canonical name.
-// Keys are in NormalizeKey form, ASCII lower-cased.
+// Other headers of the columns that are not person fields (the person fields' own are in the
+// field table). Keys are in NormalizeKey form, ASCII lower-cased.
 constexpr std::pair<std::string_view, std::string_view> kAliases[] = {
-    {"出生年月", "出生日期"},
-    {"身份证号码", "身份证号"},
-    {"公民身份号码", "身份证号"},
-    {"身份证", "身份证号"},
     {"单位职务", "工作单位及职务"},
     {"单位及职务", "工作单位及职务"},
-    {"单位", "工作单位"},
-    {"工作单位全称", "工作单位"},
-    {"联系方式", "手机"},
-    {"手机号", "手机"},
-    {"手机号码", "手机"},
-    {"联系电话", "手机"},
-    {"移动电话", "手机"},
-    {"专技职务", "技术职称"},
-    {"专业技术职务", "技术职称"},
-    {"专业技术职称", "技术职称"},
-    {"职称", "技术职称"},
-    {"学历", "最高学历"},
-    {"是否有国外永久居留权", "国外永久居留权"},
-    {"邮箱", "电子邮箱"},
-    {"电子邮件", "电子邮箱"},
-    {"email", "电子邮箱"},
-    {"e-mail", "电子邮箱"},
-    {"邮政编码", "邮编"},
-    {"在市级(含)以上人大、政协任职情况", "人大政协任职"},
-    {"人大、政协任职情况", "人大政协任职"},
-    {"人大政协任职情况", "人大政协任职"},
-    {"在市级(含)以上科协组织、学术社团、行业协会等任职情况", "科协及学会任职"},
-    {"科协组织、学术社团、行业协会等任职情况", "科协及学会任职"},
-    {"是否加入知联会、海联会、新联会等社团", "知联会海联会新联会"},
-    {"知联会、海联会、新联会", "知联会海联会新联会"},
-    {"主要工作和学习经历", "主要经历"},
-    {"学习工作经历", "主要经历"},
-    {"工作经历", "主要经历"},
     {"人才类型", "人才类别"},
     {"入库年份", "入库年度"},
-    {"省份", "所在省份"},
-    {"所在省(区、市)", "所在省份"},
     {"推荐理由", "推荐单位意见"},
 };
 
@@ -127,9 +96,17 @@ std::string LowerAscii(std::string s) {
   return s;
 }
 
+// A canonical column: its rule, the person field it fills (nullptr for the columns that are not
+// person fields), and its place in the list, by which a row notes the columns it has read.
+struct ColumnInfo {
+  std::string_view name;
+  Column column = Column::kCount;
+  const PersonField* field = nullptr;
+  std::size_t index = 0;
+};
+
 struct Vocabulary {
-  std::unordered_map<std::string_view, Column> by_canonical;
-  std::array<std::string_view, static_cast<std::size_t>(Column::kCount)> name_of{};
+  std::unordered_map<std::string_view, ColumnInfo> by_canonical;
   std::unordered_map<std::string, std::string_view> by_header;  // normalised header → canonical
   std::vector<std::string_view> canonical_list;
 };
@@ -137,13 +114,17 @@ struct Vocabulary {
 const Vocabulary& Vocab() {
   static const Vocabulary vocabulary = [] {
     Vocabulary v;
-    for (const ColumnName& c : kColumns) {
-      v.by_canonical.emplace(c.name, c.column);
-      v.name_of[static_cast<std::size_t>(c.column)] = c.name;
-      v.by_header.emplace(std::string(c.name), c.name);
-      if (c.column != Column::kRowNumber && c.column != Column::kUnitAndPost) {
-        v.canonical_list.push_back(c.name);
-      }
+    auto add = [&v](std::string_view name, Column column, const PersonField* field) {
+      const std::size_t index = v.by_canonical.size();
+      v.by_canonical.emplace(name, ColumnInfo{name, column, field, index});
+      v.by_header.emplace(std::string(name), name);
+      if (column != Column::kRowNumber && column != Column::kUnitAndPost) v.canonical_list.push_back(name);
+    };
+    for (const ColumnName& c : kColumns) add(c.name, c.column, FindPersonFieldByLabel(c.name));
+    // A person field the list above does not name yet is read by its kind.
+    for (const PersonField& f : PersonFields()) {
+      if (v.by_canonical.count(f.label) == 0) add(f.label, Column::kField, &f);
+      for (std::string_view alias : AliasesOf(f)) v.by_header.emplace(LowerAscii(NormalizeKey(alias)), f.label);
     }
     for (const auto& [alias, canonical] : kAliases) {
       v.by_header.emplace(LowerAscii(NormalizeKey(alias)), v.by_canonical.find(canonical)->first);
@@ -153,12 +134,13 @@ const Vocabulary& Vocab() {
   return vocabulary;
 }
 
-Column ColumnOf(std::string_view name) {
+// The canonical column of a header, nullptr when it names none.
+const ColumnInfo* ColumnOf(std::string_view name) {
   const Vocabulary& v = Vocab();
   auto it = v.by_canonical.find(name);
-  if (it != v.by_canonical.end()) return it->second;
+  if (it != v.by_canonical.end()) return &it->second;
   const std::optional<std::string_view> canonical = CanonicalColumn(name);
-  return canonical ? v.by_canonical.find(*canonical)->second : Column::kCount;
+  return canonical ? &v.by_canonical.find(*canonical)->second : nullptr;
 }
 
 // ---- field rules -------------------------------------------------------------
@@ -400,6 +382,270 @@ std::string ShortenQuotes(std::string message) {
   return message;
 }
 
+// Reads the cells of one row into a Person: each column once, by its rule, every problem a
+// FieldError; then Finish() checks what one field says of another (the ID number's sex, birth
+// date and province against those columns).
+class PersonReader {
+ public:
+  PersonReader(const ReferenceData& reference, const PartialDate& today, Person* out)
+      : reference_(reference), today_(today), p_(*out), seen_(Vocab().by_canonical.size()) {}
+
+  void Read(const std::string& column, const std::string& raw) {
+    std::string value = NormalizeText(raw);
+    if (value.empty()) return;
+    // Only text that normalisation changed needs keeping for a reprint; the
+    // rest is the stored value itself.
+    if (value != raw) p_.as_typed.emplace_back(column, raw);
+    const ColumnInfo* info = ColumnOf(column);
+    if (info == nullptr || info->column == Column::kRowNumber) return;
+    if (seen_[info->index]) return;
+    seen_[info->index] = true;
+    if (info->column == Column::kField) {
+      ReadByKind(*info->field, std::move(value));
+    } else if (!ReadIdentity(info->column, info->name, value)) {
+      ReadPlacement(info->column, info->name, std::move(value));
+    }
+  }
+
+  std::vector<FieldError> Finish();
+
+ private:
+  void Fail(std::string_view field, std::string message) {
+    errors_.push_back(FieldError{std::string(field), ShortenQuotes(std::move(message))});
+  }
+  bool Seen(std::string_view canonical) const {
+    return seen_[Vocab().by_canonical.find(canonical)->second.index];
+  }
+
+  void ReadByKind(const PersonField& field, std::string value);
+  bool ReadIdentity(Column column, std::string_view field, std::string& value);
+  void ReadPlacement(Column column, std::string_view field, std::string value);
+
+  const ReferenceData& reference_;
+  const PartialDate& today_;
+  Person& p_;
+  std::vector<bool> seen_;  // by ColumnInfo::index
+  std::vector<FieldError> errors_;
+  std::optional<IdNumber> id_;
+  std::optional<PartialDate> birth_;
+  bool gender_ok_ = false;
+  std::string unit_and_post_;
+};
+
+// A person field without a rule of its own, read by its kind.
+void PersonReader::ReadByKind(const PersonField& field, std::string value) {
+  switch (field.kind) {
+    case PersonFieldKind::kText:
+    case PersonFieldKind::kSealed:
+      p_.*(field.text) = std::move(value);
+      break;
+    case PersonFieldKind::kList:
+      p_.*(field.list) = SplitMultiValue(value);
+      break;
+    case PersonFieldKind::kYesNo:
+      if (const std::optional<bool> answer = ParseYesNo(value)) {
+        p_.*(field.yes_no) = answer;
+      } else {
+        Fail(field.label, "「" + value + "」应填「是」或「否」（也可填 有/无、可以/不可以、能/不能、Y/N、√/×）");
+      }
+      break;
+  }
+}
+
+// Who the person is and how to reach them; false for a column read by ReadPlacement.
+bool PersonReader::ReadIdentity(Column column, std::string_view field, std::string& value) {
+  Person& p = p_;
+  switch (column) {
+    case Column::kPublicId:
+      if (IsPublicId(value)) {
+        p.public_id = std::move(value);
+      } else {
+        Fail(field, "「" + value + "」只能由字母、数字、下划线和连字符组成，且不超过32个字符");
+      }
+      return true;
+    case Column::kName: {
+      std::string name = CleanName(value);
+      if (auto problem = CheckName(name)) {
+        Fail(field, *problem);
+      } else {
+        p.name = std::move(name);
+      }
+      return true;
+    }
+    case Column::kGender:
+      if (auto gender = ParseGender(value)) {
+        p.gender = *gender;
+        gender_ok_ = true;
+      } else {
+        Fail(field, "应为「男」或「女」，实为「" + value + "」");
+      }
+      return true;
+    case Column::kEthnicGroup:
+      if (const std::string* group = reference_.EthnicGroup(value)) {
+        p.ethnic_group = *group;
+      } else if (auto candidates = reference_.EthnicGroupCandidates(value); candidates.size() > 1) {
+        Fail(field, "「" + value + "」可能是" + Join(candidates, "、") + "，请填写民族全称");
+      } else {
+        Fail(field, "「" + value + "」不是56个民族之一，请填写如「汉族」「壮族」的民族名称");
+      }
+      return true;
+    case Column::kBirthDate: {
+      auto date = ParseDate(value, today_);
+      if (date.ok()) {
+        birth_ = *date;
+        p.birth_date = date->ToString();
+      } else {
+        Fail(field, date.status().message());
+      }
+      return true;
+    }
+    case Column::kIdNumber: {
+      auto parsed = ParseIdNumber(value, reference_, today_);
+      if (parsed.ok()) {
+        id_ = std::move(parsed).value();
+      } else {
+        for (const FieldError& e : parsed.status().details()) Fail(field, e.message);
+      }
+      return true;
+    }
+    case Column::kAffiliation:
+      if (const std::string* affiliation = reference_.PoliticalAffiliation(value)) {
+        p.political_affiliation = *affiliation;
+      } else {
+        Fail(field, "「" + value + "」不是政治面貌代码表（GB/T 4762）中的值，可选：" +
+                        Join(reference_.PoliticalAffiliations(), "、"));
+      }
+      return true;
+    case Column::kUnit: p.unit_name = std::move(value); return true;
+    case Column::kUnitAndPost: unit_and_post_ = std::move(value); return true;
+    case Column::kTitle:
+      if (IsBareTitleLevel(value)) {
+        Fail(field, "请填写具体的职称名称（如「研究员」「教授」「高级工程师」），不要只写「" + value + "」");
+      } else {
+        p.title = std::move(value);
+      }
+      return true;
+    case Column::kPhone:
+      if (auto phone = NormalizePhone(value)) {
+        p.phone = std::move(*phone);
+      } else {
+        Fail(field, "「" + value + "」不是有效的手机号（1开头的11位数字）或带区号的固定电话（如0771-2803986）");
+      }
+      return true;
+    case Column::kEmail:
+      if (IsEmail(value)) {
+        p.email = std::move(value);
+      } else {
+        Fail(field, "「" + value + "」不是有效的电子邮箱地址");
+      }
+      return true;
+    case Column::kPostcode:
+      if (value.size() == 6 && IsAsciiDigits(value)) {
+        p.postcode = std::move(value);
+      } else {
+        Fail(field, "「" + value + "」应为6位数字");
+      }
+      return true;
+    case Column::kNationality: p.nationality = IsChina(value) ? std::string() : std::move(value); return true;
+    default:
+      return false;
+  }
+}
+
+// Where the person stands: the recommending unit, tier, group, admission, province, status.
+void PersonReader::ReadPlacement(Column column, std::string_view field, std::string value) {
+  Person& p = p_;
+  switch (column) {
+    case Column::kRecommendingUnit: p.recommending_unit = std::move(value); break;
+    case Column::kUnitType:
+      if (const UnitType* type = reference_.FindUnitType(value)) {
+        p.recommending_unit_type = type->label;
+      } else {
+        std::vector<std::string> labels;
+        for (const UnitType& t : reference_.UnitTypes()) labels.push_back(t.label);
+        Fail(field, "「" + value + "」不是已知的推荐单位类型，可选：" + Join(labels, "、"));
+      }
+      break;
+    case Column::kTier:
+      if (auto tier = ParseTier(value)) {
+        p.tier = *tier;
+      } else {
+        Fail(field, "应为「领军人才」或「青年人才」，实为「" + value + "」");
+      }
+      break;
+    case Column::kGroupType:
+      if (auto group = ParseGroupType(value)) {
+        p.group_type = *group;
+      } else {
+        Fail(field, "应为「新经济组织」「新社会组织」「新就业群体」之一，不属于时留空");
+      }
+      break;
+    case Column::kAdmissionYear: {
+      std::string year = value;
+      if (year.size() > 3 && year.compare(year.size() - 3, 3, "年") == 0) year.resize(year.size() - 3);
+      const int next_year = today_.year + 1;
+      if (year.size() == 4 && IsAsciiDigits(year) && std::stoi(year) >= 2000 && std::stoi(year) <= next_year) {
+        p.admission_year = std::stoi(year);
+      } else {
+        Fail(field, "「" + value + "」应为2000年到" + std::to_string(next_year) + "年之间的年份");
+      }
+      break;
+    }
+    case Column::kOpinion: {
+      const std::size_t length = CountCharacters(value);
+      if (length > 100) {
+        Fail(field, "不能超过100字（现为" + std::to_string(length) + "字）");
+      } else {
+        p.opinion = std::move(value);
+      }
+      break;
+    }
+    case Column::kProvince: {
+      const std::string code = reference_.ProvinceCode(value);
+      if (code.empty()) {
+        Fail(field, "「" + value + "」不是省级行政区的名称或代码（如「广西」「广西壮族自治区」「45」）");
+      } else {
+        p.province = code;
+      }
+      break;
+    }
+    case Column::kEmployment:
+      if (auto status = ParseEmployment(value)) {
+        p.employment_status = *status;
+      } else {
+        Fail(field, "应为「在职」「离退休」「去世」之一，实为「" + value + "」");
+      }
+      break;
+    default:
+      break;
+  }
+}
+
+std::vector<FieldError> PersonReader::Finish() {
+  Person& p = p_;
+  if (!Seen("姓名")) Fail("姓名", "不能为空");
+  if (!Seen("工作单位") && Seen(kUnitAndPostColumn)) p.unit_name = unit_and_post_;
+  if (id_) {
+    p.id_number = id_->number;
+    if (!Seen("性别")) {
+      p.gender = id_->gender;
+    } else if (gender_ok_ && p.gender != id_->gender) {
+      Fail("性别", "与身份证号不符：身份证号显示性别为" + id_->gender);
+    }
+    if (!Seen("出生日期")) {
+      p.birth_date = id_->birth_date;
+    } else if (birth_) {
+      // 出生年月 gives only the month, so only the month can disagree.
+      const std::string from_id = birth_->day == 0 ? id_->birth_date.substr(0, 7) : id_->birth_date;
+      if (birth_->ToString() != from_id) {
+        Fail("出生日期", "与身份证号不符：身份证号显示出生日期为" + id_->birth_date);
+      }
+    }
+    if (!Seen("所在省份")) p.province = id_->region_code.substr(0, 2);
+  }
+  return std::move(errors_);
+}
+
 }  // namespace
 
 std::optional<std::string_view> CanonicalColumn(std::string_view header) {
@@ -430,247 +676,11 @@ std::vector<FieldError> BuildPerson(const std::vector<std::pair<std::string, std
 std::vector<FieldError> BuildPerson(const std::vector<std::pair<std::string, std::string>>& cells,
                                     const ReferenceData& reference, const PartialDate& today,
                                     Person* out) {
-  std::vector<FieldError> errors;
-  Person& p = *out;
-  p.as_typed.clear();
-  p.as_typed.reserve(cells.size());
-  std::array<bool, static_cast<std::size_t>(Column::kCount)> seen{};
-  auto fail = [&](std::string_view field, std::string message) {
-    errors.push_back(FieldError{std::string(field), ShortenQuotes(std::move(message))});
-  };
-
-  std::optional<IdNumber> id;
-  std::optional<PartialDate> birth;
-  bool gender_ok = false;
-  std::string unit_and_post;
-
-  for (const auto& [column, raw] : cells) {
-    std::string value = NormalizeText(raw);
-    if (value.empty()) continue;
-    // Only text that normalisation changed needs keeping for a reprint; the
-    // rest is the stored value itself.
-    if (value != raw) p.as_typed.emplace_back(column, raw);
-    const Column col = ColumnOf(column);
-    if (col == Column::kCount || col == Column::kRowNumber) continue;
-    bool& already = seen[static_cast<std::size_t>(col)];
-    if (already) continue;
-    already = true;
-    const std::string_view field = Vocab().name_of[static_cast<std::size_t>(col)];
-
-    switch (col) {
-      case Column::kPublicId:
-        if (IsPublicId(value)) {
-          p.public_id = std::move(value);
-        } else {
-          fail(field, "「" + value + "」只能由字母、数字、下划线和连字符组成，且不超过32个字符");
-        }
-        break;
-      case Column::kName: {
-        std::string name = CleanName(value);
-        if (auto problem = CheckName(name)) {
-          fail(field, *problem);
-        } else {
-          p.name = std::move(name);
-        }
-        break;
-      }
-      case Column::kGender:
-        if (auto gender = ParseGender(value)) {
-          p.gender = *gender;
-          gender_ok = true;
-        } else {
-          fail(field, "应为「男」或「女」，实为「" + value + "」");
-        }
-        break;
-      case Column::kEthnicGroup:
-        if (const std::string* group = reference.EthnicGroup(value)) {
-          p.ethnic_group = *group;
-        } else if (auto candidates = reference.EthnicGroupCandidates(value); candidates.size() > 1) {
-          fail(field, "「" + value + "」可能是" + Join(candidates, "、") + "，请填写民族全称");
-        } else {
-          fail(field, "「" + value + "」不是56个民族之一，请填写如「汉族」「壮族」的民族名称");
-        }
-        break;
-      case Column::kBirthDate: {
-        auto date = ParseDate(value, today);
-        if (date.ok()) {
-          birth = *date;
-          p.birth_date = date->ToString();
-        } else {
-          fail(field, date.status().message());
-        }
-        break;
-      }
-      case Column::kIdNumber: {
-        auto parsed = ParseIdNumber(value, reference, today);
-        if (parsed.ok()) {
-          id = std::move(parsed).value();
-        } else {
-          for (const FieldError& e : parsed.status().details()) fail(field, e.message);
-        }
-        break;
-      }
-      case Column::kNativePlace: p.native_place = std::move(value); break;
-      case Column::kBirthplace: p.birthplace = std::move(value); break;
-      case Column::kAffiliation:
-        if (const std::string* affiliation = reference.PoliticalAffiliation(value)) {
-          p.political_affiliation = *affiliation;
-        } else {
-          fail(field, "「" + value + "」不是政治面貌代码表（GB/T 4762）中的值，可选：" +
-                          Join(reference.PoliticalAffiliations(), "、"));
-        }
-        break;
-      case Column::kUnit: p.unit_name = std::move(value); break;
-      case Column::kUnitAndPost: unit_and_post = std::move(value); break;
-      case Column::kPost: p.post = std::move(value); break;
-      case Column::kTitle:
-        if (IsBareTitleLevel(value)) {
-          fail(field, "请填写具体的职称名称（如「研究员」「教授」「高级工程师」），不要只写「" +
-                          value + "」");
-        } else {
-          p.title = std::move(value);
-        }
-        break;
-      case Column::kEducation: p.education = std::move(value); break;
-      case Column::kDegree: p.degree = std::move(value); break;
-      case Column::kGraduatedFrom: p.graduated_from = std::move(value); break;
-      case Column::kMajor: p.major = std::move(value); break;
-      case Column::kFields: p.fields = SplitMultiValue(value); break;
-      case Column::kAchievements: p.achievements = std::move(value); break;
-      case Column::kPhone:
-        if (auto phone = NormalizePhone(value)) {
-          p.phone = std::move(*phone);
-        } else {
-          fail(field, "「" + value + "」不是有效的手机号（1开头的11位数字）或带区号的固定电话（如0771-2803986）");
-        }
-        break;
-      case Column::kEmail:
-        if (IsEmail(value)) {
-          p.email = std::move(value);
-        } else {
-          fail(field, "「" + value + "」不是有效的电子邮箱地址");
-        }
-        break;
-      case Column::kRecommendingUnit: p.recommending_unit = std::move(value); break;
-      case Column::kUnitType:
-        if (const UnitType* type = reference.FindUnitType(value)) {
-          p.recommending_unit_type = type->label;
-        } else {
-          std::vector<std::string> labels;
-          for (const UnitType& t : reference.UnitTypes()) labels.push_back(t.label);
-          fail(field, "「" + value + "」不是已知的推荐单位类型，可选：" + Join(labels, "、"));
-        }
-        break;
-      case Column::kTier:
-        if (auto tier = ParseTier(value)) {
-          p.tier = *tier;
-        } else {
-          fail(field, "应为「领军人才」或「青年人才」，实为「" + value + "」");
-        }
-        break;
-      case Column::kGroupType:
-        if (auto group = ParseGroupType(value)) {
-          p.group_type = *group;
-        } else {
-          fail(field, "应为「新经济组织」「新社会组织」「新就业群体」之一，不属于时留空");
-        }
-        break;
-      case Column::kAdmissionYear: {
-        std::string year = value;
-        if (year.size() > 3 && year.compare(year.size() - 3, 3, "年") == 0) year.resize(year.size() - 3);
-        const int next_year = today.year + 1;
-        if (year.size() == 4 && IsAsciiDigits(year) && std::stoi(year) >= 2000 &&
-            std::stoi(year) <= next_year) {
-          p.admission_year = std::stoi(year);
-        } else {
-          fail(field, "「" + value + "」应为2000年到" + std::to_string(next_year) + "年之间的年份");
-        }
-        break;
-      }
-      case Column::kSeminar:
-      case Column::kStudyTour:
-      case Column::kForeignResidence:
-      case Column::kAcademician: {
-        const std::optional<bool> answer = ParseYesNo(value);
-        if (!answer) {
-          fail(field, "「" + value + "」应填「是」或「否」（也可填 有/无、可以/不可以、能/不能、Y/N、√/×）");
-          break;
-        }
-        if (col == Column::kSeminar) p.can_attend_seminar = answer;
-        if (col == Column::kStudyTour) p.can_attend_study_tour = answer;
-        if (col == Column::kForeignResidence) p.foreign_residence = answer;
-        if (col == Column::kAcademician) p.academician = answer;
-        break;
-      }
-      case Column::kHobbies: p.hobbies = std::move(value); break;
-      case Column::kAddress: p.address = std::move(value); break;
-      case Column::kPostcode:
-        if (value.size() == 6 && IsAsciiDigits(value)) {
-          p.postcode = std::move(value);
-        } else {
-          fail(field, "「" + value + "」应为6位数字");
-        }
-        break;
-      case Column::kCongressPosts: p.congress_posts = std::move(value); break;
-      case Column::kAssociationPosts: p.association_posts = std::move(value); break;
-      case Column::kUnitedFront: p.united_front_groups = std::move(value); break;
-      case Column::kOtherPosts: p.other_posts = std::move(value); break;
-      case Column::kCareer: p.career = std::move(value); break;
-      case Column::kOpinion: {
-        const std::size_t length = CountCharacters(value);
-        if (length > 100) {
-          fail(field, "不能超过100字（现为" + std::to_string(length) + "字）");
-        } else {
-          p.opinion = std::move(value);
-        }
-        break;
-      }
-      case Column::kProvince: {
-        const std::string code = reference.ProvinceCode(value);
-        if (code.empty()) {
-          fail(field, "「" + value + "」不是省级行政区的名称或代码（如「广西」「广西壮族自治区」「45」）");
-        } else {
-          p.province = code;
-        }
-        break;
-      }
-      case Column::kEmployment:
-        if (auto status = ParseEmployment(value)) {
-          p.employment_status = *status;
-        } else {
-          fail(field, "应为「在职」「离退休」「去世」之一，实为「" + value + "」");
-        }
-        break;
-      case Column::kNationality: p.nationality = IsChina(value) ? std::string() : std::move(value); break;
-      case Column::kRowNumber:
-      case Column::kCount:
-        break;
-    }
-  }
-
-  const auto was_seen = [&](Column c) { return seen[static_cast<std::size_t>(c)]; };
-  if (!was_seen(Column::kName)) fail("姓名", "不能为空");
-  if (!was_seen(Column::kUnit) && was_seen(Column::kUnitAndPost)) p.unit_name = unit_and_post;
-
-  if (id) {
-    p.id_number = id->number;
-    if (!was_seen(Column::kGender)) {
-      p.gender = id->gender;
-    } else if (gender_ok && p.gender != id->gender) {
-      fail("性别", "与身份证号不符：身份证号显示性别为" + id->gender);
-    }
-    if (!was_seen(Column::kBirthDate)) {
-      p.birth_date = id->birth_date;
-    } else if (birth) {
-      // 出生年月 gives only the month, so only the month can disagree.
-      const std::string from_id = birth->day == 0 ? id->birth_date.substr(0, 7) : id->birth_date;
-      if (birth->ToString() != from_id) {
-        fail("出生日期", "与身份证号不符：身份证号显示出生日期为" + id->birth_date);
-      }
-    }
-    if (!was_seen(Column::kProvince)) p.province = id->region_code.substr(0, 2);
-  }
-  return errors;
+  out->as_typed.clear();
+  out->as_typed.reserve(cells.size());
+  PersonReader reader(reference, today, out);
+  for (const auto& [column, raw] : cells) reader.Read(column, raw);
+  return reader.Finish();
 }
 
 }  // namespace tp::registry

@@ -10,6 +10,7 @@
 #include <set>
 #include <sstream>
 
+#include "registry/base/person_fields.h"
 #include "registry/fields/text.h"
 
 namespace tp::registry {
@@ -101,40 +102,43 @@ std::vector<std::string> One(const std::string& s) {
   return {s};
 }
 
+// The person fields a rule may name, under their labels (base/person_fields.h), in the order
+// an error lists them; 国籍 and 在职状态 below read their default when not given.
+constexpr std::string_view kRulePersonFields[] = {
+    "姓名", "性别", "出生日期", "民族", "籍贯", "政治面貌", "身份证号", "手机", "电子邮箱", "工作单位",
+    "职务", "技术职称", "最高学历", "擅长领域", "人大政协任职", "科协及学会任职", "其他社会职务",
+    "主要经历", "主要成就", "所属群体", "所在省份",
+};
+
+FieldGetter PersonFieldGetter(const PersonField& field) {
+  if (field.kind == PersonFieldKind::kList) {
+    return [&field](const Nominee& c) { return c.person.*(field.list); };
+  }
+  return [&field](const Nominee& c) { return One(field.TextOf(c.person)); };
+}
+
 const std::vector<std::pair<std::string_view, FieldGetter>>& FieldTable() {
-  static const std::vector<std::pair<std::string_view, FieldGetter>> kTable = {
-      {"姓名", [](const Nominee& c) { return One(c.person.name); }},
-      {"性别", [](const Nominee& c) { return One(c.person.gender); }},
-      {"出生日期", [](const Nominee& c) { return One(c.person.birth_date); }},
-      {"民族", [](const Nominee& c) { return One(c.person.ethnic_group); }},
-      {"籍贯", [](const Nominee& c) { return One(c.person.native_place); }},
-      {"政治面貌", [](const Nominee& c) { return One(c.person.political_affiliation); }},
-      {"身份证号", [](const Nominee& c) { return One(c.person.id_number); }},
-      {"国籍",
-       [](const Nominee& c) { return One(c.person.nationality.empty() ? std::string("中国") : c.person.nationality); }},
-      {"手机", [](const Nominee& c) { return One(c.person.phone); }},
-      {"电子邮箱", [](const Nominee& c) { return One(c.person.email); }},
-      {"工作单位", [](const Nominee& c) { return One(c.person.unit_name); }},
-      {"职务", [](const Nominee& c) { return One(c.person.post); }},
-      {"技术职称", [](const Nominee& c) { return One(c.person.title); }},
-      {"最高学历", [](const Nominee& c) { return One(c.person.education); }},
-      {"擅长领域", [](const Nominee& c) { return c.person.fields; }},
-      {"人大政协任职", [](const Nominee& c) { return One(c.person.congress_posts); }},
-      {"科协及学会任职", [](const Nominee& c) { return One(c.person.association_posts); }},
-      {"其他社会职务", [](const Nominee& c) { return One(c.person.other_posts); }},
-      {"主要经历", [](const Nominee& c) { return One(c.person.career); }},
-      {"主要成就", [](const Nominee& c) { return One(c.person.achievements); }},
-      {"所属群体", [](const Nominee& c) { return One(c.person.group_type); }},
-      {"在职状态",
-       [](const Nominee& c) {
-         return One(c.person.employment_status.empty() ? std::string("在职") : c.person.employment_status);
-       }},
-      {"所在省份", [](const Nominee& c) { return One(c.person.province); }},
-      {"推荐单位意见", [](const Nominee& c) { return One(c.person.opinion); }},
-      {"荣誉", [](const Nominee& c) { return c.honours; }},
-      {"人员类别", [](const Nominee& c) { return c.declared; }},
-      {"推荐组别", [](const Nominee& c) { return One(c.group); }},
-  };
+  static const std::vector<std::pair<std::string_view, FieldGetter>> kTable = [] {
+    std::vector<std::pair<std::string_view, FieldGetter>> table;
+    for (std::string_view label : kRulePersonFields) {
+      table.emplace_back(label, PersonFieldGetter(*FindPersonFieldByLabel(label)));
+    }
+    auto or_default = [](const std::string& value, const char* otherwise) {
+      return One(value.empty() ? std::string(otherwise) : value);
+    };
+    // Where they stood in the error's list: 国籍 after 身份证号, 在职状态 before 所在省份.
+    table.emplace(table.begin() + 7, "国籍", [or_default](const Nominee& c) {
+      return or_default(c.person.nationality, "中国");
+    });
+    table.emplace(table.end() - 1, "在职状态", [or_default](const Nominee& c) {
+      return or_default(c.person.employment_status, "在职");
+    });
+    table.emplace_back("推荐单位意见", [](const Nominee& c) { return One(c.person.opinion); });
+    table.emplace_back("荣誉", [](const Nominee& c) { return c.honours; });
+    table.emplace_back("人员类别", [](const Nominee& c) { return c.declared; });
+    table.emplace_back("推荐组别", [](const Nominee& c) { return One(c.group); });
+    return table;
+  }();
   return kTable;
 }
 

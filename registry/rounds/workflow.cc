@@ -8,6 +8,7 @@
 #include <set>
 
 #include "registry/store/crypto.h"
+#include "registry/base/person_fields.h"
 #include "registry/fields/masking.h"
 #include "registry/rounds/recommendation_copy.h"
 #include "registry/store/db_handle.h"
@@ -180,14 +181,16 @@ std::string TransitionDetail(const std::string& round, const std::string& from, 
   return j.dump(-1, ' ', false, Json::error_handler_t::replace);
 }
 
-// The columns a merge copies into the kept record where it has nothing.
-constexpr const char* kMergeFillColumns[] = {
-    "gender", "birth_date", "ethnic_group", "native_place", "birthplace", "political_affiliation", "nationality",
-    "foreign_residence", "hobbies", "email", "academician", "address", "postcode", "unit_name", "post", "title",
-    "education", "degree", "graduated_from", "major", "congress_posts", "association_posts",
-    "united_front_groups", "other_posts", "career", "achievements", "group_type", "employment_status",
-    "can_attend_seminar", "can_attend_study_tour", "province", "unit_id",
-};
+// The columns a merge copies into the kept record where it has nothing: the person fields the
+// table marks so (base/person_fields.h), and the recommending unit.
+std::vector<std::string> MergeFillColumns() {
+  std::vector<std::string> columns;
+  for (const PersonField& f : PersonFields()) {
+    if (f.Has(kMergeFill)) columns.emplace_back(f.column);
+  }
+  columns.emplace_back("unit_id");
+  return columns;
+}
 
 }  // namespace
 
@@ -1055,9 +1058,9 @@ Status Workflow::Merge(std::string_view keep_id, std::string_view merged_id, con
       }
     }
     std::string sets;
-    for (const char* c : kMergeFillColumns) {
+    for (const std::string& c : MergeFillColumns()) {
       if (!sets.empty()) sets += ",";
-      sets += std::string(c) + "=coalesce(" + c + ",(SELECT " + c + " FROM persons WHERE id=:m))";
+      sets += c + "=coalesce(" + c + ",(SELECT " + c + " FROM persons WHERE id=:m))";
     }
     sets += ",fields=CASE WHEN fields='[]' THEN (SELECT fields FROM persons WHERE id=:m) ELSE fields END";
     SQLite::Statement fill(w, "UPDATE persons SET " + sets +

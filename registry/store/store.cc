@@ -14,6 +14,7 @@
 #include <nlohmann/json.hpp>
 #include <unordered_map>
 
+#include "registry/base/person_fields.h"
 #include "registry/fields/masking.h"
 #include "registry/store/migrations.h"
 #include "registry/store/internal/store_impl.h"
@@ -24,63 +25,55 @@ namespace {
 namespace fs = std::filesystem;
 using json = nlohmann::json;
 
-// The person columns in one list, shared by the INSERT, the merging UPDATE
-// and the reads, so the three cannot drift apart.
+// The columns of `persons` a person row writes and reads, in one list built from the person-field
+// table (base/person_fields.h) and shared by the INSERT, the merging UPDATE and the reads, so the
+// three cannot drift apart. A sealed field has three columns (sealed value, keyed hash, mask).
 struct PersonColumn {
-  const char* name;
-  enum Kind { kText, kBool, kBlob, kJson } kind;
+  enum Role {
+    kPublicId,
+    kValue,       // a text, yes/no or list field's value
+    kSealed,      // the sealed value of a kSealed field
+    kHash,        // its keyed hash
+    kMask,        // its mask
+    kIdRegion,    // the six-digit region of the ID number, kept in the clear for statistics
+    kUnitId,      // the recommending unit, bound as integer or NULL
+    kAsTyped,     // the cells as typed, a JSON object merged key by key
+  };
+  std::string name;
+  Role role;
+  const PersonField* field = nullptr;
 };
 
-constexpr PersonColumn kPersonColumns[] = {
-    {"public_id", PersonColumn::kText},
-    {"name", PersonColumn::kText},
-    {"gender", PersonColumn::kText},
-    {"birth_date", PersonColumn::kText},
-    {"ethnic_group", PersonColumn::kText},
-    {"native_place", PersonColumn::kText},
-    {"birthplace", PersonColumn::kText},
-    {"political_affiliation", PersonColumn::kText},
-    {"id_number_enc", PersonColumn::kBlob},
-    {"id_number_hash", PersonColumn::kBlob},
-    {"id_number_mask", PersonColumn::kText},
-    {"id_region", PersonColumn::kText},
-    {"nationality", PersonColumn::kText},
-    {"foreign_residence", PersonColumn::kBool},
-    {"hobbies", PersonColumn::kText},
-    {"email", PersonColumn::kText},
-    {"phone_enc", PersonColumn::kBlob},
-    {"phone_hash", PersonColumn::kBlob},
-    {"phone_mask", PersonColumn::kText},
-    {"academician", PersonColumn::kBool},
-    {"address", PersonColumn::kText},
-    {"postcode", PersonColumn::kText},
-    {"unit_name", PersonColumn::kText},
-    {"post", PersonColumn::kText},
-    {"title", PersonColumn::kText},
-    {"education", PersonColumn::kText},
-    {"degree", PersonColumn::kText},
-    {"graduated_from", PersonColumn::kText},
-    {"major", PersonColumn::kText},
-    {"fields", PersonColumn::kJson},
-    {"congress_posts", PersonColumn::kText},
-    {"association_posts", PersonColumn::kText},
-    {"united_front_groups", PersonColumn::kText},
-    {"other_posts", PersonColumn::kText},
-    {"career", PersonColumn::kText},
-    {"achievements", PersonColumn::kText},
-    {"group_type", PersonColumn::kText},
-    {"employment_status", PersonColumn::kText},
-    {"can_attend_seminar", PersonColumn::kBool},
-    {"can_attend_study_tour", PersonColumn::kBool},
-    {"province", PersonColumn::kText},
-    {"unit_id", PersonColumn::kText},  // bound as integer or NULL, see BindPerson
-    {"as_typed", PersonColumn::kJson},
-};
-constexpr int kPersonColumnCount = sizeof(kPersonColumns) / sizeof(kPersonColumns[0]);
+// 身份证号, of the two sealed fields the one with a region column beside it.
+bool IsIdNumber(const PersonField* field) {
+  static const PersonField* const id_number = FindPersonFieldByLabel("身份证号");
+  return field == id_number;
+}
+
+const std::vector<PersonColumn>& PersonColumns() {
+  static const std::vector<PersonColumn> columns = [] {
+    std::vector<PersonColumn> out = {{"public_id", PersonColumn::kPublicId}};
+    for (const PersonField& f : PersonFields()) {
+      const std::string column(f.column);
+      if (f.kind != PersonFieldKind::kSealed) {
+        out.push_back({column, PersonColumn::kValue, &f});
+        continue;
+      }
+      out.push_back({column + "_enc", PersonColumn::kSealed, &f});
+      out.push_back({column + "_hash", PersonColumn::kHash, &f});
+      out.push_back({column + "_mask", PersonColumn::kMask, &f});
+      if (IsIdNumber(&f)) out.push_back({"id_region", PersonColumn::kIdRegion, &f});
+    }
+    out.push_back({"unit_id", PersonColumn::kUnitId});
+    out.push_back({"as_typed", PersonColumn::kAsTyped});
+    return out;
+  }();
+  return columns;
+}
 
 std::string InsertPersonSql() {
   std::string cols, marks;
-  for (const PersonColumn& c : kPersonColumns) {
+  for (const PersonColumn& c : PersonColumns()) {
     if (!cols.empty()) {
       cols += ",";
       marks += ",";
@@ -96,13 +89,13 @@ std::string InsertPersonSql() {
 // key by key (json_patch), so a narrower file never erases wider data.
 std::string UpdatePersonSql() {
   std::string sets;
-  for (const PersonColumn& c : kPersonColumns) {
+  for (const PersonColumn& c : PersonColumns()) {
     if (!sets.empty()) sets += ",";
     sets += c.name;
-    if (c.kind == PersonColumn::kJson && std::string_view(c.name) == "as_typed") {
+    if (c.role == PersonColumn::kAsTyped) {
       sets += "=json_patch(as_typed, coalesce(?, '{}'))";
     } else {
-      sets += "=coalesce(?," + std::string(c.name) + ")";
+      sets += "=coalesce(?," + c.name + ")";
     }
   }
   return "UPDATE persons SET " + sets +
@@ -111,7 +104,7 @@ std::string UpdatePersonSql() {
 
 std::string SelectPersonSql(std::string_view where) {
   std::string cols = "id,version,updated_at,merged_into";
-  for (const PersonColumn& c : kPersonColumns) {
+  for (const PersonColumn& c : PersonColumns()) {
     cols += ",";
     cols += c.name;
   }
@@ -128,61 +121,66 @@ std::string AsTypedJson(const Person& p) {
   return o.dump();
 }
 
+// The sealed value, keyed hash and mask of a kSealed field.
+struct SealedParts {
+  const std::string& sealed;
+  const std::string& hash;
+  const std::string& mask;
+};
+SealedParts PartsOf(const SealedValues& s, const PersonField& field) {
+  if (IsIdNumber(&field)) return {s.id_enc, s.id_hash, s.id_mask};
+  return {s.phone_enc, s.phone_hash, s.phone_mask};
+}
+
 void BindPerson(SQLite::Statement& st, const Person& p, const SealedValues& s, int64_t unit_rowid,
                 bool for_update) {
   int i = 1;
-  auto text = [&](std::string_view v) { BindText(st, i++, v); };
-  text(p.public_id);
-  text(p.name);
-  text(p.gender);
-  text(p.birth_date);
-  text(p.ethnic_group);
-  text(p.native_place);
-  text(p.birthplace);
-  text(p.political_affiliation);
-  BindBlob(st, i++, s.id_enc);
-  BindBlob(st, i++, s.id_hash);
-  text(s.id_mask);
-  text(p.id_number.size() >= 6 ? std::string_view(p.id_number).substr(0, 6) : std::string_view());
-  text(p.nationality);
-  BindBool(st, i++, p.foreign_residence);
-  text(p.hobbies);
-  text(p.email);
-  BindBlob(st, i++, s.phone_enc);
-  BindBlob(st, i++, s.phone_hash);
-  text(s.phone_mask);
-  BindBool(st, i++, p.academician);
-  text(p.address);
-  text(p.postcode);
-  text(p.unit_name);
-  text(p.post);
-  text(p.title);
-  text(p.education);
-  text(p.degree);
-  text(p.graduated_from);
-  text(p.major);
-  if (p.fields.empty() && for_update) {
-    st.bind(i++);
-  } else {
-    st.bind(i++, json(p.fields).dump());
+  for (const PersonColumn& c : PersonColumns()) {
+    switch (c.role) {
+      case PersonColumn::kPublicId:
+        BindText(st, i, p.public_id);
+        break;
+      case PersonColumn::kValue:
+        if (c.field->kind == PersonFieldKind::kYesNo) {
+          BindBool(st, i, p.*(c.field->yes_no));
+        } else if (c.field->kind == PersonFieldKind::kList) {
+          const std::vector<std::string>& items = p.*(c.field->list);
+          if (items.empty() && for_update) {
+            st.bind(i);  // a file without the column keeps the stored list
+          } else {
+            st.bind(i, json(items).dump());
+          }
+        } else {
+          BindText(st, i, p.*(c.field->text));
+        }
+        break;
+      case PersonColumn::kSealed:
+        BindBlob(st, i, PartsOf(s, *c.field).sealed);
+        break;
+      case PersonColumn::kHash:
+        BindBlob(st, i, PartsOf(s, *c.field).hash);
+        break;
+      case PersonColumn::kMask:
+        BindText(st, i, PartsOf(s, *c.field).mask);
+        break;
+      case PersonColumn::kIdRegion: {
+        const std::string& number = p.*(c.field->text);
+        BindText(st, i, number.size() >= 6 ? std::string_view(number).substr(0, 6) : std::string_view());
+        break;
+      }
+      case PersonColumn::kUnitId:
+        if (unit_rowid > 0) {
+          st.bind(i, static_cast<int64_t>(unit_rowid));
+        } else {
+          st.bind(i);
+        }
+        break;
+      case PersonColumn::kAsTyped:
+        st.bind(i, AsTypedJson(p));
+        break;
+    }
+    ++i;
   }
-  text(p.congress_posts);
-  text(p.association_posts);
-  text(p.united_front_groups);
-  text(p.other_posts);
-  text(p.career);
-  text(p.achievements);
-  text(p.group_type);
-  text(p.employment_status);
-  BindBool(st, i++, p.can_attend_seminar);
-  BindBool(st, i++, p.can_attend_study_tour);
-  text(p.province);
-  if (unit_rowid > 0) {
-    st.bind(i++, static_cast<int64_t>(unit_rowid));
-  } else {
-    st.bind(i++);
-  }
-  st.bind(i++, AsTypedJson(p));
 }
 
 // Reads a row of SelectPersonSql into a record (sensitive values not decrypted).
@@ -192,68 +190,53 @@ void ReadPerson(SQLite::Statement& st, PersonRecord* r, int64_t* unit_rowid) {
   r->updated_at = ColumnText(st, 2);
   r->deleted = !st.getColumn(3).isNull();
   Person& p = r->person;
-  int i = 4;
-  auto text = [&]() { return ColumnText(st, i++); };
   p.rowid = r->rowid;
-  p.public_id = text();
-  p.name = text();
-  p.gender = text();
-  p.birth_date = text();
-  p.ethnic_group = text();
-  p.native_place = text();
-  p.birthplace = text();
-  p.political_affiliation = text();
-  i += 2;  // id_number_enc, id_number_hash
-  r->id_number_mask = text();
-  i += 1;  // id_region
-  p.nationality = text();
-  p.foreign_residence = ColumnBool(st, i++);
-  p.hobbies = text();
-  p.email = text();
-  i += 2;  // phone_enc, phone_hash
-  r->phone_mask = text();
-  p.academician = ColumnBool(st, i++);
-  p.address = text();
-  p.postcode = text();
-  p.unit_name = text();
-  p.post = text();
-  p.title = text();
-  p.education = text();
-  p.degree = text();
-  p.graduated_from = text();
-  p.major = text();
-  {
-    std::string fields = text();
-    json parsed = json::parse(fields.empty() ? "[]" : fields, nullptr, false);
-    if (parsed.is_array()) {
-      for (const auto& f : parsed) {
-        if (f.is_string()) p.fields.push_back(f.get<std::string>());
+  int i = 4;
+  for (const PersonColumn& c : PersonColumns()) {
+    switch (c.role) {
+      case PersonColumn::kPublicId:
+        p.public_id = ColumnText(st, i);
+        break;
+      case PersonColumn::kValue:
+        if (c.field->kind == PersonFieldKind::kYesNo) {
+          p.*(c.field->yes_no) = ColumnBool(st, i);
+        } else if (c.field->kind == PersonFieldKind::kList) {
+          const std::string items = ColumnText(st, i);
+          json parsed = json::parse(items.empty() ? "[]" : items, nullptr, false);
+          if (parsed.is_array()) {
+            for (const auto& item : parsed) {
+              if (item.is_string()) (p.*(c.field->list)).push_back(item.get<std::string>());
+            }
+          }
+        } else {
+          p.*(c.field->text) = ColumnText(st, i);
+        }
+        break;
+      case PersonColumn::kMask:
+        (IsIdNumber(c.field) ? r->id_number_mask : r->phone_mask) =
+            ColumnText(st, i);
+        break;
+      case PersonColumn::kSealed:
+      case PersonColumn::kHash:
+      case PersonColumn::kIdRegion:
+        break;  // opened on demand (LoadPersonsOn), never read back
+      case PersonColumn::kUnitId: {
+        SQLite::Column unit = st.getColumn(i);
+        *unit_rowid = unit.isNull() ? 0 : unit.getInt64();
+        break;
+      }
+      case PersonColumn::kAsTyped: {
+        const std::string typed = ColumnText(st, i);
+        json parsed = json::parse(typed.empty() ? "{}" : typed, nullptr, false);
+        if (parsed.is_object()) {
+          for (auto it = parsed.begin(); it != parsed.end(); ++it) {
+            if (it.value().is_string()) p.as_typed.emplace_back(it.key(), it.value().get<std::string>());
+          }
+        }
+        break;
       }
     }
-  }
-  p.congress_posts = text();
-  p.association_posts = text();
-  p.united_front_groups = text();
-  p.other_posts = text();
-  p.career = text();
-  p.achievements = text();
-  p.group_type = text();
-  p.employment_status = text();
-  p.can_attend_seminar = ColumnBool(st, i++);
-  p.can_attend_study_tour = ColumnBool(st, i++);
-  p.province = text();
-  {
-    SQLite::Column c = st.getColumn(i++);
-    *unit_rowid = c.isNull() ? 0 : c.getInt64();
-  }
-  {
-    std::string typed = text();
-    json parsed = json::parse(typed.empty() ? "{}" : typed, nullptr, false);
-    if (parsed.is_object()) {
-      for (auto it = parsed.begin(); it != parsed.end(); ++it) {
-        if (it.value().is_string()) p.as_typed.emplace_back(it.key(), it.value().get<std::string>());
-      }
-    }
+    ++i;
   }
 }
 
@@ -469,7 +452,7 @@ class WriteBatchImpl final : public WriteBatch {
       update_.reset();
       update_.clearBindings();
       BindPerson(update_, *p, sealed, unit_rowid, /*for_update=*/true);
-      update_.bind(kPersonColumnCount + 1, static_cast<int64_t>(existing));
+      update_.bind(static_cast<int>(PersonColumns().size()) + 1, static_cast<int64_t>(existing));
       update_.exec();
       p->rowid = existing;
       outcome = UpsertOutcome::kUpdated;
@@ -478,7 +461,7 @@ class WriteBatchImpl final : public WriteBatch {
       insert_.reset();
       insert_.clearBindings();
       BindPerson(insert_, *p, sealed, unit_rowid, /*for_update=*/false);
-      insert_.bind(kPersonColumnCount + 1, static_cast<int64_t>(rowid));
+      insert_.bind(static_cast<int>(PersonColumns().size()) + 1, static_cast<int64_t>(rowid));
       insert_.exec();
       p->rowid = rowid;
       outcome = UpsertOutcome::kInserted;

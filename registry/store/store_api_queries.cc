@@ -9,8 +9,9 @@
 #include <mutex>
 #include <nlohmann/json.hpp>
 
-#include "registry/store/crypto.h"
+#include "registry/base/person_fields.h"
 #include "registry/fields/masking.h"
+#include "registry/store/crypto.h"
 #include "registry/store/internal/store_impl.h"
 
 namespace tp::registry {
@@ -46,98 +47,6 @@ ScopeSql ScopeFor(const PersonScope& scope) {
   return {"0", [](SQLite::Statement&, int*) {}};
 }
 
-// How each updatable field is written: plain text, a yes/no, the JSON list
-// of 擅长领域, or one of the two sealed values.
-enum class FieldKind { kText, kBool, kList, kIdNumber, kPhone };
-struct UpdatableField {
-  std::string_view name;
-  std::string_view column;
-  FieldKind kind;
-};
-
-constexpr UpdatableField kUpdatable[] = {
-    {"name", "name", FieldKind::kText},
-    {"gender", "gender", FieldKind::kText},
-    {"birth_date", "birth_date", FieldKind::kText},
-    {"ethnic_group", "ethnic_group", FieldKind::kText},
-    {"native_place", "native_place", FieldKind::kText},
-    {"birthplace", "birthplace", FieldKind::kText},
-    {"political_affiliation", "political_affiliation", FieldKind::kText},
-    {"id_number", "", FieldKind::kIdNumber},
-    {"nationality", "nationality", FieldKind::kText},
-    {"foreign_residence", "foreign_residence", FieldKind::kBool},
-    {"hobbies", "hobbies", FieldKind::kText},
-    {"email", "email", FieldKind::kText},
-    {"phone", "", FieldKind::kPhone},
-    {"academician", "academician", FieldKind::kBool},
-    {"address", "address", FieldKind::kText},
-    {"postcode", "postcode", FieldKind::kText},
-    {"unit", "unit_name", FieldKind::kText},
-    {"post", "post", FieldKind::kText},
-    {"title", "title", FieldKind::kText},
-    {"education", "education", FieldKind::kText},
-    {"degree", "degree", FieldKind::kText},
-    {"graduated_from", "graduated_from", FieldKind::kText},
-    {"major", "major", FieldKind::kText},
-    {"fields", "fields", FieldKind::kList},
-    {"congress_posts", "congress_posts", FieldKind::kText},
-    {"association_posts", "association_posts", FieldKind::kText},
-    {"united_front_groups", "united_front_groups", FieldKind::kText},
-    {"other_posts", "other_posts", FieldKind::kText},
-    {"career", "career", FieldKind::kText},
-    {"achievements", "achievements", FieldKind::kText},
-    {"group_type", "group_type", FieldKind::kText},
-    {"employment_status", "employment_status", FieldKind::kText},
-    {"can_attend_seminar", "can_attend_seminar", FieldKind::kBool},
-    {"can_attend_study_tour", "can_attend_study_tour", FieldKind::kBool},
-    {"province", "province", FieldKind::kText},
-};
-
-const UpdatableField* FindUpdatable(std::string_view name) {
-  for (const UpdatableField& f : kUpdatable)
-    if (f.name == name) return &f;
-  return nullptr;
-}
-
-std::string_view TextOf(const Person& p, std::string_view name) {
-  if (name == "name") return p.name;
-  if (name == "gender") return p.gender;
-  if (name == "birth_date") return p.birth_date;
-  if (name == "ethnic_group") return p.ethnic_group;
-  if (name == "native_place") return p.native_place;
-  if (name == "birthplace") return p.birthplace;
-  if (name == "political_affiliation") return p.political_affiliation;
-  if (name == "nationality") return p.nationality;
-  if (name == "hobbies") return p.hobbies;
-  if (name == "email") return p.email;
-  if (name == "address") return p.address;
-  if (name == "postcode") return p.postcode;
-  if (name == "unit") return p.unit_name;
-  if (name == "post") return p.post;
-  if (name == "title") return p.title;
-  if (name == "education") return p.education;
-  if (name == "degree") return p.degree;
-  if (name == "graduated_from") return p.graduated_from;
-  if (name == "major") return p.major;
-  if (name == "congress_posts") return p.congress_posts;
-  if (name == "association_posts") return p.association_posts;
-  if (name == "united_front_groups") return p.united_front_groups;
-  if (name == "other_posts") return p.other_posts;
-  if (name == "career") return p.career;
-  if (name == "achievements") return p.achievements;
-  if (name == "group_type") return p.group_type;
-  if (name == "employment_status") return p.employment_status;
-  if (name == "province") return p.province;
-  return {};
-}
-
-std::optional<bool> BoolOf(const Person& p, std::string_view name) {
-  if (name == "foreign_residence") return p.foreign_residence;
-  if (name == "academician") return p.academician;
-  if (name == "can_attend_seminar") return p.can_attend_seminar;
-  if (name == "can_attend_study_tour") return p.can_attend_study_tour;
-  return std::nullopt;
-}
 
 class ApiQueriesImpl final : public ApiQueries {
  public:
@@ -447,39 +356,36 @@ class ApiQueriesImpl final : public ApiQueries {
     }
     if (rowid == 0) return NotFound("没有编号为 " + std::string(public_id) + " 的人员");
     for (const std::string& name : fields) {
-      const UpdatableField* field = FindUpdatable(name);
+      const PersonField* field = FindPersonFieldByKey(name);
       if (field == nullptr) return InvalidArgument("字段「" + name + "」：不可修改", {{name, "不可修改", 0}});
+      const std::string column(field->column);
       switch (field->kind) {
-        case FieldKind::kText: set_text(field->column, std::string(TextOf(values, name))); break;
-        case FieldKind::kBool: {
-          std::optional<bool> b = BoolOf(values, name);
-          set_text(field->column, b ? (*b ? "1" : "0") : "");
+        case PersonFieldKind::kText: set_text(column, values.*(field->text)); break;
+        case PersonFieldKind::kYesNo: {
+          const std::optional<bool>& b = values.*(field->yes_no);
+          set_text(column, b ? (*b ? "1" : "0") : "");
           break;
         }
-        case FieldKind::kList:
-          set_text(field->column, json(values.fields).dump());
+        case PersonFieldKind::kList:
+          set_text(column, json(values.*(field->list)).dump());
           break;
-        case FieldKind::kIdNumber: {
-          const std::string& id = values.id_number;
-          set_blob("id_number_enc", id.empty() ? "" : keys.Seal(id, SealContext("persons", "id_number", rowid)));
-          set_blob("id_number_hash", id.empty() ? "" : keys.BlindIndex("id_number", id));
-          set_text("id_number_mask", id.empty() ? "" : MaskIdNumber(id));
-          set_text("id_region", id.size() >= 6 ? id.substr(0, 6) : "");
-          break;
-        }
-        case FieldKind::kPhone: {
-          const std::string& phone = values.phone;
-          set_blob("phone_enc", phone.empty() ? "" : keys.Seal(phone, SealContext("persons", "phone", rowid)));
-          set_blob("phone_hash", phone.empty() ? "" : keys.BlindIndex("phone", phone));
-          set_text("phone_mask", phone.empty() ? "" : MaskPhone(phone));
+        case PersonFieldKind::kSealed: {
+          // 身份证号 or 手机: the sealed value bound to its row and column, its keyed hash and mask.
+          const std::string& value = values.*(field->text);
+          const bool id_number = field == FindPersonFieldByLabel("身份证号");
+          set_blob(column + "_enc",
+                   value.empty() ? "" : keys.Seal(value, SealContext("persons", column, rowid)));
+          set_blob(column + "_hash", value.empty() ? "" : keys.BlindIndex(column, value));
+          set_text(column + "_mask",
+                   value.empty() ? "" : id_number ? MaskIdNumber(value) : MaskPhone(value));
+          if (id_number) set_text("id_region", value.size() >= 6 ? value.substr(0, 6) : "");
           break;
         }
       }
     }
     try {
-      std::lock_guard lock(store_->write_mutex());
-      SQLite::Database& db = store_->writer();
-      SQLite::Transaction tx(db);
+      TP_ASSIGN_OR_RETURN(auto write, store_->Write());
+      SQLite::Database& db = write->Connection();
       SQLite::Statement st(db, "UPDATE persons SET " + sets +
                                    "version=version+1,updated_at=strftime('%Y-%m-%dT%H:%M:%SZ','now') "
                                    "WHERE public_id=? AND version=? AND merged_into IS NULL");
@@ -505,7 +411,7 @@ class ApiQueriesImpl final : public ApiQueries {
                                   "），请重新读取后再改");
       }
       InsertAudit(db, audit);
-      tx.commit();
+      TP_RETURN_IF_ERROR(write->Commit());
       return version;
     } catch (const SQLite::Exception& e) {
       return FromSqlite(e, "修改人员");
@@ -524,7 +430,7 @@ class ApiQueriesImpl final : public ApiQueries {
 const std::vector<std::string_view>& UpdatablePersonFields() {
   static const std::vector<std::string_view> names = [] {
     std::vector<std::string_view> out;
-    for (const UpdatableField& f : kUpdatable) out.push_back(f.name);
+    for (const PersonField& f : PersonFields()) out.push_back(f.key);
     return out;
   }();
   return names;
