@@ -5,6 +5,7 @@
 
 #include "api/audit_log.h"
 #include "api/cohorts_routes.h"
+#include "api/import_run.h"
 #include "api/rounds_routes.h"
 
 #include <algorithm>
@@ -990,25 +991,26 @@ void ApiService::Impl::Import(const ApiCall& call, HttpResponse& res) {
   struct ReturnMemory {
     ~ReturnMemory() { ReturnFreedMemory(); }
   } return_memory;
-  registry::TableOptions table_options;
-  for (std::string_view column : registry::CanonicalColumns()) table_options.known_columns.emplace_back(column);
-  auto reader = registry::OpenTableInPlace(bytes, filename, table_options);
+  auto reader = registry::OpenTableInPlace(bytes, filename, registry::ImportTableOptions());
   if (!reader.ok()) return res.SetError(reader.status());
   constexpr size_t kMaxReportedErrors = 1000;
   Json errors = Json::array();
-  registry::ImportOptions import_options;
-  import_options.on_rejected = [&](const std::vector<FieldError>& row_errors) {
+  ImportPolicy policy;
+  policy.who.actor = call.caller->Actor();
+  policy.who.role = std::string(RoleName(call.caller->role));
+  policy.who.remote_addr = call.remote_addr;
+  policy.on_rejected = [&](const std::vector<FieldError>& row_errors) {
     for (const FieldError& e : row_errors) {
       if (errors.size() >= kMaxReportedErrors) return;
       errors.push_back({{"row", e.row}, {"field", e.field}, {"message", e.message}});
     }
   };
-  auto report = registry::ImportTable(store, **reader, reference, import_options);
-  if (!report.ok()) return res.SetError(report.status());
-  Status logged = Audit(call, "import", "file", "",
-                        {{"format", report->format}, {"imported", report->imported}, {"rejected", report->rejected}});
-  if (!logged.ok()) return res.SetError(logged);
-  (void)CatchUp();
+  policy.record_audit = [this](registry::AuditEntry entry) { return audit.Record(std::move(entry)); };
+  policy.catch_up = [this] { return CatchUp(); };
+  auto outcome = RunImport(store, index, **reader, reference, policy);
+  if (!outcome.ok()) return res.SetError(outcome.status());
+  if (!outcome->audited.ok()) return res.SetError(outcome->audited);
+  const registry::ImportReport* report = &outcome->report;
   res.SetJson(Dump({{"imported", report->imported},
                     {"inserted", report->inserted},
                     {"updated", report->updated},

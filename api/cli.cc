@@ -1,4 +1,5 @@
 #include "api/cli.h"
+#include "api/import_run.h"
 
 #include <sys/resource.h>
 
@@ -144,62 +145,35 @@ int CmdImport(const Args& args) {
   if (!ref.ok()) return Fail(ref.status(), 2);
   auto store = Store::Open(*dir);
   if (!store.ok()) return Fail(store.status(), 2);
-  registry::TableOptions table_options;
-  for (std::string_view column : registry::CanonicalColumns()) {
-    table_options.known_columns.emplace_back(column);
-  }
-  auto reader = registry::OpenTable(file, table_options);
+  auto reader = registry::OpenTable(file, registry::ImportTableOptions());
   if (!reader.ok()) return Fail(reader.status(), 2);
+  auto index = indexer::SearchIndex::Open((*store)->IndexDir());
 
-  registry::ImportOptions options;
-  options.on_rejected = [](const std::vector<FieldError>& errors) {
+  ImportPolicy policy;
+  policy.who.actor = "cli";
+  policy.source = file;
+  policy.on_rejected = [](const std::vector<FieldError>& errors) {
     for (const FieldError& e : errors) {
       std::printf("第%ld行 字段「%s」：%s\n", e.row, e.field.c_str(), e.message.c_str());
     }
   };
-  // A registry loaded for the first time (its index holds nobody) has its index built beside
-  // the import, following the rows as each batch commits: the import keeps one core busy and
-  // the build takes what is left, so the people are searchable soon after the last row.
-  auto index = indexer::SearchIndex::Open((*store)->IndexDir());
-  const auto info = index.ok() ? (*index)->Info() : StatusOr<indexer::IndexInfo>(index.status());
-  indexer::StoreChangeSource source(**store);
-  std::atomic<bool> importing{true};
-  std::optional<StatusOr<indexer::CatchUpStats>> built;
-  std::thread beside;
-  if (info.ok() && info->documents == 0) {
-    beside = std::thread([&] { built = (*index)->Rebuild(source, [&] { return importing.load(); }); });
-  }
-  auto report = registry::ImportTable(**store, **reader, *ref, options);
-  importing = false;
-  if (beside.joinable()) beside.join();
-  if (!report.ok()) {
-    Fail(report.status());
+  policy.build_empty_index_beside = true;
+  auto outcome = RunImport(**store, index.ok() ? index->get() : nullptr, **reader, *ref, policy);
+  if (!outcome.ok()) {
+    Fail(outcome.status());
     return 2;
   }
-  for (const std::string& column : report->ignored_columns) {
+  const registry::ImportReport& report = outcome->report;
+  for (const std::string& column : report.ignored_columns) {
     std::printf("未识别的列「%s」已忽略\n", column.c_str());
   }
-  (void)(*store)->Audit({"cli", "", "import", "file", file,
-                         json{{"imported", report->imported},
-                              {"inserted", report->inserted},
-                              {"updated", report->updated},
-                              {"rejected", report->rejected},
-                              {"format", report->format}}
-                             .dump(),
-                         ""});
-  // The index follows the change log; bringing it up to date now makes the
-  // rows searchable at once (a server would do it at its next start anyway).
-  Status indexed = built && !built->ok() ? built->status() : Status::Ok();
-  if (indexed.ok()) {
-    auto caught_up = index.ok() ? (*index)->CatchUp(source) : StatusOr<indexer::CatchUpStats>(index.status());
-    if (!caught_up.ok()) indexed = caught_up.status();
-  }
+  Status indexed = index.ok() ? outcome->indexed : index.status();
   if (!indexed.ok()) {
     std::fprintf(stderr, "搜索索引未能更新（数据已导入，稍后运行 talentpool reindex）：%s\n",
                  indexed.message().c_str());
   }
-  std::printf("imported %ld, rejected %ld\n", report->imported, report->rejected);
-  return report->rejected == 0 ? 0 : 1;
+  std::printf("imported %ld, rejected %ld\n", report.imported, report.rejected);
+  return report.rejected == 0 ? 0 : 1;
 }
 
 json PairsToObject(const std::vector<std::pair<std::string, int64_t>>& pairs) {

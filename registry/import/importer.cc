@@ -204,4 +204,10 @@ StatusOr<ImportReport> ImportTable(Store& store, TableReader& reader, const Refe
   return report;
 }
 
+TableOptions ImportTableOptions() {
+  TableOptions options;
+  for (std::string_view column : CanonicalColumns()) options.known_columns.emplace_back(column);
+  return options;
+}
+
 }  // namespace tp::registry

@@ -38,6 +38,9 @@ struct ImportReport {
   std::string format;                        // what the reader detected
 };
 
+// How a file to import is opened: its header row found by the canonical columns (validate.h).
+TableOptions ImportTableOptions();
+
 // Reads `reader` to the end. A non-ok result means the file as a whole could
 // not be used (no 姓名 column, a read error, a failed commit); the report's
 // counts up to that point are lost only for the batch that failed.

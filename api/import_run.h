@@ -1,0 +1,52 @@
+// The import of a table of people, the one use case behind `talentpool import` and
+// POST /api/v1/imports: the rows validated and committed in batches (registry/import/
+// importer.h), one audit entry naming who imported what, and the search index brought up to
+// date with the rows committed.
+#pragma once
+
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "indexer/search_index.h"
+#include "registry/base/status.h"
+#include "registry/fields/reference_data.h"
+#include "registry/import/importer.h"
+#include "registry/store/store.h"
+#include "registry/tables/table_reader.h"
+
+namespace tp::api {
+
+struct ImportPolicy {
+  // Who imports: actor, role and address of the audit entry; the rest of it is filled in.
+  registry::AuditEntry who;
+  // The file's name, named by the audit entry (empty when it has none).
+  std::string source;
+  // Each rejected row's errors, as soon as they are known.
+  std::function<void(const std::vector<FieldError>&)> on_rejected;
+  // Writes the audit entry; the store's Audit() when empty. The server records it through its
+  // audit log, in order with its other entries.
+  std::function<Status(registry::AuditEntry)> record_audit;
+  // Brings the index up to date once the rows are in; the index's own CatchUp() when empty. The
+  // server passes its own, which serialises catch-ups with its follower.
+  std::function<Status()> catch_up;
+  // An index that holds nobody (a registry loaded for the first time) is built beside the
+  // import, following the rows as each batch commits: the import keeps one core busy and the
+  // build takes what is left, so the people are searchable soon after the last row.
+  bool build_empty_index_beside = false;
+};
+
+struct ImportOutcome {
+  registry::ImportReport report;
+  Status audited;  // the audit entry's write
+  Status indexed;  // the index's build or catch-up: the rows are in even when this failed
+};
+
+// The import of `table` into `store`, and `index` (may be null) brought up to date. A non-ok
+// result means the file as a whole could not be used (ImportTable).
+StatusOr<ImportOutcome> RunImport(registry::Store& store, indexer::SearchIndex* index,
+                                  registry::TableReader& table,
+                                  const registry::ReferenceData& reference,
+                                  const ImportPolicy& policy);
+
+}  // namespace tp::api
