@@ -7,6 +7,7 @@
 #include "api/cohorts_routes.h"
 #include "api/import_run.h"
 #include "api/rounds_routes.h"
+#include "api/route_helpers.h"
 
 #include <algorithm>
 #include <atomic>
@@ -38,12 +39,6 @@ namespace {
 using Json = nlohmann::json;
 using registry::PersonRecord;
 
-std::string Dump(const Json& j) { return j.dump(-1, ' ', false, Json::error_handler_t::replace); }
-
-Status FieldStatus(StatusCode code, const std::string& field, const std::string& message) {
-  return Status(code, "字段「" + field + "」：" + message, {{field, message, 0}});
-}
-
 // The JSON name of a field a person's JSON shows but PATCH never sets, and its label.
 struct FieldName {
   std::string_view key;
@@ -62,9 +57,6 @@ const FieldName* FindReadOnly(std::string_view key) {
     if (f.key == key) return &f;
   return nullptr;
 }
-
-Json TextOrNull(const std::string& s) { return s.empty() ? Json(nullptr) : Json(s); }
-Json BoolOrNull(const std::optional<bool>& b) { return b ? Json(*b) : Json(nullptr); }
 
 Json UnitJson(const registry::UnitRecord& u) {
   return {{"code", u.code}, {"name", u.name}, {"type", u.type}, {"province", TextOrNull(u.province)}};
@@ -179,15 +171,6 @@ StatusOr<int> IntParam(const HttpRequest& req, const std::string& name, const st
                        "应为 " + std::to_string(lo) + " 到 " + std::to_string(hi) + " 之间的整数");
   }
   return std::stoi(*v);
-}
-
-StatusOr<Json> ParseJsonObject(const std::string& body) {
-  Json parsed = Json::parse(body, nullptr, /*allow_exceptions=*/false);
-  // The parser's message would quote the body: it stays out of the answer.
-  if (parsed.is_discarded() || !parsed.is_object()) {
-    return InvalidArgument("请求体应为 JSON 对象", {{"请求体", "应为 JSON 对象", 0}});
-  }
-  return parsed;
 }
 
 bool LooksLikeIp(const std::string& s) {
@@ -1034,82 +1017,179 @@ void ApiService::Impl::BuildRoutes() {
   };
   auto health = [](const ApiCall&, HttpResponse& res) { res.SetJson(R"({"status":"ok"})"); };
 
-  routes.push_back({"GET", "/healthz", false, kNoRoles, "健康检查（无需令牌）", "系统", {}, "",
-                    "Health", {}, 0, "", health});
-  routes.push_back({"GET", "/api/v1/healthz", false, kNoRoles, "健康检查（无需令牌）", "系统", {}, "",
-                    "Health", {}, 0, "", health});
-  routes.push_back({"GET", "/api/v1/openapi.json", true, kAllRoles, "本接口的 OpenAPI 3 文档", "系统", {},
-                    "", "OpenApi", {}, 0, "",
-                    [this](const ApiCall&, HttpResponse& res) { res.SetJson(openapi); }});
-  routes.push_back({"GET", "/api/v1/me", true, kAllRoles, "当前令牌的角色与范围", "系统", {}, "", "Me", {},
-                    0, "", bind(&Impl::Me)});
+  routes.push_back({.method = "GET",
+                    .pattern = "/healthz",
+                    .needs_token = false,
+                    .summary = "健康检查（无需令牌）",
+                    .tag = "系统",
+                    .response_schema = "Health",
+                    .handler = health});
+  routes.push_back({.method = "GET",
+                    .pattern = "/api/v1/healthz",
+                    .needs_token = false,
+                    .summary = "健康检查（无需令牌）",
+                    .tag = "系统",
+                    .response_schema = "Health",
+                    .handler = health});
   routes.push_back(
-      {"GET", "/api/v1/search", true, kAllRoles,
-       "检索人才库（单位令牌只检索本单位推荐的人员，省级令牌只检索本省）", "检索",
-       with({{"q", "query", "string", "检索词：姓名、拼音、单位、领域…", false},
-             {"sort", "query", "string", "relevance、admission_year、-admission_year、age、-age", false},
-             {"facets", "query", "boolean", "是否返回分面计数", false},
-             {"province", "query", "string", "筛选：省级代码（可重复）", false},
-             {"unit_type", "query", "string", "筛选：推荐单位类型", false},
-             {"tier", "query", "string", "筛选：人才类别", false},
-             {"ethnic_group", "query", "string", "筛选：民族（单位令牌不可用）", false},
-             {"gender", "query", "string", "筛选：性别", false},
-             {"age_band", "query", "string", "筛选：年龄段", false},
-             {"round", "query", "string", "筛选：推荐批次", false},
-             {"year", "query", "string", "筛选：入库年度", false},
-             {"honour", "query", "string", "筛选：荣誉", false},
-             {"trained", "query", "string", "筛选：是否参加过培训（yes/no）", false},
-             {"trained_year", "query", "string", "筛选：参加培训的年度（如 2024）", false},
-             {"group", "query", "string", "筛选：所属群体", false}},
-            kPaging),
-       "", "SearchResult", {400, 503}, 0, "", bind(&Impl::Search)});
-  routes.push_back({"GET", "/api/v1/persons", true, kAllRoles, "人员列表（分页，稳定排序）", "人员",
-                    with({{"sort", "query", "string", "id、name、updated_at、birth_date，前缀 - 为倒序", false}},
-                         kPaging),
-                    "", "PersonList", {400}, 0, "", bind(&Impl::ListPersons)});
-  routes.push_back({"GET", "/api/v1/persons/{id}", true, kAllRoles,
-                    "读取一位人员（响应带 ETag；工作人员可用 reveal 查看完整号码，记入审计日志）", "人员",
-                    {{"id", "path", "string", "人员编号（P 加 7 位数字）", true},
-                     {"reveal", "query", "string", "id_number 和/或 phone（仅 staff）", false}},
-                    "", "Person", {400, 404}, 0, "", bind(&Impl::GetPerson)});
-  routes.push_back({"PATCH", "/api/v1/persons/{id}", true, kStaffOnly,
-                    "修改人员字段（需 If-Match；只接受可修改字段，未知字段 400）", "人员",
-                    {{"id", "path", "string", "人员编号", true},
-                     {"If-Match", "header", "string", "读取时得到的 ETag", true}},
-                    "PersonPatch", "Person", {400, 404, 409, 412}, options.max_json_body_bytes,
-                    "application/json", bind(&Impl::PatchPerson)});
-  routes.push_back({"GET", "/api/v1/units", true, kAllRoles, "推荐单位列表（按令牌范围）", "单位", {}, "",
-                    "UnitList", {}, 0, "", bind(&Impl::ListUnits)});
-  routes.push_back({"GET", "/api/v1/units/{code}", true, kAllRoles, "读取一个推荐单位", "单位",
-                    {{"code", "path", "string", "单位代码（U 加 6 位数字）", true}}, "", "Unit", {404}, 0, "",
-                    bind(&Impl::GetUnit)});
-  routes.push_back({"POST", "/api/v1/enrollment-check", true, kAllRoles,
-                    "查询是否已入库（单位令牌只得到是否入库及入库年度、批次；按令牌限流；每次记入审计日志）",
-                    "入库查询", {}, "EnrollmentCheck", "EnrollmentAnswer", {400},
-                    options.max_json_body_bytes, "application/json", bind(&Impl::EnrollmentCheck),
-                    /*answers_enrolment=*/true});
-  routes.push_back({"GET", "/api/v1/stats", true, kAllRoles, "统计（按令牌范围）", "统计", {}, "", "Stats",
-                    {}, 0, "", bind(&Impl::Stats)});
-  routes.push_back({"POST", "/api/v1/imports", true, kStaffOnly,
-                    "上传入库人员表（CSV 或 XLSX；multipart 的 file 字段或原始请求体），与命令行导入相同",
-                    "导入",
-                    {{"filename", "query", "string", "文件名（只用于提示）", false}}, "ImportFile",
-                    "ImportReport", {400, 503}, options.max_import_bytes, "multipart/form-data",
-                    bind(&Impl::Import)});
-  routes.push_back({"GET", "/api/v1/audit", true, kStaffOnly, "查询审计日志", "审计",
-                    with({{"actor", "query", "string", "如 token:12", false},
-                          {"action", "query", "string", "read、reveal、update、check、import、revoke…", false},
-                          {"object_type", "query", "string", "person、token…", false},
-                          {"object_id", "query", "string", "对象编号", false},
-                          {"since", "query", "string", "起始时间（UTC，ISO 8601，含）", false},
-                          {"until", "query", "string", "截止时间（UTC，不含）", false}},
-                         kPaging),
-                    "", "AuditList", {400}, 0, "", bind(&Impl::QueryAudit)});
-  routes.push_back({"GET", "/api/v1/tokens", true, kStaffOnly, "令牌列表（不含令牌本身）", "令牌", {}, "",
-                    "TokenList", {}, 0, "", bind(&Impl::ListTokens)});
-  routes.push_back({"DELETE", "/api/v1/tokens/{id}", true, kStaffOnly, "吊销令牌", "令牌",
-                    {{"id", "path", "integer", "令牌编号", true}}, "", "Revoked", {400, 404}, 0, "",
-                    bind(&Impl::RevokeToken)});
+      {.method = "GET",
+       .pattern = "/api/v1/openapi.json",
+       .roles = kAllRoles,
+       .summary = "本接口的 OpenAPI 3 文档",
+       .tag = "系统",
+       .response_schema = "OpenApi",
+       .handler = [this](const ApiCall&, HttpResponse& res) { res.SetJson(openapi); }});
+  routes.push_back({.method = "GET",
+                    .pattern = "/api/v1/me",
+                    .roles = kAllRoles,
+                    .summary = "当前令牌的角色与范围",
+                    .tag = "系统",
+                    .response_schema = "Me",
+                    .handler = bind(&Impl::Me)});
+  routes.push_back(
+      {.method = "GET",
+       .pattern = "/api/v1/search",
+       .roles = kAllRoles,
+       .summary = "检索人才库（单位令牌只检索本单位推荐的人员，省级令牌只检索本省）",
+       .tag = "检索",
+       .params =
+           with({{"q", "query", "string", "检索词：姓名、拼音、单位、领域…", false},
+                 {"sort", "query", "string",
+                  "relevance、admission_year、-admission_year、age、-age", false},
+                 {"facets", "query", "boolean", "是否返回分面计数", false},
+                 {"province", "query", "string", "筛选：省级代码（可重复）", false},
+                 {"unit_type", "query", "string", "筛选：推荐单位类型", false},
+                 {"tier", "query", "string", "筛选：人才类别", false},
+                 {"ethnic_group", "query", "string", "筛选：民族（单位令牌不可用）", false},
+                 {"gender", "query", "string", "筛选：性别", false},
+                 {"age_band", "query", "string", "筛选：年龄段", false},
+                 {"round", "query", "string", "筛选：推荐批次", false},
+                 {"year", "query", "string", "筛选：入库年度", false},
+                 {"honour", "query", "string", "筛选：荣誉", false},
+                 {"trained", "query", "string", "筛选：是否参加过培训（yes/no）", false},
+                 {"trained_year", "query", "string", "筛选：参加培训的年度（如 2024）", false},
+                 {"group", "query", "string", "筛选：所属群体", false}},
+                kPaging),
+       .response_schema = "SearchResult",
+       .statuses = {400, 503},
+       .handler = bind(&Impl::Search)});
+  routes.push_back({.method = "GET",
+                    .pattern = "/api/v1/persons",
+                    .roles = kAllRoles,
+                    .summary = "人员列表（分页，稳定排序）",
+                    .tag = "人员",
+                    .params = with({{"sort", "query", "string",
+                                     "id、name、updated_at、birth_date，前缀 - 为倒序", false}},
+                                   kPaging),
+                    .response_schema = "PersonList",
+                    .statuses = {400},
+                    .handler = bind(&Impl::ListPersons)});
+  routes.push_back(
+      {.method = "GET",
+       .pattern = "/api/v1/persons/{id}",
+       .roles = kAllRoles,
+       .summary = "读取一位人员（响应带 ETag；工作人员可用 reveal 查看完整号码，记入审计日志）",
+       .tag = "人员",
+       .params = {{"id", "path", "string", "人员编号（P 加 7 位数字）", true},
+                  {"reveal", "query", "string", "id_number 和/或 phone（仅 staff）", false}},
+       .response_schema = "Person",
+       .statuses = {400, 404},
+       .handler = bind(&Impl::GetPerson)});
+  routes.push_back({.method = "PATCH",
+                    .pattern = "/api/v1/persons/{id}",
+                    .roles = kStaffOnly,
+                    .summary = "修改人员字段（需 If-Match；只接受可修改字段，未知字段 400）",
+                    .tag = "人员",
+                    .params = {{"id", "path", "string", "人员编号", true},
+                               {"If-Match", "header", "string", "读取时得到的 ETag", true}},
+                    .request_schema = "PersonPatch",
+                    .response_schema = "Person",
+                    .statuses = {400, 404, 409, 412},
+                    .max_body_bytes = options.max_json_body_bytes,
+                    .handler = bind(&Impl::PatchPerson)});
+  routes.push_back({.method = "GET",
+                    .pattern = "/api/v1/units",
+                    .roles = kAllRoles,
+                    .summary = "推荐单位列表（按令牌范围）",
+                    .tag = "单位",
+                    .response_schema = "UnitList",
+                    .handler = bind(&Impl::ListUnits)});
+  routes.push_back({.method = "GET",
+                    .pattern = "/api/v1/units/{code}",
+                    .roles = kAllRoles,
+                    .summary = "读取一个推荐单位",
+                    .tag = "单位",
+                    .params = {{"code", "path", "string", "单位代码（U 加 6 位数字）", true}},
+                    .response_schema = "Unit",
+                    .statuses = {404},
+                    .handler = bind(&Impl::GetUnit)});
+  routes.push_back(
+      {.method = "POST",
+       .pattern = "/api/v1/enrollment-check",
+       .roles = kAllRoles,
+       .summary =
+           "查询是否已入库（单位令牌只得到是否入库及入库年度、批次；按令牌限流；每次记入审计日志）",
+       .tag = "入库查询",
+       .request_schema = "EnrollmentCheck",
+       .response_schema = "EnrollmentAnswer",
+       .statuses = {400},
+       .max_body_bytes = options.max_json_body_bytes,
+       .handler = bind(&Impl::EnrollmentCheck),
+       .answers_enrolment = true});
+  routes.push_back({.method = "GET",
+                    .pattern = "/api/v1/stats",
+                    .roles = kAllRoles,
+                    .summary = "统计（按令牌范围）",
+                    .tag = "统计",
+                    .response_schema = "Stats",
+                    .handler = bind(&Impl::Stats)});
+  routes.push_back(
+      {.method = "POST",
+       .pattern = "/api/v1/imports",
+       .roles = kStaffOnly,
+       .summary =
+           "上传入库人员表（CSV 或 XLSX；multipart 的 file 字段或原始请求体），与命令行导入相同",
+       .tag = "导入",
+       .params = {{"filename", "query", "string", "文件名（只用于提示）", false}},
+       .request_schema = "ImportFile",
+       .response_schema = "ImportReport",
+       .statuses = {400, 503},
+       .max_body_bytes = options.max_import_bytes,
+       .body_content_type = "multipart/form-data",
+       .handler = bind(&Impl::Import)});
+  routes.push_back(
+      {.method = "GET",
+       .pattern = "/api/v1/audit",
+       .roles = kStaffOnly,
+       .summary = "查询审计日志",
+       .tag = "审计",
+       .params = with(
+           {{"actor", "query", "string", "如 token:12", false},
+            {"action", "query", "string", "read、reveal、update、check、import、revoke…", false},
+            {"object_type", "query", "string", "person、token…", false},
+            {"object_id", "query", "string", "对象编号", false},
+            {"since", "query", "string", "起始时间（UTC，ISO 8601，含）", false},
+            {"until", "query", "string", "截止时间（UTC，不含）", false}},
+           kPaging),
+       .response_schema = "AuditList",
+       .statuses = {400},
+       .handler = bind(&Impl::QueryAudit)});
+  routes.push_back({.method = "GET",
+                    .pattern = "/api/v1/tokens",
+                    .roles = kStaffOnly,
+                    .summary = "令牌列表（不含令牌本身）",
+                    .tag = "令牌",
+                    .response_schema = "TokenList",
+                    .handler = bind(&Impl::ListTokens)});
+  routes.push_back({.method = "DELETE",
+                    .pattern = "/api/v1/tokens/{id}",
+                    .roles = kStaffOnly,
+                    .summary = "吊销令牌",
+                    .tag = "令牌",
+                    .params = {{"id", "path", "integer", "令牌编号", true}},
+                    .response_schema = "Revoked",
+                    .statuses = {400, 404},
+                    .handler = bind(&Impl::RevokeToken)});
 }
 
 ApiService::ApiService(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}

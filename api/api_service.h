@@ -80,20 +80,21 @@ struct ApiCall {
   std::string remote_addr;  // the client, behind a trusted proxy too
 };
 
+// A route, written with designated initialisers: what is left out keeps its default.
 struct RouteSpec {
-  std::string method;
-  std::string pattern;  // "/api/v1/persons/{id}"
+  std::string method = {};
+  std::string pattern = {};  // "/api/v1/persons/{id}"
   bool needs_token = true;
   RoleSet roles = kNoRoles;  // who may call it; kNoRoles with a token: nobody
-  std::string summary;       // one line, Chinese
-  std::string tag;
-  std::vector<RouteParam> params;
-  std::string request_schema;   // a components/schemas name, empty without a body
-  std::string response_schema;  // a components/schemas name
-  std::vector<int> statuses;    // answers besides 200 (401/403/429 implied by roles)
+  std::string summary = {};  // one line, Chinese
+  std::string tag = {};
+  std::vector<RouteParam> params = {};
+  std::string request_schema = {};   // a components/schemas name, empty without a body
+  std::string response_schema = {};  // a components/schemas name
+  std::vector<int> statuses = {};    // answers besides 200 (401/403/429 implied by roles)
   std::size_t max_body_bytes = 0;
   std::string body_content_type = "application/json";
-  std::function<void(const ApiCall&, HttpResponse&)> handler;
+  std::function<void(const ApiCall&, HttpResponse&)> handler = {};
   // The answer can tell whether an ID number is on file (the enrolment check,
   // a recommendation, its edit): such calls share the enrolment check's limit.
   bool answers_enrolment = false;

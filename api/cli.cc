@@ -1,5 +1,4 @@
 #include "api/cli.h"
-#include "api/import_run.h"
 
 #include <sys/resource.h>
 
@@ -15,19 +14,20 @@
 #include <thread>
 #include <vector>
 
+#include "api/import_run.h"
 #include "api/serve.h"
 #include "indexer/search_index.h"
 #include "indexer/search_json.h"
 #include "indexer/store_change_source.h"
-#include "registry/store/backup.h"
-#include "registry/import/demo_data.h"
-#include "registry/import/importer.h"
 #include "registry/base/paths.h"
 #include "registry/fields/reference_data.h"
+#include "registry/fields/validate.h"
+#include "registry/import/demo_data.h"
+#include "registry/import/importer.h"
+#include "registry/store/backup.h"
 #include "registry/store/rekey.h"
 #include "registry/store/store.h"
 #include "registry/tables/table_reader.h"
-#include "registry/fields/validate.h"
 
 namespace tp::api {
 namespace {

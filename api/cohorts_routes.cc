@@ -6,8 +6,9 @@
 #include <nlohmann/json.hpp>
 
 #include "api/auth.h"
-#include "registry/cohorts/cohorts.h"
+#include "api/route_helpers.h"
 #include "registry/base/paths.h"
+#include "registry/cohorts/cohorts.h"
 #include "registry/cohorts/planner.h"
 #include "registry/store/store_api_queries.h"
 
@@ -15,24 +16,6 @@ namespace tp::api {
 namespace {
 
 using Json = nlohmann::json;
-
-std::string Dump(const Json& j) { return j.dump(-1, ' ', false, Json::error_handler_t::replace); }
-
-Status Field(StatusCode code, const std::string& field, const std::string& message) {
-  return Status(code, "字段「" + field + "」：" + message, {{field, message, 0}});
-}
-Status BadField(const std::string& field, const std::string& message) {
-  return Field(StatusCode::kInvalidArgument, field, message);
-}
-
-StatusOr<Json> ParseObject(const std::string& body) {
-  Json parsed = Json::parse(body, nullptr, /*allow_exceptions=*/false);
-  // The parser's message would quote the body: it stays out of the answer.
-  if (parsed.is_discarded() || !parsed.is_object()) {
-    return InvalidArgument("请求体应为 JSON 对象", {{"请求体", "应为 JSON 对象", 0}});
-  }
-  return parsed;
-}
 
 // Refuses keys a body may not have, so a misspelt goal is not silently ignored.
 Status OnlyKeys(const Json& object, std::initializer_list<std::string_view> allowed, const std::string& where) {
@@ -88,8 +71,6 @@ int64_t IfMatchVersion(const HttpRequest& req) {
   if (digits.empty() || digits.size() > 18 || digits.find_first_not_of("0123456789") != std::string::npos) return -1;
   return std::stoll(digits);
 }
-
-Json TextOrNull(const std::string& s) { return s.empty() ? Json(nullptr) : Json(s); }
 
 Json EventJson(const registry::Event& e) {
   Json classes = Json::array();
@@ -377,7 +358,7 @@ void GetEvent(Context& ctx, const ApiCall& call, HttpResponse& res) {
 }
 
 void CreateEvent(Context& ctx, const ApiCall& call, HttpResponse& res) {
-  auto body = ParseObject(call.request.body);
+  auto body = ParseJsonObject(call.request.body);
   if (!body.ok()) return res.SetError(body.status());
   auto event = EventFromJson(*body);
   if (!event.ok()) return res.SetError(event.status());
@@ -388,7 +369,7 @@ void CreateEvent(Context& ctx, const ApiCall& call, HttpResponse& res) {
 }
 
 void PatchEvent(Context& ctx, const ApiCall& call, HttpResponse& res) {
-  auto body = ParseObject(call.request.body);
+  auto body = ParseJsonObject(call.request.body);
   if (!body.ok()) return res.SetError(body.status());
   if (Status s = OnlyKeys(*body, {"class", "capacity"}, ""); !s.ok()) return res.SetError(s);
   auto cls = Text(*body, "class", true);
@@ -401,7 +382,7 @@ void PatchEvent(Context& ctx, const ApiCall& call, HttpResponse& res) {
 }
 
 void Plan(Context& ctx, const ApiCall& call, HttpResponse& res) {
-  auto body = ParseObject(call.request.body.empty() ? "{}" : call.request.body);
+  auto body = ParseJsonObject(call.request.body.empty() ? "{}" : call.request.body);
   if (!body.ok()) return res.SetError(body.status());
   const std::string code = call.request.PathParam("code");
   auto request = PlanRequestFromJson(code, *body);
@@ -415,7 +396,7 @@ void Plan(Context& ctx, const ApiCall& call, HttpResponse& res) {
 }
 
 void ApplyRoster(Context& ctx, const ApiCall& call, HttpResponse& res) {
-  auto body = ParseObject(call.request.body);
+  auto body = ParseJsonObject(call.request.body);
   if (!body.ok()) return res.SetError(body.status());
   if (Status s = OnlyKeys(*body, {"roster", "reserve"}, ""); !s.ok()) return res.SetError(s);
   auto roster = Placements(*body, "roster");
@@ -442,7 +423,7 @@ void ListEnrolments(Context& ctx, const ApiCall& call, HttpResponse& res) {
 }
 
 void Act(Context& ctx, const ApiCall& call, HttpResponse& res) {
-  auto body = ParseObject(call.request.body);
+  auto body = ParseJsonObject(call.request.body);
   if (!body.ok()) return res.SetError(body.status());
   if (Status s = OnlyKeys(*body, {"id", "action", "class", "allow_retrained"}, ""); !s.ok()) return res.SetError(s);
   auto id = Text(*body, "id", true);
@@ -483,7 +464,7 @@ void GetAvailability(Context& ctx, const ApiCall& call, HttpResponse& res) {
 }
 
 void PutAvailability(Context& ctx, const ApiCall& call, HttpResponse& res) {
-  auto body = ParseObject(call.request.body);
+  auto body = ParseJsonObject(call.request.body);
   if (!body.ok()) return res.SetError(body.status());
   if (Status s = OnlyKeys(*body, {"available"}, ""); !s.ok()) return res.SetError(s);
   if (!body->contains("available") || !(*body)["available"].is_boolean()) {
@@ -508,7 +489,8 @@ void ExportSheet(Context& ctx, const ApiCall& call, HttpResponse& res) {
   for (const std::string& v : call.request.QueryAll("reveal")) {
     if (v != "phone") return res.SetError(BadField("reveal", "只能是 phone"));
     if (caller.role != Role::kStaff) {
-      return res.SetError(Field(StatusCode::kPermissionDenied, "手机", "只有工作人员令牌可导出完整号码"));
+      return res.SetError(
+          FieldStatus(StatusCode::kPermissionDenied, "手机", "只有工作人员令牌可导出完整号码"));
     }
     options.reveal_phone = true;
   }
@@ -554,42 +536,128 @@ Status AddCohortRoutes(registry::Store& store, const CohortRouteOptions& options
   const RouteParam person{"id", "path", "string", "人员编号（P 加 7 位数字）", true};
   const std::size_t body = options.max_json_body_bytes;
   const std::string tag = "培训";
-  routes->push_back({"GET", "/api/v1/events", true, kStaffRoles, "培训活动列表（含班次、已占名额与候补人数）", tag, {}, "",
-                     "EventList", {}, 0, "", bind(&ListEvents)});
-  routes->push_back({"POST", "/api/v1/events", true, kStaffOnly, "新建培训活动及其班次（各班次名额之和须等于活动名额）", tag,
-                     {}, "EventInput", "Event", {400, 409}, 64 * 1024, "application/json", bind(&CreateEvent)});
-  routes->push_back({"GET", "/api/v1/events/{code}", true, kStaffRoles, "读取一个培训活动", tag, {code}, "", "Event",
-                     {404}, 0, "", bind(&GetEvent)});
-  routes->push_back({"PATCH", "/api/v1/events/{code}", true, kStaffOnly, "修改一个班次的名额（不能少于已占名额）", tag,
-                     {code}, "ClassCapacity", "Event", {400, 404, 422}, 64 * 1024, "application/json",
-                     bind(&PatchEvent)});
-  routes->push_back({"POST", "/api/v1/events/{code}/plan", true, kStaffOnly,
-                     "排出建议名单：硬性条件、加权目标、锁定与排除；每行说明理由（不写入）", tag, {code}, "PlanInput", "Plan",
-                     {400, 404, 422, 503}, body, "application/json", bind(&Plan)});
-  routes->push_back({"POST", "/api/v1/events/{code}/roster", true, kStaffOnly,
-                     "按确认的名单发出邀请，候补名单依次排队（一次事务）", tag, {code}, "RosterInput", "RosterApplied",
-                     {400, 404, 422}, body, "application/json", bind(&ApplyRoster)});
-  routes->push_back({"GET", "/api/v1/events/{code}/enrolments", true, kStaffRoles,
-                     "活动的报名情况（省级令牌只见本省人员）", tag, {code}, "", "EnrolmentList", {404}, 0, "",
-                     bind(&ListEnrolments)});
-  routes->push_back({"POST", "/api/v1/events/{code}/enrolments", true, kStaffOnly,
-                     "邀请、候补、确认、谢绝、移出、记为参加或缺席；名额空出时候补第一位自动递补", tag,
-                     {code, {"If-Match", "header", "string", "报名记录的 ETag（可选）", false}}, "EnrolmentAction",
-                     "EnrolmentChange", {400, 404, 412, 422}, 64 * 1024, "application/json", bind(&Act)});
-  routes->push_back({"GET", "/api/v1/events/{code}/availability/{id}", true, kStaffRoles,
-                     "可否参加（工作人员设置优先，其次单位报送）", tag, {code, person}, "", "Availability", {404}, 0, "",
-                     bind(&GetAvailability)});
-  routes->push_back({"PUT", "/api/v1/events/{code}/availability/{id}", true, kStaffOnly, "设置可否参加", tag,
-                     {code, person}, "AvailabilityInput", "Availability", {400, 404}, 64 * 1024, "application/json",
-                     bind(&PutAvailability)});
-  routes->push_back({"GET", "/api/v1/events/{code}/roster.xlsx", true, kStaffRoles,
-                     "导出名单或签到表（XLSX；手机默认遮盖，工作人员可 reveal=phone，记入审计日志）", tag,
-                     {code,
-                      {"sheet", "query", "string", "roster（名单，默认）或 signin（签到表）", false},
-                      {"reveal", "query", "string", "phone（仅 staff）", false}},
-                     "", "Xlsx", {400, 404}, 0, "", bind(&ExportSheet)});
-  routes->push_back({"GET", "/api/v1/persons/{id}/trainings", true, kAllRoles, "一位人员的培训记录（按令牌范围）", tag,
-                     {person}, "", "TrainingHistory", {404}, 0, "", bind(&PersonTrainings)});
+  routes->push_back({.method = "GET",
+                     .pattern = "/api/v1/events",
+                     .roles = kStaffRoles,
+                     .summary = "培训活动列表（含班次、已占名额与候补人数）",
+                     .tag = tag,
+                     .response_schema = "EventList",
+                     .handler = bind(&ListEvents)});
+  routes->push_back({.method = "POST",
+                     .pattern = "/api/v1/events",
+                     .roles = kStaffOnly,
+                     .summary = "新建培训活动及其班次（各班次名额之和须等于活动名额）",
+                     .tag = tag,
+                     .request_schema = "EventInput",
+                     .response_schema = "Event",
+                     .statuses = {400, 409},
+                     .max_body_bytes = 64 * 1024,
+                     .handler = bind(&CreateEvent)});
+  routes->push_back({.method = "GET",
+                     .pattern = "/api/v1/events/{code}",
+                     .roles = kStaffRoles,
+                     .summary = "读取一个培训活动",
+                     .tag = tag,
+                     .params = {code},
+                     .response_schema = "Event",
+                     .statuses = {404},
+                     .handler = bind(&GetEvent)});
+  routes->push_back({.method = "PATCH",
+                     .pattern = "/api/v1/events/{code}",
+                     .roles = kStaffOnly,
+                     .summary = "修改一个班次的名额（不能少于已占名额）",
+                     .tag = tag,
+                     .params = {code},
+                     .request_schema = "ClassCapacity",
+                     .response_schema = "Event",
+                     .statuses = {400, 404, 422},
+                     .max_body_bytes = 64 * 1024,
+                     .handler = bind(&PatchEvent)});
+  routes->push_back(
+      {.method = "POST",
+       .pattern = "/api/v1/events/{code}/plan",
+       .roles = kStaffOnly,
+       .summary = "排出建议名单：硬性条件、加权目标、锁定与排除；每行说明理由（不写入）",
+       .tag = tag,
+       .params = {code},
+       .request_schema = "PlanInput",
+       .response_schema = "Plan",
+       .statuses = {400, 404, 422, 503},
+       .max_body_bytes = body,
+       .handler = bind(&Plan)});
+  routes->push_back({.method = "POST",
+                     .pattern = "/api/v1/events/{code}/roster",
+                     .roles = kStaffOnly,
+                     .summary = "按确认的名单发出邀请，候补名单依次排队（一次事务）",
+                     .tag = tag,
+                     .params = {code},
+                     .request_schema = "RosterInput",
+                     .response_schema = "RosterApplied",
+                     .statuses = {400, 404, 422},
+                     .max_body_bytes = body,
+                     .handler = bind(&ApplyRoster)});
+  routes->push_back({.method = "GET",
+                     .pattern = "/api/v1/events/{code}/enrolments",
+                     .roles = kStaffRoles,
+                     .summary = "活动的报名情况（省级令牌只见本省人员）",
+                     .tag = tag,
+                     .params = {code},
+                     .response_schema = "EnrolmentList",
+                     .statuses = {404},
+                     .handler = bind(&ListEnrolments)});
+  routes->push_back(
+      {.method = "POST",
+       .pattern = "/api/v1/events/{code}/enrolments",
+       .roles = kStaffOnly,
+       .summary = "邀请、候补、确认、谢绝、移出、记为参加或缺席；名额空出时候补第一位自动递补",
+       .tag = tag,
+       .params = {code, {"If-Match", "header", "string", "报名记录的 ETag（可选）", false}},
+       .request_schema = "EnrolmentAction",
+       .response_schema = "EnrolmentChange",
+       .statuses = {400, 404, 412, 422},
+       .max_body_bytes = 64 * 1024,
+       .handler = bind(&Act)});
+  routes->push_back({.method = "GET",
+                     .pattern = "/api/v1/events/{code}/availability/{id}",
+                     .roles = kStaffRoles,
+                     .summary = "可否参加（工作人员设置优先，其次单位报送）",
+                     .tag = tag,
+                     .params = {code, person},
+                     .response_schema = "Availability",
+                     .statuses = {404},
+                     .handler = bind(&GetAvailability)});
+  routes->push_back({.method = "PUT",
+                     .pattern = "/api/v1/events/{code}/availability/{id}",
+                     .roles = kStaffOnly,
+                     .summary = "设置可否参加",
+                     .tag = tag,
+                     .params = {code, person},
+                     .request_schema = "AvailabilityInput",
+                     .response_schema = "Availability",
+                     .statuses = {400, 404},
+                     .max_body_bytes = 64 * 1024,
+                     .handler = bind(&PutAvailability)});
+  routes->push_back(
+      {.method = "GET",
+       .pattern = "/api/v1/events/{code}/roster.xlsx",
+       .roles = kStaffRoles,
+       .summary = "导出名单或签到表（XLSX；手机默认遮盖，工作人员可 reveal=phone，记入审计日志）",
+       .tag = tag,
+       .params = {code,
+                  {"sheet", "query", "string", "roster（名单，默认）或 signin（签到表）", false},
+                  {"reveal", "query", "string", "phone（仅 staff）", false}},
+       .response_schema = "Xlsx",
+       .statuses = {400, 404},
+       .handler = bind(&ExportSheet)});
+  routes->push_back({.method = "GET",
+                     .pattern = "/api/v1/persons/{id}/trainings",
+                     .roles = kAllRoles,
+                     .summary = "一位人员的培训记录（按令牌范围）",
+                     .tag = tag,
+                     .params = {person},
+                     .response_schema = "TrainingHistory",
+                     .statuses = {404},
+                     .handler = bind(&PersonTrainings)});
   return Status::Ok();
 }
 

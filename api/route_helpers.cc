@@ -1,0 +1,29 @@
+#include "api/route_helpers.h"
+
+namespace tp::api {
+
+using Json = nlohmann::json;
+
+std::string Dump(const Json& j) { return j.dump(-1, ' ', false, Json::error_handler_t::replace); }
+
+Json TextOrNull(const std::string& s) { return s.empty() ? Json(nullptr) : Json(s); }
+
+Json BoolOrNull(const std::optional<bool>& b) { return b ? Json(*b) : Json(nullptr); }
+
+Status FieldStatus(StatusCode code, const std::string& field, const std::string& message) {
+  return Status(code, "字段「" + field + "」：" + message, {{field, message, 0}});
+}
+
+Status BadField(const std::string& field, const std::string& message) {
+  return FieldStatus(StatusCode::kInvalidArgument, field, message);
+}
+
+StatusOr<Json> ParseJsonObject(const std::string& body) {
+  Json parsed = Json::parse(body, nullptr, /*allow_exceptions=*/false);
+  if (parsed.is_discarded() || !parsed.is_object()) {
+    return InvalidArgument("请求体应为 JSON 对象", {{"请求体", "应为 JSON 对象", 0}});
+  }
+  return parsed;
+}
+
+}  // namespace tp::api

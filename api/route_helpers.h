@@ -1,0 +1,29 @@
+// What the route files (api_service.cc, rounds_routes.cc, cohorts_routes.cc) share: JSON in and
+// out, and the errors that name the field a client got wrong.
+#pragma once
+
+#include <nlohmann/json.hpp>
+#include <optional>
+#include <string>
+
+#include "registry/base/status.h"
+
+namespace tp::api {
+
+// Compact JSON; text that is not UTF-8 is replaced, never thrown on.
+std::string Dump(const nlohmann::json& j);
+
+// null for an empty text or an absent yes/no: a field not given.
+nlohmann::json TextOrNull(const std::string& s);
+nlohmann::json BoolOrNull(const std::optional<bool>& b);
+
+// An error naming one field: 字段「field」：message, with the field in its details.
+Status FieldStatus(StatusCode code, const std::string& field, const std::string& message);
+// The same, as a 400.
+Status BadField(const std::string& field, const std::string& message);
+
+// A request body that must be a JSON object; the parser's message, which would quote the body,
+// stays out of the answer.
+StatusOr<nlohmann::json> ParseJsonObject(const std::string& body);
+
+}  // namespace tp::api
