@@ -152,10 +152,6 @@ class SearchIndex::Impl {
   // Reads the log after `after` in batches and hands each over built, until the log ends or the
   // writer stops taking them.
   void ProduceBatches(ChangeSource& source, int64_t after, Channel<Batch>& ready);
-  // Writes every person of the log into a new database at `path` (search_index_rebuild.cc).
-  StatusOr<CatchUpStats> BuildGeneration(ChangeSource& source, const std::string& registry_id,
-                                         const std::filesystem::path& path,
-                                         const std::function<bool()>& still_writing);
 
   std::unique_ptr<Reader> Acquire() const;
   void Release(std::unique_ptr<Reader> reader) const;
