@@ -187,6 +187,10 @@ StatusOr<CatchUpStats> SearchIndex::Rebuild(ChangeSource& source, const std::fun
   return impl_->Rebuild(source, still_writing);
 }
 StatusOr<SearchResult> SearchIndex::Search(const SearchRequest& request) const { return impl_->Search(request); }
+StatusOr<SearchResult> SearchIndex::SearchAmong(const SearchRequest& request,
+                                                std::span<const int64_t> allowed) const {
+  return impl_->SearchAmong(request, allowed);
+}
 StatusOr<IndexInfo> SearchIndex::Info() const { return impl_->Info(); }
 
 }  // namespace tp::indexer

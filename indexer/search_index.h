@@ -11,6 +11,7 @@
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <span>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -123,6 +124,12 @@ class SearchIndex {
   StatusOr<CatchUpStats> Rebuild(ChangeSource& source, const std::function<bool()>& still_writing = nullptr);
 
   StatusOr<SearchResult> Search(const SearchRequest& request) const;
+
+  // Search() among the persons of `allowed` (rowids, any order) only: hits, `total` and facet
+  // counts are those of an index holding nobody else, and exact (every match among them is
+  // counted, so the set is meant to be a caller's scope, a few thousand at most). Rowids the
+  // index lacks are passed over.
+  StatusOr<SearchResult> SearchAmong(const SearchRequest& request, std::span<const int64_t> allowed) const;
 
   StatusOr<IndexInfo> Info() const;
 

@@ -6,11 +6,13 @@
 #include <array>
 #include <charconv>
 #include <ctime>
+#include <cstddef>
 #include <functional>
 #include <map>
 #include <memory>
 #include <mutex>
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 #include <unordered_map>
@@ -143,6 +145,149 @@ Xapian::Query ToXapian(const QueryNode& node) {
   return Xapian::Query(op, children.begin(), children.end());
 }
 
+// The documents of a list of ascending document ids, weighing nothing. As the right side of
+// OP_FILTER it restricts a query exactly, and the matcher skips through it: no term per
+// document is read, as an OR of the documents' id terms would.
+class DocidSource : public Xapian::PostingSource {
+ public:
+  explicit DocidSource(std::shared_ptr<const std::vector<Xapian::docid>> docids)
+      : docids_(std::move(docids)) {}
+
+  // Ids the index lacks stay in the list: the query it restricts never matches them.
+  Xapian::doccount get_termfreq_min() const override { return 0; }
+  Xapian::doccount get_termfreq_est() const override { return Size(); }
+  Xapian::doccount get_termfreq_max() const override { return Size(); }
+
+  void init(const Xapian::Database&) override { started_ = false; }
+  void next(double) override {
+    at_ = started_ ? at_ + 1 : 0;
+    started_ = true;
+  }
+  // Never backwards: an earlier `did` leaves the position where it is.
+  void skip_to(Xapian::docid did, double) override {
+    if (!started_) {
+      at_ = 0;
+      started_ = true;
+    }
+    const auto from = docids_->begin() + static_cast<ptrdiff_t>(std::min(at_, docids_->size()));
+    at_ = static_cast<size_t>(std::lower_bound(from, docids_->end(), did) - docids_->begin());
+  }
+  bool at_end() const override { return at_ >= docids_->size(); }
+  Xapian::docid get_docid() const override { return (*docids_)[at_]; }
+
+  PostingSource* clone() const override { return new DocidSource(docids_); }
+  std::string name() const override { return "tp.DocidSource"; }
+
+ private:
+  Xapian::doccount Size() const { return static_cast<Xapian::doccount>(docids_->size()); }
+
+  std::shared_ptr<const std::vector<Xapian::docid>> docids_;
+  size_t at_ = 0;
+  bool started_ = false;
+};
+
+// What the matches are restricted to, weighing nothing: the filters, and the allowed documents
+// when given.
+Xapian::Query Restriction(Xapian::Query filter, std::shared_ptr<const std::vector<Xapian::docid>> allowed) {
+  if (!allowed) return filter;
+  // An empty query is answered by the restriction alone, which must then name only documents
+  // the index holds: every document, weighing nothing as the filters do, among the allowed.
+  Xapian::Query base = !filter.empty() ? std::move(filter)
+                                       : Xapian::Query(Xapian::Query::OP_SCALE_WEIGHT, Xapian::Query::MatchAll, 0);
+  return Xapian::Query(Xapian::Query::OP_FILTER, base,
+                       Xapian::Query((new DocidSource(std::move(allowed)))->release()));
+}
+
+// Runs the queries of one search on one reader, each restricted and sorted alike.
+class Matcher {
+ public:
+  // `at_least`: matches counted exactly, beyond what the page and the facets need.
+  Matcher(const Xapian::Database& db, const SearchRequest& request, const Xapian::Query& restriction,
+          Xapian::doccount at_least)
+      : db_(db), request_(request), restriction_(restriction), at_least_(at_least) {}
+
+  // The page asked for, the matches counted by `spy` when given.
+  Xapian::MSet Run(const QueryNode& node, FacetSpy* spy) const {
+    Xapian::Query query = ToXapian(node);
+    if (!restriction_.empty()) {
+      query = node.op == QueryNode::Op::kAll ? restriction_
+                                             : Xapian::Query(Xapian::Query::OP_FILTER, query, restriction_);
+    }
+    Xapian::Enquire enquire(db_);
+    enquire.set_query(query);
+    enquire.set_weighting_scheme(RecordWeight());
+    switch (request_.sort) {
+      case SortOrder::kRelevance: break;
+      case SortOrder::kAdmissionYearDesc:
+        enquire.set_sort_by_value_then_relevance(kSlotAdmissionYear, true);
+        break;
+      case SortOrder::kAdmissionYearAsc:
+        enquire.set_sort_by_value_then_relevance(kSlotAdmissionYear, false);
+        break;
+      case SortOrder::kYoungestFirst:
+        enquire.set_sort_by_value_then_relevance(kSlotBirthDate, true);
+        break;
+      case SortOrder::kOldestFirst:
+        enquire.set_sort_by_value_then_relevance(kSlotBirthDate, false);
+        break;
+    }
+    if (spy != nullptr) enquire.add_matchspy(spy);
+    // Facets count every match up to kFacetSample, and a sample scaled up beyond it: a query
+    // matching most of a large pool stays fast.
+    const Xapian::doccount check = std::max(spy != nullptr ? kFacetSample : 100, at_least_);
+    return enquire.get_mset(static_cast<Xapian::doccount>((request_.page - 1) * request_.size),
+                            static_cast<Xapian::doccount>(request_.size), check);
+  }
+
+ private:
+  const Xapian::Database& db_;
+  const SearchRequest& request_;
+  const Xapian::Query& restriction_;
+  const Xapian::doccount at_least_;
+};
+
+// The plan with homophones, for a query that found almost nobody; none when somebody has the
+// typed name (each lookup reads the index, so it is asked only then).
+std::optional<QueryNode> Homophones(const Xapian::Database& db, const QueryPlan& plan) {
+  if (std::any_of(plan.exact_name_terms.begin(), plan.exact_name_terms.end(),
+                  [&](const std::string& term) { return db.term_exists(term); })) {
+    return std::nullopt;
+  }
+  // Homophones only for the words that find (almost) nobody by themselves: a word that finds
+  // many people alone was typed right, whatever the others find. Xapian's estimate from the
+  // terms' frequencies says so without running the word's query.
+  std::vector<bool> use(plan.parts.size(), true);
+  if (plan.parts.size() > 1) {
+    for (size_t i = 0; i < plan.parts.size(); ++i) {
+      if (!plan.homophones[i]) continue;
+      Xapian::Enquire alone(db);
+      alone.set_query(ToXapian(plan.parts[i]));
+      use[i] = alone.get_mset(0, 0).get_matches_estimated() < kFallbackBelow;
+    }
+  }
+  return plan.WithHomophones(use);
+}
+
+// A hit's fields from the stored ones; its rowid, score and highlights are the caller's.
+SearchHit HitOf(StoredFields& stored) {
+  SearchHit hit;
+  hit.id = std::move(stored.public_id);
+  hit.name = stored.name;
+  hit.unit = stored.unit;
+  hit.post = stored.post;
+  hit.title = stored.title;
+  hit.gender = stored.gender;
+  hit.birth_date = stored.birth_date;
+  hit.ethnic_group = stored.ethnic_group;
+  hit.province = stored.province;
+  hit.unit_type = stored.unit_type;
+  hit.tier = stored.tier;
+  hit.recommending_unit = stored.recommending_unit;
+  hit.admission_year = stored.admission_year;
+  hit.trained = stored.trained;
+  return hit;
+}
+
 }  // namespace
 
 std::unique_ptr<SearchIndex::Impl::Reader> SearchIndex::Impl::Acquire() const {
@@ -205,6 +350,24 @@ StatusOr<Xapian::Query> SearchIndex::Impl::FilterQuery(const SearchRequest& requ
 }
 
 StatusOr<SearchResult> SearchIndex::Impl::Search(const SearchRequest& request) const {
+  return Run(request, nullptr);
+}
+
+StatusOr<SearchResult> SearchIndex::Impl::SearchAmong(const SearchRequest& request,
+                                                      std::span<const int64_t> allowed) const {
+  auto docids = std::make_shared<std::vector<Xapian::docid>>();
+  docids->reserve(allowed.size());
+  for (const int64_t rowid : allowed) {
+    // Document ids are rowids: one out of their range is nobody in the index.
+    if (RowidInRange(rowid).ok()) docids->push_back(static_cast<Xapian::docid>(rowid));
+  }
+  std::sort(docids->begin(), docids->end());
+  docids->erase(std::unique(docids->begin(), docids->end()), docids->end());
+  return Run(request, std::move(docids));
+}
+
+StatusOr<SearchResult> SearchIndex::Impl::Run(const SearchRequest& request,
+                                              std::shared_ptr<const std::vector<Xapian::docid>> allowed) const {
   if (request.page < 1 || request.page > kMaxPage) {
     return InvalidArgument("字段「页码」：应为 1 到 " + std::to_string(kMaxPage) + " 之间的整数",
                            {{"页码", "应为 1 到 " + std::to_string(kMaxPage) + " 之间的整数"}});
@@ -215,6 +378,9 @@ StatusOr<SearchResult> SearchIndex::Impl::Search(const SearchRequest& request) c
   const int today = request.today > 0 ? request.today : Today();
   auto filter = FilterQuery(request, today);
   if (!filter.ok()) return filter.status();
+  // Among a set, every match is counted: the set bounds them, and totals and facets are exact.
+  const auto at_least = static_cast<Xapian::doccount>(allowed ? allowed->size() : 0);
+  const Xapian::Query restriction = Restriction(*filter, std::move(allowed));
 
   std::unique_ptr<Reader> reader;
   try {
@@ -229,93 +395,29 @@ StatusOr<SearchResult> SearchIndex::Impl::Search(const SearchRequest& request) c
     SearchResult result;
     result.page = request.page;
     result.size = request.size;
-    const auto run = [&](const QueryNode& node, FacetSpy* spy) {
-      Xapian::Query query = ToXapian(node);
-      if (!filter->empty()) {
-        query = node.op == QueryNode::Op::kAll ? *filter
-                                               : Xapian::Query(Xapian::Query::OP_FILTER, query, *filter);
-      }
-      Xapian::Enquire enquire(reader->db);
-      enquire.set_query(query);
-      enquire.set_weighting_scheme(RecordWeight());
-      switch (request.sort) {
-        case SortOrder::kRelevance: break;
-        case SortOrder::kAdmissionYearDesc:
-          enquire.set_sort_by_value_then_relevance(kSlotAdmissionYear, true);
-          break;
-        case SortOrder::kAdmissionYearAsc:
-          enquire.set_sort_by_value_then_relevance(kSlotAdmissionYear, false);
-          break;
-        case SortOrder::kYoungestFirst:
-          enquire.set_sort_by_value_then_relevance(kSlotBirthDate, true);
-          break;
-        case SortOrder::kOldestFirst:
-          enquire.set_sort_by_value_then_relevance(kSlotBirthDate, false);
-          break;
-      }
-      if (spy != nullptr) enquire.add_matchspy(spy);
-      // Facets count every match up to kFacetSample, and a sample scaled up beyond it: a query
-      // matching most of a large pool stays fast.
-      const Xapian::doccount check = spy != nullptr ? kFacetSample : 100;
-      return enquire.get_mset(static_cast<Xapian::doccount>((request.page - 1) * request.size),
-                              static_cast<Xapian::doccount>(request.size), check);
-    };
+    const Matcher matcher(reader->db, request, restriction, at_least);
     FacetSpy spy(today);
-    Xapian::MSet mset = run(plan->query, request.facets ? &spy : nullptr);
-    // Asked only when the query finds almost nobody: each lookup reads the index.
-    const auto someone_has_the_name = [&] {
-      return std::any_of(plan->exact_name_terms.begin(), plan->exact_name_terms.end(),
-                         [&](const std::string& term) { return reader->db.term_exists(term); });
-    };
+    Xapian::MSet mset = matcher.Run(plan->query, request.facets ? &spy : nullptr);
     std::optional<QueryNode> with_homophones;
-    if (mset.get_matches_estimated() < kFallbackBelow && !someone_has_the_name()) {
-      // Homophones only for the words that find (almost) nobody by themselves: a word that
-      // finds many people alone was typed right, whatever the others find. Xapian's estimate
-      // from the terms' frequencies says so without running the word's query.
-      std::vector<bool> use(plan->parts.size(), true);
-      if (plan->parts.size() > 1) {
-        for (size_t i = 0; i < plan->parts.size(); ++i) {
-          if (!plan->homophones[i]) continue;
-          Xapian::Enquire alone(reader->db);
-          alone.set_query(ToXapian(plan->parts[i]));
-          use[i] = alone.get_mset(0, 0).get_matches_estimated() < kFallbackBelow;
-        }
-      }
-      with_homophones = plan->WithHomophones(use);
-    }
+    if (mset.get_matches_estimated() < kFallbackBelow) with_homophones = Homophones(reader->db, *plan);
+    FacetSpy fallback_spy(today);
+    const FacetSpy* counted = &spy;
     if (with_homophones) {
-      FacetSpy fallback_spy(today);
-      mset = run(*with_homophones, request.facets ? &fallback_spy : nullptr);
+      mset = matcher.Run(*with_homophones, request.facets ? &fallback_spy : nullptr);
       result.homophones = true;
-      if (request.facets) {
-        result.facets = fallback_spy.Result(mset.get_matches_estimated());
-        result.facets_estimated = fallback_spy.seen() < static_cast<int64_t>(mset.get_matches_estimated());
-      }
-    } else if (request.facets) {
-      result.facets = spy.Result(mset.get_matches_estimated());
-      result.facets_estimated = spy.seen() < static_cast<int64_t>(mset.get_matches_estimated());
+      counted = &fallback_spy;
+    }
+    if (request.facets) {
+      result.facets = counted->Result(mset.get_matches_estimated());
+      result.facets_estimated = counted->seen() < static_cast<int64_t>(mset.get_matches_estimated());
     }
     result.total = mset.get_matches_estimated();
     for (auto it = mset.begin(); it != mset.end(); ++it) {
       const Xapian::Document doc = it.get_document();
       StoredFields stored;
       if (!stored.Decode(doc.get_data())) continue;
-      SearchHit hit;
+      SearchHit hit = HitOf(stored);
       hit.rowid = *it;
-      hit.id = std::move(stored.public_id);
-      hit.name = stored.name;
-      hit.unit = stored.unit;
-      hit.post = stored.post;
-      hit.title = stored.title;
-      hit.gender = stored.gender;
-      hit.birth_date = stored.birth_date;
-      hit.ethnic_group = stored.ethnic_group;
-      hit.province = stored.province;
-      hit.unit_type = stored.unit_type;
-      hit.tier = stored.tier;
-      hit.recommending_unit = stored.recommending_unit;
-      hit.admission_year = stored.admission_year;
-      hit.trained = stored.trained;
       hit.score = it.get_weight();
       hit.highlights = highlighter_.Highlight(stored, plan->highlights);
       result.hits.push_back(std::move(hit));

@@ -17,6 +17,7 @@
 #include <memory>
 #include <mutex>
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -134,6 +135,7 @@ class SearchIndex::Impl {
 
   // search_index_search.cc
   StatusOr<SearchResult> Search(const SearchRequest& request) const;
+  StatusOr<SearchResult> SearchAmong(const SearchRequest& request, std::span<const int64_t> allowed) const;
 
  private:
   // One committed batch of the log, its documents built ahead of the writer.
@@ -156,6 +158,9 @@ class SearchIndex::Impl {
   std::unique_ptr<Reader> Acquire() const;
   void Release(std::unique_ptr<Reader> reader) const;
   StatusOr<Xapian::Query> FilterQuery(const SearchRequest& request, int today) const;
+  // Search() among `allowed` (ascending document ids) when given, else among everyone.
+  StatusOr<SearchResult> Run(const SearchRequest& request,
+                             std::shared_ptr<const std::vector<Xapian::docid>> allowed) const;
 
   const std::filesystem::path dir_;
   Analyzer analyzer_;

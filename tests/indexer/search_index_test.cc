@@ -447,6 +447,65 @@ TEST_CASE("Search: filters narrow the hits and facets count the values", "[searc
   CHECK(young_names == V{"丙", "甲"});
 }
 
+TEST_CASE("SearchAmong: hits, total and facets are those of the allowed persons only",
+          "[search][among][filters]") {
+  TempDir dir;
+  MemoryLog log;
+  log.Put(Full(1, "甲", "男", "1990-05-01", "45", 2024, "青年人才"));
+  log.Put(Full(2, "乙", "女", "1970-01-01", "45", 2025, "领军人才"));
+  log.Put(Full(3, "丙", "女", "1985-12-31", "11", 2025, "领军人才"));
+  log.Put(Full(4, "丁", "女", "1988-03-01", "45", 2025, "青年人才"));
+  auto index = IndexOf(dir, log);
+  SearchRequest request;
+  request.today = 20250601;
+  // In any order, repeated, and with persons the index does not hold.
+  const std::vector<int64_t> allowed = {4, 2, 99, 2, 0};
+  auto among = index->SearchAmong(request, allowed);
+  REQUIRE(among.ok());
+  CHECK(among->total == 2);
+  // An empty query lists them in rowid order, weighing nothing, as filters alone do.
+  CHECK(Names(*among) == std::vector<std::string>{"乙", "丁"});
+  for (const auto& hit : among->hits) CHECK(hit.score == 0);
+  const auto facet = [](const SearchResult& r, const std::string& name) {
+    std::vector<std::pair<std::string, int64_t>> out;
+    for (const auto& [n, values] : r.facets) {
+      if (n == name) {
+        for (const auto& v : values) out.emplace_back(v.value, v.count);
+      }
+    }
+    return out;
+  };
+  using Counts = std::vector<std::pair<std::string, int64_t>>;
+  CHECK(facet(*among, "gender") == Counts{{"女", 2}});
+  CHECK(facet(*among, "tier") == Counts{{"青年人才", 1}, {"领军人才", 1}});
+  CHECK_FALSE(among->facets_estimated);
+
+  // A query and filters narrow them further; the ranking is the whole index's.
+  request.query = "某单位";
+  request.filters = {{"tier", "领军人才"}};
+  auto everyone = index->Search(request);
+  REQUIRE(everyone.ok());
+  CHECK(everyone->total == 2);
+  auto narrowed = index->SearchAmong(request, allowed);
+  REQUIRE(narrowed.ok());
+  REQUIRE(Names(*narrowed) == std::vector<std::string>{"乙"});
+  CHECK(narrowed->total == 1);
+  CHECK(facet(*narrowed, "province") == Counts{{"45", 1}});
+  for (const auto& hit : everyone->hits) {
+    if (hit.name == "乙") CHECK(narrowed->hits[0].score == hit.score);
+  }
+  // Without facets the total is still exact.
+  request.facets = false;
+  auto counted = index->SearchAmong(request, allowed);
+  REQUIRE(counted.ok());
+  CHECK(counted->total == 1);
+  // Nobody allowed: nobody found.
+  auto nobody = index->SearchAmong(request, std::vector<int64_t>{});
+  REQUIRE(nobody.ok());
+  CHECK(nobody->total == 0);
+  CHECK(nobody->hits.empty());
+}
+
 TEST_CASE("Search: results sort by relevance, admission year or age", "[search][sort]") {
   TempDir dir;
   MemoryLog log;
