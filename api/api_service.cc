@@ -180,21 +180,6 @@ bool LooksLikeIp(const std::string& s) {
   });
 }
 
-int TodayNumber() {
-  std::time_t t = std::time(nullptr);
-  std::tm tm{};
-  localtime_r(&t, &tm);
-  return (tm.tm_year + 1900) * 10000 + (tm.tm_mon + 1) * 100 + tm.tm_mday;
-}
-
-std::string_view AgeBandOf(const std::string& birth_date, int today) {
-  return indexer::AgeBand(indexer::BirthDateNumber(birth_date), today);
-}
-
-bool TrimmedEmpty(const std::string& s) {
-  return std::all_of(s.begin(), s.end(), [](char c) { return c == ' ' || c == '\t'; });
-}
-
 }  // namespace
 
 struct ApiService::Impl {
@@ -282,8 +267,9 @@ struct ApiService::Impl {
   bool CountCall(const RouteSpec& route, const Caller& caller, HttpResponse& res);
 
   StatusOr<indexer::SearchResult> SearchWithinUnit(const indexer::SearchRequest& request,
-                                                   const Caller& caller, bool* partial);
-  Json SearchJson(const indexer::SearchResult& result, const Caller& caller, bool partial);
+                                                   const Caller& caller);
+  // The caller's view of a search result, serialised once.
+  std::string SearchJson(indexer::SearchResult result, const Caller& caller);
 
   registry::Store& store;
   indexer::SearchIndex* index;
@@ -344,149 +330,35 @@ void ApiService::Impl::Me(const ApiCall& call, HttpResponse& res) {
 }
 
 StatusOr<indexer::SearchResult> ApiService::Impl::SearchWithinUnit(
-    const indexer::SearchRequest& request, const Caller& caller, bool* partial) {
-  // The index cannot yet restrict a search to a set of people, so a unit's
-  // search keeps the hits among its own people. A unit recommends few, so an
-  // empty query lists them straight from the registry; a query, narrowed to
-  // the unit's name, walks the index's hits up to a bound and says when it
-  // stopped early. (People a unit put on a list whose record is another's
-  // are not its people: it sees them on its recommendations only.)
-  constexpr int kScanPageSize = 100;
-  constexpr int kScanPages = 50;
-  auto scope_rowids = queries->ScopeRowids(caller.Scope(), options.unit_scope_limit);
+    const indexer::SearchRequest& request, const Caller& caller) {
+  // A unit searches among its own people only: the index counts nobody else
+  // in its hits, total and facets. (People a unit put on a list whose record
+  // is another's are not its people: it sees them on its recommendations
+  // only.) A unit recommends few; beyond the limit the search is among the
+  // first of them, and says it is partial.
+  const int limit = options.unit_scope_limit;
+  auto scope_rowids = queries->ScopeRowids(caller.Scope(), limit + 1);
   if (!scope_rowids.ok()) return scope_rowids.status();
-  std::unordered_set<int64_t> visible(scope_rowids->begin(), scope_rowids->end());
-  std::vector<indexer::SearchHit> hits;
-  std::map<std::string, std::map<std::string, int64_t>> facet_counts;
-  const int today = TodayNumber();
-
-  std::map<std::string, std::set<std::string>> wanted;
-  for (const auto& [name, value] : request.filters) wanted[name].insert(value);
-
-  auto count_facets = [&](const std::vector<std::pair<std::string_view, std::string>>& values,
-                          std::string_view age_band) {
-    for (const auto& [name, value] : values) {
-      if (name == "ethnic_group") continue;
-      facet_counts[std::string(name)][value]++;
-    }
-    if (!age_band.empty()) facet_counts["age_band"][std::string(age_band)]++;
-  };
-
-  if (TrimmedEmpty(request.query)) {
-    auto records = store.LoadPersons(*scope_rowids, false);
-    if (!records.ok()) return records.status();
-    for (const PersonRecord& r : *records) {
-      if (r.deleted) continue;
-      indexer::IndexRecord ir = indexer::ToIndexRecord(r);
-      auto values = indexer::DocumentBuilder::FilterValues(ir);
-      std::string_view band = AgeBandOf(r.person.birth_date, today);
-      bool keep = true;
-      for (const auto& [name, accepted] : wanted) {
-        bool any = false;
-        if (name == "age_band") {
-          any = accepted.count(std::string(band)) > 0;
-        } else {
-          for (const auto& [n, v] : values)
-            if (n == name && accepted.count(v) > 0) any = true;
-        }
-        if (!any) keep = false;
-      }
-      if (!keep) continue;
-      count_facets(values, band);
-      indexer::SearchHit h;
-      h.rowid = r.rowid;
-      h.id = r.person.public_id;
-      h.name = r.person.name;
-      h.unit = r.person.unit_name;
-      h.post = r.person.post;
-      h.title = r.person.title;
-      h.gender = r.person.gender;
-      h.birth_date = r.person.birth_date;
-      h.province = r.person.province.empty() && r.unit ? r.unit->province : r.person.province;
-      h.unit_type = r.unit ? r.unit->type : "";
-      h.recommending_unit = r.unit ? r.unit->name : "";
-      for (const auto& a : r.admissions) {
-        if (a.year >= h.admission_year) {
-          h.admission_year = a.year;
-          h.tier = a.tier;
-        }
-      }
-      for (const auto& t : ir.trainings)
-        if (indexer::AttendedTraining(t)) h.trained = true;
-      hits.push_back(std::move(h));
-    }
-    std::sort(hits.begin(), hits.end(),
-              [](const indexer::SearchHit& a, const indexer::SearchHit& b) { return a.id < b.id; });
-  } else {
-    indexer::SearchRequest scan = request;
-    scan.size = kScanPageSize;
-    scan.facets = false;
-    // Scoping the query to the unit's name (a field of every document)
-    // leaves about the unit's own people to walk; the visible set then
-    // drops any other unit whose name contains this one.
-    auto unit = store.GetUnit(caller.unit_code);
-    if (unit.ok()) {
-      std::string name = unit->name;
-      std::erase(name, '"');
-      scan.query += " 推荐单位:\"" + name + "\"";
-    }
-    for (int page = 1; page <= kScanPages; ++page) {
-      scan.page = page;
-      auto result = index->Search(scan);
-      if (!result.ok()) return result.status();
-      for (indexer::SearchHit& h : result->hits) {
-        if (visible.count(h.rowid) == 0) continue;
-        std::vector<std::pair<std::string_view, std::string>> values = {
-            {"province", h.province}, {"unit_type", h.unit_type}, {"tier", h.tier},
-            {"gender", h.gender}, {"trained", h.trained ? "yes" : "no"}};
-        if (h.admission_year > 0) values.emplace_back("year", std::to_string(h.admission_year));
-        std::erase_if(values, [](const auto& v) { return v.second.empty(); });
-        count_facets(values, AgeBandOf(h.birth_date, today));
-        hits.push_back(std::move(h));
-      }
-      if (static_cast<int64_t>(page) * kScanPageSize >= result->total) break;
-      if (hits.size() >= visible.size()) break;
-      if (page == kScanPages) *partial = true;
-    }
-  }
-
-  indexer::SearchResult out;
-  out.total = static_cast<int64_t>(hits.size());
-  out.page = request.page;
-  out.size = request.size;
-  size_t from = static_cast<size_t>(request.page - 1) * static_cast<size_t>(request.size);
-  for (size_t i = from; i < hits.size() && i < from + static_cast<size_t>(request.size); ++i)
-    out.hits.push_back(std::move(hits[i]));
-  if (request.facets) {
-    for (auto& [name, counts] : facet_counts) {
-      std::vector<indexer::FacetValue> values;
-      for (auto& [value, count] : counts) values.push_back({value, count});
-      std::stable_sort(values.begin(), values.end(),
-                       [](const auto& a, const auto& b) { return a.count > b.count; });
-      out.facets.emplace_back(name, std::move(values));
-    }
-  }
-  return out;
+  const bool cut = scope_rowids->size() > static_cast<size_t>(limit);
+  if (cut) scope_rowids->resize(static_cast<size_t>(limit));
+  StatusOr<indexer::SearchResult> result = index->SearchAmong(request, *scope_rowids);
+  if (result.ok()) result->partial = cut;
+  return result;
 }
 
-Json ApiService::Impl::SearchJson(const indexer::SearchResult& result, const Caller& caller,
-                                  bool partial) {
-  Json j = Json::parse(indexer::SearchResultToJson(result), nullptr, false);
-  if (j.is_discarded()) return Json::object();
+std::string ApiService::Impl::SearchJson(indexer::SearchResult result, const Caller& caller) {
   if (!caller.SeesSensitiveAttributes()) {
     // The index shows 民族 with every hit and as a facet; a unit sees neither.
-    for (Json& hit : j["hits"]) {
-      hit.erase("ethnic_group");
-      if (hit.contains("highlights")) {
-        hit["highlights"].erase("ethnic_group");
-        // Marked by the scoping to the unit's own name (SearchWithinUnit).
-        hit["highlights"].erase("recommending_unit");
-      }
+    // Nor a highlight of the recommending unit, its own name.
+    for (indexer::SearchHit& hit : result.hits) {
+      hit.ethnic_group.reset();
+      std::erase_if(hit.highlights, [](const auto& h) {
+        return h.first == "ethnic_group" || h.first == "recommending_unit";
+      });
     }
-    if (j.contains("facets")) j["facets"].erase("ethnic_group");
+    std::erase_if(result.facets, [](const auto& f) { return f.first == "ethnic_group"; });
   }
-  if (partial) j["partial"] = true;
-  return j;
+  return indexer::SearchResultToJson(result);
 }
 
 void ApiService::Impl::Search(const ApiCall& call, HttpResponse& res) {
@@ -524,9 +396,8 @@ void ApiService::Impl::Search(const ApiCall& call, HttpResponse& res) {
     }
     return rowid;
   };
-  bool partial = false;
   StatusOr<indexer::SearchResult> result =
-      c.role == Role::kUnit ? SearchWithinUnit(*request, c, &partial) : index->Search(*request);
+      c.role == Role::kUnit ? SearchWithinUnit(*request, c) : index->Search(*request);
   if (!result.ok()) return res.SetError(result.status());
   if (asked_id_number) {
     auto found = store.LoadPersons(found_by_id_number, false);
@@ -537,7 +408,7 @@ void ApiService::Impl::Search(const ApiCall& call, HttpResponse& res) {
                           {{"via", "search"}, {"fields", {"id_number"}}, {"found", found->size()}});
     if (!logged.ok()) return res.SetError(logged);
   }
-  res.SetJson(Dump(SearchJson(*result, c, partial)));
+  res.SetJson(SearchJson(std::move(*result), c));
 }
 
 void ApiService::Impl::ListPersons(const ApiCall& call, HttpResponse& res) {

@@ -11,6 +11,7 @@
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <span>
 #include <string>
 #include <string_view>
@@ -57,7 +58,7 @@ struct SearchHit {
   std::string title;
   std::string gender;
   std::string birth_date;
-  std::string ethnic_group;
+  std::optional<std::string> ethnic_group;  // none: withheld from the caller, and not printed
   std::string province;
   std::string unit_type;
   std::string tier;
@@ -85,6 +86,8 @@ struct SearchResult {
   // More matches than facets count exactly (5,000): facet counts are scaled from a sample and
   // `total` is Xapian's estimate.
   bool facets_estimated = false;
+  // Set by SearchAmong's caller when it cut the allowed set at a bound: people may be missing.
+  bool partial = false;
 };
 
 struct IndexInfo {

@@ -34,7 +34,6 @@ std::string SearchResultToJson(const SearchResult& result) {
         {"gender", h.gender},
         // The month is all a list needs; the full date stays in the record.
         {"birth_date", h.birth_date.substr(0, 7)},
-        {"ethnic_group", h.ethnic_group},
         {"province", h.province},
         {"unit_type", h.unit_type},
         {"tier", h.tier},
@@ -44,6 +43,7 @@ std::string SearchResultToJson(const SearchResult& result) {
         {"score", h.score},
         {"highlights", std::move(highlights)},
     };
+    if (h.ethnic_group) hit["ethnic_group"] = *h.ethnic_group;
     hits.push_back(std::move(hit));
   }
   nlohmann::json facets = nlohmann::json::object();
@@ -62,6 +62,7 @@ std::string SearchResultToJson(const SearchResult& result) {
   };
   if (result.homophones) out["homophones"] = true;
   if (result.facets_estimated) out["facets_estimated"] = true;
+  if (result.partial) out["partial"] = true;
   return out.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
 }
 

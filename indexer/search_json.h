@@ -13,7 +13,8 @@
 
 namespace tp::indexer {
 
-// Compact JSON text (UTF-8) of `result`.
+// Compact JSON text (UTF-8) of `result`. A hit's withheld ethnic group is left out; "homophones",
+// "facets_estimated" and "partial" are printed only when true.
 std::string SearchResultToJson(const SearchResult& result);
 
 // Builds a request from name/value parameters. InvalidArgument naming the parameter for a page
