@@ -1,0 +1,163 @@
+// The routes of staff's administration (api_service.h): statistics, the audit log, tokens and
+// the import of a pool file.
+#include "api/internal/api_service_impl.h"
+
+namespace tp::api {
+
+void ApiService::Impl::Stats(const ApiCall& call, HttpResponse& res) {
+  const Caller& c = *call.caller;
+  auto pairs = [](const std::vector<std::pair<std::string, int64_t>>& v) {
+    Json o = Json::object();
+    for (const auto& [k, n] : v) o[k.empty() ? "未填" : k] = n;
+    return o;
+  };
+  if (c.role == Role::kStaff) {
+    auto s = store.Stats();
+    if (!s.ok()) return res.SetError(s.status());
+    return res.SetJson(Dump({{"scope", "all"},
+                             {"persons", s->persons},
+                             {"units", s->units},
+                             {"admissions", s->admissions},
+                             {"honours", s->honours},
+                             {"rounds", s->rounds},
+                             {"recommendations", s->recommendations},
+                             {"events", s->events},
+                             {"enrolments", s->enrolments},
+                             {"by_tier", pairs(s->by_tier)},
+                             {"by_year", pairs(s->by_year)},
+                             {"by_unit_type", pairs(s->by_unit_type)},
+                             {"by_province", pairs(s->by_province)}}));
+  }
+  auto s = queries->Stats(c.Scope());
+  if (!s.ok()) return res.SetError(s.status());
+  std::string scope = c.role == Role::kProvince ? "province:" + c.province : "unit:" + c.unit_code;
+  res.SetJson(Dump({{"scope", scope},
+                    {"persons", s->persons},
+                    {"admitted", s->admitted},
+                    {"by_tier", pairs(s->by_tier)},
+                    {"by_year", pairs(s->by_year)}}));
+}
+
+void ApiService::Impl::QueryAudit(const ApiCall& call, HttpResponse& res) {
+  registry::AuditQuery q;
+  auto page = IntParam(call.request, "page", "页码", 1, 1, 100000);
+  if (!page.ok()) return res.SetError(page.status());
+  auto size = IntParam(call.request, "size", "每页条数", 50, 1, 500);
+  if (!size.ok()) return res.SetError(size.status());
+  q.page = *page;
+  q.size = *size;
+  q.actor = call.request.Query("actor").value_or("");
+  q.action = call.request.Query("action").value_or("");
+  q.object_type = call.request.Query("object_type").value_or("");
+  q.object_id = call.request.Query("object_id").value_or("");
+  q.since = call.request.Query("since").value_or("");
+  q.until = call.request.Query("until").value_or("");
+  // Whatever was answered so far is in the answer, spooled or not.
+  Status moved = audit.Flush();
+  if (!moved.ok()) return res.SetError(moved);
+  auto found = queries->QueryAudit(q);
+  if (!found.ok()) return res.SetError(found.status());
+  Json items = Json::array();
+  for (const auto& row : found->rows) {
+    Json detail = row.entry.detail_json.empty() ? Json(nullptr)
+                                                : Json::parse(row.entry.detail_json, nullptr, false);
+    if (detail.is_discarded()) detail = row.entry.detail_json;
+    items.push_back({{"id", row.id},
+                     {"at", row.at},
+                     {"actor", row.entry.actor},
+                     {"role", TextOrNull(row.entry.role)},
+                     {"action", row.entry.action},
+                     {"object_type", TextOrNull(row.entry.object_type)},
+                     {"object_id", TextOrNull(row.entry.object_id)},
+                     {"detail", detail},
+                     {"remote_addr", TextOrNull(row.entry.remote_addr)}});
+  }
+  res.SetJson(Dump({{"total", found->total}, {"page", q.page}, {"size", q.size}, {"items", std::move(items)}}));
+}
+
+void ApiService::Impl::ListTokens(const ApiCall&, HttpResponse& res) {
+  auto tokens = store.ListTokens();
+  if (!tokens.ok()) return res.SetError(tokens.status());
+  Json items = Json::array();
+  for (const auto& t : *tokens) {
+    items.push_back({{"id", t.id},
+                     {"role", t.role},
+                     {"unit", TextOrNull(t.unit_code)},
+                     {"province", TextOrNull(t.province)},
+                     {"label", TextOrNull(t.label)},
+                     {"created_at", t.created_at},
+                     {"revoked_at", TextOrNull(t.revoked_at)}});
+  }
+  res.SetJson(Dump({{"total", items.size()}, {"items", std::move(items)}}));
+}
+
+void ApiService::Impl::RevokeToken(const ApiCall& call, HttpResponse& res) {
+  const std::string id_text = call.request.PathParam("id");
+  if (id_text.empty() || id_text.size() > 18 || id_text.find_first_not_of("0123456789") != std::string::npos)
+    return res.SetError(FieldStatus(StatusCode::kInvalidArgument, "id", "应为令牌编号（整数）"));
+  int64_t id = std::stoll(id_text);
+  Status s = store.RevokeToken(id);
+  if (!s.ok()) return res.SetError(s);
+  Status logged = Audit(call, "revoke", "token", id_text);
+  if (!logged.ok()) return res.SetError(logged);
+  res.SetJson(Dump({{"id", id}, {"revoked", true}}));
+}
+
+void ApiService::Impl::Import(const ApiCall& call, HttpResponse& res) {
+  StatusOr<UploadGate::Slot> slot = uploads->Enter(call.caller->Actor());
+  if (!slot.ok()) return SetUploadRefused(slot.status(), res);
+  // A multipart form's file part, or the raw body, read where the server
+  // holds it: a copy would be one more file's worth of memory. The name is a
+  // hint for messages only: the content decides the format.
+  std::string_view bytes;
+  std::string filename = call.request.Query("filename").value_or("");
+  if (!call.request.parts.empty()) {
+    const UploadedPart* file = nullptr;
+    for (const UploadedPart& part : call.request.parts) {
+      if (part.name == "file" || (!part.filename.empty() && file == nullptr)) file = &part;
+    }
+    if (file == nullptr) {
+      return res.SetError(FieldStatus(StatusCode::kInvalidArgument, "file", "表单中没有上传的文件"));
+    }
+    bytes = file->content;
+    if (!file->filename.empty()) filename = file->filename;
+  } else {
+    bytes = call.request.body;
+  }
+  if (bytes.empty()) return res.SetError(FieldStatus(StatusCode::kInvalidArgument, "file", "上传的文件为空"));
+  if (filename.empty()) filename = "上传文件";
+  // Whatever the outcome, the memory the file took goes back to the system
+  // when the answer is made (ReturnFreedMemory says why that needs asking).
+  struct ReturnMemory {
+    ~ReturnMemory() { ReturnFreedMemory(); }
+  } return_memory;
+  auto reader = registry::OpenTableInPlace(bytes, filename, registry::ImportTableOptions());
+  if (!reader.ok()) return res.SetError(reader.status());
+  constexpr size_t kMaxReportedErrors = 1000;
+  Json errors = Json::array();
+  ImportPolicy policy;
+  policy.who.actor = call.caller->Actor();
+  policy.who.role = std::string(RoleName(call.caller->role));
+  policy.who.remote_addr = call.remote_addr;
+  policy.on_rejected = [&](const std::vector<FieldError>& row_errors) {
+    for (const FieldError& e : row_errors) {
+      if (errors.size() >= kMaxReportedErrors) return;
+      errors.push_back({{"row", e.row}, {"field", e.field}, {"message", e.message}});
+    }
+  };
+  policy.record_audit = [this](registry::AuditEntry entry) { return audit.Record(std::move(entry)); };
+  policy.catch_up = [this] { return CatchUp(); };
+  auto outcome = RunImport(store, index, **reader, reference, policy);
+  if (!outcome.ok()) return res.SetError(outcome.status());
+  if (!outcome->audited.ok()) return res.SetError(outcome->audited);
+  const registry::ImportReport* report = &outcome->report;
+  res.SetJson(Dump({{"imported", report->imported},
+                    {"inserted", report->inserted},
+                    {"updated", report->updated},
+                    {"rejected", report->rejected},
+                    {"format", report->format},
+                    {"ignored_columns", report->ignored_columns},
+                    {"errors", std::move(errors)}}));
+}
+
+}  // namespace tp::api

@@ -1,0 +1,156 @@
+// What the route files of the core API share (api_service.cc, persons_routes.cc,
+// admin_routes.cc): the service's state and handlers, and the readers of requests they all use.
+// Only files of api/ include this header.
+#pragma once
+
+#include "api/audit_log.h"
+#include "api/cohorts_routes.h"
+#include "api/import_run.h"
+#include "api/rounds_routes.h"
+#include "api/route_helpers.h"
+#include <algorithm>
+#include <atomic>
+#include <condition_variable>
+#include <map>
+#include <mutex>
+#include <nlohmann/json.hpp>
+#include <set>
+#include <thread>
+#include <unordered_set>
+#include "indexer/document_builder.h"
+#include "indexer/schema.h"
+#include "indexer/search_index.h"
+#include "indexer/search_json.h"
+#include "indexer/store_change_source.h"
+#include "registry/fields/id_number.h"
+#include "registry/import/importer.h"
+#include "registry/tables/table_reader.h"
+#include "registry/base/paths.h"
+#include "registry/base/person_fields.h"
+#include "registry/fields/reference_data.h"
+#include "registry/store/store_api_queries.h"
+#include "registry/fields/validate.h"
+
+namespace tp::api {
+
+using Json = nlohmann::json;
+
+// An integer query parameter between lo and hi; `fallback` when absent, a 400 naming `label`
+// otherwise.
+StatusOr<int> IntParam(const HttpRequest& req, const std::string& name, const std::string& label,
+                       int fallback, int lo, int hi);
+// An address as X-Real-IP may carry it: hex digits, dots and colons.
+bool LooksLikeIp(const std::string& s);
+
+struct ApiService::Impl {
+  Impl(registry::Store& s, indexer::SearchIndex* i, std::unique_ptr<registry::ApiQueries> q,
+       registry::ReferenceData r, ApiOptions o)
+      : store(s),
+        index(i),
+        queries(std::move(q)),
+        reference(std::move(r)),
+        options(std::move(o)),
+        source(s),
+        audit(*queries, s.Dir()),
+        per_token(options.per_token),
+        check_limited(options.check_per_token),
+        check_staff(options.check_per_staff_token),
+        unauthenticated(options.per_address_unauthenticated),
+        uploads(options.upload_gate != nullptr
+                    ? options.upload_gate
+                    : std::make_shared<UploadGate>(options.max_uploads_at_once,
+                                                   options.max_uploads_per_token)) {}
+
+  ~Impl() {
+    {
+      std::lock_guard<std::mutex> lock(follow_mu);
+      follow_stop = true;
+    }
+    follow_cv.notify_all();
+    if (follower.joinable()) follower.join();
+  }
+
+  void BuildRoutes();
+  void StartFollower();
+  Status CatchUp();
+
+  std::string RemoteAddr(const HttpRequest& req) const {
+    if (!options.trusted_proxy.empty() && req.remote_addr == options.trusted_proxy) {
+      std::optional<std::string> real = req.Header("X-Real-IP");
+      if (real && LooksLikeIp(*real)) return *real;
+    }
+    return req.remote_addr;
+  }
+
+  // Records who did what; the answer waits for the entry to be committed,
+  // and a call whose entry cannot be written is answered with the error.
+  // One answer that tells whether an ID number is on file, under the
+  // enrolment check's limit: every side door to it shares the check's budget.
+  bool AllowEnrolmentAnswer(const Caller& caller, int* retry_after) {
+    RateLimiter& limiter = caller.role == Role::kStaff ? check_staff : check_limited;
+    return limiter.Allow(caller.Actor(), retry_after);
+  }
+
+  Status Audit(const ApiCall& call, std::string action, std::string object_type,
+               std::string object_id, Json detail = nullptr) {
+    registry::AuditEntry e;
+    e.actor = call.caller != nullptr ? call.caller->Actor() : "anonymous";
+    e.role = call.caller != nullptr ? std::string(RoleName(call.caller->role)) : "";
+    e.action = std::move(action);
+    e.object_type = std::move(object_type);
+    e.object_id = std::move(object_id);
+    if (!detail.is_null()) e.detail_json = Dump(detail);
+    e.remote_addr = call.remote_addr;
+    return audit.Record(std::move(e));
+  }
+
+  // Handlers.
+  void Me(const ApiCall& call, HttpResponse& res);
+  void Search(const ApiCall& call, HttpResponse& res);
+  void ListPersons(const ApiCall& call, HttpResponse& res);
+  void GetPerson(const ApiCall& call, HttpResponse& res);
+  void PatchPerson(const ApiCall& call, HttpResponse& res);
+  void ListUnits(const ApiCall& call, HttpResponse& res);
+  void GetUnit(const ApiCall& call, HttpResponse& res);
+  void EnrollmentCheck(const ApiCall& call, HttpResponse& res);
+  void Stats(const ApiCall& call, HttpResponse& res);
+  void QueryAudit(const ApiCall& call, HttpResponse& res);
+  void ListTokens(const ApiCall& call, HttpResponse& res);
+  void RevokeToken(const ApiCall& call, HttpResponse& res);
+  void Import(const ApiCall& call, HttpResponse& res);
+
+  // The caller of a request to `route`, or nullopt with `res` set to the
+  // refusal (401, 403, 429 for too many failed tokens).
+  std::optional<Caller> Authenticate(const RouteSpec& route, const HttpRequest& req,
+                                     const std::string& remote_addr, HttpResponse& res);
+  // Spends the caller's rate limits on a call; false with `res` set to 429.
+  bool CountCall(const RouteSpec& route, const Caller& caller, HttpResponse& res);
+
+  StatusOr<indexer::SearchResult> SearchWithinUnit(const indexer::SearchRequest& request,
+                                                   const Caller& caller);
+  // The caller's view of a search result, serialised once.
+  std::string SearchJson(indexer::SearchResult result, const Caller& caller);
+
+  registry::Store& store;
+  indexer::SearchIndex* index;
+  std::unique_ptr<registry::ApiQueries> queries;
+  registry::ReferenceData reference;
+  ApiOptions options;
+  indexer::StoreChangeSource source;
+  AuditLog audit;
+  RateLimiter per_token;
+  RateLimiter check_limited;
+  RateLimiter check_staff;
+  RateLimiter unauthenticated;
+  std::shared_ptr<UploadGate> uploads;  // shared with the rounds routes
+  std::vector<RouteSpec> routes;
+  std::string openapi;
+
+  std::mutex catch_up_mu;
+  std::thread follower;
+  std::mutex follow_mu;
+  std::condition_variable follow_cv;
+  bool follow_stop = false;
+};
+
+}  // namespace tp::api
