@@ -1,11 +1,14 @@
 // Internals shared by the files of the cohort area (cohorts.cc,
-// cohorts_export.cc, planner_load.cc): rows as a transaction or a read sees
-// them, and the availability rule. Only registry/ includes this header.
+// cohorts_enrolments.cc, cohorts_export.cc, planner_load.cc): rows as a
+// transaction or a read sees them, the availability rule, and the errors and
+// audit entries the events and enrolments write alike. Only registry/
+// includes this header.
 #pragma once
 
 #include <SQLiteCpp/SQLiteCpp.h>
 
 #include <cstdint>
+#include <nlohmann/json_fwd.hpp>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -17,6 +20,17 @@ namespace tp::registry::cohorts_internal {
 
 // 「text」, the way messages quote names.
 std::string Quote(std::string_view s);
+
+// NotFound naming the event code / the person's 编号.
+Status NoEvent(std::string_view code);
+Status NoPerson(std::string_view public_id);
+
+// "EVENT/编号", the object id of an enrolment's or an availability's audit entries.
+std::string ObjectId(const Event& event, std::string_view person_id);
+
+// Appends `who` doing `action` to the audit log in the caller's transaction.
+void AuditOn(SQLite::Database& db, AuditEntry who, std::string action, std::string object_type,
+             std::string object_id, const nlohmann::json& detail);
 
 struct EventRow {
   int64_t rowid = 0;
