@@ -79,6 +79,203 @@ Status AddUniqueSheet(XlsxWriter& w, std::set<std::string>* used, const std::str
   return w.AddSheet(chosen);
 }
 
+// The field each column of an uploaded sheet holds, "" for a column no one
+// reads; those with a heading go to the report as ignored.
+std::vector<std::string> CanonicalHeader(const std::vector<std::string>& header, UploadReport* report) {
+  std::vector<std::string> canonical(header.size());
+  for (size_t i = 0; i < header.size(); ++i) {
+    if (header[i] == kDeclaredColumn || header[i] == kGroupColumn) {
+      canonical[i] = header[i];
+    } else if (auto c = CanonicalColumn(header[i])) {
+      canonical[i] = std::string(*c);
+    } else if (!header[i].empty()) {
+      report->ignored_columns.push_back(header[i]);
+    }
+  }
+  return canonical;
+}
+
+// What one row asks for: the person's cells, 人员类别 and 推荐组别. Blank cells say nothing.
+RecommendationInput RowInput(const std::vector<std::string>& cells, const std::vector<std::string>& canonical) {
+  RecommendationInput input;
+  for (size_t i = 0; i < cells.size() && i < canonical.size(); ++i) {
+    if (canonical[i].empty() || NormalizeText(cells[i]).empty()) continue;
+    if (canonical[i] == kDeclaredColumn) {
+      input.declared = SplitDeclared(cells[i]);
+    } else if (canonical[i] == kGroupColumn) {
+      input.group = NormalizeText(cells[i]);
+    } else {
+      input.cells.emplace_back(canonical[i], cells[i]);
+    }
+  }
+  return input;
+}
+
+// Puts an upload's rows on a unit's list, one at a time. It knows the people
+// already there by folded name, so a corrected sheet updates them instead of
+// adding them twice.
+class ListFiller {
+ public:
+  ListFiller(Workflow& workflow, std::string_view round_code, int64_t unit_rowid, const Actor& actor,
+             const std::function<bool()>& may_check_id_number)
+      : workflow_(workflow),
+        names_(workflow.duplicates().names()),
+        round_code_(round_code),
+        unit_rowid_(unit_rowid),
+        actor_(actor),
+        may_check_id_number_(may_check_id_number) {}
+
+  // Reads who is on the list now; before the first Fill.
+  Status LoadList() {
+    auto current = workflow_.GetSubmission(round_code_, unit_rowid_);
+    if (!current.ok()) return current.status();
+    for (const RecommendationView& item : current->items) {
+      known_.push_back({names_.Fold(item.submitted.person.name), item.submitted.person.birth_date, item.id});
+    }
+    return Status::Ok();
+  }
+
+  // The row's errors, none when it went onto the list; `report` counts what happened.
+  std::vector<FieldError> Fill(const RecommendationInput& input, UploadReport* report) {
+    // Validate first: a row with bad cells never reaches the list.
+    Person scratch;
+    std::vector<FieldError> errors = BuildPerson(input.cells, workflow_.rounds().reference(), &scratch);
+    if (errors.empty() && !scratch.id_number.empty() && may_check_id_number_ && !may_check_id_number_()) {
+      // Each row with an ID number answers whether it is on file: no faster than the enrolment check.
+      errors.push_back({"身份证号", "入库查询过于频繁，此行未处理，请稍后再上传", 0});
+    }
+    if (!errors.empty()) return errors;
+    const Status outcome = AddOrUpdate(input, scratch, report);
+    if (outcome.code() == StatusCode::kAlreadyExists) ++report->already_enrolled;
+    if (outcome.ok()) return {};
+    errors = outcome.details();
+    if (errors.empty()) errors.push_back({"", outcome.message(), 0});
+    return errors;
+  }
+
+ private:
+  struct Known {
+    std::string name, birth;
+    int64_t id;
+  };
+
+  // Edits the listed person with the same name and a compatible birth date (the
+  // last such), else adds the row as a new recommendation.
+  Status AddOrUpdate(const RecommendationInput& input, const Person& person, UploadReport* report) {
+    const std::string folded = names_.Fold(person.name);
+    const Known* same = nullptr;
+    for (const Known& k : known_) {
+      if (k.name == folded && (k.birth == person.birth_date || BirthDatesCompatible(k.birth, person.birth_date))) {
+        same = &k;
+      }
+    }
+    if (same != nullptr) {
+      auto edited = workflow_.Edit(same->id, input, actor_);
+      if (!edited.ok()) return edited.status();
+      ++report->updated;
+      return Status::Ok();
+    }
+    auto added = workflow_.Add(round_code_, unit_rowid_, input, actor_);
+    if (!added.ok()) return added.status();
+    ++report->added;
+    known_.push_back({folded, person.birth_date, added->item.id});
+    return Status::Ok();
+  }
+
+  Workflow& workflow_;
+  const NameMatcher& names_;
+  std::string_view round_code_;
+  int64_t unit_rowid_;
+  const Actor& actor_;
+  const std::function<bool()>& may_check_id_number_;
+  std::vector<Known> known_;
+};
+
+struct FailedRow {
+  long row;
+  std::vector<std::string> cells;
+  std::vector<FieldError> errors;
+};
+
+// The failed rows as the unit sent them, the faulty cells marked, with an
+// added 错误信息 column saying what is wrong (XLSX bytes).
+StatusOr<std::string> AnnotatedCopy(const std::vector<std::string>& header, const std::vector<std::string>& canonical,
+                                    const std::vector<FailedRow>& failed) {
+  // Rows go to the temporary file as they are written: in memory, the writer would keep
+  // another copy of every failed cell.
+  XlsxWriterOptions streamed;
+  streamed.constant_memory = true;
+  return WriteXlsxToBytes([&](XlsxWriter& w) -> Status {
+    std::vector<std::string> head = header;
+    head.emplace_back(kErrorColumn);
+    TP_RETURN_IF_ERROR(w.WriteHeader(head));
+    for (const FailedRow& f : failed) {
+      std::vector<std::string> out = f.cells;
+      std::string message = "第" + std::to_string(f.row) + "行：";
+      std::vector<size_t> marked;
+      for (size_t k = 0; k < f.errors.size(); ++k) {
+        const FieldError& e = f.errors[k];
+        if (k > 0) message += "；";
+        const bool says_field = e.message.find(e.field) != std::string::npos || e.field.empty();
+        message += says_field ? e.message : "字段「" + e.field + "」：" + e.message;
+        for (size_t i = 0; i < header.size(); ++i) {
+          if (!e.field.empty() && (canonical[i] == e.field || header[i] == e.field)) marked.push_back(i);
+        }
+      }
+      out.push_back(message);
+      marked.push_back(header.size());
+      TP_RETURN_IF_ERROR(w.WriteRow(out, marked));
+    }
+    return Status::Ok();
+  }, streamed);
+}
+
+// Stores the upload's report with its annotated copy (sealed) and audits the
+// upload, in one transaction; sets `report->id`.
+Status SaveUploadReport(Store& store, const Round& round, int64_t unit_rowid, std::string_view filename,
+                        const std::string& workbook, const Actor& actor, UploadReport* report) {
+  auto batch = store.BeginWrite();
+  if (!batch.ok()) return batch.status();
+  try {
+    SQLite::Database& w = (*batch)->Connection();
+    SQLite::Statement ensure(w, "INSERT INTO submissions(round_id, unit_id) VALUES(?,?) ON CONFLICT DO NOTHING");
+    ensure.bind(1, round.rowid);
+    ensure.bind(2, unit_rowid);
+    ensure.exec();
+    SQLite::Statement insert(w,
+                             "INSERT INTO upload_reports(submission_id, filename, rows_read, rows_added, "
+                             "rows_rejected, errors_xlsx, created_by) SELECT id, ?, ?, ?, ?, ?, ? FROM submissions "
+                             "WHERE round_id=? AND unit_id=?");
+    BindText(insert, 1, filename);
+    insert.bind(2, static_cast<int64_t>(report->rows));
+    insert.bind(3, static_cast<int64_t>(report->added + report->updated));
+    insert.bind(4, static_cast<int64_t>(report->rejected));
+    // The bad rows hold ID numbers and phones as the unit typed them: sealed like the person's.
+    BindBlob(insert, 5, std::string());  // sealed below, bound to the report's id
+    insert.bind(6, actor.id.empty() ? std::string("cli") : actor.id);
+    insert.bind(7, round.rowid);
+    insert.bind(8, unit_rowid);
+    insert.exec();
+    report->id = w.getLastInsertRowid();
+    if (!workbook.empty()) {
+      SQLite::Statement seal(w, "UPDATE upload_reports SET errors_xlsx=? WHERE id=?");
+      BindBlob(seal, 1, store.Keys().Seal(workbook, SealContext("upload_reports", "errors_xlsx", report->id)));
+      seal.bind(2, static_cast<int64_t>(report->id));
+      seal.exec();
+    }
+    report->has_error_workbook = !workbook.empty();
+    TP_RETURN_IF_ERROR((*batch)->Audit(actor.Entry("upload", "submission", round.code,
+                                                   Json{{"rows", report->rows},
+                                                        {"added", report->added},
+                                                        {"updated", report->updated},
+                                                        {"rejected", report->rejected}}
+                                                       .dump())));
+    return (*batch)->Commit();
+  } catch (const SQLite::Exception& e) {
+    return FromSqlite(e, "保存上传结果");
+  }
+}
+
 }  // namespace
 
 const std::vector<std::string>& SummarySheetColumns() {
@@ -110,42 +307,14 @@ StatusOr<UploadReport> SummarySheets::Upload(std::string_view round_code, int64_
   UploadReport report;
   report.format = std::string(table.Format());
   const std::vector<std::string>& header = table.Header();
-  std::vector<std::string> canonical(header.size());
-  bool has_name = false;
-  for (size_t i = 0; i < header.size(); ++i) {
-    if (header[i] == kDeclaredColumn || header[i] == kGroupColumn) {
-      canonical[i] = header[i];
-    } else if (auto c = CanonicalColumn(header[i])) {
-      canonical[i] = std::string(*c);
-      has_name = has_name || *c == "姓名";
-    } else if (!header[i].empty()) {
-      report.ignored_columns.push_back(header[i]);
-    }
-  }
-  if (!has_name) {
+  const std::vector<std::string> canonical = CanonicalHeader(header, &report);
+  if (std::find(canonical.begin(), canonical.end(), "姓名") == canonical.end()) {
     return InvalidArgument("文件「" + std::string(filename) + "」中没有「姓名」列，请使用推荐学员汇总表的表头",
                            {{"姓名", "缺少此列", 0}});
   }
+  ListFiller list(workflow_, round_code, unit_rowid, actor, may_check_id_number);
+  TP_RETURN_IF_ERROR(list.LoadList());
 
-  // People already on the list, by folded name, so a corrected sheet updates
-  // them instead of adding them twice.
-  auto current = workflow_.GetSubmission(round_code, unit_rowid);
-  if (!current.ok()) return current.status();
-  const NameMatcher& names = workflow_.duplicates().names();
-  struct Known {
-    std::string name, birth;
-    int64_t id;
-  };
-  std::vector<Known> known;
-  for (const RecommendationView& item : current->items) {
-    known.push_back({names.Fold(item.submitted.person.name), item.submitted.person.birth_date, item.id});
-  }
-
-  struct FailedRow {
-    long row;
-    std::vector<std::string> cells;
-    std::vector<FieldError> errors;
-  };
   std::vector<FailedRow> failed;
   std::vector<std::string> cells;
   long row_number = 0;
@@ -156,51 +325,7 @@ StatusOr<UploadReport> SummarySheets::Upload(std::string_view round_code, int64_
     if (++report.rows > kMaxRows) {
       return InvalidArgument("一次最多上传 " + std::to_string(kMaxRows) + " 行，请分批上传");
     }
-    RecommendationInput input;
-    for (size_t i = 0; i < cells.size() && i < canonical.size(); ++i) {
-      if (canonical[i].empty() || NormalizeText(cells[i]).empty()) continue;
-      if (canonical[i] == kDeclaredColumn) {
-        input.declared = SplitDeclared(cells[i]);
-      } else if (canonical[i] == kGroupColumn) {
-        input.group = NormalizeText(cells[i]);
-      } else {
-        input.cells.emplace_back(canonical[i], cells[i]);
-      }
-    }
-    // Validate first: a row with bad cells never reaches the list.
-    Person scratch;
-    std::vector<FieldError> errors = BuildPerson(input.cells, workflow_.rounds().reference(), &scratch);
-    if (errors.empty() && !scratch.id_number.empty() && may_check_id_number && !may_check_id_number()) {
-      // Each row with an ID number answers whether it is on file: no faster than the enrolment check.
-      errors.push_back({"身份证号", "入库查询过于频繁，此行未处理，请稍后再上传", 0});
-    }
-    if (errors.empty()) {
-      const std::string folded = names.Fold(scratch.name);
-      const Known* same = nullptr;
-      for (const Known& k : known) {
-        if (k.name == folded && (k.birth == scratch.birth_date || BirthDatesCompatible(k.birth, scratch.birth_date))) {
-          same = &k;
-        }
-      }
-      Status outcome;
-      if (same != nullptr) {
-        auto edited = workflow_.Edit(same->id, input, actor);
-        outcome = edited.ok() ? Status::Ok() : edited.status();
-        if (outcome.ok()) ++report.updated;
-      } else {
-        auto added = workflow_.Add(round_code, unit_rowid, input, actor);
-        outcome = added.ok() ? Status::Ok() : added.status();
-        if (outcome.ok()) {
-          ++report.added;
-          known.push_back({folded, scratch.birth_date, added->item.id});
-        }
-      }
-      if (outcome.code() == StatusCode::kAlreadyExists) ++report.already_enrolled;
-      if (!outcome.ok()) {
-        errors = outcome.details();
-        if (errors.empty()) errors.push_back({"", outcome.message(), 0});
-      }
-    }
+    std::vector<FieldError> errors = list.Fill(RowInput(cells, canonical), &report);
     if (errors.empty()) continue;
     ++report.rejected;
     for (FieldError& e : errors) e.row = row_number;
@@ -211,79 +336,13 @@ StatusOr<UploadReport> SummarySheets::Upload(std::string_view round_code, int64_
 
   std::string workbook;
   if (!failed.empty()) {
-    // Rows go to the temporary file as they are written: in memory, the writer would keep
-    // another copy of every failed cell.
-    XlsxWriterOptions streamed;
-    streamed.constant_memory = true;
-    auto bytes_out = WriteXlsxToBytes([&](XlsxWriter& w) -> Status {
-      std::vector<std::string> head = header;
-      head.emplace_back(kErrorColumn);
-      TP_RETURN_IF_ERROR(w.WriteHeader(head));
-      for (const FailedRow& f : failed) {
-        std::vector<std::string> out = f.cells;
-        std::string message = "第" + std::to_string(f.row) + "行：";
-        std::vector<size_t> marked;
-        for (size_t k = 0; k < f.errors.size(); ++k) {
-          const FieldError& e = f.errors[k];
-          if (k > 0) message += "；";
-          const bool says_field = e.message.find(e.field) != std::string::npos || e.field.empty();
-          message += says_field ? e.message : "字段「" + e.field + "」：" + e.message;
-          for (size_t i = 0; i < header.size(); ++i) {
-            if (!e.field.empty() && (canonical[i] == e.field || header[i] == e.field)) marked.push_back(i);
-          }
-        }
-        out.push_back(message);
-        marked.push_back(header.size());
-        TP_RETURN_IF_ERROR(w.WriteRow(out, marked));
-      }
-      return Status::Ok();
-    }, streamed);
+    auto bytes_out = AnnotatedCopy(header, canonical, failed);
     if (!bytes_out.ok()) return bytes_out.status();
     workbook = std::move(*bytes_out);
     std::vector<FailedRow>().swap(failed);  // in the workbook now
   }
-
-  Store& store = workflow_.rounds().store();
-  auto batch = store.BeginWrite();
-  if (!batch.ok()) return batch.status();
-  try {
-    SQLite::Database& w = (*batch)->Connection();
-    SQLite::Statement ensure(w, "INSERT INTO submissions(round_id, unit_id) VALUES(?,?) ON CONFLICT DO NOTHING");
-    ensure.bind(1, round->rowid);
-    ensure.bind(2, unit_rowid);
-    ensure.exec();
-    SQLite::Statement insert(w,
-                             "INSERT INTO upload_reports(submission_id, filename, rows_read, rows_added, "
-                             "rows_rejected, errors_xlsx, created_by) SELECT id, ?, ?, ?, ?, ?, ? FROM submissions "
-                             "WHERE round_id=? AND unit_id=?");
-    BindText(insert, 1, filename);
-    insert.bind(2, static_cast<int64_t>(report.rows));
-    insert.bind(3, static_cast<int64_t>(report.added + report.updated));
-    insert.bind(4, static_cast<int64_t>(report.rejected));
-    // The bad rows hold ID numbers and phones as the unit typed them: sealed like the person's.
-    BindBlob(insert, 5, std::string());  // sealed below, bound to the report's id
-    insert.bind(6, actor.id.empty() ? std::string("cli") : actor.id);
-    insert.bind(7, round->rowid);
-    insert.bind(8, unit_rowid);
-    insert.exec();
-    report.id = w.getLastInsertRowid();
-    if (!workbook.empty()) {
-      SQLite::Statement seal(w, "UPDATE upload_reports SET errors_xlsx=? WHERE id=?");
-      BindBlob(seal, 1, store.Keys().Seal(workbook, SealContext("upload_reports", "errors_xlsx", report.id)));
-      seal.bind(2, static_cast<int64_t>(report.id));
-      seal.exec();
-    }
-    report.has_error_workbook = !workbook.empty();
-    TP_RETURN_IF_ERROR((*batch)->Audit(actor.Entry("upload", "submission", round->code,
-                                                   Json{{"rows", report.rows},
-                                                        {"added", report.added},
-                                                        {"updated", report.updated},
-                                                        {"rejected", report.rejected}}
-                                                       .dump())));
-    TP_RETURN_IF_ERROR((*batch)->Commit());
-  } catch (const SQLite::Exception& e) {
-    return FromSqlite(e, "保存上传结果");
-  }
+  TP_RETURN_IF_ERROR(
+      SaveUploadReport(workflow_.rounds().store(), *round, unit_rowid, filename, workbook, actor, &report));
   return report;
 }
 
