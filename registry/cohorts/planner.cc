@@ -200,121 +200,139 @@ struct Solution {
   int constraints = 0;
 };
 
-StatusOr<Solution> Solve(const PlanProblem& p, const std::vector<Group>& groups) {
-  const PlanGoals& g = p.goals;
-  const int seats = Seats(p.event);
-  const size_t n_classes = p.event.classes.size();
-
-  std::lock_guard lock(glpk_mu);
-  glp_term_out(GLP_OFF);
-  GlpkProblem holder;
-  glp_prob* lp = holder.lp;
-  glp_set_obj_dir(lp, GLP_MAX);
-
-  std::vector<int> ia = {0}, ja = {0};
-  std::vector<double> ar = {0};
-  auto entry = [&](int row, int col, double v) {
-    ia.push_back(row);
-    ja.push_back(col);
-    ar.push_back(v);
-  };
-  auto add_row = [&](int type, double lo, double hi) {
-    int row = glp_add_rows(lp, 1);
-    glp_set_row_bnds(lp, row, type, lo, hi);
-    return row;
-  };
-  auto add_col = [&](int kind, int type, double lo, double hi, double objective) {
-    int col = glp_add_cols(lp, 1);
-    glp_set_col_kind(lp, col, kind);
-    if (kind != GLP_BV) glp_set_col_bnds(lp, col, type, lo, hi);
-    glp_set_obj_coef(lp, col, objective);
-    return col;
-  };
-
-  // Class capacities.
-  std::vector<int> class_row(n_classes);
-  for (size_t c = 0; c < n_classes; ++c) {
-    class_row[c] = add_row(GLP_UP, 0, p.event.classes[c].capacity);
+// Builds a plan's integer program on a GLPK problem: rows and columns are
+// added as the goals need them, the matrix's entries gathered and loaded at
+// the end. The order of rows and columns is the solver's input: kept fixed.
+class ProgramBuilder {
+ public:
+  ProgramBuilder(glp_prob* lp, const PlanProblem& p, const std::vector<Group>& groups)
+      : lp_(lp), p_(p), groups_(groups), seats_(Seats(p.event)), cols_(groups.size()) {
+    glp_set_obj_dir(lp_, GLP_MAX);
   }
-  // One column per group and class it fits.
-  std::vector<std::vector<int>> cols(groups.size());
-  for (size_t gi = 0; gi < groups.size(); ++gi) {
-    const Group& grp = groups[gi];
-    const Candidate& first = p.candidates[static_cast<size_t>(grp.members[0])];
-    const double points = PersonPoints(p, first);
-    const int n = static_cast<int>(grp.members.size());
-    int group_row = 0;
-    if (grp.must) {
-      group_row = add_row(GLP_FX, 1, 1);
-    } else if (grp.classes.size() > 1) {
-      group_row = add_row(GLP_UP, 0, n);
+
+  // Class capacities, and one column per group and class it fits.
+  void AddSeats() {
+    const size_t n_classes = p_.event.classes.size();
+    std::vector<int> class_row(n_classes);
+    for (size_t c = 0; c < n_classes; ++c) {
+      class_row[c] = AddRow(GLP_UP, 0, p_.event.classes[c].capacity);
     }
-    for (int cls : grp.classes) {
-      const int ub = std::min(n, p.event.classes[static_cast<size_t>(cls)].capacity);
-      const int col = ub > 0 ? add_col(GLP_IV, GLP_DB, 0, ub, points) : add_col(GLP_IV, GLP_FX, 0, 0, points);
-      cols[gi].push_back(col);
-      entry(class_row[static_cast<size_t>(cls)], col, 1);
-      if (group_row != 0) entry(group_row, col, 1);
-    }
-  }
-  // Limits: only groups of candidates larger than the limit need a row.
-  for (int l = 0; l < 3; ++l) {
-    const int limit = LimitOf(g.*(kLimits[l].share), seats);
-    if (limit == INT_MAX) continue;
-    std::map<std::string, std::vector<size_t>> by_value;
-    std::map<std::string, int> people;
-    for (size_t gi = 0; gi < groups.size(); ++gi) {
-      const std::string& v = p.candidates[static_cast<size_t>(groups[gi].members[0])].*(kLimits[l].field);
-      if (v.empty()) continue;
-      by_value[v].push_back(gi);
-      people[v] += static_cast<int>(groups[gi].members.size());
-    }
-    for (const auto& [value, members] : by_value) {
-      if (people[value] <= limit) continue;
-      const int row = add_row(GLP_UP, 0, limit);
-      for (size_t gi : members) {
-        for (int col : cols[gi]) entry(row, col, 1);
+    for (size_t gi = 0; gi < groups_.size(); ++gi) {
+      const Group& grp = groups_[gi];
+      const double points = PersonPoints(p_, FirstOf(gi));
+      const int n = static_cast<int>(grp.members.size());
+      int group_row = 0;
+      if (grp.must) {
+        group_row = AddRow(GLP_FX, 1, 1);
+      } else if (grp.classes.size() > 1) {
+        group_row = AddRow(GLP_UP, 0, n);
       }
-      entry(row, add_col(GLP_CV, GLP_LO, 0, 0, -(g.*(kLimits[l].weight))), -1);
+      for (int cls : grp.classes) {
+        const int ub = std::min(n, p_.event.classes[static_cast<size_t>(cls)].capacity);
+        const int col = ub > 0 ? AddCol(GLP_IV, GLP_DB, 0, ub, points) : AddCol(GLP_IV, GLP_FX, 0, 0, points);
+        cols_[gi].push_back(col);
+        Entry(class_row[static_cast<size_t>(cls)], col, 1);
+        if (group_row != 0) Entry(group_row, col, 1);
+      }
     }
   }
-  // Targets.
-  for (const Target& t : kTargets) {
-    const int target = g.*(t.target);
-    if (target <= 0) continue;
-    const int row = add_row(GLP_LO, target, 0);
-    for (size_t gi = 0; gi < groups.size(); ++gi) {
-      if (!t.counts(p.candidates[static_cast<size_t>(groups[gi].members[0])])) continue;
-      for (int col : cols[gi]) entry(row, col, 1);
+
+  // Limits: only groups of candidates larger than the limit need a row.
+  void AddLimits() {
+    const PlanGoals& g = p_.goals;
+    for (int l = 0; l < 3; ++l) {
+      const int limit = LimitOf(g.*(kLimits[l].share), seats_);
+      if (limit == INT_MAX) continue;
+      std::map<std::string, std::vector<size_t>> by_value;
+      std::map<std::string, int> people;
+      for (size_t gi = 0; gi < groups_.size(); ++gi) {
+        const std::string& v = FirstOf(gi).*(kLimits[l].field);
+        if (v.empty()) continue;
+        by_value[v].push_back(gi);
+        people[v] += static_cast<int>(groups_[gi].members.size());
+      }
+      for (const auto& [value, members] : by_value) {
+        if (people[value] <= limit) continue;
+        const int row = AddRow(GLP_UP, 0, limit);
+        for (size_t gi : members) {
+          for (int col : cols_[gi]) Entry(row, col, 1);
+        }
+        Entry(row, AddCol(GLP_CV, GLP_LO, 0, 0, -(g.*(kLimits[l].weight))), -1);
+      }
     }
-    entry(row, add_col(GLP_CV, GLP_DB, 0, target, -g.target_weight), 1);
   }
+
+  void AddTargets() {
+    const PlanGoals& g = p_.goals;
+    for (const Target& t : kTargets) {
+      const int target = g.*(t.target);
+      if (target <= 0) continue;
+      const int row = AddRow(GLP_LO, target, 0);
+      for (size_t gi = 0; gi < groups_.size(); ++gi) {
+        if (!t.counts(FirstOf(gi))) continue;
+        for (int col : cols_[gi]) Entry(row, col, 1);
+      }
+      Entry(row, AddCol(GLP_CV, GLP_DB, 0, target, -g.target_weight), 1);
+    }
+  }
+
   // Provinces with someone on the roster.
-  if (g.province_coverage_weight > 0) {
+  void AddCoverage() {
+    const PlanGoals& g = p_.goals;
+    if (g.province_coverage_weight <= 0) return;
     std::map<std::string, std::vector<size_t>> by_province;
-    for (size_t gi = 0; gi < groups.size(); ++gi) {
-      const std::string& v = p.candidates[static_cast<size_t>(groups[gi].members[0])].province;
+    for (size_t gi = 0; gi < groups_.size(); ++gi) {
+      const std::string& v = FirstOf(gi).province;
       if (!v.empty()) by_province[v].push_back(gi);
     }
     for (const auto& [province, members] : by_province) {
-      const int row = add_row(GLP_UP, 0, 0);
-      entry(row, add_col(GLP_BV, GLP_DB, 0, 1, g.province_coverage_weight), 1);
+      const int row = AddRow(GLP_UP, 0, 0);
+      Entry(row, AddCol(GLP_BV, GLP_DB, 0, 1, g.province_coverage_weight), 1);
       for (size_t gi : members) {
-        for (int col : cols[gi]) entry(row, col, -1);
+        for (int col : cols_[gi]) Entry(row, col, -1);
       }
     }
   }
 
-  Solution s;
-  s.variables = glp_get_num_cols(lp);
-  s.constraints = glp_get_num_rows(lp);
-  if (s.variables == 0) {
-    s.class_of.assign(p.candidates.size(), kNone);
-    s.optimal = true;
-    return s;
-  }
-  glp_load_matrix(lp, static_cast<int>(ia.size()) - 1, ia.data(), ja.data(), ar.data());
+  // Hands the gathered entries to GLPK; once, after the last Add.
+  void LoadMatrix() { glp_load_matrix(lp_, static_cast<int>(ia_.size()) - 1, ia_.data(), ja_.data(), ar_.data()); }
 
+  // Per group, its columns, parallel to its classes.
+  const std::vector<std::vector<int>>& cols() const { return cols_; }
+
+ private:
+  const Candidate& FirstOf(size_t gi) const { return p_.candidates[static_cast<size_t>(groups_[gi].members[0])]; }
+
+  void Entry(int row, int col, double v) {
+    ia_.push_back(row);
+    ja_.push_back(col);
+    ar_.push_back(v);
+  }
+  int AddRow(int type, double lo, double hi) {
+    int row = glp_add_rows(lp_, 1);
+    glp_set_row_bnds(lp_, row, type, lo, hi);
+    return row;
+  }
+  int AddCol(int kind, int type, double lo, double hi, double objective) {
+    int col = glp_add_cols(lp_, 1);
+    glp_set_col_kind(lp_, col, kind);
+    if (kind != GLP_BV) glp_set_col_bnds(lp_, col, type, lo, hi);
+    glp_set_obj_coef(lp_, col, objective);
+    return col;
+  }
+
+  glp_prob* lp_;
+  const PlanProblem& p_;
+  const std::vector<Group>& groups_;
+  const int seats_;
+  std::vector<std::vector<int>> cols_;
+  std::vector<int> ia_ = {0}, ja_ = {0};  // GLPK's arrays count from 1
+  std::vector<double> ar_ = {0};
+};
+
+// The linear relaxation first, for the bound and a basis to start from, then
+// the integer program within the time limit. Fills the figures of `s`.
+Status RunSolver(glp_prob* lp, double time_limit_seconds, Solution* s) {
   glp_smcp simplex;
   glp_init_smcp(&simplex);
   simplex.msg_lev = GLP_MSG_OFF;
@@ -326,35 +344,63 @@ StatusOr<Solution> Solve(const PlanProblem& p, const std::vector<Group>& groups)
   if (lp_result != 0 || glp_get_status(lp) != GLP_OPT) {
     return Internal("求解器未能求解线性松弛（GLPK 返回 " + std::to_string(lp_result) + "）");
   }
-  s.bound = glp_get_obj_val(lp);
+  s->bound = glp_get_obj_val(lp);
 
   glp_iocp mip;
   glp_init_iocp(&mip);
   mip.msg_lev = GLP_MSG_OFF;
   mip.presolve = GLP_OFF;  // the LP above left an optimal basis to start from
   mip.mip_gap = 0;
-  mip.tm_lim = static_cast<int>(std::clamp(p.time_limit_seconds, 0.1, 3600.0) * 1000);
+  mip.tm_lim = static_cast<int>(std::clamp(time_limit_seconds, 0.1, 3600.0) * 1000);
   const int mip_result = glp_intopt(lp, &mip);
   const int status = glp_mip_status(lp);
   if (status != GLP_OPT && status != GLP_FEAS) {
     if (mip_result == GLP_ETMLIM) return Unavailable("求解器在时限内未找到可行名单，请放宽时限或减少锁定");
     return RuleViolated("在这些锁定和硬性条件下无法排出名单");
   }
-  s.objective = glp_mip_obj_val(lp);
-  s.optimal = status == GLP_OPT && mip_result == 0;
-  if (s.optimal) s.bound = s.objective;
+  s->objective = glp_mip_obj_val(lp);
+  s->optimal = status == GLP_OPT && mip_result == 0;
+  if (s->optimal) s->bound = s->objective;
+  return Status::Ok();
+}
 
-  // Hand each group's seats to its members in 编号 order, classes in order.
-  s.class_of.assign(p.candidates.size(), kNone);
+// Hands each group's seats to its members in 编号 order, classes in order.
+std::vector<int> HandOutSeats(glp_prob* lp, const PlanProblem& p, const std::vector<Group>& groups,
+                              const std::vector<std::vector<int>>& cols) {
+  std::vector<int> class_of(p.candidates.size(), kNone);
   for (size_t gi = 0; gi < groups.size(); ++gi) {
     size_t next = 0;
     for (size_t k = 0; k < groups[gi].classes.size(); ++k) {
       const long taken = std::lround(glp_mip_col_val(lp, cols[gi][k]));
       for (long j = 0; j < taken && next < groups[gi].members.size(); ++j) {
-        s.class_of[static_cast<size_t>(groups[gi].members[next++])] = groups[gi].classes[k];
+        class_of[static_cast<size_t>(groups[gi].members[next++])] = groups[gi].classes[k];
       }
     }
   }
+  return class_of;
+}
+
+StatusOr<Solution> Solve(const PlanProblem& p, const std::vector<Group>& groups) {
+  std::lock_guard lock(glpk_mu);
+  glp_term_out(GLP_OFF);
+  GlpkProblem holder;
+  ProgramBuilder program(holder.lp, p, groups);
+  program.AddSeats();
+  program.AddLimits();
+  program.AddTargets();
+  program.AddCoverage();
+
+  Solution s;
+  s.variables = glp_get_num_cols(holder.lp);
+  s.constraints = glp_get_num_rows(holder.lp);
+  if (s.variables == 0) {
+    s.class_of.assign(p.candidates.size(), kNone);
+    s.optimal = true;
+    return s;
+  }
+  program.LoadMatrix();
+  TP_RETURN_IF_ERROR(RunSolver(holder.lp, p.time_limit_seconds, &s));
+  s.class_of = HandOutSeats(holder.lp, p, groups, program.cols());
   return s;
 }
 
