@@ -185,6 +185,167 @@ std::vector<FieldError> CheckUnitTypes(const RuleSet& rules, const ReferenceData
   return out;
 }
 
+// A campaign of rounds.json.
+struct SeedCampaign {
+  std::string code, kind, name, honour_title, level;
+  int year = 0;
+};
+
+// The seed as data/rules/*.json and data/rounds.json hold it, checked as a
+// whole before any of it is written: every problem goes to `errors`, and a
+// round or template may name only campaigns and rule sets of the seed.
+class SeedReader {
+ public:
+  explicit SeedReader(const ReferenceData& reference) : reference_(reference) {}
+
+  // Rule sets: every file is checked, whether or not the registry has it yet.
+  // An error only when the folder cannot be read.
+  Status ReadRuleSets(const std::string& dir) {
+    std::error_code ec;
+    std::vector<fs::path> files;
+    for (const auto& entry : fs::directory_iterator(dir, ec)) {
+      if (entry.path().extension() == ".json") files.push_back(entry.path());
+    }
+    if (ec) return NotFound("无法读取规则集目录「" + dir + "」：" + ec.message());
+    std::sort(files.begin(), files.end());
+    for (const fs::path& file : files) {
+      auto rules = RuleSet::LoadFile(file.string());
+      if (!rules.ok()) {
+        errors_.AddAll(rules.status().details().empty()
+                          ? std::vector<FieldError>{{file.filename().string(), rules.status().message(), 0}}
+                          : rules.status().details());
+        continue;
+      }
+      const std::string name = file.filename().string();
+      if (name != rules->code() + ".json") errors_.Add(name + ":$.code", "应与文件名一致（" + rules->code() + ".json）");
+      errors_.AddAll(CheckUnitTypes(*rules, reference_, name));
+      rule_sets_.push_back(std::move(*rules));
+    }
+    return Status::Ok();
+  }
+
+  // Campaigns, rounds and templates; after ReadRuleSets, which they refer to.
+  // An error only when the file cannot be read.
+  Status ReadRoundsFile(const std::string& path) {
+    auto text = ReadText(path);
+    if (!text.ok()) return text.status();
+    Json doc = Json::parse(*text, nullptr, false);
+    if (doc.is_discarded() || !doc.is_object()) {
+      errors_.Add("rounds.json:$", "不是有效的 JSON 对象");
+      return Status::Ok();
+    }
+    ReadCampaigns(ListOf(doc, "campaigns"));
+    ReadRounds(ListOf(doc, "rounds"));
+    ReadTemplates(ListOf(doc, "templates"));
+    return Status::Ok();
+  }
+
+  const SeedErrors& errors() const { return errors_; }
+  const std::vector<RuleSet>& rule_sets() const { return rule_sets_; }
+  const std::vector<SeedCampaign>& campaigns() const { return campaigns_; }
+  const std::vector<RoundSpec>& rounds() const { return rounds_; }
+  std::vector<RoundTemplate> TakeTemplates() { return std::move(templates_); }
+
+ private:
+  // The array under `key`, or an empty one.
+  const Json& ListOf(const Json& doc, const char* key) const {
+    return doc.contains(key) && doc[key].is_array() ? doc[key] : empty_;
+  }
+
+  bool KnownRuleSet(const std::string& code) const {
+    return std::any_of(rule_sets_.begin(), rule_sets_.end(), [&](const RuleSet& r) { return r.code() == code; });
+  }
+  bool KnownCampaign(const std::string& code) const {
+    return std::any_of(campaigns_.begin(), campaigns_.end(), [&](const SeedCampaign& c) { return c.code == code; });
+  }
+
+  void ReadCampaigns(const Json& cj) {
+    for (size_t i = 0; i < cj.size(); ++i) {
+      const std::string where = "rounds.json:$.campaigns[" + std::to_string(i) + "]";
+      SeedCampaign c{Text(cj[i], "code"), Text(cj[i], "kind"), Text(cj[i], "name"), Text(cj[i], "honour_title"),
+                 Text(cj[i], "level"), Int(cj[i], "year")};
+      if (!IsCode(c.code)) errors_.Add(where + ".code", "应为小写字母、数字和 - 组成的代码");
+      if (c.kind != "pool" && c.kind != "honour") errors_.Add(where + ".kind", "应为 pool 或 honour");
+      if (c.name.empty()) errors_.Add(where + ".name", "缺少此项");
+      if (c.kind == "honour" && c.honour_title.empty()) errors_.Add(where + ".honour_title", "荣誉推选须写明称号");
+      campaigns_.push_back(std::move(c));
+    }
+  }
+
+  void ReadRounds(const Json& rj) {
+    for (size_t i = 0; i < rj.size(); ++i) {
+      const std::string where = "rounds.json:$.rounds[" + std::to_string(i) + "]";
+      RoundSpec spec{Text(rj[i], "code"),     Text(rj[i], "campaign"), Text(rj[i], "kind"),
+                     Text(rj[i], "title"),    Text(rj[i], "opens"),    Text(rj[i], "deadline"),
+                     Text(rj[i], "reference_date"), Text(rj[i], "rule_set"), Int(rj[i], "year")};
+      if (!IsCode(spec.code)) errors_.Add(where + ".code", "应为小写字母、数字和 - 组成的代码");
+      if (!KnownCampaign(spec.campaign)) errors_.Add(where + ".campaign", "未定义的活动「" + spec.campaign + "」");
+      if (!KnownRuleSet(spec.rule_set)) errors_.Add(where + ".rule_set", "rules/ 中没有规则集「" + spec.rule_set + "」");
+      for (const auto& [key, value] : {std::pair{"opens", spec.opens}, std::pair{"deadline", spec.deadline}}) {
+        auto t = ParseBeijingTime(value);
+        if (!t.ok()) errors_.Add(where + "." + key, t.status().message());
+      }
+      rounds_.push_back(std::move(spec));
+    }
+  }
+
+  void ReadTemplates(const Json& tj) {
+    for (size_t i = 0; i < tj.size(); ++i) {
+      templates_.push_back(ReadTemplate(tj[i], "rounds.json:$.templates[" + std::to_string(i) + "]"));
+    }
+  }
+
+  RoundTemplate ReadTemplate(const Json& t, const std::string& where) {
+    RoundTemplate tpl;
+    tpl.code = Text(t, "code");
+    tpl.campaign = Text(t, "campaign");
+    tpl.kind = Text(t, "kind");
+    tpl.round_code = Text(t, "round_code");
+    tpl.title = Text(t, "title");
+    tpl.from_year = Int(t, "from_year");
+    tpl.opens_day = Int(t, "opens_day", 1);
+    tpl.opens_time = Text(t, "opens_time");
+    tpl.deadline_time = Text(t, "deadline_time");
+    tpl.rule_set = Text(t, "rule_set");
+    if (t.contains("deadline_day") && t["deadline_day"].is_string() && t["deadline_day"] == "last") {
+      tpl.deadline_day = 0;
+    } else {
+      tpl.deadline_day = Int(t, "deadline_day", -1);
+      if (tpl.deadline_day < 1 || tpl.deadline_day > 28) errors_.Add(where + ".deadline_day", "应为 1 到 28 或 \"last\"");
+    }
+    if (t.contains("months") && t["months"].is_array()) {
+      for (const Json& m : t["months"]) {
+        if (m.is_number_integer() && m.get<int>() >= 1 && m.get<int>() <= 12) {
+          tpl.months.push_back(m.get<int>());
+        } else {
+          errors_.Add(where + ".months", "月份应为 1 到 12 的整数");
+        }
+      }
+    }
+    if (tpl.months.empty()) errors_.Add(where + ".months", "缺少月份");
+    if (!IsCode(tpl.code)) errors_.Add(where + ".code", "应为小写字母、数字和 - 组成的代码");
+    if (!KnownCampaign(tpl.campaign)) errors_.Add(where + ".campaign", "未定义的活动「" + tpl.campaign + "」");
+    if (!KnownRuleSet(tpl.rule_set)) errors_.Add(where + ".rule_set", "rules/ 中没有规则集「" + tpl.rule_set + "」");
+    if (tpl.kind != "concentrated" && tpl.kind != "supplementary") errors_.Add(where + ".kind", "应为 concentrated 或 supplementary");
+    if (tpl.round_code.find("{year}") == std::string::npos || tpl.round_code.find("{month}") == std::string::npos) {
+      errors_.Add(where + ".round_code", "应含 {year} 和 {month}");
+    }
+    if (tpl.title.empty()) errors_.Add(where + ".title", "缺少此项");
+    for (const auto& [key, value] : {std::pair{"opens_time", tpl.opens_time}, std::pair{"deadline_time", tpl.deadline_time}}) {
+      if (!ParseBeijingTime("2025-01-01 " + value).ok()) errors_.Add(where + "." + key, "应为「HH:MM」");
+    }
+    return tpl;
+  }
+
+  const ReferenceData& reference_;
+  const Json empty_ = Json::array();
+  SeedErrors errors_;
+  std::vector<RuleSet> rule_sets_;
+  std::vector<SeedCampaign> campaigns_;
+  std::vector<RoundSpec> rounds_;
+  std::vector<RoundTemplate> templates_;
+};
+
 Round ReadRound(SQLite::Statement& st) {
   // Column order of kRoundSelect.
   Round r;
@@ -267,6 +428,7 @@ struct Rounds::Impl {
   std::map<std::string, std::pair<int64_t, RuleSet>, std::less<>> cache;  // code -> (version, rules)
 
   Status Seed(const std::string& data_dir);
+  Status WriteSeed(const SeedReader& seed);
   StatusOr<Round> Insert(SQLite::Database& w, const RoundSpec& spec);
 };
 
@@ -286,128 +448,23 @@ StatusOr<std::unique_ptr<Rounds>> Rounds::Open(Store& store, const std::string& 
 }
 
 Status Rounds::Impl::Seed(const std::string& data_dir) {
-  SeedErrors errors;
-  // Rule sets: every file is checked, whether or not the registry has it yet.
-  std::vector<RuleSet> rule_sets;
-  std::error_code ec;
-  std::vector<fs::path> files;
-  for (const auto& entry : fs::directory_iterator(data_dir + "/rules", ec)) {
-    if (entry.path().extension() == ".json") files.push_back(entry.path());
-  }
-  if (ec) return NotFound("无法读取规则集目录「" + data_dir + "/rules」：" + ec.message());
-  std::sort(files.begin(), files.end());
-  for (const fs::path& file : files) {
-    auto rules = RuleSet::LoadFile(file.string());
-    if (!rules.ok()) {
-      errors.AddAll(rules.status().details().empty()
-                        ? std::vector<FieldError>{{file.filename().string(), rules.status().message(), 0}}
-                        : rules.status().details());
-      continue;
-    }
-    const std::string name = file.filename().string();
-    if (name != rules->code() + ".json") errors.Add(name + ":$.code", "应与文件名一致（" + rules->code() + ".json）");
-    errors.AddAll(CheckUnitTypes(*rules, reference, name));
-    rule_sets.push_back(std::move(*rules));
-  }
-  auto known_rule_set = [&](const std::string& code) {
-    return std::any_of(rule_sets.begin(), rule_sets.end(), [&](const RuleSet& r) { return r.code() == code; });
-  };
+  SeedReader seed(reference);
+  TP_RETURN_IF_ERROR(seed.ReadRuleSets(data_dir + "/rules"));
+  TP_RETURN_IF_ERROR(seed.ReadRoundsFile(data_dir + "/rounds.json"));
+  if (!seed.errors().empty()) return seed.errors().ToStatus();
+  templates = seed.TakeTemplates();
+  return WriteSeed(seed);
+}
 
-  auto text = ReadText(data_dir + "/rounds.json");
-  if (!text.ok()) return text.status();
-  Json doc = Json::parse(*text, nullptr, false);
-  if (doc.is_discarded() || !doc.is_object()) {
-    errors.Add("rounds.json:$", "不是有效的 JSON 对象");
-    return errors.ToStatus();
-  }
-  struct SeedCampaign {
-    std::string code, kind, name, honour_title, level;
-    int year = 0;
-  };
-  std::vector<SeedCampaign> campaigns;
-  const Json empty = Json::array();
-  const Json& cj = doc.contains("campaigns") && doc["campaigns"].is_array() ? doc["campaigns"] : empty;
-  for (size_t i = 0; i < cj.size(); ++i) {
-    const std::string where = "rounds.json:$.campaigns[" + std::to_string(i) + "]";
-    SeedCampaign c{Text(cj[i], "code"), Text(cj[i], "kind"), Text(cj[i], "name"), Text(cj[i], "honour_title"),
-                   Text(cj[i], "level"), Int(cj[i], "year")};
-    if (!IsCode(c.code)) errors.Add(where + ".code", "应为小写字母、数字和 - 组成的代码");
-    if (c.kind != "pool" && c.kind != "honour") errors.Add(where + ".kind", "应为 pool 或 honour");
-    if (c.name.empty()) errors.Add(where + ".name", "缺少此项");
-    if (c.kind == "honour" && c.honour_title.empty()) errors.Add(where + ".honour_title", "荣誉推选须写明称号");
-    campaigns.push_back(std::move(c));
-  }
-  auto known_campaign = [&](const std::string& code) {
-    return std::any_of(campaigns.begin(), campaigns.end(), [&](const SeedCampaign& c) { return c.code == code; });
-  };
-  std::vector<RoundSpec> rounds;
-  const Json& rj = doc.contains("rounds") && doc["rounds"].is_array() ? doc["rounds"] : empty;
-  for (size_t i = 0; i < rj.size(); ++i) {
-    const std::string where = "rounds.json:$.rounds[" + std::to_string(i) + "]";
-    RoundSpec spec{Text(rj[i], "code"),     Text(rj[i], "campaign"), Text(rj[i], "kind"),
-                   Text(rj[i], "title"),    Text(rj[i], "opens"),    Text(rj[i], "deadline"),
-                   Text(rj[i], "reference_date"), Text(rj[i], "rule_set"), Int(rj[i], "year")};
-    if (!IsCode(spec.code)) errors.Add(where + ".code", "应为小写字母、数字和 - 组成的代码");
-    if (!known_campaign(spec.campaign)) errors.Add(where + ".campaign", "未定义的活动「" + spec.campaign + "」");
-    if (!known_rule_set(spec.rule_set)) errors.Add(where + ".rule_set", "rules/ 中没有规则集「" + spec.rule_set + "」");
-    for (const auto& [key, value] : {std::pair{"opens", spec.opens}, std::pair{"deadline", spec.deadline}}) {
-      auto t = ParseBeijingTime(value);
-      if (!t.ok()) errors.Add(where + "." + key, t.status().message());
-    }
-    rounds.push_back(std::move(spec));
-  }
-  const Json& tj = doc.contains("templates") && doc["templates"].is_array() ? doc["templates"] : empty;
-  for (size_t i = 0; i < tj.size(); ++i) {
-    const std::string where = "rounds.json:$.templates[" + std::to_string(i) + "]";
-    const Json& t = tj[i];
-    RoundTemplate tpl;
-    tpl.code = Text(t, "code");
-    tpl.campaign = Text(t, "campaign");
-    tpl.kind = Text(t, "kind");
-    tpl.round_code = Text(t, "round_code");
-    tpl.title = Text(t, "title");
-    tpl.from_year = Int(t, "from_year");
-    tpl.opens_day = Int(t, "opens_day", 1);
-    tpl.opens_time = Text(t, "opens_time");
-    tpl.deadline_time = Text(t, "deadline_time");
-    tpl.rule_set = Text(t, "rule_set");
-    if (t.contains("deadline_day") && t["deadline_day"].is_string() && t["deadline_day"] == "last") {
-      tpl.deadline_day = 0;
-    } else {
-      tpl.deadline_day = Int(t, "deadline_day", -1);
-      if (tpl.deadline_day < 1 || tpl.deadline_day > 28) errors.Add(where + ".deadline_day", "应为 1 到 28 或 \"last\"");
-    }
-    if (t.contains("months") && t["months"].is_array()) {
-      for (const Json& m : t["months"]) {
-        if (m.is_number_integer() && m.get<int>() >= 1 && m.get<int>() <= 12) {
-          tpl.months.push_back(m.get<int>());
-        } else {
-          errors.Add(where + ".months", "月份应为 1 到 12 的整数");
-        }
-      }
-    }
-    if (tpl.months.empty()) errors.Add(where + ".months", "缺少月份");
-    if (!IsCode(tpl.code)) errors.Add(where + ".code", "应为小写字母、数字和 - 组成的代码");
-    if (!known_campaign(tpl.campaign)) errors.Add(where + ".campaign", "未定义的活动「" + tpl.campaign + "」");
-    if (!known_rule_set(tpl.rule_set)) errors.Add(where + ".rule_set", "rules/ 中没有规则集「" + tpl.rule_set + "」");
-    if (tpl.kind != "concentrated" && tpl.kind != "supplementary") errors.Add(where + ".kind", "应为 concentrated 或 supplementary");
-    if (tpl.round_code.find("{year}") == std::string::npos || tpl.round_code.find("{month}") == std::string::npos) {
-      errors.Add(where + ".round_code", "应含 {year} 和 {month}");
-    }
-    if (tpl.title.empty()) errors.Add(where + ".title", "缺少此项");
-    for (const auto& [key, value] : {std::pair{"opens_time", tpl.opens_time}, std::pair{"deadline_time", tpl.deadline_time}}) {
-      if (!ParseBeijingTime("2025-01-01 " + value).ok()) errors.Add(where + "." + key, "应为「HH:MM」");
-    }
-    templates.push_back(std::move(tpl));
-  }
-  if (!errors.empty()) return errors.ToStatus();
-
+// What the registry lacks of the seed, in one transaction: rule sets,
+// campaigns and rounds already there are left as they are.
+Status Rounds::Impl::WriteSeed(const SeedReader& seed) {
   auto batch = store.BeginWrite();
   if (!batch.ok()) return batch.status();
   try {
     SQLite::Database& w = (*batch)->Connection();
     SQLite::Statement rule(w, "INSERT INTO rule_sets(code, body) VALUES(?,?) ON CONFLICT(code) DO NOTHING");
-    for (const RuleSet& r : rule_sets) {
+    for (const RuleSet& r : seed.rule_sets()) {
       rule.reset();
       rule.bind(1, r.code());
       rule.bind(2, r.json());
@@ -416,7 +473,7 @@ Status Rounds::Impl::Seed(const std::string& data_dir) {
     SQLite::Statement campaign(w,
                                "INSERT INTO campaigns(code, kind, name, year, honour_title, level) VALUES(?,?,?,?,?,?) "
                                "ON CONFLICT(code) DO NOTHING");
-    for (const SeedCampaign& c : campaigns) {
+    for (const SeedCampaign& c : seed.campaigns()) {
       campaign.reset();
       campaign.bind(1, c.code);
       campaign.bind(2, c.kind);
@@ -430,7 +487,7 @@ Status Rounds::Impl::Seed(const std::string& data_dir) {
       BindText(campaign, 6, c.level);
       campaign.exec();
     }
-    for (const RoundSpec& spec : rounds) {
+    for (const RoundSpec& spec : seed.rounds()) {
       SQLite::Statement exists(w, "SELECT 1 FROM rounds WHERE code=?");
       exists.bind(1, spec.code);
       if (exists.executeStep()) continue;
