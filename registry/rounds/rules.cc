@@ -414,6 +414,200 @@ Category ParseCategory(Reader& r, const std::string& name, const Json& j, const 
   return cat;
 }
 
+// Reads a rule set's document into `out`, section by section, every problem
+// to the Reader. Categories first: everything else refers to them.
+class RuleSetParser {
+ public:
+  RuleSetParser(Reader& r, RuleSet::Impl& out) : r_(r), out_(out) {}
+
+  // code, title, source, kind, required_fields, opinion, declarable and groups.
+  void ReadHeader(const Json& doc) {
+    r_.OnlyKeys(doc, "$", {"code", "title", "source", "kind", "required_fields", "opinion", "categories",
+                           "eligibility", "declarable", "groups", "quotas", "note"});
+    out_.code = r_.String(doc, "$", "code", true);
+    if (!out_.code.empty() && !IsCode(out_.code)) r_.Fail("$.code", "只能由小写字母、数字、- 和 _ 组成");
+    out_.title = r_.String(doc, "$", "title", true);
+    out_.source = r_.String(doc, "$", "source", true);
+    out_.kind = r_.String(doc, "$", "kind", true);
+    if (!out_.kind.empty() && out_.kind != "pool" && out_.kind != "honour") {
+      r_.Fail("$.kind", "应为 pool（人才库）或 honour（荣誉推选）");
+    }
+    out_.required_fields = r_.Strings(doc, "$", "required_fields", false);
+    for (size_t i = 0; i < out_.required_fields.size(); ++i) {
+      const auto& names = RuleFieldNames();
+      if (std::find(names.begin(), names.end(), out_.required_fields[i]) == names.end()) {
+        r_.Fail("$.required_fields[" + std::to_string(i) + "]", "「" + out_.required_fields[i] + "」不是人员字段");
+      }
+    }
+    if (auto it = doc.find("opinion"); it != doc.end()) {
+      if (!it->is_object()) {
+        r_.Fail("$.opinion", "应为对象");
+      } else {
+        r_.OnlyKeys(*it, "$.opinion", {"required", "max_chars"});
+        out_.opinion_required = r_.Bool(*it, "$.opinion", "required", false);
+        out_.opinion_max_chars = r_.Integer(*it, "$.opinion", "max_chars", 0);
+      }
+    }
+    out_.declarable = r_.Strings(doc, "$", "declarable", false);
+    if (auto it = doc.find("groups"); it != doc.end()) {
+      if (!it->is_object()) {
+        r_.Fail("$.groups", "应为对象");
+      } else {
+        r_.OnlyKeys(*it, "$.groups", {"values", "required"});
+        out_.groups = r_.Strings(*it, "$.groups", "values", true);
+        out_.group_required = r_.Bool(*it, "$.groups", "required", false);
+      }
+    }
+  }
+
+  // The categories, then whether the ones they refer to exist and form no cycle.
+  void ReadCategories(const Json& doc) {
+    if (auto it = doc.find("categories"); it != doc.end()) {
+      if (!it->is_object()) {
+        r_.Fail("$.categories", "应为对象（类别名 → 条件）");
+      } else {
+        for (auto c = it->begin(); c != it->end(); ++c) {
+          const std::string path = "$.categories." + c.key();
+          if (!IsCode(c.key())) r_.Fail(path, "类别名只能由小写字母、数字、- 和 _ 组成");
+          out_.categories.emplace(c.key(), ParseCategory(r_, c.key(), c.value(), path));
+        }
+      }
+    }
+    for (const auto& [name, cat] : out_.categories) {
+      for (const std::string& ref : cat.refs) KnownCategory(ref, "$.categories." + name);
+    }
+    // A category that refers back to itself would never finish evaluating.
+    std::map<std::string, int, std::less<>> mark;  // 1: visiting, 2: done
+    for (const auto& [name, cat] : out_.categories) {
+      if (!Acyclic(name, &mark)) {
+        r_.Fail("$.categories." + name, "类别之间循环引用");
+        break;
+      }
+    }
+  }
+
+  void ReadEligibility(const Json& doc) {
+    auto it = doc.find("eligibility");
+    if (it == doc.end()) return;
+    if (!it->is_array()) {
+      r_.Fail("$.eligibility", "应为数组");
+      return;
+    }
+    for (size_t i = 0; i < it->size(); ++i) {
+      const std::string path = "$.eligibility[" + std::to_string(i) + "]";
+      const Json& e = (*it)[i];
+      if (!e.is_object()) {
+        r_.Fail(path, "应为对象");
+        continue;
+      }
+      r_.OnlyKeys(e, path, {"name", "require", "forbid", "message"});
+      Eligibility rule;
+      rule.name = r_.String(e, path, "name", true);
+      rule.message = r_.String(e, path, "message", false);
+      const bool has_require = e.contains("require"), has_forbid = e.contains("forbid");
+      if (has_require == has_forbid) {
+        r_.Fail(path, "需要且只需要 require 或 forbid 之一");
+        continue;
+      }
+      rule.require = has_require;
+      rule.category = r_.String(e, path, has_require ? "require" : "forbid", true);
+      KnownCategory(rule.category, path + (has_require ? ".require" : ".forbid"));
+      out_.eligibility.push_back(std::move(rule));
+    }
+  }
+
+  // One quota per kind of unit; a unit type may appear in one only.
+  void ReadQuotas(const Json& doc) {
+    auto quotas = doc.find("quotas");
+    if (quotas == doc.end() || !quotas->is_array() || quotas->empty()) {
+      r_.Fail("$.quotas", "应为非空数组：每类推荐单位一条名额规则");
+      return;
+    }
+    std::set<std::string> seen_types;
+    for (size_t i = 0; i < quotas->size(); ++i) {
+      const std::string path = "$.quotas[" + std::to_string(i) + "]";
+      const Json& q = (*quotas)[i];
+      if (!q.is_object()) {
+        r_.Fail(path, "应为对象");
+        continue;
+      }
+      out_.quotas.push_back(ReadQuota(q, path, &seen_types));
+    }
+  }
+
+ private:
+  void KnownCategory(const std::string& name, const std::string& path) {
+    if (!name.empty() && out_.categories.find(name) == out_.categories.end()) {
+      r_.Fail(path, "引用了未定义的类别「" + name + "」");
+    }
+  }
+
+  // False when `name` reaches itself through the categories it refers to.
+  bool Acyclic(const std::string& name, std::map<std::string, int, std::less<>>* mark) const {
+    int& m = (*mark)[name];
+    if (m == 1) return false;
+    if (m == 2) return true;
+    m = 1;
+    auto it = out_.categories.find(name);
+    if (it != out_.categories.end()) {
+      for (const std::string& ref : it->second.refs)
+        if (!Acyclic(ref, mark)) return false;
+    }
+    (*mark)[name] = 2;
+    return true;
+  }
+
+  Quota ReadQuota(const Json& q, const std::string& path, std::set<std::string>* seen_types) {
+    r_.OnlyKeys(q, path, {"name", "unit_types", "min", "max", "exempt", "minimums", "groups", "note"});
+    Quota quota;
+    quota.name = r_.String(q, path, "name", true);
+    quota.unit_types = r_.Strings(q, path, "unit_types", true);
+    for (const std::string& t : quota.unit_types) {
+      if (!seen_types->insert(t).second) r_.Fail(path + ".unit_types", "单位类型「" + t + "」已在前面的规则中出现");
+    }
+    quota.min = r_.Integer(q, path, "min", 0);
+    quota.max = q.contains("max") ? r_.Integer(q, path, "max", -1) : -1;
+    if (quota.max >= 0 && quota.min > quota.max) r_.Fail(path + ".min", "不能大于 max");
+    quota.exempt = r_.Strings(q, path, "exempt", false);
+    for (const std::string& e : quota.exempt) KnownCategory(e, path + ".exempt");
+    quota.groups = r_.Strings(q, path, "groups", false);
+    for (const std::string& g : quota.groups) {
+      if (!Contains(out_.groups, g)) r_.Fail(path + ".groups", "「" + g + "」不在 $.groups.values 中");
+    }
+    if (auto m = q.find("minimums"); m != q.end()) {
+      if (!m->is_array()) {
+        r_.Fail(path + ".minimums", "应为数组");
+      } else {
+        for (size_t k = 0; k < m->size(); ++k) {
+          const std::string mpath = path + ".minimums[" + std::to_string(k) + "]";
+          const Json& mj = (*m)[k];
+          if (!mj.is_object()) {
+            r_.Fail(mpath, "应为对象");
+            continue;
+          }
+          quota.minimums.push_back(ReadMinimum(mj, mpath));
+        }
+      }
+    }
+    return quota;
+  }
+
+  Minimum ReadMinimum(const Json& mj, const std::string& mpath) {
+    r_.OnlyKeys(mj, mpath, {"name", "any_of", "at_least", "applies_from"});
+    Minimum min;
+    min.name = r_.String(mj, mpath, "name", true);
+    min.any_of = r_.Strings(mj, mpath, "any_of", true);
+    for (const std::string& c : min.any_of) KnownCategory(c, mpath + ".any_of");
+    if (!mj.contains("at_least")) r_.Fail(mpath + ".at_least", "缺少此项");
+    min.at_least = r_.Integer(mj, mpath, "at_least", 0);
+    min.applies_from = r_.Integer(mj, mpath, "applies_from", 1);
+    return min;
+  }
+
+  Reader& r_;
+  RuleSet::Impl& out_;
+};
+
 }  // namespace
 
 StatusOr<RuleSet> RuleSet::Parse(std::string_view json_text, std::string_view source_name) {
@@ -424,170 +618,11 @@ StatusOr<RuleSet> RuleSet::Parse(std::string_view json_text, std::string_view so
     return InvalidArgument("规则集「" + std::string(source_name) + "」不是有效的 JSON 对象", r.errors());
   }
   auto impl = std::make_shared<Impl>();
-  r.OnlyKeys(doc, "$", {"code", "title", "source", "kind", "required_fields", "opinion", "categories",
-                        "eligibility", "declarable", "groups", "quotas", "note"});
-  impl->code = r.String(doc, "$", "code", true);
-  if (!impl->code.empty() && !IsCode(impl->code)) r.Fail("$.code", "只能由小写字母、数字、- 和 _ 组成");
-  impl->title = r.String(doc, "$", "title", true);
-  impl->source = r.String(doc, "$", "source", true);
-  impl->kind = r.String(doc, "$", "kind", true);
-  if (!impl->kind.empty() && impl->kind != "pool" && impl->kind != "honour") {
-    r.Fail("$.kind", "应为 pool（人才库）或 honour（荣誉推选）");
-  }
-  impl->required_fields = r.Strings(doc, "$", "required_fields", false);
-  for (size_t i = 0; i < impl->required_fields.size(); ++i) {
-    const auto& names = RuleFieldNames();
-    if (std::find(names.begin(), names.end(), impl->required_fields[i]) == names.end()) {
-      r.Fail("$.required_fields[" + std::to_string(i) + "]", "「" + impl->required_fields[i] + "」不是人员字段");
-    }
-  }
-  if (auto it = doc.find("opinion"); it != doc.end()) {
-    if (!it->is_object()) {
-      r.Fail("$.opinion", "应为对象");
-    } else {
-      r.OnlyKeys(*it, "$.opinion", {"required", "max_chars"});
-      impl->opinion_required = r.Bool(*it, "$.opinion", "required", false);
-      impl->opinion_max_chars = r.Integer(*it, "$.opinion", "max_chars", 0);
-    }
-  }
-  impl->declarable = r.Strings(doc, "$", "declarable", false);
-  if (auto it = doc.find("groups"); it != doc.end()) {
-    if (!it->is_object()) {
-      r.Fail("$.groups", "应为对象");
-    } else {
-      r.OnlyKeys(*it, "$.groups", {"values", "required"});
-      impl->groups = r.Strings(*it, "$.groups", "values", true);
-      impl->group_required = r.Bool(*it, "$.groups", "required", false);
-    }
-  }
-
-  // Categories first: everything else refers to them.
-  if (auto it = doc.find("categories"); it != doc.end()) {
-    if (!it->is_object()) {
-      r.Fail("$.categories", "应为对象（类别名 → 条件）");
-    } else {
-      for (auto c = it->begin(); c != it->end(); ++c) {
-        const std::string path = "$.categories." + c.key();
-        if (!IsCode(c.key())) r.Fail(path, "类别名只能由小写字母、数字、- 和 _ 组成");
-        impl->categories.emplace(c.key(), ParseCategory(r, c.key(), c.value(), path));
-      }
-    }
-  }
-  auto known_category = [&](const std::string& name, const std::string& path) {
-    if (!name.empty() && impl->categories.find(name) == impl->categories.end()) {
-      r.Fail(path, "引用了未定义的类别「" + name + "」");
-    }
-  };
-  for (const auto& [name, cat] : impl->categories) {
-    for (const std::string& ref : cat.refs) known_category(ref, "$.categories." + name);
-  }
-  // A category that refers back to itself would never finish evaluating.
-  {
-    std::map<std::string, int, std::less<>> mark;  // 1: visiting, 2: done
-    std::function<bool(const std::string&)> acyclic = [&](const std::string& name) {
-      int& m = mark[name];
-      if (m == 1) return false;
-      if (m == 2) return true;
-      m = 1;
-      auto it = impl->categories.find(name);
-      if (it != impl->categories.end()) {
-        for (const std::string& ref : it->second.refs)
-          if (!acyclic(ref)) return false;
-      }
-      mark[name] = 2;
-      return true;
-    };
-    for (const auto& [name, cat] : impl->categories) {
-      if (!acyclic(name)) {
-        r.Fail("$.categories." + name, "类别之间循环引用");
-        break;
-      }
-    }
-  }
-
-  if (auto it = doc.find("eligibility"); it != doc.end()) {
-    if (!it->is_array()) {
-      r.Fail("$.eligibility", "应为数组");
-    } else {
-      for (size_t i = 0; i < it->size(); ++i) {
-        const std::string path = "$.eligibility[" + std::to_string(i) + "]";
-        const Json& e = (*it)[i];
-        if (!e.is_object()) {
-          r.Fail(path, "应为对象");
-          continue;
-        }
-        r.OnlyKeys(e, path, {"name", "require", "forbid", "message"});
-        Eligibility rule;
-        rule.name = r.String(e, path, "name", true);
-        rule.message = r.String(e, path, "message", false);
-        const bool has_require = e.contains("require"), has_forbid = e.contains("forbid");
-        if (has_require == has_forbid) {
-          r.Fail(path, "需要且只需要 require 或 forbid 之一");
-          continue;
-        }
-        rule.require = has_require;
-        rule.category = r.String(e, path, has_require ? "require" : "forbid", true);
-        known_category(rule.category, path + (has_require ? ".require" : ".forbid"));
-        impl->eligibility.push_back(std::move(rule));
-      }
-    }
-  }
-
-  auto quotas = doc.find("quotas");
-  if (quotas == doc.end() || !quotas->is_array() || quotas->empty()) {
-    r.Fail("$.quotas", "应为非空数组：每类推荐单位一条名额规则");
-  } else {
-    std::set<std::string> seen_types;
-    for (size_t i = 0; i < quotas->size(); ++i) {
-      const std::string path = "$.quotas[" + std::to_string(i) + "]";
-      const Json& q = (*quotas)[i];
-      if (!q.is_object()) {
-        r.Fail(path, "应为对象");
-        continue;
-      }
-      r.OnlyKeys(q, path, {"name", "unit_types", "min", "max", "exempt", "minimums", "groups", "note"});
-      Quota quota;
-      quota.name = r.String(q, path, "name", true);
-      quota.unit_types = r.Strings(q, path, "unit_types", true);
-      for (const std::string& t : quota.unit_types) {
-        if (!seen_types.insert(t).second) r.Fail(path + ".unit_types", "单位类型「" + t + "」已在前面的规则中出现");
-      }
-      quota.min = r.Integer(q, path, "min", 0);
-      quota.max = q.contains("max") ? r.Integer(q, path, "max", -1) : -1;
-      if (quota.max >= 0 && quota.min > quota.max) r.Fail(path + ".min", "不能大于 max");
-      quota.exempt = r.Strings(q, path, "exempt", false);
-      for (const std::string& e : quota.exempt) known_category(e, path + ".exempt");
-      quota.groups = r.Strings(q, path, "groups", false);
-      for (const std::string& g : quota.groups) {
-        if (!Contains(impl->groups, g)) r.Fail(path + ".groups", "「" + g + "」不在 $.groups.values 中");
-      }
-      if (auto m = q.find("minimums"); m != q.end()) {
-        if (!m->is_array()) {
-          r.Fail(path + ".minimums", "应为数组");
-        } else {
-          for (size_t k = 0; k < m->size(); ++k) {
-            const std::string mpath = path + ".minimums[" + std::to_string(k) + "]";
-            const Json& mj = (*m)[k];
-            if (!mj.is_object()) {
-              r.Fail(mpath, "应为对象");
-              continue;
-            }
-            r.OnlyKeys(mj, mpath, {"name", "any_of", "at_least", "applies_from"});
-            Minimum min;
-            min.name = r.String(mj, mpath, "name", true);
-            min.any_of = r.Strings(mj, mpath, "any_of", true);
-            for (const std::string& c : min.any_of) known_category(c, mpath + ".any_of");
-            if (!mj.contains("at_least")) r.Fail(mpath + ".at_least", "缺少此项");
-            min.at_least = r.Integer(mj, mpath, "at_least", 0);
-            min.applies_from = r.Integer(mj, mpath, "applies_from", 1);
-            quota.minimums.push_back(std::move(min));
-          }
-        }
-      }
-      impl->quotas.push_back(std::move(quota));
-    }
-  }
-
+  RuleSetParser parser(r, *impl);
+  parser.ReadHeader(doc);
+  parser.ReadCategories(doc);
+  parser.ReadEligibility(doc);
+  parser.ReadQuotas(doc);
   if (!r.errors().empty()) {
     const FieldError& first = r.errors().front();
     return InvalidArgument("规则集「" + std::string(source_name) + "」有 " + std::to_string(r.errors().size()) +
