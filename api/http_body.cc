@@ -6,7 +6,7 @@
 #include <string>
 #include <utility>
 
-#include "api/http_server_internal.h"
+#include "api/internal/http_server_internal.h"
 
 namespace tp::api {
 

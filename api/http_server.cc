@@ -20,7 +20,7 @@
 
 #include <nlohmann/json.hpp>
 
-#include "api/http_server_internal.h"
+#include "api/internal/http_server_internal.h"
 
 namespace tp::api {
 

@@ -11,7 +11,7 @@
 #include <nlohmann/json.hpp>
 #include <set>
 
-#include "registry/cohorts/cohorts_internal.h"
+#include "registry/cohorts/internal/cohorts_internal.h"
 #include "registry/fields/dates.h"
 #include "registry/store/db_handle.h"
 

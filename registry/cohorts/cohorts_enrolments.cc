@@ -7,7 +7,7 @@
 #include <set>
 
 #include "registry/cohorts/cohorts.h"
-#include "registry/cohorts/cohorts_internal.h"
+#include "registry/cohorts/internal/cohorts_internal.h"
 #include "registry/store/db_handle.h"
 
 namespace tp::registry {

@@ -4,7 +4,7 @@
 #include <chrono>
 
 #include "registry/cohorts/cohorts.h"
-#include "registry/cohorts/cohorts_internal.h"
+#include "registry/cohorts/internal/cohorts_internal.h"
 #include "registry/store/crypto.h"
 #include "registry/store/db_handle.h"
 #include "registry/tables/xlsx_writer.h"

@@ -8,7 +8,7 @@
 #include <set>
 #include <unordered_map>
 
-#include "registry/cohorts/cohorts_internal.h"
+#include "registry/cohorts/internal/cohorts_internal.h"
 #include "registry/base/paths.h"
 #include "registry/cohorts/planner.h"
 #include "registry/fields/reference_data.h"

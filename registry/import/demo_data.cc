@@ -7,7 +7,7 @@
 #include <string_view>
 #include <utility>
 
-#include "registry/import/demo_vocabulary.h"
+#include "registry/import/internal/demo_vocabulary.h"
 
 namespace tp::registry {
 

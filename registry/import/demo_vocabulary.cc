@@ -1,7 +1,7 @@
 // Loading the demo generator's tables: each loader reads one TSV file into
 // Tables and reports the file and line of the first problem, so that a typo
 // in data/ is caught at start-up, not printed into a million rows.
-#include "registry/import/demo_vocabulary.h"
+#include "registry/import/internal/demo_vocabulary.h"
 
 #include <algorithm>
 #include <fstream>

@@ -16,7 +16,7 @@
 #include <utility>
 
 #include "registry/tables/table_reader.h"
-#include "registry/tables/xlsx_internal.h"
+#include "registry/tables/internal/xlsx_internal.h"
 
 namespace tp::registry::table_internal {
 namespace xlsx {

@@ -9,7 +9,7 @@
 #include <string>
 #include <utility>
 
-#include "registry/tables/xlsx_internal.h"
+#include "registry/tables/internal/xlsx_internal.h"
 
 namespace tp::registry::table_internal::xlsx {
 namespace {
