@@ -49,20 +49,36 @@ void ApiService::Impl::StartFollower() {
   });
 }
 
-void ApiService::Impl::BuildRoutes() {
-  auto bind = [this](void (Impl::*method)(const ApiCall&, HttpResponse&)) {
-    return [this, method](const ApiCall& call, HttpResponse& res) { (this->*method)(call, res); };
-  };
-  const std::vector<RouteParam> kPaging = {
-      {"page", "query", "integer", "页码，从 1 开始", false},
-      {"size", "query", "integer", "每页条数", false},
-  };
-  auto with = [](std::vector<RouteParam> a, const std::vector<RouteParam>& b) {
-    a.insert(a.end(), b.begin(), b.end());
-    return a;
-  };
-  auto health = [](const ApiCall&, HttpResponse& res) { res.SetJson(R"({"status":"ok"})"); };
+namespace {
 
+// The paging parameters of every list.
+const std::vector<RouteParam> kPaging = {
+    {"page", "query", "integer", "页码，从 1 开始", false},
+    {"size", "query", "integer", "每页条数", false},
+};
+
+std::vector<RouteParam> With(std::vector<RouteParam> a, const std::vector<RouteParam>& b) {
+  a.insert(a.end(), b.begin(), b.end());
+  return a;
+}
+
+}  // namespace
+
+std::function<void(const ApiCall&, HttpResponse&)> ApiService::Impl::Bound(
+    void (Impl::*method)(const ApiCall&, HttpResponse&)) {
+  return [this, method](const ApiCall& call, HttpResponse& res) { (this->*method)(call, res); };
+}
+
+void ApiService::Impl::BuildRoutes() {
+  AddSystemRoutes();
+  AddPersonRoutes();
+  AddAdminRoutes();
+}
+
+// Health, the OpenAPI document, who the caller is.
+void ApiService::Impl::AddSystemRoutes() {
+  auto bind = [this](void (Impl::*method)(const ApiCall&, HttpResponse&)) { return Bound(method); };
+  auto health = [](const ApiCall&, HttpResponse& res) { res.SetJson(R"({"status":"ok"})"); };
   routes.push_back({.method = "GET",
                     .pattern = "/healthz",
                     .needs_token = false,
@@ -92,6 +108,11 @@ void ApiService::Impl::BuildRoutes() {
                     .tag = "系统",
                     .response_schema = "Me",
                     .handler = bind(&Impl::Me)});
+}
+
+// Search, people, units and the enrolment check.
+void ApiService::Impl::AddPersonRoutes() {
+  auto bind = [this](void (Impl::*method)(const ApiCall&, HttpResponse&)) { return Bound(method); };
   routes.push_back(
       {.method = "GET",
        .pattern = "/api/v1/search",
@@ -99,7 +120,7 @@ void ApiService::Impl::BuildRoutes() {
        .summary = "检索人才库（单位令牌只检索本单位推荐的人员，省级令牌只检索本省）",
        .tag = "检索",
        .params =
-           with({{"q", "query", "string", "检索词：姓名、拼音、单位、领域…", false},
+           With({{"q", "query", "string", "检索词：姓名、拼音、单位、领域…", false},
                  {"sort", "query", "string",
                   "relevance、admission_year、-admission_year、age、-age", false},
                  {"facets", "query", "boolean", "是否返回分面计数", false},
@@ -124,7 +145,7 @@ void ApiService::Impl::BuildRoutes() {
                     .roles = kAllRoles,
                     .summary = "人员列表（分页，稳定排序）",
                     .tag = "人员",
-                    .params = with({{"sort", "query", "string",
+                    .params = With({{"sort", "query", "string",
                                      "id、name、updated_at、birth_date，前缀 - 为倒序", false}},
                                    kPaging),
                     .response_schema = "PersonList",
@@ -182,6 +203,11 @@ void ApiService::Impl::BuildRoutes() {
        .max_body_bytes = options.max_json_body_bytes,
        .handler = bind(&Impl::EnrollmentCheck),
        .answers_enrolment = true});
+}
+
+// Statistics, the import, the audit log and tokens.
+void ApiService::Impl::AddAdminRoutes() {
+  auto bind = [this](void (Impl::*method)(const ApiCall&, HttpResponse&)) { return Bound(method); };
   routes.push_back({.method = "GET",
                     .pattern = "/api/v1/stats",
                     .roles = kAllRoles,
@@ -209,7 +235,7 @@ void ApiService::Impl::BuildRoutes() {
        .roles = kStaffOnly,
        .summary = "查询审计日志",
        .tag = "审计",
-       .params = with(
+       .params = With(
            {{"actor", "query", "string", "如 token:12", false},
             {"action", "query", "string", "read、reveal、update、check、import、revoke…", false},
             {"object_type", "query", "string", "person、token…", false},

@@ -479,24 +479,27 @@ class RoundsApi {
   std::function<Status(const ApiCall&, const std::string&, int)> audit_enrolment_answer_;
 };
 
-}  // namespace
+using RouteHandler = std::function<void(const ApiCall&, HttpResponse&)>;
 
-Status AddRoundsRoutes(registry::Store& store, const registry::ReferenceData& reference,
-                       const RoundsRouteOptions& options, std::vector<RouteSpec>* routes) {
-  auto rounds = registry::Rounds::Open(store, registry::DataDir(), reference, options.clock);
-  if (!rounds.ok()) return rounds.status();
-  auto workflow = registry::Workflow::Create(**rounds, registry::DataDir());
-  if (!workflow.ok()) return workflow.status();
-  auto api = std::make_shared<RoundsApi>(store, std::move(*rounds), std::move(*workflow), options);
-  auto bind = [api](void (RoundsApi::*method)(const ApiCall&, HttpResponse&)) {
-    return [api, method](const ApiCall& call, HttpResponse& res) { ((*api).*method)(call, res); };
-  };
-  const RouteParam code{"code", "path", "string", "推荐批次代码，如 pool-national-2025", true};
-  const RouteParam id{"id", "path", "integer", "推荐记录编号", true};
-  const RouteParam unit{"unit", "query", "string", "推荐单位代码（工作人员代单位操作时必填；单位令牌只能是本单位）", false};
-  const size_t json_limit = options.max_json_body_bytes;
-  const std::string tag = "推荐批次";
+// What the route groups of the rounds share: the handlers' state and the common parameters.
+struct RoundsRouteKit {
+  using Bind = std::function<RouteHandler(void (RoundsApi::*)(const ApiCall&, HttpResponse&))>;
+  Bind bind;
+  size_t json_limit = 0;
+  const RoundsRouteOptions& options;
+  RouteParam code{"code", "path", "string", "推荐批次代码，如 pool-national-2025", true};
+  RouteParam id{"id", "path", "integer", "推荐记录编号", true};
+  RouteParam unit{"unit", "query", "string",
+                  "推荐单位代码（工作人员代单位操作时必填；单位令牌只能是本单位）", false};
+  std::string tag = "推荐批次";
+};
 
+// Rounds, their deadlines and the rule sets.
+void AddRoundRoutes(const RoundsRouteKit& kit, std::vector<RouteSpec>* routes) {
+  const RoundsRouteKit::Bind& bind = kit.bind;
+  const RouteParam& code = kit.code;
+  const size_t json_limit = kit.json_limit;
+  const std::string& tag = kit.tag;
   routes->push_back({.method = "GET",
                      .pattern = "/api/v1/rounds",
                      .roles = kAllRoles,
@@ -571,6 +574,17 @@ Status AddRoundsRoutes(registry::Store& store, const registry::ReferenceData& re
                      .statuses = {400},
                      .max_body_bytes = json_limit,
                      .handler = bind(&RoundsApi::PutRuleSet)});
+}
+
+// A unit's list: reading it, adding people one by one or by a 汇总表, submitting, editing an item.
+void AddListRoutes(const RoundsRouteKit& kit, std::vector<RouteSpec>* routes) {
+  const RoundsRouteKit::Bind& bind = kit.bind;
+  const RouteParam& code = kit.code;
+  const RouteParam& id = kit.id;
+  const RouteParam& unit = kit.unit;
+  const size_t json_limit = kit.json_limit;
+  const std::string& tag = kit.tag;
+  const RoundsRouteOptions& options = kit.options;
   routes->push_back({.method = "GET",
                      .pattern = "/api/v1/rounds/{code}/submission",
                      .roles = kAllRoles,
@@ -669,6 +683,15 @@ Status AddRoundsRoutes(registry::Store& store, const registry::ReferenceData& re
                      .response_schema = "Removed",
                      .statuses = {400, 404, 412},
                      .handler = bind(&RoundsApi::RemoveItem)});
+}
+
+// Staff's review: decisions, admission in bulk, exports, possible duplicates and merges.
+void AddReviewRoutes(const RoundsRouteKit& kit, std::vector<RouteSpec>* routes) {
+  const RoundsRouteKit::Bind& bind = kit.bind;
+  const RouteParam& code = kit.code;
+  const RouteParam& id = kit.id;
+  const size_t json_limit = kit.json_limit;
+  const std::string& tag = kit.tag;
   routes->push_back({.method = "POST",
                      .pattern = "/api/v1/recommendations/{id}/decision",
                      .roles = kStaffOnly,
@@ -742,6 +765,26 @@ Status AddRoundsRoutes(registry::Store& store, const registry::ReferenceData& re
                      .statuses = {400, 404},
                      .max_body_bytes = json_limit,
                      .handler = bind(&RoundsApi::Distinct)});
+}
+
+}  // namespace
+
+Status AddRoundsRoutes(registry::Store& store, const registry::ReferenceData& reference,
+                       const RoundsRouteOptions& options, std::vector<RouteSpec>* routes) {
+  auto rounds = registry::Rounds::Open(store, registry::DataDir(), reference, options.clock);
+  if (!rounds.ok()) return rounds.status();
+  auto workflow = registry::Workflow::Create(**rounds, registry::DataDir());
+  if (!workflow.ok()) return workflow.status();
+  auto api = std::make_shared<RoundsApi>(store, std::move(*rounds), std::move(*workflow), options);
+  const RoundsRouteKit kit{
+      .bind = [api](void (RoundsApi::*method)(const ApiCall&, HttpResponse&)) -> RouteHandler {
+        return [api, method](const ApiCall& call, HttpResponse& res) { ((*api).*method)(call, res); };
+      },
+      .json_limit = options.max_json_body_bytes,
+      .options = options};
+  AddRoundRoutes(kit, routes);
+  AddListRoutes(kit, routes);
+  AddReviewRoutes(kit, routes);
   return Status::Ok();
 }
 

@@ -71,6 +71,11 @@ struct ApiService::Impl {
   }
 
   void BuildRoutes();
+  void AddSystemRoutes();
+  void AddPersonRoutes();
+  void AddAdminRoutes();
+  // A handler of this service as a route's.
+  std::function<void(const ApiCall&, HttpResponse&)> Bound(void (Impl::*method)(const ApiCall&, HttpResponse&));
   void StartFollower();
   Status CatchUp();
 
