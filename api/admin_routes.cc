@@ -59,8 +59,9 @@ void ApiService::Impl::QueryAudit(const ApiCall& call, HttpResponse& res) {
   if (!found.ok()) return res.SetError(found.status());
   Json items = Json::array();
   for (const auto& row : found->rows) {
-    Json detail = row.entry.detail_json.empty() ? Json(nullptr)
-                                                : Json::parse(row.entry.detail_json, nullptr, false);
+    Json detail = row.entry.detail_json.empty()
+                      ? Json(nullptr)
+                      : Json::parse(row.entry.detail_json, nullptr, false);
     if (detail.is_discarded()) detail = row.entry.detail_json;
     items.push_back({{"id", row.id},
                      {"at", row.at},
@@ -72,7 +73,8 @@ void ApiService::Impl::QueryAudit(const ApiCall& call, HttpResponse& res) {
                      {"detail", detail},
                      {"remote_addr", TextOrNull(row.entry.remote_addr)}});
   }
-  res.SetJson(Dump({{"total", found->total}, {"page", q.page}, {"size", q.size}, {"items", std::move(items)}}));
+  res.SetJson(Dump(
+      {{"total", found->total}, {"page", q.page}, {"size", q.size}, {"items", std::move(items)}}));
 }
 
 void ApiService::Impl::ListTokens(const ApiCall&, HttpResponse& res) {
@@ -93,7 +95,8 @@ void ApiService::Impl::ListTokens(const ApiCall&, HttpResponse& res) {
 
 void ApiService::Impl::RevokeToken(const ApiCall& call, HttpResponse& res) {
   const std::string id_text = call.request.PathParam("id");
-  if (id_text.empty() || id_text.size() > 18 || id_text.find_first_not_of("0123456789") != std::string::npos)
+  if (id_text.empty() || id_text.size() > 18 ||
+      id_text.find_first_not_of("0123456789") != std::string::npos)
     return res.SetError(FieldStatus(StatusCode::kInvalidArgument, "id", "应为令牌编号（整数）"));
   int64_t id = std::stoll(id_text);
   Status s = store.RevokeToken(id);
@@ -117,14 +120,16 @@ void ApiService::Impl::Import(const ApiCall& call, HttpResponse& res) {
       if (part.name == "file" || (!part.filename.empty() && file == nullptr)) file = &part;
     }
     if (file == nullptr) {
-      return res.SetError(FieldStatus(StatusCode::kInvalidArgument, "file", "表单中没有上传的文件"));
+      return res.SetError(
+          FieldStatus(StatusCode::kInvalidArgument, "file", "表单中没有上传的文件"));
     }
     bytes = file->content;
     if (!file->filename.empty()) filename = file->filename;
   } else {
     bytes = call.request.body;
   }
-  if (bytes.empty()) return res.SetError(FieldStatus(StatusCode::kInvalidArgument, "file", "上传的文件为空"));
+  if (bytes.empty())
+    return res.SetError(FieldStatus(StatusCode::kInvalidArgument, "file", "上传的文件为空"));
   if (filename.empty()) filename = "上传文件";
   // Whatever the outcome, the memory the file took goes back to the system
   // when the answer is made (ReturnFreedMemory says why that needs asking).
@@ -145,7 +150,9 @@ void ApiService::Impl::Import(const ApiCall& call, HttpResponse& res) {
       errors.push_back({{"row", e.row}, {"field", e.field}, {"message", e.message}});
     }
   };
-  policy.record_audit = [this](registry::AuditEntry entry) { return audit.Record(std::move(entry)); };
+  policy.record_audit = [this](registry::AuditEntry entry) {
+    return audit.Record(std::move(entry));
+  };
   policy.catch_up = [this] { return CatchUp(); };
   auto outcome = RunImport(store, index, **reader, reference, policy);
   if (!outcome.ok()) return res.SetError(outcome.status());

@@ -26,7 +26,6 @@ bool LooksLikeIp(const std::string& s) {
   });
 }
 
-
 Status ApiService::Impl::CatchUp() {
   if (index == nullptr) return Status::Ok();
   std::lock_guard<std::mutex> lock(catch_up_mu);
@@ -292,8 +291,10 @@ StatusOr<std::unique_ptr<ApiService>> ApiService::Create(registry::Store& store,
     int retry = 0;
     return raw->AllowEnrolmentAnswer(*call.caller, &retry);
   };
-  rounds.audit_enrolment_answer = [raw = impl.get()](const ApiCall& call, const std::string& via, int answers) {
-    return raw->Audit(call, "check", "person", "", {{"by", "id_number"}, {"via", via}, {"enrolled", answers}});
+  rounds.audit_enrolment_answer = [raw = impl.get()](const ApiCall& call, const std::string& via,
+                                                     int answers) {
+    return raw->Audit(call, "check", "person", "",
+                      {{"by", "id_number"}, {"via", via}, {"enrolled", answers}});
   };
   TP_RETURN_IF_ERROR(AddRoundsRoutes(store, impl->reference, rounds, &impl->routes));
   impl->openapi = BuildOpenApiDocument(impl->routes, {CohortOpenApiSchemas(), RoundsSchemasJson()});
@@ -320,7 +321,8 @@ void SetTooMany(HttpResponse& res, int retry_after_seconds, std::string_view wha
 }  // namespace
 
 std::optional<Caller> ApiService::Impl::Authenticate(const RouteSpec& route, const HttpRequest& req,
-                                                     const std::string& remote_addr, HttpResponse& res) {
+                                                     const std::string& remote_addr,
+                                                     HttpResponse& res) {
   int retry = 0;
   auto too_many = [&](std::string_view what) {
     SetTooMany(res, retry, what);
@@ -328,7 +330,8 @@ std::optional<Caller> ApiService::Impl::Authenticate(const RouteSpec& route, con
   };
   auto unauthenticated = [&](std::string message) -> std::optional<Caller> {
     // Guessing tokens is slowed down per client address.
-    if (!this->unauthenticated.Allow(remote_addr, &retry)) return too_many("认证失败次数过多，请稍后再试");
+    if (!this->unauthenticated.Allow(remote_addr, &retry))
+      return too_many("认证失败次数过多，请稍后再试");
     res.SetHeader("WWW-Authenticate", "Bearer");
     res.SetError(Status(StatusCode::kUnauthenticated, std::move(message)));
     return std::nullopt;
@@ -351,7 +354,8 @@ std::optional<Caller> ApiService::Impl::Authenticate(const RouteSpec& route, con
   res.actor = caller->Actor();
   // Deny by default: only the roles the route names.
   if (!Allows(route.roles, caller->role)) {
-    res.SetError(PermissionDenied("此令牌（角色 " + std::string(RoleName(caller->role)) + "）无权调用此接口"));
+    res.SetError(PermissionDenied("此令牌（角色 " + std::string(RoleName(caller->role)) +
+                                  "）无权调用此接口"));
     return std::nullopt;
   }
   return *caller;
@@ -380,26 +384,30 @@ void ApiService::Install(HttpServer& server) {
     if (route->needs_token && route->max_body_bytes > 0) {
       // Nobody without a token for the route makes the server read a body.
       options.admit = [impl, route](HttpRequest& head, HttpResponse& res) {
-        std::optional<Caller> caller = impl->Authenticate(*route, head, impl->RemoteAddr(head), res);
+        std::optional<Caller> caller =
+            impl->Authenticate(*route, head, impl->RemoteAddr(head), res);
         if (!caller) return false;
         head.admitted = std::move(*caller);  // the handler need not look the token up again
         return true;
       };
     }
-    server.Handle(route->method, route->pattern, [impl, route](const HttpRequest& req, HttpResponse& res) {
-      ApiCall call{req, nullptr, impl->RemoteAddr(req)};
-      if (!route->needs_token) return route->handler(call, res);
-      std::optional<Caller> caller;
-      if (const Caller* admitted = std::any_cast<Caller>(&req.admitted)) {
-        caller = *admitted;
-        res.actor = caller->Actor();
-      } else {
-        caller = impl->Authenticate(*route, req, call.remote_addr, res);
-      }
-      if (!caller || !impl->CountCall(*route, *caller, res)) return;
-      call.caller = &*caller;
-      route->handler(call, res);
-    }, options);
+    server.Handle(
+        route->method, route->pattern,
+        [impl, route](const HttpRequest& req, HttpResponse& res) {
+          ApiCall call{req, nullptr, impl->RemoteAddr(req)};
+          if (!route->needs_token) return route->handler(call, res);
+          std::optional<Caller> caller;
+          if (const Caller* admitted = std::any_cast<Caller>(&req.admitted)) {
+            caller = *admitted;
+            res.actor = caller->Actor();
+          } else {
+            caller = impl->Authenticate(*route, req, call.remote_addr, res);
+          }
+          if (!caller || !impl->CountCall(*route, *caller, res)) return;
+          call.caller = &*caller;
+          route->handler(call, res);
+        },
+        options);
   }
 }
 

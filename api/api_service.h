@@ -44,9 +44,9 @@ class SearchIndex;
 namespace tp::api {
 
 struct ApiOptions {
-  RateLimit per_token{50, 200};              // every call of a token
-  RateLimit check_per_token{2, 30};          // enrolment checks of a province or unit token
-  RateLimit check_per_staff_token{20, 100};  // enrolment checks of a staff token
+  RateLimit per_token{50, 200};                  // every call of a token
+  RateLimit check_per_token{2, 30};              // enrolment checks of a province or unit token
+  RateLimit check_per_staff_token{20, 100};      // enrolment checks of a staff token
   RateLimit per_address_unauthenticated{2, 20};  // calls without a valid token
   std::size_t max_json_body_bytes = 64 * 1024;
   std::size_t max_import_bytes = 32 * 1024 * 1024;
@@ -68,7 +68,7 @@ struct ApiOptions {
 // One parameter of a route, for the OpenAPI document.
 struct RouteParam {
   std::string name;
-  std::string in;  // "query", "path" or "header"
+  std::string in;               // "query", "path" or "header"
   std::string type = "string";  // "string", "integer", "boolean"
   std::string description;
   bool required = false;
@@ -76,7 +76,7 @@ struct RouteParam {
 
 struct ApiCall {
   const HttpRequest& request;
-  const Caller* caller;  // nullptr on a public route
+  const Caller* caller;     // nullptr on a public route
   std::string remote_addr;  // the client, behind a trusted proxy too
 };
 

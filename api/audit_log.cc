@@ -11,7 +11,8 @@ constexpr size_t kMoveAt = 2048;  // entries waiting that wake the mover early
 
 }  // namespace
 
-AuditLog::AuditLog(registry::ApiQueries& queries, const std::string& spool_dir) : queries_(queries) {
+AuditLog::AuditLog(registry::ApiQueries& queries, const std::string& spool_dir)
+    : queries_(queries) {
   if (spool_dir.empty()) return;
   auto through = queries_.AuditSpooledThrough();
   if (!through.ok()) return;

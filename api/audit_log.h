@@ -23,8 +23,8 @@
 #include <thread>
 #include <vector>
 
-#include "registry/store/audit_spool.h"
 #include "registry/base/status.h"
+#include "registry/store/audit_spool.h"
 #include "registry/store/store.h"
 #include "registry/store/store_api_queries.h"
 

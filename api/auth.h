@@ -21,7 +21,8 @@ enum class Role : uint8_t { kStaff = 1, kProvince = 2, kUnit = 4 };
 using RoleSet = uint8_t;
 inline constexpr RoleSet kNoRoles = 0;
 inline constexpr RoleSet kStaffOnly = static_cast<RoleSet>(Role::kStaff);
-inline constexpr RoleSet kStaffRoles = static_cast<RoleSet>(Role::kStaff) | static_cast<RoleSet>(Role::kProvince);
+inline constexpr RoleSet kStaffRoles =
+    static_cast<RoleSet>(Role::kStaff) | static_cast<RoleSet>(Role::kProvince);
 inline constexpr RoleSet kAllRoles = kStaffRoles | static_cast<RoleSet>(Role::kUnit);
 inline constexpr Role kEveryRole[] = {Role::kStaff, Role::kProvince, Role::kUnit};
 
@@ -35,7 +36,7 @@ struct Caller {
   Role role = Role::kUnit;
   std::string unit_code;  // role unit
   int64_t unit_rowid = 0;
-  std::string province;   // role province: two digits
+  std::string province;  // role province: two digits
   std::string label;
 
   // "token:12": how the audit and request logs name the caller.

@@ -260,7 +260,8 @@ int CmdUnits(const Args& args) {
   auto units = (*store)->ListUnits();
   if (!units.ok()) return Fail(units.status());
   for (const auto& u : *units) {
-    std::printf("%s\t%s\t%s\t%s\n", u.code.c_str(), u.type.c_str(), u.province.c_str(), u.name.c_str());
+    std::printf("%s\t%s\t%s\t%s\n", u.code.c_str(), u.type.c_str(), u.province.c_str(),
+                u.name.c_str());
   }
   return 0;
 }
@@ -295,7 +296,8 @@ int CmdSearch(const Args& args) {
   auto dir = RequireData(args);
   if (!dir) return 2;
   if (args.positional.empty()) {
-    std::fprintf(stderr, "用法：talentpool search --data DIR QUERY [--size N] [--page N] [--sort S]\n");
+    std::fprintf(stderr,
+                 "用法：talentpool search --data DIR QUERY [--size N] [--page N] [--sort S]\n");
     return 2;
   }
   std::string query;
@@ -329,8 +331,9 @@ int CmdReindex(const Args& args) {
   auto stats = (*index)->Rebuild(source);
   if (!stats.ok()) return Fail(stats.status());
   double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-  std::printf("reindexed %lld persons in %.1f s (seq %lld)\n", static_cast<long long>(stats->written),
-              seconds, static_cast<long long>(stats->last_seq));
+  std::printf("reindexed %lld persons in %.1f s (seq %lld)\n",
+              static_cast<long long>(stats->written), seconds,
+              static_cast<long long>(stats->last_seq));
   return 0;
 }
 
@@ -347,10 +350,12 @@ int CmdBackup(const Args& args) {
   auto info = registry::BackupTo(**store, *out);
   if (!info.ok()) return Fail(info.status());
   (void)(*store)->Audit({"cli", "", "backup", "registry", info->registry_id,
-                         json{{"persons", info->persons}, {"last_seq", info->last_seq}}.dump(), ""});
-  std::printf("backed up %lld persons (seq %lld) to %s; keep %s/talentpool.key apart from backups\n",
-              static_cast<long long>(info->persons), static_cast<long long>(info->last_seq),
-              out->c_str(), dir->c_str());
+                         json{{"persons", info->persons}, {"last_seq", info->last_seq}}.dump(),
+                         ""});
+  std::printf(
+      "backed up %lld persons (seq %lld) to %s; keep %s/talentpool.key apart from backups\n",
+      static_cast<long long>(info->persons), static_cast<long long>(info->last_seq), out->c_str(),
+      dir->c_str());
   return 0;
 }
 
@@ -402,7 +407,8 @@ int CmdRekey(const Args& args) {
   };
   auto done = registry::Rekey(**store, options);
   if (!done.ok()) return Fail(done.status());
-  std::printf("rekeyed: %lld values under key %u\n", static_cast<long long>(done->resealed), done->key_id);
+  std::printf("rekeyed: %lld values under key %u\n", static_cast<long long>(done->resealed),
+              done->key_id);
   return 0;
 }
 

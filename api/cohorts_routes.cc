@@ -18,7 +18,8 @@ namespace {
 using Json = nlohmann::json;
 
 // Refuses keys a body may not have, so a misspelt goal is not silently ignored.
-Status OnlyKeys(const Json& object, std::initializer_list<std::string_view> allowed, const std::string& where) {
+Status OnlyKeys(const Json& object, std::initializer_list<std::string_view> allowed,
+                const std::string& where) {
   for (auto it = object.begin(); it != object.end(); ++it) {
     if (std::find(allowed.begin(), allowed.end(), it.key()) == allowed.end()) {
       return BadField(where.empty() ? it.key() : where + "." + it.key(), "不认识的字段");
@@ -68,7 +69,9 @@ int64_t IfMatchVersion(const HttpRequest& req) {
   if (v.rfind("W/", 0) == 0) v = v.substr(2);
   if (v.size() < 4 || v.front() != '"' || v.back() != '"' || v[1] != 'v') return -1;
   std::string digits = v.substr(2, v.size() - 3);
-  if (digits.empty() || digits.size() > 18 || digits.find_first_not_of("0123456789") != std::string::npos) return -1;
+  if (digits.empty() || digits.size() > 18 ||
+      digits.find_first_not_of("0123456789") != std::string::npos)
+    return -1;
   return std::stoll(digits);
 }
 
@@ -130,19 +133,29 @@ Json PlanJson(const registry::Plan& p) {
   for (const auto& c : p.classes) {
     Json lines = Json::array();
     for (const auto& l : c.lines) lines.push_back(LineJson(l));
-    classes.push_back({{"name", c.name}, {"level", TextOrNull(c.level)}, {"capacity", c.capacity},
+    classes.push_back({{"name", c.name},
+                       {"level", TextOrNull(c.level)},
+                       {"capacity", c.capacity},
                        {"lines", std::move(lines)}});
   }
   Json reserve = Json::array();
   for (const auto& l : p.reserve) reserve.push_back(LineJson(l));
   Json goals = Json::array();
   for (const auto& g : p.goals) {
-    goals.push_back({{"key", g.key}, {"label", g.label}, {"reached", g.reached}, {"seats", g.seats},
-                     {"target", g.target}, {"at_most", g.at_most}, {"best_possible", g.best_possible},
-                     {"met", g.met}, {"reachable", g.reachable}, {"text", g.text}});
+    goals.push_back({{"key", g.key},
+                     {"label", g.label},
+                     {"reached", g.reached},
+                     {"seats", g.seats},
+                     {"target", g.target},
+                     {"at_most", g.at_most},
+                     {"best_possible", g.best_possible},
+                     {"met", g.met},
+                     {"reachable", g.reachable},
+                     {"text", g.text}});
   }
   Json left_out = Json::array();
-  for (const auto& [reason, count] : p.left_out) left_out.push_back({{"reason", reason}, {"count", count}});
+  for (const auto& [reason, count] : p.left_out)
+    left_out.push_back({{"reason", reason}, {"count", count}});
   return {{"event", p.event_code},
           {"seats", p.seats},
           {"filled", p.filled},
@@ -161,12 +174,19 @@ Json PlanJson(const registry::Plan& p) {
 }
 
 StatusOr<registry::Event> EventFromJson(const Json& o) {
-  TP_RETURN_IF_ERROR(OnlyKeys(o, {"code", "title", "series", "starts_on", "ends_on", "place", "capacity",
-                                  "availability_field", "source", "classes"}, ""));
+  TP_RETURN_IF_ERROR(OnlyKeys(o,
+                              {"code", "title", "series", "starts_on", "ends_on", "place",
+                               "capacity", "availability_field", "source", "classes"},
+                              ""));
   registry::Event e;
-  for (auto [key, out] : {std::pair{"code", &e.code}, {"title", &e.title}, {"series", &e.series},
-                          {"starts_on", &e.starts_on}, {"ends_on", &e.ends_on}, {"place", &e.place},
-                          {"availability_field", &e.availability_field}, {"source", &e.source}}) {
+  for (auto [key, out] : {std::pair{"code", &e.code},
+                          {"title", &e.title},
+                          {"series", &e.series},
+                          {"starts_on", &e.starts_on},
+                          {"ends_on", &e.ends_on},
+                          {"place", &e.place},
+                          {"availability_field", &e.availability_field},
+                          {"source", &e.source}}) {
     auto v = Text(o, key, false);
     if (!v.ok()) return v.status();
     *out = *v;
@@ -222,8 +242,10 @@ constexpr RealGoal kRealGoals[] = {
 };
 
 StatusOr<registry::PlanRequest> PlanRequestFromJson(const std::string& code, const Json& o) {
-  TP_RETURN_IF_ERROR(OnlyKeys(o, {"goals", "pinned", "excluded", "allow_retrained", "reserve_per_class",
-                                  "time_limit_seconds"}, ""));
+  TP_RETURN_IF_ERROR(OnlyKeys(
+      o,
+      {"goals", "pinned", "excluded", "allow_retrained", "reserve_per_class", "time_limit_seconds"},
+      ""));
   registry::PlanRequest r;
   r.event_code = code;
   if (auto goals = o.find("goals"); goals != o.end() && !goals->is_null()) {
@@ -300,8 +322,8 @@ StatusOr<std::vector<registry::Placement>> Placements(const Json& o, const char*
 }
 
 struct Context {
-  Context(registry::Store& s, std::unique_ptr<registry::Cohorts> c, std::unique_ptr<registry::ApiQueries> q,
-          CohortRouteOptions o)
+  Context(registry::Store& s, std::unique_ptr<registry::Cohorts> c,
+          std::unique_ptr<registry::ApiQueries> q, CohortRouteOptions o)
       : store(s), cohorts(std::move(c)), queries(std::move(q)), options(std::move(o)) {}
 
   registry::AuditEntry Who(const ApiCall& call) const {
@@ -312,15 +334,16 @@ struct Context {
     return e;
   }
 
-  void Audit(const ApiCall& call, std::string action, std::string object_type, std::string object_id,
-             const Json& detail) {
+  void Audit(const ApiCall& call, std::string action, std::string object_type,
+             std::string object_id, const Json& detail) {
     registry::AuditEntry e = Who(call);
     e.action = std::move(action);
     e.object_type = std::move(object_type);
     e.object_id = std::move(object_id);
     e.detail_json = Dump(detail);
     Status s = store.Audit(e);
-    if (!s.ok()) std::fprintf(stderr, "audit write failed: %s\n", std::string(CodeName(s.code())).c_str());
+    if (!s.ok())
+      std::fprintf(stderr, "audit write failed: %s\n", std::string(CodeName(s.code())).c_str());
   }
 
   void Wrote() {
@@ -376,7 +399,8 @@ void PatchEvent(Context& ctx, const ApiCall& call, HttpResponse& res) {
   if (!cls.ok()) return res.SetError(cls.status());
   auto capacity = Integer(*body, "capacity", 0);
   if (!capacity.ok()) return res.SetError(capacity.status());
-  auto event = ctx.cohorts->SetClassCapacity(call.request.PathParam("code"), *cls, *capacity, ctx.Who(call));
+  auto event =
+      ctx.cohorts->SetClassCapacity(call.request.PathParam("code"), *cls, *capacity, ctx.Who(call));
   if (!event.ok()) return res.SetError(event.status());
   res.SetJson(Dump(EventJson(*event)));
 }
@@ -390,8 +414,11 @@ void Plan(Context& ctx, const ApiCall& call, HttpResponse& res) {
   auto plan = registry::PlanEvent(ctx.store, *request);
   if (!plan.ok()) return res.SetError(plan.status());
   ctx.Audit(call, "plan", "event", code,
-            {{"filled", plan->filled}, {"seats", plan->seats}, {"objective", plan->objective},
-             {"pinned", request->pinned.size()}, {"excluded", request->excluded.size()}});
+            {{"filled", plan->filled},
+             {"seats", plan->seats},
+             {"objective", plan->objective},
+             {"pinned", request->pinned.size()},
+             {"excluded", request->excluded.size()}});
   res.SetJson(Dump(PlanJson(*plan)));
 }
 
@@ -403,10 +430,12 @@ void ApplyRoster(Context& ctx, const ApiCall& call, HttpResponse& res) {
   if (!roster.ok()) return res.SetError(roster.status());
   auto reserve = Placements(*body, "reserve");
   if (!reserve.ok()) return res.SetError(reserve.status());
-  auto applied = ctx.cohorts->ApplyRoster(call.request.PathParam("code"), *roster, *reserve, ctx.Who(call));
+  auto applied =
+      ctx.cohorts->ApplyRoster(call.request.PathParam("code"), *roster, *reserve, ctx.Who(call));
   if (!applied.ok()) return res.SetError(applied.status());
   ctx.Wrote();
-  res.SetJson(Dump({{"invited", applied->invited}, {"waitlisted", applied->waitlisted},
+  res.SetJson(Dump({{"invited", applied->invited},
+                    {"waitlisted", applied->waitlisted},
                     {"skipped", applied->skipped}}));
 }
 
@@ -425,7 +454,8 @@ void ListEnrolments(Context& ctx, const ApiCall& call, HttpResponse& res) {
 void Act(Context& ctx, const ApiCall& call, HttpResponse& res) {
   auto body = ParseJsonObject(call.request.body);
   if (!body.ok()) return res.SetError(body.status());
-  if (Status s = OnlyKeys(*body, {"id", "action", "class", "allow_retrained"}, ""); !s.ok()) return res.SetError(s);
+  if (Status s = OnlyKeys(*body, {"id", "action", "class", "allow_retrained"}, ""); !s.ok())
+    return res.SetError(s);
   auto id = Text(*body, "id", true);
   auto action_name = Text(*body, "action", true);
   auto cls = Text(*body, "class", false);
@@ -435,7 +465,8 @@ void Act(Context& ctx, const ApiCall& call, HttpResponse& res) {
   }
   auto action = registry::ParseAction(*action_name);
   if (!action) {
-    return res.SetError(BadField("action", "只能是 invite、waitlist、confirm、decline、remove、attend 或 absent"));
+    return res.SetError(
+        BadField("action", "只能是 invite、waitlist、confirm、decline、remove、attend 或 absent"));
   }
   const int64_t version = IfMatchVersion(call.request);
   if (version < 0) return res.SetError(BadField("If-Match", "应为读取时得到的 ETag，如 \"v3\""));
@@ -443,12 +474,14 @@ void Act(Context& ctx, const ApiCall& call, HttpResponse& res) {
   options.class_name = *cls;
   options.expected_version = version;
   options.allow_retrained = *allow;
-  auto done = ctx.cohorts->Act(call.request.PathParam("code"), *id, *action, options, ctx.Who(call));
+  auto done =
+      ctx.cohorts->Act(call.request.PathParam("code"), *id, *action, options, ctx.Who(call));
   if (!done.ok()) return res.SetError(done.status());
   ctx.Wrote();
   res.SetHeader("ETag", "\"v" + std::to_string(done->enrolment.version) + "\"");
-  res.SetJson(Dump({{"enrolment", EnrolmentJson(done->enrolment)},
-                    {"promoted", done->promoted ? EnrolmentJson(*done->promoted) : Json(nullptr)}}));
+  res.SetJson(
+      Dump({{"enrolment", EnrolmentJson(done->enrolment)},
+            {"promoted", done->promoted ? EnrolmentJson(*done->promoted) : Json(nullptr)}}));
 }
 
 void GetAvailability(Context& ctx, const ApiCall& call, HttpResponse& res) {
@@ -472,7 +505,8 @@ void PutAvailability(Context& ctx, const ApiCall& call, HttpResponse& res) {
   }
   const std::string code = call.request.PathParam("code");
   const std::string id = call.request.PathParam("id");
-  Status s = ctx.cohorts->SetAvailability(code, id, (*body)["available"].get<bool>(), ctx.Who(call));
+  Status s =
+      ctx.cohorts->SetAvailability(code, id, (*body)["available"].get<bool>(), ctx.Who(call));
   if (!s.ok()) return res.SetError(s);
   GetAvailability(ctx, call, res);
 }
@@ -500,7 +534,8 @@ void ExportSheet(Context& ctx, const ApiCall& call, HttpResponse& res) {
   auto bytes = ctx.cohorts->ExportRosterXlsx(code, options);
   if (!bytes.ok()) return res.SetError(bytes.status());
   ctx.Audit(call, "export", "event", code,
-            {{"sheet", sheet}, {"reveal", options.reveal_phone ? Json::array({"phone"}) : Json::array()},
+            {{"sheet", sheet},
+             {"reveal", options.reveal_phone ? Json::array({"phone"}) : Json::array()},
              {"province", TextOrNull(options.province)}});
   res.status = 200;
   res.content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
@@ -523,7 +558,8 @@ void PersonTrainings(Context& ctx, const ApiCall& call, HttpResponse& res) {
 
 }  // namespace
 
-Status AddCohortRoutes(registry::Store& store, const CohortRouteOptions& options, std::vector<RouteSpec>* routes) {
+Status AddCohortRoutes(registry::Store& store, const CohortRouteOptions& options,
+                       std::vector<RouteSpec>* routes) {
   auto cohorts = registry::Cohorts::Open(store, registry::DataDir());
   if (!cohorts.ok()) return cohorts.status();
   auto queries = registry::ApiQueries::Open(store);

@@ -32,7 +32,8 @@ std::string DispositionParam(std::string_view line, std::string_view key) {
   std::string_view rest = line.substr(at + needle.size());
   if (!rest.empty() && rest.front() == '"') {
     size_t close = rest.find('"', 1);
-    return std::string(rest.substr(1, close == std::string_view::npos ? rest.size() - 1 : close - 1));
+    return std::string(
+        rest.substr(1, close == std::string_view::npos ? rest.size() - 1 : close - 1));
   }
   return TrimAscii(rest.substr(0, rest.find(';')));
 }
@@ -83,8 +84,7 @@ bool HttpServer::Impl::ReadBody(const httplib::Request& req, const Route& route,
     return before + n <= options.max_body_bytes_in_flight;
   };
   auto broken = [&]() {
-    return stream.timed_out() ? fail(408, MessageForStatus(408))
-                              : fail(400, "请求体不完整");
+    return stream.timed_out() ? fail(408, MessageForStatus(408)) : fail(400, "请求体不完整");
   };
 
   if (req.has_header("Transfer-Encoding")) {

@@ -122,13 +122,15 @@ ssize_t GuardedStream::write(const char* ptr, size_t size) {
 void GuardedStream::get_remote_ip_and_port(std::string& ip, int& port) const {
   sockaddr_storage addr{};
   socklen_t len = sizeof(addr);
-  if (::getpeername(sock_, reinterpret_cast<sockaddr*>(&addr), &len) == 0) Describe(addr, len, ip, port);
+  if (::getpeername(sock_, reinterpret_cast<sockaddr*>(&addr), &len) == 0)
+    Describe(addr, len, ip, port);
 }
 
 void GuardedStream::get_local_ip_and_port(std::string& ip, int& port) const {
   sockaddr_storage addr{};
   socklen_t len = sizeof(addr);
-  if (::getsockname(sock_, reinterpret_cast<sockaddr*>(&addr), &len) == 0) Describe(addr, len, ip, port);
+  if (::getsockname(sock_, reinterpret_cast<sockaddr*>(&addr), &len) == 0)
+    Describe(addr, len, ip, port);
 }
 
 void GuardedStream::Describe(const sockaddr_storage& addr, socklen_t len, std::string& ip,
@@ -278,8 +280,9 @@ void HttpServer::Impl::ServeConnection(PendingConnection conn) {
         stream.written() == 0) {
       // httplib gave up on the request line without answering: answer here.
       int status = stream.head_overflow() ? 431 : 408;
-      std::string body = JsonError(status == 431 ? StatusCode::kTooLarge : StatusCode::kInvalidArgument,
-                                   MessageForStatus(status));
+      std::string body =
+          JsonError(status == 431 ? StatusCode::kTooLarge : StatusCode::kInvalidArgument,
+                    MessageForStatus(status));
       std::string head = "HTTP/1.1 " + std::to_string(status) +
                          (status == 431 ? " Request Header Fields Too Large" : " Request Timeout") +
                          "\r\nContent-Type: application/json; charset=utf-8\r\n"

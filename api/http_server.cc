@@ -39,8 +39,8 @@ std::string PathForLog(std::string_view path) {
   size_t i = 0;
   while (i < path.size() && out.size() < 300) {
     size_t j = i;
-    while (j < path.size() && (std::isdigit(static_cast<unsigned char>(path[j])) ||
-                               path[j] == 'X' || path[j] == 'x'))
+    while (j < path.size() &&
+           (std::isdigit(static_cast<unsigned char>(path[j])) || path[j] == 'X' || path[j] == 'x'))
       ++j;
     if (j - i >= 11) {
       out += "[redacted]";
@@ -65,8 +65,8 @@ std::string PathForLog(std::string_view path) {
 std::string UtcNow() {
   auto now = std::chrono::system_clock::now();
   std::time_t t = std::chrono::system_clock::to_time_t(now);
-  auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(now.time_since_epoch()).count() %
-            1000;
+  auto ms =
+      std::chrono::duration_cast<std::chrono::milliseconds>(now.time_since_epoch()).count() % 1000;
   std::tm tm{};
   gmtime_r(&t, &tm);
   char buf[80];
@@ -273,7 +273,8 @@ void HttpServer::Impl::Configure() {
   e.set_keep_alive_max_count(static_cast<size_t>(std::max(options.keep_alive_max_requests, 1)));
   e.set_keep_alive_timeout(std::max<time_t>(
       1, std::chrono::duration_cast<std::chrono::seconds>(options.keep_alive_timeout).count()));
-  e.set_read_timeout(std::chrono::duration_cast<std::chrono::seconds>(options.read_timeout).count());
+  e.set_read_timeout(
+      std::chrono::duration_cast<std::chrono::seconds>(options.read_timeout).count());
   e.set_write_timeout(
       std::chrono::duration_cast<std::chrono::seconds>(options.write_timeout).count());
   // The accept loop wakes this often to notice Stop() (see on_idle).
@@ -302,19 +303,22 @@ void HttpServer::Impl::Configure() {
     Dispatch(req, res);
     return httplib::Server::HandlerResponse::Handled;
   });
-  e.set_expect_100_continue_handler(
-      [this](const httplib::Request& req, httplib::Response& res) { return ExpectContinue(req, res); });
+  e.set_expect_100_continue_handler([this](const httplib::Request& req, httplib::Response& res) {
+    return ExpectContinue(req, res);
+  });
   e.set_error_handler(httplib::Server::HandlerWithResponse(
       [this](const httplib::Request& req, httplib::Response& res) { return OnError(req, res); }));
   // Dispatch catches everything itself; this is the last line of defence
   // and never passes exception text on.
-  e.set_exception_handler([this](const httplib::Request&, httplib::Response& res, std::exception_ptr) {
-    n_exceptions.fetch_add(1);
-    res.status = 500;
-    res.set_content(JsonError(StatusCode::kInternal, MessageForStatus(500)),
-                    "application/json; charset=utf-8");
-  });
-  e.set_logger([this](const httplib::Request& req, const httplib::Response& res) { Log(req, res); });
+  e.set_exception_handler(
+      [this](const httplib::Request&, httplib::Response& res, std::exception_ptr) {
+        n_exceptions.fetch_add(1);
+        res.status = 500;
+        res.set_content(JsonError(StatusCode::kInternal, MessageForStatus(500)),
+                        "application/json; charset=utf-8");
+      });
+  e.set_logger(
+      [this](const httplib::Request& req, const httplib::Response& res) { Log(req, res); });
 
   char prefix[16];
   std::snprintf(prefix, sizeof(prefix), "%08x",
@@ -370,7 +374,8 @@ const Route* HttpServer::Impl::FindRoute(const std::string& method, const std::s
     params->clear();
     for (size_t i = 0; i < segments.size(); ++i) {
       if (IsPlaceholder(best->segments[i]))
-        params->emplace_back(best->segments[i].substr(1, best->segments[i].size() - 2), segments[i]);
+        params->emplace_back(best->segments[i].substr(1, best->segments[i].size() - 2),
+                             segments[i]);
     }
   }
   allow->clear();
@@ -420,14 +425,17 @@ httplib::Server::HandlerResponse HttpServer::Impl::OnError(const httplib::Reques
                                                            httplib::Response& res) {
   ConnectionContext* ctx = tls_connection;
   if (ctx != nullptr && ctx->request_id.empty()) ctx->request_id = NextRequestId();
-  if (ctx != nullptr && !res.has_header("X-Request-Id")) res.set_header("X-Request-Id", ctx->request_id);
+  if (ctx != nullptr && !res.has_header("X-Request-Id"))
+    res.set_header("X-Request-Id", ctx->request_id);
   if (!res.body.empty()) return httplib::Server::HandlerResponse::Unhandled;
   // httplib answered by itself: the connection closes after this (see
   // ServeConnection), and the client is told so.
   res.set_header("Connection", "close");
   if (ctx != nullptr && ctx->stream != nullptr) {
-    if (ctx->stream->head_overflow()) res.status = 431;
-    else if (ctx->stream->timed_out()) res.status = 408;
+    if (ctx->stream->head_overflow())
+      res.status = 431;
+    else if (ctx->stream->timed_out())
+      res.status = 408;
   }
   StatusCode code = res.status == 431 ? StatusCode::kTooLarge : CodeForStatus(res.status);
   res.set_content(JsonError(code, MessageForStatus(res.status)), "application/json; charset=utf-8");
@@ -499,15 +507,16 @@ void HttpServer::Impl::Dispatch(const httplib::Request& req, httplib::Response& 
     out.body = JsonError(CodeForStatus(status), message);
     finish();
   };
-  static const char* const kMethods[] = {"GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"};
+  static const char* const kMethods[] = {"GET",   "HEAD",   "POST",   "PUT",
+                                         "PATCH", "DELETE", "OPTIONS"};
   if (std::find(std::begin(kMethods), std::end(kMethods), method) == std::end(kMethods))
     return refuse(405, MessageForStatus(405));
   if (has_te && (n_length > 0 || req.get_header_value_count("Transfer-Encoding") != 1 ||
                  Lower(TrimAscii(req.get_header_value("Transfer-Encoding"))) != "chunked"))
     return refuse(400, "请求体：不支持的传输编码");
-  if (n_length > 1 || (n_length == 1 && (length_text.empty() || length_text.size() > 18 ||
-                                         length_text.find_first_not_of("0123456789") !=
-                                             std::string::npos)))
+  if (n_length > 1 ||
+      (n_length == 1 && (length_text.empty() || length_text.size() > 18 ||
+                         length_text.find_first_not_of("0123456789") != std::string::npos)))
     return refuse(400, "请求头「Content-Length」无效");
   if (req.path.empty() || req.path.front() != '/' ||
       std::any_of(req.path.begin(), req.path.end(),
@@ -620,7 +629,8 @@ void HttpServer::Impl::LogLine(std::string_view method, std::string_view path, i
   }
 }
 
-HttpServer::HttpServer(HttpServerOptions options) : impl_(std::make_unique<Impl>(std::move(options))) {
+HttpServer::HttpServer(HttpServerOptions options)
+    : impl_(std::make_unique<Impl>(std::move(options))) {
   impl_->Configure();
 }
 
@@ -649,7 +659,8 @@ StatusOr<int> HttpServer::Bind() {
   if (impl_->options.port == 0) {
     port = e.bind_to_any_port(impl_->options.bind_address);
   } else {
-    port = e.bind_to_port(impl_->options.bind_address, impl_->options.port) ? impl_->options.port : -1;
+    port =
+        e.bind_to_port(impl_->options.bind_address, impl_->options.port) ? impl_->options.port : -1;
   }
   if (port <= 0) {
     return Unavailable("无法监听 " + impl_->options.bind_address + ":" +

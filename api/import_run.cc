@@ -20,7 +20,8 @@ StatusOr<ImportOutcome> RunImport(registry::Store& store, indexer::SearchIndex* 
   if (index != nullptr && policy.build_empty_index_beside) {
     const StatusOr<indexer::IndexInfo> info = index->Info();
     if (info.ok() && info->documents == 0) {
-      beside = std::thread([&] { built = index->Rebuild(source, [&] { return importing.load(); }); });
+      beside =
+          std::thread([&] { built = index->Rebuild(source, [&] { return importing.load(); }); });
     }
   }
   registry::ImportOptions options;
@@ -42,7 +43,8 @@ StatusOr<ImportOutcome> RunImport(registry::Store& store, indexer::SearchIndex* 
                                      {"rejected", outcome.report.rejected},
                                      {"format", outcome.report.format}}
                           .dump();
-  outcome.audited = policy.record_audit ? policy.record_audit(std::move(entry)) : store.Audit(entry);
+  outcome.audited =
+      policy.record_audit ? policy.record_audit(std::move(entry)) : store.Audit(entry);
 
   // The index follows the change log; bringing it up to date now makes the rows searchable at
   // once (a server would do it at its next start anyway).

@@ -118,13 +118,10 @@ constexpr const char* kSchemas = R"json({
 // A person field's schema, from the field table: the same in a person and in a PATCH body.
 Json PersonFieldSchema(const PersonField& field) {
   switch (field.kind) {
-    case PersonFieldKind::kList:
-      return {{"type", "array"}, {"items", {{"type", "string"}}}};
-    case PersonFieldKind::kYesNo:
-      return {{"type", "boolean"}, {"nullable", true}};
+    case PersonFieldKind::kList: return {{"type", "array"}, {"items", {{"type", "string"}}}};
+    case PersonFieldKind::kYesNo: return {{"type", "boolean"}, {"nullable", true}};
     case PersonFieldKind::kText:
-    case PersonFieldKind::kSealed:
-      break;
+    case PersonFieldKind::kSealed: break;
   }
   if (field.Has(registry::kRequired)) return {{"type", "string"}};
   return {{"type", "string"}, {"nullable", true}};
@@ -192,18 +189,19 @@ std::string BuildOpenApiDocument(const std::vector<RouteSpec>& routes,
     }
     Json responses = Json::object();
     // Routes ending in .xlsx answer a workbook; every other route JSON.
-    const bool workbook = r.pattern.size() > 5 && r.pattern.compare(r.pattern.size() - 5, 5, ".xlsx") == 0;
+    const bool workbook =
+        r.pattern.size() > 5 && r.pattern.compare(r.pattern.size() - 5, 5, ".xlsx") == 0;
     if (workbook) {
+      responses["200"] = {{"description", StatusText(200)},
+                          {"content",
+                           {{"application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                             {{"schema", {{"type", "string"}, {"format", "binary"}}}}}}}};
+    } else {
       responses["200"] = {
           {"description", StatusText(200)},
           {"content",
-           {{"application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-             {{"schema", {{"type", "string"}, {"format", "binary"}}}}}}}};
-    } else {
-      responses["200"] = {{"description", StatusText(200)},
-                          {"content",
-                           {{"application/json",
-                             {{"schema", {{"$ref", "#/components/schemas/" + r.response_schema}}}}}}}};
+           {{"application/json",
+             {{"schema", {{"$ref", "#/components/schemas/" + r.response_schema}}}}}}}};
     }
     std::vector<int> statuses = r.statuses;
     if (r.needs_token) {
@@ -222,7 +220,8 @@ std::string BuildOpenApiDocument(const std::vector<RouteSpec>& routes,
     for (int s : statuses) {
       responses[std::to_string(s)] = {
           {"description", StatusText(s)},
-          {"content", {{"application/json", {{"schema", {{"$ref", "#/components/schemas/Error"}}}}}}}};
+          {"content",
+           {{"application/json", {{"schema", {{"$ref", "#/components/schemas/Error"}}}}}}}};
     }
     op["responses"] = std::move(responses);
     paths[r.pattern][method] = std::move(op);
@@ -244,7 +243,8 @@ std::string BuildOpenApiDocument(const std::vector<RouteSpec>& routes,
   for (const std::string& extra : extra_schemas) {
     Json more = Json::parse(extra, nullptr, false);
     if (!more.is_object()) continue;
-    for (auto it = more.begin(); it != more.end(); ++it) doc["components"]["schemas"][it.key()] = it.value();
+    for (auto it = more.begin(); it != more.end(); ++it)
+      doc["components"]["schemas"][it.key()] = it.value();
   }
   return doc.dump(-1, ' ', false, Json::error_handler_t::replace);
 }

@@ -7,7 +7,6 @@ namespace {
 
 using registry::PersonRecord;
 
-
 // The JSON name of a field a person's JSON shows but PATCH never sets, and its label.
 struct FieldName {
   std::string_view key;
@@ -15,10 +14,17 @@ struct FieldName {
 };
 // Shown in a person's JSON but never set through PATCH.
 constexpr FieldName kReadOnlyFields[] = {
-    {"id", "编号"},           {"version", "版本"},        {"updated_at", "更新时间"},
-    {"recommending_unit", "推荐单位"}, {"admissions", "入库记录"}, {"honours", "荣誉"},
-    {"trainings", "培训记录"}, {"rounds", "推荐批次"},     {"tier", "人才类别"},
-    {"admission_year", "入库年度"}, {"revealed", "显示完整字段"},
+    {"id", "编号"},
+    {"version", "版本"},
+    {"updated_at", "更新时间"},
+    {"recommending_unit", "推荐单位"},
+    {"admissions", "入库记录"},
+    {"honours", "荣誉"},
+    {"trainings", "培训记录"},
+    {"rounds", "推荐批次"},
+    {"tier", "人才类别"},
+    {"admission_year", "入库年度"},
+    {"revealed", "显示完整字段"},
 };
 
 const FieldName* FindReadOnly(std::string_view key) {
@@ -28,22 +34,20 @@ const FieldName* FindReadOnly(std::string_view key) {
 }
 
 Json UnitJson(const registry::UnitRecord& u) {
-  return {{"code", u.code}, {"name", u.name}, {"type", u.type}, {"province", TextOrNull(u.province)}};
+  return {
+      {"code", u.code}, {"name", u.name}, {"type", u.type}, {"province", TextOrNull(u.province)}};
 }
 
 // A field's value in a person's JSON: null when not given; a sealed value masked unless revealed.
 Json PersonFieldJson(const registry::PersonField& field, const PersonRecord& r, bool reveal) {
   const registry::Person& p = r.person;
   switch (field.kind) {
-    case registry::PersonFieldKind::kList:
-      return p.*(field.list);
-    case registry::PersonFieldKind::kYesNo:
-      return BoolOrNull(p.*(field.yes_no));
+    case registry::PersonFieldKind::kList: return p.*(field.list);
+    case registry::PersonFieldKind::kYesNo: return BoolOrNull(p.*(field.yes_no));
     case registry::PersonFieldKind::kSealed:
       if (reveal) return TextOrNull(p.*(field.text));
       return TextOrNull(field.key == "id_number" ? r.id_number_mask : r.phone_mask);
-    case registry::PersonFieldKind::kText:
-      break;
+    case registry::PersonFieldKind::kText: break;
   }
   if (field.Has(registry::kRequired)) return p.*(field.text);
   return TextOrNull(p.*(field.text));
@@ -60,7 +64,8 @@ Json PersonJson(const PersonRecord& r, const Caller& caller, bool reveal_id, boo
   };
   for (const registry::PersonField& field : registry::PersonFields()) {
     if (field.Has(registry::kSensitiveAttribute) && !caller.SeesSensitiveAttributes()) continue;
-    j[std::string(field.key)] = PersonFieldJson(field, r, field.key == "id_number" ? reveal_id : reveal_phone);
+    j[std::string(field.key)] =
+        PersonFieldJson(field, r, field.key == "id_number" ? reveal_id : reveal_phone);
   }
   Json admissions = Json::array();
   for (const auto& a : r.admissions) {
@@ -186,7 +191,8 @@ void ApiService::Impl::Search(const ApiCall& call, HttpResponse& res) {
   if (c.role == Role::kUnit) {
     for (const auto& [name, value] : request->filters) {
       if (name == "ethnic_group") {
-        return res.SetError(FieldStatus(StatusCode::kPermissionDenied, "民族", "单位令牌不能按民族筛选"));
+        return res.SetError(
+            FieldStatus(StatusCode::kPermissionDenied, "民族", "单位令牌不能按民族筛选"));
       }
     }
   }
@@ -235,7 +241,8 @@ void ApiService::Impl::ListPersons(const ApiCall& call, HttpResponse& res) {
   auto size = IntParam(call.request, "size", "每页条数", 20, 1, 100);
   if (!size.ok()) return res.SetError(size.status());
   if (call.request.Query("reveal")) {
-    return res.SetError(FieldStatus(StatusCode::kInvalidArgument, "reveal", "列表中不显示完整号码，请读取单个人员"));
+    return res.SetError(FieldStatus(StatusCode::kInvalidArgument, "reveal",
+                                    "列表中不显示完整号码，请读取单个人员"));
   }
   std::string sort_text = call.request.Query("sort").value_or("id");
   bool descending = !sort_text.empty() && sort_text.front() == '-';
@@ -261,7 +268,8 @@ void ApiService::Impl::ListPersons(const ApiCall& call, HttpResponse& res) {
   Json items = Json::array();
   for (const PersonRecord& r : *records)
     if (!r.deleted) items.push_back(PersonSummaryJson(r, c));
-  res.SetJson(Dump({{"total", listed->total}, {"page", *page}, {"size", *size}, {"items", std::move(items)}}));
+  res.SetJson(Dump(
+      {{"total", listed->total}, {"page", *page}, {"size", *size}, {"items", std::move(items)}}));
 }
 
 void ApiService::Impl::GetPerson(const ApiCall& call, HttpResponse& res) {
@@ -280,7 +288,8 @@ void ApiService::Impl::GetPerson(const ApiCall& call, HttpResponse& res) {
       } else if (item == "phone") {
         reveal_phone = true;
       } else if (!item.empty()) {
-        return res.SetError(FieldStatus(StatusCode::kInvalidArgument, "reveal", "只能是 id_number 或 phone"));
+        return res.SetError(
+            FieldStatus(StatusCode::kInvalidArgument, "reveal", "只能是 id_number 或 phone"));
       }
       start = end + 1;
     }
@@ -294,7 +303,8 @@ void ApiService::Impl::GetPerson(const ApiCall& call, HttpResponse& res) {
   if (!*rowid) return res.SetError(NotFound("没有这个编号的人员（或不在令牌的范围内）"));
   auto records = store.LoadPersons({**rowid}, reveal_id || reveal_phone);
   if (!records.ok()) return res.SetError(records.status());
-  if (records->empty() || records->front().deleted) return res.SetError(NotFound("没有这个编号的人员（或不在令牌的范围内）"));
+  if (records->empty() || records->front().deleted)
+    return res.SetError(NotFound("没有这个编号的人员（或不在令牌的范围内）"));
   const PersonRecord& r = records->front();
   if (reveal_id || reveal_phone) {
     Json fields = Json::array();
@@ -318,17 +328,21 @@ void ApiService::Impl::PatchPerson(const ApiCall& call, HttpResponse& res) {
   if (!*rowid) return res.SetError(NotFound("没有这个编号的人员（或不在令牌的范围内）"));
   std::optional<std::string> if_match = call.request.Header("If-Match");
   if (!if_match) {
-    return res.SetError(Status(StatusCode::kPreconditionFailed,
-                               "请求头「If-Match」：缺少。请先读取该人员，把响应中的 ETag 放入 If-Match 再修改",
-                               {{"If-Match", "缺少", 0}}));
+    return res.SetError(
+        Status(StatusCode::kPreconditionFailed,
+               "请求头「If-Match」：缺少。请先读取该人员，把响应中的 ETag 放入 If-Match 再修改",
+               {{"If-Match", "缺少", 0}}));
   }
   std::optional<int64_t> expected = VersionFromIfMatch(*if_match);
   if (!expected) {
-    return res.SetError(FieldStatus(StatusCode::kInvalidArgument, "If-Match", "应为读取时得到的 ETag，例如 \"v3\""));
+    return res.SetError(FieldStatus(StatusCode::kInvalidArgument, "If-Match",
+                                    "应为读取时得到的 ETag，例如 \"v3\""));
   }
   auto body = ParseJsonObject(call.request.body);
   if (!body.ok()) return res.SetError(body.status());
-  if (body->empty()) return res.SetError(InvalidArgument("请求体没有要修改的字段", {{"请求体", "没有要修改的字段", 0}}));
+  if (body->empty())
+    return res.SetError(
+        InvalidArgument("请求体没有要修改的字段", {{"请求体", "没有要修改的字段", 0}}));
 
   // No mass assignment: every key must be a settable field.
   std::vector<FieldError> errors;
@@ -378,7 +392,8 @@ void ApiService::Impl::PatchPerson(const ApiCall& call, HttpResponse& res) {
   }
   if (!errors.empty()) {
     std::string first = errors.front().field;
-    return res.SetError(InvalidArgument("字段「" + first + "」：" + errors.front().message, errors));
+    return res.SetError(
+        InvalidArgument("字段「" + first + "」：" + errors.front().message, errors));
   }
 
   // Fields checked together (姓名 is required; 身份证号 must agree with
@@ -391,21 +406,22 @@ void ApiService::Impl::PatchPerson(const ApiCall& call, HttpResponse& res) {
       cells.emplace_back(std::string(column), value);
   };
   keep("姓名", before.name);
-  if (patched_columns.count("身份证号") || patched_columns.count("性别") || patched_columns.count("出生日期")) {
+  if (patched_columns.count("身份证号") || patched_columns.count("性别") ||
+      patched_columns.count("出生日期")) {
     keep("身份证号", before.id_number);
     keep("性别", before.gender);
     keep("出生日期", before.birth_date);
   }
-  if (patched_columns.count("姓名") && !std::any_of(cells.begin(), cells.end(), [](const auto& cell) {
-        return cell.first == "姓名";
-      })) {
+  if (patched_columns.count("姓名") &&
+      !std::any_of(cells.begin(), cells.end(),
+                   [](const auto& cell) { return cell.first == "姓名"; })) {
     return res.SetError(FieldStatus(StatusCode::kInvalidArgument, "姓名", "不能为空"));
   }
   registry::Person values;
   std::vector<FieldError> invalid = registry::BuildPerson(cells, reference, &values);
   if (!invalid.empty()) {
-    return res.SetError(InvalidArgument("字段「" + invalid.front().field + "」：" + invalid.front().message,
-                                        invalid));
+    return res.SetError(InvalidArgument(
+        "字段「" + invalid.front().field + "」：" + invalid.front().message, invalid));
   }
 
   registry::AuditEntry audit;
@@ -420,7 +436,8 @@ void ApiService::Impl::PatchPerson(const ApiCall& call, HttpResponse& res) {
   if (!version.ok()) return res.SetError(version.status());
   (void)CatchUp();
   auto after = store.LoadPersons({**rowid}, false);
-  if (!after.ok() || after->empty()) return res.SetError(after.ok() ? Internal("reload") : after.status());
+  if (!after.ok() || after->empty())
+    return res.SetError(after.ok() ? Internal("reload") : after.status());
   res.SetHeader("ETag", ETagFor(after->front().version));
   res.SetJson(Dump(PersonJson(after->front(), c, false, false)));
 }
@@ -480,11 +497,18 @@ void ApiService::Impl::EnrollmentCheck(const ApiCall& call, HttpResponse& res) {
   } else {
     std::string name = body->value("name", "");
     std::string birth = body->value("birth_date", "");
-    if (name.empty()) return res.SetError(FieldStatus(StatusCode::kInvalidArgument, "姓名", "不能为空（或改用身份证号）"));
-    if (name.size() > 100) return res.SetError(FieldStatus(StatusCode::kInvalidArgument, "姓名", "过长"));
+    if (name.empty())
+      return res.SetError(
+          FieldStatus(StatusCode::kInvalidArgument, "姓名", "不能为空（或改用身份证号）"));
+    if (name.size() > 100)
+      return res.SetError(FieldStatus(StatusCode::kInvalidArgument, "姓名", "过长"));
     bool date_ok = birth.size() == 10 && birth[4] == '-' && birth[7] == '-' &&
-                   std::all_of(birth.begin(), birth.end(), [](char ch) { return std::isdigit(static_cast<unsigned char>(ch)) || ch == '-'; });
-    if (!date_ok) return res.SetError(FieldStatus(StatusCode::kInvalidArgument, "出生日期", "应为 YYYY-MM-DD，例如 1986-03-07"));
+                   std::all_of(birth.begin(), birth.end(), [](char ch) {
+                     return std::isdigit(static_cast<unsigned char>(ch)) || ch == '-';
+                   });
+    if (!date_ok)
+      return res.SetError(FieldStatus(StatusCode::kInvalidArgument, "出生日期",
+                                      "应为 YYYY-MM-DD，例如 1986-03-07"));
     auto found = queries->FindByNameAndBirth(name, birth);
     if (!found.ok()) return res.SetError(found.status());
     rowids = *found;
@@ -514,10 +538,13 @@ void ApiService::Impl::EnrollmentCheck(const ApiCall& call, HttpResponse& res) {
     Json matches = Json::array();
     for (const PersonRecord* r : admitted) {
       if (std::find(visible->begin(), visible->end(), r->rowid) == visible->end()) continue;
-      Json m = {{"id", r->person.public_id}, {"name", r->person.name}, {"unit", TextOrNull(r->person.unit_name)}};
+      Json m = {{"id", r->person.public_id},
+                {"name", r->person.name},
+                {"unit", TextOrNull(r->person.unit_name)}};
       Json adm = Json::array();
       for (const auto& a : r->admissions)
-        adm.push_back({{"year", a.year}, {"tier", TextOrNull(a.tier)}, {"round", TextOrNull(a.round_code)}});
+        adm.push_back(
+            {{"year", a.year}, {"tier", TextOrNull(a.tier)}, {"round", TextOrNull(a.round_code)}});
       m["admissions"] = std::move(adm);
       matches.push_back(std::move(m));
     }

@@ -45,7 +45,10 @@ void SendXlsx(HttpResponse& res, std::string bytes, const std::string& filename)
 }
 
 Json CampaignJson(const registry::Campaign& c) {
-  return {{"code", c.code}, {"kind", c.kind}, {"name", c.name}, {"honour_title", TextOrNull(c.honour_title)}};
+  return {{"code", c.code},
+          {"kind", c.kind},
+          {"name", c.name},
+          {"honour_title", TextOrNull(c.honour_title)}};
 }
 
 Json RoundJson(const registry::Round& r, int64_t now) {
@@ -64,13 +67,18 @@ Json RoundJson(const registry::Round& r, int64_t now) {
 Json QuotaJson(const registry::QuotaState& q) {
   Json minimums = Json::array();
   for (const auto& m : q.minimums) {
-    minimums.push_back({{"name", m.name}, {"needed", m.needed}, {"have", m.have}, {"applies", m.applies},
-                        {"met", m.met}, {"who", m.who}});
+    minimums.push_back({{"name", m.name},
+                        {"needed", m.needed},
+                        {"have", m.have},
+                        {"applies", m.applies},
+                        {"met", m.met},
+                        {"who", m.who}});
   }
   Json exempt = Json::array();
   for (const auto& e : q.exempt) exempt.push_back({{"who", e.label}, {"reason", e.reason}});
   Json violations = Json::array();
-  for (const auto& v : q.violations) violations.push_back({{"rule", v.field}, {"message", v.message}});
+  for (const auto& v : q.violations)
+    violations.push_back({{"rule", v.field}, {"message", v.message}});
   return {{"rule_set", q.rule_set},
           {"quota", TextOrNull(q.quota)},
           {"min", q.min},
@@ -109,29 +117,33 @@ Json ItemJson(const RecommendationView& v, const Caller& caller) {
   }
   Json admissions = Json::array();
   for (const auto& a : r.admissions) {
-    admissions.push_back({{"year", a.year}, {"tier", TextOrNull(a.tier)}, {"batch", TextOrNull(a.batch)},
+    admissions.push_back({{"year", a.year},
+                          {"tier", TextOrNull(a.tier)},
+                          {"batch", TextOrNull(a.batch)},
                           {"round", TextOrNull(a.round_code)}});
   }
   Json honours = Json::array();
   for (const auto& h : r.honours) honours.push_back({{"title", h.title}, {"year", h.year}});
-  Json item = {{"id", v.id},
-               {"round", v.round},
-               {"unit", v.unit_code},
-               {"state", v.state},
-               {"person", std::move(person)},
-               {"opinion", TextOrNull(v.opinion)},
-               {"declared", v.declared},
-               {"group", TextOrNull(v.group)},
-               {"exempt_reason", TextOrNull(v.exempt_reason)},
-               {"reasons", TextOrNull(v.reasons)},
-               {"decided_by", caller.role == Role::kUnit ? Json(nullptr) : TextOrNull(v.decided_by)},
-               {"decided_at", TextOrNull(v.decided_at)},
-               {"admissions", std::move(admissions)},
-               {"honours", std::move(honours)},
-               {"version", v.version}};
+  Json item = {
+      {"id", v.id},
+      {"round", v.round},
+      {"unit", v.unit_code},
+      {"state", v.state},
+      {"person", std::move(person)},
+      {"opinion", TextOrNull(v.opinion)},
+      {"declared", v.declared},
+      {"group", TextOrNull(v.group)},
+      {"exempt_reason", TextOrNull(v.exempt_reason)},
+      {"reasons", TextOrNull(v.reasons)},
+      {"decided_by", caller.role == Role::kUnit ? Json(nullptr) : TextOrNull(v.decided_by)},
+      {"decided_at", TextOrNull(v.decided_at)},
+      {"admissions", std::move(admissions)},
+      {"honours", std::move(honours)},
+      {"version", v.version}};
   if (staff) {
     Json differences = Json::array();
-    for (const auto& d : v.differences) differences.push_back({{"field", d.column}, {"submitted", d.submitted}});
+    for (const auto& d : v.differences)
+      differences.push_back({{"field", d.column}, {"submitted", d.submitted}});
     item["differences"] = std::move(differences);
   }
   return item;
@@ -141,21 +153,28 @@ Json SubmissionJson(const SubmissionView& s, const Caller& caller, int64_t now) 
   Json items = Json::array();
   for (const auto& i : s.items) items.push_back(ItemJson(i, caller));
   return {{"round", RoundJson(s.round, now)},
-          {"unit", {{"code", s.unit.code}, {"name", s.unit.name}, {"type", s.unit.type},
-                    {"province", TextOrNull(s.unit.province)}}},
+          {"unit",
+           {{"code", s.unit.code},
+            {"name", s.unit.name},
+            {"type", s.unit.type},
+            {"province", TextOrNull(s.unit.province)}}},
           {"state", s.state},
           {"submitted_at", TextOrNull(s.submitted_at)},
-          {"window", {{"opens_at", registry::BeijingIso(s.window.opens_at)},
-                      {"deadline", registry::BeijingIso(s.window.deadline_at)},
-                      {"extended", s.window.extended},
-                      {"open", now >= s.window.opens_at && now < s.window.deadline_at}}},
+          {"window",
+           {{"opens_at", registry::BeijingIso(s.window.opens_at)},
+            {"deadline", registry::BeijingIso(s.window.deadline_at)},
+            {"extended", s.window.extended},
+            {"open", now >= s.window.opens_at && now < s.window.deadline_at}}},
           {"items", std::move(items)},
           {"quota", QuotaJson(s.quota)}};
 }
 
 Json DuplicateJson(const registry::DuplicateCandidate& d) {
-  return {{"id", d.public_id}, {"name", d.name}, {"birth_date", TextOrNull(d.birth_date)},
-          {"unit", TextOrNull(d.unit_name)}, {"reason", d.reason}};
+  return {{"id", d.public_id},
+          {"name", d.name},
+          {"birth_date", TextOrNull(d.birth_date)},
+          {"unit", TextOrNull(d.unit_name)},
+          {"reason", d.reason}};
 }
 
 // The recommendation a request describes: {"person": {"姓名": …} or
@@ -192,7 +211,8 @@ StatusOr<registry::RecommendationInput> InputFrom(const Json& body) {
   }
   in.group = TextOf(body, "group");
   if (body.contains("opinion")) in.opinion = TextOf(body, "opinion");
-  if (in.cells.empty() && in.person_id.empty() && !in.opinion && in.declared.empty() && in.group.empty()) {
+  if (in.cells.empty() && in.person_id.empty() && !in.opinion && in.declared.empty() &&
+      in.group.empty()) {
     return BadField("person", "请提供人员信息（person）或已有人员的编号（person_id）");
   }
   return in;

@@ -45,9 +45,11 @@ class RoundsApi {
 
   // A refusal that says the person is enrolled or listed already answers an
   // enrolment check: it is recorded as one before it is answered.
-  void RefuseAudited(const ApiCall& call, const std::string& via, const Status& refusal, HttpResponse& res) {
+  void RefuseAudited(const ApiCall& call, const std::string& via, const Status& refusal,
+                     HttpResponse& res) {
     if (refusal.code() == StatusCode::kAlreadyExists) {
-      if (Status logged = AuditEnrolmentAnswer(call, via, 1); !logged.ok()) return res.SetError(logged);
+      if (Status logged = AuditEnrolmentAnswer(call, via, 1); !logged.ok())
+        return res.SetError(logged);
     }
     res.SetError(refusal);
   }
@@ -58,7 +60,8 @@ class RoundsApi {
     const Caller& c = *call.caller;
     const std::string asked = call.request.Query("unit").value_or("");
     if (c.role == Role::kUnit) {
-      if (!asked.empty() && asked != c.unit_code) return NotFound("没有代码为 " + asked + " 的单位");
+      if (!asked.empty() && asked != c.unit_code)
+        return NotFound("没有代码为 " + asked + " 的单位");
       return store_.GetUnit(c.unit_code);
     }
     if (asked.empty()) return BadField("unit", "请用 ?unit=单位代码 指明推荐单位");
@@ -92,9 +95,12 @@ class RoundsApi {
     for (const auto& r : *rounds) items.push_back(RoundJson(r, rounds_->Now()));
     Json templates = Json::array();
     for (const auto& t : rounds_->Templates()) {
-      templates.push_back({{"code", t.code}, {"title", t.title}, {"months", t.months}, {"from_year", t.from_year}});
+      templates.push_back(
+          {{"code", t.code}, {"title", t.title}, {"months", t.months}, {"from_year", t.from_year}});
     }
-    res.SetJson(Dump({{"total", items.size()}, {"items", std::move(items)}, {"templates", std::move(templates)}}));
+    res.SetJson(Dump({{"total", items.size()},
+                      {"items", std::move(items)},
+                      {"templates", std::move(templates)}}));
   }
 
   void GetRound(const ApiCall& call, HttpResponse& res) {
@@ -139,16 +145,19 @@ class RoundsApi {
   void ExtendDeadline(const ApiCall& call, HttpResponse& res) {
     auto body = ParseJsonObject(call.request.body);
     if (!body.ok()) return res.SetError(body.status());
-    Status s = rounds_->ExtendDeadline(call.request.PathParam("code"), call.request.PathParam("unit"),
-                                       TextOf(*body, "deadline"), ActorOf(call));
+    Status s =
+        rounds_->ExtendDeadline(call.request.PathParam("code"), call.request.PathParam("unit"),
+                                TextOf(*body, "deadline"), ActorOf(call));
     if (!s.ok()) return res.SetError(s);
     auto round = rounds_->GetRound(call.request.PathParam("code"));
     auto unit = store_.GetUnit(call.request.PathParam("unit"));
     if (!round.ok() || !unit.ok()) return res.SetError(round.ok() ? unit.status() : round.status());
     auto window = rounds_->WindowFor(*round, unit->rowid);
     if (!window.ok()) return res.SetError(window.status());
-    res.SetJson(Dump({{"round", round->code}, {"unit", unit->code},
-                      {"deadline", registry::BeijingIso(window->deadline_at)}, {"extended", window->extended}}));
+    res.SetJson(Dump({{"round", round->code},
+                      {"unit", unit->code},
+                      {"deadline", registry::BeijingIso(window->deadline_at)},
+                      {"extended", window->extended}}));
   }
 
   void ListRuleSets(const ApiCall&, HttpResponse& res) {
@@ -156,7 +165,10 @@ class RoundsApi {
     if (!sets.ok()) return res.SetError(sets.status());
     Json items = Json::array();
     for (const auto& s : *sets) {
-      items.push_back({{"code", s.code}, {"title", s.title}, {"version", s.version}, {"updated_at", s.updated_at}});
+      items.push_back({{"code", s.code},
+                       {"title", s.title},
+                       {"version", s.version},
+                       {"updated_at", s.updated_at}});
     }
     res.SetJson(Dump({{"total", items.size()}, {"items", std::move(items)}}));
   }
@@ -167,14 +179,20 @@ class RoundsApi {
     if (!rules.ok()) return res.SetError(rules.status());
     auto info = rounds_->GetRuleSetInfo(code);
     if (!info.ok()) return res.SetError(info.status());
-    res.SetJson(Dump({{"code", info->code}, {"title", info->title}, {"version", info->version},
-                      {"updated_at", info->updated_at}, {"body", Json::parse(rules->json())}}));
+    res.SetJson(Dump({{"code", info->code},
+                      {"title", info->title},
+                      {"version", info->version},
+                      {"updated_at", info->updated_at},
+                      {"body", Json::parse(rules->json())}}));
   }
 
   void PutRuleSet(const ApiCall& call, HttpResponse& res) {
-    auto saved = rounds_->PutRuleSet(call.request.PathParam("code"), call.request.body, ActorOf(call));
+    auto saved =
+        rounds_->PutRuleSet(call.request.PathParam("code"), call.request.body, ActorOf(call));
     if (!saved.ok()) return res.SetError(saved.status());
-    res.SetJson(Dump({{"code", saved->code}, {"title", saved->title}, {"version", saved->version},
+    res.SetJson(Dump({{"code", saved->code},
+                      {"title", saved->title},
+                      {"version", saved->version},
                       {"updated_at", saved->updated_at}}));
   }
 
@@ -194,14 +212,15 @@ class RoundsApi {
     for (const auto& s : *lists) {
       std::map<std::string, int> by_state;
       for (const auto& i : s.items) by_state[i.state]++;
-      items.push_back({{"unit", {{"code", s.unit.code}, {"name", s.unit.name}, {"type", s.unit.type}}},
-                       {"state", s.state},
-                       {"submitted_at", TextOrNull(s.submitted_at)},
-                       {"deadline", registry::BeijingIso(s.window.deadline_at)},
-                       {"extended", s.window.extended},
-                       {"people", s.items.size()},
-                       {"by_state", by_state},
-                       {"quota", QuotaJson(s.quota)}});
+      items.push_back(
+          {{"unit", {{"code", s.unit.code}, {"name", s.unit.name}, {"type", s.unit.type}}},
+           {"state", s.state},
+           {"submitted_at", TextOrNull(s.submitted_at)},
+           {"deadline", registry::BeijingIso(s.window.deadline_at)},
+           {"extended", s.window.extended},
+           {"people", s.items.size()},
+           {"by_state", by_state},
+           {"quota", QuotaJson(s.quota)}});
     }
     res.SetJson(Dump({{"total", items.size()}, {"items", std::move(items)}}));
   }
@@ -277,15 +296,16 @@ class RoundsApi {
         if (!o->is_object())
           return res.SetError(BadField("opinions", "应为对象（推荐记录编号 → 推荐单位意见）"));
         for (auto it = o->begin(); it != o->end(); ++it) {
-          if (it.key().empty() || it.key().size() > 15 || it.key().find_first_not_of("0123456789") != std::string::npos ||
-              !it->is_string()) {
+          if (it.key().empty() || it.key().size() > 15 ||
+              it.key().find_first_not_of("0123456789") != std::string::npos || !it->is_string()) {
             return res.SetError(BadField("opinions", "键应为推荐记录编号，值应为文字"));
           }
           opinions[std::stoll(it.key())] = it->get<std::string>();
         }
       }
     }
-    auto view = workflow_->Submit(call.request.PathParam("code"), unit->rowid, opinions, ActorOf(call));
+    auto view =
+        workflow_->Submit(call.request.PathParam("code"), unit->rowid, opinions, ActorOf(call));
     if (!view.ok()) return res.SetError(view.status());
     Wrote();
     res.SetJson(Dump(SubmissionJson(*view, *call.caller, rounds_->Now())));
@@ -380,11 +400,12 @@ class RoundsApi {
     } return_memory;
     std::function<bool()> may_check;
     if (allow_enrolment_answer_) may_check = [&] { return allow_enrolment_answer_(call); };
-    auto report =
-        sheets_.Upload(call.request.PathParam("code"), unit->rowid, bytes, filename, ActorOf(call), may_check);
+    auto report = sheets_.Upload(call.request.PathParam("code"), unit->rowid, bytes, filename,
+                                 ActorOf(call), may_check);
     if (!report.ok()) return res.SetError(report.status());
     if (report->already_enrolled > 0) {
-      if (Status logged = AuditEnrolmentAnswer(call, "upload", static_cast<int>(report->already_enrolled));
+      if (Status logged =
+              AuditEnrolmentAnswer(call, "upload", static_cast<int>(report->already_enrolled));
           !logged.ok()) {
         return res.SetError(logged);
       }
@@ -394,17 +415,18 @@ class RoundsApi {
     for (const auto& e : report->errors) {
       errors.push_back({{"row", e.row}, {"field", e.field}, {"message", e.message}});
     }
-    res.SetJson(Dump({{"id", report->id},
-                      {"format", report->format},
-                      {"rows", report->rows},
-                      {"added", report->added},
-                      {"updated", report->updated},
-                      {"rejected", report->rejected},
-                      {"ignored_columns", report->ignored_columns},
-                      {"errors", std::move(errors)},
-                      {"error_file", report->has_error_workbook
-                                         ? Json("/api/v1/uploads/" + std::to_string(report->id) + "/errors.xlsx")
-                                         : Json(nullptr)}}));
+    res.SetJson(Dump(
+        {{"id", report->id},
+         {"format", report->format},
+         {"rows", report->rows},
+         {"added", report->added},
+         {"updated", report->updated},
+         {"rejected", report->rejected},
+         {"ignored_columns", report->ignored_columns},
+         {"errors", std::move(errors)},
+         {"error_file", report->has_error_workbook
+                            ? Json("/api/v1/uploads/" + std::to_string(report->id) + "/errors.xlsx")
+                            : Json(nullptr)}}));
   }
 
   void UploadErrors(const ApiCall& call, HttpResponse& res) {
@@ -421,7 +443,8 @@ class RoundsApi {
     const bool reveal = call.request.Query("reveal").value_or("") == "phone";
     auto bytes = sheets_.ExportRound(code, unit, reveal, ActorOf(call));
     if (!bytes.ok()) return res.SetError(bytes.status());
-    SendXlsx(res, std::move(*bytes), code + (unit.empty() ? "" : "-" + unit) + "-推荐学员汇总表.xlsx");
+    SendXlsx(res, std::move(*bytes),
+             code + (unit.empty() ? "" : "-" + unit) + "-推荐学员汇总表.xlsx");
   }
 
   void ExportAdmitted(const ApiCall& call, HttpResponse& res) {
@@ -440,7 +463,8 @@ class RoundsApi {
     if (!pairs.ok()) return res.SetError(pairs.status());
     Json items = Json::array();
     for (const auto& p : *pairs) {
-      items.push_back({{"item", ItemJson(p.item, *call.caller)}, {"other", DuplicateJson(p.other)}});
+      items.push_back(
+          {{"item", ItemJson(p.item, *call.caller)}, {"other", DuplicateJson(p.other)}});
     }
     res.SetJson(Dump({{"total", items.size()}, {"items", std::move(items)}}));
   }
@@ -778,7 +802,8 @@ Status AddRoundsRoutes(registry::Store& store, const registry::ReferenceData& re
   auto api = std::make_shared<RoundsApi>(store, std::move(*rounds), std::move(*workflow), options);
   const RoundsRouteKit kit{
       .bind = [api](void (RoundsApi::*method)(const ApiCall&, HttpResponse&)) -> RouteHandler {
-        return [api, method](const ApiCall& call, HttpResponse& res) { ((*api).*method)(call, res); };
+        return
+            [api, method](const ApiCall& call, HttpResponse& res) { ((*api).*method)(call, res); };
       },
       .json_limit = options.max_json_body_bytes,
       .options = options};

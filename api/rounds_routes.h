@@ -26,9 +26,9 @@
 
 #include "api/api_service.h"
 #include "api/upload_gate.h"
+#include "registry/base/status.h"
 #include "registry/fields/reference_data.h"
 #include "registry/rounds/rounds.h"
-#include "registry/base/status.h"
 #include "registry/store/store.h"
 
 namespace tp::api {

@@ -16,7 +16,7 @@ struct ServeOptions {
   std::string bind_address = "127.0.0.1";
   int port = 8080;  // 0: any free port (printed)
   int worker_threads = 8;
-  std::string web_root;  // empty: ProjectRoot() + "/web" when it exists
+  std::string web_root;       // empty: ProjectRoot() + "/web" when it exists
   std::string trusted_proxy;  // the proxy whose X-Real-IP names the client; empty: none
 };
 

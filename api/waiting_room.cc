@@ -40,7 +40,8 @@ WaitingRoom::~WaitingRoom() {
 Status WaitingRoom::Start() {
   epoll_fd_ = ::epoll_create1(EPOLL_CLOEXEC);
   wake_fd_ = ::eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
-  if (epoll_fd_ < 0 || wake_fd_ < 0) return Internal(std::string("无法创建连接等待区：") + std::strerror(errno));
+  if (epoll_fd_ < 0 || wake_fd_ < 0)
+    return Internal(std::string("无法创建连接等待区：") + std::strerror(errno));
   epoll_event ev{};
   ev.events = EPOLLIN;
   ev.data.fd = wake_fd_;
@@ -116,14 +117,12 @@ void WaitingRoom::Wake() {
   (void)n;  // a full counter already wakes the thread
 }
 
-void WaitingRoom::Close(int sock) {
-  ::close(sock);
-}
+void WaitingRoom::Close(int sock) { ::close(sock); }
 
 void WaitingRoom::Admit(Entry entry) {
   // Bytes that came with the connection (a pipelined request) may complete it already.
-  if (!entry.conn.bytes.empty() && (HeadComplete(entry.conn.bytes, 0) ||
-                                    entry.conn.bytes.size() > options_.max_head_bytes)) {
+  if (!entry.conn.bytes.empty() &&
+      (HeadComplete(entry.conn.bytes, 0) || entry.conn.bytes.size() > options_.max_head_bytes)) {
     waiting_.fetch_sub(1);
     ready_(std::move(entry.conn));
     return;
@@ -154,7 +153,8 @@ WaitingRoom::ReadResult WaitingRoom::Read(Entry& entry) {
       }
       const std::size_t before = bytes.size();
       bytes.append(buffer, static_cast<std::size_t>(n));
-      if (HeadComplete(bytes, before) || bytes.size() > options_.max_head_bytes) return ReadResult::kReady;
+      if (HeadComplete(bytes, before) || bytes.size() > options_.max_head_bytes)
+        return ReadResult::kReady;
       continue;
     }
     if (n == 0) return ReadResult::kClosed;
@@ -176,7 +176,8 @@ void WaitingRoom::Loop() {
     return entry;
   };
   while (!stopping_.load()) {
-    int n = ::epoll_wait(epoll_fd_, events.data(), kEventsPerWait, static_cast<int>(kSweepInterval.count()));
+    int n = ::epoll_wait(epoll_fd_, events.data(), kEventsPerWait,
+                         static_cast<int>(kSweepInterval.count()));
     if (n < 0 && errno != EINTR) break;
     std::vector<Entry> arrived;
     {
@@ -188,21 +189,15 @@ void WaitingRoom::Loop() {
       const int fd = events[i].data.fd;
       if (fd == wake_fd_) {
         uint64_t count;
-        while (::read(wake_fd_, &count, sizeof(count)) > 0) {
-        }
+        while (::read(wake_fd_, &count, sizeof(count)) > 0) {}
         continue;
       }
       auto it = entries_.find(fd);
       if (it == entries_.end()) continue;
       switch (Read(it->second)) {
-        case ReadResult::kWaiting:
-          break;
-        case ReadResult::kReady:
-          ready_(leave(fd).conn);
-          break;
-        case ReadResult::kClosed:
-          Close(leave(fd).conn.sock);
-          break;
+        case ReadResult::kWaiting: break;
+        case ReadResult::kReady: ready_(leave(fd).conn); break;
+        case ReadResult::kClosed: Close(leave(fd).conn.sock); break;
       }
     }
     const auto now = Clock::now();

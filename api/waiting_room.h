@@ -33,9 +33,9 @@ namespace tp::api {
 
 struct PendingConnection {
   int sock = -1;
-  std::string bytes;  // read ahead: the head, and whatever followed it
+  std::string bytes;                               // read ahead: the head, and whatever followed it
   std::chrono::steady_clock::time_point deadline;  // for the whole head being read
-  int served = 0;  // requests answered on this connection before
+  int served = 0;                                  // requests answered on this connection before
 };
 
 struct WaitingRoomOptions {
@@ -97,8 +97,8 @@ class WaitingRoom {
   std::atomic<bool> stopping_{false};
   std::atomic<std::size_t> waiting_{0};
   std::mutex mu_;
-  bool stopped_ = false;         // guarded by mu_
-  std::vector<Entry> incoming_;  // guarded by mu_
+  bool stopped_ = false;                    // guarded by mu_
+  std::vector<Entry> incoming_;             // guarded by mu_
   std::unordered_map<int, Entry> entries_;  // the room's thread only
 };
 

@@ -16,8 +16,7 @@ bool IsWordChar(char32_t cp) {
 
 bool IsNameDot(char32_t cp) {
   return cp == 0x00B7 || cp == 0x30FB || cp == 0x2027 || cp == 0x2022 || cp == 0xFF65 ||
-         cp == 0x2E31 || cp == 0x02D1 || cp == 0x2219 || cp == 0x22C5 || cp == 0x0387 ||
-         cp == '.';
+         cp == 0x2E31 || cp == 0x02D1 || cp == 0x2219 || cp == 0x22C5 || cp == 0x0387 || cp == '.';
 }
 
 void Analyzer::Analyze(std::string_view text, AnalyzedText& out) const {
@@ -91,8 +90,7 @@ std::string Analyzer::Fold(std::string_view text) const {
   std::string out;
   const Token* previous = nullptr;
   for (const Token& t : analyzed.tokens) {
-    if (previous != nullptr &&
-        !(t.kind == TokenKind::kHan && previous->kind == TokenKind::kHan)) {
+    if (previous != nullptr && !(t.kind == TokenKind::kHan && previous->kind == TokenKind::kHan)) {
       out.push_back(' ');
     }
     out.append(analyzed.Key(t));

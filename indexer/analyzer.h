@@ -26,10 +26,10 @@ struct Token {
   bool adjacent = false;
   // A name dot stands right before this token: 买买提·艾力 has one before 艾.
   bool after_dot = false;
-  char32_t han = 0;             // kHan: the folded character
-  uint32_t key_begin = 0;       // the folded key: bytes [key_begin, key_end) of AnalyzedText::keys
+  char32_t han = 0;        // kHan: the folded character
+  uint32_t key_begin = 0;  // the folded key: bytes [key_begin, key_end) of AnalyzedText::keys
   uint32_t key_end = 0;
-  uint32_t source_begin = 0;    // the original text: bytes [source_begin, source_end)
+  uint32_t source_begin = 0;  // the original text: bytes [source_begin, source_end)
   uint32_t source_end = 0;
 };
 

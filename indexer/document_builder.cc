@@ -8,7 +8,7 @@
 namespace tp::indexer {
 namespace {
 
-constexpr size_t kMaxTermBytes = 200;  // Xapian refuses terms over 245 bytes
+constexpr size_t kMaxTermBytes = 200;   // Xapian refuses terms over 245 bytes
 constexpr size_t kMaxWholePinyin = 32;  // spellings of a whole name kept for polyphonic names
 
 void PutVarint(uint64_t v, std::string& out) {
@@ -158,7 +158,8 @@ std::vector<std::pair<std::string_view, std::string>> DocumentBuilder::FilterVal
   add("ethnic_group", p.ethnic_group);
   add("gender", p.gender);
   for (const HonourFact& h : record.honours) add("honour", h.campaign);
-  const bool trained = std::any_of(record.trainings.begin(), record.trainings.end(), AttendedTraining);
+  const bool trained =
+      std::any_of(record.trainings.begin(), record.trainings.end(), AttendedTraining);
   add("trained", trained ? "yes" : "no");
   add("group", p.group_type);
   for (const TrainingFact& t : record.trainings) {
@@ -167,7 +168,8 @@ std::vector<std::pair<std::string_view, std::string>> DocumentBuilder::FilterVal
   return out;
 }
 
-void DocumentBuilder::AddExact(std::string_view prefix, std::string_view value, BuiltDocument& out) {
+void DocumentBuilder::AddExact(std::string_view prefix, std::string_view value,
+                               BuiltDocument& out) {
   const std::string folded = analyzer_->Fold(value);
   if (folded.empty() || folded.size() > kMaxTermBytes) return;
   out.postings.push_back({std::string(prefix) + folded, 0});
@@ -215,7 +217,8 @@ void DocumentBuilder::AddWords(size_t begin, size_t end, BuiltDocument& out) {
   words_.Words(run_chars_, spans_);
   for (const WordSpan& w : spans_) {
     std::string term(kWordPrefix);
-    for (size_t i = begin + w.first; i < begin + w.first + w.length; ++i) term.append(scratch_.Key(scratch_.tokens[i]));
+    for (size_t i = begin + w.first; i < begin + w.first + w.length; ++i)
+      term.append(scratch_.Key(scratch_.tokens[i]));
     if (term.size() > kMaxTermBytes) continue;
     out.postings.push_back({std::move(term), 0});
   }
@@ -233,7 +236,8 @@ void DocumentBuilder::AddName(std::string_view name, BuiltDocument& out) {
     out.postings.push_back({prefix + std::string(key), position});
     if (tokens[i].kind == TokenKind::kHan && tokens[i].adjacent && i > 0 &&
         tokens[i - 1].kind == TokenKind::kHan) {
-      out.postings.push_back({prefix + std::string(scratch_.Key(tokens[i - 1])) + std::string(key), 0});
+      out.postings.push_back(
+          {prefix + std::string(scratch_.Key(tokens[i - 1])) + std::string(key), 0});
     }
   }
 
@@ -260,17 +264,18 @@ void DocumentBuilder::AddName(std::string_view name, BuiltDocument& out) {
   }
 
   // Surname and given name of a Han name without dots.
-  const bool all_han = std::all_of(tokens.begin(), tokens.end(), [](const Token& t) {
-    return t.kind == TokenKind::kHan;
-  });
+  const bool all_han = std::all_of(tokens.begin(), tokens.end(),
+                                   [](const Token& t) { return t.kind == TokenKind::kHan; });
   if (all_han && parts.size() == 1 && tokens.size() >= 2) {
     size_t surname_len = 1;
     if (tokens.size() >= 3) {
-      const std::string two = std::string(scratch_.Key(tokens[0])) + std::string(scratch_.Key(tokens[1]));
+      const std::string two =
+          std::string(scratch_.Key(tokens[0])) + std::string(scratch_.Key(tokens[1]));
       if (analyzer_->tables().IsCompoundSurname(two)) surname_len = 2;
     }
     std::string surname, given;
-    for (size_t i = 0; i < tokens.size(); ++i) (i < surname_len ? surname : given).append(scratch_.Key(tokens[i]));
+    for (size_t i = 0; i < tokens.size(); ++i)
+      (i < surname_len ? surname : given).append(scratch_.Key(tokens[i]));
     out.postings.push_back({std::string(kSurname) + surname, 0});
     out.postings.push_back({std::string(kGivenName) + given, 0});
   }
@@ -310,7 +315,8 @@ void DocumentBuilder::AddName(std::string_view name, BuiltDocument& out) {
     }
     if (!readable) continue;
     // A dotted name's parts and the whole joined name are all "whole" spellings.
-    for (const std::string& s : spellings) out.postings.push_back({std::string(kWholePinyin) + s, 0});
+    for (const std::string& s : spellings)
+      out.postings.push_back({std::string(kWholePinyin) + s, 0});
     for (const std::string& s : initials) {
       out.postings.push_back({std::string(kWholeInitials) + s, 0});
       for (size_t len = 1; len < s.size(); ++len) {
@@ -330,7 +336,8 @@ void DocumentBuilder::AddName(std::string_view name, BuiltDocument& out) {
       }
       spellings = std::move(next);
     }
-    for (const std::string& s : spellings) out.postings.push_back({std::string(kWholePinyin) + s, 0});
+    for (const std::string& s : spellings)
+      out.postings.push_back({std::string(kWholePinyin) + s, 0});
   }
 }
 
@@ -350,8 +357,8 @@ void DocumentBuilder::Build(const IndexRecord& record, BuiltDocument& out) {
   s.province = !p.province.empty() ? p.province : record.recommending_unit.province_code;
   s.unit_type = !record.recommending_unit.type_code.empty() ? record.recommending_unit.type_code
                                                             : p.recommending_unit_type;
-  s.recommending_unit = !record.recommending_unit.name.empty() ? record.recommending_unit.name
-                                                               : p.recommending_unit;
+  s.recommending_unit =
+      !record.recommending_unit.name.empty() ? record.recommending_unit.name : p.recommending_unit;
   s.admission_year = p.admission_year;
   std::string latest_tier = p.tier;
   int latest_tier_year = 0;
@@ -380,8 +387,9 @@ void DocumentBuilder::Build(const IndexRecord& record, BuiltDocument& out) {
   t[size_t(FieldId::kPlace)] = Join({p.native_place, p.birthplace}, "；");
   t[size_t(FieldId::kEthnicGroup)] = p.ethnic_group;
   t[size_t(FieldId::kEducation)] = Join({p.education, p.degree, p.graduated_from, p.major}, "；");
-  t[size_t(FieldId::kPosts)] = Join({p.congress_posts, p.association_posts, p.united_front_groups,
-                                     p.other_posts, p.group_type}, "；");
+  t[size_t(FieldId::kPosts)] = Join(
+      {p.congress_posts, p.association_posts, p.united_front_groups, p.other_posts, p.group_type},
+      "；");
   t[size_t(FieldId::kRecommendingUnit)] = s.recommending_unit;
   t[size_t(FieldId::kHonours)] = Join(honours, "；");
 
@@ -395,14 +403,15 @@ void DocumentBuilder::Build(const IndexRecord& record, BuiltDocument& out) {
   for (const std::string& f : p.fields) AddExact(Field(FieldId::kFields).exact_prefix, f, out);
   AddExact(Field(FieldId::kEthnicGroup).exact_prefix, p.ethnic_group, out);
   AddExact(Field(FieldId::kRecommendingUnit).exact_prefix, s.recommending_unit, out);
-  for (const HonourFact& h : record.honours) AddExact(Field(FieldId::kHonours).exact_prefix, h.campaign, out);
+  for (const HonourFact& h : record.honours)
+    AddExact(Field(FieldId::kHonours).exact_prefix, h.campaign, out);
 
   out.boolean_terms.push_back(std::string(kIdPrefix) + std::to_string(record.rowid));
   std::string facets;
   for (const auto& [name, value] : FilterValues(record)) {
     out.boolean_terms.push_back(std::string(kFilterPrefix) + std::string(name) + ":" + value);
-    const auto index =
-        std::find(std::begin(kFilterNames), std::end(kFilterNames), name) - std::begin(kFilterNames);
+    const auto index = std::find(std::begin(kFilterNames), std::end(kFilterNames), name) -
+                       std::begin(kFilterNames);
     facets.push_back(static_cast<char>(index));
     facets.append(value);
     facets.push_back('\x1f');

@@ -34,7 +34,7 @@ struct StoredFields {
   std::string tier;
   std::string recommending_unit;
   std::string group;
-  int admission_year = 0;   // the latest
+  int admission_year = 0;  // the latest
   bool trained = false;
   std::array<std::string, kFieldCount> texts;  // by FieldId, as typed; lists joined with "；"
 
@@ -65,7 +65,8 @@ class DocumentBuilder {
   void Build(const IndexRecord& record, BuiltDocument& out);
 
   // The facet/filter values of a record, by filter name (see schema.h), age_band excluded.
-  static std::vector<std::pair<std::string_view, std::string>> FilterValues(const IndexRecord& record);
+  static std::vector<std::pair<std::string_view, std::string>> FilterValues(
+      const IndexRecord& record);
 
  private:
   void AddText(const FieldSpec& field, std::string_view text, BuiltDocument& out);

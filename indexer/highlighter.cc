@@ -84,7 +84,8 @@ std::string Highlighter::Mark(FieldId field, std::string_view text,
     for (size_t i = 0; i < tokens.size(); ++i) {
       if (tokens[i].kind != TokenKind::kWord) continue;
       const std::string_view key = analyzed.Key(tokens[i]);
-      if (std::find(target.words.begin(), target.words.end(), key) != target.words.end()) marked[i] = true;
+      if (std::find(target.words.begin(), target.words.end(), key) != target.words.end())
+        marked[i] = true;
     }
     if (field == FieldId::kName && !target.pinyin.empty()) {
       if (readings.empty()) readings = pinyin_->NameReadings(analyzed);

@@ -19,14 +19,16 @@ namespace tp::indexer {
 
 class Highlighter {
  public:
-  Highlighter(const Analyzer& analyzer, const Pinyin& pinyin) : analyzer_(&analyzer), pinyin_(&pinyin) {}
+  Highlighter(const Analyzer& analyzer, const Pinyin& pinyin)
+      : analyzer_(&analyzer), pinyin_(&pinyin) {}
 
   // Field key (schema.h) -> marked snippet, for each field of `stored` with a mark.
   std::vector<std::pair<std::string, std::string>> Highlight(
       const StoredFields& stored, const std::vector<HighlightTarget>& targets) const;
 
   // `text` of `field` with its marks; empty when nothing in it matched.
-  std::string Mark(FieldId field, std::string_view text, const std::vector<HighlightTarget>& targets) const;
+  std::string Mark(FieldId field, std::string_view text,
+                   const std::vector<HighlightTarget>& targets) const;
 
   // Longest snippet, in characters, before a field is cut around its first mark.
   static constexpr size_t kSnippetChars = 80;

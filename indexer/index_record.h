@@ -13,20 +13,20 @@
 namespace tp::indexer {
 
 struct AdmissionFact {
-  int year = 0;             // 入库年度
-  std::string tier;         // 人才类别: 领军人才 / 青年人才
-  std::string round_code;   // the submission round
+  int year = 0;            // 入库年度
+  std::string tier;        // 人才类别: 领军人才 / 青年人才
+  std::string round_code;  // the submission round
 };
 
 struct HonourFact {
-  std::string campaign;     // e.g. 最美科技工作者
+  std::string campaign;  // e.g. 最美科技工作者
   int year = 0;
 };
 
 struct TrainingFact {
-  std::string event_code;   // the cohort / event
+  std::string event_code;  // the cohort / event
   int year = 0;
-  std::string state;        // invited / confirmed / attended / absent (or 已参加…)
+  std::string state;  // invited / confirmed / attended / absent (or 已参加…)
 };
 
 struct UnitFact {
@@ -36,8 +36,8 @@ struct UnitFact {
 };
 
 struct IndexRecord {
-  int64_t rowid = 0;        // the registry's key; also the document's id in the index
-  bool deleted = false;     // the person is gone: remove the document
+  int64_t rowid = 0;     // the registry's key; also the document's id in the index
+  bool deleted = false;  // the person is gone: remove the document
   registry::Person person;
   std::vector<AdmissionFact> admissions;
   std::vector<HonourFact> honours;

@@ -57,7 +57,8 @@ std::vector<std::vector<std::string_view>> Pinyin::NameReadings(const AnalyzedTe
   size_t surname_len = 0;
   const std::vector<std::vector<uint16_t>>* surname = nullptr;
   const auto& tokens = name.tokens;
-  const bool has_dot = std::any_of(tokens.begin(), tokens.end(), [](const Token& t) { return t.after_dot; });
+  const bool has_dot =
+      std::any_of(tokens.begin(), tokens.end(), [](const Token& t) { return t.after_dot; });
   if (!has_dot && !tokens.empty() && tokens[0].kind == TokenKind::kHan) {
     if (tokens.size() >= 3 && tokens[1].kind == TokenKind::kHan && tokens[1].adjacent) {
       const std::string two = std::string(name.Key(tokens[0])) + std::string(name.Key(tokens[1]));

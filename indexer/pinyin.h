@@ -51,7 +51,7 @@ class Pinyin {
                    std::vector<std::vector<PinyinPiece>>& out) const;
 
   const TextTables* tables_;
-  std::vector<std::string> spellings_;          // sorted, unique: every syllable in both spellings
+  std::vector<std::string> spellings_;  // sorted, unique: every syllable in both spellings
   std::vector<std::vector<std::string_view>> by_id_;  // syllable id -> its spellings
 };
 

@@ -129,17 +129,14 @@ QueryNode QueryNode::Scale(QueryNode child, double factor) {
 }
 
 std::string QueryNode::Describe() const {
-  static constexpr const char* kNames[] = {"NOTHING", "ALL", "", "AND", "OR", "AND_MAYBE", "PHRASE", "", ""};
+  static constexpr const char* kNames[] = {"NOTHING",   "ALL",    "", "AND", "OR",
+                                           "AND_MAYBE", "PHRASE", "", ""};
   switch (op) {
     case Op::kNothing:
-    case Op::kAll:
-      return kNames[static_cast<int>(op)];
-    case Op::kTerm:
-      return term;
-    case Op::kWildcard:
-      return term + "*";
-    default:
-      break;
+    case Op::kAll: return kNames[static_cast<int>(op)];
+    case Op::kTerm: return term;
+    case Op::kWildcard: return term + "*";
+    default: break;
   }
   std::string out;
   if (op == Op::kScale) {
@@ -245,7 +242,8 @@ QueryNode QueryBuilder::HanRun(const std::vector<std::string>& chars, const Fiel
   // Name tiers. base: the characters of the run (in order when quoted); boosts: better tiers.
   const auto tiers = [&](std::string_view prefix, std::vector<QueryNode>& boosts) {
     std::vector<QueryNode> each;
-    for (const std::string& c : quoted ? chars : distinct) each.push_back(QueryNode::Term(Cat(prefix, c)));
+    for (const std::string& c : quoted ? chars : distinct)
+      each.push_back(QueryNode::Term(Cat(prefix, c)));
     QueryNode phrase = QueryNode::Of(Op::kPhrase, std::move(each));
     std::vector<QueryNode> pair_terms;
     for (const std::string& p : pairs) pair_terms.push_back(QueryNode::Term(Cat(prefix, p)));
@@ -267,18 +265,23 @@ QueryNode QueryBuilder::HanRun(const std::vector<std::string>& chars, const Fiel
       // Names that merely share its characters would trail behind them, and on a large pool
       // the common characters of names make that the most expensive part of the search.
       std::vector<QueryNode> whole;
-      for (const std::string& p : pairs) whole.push_back(QueryNode::Term(Cat(Field(FieldId::kName).prefix, p)));
+      for (const std::string& p : pairs)
+        whole.push_back(QueryNode::Term(Cat(Field(FieldId::kName).prefix, p)));
       name_base = QueryNode::Of(Op::kAnd, std::move(whole));
     } else {
       name_base = tiers(Field(FieldId::kName).prefix, name_boosts);
     }
-    name_boosts.push_back(QueryNode::Scale(QueryNode::Term(Cat(kNameExact, run)), kWNameExact / kWNameChars));
-    name_boosts.push_back(QueryNode::Scale(QueryNode::Term(Cat(kNamePart, run)), kWNamePart / kWNameChars));
-    name_boosts.push_back(QueryNode::Scale(QueryNode::Term(Cat(kGivenName, run)), kWGivenName / kWNameChars));
+    name_boosts.push_back(
+        QueryNode::Scale(QueryNode::Term(Cat(kNameExact, run)), kWNameExact / kWNameChars));
+    name_boosts.push_back(
+        QueryNode::Scale(QueryNode::Term(Cat(kNamePart, run)), kWNamePart / kWNameChars));
+    name_boosts.push_back(
+        QueryNode::Scale(QueryNode::Term(Cat(kGivenName, run)), kWGivenName / kWNameChars));
     // A surname is one character or one of the compound surnames: asking the index about other
     // runs would only cost a lookup.
     if (chars.size() == 1 || (chars.size() == 2 && analyzer_->tables().IsCompoundSurname(run))) {
-      name_boosts.push_back(QueryNode::Scale(QueryNode::Term(Cat(kSurname, run)), kWSurname / kWNameChars));
+      name_boosts.push_back(
+          QueryNode::Scale(QueryNode::Term(Cat(kSurname, run)), kWSurname / kWNameChars));
     }
     bases.push_back(QueryNode::Scale(std::move(name_base), kWNameChars));
     boosts.push_back(QueryNode::Scale(QueryNode::Of(Op::kOr, std::move(name_boosts)), kWNameChars));
@@ -291,7 +294,8 @@ QueryNode QueryBuilder::HanRun(const std::vector<std::string>& chars, const Fiel
     if (chars.size() == 1) return QueryNode::Wildcard(Cat(prefix, chars[0]));
     std::vector<QueryNode> cover;
     size_t i = 0;
-    for (; i + 1 < chars.size(); i += 2) cover.push_back(QueryNode::Term(Cat(prefix, chars[i] + chars[i + 1])));
+    for (; i + 1 < chars.size(); i += 2)
+      cover.push_back(QueryNode::Term(Cat(prefix, chars[i] + chars[i + 1])));
     if (i + 1 == chars.size()) {
       cover.push_back(QueryNode::Term(Cat(prefix, chars[i - 1] + chars[i])));
     }
@@ -346,8 +350,10 @@ QueryNode QueryBuilder::HanRun(const std::vector<std::string>& chars, const Fiel
     // which their exact terms rank; their pairs (研究, 工程) would only add long posting lists.
     if (chars.size() > 1) {
       std::vector<QueryNode> in_short_field;
-      for (FieldId id : {FieldId::kFields, FieldId::kPost}) in_short_field.push_back(text_base(Field(id).prefix));
-      text_boosts.push_back(QueryNode::Scale(QueryNode::Of(Op::kOr, std::move(in_short_field)), kWShortField));
+      for (FieldId id : {FieldId::kFields, FieldId::kPost})
+        in_short_field.push_back(text_base(Field(id).prefix));
+      text_boosts.push_back(
+          QueryNode::Scale(QueryNode::Of(Op::kOr, std::move(in_short_field)), kWShortField));
     }
     boosts.push_back(QueryNode::Of(Op::kOr, std::move(text_boosts)));
   } else if (!name_scope && field->scoped_terms) {
@@ -356,7 +362,8 @@ QueryNode QueryBuilder::HanRun(const std::vector<std::string>& chars, const Fiel
     bases.push_back(quoted ? chain(field->prefix) : text_base(field->prefix));
     if (chain_boost) field_boosts.push_back(QueryNode::Scale(chain(field->prefix), kWTextChain));
     if (!field->exact_prefix.empty()) {
-      field_boosts.push_back(QueryNode::Scale(QueryNode::Term(Cat(field->exact_prefix, run)), kWTextExact));
+      field_boosts.push_back(
+          QueryNode::Scale(QueryNode::Term(Cat(field->exact_prefix, run)), kWTextExact));
     }
     if (field->word_terms) field_boosts.push_back(QueryNode::Scale(WordBoost(chars), kWTextWord));
     boosts.push_back(QueryNode::Of(Op::kOr, std::move(field_boosts)));
@@ -364,7 +371,7 @@ QueryNode QueryBuilder::HanRun(const std::vector<std::string>& chars, const Fiel
     bases.push_back(text_chain);  // a long text: the chain, anywhere in the record
   }
   QueryNode node = QueryNode::Of(Op::kAndMaybe, {QueryNode::Of(Op::kOr, std::move(bases)),
-                                                  QueryNode::Of(Op::kOr, std::move(boosts))});
+                                                 QueryNode::Of(Op::kOr, std::move(boosts))});
   if (fallback && name_scope && chars.size() >= 2 && chars.size() <= kMaxHomophoneChars) {
     std::vector<QueryNode> sounds;
     bool readable = true;
@@ -378,15 +385,17 @@ QueryNode QueryBuilder::HanRun(const std::vector<std::string>& chars, const Fiel
       sounds.push_back(QueryNode::Of(Op::kOr, std::move(readings)));
     }
     if (readable) {
-      node = QueryNode::Of(Op::kOr, {std::move(node), QueryNode::Scale(QueryNode::Of(Op::kPhrase, std::move(sounds)),
-                                                                       kWHomophone)});
+      node = QueryNode::Of(
+          Op::kOr, {std::move(node),
+                    QueryNode::Scale(QueryNode::Of(Op::kPhrase, std::move(sounds)), kWHomophone)});
     }
   }
   return node;
 }
 
 QueryNode QueryBuilder::LatinRun(const std::vector<std::string>& words, const FieldSpec* field,
-                                 bool last_is_prefix, std::vector<HighlightTarget>* highlights) const {
+                                 bool last_is_prefix,
+                                 std::vector<HighlightTarget>* highlights) const {
   using Op = QueryNode::Op;
   std::vector<QueryNode> alternatives;
   const bool name_scope = field == nullptr || field->id == FieldId::kName;
@@ -394,7 +403,8 @@ QueryNode QueryBuilder::LatinRun(const std::vector<std::string>& words, const Fi
   if (name_scope && letters_only) {
     std::string letters;
     for (const std::string& w : words) letters.append(w);
-    alternatives.push_back(QueryNode::Scale(QueryNode::Term(Cat(kWholePinyin, letters)), kWWholePinyin));
+    alternatives.push_back(
+        QueryNode::Scale(QueryNode::Term(Cat(kWholePinyin, letters)), kWWholePinyin));
     // Segmentations of the whole run: each word split on its own, combined in order.
     std::vector<std::vector<PinyinPiece>> segmentations{{}};
     for (size_t i = 0; i < words.size() && !segmentations.empty(); ++i) {
@@ -435,9 +445,11 @@ QueryNode QueryBuilder::LatinRun(const std::vector<std::string>& words, const Fi
     }
     std::vector<PinyinPiece> initials;
     if (words.size() == 1 && letters.size() <= 8) {
-      alternatives.push_back(QueryNode::Scale(QueryNode::Term(Cat(kWholeInitials, letters)), kWWholeInitials));
+      alternatives.push_back(
+          QueryNode::Scale(QueryNode::Term(Cat(kWholeInitials, letters)), kWWholeInitials));
       // The initials of the name's first characters, the rest still to type (zs: 张三丰).
-      alternatives.push_back(QueryNode::Scale(QueryNode::Term(Cat(kInitialsPrefix, letters)), kWInitialsPhrase));
+      alternatives.push_back(
+          QueryNode::Scale(QueryNode::Term(Cat(kInitialsPrefix, letters)), kWInitialsPhrase));
       for (char c : letters) initials.push_back({std::string(1, c), true});
       segmentations.push_back(initials);
     }
@@ -470,8 +482,8 @@ QueryNode QueryBuilder::LatinRun(const std::vector<std::string>& words, const Fi
 }
 
 QueryNode QueryBuilder::ChunkNode(const Chunk& chunk, bool last_chunk, bool fallback,
-                                  std::vector<HighlightTarget>* highlights, const TermExists& term_exists,
-                                  bool known_name) const {
+                                  std::vector<HighlightTarget>* highlights,
+                                  const TermExists& term_exists, bool known_name) const {
   using Op = QueryNode::Op;
   AnalyzedText analyzed;
   analyzer_->Analyze(chunk.text, analyzed);
@@ -534,7 +546,8 @@ StatusOr<QueryPlan> QueryBuilder::Build(std::string_view query, const IdResolver
     if (auto id = IdNumberShape(*analyzer_, chunk.text)) {
       plan.has_id_number = true;
       std::optional<int64_t> rowid = resolve_id ? resolve_id(*id) : std::nullopt;
-      QueryNode node = rowid ? QueryNode::Term(std::string(kIdPrefix) + std::to_string(*rowid)) : QueryNode();
+      QueryNode node =
+          rowid ? QueryNode::Term(std::string(kIdPrefix) + std::to_string(*rowid)) : QueryNode();
       main_parts.push_back(std::move(node));
       fallback_parts.emplace_back();
       continue;
@@ -544,19 +557,21 @@ StatusOr<QueryPlan> QueryBuilder::Build(std::string_view query, const IdResolver
       std::vector<std::string> words{analyzer_->Fold(chunk.text)};
       size_t j = i + 1;
       while (j < chunks.size() && chunks[j].field == nullptr && !chunks[j].quoted &&
-             IsAsciiLetters(analyzer_->Fold(chunks[j].text)) && !IdNumberShape(*analyzer_, chunks[j].text)) {
+             IsAsciiLetters(analyzer_->Fold(chunks[j].text)) &&
+             !IdNumberShape(*analyzer_, chunks[j].text)) {
         words.push_back(analyzer_->Fold(chunks[j].text));
         ++j;
       }
       if (words.size() > 1) {
         std::vector<QueryNode> separate;
         for (size_t k = 0; k < words.size(); ++k) {
-          separate.push_back(LatinRun({words[k]}, nullptr, j == chunks.size() && k + 1 == words.size(),
-                                      &plan.highlights));
+          separate.push_back(LatinRun(
+              {words[k]}, nullptr, j == chunks.size() && k + 1 == words.size(), &plan.highlights));
         }
         QueryNode joined = LatinRun(words, nullptr, j == chunks.size(), &plan.highlights);
-        QueryNode node = QueryNode::Of(QueryNode::Op::kOr,
-                                       {std::move(joined), QueryNode::Of(QueryNode::Op::kAnd, std::move(separate))});
+        QueryNode node = QueryNode::Of(
+            QueryNode::Op::kOr,
+            {std::move(joined), QueryNode::Of(QueryNode::Op::kAnd, std::move(separate))});
         main_parts.push_back(std::move(node));
         fallback_parts.emplace_back();
         i = j - 1;
@@ -564,9 +579,12 @@ StatusOr<QueryPlan> QueryBuilder::Build(std::string_view query, const IdResolver
       }
     }
     const bool may_be_name = chunk.field == nullptr || chunk.field->id == FieldId::kName;
-    const std::string exact_name = may_be_name ? std::string(kNameExact) + analyzer_->Fold(chunk.text) : "";
-    const bool known_name = chunk.field == nullptr && !chunk.quoted && term_exists && term_exists(exact_name);
-    QueryNode node = ChunkNode(chunk, i + 1 == chunks.size(), false, &plan.highlights, term_exists, known_name);
+    const std::string exact_name =
+        may_be_name ? std::string(kNameExact) + analyzer_->Fold(chunk.text) : "";
+    const bool known_name =
+        chunk.field == nullptr && !chunk.quoted && term_exists && term_exists(exact_name);
+    QueryNode node =
+        ChunkNode(chunk, i + 1 == chunks.size(), false, &plan.highlights, term_exists, known_name);
     if (node.op == QueryNode::Op::kNothing) continue;  // punctuation only: nothing to look for
     main_parts.push_back(std::move(node));
     if (may_be_name) plan.exact_name_terms.push_back(exact_name);

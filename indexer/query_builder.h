@@ -1,13 +1,14 @@
 // The query side of the Chinese search: turns what a user typed into a plan of weighted tiers
 // over the terms DocumentBuilder writes. For each run of Han characters: exact name, phrase over
 // the name's characters, AND of characters boosted by pairs; in texts, pairs covering the run,
-// boosted by the chain of all its pairs and by whole values and words; a low-weight pinyin homophone fallback (for
-// runs of a name's length, two to four characters) kept apart per word, for SearchIndex to add
-// only when the first tiers find little, to the words that find almost nobody alone. Latin
-// input: every pinyin segmentation (the last syllable as a prefix, for type-ahead), initials,
-// whole-name spellings, plain words. `姓名:`, `单位:`… scope a word to one field. ID numbers (15/18
-// characters, any case or width) are never searched as text: the IdResolver maps them to a
-// person, or to nothing. The plan is plain data (no Xapian type): SearchIndex translates it.
+// boosted by the chain of all its pairs and by whole values and words; a low-weight pinyin
+// homophone fallback (for runs of a name's length, two to four characters) kept apart per word, for
+// SearchIndex to add only when the first tiers find little, to the words that find almost nobody
+// alone. Latin input: every pinyin segmentation (the last syllable as a prefix, for type-ahead),
+// initials, whole-name spellings, plain words. `姓名:`, `单位:`… scope a word to one field. ID
+// numbers (15/18 characters, any case or width) are never searched as text: the IdResolver maps
+// them to a person, or to nothing. The plan is plain data (no Xapian type): SearchIndex translates
+// it.
 #pragma once
 
 #include <cstdint>
@@ -25,10 +26,20 @@
 namespace tp::indexer {
 
 struct QueryNode {
-  enum class Op : uint8_t { kNothing, kAll, kTerm, kAnd, kOr, kAndMaybe, kPhrase, kScale, kWildcard };
+  enum class Op : uint8_t {
+    kNothing,
+    kAll,
+    kTerm,
+    kAnd,
+    kOr,
+    kAndMaybe,
+    kPhrase,
+    kScale,
+    kWildcard
+  };
   Op op = Op::kNothing;
-  std::string term;                // kTerm; kWildcard: the prefix of the terms it stands for
-  double factor = 1.0;             // kScale
+  std::string term;     // kTerm; kWildcard: the prefix of the terms it stands for
+  double factor = 1.0;  // kScale
   std::vector<QueryNode> children;
 
   static QueryNode Term(std::string term);
@@ -52,13 +63,13 @@ struct HighlightTarget {
 };
 
 struct QueryPlan {
-  QueryNode query;                // kAll for an empty query
+  QueryNode query;  // kAll for an empty query
   // The parts `query` ANDs, one per word of the query, and for each the same part with homophone
   // alternatives (nullopt when it has none).
   std::vector<QueryNode> parts;
   std::vector<std::optional<QueryNode>> homophones;
   std::vector<HighlightTarget> highlights;
-  bool has_id_number = false;     // an ID number was looked up (resolved or not)
+  bool has_id_number = false;  // an ID number was looked up (resolved or not)
   // The whole-name terms of the query's Han runs: when a person has one of these names, the
   // homophone fallback is not wanted.
   std::vector<std::string> exact_name_terms;
@@ -99,8 +110,8 @@ class QueryBuilder {
   std::vector<Chunk> SplitChunks(std::string_view query) const;
   QueryNode HanRun(const std::vector<std::string>& chars, const FieldSpec* field, bool quoted,
                    bool fallback, bool known_name, const TermExists& term_exists) const;
-  QueryNode LatinRun(const std::vector<std::string>& words, const FieldSpec* field, bool last_is_prefix,
-                     std::vector<HighlightTarget>* highlights) const;
+  QueryNode LatinRun(const std::vector<std::string>& words, const FieldSpec* field,
+                     bool last_is_prefix, std::vector<HighlightTarget>* highlights) const;
   QueryNode ChunkNode(const Chunk& chunk, bool last_chunk, bool fallback,
                       std::vector<HighlightTarget>* highlights, const TermExists& term_exists,
                       bool known_name = false) const;

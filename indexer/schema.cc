@@ -59,7 +59,8 @@ const FieldSpec* FieldByLabel(std::string_view label) {
 }
 
 bool IsFilterName(std::string_view name) {
-  return std::find(std::begin(kFilterNames), std::end(kFilterNames), name) != std::end(kFilterNames);
+  return std::find(std::begin(kFilterNames), std::end(kFilterNames), name) !=
+         std::end(kFilterNames);
 }
 
 }  // namespace tp::indexer

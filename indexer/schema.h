@@ -29,9 +29,9 @@ inline constexpr int kFieldCount = 13;
 
 struct FieldSpec {
   FieldId id;
-  std::string_view key;           // JSON name of the field in highlights
-  std::string_view prefix;        // characters, pairs and words of the field
-  std::string_view exact_prefix;  // the whole (folded) value; empty when not kept
+  std::string_view key;                      // JSON name of the field in highlights
+  std::string_view prefix;                   // characters, pairs and words of the field
+  std::string_view exact_prefix;             // the whole (folded) value; empty when not kept
   std::span<const std::string_view> labels;  // what a query may write before ':'
   // Short fields that queries often scope (单位:, 职称:, 领域:) keep their pairs under their own
   // prefix too. Long texts are indexed once, without prefix: a scope on them asks for the
@@ -75,8 +75,8 @@ inline constexpr std::string_view kFilterPrefix = "K";
 // type codes, 领军人才, 壮族, 男, years, round codes, campaigns, yes/no); age_band is computed.
 // trained_year: each year the person attended a training (2024), one value per year.
 inline constexpr std::string_view kFilterNames[] = {
-    "province", "unit_type", "tier",   "ethnic_group", "gender",  "age_band",
-    "round",    "year",      "honour", "trained",      "group",   "trained_year"};
+    "province", "unit_type", "tier",   "ethnic_group", "gender", "age_band",
+    "round",    "year",      "honour", "trained",      "group",  "trained_year"};
 bool IsFilterName(std::string_view name);
 
 // Value slots.

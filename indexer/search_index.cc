@@ -56,7 +56,8 @@ Status SyncDirectory(const fs::path& dir) {
 
 unsigned BuildThreads(size_t parts) {
   const unsigned cores = std::max(1u, std::thread::hardware_concurrency());
-  return static_cast<unsigned>(std::min<size_t>({cores, kMaxBuildThreads, std::max<size_t>(parts, 1)}));
+  return static_cast<unsigned>(
+      std::min<size_t>({cores, kMaxBuildThreads, std::max<size_t>(parts, 1)}));
 }
 
 Status RowidInRange(int64_t rowid) {
@@ -151,8 +152,9 @@ StatusOr<SortOrder> ParseSortOrder(std::string_view text) {
   if (text == "+admission_year") return SortOrder::kAdmissionYearAsc;
   if (text == "age" || text == "+age") return SortOrder::kYoungestFirst;
   if (text == "-age") return SortOrder::kOldestFirst;
-  return InvalidArgument("字段「排序」：应为 relevance、admission_year、+admission_year、age 或 -age",
-                         {{"排序", "应为 relevance、admission_year、+admission_year、age 或 -age"}});
+  return InvalidArgument(
+      "字段「排序」：应为 relevance、admission_year、+admission_year、age 或 -age",
+      {{"排序", "应为 relevance、admission_year、+admission_year、age 或 -age"}});
 }
 
 std::string SearchIndex::AnalyzerVersion() {
@@ -183,10 +185,13 @@ SearchIndex::SearchIndex(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
 SearchIndex::~SearchIndex() = default;
 
 StatusOr<CatchUpStats> SearchIndex::CatchUp(ChangeSource& source) { return impl_->CatchUp(source); }
-StatusOr<CatchUpStats> SearchIndex::Rebuild(ChangeSource& source, const std::function<bool()>& still_writing) {
+StatusOr<CatchUpStats> SearchIndex::Rebuild(ChangeSource& source,
+                                            const std::function<bool()>& still_writing) {
   return impl_->Rebuild(source, still_writing);
 }
-StatusOr<SearchResult> SearchIndex::Search(const SearchRequest& request) const { return impl_->Search(request); }
+StatusOr<SearchResult> SearchIndex::Search(const SearchRequest& request) const {
+  return impl_->Search(request);
+}
 StatusOr<SearchResult> SearchIndex::SearchAmong(const SearchRequest& request,
                                                 std::span<const int64_t> allowed) const {
   return impl_->SearchAmong(request, allowed);

@@ -99,8 +99,8 @@ struct IndexInfo {
 };
 
 struct CatchUpStats {
-  int64_t changes = 0;   // log entries read
-  int64_t written = 0;   // documents added or replaced
+  int64_t changes = 0;  // log entries read
+  int64_t written = 0;  // documents added or replaced
   int64_t deleted = 0;
   int64_t last_seq = 0;
   bool rebuilt = false;
@@ -124,7 +124,8 @@ class SearchIndex {
   // are indexed as their rows are committed: an import running on another thread and this
   // rebuild share the cores, and the index is ready soon after the import ends. The source
   // must then allow reads while it is written (the registry's store does).
-  StatusOr<CatchUpStats> Rebuild(ChangeSource& source, const std::function<bool()>& still_writing = nullptr);
+  StatusOr<CatchUpStats> Rebuild(ChangeSource& source,
+                                 const std::function<bool()>& still_writing = nullptr);
 
   StatusOr<SearchResult> Search(const SearchRequest& request) const;
 
@@ -132,7 +133,8 @@ class SearchIndex {
   // counts are those of an index holding nobody else, and exact (every match among them is
   // counted, so the set is meant to be a caller's scope, a few thousand at most). Rowids the
   // index lacks are passed over.
-  StatusOr<SearchResult> SearchAmong(const SearchRequest& request, std::span<const int64_t> allowed) const;
+  StatusOr<SearchResult> SearchAmong(const SearchRequest& request,
+                                     std::span<const int64_t> allowed) const;
 
   StatusOr<IndexInfo> Info() const;
 

@@ -32,8 +32,7 @@ StatusOr<CatchUpStats> SearchIndex::Impl::CatchUp(ChangeSource& source) {
     const int64_t last_seq = ParseInt(db.get_metadata(kMetaLastSeq));
     const auto documents = static_cast<int64_t>(db.get_doccount());
     if (db.get_metadata(kMetaAnalyzer) != AnalyzerVersion() ||
-        (!known_id.empty() && known_id != *registry_id) ||
-        (known_id.empty() && documents > 0) ||
+        (!known_id.empty() && known_id != *registry_id) || (known_id.empty() && documents > 0) ||
         // The registry is older than the index (an earlier backup restored under the same
         // identity): the index holds changes the registry no longer has.
         last_seq > *source_last_seq ||

@@ -111,7 +111,8 @@ class GenerationBuilder {
   std::vector<int64_t> again_;  // persons changed after their group was cut
 };
 
-StatusOr<CatchUpStats> GenerationBuilder::Build(const std::string& registry_id, const fs::path& path) {
+StatusOr<CatchUpStats> GenerationBuilder::Build(const std::string& registry_id,
+                                                const fs::path& path) {
   parts_dir_ = path.string() + ".parts";
   std::error_code ec;
   fs::remove_all(parts_dir_, ec);
@@ -121,7 +122,8 @@ StatusOr<CatchUpStats> GenerationBuilder::Build(const std::string& registry_id, 
   ReadLog();
   if (!failed_) {
     const size_t size = GroupSize();
-    StartBuilders(BuildThreads(groups_.size() + (pending_.size() - first_pending_ + size - 1) / size));
+    StartBuilders(
+        BuildThreads(groups_.size() + (pending_.size() - first_pending_ + size - 1) / size));
     while (first_pending_ < pending_.size()) CutLowest(size);
   }
   cut_.Close();
@@ -249,7 +251,8 @@ void GenerationBuilder::BuildGroups() {
 }
 
 // Writes the group's persons into side databases and merges them into the group's database.
-void GenerationBuilder::BuildGroup(DocumentBuilder& builder, BuiltDocument& built, const Group& group) {
+void GenerationBuilder::BuildGroup(DocumentBuilder& builder, BuiltDocument& built,
+                                   const Group& group) {
   std::vector<std::string> parts;
   const std::span<const int64_t> members(group.rowids);
   for (size_t at = 0; at < members.size() && !failed_; at += kRebuildPart) {
@@ -354,13 +357,14 @@ StatusOr<CatchUpStats> SearchIndex::Impl::Rebuild(ChangeSource& source,
   return RebuildLocked(source, still_writing);
 }
 
-StatusOr<CatchUpStats> SearchIndex::Impl::RebuildLocked(ChangeSource& source,
-                                                        const std::function<bool()>& still_writing) {
+StatusOr<CatchUpStats> SearchIndex::Impl::RebuildLocked(
+    ChangeSource& source, const std::function<bool()>& still_writing) {
   auto registry_id = source.RegistryId();
   if (!registry_id.ok()) return registry_id.status();
   const std::string old_generation = ReadCurrent(dir_);
   int number = 0;
-  if (old_generation.starts_with("gen-")) number = static_cast<int>(ParseInt(old_generation.substr(4)));
+  if (old_generation.starts_with("gen-"))
+    number = static_cast<int>(ParseInt(old_generation.substr(4)));
   char name[32];
   std::snprintf(name, sizeof name, "gen-%06d", number + 1);
   const std::string generation = name;
@@ -378,7 +382,8 @@ StatusOr<CatchUpStats> SearchIndex::Impl::RebuildLocked(ChangeSource& source,
   // Older generations than the one just replaced go; that one may still serve open readers.
   for (const auto& entry : fs::directory_iterator(dir_, ec)) {
     const std::string n = entry.path().filename().string();
-    if (n.starts_with("gen-") && n != generation && n != old_generation) fs::remove_all(entry.path(), ec);
+    if (n.starts_with("gen-") && n != generation && n != old_generation)
+      fs::remove_all(entry.path(), ec);
   }
   // Changes made while the new generation was built.
   try {

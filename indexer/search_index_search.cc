@@ -5,8 +5,8 @@
 #include <algorithm>
 #include <array>
 #include <charconv>
-#include <ctime>
 #include <cstddef>
+#include <ctime>
 #include <functional>
 #include <map>
 #include <memory>
@@ -73,7 +73,9 @@ class FacetSpy : public Xapian::MatchSpy {
 
   // Counts over the matches seen; when the spy saw only a part of `matches`, scaled up to them.
   std::vector<std::pair<std::string, std::vector<FacetValue>>> Result(int64_t matches) const {
-    const double scale = seen_ > 0 && matches > seen_ ? static_cast<double>(matches) / static_cast<double>(seen_) : 1.0;
+    const double scale = seen_ > 0 && matches > seen_
+                             ? static_cast<double>(matches) / static_cast<double>(seen_)
+                             : 1.0;
     std::vector<std::pair<std::string, std::vector<FacetValue>>> out;
     for (size_t i = 0; i < counts_.size(); ++i) {
       std::vector<FacetValue> values;
@@ -109,26 +111,25 @@ class FacetSpy : public Xapian::MatchSpy {
 
   int today_;
   int64_t seen_ = 0;
-  std::array<std::unordered_map<std::string, int64_t, ValueHash, std::equal_to<>>, std::size(kFilterNames)> counts_;
+  std::array<std::unordered_map<std::string, int64_t, ValueHash, std::equal_to<>>,
+             std::size(kFilterNames)>
+      counts_;
 };
 
 Xapian::Query ToXapian(const QueryNode& node) {
   using Op = QueryNode::Op;
   switch (node.op) {
-    case Op::kNothing:
-      return Xapian::Query();
-    case Op::kAll:
-      return Xapian::Query::MatchAll;
-    case Op::kTerm:
-      return Xapian::Query(node.term);
+    case Op::kNothing: return Xapian::Query();
+    case Op::kAll: return Xapian::Query::MatchAll;
+    case Op::kTerm: return Xapian::Query(node.term);
     case Op::kWildcard:
       // One character in a text: the pairs it begins. The most frequent ones are enough to rank.
       return Xapian::Query(Xapian::Query::OP_WILDCARD, node.term, kWildcardTerms,
                            Xapian::Query::WILDCARD_LIMIT_MOST_FREQUENT);
     case Op::kScale:
-      return Xapian::Query(Xapian::Query::OP_SCALE_WEIGHT, ToXapian(node.children.at(0)), node.factor);
-    default:
-      break;
+      return Xapian::Query(Xapian::Query::OP_SCALE_WEIGHT, ToXapian(node.children.at(0)),
+                           node.factor);
+    default: break;
   }
   std::vector<Xapian::Query> children;
   children.reserve(node.children.size());
@@ -188,12 +189,14 @@ class DocidSource : public Xapian::PostingSource {
 
 // What the matches are restricted to, weighing nothing: the filters, and the allowed documents
 // when given.
-Xapian::Query Restriction(Xapian::Query filter, std::shared_ptr<const std::vector<Xapian::docid>> allowed) {
+Xapian::Query Restriction(Xapian::Query filter,
+                          std::shared_ptr<const std::vector<Xapian::docid>> allowed) {
   if (!allowed) return filter;
   // An empty query is answered by the restriction alone, which must then name only documents
   // the index holds: every document, weighing nothing as the filters do, among the allowed.
-  Xapian::Query base = !filter.empty() ? std::move(filter)
-                                       : Xapian::Query(Xapian::Query::OP_SCALE_WEIGHT, Xapian::Query::MatchAll, 0);
+  Xapian::Query base =
+      !filter.empty() ? std::move(filter)
+                      : Xapian::Query(Xapian::Query::OP_SCALE_WEIGHT, Xapian::Query::MatchAll, 0);
   return Xapian::Query(Xapian::Query::OP_FILTER, base,
                        Xapian::Query((new DocidSource(std::move(allowed)))->release()));
 }
@@ -202,16 +205,17 @@ Xapian::Query Restriction(Xapian::Query filter, std::shared_ptr<const std::vecto
 class Matcher {
  public:
   // `at_least`: matches counted exactly, beyond what the page and the facets need.
-  Matcher(const Xapian::Database& db, const SearchRequest& request, const Xapian::Query& restriction,
-          Xapian::doccount at_least)
+  Matcher(const Xapian::Database& db, const SearchRequest& request,
+          const Xapian::Query& restriction, Xapian::doccount at_least)
       : db_(db), request_(request), restriction_(restriction), at_least_(at_least) {}
 
   // The page asked for, the matches counted by `spy` when given.
   Xapian::MSet Run(const QueryNode& node, FacetSpy* spy) const {
     Xapian::Query query = ToXapian(node);
     if (!restriction_.empty()) {
-      query = node.op == QueryNode::Op::kAll ? restriction_
-                                             : Xapian::Query(Xapian::Query::OP_FILTER, query, restriction_);
+      query = node.op == QueryNode::Op::kAll
+                  ? restriction_
+                  : Xapian::Query(Xapian::Query::OP_FILTER, query, restriction_);
     }
     Xapian::Enquire enquire(db_);
     enquire.set_query(query);
@@ -307,7 +311,8 @@ std::unique_ptr<SearchIndex::Impl::Reader> SearchIndex::Impl::Acquire() const {
   if (reader) {
     reader->db.reopen();  // cheap when nothing was committed since
   } else {
-    reader = std::make_unique<Reader>(Reader{generation, Xapian::Database((dir_ / generation).string())});
+    reader = std::make_unique<Reader>(
+        Reader{generation, Xapian::Database((dir_ / generation).string())});
   }
   return reader;
 }
@@ -317,7 +322,8 @@ void SearchIndex::Impl::Release(std::unique_ptr<Reader> reader) const {
   if (pool_.size() < 16) pool_.push_back(std::move(reader));
 }
 
-StatusOr<Xapian::Query> SearchIndex::Impl::FilterQuery(const SearchRequest& request, int today) const {
+StatusOr<Xapian::Query> SearchIndex::Impl::FilterQuery(const SearchRequest& request,
+                                                       int today) const {
   std::map<std::string, std::vector<Xapian::Query>> by_name;
   for (const auto& [name, value] : request.filters) {
     if (!IsFilterName(name)) {
@@ -336,7 +342,8 @@ StatusOr<Xapian::Query> SearchIndex::Impl::FilterQuery(const SearchRequest& requ
       const int lowest = today - (kUpper[i] + 1) * 10000 + 1;
       const int highest = i == 0 ? today : today - (kUpper[i - 1] + 1) * 10000;
       by_name[name].emplace_back(Xapian::Query::OP_VALUE_RANGE, kSlotBirthDate,
-                                 Xapian::sortable_serialise(lowest), Xapian::sortable_serialise(highest));
+                                 Xapian::sortable_serialise(lowest),
+                                 Xapian::sortable_serialise(highest));
       continue;
     }
     by_name[name].emplace_back(std::string(kFilterPrefix) + name + ":" + value);
@@ -366,14 +373,15 @@ StatusOr<SearchResult> SearchIndex::Impl::SearchAmong(const SearchRequest& reque
   return Run(request, std::move(docids));
 }
 
-StatusOr<SearchResult> SearchIndex::Impl::Run(const SearchRequest& request,
-                                              std::shared_ptr<const std::vector<Xapian::docid>> allowed) const {
+StatusOr<SearchResult> SearchIndex::Impl::Run(
+    const SearchRequest& request, std::shared_ptr<const std::vector<Xapian::docid>> allowed) const {
   if (request.page < 1 || request.page > kMaxPage) {
     return InvalidArgument("字段「页码」：应为 1 到 " + std::to_string(kMaxPage) + " 之间的整数",
                            {{"页码", "应为 1 到 " + std::to_string(kMaxPage) + " 之间的整数"}});
   }
   if (request.size < 1 || request.size > 100) {
-    return InvalidArgument("字段「每页条数」：应为 1 到 100 之间的整数", {{"每页条数", "应为 1 到 100 之间的整数"}});
+    return InvalidArgument("字段「每页条数」：应为 1 到 100 之间的整数",
+                           {{"每页条数", "应为 1 到 100 之间的整数"}});
   }
   const int today = request.today > 0 ? request.today : Today();
   auto filter = FilterQuery(request, today);
@@ -399,7 +407,8 @@ StatusOr<SearchResult> SearchIndex::Impl::Run(const SearchRequest& request,
     FacetSpy spy(today);
     Xapian::MSet mset = matcher.Run(plan->query, request.facets ? &spy : nullptr);
     std::optional<QueryNode> with_homophones;
-    if (mset.get_matches_estimated() < kFallbackBelow) with_homophones = Homophones(reader->db, *plan);
+    if (mset.get_matches_estimated() < kFallbackBelow)
+      with_homophones = Homophones(reader->db, *plan);
     FacetSpy fallback_spy(today);
     const FacetSpy* counted = &spy;
     if (with_homophones) {
@@ -409,7 +418,8 @@ StatusOr<SearchResult> SearchIndex::Impl::Run(const SearchRequest& request,
     }
     if (request.facets) {
       result.facets = counted->Result(mset.get_matches_estimated());
-      result.facets_estimated = counted->seen() < static_cast<int64_t>(mset.get_matches_estimated());
+      result.facets_estimated =
+          counted->seen() < static_cast<int64_t>(mset.get_matches_estimated());
     }
     result.total = mset.get_matches_estimated();
     for (auto it = mset.begin(); it != mset.end(); ++it) {

@@ -54,11 +54,8 @@ std::string SearchResultToJson(const SearchResult& result) {
     facets[name] = std::move(list);
   }
   nlohmann::json out = {
-      {"total", result.total},
-      {"page", result.page},
-      {"size", result.size},
-      {"hits", std::move(hits)},
-      {"facets", std::move(facets)},
+      {"total", result.total},   {"page", result.page},         {"size", result.size},
+      {"hits", std::move(hits)}, {"facets", std::move(facets)},
   };
   if (result.homophones) out["homophones"] = true;
   if (result.facets_estimated) out["facets_estimated"] = true;
@@ -90,7 +87,8 @@ StatusOr<SearchRequest> SearchRequestFromParams(
       } else if (value == "false" || value == "0") {
         request.facets = false;
       } else {
-        return InvalidArgument("字段「facets」：应为 true 或 false", {{"facets", "应为 true 或 false"}});
+        return InvalidArgument("字段「facets」：应为 true 或 false",
+                               {{"facets", "应为 true 或 false"}});
       }
     } else if (IsFilterName(name)) {
       if (!value.empty()) request.filters.emplace_back(name, value);

@@ -20,6 +20,7 @@ std::string SearchResultToJson(const SearchResult& result);
 // Builds a request from name/value parameters. InvalidArgument naming the parameter for a page
 // or size that is not a number, an unknown sort, or a facets value other than true/false/1/0.
 // Unknown parameter names are ignored (the caller's own, such as a token).
-StatusOr<SearchRequest> SearchRequestFromParams(const std::vector<std::pair<std::string, std::string>>& params);
+StatusOr<SearchRequest> SearchRequestFromParams(
+    const std::vector<std::pair<std::string, std::string>>& params);
 
 }  // namespace tp::indexer

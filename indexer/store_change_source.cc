@@ -26,7 +26,8 @@ StatusOr<std::vector<Change>> StoreChangeSource::ChangesSince(int64_t after_seq,
   return out;
 }
 
-StatusOr<std::vector<IndexRecord>> StoreChangeSource::LoadRecords(const std::vector<int64_t>& rowids) {
+StatusOr<std::vector<IndexRecord>> StoreChangeSource::LoadRecords(
+    const std::vector<int64_t>& rowids) {
   auto records = store_->LoadPersons(rowids, /*decrypt=*/false);
   if (!records.ok()) return records.status();
   std::vector<IndexRecord> out;

@@ -33,8 +33,8 @@ Status ReadTsv(const std::string& path, uint64_t& fingerprint, Fn fn) {
       return InvalidArgument("检索数据表格式错误：" + path + " 第 " + std::to_string(line_no) +
                              " 行应为两列（以制表符分隔）");
     }
-    TP_RETURN_IF_ERROR(fn(line_no, std::string_view(line).substr(0, tab),
-                          std::string_view(line).substr(tab + 1)));
+    TP_RETURN_IF_ERROR(
+        fn(line_no, std::string_view(line).substr(0, tab), std::string_view(line).substr(tab + 1)));
   }
   return Status::Ok();
 }
@@ -60,9 +60,7 @@ bool IsLowerAscii(std::string_view s) {
 }
 
 // Latin letters whose diacritics the search ignores (pinyin tone marks, ü, é…).
-bool IsLatin(char32_t cp) {
-  return (cp >= 0xC0 && cp < 0x250) || (cp >= 0x1E00 && cp < 0x1F00);
-}
+bool IsLatin(char32_t cp) { return (cp >= 0xC0 && cp < 0x250) || (cp >= 0x1E00 && cp < 0x1F00); }
 
 }  // namespace
 
@@ -235,7 +233,8 @@ void TextTables::FoldInto(char32_t cp, std::string& out) const {
     AppendUtf8(cp, out);
     return;
   }
-  icu::UnicodeString folded = nfkc_cf->normalize(icu::UnicodeString(static_cast<UChar32>(cp)), error);
+  icu::UnicodeString folded =
+      nfkc_cf->normalize(icu::UnicodeString(static_cast<UChar32>(cp)), error);
   if (U_FAILURE(error)) folded = icu::UnicodeString(static_cast<UChar32>(cp));
   for (int32_t i = 0; i < folded.length(); i = folded.moveIndex32(i, 1)) {
     const char32_t c = static_cast<char32_t>(folded.char32At(i));
@@ -249,7 +248,8 @@ std::span<const uint16_t> TextTables::Readings(char32_t cp) const {
   return std::span<const uint16_t>(reading_pool_.data() + (entry >> 4), entry & 0xF);
 }
 
-const std::vector<std::vector<uint16_t>>* TextTables::SurnameReadings(std::string_view surname) const {
+const std::vector<std::vector<uint16_t>>* TextTables::SurnameReadings(
+    std::string_view surname) const {
   const auto it = surnames_.find(std::string(surname));
   return it == surnames_.end() ? nullptr : &it->second;
 }

@@ -16,7 +16,8 @@ const icu::BreakIterator* Prototype() {
   static std::unique_ptr<icu::BreakIterator> prototype;
   std::call_once(once, [] {
     UErrorCode status = U_ZERO_ERROR;
-    prototype.reset(icu::BreakIterator::createWordInstance(icu::Locale::getSimplifiedChinese(), status));
+    prototype.reset(
+        icu::BreakIterator::createWordInstance(icu::Locale::getSimplifiedChinese(), status));
     if (U_FAILURE(status)) prototype.reset();
   });
   return prototype.get();
@@ -56,7 +57,8 @@ class WordBreaker::Impl {
     iterator_->setText(&text_, status);
     if (U_FAILURE(status)) return;
     int32_t start = iterator_->first();
-    for (int32_t end = iterator_->next(); end != icu::BreakIterator::DONE; start = end, end = iterator_->next()) {
+    for (int32_t end = iterator_->next(); end != icu::BreakIterator::DONE;
+         start = end, end = iterator_->next()) {
       const uint32_t first = char_of_unit_[static_cast<size_t>(start)];
       const uint32_t last = char_of_unit_[static_cast<size_t>(end)];
       if (last - first >= 2) out.push_back({first, last - first});

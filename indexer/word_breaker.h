@@ -13,8 +13,8 @@
 namespace tp::indexer {
 
 struct WordSpan {
-  uint32_t first = 0;  // index of the word's first character in the run
-  uint32_t length = 0; // characters, at least 2
+  uint32_t first = 0;   // index of the word's first character in the run
+  uint32_t length = 0;  // characters, at least 2
 };
 
 class WordBreaker {

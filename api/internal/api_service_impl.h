@@ -3,11 +3,6 @@
 // Only files of api/ include this header.
 #pragma once
 
-#include "api/audit_log.h"
-#include "api/cohorts_routes.h"
-#include "api/import_run.h"
-#include "api/rounds_routes.h"
-#include "api/route_helpers.h"
 #include <algorithm>
 #include <atomic>
 #include <condition_variable>
@@ -17,19 +12,24 @@
 #include <set>
 #include <thread>
 #include <unordered_set>
+#include "api/audit_log.h"
+#include "api/cohorts_routes.h"
+#include "api/import_run.h"
+#include "api/rounds_routes.h"
+#include "api/route_helpers.h"
 #include "indexer/document_builder.h"
 #include "indexer/schema.h"
 #include "indexer/search_index.h"
 #include "indexer/search_json.h"
 #include "indexer/store_change_source.h"
-#include "registry/fields/id_number.h"
-#include "registry/import/importer.h"
-#include "registry/tables/table_reader.h"
 #include "registry/base/paths.h"
 #include "registry/base/person_fields.h"
+#include "registry/fields/id_number.h"
 #include "registry/fields/reference_data.h"
-#include "registry/store/store_api_queries.h"
 #include "registry/fields/validate.h"
+#include "registry/import/importer.h"
+#include "registry/store/store_api_queries.h"
+#include "registry/tables/table_reader.h"
 
 namespace tp::api {
 
@@ -75,7 +75,8 @@ struct ApiService::Impl {
   void AddPersonRoutes();
   void AddAdminRoutes();
   // A handler of this service as a route's.
-  std::function<void(const ApiCall&, HttpResponse&)> Bound(void (Impl::*method)(const ApiCall&, HttpResponse&));
+  std::function<void(const ApiCall&, HttpResponse&)> Bound(void (Impl::*method)(const ApiCall&,
+                                                                                HttpResponse&));
   void StartFollower();
   Status CatchUp();
 

@@ -83,7 +83,6 @@ class GuardedStream final : public httplib::Stream {
   // A fresh deadline for the body, once the head is complete.
   void StartBody() { deadline_ = Clock::now() + options_.body_deadline; }
 
-
   bool is_readable() const override;
   bool is_writable() const override;
   ssize_t read(char* ptr, size_t size) override;
@@ -198,8 +197,8 @@ struct HttpServer::Impl {
   Status StartConnections();
   void ShutdownConnections();
 
-  const Route* FindRoute(const std::string& method, const std::string& path,
-                         NameValues* params, std::string* allow) const;
+  const Route* FindRoute(const std::string& method, const std::string& path, NameValues* params,
+                         std::string* allow) const;
   // Reads the body under the route's limit; on failure fills `res` and asks
   // for the connection to be closed.
   bool ReadBody(const httplib::Request& req, const Route& route, ConnectionContext& ctx,
@@ -242,11 +241,10 @@ class HttpServer::Impl::Engine final : public httplib::Server {
   }
 
   bool ServeOne(GuardedStream& stream, bool close_connection, bool& connection_closed) {
-    return process_request(stream, close_connection, connection_closed,
-                           [](httplib::Request&) {
-                             if (http_internal::tls_connection != nullptr)
-                               http_internal::tls_connection->started = Clock::now();
-                           });
+    return process_request(stream, close_connection, connection_closed, [](httplib::Request&) {
+      if (http_internal::tls_connection != nullptr)
+        http_internal::tls_connection->started = Clock::now();
+    });
   }
 
  private:

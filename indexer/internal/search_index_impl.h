@@ -135,7 +135,8 @@ class SearchIndex::Impl {
 
   // search_index_search.cc
   StatusOr<SearchResult> Search(const SearchRequest& request) const;
-  StatusOr<SearchResult> SearchAmong(const SearchRequest& request, std::span<const int64_t> allowed) const;
+  StatusOr<SearchResult> SearchAmong(const SearchRequest& request,
+                                     std::span<const int64_t> allowed) const;
 
  private:
   // One committed batch of the log, its documents built ahead of the writer.

@@ -15,7 +15,8 @@ constexpr unsigned kSensitive = kSensitiveAttribute;
 const PersonField kPersonFields[] = {
     {"name", "姓名", "", "name", K::kText, kRec | kRequired, &Person::name},
     {"gender", "性别", "", "gender", K::kText, kRec | kFill, &Person::gender},
-    {"birth_date", "出生日期", "出生年月", "birth_date", K::kText, kRec | kFill, &Person::birth_date},
+    {"birth_date", "出生日期", "出生年月", "birth_date", K::kText, kRec | kFill,
+     &Person::birth_date},
     {"ethnic_group", "民族", "", "ethnic_group", K::kText, kRec | kFill | kSensitive,
      &Person::ethnic_group},
     {"native_place", "籍贯", "", "native_place", K::kText, kFill, &Person::native_place},
@@ -35,10 +36,11 @@ const PersonField kPersonFields[] = {
     {"academician", "是否院士", "", "academician", K::kYesNo, kFill, nullptr, &Person::academician},
     {"address", "通讯地址", "", "address", K::kText, kFill, &Person::address},
     {"postcode", "邮编", "邮政编码", "postcode", K::kText, kFill, &Person::postcode},
-    {"unit", "工作单位", "单位|工作单位全称", "unit_name", K::kText, kRec | kFill, &Person::unit_name},
+    {"unit", "工作单位", "单位|工作单位全称", "unit_name", K::kText, kRec | kFill,
+     &Person::unit_name},
     {"post", "职务", "", "post", K::kText, kRec | kFill, &Person::post},
-    {"title", "技术职称", "专技职务|专业技术职务|专业技术职称|职称", "title", K::kText, kRec | kFill,
-     &Person::title},
+    {"title", "技术职称", "专技职务|专业技术职务|专业技术职称|职称", "title", K::kText,
+     kRec | kFill, &Person::title},
     {"education", "最高学历", "学历", "education", K::kText, kRec | kFill, &Person::education},
     {"degree", "学位", "", "degree", K::kText, kFill, &Person::degree},
     {"graduated_from", "毕业院校", "", "graduated_from", K::kText, kFill, &Person::graduated_from},
@@ -53,7 +55,8 @@ const PersonField kPersonFields[] = {
     {"united_front_groups", "知联会海联会新联会",
      "是否加入知联会、海联会、新联会等社团|知联会、海联会、新联会", "united_front_groups", K::kText,
      kFill, &Person::united_front_groups},
-    {"other_posts", "其他社会职务", "", "other_posts", K::kText, kRec | kFill, &Person::other_posts},
+    {"other_posts", "其他社会职务", "", "other_posts", K::kText, kRec | kFill,
+     &Person::other_posts},
     {"career", "主要经历", "主要工作和学习经历|学习工作经历|工作经历", "career", K::kText,
      kRec | kFill, &Person::career},
     {"achievements", "主要成就", "", "achievements", K::kText, kRec | kFill, &Person::achievements},
@@ -73,8 +76,7 @@ const PersonField kPersonFields[] = {
 std::string PersonField::TextOf(const Person& person) const {
   switch (kind) {
     case PersonFieldKind::kText:
-    case PersonFieldKind::kSealed:
-      return person.*text;
+    case PersonFieldKind::kSealed: return person.*text;
     case PersonFieldKind::kYesNo: {
       const std::optional<bool>& answer = person.*yes_no;
       return answer ? (*answer ? "是" : "否") : "";

@@ -20,9 +20,9 @@
 namespace tp::registry {
 
 enum class PersonFieldKind {
-  kText,    // a string; empty means not given
-  kYesNo,   // std::optional<bool>: 是 / 否 / not given
-  kList,    // a list of strings (擅长领域), stored as a JSON array
+  kText,   // a string; empty means not given
+  kYesNo,  // std::optional<bool>: 是 / 否 / not given
+  kList,   // a list of strings (擅长领域), stored as a JSON array
   kSealed,  // 身份证号 and 手机: sealed, with a keyed hash and a mask beside them (store/crypto.h)
 };
 
@@ -39,15 +39,16 @@ enum PersonFieldUse : unsigned {
 };
 
 struct PersonField {
-  std::string_view key;     // the API's key: "congress_posts"
-  std::string_view label;   // the canonical column of files and forms: "人大政协任职"
-  std::string_view aliases; // other headings of the same column, '|'-separated, in NormalizeKey form
+  std::string_view key;    // the API's key: "congress_posts"
+  std::string_view label;  // the canonical column of files and forms: "人大政协任职"
+  std::string_view
+      aliases;  // other headings of the same column, '|'-separated, in NormalizeKey form
   std::string_view column;  // the column of `persons`; for kSealed the stem of its three columns
   PersonFieldKind kind;
-  unsigned uses;            // PersonFieldUse bits
-  std::string Person::*text = nullptr;                // kText and kSealed
-  std::optional<bool> Person::*yes_no = nullptr;      // kYesNo
-  std::vector<std::string> Person::*list = nullptr;   // kList
+  unsigned uses;                                     // PersonFieldUse bits
+  std::string Person::*text = nullptr;               // kText and kSealed
+  std::optional<bool> Person::*yes_no = nullptr;     // kYesNo
+  std::vector<std::string> Person::*list = nullptr;  // kList
 
   bool Has(PersonFieldUse use) const { return (uses & use) != 0; }
   // The value as text: a list joined with 、, a yes/no as 是/否, empty when not given.

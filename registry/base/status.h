@@ -86,16 +86,25 @@ int HttpStatusFor(StatusCode code);
 template <typename T>
 class StatusOr {
  public:
-  StatusOr(T value) : value_(std::move(value)) {}  // NOLINT: implicit by design
+  StatusOr(T value) : value_(std::move(value)) {}         // NOLINT: implicit by design
   StatusOr(Status status) : status_(std::move(status)) {  // NOLINT
     assert(!status_.ok() && "StatusOr needs a value or an error");
   }
 
   bool ok() const { return value_.has_value(); }
   const Status& status() const { return status_; }
-  const T& value() const& { assert(ok()); return *value_; }
-  T& value() & { assert(ok()); return *value_; }
-  T&& value() && { assert(ok()); return std::move(*value_); }
+  const T& value() const& {
+    assert(ok());
+    return *value_;
+  }
+  T& value() & {
+    assert(ok());
+    return *value_;
+  }
+  T&& value() && {
+    assert(ok());
+    return std::move(*value_);
+  }
   const T& operator*() const& { return value(); }
   T& operator*() & { return value(); }
   const T* operator->() const { return &value(); }
@@ -109,9 +118,9 @@ class StatusOr {
 }  // namespace tp
 
 // Early return on error, the way the store and the importer chain steps.
-#define TP_RETURN_IF_ERROR(expr)          \
-  do {                                    \
-    ::tp::Status tp_status_ = (expr);     \
+#define TP_RETURN_IF_ERROR(expr)             \
+  do {                                       \
+    ::tp::Status tp_status_ = (expr);        \
     if (!tp_status_.ok()) return tp_status_; \
   } while (0)
 

@@ -61,13 +61,14 @@ bool LoadEventOn(SQLite::Database& db, std::string_view code, EventRow* out) {
 }
 
 bool LoadPersonOn(SQLite::Database& db, std::string_view public_id, PersonRow* out) {
-  SQLite::Statement st(db,
-                       "SELECT p.id, p.public_id, p.name, "
-                       "(SELECT a.tier FROM admissions a WHERE a.person_id=p.id "
-                       " ORDER BY a.year DESC LIMIT 1), "
-                       "EXISTS(SELECT 1 FROM admissions a WHERE a.person_id=p.id), "
-                       "p.can_attend_seminar, p.can_attend_study_tour, coalesce(p.employment_status,'') "
-                       "FROM persons p WHERE p.public_id=? AND p.merged_into IS NULL");
+  SQLite::Statement st(
+      db,
+      "SELECT p.id, p.public_id, p.name, "
+      "(SELECT a.tier FROM admissions a WHERE a.person_id=p.id "
+      " ORDER BY a.year DESC LIMIT 1), "
+      "EXISTS(SELECT 1 FROM admissions a WHERE a.person_id=p.id), "
+      "p.can_attend_seminar, p.can_attend_study_tour, coalesce(p.employment_status,'') "
+      "FROM persons p WHERE p.public_id=? AND p.merged_into IS NULL");
   st.bind(1, std::string(public_id));
   if (!st.executeStep()) return false;
   out->rowid = st.getColumn(0).getInt64();
@@ -104,8 +105,12 @@ std::string_view AvailabilityFieldLabel(std::string_view field) {
   return "";
 }
 
-Status NoEvent(std::string_view code) { return NotFound("没有代码为 " + std::string(code) + " 的培训活动"); }
-Status NoPerson(std::string_view public_id) { return NotFound("没有编号为 " + std::string(public_id) + " 的人员"); }
+Status NoEvent(std::string_view code) {
+  return NotFound("没有代码为 " + std::string(code) + " 的培训活动");
+}
+Status NoPerson(std::string_view public_id) {
+  return NotFound("没有编号为 " + std::string(public_id) + " 的人员");
+}
 
 std::string ObjectId(const Event& event, std::string_view person_id) {
   return event.code + "/" + std::string(person_id);
@@ -145,9 +150,10 @@ bool ValidCode(std::string_view code) {
 }
 
 Status InsertEventOn(SQLite::Database& db, const Event& e) {
-  SQLite::Statement st(db,
-                       "INSERT INTO events(code, title, series, starts_on, ends_on, place, capacity, "
-                       "availability_field, source) VALUES(?,?,?,?,?,?,?,?,?)");
+  SQLite::Statement st(
+      db,
+      "INSERT INTO events(code, title, series, starts_on, ends_on, place, capacity, "
+      "availability_field, source) VALUES(?,?,?,?,?,?,?,?,?)");
   st.bind(1, e.code);
   st.bind(2, e.title);
   st.bind(3, e.series);
@@ -176,8 +182,11 @@ json EventJson(const Event& e) {
   for (const EventClass& c : e.classes) {
     classes.push_back({{"name", c.name}, {"level", c.level}, {"capacity", c.capacity}});
   }
-  return {{"title", e.title}, {"starts_on", e.starts_on}, {"ends_on", e.ends_on},
-          {"capacity", e.capacity}, {"classes", classes}};
+  return {{"title", e.title},
+          {"starts_on", e.starts_on},
+          {"ends_on", e.ends_on},
+          {"capacity", e.capacity},
+          {"classes", classes}};
 }
 
 }  // namespace
@@ -214,8 +223,8 @@ std::vector<FieldError> Cohorts::Validate(const Event& e) {
     sum += std::max(c.capacity, 0);
   }
   if (!e.classes.empty() && e.capacity > 0 && sum != e.capacity) {
-    add("名额", "各班次名额之和 " + std::to_string(sum) + " 与活动名额 " + std::to_string(e.capacity) +
-                    " 不一致");
+    add("名额", "各班次名额之和 " + std::to_string(sum) + " 与活动名额 " +
+                    std::to_string(e.capacity) + " 不一致");
   }
   return errors;
 }
@@ -225,7 +234,8 @@ StatusOr<std::vector<Event>> Cohorts::LoadEventsFile(const std::string& path) {
   if (!in) return NotFound("找不到培训活动文件 " + path);
   std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
   json doc = json::parse(text, nullptr, /*allow_exceptions=*/false);
-  if (doc.is_discarded() || !doc.is_object() || !doc.contains("events") || !doc["events"].is_array()) {
+  if (doc.is_discarded() || !doc.is_object() || !doc.contains("events") ||
+      !doc["events"].is_array()) {
     return InvalidArgument(path + "：应为含 events 数组的 JSON 对象");
   }
   std::vector<Event> events;
@@ -248,20 +258,24 @@ StatusOr<std::vector<Event>> Cohorts::LoadEventsFile(const std::string& path) {
     e.place = text_of("place");
     e.availability_field = text_of("availability_field");
     e.source = text_of("source");
-    if (item.contains("capacity") && item["capacity"].is_number_integer()) e.capacity = item["capacity"].get<int>();
+    if (item.contains("capacity") && item["capacity"].is_number_integer())
+      e.capacity = item["capacity"].get<int>();
     if (item.contains("classes") && item["classes"].is_array()) {
       for (const json& c : item["classes"]) {
         if (!c.is_object()) return InvalidArgument(where + "：班次应为 JSON 对象");
         EventClass ec;
         ec.name = c.value("name", "");
         ec.level = c.value("level", "");
-        ec.capacity = c.contains("capacity") && c["capacity"].is_number_integer() ? c["capacity"].get<int>() : 0;
+        ec.capacity = c.contains("capacity") && c["capacity"].is_number_integer()
+                          ? c["capacity"].get<int>()
+                          : 0;
         e.classes.push_back(std::move(ec));
       }
     }
     std::vector<FieldError> errors = Validate(e);
     if (!errors.empty()) {
-      std::string message = where + "：字段「" + errors.front().field + "」" + errors.front().message;
+      std::string message =
+          where + "：字段「" + errors.front().field + "」" + errors.front().message;
       return InvalidArgument(std::move(message), std::move(errors));
     }
     if (!codes.insert(e.code).second) return InvalidArgument(where + "：代码 " + e.code + " 重复");
@@ -304,8 +318,9 @@ StatusOr<Event> Cohorts::CreateEvent(const Event& event, const AuditEntry& who) 
     SQLite::Database& db = write->Connection();
     EventRow existing;
     if (LoadEventOn(db, event.code, &existing)) {
-      return AlreadyExists("代码 " + event.code + " 已被活动" + Quote(existing.event.title) + "使用",
-                           {{"代码", "已被使用", 0}});
+      return AlreadyExists(
+          "代码 " + event.code + " 已被活动" + Quote(existing.event.title) + "使用",
+          {{"代码", "已被使用", 0}});
     }
     TP_RETURN_IF_ERROR(InsertEventOn(db, event));
     AuditOn(db, who, "create", "event", event.code, json{{"event", EventJson(event)}});
@@ -320,7 +335,8 @@ StatusOr<Event> Cohorts::CreateEvent(const Event& event, const AuditEntry& who) 
 
 StatusOr<Event> Cohorts::SetClassCapacity(std::string_view event_code, std::string_view class_name,
                                           int capacity, const AuditEntry& who) {
-  if (capacity <= 0) return InvalidArgument("字段「名额」：应为正整数", {{"名额", "应为正整数", 0}});
+  if (capacity <= 0)
+    return InvalidArgument("字段「名额」：应为正整数", {{"名额", "应为正整数", 0}});
   try {
     TP_ASSIGN_OR_RETURN(auto write, db_.Write());
     SQLite::Database& db = write->Connection();
@@ -340,9 +356,10 @@ StatusOr<Event> Cohorts::SetClassCapacity(std::string_view event_code, std::stri
     st.bind(1, capacity);
     st.bind(2, static_cast<int64_t>(row.class_rowids[i]));
     st.exec();
-    SQLite::Statement ev(db,
-                         "UPDATE events SET capacity=(SELECT sum(capacity) FROM classes WHERE event_id=?) "
-                         "WHERE id=?");
+    SQLite::Statement ev(
+        db,
+        "UPDATE events SET capacity=(SELECT sum(capacity) FROM classes WHERE event_id=?) "
+        "WHERE id=?");
     ev.bind(1, static_cast<int64_t>(row.rowid));
     ev.bind(2, static_cast<int64_t>(row.rowid));
     ev.exec();
@@ -386,8 +403,8 @@ StatusOr<Event> Cohorts::GetEvent(std::string_view code) {
   }
 }
 
-Status Cohorts::SetAvailability(std::string_view event_code, std::string_view person_id, bool available,
-                                const AuditEntry& who) {
+Status Cohorts::SetAvailability(std::string_view event_code, std::string_view person_id,
+                                bool available, const AuditEntry& who) {
   try {
     TP_ASSIGN_OR_RETURN(auto write, db_.Write());
     SQLite::Database& db = write->Connection();
@@ -396,10 +413,11 @@ Status Cohorts::SetAvailability(std::string_view event_code, std::string_view pe
     PersonRow person;
     if (!LoadPersonOn(db, person_id, &person)) return NoPerson(person_id);
     Availability before = AvailabilityOn(db, event, person);
-    SQLite::Statement st(db,
-                         "INSERT INTO availability(person_id, event_id, available, source) VALUES(?,?,?,'staff') "
-                         "ON CONFLICT(person_id, event_id) DO UPDATE SET available=excluded.available, "
-                         "source=excluded.source");
+    SQLite::Statement st(
+        db,
+        "INSERT INTO availability(person_id, event_id, available, source) VALUES(?,?,?,'staff') "
+        "ON CONFLICT(person_id, event_id) DO UPDATE SET available=excluded.available, "
+        "source=excluded.source");
     st.bind(1, static_cast<int64_t>(person.rowid));
     st.bind(2, static_cast<int64_t>(event.rowid));
     st.bind(3, available ? 1 : 0);
@@ -414,7 +432,8 @@ Status Cohorts::SetAvailability(std::string_view event_code, std::string_view pe
   }
 }
 
-StatusOr<Availability> Cohorts::GetAvailability(std::string_view event_code, std::string_view person_id) {
+StatusOr<Availability> Cohorts::GetAvailability(std::string_view event_code,
+                                                std::string_view person_id) {
   try {
     auto db = db_.Read();
     EventRow event;

@@ -49,13 +49,13 @@ struct EventClass {
 };
 
 struct Event {
-  std::string code;    // "2025-seminar": lower-case letters, digits and '-'
-  std::string title;   // 2025年科技界党外代表人士专题研修班
-  std::string series;  // "seminar": attending one event of a series counts for all of it
+  std::string code;       // "2025-seminar": lower-case letters, digits and '-'
+  std::string title;      // 2025年科技界党外代表人士专题研修班
+  std::string series;     // "seminar": attending one event of a series counts for all of it
   std::string starts_on;  // YYYY-MM-DD
   std::string ends_on;    // YYYY-MM-DD, inclusive
   std::string place;
-  int capacity = 0;    // the classes' capacities add up to it
+  int capacity = 0;  // the classes' capacities add up to it
   // The person field the unit's sheet fills for this event: can_attend_seminar
   // (可否参加专题研修班) or can_attend_study_tour (可否参加国情研修活动); empty
   // when the notice asked nothing, and then everyone counts as available.
@@ -64,7 +64,15 @@ struct Event {
   std::vector<EventClass> classes;
 };
 
-enum class EnrolmentState { kInvited, kConfirmed, kWaitlisted, kDeclined, kRemoved, kAttended, kAbsent };
+enum class EnrolmentState {
+  kInvited,
+  kConfirmed,
+  kWaitlisted,
+  kDeclined,
+  kRemoved,
+  kAttended,
+  kAbsent
+};
 
 // "invited", … as stored and sent over the API; the label is 已邀请, ….
 std::string_view StateName(EnrolmentState state);
@@ -131,9 +139,9 @@ enum class RosterSheet {
 
 struct RosterExportOptions {
   RosterSheet sheet = RosterSheet::kRoster;
-  bool reveal_phone = false;       // whole phone numbers instead of 138****5678
-  bool show_ethnic_group = true;   // 民族 is for CAST and provincial staff only
-  std::string province;            // two digits: only people of that province
+  bool reveal_phone = false;      // whole phone numbers instead of 138****5678
+  bool show_ethnic_group = true;  // 民族 is for CAST and provincial staff only
+  std::string province;           // two digits: only people of that province
 };
 
 class Cohorts {
@@ -175,7 +183,8 @@ class Cohorts {
   // order, in one transaction; a person already enrolled in the event is
   // skipped. RuleViolated, changing nothing, when a line breaks a rule of
   // Act (a full class, a wrong level, …).
-  StatusOr<ApplyResult> ApplyRoster(std::string_view event_code, const std::vector<Placement>& roster,
+  StatusOr<ApplyResult> ApplyRoster(std::string_view event_code,
+                                    const std::vector<Placement>& roster,
                                     const std::vector<Placement>& reserve, const AuditEntry& who);
 
   // The event's enrolments by class, seat holders first, then the waiting

@@ -20,7 +20,7 @@ constexpr std::string_view kStateNames[] = {"invited", "confirmed", "waitlisted"
                                             "removed", "attended",  "absent"};
 constexpr std::string_view kStateLabels[] = {"已邀请", "已确认", "候补", "已谢绝",
                                              "已移出", "已参加", "缺席"};
-constexpr std::string_view kActionNames[] = {"invite",  "waitlist", "confirm", "decline",
+constexpr std::string_view kActionNames[] = {"invite", "waitlist", "confirm", "decline",
                                              "remove", "attend",   "absent"};
 
 // One enrolment row as the transaction sees it.
@@ -96,8 +96,9 @@ StatusOr<size_t> ResolveClass(const EventRow& event, const PersonRow& person,
     found = i;
   }
   if (!found) {
-    return RuleViolated(person.name + "的人才类别为" + Quote(person.tier.empty() ? "未填" : person.tier) +
-                        "，活动" + Quote(event.event.title) + "没有对应的班次");
+    return RuleViolated(person.name + "的人才类别为" +
+                        Quote(person.tier.empty() ? "未填" : person.tier) + "，活动" +
+                        Quote(event.event.title) + "没有对应的班次");
   }
   return *found;
 }
@@ -108,11 +109,13 @@ Status CheckPlaceRules(SQLite::Database& db, const EventRow& event, size_t class
                        const PersonRow& person, bool allow_retrained) {
   const Event& e = event.event;
   const EventClass& c = e.classes[class_index];
-  if (!person.admitted) return RuleViolated(person.name + "（" + person.public_id + "）尚未入库，不能参加培训");
+  if (!person.admitted)
+    return RuleViolated(person.name + "（" + person.public_id + "）尚未入库，不能参加培训");
   if (person.employment_status == "去世") return RuleViolated(person.name + "已去世");
   if (!c.level.empty() && c.level != person.tier) {
-    return RuleViolated(person.name + "的人才类别为" + Quote(person.tier.empty() ? "未填" : person.tier) +
-                        "，与班次" + Quote(c.name) + "（" + c.level + "）不符");
+    return RuleViolated(person.name + "的人才类别为" +
+                        Quote(person.tier.empty() ? "未填" : person.tier) + "，与班次" +
+                        Quote(c.name) + "（" + c.level + "）不符");
   }
   Availability a = AvailabilityOn(db, event, person);
   if (!a.available.value_or(false)) {
@@ -120,19 +123,22 @@ Status CheckPlaceRules(SQLite::Database& db, const EventRow& event, size_t class
       return RuleViolated(person.name + "已标注不能参加" + Quote(e.title) +
                           (a.source == "staff" ? "（工作人员设置）" : "（单位报送）"));
     }
-    return RuleViolated(person.name + "的推荐单位未标注" + Quote(AvailabilityFieldLabel(e.availability_field)) +
+    return RuleViolated(person.name + "的推荐单位未标注" +
+                        Quote(AvailabilityFieldLabel(e.availability_field)) +
                         "；确认可参加后请先设置可否参加");
   }
-  SQLite::Statement busy(db,
-                         "SELECT e.title FROM enrolments n JOIN events e ON e.id=n.event_id "
-                         "WHERE n.person_id=? AND n.event_id<>? AND e.starts_on<=? AND e.ends_on>=? "
-                         "AND n.state IN ('invited','confirmed','attended','absent') LIMIT 1");
+  SQLite::Statement busy(
+      db,
+      "SELECT e.title FROM enrolments n JOIN events e ON e.id=n.event_id "
+      "WHERE n.person_id=? AND n.event_id<>? AND e.starts_on<=? AND e.ends_on>=? "
+      "AND n.state IN ('invited','confirmed','attended','absent') LIMIT 1");
   busy.bind(1, static_cast<int64_t>(person.rowid));
   busy.bind(2, static_cast<int64_t>(event.rowid));
   busy.bind(3, e.ends_on);
   busy.bind(4, e.starts_on);
   if (busy.executeStep()) {
-    return RuleViolated(person.name + "已在同期活动" + Quote(busy.getColumn(0).getString()) + "的名单中");
+    return RuleViolated(person.name + "已在同期活动" + Quote(busy.getColumn(0).getString()) +
+                        "的名单中");
   }
   if (!allow_retrained && !e.series.empty()) {
     SQLite::Statement trained(db,
@@ -143,7 +149,8 @@ Status CheckPlaceRules(SQLite::Database& db, const EventRow& event, size_t class
     trained.bind(2, static_cast<int64_t>(event.rowid));
     trained.bind(3, e.series);
     if (trained.executeStep()) {
-      return RuleViolated(person.name + "已参加过同系列的" + Quote(trained.getColumn(0).getString()) +
+      return RuleViolated(person.name + "已参加过同系列的" +
+                          Quote(trained.getColumn(0).getString()) +
                           "；如确需再次参加，请勾选允许重复参训");
     }
   }
@@ -165,9 +172,10 @@ int64_t WriteState(SQLite::Database& db, int64_t event_rowid, int64_t class_rowi
                    int64_t person_rowid, const std::optional<EnrolmentRow>& existing,
                    EnrolmentState state, int64_t waitlist_pos) {
   if (existing) {
-    SQLite::Statement st(db,
-                         "UPDATE enrolments SET class_id=?, state=?, waitlist_pos=?, version=version+1, "
-                         "updated_at=strftime('%Y-%m-%dT%H:%M:%SZ','now') WHERE id=?");
+    SQLite::Statement st(
+        db,
+        "UPDATE enrolments SET class_id=?, state=?, waitlist_pos=?, version=version+1, "
+        "updated_at=strftime('%Y-%m-%dT%H:%M:%SZ','now') WHERE id=?");
     st.bind(1, static_cast<int64_t>(class_rowid));
     st.bind(2, std::string(StateName(state)));
     if (waitlist_pos > 0) {
@@ -210,16 +218,17 @@ int64_t NextWaitlistPos(SQLite::Database& db, int64_t class_rowid) {
 std::optional<Enrolment> PromoteOn(SQLite::Database& db, const EventRow& event, int64_t class_rowid,
                                    const AuditEntry& who, const std::string& freed_by) {
   const Event& e = event.event;
-  SQLite::Statement next(db,
-                         "SELECT n.id, p.public_id, n.person_id FROM enrolments n "
-                         "JOIN persons p ON p.id=n.person_id WHERE n.class_id=? AND "
-                         "n.state='waitlisted' AND NOT EXISTS (SELECT 1 FROM enrolments o JOIN events "
-                         "oe ON oe.id=o.event_id WHERE o.person_id=n.person_id AND o.event_id<>n.event_id "
-                         "AND oe.starts_on<=? AND oe.ends_on>=? AND "
-                         "o.state IN ('invited','confirmed','attended','absent')) "
-                         "AND NOT EXISTS (SELECT 1 FROM availability a WHERE a.person_id=n.person_id "
-                         "AND a.event_id=n.event_id AND a.available=0) "
-                         "ORDER BY n.waitlist_pos, p.public_id LIMIT 1");
+  SQLite::Statement next(
+      db,
+      "SELECT n.id, p.public_id, n.person_id FROM enrolments n "
+      "JOIN persons p ON p.id=n.person_id WHERE n.class_id=? AND "
+      "n.state='waitlisted' AND NOT EXISTS (SELECT 1 FROM enrolments o JOIN events "
+      "oe ON oe.id=o.event_id WHERE o.person_id=n.person_id AND o.event_id<>n.event_id "
+      "AND oe.starts_on<=? AND oe.ends_on>=? AND "
+      "o.state IN ('invited','confirmed','attended','absent')) "
+      "AND NOT EXISTS (SELECT 1 FROM availability a WHERE a.person_id=n.person_id "
+      "AND a.event_id=n.event_id AND a.available=0) "
+      "ORDER BY n.waitlist_pos, p.public_id LIMIT 1");
   next.bind(1, static_cast<int64_t>(class_rowid));
   next.bind(2, e.ends_on);
   next.bind(3, e.starts_on);
@@ -227,9 +236,10 @@ std::optional<Enrolment> PromoteOn(SQLite::Database& db, const EventRow& event, 
   int64_t rowid = next.getColumn(0).getInt64();
   std::string public_id = next.getColumn(1).getString();
   next.reset();
-  SQLite::Statement up(db,
-                       "UPDATE enrolments SET state='invited', waitlist_pos=NULL, version=version+1, "
-                       "updated_at=strftime('%Y-%m-%dT%H:%M:%SZ','now') WHERE id=?");
+  SQLite::Statement up(
+      db,
+      "UPDATE enrolments SET state='invited', waitlist_pos=NULL, version=version+1, "
+      "updated_at=strftime('%Y-%m-%dT%H:%M:%SZ','now') WHERE id=?");
   up.bind(1, static_cast<int64_t>(rowid));
   up.exec();
   AuditOn(db, who, "promote", "enrolment", ObjectId(e, public_id),
@@ -237,7 +247,9 @@ std::optional<Enrolment> PromoteOn(SQLite::Database& db, const EventRow& event, 
   return EnrolmentById(db, rowid);
 }
 
-bool IsClassFull(const SQLite::Exception& e) { return std::strstr(e.what(), "class_full") != nullptr; }
+bool IsClassFull(const SQLite::Exception& e) {
+  return std::strstr(e.what(), "class_full") != nullptr;
+}
 
 Status ClassFull(const EventClass& c, int taken) {
   return RuleViolated("班次" + Quote(c.name) + "名额已满（" + std::to_string(taken) + "/" +
@@ -256,10 +268,11 @@ StatusOr<int64_t> PlaceOn(SQLite::Database& db, const EventRow& event, const Per
   if (action == EnrolmentAction::kInvite) {
     const int taken = SeatsTaken(db, class_rowid);
     if (taken >= c.capacity) return ClassFull(c, taken);
-    return WriteState(db, event.rowid, class_rowid, person.rowid, existing, EnrolmentState::kInvited, 0);
+    return WriteState(db, event.rowid, class_rowid, person.rowid, existing,
+                      EnrolmentState::kInvited, 0);
   }
-  return WriteState(db, event.rowid, class_rowid, person.rowid, existing, EnrolmentState::kWaitlisted,
-                    NextWaitlistPos(db, class_rowid));
+  return WriteState(db, event.rowid, class_rowid, person.rowid, existing,
+                    EnrolmentState::kWaitlisted, NextWaitlistPos(db, class_rowid));
 }
 
 // Which states an action may start from.
@@ -270,15 +283,12 @@ bool Allowed(EnrolmentAction action, const std::optional<EnrolmentRow>& existing
   switch (action) {
     case EnrolmentAction::kInvite:
       return s == S::kWaitlisted || s == S::kDeclined || s == S::kRemoved;
-    case EnrolmentAction::kWaitlist:
-      return s == S::kDeclined || s == S::kRemoved;
-    case EnrolmentAction::kConfirm:
-      return s == S::kInvited;
+    case EnrolmentAction::kWaitlist: return s == S::kDeclined || s == S::kRemoved;
+    case EnrolmentAction::kConfirm: return s == S::kInvited;
     case EnrolmentAction::kDecline:
     case EnrolmentAction::kRemove:
       return s == S::kInvited || s == S::kConfirmed || s == S::kWaitlisted;
-    case EnrolmentAction::kAttend:
-      return s == S::kInvited || s == S::kConfirmed || s == S::kAbsent;
+    case EnrolmentAction::kAttend: return s == S::kInvited || s == S::kConfirmed || s == S::kAbsent;
     case EnrolmentAction::kAbsent:
       return s == S::kInvited || s == S::kConfirmed || s == S::kAttended;
   }
@@ -287,40 +297,26 @@ bool Allowed(EnrolmentAction action, const std::optional<EnrolmentRow>& existing
 
 EnrolmentState TargetState(EnrolmentAction action) {
   switch (action) {
-    case EnrolmentAction::kInvite:
-      return EnrolmentState::kInvited;
-    case EnrolmentAction::kWaitlist:
-      return EnrolmentState::kWaitlisted;
-    case EnrolmentAction::kConfirm:
-      return EnrolmentState::kConfirmed;
-    case EnrolmentAction::kDecline:
-      return EnrolmentState::kDeclined;
-    case EnrolmentAction::kRemove:
-      return EnrolmentState::kRemoved;
-    case EnrolmentAction::kAttend:
-      return EnrolmentState::kAttended;
-    case EnrolmentAction::kAbsent:
-      return EnrolmentState::kAbsent;
+    case EnrolmentAction::kInvite: return EnrolmentState::kInvited;
+    case EnrolmentAction::kWaitlist: return EnrolmentState::kWaitlisted;
+    case EnrolmentAction::kConfirm: return EnrolmentState::kConfirmed;
+    case EnrolmentAction::kDecline: return EnrolmentState::kDeclined;
+    case EnrolmentAction::kRemove: return EnrolmentState::kRemoved;
+    case EnrolmentAction::kAttend: return EnrolmentState::kAttended;
+    case EnrolmentAction::kAbsent: return EnrolmentState::kAbsent;
   }
   return EnrolmentState::kInvited;
 }
 
 std::string ActionLabel(EnrolmentAction action) {
   switch (action) {
-    case EnrolmentAction::kInvite:
-      return "邀请";
-    case EnrolmentAction::kWaitlist:
-      return "加入候补";
-    case EnrolmentAction::kConfirm:
-      return "确认";
-    case EnrolmentAction::kDecline:
-      return "谢绝";
-    case EnrolmentAction::kRemove:
-      return "移出";
-    case EnrolmentAction::kAttend:
-      return "记为已参加";
-    case EnrolmentAction::kAbsent:
-      return "记为缺席";
+    case EnrolmentAction::kInvite: return "邀请";
+    case EnrolmentAction::kWaitlist: return "加入候补";
+    case EnrolmentAction::kConfirm: return "确认";
+    case EnrolmentAction::kDecline: return "谢绝";
+    case EnrolmentAction::kRemove: return "移出";
+    case EnrolmentAction::kAttend: return "记为已参加";
+    case EnrolmentAction::kAbsent: return "记为缺席";
   }
   return "";
 }
@@ -344,7 +340,9 @@ bool HoldsSeat(EnrolmentState state) {
          state == EnrolmentState::kAttended || state == EnrolmentState::kAbsent;
 }
 
-std::string_view ActionName(EnrolmentAction action) { return kActionNames[static_cast<int>(action)]; }
+std::string_view ActionName(EnrolmentAction action) {
+  return kActionNames[static_cast<int>(action)];
+}
 
 std::optional<EnrolmentAction> ParseAction(std::string_view name) {
   for (int i = 0; i < 7; ++i) {
@@ -366,13 +364,16 @@ StatusOr<ActionResult> Cohorts::Act(std::string_view event_code, std::string_vie
     PersonRow person;
     if (!LoadPersonOn(db, person_id, &person)) return NoPerson(person_id);
     std::optional<EnrolmentRow> existing = FindEnrolment(db, event.rowid, person.rowid);
-    if (options.expected_version != 0 && (!existing || existing->version != options.expected_version)) {
+    if (options.expected_version != 0 &&
+        (!existing || existing->version != options.expected_version)) {
       return PreconditionFailed("报名记录已被他人修改（当前版本 " +
-                                std::to_string(existing ? existing->version : 0) + "），请刷新后重试");
+                                std::to_string(existing ? existing->version : 0) +
+                                "），请刷新后重试");
     }
     if (!Allowed(action, existing)) {
-      return RuleViolated(person.name + (existing ? "当前状态为" + Quote(StateLabel(existing->state))
-                                                  : std::string("尚未报名本活动")) +
+      return RuleViolated(person.name +
+                          (existing ? "当前状态为" + Quote(StateLabel(existing->state))
+                                    : std::string("尚未报名本活动")) +
                           "，不能" + ActionLabel(action));
     }
     const EnrolmentState from = existing ? existing->state : EnrolmentState::kInvited;
@@ -381,18 +382,22 @@ StatusOr<ActionResult> Cohorts::Act(std::string_view event_code, std::string_vie
       std::string class_name = options.class_name;
       if (class_name.empty() && existing && existing->class_rowid != 0) {
         for (size_t i = 0; i < event.class_rowids.size(); ++i) {
-          if (event.class_rowids[i] == existing->class_rowid) class_name = event.event.classes[i].name;
+          if (event.class_rowids[i] == existing->class_rowid)
+            class_name = event.event.classes[i].name;
         }
       }
-      auto placed = PlaceOn(db, event, person, action, existing, class_name, options.allow_retrained);
+      auto placed =
+          PlaceOn(db, event, person, action, existing, class_name, options.allow_retrained);
       if (!placed.ok()) return placed.status();
       rowid = *placed;
     } else {
-      rowid = WriteState(db, event.rowid, existing->class_rowid, person.rowid, existing, TargetState(action), 0);
+      rowid = WriteState(db, event.rowid, existing->class_rowid, person.rowid, existing,
+                         TargetState(action), 0);
     }
     ActionResult result;
     result.enrolment = EnrolmentById(db, rowid);
-    AuditOn(db, who, std::string(ActionName(action)), "enrolment", ObjectId(event.event, person.public_id),
+    AuditOn(db, who, std::string(ActionName(action)), "enrolment",
+            ObjectId(event.event, person.public_id),
             json{{"from", existing ? json(StateName(from)) : json(nullptr)},
                  {"to", StateName(result.enrolment.state)},
                  {"class", result.enrolment.class_name}});
@@ -407,8 +412,10 @@ StatusOr<ActionResult> Cohorts::Act(std::string_view event_code, std::string_vie
   }
 }
 
-StatusOr<ApplyResult> Cohorts::ApplyRoster(std::string_view event_code, const std::vector<Placement>& roster,
-                                           const std::vector<Placement>& reserve, const AuditEntry& who) {
+StatusOr<ApplyResult> Cohorts::ApplyRoster(std::string_view event_code,
+                                           const std::vector<Placement>& roster,
+                                           const std::vector<Placement>& reserve,
+                                           const AuditEntry& who) {
   try {
     TP_ASSIGN_OR_RETURN(auto write, db_.Write());
     SQLite::Database& db = write->Connection();
@@ -434,14 +441,18 @@ StatusOr<ApplyResult> Cohorts::ApplyRoster(std::string_view event_code, const st
                       placed.status().details());
       }
       Enrolment made = EnrolmentById(db, *placed);
-      AuditOn(db, who, std::string(ActionName(action)), "enrolment", ObjectId(event.event, person.public_id),
-              json{{"from", nullptr}, {"to", StateName(made.state)}, {"class", made.class_name},
+      AuditOn(db, who, std::string(ActionName(action)), "enrolment",
+              ObjectId(event.event, person.public_id),
+              json{{"from", nullptr},
+                   {"to", StateName(made.state)},
+                   {"class", made.class_name},
                    {"by", "roster"}});
       (action == EnrolmentAction::kInvite ? result.invited : result.waitlisted)++;
       return Status::Ok();
     };
     for (const Placement& line : roster) TP_RETURN_IF_ERROR(place(line, EnrolmentAction::kInvite));
-    for (const Placement& line : reserve) TP_RETURN_IF_ERROR(place(line, EnrolmentAction::kWaitlist));
+    for (const Placement& line : reserve)
+      TP_RETURN_IF_ERROR(place(line, EnrolmentAction::kWaitlist));
     TP_RETURN_IF_ERROR(write->Commit());
     return result;
   } catch (const SQLite::Exception& e) {
@@ -455,10 +466,11 @@ StatusOr<std::vector<Enrolment>> Cohorts::ListEnrolments(std::string_view event_
     auto db = db_.Read();
     EventRow event;
     if (!LoadEventOn(*db, event_code, &event)) return NoEvent(event_code);
-    SQLite::Statement st(*db, std::string(kEnrolmentSelect) +
-                                  "WHERE n.event_id=? ORDER BY n.class_id, "
-                                  "CASE WHEN n.state IN ('invited','confirmed','attended','absent') THEN 0 "
-                                  "WHEN n.state='waitlisted' THEN 1 ELSE 2 END, n.waitlist_pos, p.public_id");
+    SQLite::Statement st(
+        *db, std::string(kEnrolmentSelect) +
+                 "WHERE n.event_id=? ORDER BY n.class_id, "
+                 "CASE WHEN n.state IN ('invited','confirmed','attended','absent') THEN 0 "
+                 "WHEN n.state='waitlisted' THEN 1 ELSE 2 END, n.waitlist_pos, p.public_id");
     st.bind(1, static_cast<int64_t>(event.rowid));
     std::vector<Enrolment> out;
     while (st.executeStep()) out.push_back(ReadEnrolment(st));
@@ -473,7 +485,8 @@ StatusOr<std::vector<Enrolment>> Cohorts::PersonHistory(std::string_view person_
     auto db = db_.Read();
     PersonRow person;
     if (!LoadPersonOn(*db, person_id, &person)) return NoPerson(person_id);
-    SQLite::Statement st(*db, std::string(kEnrolmentSelect) + "WHERE n.person_id=? ORDER BY e.starts_on, e.code");
+    SQLite::Statement st(
+        *db, std::string(kEnrolmentSelect) + "WHERE n.person_id=? ORDER BY e.starts_on, e.code");
     st.bind(1, static_cast<int64_t>(person.rowid));
     std::vector<Enrolment> out;
     while (st.executeStep()) out.push_back(ReadEnrolment(st));

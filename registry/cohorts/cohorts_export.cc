@@ -28,7 +28,8 @@ struct SheetPerson {
 std::vector<std::string> DayColumns(const std::string& starts_on, const std::string& ends_on) {
   using namespace std::chrono;
   auto parse = [](const std::string& s) {
-    return year_month_day{year{std::stoi(s.substr(0, 4))}, month{static_cast<unsigned>(std::stoi(s.substr(5, 2)))},
+    return year_month_day{year{std::stoi(s.substr(0, 4))},
+                          month{static_cast<unsigned>(std::stoi(s.substr(5, 2)))},
                           day{static_cast<unsigned>(std::stoi(s.substr(8, 2)))}};
   };
   std::vector<std::string> out;
@@ -57,7 +58,8 @@ StatusOr<std::string> Cohorts::ExportRosterXlsx(std::string_view event_code,
     SQLite::Statement st(
         *db,
         "SELECT p.public_id, p.name, coalesce(p.gender,''), coalesce(p.ethnic_group,''), "
-        "coalesce(p.unit_name,''), coalesce(p.post,''), coalesce(p.phone_mask,''), p.phone_enc, n.state, p.id "
+        "coalesce(p.unit_name,''), coalesce(p.post,''), coalesce(p.phone_mask,''), p.phone_enc, "
+        "n.state, p.id "
         "FROM enrolments n JOIN persons p ON p.id=n.person_id LEFT JOIN units u ON u.id=p.unit_id "
         "WHERE n.class_id=? AND n.state IN ('invited','confirmed','attended','absent') "
         "AND (? = '' OR coalesce(nullif(p.province,''), u.province) = ?) ORDER BY p.public_id");
@@ -78,13 +80,14 @@ StatusOr<std::string> Cohorts::ExportRosterXlsx(std::string_view event_code,
         p.phone = st.getColumn(6).getString();
         SQLite::Column sealed = st.getColumn(7);
         if (options.reveal_phone && !sealed.isNull()) {
-          auto plain = db_.Keys().Open(
-              std::string(static_cast<const char*>(sealed.getBlob()), static_cast<size_t>(sealed.getBytes())),
-              SealContext("persons", "phone", st.getColumn(9).getInt64()));
+          auto plain = db_.Keys().Open(std::string(static_cast<const char*>(sealed.getBlob()),
+                                                   static_cast<size_t>(sealed.getBytes())),
+                                       SealContext("persons", "phone", st.getColumn(9).getInt64()));
           if (!plain.ok()) return plain.status();
           p.phone = std::move(*plain);
         }
-        p.state = std::string(StateLabel(ParseState(st.getColumn(8).getString()).value_or(EnrolmentState::kInvited)));
+        p.state = std::string(
+            StateLabel(ParseState(st.getColumn(8).getString()).value_or(EnrolmentState::kInvited)));
         by_class[i].push_back(std::move(p));
       }
     }
@@ -93,8 +96,8 @@ StatusOr<std::string> Cohorts::ExportRosterXlsx(std::string_view event_code,
   }
 
   const bool sign_in = options.sheet == RosterSheet::kSignIn;
-  const std::vector<std::string> days = sign_in ? DayColumns(event.event.starts_on, event.event.ends_on)
-                                                : std::vector<std::string>();
+  const std::vector<std::string> days =
+      sign_in ? DayColumns(event.event.starts_on, event.event.ends_on) : std::vector<std::string>();
   return WriteXlsxToBytes([&](XlsxWriter& w) -> Status {
     for (size_t i = 0; i < by_class.size(); ++i) {
       const EventClass& c = event.event.classes[i];

@@ -25,7 +25,8 @@ constexpr int kNone = -1;
 bool IsMinority(const Candidate& c) { return !c.ethnic_group.empty() && c.ethnic_group != "汉族"; }
 bool IsWoman(const Candidate& c) { return c.gender == "女"; }
 bool IsNewGroup(const Candidate& c) {
-  return c.group_type == "新经济组织" || c.group_type == "新社会组织" || c.group_type == "新就业群体";
+  return c.group_type == "新经济组织" || c.group_type == "新社会组织" ||
+         c.group_type == "新就业群体";
 }
 
 // The soft goals that count people: a target of at least so many.
@@ -50,10 +51,12 @@ struct Limit {
   double PlanGoals::*weight;
 };
 constexpr Limit kLimits[] = {
-    {"province", "省份", &Candidate::province, &PlanGoals::max_province_share, &PlanGoals::province_excess_weight},
+    {"province", "省份", &Candidate::province, &PlanGoals::max_province_share,
+     &PlanGoals::province_excess_weight},
     {"unit_type", "推荐单位类型", &Candidate::unit_type, &PlanGoals::max_unit_type_share,
      &PlanGoals::unit_type_excess_weight},
-    {"unit", "推荐单位", &Candidate::unit, &PlanGoals::max_unit_share, &PlanGoals::unit_excess_weight},
+    {"unit", "推荐单位", &Candidate::unit, &PlanGoals::max_unit_share,
+     &PlanGoals::unit_excess_weight},
 };
 
 int Seats(const Event& e) {
@@ -146,7 +149,7 @@ double RosterTerms(const PlanProblem& p, const Tally& t) {
 struct Group {
   std::vector<int> members;  // candidate indexes, in 编号 order
   std::vector<int> classes;
-  bool must = false;         // kept or pinned: exactly one member, placed
+  bool must = false;  // kept or pinned: exactly one member, placed
 };
 
 std::string GroupKey(const PlanProblem& p, const Candidate& c) {
@@ -168,7 +171,8 @@ std::vector<Group> MakeGroups(const PlanProblem& p) {
     const Candidate& c = p.candidates[i];
     if (c.classes.empty()) continue;
     if (c.kept || c.pinned) {
-      groups.push_back({{static_cast<int>(i)}, c.kept ? std::vector<int>{c.classes[0]} : c.classes, true});
+      groups.push_back(
+          {{static_cast<int>(i)}, c.kept ? std::vector<int>{c.classes[0]} : c.classes, true});
       continue;
     }
     auto [it, added] = by_key.emplace(GroupKey(p, c), groups.size());
@@ -229,7 +233,8 @@ class ProgramBuilder {
       }
       for (int cls : grp.classes) {
         const int ub = std::min(n, p_.event.classes[static_cast<size_t>(cls)].capacity);
-        const int col = ub > 0 ? AddCol(GLP_IV, GLP_DB, 0, ub, points) : AddCol(GLP_IV, GLP_FX, 0, 0, points);
+        const int col =
+            ub > 0 ? AddCol(GLP_IV, GLP_DB, 0, ub, points) : AddCol(GLP_IV, GLP_FX, 0, 0, points);
         cols_[gi].push_back(col);
         Entry(class_row[static_cast<size_t>(cls)], col, 1);
         if (group_row != 0) Entry(group_row, col, 1);
@@ -295,13 +300,17 @@ class ProgramBuilder {
   }
 
   // Hands the gathered entries to GLPK; once, after the last Add.
-  void LoadMatrix() { glp_load_matrix(lp_, static_cast<int>(ia_.size()) - 1, ia_.data(), ja_.data(), ar_.data()); }
+  void LoadMatrix() {
+    glp_load_matrix(lp_, static_cast<int>(ia_.size()) - 1, ia_.data(), ja_.data(), ar_.data());
+  }
 
   // Per group, its columns, parallel to its classes.
   const std::vector<std::vector<int>>& cols() const { return cols_; }
 
  private:
-  const Candidate& FirstOf(size_t gi) const { return p_.candidates[static_cast<size_t>(groups_[gi].members[0])]; }
+  const Candidate& FirstOf(size_t gi) const {
+    return p_.candidates[static_cast<size_t>(groups_[gi].members[0])];
+  }
 
   void Entry(int row, int col, double v) {
     ia_.push_back(row);
@@ -355,7 +364,8 @@ Status RunSolver(glp_prob* lp, double time_limit_seconds, Solution* s) {
   const int mip_result = glp_intopt(lp, &mip);
   const int status = glp_mip_status(lp);
   if (status != GLP_OPT && status != GLP_FEAS) {
-    if (mip_result == GLP_ETMLIM) return Unavailable("求解器在时限内未找到可行名单，请放宽时限或减少锁定");
+    if (mip_result == GLP_ETMLIM)
+      return Unavailable("求解器在时限内未找到可行名单，请放宽时限或减少锁定");
     return RuleViolated("在这些锁定和硬性条件下无法排出名单");
   }
   s->objective = glp_mip_obj_val(lp);
@@ -410,7 +420,8 @@ double MarginalPoints(const PlanProblem& p, const Candidate& c, const Tally& t) 
   const int seats = Seats(p.event);
   double points = PersonPoints(p, c);
   for (int k = 0; k < 3; ++k) {
-    if (kTargets[k].counts(c) && t.per_target[k] < g.*(kTargets[k].target)) points += g.target_weight;
+    if (kTargets[k].counts(c) && t.per_target[k] < g.*(kTargets[k].target))
+      points += g.target_weight;
   }
   for (int l = 0; l < 3; ++l) {
     const std::string& key = c.*(kLimits[l].field);
@@ -460,11 +471,12 @@ void DescribePerson(const PlanProblem& p, const Candidate& c, std::vector<std::s
   }
   for (const Target& t : kTargets) {
     if (!t.counts(c)) continue;
-    std::string what = t.key == std::string_view("minority")   ? "少数民族（" + c.ethnic_group + "）"
+    std::string what = t.key == std::string_view("minority") ? "少数民族（" + c.ethnic_group + "）"
                        : t.key == std::string_view("women") ? std::string("女性")
                                                             : c.group_type;
     const int target = g.*(t.target);
-    out->push_back(target > 0 ? what + "，计入" + t.label + "目标（≥" + std::to_string(target) + "）" : what);
+    out->push_back(
+        target > 0 ? what + "，计入" + t.label + "目标（≥" + std::to_string(target) + "）" : what);
   }
   if (c.waitlisted) out->push_back("当前在本活动候补名单中");
 }
@@ -491,7 +503,8 @@ std::vector<GoalFigure> Figures(const PlanProblem& p, const Tally& t) {
     return std::min(best, seats);
   };
   std::vector<GoalFigure> out;
-  auto make = [seats](const char* key, const char* label, int reached, int target, bool at_most, int best) {
+  auto make = [seats](const char* key, const char* label, int reached, int target, bool at_most,
+                      int best) {
     GoalFigure f;
     f.key = key;
     f.label = label;
@@ -503,29 +516,33 @@ std::vector<GoalFigure> Figures(const PlanProblem& p, const Tally& t) {
     return f;
   };
   {
-    GoalFigure f = make("seats", "名额", t.filled, seats, false, best_of([](const Candidate&) { return true; }));
+    GoalFigure f = make("seats", "名额", t.filled, seats, false,
+                        best_of([](const Candidate&) { return true; }));
     f.met = t.filled >= f.best_possible;
     f.reachable = f.best_possible >= seats;
-    f.text = "名额 " + std::to_string(t.filled) + "/" + std::to_string(seats) +
-             (t.filled == seats ? "，已全部填满" : "，符合条件的候选人只够 " + std::to_string(f.best_possible) + " 人");
+    f.text =
+        "名额 " + std::to_string(t.filled) + "/" + std::to_string(seats) +
+        (t.filled == seats ? "，已全部填满"
+                           : "，符合条件的候选人只够 " + std::to_string(f.best_possible) + " 人");
     out.push_back(std::move(f));
   }
   {
     GoalFigure f = make("never_trained", "从未参训", t.never_trained, 0, false,
                         best_of([](const Candidate& c) { return c.never_trained; }));
     f.met = t.never_trained >= f.best_possible;
-    f.text = "从未参训 " + std::to_string(t.never_trained) + "/" + std::to_string(seats) + "（最多可达 " +
-             std::to_string(f.best_possible) + "）";
+    f.text = "从未参训 " + std::to_string(t.never_trained) + "/" + std::to_string(seats) +
+             "（最多可达 " + std::to_string(f.best_possible) + "）";
     out.push_back(std::move(f));
   }
   {
     const int newest = p.newest_year;
-    GoalFigure f = make("older_round", "较早批次入库", t.older, 0, false, best_of([newest](const Candidate& c) {
+    GoalFigure f = make("older_round", "较早批次入库", t.older, 0, false,
+                        best_of([newest](const Candidate& c) {
                           return c.admission_year > 0 && c.admission_year < newest;
                         }));
     f.met = t.older >= f.best_possible;
-    f.text = "早于 " + std::to_string(newest) + " 年入库 " + std::to_string(t.older) + "/" + std::to_string(seats) +
-             "（最多可达 " + std::to_string(f.best_possible) + "）";
+    f.text = "早于 " + std::to_string(newest) + " 年入库 " + std::to_string(t.older) + "/" +
+             std::to_string(seats) + "（最多可达 " + std::to_string(f.best_possible) + "）";
     out.push_back(std::move(f));
   }
   for (int k = 0; k < 3; ++k) {
@@ -534,10 +551,13 @@ std::vector<GoalFigure> Figures(const PlanProblem& p, const Tally& t) {
     GoalFigure f = make(tg.key, tg.label, t.per_target[k], target, false, best_of(tg.counts));
     f.met = t.per_target[k] >= target;
     f.reachable = f.best_possible >= target;
-    f.text = std::string(tg.label) + " " + std::to_string(t.per_target[k]) + "/" + std::to_string(seats);
+    f.text =
+        std::string(tg.label) + " " + std::to_string(t.per_target[k]) + "/" + std::to_string(seats);
     if (target > 0) {
-      f.text += "，目标 ≥" + std::to_string(target) +
-                (f.met ? "，已达到" : "，未达到（符合条件的候选人最多 " + std::to_string(f.best_possible) + " 人）");
+      f.text +=
+          "，目标 ≥" + std::to_string(target) +
+          (f.met ? "，已达到"
+                 : "，未达到（符合条件的候选人最多 " + std::to_string(f.best_possible) + " 人）");
     }
     out.push_back(std::move(f));
   }
@@ -562,11 +582,15 @@ std::vector<GoalFigure> Figures(const PlanProblem& p, const Tally& t) {
     f.reachable = room >= t.filled;
     f.best_possible = f.target;
     f.met = limit == INT_MAX || f.reached <= limit;
-    std::string head = l == 0 ? "省份 覆盖 " + std::to_string(t.per_limit[0].size()) + " 个，单省最多 "
-                              : std::string(lim.label) + " 单个最多 ";
+    std::string head = l == 0
+                           ? "省份 覆盖 " + std::to_string(t.per_limit[0].size()) + " 个，单省最多 "
+                           : std::string(lim.label) + " 单个最多 ";
     f.text = head + std::to_string(f.reached) + " 人";
     if (limit != INT_MAX) {
-      f.text += "，上限 " + std::to_string(limit) + (f.met ? "，已满足" : f.reachable ? "，超出上限" : "，候选人分布所限无法满足");
+      f.text += "，上限 " + std::to_string(limit) +
+                (f.met         ? "，已满足"
+                 : f.reachable ? "，超出上限"
+                               : "，候选人分布所限无法满足");
     }
     out.push_back(std::move(f));
   }
@@ -578,7 +602,8 @@ std::vector<GoalFigure> Figures(const PlanProblem& p, const Tally& t) {
 std::vector<FieldError> ValidateGoals(const PlanGoals& g, int seats) {
   std::vector<FieldError> errors;
   auto target = [&](const char* field, int v) {
-    if (v < 0 || v > seats) errors.push_back({field, "应在 0 到 " + std::to_string(seats) + " 之间", 0});
+    if (v < 0 || v > seats)
+      errors.push_back({field, "应在 0 到 " + std::to_string(seats) + " 之间", 0});
   };
   target("少数民族目标", g.minority_target);
   target("女性目标", g.women_target);
@@ -654,7 +679,8 @@ StatusOr<Plan> SolvePlan(const PlanProblem& p) {
   plan.filled = t.filled;
   plan.objective = EvaluateAssignment(p, s.class_of);
   plan.bound = std::max(s.bound, plan.objective);
-  plan.gap = s.optimal || plan.bound == 0 ? 0 : (plan.bound - plan.objective) / std::fabs(plan.bound);
+  plan.gap =
+      s.optimal || plan.bound == 0 ? 0 : (plan.bound - plan.objective) / std::fabs(plan.bound);
 
   // Roster lines, with what each person brings and how the roster's goals
   // stand around them.
@@ -667,7 +693,8 @@ StatusOr<Plan> SolvePlan(const PlanProblem& p) {
       if (s.class_of[static_cast<size_t>(m)] != kNone) ++chosen_in_group[gi];
     }
   }
-  for (const EventClass& c : p.event.classes) plan.classes.push_back({c.name, c.level, c.capacity, {}});
+  for (const EventClass& c : p.event.classes)
+    plan.classes.push_back({c.name, c.level, c.capacity, {}});
   for (size_t i = 0; i < p.candidates.size(); ++i) {
     const int cls = s.class_of[i];
     if (cls == kNone) continue;
@@ -677,8 +704,9 @@ StatusOr<Plan> SolvePlan(const PlanProblem& p) {
     if (c.kept) line.reasons.push_back("已在本活动名单中（" + c.kept_state + "），保留");
     if (c.pinned) line.reasons.push_back("工作人员锁定");
     if (!c.kept) {
-      line.reasons.push_back(c.trained_in_series ? "符合硬性条件：人才类别、可否参加、无时间冲突"
-                                                 : "符合硬性条件：人才类别、可否参加、无时间冲突、未参加过本系列");
+      line.reasons.push_back(c.trained_in_series
+                                 ? "符合硬性条件：人才类别、可否参加、无时间冲突"
+                                 : "符合硬性条件：人才类别、可否参加、无时间冲突、未参加过本系列");
     }
     DescribePerson(p, c, &line.reasons);
     for (int l = 0; l < 3; ++l) {
@@ -686,14 +714,18 @@ StatusOr<Plan> SolvePlan(const PlanProblem& p) {
       if (key.empty()) continue;
       const int n = t.per_limit[l].at(key);
       const int limit = LimitOf(p.goals.*(kLimits[l].share), seats);
-      std::string text = std::string(kLimits[l].label) + LimitValueLabel(l, c) + "在名单中共 " + std::to_string(n) + " 人";
-      if (limit != INT_MAX) text += "（上限 " + std::to_string(limit) + (n > limit ? "，已超出" : "") + "）";
+      std::string text = std::string(kLimits[l].label) + LimitValueLabel(l, c) + "在名单中共 " +
+                         std::to_string(n) + " 人";
+      if (limit != INT_MAX)
+        text += "（上限 " + std::to_string(limit) + (n > limit ? "，已超出" : "") + "）";
       line.reasons.push_back(std::move(text));
     }
     const Group& grp = groups[static_cast<size_t>(group_of[i])];
-    if (!grp.must && static_cast<int>(grp.members.size()) > chosen_in_group[static_cast<size_t>(group_of[i])]) {
-      line.reasons.push_back("与其同等条件的 " + std::to_string(grp.members.size()) + " 人中按编号先后取 " +
-                             std::to_string(chosen_in_group[static_cast<size_t>(group_of[i])]) + " 人");
+    if (!grp.must &&
+        static_cast<int>(grp.members.size()) > chosen_in_group[static_cast<size_t>(group_of[i])]) {
+      line.reasons.push_back(
+          "与其同等条件的 " + std::to_string(grp.members.size()) + " 人中按编号先后取 " +
+          std::to_string(chosen_in_group[static_cast<size_t>(group_of[i])]) + " 人");
     }
     plan.classes[static_cast<size_t>(cls)].lines.push_back(std::move(line));
   }
@@ -706,19 +738,24 @@ StatusOr<Plan> SolvePlan(const PlanProblem& p) {
     for (size_t i = 0; i < p.candidates.size(); ++i) {
       const Candidate& c = p.candidates[i];
       if (s.class_of[i] != kNone || in_reserve.count(i) > 0) continue;
-      if (std::find(c.classes.begin(), c.classes.end(), static_cast<int>(cls)) == c.classes.end()) continue;
+      if (std::find(c.classes.begin(), c.classes.end(), static_cast<int>(cls)) == c.classes.end())
+        continue;
       ranked.emplace_back(MarginalPoints(p, c, t), i);
     }
-    const size_t keep = std::min(ranked.size(), static_cast<size_t>(std::max(p.reserve_per_class, 0)));
+    const size_t keep =
+        std::min(ranked.size(), static_cast<size_t>(std::max(p.reserve_per_class, 0)));
     std::partial_sort(ranked.begin(), ranked.begin() + static_cast<long>(keep), ranked.end(),
-                      [](const auto& a, const auto& b) { return a.first != b.first ? a.first > b.first : a.second < b.second; });
+                      [](const auto& a, const auto& b) {
+                        return a.first != b.first ? a.first > b.first : a.second < b.second;
+                      });
     for (size_t r = 0; r < keep; ++r) {
       const Candidate& c = p.candidates[ranked[r].second];
       in_reserve.insert(ranked[r].second);
       PlanLine line = LineFor(c, p.event.classes[cls].name);
       line.rank = static_cast<int>(r) + 1;
       line.points = ranked[r].first;
-      line.reasons.push_back("候补第 " + std::to_string(r + 1) + " 位：若有空缺可增加 " + Fixed(line.points) + " 分");
+      line.reasons.push_back("候补第 " + std::to_string(r + 1) + " 位：若有空缺可增加 " +
+                             Fixed(line.points) + " 分");
       DescribePerson(p, c, &line.reasons);
       std::string why = "未入选：班次名额已满";
       for (int l = 0; l < 3; ++l) {
@@ -727,8 +764,8 @@ StatusOr<Plan> SolvePlan(const PlanProblem& p) {
         auto it = t.per_limit[l].find(key);
         const int limit = LimitOf(p.goals.*(kLimits[l].share), seats);
         if (it != t.per_limit[l].end() && it->second >= limit) {
-          why += "；" + std::string(kLimits[l].label) + LimitValueLabel(l, c) + "已有 " + std::to_string(it->second) +
-                 " 人（上限 " + std::to_string(limit) + "）";
+          why += "；" + std::string(kLimits[l].label) + LimitValueLabel(l, c) + "已有 " +
+                 std::to_string(it->second) + " 人（上限 " + std::to_string(limit) + "）";
         }
       }
       line.reasons.push_back(std::move(why));
@@ -736,7 +773,8 @@ StatusOr<Plan> SolvePlan(const PlanProblem& p) {
     }
   }
   plan.goals = Figures(p, t);
-  plan.solve_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+  plan.solve_seconds =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
   return plan;
 }
 
@@ -744,7 +782,8 @@ StatusOr<Plan> PlanEvent(Store& store, const PlanRequest& request) {
   const auto started = std::chrono::steady_clock::now();
   auto problem = LoadPlanProblem(store, request);
   if (!problem.ok()) return problem.status();
-  const double load = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+  const double load =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
   auto plan = SolvePlan(*problem);
   if (!plan.ok()) return plan.status();
   plan->load_seconds = load;

@@ -36,8 +36,8 @@
 #include <utility>
 #include <vector>
 
-#include "registry/cohorts/cohorts.h"
 #include "registry/base/status.h"
+#include "registry/cohorts/cohorts.h"
 #include "registry/store/store.h"
 
 namespace tp::registry {
@@ -55,13 +55,13 @@ struct PlanGoals {
   // Points of the objective. A filled seat outweighs everything else, so a
   // seat is left empty only when nobody can take it.
   double seat_weight = 1000;
-  double never_trained_weight = 10;      // per person never trained
-  double older_round_weight = 4;         // per person and year admitted before the newest round
-  double target_weight = 100;            // per person short of a target
-  double unit_excess_weight = 50;        // per person over the unit limit
-  double province_excess_weight = 30;    // per person over the province limit
-  double unit_type_excess_weight = 20;   // per person over the unit type limit
-  double province_coverage_weight = 3;   // per province with someone on the roster
+  double never_trained_weight = 10;     // per person never trained
+  double older_round_weight = 4;        // per person and year admitted before the newest round
+  double target_weight = 100;           // per person short of a target
+  double unit_excess_weight = 50;       // per person over the unit limit
+  double province_excess_weight = 30;   // per person over the province limit
+  double unit_type_excess_weight = 20;  // per person over the unit type limit
+  double province_coverage_weight = 3;  // per province with someone on the roster
 };
 
 struct Pin {
@@ -76,7 +76,7 @@ struct PlanRequest {
   std::vector<std::string> excluded;  // 编号
   bool allow_retrained = false;       // people who attended the series may come again
   int reserve_per_class = 10;
-  double time_limit_seconds = 15;     // for the solver; the best plan found by then is returned
+  double time_limit_seconds = 15;  // for the solver; the best plan found by then is returned
 };
 
 // One person as the planner sees them.
@@ -89,17 +89,17 @@ struct Candidate {
   std::string group_type;  // 所属群体
   std::string province;    // two digits
   std::string province_name;
-  std::string unit;        // recommending unit
+  std::string unit;  // recommending unit
   std::string unit_type;
   std::string tier;
-  int admission_year = 0;         // the earliest
-  bool never_trained = true;      // attended no event
-  bool trained_in_series = false; // attended this event's series (allowed by staff)
-  std::vector<int> classes;       // indexes into the event's classes the person fits
-  bool kept = false;              // holds a seat of this event: stays in classes[0]
-  std::string kept_state;         // 已邀请, 已确认…
+  int admission_year = 0;          // the earliest
+  bool never_trained = true;       // attended no event
+  bool trained_in_series = false;  // attended this event's series (allowed by staff)
+  std::vector<int> classes;        // indexes into the event's classes the person fits
+  bool kept = false;               // holds a seat of this event: stays in classes[0]
+  std::string kept_state;          // 已邀请, 已确认…
   bool pinned = false;
-  bool waitlisted = false;        // on this event's waiting list now
+  bool waitlisted = false;  // on this event's waiting list now
 };
 
 // Everything a plan is computed from; built by LoadPlanProblem, or by hand
@@ -130,8 +130,8 @@ struct PlanLine {
   bool never_trained = true;
   bool pinned = false;
   bool kept = false;
-  int rank = 0;        // reserve lines: 1 for the first of its class
-  double points = 0;   // what the person adds to the objective
+  int rank = 0;                      // reserve lines: 1 for the first of its class
+  double points = 0;                 // what the person adds to the objective
   std::vector<std::string> reasons;  // in Chinese, most important first
 };
 
@@ -141,12 +141,12 @@ struct GoalFigure {
   std::string label;  // 少数民族
   int reached = 0;    // people on the roster who count for it (for limits: the largest group)
   int seats = 0;
-  int target = 0;     // the target (at least) or the limit (at most); 0 when none
+  int target = 0;  // the target (at least) or the limit (at most); 0 when none
   bool at_most = false;
   int best_possible = 0;  // what the pool allows at most (for targets) or at least (for limits)
   bool met = true;
   bool reachable = true;
-  std::string text;   // 少数民族 23/80，目标 ≥20，已达到
+  std::string text;  // 少数民族 23/80，目标 ≥20，已达到
 };
 
 struct ClassRoster {
@@ -169,7 +169,7 @@ struct Plan {
   double bound = 0;      // no plan can do better than this
   double gap = 0;        // (bound - objective) / bound; 0 when proven optimal
   bool optimal = false;
-  int variables = 0;     // of the integer program
+  int variables = 0;  // of the integer program
   int constraints = 0;
   double load_seconds = 0;
   double solve_seconds = 0;

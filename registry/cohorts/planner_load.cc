@@ -8,8 +8,8 @@
 #include <set>
 #include <unordered_map>
 
-#include "registry/cohorts/internal/cohorts_internal.h"
 #include "registry/base/paths.h"
+#include "registry/cohorts/internal/cohorts_internal.h"
 #include "registry/cohorts/planner.h"
 #include "registry/fields/reference_data.h"
 #include "registry/store/db_handle.h"
@@ -21,14 +21,10 @@ using namespace cohorts_internal;
 
 // Why the hard constraints leave someone out, in the order they are checked.
 constexpr const char* kLeftOut[] = {
-    "工作人员排除",
-    "已去世",
-    "已谢绝或已被移出本活动",
-    "人才类别与班次层次不符",
-    "已标注不能参加本活动",
-    "推荐单位未标注可否参加",
-    "同期已在其他活动名单中",
-    "已参加过本系列培训",
+    "工作人员排除",           "已去世",
+    "已谢绝或已被移出本活动", "人才类别与班次层次不符",
+    "已标注不能参加本活动",   "推荐单位未标注可否参加",
+    "同期已在其他活动名单中", "已参加过本系列培训",
 };
 enum LeftOut { kExcluded, kDeceased, kDeclined, kLevel, kUnavailable, kUnknown, kBusy, kTrained };
 
@@ -49,22 +45,26 @@ struct Choices {
 
 StatusOr<Choices> CheckRequest(const PlanRequest& request) {
   if (request.reserve_per_class < 0 || request.reserve_per_class > 1000) {
-    return InvalidArgument("字段「每班候补人数」：应在 0 到 1000 之间", {{"每班候补人数", "应在 0 到 1000 之间", 0}});
+    return InvalidArgument("字段「每班候补人数」：应在 0 到 1000 之间",
+                           {{"每班候补人数", "应在 0 到 1000 之间", 0}});
   }
   if (!(request.time_limit_seconds > 0 && request.time_limit_seconds <= 600)) {
-    return InvalidArgument("字段「求解时限」：应在 0 到 600 秒之间", {{"求解时限", "应在 0 到 600 秒之间", 0}});
+    return InvalidArgument("字段「求解时限」：应在 0 到 600 秒之间",
+                           {{"求解时限", "应在 0 到 600 秒之间", 0}});
   }
   Choices choices;
   for (const Pin& pin : request.pinned) {
     if (!choices.pins.emplace(pin.person_id, pin.class_name).second) {
-      return InvalidArgument("字段「锁定」：编号 " + pin.person_id + " 重复", {{"锁定", pin.person_id + " 重复", 0}});
+      return InvalidArgument("字段「锁定」：编号 " + pin.person_id + " 重复",
+                             {{"锁定", pin.person_id + " 重复", 0}});
     }
   }
   choices.excluded.insert(request.excluded.begin(), request.excluded.end());
   for (const auto& pin : choices.pins) {
     const std::string& id = pin.first;
     if (choices.excluded.count(id) > 0) {
-      return InvalidArgument("编号 " + id + " 既被锁定又被排除", {{"锁定", id + " 同时在排除名单中", 0}});
+      return InvalidArgument("编号 " + id + " 既被锁定又被排除",
+                             {{"锁定", id + " 同时在排除名单中", 0}});
     }
   }
   return choices;
@@ -94,7 +94,8 @@ std::unordered_map<int64_t, History> LoadHistory(SQLite::Database& db, const Eve
     const auto parsed = ParseState(state);
     if (state == "attended") {
       h.attended_any = true;
-      if (!here && !e.series.empty() && st.getColumn(4).getString() == e.series) h.attended_series = true;
+      if (!here && !e.series.empty() && st.getColumn(4).getString() == e.series)
+        h.attended_series = true;
     }
     if (here) {
       h.state_here = state;
@@ -113,7 +114,8 @@ std::unordered_map<int64_t, History> LoadHistory(SQLite::Database& db, const Eve
 class PoolFilter {
  public:
   PoolFilter(const PlanRequest& request, const EventRow& event, Choices choices,
-             std::unordered_map<int64_t, bool> staff_says, std::unordered_map<int64_t, History> history)
+             std::unordered_map<int64_t, bool> staff_says,
+             std::unordered_map<int64_t, History> history)
       : request_(request),
         event_(event),
         choices_(std::move(choices)),
@@ -122,7 +124,8 @@ class PoolFilter {
 
   // Adds `c` to the problem's candidates or counts why it is left out. An error
   // when a pin or an exclusion cannot hold. `sheet` is what the unit's sheet says.
-  Status Consider(Candidate c, const std::string& employment, const Availability& sheet, PlanProblem* problem) {
+  Status Consider(Candidate c, const std::string& employment, const Availability& sheet,
+                  PlanProblem* problem) {
     auto pin = choices_.pins.find(c.person_id);
     c.pinned = pin != choices_.pins.end();
     if (c.pinned) found_pins_.insert(c.person_id);
@@ -137,7 +140,8 @@ class PoolFilter {
     const auto here = ParseState(h.state_here);
     if (here && HoldsSeat(*here)) {
       if (is_excluded) {
-        return RuleViolated(c.name + "（" + c.person_id + "）已在本活动名单中（" + std::string(StateLabel(*here)) +
+        return RuleViolated(c.name + "（" + c.person_id + "）已在本活动名单中（" +
+                            std::string(StateLabel(*here)) +
                             "），不能排除；如需调整，请先将其移出");
       }
       if (KeepSeat(&c, *here, h.class_here)) {
@@ -156,7 +160,8 @@ class PoolFilter {
     const int reason = LeftOutReason(c, employment, available, h, is_excluded);
     if (reason >= 0) {
       if (c.pinned) {
-        return RuleViolated("锁定的" + c.name + "（" + c.person_id + "）不能入选：" + kLeftOut[reason]);
+        return RuleViolated("锁定的" + c.name + "（" + c.person_id + "）不能入选：" +
+                            kLeftOut[reason]);
       }
       ++counts_[reason];
       return Status::Ok();
@@ -170,10 +175,12 @@ class PoolFilter {
   Status CheckAllFound() const {
     for (const auto& pin : choices_.pins) {
       const std::string& id = pin.first;
-      if (found_pins_.count(id) == 0) return NotFound("锁定的编号 " + id + " 不在人才库中（未入库或不存在）");
+      if (found_pins_.count(id) == 0)
+        return NotFound("锁定的编号 " + id + " 不在人才库中（未入库或不存在）");
     }
     for (const std::string& id : choices_.excluded) {
-      if (found_excluded_.count(id) == 0) return NotFound("排除的编号 " + id + " 不在人才库中（未入库或不存在）");
+      if (found_excluded_.count(id) == 0)
+        return NotFound("排除的编号 " + id + " 不在人才库中（未入库或不存在）");
     }
     return Status::Ok();
   }
@@ -202,8 +209,9 @@ class PoolFilter {
   }
 
   // The first hard constraint that leaves `c` out (an index of kLeftOut), or -1.
-  int LeftOutReason(const Candidate& c, const std::string& employment, const std::optional<bool>& available,
-                    const History& h, bool is_excluded) const {
+  int LeftOutReason(const Candidate& c, const std::string& employment,
+                    const std::optional<bool>& available, const History& h,
+                    bool is_excluded) const {
     if (is_excluded) return kExcluded;
     if (employment == "去世") return kDeceased;
     if (h.state_here == "declined" || h.state_here == "removed") return kDeclined;
@@ -222,8 +230,9 @@ class PoolFilter {
       if (event_.event.classes[static_cast<size_t>(k)].name == class_name) only.push_back(k);
     }
     if (only.empty()) {
-      return RuleViolated("锁定的" + c->name + "（" + c->person_id + "）不能进入班次" + Quote(class_name) +
-                          "：人才类别为" + Quote(c->tier.empty() ? "未填" : c->tier) + "或没有该班次");
+      return RuleViolated("锁定的" + c->name + "（" + c->person_id + "）不能进入班次" +
+                          Quote(class_name) + "：人才类别为" +
+                          Quote(c->tier.empty() ? "未填" : c->tier) + "或没有该班次");
     }
     c->classes = std::move(only);
     return Status::Ok();
@@ -239,17 +248,19 @@ class PoolFilter {
 };
 
 // Reads the admitted pool in 编号 order, each person through `filter`.
-Status ReadPool(SQLite::Database& db, const ReferenceData& reference, PoolFilter& filter, PlanProblem* problem) {
-  SQLite::Statement st(db,
-                       "SELECT p.id, p.public_id, p.name, coalesce(p.gender,''), coalesce(p.ethnic_group,''), "
-                       "coalesce(p.group_type,''), coalesce(p.employment_status,''), "
-                       "coalesce(nullif(p.province,''), u.province, ''), coalesce(u.name,''), "
-                       "coalesce(u.type,''), p.can_attend_seminar, p.can_attend_study_tour, a.first_year, "
-                       "(SELECT t.tier FROM admissions t WHERE t.person_id=p.id ORDER BY t.year DESC LIMIT 1), "
-                       "a.last_year "
-                       "FROM persons p JOIN (SELECT person_id, min(year) AS first_year, max(year) AS last_year "
-                       "FROM admissions GROUP BY person_id) a ON a.person_id=p.id "
-                       "LEFT JOIN units u ON u.id=p.unit_id WHERE p.merged_into IS NULL ORDER BY p.public_id");
+Status ReadPool(SQLite::Database& db, const ReferenceData& reference, PoolFilter& filter,
+                PlanProblem* problem) {
+  SQLite::Statement st(
+      db,
+      "SELECT p.id, p.public_id, p.name, coalesce(p.gender,''), coalesce(p.ethnic_group,''), "
+      "coalesce(p.group_type,''), coalesce(p.employment_status,''), "
+      "coalesce(nullif(p.province,''), u.province, ''), coalesce(u.name,''), "
+      "coalesce(u.type,''), p.can_attend_seminar, p.can_attend_study_tour, a.first_year, "
+      "(SELECT t.tier FROM admissions t WHERE t.person_id=p.id ORDER BY t.year DESC LIMIT 1), "
+      "a.last_year "
+      "FROM persons p JOIN (SELECT person_id, min(year) AS first_year, max(year) AS last_year "
+      "FROM admissions GROUP BY person_id) a ON a.person_id=p.id "
+      "LEFT JOIN units u ON u.id=p.unit_id WHERE p.merged_into IS NULL ORDER BY p.public_id");
   while (st.executeStep()) {
     Candidate c;
     c.rowid = st.getColumn(0).getInt64();
@@ -263,8 +274,8 @@ Status ReadPool(SQLite::Database& db, const ReferenceData& reference, PoolFilter
     if (const std::string* name = reference.ProvinceName(c.province)) c.province_name = *name;
     c.unit = st.getColumn(8).getString();
     c.unit_type = st.getColumn(9).getString();
-    const Availability sheet =
-        SheetAvailability(problem->event.availability_field, ColumnBool(st, 10), ColumnBool(st, 11));
+    const Availability sheet = SheetAvailability(problem->event.availability_field,
+                                                 ColumnBool(st, 10), ColumnBool(st, 11));
     c.admission_year = st.getColumn(12).getInt();
     c.tier = ColumnText(st, 13);
     problem->newest_year = std::max(problem->newest_year, st.getColumn(14).getInt());
@@ -301,7 +312,8 @@ StatusOr<PlanProblem> LoadPlanProblem(Store& store, const PlanRequest& request) 
       return InvalidArgument(std::move(message), std::move(errors));
     }
 
-    PoolFilter filter(request, event, std::move(choices), LoadStaffSays(*db, event), LoadHistory(*db, event));
+    PoolFilter filter(request, event, std::move(choices), LoadStaffSays(*db, event),
+                      LoadHistory(*db, event));
     TP_RETURN_IF_ERROR(ReadPool(*db, *reference, filter, &problem));
     TP_RETURN_IF_ERROR(filter.CheckAllFound());
     problem.left_out = filter.LeftOutCounts();

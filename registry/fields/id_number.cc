@@ -76,13 +76,13 @@ StatusOr<IdNumber> ParseIdNumber(std::string_view raw, const ReferenceData& refe
                   "第" + std::to_string(bad_position) + "位「" + bad_char + "」不是数字"}});
   }
   if (s.size() != 18 && s.size() != 15) {
-    return Fail({{std::string(kField), "长度应为18位（旧式为15位），实为" +
-                                           std::to_string(s.size()) + "位"}});
+    return Fail({{std::string(kField),
+                  "长度应为18位（旧式为15位），实为" + std::to_string(s.size()) + "位"}});
   }
   const std::size_t x = s.find('X');
   if (x != std::string::npos && !(s.size() == 18 && x == 17)) {
-    return Fail({{std::string(kField), "只有18位号码的最后一位可以是X，第" +
-                                           std::to_string(x + 1) + "位却是X"}});
+    return Fail({{std::string(kField),
+                  "只有18位号码的最后一位可以是X，第" + std::to_string(x + 1) + "位却是X"}});
   }
 
   IdNumber id;
@@ -96,8 +96,8 @@ StatusOr<IdNumber> ParseIdNumber(std::string_view raw, const ReferenceData& refe
   }
   const std::string expected = ComputeCheckDigit(first17);
   if (s.size() == 18 && s.substr(17, 1) != expected) {
-    errors.push_back({std::string(kField),
-                      "校验码错误：第18位应为 " + expected + "，实为 " + s.substr(17, 1)});
+    errors.push_back(
+        {std::string(kField), "校验码错误：第18位应为 " + expected + "，实为 " + s.substr(17, 1)});
   }
   id.number = first17 + expected;
 
@@ -111,8 +111,8 @@ StatusOr<IdNumber> ParseIdNumber(std::string_view raw, const ReferenceData& refe
   } else if (year < 1900) {
     errors.push_back({std::string(kField), "出生日期 " + birth.ToString() + " 早于1900年"});
   } else if (today < birth) {
-    errors.push_back({std::string(kField), "出生日期 " + birth.ToString() + " 晚于今天（" +
-                                               today.ToString() + "）"});
+    errors.push_back({std::string(kField),
+                      "出生日期 " + birth.ToString() + " 晚于今天（" + today.ToString() + "）"});
   }
   id.birth_date = birth.ToString();
 
@@ -120,12 +120,11 @@ StatusOr<IdNumber> ParseIdNumber(std::string_view raw, const ReferenceData& refe
   const std::string province = id.region_code.substr(0, 2);
   const std::string* province_name = reference.ProvinceName(province);
   if (province_name == nullptr) {
-    errors.push_back({std::string(kField),
-                      "前两位「" + province + "」不是有效的省级行政区划代码"});
+    errors.push_back({std::string(kField), "前两位「" + province + "」不是有效的省级行政区划代码"});
   } else if (!reference.IsKnownRegion(id.region_code)) {
     errors.push_back({std::string(kField), "前六位地址码「" + id.region_code +
-                                               "」不在行政区划代码表中（前两位为" +
-                                               *province_name + "，县级代码未知）"});
+                                               "」不在行政区划代码表中（前两位为" + *province_name +
+                                               "，县级代码未知）"});
   }
 
   id.gender = (first17[16] - '0') % 2 == 1 ? "男" : "女";

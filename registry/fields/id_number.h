@@ -12,9 +12,9 @@
 #include <string>
 #include <string_view>
 
+#include "registry/base/status.h"
 #include "registry/fields/dates.h"
 #include "registry/fields/reference_data.h"
-#include "registry/base/status.h"
 
 namespace tp::registry {
 

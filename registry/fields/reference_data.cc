@@ -47,8 +47,8 @@ std::vector<std::string> SplitCommas(std::string_view text) {
   std::size_t start = 0;
   while (start <= text.size()) {
     const std::size_t comma = text.find(',', start);
-    const std::string_view part =
-        text.substr(start, comma == std::string_view::npos ? std::string_view::npos : comma - start);
+    const std::string_view part = text.substr(
+        start, comma == std::string_view::npos ? std::string_view::npos : comma - start);
     if (!part.empty()) parts.emplace_back(part);
     if (comma == std::string_view::npos) break;
     start = comma + 1;
@@ -88,7 +88,8 @@ StatusOr<std::vector<Row>> ReadTable(const std::string& path, std::size_t min_fi
                              std::to_string(row.fields.size()) + "列");
     }
     for (std::size_t i = 0; i < 2 && i < row.fields.size(); ++i) {
-      if (row.fields[i].empty()) return InvalidArgument(Where(path, number) + "第" + std::to_string(i + 1) + "列为空");
+      if (row.fields[i].empty())
+        return InvalidArgument(Where(path, number) + "第" + std::to_string(i + 1) + "列为空");
     }
     rows.push_back(std::move(row));
   }
@@ -282,7 +283,8 @@ std::vector<std::string> ReferenceData::EthnicGroupCandidates(std::string_view a
   const std::string_view stem = std::string_view(key).substr(0, key.size() - kZu.size());
   std::vector<std::string> candidates;
   for (std::size_t i = 0; i < tables_->ethnic_stems.size(); ++i) {
-    if (tables_->ethnic_stems[i].rfind(stem, 0) == 0) candidates.push_back(tables_->ethnic_groups[i]);
+    if (tables_->ethnic_stems[i].rfind(stem, 0) == 0)
+      candidates.push_back(tables_->ethnic_groups[i]);
   }
   return candidates;
 }
@@ -318,7 +320,9 @@ std::string ReferenceData::ProvinceCode(std::string_view name_or_code) const {
   return code == nullptr ? std::string() : *code;
 }
 
-const std::vector<std::string>& ReferenceData::EthnicGroups() const { return tables_->ethnic_groups; }
+const std::vector<std::string>& ReferenceData::EthnicGroups() const {
+  return tables_->ethnic_groups;
+}
 
 const std::vector<std::string>& ReferenceData::PoliticalAffiliations() const {
   return tables_->affiliations;

@@ -22,12 +22,12 @@ const icu::Normalizer2* Nfkc() {
 // never composed with a neighbour): the bulk of Chinese text. Anything else goes
 // to ICU, so a wrong "false" only costs time.
 bool IsStableCjk(char32_t c) {
-  return (c >= 0x4E00 && c <= 0x9FFF) ||   // CJK unified ideographs
-         (c >= 0x3400 && c <= 0x4DBF) ||   // extension A
-         c == 0x3001 || c == 0x3002 ||     // 、。
-         (c >= 0x3008 && c <= 0x3011) ||   // 〈〉《》「」『』【】
+  return (c >= 0x4E00 && c <= 0x9FFF) ||  // CJK unified ideographs
+         (c >= 0x3400 && c <= 0x4DBF) ||  // extension A
+         c == 0x3001 || c == 0x3002 ||    // 、。
+         (c >= 0x3008 && c <= 0x3011) ||  // 〈〉《》「」『』【】
          c == 0x2014 || c == 0x2018 || c == 0x2019 || c == 0x201C || c == 0x201D ||  // —‘’“”
-         c == 0x00B7;                      // ·
+         c == 0x00B7;                                                                // ·
 }
 
 // True when every character is ASCII or stable CJK: NFKC would change nothing.

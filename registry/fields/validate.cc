@@ -18,9 +18,29 @@ namespace {
 // (base/person_fields.h) is read by its kind: text as given, a list split on 、，；, a yes/no.
 enum class Column {
   kField,  // a person field without a rule of its own
-  kPublicId, kName, kGender, kEthnicGroup, kBirthDate, kIdNumber, kAffiliation, kUnit,
-  kUnitAndPost, kTitle, kPhone, kEmail, kPostcode, kNationality, kRecommendingUnit, kUnitType,
-  kTier, kGroupType, kAdmissionYear, kOpinion, kProvince, kEmployment, kRowNumber,
+  kPublicId,
+  kName,
+  kGender,
+  kEthnicGroup,
+  kBirthDate,
+  kIdNumber,
+  kAffiliation,
+  kUnit,
+  kUnitAndPost,
+  kTitle,
+  kPhone,
+  kEmail,
+  kPostcode,
+  kNationality,
+  kRecommendingUnit,
+  kUnitType,
+  kTier,
+  kGroupType,
+  kAdmissionYear,
+  kOpinion,
+  kProvince,
+  kEmployment,
+  kRowNumber,
   kCount  // not a column
 };
 
@@ -82,11 +102,8 @@ constexpr ColumnName kColumns[] = {
 // Other headers of the columns that are not person fields (the person fields' own are in the
 // field table). Keys are in NormalizeKey form, ASCII lower-cased.
 constexpr std::pair<std::string_view, std::string_view> kAliases[] = {
-    {"单位职务", "工作单位及职务"},
-    {"单位及职务", "工作单位及职务"},
-    {"人才类型", "人才类别"},
-    {"入库年份", "入库年度"},
-    {"推荐理由", "推荐单位意见"},
+    {"单位职务", "工作单位及职务"}, {"单位及职务", "工作单位及职务"}, {"人才类型", "人才类别"},
+    {"入库年份", "入库年度"},       {"推荐理由", "推荐单位意见"},
 };
 
 std::string LowerAscii(std::string s) {
@@ -118,13 +135,15 @@ const Vocabulary& Vocab() {
       const std::size_t index = v.by_canonical.size();
       v.by_canonical.emplace(name, ColumnInfo{name, column, field, index});
       v.by_header.emplace(std::string(name), name);
-      if (column != Column::kRowNumber && column != Column::kUnitAndPost) v.canonical_list.push_back(name);
+      if (column != Column::kRowNumber && column != Column::kUnitAndPost)
+        v.canonical_list.push_back(name);
     };
     for (const ColumnName& c : kColumns) add(c.name, c.column, FindPersonFieldByLabel(c.name));
     // A person field the list above does not name yet is read by its kind.
     for (const PersonField& f : PersonFields()) {
       if (v.by_canonical.count(f.label) == 0) add(f.label, Column::kField, &f);
-      for (std::string_view alias : AliasesOf(f)) v.by_header.emplace(LowerAscii(NormalizeKey(alias)), f.label);
+      for (std::string_view alias : AliasesOf(f))
+        v.by_header.emplace(LowerAscii(NormalizeKey(alias)), f.label);
     }
     for (const auto& [alias, canonical] : kAliases) {
       v.by_header.emplace(LowerAscii(NormalizeKey(alias)), v.by_canonical.find(canonical)->first);
@@ -192,7 +211,8 @@ std::optional<std::string> CheckName(const std::string& name) {
     UErrorCode status = U_ZERO_ERROR;
     const bool han = c >= 0 && uscript_getScript(c, &status) == USCRIPT_HAN;
     if (han || c == ' ' || c == 0x00B7 || (c >= 0 && u_isalpha(c))) continue;
-    return "含有不允许的字符「" + name.substr(static_cast<std::size_t>(start), static_cast<std::size_t>(i - start)) +
+    return "含有不允许的字符「" +
+           name.substr(static_cast<std::size_t>(start), static_cast<std::size_t>(i - start)) +
            "」：只能使用汉字、字母和间隔号「·」";
   }
   if (name.rfind(kMiddleDot, 0) == 0 || name.compare(name.size() - 2, 2, kMiddleDot) == 0) {
@@ -210,10 +230,10 @@ std::optional<std::string> ParseGender(const std::string& v) {
 std::optional<bool> ParseYesNo(const std::string& raw) {
   const std::string v = LowerAscii(raw);
   static const std::unordered_map<std::string_view, bool> kWords = {
-      {"是", true},    {"有", true},      {"可以", true},  {"能", true},   {"可", true},
-      {"y", true},     {"yes", true},     {"√", true},     {"✓", true},    {"✔", true},
-      {"否", false},   {"无", false},     {"不可以", false}, {"不能", false}, {"不可", false},
-      {"没有", false}, {"n", false},      {"no", false},   {"×", false},   {"✗", false},
+      {"是", true},    {"有", true},  {"可以", true},    {"能", true},    {"可", true},
+      {"y", true},     {"yes", true}, {"√", true},       {"✓", true},     {"✔", true},
+      {"否", false},   {"无", false}, {"不可以", false}, {"不能", false}, {"不可", false},
+      {"没有", false}, {"n", false},  {"no", false},     {"×", false},    {"✗", false},
       {"✘", false}};
   const auto it = kWords.find(v);
   if (it == kWords.end()) return std::nullopt;
@@ -254,12 +274,14 @@ std::optional<std::string> NormalizePhone(const std::string& value) {
 
 bool IsEmail(std::string_view v) {
   const std::size_t at = v.find('@');
-  if (at == std::string_view::npos || at == 0 || at > 64 || v.find('@', at + 1) != std::string_view::npos) {
+  if (at == std::string_view::npos || at == 0 || at > 64 ||
+      v.find('@', at + 1) != std::string_view::npos) {
     return false;
   }
   for (char c : v.substr(0, at)) {
     const unsigned char u = static_cast<unsigned char>(c);
-    if (u <= ' ' || u >= 0x7F || std::string_view("()<>[]\\,;:\"").find(c) != std::string_view::npos) {
+    if (u <= ' ' || u >= 0x7F ||
+        std::string_view("()<>[]\\,;:\"").find(c) != std::string_view::npos) {
       return false;
     }
   }
@@ -271,9 +293,11 @@ bool IsEmail(std::string_view v) {
     const std::size_t dot = domain.find('.', start);
     const std::string_view label =
         domain.substr(start, dot == std::string_view::npos ? std::string_view::npos : dot - start);
-    if (label.empty() || label.size() > 63 || label.front() == '-' || label.back() == '-') return false;
+    if (label.empty() || label.size() > 63 || label.front() == '-' || label.back() == '-')
+      return false;
     for (char c : label) {
-      const bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-';
+      const bool ok =
+          (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-';
       if (!ok) return false;
     }
     ++labels;
@@ -436,17 +460,14 @@ class PersonReader {
 void PersonReader::ReadByKind(const PersonField& field, std::string value) {
   switch (field.kind) {
     case PersonFieldKind::kText:
-    case PersonFieldKind::kSealed:
-      p_.*(field.text) = std::move(value);
-      break;
-    case PersonFieldKind::kList:
-      p_.*(field.list) = SplitMultiValue(value);
-      break;
+    case PersonFieldKind::kSealed: p_.*(field.text) = std::move(value); break;
+    case PersonFieldKind::kList: p_.*(field.list) = SplitMultiValue(value); break;
     case PersonFieldKind::kYesNo:
       if (const std::optional<bool> answer = ParseYesNo(value)) {
         p_.*(field.yes_no) = answer;
       } else {
-        Fail(field.label, "「" + value + "」应填「是」或「否」（也可填 有/无、可以/不可以、能/不能、Y/N、√/×）");
+        Fail(field.label,
+             "「" + value + "」应填「是」或「否」（也可填 有/无、可以/不可以、能/不能、Y/N、√/×）");
       }
       break;
   }
@@ -520,7 +541,8 @@ bool PersonReader::ReadIdentity(Column column, std::string_view field, std::stri
     case Column::kUnitAndPost: unit_and_post_ = std::move(value); return true;
     case Column::kTitle:
       if (IsBareTitleLevel(value)) {
-        Fail(field, "请填写具体的职称名称（如「研究员」「教授」「高级工程师」），不要只写「" + value + "」");
+        Fail(field, "请填写具体的职称名称（如「研究员」「教授」「高级工程师」），不要只写「" +
+                        value + "」");
       } else {
         p.title = std::move(value);
       }
@@ -529,7 +551,9 @@ bool PersonReader::ReadIdentity(Column column, std::string_view field, std::stri
       if (auto phone = NormalizePhone(value)) {
         p.phone = std::move(*phone);
       } else {
-        Fail(field, "「" + value + "」不是有效的手机号（1开头的11位数字）或带区号的固定电话（如0771-2803986）");
+        Fail(field,
+             "「" + value +
+                 "」不是有效的手机号（1开头的11位数字）或带区号的固定电话（如0771-2803986）");
       }
       return true;
     case Column::kEmail:
@@ -546,9 +570,10 @@ bool PersonReader::ReadIdentity(Column column, std::string_view field, std::stri
         Fail(field, "「" + value + "」应为6位数字");
       }
       return true;
-    case Column::kNationality: p.nationality = IsChina(value) ? std::string() : std::move(value); return true;
-    default:
-      return false;
+    case Column::kNationality:
+      p.nationality = IsChina(value) ? std::string() : std::move(value);
+      return true;
+    default: return false;
   }
 }
 
@@ -582,9 +607,11 @@ void PersonReader::ReadPlacement(Column column, std::string_view field, std::str
       break;
     case Column::kAdmissionYear: {
       std::string year = value;
-      if (year.size() > 3 && year.compare(year.size() - 3, 3, "年") == 0) year.resize(year.size() - 3);
+      if (year.size() > 3 && year.compare(year.size() - 3, 3, "年") == 0)
+        year.resize(year.size() - 3);
       const int next_year = today_.year + 1;
-      if (year.size() == 4 && IsAsciiDigits(year) && std::stoi(year) >= 2000 && std::stoi(year) <= next_year) {
+      if (year.size() == 4 && IsAsciiDigits(year) && std::stoi(year) >= 2000 &&
+          std::stoi(year) <= next_year) {
         p.admission_year = std::stoi(year);
       } else {
         Fail(field, "「" + value + "」应为2000年到" + std::to_string(next_year) + "年之间的年份");
@@ -603,7 +630,8 @@ void PersonReader::ReadPlacement(Column column, std::string_view field, std::str
     case Column::kProvince: {
       const std::string code = reference_.ProvinceCode(value);
       if (code.empty()) {
-        Fail(field, "「" + value + "」不是省级行政区的名称或代码（如「广西」「广西壮族自治区」「45」）");
+        Fail(field,
+             "「" + value + "」不是省级行政区的名称或代码（如「广西」「广西壮族自治区」「45」）");
       } else {
         p.province = code;
       }
@@ -616,8 +644,7 @@ void PersonReader::ReadPlacement(Column column, std::string_view field, std::str
         Fail(field, "应为「在职」「离退休」「去世」之一，实为「" + value + "」");
       }
       break;
-    default:
-      break;
+    default: break;
   }
 }
 

@@ -16,10 +16,10 @@
 #include <utility>
 #include <vector>
 
-#include "registry/fields/dates.h"
 #include "registry/base/person.h"
-#include "registry/fields/reference_data.h"
 #include "registry/base/status.h"
+#include "registry/fields/dates.h"
+#include "registry/fields/reference_data.h"
 
 namespace tp::registry {
 

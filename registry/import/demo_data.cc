@@ -419,9 +419,7 @@ void DemoGenerator::Impl::AppendName(Person* p, std::string* name) {
   const Ethnic& ethnic = *p->ethnic;
   const int gender = p->gender;
   switch (ethnic.style) {
-    case NameStyle::kHan:
-      AppendHanName(ethnic.surnames, p, name);
-      break;
+    case NameStyle::kHan: AppendHanName(ethnic.surnames, p, name); break;
     case NameStyle::kUyghur:
     case NameStyle::kKazakh: {
       const NameList& list = ethnic.style == NameStyle::kUyghur ? t.uyghur : t.kazakh;

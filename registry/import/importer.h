@@ -10,8 +10,8 @@
 #include <string>
 #include <vector>
 
-#include "registry/fields/reference_data.h"
 #include "registry/base/status.h"
+#include "registry/fields/reference_data.h"
 #include "registry/store/store.h"
 #include "registry/tables/table_reader.h"
 

@@ -9,8 +9,8 @@
 #include <set>
 #include <unordered_map>
 
-#include "registry/store/db_handle.h"
 #include "registry/fields/text.h"
+#include "registry/store/db_handle.h"
 
 namespace tp::registry {
 
@@ -61,7 +61,8 @@ StatusOr<std::vector<std::pair<std::string, std::string>>> ReadPairs(const std::
     if (line.empty() || line[0] == '#') continue;
     const size_t tab = line.find('\t');
     if (tab == std::string::npos) {
-      return InvalidArgument("数据文件「" + path + "」第" + std::to_string(number) + "行：应有两列，以制表符分隔");
+      return InvalidArgument("数据文件「" + path + "」第" + std::to_string(number) +
+                             "行：应有两列，以制表符分隔");
     }
     out.emplace_back(line.substr(0, tab), line.substr(tab + 1));
   }
@@ -69,8 +70,8 @@ StatusOr<std::vector<std::pair<std::string, std::string>>> ReadPairs(const std::
 }
 
 bool IsDropped(UChar32 c) {
-  return c == ' ' || c == '\t' || c == '\n' || c == 0x00B7 || c == 0x30FB || c == '.' || c == 0x2022 ||
-         c == 0x2027 || c == 0x2219 || c == 0x22C5;
+  return c == ' ' || c == '\t' || c == '\n' || c == 0x00B7 || c == 0x30FB || c == '.' ||
+         c == 0x2022 || c == 0x2027 || c == 0x2219 || c == 0x22C5;
 }
 
 std::vector<std::string> Bigrams(const std::vector<UChar32>& cps) {
@@ -178,7 +179,8 @@ bool NameMatcher::SimilarUnit(std::string_view a, std::string_view b) const {
   if (ga.empty() || gb.empty()) return false;
   std::vector<std::string> common;
   std::set_intersection(ga.begin(), ga.end(), gb.begin(), gb.end(), std::back_inserter(common));
-  return 2.0 * static_cast<double>(common.size()) / static_cast<double>(ga.size() + gb.size()) >= 0.5;
+  return 2.0 * static_cast<double>(common.size()) / static_cast<double>(ga.size() + gb.size()) >=
+         0.5;
 }
 
 bool BirthDatesCompatible(std::string_view a, std::string_view b) {
@@ -187,7 +189,8 @@ bool BirthDatesCompatible(std::string_view a, std::string_view b) {
   return a.substr(0, 7) == b.substr(0, 7);
 }
 
-StatusOr<std::unique_ptr<DuplicateFinder>> DuplicateFinder::Create(Store& store, const std::string& data_dir) {
+StatusOr<std::unique_ptr<DuplicateFinder>> DuplicateFinder::Create(Store& store,
+                                                                   const std::string& data_dir) {
   auto names = NameMatcher::Load(data_dir);
   if (!names.ok()) return names.status();
   return std::make_unique<DuplicateFinder>(store, std::move(*names));
@@ -200,12 +203,13 @@ StatusOr<DuplicateReport> DuplicateFinder::Find(const DuplicateProbe& probe) {
   try {
     auto db = store_.Db().Read();
     if (!probe_hash.empty()) {
-      SQLite::Statement st(*db,
-                           "SELECT id, public_id, name, coalesce(birth_date,''), coalesce(unit_name,'') "
-                           "FROM persons WHERE id_number_hash=? AND merged_into IS NULL");
+      SQLite::Statement st(
+          *db,
+          "SELECT id, public_id, name, coalesce(birth_date,''), coalesce(unit_name,'') "
+          "FROM persons WHERE id_number_hash=? AND merged_into IS NULL");
       st.bind(1, probe_hash.data(), static_cast<int>(probe_hash.size()));
       if (st.executeStep() && st.getColumn(0).getInt64() != probe.self_rowid) {
-        report.hard = DuplicateCandidate{st.getColumn(0).getInt64(), st.getColumn(1).getString(),
+        report.hard = DuplicateCandidate{st.getColumn(0).getInt64(),  st.getColumn(1).getString(),
                                          st.getColumn(2).getString(), st.getColumn(3).getString(),
                                          st.getColumn(4).getString(), "身份证号相同"};
       }
@@ -215,13 +219,18 @@ StatusOr<DuplicateReport> DuplicateFinder::Find(const DuplicateProbe& probe) {
     const std::string month = probe.birth_date.substr(0, 7);
     const bool day_known = probe.birth_date.size() > 7;
     SQLite::Statement st(
-        *db, day_known ? "SELECT id, public_id, name, coalesce(birth_date,''), coalesce(unit_name,''), id_number_hash "
-                         "FROM persons WHERE birth_date IN (?, ?) AND merged_into IS NULL"
-                       : "SELECT id, public_id, name, coalesce(birth_date,''), coalesce(unit_name,''), id_number_hash "
-                         "FROM persons WHERE birth_date >= ? AND birth_date <= ? AND merged_into IS NULL");
+        *db,
+        day_known
+            ? "SELECT id, public_id, name, coalesce(birth_date,''), coalesce(unit_name,''), "
+              "id_number_hash "
+              "FROM persons WHERE birth_date IN (?, ?) AND merged_into IS NULL"
+            : "SELECT id, public_id, name, coalesce(birth_date,''), coalesce(unit_name,''), "
+              "id_number_hash "
+              "FROM persons WHERE birth_date >= ? AND birth_date <= ? AND merged_into IS NULL");
     st.bind(1, day_known ? probe.birth_date : month);
     st.bind(2, day_known ? month : month + "-99");
-    SQLite::Statement distinct(*db, "SELECT 1 FROM distinct_persons WHERE person_a=? AND person_b=?");
+    SQLite::Statement distinct(*db,
+                               "SELECT 1 FROM distinct_persons WHERE person_a=? AND person_b=?");
     while (st.executeStep()) {
       const int64_t rowid = st.getColumn(0).getInt64();
       if (rowid == probe.self_rowid) continue;
@@ -247,13 +256,16 @@ StatusOr<DuplicateReport> DuplicateFinder::Find(const DuplicateProbe& probe) {
         distinct.bind(2, std::max(rowid, probe.self_rowid));
         if (distinct.executeStep()) continue;
       }
-      report.possible.push_back({rowid, st.getColumn(1).getString(), name, st.getColumn(3).getString(), unit, reason});
+      report.possible.push_back(
+          {rowid, st.getColumn(1).getString(), name, st.getColumn(3).getString(), unit, reason});
     }
   } catch (const SQLite::Exception& e) {
     return FromSqlite(e, "查找重复人员");
   }
   std::sort(report.possible.begin(), report.possible.end(),
-            [](const DuplicateCandidate& a, const DuplicateCandidate& b) { return a.public_id < b.public_id; });
+            [](const DuplicateCandidate& a, const DuplicateCandidate& b) {
+              return a.public_id < b.public_id;
+            });
   return report;
 }
 

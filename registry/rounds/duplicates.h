@@ -85,7 +85,8 @@ struct DuplicateProbe {
 
 class DuplicateFinder {
  public:
-  static StatusOr<std::unique_ptr<DuplicateFinder>> Create(Store& store, const std::string& data_dir);
+  static StatusOr<std::unique_ptr<DuplicateFinder>> Create(Store& store,
+                                                           const std::string& data_dir);
 
   StatusOr<DuplicateReport> Find(const DuplicateProbe& probe);
 

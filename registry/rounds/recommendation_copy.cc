@@ -24,14 +24,16 @@ Cells PersonCellsOnly(const Cells& cells) {
   Cells out;
   for (const auto& cell : cells) {
     const std::string& c = cell.first;
-    if (c == "编号" || c == "入库年度" || c == "人才类别" || c == "推荐单位" || c == "推荐单位类型") continue;
+    if (c == "编号" || c == "入库年度" || c == "人才类别" || c == "推荐单位" || c == "推荐单位类型")
+      continue;
     out.push_back(cell);
   }
   return out;
 }
 
 Cells WithName(Cells cells, const std::string& name) {
-  const bool named = std::any_of(cells.begin(), cells.end(), [](const auto& c) { return c.first == "姓名"; });
+  const bool named =
+      std::any_of(cells.begin(), cells.end(), [](const auto& c) { return c.first == "姓名"; });
   if (!named && !name.empty()) cells.emplace_back("姓名", name);
   return cells;
 }
@@ -39,7 +41,8 @@ Cells WithName(Cells cells, const std::string& name) {
 Cells MergeCells(Cells copy, const Cells& update) {
   for (const auto& cell : update) {
     if (NormalizeText(cell.second).empty()) continue;
-    auto same = std::find_if(copy.begin(), copy.end(), [&](const auto& c) { return c.first == cell.first; });
+    auto same = std::find_if(copy.begin(), copy.end(),
+                             [&](const auto& c) { return c.first == cell.first; });
     if (same != copy.end()) {
       same->second = cell.second;
     } else {
@@ -56,10 +59,12 @@ std::string SealCells(const Keyring& keys, const Cells& cells, int64_t recommend
                    SealContext("recommendations", "submitted_enc", recommendation_id));
 }
 
-StatusOr<Cells> OpenCells(const Keyring& keys, const std::string& sealed, int64_t recommendation_id) {
+StatusOr<Cells> OpenCells(const Keyring& keys, const std::string& sealed,
+                          int64_t recommendation_id) {
   Cells cells;
   if (sealed.empty()) return cells;
-  auto plain = keys.Open(sealed, SealContext("recommendations", "submitted_enc", recommendation_id));
+  auto plain =
+      keys.Open(sealed, SealContext("recommendations", "submitted_enc", recommendation_id));
   if (!plain.ok()) return plain.status();
   Json j = Json::parse(*plain, nullptr, false);
   if (!j.is_array()) return Internal("推荐单位填报的信息无法读取");
@@ -71,7 +76,8 @@ StatusOr<Cells> OpenCells(const Keyring& keys, const std::string& sealed, int64_
   return cells;
 }
 
-std::vector<FieldDifference> Differences(const Person& stored, const Cells& copy, const ReferenceData& reference) {
+std::vector<FieldDifference> Differences(const Person& stored, const Cells& copy,
+                                         const ReferenceData& reference) {
   Person base = stored;
   base.as_typed.clear();
   std::vector<FieldDifference> out;

@@ -9,10 +9,10 @@
 #include <utility>
 #include <vector>
 
-#include "registry/store/crypto.h"
 #include "registry/base/person.h"
-#include "registry/fields/reference_data.h"
 #include "registry/base/status.h"
+#include "registry/fields/reference_data.h"
+#include "registry/store/crypto.h"
 
 namespace tp::registry {
 
@@ -37,12 +37,14 @@ Cells MergeCells(Cells copy, const Cells& update);
 // The copy sealed as a whole, bound to its recommendation (it holds the ID
 // number and phone the unit typed); an empty blob opens as no cells.
 std::string SealCells(const Keyring& keys, const Cells& cells, int64_t recommendation_id);
-StatusOr<Cells> OpenCells(const Keyring& keys, const std::string& sealed, int64_t recommendation_id);
+StatusOr<Cells> OpenCells(const Keyring& keys, const std::string& sealed,
+                          int64_t recommendation_id);
 
 // The columns of `copy` whose value would change the stored person (with its
 // ID number and phone decrypted). Each cell is applied alone, so a column is
 // named only for what it changes itself.
-std::vector<FieldDifference> Differences(const Person& stored, const Cells& copy, const ReferenceData& reference);
+std::vector<FieldDifference> Differences(const Person& stored, const Cells& copy,
+                                         const ReferenceData& reference);
 // "姓名、工作单位": the columns, for messages and the audit log.
 std::string DifferenceList(const std::vector<FieldDifference>& differences);
 

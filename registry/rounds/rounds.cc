@@ -46,7 +46,9 @@ void CivilFromDays(int64_t z, int* y, int* m, int* d) {
   *y = static_cast<int>(yoe + era * 400 + (*m <= 2 ? 1 : 0));
 }
 
-int64_t FloorDiv(int64_t a, int64_t b) { return a / b - ((a % b != 0) && ((a < 0) != (b < 0)) ? 1 : 0); }
+int64_t FloorDiv(int64_t a, int64_t b) {
+  return a / b - ((a % b != 0) && ((a < 0) != (b < 0)) ? 1 : 0);
+}
 
 bool Digits(std::string_view s, size_t pos, size_t n, int* out) {
   if (pos + n > s.size()) return false;
@@ -78,12 +80,13 @@ void Split(int64_t instant, int64_t offset, int* y, int* mo, int* d, int* h, int
 
 StatusOr<int64_t> ParseTime(std::string_view text, bool default_beijing) {
   auto bad = [&]() {
-    return InvalidArgument("时间「" + std::string(text) +
-                           "」格式不对，应为「2024-11-06 18:00」（北京时间；「24:00」表示当日结束）");
+    return InvalidArgument(
+        "时间「" + std::string(text) +
+        "」格式不对，应为「2024-11-06 18:00」（北京时间；「24:00」表示当日结束）");
   };
   int y = 0, mo = 0, d = 0, h = 24, mi = 0, s = 0;
-  if (!Digits(text, 0, 4, &y) || text.size() < 10 || text[4] != '-' || !Digits(text, 5, 2, &mo) || text[7] != '-' ||
-      !Digits(text, 8, 2, &d)) {
+  if (!Digits(text, 0, 4, &y) || text.size() < 10 || text[4] != '-' || !Digits(text, 5, 2, &mo) ||
+      text[7] != '-' || !Digits(text, 8, 2, &d)) {
     return bad();
   }
   if (y < 1990 || mo < 1 || mo > 12 || d < 1 || d > DaysInMonth(y, mo)) return bad();
@@ -138,12 +141,17 @@ std::string ReplaceAll(std::string s, std::string_view from, std::string_view to
 // Every problem of a seed file, each named by file and JSON path.
 class SeedErrors {
  public:
-  void Add(const std::string& where, std::string message) { errors_.push_back({where, std::move(message), 0}); }
-  void AddAll(const std::vector<FieldError>& more) { errors_.insert(errors_.end(), more.begin(), more.end()); }
+  void Add(const std::string& where, std::string message) {
+    errors_.push_back({where, std::move(message), 0});
+  }
+  void AddAll(const std::vector<FieldError>& more) {
+    errors_.insert(errors_.end(), more.begin(), more.end());
+  }
   bool empty() const { return errors_.empty(); }
   Status ToStatus() const {
-    return InvalidArgument("推荐批次的种子数据有 " + std::to_string(errors_.size()) + " 处错误，第一处：" +
-                               errors_.front().field + "：" + errors_.front().message,
+    return InvalidArgument("推荐批次的种子数据有 " + std::to_string(errors_.size()) +
+                               " 处错误，第一处：" + errors_.front().field + "：" +
+                               errors_.front().message,
                            errors_);
   }
 
@@ -177,8 +185,9 @@ std::vector<FieldError> CheckUnitTypes(const RuleSet& rules, const ReferenceData
   for (const std::string& t : rules.UnitTypes()) {
     const UnitType* known = reference.FindUnitType(t);
     if (known == nullptr || known->label != t) {
-      out.push_back({source + ":$.quotas", "单位类型「" + t + "」不在 unit_types.tsv 中" +
-                                               (known != nullptr ? "（应写作「" + known->label + "」）" : ""),
+      out.push_back({source + ":$.quotas",
+                     "单位类型「" + t + "」不在 unit_types.tsv 中" +
+                         (known != nullptr ? "（应写作「" + known->label + "」）" : ""),
                      0});
     }
   }
@@ -211,13 +220,15 @@ class SeedReader {
     for (const fs::path& file : files) {
       auto rules = RuleSet::LoadFile(file.string());
       if (!rules.ok()) {
-        errors_.AddAll(rules.status().details().empty()
-                          ? std::vector<FieldError>{{file.filename().string(), rules.status().message(), 0}}
-                          : rules.status().details());
+        errors_.AddAll(
+            rules.status().details().empty()
+                ? std::vector<FieldError>{{file.filename().string(), rules.status().message(), 0}}
+                : rules.status().details());
         continue;
       }
       const std::string name = file.filename().string();
-      if (name != rules->code() + ".json") errors_.Add(name + ":$.code", "应与文件名一致（" + rules->code() + ".json）");
+      if (name != rules->code() + ".json")
+        errors_.Add(name + ":$.code", "应与文件名一致（" + rules->code() + ".json）");
       errors_.AddAll(CheckUnitTypes(*rules, reference_, name));
       rule_sets_.push_back(std::move(*rules));
     }
@@ -253,21 +264,25 @@ class SeedReader {
   }
 
   bool KnownRuleSet(const std::string& code) const {
-    return std::any_of(rule_sets_.begin(), rule_sets_.end(), [&](const RuleSet& r) { return r.code() == code; });
+    return std::any_of(rule_sets_.begin(), rule_sets_.end(),
+                       [&](const RuleSet& r) { return r.code() == code; });
   }
   bool KnownCampaign(const std::string& code) const {
-    return std::any_of(campaigns_.begin(), campaigns_.end(), [&](const SeedCampaign& c) { return c.code == code; });
+    return std::any_of(campaigns_.begin(), campaigns_.end(),
+                       [&](const SeedCampaign& c) { return c.code == code; });
   }
 
   void ReadCampaigns(const Json& cj) {
     for (size_t i = 0; i < cj.size(); ++i) {
       const std::string where = "rounds.json:$.campaigns[" + std::to_string(i) + "]";
-      SeedCampaign c{Text(cj[i], "code"), Text(cj[i], "kind"), Text(cj[i], "name"), Text(cj[i], "honour_title"),
-                 Text(cj[i], "level"), Int(cj[i], "year")};
+      SeedCampaign c{Text(cj[i], "code"),         Text(cj[i], "kind"),  Text(cj[i], "name"),
+                     Text(cj[i], "honour_title"), Text(cj[i], "level"), Int(cj[i], "year")};
       if (!IsCode(c.code)) errors_.Add(where + ".code", "应为小写字母、数字和 - 组成的代码");
-      if (c.kind != "pool" && c.kind != "honour") errors_.Add(where + ".kind", "应为 pool 或 honour");
+      if (c.kind != "pool" && c.kind != "honour")
+        errors_.Add(where + ".kind", "应为 pool 或 honour");
       if (c.name.empty()) errors_.Add(where + ".name", "缺少此项");
-      if (c.kind == "honour" && c.honour_title.empty()) errors_.Add(where + ".honour_title", "荣誉推选须写明称号");
+      if (c.kind == "honour" && c.honour_title.empty())
+        errors_.Add(where + ".honour_title", "荣誉推选须写明称号");
       campaigns_.push_back(std::move(c));
     }
   }
@@ -275,13 +290,17 @@ class SeedReader {
   void ReadRounds(const Json& rj) {
     for (size_t i = 0; i < rj.size(); ++i) {
       const std::string where = "rounds.json:$.rounds[" + std::to_string(i) + "]";
-      RoundSpec spec{Text(rj[i], "code"),     Text(rj[i], "campaign"), Text(rj[i], "kind"),
-                     Text(rj[i], "title"),    Text(rj[i], "opens"),    Text(rj[i], "deadline"),
-                     Text(rj[i], "reference_date"), Text(rj[i], "rule_set"), Int(rj[i], "year")};
+      RoundSpec spec{
+          Text(rj[i], "code"),           Text(rj[i], "campaign"), Text(rj[i], "kind"),
+          Text(rj[i], "title"),          Text(rj[i], "opens"),    Text(rj[i], "deadline"),
+          Text(rj[i], "reference_date"), Text(rj[i], "rule_set"), Int(rj[i], "year")};
       if (!IsCode(spec.code)) errors_.Add(where + ".code", "应为小写字母、数字和 - 组成的代码");
-      if (!KnownCampaign(spec.campaign)) errors_.Add(where + ".campaign", "未定义的活动「" + spec.campaign + "」");
-      if (!KnownRuleSet(spec.rule_set)) errors_.Add(where + ".rule_set", "rules/ 中没有规则集「" + spec.rule_set + "」");
-      for (const auto& [key, value] : {std::pair{"opens", spec.opens}, std::pair{"deadline", spec.deadline}}) {
+      if (!KnownCampaign(spec.campaign))
+        errors_.Add(where + ".campaign", "未定义的活动「" + spec.campaign + "」");
+      if (!KnownRuleSet(spec.rule_set))
+        errors_.Add(where + ".rule_set", "rules/ 中没有规则集「" + spec.rule_set + "」");
+      for (const auto& [key, value] :
+           {std::pair{"opens", spec.opens}, std::pair{"deadline", spec.deadline}}) {
         auto t = ParseBeijingTime(value);
         if (!t.ok()) errors_.Add(where + "." + key, t.status().message());
       }
@@ -291,7 +310,8 @@ class SeedReader {
 
   void ReadTemplates(const Json& tj) {
     for (size_t i = 0; i < tj.size(); ++i) {
-      templates_.push_back(ReadTemplate(tj[i], "rounds.json:$.templates[" + std::to_string(i) + "]"));
+      templates_.push_back(
+          ReadTemplate(tj[i], "rounds.json:$.templates[" + std::to_string(i) + "]"));
     }
   }
 
@@ -307,11 +327,13 @@ class SeedReader {
     tpl.opens_time = Text(t, "opens_time");
     tpl.deadline_time = Text(t, "deadline_time");
     tpl.rule_set = Text(t, "rule_set");
-    if (t.contains("deadline_day") && t["deadline_day"].is_string() && t["deadline_day"] == "last") {
+    if (t.contains("deadline_day") && t["deadline_day"].is_string() &&
+        t["deadline_day"] == "last") {
       tpl.deadline_day = 0;
     } else {
       tpl.deadline_day = Int(t, "deadline_day", -1);
-      if (tpl.deadline_day < 1 || tpl.deadline_day > 28) errors_.Add(where + ".deadline_day", "应为 1 到 28 或 \"last\"");
+      if (tpl.deadline_day < 1 || tpl.deadline_day > 28)
+        errors_.Add(where + ".deadline_day", "应为 1 到 28 或 \"last\"");
     }
     if (t.contains("months") && t["months"].is_array()) {
       for (const Json& m : t["months"]) {
@@ -324,15 +346,21 @@ class SeedReader {
     }
     if (tpl.months.empty()) errors_.Add(where + ".months", "缺少月份");
     if (!IsCode(tpl.code)) errors_.Add(where + ".code", "应为小写字母、数字和 - 组成的代码");
-    if (!KnownCampaign(tpl.campaign)) errors_.Add(where + ".campaign", "未定义的活动「" + tpl.campaign + "」");
-    if (!KnownRuleSet(tpl.rule_set)) errors_.Add(where + ".rule_set", "rules/ 中没有规则集「" + tpl.rule_set + "」");
-    if (tpl.kind != "concentrated" && tpl.kind != "supplementary") errors_.Add(where + ".kind", "应为 concentrated 或 supplementary");
-    if (tpl.round_code.find("{year}") == std::string::npos || tpl.round_code.find("{month}") == std::string::npos) {
+    if (!KnownCampaign(tpl.campaign))
+      errors_.Add(where + ".campaign", "未定义的活动「" + tpl.campaign + "」");
+    if (!KnownRuleSet(tpl.rule_set))
+      errors_.Add(where + ".rule_set", "rules/ 中没有规则集「" + tpl.rule_set + "」");
+    if (tpl.kind != "concentrated" && tpl.kind != "supplementary")
+      errors_.Add(where + ".kind", "应为 concentrated 或 supplementary");
+    if (tpl.round_code.find("{year}") == std::string::npos ||
+        tpl.round_code.find("{month}") == std::string::npos) {
       errors_.Add(where + ".round_code", "应含 {year} 和 {month}");
     }
     if (tpl.title.empty()) errors_.Add(where + ".title", "缺少此项");
-    for (const auto& [key, value] : {std::pair{"opens_time", tpl.opens_time}, std::pair{"deadline_time", tpl.deadline_time}}) {
-      if (!ParseBeijingTime("2025-01-01 " + value).ok()) errors_.Add(where + "." + key, "应为「HH:MM」");
+    for (const auto& [key, value] :
+         {std::pair{"opens_time", tpl.opens_time}, std::pair{"deadline_time", tpl.deadline_time}}) {
+      if (!ParseBeijingTime("2025-01-01 " + value).ok())
+        errors_.Add(where + "." + key, "应为「HH:MM」");
     }
     return tpl;
   }
@@ -372,28 +400,37 @@ Round ReadRound(SQLite::Statement& st) {
 }
 
 constexpr const char* kRoundSelect =
-    "SELECT r.id, r.code, r.title, r.kind, r.opens_at, r.deadline_at, r.reference_date, s.code, r.year, "
+    "SELECT r.id, r.code, r.title, r.kind, r.opens_at, r.deadline_at, r.reference_date, s.code, "
+    "r.year, "
     "c.id, c.code, c.kind, c.name, c.year, c.honour_title, c.level "
-    "FROM rounds r JOIN campaigns c ON c.id=r.campaign_id LEFT JOIN rule_sets s ON s.id=r.rule_set_id";
+    "FROM rounds r JOIN campaigns c ON c.id=r.campaign_id LEFT JOIN rule_sets s ON "
+    "s.id=r.rule_set_id";
 
 }  // namespace
 
 int64_t SystemClock() {
-  return std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch())
+  return std::chrono::duration_cast<std::chrono::seconds>(
+             std::chrono::system_clock::now().time_since_epoch())
       .count();
 }
 
-StatusOr<int64_t> ParseBeijingTime(std::string_view text) { return ParseTime(text, /*default_beijing=*/true); }
+StatusOr<int64_t> ParseBeijingTime(std::string_view text) {
+  return ParseTime(text, /*default_beijing=*/true);
+}
 
 std::string BeijingIso(int64_t instant) {
   return Format(instant, kBeijingOffset, "%04d-%02d-%02dT%02d:%02d:%02d+08:00");
 }
 
-std::string BeijingText(int64_t instant) { return Format(instant, kBeijingOffset, "%04d-%02d-%02d %02d:%02d"); }
+std::string BeijingText(int64_t instant) {
+  return Format(instant, kBeijingOffset, "%04d-%02d-%02d %02d:%02d");
+}
 
 std::string UtcIso(int64_t instant) { return Format(instant, 0, "%04d-%02d-%02dT%02d:%02d:%02dZ"); }
 
-StatusOr<int64_t> ParseUtcIso(std::string_view text) { return ParseTime(text, /*default_beijing=*/false); }
+StatusOr<int64_t> ParseUtcIso(std::string_view text) {
+  return ParseTime(text, /*default_beijing=*/false);
+}
 
 PartialDate BeijingDate(int64_t instant) {
   int y, mo, d, h, mi, s;
@@ -415,7 +452,8 @@ AuditEntry Actor::Entry(std::string action, std::string object_type, std::string
 }
 
 struct Rounds::Impl {
-  Impl(Store& s, ReferenceData r, Clock c) : store(s), reference(std::move(r)), clock(std::move(c)) {}
+  Impl(Store& s, ReferenceData r, Clock c)
+      : store(s), reference(std::move(r)), clock(std::move(c)) {}
 
   DbHandle& db() { return store.Db(); }
 
@@ -425,7 +463,8 @@ struct Rounds::Impl {
   std::vector<RoundTemplate> templates;
 
   std::mutex cache_mu;
-  std::map<std::string, std::pair<int64_t, RuleSet>, std::less<>> cache;  // code -> (version, rules)
+  std::map<std::string, std::pair<int64_t, RuleSet>, std::less<>>
+      cache;  // code -> (version, rules)
 
   Status Seed(const std::string& data_dir);
   Status WriteSeed(const SeedReader& seed);
@@ -463,16 +502,18 @@ Status Rounds::Impl::WriteSeed(const SeedReader& seed) {
   if (!batch.ok()) return batch.status();
   try {
     SQLite::Database& w = (*batch)->Connection();
-    SQLite::Statement rule(w, "INSERT INTO rule_sets(code, body) VALUES(?,?) ON CONFLICT(code) DO NOTHING");
+    SQLite::Statement rule(
+        w, "INSERT INTO rule_sets(code, body) VALUES(?,?) ON CONFLICT(code) DO NOTHING");
     for (const RuleSet& r : seed.rule_sets()) {
       rule.reset();
       rule.bind(1, r.code());
       rule.bind(2, r.json());
       rule.exec();
     }
-    SQLite::Statement campaign(w,
-                               "INSERT INTO campaigns(code, kind, name, year, honour_title, level) VALUES(?,?,?,?,?,?) "
-                               "ON CONFLICT(code) DO NOTHING");
+    SQLite::Statement campaign(
+        w,
+        "INSERT INTO campaigns(code, kind, name, year, honour_title, level) VALUES(?,?,?,?,?,?) "
+        "ON CONFLICT(code) DO NOTHING");
     for (const SeedCampaign& c : seed.campaigns()) {
       campaign.reset();
       campaign.bind(1, c.code);
@@ -530,9 +571,10 @@ StatusOr<Round> Rounds::Impl::Insert(SQLite::Database& w, const RoundSpec& spec)
   SQLite::Statement exists(w, "SELECT 1 FROM rounds WHERE code=?");
   exists.bind(1, spec.code);
   if (exists.executeStep()) return AlreadyExists("推荐批次「" + spec.code + "」已存在");
-  SQLite::Statement insert(w,
-                           "INSERT INTO rounds(code, campaign_id, kind, title, opens_at, deadline_at, reference_date, "
-                           "rule_set_id, year) VALUES(?,?,?,?,?,?,?,?,?)");
+  SQLite::Statement insert(
+      w,
+      "INSERT INTO rounds(code, campaign_id, kind, title, opens_at, deadline_at, reference_date, "
+      "rule_set_id, year) VALUES(?,?,?,?,?,?,?,?,?)");
   insert.bind(1, spec.code);
   insert.bind(2, campaign.getColumn(0).getInt64());
   insert.bind(3, spec.kind);
@@ -552,12 +594,14 @@ StatusOr<Round> Rounds::Impl::Insert(SQLite::Database& w, const RoundSpec& spec)
 StatusOr<std::vector<Campaign>> Rounds::ListCampaigns() {
   try {
     auto db = impl_->db().Read();
-    SQLite::Statement st(*db, "SELECT id, code, kind, name, year, honour_title, level FROM campaigns ORDER BY code");
+    SQLite::Statement st(
+        *db, "SELECT id, code, kind, name, year, honour_title, level FROM campaigns ORDER BY code");
     std::vector<Campaign> out;
     while (st.executeStep()) {
-      out.push_back({st.getColumn(0).getInt64(), st.getColumn(1).getString(), st.getColumn(2).getString(),
-                     st.getColumn(3).getString(), st.getColumn(4).isNull() ? 0 : st.getColumn(4).getInt(),
-                     ColumnText(st, 5), ColumnText(st, 6)});
+      out.push_back({st.getColumn(0).getInt64(), st.getColumn(1).getString(),
+                     st.getColumn(2).getString(), st.getColumn(3).getString(),
+                     st.getColumn(4).isNull() ? 0 : st.getColumn(4).getInt(), ColumnText(st, 5),
+                     ColumnText(st, 6)});
     }
     return out;
   } catch (const SQLite::Exception& e) {
@@ -612,8 +656,9 @@ StatusOr<std::vector<Round>> Rounds::CreateFromTemplate(std::string_view templat
     if (t.code == template_code) tpl = &t;
   if (tpl == nullptr) return NotFound("没有代码为「" + std::string(template_code) + "」的批次模板");
   if (year < tpl->from_year || year > 2100) {
-    return InvalidArgument("字段「year」：" + tpl->title + "从" + std::to_string(tpl->from_year) + "年起",
-                           {{"year", "应不早于" + std::to_string(tpl->from_year) + "年", 0}});
+    return InvalidArgument(
+        "字段「year」：" + tpl->title + "从" + std::to_string(tpl->from_year) + "年起",
+        {{"year", "应不早于" + std::to_string(tpl->from_year) + "年", 0}});
   }
   auto batch = impl_->store.BeginWrite();
   if (!batch.ok()) return batch.status();
@@ -624,10 +669,12 @@ StatusOr<std::vector<Round>> Rounds::CreateFromTemplate(std::string_view templat
       char mm[16];
       std::snprintf(mm, sizeof mm, "%02d", month);
       RoundSpec spec;
-      spec.code = ReplaceAll(ReplaceAll(tpl->round_code, "{year}", std::to_string(year)), "{month}", mm);
+      spec.code =
+          ReplaceAll(ReplaceAll(tpl->round_code, "{year}", std::to_string(year)), "{month}", mm);
       spec.campaign = tpl->campaign;
       spec.kind = tpl->kind;
-      spec.title = ReplaceAll(ReplaceAll(tpl->title, "{year}", std::to_string(year)), "{month}", std::to_string(month));
+      spec.title = ReplaceAll(ReplaceAll(tpl->title, "{year}", std::to_string(year)), "{month}",
+                              std::to_string(month));
       char date[48];
       std::snprintf(date, sizeof date, "%04d-%02d-%02d", year, month, tpl->opens_day);
       spec.opens = std::string(date) + " " + tpl->opens_time;
@@ -660,7 +707,8 @@ StatusOr<std::vector<Round>> Rounds::CreateFromTemplate(std::string_view templat
 StatusOr<std::vector<RuleSetInfo>> Rounds::ListRuleSets() {
   try {
     auto db = impl_->db().Read();
-    SQLite::Statement st(*db, "SELECT code, body, version, updated_at FROM rule_sets ORDER BY code");
+    SQLite::Statement st(*db,
+                         "SELECT code, body, version, updated_at FROM rule_sets ORDER BY code");
     std::vector<RuleSetInfo> out;
     while (st.executeStep()) {
       Json body = Json::parse(st.getColumn(1).getString(), nullptr, false);
@@ -706,24 +754,28 @@ StatusOr<RuleSet> Rounds::GetRuleSet(std::string_view code) {
   return rules;
 }
 
-StatusOr<RuleSetInfo> Rounds::PutRuleSet(std::string_view code, std::string_view json, const Actor& actor) {
+StatusOr<RuleSetInfo> Rounds::PutRuleSet(std::string_view code, std::string_view json,
+                                         const Actor& actor) {
   auto rules = RuleSet::Parse(json, std::string(code));
   if (!rules.ok()) return rules.status();
   if (rules->code() != code) {
-    return InvalidArgument("规则集代码应为「" + std::string(code) + "」，实为「" + rules->code() + "」",
-                           {{std::string(code) + ":$.code", "应为「" + std::string(code) + "」", 0}});
+    return InvalidArgument(
+        "规则集代码应为「" + std::string(code) + "」，实为「" + rules->code() + "」",
+        {{std::string(code) + ":$.code", "应为「" + std::string(code) + "」", 0}});
   }
   auto unknown = CheckUnitTypes(*rules, impl_->reference, std::string(code));
   if (!unknown.empty()) {
-    return InvalidArgument("规则集「" + std::string(code) + "」：" + unknown.front().message, unknown);
+    return InvalidArgument("规则集「" + std::string(code) + "」：" + unknown.front().message,
+                           unknown);
   }
   auto batch = impl_->store.BeginWrite();
   if (!batch.ok()) return batch.status();
   try {
-    SQLite::Statement st((*batch)->Connection(),
-                         "INSERT INTO rule_sets(code, body) VALUES(?,?) ON CONFLICT(code) DO UPDATE SET "
-                         "body=excluded.body, version=version+1, "
-                         "updated_at=strftime('%Y-%m-%dT%H:%M:%SZ','now')");
+    SQLite::Statement st(
+        (*batch)->Connection(),
+        "INSERT INTO rule_sets(code, body) VALUES(?,?) ON CONFLICT(code) DO UPDATE SET "
+        "body=excluded.body, version=version+1, "
+        "updated_at=strftime('%Y-%m-%dT%H:%M:%SZ','now')");
     st.bind(1, std::string(code));
     st.bind(2, rules->json());
     st.exec();
@@ -739,7 +791,8 @@ StatusOr<UnitWindow> Rounds::WindowFor(const Round& round, int64_t unit_rowid) {
   UnitWindow window{round.opens_at, round.deadline_at, false};
   try {
     auto db = impl_->db().Read();
-    SQLite::Statement st(*db, "SELECT deadline_override FROM submissions WHERE round_id=? AND unit_id=?");
+    SQLite::Statement st(
+        *db, "SELECT deadline_override FROM submissions WHERE round_id=? AND unit_id=?");
     st.bind(1, round.rowid);
     st.bind(2, unit_rowid);
     if (st.executeStep() && !st.getColumn(0).isNull()) {
@@ -760,38 +813,46 @@ Status Rounds::CheckWindow(const Round& round, int64_t unit_rowid) {
   if (!window.ok()) return window.status();
   const int64_t now = Now();
   if (now >= window->opens_at && now < window->deadline_at) return Status::Ok();
-  const std::string span = BeijingText(window->opens_at) + " 至 " + BeijingText(window->deadline_at) + "（北京时间）";
+  const std::string span =
+      BeijingText(window->opens_at) + " 至 " + BeijingText(window->deadline_at) + "（北京时间）";
   const std::string message = "「" + round.title + "」的报送时间为 " + span +
                               (now < window->opens_at ? "，尚未开始" : "，已经截止") +
                               (window->extended ? "（已为本单位延期）" : "");
   return RuleViolated(message, {{"报送时间", message, 0}});
 }
 
-Status Rounds::ExtendDeadline(std::string_view round_code, std::string_view unit_code, std::string_view deadline,
-                              const Actor& actor) {
+Status Rounds::ExtendDeadline(std::string_view round_code, std::string_view unit_code,
+                              std::string_view deadline, const Actor& actor) {
   auto round = GetRound(round_code);
   if (!round.ok()) return round.status();
   auto unit = impl_->store.GetUnit(unit_code);
   if (!unit.ok()) return unit.status();
   auto when = ParseBeijingTime(deadline);
-  if (!when.ok()) return InvalidArgument("字段「deadline」：" + when.status().message(), {{"deadline", when.status().message(), 0}});
+  if (!when.ok())
+    return InvalidArgument("字段「deadline」：" + when.status().message(),
+                           {{"deadline", when.status().message(), 0}});
   if (*when <= round->deadline_at) {
-    const std::string m = "延期后的截止时间应晚于本批次的截止时间 " + BeijingText(round->deadline_at);
+    const std::string m =
+        "延期后的截止时间应晚于本批次的截止时间 " + BeijingText(round->deadline_at);
     return InvalidArgument("字段「deadline」：" + m, {{"deadline", m, 0}});
   }
   auto batch = impl_->store.BeginWrite();
   if (!batch.ok()) return batch.status();
   try {
-    SQLite::Statement st((*batch)->Connection(),
-                         "INSERT INTO submissions(round_id, unit_id, deadline_override) VALUES(?,?,?) "
-                         "ON CONFLICT(round_id, unit_id) DO UPDATE SET deadline_override=excluded.deadline_override");
+    SQLite::Statement st(
+        (*batch)->Connection(),
+        "INSERT INTO submissions(round_id, unit_id, deadline_override) VALUES(?,?,?) "
+        "ON CONFLICT(round_id, unit_id) DO UPDATE SET "
+        "deadline_override=excluded.deadline_override");
     st.bind(1, round->rowid);
     st.bind(2, unit->rowid);
     st.bind(3, UtcIso(*when));
     st.exec();
-    TP_RETURN_IF_ERROR((*batch)->Audit(actor.Entry(
-        "extend", "round", round->code,
-        Json{{"unit", unit->code}, {"deadline", BeijingIso(*when)}, {"was", BeijingIso(round->deadline_at)}}.dump())));
+    TP_RETURN_IF_ERROR((*batch)->Audit(actor.Entry("extend", "round", round->code,
+                                                   Json{{"unit", unit->code},
+                                                        {"deadline", BeijingIso(*when)},
+                                                        {"was", BeijingIso(round->deadline_at)}}
+                                                       .dump())));
     return (*batch)->Commit();
   } catch (const SQLite::Exception& e) {
     return FromSqlite(e, "延长截止时间");

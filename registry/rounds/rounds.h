@@ -24,10 +24,10 @@
 #include <string_view>
 #include <vector>
 
+#include "registry/base/status.h"
 #include "registry/fields/dates.h"
 #include "registry/fields/reference_data.h"
 #include "registry/rounds/rules.h"
-#include "registry/base/status.h"
 #include "registry/store/store.h"
 
 namespace tp::registry {
@@ -132,7 +132,8 @@ struct UnitWindow {
 class Rounds {
  public:
   static StatusOr<std::unique_ptr<Rounds>> Open(Store& store, const std::string& data_dir,
-                                                const ReferenceData& reference, Clock clock = SystemClock);
+                                                const ReferenceData& reference,
+                                                Clock clock = SystemClock);
   ~Rounds();
   Rounds(const Rounds&) = delete;
   Rounds& operator=(const Rounds&) = delete;
@@ -150,7 +151,8 @@ class Rounds {
   const std::vector<RoundTemplate>& Templates() const;
   // Every round of the template for `year` in one transaction; rounds that
   // already exist are returned as they are.
-  StatusOr<std::vector<Round>> CreateFromTemplate(std::string_view template_code, int year, const Actor& actor);
+  StatusOr<std::vector<Round>> CreateFromTemplate(std::string_view template_code, int year,
+                                                  const Actor& actor);
 
   StatusOr<std::vector<RuleSetInfo>> ListRuleSets();
   StatusOr<RuleSet> GetRuleSet(std::string_view code);
@@ -158,15 +160,16 @@ class Rounds {
   // Validates `json` (its code must be `code`, its unit types known) and
   // stores it as the next version; rounds use it from then on. Creates the
   // rule set when new.
-  StatusOr<RuleSetInfo> PutRuleSet(std::string_view code, std::string_view json, const Actor& actor);
+  StatusOr<RuleSetInfo> PutRuleSet(std::string_view code, std::string_view json,
+                                   const Actor& actor);
 
   // The window of `unit_rowid` in `round`, with a deadline staff extended.
   StatusOr<UnitWindow> WindowFor(const Round& round, int64_t unit_rowid);
   // RuleViolated, with the window in the message, when `Now()` is outside it.
   Status CheckWindow(const Round& round, int64_t unit_rowid);
   // Moves one unit's deadline (logged); `deadline` as ParseBeijingTime reads it.
-  Status ExtendDeadline(std::string_view round_code, std::string_view unit_code, std::string_view deadline,
-                        const Actor& actor);
+  Status ExtendDeadline(std::string_view round_code, std::string_view unit_code,
+                        std::string_view deadline, const Actor& actor);
 
   struct Impl;
   // Use Open(); an Impl cannot be made elsewhere.

@@ -105,9 +105,10 @@ std::vector<std::string> One(const std::string& s) {
 // The person fields a rule may name, under their labels (base/person_fields.h), in the order
 // an error lists them; 国籍 and 在职状态 below read their default when not given.
 constexpr std::string_view kRulePersonFields[] = {
-    "姓名", "性别", "出生日期", "民族", "籍贯", "政治面貌", "身份证号", "手机", "电子邮箱", "工作单位",
-    "职务", "技术职称", "最高学历", "擅长领域", "人大政协任职", "科协及学会任职", "其他社会职务",
-    "主要经历", "主要成就", "所属群体", "所在省份",
+    "姓名",     "性别",     "出生日期",     "民族",           "籍贯",         "政治面貌",
+    "身份证号", "手机",     "电子邮箱",     "工作单位",       "职务",         "技术职称",
+    "最高学历", "擅长领域", "人大政协任职", "科协及学会任职", "其他社会职务", "主要经历",
+    "主要成就", "所属群体", "所在省份",
 };
 
 FieldGetter PersonFieldGetter(const PersonField& field) {
@@ -177,15 +178,18 @@ bool FieldMatches(const Category& cat, const Nominee& c) {
   }
   switch (cat.op) {
     case Category::Op::kIn:
-      return std::any_of(values.begin(), values.end(), [&](const std::string& v) { return Contains(cat.values, v); });
+      return std::any_of(values.begin(), values.end(),
+                         [&](const std::string& v) { return Contains(cat.values, v); });
     case Category::Op::kNotIn:
       // Unknown is not "other": an empty 民族 is not a minority.
       return !values.empty() &&
-             std::all_of(values.begin(), values.end(), [&](const std::string& v) { return !Contains(cat.values, v); });
+             std::all_of(values.begin(), values.end(),
+                         [&](const std::string& v) { return !Contains(cat.values, v); });
     case Category::Op::kContainsAny:
       return std::any_of(values.begin(), values.end(), [&](const std::string& v) {
-        return std::any_of(cat.values.begin(), cat.values.end(),
-                           [&](const std::string& needle) { return v.find(needle) != std::string::npos; });
+        return std::any_of(cat.values.begin(), cat.values.end(), [&](const std::string& needle) {
+          return v.find(needle) != std::string::npos;
+        });
       });
   }
   return false;
@@ -193,7 +197,8 @@ bool FieldMatches(const Category& cat, const Nominee& c) {
 
 }  // namespace
 
-bool RuleSet::Impl::Match(std::string_view name, const Nominee& c, const PartialDate& reference) const {
+bool RuleSet::Impl::Match(std::string_view name, const Nominee& c,
+                          const PartialDate& reference) const {
   auto it = categories.find(name);
   if (it == categories.end()) return false;
   const Category& cat = it->second;
@@ -206,20 +211,21 @@ bool RuleSet::Impl::Match(std::string_view name, const Nominee& c, const Partial
       auto age = AgeOf(c, reference);
       return age && *age >= cat.age;
     }
-    case Category::Kind::kField:
-      return FieldMatches(cat, c);
+    case Category::Kind::kField: return FieldMatches(cat, c);
     case Category::Kind::kAnyOf:
-      return std::any_of(cat.refs.begin(), cat.refs.end(), [&](const std::string& r) { return Match(r, c, reference); });
+      return std::any_of(cat.refs.begin(), cat.refs.end(),
+                         [&](const std::string& r) { return Match(r, c, reference); });
     case Category::Kind::kAllOf:
-      return std::all_of(cat.refs.begin(), cat.refs.end(), [&](const std::string& r) { return Match(r, c, reference); });
-    case Category::Kind::kNot:
-      return !Match(cat.refs.front(), c, reference);
+      return std::all_of(cat.refs.begin(), cat.refs.end(),
+                         [&](const std::string& r) { return Match(r, c, reference); });
+    case Category::Kind::kNot: return !Match(cat.refs.front(), c, reference);
   }
   return false;
 }
 
 // What decided a category for a person, for messages: "政治面貌为中共党员".
-std::string RuleSet::Impl::Explain(std::string_view name, const Nominee& c, const PartialDate& reference) const {
+std::string RuleSet::Impl::Explain(std::string_view name, const Nominee& c,
+                                   const PartialDate& reference) const {
   auto it = categories.find(name);
   if (it == categories.end()) return "";
   const Category& cat = it->second;
@@ -270,7 +276,8 @@ class Reader {
   const std::vector<FieldError>& errors() const { return errors_; }
 
   // Refuses keys other than `known`, so a misspelt key never goes unnoticed.
-  void OnlyKeys(const Json& object, const std::string& path, std::initializer_list<std::string_view> known) {
+  void OnlyKeys(const Json& object, const std::string& path,
+                std::initializer_list<std::string_view> known) {
     for (auto it = object.begin(); it != object.end(); ++it) {
       if (std::find(known.begin(), known.end(), it.key()) == known.end()) {
         Fail(path + "." + it.key(), "未知的键（可用：" + JoinViews(known) + "）");
@@ -278,7 +285,8 @@ class Reader {
     }
   }
 
-  std::string String(const Json& object, const std::string& path, std::string_view key, bool required) {
+  std::string String(const Json& object, const std::string& path, std::string_view key,
+                     bool required) {
     auto it = object.find(key);
     if (it == object.end()) {
       if (required) Fail(path + "." + std::string(key), "缺少此项");
@@ -311,8 +319,8 @@ class Reader {
     return it->get<bool>();
   }
 
-  std::vector<std::string> Strings(const Json& object, const std::string& path, std::string_view key,
-                                   bool required) {
+  std::vector<std::string> Strings(const Json& object, const std::string& path,
+                                   std::string_view key, bool required) {
     std::vector<std::string> out;
     auto it = object.find(key);
     const std::string here = path + "." + std::string(key);
@@ -364,8 +372,9 @@ Category ParseCategory(Reader& r, const std::string& name, const Json& j, const 
     r.Fail(path, "应为对象");
     return cat;
   }
-  r.OnlyKeys(j, path, {"label", "age_at_most", "age_at_least", "field", "in", "not_in", "contains_any",
-                       "any_of", "all_of", "not", "note"});
+  r.OnlyKeys(j, path,
+             {"label", "age_at_most", "age_at_least", "field", "in", "not_in", "contains_any",
+              "any_of", "all_of", "not", "note"});
   cat.label = r.String(j, path, "label", true);
   int forms = 0;
   if (j.contains("age_at_most")) {
@@ -389,8 +398,9 @@ Category ParseCategory(Reader& r, const std::string& name, const Json& j, const 
       }
     }
     int ops = 0;
-    for (auto [key, op] : {std::pair{"in", Category::Op::kIn}, std::pair{"not_in", Category::Op::kNotIn},
-                           std::pair{"contains_any", Category::Op::kContainsAny}}) {
+    for (auto [key, op] :
+         {std::pair{"in", Category::Op::kIn}, std::pair{"not_in", Category::Op::kNotIn},
+          std::pair{"contains_any", Category::Op::kContainsAny}}) {
       if (!j.contains(key)) continue;
       ++ops;
       cat.op = op;
@@ -400,13 +410,15 @@ Category ParseCategory(Reader& r, const std::string& name, const Json& j, const 
   } else if (j.contains("in") || j.contains("not_in") || j.contains("contains_any")) {
     r.Fail(path, "in、not_in、contains_any 需与 field 一起使用");
   }
-  for (auto [key, kind] : {std::pair{"any_of", Category::Kind::kAnyOf}, std::pair{"all_of", Category::Kind::kAllOf},
-                           std::pair{"not", Category::Kind::kNot}}) {
+  for (auto [key, kind] :
+       {std::pair{"any_of", Category::Kind::kAnyOf}, std::pair{"all_of", Category::Kind::kAllOf},
+        std::pair{"not", Category::Kind::kNot}}) {
     if (!j.contains(key)) continue;
     ++forms;
     cat.kind = kind;
     cat.refs = r.Strings(j, path, key, true);
-    if (kind == Category::Kind::kNot && cat.refs.size() != 1) r.Fail(path + ".not", "应只引用一个类别");
+    if (kind == Category::Kind::kNot && cat.refs.size() != 1)
+      r.Fail(path + ".not", "应只引用一个类别");
   }
   if (forms != 1) {
     r.Fail(path, "需要且只需要一种条件：age_at_most、age_at_least、field、any_of、all_of、not");
@@ -422,10 +434,12 @@ class RuleSetParser {
 
   // code, title, source, kind, required_fields, opinion, declarable and groups.
   void ReadHeader(const Json& doc) {
-    r_.OnlyKeys(doc, "$", {"code", "title", "source", "kind", "required_fields", "opinion", "categories",
-                           "eligibility", "declarable", "groups", "quotas", "note"});
+    r_.OnlyKeys(doc, "$",
+                {"code", "title", "source", "kind", "required_fields", "opinion", "categories",
+                 "eligibility", "declarable", "groups", "quotas", "note"});
     out_.code = r_.String(doc, "$", "code", true);
-    if (!out_.code.empty() && !IsCode(out_.code)) r_.Fail("$.code", "只能由小写字母、数字、- 和 _ 组成");
+    if (!out_.code.empty() && !IsCode(out_.code))
+      r_.Fail("$.code", "只能由小写字母、数字、- 和 _ 组成");
     out_.title = r_.String(doc, "$", "title", true);
     out_.source = r_.String(doc, "$", "source", true);
     out_.kind = r_.String(doc, "$", "kind", true);
@@ -436,7 +450,8 @@ class RuleSetParser {
     for (size_t i = 0; i < out_.required_fields.size(); ++i) {
       const auto& names = RuleFieldNames();
       if (std::find(names.begin(), names.end(), out_.required_fields[i]) == names.end()) {
-        r_.Fail("$.required_fields[" + std::to_string(i) + "]", "「" + out_.required_fields[i] + "」不是人员字段");
+        r_.Fail("$.required_fields[" + std::to_string(i) + "]",
+                "「" + out_.required_fields[i] + "」不是人员字段");
       }
     }
     if (auto it = doc.find("opinion"); it != doc.end()) {
@@ -558,12 +573,14 @@ class RuleSetParser {
   }
 
   Quota ReadQuota(const Json& q, const std::string& path, std::set<std::string>* seen_types) {
-    r_.OnlyKeys(q, path, {"name", "unit_types", "min", "max", "exempt", "minimums", "groups", "note"});
+    r_.OnlyKeys(q, path,
+                {"name", "unit_types", "min", "max", "exempt", "minimums", "groups", "note"});
     Quota quota;
     quota.name = r_.String(q, path, "name", true);
     quota.unit_types = r_.Strings(q, path, "unit_types", true);
     for (const std::string& t : quota.unit_types) {
-      if (!seen_types->insert(t).second) r_.Fail(path + ".unit_types", "单位类型「" + t + "」已在前面的规则中出现");
+      if (!seen_types->insert(t).second)
+        r_.Fail(path + ".unit_types", "单位类型「" + t + "」已在前面的规则中出现");
     }
     quota.min = r_.Integer(q, path, "min", 0);
     quota.max = q.contains("max") ? r_.Integer(q, path, "max", -1) : -1;
@@ -572,7 +589,8 @@ class RuleSetParser {
     for (const std::string& e : quota.exempt) KnownCategory(e, path + ".exempt");
     quota.groups = r_.Strings(q, path, "groups", false);
     for (const std::string& g : quota.groups) {
-      if (!Contains(out_.groups, g)) r_.Fail(path + ".groups", "「" + g + "」不在 $.groups.values 中");
+      if (!Contains(out_.groups, g))
+        r_.Fail(path + ".groups", "「" + g + "」不在 $.groups.values 中");
     }
     if (auto m = q.find("minimums"); m != q.end()) {
       if (!m->is_array()) {
@@ -615,7 +633,8 @@ StatusOr<RuleSet> RuleSet::Parse(std::string_view json_text, std::string_view so
   Json doc = Json::parse(json_text, nullptr, /*allow_exceptions=*/false, /*ignore_comments=*/false);
   if (doc.is_discarded() || !doc.is_object()) {
     r.Fail("$", "不是有效的 JSON 对象");
-    return InvalidArgument("规则集「" + std::string(source_name) + "」不是有效的 JSON 对象", r.errors());
+    return InvalidArgument("规则集「" + std::string(source_name) + "」不是有效的 JSON 对象",
+                           r.errors());
   }
   auto impl = std::make_shared<Impl>();
   RuleSetParser parser(r, *impl);
@@ -625,8 +644,9 @@ StatusOr<RuleSet> RuleSet::Parse(std::string_view json_text, std::string_view so
   parser.ReadQuotas(doc);
   if (!r.errors().empty()) {
     const FieldError& first = r.errors().front();
-    return InvalidArgument("规则集「" + std::string(source_name) + "」有 " + std::to_string(r.errors().size()) +
-                               " 处错误，第一处：" + first.field + "：" + first.message,
+    return InvalidArgument("规则集「" + std::string(source_name) + "」有 " +
+                               std::to_string(r.errors().size()) + " 处错误，第一处：" +
+                               first.field + "：" + first.message,
                            r.errors());
   }
   impl->json = doc.dump(2, ' ', false, Json::error_handler_t::replace);
@@ -638,7 +658,8 @@ StatusOr<RuleSet> RuleSet::LoadFile(const std::string& path) {
   if (!in) return NotFound("无法读取规则集文件「" + path + "」");
   std::ostringstream text;
   text << in.rdbuf();
-  std::string name = path.substr(path.find_last_of('/') == std::string::npos ? 0 : path.find_last_of('/') + 1);
+  std::string name =
+      path.substr(path.find_last_of('/') == std::string::npos ? 0 : path.find_last_of('/') + 1);
   return Parse(text.str(), name);
 }
 
@@ -654,15 +675,19 @@ const std::vector<std::string>& RuleSet::declarable() const { return impl_->decl
 const std::vector<std::string>& RuleSet::groups() const { return impl_->groups; }
 bool RuleSet::group_required() const { return impl_->group_required; }
 
-bool RuleSet::AcceptsUnitType(std::string_view unit_type) const { return impl_->QuotaFor(unit_type) != nullptr; }
+bool RuleSet::AcceptsUnitType(std::string_view unit_type) const {
+  return impl_->QuotaFor(unit_type) != nullptr;
+}
 
 std::vector<std::string> RuleSet::UnitTypes() const {
   std::vector<std::string> out;
-  for (const Quota& q : impl_->quotas) out.insert(out.end(), q.unit_types.begin(), q.unit_types.end());
+  for (const Quota& q : impl_->quotas)
+    out.insert(out.end(), q.unit_types.begin(), q.unit_types.end());
   return out;
 }
 
-bool RuleSet::InCategory(std::string_view category, const Nominee& c, const PartialDate& reference) const {
+bool RuleSet::InCategory(std::string_view category, const Nominee& c,
+                         const PartialDate& reference) const {
   return impl_->Match(category, c, reference);
 }
 
@@ -672,33 +697,41 @@ std::vector<FieldError> RuleSet::CheckPerson(const Nominee& c, std::string_view 
   const std::string who = "「" + c.label + "」";
   for (const std::string& field : impl_->required_fields) {
     auto values = RuleFieldValues(field, c);
-    if (!values || values->empty()) out.push_back({field, who + "：字段「" + field + "」未填写", 0});
+    if (!values || values->empty())
+      out.push_back({field, who + "：字段「" + field + "」未填写", 0});
   }
   for (const std::string& d : c.declared) {
     if (!Contains(impl_->declarable, d)) {
-      out.push_back({"人员类别", who + "：人员类别「" + d + "」不是本批次可填的值（可填：" +
-                                     (impl_->declarable.empty() ? std::string("无") : Join(impl_->declarable)) + "）",
+      out.push_back({"人员类别",
+                     who + "：人员类别「" + d + "」不是本批次可填的值（可填：" +
+                         (impl_->declarable.empty() ? std::string("无") : Join(impl_->declarable)) +
+                         "）",
                      0});
     }
   }
   if (!c.group.empty() && !Contains(impl_->groups, c.group)) {
-    out.push_back({"推荐组别", who + "：推荐组别「" + c.group + "」不是本批次的组别（可选：" +
-                                   (impl_->groups.empty() ? std::string("无") : Join(impl_->groups)) + "）",
+    out.push_back({"推荐组别",
+                   who + "：推荐组别「" + c.group + "」不是本批次的组别（可选：" +
+                       (impl_->groups.empty() ? std::string("无") : Join(impl_->groups)) + "）",
                    0});
   } else if (c.group.empty() && impl_->group_required) {
     out.push_back({"推荐组别", who + "：未选择推荐组别（可选：" + Join(impl_->groups) + "）", 0});
-  } else if (const Quota* q = impl_->QuotaFor(unit_type); q != nullptr && !q->groups.empty() && !c.group.empty() &&
-                                                           !Contains(q->groups, c.group)) {
-    out.push_back({q->name, who + "：此渠道推荐的人员推荐组别应为" + Join(q->groups) + "，实为「" + c.group + "」", 0});
+  } else if (const Quota* q = impl_->QuotaFor(unit_type); q != nullptr && !q->groups.empty() &&
+                                                          !c.group.empty() &&
+                                                          !Contains(q->groups, c.group)) {
+    out.push_back(
+        {q->name,
+         who + "：此渠道推荐的人员推荐组别应为" + Join(q->groups) + "，实为「" + c.group + "」",
+         0});
   }
   for (const Eligibility& rule : impl_->eligibility) {
     const bool in = impl_->Match(rule.category, c, reference);
     if (in == rule.require) continue;
     const Category& cat = impl_->categories.find(rule.category)->second;
     std::string why = impl_->Explain(rule.category, c, reference);
-    std::string message = rule.message.empty()
-                              ? (rule.require ? "不属于「" + cat.label + "」" : "属于「" + cat.label + "」")
-                              : rule.message;
+    std::string message = rule.message.empty() ? (rule.require ? "不属于「" + cat.label + "」"
+                                                               : "属于「" + cat.label + "」")
+                                               : rule.message;
     if (!why.empty()) message += "（" + why + "）";
     out.push_back({rule.name, who + "：" + message, 0});
   }
@@ -715,8 +748,9 @@ QuotaState RuleSet::Evaluate(std::string_view unit_type, const std::vector<Nomin
   }
   const Quota* quota = impl_->QuotaFor(unit_type);
   if (quota == nullptr) {
-    state.violations.push_back({"推荐单位类型", "本批次（" + impl_->title + "）不接受「" + std::string(unit_type) +
-                                                  "」类单位推荐（接受：" + Join(UnitTypes()) + "）",
+    state.violations.push_back({"推荐单位类型",
+                                "本批次（" + impl_->title + "）不接受「" + std::string(unit_type) +
+                                    "」类单位推荐（接受：" + Join(UnitTypes()) + "）",
                                 0});
     return state;
   }
@@ -741,25 +775,29 @@ QuotaState RuleSet::Evaluate(std::string_view unit_type, const std::vector<Nomin
   state.remaining = quota->max < 0 ? -1 : std::max(0, quota->max - state.used);
   if (quota->max >= 0 && state.used > quota->max) {
     state.violations.push_back(
-        {quota->name, "计入名额的有" + std::to_string(state.used) + "人，超出" +
-                          std::to_string(state.used - quota->max) + "人（上限" + std::to_string(quota->max) +
-                          "人）：" + Join(state.counted) +
-                          (quota->exempt.empty() ? std::string() : "；不占名额的人员须符合免占名额的条件"),
+        {quota->name,
+         "计入名额的有" + std::to_string(state.used) + "人，超出" +
+             std::to_string(state.used - quota->max) + "人（上限" + std::to_string(quota->max) +
+             "人）：" + Join(state.counted) +
+             (quota->exempt.empty() ? std::string() : "；不占名额的人员须符合免占名额的条件"),
          0});
   }
   if (state.used < quota->min) {
-    state.violations.push_back({quota->name, "计入名额的只有" + std::to_string(state.used) + "人，至少应有" +
-                                                 std::to_string(quota->min) + "人" +
-                                                 (state.counted.empty() ? std::string() : "：" + Join(state.counted)),
-                                0});
+    state.violations.push_back(
+        {quota->name,
+         "计入名额的只有" + std::to_string(state.used) + "人，至少应有" +
+             std::to_string(quota->min) + "人" +
+             (state.counted.empty() ? std::string() : "：" + Join(state.counted)),
+         0});
   }
   for (const Minimum& m : quota->minimums) {
     MinimumState ms;
     ms.name = m.name;
     ms.needed = m.at_least;
     for (const Nominee& c : list) {
-      const bool qualifies = std::any_of(m.any_of.begin(), m.any_of.end(),
-                                         [&](const std::string& cat) { return impl_->Match(cat, c, reference); });
+      const bool qualifies =
+          std::any_of(m.any_of.begin(), m.any_of.end(),
+                      [&](const std::string& cat) { return impl_->Match(cat, c, reference); });
       if (qualifies) ms.who.push_back(c.label);
     }
     ms.have = static_cast<int>(ms.who.size());
@@ -767,8 +805,10 @@ QuotaState RuleSet::Evaluate(std::string_view unit_type, const std::vector<Nomin
     ms.met = !ms.applies || ms.have >= ms.needed;
     if (!ms.met) {
       state.violations.push_back(
-          {m.name, "目前只有" + std::to_string(ms.have) + "人符合" + (ms.who.empty() ? std::string() : "（" + Join(ms.who) + "）") +
-                       "，还需" + std::to_string(ms.needed - ms.have) + "人；计入名额的名单：" + Join(state.counted),
+          {m.name,
+           "目前只有" + std::to_string(ms.have) + "人符合" +
+               (ms.who.empty() ? std::string() : "（" + Join(ms.who) + "）") + "，还需" +
+               std::to_string(ms.needed - ms.have) + "人；计入名额的名单：" + Join(state.counted),
            0});
     }
     state.minimums.push_back(std::move(ms));

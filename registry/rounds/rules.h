@@ -24,20 +24,20 @@
 #include <utility>
 #include <vector>
 
-#include "registry/fields/dates.h"
 #include "registry/base/person.h"
 #include "registry/base/status.h"
+#include "registry/fields/dates.h"
 
 namespace tp::registry {
 
 // One person as the rules see them: the record, the titles they hold and
 // what the recommending unit declared about them (人员类别).
 struct Nominee {
-  std::string label;                   // how messages name them: 张三（P0000001）
+  std::string label;  // how messages name them: 张三（P0000001）
   Person person;
-  std::vector<std::string> honours;    // titles already held (最美科技工作者, …)
-  std::vector<std::string> declared;   // 人员类别 values the unit declared
-  std::string group;                   // 推荐组别, honour campaigns
+  std::vector<std::string> honours;   // titles already held (最美科技工作者, …)
+  std::vector<std::string> declared;  // 人员类别 values the unit declared
+  std::string group;                  // 推荐组别, honour campaigns
 };
 
 struct ExemptPerson {
@@ -46,7 +46,7 @@ struct ExemptPerson {
 };
 
 struct MinimumState {
-  std::string name;     // "35岁及以下学员不少于2人"
+  std::string name;  // "35岁及以下学员不少于2人"
   int needed = 0;
   int have = 0;
   bool applies = true;  // false while fewer people count than the minimum starts from

@@ -8,11 +8,11 @@
 #include <nlohmann/json.hpp>
 #include <set>
 
+#include "registry/fields/text.h"
+#include "registry/fields/validate.h"
 #include "registry/store/crypto.h"
 #include "registry/store/db_handle.h"
 #include "registry/tables/table_reader.h"
-#include "registry/fields/text.h"
-#include "registry/fields/validate.h"
 #include "registry/tables/xlsx_writer.h"
 
 namespace tp::registry {
@@ -81,7 +81,8 @@ Status AddUniqueSheet(XlsxWriter& w, std::set<std::string>* used, const std::str
 
 // The field each column of an uploaded sheet holds, "" for a column no one
 // reads; those with a heading go to the report as ignored.
-std::vector<std::string> CanonicalHeader(const std::vector<std::string>& header, UploadReport* report) {
+std::vector<std::string> CanonicalHeader(const std::vector<std::string>& header,
+                                         UploadReport* report) {
   std::vector<std::string> canonical(header.size());
   for (size_t i = 0; i < header.size(); ++i) {
     if (header[i] == kDeclaredColumn || header[i] == kGroupColumn) {
@@ -96,7 +97,8 @@ std::vector<std::string> CanonicalHeader(const std::vector<std::string>& header,
 }
 
 // What one row asks for: the person's cells, 人员类别 and 推荐组别. Blank cells say nothing.
-RecommendationInput RowInput(const std::vector<std::string>& cells, const std::vector<std::string>& canonical) {
+RecommendationInput RowInput(const std::vector<std::string>& cells,
+                             const std::vector<std::string>& canonical) {
   RecommendationInput input;
   for (size_t i = 0; i < cells.size() && i < canonical.size(); ++i) {
     if (canonical[i].empty() || NormalizeText(cells[i]).empty()) continue;
@@ -116,8 +118,8 @@ RecommendationInput RowInput(const std::vector<std::string>& cells, const std::v
 // adding them twice.
 class ListFiller {
  public:
-  ListFiller(Workflow& workflow, std::string_view round_code, int64_t unit_rowid, const Actor& actor,
-             const std::function<bool()>& may_check_id_number)
+  ListFiller(Workflow& workflow, std::string_view round_code, int64_t unit_rowid,
+             const Actor& actor, const std::function<bool()>& may_check_id_number)
       : workflow_(workflow),
         names_(workflow.duplicates().names()),
         round_code_(round_code),
@@ -130,7 +132,8 @@ class ListFiller {
     auto current = workflow_.GetSubmission(round_code_, unit_rowid_);
     if (!current.ok()) return current.status();
     for (const RecommendationView& item : current->items) {
-      known_.push_back({names_.Fold(item.submitted.person.name), item.submitted.person.birth_date, item.id});
+      known_.push_back(
+          {names_.Fold(item.submitted.person.name), item.submitted.person.birth_date, item.id});
     }
     return Status::Ok();
   }
@@ -139,9 +142,12 @@ class ListFiller {
   std::vector<FieldError> Fill(const RecommendationInput& input, UploadReport* report) {
     // Validate first: a row with bad cells never reaches the list.
     Person scratch;
-    std::vector<FieldError> errors = BuildPerson(input.cells, workflow_.rounds().reference(), &scratch);
-    if (errors.empty() && !scratch.id_number.empty() && may_check_id_number_ && !may_check_id_number_()) {
-      // Each row with an ID number answers whether it is on file: no faster than the enrolment check.
+    std::vector<FieldError> errors =
+        BuildPerson(input.cells, workflow_.rounds().reference(), &scratch);
+    if (errors.empty() && !scratch.id_number.empty() && may_check_id_number_ &&
+        !may_check_id_number_()) {
+      // Each row with an ID number answers whether it is on file: no faster than the enrolment
+      // check.
       errors.push_back({"身份证号", "入库查询过于频繁，此行未处理，请稍后再上传", 0});
     }
     if (!errors.empty()) return errors;
@@ -165,7 +171,8 @@ class ListFiller {
     const std::string folded = names_.Fold(person.name);
     const Known* same = nullptr;
     for (const Known& k : known_) {
-      if (k.name == folded && (k.birth == person.birth_date || BirthDatesCompatible(k.birth, person.birth_date))) {
+      if (k.name == folded &&
+          (k.birth == person.birth_date || BirthDatesCompatible(k.birth, person.birth_date))) {
         same = &k;
       }
     }
@@ -199,53 +206,60 @@ struct FailedRow {
 
 // The failed rows as the unit sent them, the faulty cells marked, with an
 // added 错误信息 column saying what is wrong (XLSX bytes).
-StatusOr<std::string> AnnotatedCopy(const std::vector<std::string>& header, const std::vector<std::string>& canonical,
+StatusOr<std::string> AnnotatedCopy(const std::vector<std::string>& header,
+                                    const std::vector<std::string>& canonical,
                                     const std::vector<FailedRow>& failed) {
   // Rows go to the temporary file as they are written: in memory, the writer would keep
   // another copy of every failed cell.
   XlsxWriterOptions streamed;
   streamed.constant_memory = true;
-  return WriteXlsxToBytes([&](XlsxWriter& w) -> Status {
-    std::vector<std::string> head = header;
-    head.emplace_back(kErrorColumn);
-    TP_RETURN_IF_ERROR(w.WriteHeader(head));
-    for (const FailedRow& f : failed) {
-      std::vector<std::string> out = f.cells;
-      std::string message = "第" + std::to_string(f.row) + "行：";
-      std::vector<size_t> marked;
-      for (size_t k = 0; k < f.errors.size(); ++k) {
-        const FieldError& e = f.errors[k];
-        if (k > 0) message += "；";
-        const bool says_field = e.message.find(e.field) != std::string::npos || e.field.empty();
-        message += says_field ? e.message : "字段「" + e.field + "」：" + e.message;
-        for (size_t i = 0; i < header.size(); ++i) {
-          if (!e.field.empty() && (canonical[i] == e.field || header[i] == e.field)) marked.push_back(i);
+  return WriteXlsxToBytes(
+      [&](XlsxWriter& w) -> Status {
+        std::vector<std::string> head = header;
+        head.emplace_back(kErrorColumn);
+        TP_RETURN_IF_ERROR(w.WriteHeader(head));
+        for (const FailedRow& f : failed) {
+          std::vector<std::string> out = f.cells;
+          std::string message = "第" + std::to_string(f.row) + "行：";
+          std::vector<size_t> marked;
+          for (size_t k = 0; k < f.errors.size(); ++k) {
+            const FieldError& e = f.errors[k];
+            if (k > 0) message += "；";
+            const bool says_field = e.message.find(e.field) != std::string::npos || e.field.empty();
+            message += says_field ? e.message : "字段「" + e.field + "」：" + e.message;
+            for (size_t i = 0; i < header.size(); ++i) {
+              if (!e.field.empty() && (canonical[i] == e.field || header[i] == e.field))
+                marked.push_back(i);
+            }
+          }
+          out.push_back(message);
+          marked.push_back(header.size());
+          TP_RETURN_IF_ERROR(w.WriteRow(out, marked));
         }
-      }
-      out.push_back(message);
-      marked.push_back(header.size());
-      TP_RETURN_IF_ERROR(w.WriteRow(out, marked));
-    }
-    return Status::Ok();
-  }, streamed);
+        return Status::Ok();
+      },
+      streamed);
 }
 
 // Stores the upload's report with its annotated copy (sealed) and audits the
 // upload, in one transaction; sets `report->id`.
-Status SaveUploadReport(Store& store, const Round& round, int64_t unit_rowid, std::string_view filename,
-                        const std::string& workbook, const Actor& actor, UploadReport* report) {
+Status SaveUploadReport(Store& store, const Round& round, int64_t unit_rowid,
+                        std::string_view filename, const std::string& workbook, const Actor& actor,
+                        UploadReport* report) {
   auto batch = store.BeginWrite();
   if (!batch.ok()) return batch.status();
   try {
     SQLite::Database& w = (*batch)->Connection();
-    SQLite::Statement ensure(w, "INSERT INTO submissions(round_id, unit_id) VALUES(?,?) ON CONFLICT DO NOTHING");
+    SQLite::Statement ensure(
+        w, "INSERT INTO submissions(round_id, unit_id) VALUES(?,?) ON CONFLICT DO NOTHING");
     ensure.bind(1, round.rowid);
     ensure.bind(2, unit_rowid);
     ensure.exec();
-    SQLite::Statement insert(w,
-                             "INSERT INTO upload_reports(submission_id, filename, rows_read, rows_added, "
-                             "rows_rejected, errors_xlsx, created_by) SELECT id, ?, ?, ?, ?, ?, ? FROM submissions "
-                             "WHERE round_id=? AND unit_id=?");
+    SQLite::Statement insert(
+        w,
+        "INSERT INTO upload_reports(submission_id, filename, rows_read, rows_added, "
+        "rows_rejected, errors_xlsx, created_by) SELECT id, ?, ?, ?, ?, ?, ? FROM submissions "
+        "WHERE round_id=? AND unit_id=?");
     BindText(insert, 1, filename);
     insert.bind(2, static_cast<int64_t>(report->rows));
     insert.bind(3, static_cast<int64_t>(report->added + report->updated));
@@ -259,7 +273,9 @@ Status SaveUploadReport(Store& store, const Round& round, int64_t unit_rowid, st
     report->id = w.getLastInsertRowid();
     if (!workbook.empty()) {
       SQLite::Statement seal(w, "UPDATE upload_reports SET errors_xlsx=? WHERE id=?");
-      BindBlob(seal, 1, store.Keys().Seal(workbook, SealContext("upload_reports", "errors_xlsx", report->id)));
+      BindBlob(
+          seal, 1,
+          store.Keys().Seal(workbook, SealContext("upload_reports", "errors_xlsx", report->id)));
       seal.bind(2, static_cast<int64_t>(report->id));
       seal.exec();
     }
@@ -280,13 +296,14 @@ Status SaveUploadReport(Store& store, const Round& round, int64_t unit_rowid, st
 
 const std::vector<std::string>& SummarySheetColumns() {
   static const std::vector<std::string> kColumns = {
-      "序号", "姓名", "性别", "民族", "出生年月", "政治面貌", "单位职务", "最高学历", "擅长领域", "联系方式",
-      "可否参加专题研修班", "可否参加国情研修活动"};
+      "序号",     "姓名",     "性别",     "民族",     "出生年月",           "政治面貌",
+      "单位职务", "最高学历", "擅长领域", "联系方式", "可否参加专题研修班", "可否参加国情研修活动"};
   return kColumns;
 }
 
-StatusOr<UploadReport> SummarySheets::Upload(std::string_view round_code, int64_t unit_rowid, std::string_view bytes,
-                                             std::string_view filename, const Actor& actor,
+StatusOr<UploadReport> SummarySheets::Upload(std::string_view round_code, int64_t unit_rowid,
+                                             std::string_view bytes, std::string_view filename,
+                                             const Actor& actor,
                                              const std::function<bool()>& may_check_id_number) {
   if (!actor.IsStaff() && !(actor.role == "unit" && actor.unit_rowid == unit_rowid)) {
     return PermissionDenied("只能向本单位的推荐名单上传汇总表");
@@ -309,8 +326,9 @@ StatusOr<UploadReport> SummarySheets::Upload(std::string_view round_code, int64_
   const std::vector<std::string>& header = table.Header();
   const std::vector<std::string> canonical = CanonicalHeader(header, &report);
   if (std::find(canonical.begin(), canonical.end(), "姓名") == canonical.end()) {
-    return InvalidArgument("文件「" + std::string(filename) + "」中没有「姓名」列，请使用推荐学员汇总表的表头",
-                           {{"姓名", "缺少此列", 0}});
+    return InvalidArgument(
+        "文件「" + std::string(filename) + "」中没有「姓名」列，请使用推荐学员汇总表的表头",
+        {{"姓名", "缺少此列", 0}});
   }
   ListFiller list(workflow_, round_code, unit_rowid, actor, may_check_id_number);
   TP_RETURN_IF_ERROR(list.LoadList());
@@ -341,8 +359,8 @@ StatusOr<UploadReport> SummarySheets::Upload(std::string_view round_code, int64_
     workbook = std::move(*bytes_out);
     std::vector<FailedRow>().swap(failed);  // in the workbook now
   }
-  TP_RETURN_IF_ERROR(
-      SaveUploadReport(workflow_.rounds().store(), *round, unit_rowid, filename, workbook, actor, &report));
+  TP_RETURN_IF_ERROR(SaveUploadReport(workflow_.rounds().store(), *round, unit_rowid, filename,
+                                      workbook, actor, &report));
   return report;
 }
 
@@ -366,8 +384,9 @@ StatusOr<std::string> SummarySheets::ErrorWorkbook(int64_t upload_id, const Acto
   }
 }
 
-StatusOr<std::string> SummarySheets::ExportRound(std::string_view round_code, std::string_view unit_code,
-                                                 bool reveal_phone, const Actor& actor) {
+StatusOr<std::string> SummarySheets::ExportRound(std::string_view round_code,
+                                                 std::string_view unit_code, bool reveal_phone,
+                                                 const Actor& actor) {
   if (!actor.IsStaff()) return PermissionDenied("只有工作人员可以导出汇总表");
   auto round = workflow_.rounds().GetRound(round_code);
   if (!round.ok()) return round.status();
@@ -431,11 +450,13 @@ StatusOr<std::string> SummarySheets::ExportRound(std::string_view round_code, st
   if (!bytes.ok()) return bytes.status();
   TP_RETURN_IF_ERROR(workflow_.rounds().store().Audit(actor.Entry(
       "export", "round", round->code,
-      Json{{"unit", std::string(unit_code)}, {"rows", total}, {"reveal_phone", reveal_phone}}.dump())));
+      Json{{"unit", std::string(unit_code)}, {"rows", total}, {"reveal_phone", reveal_phone}}
+          .dump())));
   return bytes;
 }
 
-StatusOr<std::string> SummarySheets::ExportAdmitted(int year, bool reveal_phone, const Actor& actor) {
+StatusOr<std::string> SummarySheets::ExportAdmitted(int year, bool reveal_phone,
+                                                    const Actor& actor) {
   if (!actor.IsStaff()) return PermissionDenied("只有工作人员可以导出入库名单");
   struct Row {
     int64_t person;
@@ -445,15 +466,16 @@ StatusOr<std::string> SummarySheets::ExportAdmitted(int year, bool reveal_phone,
   Store& store = workflow_.rounds().store();
   try {
     auto db = store.Db().Read();
-    SQLite::Statement st(*db,
-                         "SELECT a.person_id, coalesce(u.name,''), coalesce(a.tier,''), coalesce(a.batch,'') "
-                         "FROM admissions a JOIN persons p ON p.id=a.person_id "
-                         "LEFT JOIN units u ON u.id=a.source_unit_id "
-                         "WHERE a.year=? AND p.merged_into IS NULL ORDER BY u.name, p.name, p.public_id");
+    SQLite::Statement st(
+        *db,
+        "SELECT a.person_id, coalesce(u.name,''), coalesce(a.tier,''), coalesce(a.batch,'') "
+        "FROM admissions a JOIN persons p ON p.id=a.person_id "
+        "LEFT JOIN units u ON u.id=a.source_unit_id "
+        "WHERE a.year=? AND p.merged_into IS NULL ORDER BY u.name, p.name, p.public_id");
     st.bind(1, year);
     while (st.executeStep()) {
-      rows.push_back({st.getColumn(0).getInt64(), st.getColumn(1).getString(), st.getColumn(2).getString(),
-                      st.getColumn(3).getString()});
+      rows.push_back({st.getColumn(0).getInt64(), st.getColumn(1).getString(),
+                      st.getColumn(2).getString(), st.getColumn(3).getString()});
     }
   } catch (const SQLite::Exception& e) {
     return FromSqlite(e, "读取入库名单");
@@ -478,9 +500,9 @@ StatusOr<std::string> SummarySheets::ExportAdmitted(int year, bool reveal_phone,
     return Status::Ok();
   });
   if (!bytes.ok()) return bytes.status();
-  TP_RETURN_IF_ERROR(store.Audit(actor.Entry(
-      "export", "admissions", std::to_string(year),
-      Json{{"rows", rows.size()}, {"reveal_phone", reveal_phone}}.dump())));
+  TP_RETURN_IF_ERROR(
+      store.Audit(actor.Entry("export", "admissions", std::to_string(year),
+                              Json{{"rows", rows.size()}, {"reveal_phone", reveal_phone}}.dump())));
   return bytes;
 }
 

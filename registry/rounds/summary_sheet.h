@@ -23,8 +23,8 @@
 #include <string_view>
 #include <vector>
 
-#include "registry/rounds/rounds.h"
 #include "registry/base/status.h"
+#include "registry/rounds/rounds.h"
 #include "registry/rounds/workflow.h"
 
 namespace tp::registry {
@@ -68,8 +68,8 @@ class SummarySheets {
   // The round's lists as submitted (drafts and rejected people left out): one
   // unit's sheet when `unit_code` is given, else a 汇总 sheet with a 推荐单位
   // column followed by a sheet per unit.
-  StatusOr<std::string> ExportRound(std::string_view round, std::string_view unit_code, bool reveal_phone,
-                                    const Actor& actor);
+  StatusOr<std::string> ExportRound(std::string_view round, std::string_view unit_code,
+                                    bool reveal_phone, const Actor& actor);
   // People admitted (入库) in `year`, with unit, tier and batch.
   StatusOr<std::string> ExportAdmitted(int year, bool reveal_phone, const Actor& actor);
 

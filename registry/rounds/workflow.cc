@@ -66,9 +66,11 @@ StatusOr<std::vector<SubmissionView>> Workflow::ListSubmissions(std::string_view
   std::vector<UnitRecord> units;
   try {
     auto lease = impl_->db().Read();
-    SQLite::Statement st(*lease,
-                         "SELECT u.id,u.code,u.name,u.type,u.province,u.parent_id FROM submissions s "
-                         "JOIN units u ON u.id=s.unit_id WHERE s.round_id=? AND (?='' OR u.province=?) ORDER BY u.code");
+    SQLite::Statement st(
+        *lease,
+        "SELECT u.id,u.code,u.name,u.type,u.province,u.parent_id FROM submissions s "
+        "JOIN units u ON u.id=s.unit_id WHERE s.round_id=? AND (?='' OR u.province=?) ORDER BY "
+        "u.code");
     st.bind(1, round->rowid);
     st.bind(2, std::string(province));
     st.bind(3, std::string(province));
@@ -102,12 +104,15 @@ StatusOr<RecommendationView> Workflow::GetRecommendation(int64_t id) {
 // Already admitted, already honoured in this campaign, or already on a list
 // of an open round of the campaign: AlreadyExists, saying when and in which
 // round but never by whom.
-Status Workflow::Impl::CheckNotEnrolled(SQLite::Database& w, const Round& round, int64_t person_rowid,
-                                        int64_t submission_id) {
-  auto refuse = [](const std::string& message) { return AlreadyExists(message, {{"身份证号", message, 0}}); };
+Status Workflow::Impl::CheckNotEnrolled(SQLite::Database& w, const Round& round,
+                                        int64_t person_rowid, int64_t submission_id) {
+  auto refuse = [](const std::string& message) {
+    return AlreadyExists(message, {{"身份证号", message, 0}});
+  };
   if (round.campaign.kind == "pool") {
     SQLite::Statement st(w,
-                         "SELECT a.year, coalesce(r.title,'') FROM admissions a LEFT JOIN rounds r ON r.id=a.round_id "
+                         "SELECT a.year, coalesce(r.title,'') FROM admissions a LEFT JOIN rounds r "
+                         "ON r.id=a.round_id "
                          "WHERE a.person_id=? ORDER BY a.year LIMIT 1");
     st.bind(1, person_rowid);
     if (st.executeStep()) {
@@ -120,18 +125,20 @@ Status Workflow::Impl::CheckNotEnrolled(SQLite::Database& w, const Round& round,
     st.bind(1, person_rowid);
     st.bind(2, round.campaign.rowid);
     if (st.executeStep()) {
-      return refuse("该人员已于" + std::to_string(st.getColumn(0).getInt()) + "年获评" + round.campaign.honour_title +
-                    "，无需重复推荐");
+      return refuse("该人员已于" + std::to_string(st.getColumn(0).getInt()) + "年获评" +
+                    round.campaign.honour_title + "，无需重复推荐");
     }
   }
   // Drafts of rounds that have closed are dead; anything submitted is live
   // until decided.
-  SQLite::Statement st(w,
-                       "SELECT m.submission_id, r.title FROM recommendations m "
-                       "JOIN submissions s ON s.id=m.submission_id JOIN rounds r ON r.id=s.round_id "
-                       "WHERE m.person_id=? AND r.campaign_id=? AND m.state IN ('draft','submitted','under_review','returned') "
-                       "AND (m.state<>'draft' OR max(r.deadline_at, coalesce(s.deadline_override,'')) > ?) "
-                       "ORDER BY m.submission_id=? DESC LIMIT 1");
+  SQLite::Statement st(
+      w,
+      "SELECT m.submission_id, r.title FROM recommendations m "
+      "JOIN submissions s ON s.id=m.submission_id JOIN rounds r ON r.id=s.round_id "
+      "WHERE m.person_id=? AND r.campaign_id=? AND m.state IN "
+      "('draft','submitted','under_review','returned') "
+      "AND (m.state<>'draft' OR max(r.deadline_at, coalesce(s.deadline_override,'')) > ?) "
+      "ORDER BY m.submission_id=? DESC LIMIT 1");
   st.bind(1, person_rowid);
   st.bind(2, round.campaign.rowid);
   st.bind(3, UtcIso(rounds.Now()));
@@ -146,8 +153,8 @@ Status Workflow::Impl::CheckNotEnrolled(SQLite::Database& w, const Round& round,
   return Status::Ok();
 }
 
-StatusOr<AddResult> Workflow::Add(std::string_view round_code, int64_t unit_rowid, const RecommendationInput& input,
-                                  const Actor& actor) {
+StatusOr<AddResult> Workflow::Add(std::string_view round_code, int64_t unit_rowid,
+                                  const RecommendationInput& input, const Actor& actor) {
   auto round = impl_->rounds.GetRound(round_code);
   if (!round.ok()) return round.status();
   auto unit = impl_->Unit(unit_rowid);
@@ -161,7 +168,8 @@ StatusOr<AddResult> Workflow::Add(std::string_view round_code, int64_t unit_rowi
   }
   auto window = impl_->rounds.WindowFor(*round, unit_rowid);
   if (!window.ok()) return window.status();
-  if (impl_->rounds.Now() >= window->deadline_at) return impl_->rounds.CheckWindow(*round, unit_rowid);
+  if (impl_->rounds.Now() >= window->deadline_at)
+    return impl_->rounds.CheckWindow(*round, unit_rowid);
 
   const ReferenceData& reference = impl_->rounds.reference();
   Person person;
@@ -169,7 +177,8 @@ StatusOr<AddResult> Workflow::Add(std::string_view round_code, int64_t unit_rowi
   std::vector<std::string> honours;
   if (!input.person_id.empty()) {
     auto record = impl_->store().GetPerson(input.person_id, /*decrypt=*/true);
-    if (!record.ok() || record->deleted) return NotFound("没有编号为 " + input.person_id + " 的人员");
+    if (!record.ok() || record->deleted)
+      return NotFound("没有编号为 " + input.person_id + " 的人员");
     // A unit names only its own people (it is their recommending unit); others do not exist for it.
     if (!actor.IsStaff() && !(record->unit && record->unit->rowid == unit_rowid)) {
       return NotFound("没有编号为 " + input.person_id + " 的人员");
@@ -182,13 +191,16 @@ StatusOr<AddResult> Workflow::Add(std::string_view round_code, int64_t unit_rowi
   if (!input.cells.empty()) {
     std::vector<FieldError> errors = BuildPerson(WithName(copy, person.name), reference, &person);
     if (!errors.empty()) {
-      return InvalidArgument("字段「" + errors.front().field + "」：" + errors.front().message, errors);
+      return InvalidArgument("字段「" + errors.front().field + "」：" + errors.front().message,
+                             errors);
     }
   }
-  if (person.name.empty()) return InvalidArgument("字段「姓名」：不能为空", {{"姓名", "不能为空", 0}});
+  if (person.name.empty())
+    return InvalidArgument("字段「姓名」：不能为空", {{"姓名", "不能为空", 0}});
   if (input.opinion) person.opinion = NormalizeText(*input.opinion);
 
-  DuplicateProbe probe{person.id_number, person.name, person.birth_date, person.unit_name, existing_rowid};
+  DuplicateProbe probe{person.id_number, person.name, person.birth_date, person.unit_name,
+                       existing_rowid};
   auto dups = impl_->finder->Find(probe);
   if (!dups.ok()) return dups.status();
   if (dups->hard && existing_rowid != 0 && dups->hard->rowid != existing_rowid) {
@@ -205,16 +217,19 @@ StatusOr<AddResult> Workflow::Add(std::string_view round_code, int64_t unit_rowi
   }
 
   Nominee candidate{Label(person), person, honours, input.declared, input.group};
-  std::vector<FieldError> problems = rules->CheckPerson(candidate, unit->type, round->reference_date);
+  std::vector<FieldError> problems =
+      rules->CheckPerson(candidate, unit->type, round->reference_date);
   if (rules->opinion_max_chars() > 0 &&
       CountCharacters(person.opinion) > static_cast<size_t>(rules->opinion_max_chars())) {
-    problems.push_back({"推荐单位意见", "「" + candidate.label + "」：推荐单位意见不能超过" +
-                                          std::to_string(rules->opinion_max_chars()) + "字（现为" +
-                                          std::to_string(CountCharacters(person.opinion)) + "字）",
+    problems.push_back({"推荐单位意见",
+                        "「" + candidate.label + "」：推荐单位意见不能超过" +
+                            std::to_string(rules->opinion_max_chars()) + "字（现为" +
+                            std::to_string(CountCharacters(person.opinion)) + "字）",
                         0});
   }
   if (!problems.empty()) {
-    return RuleViolated("不符合「" + problems.front().field + "」：" + problems.front().message, problems);
+    return RuleViolated("不符合「" + problems.front().field + "」：" + problems.front().message,
+                        problems);
   }
 
   AddResult result;
@@ -226,7 +241,8 @@ StatusOr<AddResult> Workflow::Add(std::string_view round_code, int64_t unit_rowi
       SQLite::Database& w = (*batch)->Connection();
       SubmissionRow sub = EnsureSubmission(w, round->rowid, unit_rowid);
       if (!Editable(sub.state)) {
-        return PreconditionFailed("本单位的名单" + StateLabel(sub.state) + "，已锁定；如需修改请联系工作人员退回");
+        return PreconditionFailed("本单位的名单" + StateLabel(sub.state) +
+                                  "，已锁定；如需修改请联系工作人员退回");
       }
       if (existing_rowid == 0 && !person.id_number.empty()) {
         // Another unit may have stored the number since it was looked up; under the
@@ -244,7 +260,8 @@ StatusOr<AddResult> Workflow::Add(std::string_view round_code, int64_t unit_rowi
         to_store.admission_year = 0;  // 入库 happens by decision only
         to_store.tier.clear();
         if (existing_rowid != 0) {
-          to_store.recommending_unit.clear();  // the person keeps the unit that first recommended them
+          to_store.recommending_unit
+              .clear();  // the person keeps the unit that first recommended them
         } else {
           to_store.recommending_unit = unit->name;
           to_store.recommending_unit_type = unit->type;
@@ -264,9 +281,10 @@ StatusOr<AddResult> Workflow::Add(std::string_view round_code, int64_t unit_rowi
         public_id = stored->front().person.public_id;
       }
       TP_RETURN_IF_ERROR(impl_->CheckNotEnrolled(w, *round, person_rowid, sub.id));
-      SQLite::Statement insert(w,
-                               "INSERT INTO recommendations(submission_id, person_id, opinion, declared, group_name) "
-                               "VALUES(?,?,?,?,?)");
+      SQLite::Statement insert(
+          w,
+          "INSERT INTO recommendations(submission_id, person_id, opinion, declared, group_name) "
+          "VALUES(?,?,?,?,?)");
       insert.bind(1, sub.id);
       insert.bind(2, person_rowid);
       BindText(insert, 3, person.opinion);
@@ -278,10 +296,14 @@ StatusOr<AddResult> Workflow::Add(std::string_view round_code, int64_t unit_rowi
       BindBlob(seal, 1, SealCells(impl_->store().Keys(), copy, rec_id));
       seal.bind(2, rec_id);
       seal.exec();
-      Json detail = {{"round", round->code}, {"unit", unit->code}, {"person", public_id}, {"record", record_outcome}};
+      Json detail = {{"round", round->code},
+                     {"unit", unit->code},
+                     {"person", public_id},
+                     {"record", record_outcome}};
       if (!differences.empty()) detail["differences"] = DifferenceList(differences);
-      TP_RETURN_IF_ERROR((*batch)->Audit(actor.Entry("create", "recommendation", std::to_string(rec_id),
-                                                     detail.dump(-1, ' ', false, Json::error_handler_t::replace))));
+      TP_RETURN_IF_ERROR((*batch)->Audit(
+          actor.Entry("create", "recommendation", std::to_string(rec_id),
+                      detail.dump(-1, ' ', false, Json::error_handler_t::replace))));
       TP_RETURN_IF_ERROR((*batch)->Commit());
     } catch (const SQLite::Exception& e) {
       return FromSqlite(e, "加入推荐名单");
@@ -300,7 +322,8 @@ StatusOr<AddResult> Workflow::Add(std::string_view round_code, int64_t unit_rowi
   return result;
 }
 
-StatusOr<RecommendationView> Workflow::Edit(int64_t id, const RecommendationInput& input, const Actor& actor) {
+StatusOr<RecommendationView> Workflow::Edit(int64_t id, const RecommendationInput& input,
+                                            const Actor& actor) {
   auto current = GetRecommendation(id);
   if (!current.ok()) return current.status();
   auto round = impl_->rounds.GetRound(current->round);
@@ -315,9 +338,11 @@ StatusOr<RecommendationView> Workflow::Edit(int64_t id, const RecommendationInpu
   Person person = current->submitted.person;
   const Cells cells = PersonCellsOnly(input.cells);
   if (!input.cells.empty()) {
-    std::vector<FieldError> errors = BuildPerson(WithName(cells, person.name), impl_->rounds.reference(), &person);
+    std::vector<FieldError> errors =
+        BuildPerson(WithName(cells, person.name), impl_->rounds.reference(), &person);
     if (!errors.empty()) {
-      return InvalidArgument("字段「" + errors.front().field + "」：" + errors.front().message, errors);
+      return InvalidArgument("字段「" + errors.front().field + "」：" + errors.front().message,
+                             errors);
     }
     if (!person.id_number.empty()) {
       auto owner = impl_->store().FindByIdNumber(person.id_number);
@@ -331,14 +356,16 @@ StatusOr<RecommendationView> Workflow::Edit(int64_t id, const RecommendationInpu
   Nominee candidate = ToNominee(*current);
   candidate.person = person;
   // The record never stores 推荐单位意见; a cell of the input may carry it.
-  candidate.person.opinion = input.opinion         ? NormalizeText(*input.opinion)
+  candidate.person.opinion = input.opinion             ? NormalizeText(*input.opinion)
                              : !person.opinion.empty() ? person.opinion
                                                        : current->opinion;
   if (!input.declared.empty()) candidate.declared = input.declared;
   if (!input.group.empty()) candidate.group = input.group;
-  std::vector<FieldError> problems = rules->CheckPerson(candidate, unit->type, round->reference_date);
+  std::vector<FieldError> problems =
+      rules->CheckPerson(candidate, unit->type, round->reference_date);
   if (!problems.empty()) {
-    return RuleViolated("不符合「" + problems.front().field + "」：" + problems.front().message, problems);
+    return RuleViolated("不符合「" + problems.front().field + "」：" + problems.front().message,
+                        problems);
   }
   auto batch = impl_->store().BeginWrite();
   if (!batch.ok()) return batch.status();
@@ -349,7 +376,8 @@ StatusOr<RecommendationView> Workflow::Edit(int64_t id, const RecommendationInpu
     auto copy = OpenCells(impl_->store().Keys(), row->sealed_copy, id);
     if (!copy.ok()) return copy.status();
     if (copy->empty() && !current->submitted.person.name.empty()) {
-      copy->emplace_back("姓名", current->submitted.person.name);  // a recommendation older than the copies
+      copy->emplace_back("姓名",
+                         current->submitted.person.name);  // a recommendation older than the copies
     }
     Json detail = {{"round", round->code}};
     if (!input.cells.empty()) {
@@ -368,17 +396,19 @@ StatusOr<RecommendationView> Workflow::Edit(int64_t id, const RecommendationInpu
       for (const auto& cell : cells) columns.push_back(cell.first);
       detail["fields"] = std::move(columns);
     }
-    SQLite::Statement update(w,
-                             "UPDATE recommendations SET opinion=?, declared=?, group_name=?, submitted_enc=?, "
-                             "version=version+1 WHERE id=?");
+    SQLite::Statement update(
+        w,
+        "UPDATE recommendations SET opinion=?, declared=?, group_name=?, submitted_enc=?, "
+        "version=version+1 WHERE id=?");
     BindText(update, 1, candidate.person.opinion);
     update.bind(2, Json(candidate.declared).dump());
     BindText(update, 3, candidate.group);
     BindBlob(update, 4, SealCells(impl_->store().Keys(), MergeCells(std::move(*copy), cells), id));
     update.bind(5, id);
     update.exec();
-    TP_RETURN_IF_ERROR((*batch)->Audit(actor.Entry("update", "recommendation", std::to_string(id),
-                                                   detail.dump(-1, ' ', false, Json::error_handler_t::replace))));
+    TP_RETURN_IF_ERROR(
+        (*batch)->Audit(actor.Entry("update", "recommendation", std::to_string(id),
+                                    detail.dump(-1, ' ', false, Json::error_handler_t::replace))));
     TP_RETURN_IF_ERROR((*batch)->Commit());
   } catch (const SQLite::Exception& e) {
     return FromSqlite(e, "修改推荐记录");
@@ -411,7 +441,8 @@ Status Workflow::Remove(int64_t id, const Actor& actor) {
 }
 
 StatusOr<SubmissionView> Workflow::Submit(std::string_view round_code, int64_t unit_rowid,
-                                          const std::map<int64_t, std::string>& opinions, const Actor& actor) {
+                                          const std::map<int64_t, std::string>& opinions,
+                                          const Actor& actor) {
   auto round = impl_->rounds.GetRound(round_code);
   if (!round.ok()) return round.status();
   auto unit = impl_->Unit(unit_rowid);
@@ -430,13 +461,15 @@ StatusOr<SubmissionView> Workflow::Submit(std::string_view round_code, int64_t u
       if (!Editable(sub->state)) {
         return PreconditionFailed("本单位的名单" + StateLabel(sub->state) + "，不能重复报送");
       }
-      SQLite::Statement set_opinion(w, "UPDATE recommendations SET opinion=? WHERE id=? AND submission_id=?");
+      SQLite::Statement set_opinion(
+          w, "UPDATE recommendations SET opinion=? WHERE id=? AND submission_id=?");
       for (const auto& [rec, text] : opinions) {
         set_opinion.reset();
         BindText(set_opinion, 1, NormalizeText(text));
         set_opinion.bind(2, rec);
         set_opinion.bind(3, sub->id);
-        if (set_opinion.exec() == 0) return NotFound("本单位名单中没有编号为 " + std::to_string(rec) + " 的推荐记录");
+        if (set_opinion.exec() == 0)
+          return NotFound("本单位名单中没有编号为 " + std::to_string(rec) + " 的推荐记录");
       }
       std::vector<ItemRow> rows = ReadItems(w, sub->id);
       TP_RETURN_IF_ERROR(impl_->Fill(&rows));
@@ -452,10 +485,12 @@ StatusOr<SubmissionView> Workflow::Submit(std::string_view round_code, int64_t u
         const size_t length = CountCharacters(r.view.opinion);
         if (rules->opinion_required() && length == 0) {
           violations.push_back({"推荐单位意见", who + "：未填写推荐单位意见", 0});
-        } else if (rules->opinion_max_chars() > 0 && length > static_cast<size_t>(rules->opinion_max_chars())) {
-          violations.push_back({"推荐单位意见", who + "：推荐单位意见不能超过" +
-                                                std::to_string(rules->opinion_max_chars()) + "字（现为" +
-                                                std::to_string(length) + "字）",
+        } else if (rules->opinion_max_chars() > 0 &&
+                   length > static_cast<size_t>(rules->opinion_max_chars())) {
+          violations.push_back({"推荐单位意见",
+                                who + "：推荐单位意见不能超过" +
+                                    std::to_string(rules->opinion_max_chars()) + "字（现为" +
+                                    std::to_string(length) + "字）",
                                 0});
         }
       }
@@ -463,20 +498,23 @@ StatusOr<SubmissionView> Workflow::Submit(std::string_view round_code, int64_t u
       QuotaState quota = rules->Evaluate(unit->type, active, round->reference_date);
       violations.insert(violations.begin(), quota.violations.begin(), quota.violations.end());
       if (!violations.empty()) {
-        return RuleViolated("名单不符合「" + violations.front().field + "」：" + violations.front().message,
-                            violations);
+        return RuleViolated(
+            "名单不符合「" + violations.front().field + "」：" + violations.front().message,
+            violations);
       }
-      SQLite::Statement move(w,
-                             "UPDATE recommendations SET state='submitted', version=version+1 WHERE id=?");
+      SQLite::Statement move(
+          w, "UPDATE recommendations SET state='submitted', version=version+1 WHERE id=?");
       for (const ItemRow& r : rows) {
         if (r.view.state != "draft" && r.view.state != "returned") continue;
         move.reset();
         move.bind(1, r.view.id);
         move.exec();
-        TP_RETURN_IF_ERROR((*batch)->Audit(actor.Entry("transition", "recommendation", std::to_string(r.view.id),
-                                                       TransitionDetail(round->code, r.view.state, "submitted"))));
+        TP_RETURN_IF_ERROR(
+            (*batch)->Audit(actor.Entry("transition", "recommendation", std::to_string(r.view.id),
+                                        TransitionDetail(round->code, r.view.state, "submitted"))));
       }
-      SQLite::Statement done(w, "UPDATE submissions SET submitted_at=?, version=version+1 WHERE id=?");
+      SQLite::Statement done(w,
+                             "UPDATE submissions SET submitted_at=?, version=version+1 WHERE id=?");
       done.bind(1, UtcIso(impl_->rounds.Now()));
       done.bind(2, sub->id);
       done.exec();

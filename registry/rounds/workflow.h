@@ -44,11 +44,11 @@
 #include <utility>
 #include <vector>
 
+#include "registry/base/status.h"
 #include "registry/rounds/duplicates.h"
 #include "registry/rounds/recommendation_copy.h"
 #include "registry/rounds/rounds.h"
 #include "registry/rounds/rules.h"
-#include "registry/base/status.h"
 #include "registry/store/store.h"
 
 namespace tp::registry {
@@ -57,16 +57,16 @@ struct RecommendationView {
   int64_t id = 0;
   std::string round;  // code
   std::string unit_code;
-  std::string state;  // draft, submitted, under_review, admitted, returned, rejected
+  std::string state;       // draft, submitted, under_review, admitted, returned, rejected
   PersonRecord record;     // the stored record, ID number and phone masked: staff only
   PersonRecord submitted;  // what the unit sees: its own copy, on the stored record when
                            // that is the unit's own; masked
   std::vector<FieldDifference> differences;  // the copy against the stored record: staff only
-  std::string opinion;  // 推荐单位意见
-  std::vector<std::string> declared;  // 人员类别
-  std::string group;                  // 推荐组别
-  std::string exempt_reason;          // why the person does not count against the quota
-  std::string reasons;                // why returned or rejected
+  std::string opinion;                       // 推荐单位意见
+  std::vector<std::string> declared;         // 人员类别
+  std::string group;                         // 推荐组别
+  std::string exempt_reason;                 // why the person does not count against the quota
+  std::string reasons;                       // why returned or rejected
   std::string decided_by;
   std::string decided_at;
   int64_t version = 0;
@@ -87,9 +87,9 @@ struct SubmissionView {
 struct RecommendationInput {
   std::vector<std::pair<std::string, std::string>> cells;
   std::string person_id;
-  std::vector<std::string> declared;  // 人员类别
-  std::string group;                  // 推荐组别
-  std::optional<std::string> opinion; // 推荐单位意见
+  std::vector<std::string> declared;   // 人员类别
+  std::string group;                   // 推荐组别
+  std::optional<std::string> opinion;  // 推荐单位意见
 };
 
 struct AddResult {
@@ -103,9 +103,9 @@ struct Decision {
   enum class Kind { kReview, kAdmit, kReturn, kReject } kind = Kind::kReview;
   std::string reasons;  // required to return or reject
   int year = 0;         // admit: 0 means the round's year
-  std::string tier;     // admit: 领军人才 / 青年人才; empty: 青年人才 when the person is in
-                        // the rule set's "young" category, else 领军人才
-  std::string batch;    // admit
+  std::string tier;  // admit: 领军人才 / 青年人才; empty: 青年人才 when the person is in
+                     // the rule set's "young" category, else 领军人才
+  std::string batch;  // admit
 };
 
 struct PossibleDuplicatePair {
@@ -127,23 +127,26 @@ class Workflow {
   // has not started one.
   StatusOr<SubmissionView> GetSubmission(std::string_view round, int64_t unit_rowid);
   // Every list of the round (staff), or of one province's units.
-  StatusOr<std::vector<SubmissionView>> ListSubmissions(std::string_view round, std::string_view province = "");
+  StatusOr<std::vector<SubmissionView>> ListSubmissions(std::string_view round,
+                                                        std::string_view province = "");
   StatusOr<RecommendationView> GetRecommendation(int64_t id);
 
-  StatusOr<AddResult> Add(std::string_view round, int64_t unit_rowid, const RecommendationInput& input,
-                          const Actor& actor);
+  StatusOr<AddResult> Add(std::string_view round, int64_t unit_rowid,
+                          const RecommendationInput& input, const Actor& actor);
   // Changes the cells (merged: an empty cell keeps the stored value), the
   // declared values, the group or the opinion of a draft or returned item.
-  StatusOr<RecommendationView> Edit(int64_t id, const RecommendationInput& input, const Actor& actor);
+  StatusOr<RecommendationView> Edit(int64_t id, const RecommendationInput& input,
+                                    const Actor& actor);
   Status Remove(int64_t id, const Actor& actor);
   // `opinions` (recommendation id → 推荐单位意见) are stored before the checks.
   StatusOr<SubmissionView> Submit(std::string_view round, int64_t unit_rowid,
-                                  const std::map<int64_t, std::string>& opinions, const Actor& actor);
+                                  const std::map<int64_t, std::string>& opinions,
+                                  const Actor& actor);
 
   // Staff decisions; BulkAdmit admits all of `ids` or none.
   StatusOr<RecommendationView> Decide(int64_t id, const Decision& decision, const Actor& actor);
-  StatusOr<std::vector<RecommendationView>> BulkAdmit(const std::vector<int64_t>& ids, const Decision& decision,
-                                                      const Actor& actor);
+  StatusOr<std::vector<RecommendationView>> BulkAdmit(const std::vector<int64_t>& ids,
+                                                      const Decision& decision, const Actor& actor);
 
   // Items of the round with possible duplicates elsewhere in the registry.
   StatusOr<std::vector<PossibleDuplicatePair>> PossibleDuplicates(std::string_view round);

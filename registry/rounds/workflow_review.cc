@@ -8,7 +8,8 @@ namespace tp::registry {
 // The list's state follows its items: any returned → returned; all decided →
 // closed; anything decided or in review → under_review.
 void Workflow::Impl::RecomputeState(SQLite::Database& w, int64_t submission_id) {
-  SQLite::Statement st(w, "SELECT state, count(*) FROM recommendations WHERE submission_id=? GROUP BY state");
+  SQLite::Statement st(
+      w, "SELECT state, count(*) FROM recommendations WHERE submission_id=? GROUP BY state");
   st.bind(1, submission_id);
   std::map<std::string, int> n;
   int total = 0;
@@ -26,33 +27,50 @@ void Workflow::Impl::RecomputeState(SQLite::Database& w, int64_t submission_id) 
   } else if (n["draft"] > 0) {
     state = "draft";
   }
-  SQLite::Statement up(w, "UPDATE submissions SET state=?, version=version+1 WHERE id=? AND state<>?");
+  SQLite::Statement up(w,
+                       "UPDATE submissions SET state=?, version=version+1 WHERE id=? AND state<>?");
   up.bind(1, state);
   up.bind(2, submission_id);
   up.bind(3, state);
   up.exec();
 }
 
-StatusOr<RecommendationView> Workflow::Impl::DecideIn(SQLite::Database& w, WriteBatch& batch, int64_t id,
-                                                      const Decision& decision, const Actor& actor) {
+StatusOr<RecommendationView> Workflow::Impl::DecideIn(SQLite::Database& w, WriteBatch& batch,
+                                                      int64_t id, const Decision& decision,
+                                                      const Actor& actor) {
   auto row = ReadItemById(w, id);
   if (!row) return NotFound("没有编号为 " + std::to_string(id) + " 的推荐记录");
   const std::string from = row->view.state;
   std::string to;
   std::vector<std::string> allowed;
   switch (decision.kind) {
-    case Decision::Kind::kReview: to = "under_review"; allowed = {"submitted"}; break;
-    case Decision::Kind::kAdmit: to = "admitted"; allowed = {"submitted", "under_review"}; break;
-    case Decision::Kind::kReturn: to = "returned"; allowed = {"submitted", "under_review"}; break;
-    case Decision::Kind::kReject: to = "rejected"; allowed = {"submitted", "under_review", "returned"}; break;
+    case Decision::Kind::kReview:
+      to = "under_review";
+      allowed = {"submitted"};
+      break;
+    case Decision::Kind::kAdmit:
+      to = "admitted";
+      allowed = {"submitted", "under_review"};
+      break;
+    case Decision::Kind::kReturn:
+      to = "returned";
+      allowed = {"submitted", "under_review"};
+      break;
+    case Decision::Kind::kReject:
+      to = "rejected";
+      allowed = {"submitted", "under_review", "returned"};
+      break;
   }
   const std::string who = "推荐记录 " + std::to_string(id);
   if (std::find(allowed.begin(), allowed.end(), from) == allowed.end()) {
-    return PreconditionFailed(who + "的状态为「" + StateLabel(from) + "」，不能改为「" + StateLabel(to) + "」");
+    return PreconditionFailed(who + "的状态为「" + StateLabel(from) + "」，不能改为「" +
+                              StateLabel(to) + "」");
   }
   const std::string reasons = NormalizeText(decision.reasons);
-  if ((decision.kind == Decision::Kind::kReturn || decision.kind == Decision::Kind::kReject) && reasons.empty()) {
-    return InvalidArgument("字段「reasons」：退回或不予通过须写明理由", {{"reasons", "退回或不予通过须写明理由", 0}});
+  if ((decision.kind == Decision::Kind::kReturn || decision.kind == Decision::Kind::kReject) &&
+      reasons.empty()) {
+    return InvalidArgument("字段「reasons」：退回或不予通过须写明理由",
+                           {{"reasons", "退回或不予通过须写明理由", 0}});
   }
   auto round = rounds.GetRound(row->view.round);
   if (!round.ok()) return round.status();
@@ -66,18 +84,21 @@ StatusOr<RecommendationView> Workflow::Impl::DecideIn(SQLite::Database& w, Write
       if (tier.empty()) {
         auto rules = rounds.GetRuleSet(round->rule_set);
         if (!rules.ok()) return rules.status();
-        tier = rules->InCategory("young", ToNominee(rows.front().view), round->reference_date) ? "青年人才"
-                                                                                                : "领军人才";
+        tier = rules->InCategory("young", ToNominee(rows.front().view), round->reference_date)
+                   ? "青年人才"
+                   : "领军人才";
       }
       if (tier != "领军人才" && tier != "青年人才") {
-        return InvalidArgument("字段「tier」：应为「领军人才」或「青年人才」", {{"tier", "应为「领军人才」或「青年人才」", 0}});
+        return InvalidArgument("字段「tier」：应为「领军人才」或「青年人才」",
+                               {{"tier", "应为「领军人才」或「青年人才」", 0}});
       }
-      SQLite::Statement st(w,
-                           "INSERT INTO admissions(person_id, year, tier, batch, source_unit_id, round_id, "
-                           "recommendation_id) SELECT ?, ?, ?, ?, s.unit_id, s.round_id, ? FROM submissions s "
-                           "WHERE s.id=? ON CONFLICT(person_id, year) DO UPDATE SET tier=excluded.tier, "
-                           "batch=excluded.batch, source_unit_id=excluded.source_unit_id, "
-                           "round_id=excluded.round_id, recommendation_id=excluded.recommendation_id");
+      SQLite::Statement st(
+          w,
+          "INSERT INTO admissions(person_id, year, tier, batch, source_unit_id, round_id, "
+          "recommendation_id) SELECT ?, ?, ?, ?, s.unit_id, s.round_id, ? FROM submissions s "
+          "WHERE s.id=? ON CONFLICT(person_id, year) DO UPDATE SET tier=excluded.tier, "
+          "batch=excluded.batch, source_unit_id=excluded.source_unit_id, "
+          "round_id=excluded.round_id, recommendation_id=excluded.recommendation_id");
       st.bind(1, row->person_rowid);
       st.bind(2, year);
       st.bind(3, tier);
@@ -86,12 +107,14 @@ StatusOr<RecommendationView> Workflow::Impl::DecideIn(SQLite::Database& w, Write
       st.bind(6, row->submission_id);
       st.exec();
     } else {
-      SQLite::Statement st(w,
-                           "INSERT INTO honours(person_id, campaign_id, title, year, level) VALUES(?,?,?,?,?) "
-                           "ON CONFLICT(person_id, campaign_id) DO NOTHING");
+      SQLite::Statement st(
+          w,
+          "INSERT INTO honours(person_id, campaign_id, title, year, level) VALUES(?,?,?,?,?) "
+          "ON CONFLICT(person_id, campaign_id) DO NOTHING");
       st.bind(1, row->person_rowid);
       st.bind(2, round->campaign.rowid);
-      st.bind(3, round->campaign.honour_title.empty() ? round->campaign.name : round->campaign.honour_title);
+      st.bind(3, round->campaign.honour_title.empty() ? round->campaign.name
+                                                      : round->campaign.honour_title);
       st.bind(4, year);
       BindText(st, 5, round->campaign.level);
       st.exec();
@@ -101,22 +124,25 @@ StatusOr<RecommendationView> Workflow::Impl::DecideIn(SQLite::Database& w, Write
                        "UPDATE recommendations SET state=?, reasons=?, decided_by=?, decided_at=?, "
                        "version=version+1 WHERE id=?");
   up.bind(1, to);
-  BindText(up, 2, decision.kind == Decision::Kind::kAdmit || decision.kind == Decision::Kind::kReview
-                      ? std::string_view()
-                      : std::string_view(reasons));
+  BindText(up, 2,
+           decision.kind == Decision::Kind::kAdmit || decision.kind == Decision::Kind::kReview
+               ? std::string_view()
+               : std::string_view(reasons));
   up.bind(3, actor.id.empty() ? std::string("cli") : actor.id);
   up.bind(4, UtcIso(rounds.Now()));
   up.bind(5, id);
   up.exec();
   RecomputeState(w, row->submission_id);
-  TP_RETURN_IF_ERROR(batch.Audit(actor.Entry("transition", "recommendation", std::to_string(id),
-                                             TransitionDetail(row->view.round, from, to, reasons))));
+  TP_RETURN_IF_ERROR(
+      batch.Audit(actor.Entry("transition", "recommendation", std::to_string(id),
+                              TransitionDetail(row->view.round, from, to, reasons))));
   RecommendationView view = row->view;
   view.state = to;
   return view;
 }
 
-StatusOr<RecommendationView> Workflow::Decide(int64_t id, const Decision& decision, const Actor& actor) {
+StatusOr<RecommendationView> Workflow::Decide(int64_t id, const Decision& decision,
+                                              const Actor& actor) {
   if (!actor.IsStaff()) return PermissionDenied("只有工作人员可以审核推荐");
   {
     auto batch = impl_->store().BeginWrite();
@@ -133,9 +159,11 @@ StatusOr<RecommendationView> Workflow::Decide(int64_t id, const Decision& decisi
 }
 
 StatusOr<std::vector<RecommendationView>> Workflow::BulkAdmit(const std::vector<int64_t>& ids,
-                                                              const Decision& decision, const Actor& actor) {
+                                                              const Decision& decision,
+                                                              const Actor& actor) {
   if (!actor.IsStaff()) return PermissionDenied("只有工作人员可以审核推荐");
-  if (ids.empty()) return InvalidArgument("字段「ids」：没有要入库的推荐记录", {{"ids", "不能为空", 0}});
+  if (ids.empty())
+    return InvalidArgument("字段「ids」：没有要入库的推荐记录", {{"ids", "不能为空", 0}});
   Decision admit = decision;
   admit.kind = Decision::Kind::kAdmit;
   {
@@ -167,7 +195,8 @@ StatusOr<std::vector<RecommendationView>> Workflow::BulkAdmit(const std::vector<
   return out;
 }
 
-StatusOr<std::vector<PossibleDuplicatePair>> Workflow::PossibleDuplicates(std::string_view round_code) {
+StatusOr<std::vector<PossibleDuplicatePair>> Workflow::PossibleDuplicates(
+    std::string_view round_code) {
   auto round = impl_->rounds.GetRound(round_code);
   if (!round.ok()) return round.status();
   std::vector<ItemRow> rows;
@@ -195,9 +224,11 @@ StatusOr<std::vector<PossibleDuplicatePair>> Workflow::PossibleDuplicates(std::s
     const RecommendationView& item = rows[i].view;
     if (!item.differences.empty()) {
       // The unit's copy against the record it names: the same person, told two ways.
-      out.push_back({item, DuplicateCandidate{record.rowid, record.person.public_id, record.person.name,
-                                              record.person.birth_date, record.person.unit_name,
-                                              "推荐单位填报的信息与库中记录不一致：" + DifferenceList(item.differences)}});
+      out.push_back(
+          {item, DuplicateCandidate{
+                     record.rowid, record.person.public_id, record.person.name,
+                     record.person.birth_date, record.person.unit_name,
+                     "推荐单位填报的信息与库中记录不一致：" + DifferenceList(item.differences)}});
     }
     for (const DuplicateCandidate& d : found->possible) out.push_back({item, d});
   }
@@ -205,8 +236,8 @@ StatusOr<std::vector<PossibleDuplicatePair>> Workflow::PossibleDuplicates(std::s
 }
 
 // A person's sealed `column` of row `from`, sealed anew for row `to`.
-StatusOr<std::string> Workflow::Impl::Reseal(const std::string& sealed, std::string_view column, int64_t from,
-                                             int64_t to) {
+StatusOr<std::string> Workflow::Impl::Reseal(const std::string& sealed, std::string_view column,
+                                             int64_t from, int64_t to) {
   const Keyring& keys = store().Keys();
   auto plain = keys.Open(sealed, SealContext("persons", column, from));
   if (!plain.ok()) return plain.status();
@@ -215,7 +246,8 @@ StatusOr<std::string> Workflow::Impl::Reseal(const std::string& sealed, std::str
 
 Status Workflow::Merge(std::string_view keep_id, std::string_view merged_id, const Actor& actor) {
   if (!actor.IsStaff()) return PermissionDenied("只有工作人员可以合并人员记录");
-  if (keep_id == merged_id) return InvalidArgument("字段「merge」：不能与自身合并", {{"merge", "不能与自身合并", 0}});
+  if (keep_id == merged_id)
+    return InvalidArgument("字段「merge」：不能与自身合并", {{"merge", "不能与自身合并", 0}});
   auto keep = impl_->store().GetPerson(keep_id, false);
   if (!keep.ok()) return keep.status();
   auto merged = impl_->store().GetPerson(merged_id, false);
@@ -233,9 +265,10 @@ Status Workflow::Merge(std::string_view keep_id, std::string_view merged_id, con
       ids.bind(1, k);
       ids.executeStep();
       if (ids.getColumn(0).getInt() != 0) {
-        SQLite::Statement take(w,
-                               "SELECT id_number_enc, id_number_hash, id_number_mask, id_region FROM persons "
-                               "WHERE id=? AND id_number_hash IS NOT NULL");
+        SQLite::Statement take(
+            w,
+            "SELECT id_number_enc, id_number_hash, id_number_mask, id_region FROM persons "
+            "WHERE id=? AND id_number_hash IS NOT NULL");
         take.bind(1, m);
         if (take.executeStep()) {
           auto blob = [&](int c) {
@@ -249,9 +282,10 @@ Status Workflow::Merge(std::string_view keep_id, std::string_view merged_id, con
           SQLite::Statement clear(w, "UPDATE persons SET id_number_hash=NULL WHERE id=?");
           clear.bind(1, m);
           clear.exec();
-          SQLite::Statement give(w,
-                                 "UPDATE persons SET id_number_enc=?, id_number_hash=?, id_number_mask=?, "
-                                 "id_region=? WHERE id=?");
+          SQLite::Statement give(
+              w,
+              "UPDATE persons SET id_number_enc=?, id_number_hash=?, id_number_mask=?, "
+              "id_region=? WHERE id=?");
           BindBlob(give, 1, *enc);
           BindBlob(give, 2, hash);
           BindText(give, 3, mask);
@@ -263,22 +297,27 @@ Status Workflow::Merge(std::string_view keep_id, std::string_view merged_id, con
     }
     {
       // The kept record takes the merged one's phone when it has none.
-      SQLite::Statement phones(w, "SELECT 1 FROM persons WHERE id=? AND phone_enc IS NULL "
-                                  "AND EXISTS (SELECT 1 FROM persons WHERE id=? AND phone_enc IS NOT NULL)");
+      SQLite::Statement phones(
+          w,
+          "SELECT 1 FROM persons WHERE id=? AND phone_enc IS NULL "
+          "AND EXISTS (SELECT 1 FROM persons WHERE id=? AND phone_enc IS NOT NULL)");
       phones.bind(1, k);
       phones.bind(2, m);
       if (phones.executeStep()) {
-        SQLite::Statement take(w, "SELECT phone_enc, phone_hash, phone_mask FROM persons WHERE id=?");
+        SQLite::Statement take(w,
+                               "SELECT phone_enc, phone_hash, phone_mask FROM persons WHERE id=?");
         take.bind(1, m);
         take.executeStep();
         SQLite::Column col = take.getColumn(0);
-        auto enc = impl_->Reseal(std::string(static_cast<const char*>(col.getBlob()), col.getBytes()), "phone", m, k);
+        auto enc = impl_->Reseal(
+            std::string(static_cast<const char*>(col.getBlob()), col.getBytes()), "phone", m, k);
         if (!enc.ok()) return enc.status();
         SQLite::Column hash = take.getColumn(1);
         std::string hash_bytes(static_cast<const char*>(hash.getBlob()), hash.getBytes());
         std::string mask = ColumnText(take, 2);
         take.reset();
-        SQLite::Statement give(w, "UPDATE persons SET phone_enc=?, phone_hash=?, phone_mask=? WHERE id=?");
+        SQLite::Statement give(
+            w, "UPDATE persons SET phone_enc=?, phone_hash=?, phone_mask=? WHERE id=?");
         BindBlob(give, 1, *enc);
         BindBlob(give, 2, hash_bytes);
         BindText(give, 3, mask);
@@ -291,28 +330,35 @@ Status Workflow::Merge(std::string_view keep_id, std::string_view merged_id, con
       if (!sets.empty()) sets += ",";
       sets += c + "=coalesce(" + c + ",(SELECT " + c + " FROM persons WHERE id=:m))";
     }
-    sets += ",fields=CASE WHEN fields='[]' THEN (SELECT fields FROM persons WHERE id=:m) ELSE fields END";
-    SQLite::Statement fill(w, "UPDATE persons SET " + sets +
-                                  ",version=version+1,updated_at=strftime('%Y-%m-%dT%H:%M:%SZ','now') WHERE id=:k");
+    sets +=
+        ",fields=CASE WHEN fields='[]' THEN (SELECT fields FROM persons WHERE id=:m) ELSE fields "
+        "END";
+    SQLite::Statement fill(
+        w, "UPDATE persons SET " + sets +
+               ",version=version+1,updated_at=strftime('%Y-%m-%dT%H:%M:%SZ','now') WHERE id=:k");
     fill.bind(":m", m);
     fill.bind(":k", k);
     fill.exec();
     Json moved = Json::object();
-    for (const char* table : {"admissions", "honours", "recommendations", "enrolments", "availability"}) {
+    for (const char* table :
+         {"admissions", "honours", "recommendations", "enrolments", "availability"}) {
       // OR IGNORE: a row that would clash with the kept record's own (same
       // year, list or event) stays with the merged record, still on file.
-      SQLite::Statement move(w, std::string("UPDATE OR IGNORE ") + table + " SET person_id=? WHERE person_id=?");
+      SQLite::Statement move(
+          w, std::string("UPDATE OR IGNORE ") + table + " SET person_id=? WHERE person_id=?");
       move.bind(1, k);
       move.bind(2, m);
       moved[table] = move.exec();
     }
-    SQLite::Statement mark(w, "UPDATE persons SET merged_into=?, version=version+1 WHERE id=? OR merged_into=?");
+    SQLite::Statement mark(
+        w, "UPDATE persons SET merged_into=?, version=version+1 WHERE id=? OR merged_into=?");
     mark.bind(1, k);
     mark.bind(2, m);
     mark.bind(3, m);
     mark.exec();
-    TP_RETURN_IF_ERROR((*batch)->Audit(actor.Entry(
-        "merge", "person", keep->person.public_id, Json{{"merged", merged->person.public_id}, {"moved", moved}}.dump())));
+    TP_RETURN_IF_ERROR((*batch)->Audit(
+        actor.Entry("merge", "person", keep->person.public_id,
+                    Json{{"merged", merged->person.public_id}, {"moved", moved}}.dump())));
     return (*batch)->Commit();
   } catch (const SQLite::Exception& e) {
     return FromSqlite(e, "合并人员记录");
@@ -325,19 +371,22 @@ Status Workflow::MarkDistinct(std::string_view a, std::string_view b, const Acto
   if (!pa.ok()) return pa.status();
   auto pb = impl_->store().GetPerson(b, false);
   if (!pb.ok()) return pb.status();
-  if (pa->rowid == pb->rowid) return InvalidArgument("字段「other」：同一条记录不能标记为两个人", {{"other", "与本人相同", 0}});
+  if (pa->rowid == pb->rowid)
+    return InvalidArgument("字段「other」：同一条记录不能标记为两个人",
+                           {{"other", "与本人相同", 0}});
   auto batch = impl_->store().BeginWrite();
   if (!batch.ok()) return batch.status();
   try {
-    SQLite::Statement st((*batch)->Connection(),
-                         "INSERT INTO distinct_persons(person_a, person_b, decided_by) VALUES(?,?,?) "
-                         "ON CONFLICT DO NOTHING");
+    SQLite::Statement st(
+        (*batch)->Connection(),
+        "INSERT INTO distinct_persons(person_a, person_b, decided_by) VALUES(?,?,?) "
+        "ON CONFLICT DO NOTHING");
     st.bind(1, std::min(pa->rowid, pb->rowid));
     st.bind(2, std::max(pa->rowid, pb->rowid));
     st.bind(3, actor.id.empty() ? std::string("cli") : actor.id);
     st.exec();
-    TP_RETURN_IF_ERROR((*batch)->Audit(
-        actor.Entry("distinct", "person", pa->person.public_id, Json{{"other", pb->person.public_id}}.dump())));
+    TP_RETURN_IF_ERROR((*batch)->Audit(actor.Entry("distinct", "person", pa->person.public_id,
+                                                   Json{{"other", pb->person.public_id}}.dump())));
     return (*batch)->Commit();
   } catch (const SQLite::Exception& e) {
     return FromSqlite(e, "标记为不同人员");

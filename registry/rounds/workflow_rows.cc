@@ -18,13 +18,14 @@ std::string StateLabel(std::string_view state) {
 // the unit is its recommending unit, and nobody else has a stake in it yet
 // (it is not admitted or honoured, and no other unit has it on a list).
 bool UnitMayWrite(SQLite::Database& w, int64_t person_rowid, int64_t unit_rowid) {
-  SQLite::Statement st(w,
-                       "SELECT p.unit_id IS NOT NULL AND p.unit_id=? "
-                       "AND NOT EXISTS (SELECT 1 FROM admissions a WHERE a.person_id=p.id) "
-                       "AND NOT EXISTS (SELECT 1 FROM honours h WHERE h.person_id=p.id) "
-                       "AND NOT EXISTS (SELECT 1 FROM recommendations m JOIN submissions s ON s.id=m.submission_id "
-                       "                WHERE m.person_id=p.id AND s.unit_id<>?) "
-                       "FROM persons p WHERE p.id=?");
+  SQLite::Statement st(
+      w,
+      "SELECT p.unit_id IS NOT NULL AND p.unit_id=? "
+      "AND NOT EXISTS (SELECT 1 FROM admissions a WHERE a.person_id=p.id) "
+      "AND NOT EXISTS (SELECT 1 FROM honours h WHERE h.person_id=p.id) "
+      "AND NOT EXISTS (SELECT 1 FROM recommendations m JOIN submissions s ON s.id=m.submission_id "
+      "                WHERE m.person_id=p.id AND s.unit_id<>?) "
+      "FROM persons p WHERE p.id=?");
   st.bind(1, unit_rowid);
   st.bind(2, unit_rowid);
   st.bind(3, person_rowid);
@@ -56,24 +57,27 @@ UnitRecord ReadUnitRow(SQLite::Database& db, int64_t rowid, bool* found) {
   return *found ? ReadUnit(st) : UnitRecord{};
 }
 
-
-std::optional<SubmissionRow> FindSubmission(SQLite::Database& db, int64_t round_rowid, int64_t unit_rowid) {
-  SQLite::Statement st(db, "SELECT id, state, coalesce(submitted_at,'') FROM submissions WHERE round_id=? AND unit_id=?");
+std::optional<SubmissionRow> FindSubmission(SQLite::Database& db, int64_t round_rowid,
+                                            int64_t unit_rowid) {
+  SQLite::Statement st(db,
+                       "SELECT id, state, coalesce(submitted_at,'') FROM submissions WHERE "
+                       "round_id=? AND unit_id=?");
   st.bind(1, round_rowid);
   st.bind(2, unit_rowid);
   if (!st.executeStep()) return std::nullopt;
-  return SubmissionRow{st.getColumn(0).getInt64(), st.getColumn(1).getString(), st.getColumn(2).getString()};
+  return SubmissionRow{st.getColumn(0).getInt64(), st.getColumn(1).getString(),
+                       st.getColumn(2).getString()};
 }
 
 SubmissionRow EnsureSubmission(SQLite::Database& w, int64_t round_rowid, int64_t unit_rowid) {
-  SQLite::Statement st(w, "INSERT INTO submissions(round_id, unit_id) VALUES(?,?) ON CONFLICT(round_id, unit_id) DO NOTHING");
+  SQLite::Statement st(w,
+                       "INSERT INTO submissions(round_id, unit_id) VALUES(?,?) ON "
+                       "CONFLICT(round_id, unit_id) DO NOTHING");
   st.bind(1, round_rowid);
   st.bind(2, unit_rowid);
   st.exec();
   return *FindSubmission(w, round_rowid, unit_rowid);
 }
-
-
 
 ItemRow ReadItem(SQLite::Statement& st) {
   ItemRow row;
@@ -91,7 +95,8 @@ ItemRow ReadItem(SQLite::Statement& st) {
   row.view.unit_code = st.getColumn(11).getString();
   row.submission_id = st.getColumn(12).getInt64();
   SQLite::Column copy = st.getColumn(13);
-  if (!copy.isNull()) row.sealed_copy.assign(static_cast<const char*>(copy.getBlob()), copy.getBytes());
+  if (!copy.isNull())
+    row.sealed_copy.assign(static_cast<const char*>(copy.getBlob()), copy.getBytes());
   row.unit_rowid = st.getColumn(14).getInt64();
   return row;
 }
@@ -120,8 +125,10 @@ StatusOr<ItemRow> ChangeableItem(SQLite::Database& w, int64_t id, std::string_vi
   SQLite::Statement state(w, "SELECT state FROM submissions WHERE id=?");
   state.bind(1, row->submission_id);
   state.executeStep();
-  if (!Editable(state.getColumn(0).getString()) || (row->view.state != "draft" && row->view.state != "returned")) {
-    return PreconditionFailed("此推荐记录" + StateLabel(row->view.state) + "，不能" + std::string(doing));
+  if (!Editable(state.getColumn(0).getString()) ||
+      (row->view.state != "draft" && row->view.state != "returned")) {
+    return PreconditionFailed("此推荐记录" + StateLabel(row->view.state) + "，不能" +
+                              std::string(doing));
   }
   return std::move(*row);
 }
@@ -139,8 +146,8 @@ Nominee ToNominee(const RecommendationView& item) {
 }
 
 // The audit detail of a change of state.
-std::string TransitionDetail(const std::string& round, const std::string& from, const std::string& to,
-                             const std::string& reasons) {
+std::string TransitionDetail(const std::string& round, const std::string& from,
+                             const std::string& to, const std::string& reasons) {
   Json j = {{"round", round}, {"from", from}, {"to", to}};
   if (!reasons.empty()) j["reasons"] = reasons;
   return j.dump(-1, ' ', false, Json::error_handler_t::replace);

@@ -26,21 +26,22 @@ constexpr size_t kHeaderBytes = 4 + kChecksumBytes;
 constexpr uint32_t kMaxPayload = 1 << 20;
 
 void Checksum(std::string_view payload, unsigned char* out) {
-  crypto_generichash(out, kChecksumBytes, reinterpret_cast<const unsigned char*>(payload.data()), payload.size(),
-                     nullptr, 0);
+  crypto_generichash(out, kChecksumBytes, reinterpret_cast<const unsigned char*>(payload.data()),
+                     payload.size(), nullptr, 0);
 }
 
 std::string Frame(int64_t seq, const AuditEntry& e) {
-  std::string payload = Json{{"seq", seq},
-                             {"at", e.at},
-                             {"actor", e.actor},
-                             {"role", e.role},
-                             {"action", e.action},
-                             {"object_type", e.object_type},
-                             {"object_id", e.object_id},
-                             {"detail", e.detail_json},
-                             {"remote_addr", e.remote_addr}}
-                            .dump(-1, ' ', false, Json::error_handler_t::replace);
+  std::string payload = Json{
+      {"seq", seq},
+      {"at", e.at},
+      {"actor", e.actor},
+      {"role", e.role},
+      {"action", e.action},
+      {"object_type", e.object_type},
+      {"object_id", e.object_id},
+      {"detail", e.detail_json},
+      {"remote_addr",
+       e.remote_addr}}.dump(-1, ' ', false, Json::error_handler_t::replace);
   std::string out(kHeaderBytes, '\0');
   const auto n = static_cast<uint32_t>(payload.size());
   for (int i = 0; i < 4; ++i) out[i] = static_cast<char>((n >> (8 * i)) & 0xff);
@@ -93,14 +94,16 @@ StatusOr<FileContents> ReadContents(const std::string& path) {
   size_t at = 0;
   while (data.size() - at >= kHeaderBytes) {
     uint32_t n = 0;
-    for (int i = 0; i < 4; ++i) n |= static_cast<uint32_t>(static_cast<unsigned char>(data[at + i])) << (8 * i);
+    for (int i = 0; i < 4; ++i)
+      n |= static_cast<uint32_t>(static_cast<unsigned char>(data[at + i])) << (8 * i);
     if (n > kMaxPayload || data.size() - at - kHeaderBytes < n) break;
     std::string_view payload(data.data() + at + kHeaderBytes, n);
     unsigned char sum[kChecksumBytes];
     Checksum(payload, sum);
     if (std::memcmp(sum, data.data() + at + 4, kChecksumBytes) != 0) break;
     Json j = Json::parse(payload, nullptr, false);
-    if (j.is_discarded() || !j.is_object() || !j.contains("seq") || !j["seq"].is_number_integer()) break;
+    if (j.is_discarded() || !j.is_object() || !j.contains("seq") || !j["seq"].is_number_integer())
+      break;
     SpooledEntry e;
     e.seq = j["seq"].get<int64_t>();
     auto text = [&](const char* key) {
@@ -132,8 +135,9 @@ std::string AuditTimestampNow() {
   std::tm utc{};
   gmtime_r(&seconds, &utc);
   char text[64];
-  std::snprintf(text, sizeof text, "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", utc.tm_year + 1900, utc.tm_mon + 1,
-                utc.tm_mday, utc.tm_hour, utc.tm_min, utc.tm_sec, static_cast<int>(millis));
+  std::snprintf(text, sizeof text, "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", utc.tm_year + 1900,
+                utc.tm_mon + 1, utc.tm_mday, utc.tm_hour, utc.tm_min, utc.tm_sec,
+                static_cast<int>(millis));
   return text;
 }
 
@@ -143,7 +147,8 @@ StatusOr<std::vector<SpooledEntry>> AuditSpool::ReadFile(const std::string& path
   return std::move(contents->entries);
 }
 
-StatusOr<std::unique_ptr<AuditSpool>> AuditSpool::Open(const std::string& dir, int64_t committed_through) {
+StatusOr<std::unique_ptr<AuditSpool>> AuditSpool::Open(const std::string& dir,
+                                                       int64_t committed_through) {
   std::unique_ptr<AuditSpool> spool(new AuditSpool());
   const std::string lock_path = dir + "/audit-spool.lock";
   spool->lock_fd_ = ::open(lock_path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0600);
@@ -229,7 +234,8 @@ Status AuditSpool::Committed(int64_t seq) {
 
 void AuditSpool::PutBack(std::vector<SpooledEntry> taken) {
   std::lock_guard lock(mu_);
-  taken.insert(taken.end(), std::make_move_iterator(pending_.begin()), std::make_move_iterator(pending_.end()));
+  taken.insert(taken.end(), std::make_move_iterator(pending_.begin()),
+               std::make_move_iterator(pending_.end()));
   pending_.swap(taken);
 }
 

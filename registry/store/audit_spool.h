@@ -45,7 +45,8 @@ class AuditSpool {
   // `committed_through` is the highest sequence number already in the
   // database (ApiQueries::AuditSpooledThrough); entries at or below it are
   // dropped as already moved.
-  static StatusOr<std::unique_ptr<AuditSpool>> Open(const std::string& dir, int64_t committed_through);
+  static StatusOr<std::unique_ptr<AuditSpool>> Open(const std::string& dir,
+                                                    int64_t committed_through);
   ~AuditSpool();
   AuditSpool(const AuditSpool&) = delete;
   AuditSpool& operator=(const AuditSpool&) = delete;

@@ -78,14 +78,16 @@ StatusOr<BackupInfo> RestoreFrom(Store& store, const std::string& backup_path) {
     if (check != "ok") return InvalidArgument("备份文件已损坏：" + check);
     // The sealed values must open with this registry's key, or every ID
     // number and phone of the restored registry would be lost.
-    SQLite::Statement sample(backup,
-                             "SELECT id_number_enc, id FROM persons WHERE id_number_enc IS NOT NULL LIMIT 1");
+    SQLite::Statement sample(
+        backup, "SELECT id_number_enc, id FROM persons WHERE id_number_enc IS NOT NULL LIMIT 1");
     if (sample.executeStep()) {
       SQLite::Column c = sample.getColumn(0);
       std::string blob(static_cast<const char*>(c.getBlob()), c.getBytes());
-      const std::string context = SealContext("persons", "id_number", sample.getColumn(1).getInt64());
+      const std::string context =
+          SealContext("persons", "id_number", sample.getColumn(1).getInt64());
       if (!store.Keys().Open(blob, context).ok()) {
-        return PermissionDenied("备份中的身份证号无法用本登记库的密钥解开：它来自另一个登记库，或密钥文件已更换");
+        return PermissionDenied(
+            "备份中的身份证号无法用本登记库的密钥解开：它来自另一个登记库，或密钥文件已更换");
       }
     }
 

@@ -61,7 +61,8 @@ void PutId(unsigned char* out, uint32_t id) {
 }
 
 uint32_t GetId(const unsigned char* in) {
-  return (uint32_t{in[0]} << 24) | (uint32_t{in[1]} << 16) | (uint32_t{in[2]} << 8) | uint32_t{in[3]};
+  return (uint32_t{in[0]} << 24) | (uint32_t{in[1]} << 16) | (uint32_t{in[2]} << 8) |
+         uint32_t{in[3]};
 }
 
 struct FileStamp {
@@ -78,9 +79,11 @@ StatusOr<std::vector<MasterKey>> ReadKeyFile(const std::string& path, FileStamp*
   std::string bytes;
   char buffer[4096];
   ssize_t n;
-  while ((n = ::read(fd, buffer, sizeof buffer)) > 0 && bytes.size() < 1 << 20) bytes.append(buffer, n);
+  while ((n = ::read(fd, buffer, sizeof buffer)) > 0 && bytes.size() < 1 << 20)
+    bytes.append(buffer, n);
   ::close(fd);
-  if ((st.st_mode & 077) != 0) return PermissionDenied("密钥文件 " + path + " 的权限过宽（应为 0600）");
+  if ((st.st_mode & 077) != 0)
+    return PermissionDenied("密钥文件 " + path + " 的权限过宽（应为 0600）");
   stamp->mtime_ns = static_cast<int64_t>(st.st_mtim.tv_sec) * 1000000000 + st.st_mtim.tv_nsec;
   stamp->size = static_cast<int64_t>(st.st_size);
   std::vector<MasterKey> keys;
@@ -114,7 +117,8 @@ Status WriteKeyFile(const std::string& path, const std::vector<MasterKey>& keys,
     std::memcpy(at + 4, keys[i].bytes.data(), 32);
   }
   const std::string temp = exclusive ? path : path + ".new";
-  int fd = ::open(temp.c_str(), O_WRONLY | O_CREAT | (exclusive ? O_EXCL : O_TRUNC) | O_CLOEXEC, 0600);
+  int fd =
+      ::open(temp.c_str(), O_WRONLY | O_CREAT | (exclusive ? O_EXCL : O_TRUNC) | O_CLOEXEC, 0600);
   if (fd < 0) return Internal("无法创建密钥文件 " + temp + "：" + std::strerror(errno));
   bool written = ::write(fd, bytes.data(), bytes.size()) == static_cast<ssize_t>(bytes.size());
   written = (::fsync(fd) == 0) && written;
@@ -124,7 +128,8 @@ Status WriteKeyFile(const std::string& path, const std::vector<MasterKey>& keys,
   if (!exclusive && ::rename(temp.c_str(), path.c_str()) != 0) {
     return Internal("无法替换密钥文件 " + path + "：" + std::strerror(errno));
   }
-  std::string dir = path.substr(0, path.find_last_of('/') == std::string::npos ? 0 : path.find_last_of('/'));
+  std::string dir =
+      path.substr(0, path.find_last_of('/') == std::string::npos ? 0 : path.find_last_of('/'));
   int dfd = ::open(dir.empty() ? "." : dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
   if (dfd >= 0) {
     ::fsync(dfd);
@@ -188,7 +193,8 @@ struct Keyring::State {
 
 namespace {
 
-std::shared_ptr<Keyring::State> MakeState(const std::string& path, const std::vector<MasterKey>& masters,
+std::shared_ptr<Keyring::State> MakeState(const std::string& path,
+                                          const std::vector<MasterKey>& masters,
                                           const FileStamp& stamp) {
   auto state = std::make_shared<Keyring::State>();
   state->path = path;
@@ -256,7 +262,8 @@ uint32_t Keyring::CurrentKeyId() const {
 }
 
 uint32_t Keyring::KeyIdOf(std::string_view sealed) {
-  if (sealed.size() < kHeaderBytes + kNonceBytes + kTagBytes || static_cast<unsigned char>(sealed[0]) != kVersion) {
+  if (sealed.size() < kHeaderBytes + kNonceBytes + kTagBytes ||
+      static_cast<unsigned char>(sealed[0]) != kVersion) {
     return 0;
   }
   return GetId(reinterpret_cast<const unsigned char*>(sealed.data() + 1));
@@ -266,7 +273,8 @@ std::string Keyring::Seal(std::string_view plaintext, std::string_view context) 
   const int64_t now = std::chrono::steady_clock::now().time_since_epoch().count();
   int64_t due = state_->next_check.load();
   if (now >= due && state_->next_check.compare_exchange_strong(
-                        due, now + std::chrono::duration_cast<std::chrono::steady_clock::duration>(kRefreshInterval)
+                        due, now + std::chrono::duration_cast<std::chrono::steady_clock::duration>(
+                                       kRefreshInterval)
                                        .count())) {
     state_->Refresh();
   }
@@ -285,10 +293,10 @@ std::string Keyring::Seal(std::string_view plaintext, std::string_view context) 
   std::string ad(out.data(), kHeaderBytes);
   ad.append(context);
   unsigned long long written = 0;
-  crypto_aead_xchacha20poly1305_ietf_encrypt(nonce + kNonceBytes, &written,
-                                             reinterpret_cast<const unsigned char*>(plaintext.data()),
-                                             plaintext.size(), reinterpret_cast<const unsigned char*>(ad.data()),
-                                             ad.size(), nullptr, nonce, key.data());
+  crypto_aead_xchacha20poly1305_ietf_encrypt(
+      nonce + kNonceBytes, &written, reinterpret_cast<const unsigned char*>(plaintext.data()),
+      plaintext.size(), reinterpret_cast<const unsigned char*>(ad.data()), ad.size(), nullptr,
+      nonce, key.data());
   sodium_memzero(key.data(), key.size());
   return out;
 }
@@ -312,9 +320,10 @@ StatusOr<std::string> Keyring::Open(std::string_view sealed, std::string_view co
       std::string out(sealed.size() - kHeaderBytes - kNonceBytes - kTagBytes, '\0');
       unsigned long long length = 0;
       const int failed = crypto_aead_xchacha20poly1305_ietf_decrypt(
-          reinterpret_cast<unsigned char*>(out.data()), &length, nullptr, bytes + kHeaderBytes + kNonceBytes,
-          sealed.size() - kHeaderBytes - kNonceBytes, reinterpret_cast<const unsigned char*>(ad.data()), ad.size(),
-          bytes + kHeaderBytes, key.data());
+          reinterpret_cast<unsigned char*>(out.data()), &length, nullptr,
+          bytes + kHeaderBytes + kNonceBytes, sealed.size() - kHeaderBytes - kNonceBytes,
+          reinterpret_cast<const unsigned char*>(ad.data()), ad.size(), bytes + kHeaderBytes,
+          key.data());
       sodium_memzero(key.data(), key.size());
       if (failed == 0) return out;
     }
@@ -324,13 +333,14 @@ StatusOr<std::string> Keyring::Open(std::string_view sealed, std::string_view co
   if (sealed.size() >= kOverhead) {
     std::string out(sealed.size() - kOverhead, '\0');
     const auto* nonce = reinterpret_cast<const unsigned char*>(sealed.data());
-    if (crypto_secretbox_open_easy(reinterpret_cast<unsigned char*>(out.data()), nonce + crypto_secretbox_NONCEBYTES,
-                                   sealed.size() - crypto_secretbox_NONCEBYTES, nonce,
-                                   state_->legacy_box.data()) == 0) {
+    if (crypto_secretbox_open_easy(
+            reinterpret_cast<unsigned char*>(out.data()), nonce + crypto_secretbox_NONCEBYTES,
+            sealed.size() - crypto_secretbox_NONCEBYTES, nonce, state_->legacy_box.data()) == 0) {
       return out;
     }
   }
-  return Internal("密文无法用本登记库的密钥解开（密钥文件与数据库不匹配，或密文被改动、被挪到别处）");
+  return Internal(
+      "密文无法用本登记库的密钥解开（密钥文件与数据库不匹配，或密文被改动、被挪到别处）");
 }
 
 std::string Keyring::BlindIndex(std::string_view purpose, std::string_view value) const {

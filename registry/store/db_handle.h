@@ -180,7 +180,8 @@ class ReaderPool {
     try {
       // A connection serves one thread at a time (the writer under the write
       // mutex, a reader while leased), so SQLite's own mutex is not needed.
-      auto db = std::make_unique<SQLite::Database>(path_, SQLite::OPEN_READONLY | SQLite::OPEN_NOMUTEX);
+      auto db =
+          std::make_unique<SQLite::Database>(path_, SQLite::OPEN_READONLY | SQLite::OPEN_NOMUTEX);
       db->setBusyTimeout(kBusyTimeoutMs);
       return Lease(this, std::make_unique<PooledConnection>(std::move(db)));
     } catch (...) {

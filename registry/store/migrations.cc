@@ -255,17 +255,18 @@ CREATE TRIGGER persons_ad AFTER DELETE ON persons BEGIN
   INSERT INTO change_log(entity, entity_id) VALUES ('person', OLD.id); END;
 )sql"
 // Every table shown in a person's search document re-indexes that person.
-#define TP_PERSON_TRIGGERS(table)                                                              \
-  "CREATE TRIGGER " #table "_ai AFTER INSERT ON " #table " BEGIN "                            \
-  "INSERT INTO change_log(entity, entity_id) VALUES ('person', NEW.person_id); END;\n"         \
-  "CREATE TRIGGER " #table "_au AFTER UPDATE ON " #table " BEGIN "                            \
-  "INSERT INTO change_log(entity, entity_id) VALUES ('person', NEW.person_id); END;\n"         \
-  "CREATE TRIGGER " #table "_ad AFTER DELETE ON " #table " BEGIN "                            \
+#define TP_PERSON_TRIGGERS(table)                                                      \
+  "CREATE TRIGGER " #table "_ai AFTER INSERT ON " #table                               \
+  " BEGIN "                                                                            \
+  "INSERT INTO change_log(entity, entity_id) VALUES ('person', NEW.person_id); END;\n" \
+  "CREATE TRIGGER " #table "_au AFTER UPDATE ON " #table                               \
+  " BEGIN "                                                                            \
+  "INSERT INTO change_log(entity, entity_id) VALUES ('person', NEW.person_id); END;\n" \
+  "CREATE TRIGGER " #table "_ad AFTER DELETE ON " #table                               \
+  " BEGIN "                                                                            \
   "INSERT INTO change_log(entity, entity_id) VALUES ('person', OLD.person_id); END;\n"
-    TP_PERSON_TRIGGERS(admissions)
-    TP_PERSON_TRIGGERS(honours)
-    TP_PERSON_TRIGGERS(recommendations)
-    TP_PERSON_TRIGGERS(enrolments)
+    TP_PERSON_TRIGGERS(admissions) TP_PERSON_TRIGGERS(honours) TP_PERSON_TRIGGERS(recommendations)
+        TP_PERSON_TRIGGERS(enrolments)
 #undef TP_PERSON_TRIGGERS
     ;
 

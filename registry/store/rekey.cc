@@ -60,8 +60,8 @@ StatusOr<RekeyProgress> Rekey(Store& store, const RekeyOptions& options) {
       progress.key_id = *pending;
       progress.resumed = true;
       if (keys.CurrentKeyId() < *pending) {
-        return PreconditionFailed("密钥文件中没有登记库正在轮换到的密钥 " + std::to_string(*pending) +
-                                  "（密钥文件被换过？）");
+        return PreconditionFailed("密钥文件中没有登记库正在轮换到的密钥 " +
+                                  std::to_string(*pending) + "（密钥文件被换过？）");
       }
     } else {
       auto added = keys.AddKey();
@@ -78,10 +78,11 @@ StatusOr<RekeyProgress> Rekey(Store& store, const RekeyOptions& options) {
     for (;;) {
       int64_t pass = 0;
       for (const SealedColumn& c : kSealedColumns) {
-        const std::string select = std::string("SELECT id, ") + c.column + " FROM " + c.table + " WHERE " +
-                                   c.column + " IS NOT NULL AND substr(" + c.column + ", 1, 5) <> ? AND id > ? " +
-                                   "ORDER BY id LIMIT ?";
-        const std::string update = std::string("UPDATE ") + c.table + " SET " + c.column + "=? WHERE id=?";
+        const std::string select = std::string("SELECT id, ") + c.column + " FROM " + c.table +
+                                   " WHERE " + c.column + " IS NOT NULL AND substr(" + c.column +
+                                   ", 1, 5) <> ? AND id > ? " + "ORDER BY id LIMIT ?";
+        const std::string update =
+            std::string("UPDATE ") + c.table + " SET " + c.column + "=? WHERE id=?";
         int64_t after = 0;
         for (;;) {
           std::lock_guard lock(impl.write_mutex());
@@ -95,8 +96,9 @@ StatusOr<RekeyProgress> Rekey(Store& store, const RekeyOptions& options) {
             st.bind(3, options.batch_rows);
             while (st.executeStep()) {
               SQLite::Column blob = st.getColumn(1);
-              rows.emplace_back(st.getColumn(0).getInt64(),
-                                std::string(static_cast<const char*>(blob.getBlob()), blob.getBytes()));
+              rows.emplace_back(
+                  st.getColumn(0).getInt64(),
+                  std::string(static_cast<const char*>(blob.getBlob()), blob.getBytes()));
             }
           }
           if (rows.empty()) break;
@@ -105,8 +107,9 @@ StatusOr<RekeyProgress> Rekey(Store& store, const RekeyOptions& options) {
             const std::string context = SealContext(c.table, c.context_column, id);
             auto plain = keys.Open(sealed, context);
             if (!plain.ok()) {
-              return Status(plain.status().code(), std::string(c.table) + " 第 " + std::to_string(id) + " 行的 " +
-                                                       c.column + "：" + plain.status().message());
+              return Status(plain.status().code(), std::string(c.table) + " 第 " +
+                                                       std::to_string(id) + " 行的 " + c.column +
+                                                       "：" + plain.status().message());
             }
             up.reset();
             BindBlob(up, 1, keys.Seal(*plain, context));

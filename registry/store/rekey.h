@@ -21,9 +21,9 @@
 namespace tp::registry {
 
 struct RekeyProgress {
-  uint32_t key_id = 0;     // the key values are sealed under
-  bool resumed = false;    // an earlier run's rotation was taken up
-  int64_t resealed = 0;    // values sealed anew so far by this run
+  uint32_t key_id = 0;   // the key values are sealed under
+  bool resumed = false;  // an earlier run's rotation was taken up
+  int64_t resealed = 0;  // values sealed anew so far by this run
 };
 
 struct RekeyOptions {

@@ -16,8 +16,8 @@
 
 #include "registry/base/person_fields.h"
 #include "registry/fields/masking.h"
-#include "registry/store/migrations.h"
 #include "registry/store/internal/store_impl.h"
+#include "registry/store/migrations.h"
 
 namespace tp::registry {
 namespace {
@@ -31,13 +31,13 @@ using json = nlohmann::json;
 struct PersonColumn {
   enum Role {
     kPublicId,
-    kValue,       // a text, yes/no or list field's value
-    kSealed,      // the sealed value of a kSealed field
-    kHash,        // its keyed hash
-    kMask,        // its mask
-    kIdRegion,    // the six-digit region of the ID number, kept in the clear for statistics
-    kUnitId,      // the recommending unit, bound as integer or NULL
-    kAsTyped,     // the cells as typed, a JSON object merged key by key
+    kValue,     // a text, yes/no or list field's value
+    kSealed,    // the sealed value of a kSealed field
+    kHash,      // its keyed hash
+    kMask,      // its mask
+    kIdRegion,  // the six-digit region of the ID number, kept in the clear for statistics
+    kUnitId,    // the recommending unit, bound as integer or NULL
+    kAsTyped,   // the cells as typed, a JSON object merged key by key
   };
   std::string name;
   Role role;
@@ -137,9 +137,7 @@ void BindPerson(SQLite::Statement& st, const Person& p, const SealedValues& s, i
   int i = 1;
   for (const PersonColumn& c : PersonColumns()) {
     switch (c.role) {
-      case PersonColumn::kPublicId:
-        BindText(st, i, p.public_id);
-        break;
+      case PersonColumn::kPublicId: BindText(st, i, p.public_id); break;
       case PersonColumn::kValue:
         if (c.field->kind == PersonFieldKind::kYesNo) {
           BindBool(st, i, p.*(c.field->yes_no));
@@ -154,18 +152,13 @@ void BindPerson(SQLite::Statement& st, const Person& p, const SealedValues& s, i
           BindText(st, i, p.*(c.field->text));
         }
         break;
-      case PersonColumn::kSealed:
-        BindBlob(st, i, PartsOf(s, *c.field).sealed);
-        break;
-      case PersonColumn::kHash:
-        BindBlob(st, i, PartsOf(s, *c.field).hash);
-        break;
-      case PersonColumn::kMask:
-        BindText(st, i, PartsOf(s, *c.field).mask);
-        break;
+      case PersonColumn::kSealed: BindBlob(st, i, PartsOf(s, *c.field).sealed); break;
+      case PersonColumn::kHash: BindBlob(st, i, PartsOf(s, *c.field).hash); break;
+      case PersonColumn::kMask: BindText(st, i, PartsOf(s, *c.field).mask); break;
       case PersonColumn::kIdRegion: {
         const std::string& number = p.*(c.field->text);
-        BindText(st, i, number.size() >= 6 ? std::string_view(number).substr(0, 6) : std::string_view());
+        BindText(st, i,
+                 number.size() >= 6 ? std::string_view(number).substr(0, 6) : std::string_view());
         break;
       }
       case PersonColumn::kUnitId:
@@ -175,9 +168,7 @@ void BindPerson(SQLite::Statement& st, const Person& p, const SealedValues& s, i
           st.bind(i);
         }
         break;
-      case PersonColumn::kAsTyped:
-        st.bind(i, AsTypedJson(p));
-        break;
+      case PersonColumn::kAsTyped: st.bind(i, AsTypedJson(p)); break;
     }
     ++i;
   }
@@ -194,9 +185,7 @@ void ReadPerson(SQLite::Statement& st, PersonRecord* r, int64_t* unit_rowid) {
   int i = 4;
   for (const PersonColumn& c : PersonColumns()) {
     switch (c.role) {
-      case PersonColumn::kPublicId:
-        p.public_id = ColumnText(st, i);
-        break;
+      case PersonColumn::kPublicId: p.public_id = ColumnText(st, i); break;
       case PersonColumn::kValue:
         if (c.field->kind == PersonFieldKind::kYesNo) {
           p.*(c.field->yes_no) = ColumnBool(st, i);
@@ -213,13 +202,11 @@ void ReadPerson(SQLite::Statement& st, PersonRecord* r, int64_t* unit_rowid) {
         }
         break;
       case PersonColumn::kMask:
-        (IsIdNumber(c.field) ? r->id_number_mask : r->phone_mask) =
-            ColumnText(st, i);
+        (IsIdNumber(c.field) ? r->id_number_mask : r->phone_mask) = ColumnText(st, i);
         break;
       case PersonColumn::kSealed:
       case PersonColumn::kHash:
-      case PersonColumn::kIdRegion:
-        break;  // opened on demand (LoadPersonsOn), never read back
+      case PersonColumn::kIdRegion: break;  // opened on demand (LoadPersonsOn), never read back
       case PersonColumn::kUnitId: {
         SQLite::Column unit = st.getColumn(i);
         *unit_rowid = unit.isNull() ? 0 : unit.getInt64();
@@ -230,7 +217,8 @@ void ReadPerson(SQLite::Statement& st, PersonRecord* r, int64_t* unit_rowid) {
         json parsed = json::parse(typed.empty() ? "{}" : typed, nullptr, false);
         if (parsed.is_object()) {
           for (auto it = parsed.begin(); it != parsed.end(); ++it) {
-            if (it.value().is_string()) p.as_typed.emplace_back(it.key(), it.value().get<std::string>());
+            if (it.value().is_string())
+              p.as_typed.emplace_back(it.key(), it.value().get<std::string>());
           }
         }
         break;
@@ -239,8 +227,6 @@ void ReadPerson(SQLite::Statement& st, PersonRecord* r, int64_t* unit_rowid) {
     ++i;
   }
 }
-
-
 
 // National societies and central enterprises recommend from every province;
 // every other unit belongs to the province of the people it recommends.
@@ -253,8 +239,10 @@ StatusOr<std::vector<PersonRecord>> StoreImpl::LoadPersonsOn(PooledConnection& d
                                                              bool decrypt) {
   if (rowids.empty()) return std::vector<PersonRecord>();
   SQLite::Statement& person = db.Prepare(SelectPersonSql("id=?"));
-  SQLite::Statement& secrets = db.Prepare("SELECT id_number_enc, phone_enc FROM persons WHERE id=?");
-  SQLite::Statement& unit = db.Prepare("SELECT id,code,name,type,province,parent_id FROM units WHERE id=?");
+  SQLite::Statement& secrets =
+      db.Prepare("SELECT id_number_enc, phone_enc FROM persons WHERE id=?");
+  SQLite::Statement& unit =
+      db.Prepare("SELECT id,code,name,type,province,parent_id FROM units WHERE id=?");
   SQLite::Statement& admissions = db.Prepare(
       "SELECT a.year, a.tier, a.batch, r.code, u.name FROM admissions a "
       "LEFT JOIN rounds r ON r.id=a.round_id "
@@ -305,7 +293,8 @@ StatusOr<std::vector<PersonRecord>> StoreImpl::LoadPersonsOn(PooledConnection& d
           SQLite::Column col = secrets.getColumn(c);
           if (col.isNull()) continue;
           std::string blob(static_cast<const char*>(col.getBlob()), col.getBytes());
-          auto plain = keys_.Open(blob, SealContext("persons", c == 0 ? "id_number" : "phone", rowid));
+          auto plain =
+              keys_.Open(blob, SealContext("persons", c == 0 ? "id_number" : "phone", rowid));
           if (!plain.ok()) return plain.status();
           (c == 0 ? r.person.id_number : r.person.phone) = std::move(*plain);
         }
@@ -326,8 +315,8 @@ StatusOr<std::vector<PersonRecord>> StoreImpl::LoadPersonsOn(PooledConnection& d
     honours.reset();
     honours.bind(1, static_cast<int64_t>(rowid));
     while (honours.executeStep()) {
-      r.honours.push_back(
-          {honours.getColumn(0).getString(), honours.getColumn(1).getString(), honours.getColumn(2).getInt()});
+      r.honours.push_back({honours.getColumn(0).getString(), honours.getColumn(1).getString(),
+                           honours.getColumn(2).getInt()});
     }
     trainings.reset();
     trainings.bind(1, static_cast<int64_t>(rowid));
@@ -361,7 +350,8 @@ class WriteBatchImpl final : public WriteBatch {
                    "source_unit_id=coalesce(excluded.source_unit_id, source_unit_id)"),
         find_unit_(store->writer(),
                    "SELECT id,code,name,type,province,parent_id FROM units WHERE name=?"),
-        insert_unit_(store->writer(), "INSERT INTO units(code,name,type,province) VALUES(?,?,?,?)") {}
+        insert_unit_(store->writer(),
+                     "INSERT INTO units(code,name,type,province) VALUES(?,?,?,?)") {}
 
   StatusOr<UpsertOutcome> UpsertPerson(Person* p, const SealedValues* sealed) override {
     try {
@@ -444,8 +434,10 @@ class WriteBatchImpl final : public WriteBatch {
     int64_t existing = by_public != 0 ? by_public : by_id;
     const int64_t rowid = existing != 0 ? existing : NextRowid();
     const Keyring& keys = store_->Keys();
-    if (!p->id_number.empty()) sealed.id_enc = keys.Seal(p->id_number, SealContext("persons", "id_number", rowid));
-    if (!p->phone.empty()) sealed.phone_enc = keys.Seal(p->phone, SealContext("persons", "phone", rowid));
+    if (!p->id_number.empty())
+      sealed.id_enc = keys.Seal(p->id_number, SealContext("persons", "id_number", rowid));
+    if (!p->phone.empty())
+      sealed.phone_enc = keys.Seal(p->phone, SealContext("persons", "phone", rowid));
     UpsertOutcome outcome;
     if (existing != 0) {
       if (p->public_id.empty()) p->public_id = id_owner;
@@ -484,7 +476,8 @@ class WriteBatchImpl final : public WriteBatch {
   // The id SQLite would give the next row, taken by this batch.
   int64_t NextRowid() {
     if (next_rowid_ == 0) {
-      next_rowid_ = 1 + store_->writer().execAndGet("SELECT coalesce(max(id),0) FROM persons").getInt64();
+      next_rowid_ =
+          1 + store_->writer().execAndGet("SELECT coalesce(max(id),0) FROM persons").getInt64();
     }
     return next_rowid_++;
   }
@@ -493,8 +486,9 @@ class WriteBatchImpl final : public WriteBatch {
   std::string NextPublicId() {
     if (next_number_ == 0) {
       next_number_ = 1 + store_->writer()
-                             .execAndGet("SELECT coalesce(max(CAST(substr(public_id,2) AS INTEGER)),0) "
-                                         "FROM persons WHERE public_id GLOB 'P[0-9]*'")
+                             .execAndGet(
+                                 "SELECT coalesce(max(CAST(substr(public_id,2) AS INTEGER)),0) "
+                                 "FROM persons WHERE public_id GLOB 'P[0-9]*'")
                              .getInt64();
     }
     char buffer[32];
@@ -509,7 +503,8 @@ class WriteBatchImpl final : public WriteBatch {
     find_unit_.bind(1, key);
     if (find_unit_.executeStep()) return units_[key] = ReadUnit(find_unit_);
     if (next_unit_ == 0) {
-      next_unit_ = 1 + store_->writer().execAndGet("SELECT coalesce(max(id),0) FROM units").getInt64();
+      next_unit_ =
+          1 + store_->writer().execAndGet("SELECT coalesce(max(id),0) FROM units").getInt64();
     }
     UnitRecord u;
     char code[32];
@@ -552,7 +547,6 @@ class WriteBatchImpl final : public WriteBatch {
   bool large_cache_ = false;
 };
 
-
 Status WriteBatchImpl::Audit(const AuditEntry& entry) {
   try {
     InsertAudit(store_->writer(), entry);
@@ -577,20 +571,22 @@ StatusOr<std::string> StoreImpl::CreateToken(std::string_view role, std::string_
   }
   int64_t unit_rowid = 0;
   if (role == "unit") {
-    if (unit_code.empty()) return InvalidArgument("unit 角色需要 --unit 单位代码", {{"unit", "缺少单位代码", 0}});
+    if (unit_code.empty())
+      return InvalidArgument("unit 角色需要 --unit 单位代码", {{"unit", "缺少单位代码", 0}});
     auto unit = GetUnit(unit_code);
     if (!unit.ok()) return unit.status();
     unit_rowid = unit->rowid;
   }
   if (role == "province" && province.size() != 2) {
-    return InvalidArgument("province 角色需要两位省级代码，例如 45", {{"province", "缺少或格式错误", 0}});
+    return InvalidArgument("province 角色需要两位省级代码，例如 45",
+                           {{"province", "缺少或格式错误", 0}});
   }
   std::string token = NewToken();
   std::string hash = HashToken(token);
   try {
     std::lock_guard lock(write_mu_);
-    SQLite::Statement st(*writer_,
-                         "INSERT INTO tokens(hash, role, unit_id, province, label) VALUES(?,?,?,?,?)");
+    SQLite::Statement st(
+        *writer_, "INSERT INTO tokens(hash, role, unit_id, province, label) VALUES(?,?,?,?,?)");
     st.bind(1, hash.data(), static_cast<int>(hash.size()));
     st.bind(2, std::string(role));
     if (unit_rowid > 0) {
@@ -601,8 +597,9 @@ StatusOr<std::string> StoreImpl::CreateToken(std::string_view role, std::string_
     BindText(st, 4, role == "province" ? province : std::string_view());
     BindText(st, 5, label);
     st.exec();
-    InsertAudit(*writer_, {"cli", "", "create", "token", std::to_string(writer_->getLastInsertRowid()),
-                           json{{"role", role}}.dump(), ""});
+    InsertAudit(*writer_,
+                {"cli", "", "create", "token", std::to_string(writer_->getLastInsertRowid()),
+                 json{{"role", role}}.dump(), ""});
   } catch (const SQLite::Exception& e) {
     return FromSqlite(e, "创建令牌");
   }
@@ -615,8 +612,8 @@ constexpr const char* kTokenSelect =
     "FROM tokens t LEFT JOIN units u ON u.id=t.unit_id";
 
 static TokenInfo ReadToken(SQLite::Statement& st) {
-  return {st.getColumn(0).getInt64(), st.getColumn(1).getString(), st.getColumn(2).getString(),
-          st.getColumn(3).getInt64(), st.getColumn(4).getString(), st.getColumn(5).getString(),
+  return {st.getColumn(0).getInt64(),  st.getColumn(1).getString(), st.getColumn(2).getString(),
+          st.getColumn(3).getInt64(),  st.getColumn(4).getString(), st.getColumn(5).getString(),
           st.getColumn(6).getString(), st.getColumn(7).getString()};
 }
 
@@ -624,7 +621,8 @@ StatusOr<TokenInfo> StoreImpl::FindToken(std::string_view token) {
   std::string hash = HashToken(token);
   try {
     auto db = readers_.Borrow();
-    SQLite::Statement& st = db.Prepare(std::string(kTokenSelect) + " WHERE t.hash=? AND t.revoked_at IS NULL");
+    SQLite::Statement& st =
+        db.Prepare(std::string(kTokenSelect) + " WHERE t.hash=? AND t.revoked_at IS NULL");
     st.bind(1, hash.data(), static_cast<int>(hash.size()));
     if (!st.executeStep()) return NotFound("令牌无效或已吊销");
     return ReadToken(st);
@@ -688,13 +686,20 @@ StatusOr<RegistryStats> StoreImpl::Stats() {
       SQLite::Statement st(*db, sql);
       while (st.executeStep()) out->emplace_back(ColumnText(st, 0), st.getColumn(1).getInt64());
     };
-    groups("SELECT tier, count(DISTINCT person_id) FROM admissions WHERE tier IS NOT NULL "
-           "GROUP BY tier ORDER BY tier", &s.by_tier);
-    groups("SELECT CAST(year AS TEXT), count(*) FROM admissions GROUP BY year ORDER BY year", &s.by_year);
-    groups("SELECT u.type, count(*) FROM persons p JOIN units u ON u.id=p.unit_id "
-           "WHERE p.merged_into IS NULL GROUP BY u.type ORDER BY u.type", &s.by_unit_type);
-    groups("SELECT province, count(*) FROM persons WHERE province IS NOT NULL AND merged_into IS NULL "
-           "GROUP BY province ORDER BY province", &s.by_province);
+    groups(
+        "SELECT tier, count(DISTINCT person_id) FROM admissions WHERE tier IS NOT NULL "
+        "GROUP BY tier ORDER BY tier",
+        &s.by_tier);
+    groups("SELECT CAST(year AS TEXT), count(*) FROM admissions GROUP BY year ORDER BY year",
+           &s.by_year);
+    groups(
+        "SELECT u.type, count(*) FROM persons p JOIN units u ON u.id=p.unit_id "
+        "WHERE p.merged_into IS NULL GROUP BY u.type ORDER BY u.type",
+        &s.by_unit_type);
+    groups(
+        "SELECT province, count(*) FROM persons WHERE province IS NOT NULL AND merged_into IS NULL "
+        "GROUP BY province ORDER BY province",
+        &s.by_province);
     return s;
   } catch (const SQLite::Exception& e) {
     return FromSqlite(e, "统计");
@@ -728,14 +733,17 @@ static Status Migrate(SQLite::Database& db) {
 // Workbooks of rejected upload rows were kept as plain XLSX (a zip: "PK\3\4") before they were
 // sealed; a registry of that time has them sealed when it opens, in one transaction.
 static void SealUploadReports(SQLite::Database& db, const Keyring& keys) {
-  SQLite::Statement find(db, "SELECT id, errors_xlsx FROM upload_reports WHERE substr(errors_xlsx, 1, 4) = X'504B0304'");
+  SQLite::Statement find(
+      db,
+      "SELECT id, errors_xlsx FROM upload_reports WHERE substr(errors_xlsx, 1, 4) = X'504B0304'");
   std::vector<std::pair<int64_t, std::string>> plain;
   while (find.executeStep()) {
     SQLite::Column blob = find.getColumn(1);
     std::string bytes(static_cast<const char*>(blob.getBlob()), blob.getBytes());
     const int64_t id = find.getColumn(0).getInt64();
     // A sealed workbook whose nonce happens to begin the same way opens under the key.
-    if (!keys.Open(bytes, SealContext("upload_reports", "errors_xlsx", id)).ok()) plain.emplace_back(id, std::move(bytes));
+    if (!keys.Open(bytes, SealContext("upload_reports", "errors_xlsx", id)).ok())
+      plain.emplace_back(id, std::move(bytes));
   }
   find.reset();
   if (plain.empty()) return;
@@ -804,7 +812,6 @@ static StatusOr<std::unique_ptr<Store>> OpenImpl(const std::string& dir, bool cr
   }
 }
 
-
 SealedValues SealPerson(const Keyring& keys, const Person& p) {
   SealedValues s;
   if (!p.id_number.empty()) {
@@ -818,7 +825,11 @@ SealedValues SealPerson(const Keyring& keys, const Person& p) {
   return s;
 }
 
-StatusOr<std::unique_ptr<Store>> Store::Create(const std::string& dir) { return OpenImpl(dir, true); }
-StatusOr<std::unique_ptr<Store>> Store::Open(const std::string& dir) { return OpenImpl(dir, false); }
+StatusOr<std::unique_ptr<Store>> Store::Create(const std::string& dir) {
+  return OpenImpl(dir, true);
+}
+StatusOr<std::unique_ptr<Store>> Store::Open(const std::string& dir) {
+  return OpenImpl(dir, false);
+}
 
 }  // namespace tp::registry

@@ -20,9 +20,9 @@
 #include <utility>
 #include <vector>
 
-#include "registry/store/crypto.h"
 #include "registry/base/person.h"
 #include "registry/base/status.h"
+#include "registry/store/crypto.h"
 
 namespace SQLite {
 class Database;
@@ -34,7 +34,7 @@ class DbHandle;
 
 struct UnitRecord {
   int64_t rowid = 0;
-  std::string code;      // public code, e.g. U000001
+  std::string code;  // public code, e.g. U000001
   std::string name;
   std::string type;      // label from data/unit_types.tsv, e.g. 全国学会
   std::string province;  // two-digit GB/T 2260 code, empty for national units
@@ -43,7 +43,7 @@ struct UnitRecord {
 
 struct AdmissionRecord {
   int year = 0;
-  std::string tier;        // 领军人才 / 青年人才
+  std::string tier;  // 领军人才 / 青年人才
   std::string batch;
   std::string round_code;  // empty for admissions loaded from a pool file
   std::string unit_name;   // the unit it came from
@@ -93,7 +93,7 @@ struct TokenInfo {
   std::string role;       // staff, province, unit
   std::string unit_code;  // for role unit
   int64_t unit_rowid = 0;
-  std::string province;   // for role province (two-digit code)
+  std::string province;  // for role province (two-digit code)
   std::string label;
   std::string created_at;
   std::string revoked_at;  // empty while valid

@@ -27,14 +27,14 @@ struct ScopeSql {
 
 ScopeSql ScopeFor(const PersonScope& scope) {
   switch (scope.kind) {
-    case PersonScope::Kind::kAll:
-      return {"p.merged_into IS NULL", [](SQLite::Statement&, int*) {}};
+    case PersonScope::Kind::kAll: return {"p.merged_into IS NULL", [](SQLite::Statement&, int*) {}};
     case PersonScope::Kind::kProvince:
-      return {"p.merged_into IS NULL AND coalesce(nullif(p.province,''), "
-              "(SELECT u.province FROM units u WHERE u.id=p.unit_id)) = ?",
-              [province = scope.province](SQLite::Statement& st, int* i) {
-                st.bind((*i)++, province);
-              }};
+      return {
+          "p.merged_into IS NULL AND coalesce(nullif(p.province,''), "
+          "(SELECT u.province FROM units u WHERE u.id=p.unit_id)) = ?",
+          [province = scope.province](SQLite::Statement& st, int* i) {
+            st.bind((*i)++, province);
+          }};
     case PersonScope::Kind::kUnit:
       // A unit's people are those it is the recommending unit of. Someone it put on a list
       // whose record is another's stays another's: the unit sees its own copy of them on
@@ -46,7 +46,6 @@ ScopeSql ScopeFor(const PersonScope& scope) {
   }
   return {"0", [](SQLite::Statement&, int*) {}};
 }
-
 
 class ApiQueriesImpl final : public ApiQueries {
  public:
@@ -94,7 +93,8 @@ class ApiQueriesImpl final : public ApiQueries {
     ScopeSql where = ScopeFor(scope);
     try {
       auto db = readers_.Borrow();
-      SQLite::Statement st(*db, "SELECT p.id FROM persons p WHERE p.public_id=? AND " + where.where);
+      SQLite::Statement st(*db,
+                           "SELECT p.id FROM persons p WHERE p.public_id=? AND " + where.where);
       int i = 1;
       st.bind(i++, std::string(public_id));
       where.bind(st, &i);
@@ -129,8 +129,8 @@ class ApiQueriesImpl final : public ApiQueries {
     ScopeSql where = ScopeFor(scope);
     try {
       auto db = readers_.Borrow();
-      SQLite::Statement st(*db, "SELECT p.id FROM persons p WHERE " + where.where +
-                                    " ORDER BY p.id LIMIT ?");
+      SQLite::Statement st(
+          *db, "SELECT p.id FROM persons p WHERE " + where.where + " ORDER BY p.id LIMIT ?");
       int i = 1;
       where.bind(st, &i);
       st.bind(i++, limit);
@@ -187,7 +187,8 @@ class ApiQueriesImpl final : public ApiQueries {
       if (scope.kind == PersonScope::Kind::kUnit) sql += " WHERE id=?";
       SQLite::Statement st(*db, sql + " ORDER BY code");
       if (scope.kind == PersonScope::Kind::kProvince) st.bind(1, scope.province);
-      if (scope.kind == PersonScope::Kind::kUnit) st.bind(1, static_cast<int64_t>(scope.unit_rowid));
+      if (scope.kind == PersonScope::Kind::kUnit)
+        st.bind(1, static_cast<int64_t>(scope.unit_rowid));
       std::vector<UnitRecord> out;
       while (st.executeStep()) out.push_back(ReadUnit(st));
       return out;
@@ -214,15 +215,20 @@ class ApiQueriesImpl final : public ApiQueries {
         while (st.executeStep()) out->emplace_back(ColumnText(st, 0), st.getColumn(1).getInt64());
       };
       s.persons = one("SELECT count(*) FROM persons p WHERE " + where.where);
-      s.admitted = one("SELECT count(DISTINCT a.person_id) FROM admissions a JOIN persons p ON "
-                       "p.id=a.person_id WHERE " + where.where);
-      groups("SELECT a.tier, count(DISTINCT a.person_id) FROM admissions a JOIN persons p ON "
-             "p.id=a.person_id WHERE a.tier IS NOT NULL AND " + where.where +
-                 " GROUP BY a.tier ORDER BY a.tier",
-             &s.by_tier);
-      groups("SELECT CAST(a.year AS TEXT), count(*) FROM admissions a JOIN persons p ON "
-             "p.id=a.person_id WHERE " + where.where + " GROUP BY a.year ORDER BY a.year",
-             &s.by_year);
+      s.admitted =
+          one("SELECT count(DISTINCT a.person_id) FROM admissions a JOIN persons p ON "
+              "p.id=a.person_id WHERE " +
+              where.where);
+      groups(
+          "SELECT a.tier, count(DISTINCT a.person_id) FROM admissions a JOIN persons p ON "
+          "p.id=a.person_id WHERE a.tier IS NOT NULL AND " +
+              where.where + " GROUP BY a.tier ORDER BY a.tier",
+          &s.by_tier);
+      groups(
+          "SELECT CAST(a.year AS TEXT), count(*) FROM admissions a JOIN persons p ON "
+          "p.id=a.person_id WHERE " +
+              where.where + " GROUP BY a.year ORDER BY a.year",
+          &s.by_year);
       return s;
     } catch (const SQLite::Exception& e) {
       return FromSqlite(e, "统计");
@@ -252,10 +258,12 @@ class ApiQueriesImpl final : public ApiQueries {
         for (size_t i = 0; i < binds.size(); ++i) count.bind(static_cast<int>(i + 1), binds[i]);
         if (count.executeStep()) out.total = count.getColumn(0).getInt64();
       }
-      SQLite::Statement st(*db,
-                           "SELECT id, at, actor, coalesce(role,''), action, coalesce(object_type,''), "
-                           "coalesce(object_id,''), coalesce(detail,''), coalesce(remote_addr,'') "
-                           "FROM audit_log WHERE " + where + " ORDER BY at DESC, id DESC LIMIT ? OFFSET ?");
+      SQLite::Statement st(
+          *db,
+          "SELECT id, at, actor, coalesce(role,''), action, coalesce(object_type,''), "
+          "coalesce(object_id,''), coalesce(detail,''), coalesce(remote_addr,'') "
+          "FROM audit_log WHERE " +
+              where + " ORDER BY at DESC, id DESC LIMIT ? OFFSET ?");
       int i = 1;
       for (const std::string& b : binds) st.bind(i++, b);
       st.bind(i++, q.size);
@@ -301,7 +309,8 @@ class ApiQueriesImpl final : public ApiQueries {
         insert.exec();
       }
       if (spooled_through > 0) {
-        SQLite::Statement mark(db, "INSERT OR REPLACE INTO meta(key, value) VALUES('audit_spooled_through', ?)");
+        SQLite::Statement mark(
+            db, "INSERT OR REPLACE INTO meta(key, value) VALUES('audit_spooled_through', ?)");
         mark.bind(1, std::to_string(spooled_through));
         mark.exec();
       }
@@ -315,7 +324,8 @@ class ApiQueriesImpl final : public ApiQueries {
   StatusOr<int64_t> AuditSpooledThrough() override {
     try {
       auto db = readers_.Borrow();
-      SQLite::Statement& st = db.Prepare("SELECT value FROM meta WHERE key='audit_spooled_through'");
+      SQLite::Statement& st =
+          db.Prepare("SELECT value FROM meta WHERE key='audit_spooled_through'");
       if (!st.executeStep()) return int64_t{0};
       return std::stoll(st.getColumn(0).getString());
     } catch (const SQLite::Exception& e) {
@@ -357,7 +367,8 @@ class ApiQueriesImpl final : public ApiQueries {
     if (rowid == 0) return NotFound("没有编号为 " + std::string(public_id) + " 的人员");
     for (const std::string& name : fields) {
       const PersonField* field = FindPersonFieldByKey(name);
-      if (field == nullptr) return InvalidArgument("字段「" + name + "」：不可修改", {{name, "不可修改", 0}});
+      if (field == nullptr)
+        return InvalidArgument("字段「" + name + "」：不可修改", {{name, "不可修改", 0}});
       const std::string column(field->column);
       switch (field->kind) {
         case PersonFieldKind::kText: set_text(column, values.*(field->text)); break;
@@ -366,18 +377,18 @@ class ApiQueriesImpl final : public ApiQueries {
           set_text(column, b ? (*b ? "1" : "0") : "");
           break;
         }
-        case PersonFieldKind::kList:
-          set_text(column, json(values.*(field->list)).dump());
-          break;
+        case PersonFieldKind::kList: set_text(column, json(values.*(field->list)).dump()); break;
         case PersonFieldKind::kSealed: {
-          // 身份证号 or 手机: the sealed value bound to its row and column, its keyed hash and mask.
+          // 身份证号 or 手机: the sealed value bound to its row and column, its keyed hash and
+          // mask.
           const std::string& value = values.*(field->text);
           const bool id_number = field == FindPersonFieldByLabel("身份证号");
           set_blob(column + "_enc",
                    value.empty() ? "" : keys.Seal(value, SealContext("persons", column, rowid)));
           set_blob(column + "_hash", value.empty() ? "" : keys.BlindIndex(column, value));
-          set_text(column + "_mask",
-                   value.empty() ? "" : id_number ? MaskIdNumber(value) : MaskPhone(value));
+          set_text(column + "_mask", value.empty() ? ""
+                                     : id_number   ? MaskIdNumber(value)
+                                                   : MaskPhone(value));
           if (id_number) set_text("id_region", value.size() >= 6 ? value.substr(0, 6) : "");
           break;
         }
@@ -386,9 +397,10 @@ class ApiQueriesImpl final : public ApiQueries {
     try {
       TP_ASSIGN_OR_RETURN(auto write, store_->Write());
       SQLite::Database& db = write->Connection();
-      SQLite::Statement st(db, "UPDATE persons SET " + sets +
-                                   "version=version+1,updated_at=strftime('%Y-%m-%dT%H:%M:%SZ','now') "
-                                   "WHERE public_id=? AND version=? AND merged_into IS NULL");
+      SQLite::Statement st(db,
+                           "UPDATE persons SET " + sets +
+                               "version=version+1,updated_at=strftime('%Y-%m-%dT%H:%M:%SZ','now') "
+                               "WHERE public_id=? AND version=? AND merged_into IS NULL");
       int i = 1;
       for (auto& bind : binders) bind(st, &i);
       st.bind(i++, std::string(public_id));
@@ -398,11 +410,13 @@ class ApiQueriesImpl final : public ApiQueries {
         changed = st.exec();
       } catch (const SQLite::Exception& e) {
         if (e.getExtendedErrorCode() == SQLITE_CONSTRAINT_UNIQUE) {
-          return AlreadyExists("字段「身份证号」：已属于另一条记录", {{"身份证号", "已属于另一条记录", 0}});
+          return AlreadyExists("字段「身份证号」：已属于另一条记录",
+                               {{"身份证号", "已属于另一条记录", 0}});
         }
         throw;
       }
-      SQLite::Statement now(db, "SELECT version FROM persons WHERE public_id=? AND merged_into IS NULL");
+      SQLite::Statement now(
+          db, "SELECT version FROM persons WHERE public_id=? AND merged_into IS NULL");
       now.bind(1, std::string(public_id));
       if (!now.executeStep()) return NotFound("没有编号为 " + std::string(public_id) + " 的人员");
       int64_t version = now.getColumn(0).getInt64();

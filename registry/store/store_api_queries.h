@@ -48,8 +48,8 @@ struct AuditQuery {
   std::string action;       // read, reveal, update, check, import, ...
   std::string object_type;  // person, token, ...
   std::string object_id;
-  std::string since;        // ISO 8601 UTC, inclusive
-  std::string until;        // exclusive
+  std::string since;  // ISO 8601 UTC, inclusive
+  std::string until;  // exclusive
   int page = 1;
   int size = 50;
 };

@@ -294,17 +294,10 @@ StatusOr<std::unique_ptr<RecordSource>> OpenCsvRecords(std::string prefix,
   };
   Decoding decoding = {nullptr, "csv-utf8"};
   switch (encoding) {
-    case TextEncoding::kUtf8:
-      break;
-    case TextEncoding::kGb18030:
-      decoding = {"GB18030", "csv-gb18030"};
-      break;
-    case TextEncoding::kUtf16Le:
-      decoding = {"UTF-16LE", "csv-utf16le"};
-      break;
-    case TextEncoding::kUtf16Be:
-      decoding = {"UTF-16BE", "csv-utf16be"};
-      break;
+    case TextEncoding::kUtf8: break;
+    case TextEncoding::kGb18030: decoding = {"GB18030", "csv-gb18030"}; break;
+    case TextEncoding::kUtf16Le: decoding = {"UTF-16LE", "csv-utf16le"}; break;
+    case TextEncoding::kUtf16Be: decoding = {"UTF-16BE", "csv-utf16be"}; break;
   }
   StatusOr<std::unique_ptr<ByteStream>> input =
       decoding.icu_name ? ConvertingStream::Open(std::move(in), decoding.icu_name)

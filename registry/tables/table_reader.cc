@@ -405,13 +405,12 @@ StatusOr<std::unique_ptr<TableReader>> OpenInMemory(std::string owned,
       Sniff(bytes.substr(0, kSniffBytes), bytes.size() <= kSniffBytes, file);
   if (!sniffed.ok()) return sniffed.status();
   StatusOr<std::unique_ptr<RecordSource>> source =
-      !sniffed->xlsx ? table_internal::OpenCsvRecords(
-                           "",
-                           std::make_unique<MemoryStream>(std::move(owned), borrowed,
-                                                          sniffed->bom_size),
-                           sniffed->encoding, file)
-      : borrowed     ? table_internal::OpenXlsxBorrowedRecords(*borrowed, file, options.xlsx)
-                     : table_internal::OpenXlsxBytesRecords(std::move(owned), file, options.xlsx);
+      !sniffed->xlsx
+          ? table_internal::OpenCsvRecords(
+                "", std::make_unique<MemoryStream>(std::move(owned), borrowed, sniffed->bom_size),
+                sniffed->encoding, file)
+      : borrowed ? table_internal::OpenXlsxBorrowedRecords(*borrowed, file, options.xlsx)
+                 : table_internal::OpenXlsxBytesRecords(std::move(owned), file, options.xlsx);
   if (!source.ok()) return source.status();
   return Table::Open(std::move(source).value(), options, file);
 }

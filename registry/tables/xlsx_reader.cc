@@ -15,8 +15,8 @@
 #include <unordered_map>
 #include <utility>
 
-#include "registry/tables/table_reader.h"
 #include "registry/tables/internal/xlsx_internal.h"
+#include "registry/tables/table_reader.h"
 
 namespace tp::registry::table_internal {
 namespace xlsx {

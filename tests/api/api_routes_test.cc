@@ -5,8 +5,8 @@
 #include <set>
 
 #include "api/api_test_support.h"
-#include "registry/import/demo_data.h"
 #include "registry/base/paths.h"
+#include "registry/import/demo_data.h"
 
 namespace tp::apitest {
 namespace {
@@ -19,7 +19,8 @@ std::string PersonPath(const ApiFixture& f, const std::string& key) {
 
 // How many audit entries match, read straight from the store's audit query.
 int64_t AuditCount(ApiFixture& f, const std::string& action, const std::string& object_id) {
-  Reply r = f.Get(f.staff, "/api/v1/audit?action=" + action + "&object_id=" + object_id + "&size=500");
+  Reply r =
+      f.Get(f.staff, "/api/v1/audit?action=" + action + "&object_id=" + object_id + "&size=500");
   REQUIRE(r.status == 200);
   return r.Json()["total"].get<int64_t>();
 }
@@ -44,7 +45,9 @@ TEST_CASE("Auth: a call without a token is 401 in the contract's error shape", "
   CHECK(j["error"]["code"] == "UNAUTHENTICATED");
   CHECK_FALSE(j["error"]["message"].get<std::string>().empty());
   CHECK(f.Get("tp_not-a-real-token", "/api/v1/persons").status == 401);
-  CHECK(f.Call("", "GET", "/api/v1/persons", "", {{"Authorization", "Basic dXNlcjpwYXNz"}}).status == 401);
+  CHECK(
+      f.Call("", "GET", "/api/v1/persons", "", {{"Authorization", "Basic dXNlcjpwYXNz"}}).status ==
+      401);
   REQUIRE(f.Leaks() == 0);
 }
 
@@ -69,7 +72,8 @@ TEST_CASE("Auth: a revoked token stops working at once", "[api][auth][tokens]") 
   REQUIRE(f.Leaks() == 0);
 }
 
-TEST_CASE("Persons: ID numbers and phones are masked for every role by default", "[api][persons][privacy]") {
+TEST_CASE("Persons: ID numbers and phones are masked for every role by default",
+          "[api][persons][privacy]") {
   ApiFixture f;
   const registry::Person& a1 = f.Person("a1");
   for (const std::string& token : {f.staff, f.province, f.unit_a}) {
@@ -88,7 +92,8 @@ TEST_CASE("Persons: ID numbers and phones are masked for every role by default",
   REQUIRE(f.Leaks() == 0);
 }
 
-TEST_CASE("Persons: staff may reveal an ID number, and the reveal is audited", "[api][persons][privacy][audit]") {
+TEST_CASE("Persons: staff may reveal an ID number, and the reveal is audited",
+          "[api][persons][privacy][audit]") {
   ApiFixture f;
   const registry::Person& b1 = f.Person("b1");
   int64_t before = AuditCount(f, "reveal", b1.public_id);
@@ -111,7 +116,8 @@ TEST_CASE("Persons: staff may reveal an ID number, and the reveal is audited", "
   REQUIRE(f.Leaks() == 0);
 }
 
-TEST_CASE("Persons: a unit sees its own people and gets 404 for another unit's", "[api][persons][scope]") {
+TEST_CASE("Persons: a unit sees its own people and gets 404 for another unit's",
+          "[api][persons][scope]") {
   ApiFixture f;
   CHECK(f.Get(f.unit_a, PersonPath(f, "a1")).status == 200);
   CHECK(f.Get(f.unit_a, PersonPath(f, "a2")).status == 200);
@@ -125,7 +131,8 @@ TEST_CASE("Persons: a unit sees its own people and gets 404 for another unit's",
   REQUIRE(f.Leaks() == 0);
 }
 
-TEST_CASE("Persons: 民族 and 政治面貌 go to staff and province tokens only", "[api][persons][privacy]") {
+TEST_CASE("Persons: 民族 and 政治面貌 go to staff and province tokens only",
+          "[api][persons][privacy]") {
   ApiFixture f;
   json staff = f.Get(f.staff, PersonPath(f, "a1")).Json();
   CHECK(staff["ethnic_group"] == "壮族");
@@ -153,7 +160,8 @@ TEST_CASE("Persons: pages follow a stable order and never overlap", "[api][perso
     int64_t total = first.Json()["total"].get<int64_t>();
     CHECK(total == 4);
     for (int page = 1; page <= total; ++page) {
-      Reply r = f.Get(f.staff, "/api/v1/persons?size=1&page=" + std::to_string(page) + "&sort=" + sort);
+      Reply r =
+          f.Get(f.staff, "/api/v1/persons?size=1&page=" + std::to_string(page) + "&sort=" + sort);
       REQUIRE(r.Json()["items"].size() == 1);
       seen.push_back(r.Json()["items"][0]["id"].get<std::string>());
     }
@@ -170,7 +178,8 @@ TEST_CASE("Persons: pages follow a stable order and never overlap", "[api][perso
   REQUIRE(f.Leaks() == 0);
 }
 
-TEST_CASE("PATCH: a stale If-Match is 412 and the current one updates and moves the ETag", "[api][persons][etag]") {
+TEST_CASE("PATCH: a stale If-Match is 412 and the current one updates and moves the ETag",
+          "[api][persons][etag]") {
   ApiFixture f;
   Reply read = f.Get(f.staff, PersonPath(f, "a1"));
   std::string etag = read.Header("ETag");
@@ -181,7 +190,8 @@ TEST_CASE("PATCH: a stale If-Match is 412 and the current one updates and moves 
   CHECK(first.Json()["title"] == "教授级高级工程师");
   CHECK(first.Header("ETag") != etag);
   // A second editor who read before the first write must not overwrite it.
-  Reply second = f.Call(f.staff, "PATCH", PersonPath(f, "a1"), R"({"title": "研究员"})", {{"If-Match", etag}});
+  Reply second =
+      f.Call(f.staff, "PATCH", PersonPath(f, "a1"), R"({"title": "研究员"})", {{"If-Match", etag}});
   CHECK(second.status == 412);
   CHECK(second.Json()["error"]["code"] == "PRECONDITION_FAILED");
   CHECK(f.Get(f.staff, PersonPath(f, "a1")).Json()["title"] == "教授级高级工程师");
@@ -192,26 +202,30 @@ TEST_CASE("PATCH: a stale If-Match is 412 and the current one updates and moves 
   REQUIRE(f.Leaks() == 0);
 }
 
-TEST_CASE("PATCH: no mass assignment, unknown and read-only fields are refused by name", "[api][persons]") {
+TEST_CASE("PATCH: no mass assignment, unknown and read-only fields are refused by name",
+          "[api][persons]") {
   ApiFixture f;
   std::string etag = f.Get(f.staff, PersonPath(f, "a2")).Header("ETag");
-  Reply unknown = f.Call(f.staff, "PATCH", PersonPath(f, "a2"), R"({"title": "研究员", "is_admin": true})",
-                         {{"If-Match", etag}});
+  Reply unknown = f.Call(f.staff, "PATCH", PersonPath(f, "a2"),
+                         R"({"title": "研究员", "is_admin": true})", {{"If-Match", etag}});
   CHECK(unknown.status == 400);
   CHECK(unknown.Json()["error"]["details"][0]["field"] == "is_admin");
-  Reply readonly = f.Call(f.staff, "PATCH", PersonPath(f, "a2"), R"({"version": 99})", {{"If-Match", etag}});
+  Reply readonly =
+      f.Call(f.staff, "PATCH", PersonPath(f, "a2"), R"({"version": 99})", {{"If-Match", etag}});
   CHECK(readonly.status == 400);
   CHECK(readonly.Json()["error"]["details"][0]["field"] == "version");
-  Reply unit = f.Call(f.staff, "PATCH", PersonPath(f, "a2"), R"({"recommending_unit": "中国化学会"})",
-                      {{"If-Match", etag}});
+  Reply unit = f.Call(f.staff, "PATCH", PersonPath(f, "a2"),
+                      R"({"recommending_unit": "中国化学会"})", {{"If-Match", etag}});
   CHECK(unit.status == 400);
   // Nothing was written by the refused bodies.
   CHECK(f.Get(f.staff, PersonPath(f, "a2")).Header("ETag") == etag);
   CHECK(f.Call(f.staff, "PATCH", PersonPath(f, "a2"), "[1,2]", {{"If-Match", etag}}).status == 400);
   CHECK(f.Call(f.staff, "PATCH", PersonPath(f, "a2"), "{}", {{"If-Match", etag}}).status == 400);
   // Other roles may not write at all.
-  CHECK(f.Call(f.province, "PATCH", PersonPath(f, "a2"), R"({"title": "x"})", {{"If-Match", etag}}).status == 403);
-  CHECK(f.Call(f.unit_a, "PATCH", PersonPath(f, "a2"), R"({"title": "x"})", {{"If-Match", etag}}).status == 403);
+  CHECK(f.Call(f.province, "PATCH", PersonPath(f, "a2"), R"({"title": "x"})", {{"If-Match", etag}})
+            .status == 403);
+  CHECK(f.Call(f.unit_a, "PATCH", PersonPath(f, "a2"), R"({"title": "x"})", {{"If-Match", etag}})
+            .status == 403);
   REQUIRE(f.Leaks() == 0);
 }
 
@@ -220,18 +234,22 @@ TEST_CASE("PATCH: values are validated like an imported row, naming the field", 
   const registry::Person& a2 = f.Person("a2");
   std::string etag = f.Get(f.staff, PersonPath(f, "a2")).Header("ETag");
   std::string wrong = a2.id_number.substr(0, 17) + (a2.id_number[17] == '0' ? "1" : "0");
-  Reply bad_id = f.Call(f.staff, "PATCH", PersonPath(f, "a2"), json{{"id_number", wrong}}.dump(), {{"If-Match", etag}});
+  Reply bad_id = f.Call(f.staff, "PATCH", PersonPath(f, "a2"), json{{"id_number", wrong}}.dump(),
+                        {{"If-Match", etag}});
   CHECK(bad_id.status == 400);
   CHECK(bad_id.Json()["error"]["details"][0]["field"] == "身份证号");
   CHECK(bad_id.body.find(wrong) == std::string::npos);
-  Reply gender = f.Call(f.staff, "PATCH", PersonPath(f, "a2"), R"({"gender": "男"})", {{"If-Match", etag}});
+  Reply gender =
+      f.Call(f.staff, "PATCH", PersonPath(f, "a2"), R"({"gender": "男"})", {{"If-Match", etag}});
   CHECK(gender.status == 400);
   CHECK(gender.Json()["error"]["details"][0]["field"] == "性别");
-  Reply empty_name = f.Call(f.staff, "PATCH", PersonPath(f, "a2"), R"({"name": null})", {{"If-Match", etag}});
+  Reply empty_name =
+      f.Call(f.staff, "PATCH", PersonPath(f, "a2"), R"({"name": null})", {{"If-Match", etag}});
   CHECK(empty_name.status == 400);
-  Reply ok = f.Call(f.staff, "PATCH", PersonPath(f, "a2"),
-                    R"({"fields": ["肿瘤学", "科普"], "can_attend_seminar": true, "hobbies": null})",
-                    {{"If-Match", etag}});
+  Reply ok =
+      f.Call(f.staff, "PATCH", PersonPath(f, "a2"),
+             R"({"fields": ["肿瘤学", "科普"], "can_attend_seminar": true, "hobbies": null})",
+             {{"If-Match", etag}});
   REQUIRE(ok.status == 200);
   CHECK(ok.Json()["fields"] == json({"肿瘤学", "科普"}));
   CHECK(ok.Json()["can_attend_seminar"] == true);
@@ -242,7 +260,8 @@ TEST_CASE("PATCH: a change is found by search at once", "[api][persons][search]"
   ApiFixture f;
   std::string etag = f.Get(f.staff, PersonPath(f, "b2")).Header("ETag");
   REQUIRE(f.Get(f.staff, "/api/v1/search?q=" + UrlEncode("量子计算")).Json()["total"] == 0);
-  Reply r = f.Call(f.staff, "PATCH", PersonPath(f, "b2"), R"({"achievements": "量子计算芯片"})", {{"If-Match", etag}});
+  Reply r = f.Call(f.staff, "PATCH", PersonPath(f, "b2"), R"({"achievements": "量子计算芯片"})",
+                   {{"If-Match", etag}});
   REQUIRE(r.status == 200);
   json found = f.Get(f.staff, "/api/v1/search?q=" + UrlEncode("量子计算")).Json();
   REQUIRE(found["total"] == 1);
@@ -250,10 +269,12 @@ TEST_CASE("PATCH: a change is found by search at once", "[api][persons][search]"
   REQUIRE(f.Leaks() == 0);
 }
 
-TEST_CASE("Enrollment check: a unit learns yes/no and the year, never the record", "[api][enrollment][privacy]") {
+TEST_CASE("Enrollment check: a unit learns yes/no and the year, never the record",
+          "[api][enrollment][privacy]") {
   ApiFixture f;
   const registry::Person& b1 = f.Person("b1");
-  Reply r = f.Call(f.unit_a, "POST", "/api/v1/enrollment-check", json{{"id_number", b1.id_number}}.dump());
+  Reply r = f.Call(f.unit_a, "POST", "/api/v1/enrollment-check",
+                   json{{"id_number", b1.id_number}}.dump());
   REQUIRE(r.status == 200);
   json j = r.Json();
   CHECK(j["enrolled"] == true);
@@ -267,21 +288,29 @@ TEST_CASE("Enrollment check: a unit learns yes/no and the year, never the record
 
   // Known but not admitted, and unknown, look the same to a unit.
   const registry::Person& a2 = f.Person("a2");
-  json not_admitted = f.Call(f.unit_b, "POST", "/api/v1/enrollment-check", json{{"id_number", a2.id_number}}.dump()).Json();
+  json not_admitted =
+      f.Call(f.unit_b, "POST", "/api/v1/enrollment-check", json{{"id_number", a2.id_number}}.dump())
+          .Json();
   json unknown = f.Call(f.unit_b, "POST", "/api/v1/enrollment-check",
-                        json{{"id_number", MakeIdNumber("450103", "19700101", "013")}}.dump()).Json();
+                        json{{"id_number", MakeIdNumber("450103", "19700101", "013")}}.dump())
+                     .Json();
   CHECK(not_admitted == unknown);
   CHECK(unknown["enrolled"] == false);
 
   json by_name = f.Call(f.unit_a, "POST", "/api/v1/enrollment-check",
-                        json{{"name", "李静"}, {"birth_date", "1995-08-08"}}.dump()).Json();
+                        json{{"name", "李静"}, {"birth_date", "1995-08-08"}}.dump())
+                     .Json();
   CHECK(by_name["enrolled"] == true);
   CHECK(by_name["year"] == 2025);
   // Staff see who matched; a province only its own province's people.
-  json staff = f.Call(f.staff, "POST", "/api/v1/enrollment-check", json{{"id_number", b1.id_number}}.dump()).Json();
+  json staff =
+      f.Call(f.staff, "POST", "/api/v1/enrollment-check", json{{"id_number", b1.id_number}}.dump())
+          .Json();
   REQUIRE(staff["matches"].size() == 1);
   CHECK(staff["matches"][0]["id"] == b1.public_id);
-  json province = f.Call(f.province, "POST", "/api/v1/enrollment-check", json{{"id_number", b1.id_number}}.dump()).Json();
+  json province = f.Call(f.province, "POST", "/api/v1/enrollment-check",
+                         json{{"id_number", b1.id_number}}.dump())
+                      .Json();
   CHECK(province["enrolled"] == true);
   CHECK(province["matches"].empty());
   REQUIRE(f.Leaks() == 0);
@@ -291,25 +320,32 @@ TEST_CASE("Enrollment check: bad input is 400 naming the field", "[api][enrollme
   ApiFixture f;
   const registry::Person& b1 = f.Person("b1");
   std::string wrong = b1.id_number.substr(0, 17) + (b1.id_number[17] == '0' ? "1" : "0");
-  Reply bad = f.Call(f.unit_a, "POST", "/api/v1/enrollment-check", json{{"id_number", wrong}}.dump());
+  Reply bad =
+      f.Call(f.unit_a, "POST", "/api/v1/enrollment-check", json{{"id_number", wrong}}.dump());
   CHECK(bad.status == 400);
   CHECK(bad.Json()["error"]["details"][0]["field"] == "身份证号");
-  Reply extra = f.Call(f.unit_a, "POST", "/api/v1/enrollment-check", json{{"id_number", b1.id_number}, {"unit", "x"}}.dump());
+  Reply extra = f.Call(f.unit_a, "POST", "/api/v1/enrollment-check",
+                       json{{"id_number", b1.id_number}, {"unit", "x"}}.dump());
   CHECK(extra.status == 400);
   CHECK(extra.Json()["error"]["details"][0]["field"] == "unit");
-  Reply date = f.Call(f.unit_a, "POST", "/api/v1/enrollment-check", json{{"name", "李静"}, {"birth_date", "1995/8/8"}}.dump());
+  Reply date = f.Call(f.unit_a, "POST", "/api/v1/enrollment-check",
+                      json{{"name", "李静"}, {"birth_date", "1995/8/8"}}.dump());
   CHECK(date.status == 400);
   CHECK(date.Json()["error"]["details"][0]["field"] == "出生日期");
   CHECK(f.Call(f.unit_a, "POST", "/api/v1/enrollment-check", "not json").status == 400);
   REQUIRE(f.Leaks() == 0);
 }
 
-TEST_CASE("Enrollment check: every call is audited, without the ID number", "[api][enrollment][audit]") {
+TEST_CASE("Enrollment check: every call is audited, without the ID number",
+          "[api][enrollment][audit]") {
   ApiFixture f;
   const registry::Person& b1 = f.Person("b1");
   for (int i = 0; i < 3; ++i)
-    REQUIRE(f.Call(f.unit_a, "POST", "/api/v1/enrollment-check", json{{"id_number", b1.id_number}}.dump()).status == 200);
-  f.Call(f.unit_a, "POST", "/api/v1/enrollment-check", json{{"name", "无此人"}, {"birth_date", "1990-01-01"}}.dump());
+    REQUIRE(f.Call(f.unit_a, "POST", "/api/v1/enrollment-check",
+                   json{{"id_number", b1.id_number}}.dump())
+                .status == 200);
+  f.Call(f.unit_a, "POST", "/api/v1/enrollment-check",
+         json{{"name", "无此人"}, {"birth_date", "1990-01-01"}}.dump());
   Reply audit = f.Get(f.staff, "/api/v1/audit?action=check&size=100");
   REQUIRE(audit.status == 200);
   CHECK(audit.Json()["total"] == 4);
@@ -320,7 +356,8 @@ TEST_CASE("Enrollment check: every call is audited, without the ID number", "[ap
   REQUIRE(f.Leaks() == 0);
 }
 
-TEST_CASE("Enrollment check: a unit token is rate-limited (429 with Retry-After)", "[api][enrollment][ratelimit]") {
+TEST_CASE("Enrollment check: a unit token is rate-limited (429 with Retry-After)",
+          "[api][enrollment][ratelimit]") {
   FixtureOptions options;
   options.relax_rate_limits = false;
   options.api.check_per_token = {0.5, 3};
@@ -363,7 +400,8 @@ TEST_CASE("Auth: guessing tokens from one address is slowed down", "[api][auth][
   CHECK(f.Get(f.staff, "/api/v1/persons").status == 200);
 }
 
-TEST_CASE("Search: each role sees only its scope, best first, in the contract's shape", "[api][search][scope]") {
+TEST_CASE("Search: each role sees only its scope, best first, in the contract's shape",
+          "[api][search][scope]") {
   ApiFixture f;
   json staff = f.Get(f.staff, "/api/v1/search?q=" + UrlEncode("研究员")).Json();
   CHECK(staff["total"] == 4);
@@ -389,7 +427,8 @@ TEST_CASE("Search: each role sees only its scope, best first, in the contract's 
   REQUIRE(f.Leaks() == 0);
 }
 
-TEST_CASE("Search: a unit token never sees 民族, as a field, highlight, facet or filter", "[api][search][privacy]") {
+TEST_CASE("Search: a unit token never sees 民族, as a field, highlight, facet or filter",
+          "[api][search][privacy]") {
   ApiFixture f;
   Reply r = f.Get(f.unit_a, "/api/v1/search?q=" + UrlEncode("覃海涛"));
   REQUIRE(r.status == 200);
@@ -428,18 +467,27 @@ TEST_CASE("Units and stats follow the token's scope", "[api][units][stats]") {
   REQUIRE(f.Leaks() == 0);
 }
 
-TEST_CASE("Import: a CSV uploaded as a form file is imported like the command line's", "[api][import]") {
+TEST_CASE("Import: a CSV uploaded as a form file is imported like the command line's",
+          "[api][import]") {
   ApiFixture f;
   std::string good = MakeIdNumber("450103", "19900101", "031");
   std::string bad = MakeIdNumber("450103", "19900202", "041");
   bad[17] = bad[17] == '0' ? '1' : '0';
-  std::string csv = "姓名,性别,出生日期,身份证号,工作单位,推荐单位,推荐单位类型,人才类别,入库年度\r\n"
-                    "黄一鸣,男,1990-01-01," + good + ",广西大学,广西壮族自治区科学技术协会,省级科协,青年人才,2025\r\n"
-                    "蒙二,男,1990-02-02," + bad + ",广西大学,广西壮族自治区科学技术协会,省级科协,青年人才,2025\r\n";
+  std::string csv =
+      "姓名,性别,出生日期,身份证号,工作单位,推荐单位,推荐单位类型,人才类别,入库年度\r\n"
+      "黄一鸣,男,1990-01-01," +
+      good +
+      ",广西大学,广西壮族自治区科学技术协会,省级科协,青年人才,2025\r\n"
+      "蒙二,男,1990-02-02," +
+      bad + ",广西大学,广西壮族自治区科学技术协会,省级科协,青年人才,2025\r\n";
   std::string boundary = "----talentpool-test-boundary";
-  std::string body = "--" + boundary + "\r\nContent-Disposition: form-data; name=\"file\"; filename=\"汇总表.csv\"\r\n"
-                     "Content-Type: text/csv\r\n\r\n" + csv + "\r\n--" + boundary + "--\r\n";
-  Reply r = f.Call(f.staff, "POST", "/api/v1/imports", body, {}, "multipart/form-data; boundary=" + boundary);
+  std::string body =
+      "--" + boundary +
+      "\r\nContent-Disposition: form-data; name=\"file\"; filename=\"汇总表.csv\"\r\n"
+      "Content-Type: text/csv\r\n\r\n" +
+      csv + "\r\n--" + boundary + "--\r\n";
+  Reply r = f.Call(f.staff, "POST", "/api/v1/imports", body, {},
+                   "multipart/form-data; boundary=" + boundary);
   REQUIRE(r.status == 200);
   json j = r.Json();
   CHECK(j["imported"] == 1);
@@ -455,12 +503,15 @@ TEST_CASE("Import: a CSV uploaded as a form file is imported like the command li
   CHECK(f.Get(f.staff, "/api/v1/stats").Json()["persons"] == 5);
   CHECK(f.Get(f.staff, "/api/v1/audit?action=import").Json()["total"] == 2);
   // Not a table at all.
-  CHECK(f.Call(f.staff, "POST", "/api/v1/imports", "PK\x03\x04garbage", {}, "application/octet-stream").status == 400);
+  CHECK(f.Call(f.staff, "POST", "/api/v1/imports", "PK\x03\x04garbage", {},
+               "application/octet-stream")
+            .status == 400);
   CHECK(f.Call(f.unit_a, "POST", "/api/v1/imports", csv, {}, "text/csv").status == 403);
   REQUIRE(f.Leaks() == 0);
 }
 
-TEST_CASE("Request log: one line per request, no query string, no ID number", "[api][log][privacy]") {
+TEST_CASE("Request log: one line per request, no query string, no ID number",
+          "[api][log][privacy]") {
   ApiFixture f;
   const registry::Person& b1 = f.Person("b1");
   f.Get(f.staff, "/api/v1/search?q=" + b1.id_number);
@@ -485,7 +536,8 @@ TEST_CASE("Request log: one line per request, no query string, no ID number", "[
 
 namespace tp::apitest {
 
-TEST_CASE("Search: a unit finds every one of its people that staff find for the same query", "[api][search][scope]") {
+TEST_CASE("Search: a unit finds every one of its people that staff find for the same query",
+          "[api][search][scope]") {
   ApiFixture f;
   registry::DemoOptions demo;
   demo.persons = 400;
@@ -499,7 +551,8 @@ TEST_CASE("Search: a unit finds every one of its people that staff find for the 
   // The unit with the most people.
   std::map<std::string, int> per_unit;
   for (int page = 1; page <= 5; ++page) {
-    json hits = f.Get(f.staff, "/api/v1/search?size=100&page=" + std::to_string(page)).Json()["hits"];
+    json hits =
+        f.Get(f.staff, "/api/v1/search?size=100&page=" + std::to_string(page)).Json()["hits"];
     for (const json& h : hits) per_unit[h["recommending_unit"].get<std::string>()]++;
   }
   auto biggest = std::max_element(per_unit.begin(), per_unit.end(),
@@ -516,7 +569,9 @@ TEST_CASE("Search: a unit finds every one of its people that staff find for the 
   for (std::string q : {"研究员", "zhang", "李", "教授"}) {
     std::set<std::string> expected;
     for (int page = 1; page <= 5; ++page) {
-      json hits = f.Get(f.staff, "/api/v1/search?size=100&page=" + std::to_string(page) + "&q=" + UrlEncode(q)).Json()["hits"];
+      json hits = f.Get(f.staff, "/api/v1/search?size=100&page=" + std::to_string(page) +
+                                     "&q=" + UrlEncode(q))
+                      .Json()["hits"];
       for (const json& h : hits)
         if (h["recommending_unit"] == biggest->first) expected.insert(h["id"].get<std::string>());
     }

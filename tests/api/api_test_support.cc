@@ -30,17 +30,19 @@ std::string Reply::Header(const std::string& name) const {
   return "";
 }
 
-std::string MakeIdNumber(const std::string& region, const std::string& birth, const std::string& seq) {
+std::string MakeIdNumber(const std::string& region, const std::string& birth,
+                         const std::string& seq) {
   std::string first17 = region + birth + seq;
   return first17 + registry::ComputeCheckDigit(first17);
 }
 
 namespace {
 
-registry::Person NewPerson(std::string name, std::string gender, std::string birth, std::string id_number,
-                           std::string phone, std::string ethnic, std::string affiliation,
-                           std::string unit, std::string province, std::string recommender,
-                           std::string recommender_type, std::string tier, int year) {
+registry::Person NewPerson(std::string name, std::string gender, std::string birth,
+                           std::string id_number, std::string phone, std::string ethnic,
+                           std::string affiliation, std::string unit, std::string province,
+                           std::string recommender, std::string recommender_type, std::string tier,
+                           int year) {
   registry::Person p;
   p.name = std::move(name);
   p.gender = std::move(gender);
@@ -107,18 +109,22 @@ ApiFixture::~ApiFixture() {
 void ApiFixture::Seed() {
   const std::string gx = "广西壮族自治区科学技术协会";
   const std::string cs = "中国化学会";
-  people.push_back({NewPerson("覃海涛", "男", "1986-03-07", MakeIdNumber("450103", "19860307", "011"),
-                              "13877110001", "壮族", "九三学社社员", "广西大学", "45", gx,
-                              "省级科协", "领军人才", 2024), ""});
-  people.push_back({NewPerson("韦丽华", "女", "1992-11-20", MakeIdNumber("450102", "19921120", "024"),
-                              "13977120002", "壮族", "无党派人士", "广西医科大学", "45", gx,
-                              "省级科协", "", 0), ""});
-  people.push_back({NewPerson("张明远", "男", "1979-05-14", MakeIdNumber("110105", "19790514", "015"),
-                              "13601010003", "汉族", "民盟盟员", "清华大学", "11", cs, "全国学会",
-                              "领军人才", 2024), ""});
-  people.push_back({NewPerson("李静", "女", "1995-08-08", MakeIdNumber("110108", "19950808", "026"),
-                              "13701010004", "回族", "群众", "北京大学", "11", cs, "全国学会",
-                              "青年人才", 2025), ""});
+  people.push_back({NewPerson("覃海涛", "男", "1986-03-07",
+                              MakeIdNumber("450103", "19860307", "011"), "13877110001", "壮族",
+                              "九三学社社员", "广西大学", "45", gx, "省级科协", "领军人才", 2024),
+                    ""});
+  people.push_back(
+      {NewPerson("韦丽华", "女", "1992-11-20", MakeIdNumber("450102", "19921120", "024"),
+                 "13977120002", "壮族", "无党派人士", "广西医科大学", "45", gx, "省级科协", "", 0),
+       ""});
+  people.push_back({NewPerson("张明远", "男", "1979-05-14",
+                              MakeIdNumber("110105", "19790514", "015"), "13601010003", "汉族",
+                              "民盟盟员", "清华大学", "11", cs, "全国学会", "领军人才", 2024),
+                    ""});
+  people.push_back(
+      {NewPerson("李静", "女", "1995-08-08", MakeIdNumber("110108", "19950808", "026"),
+                 "13701010004", "回族", "群众", "北京大学", "11", cs, "全国学会", "青年人才", 2025),
+       ""});
   auto batch = store_->BeginWrite();
   if (!batch.ok()) throw std::runtime_error("write: " + batch.status().ToString());
   for (TestPerson& t : people) {
@@ -137,7 +143,8 @@ void ApiFixture::Seed() {
     if (u.name == gx) unit_a_code = u.code;
     if (u.name == cs) unit_b_code = u.code;
   }
-  for (size_t i = 0; i < people.size(); ++i) people[i].unit_code = i < 2 ? unit_a_code : unit_b_code;
+  for (size_t i = 0; i < people.size(); ++i)
+    people[i].unit_code = i < 2 ? unit_a_code : unit_b_code;
   auto token = [&](std::string_view role, std::string_view unit, std::string_view province_code) {
     auto t = store_->CreateToken(role, unit, province_code, std::string(role) + "-test");
     if (!t.ok()) throw std::runtime_error("token: " + t.status().ToString());
@@ -173,8 +180,9 @@ std::vector<std::string> ApiFixture::Secrets() const {
   return out;
 }
 
-Reply ApiFixture::Call(const std::string& token, const std::string& method, const std::string& target,
-                       const std::string& body, std::vector<std::pair<std::string, std::string>> headers,
+Reply ApiFixture::Call(const std::string& token, const std::string& method,
+                       const std::string& target, const std::string& body,
+                       std::vector<std::pair<std::string, std::string>> headers,
                        const std::string& content_type) {
   httplib::Client client("127.0.0.1", port_);
   client.set_connection_timeout(5);
@@ -213,7 +221,8 @@ Reply ApiFixture::Call(const std::string& token, const std::string& method, cons
   return reply;
 }
 
-void ApiFixture::CheckReply(const std::string& token, const std::string& target, const Reply& reply) {
+void ApiFixture::CheckReply(const std::string& token, const std::string& target,
+                            const Reply& reply) {
   // Only staff asking to reveal one person may see a whole number.
   if (token == staff && target.find("reveal=") != std::string::npos) return;
   for (const std::string& secret : Secrets()) {
@@ -231,7 +240,8 @@ std::vector<std::string> ApiFixture::LogLines(size_t at_least) {
   for (;;) {
     {
       std::lock_guard<std::mutex> lock(mu_);
-      if (log_lines_.size() >= at_least || std::chrono::steady_clock::now() > until) return log_lines_;
+      if (log_lines_.size() >= at_least || std::chrono::steady_clock::now() > until)
+        return log_lines_;
     }
     std::this_thread::sleep_for(std::chrono::milliseconds(10));
   }
@@ -277,7 +287,8 @@ std::string RawExchange(int port, const std::string& bytes, int timeout_ms) {
   auto until = std::chrono::steady_clock::now() + std::chrono::milliseconds(timeout_ms);
   char buf[8192];
   for (;;) {
-    auto left = std::chrono::duration_cast<std::chrono::milliseconds>(until - std::chrono::steady_clock::now());
+    auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
+        until - std::chrono::steady_clock::now());
     if (left.count() <= 0) break;
     pollfd p{sock, POLLIN, 0};
     if (::poll(&p, 1, static_cast<int>(left.count())) <= 0) break;
@@ -292,14 +303,25 @@ std::string RawExchange(int port, const std::string& bytes, int timeout_ms) {
 bool NamesScopedObject(const std::string& pattern) {
   return pattern.find("/persons/{id}") != std::string::npos ||
          pattern.find("/availability/{id}") != std::string::npos ||
-         pattern.find("/units/{code}") != std::string::npos || pattern.find("{unit}") != std::string::npos;
+         pattern.find("/units/{code}") != std::string::npos ||
+         pattern.find("{unit}") != std::string::npos;
 }
 
 bool IsCoreRoute(const std::string& pattern) {
-  static const char* const kCore[] = {"/healthz", "/api/v1/healthz", "/api/v1/openapi.json", "/api/v1/me",
-                                      "/api/v1/search", "/api/v1/persons", "/api/v1/persons/{id}",
-                                      "/api/v1/units", "/api/v1/units/{code}", "/api/v1/enrollment-check",
-                                      "/api/v1/stats", "/api/v1/imports", "/api/v1/audit", "/api/v1/tokens",
+  static const char* const kCore[] = {"/healthz",
+                                      "/api/v1/healthz",
+                                      "/api/v1/openapi.json",
+                                      "/api/v1/me",
+                                      "/api/v1/search",
+                                      "/api/v1/persons",
+                                      "/api/v1/persons/{id}",
+                                      "/api/v1/units",
+                                      "/api/v1/units/{code}",
+                                      "/api/v1/enrollment-check",
+                                      "/api/v1/stats",
+                                      "/api/v1/imports",
+                                      "/api/v1/audit",
+                                      "/api/v1/tokens",
                                       "/api/v1/tokens/{id}"};
   return std::find(std::begin(kCore), std::end(kCore), pattern) != std::end(kCore);
 }
@@ -331,7 +353,8 @@ Reply CallRoute(ApiFixture& f, const std::string& method, const std::string& pat
     replace("{id}", person.public_id);
     if (method == "PATCH" && pattern == "/api/v1/persons/{id}") {
       auto current = f.store().GetPerson(person.public_id);
-      headers.emplace_back("If-Match", "\"v" + std::to_string(current.ok() ? current->version : 0) + "\"");
+      headers.emplace_back("If-Match",
+                           "\"v" + std::to_string(current.ok() ? current->version : 0) + "\"");
       body = R"({"post": "主任"})";
     }
   } else if (pattern == "/api/v1/units/{code}") {
@@ -348,9 +371,11 @@ Reply CallRoute(ApiFixture& f, const std::string& method, const std::string& pat
     static int n = 0;
     char seq[16];
     std::snprintf(seq, sizeof(seq), "%03d", 2 * (++n % 400) + 1);
-    body = "姓名,性别,出生日期,身份证号,工作单位,推荐单位,推荐单位类型\r\n"
-           "测试" + std::to_string(n) + ",男,1991-01-01," + MakeIdNumber("450103", "19910101", seq) +
-           ",广西大学,广西壮族自治区科学技术协会,省级科协\r\n";
+    body =
+        "姓名,性别,出生日期,身份证号,工作单位,推荐单位,推荐单位类型\r\n"
+        "测试" +
+        std::to_string(n) + ",男,1991-01-01," + MakeIdNumber("450103", "19910101", seq) +
+        ",广西大学,广西壮族自治区科学技术协会,省级科协\r\n";
     content_type = "text/csv";
   }
   // The route groups of cohorts and rounds: seeded events, rounds and rule
@@ -360,7 +385,8 @@ Reply CallRoute(ApiFixture& f, const std::string& method, const std::string& pat
   if (pattern.rfind("/api/v1/rule-sets/{code}", 0) == 0) replace("{code}", "pool-national-2025");
   replace("{unit}", unit_code);
   if (pattern.find("/availability/{id}") != std::string::npos) replace("{id}", person.public_id);
-  if (pattern.rfind("/api/v1/recommendations/{id}", 0) == 0 || pattern.rfind("/api/v1/uploads/{id}", 0) == 0)
+  if (pattern.rfind("/api/v1/recommendations/{id}", 0) == 0 ||
+      pattern.rfind("/api/v1/uploads/{id}", 0) == 0)
     replace("{id}", "1");
   if (body.empty() && (method == "POST" || method == "PUT" || method == "PATCH")) body = "{}";
   if (target.find('{') != std::string::npos) {

@@ -58,9 +58,12 @@ class ApiFixture {
 
   // A request over a fresh connection. `token` empty sends no Authorization.
   Reply Call(const std::string& token, const std::string& method, const std::string& target,
-             const std::string& body = "", std::vector<std::pair<std::string, std::string>> headers = {},
+             const std::string& body = "",
+             std::vector<std::pair<std::string, std::string>> headers = {},
              const std::string& content_type = "application/json");
-  Reply Get(const std::string& token, const std::string& target) { return Call(token, "GET", target); }
+  Reply Get(const std::string& token, const std::string& target) {
+    return Call(token, "GET", target);
+  }
 
   int port() const { return port_; }
   registry::Store& store() { return *store_; }
@@ -124,7 +127,8 @@ std::vector<std::string> VisibleTo(const std::string& who);
 
 // A valid 18-character ID number from a region code, a birth date YYYYMMDD
 // and a three-digit sequence (odd for men, even for women).
-std::string MakeIdNumber(const std::string& region, const std::string& birth, const std::string& seq);
+std::string MakeIdNumber(const std::string& region, const std::string& birth,
+                         const std::string& seq);
 
 // A new connection to 127.0.0.1:`port`, or -1.
 int ConnectLoopback(int port);

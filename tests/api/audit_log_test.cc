@@ -22,8 +22,8 @@ int RecordFromManyThreads(AuditLog& log) {
   for (int t = 0; t < kThreads; ++t) {
     threads.emplace_back([&, t] {
       for (int i = 0; i < kEach; ++i) {
-        registry::AuditEntry e{"token:" + std::to_string(t), "unit", "check", "person", "P" + std::to_string(i), "",
-                               "127.0.0.1"};
+        registry::AuditEntry e{"token:" + std::to_string(t), "unit", "check",    "person",
+                               "P" + std::to_string(i),      "",     "127.0.0.1"};
         if (!log.Record(e).ok()) failures++;
       }
     });
@@ -56,8 +56,9 @@ int64_t Count(registry::ApiQueries& queries, const std::string& actor) {
   return page->total;
 }
 
-TEST_CASE("AuditLog: spooled entries reach the table in few commits, each with the time it was recorded",
-          "[api][audit]") {
+TEST_CASE(
+    "AuditLog: spooled entries reach the table in few commits, each with the time it was recorded",
+    "[api][audit]") {
   Registry r;
   AuditLog log(*r.queries, r.store->Dir());
   REQUIRE(log.spooling());
@@ -81,13 +82,15 @@ TEST_CASE("AuditLog: the mover commits spooled entries without being asked", "[a
   AuditLog log(*r.queries, r.store->Dir());
   REQUIRE(log.Record({"token:1", "staff", "check", "person", "P1", "", "127.0.0.1"}).ok());
   // Every 100 ms; wait up to 10 s so a loaded machine does not fail the test.
-  for (int i = 0; i < 1000 && log.entries() == 0; ++i) std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  for (int i = 0; i < 1000 && log.entries() == 0; ++i)
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
   CHECK(log.entries() == 1);
   CHECK(Count(*r.queries, "token:1") == 1);
 }
 
-TEST_CASE("AuditLog: a second writer on the same registry commits its calls together instead of spooling",
-          "[api][audit]") {
+TEST_CASE(
+    "AuditLog: a second writer on the same registry commits its calls together instead of spooling",
+    "[api][audit]") {
   Registry r;
   AuditLog owner(*r.queries, r.store->Dir());
   REQUIRE(owner.spooling());

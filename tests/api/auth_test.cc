@@ -17,7 +17,8 @@ TEST_CASE("BearerToken: takes the token of a Bearer header and nothing else", "[
   CHECK_FALSE(BearerToken(""));
 }
 
-TEST_CASE("CallerFromToken: each role gets its scope, incomplete tokens are denied", "[api][auth][roles]") {
+TEST_CASE("CallerFromToken: each role gets its scope, incomplete tokens are denied",
+          "[api][auth][roles]") {
   registry::TokenInfo staff{1, "staff", "", 0, "", "ops", "", ""};
   auto s = CallerFromToken(staff);
   REQUIRE(s.ok());
@@ -40,9 +41,12 @@ TEST_CASE("CallerFromToken: each role gets its scope, incomplete tokens are deni
   CHECK(u->Scope().unit_rowid == 7);
   CHECK_FALSE(u->SeesSensitiveAttributes());
 
-  CHECK(CallerFromToken({4, "admin", "", 0, "", "", "", ""}).status().code() == StatusCode::kPermissionDenied);
-  CHECK(CallerFromToken({5, "unit", "", 0, "", "", "", ""}).status().code() == StatusCode::kPermissionDenied);
-  CHECK(CallerFromToken({6, "province", "", 0, "", "", "", ""}).status().code() == StatusCode::kPermissionDenied);
+  CHECK(CallerFromToken({4, "admin", "", 0, "", "", "", ""}).status().code() ==
+        StatusCode::kPermissionDenied);
+  CHECK(CallerFromToken({5, "unit", "", 0, "", "", "", ""}).status().code() ==
+        StatusCode::kPermissionDenied);
+  CHECK(CallerFromToken({6, "province", "", 0, "", "", "", ""}).status().code() ==
+        StatusCode::kPermissionDenied);
 }
 
 TEST_CASE("Roles: route role sets allow exactly the roles they name", "[api][auth][roles]") {

@@ -26,7 +26,8 @@ Result Run(const std::string& args) {
   REQUIRE(pipe != nullptr);
   std::array<char, 4096> buffer{};
   size_t n;
-  while ((n = std::fread(buffer.data(), 1, buffer.size(), pipe)) > 0) r.out.append(buffer.data(), n);
+  while ((n = std::fread(buffer.data(), 1, buffer.size(), pipe)) > 0)
+    r.out.append(buffer.data(), n);
   int status = ::pclose(pipe);
   r.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
   return r;
@@ -65,8 +66,7 @@ TEST_CASE("CLI: a 20,000-row pool file imports whole, and again without duplicat
   CHECK(Persons(data) == 20000);
 }
 
-TEST_CASE("CLI: a file whose rows each break one thing loads the good row and exits 1",
-          "[cli]") {
+TEST_CASE("CLI: a file whose rows each break one thing loads the good row and exits 1", "[cli]") {
   TempDir dir;
   std::string data = dir / "reg";
   REQUIRE(Run("init --data " + data).exit_code == 0);
@@ -124,7 +124,8 @@ TEST_CASE("CLI: tokens are printed once, listed without their secret and revoked
   auto listed = nlohmann::json::parse(list.out);
   REQUIRE(listed.size() == 1);
   CHECK(listed[0]["role"] == "staff");
-  CHECK(Run("token --data " + data + " --revoke " + std::to_string(listed[0]["id"].get<int>())).exit_code == 0);
+  CHECK(Run("token --data " + data + " --revoke " + std::to_string(listed[0]["id"].get<int>()))
+            .exit_code == 0);
   CHECK(Run("token --data " + data + " --role unit --unit U999999").exit_code == 1);
   CHECK(Run("token --data " + data).exit_code == 2);
 }

@@ -61,7 +61,8 @@ class CohortServer {
     // Until api_service.cc registers the cohort routes in its own table,
     // they are served here behind the same token check.
     bool served = false;
-    for (const auto& r : service_->Routes()) served = served || r.pattern == "/api/v1/events/{code}/plan";
+    for (const auto& r : service_->Routes())
+      served = served || r.pattern == "/api/v1/events/{code}/plan";
     if (!served) {
       api::CohortRouteOptions cohort_options;
       cohort_options.after_write = [this] { (void)service_->CatchUpIndex(); };
@@ -155,18 +156,23 @@ class CohortServer {
       api::RouteOptions o;
       o.max_body_bytes = route->max_body_bytes;
       registry::Store* store = store_.get();
-      server_->Handle(route->method, route->pattern, [store, route](const api::HttpRequest& req, api::HttpResponse& res) {
-        std::optional<std::string> header = req.Header("Authorization");
-        std::optional<std::string> token = header ? api::BearerToken(*header) : std::nullopt;
-        auto info = token ? store->FindToken(*token) : StatusOr<registry::TokenInfo>(NotFound("无令牌"));
-        if (!info.ok()) return res.SetError(Status(StatusCode::kUnauthenticated, "令牌无效"));
-        auto caller = api::CallerFromToken(*info);
-        if (!caller.ok()) return res.SetError(caller.status());
-        if (!api::Allows(route->roles, caller->role)) return res.SetError(PermissionDenied("无权调用"));
-        res.actor = caller->Actor();
-        api::ApiCall call{req, &*caller, req.remote_addr};
-        route->handler(call, res);
-      }, o);
+      server_->Handle(
+          route->method, route->pattern,
+          [store, route](const api::HttpRequest& req, api::HttpResponse& res) {
+            std::optional<std::string> header = req.Header("Authorization");
+            std::optional<std::string> token = header ? api::BearerToken(*header) : std::nullopt;
+            auto info = token ? store->FindToken(*token)
+                              : StatusOr<registry::TokenInfo>(NotFound("无令牌"));
+            if (!info.ok()) return res.SetError(Status(StatusCode::kUnauthenticated, "令牌无效"));
+            auto caller = api::CallerFromToken(*info);
+            if (!caller.ok()) return res.SetError(caller.status());
+            if (!api::Allows(route->roles, caller->role))
+              return res.SetError(PermissionDenied("无权调用"));
+            res.actor = caller->Actor();
+            api::ApiCall call{req, &*caller, req.remote_addr};
+            route->handler(call, res);
+          },
+          o);
     }
   }
 
@@ -200,7 +206,8 @@ std::string ActBody(const std::string& id, const std::string& action) {
 
 }  // namespace
 
-TEST_CASE("Cohort API: staff and provinces read the seeded events, units may not", "[api][cohorts]") {
+TEST_CASE("Cohort API: staff and provinces read the seeded events, units may not",
+          "[api][cohorts]") {
   CohortServer s;
   Answer list = s.Call(s.staff, "GET", "/api/v1/events");
   REQUIRE(list.status == 200);
@@ -209,7 +216,8 @@ TEST_CASE("Cohort API: staff and provinces read the seeded events, units may not
   CHECK(j["items"][0]["code"] == "2024-training");
   CHECK(j["items"][0]["classes"].size() == 2);
   CHECK(j["items"][1]["capacity"] == 80);
-  CHECK(s.Call(s.province, "GET", "/api/v1/events/2025-study-tour").json()["place"] == "浙江省杭州市");
+  CHECK(s.Call(s.province, "GET", "/api/v1/events/2025-study-tour").json()["place"] ==
+        "浙江省杭州市");
   CHECK(s.Call(s.unit, "GET", "/api/v1/events").status == 403);
   CHECK(s.Call("", "GET", "/api/v1/events").status == 401);
   CHECK(s.Call(s.staff, "GET", "/api/v1/events/nothing").status == 404);
@@ -222,9 +230,11 @@ TEST_CASE("Cohort API: plan an event, apply the roster, decline and see the wait
   REQUIRE(s.Call(s.staff, "POST", "/api/v1/events", EventBody("2026-spring", 6)).status == 201);
   CHECK(s.Call(s.staff, "POST", "/api/v1/events", EventBody("2026-spring", 6)).status == 409);
 
-  Answer planned = s.Call(s.staff, "POST", "/api/v1/events/2026-spring/plan",
-                          R"({"goals": {"minority_target": 2, "women_target": 2, "max_unit_share": 1},
-                              "reserve_per_class": 3, "excluded": [")" + s.ids[0] + R"("]})");
+  Answer planned =
+      s.Call(s.staff, "POST", "/api/v1/events/2026-spring/plan",
+             R"({"goals": {"minority_target": 2, "women_target": 2, "max_unit_share": 1},
+                              "reserve_per_class": 3, "excluded": [")" +
+                 s.ids[0] + R"("]})");
   REQUIRE(planned.status == 200);
   Json plan = planned.json();
   CHECK(plan["filled"] == 6);
@@ -248,15 +258,18 @@ TEST_CASE("Cohort API: plan an event, apply the roster, decline and see the wait
   CHECK(plan.dump().find(s.phones[1]) == std::string::npos);
 
   Json roster = {{"roster", Json::array()}, {"reserve", Json::array()}};
-  for (const Json& line : plan["classes"][0]["lines"]) roster["roster"].push_back({{"id", line["id"]}, {"class", line["class"]}});
-  for (const Json& line : plan["reserve"]) roster["reserve"].push_back({{"id", line["id"]}, {"class", line["class"]}});
+  for (const Json& line : plan["classes"][0]["lines"])
+    roster["roster"].push_back({{"id", line["id"]}, {"class", line["class"]}});
+  for (const Json& line : plan["reserve"])
+    roster["reserve"].push_back({{"id", line["id"]}, {"class", line["class"]}});
   Answer applied = s.Call(s.staff, "POST", "/api/v1/events/2026-spring/roster", roster.dump());
   REQUIRE(applied.status == 200);
   CHECK(applied.json()["invited"] == 6);
   CHECK(applied.json()["waitlisted"] == 3);
 
   const std::string leaving = plan["classes"][0]["lines"][0]["id"];
-  Answer declined = s.Call(s.staff, "POST", "/api/v1/events/2026-spring/enrolments", ActBody(leaving, "decline"));
+  Answer declined =
+      s.Call(s.staff, "POST", "/api/v1/events/2026-spring/enrolments", ActBody(leaving, "decline"));
   REQUIRE(declined.status == 200);
   CHECK(declined.json()["enrolment"]["state"] == "declined");
   CHECK(declined.json()["promoted"]["id"] == plan["reserve"][0]["id"]);
@@ -265,15 +278,18 @@ TEST_CASE("Cohort API: plan an event, apply the roster, decline and see the wait
   // A stale If-Match is refused; the current one works.
   const std::string promoted = declined.json()["promoted"]["id"];
   const int version = declined.json()["promoted"]["version"];
-  Answer stale = s.Call(s.staff, "POST", "/api/v1/events/2026-spring/enrolments", ActBody(promoted, "confirm"),
-                        {{"If-Match", "\"v" + std::to_string(version - 1) + "\""}});
+  Answer stale =
+      s.Call(s.staff, "POST", "/api/v1/events/2026-spring/enrolments", ActBody(promoted, "confirm"),
+             {{"If-Match", "\"v" + std::to_string(version - 1) + "\""}});
   CHECK(stale.status == 412);
-  Answer fresh = s.Call(s.staff, "POST", "/api/v1/events/2026-spring/enrolments", ActBody(promoted, "confirm"),
-                        {{"If-Match", "\"v" + std::to_string(version) + "\""}});
+  Answer fresh =
+      s.Call(s.staff, "POST", "/api/v1/events/2026-spring/enrolments", ActBody(promoted, "confirm"),
+             {{"If-Match", "\"v" + std::to_string(version) + "\""}});
   CHECK(fresh.status == 200);
 
   // A full class answers 422 with a message staff understand.
-  Answer full = s.Call(s.staff, "POST", "/api/v1/events/2026-spring/enrolments", ActBody(leaving, "invite"));
+  Answer full =
+      s.Call(s.staff, "POST", "/api/v1/events/2026-spring/enrolments", ActBody(leaving, "invite"));
   CHECK(full.status == 422);
   CHECK(full.json()["error"]["message"].get<std::string>().find("名额已满") != std::string::npos);
 
@@ -286,17 +302,22 @@ TEST_CASE("Cohort API: plan an event, apply the roster, decline and see the wait
   CHECK(audit.json()["total"] == 1);
 }
 
-TEST_CASE("Cohort API: requests that make no sense are refused naming the field", "[api][cohorts]") {
+TEST_CASE("Cohort API: requests that make no sense are refused naming the field",
+          "[api][cohorts]") {
   CohortServer s;
-  Answer unknown_goal = s.Call(s.staff, "POST", "/api/v1/events/2025-seminar/plan", R"({"goals": {"minorities": 3}})");
+  Answer unknown_goal = s.Call(s.staff, "POST", "/api/v1/events/2025-seminar/plan",
+                               R"({"goals": {"minorities": 3}})");
   CHECK(unknown_goal.status == 400);
   CHECK(unknown_goal.json()["error"]["details"][0]["field"] == "goals.minorities");
-  Answer bad_share = s.Call(s.staff, "POST", "/api/v1/events/2025-seminar/plan", R"({"goals": {"max_unit_share": 2}})");
+  Answer bad_share = s.Call(s.staff, "POST", "/api/v1/events/2025-seminar/plan",
+                            R"({"goals": {"max_unit_share": 2}})");
   CHECK(bad_share.status == 400);
-  Answer bad_action = s.Call(s.staff, "POST", "/api/v1/events/2025-seminar/enrolments", ActBody(s.ids[1], "accept"));
+  Answer bad_action = s.Call(s.staff, "POST", "/api/v1/events/2025-seminar/enrolments",
+                             ActBody(s.ids[1], "accept"));
   CHECK(bad_action.status == 400);
   CHECK(bad_action.json()["error"]["details"][0]["field"] == "action");
-  Answer wrong_event = s.Call(s.staff, "POST", "/api/v1/events", R"({"code": "x", "title": "t", "series": "s",
+  Answer wrong_event =
+      s.Call(s.staff, "POST", "/api/v1/events", R"({"code": "x", "title": "t", "series": "s",
       "starts_on": "2026-01-02", "ends_on": "2026-01-01", "capacity": 5,
       "classes": [{"name": "一班", "capacity": 5}]})");
   CHECK(wrong_event.status == 400);
@@ -306,20 +327,25 @@ TEST_CASE("Cohort API: requests that make no sense are refused naming the field"
   CHECK(unavailable.status == 422);
 }
 
-TEST_CASE("Cohort API: ten staff declining at once over HTTP never overbook and promote each in turn",
-          "[api][cohorts][concurrency]") {
+TEST_CASE(
+    "Cohort API: ten staff declining at once over HTTP never overbook and promote each in turn",
+    "[api][cohorts][concurrency]") {
   CohortServer s;
   REQUIRE(s.Call(s.staff, "POST", "/api/v1/events", EventBody("2026-busy", 10)).status == 201);
   for (int i = 0; i < 10; ++i) {
-    REQUIRE(s.Call(s.staff, "POST", "/api/v1/events/2026-busy/enrolments", ActBody(s.ids[static_cast<size_t>(i)], "invite")).status == 200);
+    REQUIRE(s.Call(s.staff, "POST", "/api/v1/events/2026-busy/enrolments",
+                   ActBody(s.ids[static_cast<size_t>(i)], "invite"))
+                .status == 200);
   }
   for (int i = 10; i < 22; ++i) {
-    REQUIRE(s.Call(s.staff, "POST", "/api/v1/events/2026-busy/enrolments", ActBody(s.ids[static_cast<size_t>(i)], "waitlist")).status == 200);
+    REQUIRE(s.Call(s.staff, "POST", "/api/v1/events/2026-busy/enrolments",
+                   ActBody(s.ids[static_cast<size_t>(i)], "waitlist"))
+                .status == 200);
   }
   std::vector<Answer> answers(10);
   RunTogether(10, [&](int i) {
-    answers[static_cast<size_t>(i)] =
-        s.Call(s.staff, "POST", "/api/v1/events/2026-busy/enrolments", ActBody(s.ids[static_cast<size_t>(i)], "decline"));
+    answers[static_cast<size_t>(i)] = s.Call(s.staff, "POST", "/api/v1/events/2026-busy/enrolments",
+                                             ActBody(s.ids[static_cast<size_t>(i)], "decline"));
   });
   std::set<std::string> promoted;
   for (const Answer& a : answers) {
@@ -343,7 +369,8 @@ TEST_CASE("Cohort API: ten staff declining at once over HTTP never overbook and 
   CHECK(event["classes"][0]["waitlisted"] == 2);
 }
 
-TEST_CASE("Cohort API: simultaneous invitations over HTTP fill the free seats exactly", "[api][cohorts][concurrency]") {
+TEST_CASE("Cohort API: simultaneous invitations over HTTP fill the free seats exactly",
+          "[api][cohorts][concurrency]") {
   CohortServer s;
   REQUIRE(s.Call(s.staff, "POST", "/api/v1/events", EventBody("2026-open", 7)).status == 201);
   std::atomic<int> ok{0}, full{0}, other{0};
@@ -361,14 +388,19 @@ TEST_CASE("Cohort API: simultaneous invitations over HTTP fill the free seats ex
   CHECK(ok == 7);
   CHECK(full == 17);
   CHECK(other == 0);
-  CHECK(s.Call(s.staff, "GET", "/api/v1/events/2026-open").json()["classes"][0]["seats_taken"] == 7);
+  CHECK(s.Call(s.staff, "GET", "/api/v1/events/2026-open").json()["classes"][0]["seats_taken"] ==
+        7);
 }
 
-TEST_CASE("Cohort API: sheets are masked for provinces and revealed to staff only when asked, and audited",
-          "[api][cohorts][export]") {
+TEST_CASE(
+    "Cohort API: sheets are masked for provinces and revealed to staff only when asked, and "
+    "audited",
+    "[api][cohorts][export]") {
   CohortServer s;
   for (int i = 0; i < 4; ++i) {
-    REQUIRE(s.Call(s.staff, "POST", "/api/v1/events/2025-study-tour/enrolments", ActBody(s.ids[static_cast<size_t>(i)], "invite")).status == 200);
+    REQUIRE(s.Call(s.staff, "POST", "/api/v1/events/2025-study-tour/enrolments",
+                   ActBody(s.ids[static_cast<size_t>(i)], "invite"))
+                .status == 200);
   }
   auto rows = [](const std::string& bytes) {
     auto reader = registry::OpenTableFromBytes(bytes, "sheet.xlsx");
@@ -384,10 +416,13 @@ TEST_CASE("Cohort API: sheets are masked for provinces and revealed to staff onl
   auto p_rows = rows(provincial.body);
   CHECK(p_rows.size() == 1 + 2);  // people 0 and 2 are of province 45
   for (const auto& phone : s.phones) CHECK(provincial.body.find(phone) == std::string::npos);
-  CHECK(s.Call(s.province, "GET", "/api/v1/events/2025-study-tour/roster.xlsx?reveal=phone").status == 403);
+  CHECK(
+      s.Call(s.province, "GET", "/api/v1/events/2025-study-tour/roster.xlsx?reveal=phone").status ==
+      403);
   CHECK(s.Call(s.unit, "GET", "/api/v1/events/2025-study-tour/roster.xlsx").status == 403);
 
-  Answer staff = s.Call(s.staff, "GET", "/api/v1/events/2025-study-tour/roster.xlsx?sheet=signin&reveal=phone");
+  Answer staff = s.Call(s.staff, "GET",
+                        "/api/v1/events/2025-study-tour/roster.xlsx?sheet=signin&reveal=phone");
   REQUIRE(staff.status == 200);
   auto s_rows = rows(staff.body);
   REQUIRE(s_rows.size() == 1 + 4);
@@ -397,12 +432,16 @@ TEST_CASE("Cohort API: sheets are masked for provinces and revealed to staff onl
   CHECK(audit.json()["total"] == 2);
 }
 
-TEST_CASE("Cohort API: an attended training shows in the person's record and the trained and trained_year filters",
-          "[api][cohorts][index]") {
+TEST_CASE(
+    "Cohort API: an attended training shows in the person's record and the trained and "
+    "trained_year filters",
+    "[api][cohorts][index]") {
   CohortServer s;
   const std::string id = s.ids[2];
-  REQUIRE(s.Call(s.staff, "POST", "/api/v1/events/2024-training/enrolments", ActBody(id, "invite")).status == 200);
-  REQUIRE(s.Call(s.staff, "POST", "/api/v1/events/2024-training/enrolments", ActBody(id, "attend")).status == 200);
+  REQUIRE(s.Call(s.staff, "POST", "/api/v1/events/2024-training/enrolments", ActBody(id, "invite"))
+              .status == 200);
+  REQUIRE(s.Call(s.staff, "POST", "/api/v1/events/2024-training/enrolments", ActBody(id, "attend"))
+              .status == 200);
   REQUIRE(s.service().CatchUpIndex().ok());
   Answer trained = s.Call(s.staff, "GET", "/api/v1/search?q=&trained=yes&size=50");
   REQUIRE(trained.status == 200);
@@ -416,7 +455,8 @@ TEST_CASE("Cohort API: an attended training shows in the person's record and the
   REQUIRE(in_2024.json()["hits"].size() == 1);
   CHECK(in_2024.json()["hits"][0]["id"] == id);
   bool counted = false;
-  for (const Json& v : found["facets"]["trained_year"]) counted |= v["value"] == "2024" && v["count"] == 1;
+  for (const Json& v : found["facets"]["trained_year"])
+    counted |= v["value"] == "2024" && v["count"] == 1;
   CHECK(counted);
   CHECK(s.Call(s.staff, "GET", "/api/v1/search?q=&trained_year=2025&size=50").json()["total"] == 0);
   Answer person = s.Call(s.staff, "GET", "/api/v1/persons/" + id);

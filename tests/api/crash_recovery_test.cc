@@ -13,8 +13,8 @@
 //   - every answered read of a person is in the audit log once the spool the
 //     server left is moved in (as the next server start does).
 // The next round restarts the server on the same files.
-#include <catch2/catch.hpp>
 #include <httplib.h>
+#include <catch2/catch.hpp>
 
 #include <algorithm>
 #include <atomic>
@@ -137,8 +137,8 @@ bool Answered(const httplib::Result& result, const std::string& what, Ledger& le
 // Uploads chunks from `next_chunk` on (past the last, again from the first,
 // without 职务: an import of known rows updates them) and edits people already
 // imported, until the server stops answering. Returns the next chunk to upload.
-size_t WriteUntilRefused(int port, const std::string& token, const Chunks& chunks, size_t next_chunk, int round,
-                         std::mt19937& rng, Ledger& ledger) {
+size_t WriteUntilRefused(int port, const std::string& token, const Chunks& chunks,
+                         size_t next_chunk, int round, std::mt19937& rng, Ledger& ledger) {
   httplib::Client client("127.0.0.1", port);
   client.set_connection_timeout(5);
   client.set_read_timeout(30);
@@ -148,14 +148,15 @@ size_t WriteUntilRefused(int port, const std::string& token, const Chunks& chunk
   const auto started = std::chrono::steady_clock::now();
   int requests = 0;
   auto pace = [&] {
-    if (++requests > 150) std::this_thread::sleep_until(started + std::chrono::milliseconds(25 * (requests - 150)));
+    if (++requests > 150)
+      std::this_thread::sleep_until(started + std::chrono::milliseconds(25 * (requests - 150)));
   };
   for (int edit_no = 0;; ++next_chunk) {
     const size_t chunk = next_chunk % chunks.bodies.size();
     pace();
-    auto imported = client.Post(("/api/v1/imports?filename=part" + std::to_string(chunk) + ".csv").c_str(), auth,
-                                next_chunk < chunks.bodies.size() ? chunks.bodies[chunk] : chunks.again[chunk],
-                                "text/csv");
+    auto imported = client.Post(
+        ("/api/v1/imports?filename=part" + std::to_string(chunk) + ".csv").c_str(), auth,
+        next_chunk < chunks.bodies.size() ? chunks.bodies[chunk] : chunks.again[chunk], "text/csv");
     if (!Answered(imported, "import", ledger)) return next_chunk;
     {
       std::lock_guard lock(ledger.mu);
@@ -195,7 +196,8 @@ size_t WriteUntilRefused(int port, const std::string& token, const Chunks& chunk
 }
 
 // The checks of the file comment, on the files the killed server left.
-void CheckAfterKill(const std::string& data, const Chunks& chunks, Ledger& ledger, std::mt19937& rng) {
+void CheckAfterKill(const std::string& data, const Chunks& chunks, Ledger& ledger,
+                    std::mt19937& rng) {
   std::lock_guard lock(ledger.mu);
   auto store = registry::Store::Open(data);
   REQUIRE(store.ok());
@@ -219,7 +221,8 @@ void CheckAfterKill(const std::string& data, const Chunks& chunks, Ledger& ledge
     REQUIRE(record.ok());
     // The last answered value, or one sent after it whose answer the kill cut off.
     INFO(public_id << " holds " << record->person.post);
-    CHECK(std::find(sent.begin() + static_cast<long>(answered) - 1, sent.end(), record->person.post) != sent.end());
+    CHECK(std::find(sent.begin() + static_cast<long>(answered) - 1, sent.end(),
+                    record->person.post) != sent.end());
     edited[public_id] = record->person.post;
   }
 
@@ -262,7 +265,8 @@ void CheckAfterKill(const std::string& data, const Chunks& chunks, Ledger& ledge
   for (int i = 0; i < 25 && !ledger.imported.empty(); ++i) {
     const auto& rows = chunks.rows[ledger.imported[std::uniform_int_distribution<size_t>(
         0, ledger.imported.size() - 1)(rng)]];
-    sample.push_back(rows[std::uniform_int_distribution<size_t>(0, rows.size() - 1)(rng)].public_id);
+    sample.push_back(
+        rows[std::uniform_int_distribution<size_t>(0, rows.size() - 1)(rng)].public_id);
   }
   for (const std::string& public_id : sample) {
     auto record = s.GetPerson(public_id);
@@ -283,14 +287,18 @@ void CheckAfterKill(const std::string& data, const Chunks& chunks, Ledger& ledge
 
 }  // namespace
 
-TEST_CASE("Crash: the server killed while importing and editing keeps every answered write, and the index agrees",
-          "[api][crash][process]") {
+TEST_CASE(
+    "Crash: the server killed while importing and editing keeps every answered write, and the "
+    "index agrees",
+    "[api][crash][process]") {
   testing::TempDir dir;
   const std::string data = dir / "registry";
   const std::string log = dir / "server.log";
   const std::string token = InitWithStaffToken(data, log);
   int code = 0;
-  RunBinary({TALENTPOOL_BINARY, "demo", "--out", dir / "pool.csv", "--persons", "3000", "--seed", "7"}, log, &code);
+  RunBinary(
+      {TALENTPOOL_BINARY, "demo", "--out", dir / "pool.csv", "--persons", "3000", "--seed", "7"},
+      log, &code);
   REQUIRE(code == 0);
   const Chunks chunks = SplitCsv(testing::ReadFileBytes(dir / "pool.csv"), 100);
   REQUIRE(chunks.bodies.size() == 30);
@@ -306,9 +314,11 @@ TEST_CASE("Crash: the server killed while importing and editing keeps every answ
       std::mt19937 writer_rng(rng());
       std::atomic<size_t> reached{next_chunk};
       std::thread writer([&, round] {
-        reached = WriteUntilRefused(server.port(), token, chunks, next_chunk, round, writer_rng, ledger);
+        reached =
+            WriteUntilRefused(server.port(), token, chunks, next_chunk, round, writer_rng, ledger);
       });
-      std::this_thread::sleep_for(std::chrono::milliseconds(std::uniform_int_distribution<int>(200, 2500)(rng)));
+      std::this_thread::sleep_for(
+          std::chrono::milliseconds(std::uniform_int_distribution<int>(200, 2500)(rng)));
       server.Kill();
       writer.join();
       next_chunk = reached;
@@ -318,9 +328,10 @@ TEST_CASE("Crash: the server killed while importing and editing keeps every answ
   CHECK(!ledger.imported.empty());
   CHECK(ledger.refusals == std::vector<std::string>{});
   CHECK(ledger.reads_answered > 0);
-  std::printf("crash test: 6 kills, %zu imports, %zu people edited and %zu reads audited; all acknowledged "
-              "writes and audit entries found\n",
-              ledger.imported.size(), ledger.posts.size(), ledger.reads_answered);
+  std::printf(
+      "crash test: 6 kills, %zu imports, %zu people edited and %zu reads audited; all acknowledged "
+      "writes and audit entries found\n",
+      ledger.imported.size(), ledger.posts.size(), ledger.reads_answered);
 }
 
 }  // namespace tp::apitest

@@ -91,35 +91,42 @@ TEST_CASE("Hardening: oversize inputs are refused, memory stays flat, the server
   const std::string token = InitWithStaffToken(data, log);
 
   ServerProcess server(data, log);
-  auto healthy = [&] { return RawStatus(RawExchange(server.port(), "GET /healthz HTTP/1.1\r\nHost: t\r\nConnection: close\r\n\r\n")) == 200; };
+  auto healthy = [&] {
+    return RawStatus(RawExchange(
+               server.port(), "GET /healthz HTTP/1.1\r\nHost: t\r\nConnection: close\r\n\r\n")) ==
+           200;
+  };
   REQUIRE(healthy());
   // Warm up the paths the attacks take, so the baseline includes them.
-  RawExchange(server.port(), "GET /api/v1/persons HTTP/1.1\r\nHost: t\r\nAuthorization: Bearer " + token +
-                                 "\r\nConnection: close\r\n\r\n");
+  RawExchange(server.port(), "GET /api/v1/persons HTTP/1.1\r\nHost: t\r\nAuthorization: Bearer " +
+                                 token + "\r\nConnection: close\r\n\r\n");
   std::this_thread::sleep_for(std::chrono::milliseconds(200));
   const long baseline = server.RssKb();
   REQUIRE(baseline > 0);
 
   int status_upload = 0, status_anonymous = 0, status_big_header = 0, status_many_headers = 0;
   long peak_upload = PeakRssDuring(server, [&] {
-    status_upload = ChunkedUpload(server.port(),
-                                  "POST /api/v1/imports HTTP/1.1\r\nHost: t\r\nAuthorization: Bearer " + token +
-                                      "\r\nContent-Type: text/csv\r\nTransfer-Encoding: chunked\r\n\r\n",
-                                  200u << 20);
+    status_upload =
+        ChunkedUpload(server.port(),
+                      "POST /api/v1/imports HTTP/1.1\r\nHost: t\r\nAuthorization: Bearer " + token +
+                          "\r\nContent-Type: text/csv\r\nTransfer-Encoding: chunked\r\n\r\n",
+                      200u << 20);
   });
   CHECK(status_upload == 413);
   CHECK(healthy());
   long peak_anonymous = PeakRssDuring(server, [&] {
-    status_anonymous = ChunkedUpload(server.port(),
-                                     "POST /api/v1/imports HTTP/1.1\r\nHost: t\r\nContent-Type: text/csv\r\n"
-                                     "Transfer-Encoding: chunked\r\n\r\n",
-                                     200u << 20);
+    status_anonymous =
+        ChunkedUpload(server.port(),
+                      "POST /api/v1/imports HTTP/1.1\r\nHost: t\r\nContent-Type: text/csv\r\n"
+                      "Transfer-Encoding: chunked\r\n\r\n",
+                      200u << 20);
   });
   CHECK(status_anonymous == 401);
   CHECK(healthy());
   long peak_big_header = PeakRssDuring(server, [&] {
-    status_big_header = RawStatus(RawExchange(
-        server.port(), "GET /api/v1/persons HTTP/1.1\r\nHost: t\r\nX-Big: " + std::string(100 * 1024, 'a') + "\r\n\r\n"));
+    status_big_header =
+        RawStatus(RawExchange(server.port(), "GET /api/v1/persons HTTP/1.1\r\nHost: t\r\nX-Big: " +
+                                                 std::string(100 * 1024, 'a') + "\r\n\r\n"));
   });
   CHECK(status_big_header == 431);
   CHECK(healthy());
@@ -132,11 +139,14 @@ TEST_CASE("Hardening: oversize inputs are refused, memory stays flat, the server
   CHECK(healthy());
 
   const long after = server.RssKb();
-  std::printf("hardening: VmRSS baseline %ld kB; peak growth: 200 MiB chunked upload (staff) %+ld kB -> %d, "
-              "(no token) %+ld kB -> %d, 100 KB header %+ld kB -> %d, 10,000 headers %+ld kB -> %d; after %+ld kB\n",
-              baseline, peak_upload - baseline, status_upload, peak_anonymous - baseline, status_anonymous,
-              peak_big_header - baseline, status_big_header, peak_many_headers - baseline, status_many_headers,
-              after - baseline);
+  std::printf(
+      "hardening: VmRSS baseline %ld kB; peak growth: 200 MiB chunked upload (staff) %+ld kB -> "
+      "%d, "
+      "(no token) %+ld kB -> %d, 100 KB header %+ld kB -> %d, 10,000 headers %+ld kB -> %d; after "
+      "%+ld kB\n",
+      baseline, peak_upload - baseline, status_upload, peak_anonymous - baseline, status_anonymous,
+      peak_big_header - baseline, status_big_header, peak_many_headers - baseline,
+      status_many_headers, after - baseline);
   const long kLimitKb = 50 * 1024;
   CHECK(peak_upload - baseline < kLimitKb);
   CHECK(peak_anonymous - baseline < kLimitKb);

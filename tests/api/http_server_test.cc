@@ -72,21 +72,29 @@ void EchoRoutes(HttpServer& s) {
   s.Handle("GET", "/items/{id}", [](const HttpRequest& r, HttpResponse& res) {
     res.SetJson(nlohmann::json{{"id", r.PathParam("id")}, {"q", r.Query("q").value_or("")}}.dump());
   });
-  s.Handle("GET", "/items/special", [](const HttpRequest&, HttpResponse& res) { res.SetJson(R"({"special":true})"); });
-  s.Handle("POST", "/upload", [](const HttpRequest& r, HttpResponse& res) {
-    nlohmann::json parts = nlohmann::json::array();
-    for (const auto& p : r.parts) parts.push_back({{"name", p.name}, {"filename", p.filename}, {"size", p.content.size()}});
-    res.SetJson(nlohmann::json{{"size", r.body.size()}, {"parts", parts}}.dump());
-  }, BodyLimit(4096));
+  s.Handle("GET", "/items/special",
+           [](const HttpRequest&, HttpResponse& res) { res.SetJson(R"({"special":true})"); });
+  s.Handle(
+      "POST", "/upload",
+      [](const HttpRequest& r, HttpResponse& res) {
+        nlohmann::json parts = nlohmann::json::array();
+        for (const auto& p : r.parts)
+          parts.push_back({{"name", p.name}, {"filename", p.filename}, {"size", p.content.size()}});
+        res.SetJson(nlohmann::json{{"size", r.body.size()}, {"parts", parts}}.dump());
+      },
+      BodyLimit(4096));
   api::RouteOptions guarded = BodyLimit(1 << 20);
   guarded.admit = [](HttpRequest& head, HttpResponse& res) {
     if (head.Header("X-Key") == "open") return true;
     res.SetError(Status(StatusCode::kUnauthenticated, "no key"));
     return false;
   };
-  s.Handle("POST", "/guarded", [](const HttpRequest& r, HttpResponse& res) {
-    res.SetJson(nlohmann::json{{"size", r.body.size()}}.dump());
-  }, guarded);
+  s.Handle(
+      "POST", "/guarded",
+      [](const HttpRequest& r, HttpResponse& res) {
+        res.SetJson(nlohmann::json{{"size", r.body.size()}}.dump());
+      },
+      guarded);
   s.Handle("GET", "/boom", [](const HttpRequest&, HttpResponse&) {
     throw std::runtime_error("secret detail 450103198603070011");
   });
@@ -111,7 +119,8 @@ long ProcessThreads() {
 
 }  // namespace
 
-TEST_CASE("HttpServer: literal segments win over placeholders, which capture the segment", "[http][routing]") {
+TEST_CASE("HttpServer: literal segments win over placeholders, which capture the segment",
+          "[http][routing]") {
   Running s({}, EchoRoutes);
   auto item = nlohmann::json::parse(BodyOf(Get(s.port(), "/items/P0000007?q=%E5%BC%A0")));
   CHECK(item["id"] == "P0000007");
@@ -119,17 +128,21 @@ TEST_CASE("HttpServer: literal segments win over placeholders, which capture the
   CHECK(BodyOf(Get(s.port(), "/items/special")) == R"({"special":true})");
 }
 
-TEST_CASE("HttpServer: unknown paths are 404 and wrong methods 405 with Allow, as JSON errors", "[http][routing]") {
+TEST_CASE("HttpServer: unknown paths are 404 and wrong methods 405 with Allow, as JSON errors",
+          "[http][routing]") {
   Running s({}, EchoRoutes);
   std::string missing = Get(s.port(), "/nowhere");
   CHECK(RawStatus(missing) == 404);
   CHECK(nlohmann::json::parse(BodyOf(missing))["error"]["code"] == "NOT_FOUND");
-  std::string wrong = RawExchange(s.port(), "DELETE /items/1 HTTP/1.1\r\nHost: t\r\nConnection: close\r\n\r\n");
+  std::string wrong =
+      RawExchange(s.port(), "DELETE /items/1 HTTP/1.1\r\nHost: t\r\nConnection: close\r\n\r\n");
   CHECK(RawStatus(wrong) == 405);
   CHECK(wrong.find("Allow: GET, HEAD") != std::string::npos);
-  std::string options = RawExchange(s.port(), "OPTIONS /items/1 HTTP/1.1\r\nHost: t\r\nConnection: close\r\n\r\n");
+  std::string options =
+      RawExchange(s.port(), "OPTIONS /items/1 HTTP/1.1\r\nHost: t\r\nConnection: close\r\n\r\n");
   CHECK(RawStatus(options) == 204);
-  std::string odd = RawExchange(s.port(), "BREW /items/1 HTTP/1.1\r\nHost: t\r\nConnection: close\r\n\r\n");
+  std::string odd =
+      RawExchange(s.port(), "BREW /items/1 HTTP/1.1\r\nHost: t\r\nConnection: close\r\n\r\n");
   CHECK(RawStatus(odd) >= 400);
 }
 
@@ -145,7 +158,8 @@ TEST_CASE("HttpServer: every answer carries security headers and a request id", 
   }
 }
 
-TEST_CASE("HttpServer: a throwing handler answers 500 without the exception's text anywhere", "[http][errors][privacy]") {
+TEST_CASE("HttpServer: a throwing handler answers 500 without the exception's text anywhere",
+          "[http][errors][privacy]") {
   Running s({}, EchoRoutes);
   std::string raw = Get(s.port(), "/boom");
   CHECK(RawStatus(raw) == 500);
@@ -161,14 +175,16 @@ TEST_CASE("HttpServer: a throwing handler answers 500 without the exception's te
 
 TEST_CASE("HttpServer: a chunked body within the limit arrives whole", "[http][body]") {
   Running s({}, EchoRoutes);
-  std::string raw = RawExchange(s.port(),
-                                "POST /upload HTTP/1.1\r\nHost: t\r\nTransfer-Encoding: chunked\r\nConnection: close\r\n\r\n"
-                                "5\r\nhello\r\n6;ext=1\r\n world\r\n0\r\nX-Trailer: 1\r\n\r\n");
+  std::string raw = RawExchange(
+      s.port(),
+      "POST /upload HTTP/1.1\r\nHost: t\r\nTransfer-Encoding: chunked\r\nConnection: close\r\n\r\n"
+      "5\r\nhello\r\n6;ext=1\r\n world\r\n0\r\nX-Trailer: 1\r\n\r\n");
   REQUIRE(RawStatus(raw) == 200);
   CHECK(nlohmann::json::parse(BodyOf(raw))["size"] == 11);
 }
 
-TEST_CASE("HttpServer: a chunked body over the route's limit is refused with 413", "[http][body][limits]") {
+TEST_CASE("HttpServer: a chunked body over the route's limit is refused with 413",
+          "[http][body][limits]") {
   Running s({}, EchoRoutes);
   std::string request = "POST /upload HTTP/1.1\r\nHost: t\r\nTransfer-Encoding: chunked\r\n\r\n";
   for (int i = 0; i < 64; ++i) request += "400\r\n" + std::string(1024, 'a') + "\r\n";
@@ -178,18 +194,23 @@ TEST_CASE("HttpServer: a chunked body over the route's limit is refused with 413
   CHECK(raw.find("Connection: close") != std::string::npos);
   CHECK(nlohmann::json::parse(BodyOf(raw))["error"]["code"] == "PAYLOAD_TOO_LARGE");
   // A chunk announcing more than the limit is refused before it is read.
-  std::string huge = RawExchange(s.port(), "POST /upload HTTP/1.1\r\nHost: t\r\nTransfer-Encoding: chunked\r\n\r\n"
-                                            "FFFFFFFFFF\r\nabc");
+  std::string huge =
+      RawExchange(s.port(),
+                  "POST /upload HTTP/1.1\r\nHost: t\r\nTransfer-Encoding: chunked\r\n\r\n"
+                  "FFFFFFFFFF\r\nabc");
   CHECK(RawStatus(huge) == 413);
   CHECK(s.server().Counters().body_too_large == 2);
 }
 
-TEST_CASE("HttpServer: a Content-Length over the limit is refused without reading the body", "[http][body][limits]") {
+TEST_CASE("HttpServer: a Content-Length over the limit is refused without reading the body",
+          "[http][body][limits]") {
   Running s({}, EchoRoutes);
-  std::string raw = RawExchange(s.port(), "POST /upload HTTP/1.1\r\nHost: t\r\nContent-Length: 999999999\r\n\r\nabc");
+  std::string raw = RawExchange(
+      s.port(), "POST /upload HTTP/1.1\r\nHost: t\r\nContent-Length: 999999999\r\n\r\nabc");
   CHECK(RawStatus(raw) == 413);
-  std::string expect = RawExchange(s.port(),
-                                   "POST /upload HTTP/1.1\r\nHost: t\r\nContent-Length: 999999\r\nExpect: 100-continue\r\n\r\n");
+  std::string expect = RawExchange(
+      s.port(),
+      "POST /upload HTTP/1.1\r\nHost: t\r\nContent-Length: 999999\r\nExpect: 100-continue\r\n\r\n");
   CHECK(RawStatus(expect) == 413);
   CHECK(expect.find("100 Continue") == std::string::npos);
 }
@@ -197,51 +218,69 @@ TEST_CASE("HttpServer: a Content-Length over the limit is refused without readin
 TEST_CASE("HttpServer: a route's admit() refuses before the body is read", "[http][body][limits]") {
   Running s({}, EchoRoutes);
   std::string big(512 * 1024, 'x');
-  std::string refused = RawExchange(s.port(), "POST /guarded HTTP/1.1\r\nHost: t\r\nContent-Length: " +
-                                                  std::to_string(big.size()) + "\r\n\r\n" + big);
+  std::string refused =
+      RawExchange(s.port(), "POST /guarded HTTP/1.1\r\nHost: t\r\nContent-Length: " +
+                                std::to_string(big.size()) + "\r\n\r\n" + big);
   CHECK(RawStatus(refused) == 401);
   CHECK(refused.find("Connection: close") != std::string::npos);
-  std::string expect = RawExchange(s.port(), "POST /guarded HTTP/1.1\r\nHost: t\r\nContent-Length: 10\r\n"
-                                             "Expect: 100-continue\r\n\r\n");
+  std::string expect = RawExchange(s.port(),
+                                   "POST /guarded HTTP/1.1\r\nHost: t\r\nContent-Length: 10\r\n"
+                                   "Expect: 100-continue\r\n\r\n");
   CHECK(RawStatus(expect) == 401);
   CHECK(expect.find("100 Continue") == std::string::npos);
   CHECK(s.server().Counters().not_admitted == 2);
-  std::string admitted = RawExchange(s.port(), "POST /guarded HTTP/1.1\r\nHost: t\r\nX-Key: open\r\n"
-                                               "Connection: close\r\nContent-Length: 3\r\n\r\nabc");
+  std::string admitted = RawExchange(s.port(),
+                                     "POST /guarded HTTP/1.1\r\nHost: t\r\nX-Key: open\r\n"
+                                     "Connection: close\r\nContent-Length: 3\r\n\r\nabc");
   CHECK(RawStatus(admitted) == 200);
   CHECK(BodyOf(admitted) == R"({"size":3})");
 }
 
-TEST_CASE("HttpServer: bodies in flight share a budget; past it a request gets 503", "[http][body][limits]") {
+TEST_CASE("HttpServer: bodies in flight share a budget; past it a request gets 503",
+          "[http][body][limits]") {
   HttpServerOptions options;
   options.max_body_bytes_in_flight = 1000;
   Running s(options, EchoRoutes);
-  std::string fits = RawExchange(s.port(), "POST /upload HTTP/1.1\r\nHost: t\r\nConnection: close\r\n"
-                                           "Content-Length: 900\r\n\r\n" + std::string(900, 'a'));
+  std::string fits = RawExchange(s.port(),
+                                 "POST /upload HTTP/1.1\r\nHost: t\r\nConnection: close\r\n"
+                                 "Content-Length: 900\r\n\r\n" +
+                                     std::string(900, 'a'));
   CHECK(RawStatus(fits) == 200);
   // The budget came back after the first request.
-  std::string again = RawExchange(s.port(), "POST /upload HTTP/1.1\r\nHost: t\r\nConnection: close\r\n"
-                                            "Content-Length: 900\r\n\r\n" + std::string(900, 'a'));
+  std::string again = RawExchange(s.port(),
+                                  "POST /upload HTTP/1.1\r\nHost: t\r\nConnection: close\r\n"
+                                  "Content-Length: 900\r\n\r\n" +
+                                      std::string(900, 'a'));
   CHECK(RawStatus(again) == 200);
-  std::string over = RawExchange(s.port(), "POST /upload HTTP/1.1\r\nHost: t\r\nContent-Length: 1100\r\n\r\n" +
-                                           std::string(1100, 'a'));
+  std::string over =
+      RawExchange(s.port(), "POST /upload HTTP/1.1\r\nHost: t\r\nContent-Length: 1100\r\n\r\n" +
+                                std::string(1100, 'a'));
   CHECK(RawStatus(over) == 503);
 }
 
-TEST_CASE("HttpServer: framing that cannot be bounded is refused with 400", "[http][body][limits]") {
+TEST_CASE("HttpServer: framing that cannot be bounded is refused with 400",
+          "[http][body][limits]") {
   Running s({}, EchoRoutes);
-  CHECK(RawStatus(RawExchange(s.port(), "GET /items/1 HTTP/1.1\r\nHost: t\r\nContent-Length: 5\r\n\r\nhello")) == 400);
-  CHECK(RawStatus(RawExchange(s.port(), "POST /upload HTTP/1.1\r\nHost: t\r\nContent-Length: 5\r\n"
-                                        "Transfer-Encoding: chunked\r\n\r\n5\r\nhello\r\n0\r\n\r\n")) == 400);
-  CHECK(RawStatus(RawExchange(s.port(), "POST /upload HTTP/1.1\r\nHost: t\r\nTransfer-Encoding: gzip\r\n\r\n")) == 400);
-  CHECK(RawStatus(RawExchange(s.port(), "POST /upload HTTP/1.1\r\nHost: t\r\nContent-Length: 1\r\n"
-                                        "Content-Length: 2\r\n\r\nab")) == 400);
-  CHECK(RawStatus(RawExchange(s.port(), "POST /upload HTTP/1.1\r\nHost: t\r\nContent-Length: -1\r\n\r\n")) == 400);
+  CHECK(RawStatus(RawExchange(
+            s.port(), "GET /items/1 HTTP/1.1\r\nHost: t\r\nContent-Length: 5\r\n\r\nhello")) ==
+        400);
+  CHECK(RawStatus(RawExchange(s.port(),
+                              "POST /upload HTTP/1.1\r\nHost: t\r\nContent-Length: 5\r\n"
+                              "Transfer-Encoding: chunked\r\n\r\n5\r\nhello\r\n0\r\n\r\n")) == 400);
+  CHECK(RawStatus(RawExchange(
+            s.port(), "POST /upload HTTP/1.1\r\nHost: t\r\nTransfer-Encoding: gzip\r\n\r\n")) ==
+        400);
+  CHECK(RawStatus(RawExchange(s.port(),
+                              "POST /upload HTTP/1.1\r\nHost: t\r\nContent-Length: 1\r\n"
+                              "Content-Length: 2\r\n\r\nab")) == 400);
+  CHECK(RawStatus(RawExchange(
+            s.port(), "POST /upload HTTP/1.1\r\nHost: t\r\nContent-Length: -1\r\n\r\n")) == 400);
 }
 
 TEST_CASE("HttpServer: a 100 KB header line is refused with 431", "[http][limits]") {
   Running s({}, EchoRoutes);
-  std::string raw = RawExchange(s.port(), "GET /items/1 HTTP/1.1\r\nHost: t\r\nX-Big: " + std::string(100 * 1024, 'a') + "\r\n\r\n");
+  std::string raw = RawExchange(s.port(), "GET /items/1 HTTP/1.1\r\nHost: t\r\nX-Big: " +
+                                              std::string(100 * 1024, 'a') + "\r\n\r\n");
   CHECK(RawStatus(raw) == 431);
   CHECK(nlohmann::json::parse(BodyOf(raw))["error"]["code"] == "PAYLOAD_TOO_LARGE");
   CHECK(s.server().Counters().head_too_large == 1);
@@ -259,10 +298,12 @@ TEST_CASE("HttpServer: 10,000 headers are refused with 431", "[http][limits]") {
   for (int i = 0; i < 90; ++i) fine += "X-H" + std::to_string(i) + ": v\r\n";
   CHECK(RawStatus(RawExchange(s.port(), fine + "\r\n")) == 200);
   // A request line longer than the whole head budget.
-  CHECK(RawStatus(RawExchange(s.port(), "GET /" + std::string(40 * 1024, 'a') + " HTTP/1.1\r\n\r\n")) == 431);
+  CHECK(RawStatus(RawExchange(s.port(),
+                              "GET /" + std::string(40 * 1024, 'a') + " HTTP/1.1\r\n\r\n")) == 431);
 }
 
-TEST_CASE("HttpServer: a head that trickles in past its deadline is answered 408", "[http][timeouts]") {
+TEST_CASE("HttpServer: a head that trickles in past its deadline is answered 408",
+          "[http][timeouts]") {
   HttpServerOptions options;
   options.head_deadline = std::chrono::milliseconds(300);
   Running s(options, EchoRoutes);
@@ -282,8 +323,9 @@ TEST_CASE("HttpServer: a head that trickles in past its deadline is answered 408
   CHECK(s.server().Counters().timeouts >= 1);
 }
 
-TEST_CASE("HttpServer: clients trickling their heads hold no worker; a fresh client is served meanwhile",
-          "[http][timeouts][pool]") {
+TEST_CASE(
+    "HttpServer: clients trickling their heads hold no worker; a fresh client is served meanwhile",
+    "[http][timeouts][pool]") {
   HttpServerOptions options;
   options.worker_threads = 1;
   options.head_deadline = std::chrono::milliseconds(30000);
@@ -304,7 +346,8 @@ TEST_CASE("HttpServer: clients trickling their heads hold no worker; a fresh cli
   for (int sock : slow) ::close(sock);
 }
 
-TEST_CASE("HttpServer: one kept-alive connection serves several requests in order", "[http][keepalive]") {
+TEST_CASE("HttpServer: one kept-alive connection serves several requests in order",
+          "[http][keepalive]") {
   Running s({}, EchoRoutes);
   std::string raw = RawExchange(s.port(),
                                 "GET /items/1 HTTP/1.1\r\nHost: t\r\n\r\n"
@@ -318,23 +361,29 @@ TEST_CASE("HttpServer: one kept-alive connection serves several requests in orde
 
 TEST_CASE("HttpServer: multipart form parts reach the handler", "[http][body]") {
   Running s({}, EchoRoutes);
-  std::string body = "--XyZ\r\nContent-Disposition: form-data; name=\"note\"\r\n\r\nhi\r\n"
-                     "--XyZ\r\nContent-Disposition: form-data; name=\"file\"; filename=\"a.csv\"\r\n"
-                     "Content-Type: text/csv\r\n\r\n姓名\r\n张三\r\n--XyZ--\r\n";
-  std::string raw = RawExchange(s.port(), "POST /upload HTTP/1.1\r\nHost: t\r\nConnection: close\r\n"
-                                          "Content-Type: multipart/form-data; boundary=XyZ\r\nContent-Length: " +
-                                              std::to_string(body.size()) + "\r\n\r\n" + body);
+  std::string body =
+      "--XyZ\r\nContent-Disposition: form-data; name=\"note\"\r\n\r\nhi\r\n"
+      "--XyZ\r\nContent-Disposition: form-data; name=\"file\"; filename=\"a.csv\"\r\n"
+      "Content-Type: text/csv\r\n\r\n姓名\r\n张三\r\n--XyZ--\r\n";
+  std::string raw =
+      RawExchange(s.port(),
+                  "POST /upload HTTP/1.1\r\nHost: t\r\nConnection: close\r\n"
+                  "Content-Type: multipart/form-data; boundary=XyZ\r\nContent-Length: " +
+                      std::to_string(body.size()) + "\r\n\r\n" + body);
   REQUIRE(RawStatus(raw) == 200);
   auto j = nlohmann::json::parse(BodyOf(raw));
   REQUIRE(j["parts"].size() == 2);
   CHECK(j["parts"][1]["filename"] == "a.csv");
   CHECK(j["parts"][1]["size"] == std::string("姓名\r\n张三").size());
-  std::string broken = RawExchange(s.port(), "POST /upload HTTP/1.1\r\nHost: t\r\nConnection: close\r\n"
-                                             "Content-Type: multipart/form-data; boundary=XyZ\r\nContent-Length: 5\r\n\r\nhello");
+  std::string broken = RawExchange(
+      s.port(),
+      "POST /upload HTTP/1.1\r\nHost: t\r\nConnection: close\r\n"
+      "Content-Type: multipart/form-data; boundary=XyZ\r\nContent-Length: 5\r\n\r\nhello");
   CHECK(RawStatus(broken) == 400);
 }
 
-TEST_CASE("HttpServer: Stop() lets a request in flight finish, then Run() returns", "[http][shutdown]") {
+TEST_CASE("HttpServer: Stop() lets a request in flight finish, then Run() returns",
+          "[http][shutdown]") {
   std::atomic<bool> entered{false};
   HttpServerOptions options;
   options.port = 0;
@@ -373,7 +422,8 @@ TEST_CASE("HttpServer: Stop() before Run() makes Run() return at once", "[http][
   CHECK(std::chrono::steady_clock::now() - start < std::chrono::seconds(2));
 }
 
-TEST_CASE("HttpServer: a full worker pool makes connections wait, it starts no threads", "[http][pool]") {
+TEST_CASE("HttpServer: a full worker pool makes connections wait, it starts no threads",
+          "[http][pool]") {
   HttpServerOptions options;
   options.worker_threads = 2;
   std::mutex mu;
@@ -393,7 +443,8 @@ TEST_CASE("HttpServer: a full worker pool makes connections wait, it starts no t
   long threads_before = ProcessThreads();
   std::vector<std::thread> clients;
   std::vector<std::string> answers(12);
-  for (int i = 0; i < 12; ++i) clients.emplace_back([&, i] { answers[i] = Get(s.port(), "/wait"); });
+  for (int i = 0; i < 12; ++i)
+    clients.emplace_back([&, i] { answers[i] = Get(s.port(), "/wait"); });
   std::this_thread::sleep_for(std::chrono::milliseconds(500));
   // Two workers are busy; the rest wait for one.
   CHECK(inside == 2);
@@ -408,7 +459,8 @@ TEST_CASE("HttpServer: a full worker pool makes connections wait, it starts no t
   CHECK(inside == 12);
 }
 
-TEST_CASE("HttpServer: an idle kept-alive connection gives its worker up to a waiting one", "[http][pool][keepalive]") {
+TEST_CASE("HttpServer: an idle kept-alive connection gives its worker up to a waiting one",
+          "[http][pool][keepalive]") {
   HttpServerOptions options;
   options.worker_threads = 1;
   options.keep_alive_timeout = std::chrono::milliseconds(30000);
@@ -427,7 +479,8 @@ TEST_CASE("HttpServer: an idle kept-alive connection gives its worker up to a wa
   ::close(idle);
 }
 
-TEST_CASE("HttpServer: static files are served from the root and never from outside it", "[http][static]") {
+TEST_CASE("HttpServer: static files are served from the root and never from outside it",
+          "[http][static]") {
   testing::TempDir web;
   testing::WriteFileBytes(web / "index.html", "<!doctype html><title>t</title>");
   std::filesystem::create_directories(web / "css");
@@ -441,7 +494,8 @@ TEST_CASE("HttpServer: static files are served from the root and never from outs
   CHECK(index.find("Content-Type: text/html") != std::string::npos);
   CHECK(BodyOf(index) == "<!doctype html><title>t</title>");
   CHECK(RawStatus(Get(s.port(), "/css/site.css")) == 200);
-  CHECK(RawStatus(Get(s.port(), "/../" + std::filesystem::path(web.path()).filename().string() + "-secret.txt")) == 404);
+  CHECK(RawStatus(Get(s.port(), "/../" + std::filesystem::path(web.path()).filename().string() +
+                                    "-secret.txt")) == 404);
   CHECK(RawStatus(Get(s.port(), "/%2e%2e/etc/passwd")) == 404);
   CHECK(RawStatus(Get(s.port(), "/api/v1/nothing")) == 404);
   std::filesystem::create_directories(web / "node_modules/pkg");
@@ -461,7 +515,8 @@ TEST_CASE("HttpServer: static files are served from the root and never from outs
   std::filesystem::remove(web.path() + "-secret.txt");
 }
 
-TEST_CASE("HttpServer: the request log has method, path and status, never the query", "[http][log][privacy]") {
+TEST_CASE("HttpServer: the request log has method, path and status, never the query",
+          "[http][log][privacy]") {
   Running s({}, EchoRoutes);
   Get(s.port(), "/items/7?q=450103198603070011&name=%E5%BC%A0%E4%B8%89");
   Get(s.port(), "/items/450103198603070011");

@@ -59,17 +59,35 @@ class Nginx {
     ReplaceAll(&locations, "/var/log/nginx/talentpool.access.log", dir / "access.log");
     testing::WriteFileBytes(dir / "snippets/talentpool-http.conf", http);
     testing::WriteFileBytes(dir / "snippets/talentpool-locations.conf", locations);
-    std::string conf = "daemon off;\nmaster_process off;\nworker_processes 1;\n"
-                       "pid " + (dir / "nginx.pid") + ";\nerror_log " + (dir / "error.log") + " warn;\n"
-                       "events { worker_connections 256; }\nhttp {\n"
-                       "  client_body_temp_path " + (dir / "body") + ";\n"
-                       "  proxy_temp_path " + (dir / "proxy") + ";\n"
-                       "  fastcgi_temp_path " + (dir / "fastcgi") + ";\n"
-                       "  uwsgi_temp_path " + (dir / "uwsgi") + ";\n"
-                       "  scgi_temp_path " + (dir / "scgi") + ";\n"
-                       "  include " + (dir / "snippets/talentpool-http.conf") + ";\n"
-                       "  server {\n    listen 127.0.0.1:" + std::to_string(port) + ";\n"
-                       "    include " + (dir / "snippets/talentpool-locations.conf") + ";\n  }\n}\n";
+    std::string conf =
+        "daemon off;\nmaster_process off;\nworker_processes 1;\n"
+        "pid " +
+        (dir / "nginx.pid") + ";\nerror_log " + (dir / "error.log") +
+        " warn;\n"
+        "events { worker_connections 256; }\nhttp {\n"
+        "  client_body_temp_path " +
+        (dir / "body") +
+        ";\n"
+        "  proxy_temp_path " +
+        (dir / "proxy") +
+        ";\n"
+        "  fastcgi_temp_path " +
+        (dir / "fastcgi") +
+        ";\n"
+        "  uwsgi_temp_path " +
+        (dir / "uwsgi") +
+        ";\n"
+        "  scgi_temp_path " +
+        (dir / "scgi") +
+        ";\n"
+        "  include " +
+        (dir / "snippets/talentpool-http.conf") +
+        ";\n"
+        "  server {\n    listen 127.0.0.1:" +
+        std::to_string(port) +
+        ";\n"
+        "    include " +
+        (dir / "snippets/talentpool-locations.conf") + ";\n  }\n}\n";
     testing::WriteFileBytes(dir / "nginx.conf", conf);
     std::vector<std::string> args = {kNginx, "-p", dir.path() + "/", "-c", dir / "nginx.conf"};
     std::vector<char*> argv;
@@ -83,7 +101,8 @@ class Nginx {
     posix_spawn_file_actions_destroy(&actions);
     auto until = std::chrono::steady_clock::now() + std::chrono::seconds(15);
     while (std::chrono::steady_clock::now() < until) {
-      if (!RawExchange(port_, "GET /healthz HTTP/1.1\r\nHost: t\r\nConnection: close\r\n\r\n", 1000).empty()) {
+      if (!RawExchange(port_, "GET /healthz HTTP/1.1\r\nHost: t\r\nConnection: close\r\n\r\n", 1000)
+               .empty()) {
         ready_ = true;
         break;
       }
@@ -94,7 +113,9 @@ class Nginx {
       }
       std::this_thread::sleep_for(std::chrono::milliseconds(50));
     }
-    if (!ready_) FAIL("nginx did not start: " << testing::ReadFileBytes(err) << testing::ReadFileBytes(dir / "error.log"));
+    if (!ready_)
+      FAIL("nginx did not start: " << testing::ReadFileBytes(err)
+                                   << testing::ReadFileBytes(dir / "error.log"));
   }
   ~Nginx() {
     if (pid_ > 0) {
@@ -121,18 +142,22 @@ class Nginx {
 
 std::string Request(const std::string& method, const std::string& target, const std::string& token,
                     const std::string& extra = "", const std::string& body = "") {
-  std::string r = method + " " + target + " HTTP/1.1\r\nHost: pool.example.org\r\nConnection: close\r\n";
+  std::string r =
+      method + " " + target + " HTTP/1.1\r\nHost: pool.example.org\r\nConnection: close\r\n";
   if (!token.empty()) r += "Authorization: Bearer " + token + "\r\n";
   r += extra;
-  if (!body.empty() || method == "POST") r += "Content-Length: " + std::to_string(body.size()) + "\r\n";
+  if (!body.empty() || method == "POST")
+    r += "Content-Length: " + std::to_string(body.size()) + "\r\n";
   return r + "\r\n" + body;
 }
 
 }  // namespace
 
-TEST_CASE("nginx: the shipped site proxies the API on loopback and stops oversize requests first", "[api][nginx]") {
+TEST_CASE("nginx: the shipped site proxies the API on loopback and stops oversize requests first",
+          "[api][nginx]") {
   if (!std::filesystem::exists(kNginx)) {
-    WARN("SKIPPED: " << kNginx << " is not installed (apt-get install -y nginx); the nginx test did not run");
+    WARN("SKIPPED: " << kNginx
+                     << " is not installed (apt-get install -y nginx); the nginx test did not run");
     return;
   }
   FixtureOptions options;
@@ -153,20 +178,22 @@ TEST_CASE("nginx: the shipped site proxies the API on loopback and stops oversiz
 
   // The client address is nginx's word, whatever the client claims.
   const registry::Person& a1 = f.Person("a1");
-  std::string read = RawExchange(nginx.port(), Request("GET", "/api/v1/persons/" + a1.public_id, f.staff,
-                                                       "X-Real-IP: 203.0.113.9\r\n"));
+  std::string read = RawExchange(nginx.port(), Request("GET", "/api/v1/persons/" + a1.public_id,
+                                                       f.staff, "X-Real-IP: 203.0.113.9\r\n"));
   CHECK(RawStatus(read) == 200);
-  nlohmann::json audit = f.Get(f.staff, "/api/v1/audit?action=read&object_id=" + a1.public_id).Json();
+  nlohmann::json audit =
+      f.Get(f.staff, "/api/v1/audit?action=read&object_id=" + a1.public_id).Json();
   REQUIRE(audit["total"] == 1);
   CHECK(audit["items"][0]["remote_addr"] == "127.0.0.1");
 
   // Oversize requests stop at nginx: the application never sees them.
   const uint64_t app_requests = f.server().Counters().requests;
-  std::string big_length = RawExchange(nginx.port(), "POST /api/v1/imports HTTP/1.1\r\nHost: t\r\nAuthorization: Bearer " +
-                                                         f.staff + "\r\nContent-Length: 41943040\r\n\r\n" + std::string(65536, 'a'));
+  std::string big_length = RawExchange(
+      nginx.port(), "POST /api/v1/imports HTTP/1.1\r\nHost: t\r\nAuthorization: Bearer " + f.staff +
+                        "\r\nContent-Length: 41943040\r\n\r\n" + std::string(65536, 'a'));
   CHECK(RawStatus(big_length) == 413);
-  std::string chunked = "POST /api/v1/imports HTTP/1.1\r\nHost: t\r\nAuthorization: Bearer " + f.staff +
-                        "\r\nTransfer-Encoding: chunked\r\n\r\n";
+  std::string chunked = "POST /api/v1/imports HTTP/1.1\r\nHost: t\r\nAuthorization: Bearer " +
+                        f.staff + "\r\nTransfer-Encoding: chunked\r\n\r\n";
   for (int i = 0; i < 40; ++i) chunked += "100000\r\n" + std::string(1 << 20, 'a') + "\r\n";
   chunked += "0\r\n\r\n";
   CHECK(RawStatus(RawExchange(nginx.port(), chunked)) == 413);

@@ -36,12 +36,13 @@ bool TypeMatches(const json& value, const std::string& type) {
 
 // Checks `value` against `schema`: types, required properties, and the
 // properties and items below, as deep as the document describes them.
-void CheckShape(const json& doc, const json& raw_schema, const json& value, const std::string& where,
-                std::vector<std::string>* problems) {
+void CheckShape(const json& doc, const json& raw_schema, const json& value,
+                const std::string& where, std::vector<std::string>* problems) {
   const json& schema = Resolve(doc, raw_schema);
   const bool nullable = schema.value("nullable", false) || raw_schema.value("nullable", false);
   if (value.is_null()) {
-    if (!nullable && schema.contains("type")) problems->push_back(where + ": null but not nullable");
+    if (!nullable && schema.contains("type"))
+      problems->push_back(where + ": null but not nullable");
     return;
   }
   if (schema.contains("type") && !TypeMatches(value, schema["type"].get<std::string>())) {
@@ -51,11 +52,13 @@ void CheckShape(const json& doc, const json& raw_schema, const json& value, cons
   if (value.is_object()) {
     if (schema.contains("required")) {
       for (const json& key : schema["required"])
-        if (!value.contains(key.get<std::string>())) problems->push_back(where + ": lacks " + key.get<std::string>());
+        if (!value.contains(key.get<std::string>()))
+          problems->push_back(where + ": lacks " + key.get<std::string>());
     }
     if (schema.contains("properties")) {
       for (auto it = schema["properties"].begin(); it != schema["properties"].end(); ++it)
-        if (value.contains(it.key())) CheckShape(doc, it.value(), value[it.key()], where + "." + it.key(), problems);
+        if (value.contains(it.key()))
+          CheckShape(doc, it.value(), value[it.key()], where + "." + it.key(), problems);
     }
   }
   if (value.is_array() && schema.contains("items")) {
@@ -66,7 +69,8 @@ void CheckShape(const json& doc, const json& raw_schema, const json& value, cons
 
 }  // namespace
 
-TEST_CASE("OpenAPI: the document is OpenAPI 3 and lists exactly the server's routes", "[api][openapi]") {
+TEST_CASE("OpenAPI: the document is OpenAPI 3 and lists exactly the server's routes",
+          "[api][openapi]") {
   ApiFixture f;
   Reply r = f.Get(f.unit_a, "/api/v1/openapi.json");
   REQUIRE(r.status == 200);
@@ -84,7 +88,8 @@ TEST_CASE("OpenAPI: the document is OpenAPI 3 and lists exactly the server's rou
     }
   }
   std::set<std::string> served;
-  for (const api::RouteSpec& route : f.service().Routes()) served.insert(route.method + " " + route.pattern);
+  for (const api::RouteSpec& route : f.service().Routes())
+    served.insert(route.method + " " + route.pattern);
   CHECK(documented == served);
   CHECK(served.count("GET /api/v1/search") == 1);
   CHECK(served.count("POST /api/v1/enrollment-check") == 1);
@@ -124,10 +129,12 @@ TEST_CASE("OpenAPI: every documented route answers 200 in the documented shape",
           problems.push_back(where + ": status " + status + " " + r.body.substr(0, 200));
           continue;
         }
-        if (responses[status].contains("content") && !responses[status]["content"].contains("application/json")) {
+        if (responses[status].contains("content") &&
+            !responses[status]["content"].contains("application/json")) {
           const std::string type = responses[status]["content"].begin().key();
           if (r.Header("Content-Type").rfind(type, 0) != 0)
-            problems.push_back(where + ": documented as " + type + ", answered " + r.Header("Content-Type"));
+            problems.push_back(where + ": documented as " + type + ", answered " +
+                               r.Header("Content-Type"));
           continue;
         }
         if (!responses[status].contains("content")) continue;
@@ -135,7 +142,8 @@ TEST_CASE("OpenAPI: every documented route answers 200 in the documented shape",
           problems.push_back(where + ": documented as JSON, answered " + r.Header("Content-Type"));
           continue;
         }
-        CheckShape(doc, responses[status]["content"]["application/json"]["schema"], r.Json(), where, &problems);
+        CheckShape(doc, responses[status]["content"]["application/json"]["schema"], r.Json(), where,
+                   &problems);
       }
     }
   }
@@ -152,7 +160,9 @@ TEST_CASE("OpenAPI: error answers have the documented error shape", "[api][opena
   std::vector<std::string> problems;
   CheckShape(doc, error_schema, f.Get("", "/api/v1/persons").Json(), "401", &problems);
   CheckShape(doc, error_schema, f.Get(f.unit_a, "/api/v1/audit").Json(), "403", &problems);
-  CheckShape(doc, error_schema, f.Get(f.unit_a, "/api/v1/persons/" + f.Person("b1").public_id).Json(), "404", &problems);
+  CheckShape(doc, error_schema,
+             f.Get(f.unit_a, "/api/v1/persons/" + f.Person("b1").public_id).Json(), "404",
+             &problems);
   CheckShape(doc, error_schema, f.Get(f.staff, "/api/v1/persons?size=0").Json(), "400", &problems);
   CHECK(problems.empty());
   for (const std::string& p : problems) UNSCOPED_INFO(p);

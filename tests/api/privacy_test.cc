@@ -6,8 +6,8 @@
 #include <filesystem>
 
 #include "api/api_test_support.h"
-#include "registry/import/demo_data.h"
 #include "registry/base/paths.h"
+#include "registry/import/demo_data.h"
 
 namespace tp::apitest {
 namespace {
@@ -24,11 +24,13 @@ std::vector<std::filesystem::path> FilesUnder(const std::string& dir) {
 
 }  // namespace
 
-TEST_CASE("Privacy: every route, every role, every way of asking shows no number it should not", "[api][privacy]") {
+TEST_CASE("Privacy: every route, every role, every way of asking shows no number it should not",
+          "[api][privacy]") {
   ApiFixture f;
   const std::vector<std::string> callers = {"staff", "province", "unit_a", "unit_b"};
-  std::vector<std::string> targets = {"/api/v1/persons", "/api/v1/search", "/api/v1/stats", "/api/v1/units",
-                                      "/api/v1/audit", "/api/v1/tokens", "/api/v1/me"};
+  std::vector<std::string> targets = {"/api/v1/persons", "/api/v1/search", "/api/v1/stats",
+                                      "/api/v1/units",   "/api/v1/audit",  "/api/v1/tokens",
+                                      "/api/v1/me"};
   for (std::string key : {"a1", "a2", "b1", "b2"}) {
     const registry::Person& p = f.Person(key);
     targets.push_back("/api/v1/persons/" + p.public_id);
@@ -49,8 +51,10 @@ TEST_CASE("Privacy: every route, every role, every way of asking shows no number
     }
     for (std::string key : {"a1", "a2", "b1", "b2"}) {
       const registry::Person& p = f.Person(key);
-      f.Call(f.TokenOf(who), "POST", "/api/v1/enrollment-check", json{{"id_number", p.id_number}}.dump());
-      f.Call(f.TokenOf(who), "POST", "/api/v1/enrollment-check", json{{"name", p.name}, {"birth_date", p.birth_date}}.dump());
+      f.Call(f.TokenOf(who), "POST", "/api/v1/enrollment-check",
+             json{{"id_number", p.id_number}}.dump());
+      f.Call(f.TokenOf(who), "POST", "/api/v1/enrollment-check",
+             json{{"name", p.name}, {"birth_date", p.birth_date}}.dump());
     }
   }
   // The audit log (staff only) names checks and reveals, never the numbers.
@@ -59,11 +63,14 @@ TEST_CASE("Privacy: every route, every role, every way of asking shows no number
   CHECK(answered > 40);
   int leaks = f.Leaks();
   for (const std::string& r : f.LeakReports()) UNSCOPED_INFO(r);
-  std::printf("privacy sweep: %d whole ID numbers or phones shown where the caller may not see them\n", leaks);
+  std::printf(
+      "privacy sweep: %d whole ID numbers or phones shown where the caller may not see them\n",
+      leaks);
   REQUIRE(leaks == 0);
 }
 
-TEST_CASE("Privacy: staff reveals are the only answers with whole numbers, and they are audited", "[api][privacy][audit]") {
+TEST_CASE("Privacy: staff reveals are the only answers with whole numbers, and they are audited",
+          "[api][privacy][audit]") {
   ApiFixture f;
   const registry::Person& a1 = f.Person("a1");
   Reply revealed = f.Get(f.staff, "/api/v1/persons/" + a1.public_id + "?reveal=id_number,phone");
@@ -77,7 +84,8 @@ TEST_CASE("Privacy: staff reveals are the only answers with whole numbers, and t
   REQUIRE(f.Leaks() == 0);
 }
 
-TEST_CASE("Privacy: after importing the demo data, no plaintext ID number or phone is at rest", "[api][privacy][storage]") {
+TEST_CASE("Privacy: after importing the demo data, no plaintext ID number or phone is at rest",
+          "[api][privacy][storage]") {
   ApiFixture f;
   registry::DemoOptions demo;
   demo.persons = 300;
@@ -98,7 +106,8 @@ TEST_CASE("Privacy: after importing the demo data, no plaintext ID number or pho
     if (!row[phone_column].empty()) secrets.push_back(row[phone_column]);
   }
   REQUIRE(secrets.size() > 500);
-  Reply imported = f.Call(f.staff, "POST", "/api/v1/imports?filename=demo.csv", csv, {}, "text/csv");
+  Reply imported =
+      f.Call(f.staff, "POST", "/api/v1/imports?filename=demo.csv", csv, {}, "text/csv");
   REQUIRE(imported.status == 200);
   CHECK(imported.Json()["imported"] == 300);
   REQUIRE(f.service().CatchUpIndex().ok());
@@ -119,7 +128,8 @@ TEST_CASE("Privacy: after importing the demo data, no plaintext ID number or pho
       }
     }
   }
-  std::printf("at-rest scan: %zu files, %zu numbers, %d plaintext hits\n", files.size(), secrets.size(), hits);
+  std::printf("at-rest scan: %zu files, %zu numbers, %d plaintext hits\n", files.size(),
+              secrets.size(), hits);
   CHECK(has_wal);
   CHECK(has_index);
   CHECK(hits == 0);

@@ -20,14 +20,16 @@ extern char** environ;
 namespace tp::apitest {
 
 // Runs the binary with `args`, returns its stdout (stderr to `err_path`).
-std::string RunBinary(const std::vector<std::string>& args, const std::string& err_path, int* exit_code) {
+std::string RunBinary(const std::vector<std::string>& args, const std::string& err_path,
+                      int* exit_code) {
   int out[2];
   REQUIRE(::pipe(out) == 0);
   posix_spawn_file_actions_t actions;
   posix_spawn_file_actions_init(&actions);
   posix_spawn_file_actions_adddup2(&actions, out[1], 1);
   posix_spawn_file_actions_addclose(&actions, out[0]);
-  posix_spawn_file_actions_addopen(&actions, 2, err_path.c_str(), O_WRONLY | O_CREAT | O_APPEND, 0600);
+  posix_spawn_file_actions_addopen(&actions, 2, err_path.c_str(), O_WRONLY | O_CREAT | O_APPEND,
+                                   0600);
   std::vector<char*> argv;
   for (const std::string& a : args) argv.push_back(const_cast<char*>(a.c_str()));
   argv.push_back(nullptr);
@@ -50,7 +52,8 @@ std::string InitWithStaffToken(const std::string& data_dir, const std::string& e
   int code = 0;
   RunBinary({TALENTPOOL_BINARY, "init", "--data", data_dir}, err_path, &code);
   REQUIRE(code == 0);
-  std::string token = RunBinary({TALENTPOOL_BINARY, "token", "--data", data_dir, "--role", "staff"}, err_path, &code);
+  std::string token = RunBinary({TALENTPOOL_BINARY, "token", "--data", data_dir, "--role", "staff"},
+                                err_path, &code);
   REQUIRE(code == 0);
   token.erase(token.find_last_not_of("\r\n") + 1);
   REQUIRE(token.rfind("tp_", 0) == 0);
@@ -64,7 +67,8 @@ ServerProcess::ServerProcess(const std::string& data_dir, const std::string& err
   posix_spawn_file_actions_init(&actions);
   posix_spawn_file_actions_adddup2(&actions, out[1], 1);
   posix_spawn_file_actions_addclose(&actions, out[0]);
-  posix_spawn_file_actions_addopen(&actions, 2, err_path.c_str(), O_WRONLY | O_CREAT | O_APPEND, 0600);
+  posix_spawn_file_actions_addopen(&actions, 2, err_path.c_str(), O_WRONLY | O_CREAT | O_APPEND,
+                                   0600);
   std::vector<std::string> args = {TALENTPOOL_BINARY, "serve", "--data", data_dir, "--port", "0"};
   std::vector<char*> argv;
   for (const std::string& a : args) argv.push_back(const_cast<char*>(a.c_str()));

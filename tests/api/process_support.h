@@ -14,7 +14,8 @@ namespace tp::apitest {
 
 // Runs `args` (args[0] the program) to its end and returns its stdout; its
 // stderr is appended to `err_path`. `exit_code` is -1 when it did not exit.
-std::string RunBinary(const std::vector<std::string>& args, const std::string& err_path, int* exit_code);
+std::string RunBinary(const std::vector<std::string>& args, const std::string& err_path,
+                      int* exit_code);
 
 // `talentpool init --data data_dir`, then `talentpool token --role staff`:
 // returns the token. Failures are REQUIRE failures; output goes to `err_path`.

@@ -10,7 +10,8 @@ namespace {
 using Clock = RateLimiter::Clock;
 using std::chrono::milliseconds;
 
-TEST_CASE("RateLimiter: a key gets its burst at once, then waits, and is told how long", "[api][ratelimit]") {
+TEST_CASE("RateLimiter: a key gets its burst at once, then waits, and is told how long",
+          "[api][ratelimit]") {
   RateLimiter limiter({2, 3});
   const Clock::time_point t0 = Clock::now();
   CHECK(limiter.Allow("token:1", t0));

@@ -26,8 +26,8 @@ TEST_CASE("Role matrix: no route answers any role beyond what it may see", "[api
         Reply r = CallRoute(f, route.method, route.pattern, who, other);
         ++calls;
         const bool success = r.status >= 200 && r.status < 300;
-        std::optional<api::Role> role = who.empty() ? std::nullopt
-                                        : api::ParseRole(who.rfind("unit", 0) == 0 ? "unit" : who);
+        std::optional<api::Role> role =
+            who.empty() ? std::nullopt : api::ParseRole(who.rfind("unit", 0) == 0 ? "unit" : who);
         const bool may_call = !route.needs_token || (role && api::Allows(route.roles, *role));
         // An object named in the path out of the caller's scope must look absent.
         const bool out_of_scope = other && who != "staff" && NamesScopedObject(route.pattern);
@@ -40,11 +40,13 @@ TEST_CASE("Role matrix: no route answers any role beyond what it may see", "[api
           for (const std::string& key : everyone) {
             if (std::find(visible.begin(), visible.end(), key) != visible.end()) continue;
             const registry::Person& p = f.Person(key);
-            if (r.body.find(p.public_id) != std::string::npos || r.body.find(p.name) != std::string::npos)
+            if (r.body.find(p.public_id) != std::string::npos ||
+                r.body.find(p.name) != std::string::npos)
               why = "answer names " + key + ", out of scope";
           }
         }
-        std::string label = route.method + " " + route.pattern + " as " + (who.empty() ? "(no token)" : who) +
+        std::string label = route.method + " " + route.pattern + " as " +
+                            (who.empty() ? "(no token)" : who) +
                             (other ? " on another's object" : " on its own object") + " -> " +
                             std::to_string(r.status);
         if (!why.empty()) {
@@ -54,9 +56,9 @@ TEST_CASE("Role matrix: no route answers any role beyond what it may see", "[api
         // Entitled callers are let in: of this module's routes they get their
         // answer; the route groups' placeholder bodies may be refused as
         // invalid (400, 404, 409, 412, 422) but never as unauthorised.
-        const bool refused = IsCoreRoute(route.pattern)
-                                 ? !success
-                                 : (r.status == 0 || r.status == 401 || r.status == 403 || r.status >= 500);
+        const bool refused = IsCoreRoute(route.pattern) ? !success
+                                                        : (r.status == 0 || r.status == 401 ||
+                                                           r.status == 403 || r.status >= 500);
         if (may_call && !out_of_scope && refused) {
           ++wrongful_refusals;
           report.push_back("WRONGFUL REFUSAL: " + label + " " + r.body.substr(0, 200));
@@ -66,9 +68,10 @@ TEST_CASE("Role matrix: no route answers any role beyond what it may see", "[api
       }
     }
   }
-  std::printf("role matrix: %d calls (%zu routes x %zu callers x 2 objects), %d forbidden successes, "
-              "%d wrongful refusals\n",
-              calls, f.service().Routes().size(), callers.size(), forbidden_successes, wrongful_refusals);
+  std::printf(
+      "role matrix: %d calls (%zu routes x %zu callers x 2 objects), %d forbidden successes, "
+      "%d wrongful refusals\n",
+      calls, f.service().Routes().size(), callers.size(), forbidden_successes, wrongful_refusals);
   for (const std::string& line : report) std::printf("  %s\n", line.c_str());
   CHECK(calls == static_cast<int>(f.service().Routes().size() * callers.size() * 2));
   CHECK(forbidden_successes == 0);
@@ -76,7 +79,8 @@ TEST_CASE("Role matrix: no route answers any role beyond what it may see", "[api
   REQUIRE(f.Leaks() == 0);
 }
 
-TEST_CASE("Role matrix: every protected route names a role, and no province token writes", "[api][roles]") {
+TEST_CASE("Role matrix: every protected route names a role, and no province token writes",
+          "[api][roles]") {
   ApiFixture f;
   for (const api::RouteSpec& route : f.service().Routes()) {
     INFO(route.method << " " << route.pattern);

@@ -13,8 +13,8 @@
 #include "api/auth.h"
 #include "api/http_server.h"
 #include "api/rounds_routes.h"
-#include "registry/fields/id_number.h"
 #include "registry/base/paths.h"
+#include "registry/fields/id_number.h"
 #include "registry/fields/reference_data.h"
 #include "registry/rounds/rounds.h"
 #include "registry/rounds/summary_sheet.h"
@@ -41,8 +41,9 @@ std::string Id(const std::string& region, const std::string& birth, int seq) {
 }
 
 // A person as the API takes one; `birth` is YYYYMMDD.
-Json PersonJson(const std::string& name, const std::string& birth, int seq, const std::string& ethnic = "汉族",
-                const std::string& affiliation = "九三学社社员", const std::string& region = "110105") {
+Json PersonJson(const std::string& name, const std::string& birth, int seq,
+                const std::string& ethnic = "汉族", const std::string& affiliation = "九三学社社员",
+                const std::string& region = "110105") {
   return {{"person",
            {{"姓名", name},
             {"身份证号", Id(region, birth, seq)},
@@ -68,10 +69,10 @@ class RoundsServer {
     {
       auto batch = store_->BeginWrite();
       REQUIRE(batch.ok());
-      for (auto [name, type, province] : {std::tuple{"中国化学会", "全国学会", ""},
-                                          std::tuple{"中国物理学会", "全国学会", ""},
-                                          std::tuple{"广西壮族自治区科学技术协会", "省级科协", "45"},
-                                          std::tuple{"广西医学会", "省级学会", "45"}}) {
+      for (auto [name, type, province] :
+           {std::tuple{"中国化学会", "全国学会", ""}, std::tuple{"中国物理学会", "全国学会", ""},
+            std::tuple{"广西壮族自治区科学技术协会", "省级科协", "45"},
+            std::tuple{"广西医学会", "省级学会", "45"}}) {
         auto unit = (*batch)->EnsureUnit(name, type, province);
         REQUIRE(unit.ok());
         units_.push_back(unit->code);
@@ -105,11 +106,12 @@ class RoundsServer {
       const tp::api::RouteSpec* route = &spec;
       tp::api::RouteOptions route_options;
       route_options.max_body_bytes = route->max_body_bytes;
-      server_->Handle(route->method, route->pattern,
-                      [this, route](const tp::api::HttpRequest& req, tp::api::HttpResponse& res) {
-                        Authorize(*route, req, res);
-                      },
-                      route_options);
+      server_->Handle(
+          route->method, route->pattern,
+          [this, route](const tp::api::HttpRequest& req, tp::api::HttpResponse& res) {
+            Authorize(*route, req, res);
+          },
+          route_options);
     }
     auto port = server_->Bind();
     REQUIRE(port.ok());
@@ -165,7 +167,8 @@ class RoundsServer {
 
  private:
   // As ApiService::Install: Bearer token, known and unrevoked, role allowed.
-  void Authorize(const tp::api::RouteSpec& route, const tp::api::HttpRequest& req, tp::api::HttpResponse& res) {
+  void Authorize(const tp::api::RouteSpec& route, const tp::api::HttpRequest& req,
+                 tp::api::HttpResponse& res) {
     tp::api::ApiCall call{req, nullptr, req.remote_addr};
     auto header = req.Header("Authorization");
     auto token = header ? tp::api::BearerToken(*header) : std::nullopt;
@@ -174,7 +177,8 @@ class RoundsServer {
     if (!info.ok()) return res.SetError(tp::Status(tp::StatusCode::kUnauthenticated, "令牌无效"));
     auto caller = tp::api::CallerFromToken(*info);
     if (!caller.ok()) return res.SetError(caller.status());
-    if (!tp::api::Allows(route.roles, caller->role)) return res.SetError(tp::PermissionDenied("无权调用此接口"));
+    if (!tp::api::Allows(route.roles, caller->role))
+      return res.SetError(tp::PermissionDenied("无权调用此接口"));
     call.caller = &*caller;
     route.handler(call, res);
   }
@@ -192,8 +196,9 @@ class RoundsServer {
 constexpr const char* kNational = "pool-national-2025";
 
 std::vector<Json> FiveWithTwoYoung() {
-  return {PersonJson("林晓雯", "19950312", 2), PersonJson("陈思远", "19920705", 11), PersonJson("王建国", "19700101", 13),
-          PersonJson("赵德明", "19721120", 15), PersonJson("孙立平", "19680808", 17)};
+  return {PersonJson("林晓雯", "19950312", 2), PersonJson("陈思远", "19920705", 11),
+          PersonJson("王建国", "19700101", 13), PersonJson("赵德明", "19721120", 15),
+          PersonJson("孙立平", "19680808", 17)};
 }
 
 bool NamesRule(const Answer& a, const std::string& rule) {
@@ -206,8 +211,10 @@ bool NamesRule(const Answer& a, const std::string& rule) {
 
 }  // namespace
 
-TEST_CASE("Rounds API: a national society of six is refused, five with one young is refused, a 理事长 sixth passes",
-          "[rounds][api]") {
+TEST_CASE(
+    "Rounds API: a national society of six is refused, five with one young is refused, a 理事长 "
+    "sixth passes",
+    "[rounds][api]") {
   RoundsServer s;
   s.At("2025-08-01 09:00");
   std::vector<int64_t> ids;
@@ -220,15 +227,19 @@ TEST_CASE("Rounds API: a national society of six is refused, five with one young
   CHECK(state.json()["quota"]["max"] == 5);
   CHECK(state.json()["quota"]["can_submit"] == false);
 
-  Answer six = s.Post(s.chem, std::string("/api/v1/rounds/") + kNational + "/submit", Json::object());
+  Answer six =
+      s.Post(s.chem, std::string("/api/v1/rounds/") + kNational + "/submit", Json::object());
   CHECK(six.status == 422);
   CHECK(NamesRule(six, "全国学会推荐名额不超过5人"));
   CHECK(six.json()["error"]["message"].get<std::string>().find("周明哲") != std::string::npos);
 
-  REQUIRE(s.Call(s.chem, "DELETE", "/api/v1/recommendations/" + std::to_string(sixth)).status == 200);
-  REQUIRE(s.Call(s.chem, "DELETE", "/api/v1/recommendations/" + std::to_string(ids[1])).status == 200);
+  REQUIRE(s.Call(s.chem, "DELETE", "/api/v1/recommendations/" + std::to_string(sixth)).status ==
+          200);
+  REQUIRE(s.Call(s.chem, "DELETE", "/api/v1/recommendations/" + std::to_string(ids[1])).status ==
+          200);
   s.MustAdd(s.chem, kNational, PersonJson("钱国栋", "19800101", 21));
-  Answer one_young = s.Post(s.chem, std::string("/api/v1/rounds/") + kNational + "/submit", Json::object());
+  Answer one_young =
+      s.Post(s.chem, std::string("/api/v1/rounds/") + kNational + "/submit", Json::object());
   CHECK(one_young.status == 422);
   CHECK(NamesRule(one_young, "35岁及以下学员不少于2人"));
 
@@ -242,14 +253,18 @@ TEST_CASE("Rounds API: a national society of six is refused, five with one young
   const Json listed = state.json();
   for (const Json& item : listed["items"])
     if (item["person"]["name"] == "钱国栋") extra = item["id"].get<int64_t>();
-  REQUIRE(s.Call(s.chem, "DELETE", "/api/v1/recommendations/" + std::to_string(extra)).status == 200);
+  REQUIRE(s.Call(s.chem, "DELETE", "/api/v1/recommendations/" + std::to_string(extra)).status ==
+          200);
   Json chair = PersonJson("郑国华", "19600101", 23);
   chair["person"]["职务"] = "中国化学会理事长";
-  Answer added = s.Post(s.chem, std::string("/api/v1/rounds/") + kNational + "/recommendations", chair);
+  Answer added =
+      s.Post(s.chem, std::string("/api/v1/rounds/") + kNational + "/recommendations", chair);
   REQUIRE(added.status == 201);
-  CHECK(added.json()["item"]["exempt_reason"].get<std::string>().find("理事长") != std::string::npos);
+  CHECK(added.json()["item"]["exempt_reason"].get<std::string>().find("理事长") !=
+        std::string::npos);
   CHECK(added.json()["quota"]["used"] == 5);
-  Answer ok = s.Post(s.chem, std::string("/api/v1/rounds/") + kNational + "/submit", Json::object());
+  Answer ok =
+      s.Post(s.chem, std::string("/api/v1/rounds/") + kNational + "/submit", Json::object());
   INFO(ok.body);
   REQUIRE(ok.status == 200);
   CHECK(ok.json()["state"] == "submitted");
@@ -257,38 +272,51 @@ TEST_CASE("Rounds API: a national society of six is refused, five with one young
   CHECK(s.writes.load() >= 10);  // every add, removal and submission told the index
 
   // Another unit sees none of it; a unit cannot decide.
-  CHECK(s.Call(s.physics, "GET", "/api/v1/recommendations/" + std::to_string(ids[0])).status == 404);
-  CHECK(s.Call(s.physics, "GET", std::string("/api/v1/rounds/") + kNational + "/submission?unit=" + s.units_[0]).status ==
+  CHECK(s.Call(s.physics, "GET", "/api/v1/recommendations/" + std::to_string(ids[0])).status ==
         404);
-  CHECK(s.Post(s.chem, "/api/v1/recommendations/" + std::to_string(ids[0]) + "/decision", {{"action", "admit"}}).status ==
-        403);
+  CHECK(s.Call(s.physics, "GET",
+               std::string("/api/v1/rounds/") + kNational + "/submission?unit=" + s.units_[0])
+            .status == 404);
+  CHECK(s.Post(s.chem, "/api/v1/recommendations/" + std::to_string(ids[0]) + "/decision",
+               {{"action", "admit"}})
+            .status == 403);
 }
 
-TEST_CASE("Rounds API: a provincial association with two minorities is refused naming the rule", "[rounds][api]") {
+TEST_CASE("Rounds API: a provincial association with two minorities is refused naming the rule",
+          "[rounds][api]") {
   RoundsServer s;
   s.At("2025-08-01 09:00");
   for (int i = 0; i < 3; ++i) {
-    Json p = PersonJson("新" + std::string(i == 0 ? "甲" : i == 1 ? "乙" : "丙"), "19800101", 31 + 2 * i);
+    Json p = PersonJson("新" + std::string(i == 0   ? "甲"
+                                           : i == 1 ? "乙"
+                                                    : "丙"),
+                        "19800101", 31 + 2 * i);
     p["person"]["所属群体"] = "新经济组织";
     s.MustAdd(s.guangxi, kNational, p);
   }
   s.MustAdd(s.guangxi, kNational, PersonJson("壮一", "19810101", 41, "壮族"));
   s.MustAdd(s.guangxi, kNational, PersonJson("瑶二", "19820101", 43, "瑶族"));
-  Answer refused = s.Post(s.guangxi, std::string("/api/v1/rounds/") + kNational + "/submit", Json::object());
+  Answer refused =
+      s.Post(s.guangxi, std::string("/api/v1/rounds/") + kNational + "/submit", Json::object());
   CHECK(refused.status == 422);
   CHECK(NamesRule(refused, "少数民族学员不少于3人"));
   CHECK_FALSE(NamesRule(refused, "新经济组织、新社会组织、新就业群体学员不少于3人"));
   s.MustAdd(s.guangxi, kNational, PersonJson("苗三", "19830101", 45, "苗族"));
-  CHECK(s.Post(s.guangxi, std::string("/api/v1/rounds/") + kNational + "/submit", Json::object()).status == 200);
+  CHECK(s.Post(s.guangxi, std::string("/api/v1/rounds/") + kNational + "/submit", Json::object())
+            .status == 200);
   // The province sees its association's list; it may not submit for it.
-  Answer lists = s.Call(s.province, "GET", std::string("/api/v1/rounds/") + kNational + "/submissions");
+  Answer lists =
+      s.Call(s.province, "GET", std::string("/api/v1/rounds/") + kNational + "/submissions");
   REQUIRE(lists.status == 200);
   CHECK(lists.json()["total"] == 1);
-  CHECK(s.Post(s.province, std::string("/api/v1/rounds/") + kNational + "/submit?unit=" + s.units_[2], Json::object())
+  CHECK(s.Post(s.province,
+               std::string("/api/v1/rounds/") + kNational + "/submit?unit=" + s.units_[2],
+               Json::object())
             .status == 403);
 }
 
-TEST_CASE("Rounds API: a CCP member is refused for the 党外 pool and required for 优秀党员", "[rounds][api]") {
+TEST_CASE("Rounds API: a CCP member is refused for the 党外 pool and required for 优秀党员",
+          "[rounds][api]") {
   RoundsServer s;
   s.At("2025-08-01 09:00");
   Answer pool = s.Post(s.chem, std::string("/api/v1/rounds/") + kNational + "/recommendations",
@@ -301,26 +329,35 @@ TEST_CASE("Rounds API: a CCP member is refused for the 党外 pool and required 
                              PersonJson("群众乙", "19800101", 53, "汉族", "群众"));
   CHECK(not_member.status == 422);
   CHECK(NamesRule(not_member, "推荐对象须为中共党员"));
-  s.MustAdd(s.chem, "youxiu-dangyuan-2018", PersonJson("党建华", "19800101", 51, "汉族", "中共党员"));
+  s.MustAdd(s.chem, "youxiu-dangyuan-2018",
+            PersonJson("党建华", "19800101", 51, "汉族", "中共党员"));
   CHECK(s.Post(s.chem, "/api/v1/rounds/youxiu-dangyuan-2018/submit", Json::object()).status == 200);
 }
 
-TEST_CASE("Rounds API: a person admitted in 2024 is reported as enrolled to another unit in 2025, not by whom",
-          "[rounds][api]") {
+TEST_CASE(
+    "Rounds API: a person admitted in 2024 is reported as enrolled to another unit in 2025, not by "
+    "whom",
+    "[rounds][api]") {
   RoundsServer s;
   s.At("2024-11-05 10:00");
   Json qin = PersonJson("覃海涛", "19860307", 11, "壮族", "九三学社社员", "450103");
   const int64_t id = s.MustAdd(s.medical, "pool-guangxi-2024", qin);
-  s.MustAdd(s.medical, "pool-guangxi-2024", PersonJson("韦丽华", "19921120", 24, "壮族", "无党派人士", "450102"));
-  REQUIRE(s.Post(s.medical, "/api/v1/rounds/pool-guangxi-2024/submit", Json::object()).status == 200);
+  s.MustAdd(s.medical, "pool-guangxi-2024",
+            PersonJson("韦丽华", "19921120", 24, "壮族", "无党派人士", "450102"));
+  REQUIRE(s.Post(s.medical, "/api/v1/rounds/pool-guangxi-2024/submit", Json::object()).status ==
+          200);
   Answer admitted = s.Post(s.staff, "/api/v1/recommendations/bulk-admit",
-                           {{"ids", Json::array({id})}, {"year", 2024}, {"tier", "领军人才"}, {"batch", "2024年第一批"}});
+                           {{"ids", Json::array({id})},
+                            {"year", 2024},
+                            {"tier", "领军人才"},
+                            {"batch", "2024年第一批"}});
   INFO(admitted.body);
   REQUIRE(admitted.status == 200);
   CHECK(admitted.json()["items"][0]["state"] == "admitted");
 
   s.At("2025-08-01 09:00");
-  Answer again = s.Post(s.chem, std::string("/api/v1/rounds/") + kNational + "/recommendations", qin);
+  Answer again =
+      s.Post(s.chem, std::string("/api/v1/rounds/") + kNational + "/recommendations", qin);
   CHECK(again.status == 409);
   const std::string message = again.json()["error"]["message"].get<std::string>();
   CHECK(message.find("已于2024年入库") != std::string::npos);
@@ -331,26 +368,31 @@ TEST_CASE("Rounds API: a person admitted in 2024 is reported as enrolled to anot
   CHECK(again.body.find("P0000") == std::string::npos);
 }
 
-TEST_CASE("Rounds API: a submission one minute after the deadline is refused with the window", "[rounds][api]") {
+TEST_CASE("Rounds API: a submission one minute after the deadline is refused with the window",
+          "[rounds][api]") {
   RoundsServer s;
   s.At("2025-08-14 16:00");
   for (const Json& p : FiveWithTwoYoung()) s.MustAdd(s.physics, kNational, p);
   s.At("2025-08-14 17:01");
-  Answer late = s.Post(s.physics, std::string("/api/v1/rounds/") + kNational + "/submit", Json::object());
+  Answer late =
+      s.Post(s.physics, std::string("/api/v1/rounds/") + kNational + "/submit", Json::object());
   CHECK(late.status == 422);
   const std::string message = late.json()["error"]["message"].get<std::string>();
   CHECK(message.find("2025-07-29 00:00 至 2025-08-14 17:00") != std::string::npos);
   CHECK(message.find("已经截止") != std::string::npos);
 
   // Staff extend the deadline for this unit; the extension is logged.
-  Answer extended = s.Post(s.staff, std::string("/api/v1/rounds/") + kNational + "/units/" + s.units_[1] + "/deadline",
-                           {{"deadline", "2025-08-15 12:00"}});
+  Answer extended = s.Post(
+      s.staff, std::string("/api/v1/rounds/") + kNational + "/units/" + s.units_[1] + "/deadline",
+      {{"deadline", "2025-08-15 12:00"}});
   REQUIRE(extended.status == 200);
   CHECK(extended.json()["deadline"] == "2025-08-15T12:00:00+08:00");
-  CHECK(s.Post(s.physics, std::string("/api/v1/rounds/") + kNational + "/submit", Json::object()).status == 200);
+  CHECK(s.Post(s.physics, std::string("/api/v1/rounds/") + kNational + "/submit", Json::object())
+            .status == 200);
 }
 
-TEST_CASE("Rounds API: the error-annotated XLSX of an upload lists exactly the bad rows", "[rounds][api]") {
+TEST_CASE("Rounds API: the error-annotated XLSX of an upload lists exactly the bad rows",
+          "[rounds][api]") {
   RoundsServer s;
   s.At("2025-08-01 09:00");
   // The unit's own workbook: the seed's columns, a title row above them.
@@ -359,22 +401,23 @@ TEST_CASE("Rounds API: the error-annotated XLSX of an upload lists exactly the b
     head.push_back("推荐单位意见");
     TP_RETURN_IF_ERROR(w.WriteHeader(head));
     const std::vector<std::vector<std::string>> rows = {
-        {"1", "林晓雯", "女", "汉族", "1995.03", "九三学社社员", "中国科学院化学研究所研究员", "博士研究生", "有机化学",
-         "13800000001", "是", "否", "同意推荐"},
-        {"2", "陈思远", "男", "汉族", "1992.13", "民盟盟员", "北京大学教授", "博士研究生", "物理化学", "13800000002", "是",
-         "是", "同意推荐"},
-        {"3", "王建国", "男", "汉族", "1994.01", "民建会员", "清华大学教授", "博士研究生", "化学工程", "13800000003", "否",
-         "是", "同意推荐"},
-        {"4", "赵德明", "男", "汉族", "1972.11", "中共党员", "南开大学教授", "博士研究生", "催化", "13800000004", "是",
-         "是", "同意推荐"},
+        {"1", "林晓雯", "女", "汉族", "1995.03", "九三学社社员", "中国科学院化学研究所研究员",
+         "博士研究生", "有机化学", "13800000001", "是", "否", "同意推荐"},
+        {"2", "陈思远", "男", "汉族", "1992.13", "民盟盟员", "北京大学教授", "博士研究生",
+         "物理化学", "13800000002", "是", "是", "同意推荐"},
+        {"3", "王建国", "男", "汉族", "1994.01", "民建会员", "清华大学教授", "博士研究生",
+         "化学工程", "13800000003", "否", "是", "同意推荐"},
+        {"4", "赵德明", "男", "汉族", "1972.11", "中共党员", "南开大学教授", "博士研究生", "催化",
+         "13800000004", "是", "是", "同意推荐"},
     };
     for (const auto& r : rows) TP_RETURN_IF_ERROR(w.WriteRow(r));
     return tp::Status::Ok();
   });
   REQUIRE(xlsx.ok());
-  Answer report = s.Call(s.chem, "POST",
-                         std::string("/api/v1/rounds/") + kNational + "/uploads?filename=%E6%B1%87%E6%80%BB.xlsx", *xlsx,
-                         "application/octet-stream");
+  Answer report = s.Call(
+      s.chem, "POST",
+      std::string("/api/v1/rounds/") + kNational + "/uploads?filename=%E6%B1%87%E6%80%BB.xlsx",
+      *xlsx, "application/octet-stream");
   INFO(report.body);
   REQUIRE(report.status == 200);
   CHECK(report.json()["added"] == 2);
@@ -412,13 +455,17 @@ TEST_CASE("Rounds API: the error-annotated XLSX of an upload lists exactly the b
   }
 
   // Staff export the list after it is submitted: the seed's headings.
-  CHECK(s.Post(s.chem, std::string("/api/v1/rounds/") + kNational + "/submit", Json::object()).status == 200);
-  Answer exported = s.Call(s.staff, "GET", std::string("/api/v1/rounds/") + kNational + "/export.xlsx?unit=" + s.units_[0]);
+  CHECK(s.Post(s.chem, std::string("/api/v1/rounds/") + kNational + "/submit", Json::object())
+            .status == 200);
+  Answer exported =
+      s.Call(s.staff, "GET",
+             std::string("/api/v1/rounds/") + kNational + "/export.xlsx?unit=" + s.units_[0]);
   REQUIRE(exported.status == 200);
   auto sheet = tp::registry::OpenTableFromBytes(exported.body, "export.xlsx");
   REQUIRE(sheet.ok());
   CHECK((*sheet)->Header() == tp::registry::SummarySheetColumns());
-  CHECK(s.Call(s.chem, "GET", std::string("/api/v1/rounds/") + kNational + "/export.xlsx").status == 403);
+  CHECK(s.Call(s.chem, "GET", std::string("/api/v1/rounds/") + kNational + "/export.xlsx").status ==
+        403);
 }
 
 TEST_CASE("Rounds API: staff create the year's supplementary rounds in one call", "[rounds][api]") {

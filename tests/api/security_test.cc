@@ -18,9 +18,12 @@ constexpr const char* kRound = "pool-open-test";
 
 // A round open from 2026 to 2099, so that it is open whenever the test runs.
 void OpenRound(ApiFixture& f) {
-  json spec = {{"code", kRound},           {"campaign", "pool"},
-               {"title", "测试用常态化报送"}, {"opens_at", "2026-01-01 00:00"},
-               {"deadline", "2099-12-31 17:00"}, {"rule_set", "pool-national-2025"},
+  json spec = {{"code", kRound},
+               {"campaign", "pool"},
+               {"title", "测试用常态化报送"},
+               {"opens_at", "2026-01-01 00:00"},
+               {"deadline", "2099-12-31 17:00"},
+               {"rule_set", "pool-national-2025"},
                {"year", 2026}};
   Reply made = f.Call(f.staff, "POST", "/api/v1/rounds", spec.dump());
   INFO(made.body);
@@ -50,8 +53,10 @@ void CheckUnchanged(ApiFixture& f, const std::string& key) {
 
 }  // namespace
 
-TEST_CASE("Security: a unit recommending another unit's person changes none of the record and reads none of it",
-          "[api][security]") {
+TEST_CASE(
+    "Security: a unit recommending another unit's person changes none of the record and reads none "
+    "of it",
+    "[api][security]") {
   ApiFixture f;
   OpenRound(f);
   const registry::Person& a2 = f.Person("a2");  // unit A's, not admitted
@@ -63,7 +68,8 @@ TEST_CASE("Security: a unit recommending another unit's person changes none of t
                  {"工作单位", "某某科技公司"},
                  {"手机", "13900000099"}}},
                {"opinion", "同意推荐。"}};
-  Reply added = f.Call(f.unit_b, "POST", std::string("/api/v1/rounds/") + kRound + "/recommendations", body.dump());
+  Reply added = f.Call(f.unit_b, "POST",
+                       std::string("/api/v1/rounds/") + kRound + "/recommendations", body.dump());
   INFO(added.body);
   REQUIRE(added.status == 201);
   json item = added.Json()["item"];
@@ -84,7 +90,8 @@ TEST_CASE("Security: a unit recommending another unit's person changes none of t
 
   // Its edit changes its own copy only.
   const std::string link = "/api/v1/recommendations/" + std::to_string(item["id"].get<int64_t>());
-  Reply patched = f.Call(f.unit_b, "PATCH", link, json{{"person", {{"工作单位", "另一家公司"}}}}.dump());
+  Reply patched =
+      f.Call(f.unit_b, "PATCH", link, json{{"person", {{"工作单位", "另一家公司"}}}}.dump());
   INFO(patched.body);
   REQUIRE(patched.status == 200);
   CHECK(patched.Json()["person"]["unit"] == "另一家公司");
@@ -110,17 +117,22 @@ TEST_CASE("Security: a unit recommending another unit's person changes none of t
   REQUIRE(f.Leaks() == 0);
 }
 
-TEST_CASE("Security: an uploaded 汇总表 naming another unit's person by ID number leaves the record alone",
-          "[api][security]") {
+TEST_CASE(
+    "Security: an uploaded 汇总表 naming another unit's person by ID number leaves the record "
+    "alone",
+    "[api][security]") {
   ApiFixture f;
   OpenRound(f);
   const registry::Person& a2 = f.Person("a2");
   auto xlsx = registry::WriteXlsxToBytes([&](registry::XlsxWriter& w) -> Status {
-    TP_RETURN_IF_ERROR(w.WriteHeader({"序号", "姓名", "身份证号", "民族", "政治面貌", "工作单位", "手机", "推荐单位意见"}));
-    return w.WriteRow({"1", "冒名者", a2.id_number, "回族", "无党派人士", "某某科技公司", "13900000099", "同意推荐"});
+    TP_RETURN_IF_ERROR(w.WriteHeader(
+        {"序号", "姓名", "身份证号", "民族", "政治面貌", "工作单位", "手机", "推荐单位意见"}));
+    return w.WriteRow({"1", "冒名者", a2.id_number, "回族", "无党派人士", "某某科技公司",
+                       "13900000099", "同意推荐"});
   });
   REQUIRE(xlsx.ok());
-  Reply report = f.Call(f.unit_b, "POST", std::string("/api/v1/rounds/") + kRound + "/uploads?filename=list.xlsx",
+  Reply report = f.Call(f.unit_b, "POST",
+                        std::string("/api/v1/rounds/") + kRound + "/uploads?filename=list.xlsx",
                         *xlsx, {}, "application/octet-stream");
   INFO(report.body);
   REQUIRE(report.status == 200);
@@ -154,7 +166,8 @@ int GuessesLimited(FixtureOptions options) {
 
 }  // namespace
 
-TEST_CASE("Security: X-Real-IP is believed only from a proxy the server was told of", "[api][security][ratelimit]") {
+TEST_CASE("Security: X-Real-IP is believed only from a proxy the server was told of",
+          "[api][security][ratelimit]") {
   // By default the header changes nothing: the guesses share the host's limit.
   CHECK(GuessesLimited({}) == 3);
   // Behind a configured proxy, each named client has a limit of its own.
@@ -163,20 +176,26 @@ TEST_CASE("Security: X-Real-IP is believed only from a proxy the server was told
   CHECK(GuessesLimited(behind_proxy) == 0);
 }
 
-TEST_CASE("Security: recommendations and their edits share the enrolment check's limit; refusals are audited",
-          "[api][security][ratelimit]") {
+TEST_CASE(
+    "Security: recommendations and their edits share the enrolment check's limit; refusals are "
+    "audited",
+    "[api][security][ratelimit]") {
   ApiFixture f(WithCheckBurst(3));
   OpenRound(f);
   // a1 was admitted in 2024: each attempt to recommend the number says so.
   json body = {{"person",
-                {{"姓名", "试探者"}, {"身份证号", f.Person("a1").id_number}, {"民族", "汉族"},
-                 {"政治面貌", "无党派人士"}, {"工作单位", "北京大学"}}},
+                {{"姓名", "试探者"},
+                 {"身份证号", f.Person("a1").id_number},
+                 {"民族", "汉族"},
+                 {"政治面貌", "无党派人士"},
+                 {"工作单位", "北京大学"}}},
                {"opinion", "同意推荐。"}};
   const std::string add = std::string("/api/v1/rounds/") + kRound + "/recommendations";
   std::vector<int> statuses;
   for (int i = 0; i < 4; ++i) statuses.push_back(f.Call(f.unit_b, "POST", add, body.dump()).status);
   CHECK(statuses == std::vector<int>{409, 409, 409, 429});
-  CHECK(f.Call(f.unit_b, "PATCH", "/api/v1/recommendations/1", R"({"person":{"身份证号":"x"}})").status == 429);
+  CHECK(f.Call(f.unit_b, "PATCH", "/api/v1/recommendations/1", R"({"person":{"身份证号":"x"}})")
+            .status == 429);
   // Another unit's budget is its own.
   CHECK(f.Call(f.unit_a, "POST", add, body.dump()).status == 409);
   json audit = f.Get(f.staff, "/api/v1/audit?action=check").Json();
@@ -185,22 +204,26 @@ TEST_CASE("Security: recommendations and their edits share the enrolment check's
   REQUIRE(f.Leaks() == 0);
 }
 
-TEST_CASE("Security: an uploaded 汇总表 asks about no more ID numbers than the enrolment check would answer",
-          "[api][security][ratelimit]") {
+TEST_CASE(
+    "Security: an uploaded 汇总表 asks about no more ID numbers than the enrolment check would "
+    "answer",
+    "[api][security][ratelimit]") {
   ApiFixture f(WithCheckBurst(2));
   OpenRound(f);
   auto xlsx = registry::WriteXlsxToBytes([&](registry::XlsxWriter& w) -> Status {
-    TP_RETURN_IF_ERROR(w.WriteHeader({"序号", "姓名", "身份证号", "民族", "政治面貌", "工作单位", "推荐单位意见"}));
+    TP_RETURN_IF_ERROR(w.WriteHeader(
+        {"序号", "姓名", "身份证号", "民族", "政治面貌", "工作单位", "推荐单位意见"}));
     const char* names[] = {"新人甲", "新人乙", "新人丙", "新人丁"};
     for (int i = 0; i < 4; ++i) {
       TP_RETURN_IF_ERROR(w.WriteRow({std::to_string(i + 1), names[i],
-                                     MakeIdNumber("110108", "19900101", "10" + std::to_string(i)), "汉族", "无党派人士",
-                                     "北京大学", "同意推荐"}));
+                                     MakeIdNumber("110108", "19900101", "10" + std::to_string(i)),
+                                     "汉族", "无党派人士", "北京大学", "同意推荐"}));
     }
     return Status::Ok();
   });
   REQUIRE(xlsx.ok());
-  Reply report = f.Call(f.unit_b, "POST", std::string("/api/v1/rounds/") + kRound + "/uploads?filename=list.xlsx",
+  Reply report = f.Call(f.unit_b, "POST",
+                        std::string("/api/v1/rounds/") + kRound + "/uploads?filename=list.xlsx",
                         *xlsx, {}, "application/octet-stream");
   INFO(report.body);
   REQUIRE(report.status == 200);
@@ -210,7 +233,8 @@ TEST_CASE("Security: an uploaded 汇总表 asks about no more ID numbers than th
   REQUIRE(f.Leaks() == 0);
 }
 
-TEST_CASE("Security: a search by a whole ID number is recorded as a reveal of whom it found", "[api][security][audit]") {
+TEST_CASE("Security: a search by a whole ID number is recorded as a reveal of whom it found",
+          "[api][security][audit]") {
   ApiFixture f;
   const registry::Person& a1 = f.Person("a1");
   Reply found = f.Get(f.staff, "/api/v1/search?q=" + UrlEncode(a1.id_number));
@@ -220,7 +244,8 @@ TEST_CASE("Security: a search by a whole ID number is recorded as a reveal of wh
   REQUIRE(audit["total"] == 1);
   CHECK(audit.dump().find("search") != std::string::npos);
   // A number on file for nobody is recorded too, finding nobody.
-  REQUIRE(f.Get(f.unit_b, "/api/v1/search?q=" + MakeIdNumber("450103", "19860307", "999")).status == 200);
+  REQUIRE(f.Get(f.unit_b, "/api/v1/search?q=" + MakeIdNumber("450103", "19860307", "999")).status ==
+          200);
   CHECK(f.Get(f.staff, "/api/v1/audit?action=reveal").Json()["total"] == 2);
   REQUIRE(f.Leaks() == 0);
 }

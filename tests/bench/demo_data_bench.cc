@@ -12,8 +12,8 @@
 #include <string>
 #include <vector>
 
-#include "registry/import/demo_data.h"
 #include "registry/base/paths.h"
+#include "registry/import/demo_data.h"
 
 namespace {
 

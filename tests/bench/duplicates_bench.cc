@@ -17,6 +17,7 @@
 // recall by kind of variation, and the checks per second.
 //
 //   build/tests/bench/duplicates_bench [pool=20000] [planted=1000] [fresh=1000]
+#include <unicode/utf8.h>
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
@@ -25,17 +26,16 @@
 #include <set>
 #include <sstream>
 #include <string>
-#include <unicode/utf8.h>
 #include <unordered_map>
 #include <vector>
 
-#include "registry/import/demo_data.h"
-#include "registry/rounds/duplicates.h"
-#include "registry/import/importer.h"
 #include "registry/base/paths.h"
+#include "registry/fields/validate.h"
+#include "registry/import/demo_data.h"
+#include "registry/import/importer.h"
+#include "registry/rounds/duplicates.h"
 #include "registry/store/store.h"
 #include "registry/tables/table_reader.h"
-#include "registry/fields/validate.h"
 #include "tests/support/temp_dir.h"
 
 namespace {
@@ -96,8 +96,12 @@ struct Probe {
 
 struct Counts {
   long tp = 0, fp = 0, fn = 0;
-  double Precision() const { return tp + fp == 0 ? 1.0 : static_cast<double>(tp) / static_cast<double>(tp + fp); }
-  double Recall() const { return tp + fn == 0 ? 1.0 : static_cast<double>(tp) / static_cast<double>(tp + fn); }
+  double Precision() const {
+    return tp + fp == 0 ? 1.0 : static_cast<double>(tp) / static_cast<double>(tp + fp);
+  }
+  double Recall() const {
+    return tp + fn == 0 ? 1.0 : static_cast<double>(tp) / static_cast<double>(tp + fn);
+  }
 };
 
 tp::StatusOr<long> ImportDemo(Store& store, long persons, uint64_t seed, const ReferenceData& ref) {
@@ -138,7 +142,8 @@ int main(int argc, char** argv) {
     while (std::getline(ss, r, ',')) readings[ch].push_back(r);
   }
   std::unordered_map<std::string, std::string> to_traditional;
-  for (const auto& [trad, simp] : TablePairs(DataDir() + "/t2s.tsv")) to_traditional.emplace(simp, trad);
+  for (const auto& [trad, simp] : TablePairs(DataDir() + "/t2s.tsv"))
+    to_traditional.emplace(simp, trad);
 
   // The pool's people, with their ID numbers, in a random order.
   std::vector<PersonRecord> pool;
@@ -217,7 +222,8 @@ int main(int argc, char** argv) {
         p.with_id = false;
       }
     }
-    if (random.Below(4) == 0 && p.probe.birth_date.size() == 10) p.probe.birth_date.resize(7);  // 出生年月
+    if (random.Below(4) == 0 && p.probe.birth_date.size() == 10)
+      p.probe.birth_date.resize(7);  // 出生年月
     p.is_copy = true;
     probes.push_back(std::move(p));
   }
@@ -269,12 +275,14 @@ int main(int argc, char** argv) {
     options.persons = fresh;
     options.seed = 777;
     auto generator = DemoGenerator::Create(options, DataDir());
-    if (!generator.ok()) return std::fprintf(stderr, "%s\n", generator.status().ToString().c_str()), 2;
+    if (!generator.ok())
+      return std::fprintf(stderr, "%s\n", generator.status().ToString().c_str()), 2;
     std::vector<std::string> row;
     std::vector<std::pair<std::string, std::string>> cells;
     while (generator->Next(&row)) {
       cells.clear();
-      for (size_t i = 0; i < row.size(); ++i) cells.emplace_back(DemoGenerator::Header()[i], row[i]);
+      for (size_t i = 0; i < row.size(); ++i)
+        cells.emplace_back(DemoGenerator::Header()[i], row[i]);
       Person person;
       if (!BuildPerson(cells, *ref, &person).empty()) continue;
       Probe p;
@@ -323,17 +331,19 @@ int main(int argc, char** argv) {
   }
   const double seconds = std::chrono::duration<double>(SteadyClock::now() - started).count();
 
-  std::printf("probes: %ld planted duplicates (%ld expected hard, %ld expected possible) + %ld near misses and "
-              "fresh people\n",
-              copies, expected_hard, expected_possible, static_cast<long>(probes.size()) - copies);
-  std::printf("hard matches:     precision %.3f  recall %.3f  (tp %ld, fp %ld, fn %ld)\n", hard.Precision(),
-              hard.Recall(), hard.tp, hard.fp, hard.fn);
-  std::printf("possible matches: precision %.3f  recall %.3f  (tp %ld, fp %ld, fn %ld)\n", possible.Precision(),
-              possible.Recall(), possible.tp, possible.fp, possible.fn);
+  std::printf(
+      "probes: %ld planted duplicates (%ld expected hard, %ld expected possible) + %ld near misses "
+      "and "
+      "fresh people\n",
+      copies, expected_hard, expected_possible, static_cast<long>(probes.size()) - copies);
+  std::printf("hard matches:     precision %.3f  recall %.3f  (tp %ld, fp %ld, fn %ld)\n",
+              hard.Precision(), hard.Recall(), hard.tp, hard.fp, hard.fn);
+  std::printf("possible matches: precision %.3f  recall %.3f  (tp %ld, fp %ld, fn %ld)\n",
+              possible.Precision(), possible.Recall(), possible.tp, possible.fp, possible.fn);
   for (const auto& [kind, c] : by_kind) {
     if (c.tp + c.fn > 0) {
-      std::printf("  %-15s recall %.3f  (found %ld of %ld), false candidates %ld\n", kind.c_str(), c.Recall(), c.tp,
-                  c.tp + c.fn, c.fp);
+      std::printf("  %-15s recall %.3f  (found %ld of %ld), false candidates %ld\n", kind.c_str(),
+                  c.Recall(), c.tp, c.tp + c.fn, c.fp);
     } else {
       std::printf("  %-15s (must not match)        false candidates %ld\n", kind.c_str(), c.fp);
     }
@@ -342,6 +352,7 @@ int main(int argc, char** argv) {
               static_cast<double>(probes.size()) / seconds);
   const bool met = hard.Precision() == 1.0 && hard.Recall() == 1.0 && possible.Recall() >= 0.95 &&
                    possible.Precision() >= 0.9;
-  std::printf("target (hard 1.00/1.00; possible recall >= 0.95 at precision >= 0.9): %s\n", met ? "met" : "NOT met");
+  std::printf("target (hard 1.00/1.00; possible recall >= 0.95 at precision >= 0.9): %s\n",
+              met ? "met" : "NOT met");
   return 0;
 }

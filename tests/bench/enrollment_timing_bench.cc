@@ -34,8 +34,8 @@ std::string IdNumber(const std::string& region, long n) {
   const int year = 1960 + static_cast<int>(n / 36500 % 40);
   const int day = static_cast<int>(n % 365);
   char first17[32];
-  std::snprintf(first17, sizeof first17, "%s%04d%02d%02d%03d", region.c_str(), year, 1 + day / 31 % 12,
-                1 + day % 28, static_cast<int>(n / 365 % 100) * 10 % 1000);
+  std::snprintf(first17, sizeof first17, "%s%04d%02d%02d%03d", region.c_str(), year,
+                1 + day / 31 % 12, 1 + day % 28, static_cast<int>(n / 365 % 100) * 10 % 1000);
   std::string id = first17;
   return id + tp::registry::ComputeCheckDigit(id);
 }
@@ -53,9 +53,12 @@ int main(int argc, char** argv) {
   int workers = 8;
   for (int i = 1; i + 1 < argc; i += 2) {
     std::string flag = argv[i];
-    if (flag == "--persons") persons = std::atol(argv[i + 1]);
-    else if (flag == "--checks") checks = std::atoi(argv[i + 1]);
-    else if (flag == "--workers") workers = std::atoi(argv[i + 1]);
+    if (flag == "--persons")
+      persons = std::atol(argv[i + 1]);
+    else if (flag == "--checks")
+      checks = std::atoi(argv[i + 1]);
+    else if (flag == "--workers")
+      workers = std::atoi(argv[i + 1]);
     else {
       std::fprintf(stderr, "unknown option %s\n", flag.c_str());
       return 2;
@@ -81,7 +84,8 @@ int main(int argc, char** argv) {
     }
     if (!(*batch)->Commit().ok()) return 1;
   }
-  for (size_t i = 0; i < present.size(); ++i) absent.push_back(IdNumber("450103", static_cast<long>(i) * 7));
+  for (size_t i = 0; i < present.size(); ++i)
+    absent.push_back(IdNumber("450103", static_cast<long>(i) * 7));
   auto units = (*store)->ListUnits();
   auto token = (*store)->CreateToken("unit", units->front().code, "", "timing");
   auto index = tp::indexer::SearchIndex::Open((*store)->IndexDir());
@@ -107,10 +111,12 @@ int main(int argc, char** argv) {
   for (int i = 0; i < checks; ++i) {
     const bool exists = i % 2 == 0;
     const std::vector<std::string>& pool = exists ? present : absent;
-    const std::string body = "{\"id_number\":\"" + pool[static_cast<size_t>(i / 2) % pool.size()] + "\"}";
-    const std::string request = "POST /api/v1/enrollment-check HTTP/1.1\r\nHost: t\r\nAuthorization: Bearer " +
-                                *token + "\r\nContent-Type: application/json\r\nContent-Length: " +
-                                std::to_string(body.size()) + "\r\n\r\n" + body;
+    const std::string body =
+        "{\"id_number\":\"" + pool[static_cast<size_t>(i / 2) % pool.size()] + "\"}";
+    const std::string request =
+        "POST /api/v1/enrollment-check HTTP/1.1\r\nHost: t\r\nAuthorization: Bearer " + *token +
+        "\r\nContent-Type: application/json\r\nContent-Length: " + std::to_string(body.size()) +
+        "\r\n\r\n" + body;
     bool keep = true;
     auto start = Clock::now();
     int status = tp::bench::Exchange(sock, request, &keep);
@@ -125,13 +131,14 @@ int main(int argc, char** argv) {
   ::close(sock);
   server.Stop();
   serving.join();
-  std::printf("enrolment check by ID number, unit token, %ld people, %zu timed checks of each kind\n", persons,
-              times[0].size());
+  std::printf(
+      "enrolment check by ID number, unit token, %ld people, %zu timed checks of each kind\n",
+      persons, times[0].size());
   std::printf("%-8s %9s %9s %9s\n", "kind", "p10_us", "p50_us", "p90_us");
   const char* names[2] = {"present", "absent"};
   for (int k = 0; k < 2; ++k) {
-    std::printf("%-8s %9.1f %9.1f %9.1f\n", names[k], Percentile(times[k], 0.1), Percentile(times[k], 0.5),
-                Percentile(times[k], 0.9));
+    std::printf("%-8s %9.1f %9.1f %9.1f\n", names[k], Percentile(times[k], 0.1),
+                Percentile(times[k], 0.5), Percentile(times[k], 0.9));
   }
   std::printf("median difference (present - absent): %.1f us\n",
               Percentile(times[0], 0.5) - Percentile(times[1], 0.5));

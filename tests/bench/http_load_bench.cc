@@ -36,14 +36,14 @@
 #include "api/api_service.h"
 #include "api/http_server.h"
 #include "indexer/search_index.h"
-#include "registry/import/demo_data.h"
-#include "registry/fields/id_number.h"
-#include "registry/import/importer.h"
 #include "registry/base/paths.h"
+#include "registry/fields/id_number.h"
 #include "registry/fields/reference_data.h"
+#include "registry/fields/validate.h"
+#include "registry/import/demo_data.h"
+#include "registry/import/importer.h"
 #include "registry/store/store.h"
 #include "registry/tables/table_reader.h"
-#include "registry/fields/validate.h"
 #include "tests/bench/loopback_client.h"
 
 namespace {
@@ -68,7 +68,8 @@ std::string Arg(int argc, char** argv, const std::string& name, const std::strin
 }
 
 // Registry with `persons` demo people; an existing one is reused.
-std::unique_ptr<tp::registry::Store> PrepareRegistry(const Options& o, std::vector<std::string>* ids,
+std::unique_ptr<tp::registry::Store> PrepareRegistry(const Options& o,
+                                                     std::vector<std::string>* ids,
                                                      std::vector<std::string>* names) {
   std::string csv_path = o.data_dir + ".csv";
   tp::registry::DemoOptions demo;
@@ -182,7 +183,11 @@ Figures BuiltInLoad(int port, const Options& o, const std::vector<std::string>& 
   f.requests = static_cast<long>(all.size());
   f.errors = errors;
   f.requests_per_second = static_cast<double>(all.size()) / elapsed;
-  auto pct = [&](double p) { return all.empty() ? 0 : all[std::min(all.size() - 1, static_cast<size_t>(p * static_cast<double>(all.size())))]; };
+  auto pct = [&](double p) {
+    return all.empty() ? 0
+                       : all[std::min(all.size() - 1,
+                                      static_cast<size_t>(p * static_cast<double>(all.size())))];
+  };
   f.p50_ms = pct(0.50);
   f.p90_ms = pct(0.90);
   f.p99_ms = pct(0.99);
@@ -203,8 +208,9 @@ double WrkMs(const std::string& text) {
 
 Figures RunWrk(int port, const Options& o, const std::string& script, const std::string& dir) {
   std::string out_path = dir + "/wrk.out";
-  std::string command = "wrk -t" + std::to_string(o.threads) + " -c" + std::to_string(o.connections) + " -d" +
-                        std::to_string(o.seconds) + "s --timeout 10s --latency -s " + script +
+  std::string command = "wrk -t" + std::to_string(o.threads) + " -c" +
+                        std::to_string(o.connections) + " -d" + std::to_string(o.seconds) +
+                        "s --timeout 10s --latency -s " + script +
                         " http://127.0.0.1:" + std::to_string(port);
   Figures f;
   f.how = command;
@@ -219,14 +225,18 @@ Figures RunWrk(int port, const Options& o, const std::string& script, const std:
       size_t at = line.find(key);
       return at == std::string::npos ? std::string() : line.substr(at + key.size());
     };
-    if (line.find("Requests/sec:") != std::string::npos) f.requests_per_second = std::atof(field("Requests/sec:").c_str());
-    if (line.find(" 50%") == 0 || line.find("     50%") != std::string::npos) f.p50_ms = WrkMs(field("50%"));
+    if (line.find("Requests/sec:") != std::string::npos)
+      f.requests_per_second = std::atof(field("Requests/sec:").c_str());
+    if (line.find(" 50%") == 0 || line.find("     50%") != std::string::npos)
+      f.p50_ms = WrkMs(field("50%"));
     if (line.find("     90%") != std::string::npos) f.p90_ms = WrkMs(field("90%"));
     if (line.find("     99%") != std::string::npos) f.p99_ms = WrkMs(field("99%"));
     if (line.find("requests in") != std::string::npos) f.requests = std::atol(line.c_str());
-    if (line.find("Non-2xx or 3xx responses:") != std::string::npos) f.errors += std::atol(field("responses:").c_str());
+    if (line.find("Non-2xx or 3xx responses:") != std::string::npos)
+      f.errors += std::atol(field("responses:").c_str());
     if (line.find("Socket errors:") != std::string::npos) {
-      for (const char* key : {"connect ", "read ", "write ", "timeout "}) f.errors += std::atol(field(key).c_str());
+      for (const char* key : {"connect ", "read ", "write ", "timeout "})
+        f.errors += std::atol(field(key).c_str());
     }
   }
   return f;
@@ -246,8 +256,9 @@ std::string LuaString(const std::string& s) {
 }
 
 void Print(const std::string& what, const Figures& f) {
-  std::printf("%-18s %9.0f req/s  p50 %7.2f ms  p90 %7.2f ms  p99 %7.2f ms  (%ld requests, %ld errors)\n",
-              what.c_str(), f.requests_per_second, f.p50_ms, f.p90_ms, f.p99_ms, f.requests, f.errors);
+  std::printf(
+      "%-18s %9.0f req/s  p50 %7.2f ms  p90 %7.2f ms  p99 %7.2f ms  (%ld requests, %ld errors)\n",
+      what.c_str(), f.requests_per_second, f.p50_ms, f.p90_ms, f.p99_ms, f.requests, f.errors);
   std::printf("%-18s   %s\n", "", f.how.c_str());
 }
 
@@ -268,7 +279,8 @@ int main(int argc, char** argv) {
     return 2;
   }
   const bool run_search = only != "check", run_check = only != "search";
-  fs::path scratch = fs::temp_directory_path() / ("talentpool-http-bench-" + std::to_string(::getpid()));
+  fs::path scratch =
+      fs::temp_directory_path() / ("talentpool-http-bench-" + std::to_string(::getpid()));
   fs::create_directories(scratch);
   o.data_dir = keep_dir.empty() ? (scratch / "registry").string() : keep_dir;
 
@@ -290,10 +302,12 @@ int main(int argc, char** argv) {
     std::fprintf(stderr, "service: %s\n", service.status().ToString().c_str());
     return 1;
   }
-  std::printf("index up to date in %.1f s\n", std::chrono::duration<double>(Clock::now() - catch_up_start).count());
+  std::printf("index up to date in %.1f s\n",
+              std::chrono::duration<double>(Clock::now() - catch_up_start).count());
   auto units = store->ListUnits();
   auto staff = store->CreateToken("staff", "", "", "bench");
-  auto unit = store->CreateToken("unit", units.ok() && !units->empty() ? units->front().code : "", "", "bench");
+  auto unit = store->CreateToken("unit", units.ok() && !units->empty() ? units->front().code : "",
+                                 "", "bench");
   if (!staff.ok() || !unit.ok()) return 1;
 
   tp::api::HttpServerOptions http;
@@ -308,7 +322,8 @@ int main(int argc, char** argv) {
   // What is asked: names (whole, surname + given, pinyin), units, fields.
   std::vector<std::string> queries;
   for (size_t i = 0; i < names.size() && queries.size() < 400; i += 5) queries.push_back(names[i]);
-  for (const char* q : {"清华大学", "材料", "人工智能", "研究员", "zhang", "wangwei", "lj", "中国科学院", "医学", "广西"})
+  for (const char* q : {"清华大学", "材料", "人工智能", "研究员", "zhang", "wangwei", "lj",
+                        "中国科学院", "医学", "广西"})
     queries.push_back(q);
   std::vector<std::string> checks;
   for (size_t i = 0; i < ids.size() && checks.size() < 2000; ++i) {
@@ -316,7 +331,8 @@ int main(int argc, char** argv) {
     if (id.size() != 18) continue;  // some demo people have no ID number
     // Every other one is a valid number nobody in the pool has.
     if (i % 2 == 1) {
-      std::string first17 = id.substr(0, 14) + std::to_string(100 + static_cast<int>(i % 800)).substr(0, 3);
+      std::string first17 =
+          id.substr(0, 14) + std::to_string(100 + static_cast<int>(i % 800)).substr(0, 3);
       id = first17 + tp::registry::ComputeCheckDigit(first17);
     }
     checks.push_back(nlohmann::json{{"id_number", id}}.dump());
@@ -325,44 +341,55 @@ int main(int argc, char** argv) {
   cpu_set_t cpus;
   CPU_ZERO(&cpus);
   const int cores = sched_getaffinity(0, sizeof(cpus), &cpus) == 0 ? CPU_COUNT(&cpus) : 0;
-  std::printf("http_load_bench: %ld persons, %d server workers, 127.0.0.1:%d; server and load generator share "
-              "%d CPU cores\n",
-              o.persons, o.workers, port, cores);
+  std::printf(
+      "http_load_bench: %ld persons, %d server workers, 127.0.0.1:%d; server and load generator "
+      "share "
+      "%d CPU cores\n",
+      o.persons, o.workers, port, cores);
   bool have_wrk = fs::exists("/usr/bin/wrk");
   const std::string dir = scratch.string();
   Figures search, check;
   if (have_wrk) {
     std::string lua = "local q = {";
-    for (const auto& s : queries) lua += LuaString("/api/v1/search?size=10&q=" + [&] {
-      std::string enc;
-      for (unsigned char c : s) {
-        char hex[4];
-        if (std::isalnum(c)) {
-          enc += static_cast<char>(c);
-        } else {
-          std::snprintf(hex, sizeof(hex), "%%%02X", c);
-          enc += hex;
-        }
-      }
-      return enc;
-    }()) + ",";
+    for (const auto& s : queries)
+      lua += LuaString("/api/v1/search?size=10&q=" +
+                       [&] {
+                         std::string enc;
+                         for (unsigned char c : s) {
+                           char hex[4];
+                           if (std::isalnum(c)) {
+                             enc += static_cast<char>(c);
+                           } else {
+                             std::snprintf(hex, sizeof(hex), "%%%02X", c);
+                             enc += hex;
+                           }
+                         }
+                         return enc;
+                       }()) +
+             ",";
     lua += "}\nlocal i = 0\nwrk.headers[\"Authorization\"] = \"Bearer " + *staff +
-           "\"\nrequest = function()\n  i = i + 1\n  return wrk.format(\"GET\", q[(i % #q) + 1])\nend\n";
+           "\"\nrequest = function()\n  i = i + 1\n  return wrk.format(\"GET\", q[(i % #q) + "
+           "1])\nend\n";
     std::ofstream(dir + "/search.lua") << lua;
     std::string lua2 = "local b = {";
     for (const auto& s : checks) lua2 += LuaString(s) + ",";
-    lua2 += "}\nlocal i = 0\nwrk.method = \"POST\"\nwrk.headers[\"Authorization\"] = \"Bearer " + *unit +
-            "\"\nwrk.headers[\"Content-Type\"] = \"application/json\"\nrequest = function()\n  i = i + 1\n"
-            "  return wrk.format(\"POST\", \"/api/v1/enrollment-check\", nil, b[(i % #b) + 1])\nend\n";
+    lua2 +=
+        "}\nlocal i = 0\nwrk.method = \"POST\"\nwrk.headers[\"Authorization\"] = \"Bearer " +
+        *unit +
+        "\"\nwrk.headers[\"Content-Type\"] = \"application/json\"\nrequest = function()\n  i = i + "
+        "1\n"
+        "  return wrk.format(\"POST\", \"/api/v1/enrollment-check\", nil, b[(i % #b) + 1])\nend\n";
     std::ofstream(dir + "/check.lua") << lua2;
     if (run_search) search = RunWrk(port, o, dir + "/search.lua", dir);
     if (run_check) check = RunWrk(port, o, dir + "/check.lua", dir);
   } else {
-    auto request = [&](const std::string& method, const std::string& target, const std::string& token,
-                       const std::string& body) {
-      std::string r = method + " " + target + " HTTP/1.1\r\nHost: bench\r\nAuthorization: Bearer " + token + "\r\n";
+    auto request = [&](const std::string& method, const std::string& target,
+                       const std::string& token, const std::string& body) {
+      std::string r = method + " " + target + " HTTP/1.1\r\nHost: bench\r\nAuthorization: Bearer " +
+                      token + "\r\n";
       if (!body.empty())
-        r += "Content-Type: application/json\r\nContent-Length: " + std::to_string(body.size()) + "\r\n";
+        r += "Content-Type: application/json\r\nContent-Length: " + std::to_string(body.size()) +
+             "\r\n";
       return r + "\r\n" + body;
     };
     std::vector<std::string> search_requests, check_requests;
@@ -375,7 +402,8 @@ int main(int argc, char** argv) {
       }
       search_requests.push_back(request("GET", "/api/v1/search?size=10&q=" + enc, *staff, ""));
     }
-    for (const auto& b : checks) check_requests.push_back(request("POST", "/api/v1/enrollment-check", *unit, b));
+    for (const auto& b : checks)
+      check_requests.push_back(request("POST", "/api/v1/enrollment-check", *unit, b));
     if (run_search) search = BuiltInLoad(port, o, search_requests);
     if (run_check) check = BuiltInLoad(port, o, check_requests);
   }

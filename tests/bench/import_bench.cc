@@ -17,10 +17,10 @@
 #include <string>
 #include <vector>
 
-#include "registry/import/demo_data.h"
-#include "registry/import/importer.h"
 #include "registry/base/paths.h"
 #include "registry/fields/validate.h"
+#include "registry/import/demo_data.h"
+#include "registry/import/importer.h"
 
 namespace {
 
@@ -80,10 +80,11 @@ int RunOne(long persons, const std::string& work) {
     return 1;
   }
   std::uintmax_t file_mib = std::filesystem::file_size(csv) >> 20;
-  std::printf("%9ld rows  %6ju MiB file  imported %ld rejected %ld  %7.2f s wall  %7.2f s cpu  "
-              "%9.0f rows/s  peak RSS %ld MiB (%ld MiB before import)\n",
-              persons, file_mib, report->imported, report->rejected, wall, cpu,
-              report->imported / wall, PeakRssMiB(), rss_before);
+  std::printf(
+      "%9ld rows  %6ju MiB file  imported %ld rejected %ld  %7.2f s wall  %7.2f s cpu  "
+      "%9.0f rows/s  peak RSS %ld MiB (%ld MiB before import)\n",
+      persons, file_mib, report->imported, report->rejected, wall, cpu, report->imported / wall,
+      PeakRssMiB(), rss_before);
   return 0;
 }
 
@@ -93,7 +94,8 @@ int main(int argc, char** argv) {
   std::vector<long> sizes;
   for (int i = 1; i < argc; ++i) sizes.push_back(std::atol(argv[i]));
   if (sizes.empty()) sizes.push_back(100000);
-  std::string work = (std::filesystem::temp_directory_path() / "talentpool-import-bench-XXXXXX").string();
+  std::string work =
+      (std::filesystem::temp_directory_path() / "talentpool-import-bench-XXXXXX").string();
   if (::mkdtemp(work.data()) == nullptr) return 1;
   int failures = 0;
   for (long persons : sizes) {

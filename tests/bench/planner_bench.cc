@@ -32,19 +32,21 @@
 #include <string>
 #include <vector>
 
-#include "registry/cohorts/cohorts.h"
-#include "registry/import/demo_data.h"
-#include "registry/import/importer.h"
 #include "registry/base/paths.h"
+#include "registry/cohorts/cohorts.h"
 #include "registry/cohorts/planner.h"
 #include "registry/fields/validate.h"
+#include "registry/import/demo_data.h"
+#include "registry/import/importer.h"
 
 namespace {
 
 using namespace tp::registry;
 using Clock = std::chrono::steady_clock;
 
-double Seconds(Clock::time_point since) { return std::chrono::duration<double>(Clock::now() - since).count(); }
+double Seconds(Clock::time_point since) {
+  return std::chrono::duration<double>(Clock::now() - since).count();
+}
 
 long PeakRssMiB() {
   rusage usage{};
@@ -55,7 +57,8 @@ long PeakRssMiB() {
 bool IsMinority(const Candidate& c) { return !c.ethnic_group.empty() && c.ethnic_group != "汉族"; }
 bool IsWoman(const Candidate& c) { return c.gender == "女"; }
 bool IsNewGroup(const Candidate& c) {
-  return c.group_type == "新经济组织" || c.group_type == "新社会组织" || c.group_type == "新就业群体";
+  return c.group_type == "新经济组织" || c.group_type == "新社会组织" ||
+         c.group_type == "新就业群体";
 }
 
 int LimitOf(double share, int seats) {
@@ -74,11 +77,13 @@ std::vector<int> QuotaGreedy(const PlanProblem& p) {
   for (size_t i = 0; i < order.size(); ++i) order[i] = static_cast<int>(i);
   auto points = [&](const Candidate& c) {
     double v = g.seat_weight + (c.never_trained ? g.never_trained_weight : 0);
-    if (c.admission_year > 0 && c.admission_year < p.newest_year) v += g.older_round_weight * (p.newest_year - c.admission_year);
+    if (c.admission_year > 0 && c.admission_year < p.newest_year)
+      v += g.older_round_weight * (p.newest_year - c.admission_year);
     return v;
   };
   std::stable_sort(order.begin(), order.end(), [&](int a, int b) {
-    return points(p.candidates[static_cast<size_t>(a)]) > points(p.candidates[static_cast<size_t>(b)]);
+    return points(p.candidates[static_cast<size_t>(a)]) >
+           points(p.candidates[static_cast<size_t>(b)]);
   });
   std::vector<int> class_of(p.candidates.size(), -1);
   std::vector<int> free(p.event.classes.size());
@@ -120,7 +125,8 @@ std::vector<int> QuotaGreedy(const PlanProblem& p) {
     }
     for (int i : order) {
       if (have >= q.target) break;
-      if (q.counts(p.candidates[static_cast<size_t>(i)]) && take(static_cast<size_t>(i), true)) ++have;
+      if (q.counts(p.candidates[static_cast<size_t>(i)]) && take(static_cast<size_t>(i), true))
+        ++have;
     }
   }
   for (bool within : {true, false}) {
@@ -184,8 +190,10 @@ int Run(long persons, const std::string& work) {
   const Scenario scenarios[] = {
       {"2024-training", "2 classes, 100 seats (领军人才班 50 + 青年人才班 50)", training},
       {"2025-seminar", "1 class, 80 seats, availability from the units' sheets", seminar},
-      {"2025-study-tour", "1 class, 80 seats, tight goals: ≥32 minorities, ≥40 women, ≥24 new groups, "
-                          "≤2 per unit, ≤4 per province", tight},
+      {"2025-study-tour",
+       "1 class, 80 seats, tight goals: ≥32 minorities, ≥40 women, ≥24 new groups, "
+       "≤2 per unit, ≤4 per province",
+       tight},
   };
   int failures = 0;
   for (const Scenario& sc : scenarios) {
@@ -210,21 +218,28 @@ int Run(long persons, const std::string& work) {
     std::printf("\n-- %s: %s\n", sc.code, sc.what);
     std::printf("   candidates %d after hard constraints; left out:", plan->candidates);
     for (const auto& [reason, n] : plan->left_out) std::printf(" %s %d;", reason.c_str(), n);
-    std::printf("\n   time %.3f s (read pool %.3f s, solve and explain %.3f s); integer program %d variables, "
-                "%d constraints\n",
-                load + solve, load, solve, plan->variables, plan->constraints);
+    std::printf(
+        "\n   time %.3f s (read pool %.3f s, solve and explain %.3f s); integer program %d "
+        "variables, "
+        "%d constraints\n",
+        load + solve, load, solve, plan->variables, plan->constraints);
     std::printf("   seats filled %d/%d", plan->filled, plan->seats);
-    for (const auto& c : plan->classes) std::printf("; %s %zu/%d", c.name.c_str(), c.lines.size(), c.capacity);
+    for (const auto& c : plan->classes)
+      std::printf("; %s %zu/%d", c.name.c_str(), c.lines.size(), c.capacity);
     std::printf("\n");
     int unmet_reachable = 0;
     for (const auto& g : plan->goals) {
       const bool counts = g.target > 0 || g.key == "seats";
       if (counts && g.reachable && !g.met) ++unmet_reachable;
       std::printf("   goal %-14s %s%s\n", g.key.c_str(), g.text.c_str(),
-                  counts ? (g.met ? "  [met]" : g.reachable ? "  [NOT MET]" : "  [out of reach]") : "");
+                  counts ? (g.met         ? "  [met]"
+                            : g.reachable ? "  [NOT MET]"
+                                          : "  [out of reach]")
+                         : "");
     }
-    std::printf("   objective %.1f, solver bound %.1f, gap to optimum %.4f%% (%s)\n", plan->objective, plan->bound,
-                plan->gap * 100, plan->optimal ? "proven optimal" : "time limit");
+    std::printf("   objective %.1f, solver bound %.1f, gap to optimum %.4f%% (%s)\n",
+                plan->objective, plan->bound, plan->gap * 100,
+                plan->optimal ? "proven optimal" : "time limit");
     const double greedy = EvaluateAssignment(*problem, QuotaGreedy(*problem));
     std::printf("   quota-first greedy: objective %.1f, %.2f%% below the optimum\n", greedy,
                 (plan->objective - greedy) / std::fabs(plan->objective) * 100);
@@ -241,9 +256,11 @@ int Run(long persons, const std::string& work) {
       ++failures;
       continue;
     }
-    std::printf("   hard constraints: all held (roster of %d and reserve of %d written through the enrolment "
-                "rules in %.3f s)\n",
-                applied->invited, applied->waitlisted, Seconds(t2));
+    std::printf(
+        "   hard constraints: all held (roster of %d and reserve of %d written through the "
+        "enrolment "
+        "rules in %.3f s)\n",
+        applied->invited, applied->waitlisted, Seconds(t2));
     std::printf("   reachable goals not met: %d\n", unmet_reachable);
     failures += unmet_reachable;
     if (std::string(sc.code) == "2024-training") {
@@ -264,7 +281,8 @@ int main(int argc, char** argv) {
   std::vector<long> sizes;
   for (int i = 1; i < argc; ++i) sizes.push_back(std::atol(argv[i]));
   if (sizes.empty()) sizes = {10000, 100000};
-  std::string work = (std::filesystem::temp_directory_path() / "talentpool-planner-bench-XXXXXX").string();
+  std::string work =
+      (std::filesystem::temp_directory_path() / "talentpool-planner-bench-XXXXXX").string();
   if (::mkdtemp(work.data()) == nullptr) return 1;
   int failures = 0;
   for (long persons : sizes) {

@@ -10,7 +10,8 @@
 // Latency: every engine answers the same labelled queries --rounds times (3 by default); each
 // query's best wall time of its rounds gives p50/p99 per class, so that other work on a shared
 // machine does not decide the tail (the first round also warms the page cache). Groonga's times
-// are its own, from the header of each answer. With the build time and size on disk per engine. A peer's build is given up after --peer-seconds (the table says so).
+// are its own, from the header of each answer. With the build time and size on disk per engine. A
+// peer's build is given up after --peer-seconds (the table says so).
 //
 // Two ways to run:
 //  - alone: our index is built here from the pool (Rebuild, one core), then a speed section
@@ -28,15 +29,15 @@
 //                               [--misses] [--slowest N] [--speed-class CLASS] [--speed-rounds N]
 //                               [--data DIR] [--figures FILE]
 #include <sqlite3.h>
-#include <unicode/translit.h>
-#include <unicode/unistr.h>
 #include <sys/resource.h>
 #include <time.h>
+#include <unicode/translit.h>
+#include <unicode/unistr.h>
 #include <unistd.h>
 
 #include <algorithm>
-#include <chrono>
 #include <cctype>
+#include <chrono>
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
@@ -58,11 +59,11 @@
 #include "api/http_server.h"
 #include "indexer/search_index.h"
 #include "indexer/store_change_source.h"
-#include "registry/import/demo_data.h"
 #include "registry/base/paths.h"
 #include "registry/fields/reference_data.h"
-#include "registry/store/store.h"
 #include "registry/fields/validate.h"
+#include "registry/import/demo_data.h"
+#include "registry/store/store.h"
 #include "tests/bench/loopback_client.h"
 
 namespace {
@@ -103,8 +104,8 @@ int64_t DiskBytes(const fs::path& path, const fs::path& except = {}) {
   std::error_code ec;
   if (fs::is_regular_file(path, ec)) return static_cast<int64_t>(fs::file_size(path, ec));
   int64_t total = 0;
-  for (auto it = fs::recursive_directory_iterator(path, ec); !ec && it != fs::recursive_directory_iterator();
-       it.increment(ec)) {
+  for (auto it = fs::recursive_directory_iterator(path, ec);
+       !ec && it != fs::recursive_directory_iterator(); it.increment(ec)) {
     if (!except.empty() && it->path() == except) {
       it.disable_recursion_pending();
       continue;
@@ -120,9 +121,11 @@ int64_t LiveIndexBytes(const fs::path& index_dir) {
   std::ifstream current(index_dir / "CURRENT");
   std::string generation;
   std::getline(current, generation);
-  while (!generation.empty() && std::isspace(static_cast<unsigned char>(generation.back()))) generation.pop_back();
+  while (!generation.empty() && std::isspace(static_cast<unsigned char>(generation.back())))
+    generation.pop_back();
   std::error_code ec;
-  if (!generation.empty() && fs::is_directory(index_dir / generation, ec)) return DiskBytes(index_dir / generation);
+  if (!generation.empty() && fs::is_directory(index_dir / generation, ec))
+    return DiskBytes(index_dir / generation);
   return DiskBytes(index_dir);
 }
 
@@ -167,7 +170,8 @@ Pool MakePool(long persons, uint64_t seed) {
     const auto errors = tp::registry::BuildPerson(cells, *reference, &r.person);
     if (!errors.empty()) continue;  // the generator makes valid rows; skip any that are not
     r.admissions.push_back({r.person.admission_year, r.person.tier, ""});
-    r.recommending_unit = {r.person.recommending_unit, r.person.recommending_unit_type, r.person.province};
+    r.recommending_unit = {r.person.recommending_unit, r.person.recommending_unit_type,
+                           r.person.province};
     pool.records.push_back(std::move(r));
   }
   for (size_t i = 0; i < pool.records.size(); ++i) {
@@ -186,8 +190,8 @@ class PoolSource : public tp::indexer::ChangeSource {
   tp::StatusOr<int64_t> LastSeq() override { return static_cast<int64_t>(pool_->records.size()); }
   tp::StatusOr<std::vector<tp::indexer::Change>> ChangesSince(int64_t after, int limit) override {
     std::vector<tp::indexer::Change> out;
-    for (int64_t s = after + 1; s <= static_cast<int64_t>(pool_->records.size()) &&
-                                static_cast<int>(out.size()) < limit;
+    for (int64_t s = after + 1;
+         s <= static_cast<int64_t>(pool_->records.size()) && static_cast<int>(out.size()) < limit;
          ++s) {
       out.push_back({s, s});
     }
@@ -314,7 +318,8 @@ std::string Prefix(const std::string& s, size_t chars) {
 // answers are the same as a scan of every person.
 class Labeller {
  public:
-  Labeller(const Pool& pool, const std::vector<std::vector<std::string>>& readings) : rs_(pool.records) {
+  Labeller(const Pool& pool, const std::vector<std::vector<std::string>>& readings)
+      : rs_(pool.records) {
     std::unordered_map<std::string, size_t> unit_slot;
     for (size_t i = 0; i < rs_.size(); ++i) {
       const auto& p = rs_[i].person;
@@ -337,9 +342,14 @@ class Labeller {
   }
 
   const std::vector<size_t>& Named(const std::string& name) const { return Find(by_name_, name); }
-  const std::vector<size_t>& Read(const std::string& syllables) const { return Find(by_reading_, syllables); }
-  const std::vector<size_t>& WithInitials(const std::string& initials) const { return Find(by_initials_, initials); }
-  const std::vector<size_t>& EthnicTitle(const std::string& ethnic, const std::string& title) const {
+  const std::vector<size_t>& Read(const std::string& syllables) const {
+    return Find(by_reading_, syllables);
+  }
+  const std::vector<size_t>& WithInitials(const std::string& initials) const {
+    return Find(by_initials_, initials);
+  }
+  const std::vector<size_t>& EthnicTitle(const std::string& ethnic,
+                                         const std::string& title) const {
     return Find(by_ethnic_title_, ethnic + "\t" + title);
   }
   // People whose unit name contains `fragment`.
@@ -352,14 +362,15 @@ class Labeller {
   }
 
  private:
-  static const std::vector<size_t>& Find(const std::unordered_map<std::string, std::vector<size_t>>& map,
-                                         const std::string& key) {
+  static const std::vector<size_t>& Find(
+      const std::unordered_map<std::string, std::vector<size_t>>& map, const std::string& key) {
     static const std::vector<size_t> kNone;
     const auto it = map.find(key);
     return it == map.end() ? kNone : it->second;
   }
   const std::vector<IndexRecord>& rs_;
-  std::unordered_map<std::string, std::vector<size_t>> by_name_, by_reading_, by_initials_, by_ethnic_title_;
+  std::unordered_map<std::string, std::vector<size_t>> by_name_, by_reading_, by_initials_,
+      by_ethnic_title_;
   std::vector<std::pair<std::string, std::vector<size_t>>> units_;
 };
 
@@ -397,7 +408,9 @@ std::vector<Query> MakeQueries(const Pool& pool, int per_class, uint64_t seed) {
       }
     }
   };
-  const auto same_name = [&](const std::string& name) { return rows_where(labels.Named(name), all); };
+  const auto same_name = [&](const std::string& name) {
+    return rows_where(labels.Named(name), all);
+  };
 
   add("name", per_class, [&](const IndexRecord& r, Query& q) {
     q.text = r.person.name;
@@ -431,9 +444,9 @@ std::vector<Query> MakeQueries(const Pool& pool, int per_class, uint64_t seed) {
     q.relevant = rows_where(labels.Read(Join(syl, " ")), all);
     return true;
   });
-  static const std::set<std::string> kPolyphonic = {"覃", "曾", "单", "解", "仇", "区", "朴",
-                                                    "查", "缪", "尉迟", "万俟", "盖", "乐", "翟",
-                                                    "种", "召", "秘", "长孙", "令狐"};
+  static const std::set<std::string> kPolyphonic = {"覃", "曾", "单",   "解",   "仇",  "区", "朴",
+                                                    "查", "缪", "尉迟", "万俟", "盖",  "乐", "翟",
+                                                    "种", "召", "秘",   "长孙", "令狐"};
   add("pinyin, polyphonic surname", per_class, [&](const IndexRecord& r, Query& q) {
     const auto& syl = readings[static_cast<size_t>(r.rowid - 1)];
     if (syl.empty()) return false;
@@ -496,7 +509,8 @@ std::vector<Query> MakeQueries(const Pool& pool, int per_class, uint64_t seed) {
   });
   add("conjunction (民族 领域 职称)", per_class, [&](const IndexRecord& r, Query& q) {
     const auto& p = r.person;
-    if (p.ethnic_group.empty() || p.ethnic_group == "汉族" || p.fields.empty() || p.title.empty()) return false;
+    if (p.ethnic_group.empty() || p.ethnic_group == "汉族" || p.fields.empty() || p.title.empty())
+      return false;
     const std::string field = Prefix(p.fields[0], 2);
     q.text = p.ethnic_group + " " + field + " " + p.title;
     q.scoped = {{"", p.ethnic_group}, {"", field}, {"", p.title}};
@@ -531,8 +545,9 @@ int64_t PoolRowid(const Pool& pool, const std::string& public_id) {
 
 // Our index answering the queries as the API's search does (10 hits, best first), with or
 // without the facet counts the API adds. Each query's time is its best of `rounds` runs.
-void RunOurs(const tp::indexer::SearchIndex& index, const std::vector<Query>& queries, const Pool& pool,
-             const tp::indexer::IdResolver& resolve, bool facets, int rounds, EngineRun* run) {
+void RunOurs(const tp::indexer::SearchIndex& index, const std::vector<Query>& queries,
+             const Pool& pool, const tp::indexer::IdResolver& resolve, bool facets, int rounds,
+             EngineRun* run) {
   run->tops.assign(queries.size(), {});
   run->ms.assign(queries.size(), 1e9);
   for (int round = 0; round < rounds; ++round) {
@@ -556,16 +571,17 @@ void RunOurs(const tp::indexer::SearchIndex& index, const std::vector<Query>& qu
 // The same queries over HTTP: one keep-alive connection on loopback, one request after another
 // with a staff token, the wall time of each from writing the request to the last byte read (a
 // query's best of `rounds` runs).
-void RunHttp(int port, const std::string& token, const std::vector<Query>& queries, const Pool& pool,
-             int rounds, EngineRun* run) {
+void RunHttp(int port, const std::string& token, const std::vector<Query>& queries,
+             const Pool& pool, int rounds, EngineRun* run) {
   run->tops.assign(queries.size(), {});
   run->ms.assign(queries.size(), 1e9);
   int sock = -1;
   long failed = 0;
   for (size_t n = 0; n < queries.size() * static_cast<size_t>(rounds); ++n) {
     const size_t i = n % queries.size();
-    const std::string request = "GET /api/v1/search?size=10&q=" + tp::bench::PercentEncode(queries[i].text) +
-                                " HTTP/1.1\r\nHost: bench\r\nAuthorization: Bearer " + token + "\r\n\r\n";
+    const std::string request =
+        "GET /api/v1/search?size=10&q=" + tp::bench::PercentEncode(queries[i].text) +
+        " HTTP/1.1\r\nHost: bench\r\nAuthorization: Bearer " + token + "\r\n\r\n";
     const auto started = Clock::now();
     if (sock < 0) sock = tp::bench::ConnectLoopback(port);
     bool keep = false;
@@ -583,20 +599,23 @@ void RunHttp(int port, const std::string& token, const std::vector<Query>& queri
     const auto answer = nlohmann::json::parse(body, nullptr, false);
     if (answer.is_discarded() || !answer.contains("hits")) continue;
     run->tops[i].clear();
-    for (const auto& hit : answer["hits"]) run->tops[i].push_back(PoolRowid(pool, hit.value("id", "")));
+    for (const auto& hit : answer["hits"])
+      run->tops[i].push_back(PoolRowid(pool, hit.value("id", "")));
   }
   if (sock >= 0) ::close(sock);
   run->ran = true;
   if (failed > 0) run->note = std::to_string(failed) + " requests failed";
 }
 
-const char* kPeerColumns[] = {"name", "unit", "post", "title", "fields", "achievements", "ethnic",
-                              "place", "recommender", "id_number"};
+const char* kPeerColumns[] = {"name",         "unit",   "post",  "title",       "fields",
+                              "achievements", "ethnic", "place", "recommender", "id_number"};
 
 std::vector<std::string> PeerRow(const IndexRecord& r) {
   const auto& p = r.person;
-  return {p.name,  p.unit_name, p.post, p.title, Join(p.fields, "、"), p.achievements, p.ethnic_group,
-          p.native_place, p.recommending_unit, p.id_number};
+  return {p.name,         p.unit_name,          p.post,
+          p.title,        Join(p.fields, "、"), p.achievements,
+          p.ethnic_group, p.native_place,       p.recommending_unit,
+          p.id_number};
 }
 
 // Every word of the query must match (the peers' AND), in the column it names or anywhere.
@@ -616,12 +635,16 @@ class Fts5 {
   Fts5(const Pool& pool, const std::string& path, double limit_seconds) {
     const auto started = Clock::now();
     sqlite3_open(path.c_str(), &db_);
-    Exec("CREATE VIRTUAL TABLE p USING fts5(name, unit, post, title, fields, achievements, ethnic, "
-         "place, recommender, id_number, tokenize='trigram')");
+    Exec(
+        "CREATE VIRTUAL TABLE p USING fts5(name, unit, post, title, fields, achievements, ethnic, "
+        "place, recommender, id_number, tokenize='trigram')");
     Exec("BEGIN");
     sqlite3_stmt* insert = nullptr;
-    sqlite3_prepare_v2(db_, "INSERT INTO p(rowid, name, unit, post, title, fields, achievements, ethnic, "
-                       "place, recommender, id_number) VALUES (?,?,?,?,?,?,?,?,?,?,?)", -1, &insert, nullptr);
+    sqlite3_prepare_v2(
+        db_,
+        "INSERT INTO p(rowid, name, unit, post, title, fields, achievements, ethnic, "
+        "place, recommender, id_number) VALUES (?,?,?,?,?,?,?,?,?,?,?)",
+        -1, &insert, nullptr);
     size_t loaded = 0;
     for (const auto& r : pool.records) {
       if (loaded % 10000 == 0 && loaded > 0 && Seconds(started) > limit_seconds) break;
@@ -638,7 +661,8 @@ class Fts5 {
     if (loaded < pool.records.size()) {
       Exec("ROLLBACK");
       char note[160];
-      std::snprintf(note, sizeof(note), "build given up after %.0f s at %zu of %zu people (--peer-seconds %.0f)",
+      std::snprintf(note, sizeof(note),
+                    "build given up after %.0f s at %zu of %zu people (--peer-seconds %.0f)",
                     Seconds(started), loaded, pool.records.size(), limit_seconds);
       note_ = note;
       return;
@@ -646,7 +670,8 @@ class Fts5 {
     Exec("COMMIT");
     Exec("INSERT INTO p(p) VALUES('optimize')");
     build_seconds_ = Seconds(started);
-    sqlite3_prepare_v2(db_, "SELECT rowid FROM p WHERE p MATCH ? ORDER BY rank LIMIT 10", -1, &select_, nullptr);
+    sqlite3_prepare_v2(db_, "SELECT rowid FROM p WHERE p MATCH ? ORDER BY rank LIMIT 10", -1,
+                       &select_, nullptr);
     ok_ = true;
   }
   ~Fts5() {
@@ -682,8 +707,8 @@ class Fts5 {
   std::string note_;
 };
 
-void RunFts5(const Pool& pool, const std::vector<Query>& queries, const fs::path& dir, double limit_seconds,
-             int rounds, EngineRun* run) {
+void RunFts5(const Pool& pool, const std::vector<Query>& queries, const fs::path& dir,
+             double limit_seconds, int rounds, EngineRun* run) {
   const fs::path path = dir / "fts5.sqlite";
   {
     Fts5 fts(pool, path.string(), limit_seconds);
@@ -729,7 +754,8 @@ void RunGroonga(const std::string& binary, const Pool& pool, const std::vector<Q
   {
     std::ofstream out(load);
     out << "table_create Persons TABLE_HASH_KEY UInt64\n";
-    for (const char* c : kPeerColumns) out << "column_create Persons " << c << " COLUMN_SCALAR Text\n";
+    for (const char* c : kPeerColumns)
+      out << "column_create Persons " << c << " COLUMN_SCALAR Text\n";
     out << "load --table Persons\n[\n";
     bool first = true;
     for (const auto& r : pool.records) {
@@ -742,13 +768,14 @@ void RunGroonga(const std::string& binary, const Pool& pool, const std::vector<Q
     out << "\n]\n";
     out << "table_create Terms TABLE_PAT_KEY ShortText --default_tokenizer TokenBigram "
            "--normalizer NormalizerAuto\n";
-    out << "column_create Terms idx COLUMN_INDEX|WITH_POSITION|WITH_SECTION Persons " << columns << "\n";
+    out << "column_create Terms idx COLUMN_INDEX|WITH_POSITION|WITH_SECTION Persons " << columns
+        << "\n";
   }
   char limit[32];
   std::snprintf(limit, sizeof(limit), "%.0f", limit_seconds);
   const auto started = Clock::now();
-  const std::string command = "timeout -k 10 " + std::string(limit) + " " + binary + " -n " + db + " < " + load +
-                              " > /dev/null 2>&1";
+  const std::string command = "timeout -k 10 " + std::string(limit) + " " + binary + " -n " + db +
+                              " < " + load + " > /dev/null 2>&1";
   const int status = std::system(command.c_str());
   const double took = Seconds(started);
   std::error_code ec;
@@ -756,10 +783,12 @@ void RunGroonga(const std::string& binary, const Pool& pool, const std::vector<Q
   if (status != 0) {
     char note[200];
     if (WIFEXITED(status) && WEXITSTATUS(status) == 124) {
-      std::snprintf(note, sizeof(note), "build given up after %.0f s for %zu people (--peer-seconds %s)", took,
+      std::snprintf(note, sizeof(note),
+                    "build given up after %.0f s for %zu people (--peer-seconds %s)", took,
                     pool.records.size(), limit);
     } else {
-      std::snprintf(note, sizeof(note), "'%s' did not run (install groonga-bin, or pass --groonga none)",
+      std::snprintf(note, sizeof(note),
+                    "'%s' did not run (install groonga-bin, or pass --groonga none)",
                     binary.c_str());
     }
     run->note = note;
@@ -788,8 +817,8 @@ void RunGroonga(const std::string& binary, const Pool& pool, const std::vector<Q
         if (!query.empty()) query += " ";
         query += column.empty() ? escaped : column + ":@" + escaped;
       }
-      lines += "select --table Persons --match_columns " + SingleQuoted(all) + " --query " + SingleQuoted(query) +
-               " --output_columns _key --limit 10 --sort_keys -_score\n";
+      lines += "select --table Persons --match_columns " + SingleQuoted(all) + " --query " +
+               SingleQuoted(query) + " --output_columns _key --limit 10 --sort_keys -_score\n";
     }
     for (int round = 0; round < rounds; ++round) out << lines;
   }
@@ -803,7 +832,8 @@ void RunGroonga(const std::string& binary, const Pool& pool, const std::vector<Q
   run->ms.assign(queries.size(), 1e9);
   std::ifstream in(results);
   std::string line;
-  for (size_t n = 0; n < static_cast<size_t>(rounds) * queries.size() && std::getline(in, line); ++n) {
+  for (size_t n = 0; n < static_cast<size_t>(rounds) * queries.size() && std::getline(in, line);
+       ++n) {
     const size_t i = n % queries.size();
     try {
       const auto answer = nlohmann::json::parse(line);
@@ -838,7 +868,8 @@ struct ClassFigures {
 };
 
 // Per class, and under "all" for every query together.
-std::map<std::string, ClassFigures> ByClass(const std::vector<Query>& queries, const EngineRun& run) {
+std::map<std::string, ClassFigures> ByClass(const std::vector<Query>& queries,
+                                            const EngineRun& run) {
   std::map<std::string, ClassFigures> out;
   std::map<std::string, std::vector<double>> ms;
   for (size_t i = 0; i < queries.size() && i < run.tops.size(); ++i) {
@@ -872,8 +903,9 @@ size_t Columns(const std::string& s) {
   for (size_t at = 0; at < s.size();) {
     const auto b = static_cast<unsigned char>(s[at]);
     const size_t len = b < 0x80 ? 1 : b < 0xE0 ? 2 : b < 0xF0 ? 3 : 4;
-    const bool wide = len == 4 || (len == 3 && (b > 0xE2 || (b == 0xE2 && at + 1 < s.size() &&
-                                                             static_cast<unsigned char>(s[at + 1]) >= 0xBA)));
+    const bool wide =
+        len == 4 || (len == 3 && (b > 0xE2 || (b == 0xE2 && at + 1 < s.size() &&
+                                               static_cast<unsigned char>(s[at + 1]) >= 0xBA)));
     n += wide ? 2 : 1;
     at += len;
   }
@@ -931,7 +963,8 @@ constexpr double kPeerRightShare = 0.8;
 
 std::string Ratio(const ClassFigures& ours, const ClassFigures& peer) {
   if (peer.hit < kPeerRightShare) return Format("— (hit %.2f)", peer.hit);
-  return Format("%.2f / %.2f", peer.p50 > 0 ? ours.p50 / peer.p50 : 0, peer.p99 > 0 ? ours.p99 / peer.p99 : 0);
+  return Format("%.2f / %.2f", peer.p50 > 0 ? ours.p50 / peer.p50 : 0,
+                peer.p99 > 0 ? ours.p99 / peer.p99 : 0);
 }
 
 struct Report {
@@ -946,7 +979,8 @@ void PrintRelevance(const Report& report) {
   Table table(header);
   for (const std::string& cls : report.classes) {
     const auto& first = report.figures.at(report.engines.front());
-    std::vector<std::string> row = {cls + " (" + std::to_string(first.count(cls) ? first.at(cls).n : 0) + ")"};
+    std::vector<std::string> row = {cls + " (" +
+                                    std::to_string(first.count(cls) ? first.at(cls).n : 0) + ")"};
     for (const EngineRun* e : report.engines) {
       const auto& f = report.figures.at(e);
       row.push_back(f.count(cls) ? Format("%.3f / %.3f", f.at(cls).hit, f.at(cls).mrr) : "—");
@@ -1022,15 +1056,16 @@ double Number(const std::map<std::string, std::string>& figures, const std::stri
 }
 
 // The issue's targets (at a million people on two cores), each beside its figure.
-void PrintTargets(const Report& report, const std::map<std::string, std::string>& figures, size_t people,
-                  const EngineRun& ours, const EngineRun& ours_facets, const EngineRun* http,
-                  const std::vector<const EngineRun*>& peers) {
+void PrintTargets(const Report& report, const std::map<std::string, std::string>& figures,
+                  size_t people, const EngineRun& ours, const EngineRun& ours_facets,
+                  const EngineRun* http, const std::vector<const EngineRun*>& peers) {
   Table table({"figure", "value", "target (1M people, 2 cores)", ""});
   const auto verdict = [](bool pass) { return std::string(pass ? "PASS" : "MISS"); };
   const double n = static_cast<double>(people);
   const auto cpu = [&](const std::string& what) {
     const double seconds = Number(figures, what + "_cpu_seconds");
-    return seconds > 0 ? Format("; %.0f s CPU = %.0f rows per CPU second", seconds, n / seconds) : std::string();
+    return seconds > 0 ? Format("; %.0f s CPU = %.0f rows per CPU second", seconds, n / seconds)
+                       : std::string();
   };
   const double import_s = Number(figures, "import_seconds");
   if (import_s > 0) {
@@ -1045,14 +1080,18 @@ void PrintTargets(const Report& report, const std::map<std::string, std::string>
   }
   for (const char* what : {"import", "reindex"}) {
     const double kb = Number(figures, std::string(what) + "_rss_kb");
-    if (kb > 0) table.Add({std::string("peak memory, ") + what, Format("%.0f MB", kb / 1024), "", ""});
+    if (kb > 0)
+      table.Add({std::string("peak memory, ") + what, Format("%.0f MB", kb / 1024), "", ""});
   }
   if (ours.disk_bytes >= 0) {
-    table.Add({"index on disk (live generation)", Format("%.0f MB (%.0f bytes/person)", static_cast<double>(ours.disk_bytes) / 1e6,
-                                       static_cast<double>(ours.disk_bytes) / n), "", ""});
+    table.Add({"index on disk (live generation)",
+               Format("%.0f MB (%.0f bytes/person)", static_cast<double>(ours.disk_bytes) / 1e6,
+                      static_cast<double>(ours.disk_bytes) / n),
+               "", ""});
   }
   const double registry_bytes = Number(figures, "registry_bytes");
-  if (registry_bytes > 0) table.Add({"registry on disk (SQLite)", Format("%.0f MB", registry_bytes / 1e6), "", ""});
+  if (registry_bytes > 0)
+    table.Add({"registry on disk (SQLite)", Format("%.0f MB", registry_bytes / 1e6), "", ""});
 
   const auto latency_row = [&](const std::string& label, const EngineRun& run, double limit_ms) {
     const auto& f = report.figures.at(&run);
@@ -1065,10 +1104,12 @@ void PrintTargets(const Report& report, const std::map<std::string, std::string>
       }
     }
     const auto& all = f.at("all");
-    table.Add({label, Format("p50 %.2f, p99 %.2f ms; worst class p99 %.2f ms", all.p50, all.p99, worst_p99) +
-                          " (" + worst + ")",
-               limit_ms > 0 ? Format("p99 < %.0f ms in every class", limit_ms) : "",
-               limit_ms > 0 ? verdict(worst_p99 < limit_ms) : ""});
+    table.Add(
+        {label,
+         Format("p50 %.2f, p99 %.2f ms; worst class p99 %.2f ms", all.p50, all.p99, worst_p99) +
+             " (" + worst + ")",
+         limit_ms > 0 ? Format("p99 < %.0f ms in every class", limit_ms) : "",
+         limit_ms > 0 ? verdict(worst_p99 < limit_ms) : ""});
   };
   latency_row("search in process, as the API asks (with facets)", ours_facets, 20);
   latency_row("search in process, top 10 only (as the peers)", ours, 0);
@@ -1095,8 +1136,10 @@ void PrintTargets(const Report& report, const std::map<std::string, std::string>
     const auto& f = report.figures.at(peer);
     const double ours_build = ours.build_seconds;
     if (ours_build > 0 && peer->build_seconds > 0) {
-      table.Add({std::string(reindex_s > 0 ? "index build" : "import + index") + " time ours/" + peer->name,
-                 Format("%.2f (%.1f s / %.1f s)", ours_build / peer->build_seconds, ours_build, peer->build_seconds),
+      table.Add({std::string(reindex_s > 0 ? "index build" : "import + index") + " time ours/" +
+                     peer->name,
+                 Format("%.2f (%.1f s / %.1f s)", ours_build / peer->build_seconds, ours_build,
+                        peer->build_seconds),
                  "", ""});
     }
     double worst = 0;
@@ -1109,7 +1152,8 @@ void PrintTargets(const Report& report, const std::map<std::string, std::string>
         continue;
       }
       ++compared;
-      for (double r : {base.at(cls).p50 / std::max(f.at(cls).p50, 1e-6), base.at(cls).p99 / std::max(f.at(cls).p99, 1e-6)}) {
+      for (double r : {base.at(cls).p50 / std::max(f.at(cls).p50, 1e-6),
+                       base.at(cls).p99 / std::max(f.at(cls).p99, 1e-6)}) {
         if (r > worst) {
           worst = r;
           worst_class = cls;
@@ -1118,8 +1162,8 @@ void PrintTargets(const Report& report, const std::map<std::string, std::string>
     }
     table.Add({"latency ours/" + peer->name + ", worst of p50 and p99",
                compared == 0 ? std::string("no class answered right by the peer")
-                             : Format("%.2f", worst) + " (" + worst_class + "; " + std::to_string(compared) +
-                                   " classes compared)",
+                             : Format("%.2f", worst) + " (" + worst_class + "; " +
+                                   std::to_string(compared) + " classes compared)",
                "≤ 1 where the peer answers right", compared == 0 ? "n/a" : verdict(worst <= 1)});
     if (!unfair.empty()) {
       table.Add({"  classes " + peer->name + " misses (hit@10 < 0.8)", unfair, "", ""});
@@ -1128,7 +1172,8 @@ void PrintTargets(const Report& report, const std::map<std::string, std::string>
   std::string hits;
   for (const EngineRun* e : report.engines) {
     const auto& f = report.figures.at(e);
-    if (f.count("all")) hits += (hits.empty() ? "" : ", ") + e->name + Format(" %.3f", f.at("all").hit);
+    if (f.count("all"))
+      hits += (hits.empty() ? "" : ", ") + e->name + Format(" %.3f", f.at("all").hit);
   }
   table.Add({"hit@10 on the labelled queries", hits, "", ""});
   std::printf("\n");
@@ -1139,19 +1184,23 @@ void PrintTargets(const Report& report, const std::map<std::string, std::string>
 bool SamePool(tp::registry::Store& store, const Pool& pool) {
   auto stats = store.Stats();
   if (!stats.ok() || stats->persons != static_cast<int64_t>(pool.records.size())) {
-    std::fprintf(stderr, "the registry holds %lld people, the pool %zu: pass the demo's --persons and --seed\n",
-                 stats.ok() ? static_cast<long long>(stats->persons) : -1LL, pool.records.size());
+    std::fprintf(
+        stderr,
+        "the registry holds %lld people, the pool %zu: pass the demo's --persons and --seed\n",
+        stats.ok() ? static_cast<long long>(stats->persons) : -1LL, pool.records.size());
     return false;
   }
   std::mt19937_64 random(11);
   int checked = 0;
   for (int attempt = 0; attempt < 1000 && checked < 50; ++attempt) {
-    const auto& r = pool.records[std::uniform_int_distribution<size_t>(0, pool.records.size() - 1)(random)];
+    const auto& r =
+        pool.records[std::uniform_int_distribution<size_t>(0, pool.records.size() - 1)(random)];
     if (r.person.id_number.size() != 18) continue;
     auto rowid = store.FindByIdNumber(r.person.id_number);
     if (!rowid.ok() || !rowid->has_value()) return false;
     auto records = store.LoadPersons({**rowid});
-    if (!records.ok() || records->size() != 1 || (*records)[0].person.public_id != r.person.public_id ||
+    if (!records.ok() || records->size() != 1 ||
+        (*records)[0].person.public_id != r.person.public_id ||
         (*records)[0].person.name != r.person.name) {
       std::fprintf(stderr, "%s is not the pool's %s: pass the demo's --persons and --seed\n",
                    r.person.id_number.c_str(), r.person.public_id.c_str());
@@ -1174,37 +1223,54 @@ int main(int argc, char** argv) {
   std::string groonga = "groonga", data_dir, figures_path;
   bool speed = true;
   bool show_misses = false;
-  size_t slowest = 0;  // print the N slowest queries of the speed section
+  size_t slowest = 0;       // print the N slowest queries of the speed section
   std::string speed_class;  // time only the queries of this class (for profiling one class)
   int speed_rounds = 2;     // the first warms the page cache; the last is reported
   for (int i = 1; i < argc; ++i) {
     const std::string a = argv[i];
     const auto next = [&]() { return i + 1 < argc ? std::string(argv[++i]) : std::string(); };
-    if (a == "--persons") persons = std::stol(next());
-    else if (a == "--speed-persons") speed_persons = std::stol(next());
-    else if (a == "--queries") per_class = std::stoi(next());
-    else if (a == "--seed") seed = std::stoull(next());
-    else if (a == "--groonga") groonga = next();
-    else if (a == "--peer-seconds") peer_seconds = std::stod(next());
-    else if (a == "--rounds") rounds = std::max(1, std::stoi(next()));
-    else if (a == "--skip-speed") speed = false;
-    else if (a == "--misses") show_misses = true;
-    else if (a == "--slowest") slowest = std::stoul(next());
-    else if (a == "--speed-class") speed_class = next();
-    else if (a == "--speed-rounds") speed_rounds = std::max(1, std::stoi(next()));
-    else if (a == "--data") data_dir = next();
-    else if (a == "--figures") figures_path = next();
+    if (a == "--persons")
+      persons = std::stol(next());
+    else if (a == "--speed-persons")
+      speed_persons = std::stol(next());
+    else if (a == "--queries")
+      per_class = std::stoi(next());
+    else if (a == "--seed")
+      seed = std::stoull(next());
+    else if (a == "--groonga")
+      groonga = next();
+    else if (a == "--peer-seconds")
+      peer_seconds = std::stod(next());
+    else if (a == "--rounds")
+      rounds = std::max(1, std::stoi(next()));
+    else if (a == "--skip-speed")
+      speed = false;
+    else if (a == "--misses")
+      show_misses = true;
+    else if (a == "--slowest")
+      slowest = std::stoul(next());
+    else if (a == "--speed-class")
+      speed_class = next();
+    else if (a == "--speed-rounds")
+      speed_rounds = std::max(1, std::stoi(next()));
+    else if (a == "--data")
+      data_dir = next();
+    else if (a == "--figures")
+      figures_path = next();
     else {
-      std::fprintf(stderr, "usage: %s [--persons N] [--queries N] [--seed S] [--groonga PATH|none] "
-                           "[--peer-seconds S] [--rounds N] [--speed-persons N] [--skip-speed] [--misses] "
-                           "[--slowest N] [--speed-class CLASS] [--speed-rounds N] [--data DIR] [--figures FILE]\n",
-                   argv[0]);
+      std::fprintf(
+          stderr,
+          "usage: %s [--persons N] [--queries N] [--seed S] [--groonga PATH|none] "
+          "[--peer-seconds S] [--rounds N] [--speed-persons N] [--skip-speed] [--misses] "
+          "[--slowest N] [--speed-class CLASS] [--speed-rounds N] [--data DIR] [--figures FILE]\n",
+          argv[0]);
       return 2;
     }
   }
   const bool on_registry = !data_dir.empty();
   if (on_registry) speed = false;
-  const auto figures = figures_path.empty() ? std::map<std::string, std::string>() : ReadFigures(figures_path);
+  const auto figures =
+      figures_path.empty() ? std::map<std::string, std::string>() : ReadFigures(figures_path);
   const auto tmp = fs::temp_directory_path() / ("tp-search-bench-" + std::to_string(getpid()));
   fs::create_directories(tmp);
   const double load_at_start = LoadAverage();
@@ -1256,7 +1322,8 @@ int main(int argc, char** argv) {
       ours.disk_bytes = LiveIndexBytes(store->IndexDir());
       const int64_t stale = DiskBytes(store->IndexDir()) - ours.disk_bytes;
       ours.build_seconds = Number(figures, "reindex_seconds");
-      ours.note = ours.build_seconds > 0 ? "built by `talentpool reindex`" : "built by `talentpool import`";
+      ours.note =
+          ours.build_seconds > 0 ? "built by `talentpool reindex`" : "built by `talentpool import`";
       if (ours.build_seconds <= 0) ours.build_seconds = Number(figures, "import_seconds");
       if (stale > 1000000) ours.note += "; older generations left beside it: " + Megabytes(stale);
     } else {
@@ -1288,11 +1355,14 @@ int main(int argc, char** argv) {
       for (const EngineRun* run : {&ours, &ours_facets}) {
         std::vector<size_t> order(queries.size());
         for (size_t i = 0; i < order.size(); ++i) order[i] = i;
-        std::sort(order.begin(), order.end(), [&](size_t a, size_t b) { return run->ms[a] > run->ms[b]; });
+        std::sort(order.begin(), order.end(),
+                  [&](size_t a, size_t b) { return run->ms[a] > run->ms[b]; });
         if (order.size() > slowest) order.resize(slowest);
-        std::printf("the %zu slowest queries of %s (wall ms, class, query):\n", order.size(), run->name.c_str());
+        std::printf("the %zu slowest queries of %s (wall ms, class, query):\n", order.size(),
+                    run->name.c_str());
         for (size_t i : order) {
-          std::printf("  %7.2f  %s  %s\n", run->ms[i], Pad(queries[i].cls, 34).c_str(), queries[i].text.c_str());
+          std::printf("  %7.2f  %s  %s\n", run->ms[i], Pad(queries[i].cls, 34).c_str(),
+                      queries[i].text.c_str());
         }
       }
     }
@@ -1338,14 +1408,17 @@ int main(int argc, char** argv) {
       RunHttp(*port, *token, queries, pool, rounds, &http);
       server.Stop();
       runner.join();
-      std::printf("talentpool: %zu queries answered over HTTP on 127.0.0.1:%d\n", queries.size(), *port);
+      std::printf("talentpool: %zu queries answered over HTTP on 127.0.0.1:%d\n", queries.size(),
+                  *port);
     }
   }
   RunFts5(pool, queries, tmp, peer_seconds, rounds, &fts5);
-  std::printf("FTS5 trigram: %s\n", fts5.ran ? Format("built in %.1f s", fts5.build_seconds).c_str() : fts5.note.c_str());
+  std::printf("FTS5 trigram: %s\n",
+              fts5.ran ? Format("built in %.1f s", fts5.build_seconds).c_str() : fts5.note.c_str());
   if (groonga != "none") {
     RunGroonga(groonga, pool, queries, tmp, peer_seconds, rounds, &grn);
-    std::printf("Groonga bigram: %s\n", grn.ran ? Format("built in %.1f s", grn.build_seconds).c_str() : grn.note.c_str());
+    std::printf("Groonga bigram: %s\n",
+                grn.ran ? Format("built in %.1f s", grn.build_seconds).c_str() : grn.note.c_str());
   } else {
     grn.note = "not run (--groonga none)";
   }
@@ -1360,11 +1433,13 @@ int main(int argc, char** argv) {
   report.engines.insert(report.engines.end(), peers.begin(), peers.end());
   for (const EngineRun* e : report.engines) report.figures[e] = ByClass(queries, *e);
 
-  std::printf("\n## Relevance: %zu people, %zu labelled queries\n", pool.records.size(), queries.size());
+  std::printf("\n## Relevance: %zu people, %zu labelled queries\n", pool.records.size(),
+              queries.size());
   PrintRelevance(report);
-  std::printf("\n## Latency per class, ms (wall clock, each query's best of %d runs; load average %.1f at "
-              "start, %.1f now)\n",
-              rounds, load_at_start, LoadAverage());
+  std::printf(
+      "\n## Latency per class, ms (wall clock, each query's best of %d runs; load average %.1f at "
+      "start, %.1f now)\n",
+      rounds, load_at_start, LoadAverage());
   PrintLatency(report, our_runs, peers);
   std::printf("\n## Engines\n");
   PrintEngines(report, pool.records.size());
@@ -1375,12 +1450,12 @@ int main(int argc, char** argv) {
     PrintTargets(report, figures, pool.records.size(), ours, ours_facets, &http, all_peers);
   }
 
-
   // ---- speed: build throughput on one core and a query mix, at --speed-persons
   if (speed) {
     started = Clock::now();
     const Pool big = MakePool(speed_persons, seed + 100);
-    std::printf("\nspeed pool: %zu people generated in %.1f s\n", big.records.size(), Seconds(started));
+    std::printf("\nspeed pool: %zu people generated in %.1f s\n", big.records.size(),
+                Seconds(started));
     auto index = tp::indexer::SearchIndex::Open((tmp / "speed").string());
     if (!index.ok()) return 1;
     PoolSource source(big);
@@ -1394,19 +1469,22 @@ int main(int argc, char** argv) {
       return 1;
     }
     const double n = static_cast<double>(big.records.size());
-    std::printf("build: %zu people in %.1f s wall = %.0f people/s; %.1f s CPU = %.0f people/s per core\n",
-                big.records.size(), build, n / build, build_cpu, n / build_cpu);
+    std::printf(
+        "build: %zu people in %.1f s wall = %.0f people/s; %.1f s CPU = %.0f people/s per core\n",
+        big.records.size(), build, n / build, build_cpu, n / build_cpu);
     auto mix = MakeQueries(big, std::max(per_class, 100), seed + 101);
     if (!speed_class.empty()) {
-      mix.erase(std::remove_if(mix.begin(), mix.end(), [&](const Query& q) { return q.cls != speed_class; }),
+      mix.erase(std::remove_if(mix.begin(), mix.end(),
+                               [&](const Query& q) { return q.cls != speed_class; }),
                 mix.end());
       if (mix.empty()) {
         std::fprintf(stderr, "--speed-class: no queries of class \"%s\"\n", speed_class.c_str());
         return 2;
       }
     }
-    std::printf("load average while measuring: %.1f (the figures below are per query, in process)\n",
-                LoadAverage());
+    std::printf(
+        "load average while measuring: %.1f (the figures below are per query, in process)\n",
+        LoadAverage());
     const tp::indexer::IdResolver resolve = [&big](std::string_view id) -> std::optional<int64_t> {
       const auto it = big.by_id_number.find(std::string(id));
       if (it == big.by_id_number.end()) return std::nullopt;
@@ -1437,19 +1515,22 @@ int main(int argc, char** argv) {
         }
       }
       if (!facets && slowest > 0) {
-        std::sort(costs.begin(), costs.end(), [](const auto& a, const auto& b) { return a.first > b.first; });
+        std::sort(costs.begin(), costs.end(),
+                  [](const auto& a, const auto& b) { return a.first > b.first; });
         if (costs.size() > slowest) costs.resize(slowest);
         std::printf("the %zu slowest queries (CPU ms, class, query):\n", costs.size());
-        for (const auto& [c, q] : costs) std::printf("  %7.2f  %s  %s\n", c, Pad(q->cls, 34).c_str(), q->text.c_str());
+        for (const auto& [c, q] : costs)
+          std::printf("  %7.2f  %s  %s\n", c, Pad(q->cls, 34).c_str(), q->text.c_str());
       }
       for (const auto& [cls, v] : by_class) {
         std::printf("  %s CPU p50 %.2f ms, p99 %.2f ms\n", Pad(cls, 34).c_str(), Percentile(v, 0.5),
                     Percentile(v, 0.99));
       }
-      std::printf("search%s: %zu queries, wall p50 %.2f ms, p99 %.2f ms, max %.2f ms; "
-                  "CPU p50 %.2f ms, p99 %.2f ms\n",
-                  facets ? " with facets" : "", ms.size(), Percentile(ms, 0.5), Percentile(ms, 0.99),
-                  Percentile(ms, 1.0), Percentile(cpu, 0.5), Percentile(cpu, 0.99));
+      std::printf(
+          "search%s: %zu queries, wall p50 %.2f ms, p99 %.2f ms, max %.2f ms; "
+          "CPU p50 %.2f ms, p99 %.2f ms\n",
+          facets ? " with facets" : "", ms.size(), Percentile(ms, 0.5), Percentile(ms, 0.99),
+          Percentile(ms, 1.0), Percentile(cpu, 0.5), Percentile(cpu, 0.99));
     }
   }
   std::error_code ec;

@@ -61,7 +61,8 @@ inline std::string RunToEnd(const std::vector<std::string>& args, const std::str
   ::close(out);
   int status = 0;
   ::waitpid(pid, &status, 0);
-  if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) Fail(args[0] + " " + args[1] + " failed; see " + log);
+  if (!WIFEXITED(status) || WEXITSTATUS(status) != 0)
+    Fail(args[0] + " " + args[1] + " failed; see " + log);
   return text;
 }
 

@@ -134,9 +134,12 @@ int main(int argc, char** argv) {
   Options options;
   for (int i = 1; i + 1 < argc; i += 2) {
     std::string flag = argv[i];
-    if (flag == "--slow") options.slow = ParseList(argv[i + 1]);
-    else if (flag == "--seconds") options.seconds = std::atoi(argv[i + 1]);
-    else if (flag == "--binary") options.binary = argv[i + 1];
+    if (flag == "--slow")
+      options.slow = ParseList(argv[i + 1]);
+    else if (flag == "--seconds")
+      options.seconds = std::atoi(argv[i + 1]);
+    else if (flag == "--binary")
+      options.binary = argv[i + 1];
     else {
       std::fprintf(stderr, "unknown option %s\n", flag.c_str());
       return 2;
@@ -155,10 +158,12 @@ int main(int argc, char** argv) {
   {
     // One request-log line a probe: the log goes nowhere.
     tp::bench::ServerProcess server(options.binary, dir.string(), "/dev/null");
-    std::printf("fresh-client GET /healthz while N connections trickle one header byte a second, %d s each\n",
-                options.seconds);
-    std::printf("%6s %7s %7s %9s %9s %9s %9s\n", "N", "probes", "failed", "p50_ms", "p99_ms", "max_ms",
-                "reopened");
+    std::printf(
+        "fresh-client GET /healthz while N connections trickle one header byte a second, %d s "
+        "each\n",
+        options.seconds);
+    std::printf("%6s %7s %7s %9s %9s %9s %9s\n", "N", "probes", "failed", "p50_ms", "p99_ms",
+                "max_ms", "reopened");
     for (int n : options.slow) {
       Trickle trickle(server.port(), n);
       std::this_thread::sleep_for(std::chrono::milliseconds(500));
@@ -175,9 +180,9 @@ int main(int argc, char** argv) {
         }
         std::this_thread::sleep_until(next);
       }
-      std::printf("%6d %7zu %7d %9.2f %9.2f %9.2f %9ld\n", n, ms.size() + failed, failed, Percentile(ms, 0.5),
-                  Percentile(ms, 0.99), ms.empty() ? 0.0 : *std::max_element(ms.begin(), ms.end()),
-                  trickle.reopened());
+      std::printf("%6d %7zu %7d %9.2f %9.2f %9.2f %9ld\n", n, ms.size() + failed, failed,
+                  Percentile(ms, 0.5), Percentile(ms, 0.99),
+                  ms.empty() ? 0.0 : *std::max_element(ms.begin(), ms.end()), trickle.reopened());
       std::fflush(stdout);
     }
   }

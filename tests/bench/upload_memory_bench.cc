@@ -268,8 +268,8 @@ int main(int argc, char** argv) {
       FirstLine(RunToEnd({binary, "token", "--data", data, "--role", "staff"}, log));
   const std::string units = FirstLine(RunToEnd({binary, "units", "--data", data}, log));
   const std::string unit_code = units.substr(0, units.find('\t'));
-  const std::string unit =
-      FirstLine(RunToEnd({binary, "token", "--data", data, "--role", "unit", "--unit", unit_code}, log));
+  const std::string unit = FirstLine(
+      RunToEnd({binary, "token", "--data", data, "--role", "unit", "--unit", unit_code}, log));
 
   const std::string declared = BombXlsx(dir, bomb_mb, 20000);
   const std::string bomb = Understated(declared, "xl/sharedStrings.xml", 100000);

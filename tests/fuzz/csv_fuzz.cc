@@ -18,8 +18,8 @@ namespace {
 const tp::registry::TableOptions& ImportColumns() {
   static const tp::registry::TableOptions options = [] {
     tp::registry::TableOptions o;
-    o.known_columns = {"编号", "姓名", "性别", "民族", "出生日期", "身份证号", "工作单位",
-                       "职务", "技术职称", "推荐单位", "人才类别"};
+    o.known_columns = {"编号",     "姓名", "性别",     "民族",     "出生日期", "身份证号",
+                       "工作单位", "职务", "技术职称", "推荐单位", "人才类别"};
     return o;
   }();
   return options;
@@ -55,7 +55,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     table = OpenTableFromBytes(bytes, "fuzz.csv", options);
   }
   if (!table.ok()) {
-    TP_FUZZ_CHECK(table.status().message().find("fuzz.csv") != std::string::npos, table.status().message());
+    TP_FUZZ_CHECK(table.status().message().find("fuzz.csv") != std::string::npos,
+                  table.status().message());
     return 0;
   }
   const std::string_view format = (*table)->Format();

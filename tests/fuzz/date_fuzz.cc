@@ -17,7 +17,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
 
   auto parsed = ParseDate(text, today);
   if (!parsed.ok()) {
-    TP_FUZZ_CHECK(parsed.status().code() == tp::StatusCode::kInvalidArgument, parsed.status().message());
+    TP_FUZZ_CHECK(parsed.status().code() == tp::StatusCode::kInvalidArgument,
+                  parsed.status().message());
     TP_FUZZ_CHECK(!parsed.status().message().empty(), text);
     return 0;
   }

@@ -5,11 +5,11 @@
 #include <sstream>
 
 #include "indexer/store_change_source.h"
+#include "registry/base/paths.h"
+#include "registry/fields/text.h"
 #include "registry/import/demo_data.h"
 #include "registry/import/importer.h"
-#include "registry/base/paths.h"
 #include "registry/tables/table_reader.h"
-#include "registry/fields/text.h"
 
 namespace tp::fuzz {
 namespace {
@@ -70,7 +70,8 @@ SharedRegistry& Registry() {
     auto reread = registry::OpenTableFromBytes(csv.str(), "demo.csv");
     if (!reread.ok()) SetupFailed("demo table", reread.status());
     std::size_t id_column = 0;
-    while (id_column < (*reread)->Header().size() && (*reread)->Header()[id_column] != "身份证号") ++id_column;
+    while (id_column < (*reread)->Header().size() && (*reread)->Header()[id_column] != "身份证号")
+      ++id_column;
     std::vector<std::string> cells;
     long row = 0;
     while (true) {

@@ -21,8 +21,8 @@ namespace tp::fuzz {
 // Prints "invariant failed: <what>" with `detail` (escaped, so bytes show) and aborts.
 [[noreturn]] void Fail(std::string_view what, std::string_view detail = {});
 
-#define TP_FUZZ_CHECK(condition, detail) \
-  do {                                   \
+#define TP_FUZZ_CHECK(condition, detail)                      \
+  do {                                                        \
     if (!(condition)) ::tp::fuzz::Fail(#condition, (detail)); \
   } while (false)
 

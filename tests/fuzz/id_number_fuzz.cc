@@ -17,7 +17,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
 
   // The check character of 17 digits, whatever they are.
   std::string check = ComputeCheckDigit(raw);
-  bool seventeen_digits = raw.size() == 17 && raw.find_first_not_of("0123456789") == std::string_view::npos;
+  bool seventeen_digits =
+      raw.size() == 17 && raw.find_first_not_of("0123456789") == std::string_view::npos;
   TP_FUZZ_CHECK(seventeen_digits ? check.size() == 1 : check.empty(), raw);
 
   auto parsed = ParseIdNumber(raw, reference, tp::fuzz::kToday);
@@ -46,7 +47,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   auto again = ParseIdNumber(n, reference, tp::fuzz::kToday);
   TP_FUZZ_CHECK(again.ok(), n);
   TP_FUZZ_CHECK(again->number == n && again->region_code == id.region_code &&
-                    again->birth_date == id.birth_date && again->gender == id.gender && !again->converted_from_15,
+                    again->birth_date == id.birth_date && again->gender == id.gender &&
+                    !again->converted_from_15,
                 n);
   return 0;
 }

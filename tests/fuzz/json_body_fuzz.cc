@@ -64,7 +64,8 @@ Service& Shared() {
     fuzz::SharedRegistry& registry = fuzz::Registry();
     api::ApiOptions options;
     options.per_token = options.check_per_token = options.check_per_staff_token =
-        options.per_address_unauthenticated = {0, 1};  // unlimited: the fuzzer calls thousands of times
+        options.per_address_unauthenticated = {
+            0, 1};  // unlimited: the fuzzer calls thousands of times
     options.index_follow_interval = std::chrono::milliseconds(0);
     auto service = api::ApiService::Create(*registry.store, registry.index.get(), options);
     if (!service.ok()) SetupFailed("service", service.status());
@@ -77,7 +78,8 @@ Service& Shared() {
     rounds.clock = [now] { return now; };
     api::ApiService* raw = s->service.get();
     rounds.after_write = [raw] { (void)raw->CatchUpIndex(); };
-    Status added = api::AddRoundsRoutes(*registry.store, fuzz::Reference(), rounds, &s->rounds_routes);
+    Status added =
+        api::AddRoundsRoutes(*registry.store, fuzz::Reference(), rounds, &s->rounds_routes);
     if (!added.ok()) SetupFailed("rounds routes", added);
 
     for (const api::RouteSpec& r : s->rounds_routes) s->by_line[r.method + " " + r.pattern] = &r;
@@ -88,7 +90,8 @@ Service& Shared() {
     for (const auto& [line, route] : s->by_line) s->routes.push_back(route);
 
     auto units = registry.store->ListUnits();
-    if (!units.ok() || units->empty()) SetupFailed("units", units.ok() ? InvalidArgument("none") : units.status());
+    if (!units.ok() || units->empty())
+      SetupFailed("units", units.ok() ? InvalidArgument("none") : units.status());
     std::string province = units->front().province.empty() ? "45" : units->front().province;
     s->callers.emplace("staff", CallerOf(*registry.store, "staff", "", ""));
     s->callers.emplace("province", CallerOf(*registry.store, "province", "", province));
@@ -108,7 +111,8 @@ std::string_view NextLine(std::string_view& rest) {
 // The {name} segments of a route pattern.
 std::vector<std::string> PatternNames(const std::string& pattern) {
   std::vector<std::string> names;
-  for (std::size_t open = pattern.find('{'); open != std::string::npos; open = pattern.find('{', open + 1)) {
+  for (std::size_t open = pattern.find('{'); open != std::string::npos;
+       open = pattern.find('{', open + 1)) {
     std::size_t close = pattern.find('}', open);
     if (close == std::string::npos) break;
     names.push_back(pattern.substr(open + 1, close - open - 1));
@@ -119,7 +123,8 @@ std::vector<std::string> PatternNames(const std::string& pattern) {
 void CheckSearchParams(const api::NameValues& params) {
   auto request = indexer::SearchRequestFromParams(params);
   if (!request.ok()) {
-    TP_FUZZ_CHECK(request.status().code() == StatusCode::kInvalidArgument, request.status().message());
+    TP_FUZZ_CHECK(request.status().code() == StatusCode::kInvalidArgument,
+                  request.status().message());
     return;
   }
   for (const auto& [name, value] : request->filters) {
@@ -130,7 +135,8 @@ void CheckSearchParams(const api::NameValues& params) {
   auto result = fuzz::Registry().index->Search(*request);
   if (!result.ok()) {
     // Only a filter value the index cannot read (an unknown age band) may be refused.
-    TP_FUZZ_CHECK(result.status().code() == StatusCode::kInvalidArgument, result.status().message());
+    TP_FUZZ_CHECK(result.status().code() == StatusCode::kInvalidArgument,
+                  result.status().message());
     return;
   }
   TP_FUZZ_CHECK(result->hits.size() <= static_cast<std::size_t>(request->size), request->query);
@@ -152,7 +158,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     route = s.routes[std::hash<std::string>()(line) % s.routes.size()];
   }
   auto caller_it = s.callers.find(role);
-  const api::Caller* caller = caller_it != s.callers.end() ? &caller_it->second : &s.callers.at("staff");
+  const api::Caller* caller =
+      caller_it != s.callers.end() ? &caller_it->second : &s.callers.at("staff");
   if (!api::Allows(route->roles, caller->role)) caller = &s.callers.at("staff");
 
   api::HttpRequest request;
@@ -192,7 +199,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   api::ApiCall call{request, caller, request.remote_addr};
   route->handler(call, response);
 
-  const std::string context = line + " -> " + std::to_string(response.status) + " " + response.body.substr(0, 500);
+  const std::string context =
+      line + " -> " + std::to_string(response.status) + " " + response.body.substr(0, 500);
   TP_FUZZ_CHECK(response.status >= 100 && response.status <= 599, context);
   TP_FUZZ_CHECK(response.status != 500, context);
   if (response.content_type.rfind("application/json", 0) == 0 && !response.body.empty()) {
@@ -201,7 +209,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     if (response.status >= 400) {
       TP_FUZZ_CHECK(answer.is_object() && answer.contains("error"), context);
       const nlohmann::json& error = answer["error"];
-      TP_FUZZ_CHECK(error.is_object() && error.contains("code") && error["code"].is_string(), context);
+      TP_FUZZ_CHECK(error.is_object() && error.contains("code") && error["code"].is_string(),
+                    context);
       TP_FUZZ_CHECK(error.contains("message") && error["message"].is_string() &&
                         !error["message"].get<std::string>().empty(),
                     context);
@@ -209,7 +218,9 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   }
   if (caller->role != api::Role::kStaff) {
     for (const std::string& id : fuzz::Registry().id_numbers) {
-      if (std::string_view(reinterpret_cast<const char*>(data), size).find(id) != std::string_view::npos) continue;
+      if (std::string_view(reinterpret_cast<const char*>(data), size).find(id) !=
+          std::string_view::npos)
+        continue;
       TP_FUZZ_CHECK(response.body.find(id) == std::string::npos, context);
     }
   }

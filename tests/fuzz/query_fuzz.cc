@@ -40,12 +40,9 @@ void CheckNode(const QueryNode& node, std::string_view query, int depth) {
     case QueryNode::Op::kAnd:
     case QueryNode::Op::kOr:
     case QueryNode::Op::kAndMaybe:
-    case QueryNode::Op::kPhrase:
-      TP_FUZZ_CHECK(!node.children.empty(), query);
-      break;
+    case QueryNode::Op::kPhrase: TP_FUZZ_CHECK(!node.children.empty(), query); break;
     case QueryNode::Op::kNothing:
-    case QueryNode::Op::kAll:
-      break;
+    case QueryNode::Op::kAll: break;
   }
   for (const QueryNode& child : node.children) CheckNode(child, query, depth + 1);
 }
@@ -72,14 +69,16 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   if (size <= 200) TP_FUZZ_CHECK(plan.ok(), query);
   if (size > 800) TP_FUZZ_CHECK(!plan.ok(), query);
   if (!plan.ok()) {
-    TP_FUZZ_CHECK(plan.status().code() == tp::StatusCode::kInvalidArgument, plan.status().message());
+    TP_FUZZ_CHECK(plan.status().code() == tp::StatusCode::kInvalidArgument,
+                  plan.status().message());
   } else {
     CheckNode(plan->query, query, 0);
     if (auto all = plan->WithHomophones()) CheckNode(*all, query, 0);
     const std::string described = plan->query.Describe();
     std::vector<std::string> terms;
     plan->query.CollectTerms(terms);
-    for (const std::string& term : terms) TP_FUZZ_CHECK(described.find(term) != std::string::npos, term);
+    for (const std::string& term : terms)
+      TP_FUZZ_CHECK(described.find(term) != std::string::npos, term);
   }
 
   SearchRequest request;
@@ -99,7 +98,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
 
   auto result = shared.index->Search(request);
   if (!result.ok()) {
-    TP_FUZZ_CHECK(result.status().code() == tp::StatusCode::kInvalidArgument, result.status().message());
+    TP_FUZZ_CHECK(result.status().code() == tp::StatusCode::kInvalidArgument,
+                  result.status().message());
     TP_FUZZ_CHECK(!plan.ok(), result.status().message());  // the request itself is well formed
     return 0;
   }

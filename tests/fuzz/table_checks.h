@@ -17,7 +17,8 @@ namespace tp::fuzz {
 inline bool BlankCell(std::string_view cell) {
   // ASCII blanks and the code points the reader treats as padding (NBSP, ideographic space,
   // BOM, zero-width space), as their UTF-8 bytes.
-  static constexpr std::string_view kPads[] = {"\xC2\xA0", "\xE3\x80\x80", "\xEF\xBB\xBF", "\xE2\x80\x8B"};
+  static constexpr std::string_view kPads[] = {"\xC2\xA0", "\xE3\x80\x80", "\xEF\xBB\xBF",
+                                               "\xE2\x80\x8B"};
   std::size_t i = 0;
   while (i < cell.size()) {
     char c = cell[i];
@@ -55,7 +56,8 @@ inline void CheckTable(registry::TableReader& table, bool rows_in_order, std::st
     TP_FUZZ_CHECK(records <= registry::table_internal::kMaxRows, context);
     TP_FUZZ_CHECK(cells.size() >= header.size(), context);
     TP_FUZZ_CHECK(row >= 1 && row <= registry::table_internal::kMaxRows, std::to_string(row));
-    if (rows_in_order) TP_FUZZ_CHECK(row > previous, std::to_string(previous) + " then " + std::to_string(row));
+    if (rows_in_order)
+      TP_FUZZ_CHECK(row > previous, std::to_string(previous) + " then " + std::to_string(row));
     previous = row;
     bool all_blank = true;
     for (const std::string& cell : cells) {

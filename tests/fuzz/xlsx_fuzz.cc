@@ -18,8 +18,12 @@
 
 namespace {
 
-constexpr const char* kParts[] = {"_rels/.rels", "xl/workbook.xml", "xl/_rels/workbook.xml.rels",
-                                  "xl/worksheets/sheet1.xml", "xl/sharedStrings.xml", "xl/styles.xml"};
+constexpr const char* kParts[] = {"_rels/.rels",
+                                  "xl/workbook.xml",
+                                  "xl/_rels/workbook.xml.rels",
+                                  "xl/worksheets/sheet1.xml",
+                                  "xl/sharedStrings.xml",
+                                  "xl/styles.xml"};
 
 // Writes the parts into a zip at `path` without compression; false when libzip refuses.
 bool WriteParts(const std::string& path, std::string_view parts) {
@@ -65,9 +69,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   TableOptions options;
   if (mode & 2) options.known_columns = {"姓名", "性别", "出生日期", "身份证号", "工作单位"};
   switch (mode & 1 ? 2 : (mode & 4 ? 1 : 0)) {
-    case 0:
-      table = OpenTableFromBytes(std::string(rest), "fuzz.xlsx", options);
-      break;
+    case 0: table = OpenTableFromBytes(std::string(rest), "fuzz.xlsx", options); break;
     case 1:
       tp::testing::WriteFileBytes(path, std::string(rest));
       table = OpenTable(path, options);

@@ -22,7 +22,8 @@ std::vector<std::string> Keys(const std::string& text) {
 
 using V = std::vector<std::string>;
 
-TEST_CASE("Analyzer: one token per Han character, one per run of letters and digits", "[analyzer]") {
+TEST_CASE("Analyzer: one token per Han character, one per run of letters and digits",
+          "[analyzer]") {
   CHECK(Keys("张三丰") == V{"张", "三", "丰"});
   CHECK(Keys("x我y") == V{"x", "我", "y"});
   CHECK(Keys("5G通信，IEEE Fellow") == V{"5g", "通", "信", "ieee", "fellow"});
@@ -35,7 +36,9 @@ TEST_CASE("Analyzer: tokens point back at the original bytes", "[analyzer]") {
   AnalyzedText out;
   TheAnalyzer().Analyze(text, out);
   REQUIRE(out.tokens.size() == 3);
-  const auto source = [&](const Token& t) { return text.substr(t.source_begin, t.source_end - t.source_begin); };
+  const auto source = [&](const Token& t) {
+    return text.substr(t.source_begin, t.source_end - t.source_begin);
+  };
   CHECK(source(out.tokens[0]) == "張");
   CHECK(out.Key(out.tokens[0]) == "张");
   CHECK(source(out.tokens[2]) == "ＡＢ");
@@ -97,7 +100,7 @@ TEST_CASE("Pinyin: a name's surname takes its surname reading, other characters 
   CHECK(readings("曾长") == V{"zeng", "zhang/chang"});
   CHECK(readings("单于飞") == V{"chan", "yu", "fei"});
   CHECK(readings("单飞") == V{"shan", "fei"});
-  CHECK(readings("吕") == V{"lv/lu"});  // a lone character is no surname
+  CHECK(readings("吕") == V{"lv/lu"});                 // a lone character is no surname
   CHECK(readings("阿依·曾") == V{"a", "yi", "ceng"});  // no surname in a dotted name
 }
 

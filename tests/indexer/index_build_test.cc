@@ -17,8 +17,8 @@ namespace {
 
 using testing::Find;
 using testing::MemoryLog;
-using testing::OpenIndex;
 using testing::Names;
+using testing::OpenIndex;
 using testing::Person;
 using testing::TempDir;
 
@@ -78,7 +78,8 @@ TEST_CASE("Rebuild: side databases built on several threads keep every person un
     CHECK(result.hits[0].rowid == rowid);
     CHECK(result.hits[0].name == NumberedName(rowid));
   }
-  CHECK_FALSE(std::filesystem::exists(dir.path() + "/index/" + index->Info()->generation + ".parts"));
+  CHECK_FALSE(
+      std::filesystem::exists(dir.path() + "/index/" + index->Info()->generation + ".parts"));
 }
 
 // MemoryLog behind a mutex: the test writes it while the index's build threads read it.
@@ -113,7 +114,8 @@ class LockedLog : public ChangeSource {
   // Waits (a minute at most) until `rowid` has been loaded.
   bool WaitUntilLoaded(int64_t rowid) {
     std::unique_lock lock(mutex_);
-    return loaded_changed_.wait_for(lock, std::chrono::minutes(1), [&] { return loaded_.count(rowid) > 0; });
+    return loaded_changed_.wait_for(lock, std::chrono::minutes(1),
+                                    [&] { return loaded_.count(rowid) > 0; });
   }
 
  private:
@@ -136,7 +138,8 @@ TEST_CASE("Rebuild: following a log still being written indexes each person as l
   const auto writer = [&] {
     ++asked;
     if (asked <= 3) {
-      for (int i = 0; i < 4000; ++i, ++next) log.Put(Person(next + 1, NumberedName(next + 1), "某研究所"));
+      for (int i = 0; i < 4000; ++i, ++next)
+        log.Put(Person(next + 1, NumberedName(next + 1), "某研究所"));
       return true;
     }
     if (asked == 4) {
@@ -207,7 +210,8 @@ TEST_CASE("CatchUp: an index ahead of its registry (an older backup restored) is
 IndexRecord Trained(int64_t rowid, const std::string& name,
                     std::vector<std::pair<int, std::string>> trainings) {
   auto r = Person(rowid, name, "某单位");
-  for (const auto& [year, state] : trainings) r.trainings.push_back({"T" + std::to_string(year), year, state});
+  for (const auto& [year, state] : trainings)
+    r.trainings.push_back({"T" + std::to_string(year), year, state});
   return r;
 }
 
@@ -245,16 +249,18 @@ TEST_CASE("Search: trained_year finds who attended a training that year and coun
     if (name != "trained_year") continue;
     for (const auto& v : values) counts.emplace_back(v.value, v.count);
   }
-  CHECK(counts == std::vector<std::pair<std::string, int64_t>>{{"2024", 2}, {"2023", 1}, {"2025", 1}});
+  CHECK(counts ==
+        std::vector<std::pair<std::string, int64_t>>{{"2024", 2}, {"2023", 1}, {"2025", 1}});
   const auto json = nlohmann::json::parse(SearchResultToJson(*result));
   CHECK(json["facets"]["trained_year"][0]["value"] == "2024");
   CHECK(json["facets"]["trained_year"][0]["count"] == 2);
 
   // The API's and the command line's parameters: repeatable, like the other filters.
-  auto request = SearchRequestFromParams({{"q", ""}, {"trained_year", "2023"}, {"trained_year", "2025"}});
+  auto request =
+      SearchRequestFromParams({{"q", ""}, {"trained_year", "2023"}, {"trained_year", "2025"}});
   REQUIRE(request.ok());
-  CHECK(request->filters == std::vector<std::pair<std::string, std::string>>{{"trained_year", "2023"},
-                                                                             {"trained_year", "2025"}});
+  CHECK(request->filters == std::vector<std::pair<std::string, std::string>>{
+                                {"trained_year", "2023"}, {"trained_year", "2025"}});
   auto searched = index->Search(*request);
   REQUIRE(searched.ok());
   auto names = Names(*searched);

@@ -28,7 +28,8 @@ class TempDir {
 // A change log in memory: every Put/Remove appends a change, as the registry does on each write.
 class MemoryLog : public ChangeSource {
  public:
-  explicit MemoryLog(std::string registry_id = "registry-test") : registry_id_(std::move(registry_id)) {}
+  explicit MemoryLog(std::string registry_id = "registry-test")
+      : registry_id_(std::move(registry_id)) {}
 
   void Put(IndexRecord record);
   void Remove(int64_t rowid);

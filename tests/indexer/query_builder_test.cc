@@ -2,8 +2,8 @@
 
 #include <catch2/catch.hpp>
 
-#include "indexer/document_builder.h"
 #include "index_test_support.h"
+#include "indexer/document_builder.h"
 
 namespace tp::indexer {
 namespace {
@@ -28,7 +28,8 @@ bool Has(const std::vector<std::string>& v, const std::string& s) {
 TEST_CASE("QueryBuilder: an ID number of any width and case goes to the resolver, never to text",
           "[query][id]") {
   Fixture f;
-  for (const char* q : {"45010219900307002x", "４５０１０２１９９００３０７００２Ｘ", " 45010219900307002X "}) {
+  for (const char* q :
+       {"45010219900307002x", "４５０１０２１９９００３０７００２Ｘ", " 45010219900307002X "}) {
     INFO(q);
     std::string asked;
     auto plan = f.builder.Build(q, [&](std::string_view id) -> std::optional<int64_t> {
@@ -40,7 +41,8 @@ TEST_CASE("QueryBuilder: an ID number of any width and case goes to the resolver
     CHECK(plan->has_id_number);
     CHECK(plan->query.Describe() == "Q42");
   }
-  auto unknown = f.builder.Build("110105194912310021", [](std::string_view) { return std::nullopt; });
+  auto unknown =
+      f.builder.Build("110105194912310021", [](std::string_view) { return std::nullopt; });
   REQUIRE(unknown.ok());
   CHECK(unknown->query.op == QueryNode::Op::kNothing);
   CHECK(IdNumberShape(f.analyzer, "123456789012345").has_value());
@@ -57,14 +59,15 @@ TEST_CASE("QueryBuilder: a Han run has an exact-name tier, a phrase and its char
   CHECK(Has(terms, "XN张三"));
   CHECK(Has(terms, "N张"));
   CHECK(Has(terms, "N张三"));  // the pair
-  CHECK(Has(terms, "张三"));  // texts hold pairs of characters
+  CHECK(Has(terms, "张三"));   // texts hold pairs of characters
   CHECK(plan->query.Describe().find("PHRASE(N张, N三)") != std::string::npos);
   REQUIRE(plan->WithHomophones().has_value());
   CHECK(Has(Terms(*plan->WithHomophones()), "XPzhang"));
   CHECK_FALSE(Has(terms, "XPzhang"));
 }
 
-TEST_CASE("QueryBuilder: homophones are offered for runs of a name's length only", "[query][homophones]") {
+TEST_CASE("QueryBuilder: homophones are offered for runs of a name's length only",
+          "[query][homophones]") {
   Fixture f;
   for (const char* name : {"张杉", "欧阳娜娜"}) {
     auto plan = f.builder.Build(name, nullptr);
@@ -94,10 +97,10 @@ TEST_CASE("QueryBuilder: a word that is somebody's whole name is searched as a n
   auto as_name = f.builder.Build("张伟", nullptr, names);
   REQUIRE(as_name.ok());
   const auto terms = Terms(as_name->query);
-  CHECK(Has(terms, "XN张伟"));  // the name tiers
-  CHECK(Has(terms, "N张伟"));  // names holding it whole
-  CHECK_FALSE(Has(terms, "N张"));  // not names that only share its characters
-  CHECK(Has(terms, "张伟"));  // texts containing it are still found
+  CHECK(Has(terms, "XN张伟"));        // the name tiers
+  CHECK(Has(terms, "N张伟"));         // names holding it whole
+  CHECK_FALSE(Has(terms, "N张"));     // not names that only share its characters
+  CHECK(Has(terms, "张伟"));          // texts containing it are still found
   CHECK_FALSE(Has(terms, "XU张伟"));  // but not ranked as a unit, title or field
   CHECK_FALSE(Has(terms, "F张伟"));
   CHECK_FALSE(as_name->WithHomophones().has_value());  // and no homophones
@@ -124,9 +127,10 @@ TEST_CASE("QueryBuilder: the surname tier is asked for one character or a compou
   CHECK_FALSE(Has(Terms(f.builder.Build("欧阳娜", nullptr)->query), "XS欧阳娜"));
 }
 
-TEST_CASE("QueryBuilder: a word that is a field's whole value is ranked by that value, not by "
-          "the chain of its pairs",
-          "[query]") {
+TEST_CASE(
+    "QueryBuilder: a word that is a field's whole value is ranked by that value, not by "
+    "the chain of its pairs",
+    "[query]") {
   Fixture f;
   const TermExists values = [](std::string_view term) {
     return term == "XT高级工程师" || term == "XU中国宝武钢铁集团有限公司";
@@ -153,7 +157,8 @@ TEST_CASE("QueryBuilder: a word that is a field's whole value is ranked by that 
   CHECK(as_title->query.Describe().find("AND(T中国, T国宝, T宝武") != std::string::npos);
 }
 
-TEST_CASE("QueryBuilder: Latin letters become pinyin segmentations, initials and words", "[query]") {
+TEST_CASE("QueryBuilder: Latin letters become pinyin segmentations, initials and words",
+          "[query]") {
   Fixture f;
   auto plan = f.builder.Build("xian", nullptr);
   REQUIRE(plan.ok());

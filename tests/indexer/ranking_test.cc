@@ -60,7 +60,8 @@ TEST_CASE("Search: a longer record is not ranked below a shorter one for the sam
   long_record.person.achievements =
       "主持国家重点研发计划项目三项，发表学术论文一百余篇，获国家科技进步二等奖一项、"
       "省部级科技奖励五项，培养博士研究生二十余名，牵头制定行业标准两项";
-  long_record.person.career = "1998年至2004年在清华大学学习；2004年至今在中国科学院自动化研究所工作";
+  long_record.person.career =
+      "1998年至2004年在清华大学学习；2004年至今在中国科学院自动化研究所工作";
   auto short_record = Person(2, "乙", "浙江大学", "教授");
   short_record.person.fields = {"人工智能"};
   log.Put(long_record);

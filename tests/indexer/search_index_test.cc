@@ -13,8 +13,8 @@ namespace {
 using testing::Find;
 using testing::IndexOf;
 using testing::MemoryLog;
-using testing::OpenIndex;
 using testing::Names;
+using testing::OpenIndex;
 using testing::Person;
 using testing::TempDir;
 
@@ -35,7 +35,8 @@ TEST_CASE("Search: a two-character name is found and ranks first", "[search][nam
   log.Put(Person(1, "王芳华", "北京大学"));
   log.Put(Person(2, "王芳", "南开大学"));
   log.Put(Person(3, "李明", "王芳研究所"));
-  const char* others[] = {"赵磊", "钱伟", "孙静", "周涛", "吴敏", "郑洁", "冯刚", "陈丽", "褚勇", "卫东"};
+  const char* others[] = {"赵磊", "钱伟", "孙静", "周涛", "吴敏",
+                          "郑洁", "冯刚", "陈丽", "褚勇", "卫东"};
   int64_t rowid = 10;
   for (const char* name : others) log.Put(Person(++rowid, name, "某大学"));
   auto index = IndexOf(dir, log);
@@ -88,9 +89,10 @@ TEST_CASE("Search: characters in the typed order rank above the same characters 
   CHECK(names[0] == "乙");
 }
 
-TEST_CASE("Search: a scoped or quoted word is asked for in order inside one field, not pieced "
-          "together from two",
-          "[search][phrase]") {
+TEST_CASE(
+    "Search: a scoped or quoted word is asked for in order inside one field, not pieced "
+    "together from two",
+    "[search][phrase]") {
   TempDir dir;
   MemoryLog log;
   auto own = Person(1, "甲", "广西大学");
@@ -102,8 +104,10 @@ TEST_CASE("Search: a scoped or quoted word is asked for in order inside one fiel
   log.Put(own);
   log.Put(pieced);
   auto index = IndexOf(dir, log);
-  CHECK(Names(Find(*index, "推荐单位:广西壮族自治区科学技术协会")) == std::vector<std::string>{"甲"});
-  CHECK(Names(Find(*index, "推荐单位:\"广西壮族自治区科学技术协会\"")) == std::vector<std::string>{"甲"});
+  CHECK(Names(Find(*index, "推荐单位:广西壮族自治区科学技术协会")) ==
+        std::vector<std::string>{"甲"});
+  CHECK(Names(Find(*index, "推荐单位:\"广西壮族自治区科学技术协会\"")) ==
+        std::vector<std::string>{"甲"});
   CHECK(Names(Find(*index, "推荐单位:\"科学技术协会\"")).size() == 2);
   CHECK(Names(Find(*index, "单位:\"自治区科学\"")) == std::vector<std::string>{"乙"});
   // Unscoped, the word is found wherever its pairs are; the whole value ranks first.
@@ -121,10 +125,12 @@ TEST_CASE("Search: highlights mark whole matched words in the characters as type
   auto result = Find(*index, "张三丰 太极拳");
   REQUIRE(result.hits.size() == 1);
   CHECK(Highlight(result.hits[0], "name") == "<em>張三豐</em>");
-  CHECK(Highlight(result.hits[0], "achievements") == "创立<em>太极拳</em>，著有《<em>太极拳</em>论》。");
+  CHECK(Highlight(result.hits[0], "achievements") ==
+        "创立<em>太极拳</em>，著有《<em>太极拳</em>论》。");
 }
 
-TEST_CASE("Search: traditional and simplified characters find each other", "[search][traditional]") {
+TEST_CASE("Search: traditional and simplified characters find each other",
+          "[search][traditional]") {
   TempDir dir;
   MemoryLog log;
   log.Put(Person(1, "陳建國", "香港中文大學"));
@@ -159,7 +165,8 @@ TEST_CASE("Search: mixed Latin and Chinese input is answered, not rejected", "[s
   auto p = Person(1, "我y", "x单位");
   log.Put(p);
   auto index = IndexOf(dir, log);
-  for (const char* q : {"x 我y", "x我y", "我 y x", "(我", "\"我", "我:", "::", "x*", "AND OR NOT"}) {
+  for (const char* q :
+       {"x 我y", "x我y", "我 y x", "(我", "\"我", "我:", "::", "x*", "AND OR NOT"}) {
     SearchRequest request;
     request.query = q;
     INFO(q);
@@ -177,7 +184,8 @@ TEST_CASE("Search: full pinyin, spaced pinyin, initials and a syllable being typ
   log.Put(Person(3, "赵四", "清华大学"));
   log.Put(Person(4, "张山峰", "复旦大学"));
   // Others, so that term frequencies look like a pool's and not like four people's.
-  const char* others[] = {"赵磊", "钱伟", "孙静", "周涛", "吴敏", "郑洁", "冯刚", "陈丽", "褚勇", "卫东"};
+  const char* others[] = {"赵磊", "钱伟", "孙静", "周涛", "吴敏",
+                          "郑洁", "冯刚", "陈丽", "褚勇", "卫东"};
   int64_t rowid = 10;
   for (const char* name : others) log.Put(Person(++rowid, name, "某大学"));
   auto index = IndexOf(dir, log);
@@ -185,7 +193,8 @@ TEST_CASE("Search: full pinyin, spaced pinyin, initials and a syllable being typ
     INFO(q);
     const auto names = Names(Find(*index, q));
     REQUIRE(names.size() >= 2);
-    CHECK(((names[0] == "张三" && names[1] == "章散") || (names[0] == "章散" && names[1] == "张三")));
+    CHECK(
+        ((names[0] == "张三" && names[1] == "章散") || (names[0] == "章散" && names[1] == "张三")));
     CHECK_FALSE(Contains(names, "赵四"));
   }
   CHECK(Contains(Names(Find(*index, "zs")), "张三"));
@@ -203,10 +212,10 @@ TEST_CASE("Search: surnames are read with their surname readings", "[search][pin
   TempDir dir;
   MemoryLog log;
   const std::vector<std::pair<std::string, std::string>> people = {
-      {"覃秀英", "qinxiuying"},  {"曾小华", "zengxiaohua"}, {"单田芳", "shantianfang"},
-      {"解晓东", "xiexiaodong"}, {"仇建国", "qiujianguo"},  {"区志航", "ouzhihang"},
+      {"覃秀英", "qinxiuying"},   {"曾小华", "zengxiaohua"},  {"单田芳", "shantianfang"},
+      {"解晓东", "xiexiaodong"},  {"仇建国", "qiujianguo"},   {"区志航", "ouzhihang"},
       {"朴成浩", "piaochenghao"}, {"查良镛", "zhaliangyong"}, {"缪海燕", "miaohaiyan"},
-      {"尉迟恭", "yuchigong"},   {"万俟明", "moqiming"},    {"欧阳修", "ouyangxiu"}};
+      {"尉迟恭", "yuchigong"},    {"万俟明", "moqiming"},     {"欧阳修", "ouyangxiu"}};
   int64_t rowid = 0;
   for (const auto& [name, reading] : people) log.Put(Person(++rowid, name, "某研究院"));
   auto index = IndexOf(dir, log);
@@ -250,7 +259,8 @@ TEST_CASE("Search: dotted minority names are found joined and split", "[search][
   log.Put(Person(1, "买买提·艾力", "新疆大学"));
   log.Put(Person(2, "艾力江", "新疆农业大学"));
   auto index = IndexOf(dir, log);
-  for (const char* q : {"买买提·艾力", "买买提艾力", "买买提・艾力", "买买提 艾力", "maimaitiaili"}) {
+  for (const char* q :
+       {"买买提·艾力", "买买提艾力", "买买提・艾力", "买买提 艾力", "maimaitiaili"}) {
     INFO(q);
     CHECK(Names(Find(*index, q)).at(0) == "买买提·艾力");
   }
@@ -318,7 +328,8 @@ TEST_CASE("Search: ID numbers are matched through the resolver in any width and 
     if (id == "45010219900307002X") return 2;
     return std::nullopt;
   };
-  for (const char* q : {"45010219900307002X", "45010219900307002x", "４５０１０２１９９００３０７００２ｘ"}) {
+  for (const char* q :
+       {"45010219900307002X", "45010219900307002x", "４５０１０２１９９００３０７００２ｘ"}) {
     INFO(q);
     request.query = q;
     auto result = index->Search(request);
@@ -335,8 +346,10 @@ TEST_CASE("Search: ID numbers are matched through the resolver in any width and 
   CHECK(index->Search(request)->hits.empty());
 }
 
-TEST_CASE("Search: a homophone fallback finds a name typed with other characters only when "
-          "nothing better matches", "[search][homophones]") {
+TEST_CASE(
+    "Search: a homophone fallback finds a name typed with other characters only when "
+    "nothing better matches",
+    "[search][homophones]") {
   TempDir dir;
   MemoryLog log;
   log.Put(Person(1, "张珊", "某大学"));

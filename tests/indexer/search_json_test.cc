@@ -40,9 +40,14 @@ TEST_CASE("SearchJson: a result prints as CONTRACT.md's search shape", "[json]")
 }
 
 TEST_CASE("SearchJson: parameters become a request; bad numbers name the parameter", "[json]") {
-  auto request = SearchRequestFromParams(
-      {{"q", "张三"}, {"page", "2"}, {"size", "20"}, {"sort", "-age"}, {"province", "45"},
-       {"province", "11"}, {"facets", "false"}, {"token", "ignored"}});
+  auto request = SearchRequestFromParams({{"q", "张三"},
+                                          {"page", "2"},
+                                          {"size", "20"},
+                                          {"sort", "-age"},
+                                          {"province", "45"},
+                                          {"province", "11"},
+                                          {"facets", "false"},
+                                          {"token", "ignored"}});
   REQUIRE(request.ok());
   CHECK(request->query == "张三");
   CHECK(request->page == 2);

@@ -9,11 +9,13 @@
 namespace tp::indexer {
 namespace {
 
-registry::Person NewPerson(const std::string& name, const std::string& id_number, const std::string& unit) {
+registry::Person NewPerson(const std::string& name, const std::string& id_number,
+                           const std::string& unit) {
   registry::Person p;
   p.name = name;
   p.gender = "男";
-  p.birth_date = id_number.substr(6, 4) + "-" + id_number.substr(10, 2) + "-" + id_number.substr(12, 2);
+  p.birth_date =
+      id_number.substr(6, 4) + "-" + id_number.substr(10, 2) + "-" + id_number.substr(12, 2);
   p.ethnic_group = "壮族";
   p.id_number = id_number;
   p.unit_name = unit;
@@ -26,8 +28,10 @@ registry::Person NewPerson(const std::string& name, const std::string& id_number
   return p;
 }
 
-TEST_CASE("StoreChangeSource: the index follows the registry's change log and resolves ID numbers "
-          "through its keyed hash", "[index][store]") {
+TEST_CASE(
+    "StoreChangeSource: the index follows the registry's change log and resolves ID numbers "
+    "through its keyed hash",
+    "[index][store]") {
   testing::TempDir dir;
   auto store = registry::Store::Create(dir.path() + "/registry");
   REQUIRE(store.ok());

@@ -1,8 +1,8 @@
 #include "indexer/text_tables.h"
 
-#include <catch2/catch.hpp>
 #include <unicode/translit.h>
 #include <unicode/unistr.h>
+#include <catch2/catch.hpp>
 
 #include <fstream>
 #include <string>
@@ -41,9 +41,9 @@ TEST_CASE("TextTables: folding gives NFKC, lower case, no Latin diacritics, simp
   CHECK(Fold("Zhāng Lǚ") == "zhang lu");
   CHECK(Fold("張三豐") == "张三丰");
   CHECK(Fold("學習") == "学习");
-  CHECK(Fold("乾隆") == "乾隆");  // 乾 is its own simplified form
+  CHECK(Fold("乾隆") == "乾隆");        // 乾 is its own simplified form
   CHECK(Fold("\xEF\xA4\x80") == "岂");  // U+F900, a compatibility ideograph: 豈, simplified
-  CHECK(Fold("e\xCC\x81") == "e");     // a combining accent typed on its own
+  CHECK(Fold("e\xCC\x81") == "e");      // a combining accent typed on its own
 }
 
 TEST_CASE("TextTables: only common readings are kept", "[tables][pinyin]") {
@@ -112,9 +112,18 @@ TEST_CASE("TextTables: traditional to simplified agrees with ICU's Traditional-S
   CHECK(compared > 2000);
   CHECK(agreed >= compared * 97 / 100);
   // The characters of names and units most often typed in traditional form.
-  for (const auto& [t, s] : std::vector<std::pair<std::string, std::string>>{
-           {"陳", "陈"}, {"國", "国"}, {"張", "张"}, {"劉", "刘"}, {"黃", "黄"}, {"學", "学"},
-           {"華", "华"}, {"東", "东"}, {"書", "书"}, {"龍", "龙"}, {"鄧", "邓"}, {"葉", "叶"}}) {
+  for (const auto& [t, s] : std::vector<std::pair<std::string, std::string>>{{"陳", "陈"},
+                                                                             {"國", "国"},
+                                                                             {"張", "张"},
+                                                                             {"劉", "刘"},
+                                                                             {"黃", "黄"},
+                                                                             {"學", "学"},
+                                                                             {"華", "华"},
+                                                                             {"東", "东"},
+                                                                             {"書", "书"},
+                                                                             {"龍", "龙"},
+                                                                             {"鄧", "邓"},
+                                                                             {"葉", "叶"}}) {
     CHECK(Fold(t) == s);
   }
 }

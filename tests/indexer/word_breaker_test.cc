@@ -101,7 +101,8 @@ TEST_CASE("QueryBuilder: the query's words are a boost, never a requirement", "[
   REQUIRE(plan->query.op == QueryNode::Op::kAndMaybe);
   std::vector<std::string> required;
   plan->query.children.at(0).CollectTerms(required);
-  CHECK(std::none_of(required.begin(), required.end(), [](const std::string& t) { return t[0] == 'W'; }));
+  CHECK(std::none_of(required.begin(), required.end(),
+                     [](const std::string& t) { return t[0] == 'W'; }));
 }
 
 TEST_CASE("Search: a whole word ranks above the same characters split across two words",

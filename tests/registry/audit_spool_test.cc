@@ -12,7 +12,8 @@ namespace tp::registry {
 namespace {
 
 AuditEntry Entry(const std::string& object_id) {
-  AuditEntry e{"token:7", "unit", "check", "person", object_id, R"({"by":"id_number"})", "127.0.0.1"};
+  AuditEntry e{"token:7",  "unit", "check", "person", object_id, R"({"by":"id_number"})",
+               "127.0.0.1"};
   e.at = "2026-11-21T09:30:00.125Z";
   return e;
 }
@@ -31,7 +32,8 @@ std::vector<std::string> ObjectIds(const std::vector<SpooledEntry>& entries) {
   return out;
 }
 
-TEST_CASE("AuditSpool: entries survive the process and come back in order, every field intact", "[registry][audit]") {
+TEST_CASE("AuditSpool: entries survive the process and come back in order, every field intact",
+          "[registry][audit]") {
   testing::TempDir dir;
   {
     auto spool = AuditSpool::Open(dir.path(), 0);
@@ -59,8 +61,9 @@ TEST_CASE("AuditSpool: entries survive the process and come back in order, every
   CHECK((*again)->Take().front().seq > left[2].seq);
 }
 
-TEST_CASE("AuditSpool: entries already committed are not offered again, and committed files are emptied",
-          "[registry][audit]") {
+TEST_CASE(
+    "AuditSpool: entries already committed are not offered again, and committed files are emptied",
+    "[registry][audit]") {
   testing::TempDir dir;
   int64_t through = 0;
   {
@@ -107,7 +110,8 @@ TEST_CASE("AuditSpool: under steady appends each file is emptied once what it ho
   CHECK(std::filesystem::file_size(dir / "audit-spool-b") == 0);
 }
 
-TEST_CASE("AuditSpool: a failed commit offers the same entries again, before newer ones", "[registry][audit]") {
+TEST_CASE("AuditSpool: a failed commit offers the same entries again, before newer ones",
+          "[registry][audit]") {
   testing::TempDir dir;
   auto spool = AuditSpool::Open(dir.path(), 0);
   REQUIRE(spool.ok());
@@ -118,7 +122,8 @@ TEST_CASE("AuditSpool: a failed commit offers the same entries again, before new
   CHECK(ObjectIds((*spool)->Take()) == std::vector<std::string>{"P1", "P2"});
 }
 
-TEST_CASE("AuditSpool: a torn last entry is cut off and later entries stay readable", "[registry][audit]") {
+TEST_CASE("AuditSpool: a torn last entry is cut off and later entries stay readable",
+          "[registry][audit]") {
   testing::TempDir dir;
   SpoolTwoAndStop(dir);
   // A power cut in the middle of the second entry: half of it reached the disk.

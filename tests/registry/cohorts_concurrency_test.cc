@@ -27,13 +27,14 @@ using tp::testing::RunTogether;
 int Count(CohortFixture& f, const std::string& event, EnrolmentState state) {
   auto list = f.cohorts().ListEnrolments(event);
   REQUIRE(list.ok());
-  return static_cast<int>(std::count_if(list->begin(), list->end(),
-                                        [&](const auto& e) { return e.state == state; }));
+  return static_cast<int>(
+      std::count_if(list->begin(), list->end(), [&](const auto& e) { return e.state == state; }));
 }
 
 int AuditCount(CohortFixture& f, const std::string& action) {
   SQLite::Database db(f.registry_dir() + "/registry.sqlite", SQLite::OPEN_READONLY);
-  SQLite::Statement st(db, "SELECT count(*) FROM audit_log WHERE object_type='enrolment' AND action=?");
+  SQLite::Statement st(db,
+                       "SELECT count(*) FROM audit_log WHERE object_type='enrolment' AND action=?");
   st.bind(1, action);
   st.executeStep();
   return st.getColumn(0).getInt();
@@ -48,11 +49,17 @@ TEST_CASE("Cohorts: ten simultaneous declines promote the first ten on the waiti
   auto seated = f.AddMany(Named("在座"), 10);
   auto waiting = f.AddMany(Named("候补"), 15);
   for (const auto& id : seated) {
-    REQUIRE(f.cohorts().Act("2026-small", id, EnrolmentAction::kInvite, {}, CohortFixture::Staff()).ok());
-    REQUIRE(f.cohorts().Act("2026-small", id, EnrolmentAction::kConfirm, {}, CohortFixture::Staff()).ok());
+    REQUIRE(f.cohorts()
+                .Act("2026-small", id, EnrolmentAction::kInvite, {}, CohortFixture::Staff())
+                .ok());
+    REQUIRE(f.cohorts()
+                .Act("2026-small", id, EnrolmentAction::kConfirm, {}, CohortFixture::Staff())
+                .ok());
   }
   for (const auto& id : waiting) {
-    REQUIRE(f.cohorts().Act("2026-small", id, EnrolmentAction::kWaitlist, {}, CohortFixture::Staff()).ok());
+    REQUIRE(f.cohorts()
+                .Act("2026-small", id, EnrolmentAction::kWaitlist, {}, CohortFixture::Staff())
+                .ok());
   }
 
   std::vector<tp::StatusOr<ActionResult>> results(10, tp::Internal("not run"));
@@ -89,8 +96,8 @@ TEST_CASE("Cohorts: twenty simultaneous invitations fill the free seats and no m
   auto people = f.AddMany(Named("申请"), 20);
   std::atomic<int> ok{0}, full{0}, other{0};
   RunTogether(20, [&](int i) {
-    auto r = f.cohorts().Act("2026-small", people[static_cast<size_t>(i)], EnrolmentAction::kInvite, {},
-                             CohortFixture::Staff());
+    auto r = f.cohorts().Act("2026-small", people[static_cast<size_t>(i)], EnrolmentAction::kInvite,
+                             {}, CohortFixture::Staff());
     if (r.ok()) {
       ++ok;
     } else if (r.status().code() == StatusCode::kRuleViolated) {
@@ -110,13 +117,19 @@ TEST_CASE("Cohorts: two staff declining the same person at once promote only one
   CohortFixture f;
   f.MakeEvent("2026-small", "2026-03-01", "2026-03-02", 1, "small");
   auto ids = f.AddMany({}, 3);
-  REQUIRE(f.cohorts().Act("2026-small", ids[0], EnrolmentAction::kInvite, {}, CohortFixture::Staff()).ok());
-  REQUIRE(f.cohorts().Act("2026-small", ids[1], EnrolmentAction::kWaitlist, {}, CohortFixture::Staff()).ok());
-  REQUIRE(f.cohorts().Act("2026-small", ids[2], EnrolmentAction::kWaitlist, {}, CohortFixture::Staff()).ok());
+  REQUIRE(f.cohorts()
+              .Act("2026-small", ids[0], EnrolmentAction::kInvite, {}, CohortFixture::Staff())
+              .ok());
+  REQUIRE(f.cohorts()
+              .Act("2026-small", ids[1], EnrolmentAction::kWaitlist, {}, CohortFixture::Staff())
+              .ok());
+  REQUIRE(f.cohorts()
+              .Act("2026-small", ids[2], EnrolmentAction::kWaitlist, {}, CohortFixture::Staff())
+              .ok());
   std::vector<tp::StatusOr<ActionResult>> results(2, tp::Internal("not run"));
   RunTogether(2, [&](int i) {
-    results[static_cast<size_t>(i)] =
-        f.cohorts().Act("2026-small", ids[0], EnrolmentAction::kDecline, {}, CohortFixture::Staff());
+    results[static_cast<size_t>(i)] = f.cohorts().Act(
+        "2026-small", ids[0], EnrolmentAction::kDecline, {}, CohortFixture::Staff());
   });
   const int succeeded = (results[0].ok() ? 1 : 0) + (results[1].ok() ? 1 : 0);
   CHECK(succeeded == 1);
@@ -135,10 +148,14 @@ TEST_CASE("Cohorts: two stores on one database (two servers) cannot overbook a c
   auto waiting = f.AddMany(Named("候补"), 8);
   auto walk_ins = f.AddMany(Named("临时"), 8);
   for (const auto& id : seated) {
-    REQUIRE(f.cohorts().Act("2026-small", id, EnrolmentAction::kInvite, {}, CohortFixture::Staff()).ok());
+    REQUIRE(f.cohorts()
+                .Act("2026-small", id, EnrolmentAction::kInvite, {}, CohortFixture::Staff())
+                .ok());
   }
   for (const auto& id : waiting) {
-    REQUIRE(f.cohorts().Act("2026-small", id, EnrolmentAction::kWaitlist, {}, CohortFixture::Staff()).ok());
+    REQUIRE(f.cohorts()
+                .Act("2026-small", id, EnrolmentAction::kWaitlist, {}, CohortFixture::Staff())
+                .ok());
   }
   auto second_store = tp::registry::Store::Open(f.registry_dir());
   REQUIRE(second_store.ok());
@@ -151,10 +168,12 @@ TEST_CASE("Cohorts: two stores on one database (two servers) cannot overbook a c
   RunTogether(16, [&](int i) {
     const auto k = static_cast<size_t>(i / 2);
     if (i % 2 == 0) {
-      auto r = f.cohorts().Act("2026-small", seated[k], EnrolmentAction::kDecline, {}, CohortFixture::Staff());
+      auto r = f.cohorts().Act("2026-small", seated[k], EnrolmentAction::kDecline, {},
+                               CohortFixture::Staff());
       if (!r.ok()) ++unexpected;
     } else {
-      auto r = second.Act("2026-small", walk_ins[k], EnrolmentAction::kInvite, {}, CohortFixture::Staff());
+      auto r = second.Act("2026-small", walk_ins[k], EnrolmentAction::kInvite, {},
+                          CohortFixture::Staff());
       if (r.ok()) {
         ++walk_ins_seated;
       } else if (r.status().code() != StatusCode::kRuleViolated) {

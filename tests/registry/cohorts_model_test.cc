@@ -25,8 +25,9 @@ ActionOptions InClass(const std::string& name) {
   return o;
 }
 
-tp::StatusOr<tp::registry::ActionResult> Do(CohortFixture& f, const std::string& event, const std::string& id,
-                                           EnrolmentAction action, const ActionOptions& o = {}) {
+tp::StatusOr<tp::registry::ActionResult> Do(CohortFixture& f, const std::string& event,
+                                            const std::string& id, EnrolmentAction action,
+                                            const ActionOptions& o = {}) {
   return f.cohorts().Act(event, id, action, o, CohortFixture::Staff());
 }
 
@@ -87,7 +88,8 @@ TEST_CASE("Cohorts: opening a registry seeds the three events of the notices wit
 TEST_CASE("Cohorts: opening again neither duplicates the seeded events nor undoes staff's changes",
           "[cohorts][seed]") {
   CohortFixture f;
-  REQUIRE(f.cohorts().SetClassCapacity("2024-training", "领军人才班", 60, CohortFixture::Staff()).ok());
+  REQUIRE(
+      f.cohorts().SetClassCapacity("2024-training", "领军人才班", 60, CohortFixture::Staff()).ok());
   auto again = Cohorts::Open(f.store(), tp::registry::DataDir());
   REQUIRE(again.ok());
   auto events = (*again)->ListEvents();
@@ -114,7 +116,8 @@ TEST_CASE("Cohorts: an events file with a mistake is refused naming the file and
 
   tp::testing::WriteFileBytes(path, "{\"events\": [}");
   CHECK(Cohorts::LoadEventsFile(path).status().code() == StatusCode::kInvalidArgument);
-  CHECK(Cohorts::LoadEventsFile(f.dir() + "/missing.json").status().code() == StatusCode::kNotFound);
+  CHECK(Cohorts::LoadEventsFile(f.dir() + "/missing.json").status().code() ==
+        StatusCode::kNotFound);
 }
 
 TEST_CASE("Cohorts: an event is checked field by field", "[cohorts][event]") {
@@ -127,9 +130,11 @@ TEST_CASE("Cohorts: an event is checked field by field", "[cohorts][event]") {
   e.capacity = 10;
   e.classes = {{"一班", "中级人才", 10, 0, 0}};
   std::vector<std::string> fields;
-  for (const auto& error : Cohorts::Validate(e)) fields.push_back(error.field + ":" + error.message);
+  for (const auto& error : Cohorts::Validate(e))
+    fields.push_back(error.field + ":" + error.message);
   auto has = [&](const std::string& prefix) {
-    return std::any_of(fields.begin(), fields.end(), [&](const std::string& s) { return s.rfind(prefix, 0) == 0; });
+    return std::any_of(fields.begin(), fields.end(),
+                       [&](const std::string& s) { return s.rfind(prefix, 0) == 0; });
   };
   CHECK(has("代码:"));
   CHECK(has("名称:"));
@@ -153,8 +158,9 @@ TEST_CASE("Cohorts: a second event with a code in use is refused", "[cohorts][ev
   CHECK(twice.status().code() == StatusCode::kAlreadyExists);
 }
 
-TEST_CASE("Cohorts: availability comes from the unit's sheet, staff's setting wins, a blank is unknown",
-          "[cohorts][availability]") {
+TEST_CASE(
+    "Cohorts: availability comes from the unit's sheet, staff's setting wins, a blank is unknown",
+    "[cohorts][availability]") {
   CohortFixture f;
   PersonSpec yes;
   PersonSpec no;
@@ -178,8 +184,9 @@ TEST_CASE("Cohorts: availability comes from the unit's sheet, staff's setting wi
   auto staff = f.cohorts().GetAvailability("2025-seminar", b);
   CHECK(staff->available == std::optional<bool>(true));
   CHECK(staff->source == "staff");
-  CHECK(f.cohorts().SetAvailability("2025-seminar", "P9999999", true, CohortFixture::Staff()).code() ==
-        StatusCode::kNotFound);
+  CHECK(f.cohorts()
+            .SetAvailability("2025-seminar", "P9999999", true, CohortFixture::Staff())
+            .code() == StatusCode::kNotFound);
 }
 
 TEST_CASE("Cohorts: the class is found from the person's tier and a wrong level is refused",
@@ -211,8 +218,10 @@ TEST_CASE("Cohorts: people not admitted, deceased or unable to attend are not gi
   PersonSpec blank;
   blank.seminar = std::nullopt;
   const std::string o = f.Add(outside), g = f.Add(gone), u = f.Add(unable), b = f.Add(blank);
-  CHECK(Do(f, "2025-seminar", o, EnrolmentAction::kInvite).status().message().find("尚未入库") != std::string::npos);
-  CHECK(Do(f, "2025-seminar", g, EnrolmentAction::kInvite).status().code() == StatusCode::kRuleViolated);
+  CHECK(Do(f, "2025-seminar", o, EnrolmentAction::kInvite).status().message().find("尚未入库") !=
+        std::string::npos);
+  CHECK(Do(f, "2025-seminar", g, EnrolmentAction::kInvite).status().code() ==
+        StatusCode::kRuleViolated);
   auto refused = Do(f, "2025-seminar", u, EnrolmentAction::kWaitlist);
   REQUIRE(refused.status().code() == StatusCode::kRuleViolated);
   CHECK(refused.status().message().find("不能参加") != std::string::npos);
@@ -223,7 +232,8 @@ TEST_CASE("Cohorts: people not admitted, deceased or unable to attend are not gi
   CHECK(Do(f, "2025-seminar", b, EnrolmentAction::kInvite).ok());
 }
 
-TEST_CASE("Cohorts: a person holding a seat in an overlapping event is refused", "[cohorts][rules]") {
+TEST_CASE("Cohorts: a person holding a seat in an overlapping event is refused",
+          "[cohorts][rules]") {
   CohortFixture f;
   f.MakeEvent("2025-forum", "2025-09-04", "2025-09-06", 5, "forum");
   f.MakeEvent("2025-later", "2025-09-07", "2025-09-08", 5, "later");
@@ -239,8 +249,9 @@ TEST_CASE("Cohorts: a person holding a seat in an overlapping event is refused",
   CHECK(Do(f, "2025-seminar", p, EnrolmentAction::kInvite).ok());
 }
 
-TEST_CASE("Cohorts: someone who attended an event of the series needs staff's permission to come again",
-          "[cohorts][rules]") {
+TEST_CASE(
+    "Cohorts: someone who attended an event of the series needs staff's permission to come again",
+    "[cohorts][rules]") {
   CohortFixture f;
   f.MakeEvent("2026-training", "2026-11-16", "2026-11-22", 100, "annual-training");
   const std::string p = f.Add({});
@@ -303,9 +314,10 @@ TEST_CASE("Cohorts: a decline invites the first on the waiting list and both cha
   CHECK_FALSE(left->promoted.has_value());
 
   SQLite::Database db(f.registry_dir() + "/registry.sqlite", SQLite::OPEN_READONLY);
-  SQLite::Statement st(db,
-                       "SELECT action, object_id, detail FROM audit_log WHERE object_type='enrolment' "
-                       "AND action IN ('decline','promote') ORDER BY id");
+  SQLite::Statement st(
+      db,
+      "SELECT action, object_id, detail FROM audit_log WHERE object_type='enrolment' "
+      "AND action IN ('decline','promote') ORDER BY id");
   std::vector<std::string> seen;
   while (st.executeStep()) {
     auto detail = nlohmann::json::parse(st.getColumn(2).getString());
@@ -340,9 +352,11 @@ TEST_CASE("Cohorts: promotion passes over someone now busy elsewhere or marked u
 TEST_CASE("Cohorts: only the transitions of the state machine are allowed", "[cohorts][states]") {
   CohortFixture f;
   auto ids = f.AddMany({}, 2);
-  CHECK(Do(f, "2024-training", ids[0], EnrolmentAction::kConfirm).status().code() == StatusCode::kRuleViolated);
+  CHECK(Do(f, "2024-training", ids[0], EnrolmentAction::kConfirm).status().code() ==
+        StatusCode::kRuleViolated);
   REQUIRE(Do(f, "2024-training", ids[0], EnrolmentAction::kInvite).ok());
-  CHECK(Do(f, "2024-training", ids[0], EnrolmentAction::kInvite).status().code() == StatusCode::kRuleViolated);
+  CHECK(Do(f, "2024-training", ids[0], EnrolmentAction::kInvite).status().code() ==
+        StatusCode::kRuleViolated);
   REQUIRE(Do(f, "2024-training", ids[0], EnrolmentAction::kDecline).ok());
   auto refused = Do(f, "2024-training", ids[0], EnrolmentAction::kConfirm);
   REQUIRE(refused.status().code() == StatusCode::kRuleViolated);
@@ -350,9 +364,12 @@ TEST_CASE("Cohorts: only the transitions of the state machine are allowed", "[co
   // Staff may invite someone again who declined.
   CHECK(Do(f, "2024-training", ids[0], EnrolmentAction::kInvite).ok());
   REQUIRE(Do(f, "2024-training", ids[1], EnrolmentAction::kWaitlist).ok());
-  CHECK(Do(f, "2024-training", ids[1], EnrolmentAction::kAttend).status().code() == StatusCode::kRuleViolated);
-  CHECK(Do(f, "2024-training", "P9999999", EnrolmentAction::kInvite).status().code() == StatusCode::kNotFound);
-  CHECK(Do(f, "no-such-event", ids[0], EnrolmentAction::kInvite).status().code() == StatusCode::kNotFound);
+  CHECK(Do(f, "2024-training", ids[1], EnrolmentAction::kAttend).status().code() ==
+        StatusCode::kRuleViolated);
+  CHECK(Do(f, "2024-training", "P9999999", EnrolmentAction::kInvite).status().code() ==
+        StatusCode::kNotFound);
+  CHECK(Do(f, "no-such-event", ids[0], EnrolmentAction::kInvite).status().code() ==
+        StatusCode::kNotFound);
 }
 
 TEST_CASE("Cohorts: a change based on a stale version is refused", "[cohorts][states]") {
@@ -370,7 +387,8 @@ TEST_CASE("Cohorts: a change based on a stale version is refused", "[cohorts][st
   CHECK(Do(f, "2024-training", p, EnrolmentAction::kDecline, stale).ok());
 }
 
-TEST_CASE("Cohorts: the schema refuses to overbook a class whatever code writes", "[cohorts][waitlist]") {
+TEST_CASE("Cohorts: the schema refuses to overbook a class whatever code writes",
+          "[cohorts][waitlist]") {
   CohortFixture f;
   f.MakeEvent("2026-small", "2026-03-01", "2026-03-02", 1, "small");
   auto ids = f.AddMany({}, 2);
@@ -407,7 +425,8 @@ TEST_CASE("Cohorts: the history shows every event's state and reaches the person
   CHECK(record->trainings[1].state == "declined");
 }
 
-TEST_CASE("Cohorts: a roster and its reserve are written in one go, or not at all", "[cohorts][apply]") {
+TEST_CASE("Cohorts: a roster and its reserve are written in one go, or not at all",
+          "[cohorts][apply]") {
   CohortFixture f;
   f.MakeEvent("2026-small", "2026-03-01", "2026-03-02", 2, "small");
   auto ids = f.AddMany({}, 5);
@@ -415,8 +434,9 @@ TEST_CASE("Cohorts: a roster and its reserve are written in one go, or not at al
   unable.seminar = false;
   const std::string u = f.Add(unable);
   REQUIRE(Do(f, "2026-small", ids[4], EnrolmentAction::kWaitlist).ok());
-  auto applied = f.cohorts().ApplyRoster("2026-small", {{ids[0], ""}, {ids[1], "一班"}},
-                                         {{ids[2], ""}, {ids[4], ""}, {ids[3], ""}}, CohortFixture::Staff());
+  auto applied =
+      f.cohorts().ApplyRoster("2026-small", {{ids[0], ""}, {ids[1], "一班"}},
+                              {{ids[2], ""}, {ids[4], ""}, {ids[3], ""}}, CohortFixture::Staff());
   REQUIRE(applied.ok());
   CHECK(applied->invited == 2);
   CHECK(applied->waitlisted == 2);
@@ -428,7 +448,8 @@ TEST_CASE("Cohorts: a roster and its reserve are written in one go, or not at al
   CHECK((*list)[3].waitlist_rank == 2);
 
   // A roster line that breaks a rule changes nothing.
-  auto refused = f.cohorts().ApplyRoster("2025-seminar", {{ids[0], ""}, {u, ""}}, {}, CohortFixture::Staff());
+  auto refused =
+      f.cohorts().ApplyRoster("2025-seminar", {{ids[0], ""}, {u, ""}}, {}, CohortFixture::Staff());
   REQUIRE(refused.status().code() == StatusCode::kRuleViolated);
   CHECK(refused.status().message().find(u) != std::string::npos);
   CHECK(f.cohorts().ListEnrolments("2025-seminar")->empty());
@@ -461,8 +482,8 @@ TEST_CASE("Cohorts: roster and sign-in sheets list the seat holders, phones mask
   REQUIRE(masked.ok());
   auto rows = SheetRows(*masked);
   REQUIRE(rows.size() == 3);  // header + two seat holders; the waiting list is not on the roster
-  CHECK(rows[0] == std::vector<std::string>{"序号", "编号", "姓名", "性别", "民族", "工作单位及职务", "班次",
-                                            "联系电话", "状态"});
+  CHECK(rows[0] == std::vector<std::string>{"序号", "编号", "姓名", "性别", "民族",
+                                            "工作单位及职务", "班次", "联系电话", "状态"});
   CHECK(rows[1][2] == "覃海涛");
   CHECK(rows[1][4] == "壮族");
   CHECK(rows[1][5] == "广西壮族自治区科学技术协会所属研究所 所长");

@@ -17,14 +17,14 @@ struct PersonSpec {
   std::string gender = "男";
   std::string ethnic_group = "汉族";
   std::string tier = "领军人才";  // empty: no tier
-  int admission_year = 2024;       // 0: not admitted
+  int admission_year = 2024;      // 0: not admitted
   std::string province = "45";
   std::string unit = "广西壮族自治区科学技术协会";
   std::string unit_type = "省级科协";
-  std::string group;                         // 所属群体
-  std::string phone;                         // empty: none
-  std::optional<bool> seminar = true;        // 可否参加专题研修班
-  std::optional<bool> study_tour = true;     // 可否参加国情研修活动
+  std::string group;                      // 所属群体
+  std::string phone;                      // empty: none
+  std::optional<bool> seminar = true;     // 可否参加专题研修班
+  std::optional<bool> study_tour = true;  // 可否参加国情研修活动
   std::string employment_status;
 };
 

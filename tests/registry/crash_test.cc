@@ -22,7 +22,9 @@ using tp::testing::TempDir;
 
 namespace {
 
-std::string PublicId(int round, int n) { return "C" + std::to_string(round) + "-" + std::to_string(n); }
+std::string PublicId(int round, int n) {
+  return "C" + std::to_string(round) + "-" + std::to_string(n);
+}
 
 // The child: writes batches of 50 until killed, writing the number of
 // persons committed so far to `ack_fd` after each commit.
@@ -48,8 +50,9 @@ std::string PublicId(int round, int n) { return "C" + std::to_string(round) + "-
 
 }  // namespace
 
-TEST_CASE("Crash: every commit acknowledged before a kill -9 survives it, and the file stays intact",
-          "[crash]") {
+TEST_CASE(
+    "Crash: every commit acknowledged before a kill -9 survives it, and the file stays intact",
+    "[crash]") {
   TempDir dir;
   const std::string data = dir / "reg";
   REQUIRE(Store::Create(data).ok());

@@ -24,10 +24,12 @@ Keyring MustCreate(const std::string& path) {
 
 }  // namespace
 
-TEST_CASE("Keyring: a sealed value opens only in the row and column it was sealed for", "[crypto][privacy]") {
+TEST_CASE("Keyring: a sealed value opens only in the row and column it was sealed for",
+          "[crypto][privacy]") {
   TempDir dir;
   Keyring keys = MustCreate(dir / "talentpool.key");
-  const std::string sealed = keys.Seal("450103198603070031", SealContext("persons", "id_number", 7));
+  const std::string sealed =
+      keys.Seal("450103198603070031", SealContext("persons", "id_number", 7));
   CHECK(sealed.find("450103198603070031") == std::string::npos);
   auto opened = keys.Open(sealed, SealContext("persons", "id_number", 7));
   REQUIRE(opened.ok());
@@ -68,8 +70,9 @@ TEST_CASE("Keyring: a key file from before key ids is key 1, and its unbound val
   std::string legacy(crypto_secretbox_NONCEBYTES + crypto_secretbox_MACBYTES + plain.size(), '\0');
   auto* nonce = reinterpret_cast<unsigned char*>(legacy.data());
   randombytes_buf(nonce, crypto_secretbox_NONCEBYTES);
-  crypto_secretbox_easy(nonce + crypto_secretbox_NONCEBYTES, reinterpret_cast<const unsigned char*>(plain.data()),
-                        plain.size(), nonce, box_key);
+  crypto_secretbox_easy(nonce + crypto_secretbox_NONCEBYTES,
+                        reinterpret_cast<const unsigned char*>(plain.data()), plain.size(), nonce,
+                        box_key);
 
   auto keys = Keyring::Load(path);
   REQUIRE(keys.ok());
@@ -88,8 +91,9 @@ TEST_CASE("Keyring: a key file from before key ids is key 1, and its unbound val
   CHECK(reloaded->BlindIndex("id_number", plain) == keys->BlindIndex("id_number", plain));
 }
 
-TEST_CASE("Keyring: a key another process adds opens its values at once and is sealed under soon after",
-          "[crypto][rotation]") {
+TEST_CASE(
+    "Keyring: a key another process adds opens its values at once and is sealed under soon after",
+    "[crypto][rotation]") {
   TempDir dir;
   const std::string path = dir / "talentpool.key";
   Keyring server = MustCreate(path);

@@ -29,7 +29,8 @@ TEST_CASE("ParseDate: every accepted full-date form gives the same date", "[date
 }
 
 TEST_CASE("ParseDate: year-month forms keep the day unknown", "[dates]") {
-  for (const char* text : {"198603", "1986-03", "1986.03", "1986年3月", "1986/3", "１９８６．０３"}) {
+  for (const char* text :
+       {"198603", "1986-03", "1986.03", "1986年3月", "1986/3", "１９８６．０３"}) {
     INFO(text);
     auto date = ParseDate(text, kToday);
     REQUIRE(date.ok());
@@ -59,7 +60,8 @@ TEST_CASE("ParseDate: dates before 1900 or after today are rejected", "[dates]")
 }
 
 TEST_CASE("ParseDate: unrecognised text is rejected with the forms accepted", "[dates]") {
-  for (const char* text : {"三月七日", "86-3-7", "1986", "1986-3-7-1", "1986/3.7", "1986年", "abc", ""}) {
+  for (const char* text :
+       {"三月七日", "86-3-7", "1986", "1986-3-7-1", "1986/3.7", "1986年", "abc", ""}) {
     INFO(text);
     const std::string result = Parsed(text);
     CHECK(result.rfind("error:", 0) == 0);
@@ -79,7 +81,8 @@ TEST_CASE("AgeAt: with only the month known the birthday counts as the 1st", "[d
   CHECK(AgeAt({1990, 5, 0}, {2025, 5, 1}) == 35);
 }
 
-TEST_CASE("AgeAt: someone born on 29 February is a year older on 1 March in common years", "[dates]") {
+TEST_CASE("AgeAt: someone born on 29 February is a year older on 1 March in common years",
+          "[dates]") {
   CHECK(AgeAt({2000, 2, 29}, {2025, 2, 28}) == 24);
   CHECK(AgeAt({2000, 2, 29}, {2025, 3, 1}) == 25);
   CHECK(AgeAt({2000, 2, 29}, {2024, 2, 29}) == 24);

@@ -24,7 +24,8 @@ TEST_CASE("ParseDate: a day written with far too many digits is refused without 
   }
 }
 
-TEST_CASE("ParseDate: two-digit months and days still read after the overflow fix", "[dates][fuzz]") {
+TEST_CASE("ParseDate: two-digit months and days still read after the overflow fix",
+          "[dates][fuzz]") {
   auto date = ParseDate("1986年12月31日", kToday);
   REQUIRE(date.ok());
   CHECK(*date == PartialDate{1986, 12, 31});

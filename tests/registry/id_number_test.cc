@@ -2,8 +2,8 @@
 
 #include <string>
 
-#include "registry/fields/id_number.h"
 #include "registry/base/paths.h"
+#include "registry/fields/id_number.h"
 #include "registry/fields/reference_data.h"
 
 using tp::registry::ComputeCheckDigit;
@@ -92,10 +92,13 @@ TEST_CASE("IdNumber: wrong check digit is rejected with the expected digit", "[i
   CHECK(id.status().details()[0].field == "身份证号");
 }
 
-TEST_CASE("IdNumber: surrounding spaces, full-width digits and lower-case x are accepted", "[id_number]") {
-  for (const char* raw : {"  11010519491231002X  ", "11010519491231002x",
-                          "１１０１０５１９４９１２３１００２Ｘ", "１１０１０５１９４９１２３１００２ｘ",
-                          "110105 19491231 002X", "\xE3\x80\x80" "11010519491231002X"}) {
+TEST_CASE("IdNumber: surrounding spaces, full-width digits and lower-case x are accepted",
+          "[id_number]") {
+  for (const char* raw :
+       {"  11010519491231002X  ", "11010519491231002x", "１１０１０５１９４９１２３１００２Ｘ",
+        "１１０１０５１９４９１２３１００２ｘ", "110105 19491231 002X",
+        "\xE3\x80\x80"
+        "11010519491231002X"}) {
     INFO(raw);
     auto id = ParseIdNumber(raw, Reference(), kToday);
     REQUIRE(id.ok());
@@ -103,7 +106,8 @@ TEST_CASE("IdNumber: surrounding spaces, full-width digits and lower-case x are 
   }
 }
 
-TEST_CASE("IdNumber: a 15-digit legacy number is converted to 18 with its check digit", "[id_number]") {
+TEST_CASE("IdNumber: a 15-digit legacy number is converted to 18 with its check digit",
+          "[id_number]") {
   auto id = ParseIdNumber("110105491231002", Reference(), kToday);
   REQUIRE(id.ok());
   CHECK(id->number == "11010519491231002X");
@@ -121,7 +125,8 @@ TEST_CASE("IdNumber: wrong length and stray characters say what is wrong", "[id_
   CHECK(Error("1101051949123100") == "字段「身份证号」：长度应为18位（旧式为15位），实为16位");
   CHECK(Error("11010519491231002X1").find("实为19位") != std::string::npos);
   CHECK(Error("1101051949一231002X") == "字段「身份证号」：第11位「一」不是数字");
-  CHECK(Error("11010519491231X021") == "字段「身份证号」：只有18位号码的最后一位可以是X，第15位却是X");
+  CHECK(Error("11010519491231X021") ==
+        "字段「身份证号」：只有18位号码的最后一位可以是X，第15位却是X");
   CHECK(Error("11010549123100X").find("只有18位号码的最后一位可以是X") != std::string::npos);
   CHECK(Error("   ") == "字段「身份证号」：为空");
 }
@@ -129,7 +134,8 @@ TEST_CASE("IdNumber: wrong length and stray characters say what is wrong", "[id_
 TEST_CASE("IdNumber: the birth date must exist and lie between 1900 and today", "[id_number]") {
   CHECK(Error(WithCheck("45010319860230001")) ==
         "字段「身份证号」：第7至14位的出生日期「19860230」不是有效日期");
-  CHECK(Error(WithCheck("45010318991231001")) == "字段「身份证号」：出生日期 1899-12-31 早于1900年");
+  CHECK(Error(WithCheck("45010318991231001")) ==
+        "字段「身份证号」：出生日期 1899-12-31 早于1900年");
   CHECK(Error(WithCheck("45010320250616001")) ==
         "字段「身份证号」：出生日期 2025-06-16 晚于今天（2025-06-15）");
   CHECK(Error(WithCheck("45010320250615001")) == "ok");
@@ -139,7 +145,8 @@ TEST_CASE("IdNumber: an unknown province and an unknown county are told apart", 
   CHECK(Error(WithCheck("99010319860307001")) ==
         "字段「身份证号」：前两位「99」不是有效的省级行政区划代码");
   CHECK(Error(WithCheck("45019919860307001")) ==
-        "字段「身份证号」：前六位地址码「450199」不在行政区划代码表中（前两位为广西壮族自治区，县级代码未知）");
+        "字段「身份证号」：前六位地址码「450199」不在行政区划代码表中（前两位为广西壮族自治区，县级"
+        "代码未知）");
 }
 
 TEST_CASE("IdNumber: codes of abolished counties are still accepted", "[id_number]") {

@@ -6,9 +6,9 @@
 #include <fstream>
 #include <functional>
 
-#include "registry/import/demo_data.h"
 #include "registry/base/paths.h"
 #include "registry/fields/validate.h"
+#include "registry/import/demo_data.h"
 #include "support/temp_dir.h"
 
 using tp::FieldError;
@@ -38,7 +38,8 @@ struct Run {
 Run Import(Store& store, const std::string& path, int batch_size = 2000,
            std::function<void(long)> on_progress = nullptr) {
   tp::registry::TableOptions table_options;
-  for (std::string_view c : tp::registry::CanonicalColumns()) table_options.known_columns.emplace_back(c);
+  for (std::string_view c : tp::registry::CanonicalColumns())
+    table_options.known_columns.emplace_back(c);
   auto reader = tp::registry::OpenTable(path, table_options);
   REQUIRE(reader.ok());
   Run run;
@@ -175,7 +176,8 @@ TEST_CASE("Importer: unknown columns are reported and ignored, not fatal", "[imp
   CHECK(run.report.ignored_columns[0] == "爱吃的菜");
 }
 
-TEST_CASE("Importer: each batch is visible to readers as soon as it is reported committed", "[import]") {
+TEST_CASE("Importer: each batch is visible to readers as soon as it is reported committed",
+          "[import]") {
   TempDir dir;
   auto store = Fresh(dir);
   std::string csv = "编号,姓名,性别\n";
@@ -206,7 +208,8 @@ TEST_CASE("Importer: a re-import matched by 编号 updates and keeps fields the 
           "[import]") {
   TempDir dir;
   auto store = Fresh(dir);
-  WriteFileBytes(dir / "a.csv", "编号,姓名,性别,技术职称,擅长领域\nA001,覃超勇,男,研究员,水稻育种、作物遗传\n");
+  WriteFileBytes(dir / "a.csv",
+                 "编号,姓名,性别,技术职称,擅长领域\nA001,覃超勇,男,研究员,水稻育种、作物遗传\n");
   WriteFileBytes(dir / "b.csv", "编号,姓名,职务\nA001,覃超勇,副院长\n");
   CHECK(Import(*store, dir / "a.csv").report.inserted == 1);
   CHECK(Import(*store, dir / "b.csv").report.updated == 1);

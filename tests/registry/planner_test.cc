@@ -15,8 +15,8 @@ using tp::cohorttest::Named;
 using tp::cohorttest::PersonSpec;
 using tp::registry::Candidate;
 using tp::registry::EnrolmentAction;
-using tp::registry::Event;
 using tp::registry::EvaluateAssignment;
+using tp::registry::Event;
 using tp::registry::Plan;
 using tp::registry::PlanProblem;
 using tp::registry::PlanRequest;
@@ -96,7 +96,8 @@ double BruteForceBest(const PlanProblem& p) {
 PlanProblem RandomProblem(uint64_t seed) {
   Lcg rng(seed);
   PlanProblem p;
-  p.event = rng.Below(2) == 0 ? TwoClasses(2 + rng.Below(2), 1 + rng.Below(2)) : OneClass(3 + rng.Below(2));
+  p.event = rng.Below(2) == 0 ? TwoClasses(2 + rng.Below(2), 1 + rng.Below(2))
+                              : OneClass(3 + rng.Below(2));
   p.newest_year = 2025;
   p.goals.minority_target = rng.Below(3);
   p.goals.women_target = rng.Below(3);
@@ -155,7 +156,8 @@ TEST_CASE("Planner: on small pools the plan reaches the best objective of every 
   }
 }
 
-TEST_CASE("Planner: no class gets more people than seats, and only people of its level", "[planner][hard]") {
+TEST_CASE("Planner: no class gets more people than seats, and only people of its level",
+          "[planner][hard]") {
   PlanProblem p;
   p.event = TwoClasses(3, 2);
   p.newest_year = 2024;
@@ -175,7 +177,8 @@ TEST_CASE("Planner: no class gets more people than seats, and only people of its
   CHECK(Goal(*plan, "seats").text == "名额 5/5，已全部填满");
 }
 
-TEST_CASE("Planner: seats stay empty rather than go to someone of the wrong level", "[planner][hard]") {
+TEST_CASE("Planner: seats stay empty rather than go to someone of the wrong level",
+          "[planner][hard]") {
   PlanProblem p;
   p.event = TwoClasses(2, 3);
   p.newest_year = 2024;
@@ -190,8 +193,10 @@ TEST_CASE("Planner: seats stay empty rather than go to someone of the wrong leve
   CHECK(seats.text.find("只够 3 人") != std::string::npos);
 }
 
-TEST_CASE("Planner: a minority target is reached when the pool allows, and said to be out of reach when not",
-          "[planner][goals]") {
+TEST_CASE(
+    "Planner: a minority target is reached when the pool allows, and said to be out of reach when "
+    "not",
+    "[planner][goals]") {
   PlanProblem p;
   p.event = OneClass(10);
   p.newest_year = 2024;
@@ -221,7 +226,8 @@ TEST_CASE("Planner: a minority target is reached when the pool allows, and said 
   CHECK(short_of.text.find("最多 6 人") != std::string::npos);
 }
 
-TEST_CASE("Planner: women and new-group targets are met together with the seats", "[planner][goals]") {
+TEST_CASE("Planner: women and new-group targets are met together with the seats",
+          "[planner][goals]") {
   PlanProblem p;
   p.event = TwoClasses(6, 4);
   p.newest_year = 2024;
@@ -246,8 +252,8 @@ TEST_CASE("Planner: no unit or province goes over its share while others can fil
   PlanProblem p;
   p.event = OneClass(20);
   p.newest_year = 2024;
-  p.goals.max_unit_share = 0.1;      // 2 of 20
-  p.goals.max_province_share = 0.25; // 5 of 20
+  p.goals.max_unit_share = 0.1;       // 2 of 20
+  p.goals.max_province_share = 0.25;  // 5 of 20
   const char* provinces[] = {"11", "45", "32", "44", "51", "53"};
   for (int i = 1; i <= 120; ++i) {
     Candidate c = Make(i, {0});
@@ -271,7 +277,8 @@ TEST_CASE("Planner: no unit or province goes over its share while others can fil
   CHECK(Goal(*plan, "province").text.find("覆盖 6 个") != std::string::npos);
 }
 
-TEST_CASE("Planner: people never trained and admitted in older rounds come first", "[planner][goals]") {
+TEST_CASE("Planner: people never trained and admitted in older rounds come first",
+          "[planner][goals]") {
   PlanProblem p;
   p.event = OneClass(4);
   p.newest_year = 2025;
@@ -279,7 +286,7 @@ TEST_CASE("Planner: people never trained and admitted in older rounds come first
   p.goals.max_province_share = 1;
   for (int i = 1; i <= 8; ++i) {
     Candidate c = Make(i, {0});
-    c.never_trained = i >= 5;           // 5..8 never trained
+    c.never_trained = i >= 5;  // 5..8 never trained
     c.admission_year = i % 2 == 0 ? 2024 : 2025;
     p.candidates.push_back(c);
   }
@@ -322,14 +329,16 @@ TEST_CASE("Planner: every line says why, and the reserve why not", "[planner][ex
     CHECK(all.find("从未参训（+10）") != std::string::npos);
     CHECK(all.find("2024年入库，早于最新批次（+4）") != std::string::npos);
     CHECK(all.find("推荐单位「" + line.unit + "」在名单中共") != std::string::npos);
-    if (line.person_id == "P0000002") CHECK(all.find("少数民族（壮族），计入少数民族目标（≥1）") != std::string::npos);
+    if (line.person_id == "P0000002")
+      CHECK(all.find("少数民族（壮族），计入少数民族目标（≥1）") != std::string::npos);
   }
   REQUIRE_FALSE(plan->reserve.empty());
   const auto& first = plan->reserve.front();
   CHECK(first.reasons.front().rfind("候补第 1 位", 0) == 0);
   bool says_unit_full = false;
   for (const auto& r : first.reasons) {
-    if (r.find("未入选：班次名额已满") != std::string::npos && r.find("上限 1") != std::string::npos) {
+    if (r.find("未入选：班次名额已满") != std::string::npos &&
+        r.find("上限 1") != std::string::npos) {
       says_unit_full = true;
     }
   }
@@ -351,7 +360,8 @@ TEST_CASE("Planner: the same problem gives the same plan", "[planner][determinis
   REQUIRE(b.ok());
   CHECK(RosterIds(*a) == RosterIds(*b));
   REQUIRE(a->reserve.size() == b->reserve.size());
-  for (size_t i = 0; i < a->reserve.size(); ++i) CHECK(a->reserve[i].person_id == b->reserve[i].person_id);
+  for (size_t i = 0; i < a->reserve.size(); ++i)
+    CHECK(a->reserve[i].person_id == b->reserve[i].person_id);
 }
 
 TEST_CASE("Planner: pinned and kept people are placed even against the goals", "[planner][pins]") {
@@ -376,7 +386,8 @@ TEST_CASE("Planner: pinned and kept people are placed even against the goals", "
   CHECK(chosen.size() == 3);
   for (const auto& line : plan->classes[0].lines) {
     if (line.person_id == "P0000006") CHECK(line.reasons.front() == "工作人员锁定");
-    if (line.person_id == "P0000005") CHECK(line.reasons.front() == "已在本活动名单中（已确认），保留");
+    if (line.person_id == "P0000005")
+      CHECK(line.reasons.front() == "已在本活动名单中（已确认），保留");
   }
   for (auto& c : p.candidates) c.pinned = true;
   CHECK(SolvePlan(p).status().code() == StatusCode::kRuleViolated);
@@ -423,8 +434,9 @@ int LeftOut(const Plan& plan, const std::string& reason) {
 
 }  // namespace
 
-TEST_CASE("Planner: from the registry, tiers go to their classes and unavailable people are left out",
-          "[planner][registry]") {
+TEST_CASE(
+    "Planner: from the registry, tiers go to their classes and unavailable people are left out",
+    "[planner][registry]") {
   CohortFixture f;
   PersonSpec lead = Named("领军");
   PersonSpec young = Named("青年");
@@ -463,19 +475,31 @@ TEST_CASE("Planner: from the registry, tiers go to their classes and unavailable
   CHECK(Chosen(*again).count(b) == 1);
 }
 
-TEST_CASE("Planner: from the registry, overlapping events, the series, declines and exclusions are respected",
-          "[planner][registry]") {
+TEST_CASE(
+    "Planner: from the registry, overlapping events, the series, declines and exclusions are "
+    "respected",
+    "[planner][registry]") {
   CohortFixture f;
   f.MakeEvent("2025-forum", "2025-09-05", "2025-09-06", 5, "forum");
   f.MakeEvent("2023-seminar", "2023-09-01", "2023-09-03", 5, "seminar");
   auto ids = f.AddMany(Named("人员"), 6);
   // ids[0]: busy in the overlapping forum; ids[1]: attended the series in
   // 2023; ids[2]: declined the seminar; ids[3]: excluded by staff.
-  REQUIRE(f.cohorts().Act("2025-forum", ids[0], EnrolmentAction::kInvite, {}, CohortFixture::Staff()).ok());
-  REQUIRE(f.cohorts().Act("2023-seminar", ids[1], EnrolmentAction::kInvite, {}, CohortFixture::Staff()).ok());
-  REQUIRE(f.cohorts().Act("2023-seminar", ids[1], EnrolmentAction::kAttend, {}, CohortFixture::Staff()).ok());
-  REQUIRE(f.cohorts().Act("2025-seminar", ids[2], EnrolmentAction::kInvite, {}, CohortFixture::Staff()).ok());
-  REQUIRE(f.cohorts().Act("2025-seminar", ids[2], EnrolmentAction::kDecline, {}, CohortFixture::Staff()).ok());
+  REQUIRE(f.cohorts()
+              .Act("2025-forum", ids[0], EnrolmentAction::kInvite, {}, CohortFixture::Staff())
+              .ok());
+  REQUIRE(f.cohorts()
+              .Act("2023-seminar", ids[1], EnrolmentAction::kInvite, {}, CohortFixture::Staff())
+              .ok());
+  REQUIRE(f.cohorts()
+              .Act("2023-seminar", ids[1], EnrolmentAction::kAttend, {}, CohortFixture::Staff())
+              .ok());
+  REQUIRE(f.cohorts()
+              .Act("2025-seminar", ids[2], EnrolmentAction::kInvite, {}, CohortFixture::Staff())
+              .ok());
+  REQUIRE(f.cohorts()
+              .Act("2025-seminar", ids[2], EnrolmentAction::kDecline, {}, CohortFixture::Staff())
+              .ok());
   PlanRequest request = For("2025-seminar");
   request.excluded = {ids[3]};
   auto plan = tp::registry::PlanEvent(f.store(), request);
@@ -492,19 +516,22 @@ TEST_CASE("Planner: from the registry, overlapping events, the series, declines 
   CHECK(Chosen(*allowed).count(ids[1]) == 1);
   for (const auto& line : allowed->classes[0].lines) {
     if (line.person_id != ids[1]) continue;
-    CHECK(std::find(line.reasons.begin(), line.reasons.end(), "已参加过本系列培训，工作人员允许再次参加") !=
-          line.reasons.end());
+    CHECK(std::find(line.reasons.begin(), line.reasons.end(),
+                    "已参加过本系列培训，工作人员允许再次参加") != line.reasons.end());
   }
 }
 
-TEST_CASE("Planner: from the registry, seat holders are kept and pins are checked", "[planner][registry]") {
+TEST_CASE("Planner: from the registry, seat holders are kept and pins are checked",
+          "[planner][registry]") {
   CohortFixture f;
   f.MakeEvent("2026-small", "2026-03-01", "2026-03-02", 3, "small");
   auto ids = f.AddMany(Named("人员"), 6);
   PersonSpec unable = Named("不能");
   unable.seminar = false;
   const std::string u = f.Add(unable);
-  REQUIRE(f.cohorts().Act("2026-small", ids[5], EnrolmentAction::kInvite, {}, CohortFixture::Staff()).ok());
+  REQUIRE(f.cohorts()
+              .Act("2026-small", ids[5], EnrolmentAction::kInvite, {}, CohortFixture::Staff())
+              .ok());
   PlanRequest request = For("2026-small");
   request.pinned = {{ids[4], ""}};
   auto plan = tp::registry::PlanEvent(f.store(), request);
@@ -517,7 +544,8 @@ TEST_CASE("Planner: from the registry, seat holders are kept and pins are checke
   CHECK(tp::registry::PlanEvent(f.store(), request).status().code() == StatusCode::kNotFound);
   request.pinned = {{ids[0], ""}};
   request.excluded = {ids[0]};
-  CHECK(tp::registry::PlanEvent(f.store(), request).status().code() == StatusCode::kInvalidArgument);
+  CHECK(tp::registry::PlanEvent(f.store(), request).status().code() ==
+        StatusCode::kInvalidArgument);
   request.excluded = {ids[5]};
   CHECK(tp::registry::PlanEvent(f.store(), request).status().code() == StatusCode::kRuleViolated);
 
@@ -529,7 +557,8 @@ TEST_CASE("Planner: from the registry, seat holders are kept and pins are checke
   CHECK(refused.status().message().find("不能参加") != std::string::npos);
 }
 
-TEST_CASE("Planner: applying a plan and planning again keeps the same roster", "[planner][registry]") {
+TEST_CASE("Planner: applying a plan and planning again keeps the same roster",
+          "[planner][registry]") {
   CohortFixture f;
   f.MakeEvent("2026-small", "2026-03-01", "2026-03-02", 4, "small");
   for (int i = 0; i < 12; ++i) {
@@ -544,7 +573,8 @@ TEST_CASE("Planner: applying a plan and planning again keeps the same roster", "
   auto plan = tp::registry::PlanEvent(f.store(), request);
   REQUIRE(plan.ok());
   std::vector<tp::registry::Placement> roster, reserve;
-  for (const auto& line : plan->classes[0].lines) roster.push_back({line.person_id, line.class_name});
+  for (const auto& line : plan->classes[0].lines)
+    roster.push_back({line.person_id, line.class_name});
   for (const auto& line : plan->reserve) reserve.push_back({line.person_id, line.class_name});
   REQUIRE(reserve.size() == 3);
   auto applied = f.cohorts().ApplyRoster("2026-small", roster, reserve, CohortFixture::Staff());
@@ -561,5 +591,6 @@ TEST_CASE("Planner: applying a plan and planning again keeps the same roster", "
   for (const auto& e : *list) {
     if (e.state == tp::registry::EnrolmentState::kWaitlisted) waiting.push_back(e.person_id);
   }
-  CHECK(waiting == std::vector<std::string>{reserve[0].person_id, reserve[1].person_id, reserve[2].person_id});
+  CHECK(waiting ==
+        std::vector<std::string>{reserve[0].person_id, reserve[1].person_id, reserve[2].person_id});
 }

@@ -46,7 +46,8 @@ class DataCopy {
     std::string pattern = (fs::temp_directory_path() / "tp_reference_XXXXXX").string();
     REQUIRE(mkdtemp(pattern.data()) != nullptr);
     dir_ = pattern;
-    for (const char* name : {"regions.tsv", "ethnic_groups.tsv", "political_affiliations.tsv", "unit_types.tsv"}) {
+    for (const char* name :
+         {"regions.tsv", "ethnic_groups.tsv", "political_affiliations.tsv", "unit_types.tsv"}) {
       fs::copy_file(fs::path(tp::registry::DataDir()) / name, dir_ / name);
     }
   }
@@ -65,7 +66,8 @@ class DataCopy {
 
 }  // namespace
 
-TEST_CASE("ReferenceData: the data files load and hold 56 ethnic groups and 34 provinces", "[reference]") {
+TEST_CASE("ReferenceData: the data files load and hold 56 ethnic groups and 34 provinces",
+          "[reference]") {
   const ReferenceData& ref = Reference();
   CHECK(ref.EthnicGroups().size() == 56);
   CHECK(ref.EthnicGroups().front() == "汉族");
@@ -75,7 +77,8 @@ TEST_CASE("ReferenceData: the data files load and hold 56 ethnic groups and 34 p
   CHECK(ref.UnitTypes().size() == 13);
 }
 
-TEST_CASE("ReferenceData: every province-level unit is there, Taiwan, Hong Kong and Macao included", "[reference]") {
+TEST_CASE("ReferenceData: every province-level unit is there, Taiwan, Hong Kong and Macao included",
+          "[reference]") {
   const ReferenceData& ref = Reference();
   for (const char* code : {"11", "12", "13", "14", "15", "21", "22", "23", "31", "32", "33", "34",
                            "35", "36", "37", "41", "42", "43", "44", "45", "46", "50", "51", "52",
@@ -102,7 +105,8 @@ TEST_CASE("ReferenceData: ethnic groups are found with or without 族", "[refere
   CHECK(Ethnic("土家") == "土家族");
 }
 
-TEST_CASE("ReferenceData: former names and unambiguous short forms of ethnic groups are accepted", "[reference]") {
+TEST_CASE("ReferenceData: former names and unambiguous short forms of ethnic groups are accepted",
+          "[reference]") {
   CHECK(Ethnic("毛难族") == "毛南族");
   CHECK(Ethnic("崩龙族") == "德昂族");
   CHECK(Ethnic("蒙族") == "蒙古族");
@@ -122,7 +126,8 @@ TEST_CASE("ReferenceData: ambiguous short forms and non-members are rejected", "
   CHECK(ref.EthnicGroupCandidates("穿青人").empty());
 }
 
-TEST_CASE("ReferenceData: political affiliations accept full names and short forms", "[reference]") {
+TEST_CASE("ReferenceData: political affiliations accept full names and short forms",
+          "[reference]") {
   CHECK(Affiliation("中共党员") == "中共党员");
   CHECK(Affiliation("中国共产党党员") == "中共党员");
   CHECK(Affiliation("中共") == "中共党员");

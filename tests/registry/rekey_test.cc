@@ -12,9 +12,9 @@
 #include <string>
 #include <vector>
 
+#include "registry/fields/id_number.h"
 #include "registry/store/backup.h"
 #include "registry/store/crypto.h"
-#include "registry/fields/id_number.h"
 #include "registry/store/store.h"
 #include "support/temp_dir.h"
 
@@ -89,8 +89,9 @@ std::string Meta(const std::string& data, const std::string& key) {
 
 }  // namespace
 
-TEST_CASE("Rekey: every value is sealed anew under a new key, and a backup from before still restores",
-          "[rekey][crypto]") {
+TEST_CASE(
+    "Rekey: every value is sealed anew under a new key, and a backup from before still restores",
+    "[rekey][crypto]") {
   TempDir dir;
   const std::string data = dir / "reg";
   auto store = Store::Create(data);
@@ -129,7 +130,8 @@ TEST_CASE("Rekey: every value is sealed anew under a new key, and a backup from 
   CheckEveryValueOpens(**store, 300);
 }
 
-TEST_CASE("Rekey: killed midway, the next run takes up the same key and finishes", "[rekey][crypto][crash]") {
+TEST_CASE("Rekey: killed midway, the next run takes up the same key and finishes",
+          "[rekey][crypto][crash]") {
   TempDir dir;
   const std::string data = dir / "reg";
   {
@@ -143,7 +145,8 @@ TEST_CASE("Rekey: killed midway, the next run takes up the same key and finishes
   if (pid == 0) {
     ::dup2(out[1], 1);
     ::close(out[0]);
-    ::execl(TALENTPOOL_BINARY, TALENTPOOL_BINARY, "rekey", "--data", data.c_str(), "--batch", "10", nullptr);
+    ::execl(TALENTPOOL_BINARY, TALENTPOOL_BINARY, "rekey", "--data", data.c_str(), "--batch", "10",
+            nullptr);
     ::_exit(127);
   }
   ::close(out[1]);
@@ -172,7 +175,8 @@ TEST_CASE("Rekey: killed midway, the next run takes up the same key and finishes
   CHECK(left < 2000);
 
   // The second run resumes the rotation to key 2 rather than adding key 3.
-  FILE* again = ::popen((std::string(TALENTPOOL_BINARY) + " rekey --data " + data + " --batch 200").c_str(), "r");
+  FILE* again = ::popen(
+      (std::string(TALENTPOOL_BINARY) + " rekey --data " + data + " --batch 200").c_str(), "r");
   REQUIRE(again != nullptr);
   std::string output;
   char buffer[256];

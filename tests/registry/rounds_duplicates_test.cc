@@ -1,7 +1,7 @@
 #include <catch2/catch.hpp>
 
-#include "registry/rounds/duplicates.h"
 #include "registry/base/paths.h"
+#include "registry/rounds/duplicates.h"
 #include "rounds_test_support.h"
 
 using tp::registry::BirthDatesCompatible;
@@ -23,7 +23,8 @@ const NameMatcher& Names() {
 
 }  // namespace
 
-TEST_CASE("NameMatcher: traditional characters, spaces and dots are the same name", "[rounds][duplicates]") {
+TEST_CASE("NameMatcher: traditional characters, spaces and dots are the same name",
+          "[rounds][duplicates]") {
   CHECK(Names().SameName("張明遠", "张明远"));
   CHECK(Names().SameName("张　明远", "张明远"));
   CHECK(Names().SameName("阿依古丽·买买提", "阿依古丽买买提"));
@@ -32,13 +33,15 @@ TEST_CASE("NameMatcher: traditional characters, spaces and dots are the same nam
   CHECK_FALSE(Names().SameName("", ""));
 }
 
-TEST_CASE("NameMatcher: the given name's characters in another order are the same name", "[rounds][duplicates]") {
+TEST_CASE("NameMatcher: the given name's characters in another order are the same name",
+          "[rounds][duplicates]") {
   CHECK(Names().SameName("张远明", "张明远"));
   CHECK_FALSE(Names().SameName("远张明", "张明远"));  // the surname stays first
   CHECK_FALSE(Names().SameName("明张", "张明"));      // two characters: no given name to reorder
 }
 
-TEST_CASE("NameMatcher: homophones share a pinyin reading, surname readings included", "[rounds][duplicates]") {
+TEST_CASE("NameMatcher: homophones share a pinyin reading, surname readings included",
+          "[rounds][duplicates]") {
   CHECK(Names().SamePinyin("张明远", "张明元"));
   CHECK(Names().SamePinyin("章明远", "张明远"));
   CHECK(Names().SamePinyin("覃海涛", "秦海涛"));  // 覃 read qin as a surname
@@ -46,7 +49,8 @@ TEST_CASE("NameMatcher: homophones share a pinyin reading, surname readings incl
   CHECK_FALSE(Names().SamePinyin("张明远", "张明远远"));
 }
 
-TEST_CASE("NameMatcher: units are similar when one contains the other or most pairs agree", "[rounds][duplicates]") {
+TEST_CASE("NameMatcher: units are similar when one contains the other or most pairs agree",
+          "[rounds][duplicates]") {
   CHECK(Names().SimilarUnit("清华大学", "清华大学物理系"));
   CHECK(Names().SimilarUnit("中国科学院化学研究所", "中科院化学研究所"));
   CHECK(Names().SimilarUnit("廣西大學", "广西大学"));
@@ -54,7 +58,8 @@ TEST_CASE("NameMatcher: units are similar when one contains the other or most pa
   CHECK_FALSE(Names().SimilarUnit("", "清华大学"));
 }
 
-TEST_CASE("BirthDatesCompatible: a month matches its days, a day only itself", "[rounds][duplicates]") {
+TEST_CASE("BirthDatesCompatible: a month matches its days, a day only itself",
+          "[rounds][duplicates]") {
   CHECK(BirthDatesCompatible("1979-05-14", "1979-05-14"));
   CHECK(BirthDatesCompatible("1979-05", "1979-05-14"));
   CHECK(BirthDatesCompatible("1979-05-14", "1979-05"));
@@ -63,8 +68,9 @@ TEST_CASE("BirthDatesCompatible: a month matches its days, a day only itself", "
   CHECK_FALSE(BirthDatesCompatible("", ""));
 }
 
-TEST_CASE("DuplicateFinder: same ID is hard; same birth with same or sounding-alike name is possible",
-          "[rounds][duplicates]") {
+TEST_CASE(
+    "DuplicateFinder: same ID is hard; same birth with same or sounding-alike name is possible",
+    "[rounds][duplicates]") {
   tp::roundstest::RoundsFixture f;
   auto store_person = [&](const std::string& name, const std::string& birth, const std::string& id,
                           const std::string& unit) {
@@ -81,7 +87,8 @@ TEST_CASE("DuplicateFinder: same ID is hard; same birth with same or sounding-al
   };
   const std::string id = tp::roundstest::IdNumber("110105", "19790514", 15);
   Person zhang = store_person("张明远", "1979-05-14", id, "清华大学");
-  Person other = store_person("张明远", "1979-05-14", tp::roundstest::IdNumber("110105", "19790514", 17), "北京大学");
+  Person other = store_person("张明远", "1979-05-14",
+                              tp::roundstest::IdNumber("110105", "19790514", 17), "北京大学");
   Person homophone = store_person("李文华", "1985-02-02", "", "广西大学化学化工学院");
   auto& finder = f.workflow().duplicates();
 

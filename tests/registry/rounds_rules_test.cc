@@ -6,8 +6,8 @@
 #include "registry/base/paths.h"
 #include "registry/rounds/rules.h"
 
-using tp::registry::Nominee;
 using tp::registry::DataDir;
+using tp::registry::Nominee;
 using tp::registry::PartialDate;
 using tp::registry::QuotaState;
 using tp::registry::RuleSet;
@@ -20,8 +20,9 @@ RuleSet Load(const std::string& code) {
   return *rules;
 }
 
-Nominee Person(const std::string& name, const std::string& birth, const std::string& ethnic = "汉族",
-                 const std::string& affiliation = "九三学社社员") {
+Nominee Person(const std::string& name, const std::string& birth,
+               const std::string& ethnic = "汉族",
+               const std::string& affiliation = "九三学社社员") {
   Nominee c;
   c.person.name = name;
   c.person.gender = "男";
@@ -53,17 +54,20 @@ std::string Messages(const QuotaState& s) {
 }  // namespace
 
 TEST_CASE("RuleSet: every seed file loads and cites its notice", "[rounds][rules]") {
-  for (const char* code : {"pool-national-2025", "pool-guangxi-2024", "zuimei-guangxi-2024", "youxiu-dangyuan-2018"}) {
+  for (const char* code :
+       {"pool-national-2025", "pool-guangxi-2024", "zuimei-guangxi-2024", "youxiu-dangyuan-2018"}) {
     RuleSet rules = Load(code);
     CHECK(rules.code() == code);
     CHECK(rules.source().find("年") != std::string::npos);
   }
 }
 
-TEST_CASE("RuleSet: a national society may recommend five, of whom two aged 35 or younger", "[rounds][rules]") {
+TEST_CASE("RuleSet: a national society may recommend five, of whom two aged 35 or younger",
+          "[rounds][rules]") {
   RuleSet rules = Load("pool-national-2025");
-  std::vector<Nominee> list = {Person("甲", "1995-01-01"), Person("乙", "1994-03-02"), Person("丙", "1975-01-01"),
-                                 Person("丁", "1976-01-01"), Person("戊", "1977-01-01")};
+  std::vector<Nominee> list = {Person("甲", "1995-01-01"), Person("乙", "1994-03-02"),
+                               Person("丙", "1975-01-01"), Person("丁", "1976-01-01"),
+                               Person("戊", "1977-01-01")};
   QuotaState ok = rules.Evaluate("全国学会", list, kRef2025);
   INFO(Messages(ok));
   CHECK(ok.ok());
@@ -105,7 +109,8 @@ TEST_CASE("RuleSet: a national society may recommend five, of whom two aged 35 o
   }
 }
 
-TEST_CASE("RuleSet: a provincial association needs three minorities and three from new groups", "[rounds][rules]") {
+TEST_CASE("RuleSet: a provincial association needs three minorities and three from new groups",
+          "[rounds][rules]") {
   RuleSet rules = Load("pool-national-2025");
   std::vector<Nominee> list;
   for (int i = 0; i < 3; ++i) {
@@ -150,7 +155,8 @@ TEST_CASE("RuleSet: provincial deputies do not count against a province's ten", 
   }
 }
 
-TEST_CASE("RuleSet: a CCP member is refused for the pool and required for 优秀党员", "[rounds][rules]") {
+TEST_CASE("RuleSet: a CCP member is refused for the pool and required for 优秀党员",
+          "[rounds][rules]") {
   Nominee member = Person("党员", "1980-01-01", "汉族", "中共党员");
   auto pool = Load("pool-national-2025").CheckPerson(member, "全国学会", kRef2025);
   REQUIRE(pool.size() == 1);
@@ -170,14 +176,17 @@ TEST_CASE("RuleSet: a CCP member is refused for the pool and required for 优秀
   CHECK(honour.CheckPerson(office, "全国学会", PartialDate{2018, 5, 1}).front().field ==
         "被推荐人不包括学会办事机构工作人员");
   std::vector<Nominee> three = {member, member, member};
-  CHECK(Names(honour.Evaluate("全国学会", three, PartialDate{2018, 5, 1}), "每个学会党组织推荐人数不超过2名"));
+  CHECK(Names(honour.Evaluate("全国学会", three, PartialDate{2018, 5, 1}),
+              "每个学会党组织推荐人数不超过2名"));
 }
 
-TEST_CASE("RuleSet: Guangxi's two per unit include one young, new-group or minority person", "[rounds][rules]") {
+TEST_CASE("RuleSet: Guangxi's two per unit include one young, new-group or minority person",
+          "[rounds][rules]") {
   RuleSet rules = Load("pool-guangxi-2024");
   const PartialDate ref{2024, 11, 6};
   std::vector<Nominee> two = {Person("甲", "1970-01-01"), Person("乙", "1971-01-01")};
-  CHECK(Names(rules.Evaluate("市科协", two, ref), "2人中含35岁以下或新经济组织、新社会组织、新就业群体或少数民族学员1人"));
+  CHECK(Names(rules.Evaluate("市科协", two, ref),
+              "2人中含35岁以下或新经济组织、新社会组织、新就业群体或少数民族学员1人"));
   two[1].person.ethnic_group = "壮族";
   CHECK(rules.Evaluate("市科协", two, ref).ok());
   two.push_back(Person("丙", "1995-01-01"));
@@ -185,7 +194,8 @@ TEST_CASE("RuleSet: Guangxi's two per unit include one young, new-group or minor
   CHECK(Names(rules.Evaluate("全国学会", two, ref), "推荐单位类型"));
 }
 
-TEST_CASE("RuleSet: 最美 excludes officials, soldiers, the retired and holders, and needs Guangxi", "[rounds][rules]") {
+TEST_CASE("RuleSet: 最美 excludes officials, soldiers, the retired and holders, and needs Guangxi",
+          "[rounds][rules]") {
   RuleSet rules = Load("zuimei-guangxi-2024");
   const PartialDate ref{2024, 3, 26};
   Nominee c = Person("候选", "1980-01-01", "壮族", "中共党员");
@@ -224,10 +234,12 @@ TEST_CASE("RuleSet: 最美 excludes officials, soldiers, the retired and holders
   CHECK(Names(city, "各设区市推荐本地区候选人2～3名"));
   CHECK(city.min == 2);
   CHECK(city.max == 3);
-  CHECK(Names(rules.Evaluate("市科协", {c, c}, ref), "各设区市推荐本地区候选人2～3名"));  // 工科 is not 地市
+  CHECK(Names(rules.Evaluate("市科协", {c, c}, ref),
+              "各设区市推荐本地区候选人2～3名"));  // 工科 is not 地市
 }
 
-TEST_CASE("RuleSet: a malformed rule set is refused naming the file and the JSON path", "[rounds][rules]") {
+TEST_CASE("RuleSet: a malformed rule set is refused naming the file and the JSON path",
+          "[rounds][rules]") {
   const std::string text = R"({
     "code": "bad", "title": "t", "source": "s", "kind": "pool",
     "categories": {"young": {"label": "青年", "age_at_most": 35},
@@ -240,7 +252,9 @@ TEST_CASE("RuleSet: a malformed rule set is refused naming the file and the JSON
   REQUIRE_FALSE(parsed.ok());
   std::vector<std::string> where;
   for (const auto& d : parsed.status().details()) where.push_back(d.field);
-  auto has = [&](const std::string& w) { return std::find(where.begin(), where.end(), w) != where.end(); };
+  auto has = [&](const std::string& w) {
+    return std::find(where.begin(), where.end(), w) != where.end();
+  };
   CHECK(has("bad.json:$.quotas[0].max"));
   CHECK(has("bad.json:$.quotas[0].maxx"));
   CHECK(has("bad.json:$.quotas[0].minimums[0].at_least"));
@@ -263,7 +277,8 @@ TEST_CASE("RuleSet: numbers come from the data, not the code", "[rounds][rules]"
   })";
   auto rules = RuleSet::Parse(text, "next-year.json");
   REQUIRE(rules.ok());
-  std::vector<Nominee> list = {Person("甲", "1986-01-01"), Person("乙", "1970-01-01"), Person("丙", "1970-01-01")};
+  std::vector<Nominee> list = {Person("甲", "1986-01-01"), Person("乙", "1970-01-01"),
+                               Person("丙", "1970-01-01")};
   CHECK(rules->Evaluate("全国学会", list, kRef2025).ok());
   list.push_back(Person("丁", "1970-01-01"));
   CHECK(Names(rules->Evaluate("全国学会", list, kRef2025), "全国学会不超过3人"));

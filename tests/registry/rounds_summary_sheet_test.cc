@@ -55,9 +55,12 @@ TEST_CASE("SummarySheets: an uploaded 汇总表 adds the good rows and annotates
   auto society = f.Unit("中国化学会", "全国学会");
   SummarySheets sheets(f.workflow());
   const std::string csv = SummaryCsv({
-      "1,林晓雯,女,汉族,1995.03,九三学社社员,中国科学院化学研究所研究员,博士研究生,有机化学、材料,13800000001,是,否,同意推荐",
-      "2,陈思远,男,汉族,1992.13,民盟盟员,北京大学教授,博士研究生,物理化学,13800000002,是,是,同意推荐",
-      "3,王建国,男,汉族,1970.01,中共党员,清华大学教授,博士研究生,化学工程,13800000003,否,是,同意推荐",
+      "1,林晓雯,女,汉族,1995.03,九三学社社员,中国科学院化学研究所研究员,博士研究生,有机化学、材料,"
+      "13800000001,是,否,同意推荐",
+      "2,陈思远,男,汉族,1992.13,民盟盟员,北京大学教授,博士研究生,物理化学,13800000002,是,是,"
+      "同意推荐",
+      "3,王建国,男,汉族,1970.01,中共党员,清华大学教授,博士研究生,化学工程,13800000003,否,是,"
+      "同意推荐",
       "4,赵德明,男,回族,1972.11,无党派人士,南开大学教授,博士研究生,催化,13800000004,是,是,同意推荐",
       "5,孙立平,男,火星族,1968.08,群众,浙江大学教授,博士研究生,高分子,13800000005,是,是,同意推荐",
   });
@@ -69,7 +72,8 @@ TEST_CASE("SummarySheets: an uploaded 汇总表 adds the good rows and annotates
   REQUIRE(report->has_error_workbook);
   std::vector<long> bad_rows;
   for (const auto& e : report->errors) bad_rows.push_back(e.row);
-  CHECK(std::find(bad_rows.begin(), bad_rows.end(), 5) != bad_rows.end());  // 陈思远, the CSV's 5th line
+  CHECK(std::find(bad_rows.begin(), bad_rows.end(), 5) !=
+        bad_rows.end());  // 陈思远, the CSV's 5th line
 
   auto workbook = sheets.ErrorWorkbook(report->id, society);
   REQUIRE(workbook.ok());
@@ -89,10 +93,13 @@ TEST_CASE("SummarySheets: an uploaded 汇总表 adds the good rows and annotates
     auto other = f.Unit("中国物理学会", "全国学会");
     CHECK(sheets.ErrorWorkbook(report->id, other).status().code() == StatusCode::kNotFound);
   }
-  SECTION("the corrected sheet updates the people already on the list instead of adding them again") {
+  SECTION(
+      "the corrected sheet updates the people already on the list instead of adding them again") {
     const std::string fixed = SummaryCsv({
-        "1,林晓雯,女,汉族,1995.03,九三学社社员,中国科学院化学研究所研究员,博士研究生,有机化学,13800000001,是,是,同意推荐",
-        "2,陈思远,男,汉族,1992.12,民盟盟员,北京大学教授,博士研究生,物理化学,13800000002,是,是,同意推荐",
+        "1,林晓雯,女,汉族,1995.03,九三学社社员,中国科学院化学研究所研究员,博士研究生,有机化学,"
+        "13800000001,是,是,同意推荐",
+        "2,陈思远,男,汉族,1992.12,民盟盟员,北京大学教授,博士研究生,物理化学,13800000002,是,是,"
+        "同意推荐",
     });
     auto second = sheets.Upload(kNational, society.unit_rowid, fixed, "汇总表.csv", society);
     REQUIRE(second.ok());
@@ -108,28 +115,34 @@ TEST_CASE("SummarySheets: an uploaded 汇总表 adds the good rows and annotates
   }
 }
 
-TEST_CASE("SummarySheets: a file without a 姓名 column is refused as a whole", "[rounds][summary]") {
-  RoundsFixture f;
-  f.At("2025-08-01 09:00");
-  auto society = f.Unit("中国化学会", "全国学会");
-  SummarySheets sheets(f.workflow());
-  auto report = sheets.Upload(kNational, society.unit_rowid, "名字,性别\r\n张三,男\r\n", "x.csv", society);
-  REQUIRE(report.status().code() == StatusCode::kInvalidArgument);
-  CHECK(report.status().message().find("姓名") != std::string::npos);
-}
-
-TEST_CASE("SummarySheets: staff export a round's lists and a year's admissions with the seed's headings",
+TEST_CASE("SummarySheets: a file without a 姓名 column is refused as a whole",
           "[rounds][summary]") {
   RoundsFixture f;
   f.At("2025-08-01 09:00");
   auto society = f.Unit("中国化学会", "全国学会");
   SummarySheets sheets(f.workflow());
+  auto report =
+      sheets.Upload(kNational, society.unit_rowid, "名字,性别\r\n张三,男\r\n", "x.csv", society);
+  REQUIRE(report.status().code() == StatusCode::kInvalidArgument);
+  CHECK(report.status().message().find("姓名") != std::string::npos);
+}
+
+TEST_CASE(
+    "SummarySheets: staff export a round's lists and a year's admissions with the seed's headings",
+    "[rounds][summary]") {
+  RoundsFixture f;
+  f.At("2025-08-01 09:00");
+  auto society = f.Unit("中国化学会", "全国学会");
+  SummarySheets sheets(f.workflow());
   const std::string csv = SummaryCsv({
-      "1,林晓雯,女,汉族,1995.03,九三学社社员,中国科学院化学研究所研究员,博士研究生,有机化学、材料,13800000001,是,否,同意推荐",
-      "2,陈思远,男,汉族,1992.12,民盟盟员,北京大学教授,博士研究生,物理化学,13800000002,是,是,同意推荐",
+      "1,林晓雯,女,汉族,1995.03,九三学社社员,中国科学院化学研究所研究员,博士研究生,有机化学、材料,"
+      "13800000001,是,否,同意推荐",
+      "2,陈思远,男,汉族,1992.12,民盟盟员,北京大学教授,博士研究生,物理化学,13800000002,是,是,"
+      "同意推荐",
   });
   REQUIRE(sheets.Upload(kNational, society.unit_rowid, csv, "汇总表.csv", society).ok());
-  CHECK(sheets.ExportRound(kNational, "", false, society).status().code() == StatusCode::kPermissionDenied);
+  CHECK(sheets.ExportRound(kNational, "", false, society).status().code() ==
+        StatusCode::kPermissionDenied);
 
   auto drafts = sheets.ExportRound(kNational, "", false, f.staff);
   REQUIRE(drafts.ok());
@@ -163,9 +176,10 @@ TEST_CASE("SummarySheets: staff export a round's lists and a year's admissions w
   auto admitted = sheets.ExportAdmitted(2025, false, f.staff);
   REQUIRE(admitted.ok());
   Sheet year = Read(*admitted);
-  CHECK(year.header == std::vector<std::string>{"序号", "姓名", "性别", "民族", "出生年月", "政治面貌", "单位职务",
-                                                "最高学历", "擅长领域", "联系方式", "推荐单位", "人才类别", "入库年度",
-                                                "批次", "可否参加专题研修班", "可否参加国情研修活动"});
+  CHECK(year.header ==
+        std::vector<std::string>{"序号", "姓名", "性别", "民族", "出生年月", "政治面貌", "单位职务",
+                                 "最高学历", "擅长领域", "联系方式", "推荐单位", "人才类别",
+                                 "入库年度", "批次", "可否参加专题研修班", "可否参加国情研修活动"});
   REQUIRE(year.rows.size() == 2);
   CHECK(year.rows[0][10] == "中国化学会");
   CHECK(year.rows[0][11] == "青年人才");

@@ -8,6 +8,7 @@
 #include "registry/rounds/rounds.h"
 #include "rounds_test_support.h"
 
+using tp::StatusCode;
 using tp::registry::BeijingDate;
 using tp::registry::BeijingIso;
 using tp::registry::BeijingText;
@@ -15,7 +16,6 @@ using tp::registry::ParseBeijingTime;
 using tp::registry::PartialDate;
 using tp::registry::Rounds;
 using tp::registry::RoundSpec;
-using tp::StatusCode;
 using tp::registry::UtcIso;
 using tp::roundstest::RoundsFixture;
 
@@ -40,7 +40,8 @@ TEST_CASE("Time: Beijing time is UTC+8 and 24:00 is the end of the day", "[round
   CHECK(BeijingText(At("2025-08-14 17:00") + 60) == "2025-08-14 17:01");
   CHECK(BeijingDate(At("2024-12-31 23:59")) == PartialDate{2024, 12, 31});
   CHECK(BeijingDate(At("2024-12-31 24:00")) == PartialDate{2025, 1, 1});
-  for (const char* bad : {"2024-02-30 10:00", "2024-11-06 24:01", "2024-11-06 18", "11/06/2024", "2024-11-06 18:00+09:00"}) {
+  for (const char* bad : {"2024-02-30 10:00", "2024-11-06 24:01", "2024-11-06 18", "11/06/2024",
+                          "2024-11-06 18:00+09:00"}) {
     INFO(bad);
     auto t = ParseBeijingTime(bad);
     REQUIRE_FALSE(t.ok());
@@ -96,12 +97,16 @@ TEST_CASE("Rounds: opening again keeps a rule set staff edited", "[rounds]") {
 
 TEST_CASE("Rounds: a rule set saved through the API is validated first", "[rounds]") {
   RoundsFixture f;
-  auto wrong_code = f.rounds().PutRuleSet("pool-national-2025", R"({"code":"other","title":"t","source":"s",
-      "kind":"pool","quotas":[{"name":"q","unit_types":["全国学会"],"max":1}]})", f.staff);
+  auto wrong_code =
+      f.rounds().PutRuleSet("pool-national-2025", R"({"code":"other","title":"t","source":"s",
+      "kind":"pool","quotas":[{"name":"q","unit_types":["全国学会"],"max":1}]})",
+                            f.staff);
   REQUIRE_FALSE(wrong_code.ok());
   CHECK(wrong_code.status().details().front().field == "pool-national-2025:$.code");
-  auto unknown_type = f.rounds().PutRuleSet("x", R"({"code":"x","title":"t","source":"s","kind":"pool",
-      "quotas":[{"name":"q","unit_types":["全国学会（协会）"],"max":1}]})", f.staff);
+  auto unknown_type =
+      f.rounds().PutRuleSet("x", R"({"code":"x","title":"t","source":"s","kind":"pool",
+      "quotas":[{"name":"q","unit_types":["全国学会（协会）"],"max":1}]})",
+                            f.staff);
   REQUIRE_FALSE(unknown_type.ok());
   CHECK(unknown_type.status().message().find("全国学会（协会）") != std::string::npos);
   auto info = f.rounds().GetRuleSetInfo("pool-national-2025");
@@ -115,7 +120,8 @@ TEST_CASE("Rounds: a broken seed file fails start-up naming the file and path", 
   const std::string src = tp::registry::DataDir();
   fs::create_directories(data / "rules");
   for (const char* f : {"rounds.json", "unit_types.tsv"}) fs::copy_file(src + "/" + f, data / f);
-  for (const auto& e : fs::directory_iterator(src + "/rules")) fs::copy_file(e.path(), data / ("rules/" + e.path().filename().string()));
+  for (const auto& e : fs::directory_iterator(src + "/rules"))
+    fs::copy_file(e.path(), data / ("rules/" + e.path().filename().string()));
   std::string text = tp::testing::ReadFileBytes(data / "rules/pool-guangxi-2024.json");
   text.replace(text.find("\"max\": 2"), 8, "\"max\": \"2\"");
   tp::testing::WriteFileBytes(data / "rules/pool-guangxi-2024.json", text);
@@ -130,7 +136,8 @@ TEST_CASE("Rounds: a broken seed file fails start-up naming the file and path", 
   tp::testing::WriteFileBytes(data / "rules/pool-guangxi-2024.json",
                               tp::testing::ReadFileBytes(src + "/rules/pool-guangxi-2024.json"));
   std::string rounds = tp::testing::ReadFileBytes(data / "rounds.json");
-  rounds.replace(rounds.find("\"rule_set\": \"pool-national-2025\", \"year\": 2025"), 32, "\"rule_set\": \"pool-national-2099\"");
+  rounds.replace(rounds.find("\"rule_set\": \"pool-national-2025\", \"year\": 2025"), 32,
+                 "\"rule_set\": \"pool-national-2099\"");
   tp::testing::WriteFileBytes(data / "rounds.json", rounds);
   opened = Rounds::Open(**store, data.path(), f.reference());
   REQUIRE_FALSE(opened.ok());
@@ -158,7 +165,8 @@ TEST_CASE("Rounds: supplementary rounds of a year come from the template in one 
         StatusCode::kInvalidArgument);
 }
 
-TEST_CASE("Rounds: submitting one minute after the deadline is refused with the window", "[rounds]") {
+TEST_CASE("Rounds: submitting one minute after the deadline is refused with the window",
+          "[rounds]") {
   RoundsFixture f;
   auto round = f.rounds().GetRound("pool-national-2025");
   REQUIRE(round.ok());
@@ -171,7 +179,8 @@ TEST_CASE("Rounds: submitting one minute after the deadline is refused with the 
   CHECK(late.message().find("2025-07-29 00:00 至 2025-08-14 17:00") != std::string::npos);
   CHECK(late.message().find("已经截止") != std::string::npos);
   f.At("2025-07-28 23:59");
-  CHECK(f.rounds().CheckWindow(*round, unit.unit_rowid).message().find("尚未开始") != std::string::npos);
+  CHECK(f.rounds().CheckWindow(*round, unit.unit_rowid).message().find("尚未开始") !=
+        std::string::npos);
 
   SECTION("staff extend the deadline for one unit only, and it is logged") {
     auto other = f.Unit("中国物理学会", "全国学会");
@@ -179,7 +188,9 @@ TEST_CASE("Rounds: submitting one minute after the deadline is refused with the 
     std::string unit_code;
     for (const auto& u : *code)
       if (u.rowid == unit.unit_rowid) unit_code = u.code;
-    REQUIRE(f.rounds().ExtendDeadline("pool-national-2025", unit_code, "2025-08-20 17:00", f.staff).ok());
+    REQUIRE(f.rounds()
+                .ExtendDeadline("pool-national-2025", unit_code, "2025-08-20 17:00", f.staff)
+                .ok());
     f.At("2025-08-15 10:00");
     CHECK(f.rounds().CheckWindow(*round, unit.unit_rowid).ok());
     CHECK(f.rounds().CheckWindow(*round, other.unit_rowid).code() == StatusCode::kRuleViolated);
@@ -187,12 +198,15 @@ TEST_CASE("Rounds: submitting one minute after the deadline is refused with the 
     REQUIRE(window.ok());
     CHECK(window->extended);
     SQLite::Database db(f.dir() / "registry/registry.sqlite", SQLite::OPEN_READONLY);
-    SQLite::Statement st(db, "SELECT actor, detail FROM audit_log WHERE action='extend' AND object_id='pool-national-2025'");
+    SQLite::Statement st(db,
+                         "SELECT actor, detail FROM audit_log WHERE action='extend' AND "
+                         "object_id='pool-national-2025'");
     REQUIRE(st.executeStep());
     CHECK(st.getColumn(0).getString() == "token:1");
     CHECK(st.getColumn(1).getString().find("2025-08-20T17:00:00+08:00") != std::string::npos);
-    CHECK(f.rounds().ExtendDeadline("pool-national-2025", unit_code, "2025-08-01 17:00", f.staff).code() ==
-          StatusCode::kInvalidArgument);
+    CHECK(f.rounds()
+              .ExtendDeadline("pool-national-2025", unit_code, "2025-08-01 17:00", f.staff)
+              .code() == StatusCode::kInvalidArgument);
   }
 }
 

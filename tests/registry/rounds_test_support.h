@@ -10,12 +10,12 @@
 #include <utility>
 #include <vector>
 
-#include "registry/fields/id_number.h"
 #include "registry/base/paths.h"
+#include "registry/fields/id_number.h"
 #include "registry/fields/reference_data.h"
 #include "registry/rounds/rounds.h"
-#include "registry/store/store.h"
 #include "registry/rounds/workflow.h"
+#include "registry/store/store.h"
 #include "support/temp_dir.h"
 
 namespace tp::roundstest {
@@ -32,7 +32,8 @@ inline std::string IdNumber(const std::string& region, const std::string& birth,
 // One person's cells as a unit would type them. `birth` is YYYYMMDD; odd
 // `seq` gives a man.
 inline Cells PersonCells(const std::string& name, const std::string& birth, int seq,
-                         const std::string& ethnic = "汉族", const std::string& affiliation = "九三学社社员") {
+                         const std::string& ethnic = "汉族",
+                         const std::string& affiliation = "九三学社社员") {
   return {{"姓名", name},
           {"身份证号", IdNumber("110105", birth, seq)},
           {"民族", ethnic},
@@ -51,7 +52,8 @@ class RoundsFixture {
     auto reference = registry::ReferenceData::Load(registry::DataDir());
     REQUIRE(reference.ok());
     reference_ = std::make_unique<registry::ReferenceData>(*reference);
-    auto rounds = registry::Rounds::Open(*store_, registry::DataDir(), *reference_, [this] { return now_.load(); });
+    auto rounds = registry::Rounds::Open(*store_, registry::DataDir(), *reference_,
+                                         [this] { return now_.load(); });
     if (!rounds.ok()) FAIL(rounds.status().ToString());
     rounds_ = std::move(*rounds);
     auto workflow = registry::Workflow::Create(*rounds_, registry::DataDir());
@@ -69,7 +71,8 @@ class RoundsFixture {
   }
 
   // A unit of that type, and an actor acting for it.
-  registry::Actor Unit(const std::string& name, const std::string& type, const std::string& province = "") {
+  registry::Actor Unit(const std::string& name, const std::string& type,
+                       const std::string& province = "") {
     auto batch = store_->BeginWrite();
     REQUIRE(batch.ok());
     auto unit = (*batch)->EnsureUnit(name, type, province);
@@ -82,7 +85,8 @@ class RoundsFixture {
     return a;
   }
 
-  registry::AddResult MustAdd(const std::string& round, const registry::Actor& unit, registry::RecommendationInput in) {
+  registry::AddResult MustAdd(const std::string& round, const registry::Actor& unit,
+                              registry::RecommendationInput in) {
     auto added = workflow_->Add(round, unit.unit_rowid, in, unit);
     if (!added.ok()) FAIL(added.status().ToString());
     return std::move(*added);

@@ -40,7 +40,8 @@ TEST_CASE("Workflow: a unit drafts with a live quota and cannot submit a list th
   f.At("2025-08-01 09:00");
   auto society = f.Unit("中国化学会", "全国学会");
   std::vector<int64_t> ids;
-  for (const auto& cells : FiveForASociety()) ids.push_back(f.MustAdd(kNational, society, Input(cells)).item.id);
+  for (const auto& cells : FiveForASociety())
+    ids.push_back(f.MustAdd(kNational, society, Input(cells)).item.id);
   auto view = f.workflow().GetSubmission(kNational, society.unit_rowid);
   REQUIRE(view.ok());
   CHECK(view->state == "draft");
@@ -67,11 +68,12 @@ TEST_CASE("Workflow: a unit drafts with a live quota and cannot submit a list th
     REQUIRE(submitted.ok());
     CHECK(submitted->state == "submitted");
     for (const auto& item : submitted->items) CHECK(item.state == "submitted");
-    auto locked = f.workflow().Add(kNational, society.unit_rowid, Input(PersonCells("吴新", "19800101", 23)), society);
+    auto locked = f.workflow().Add(kNational, society.unit_rowid,
+                                   Input(PersonCells("吴新", "19800101", 23)), society);
     CHECK(locked.status().code() == StatusCode::kPreconditionFailed);
     CHECK(f.workflow().Remove(ids[0], society).code() == StatusCode::kPreconditionFailed);
-    CHECK(Count(f, "SELECT count(*) FROM audit_log WHERE action='transition' AND actor='" + society.id +
-                       "' AND detail LIKE '%\"to\":\"submitted\"%'") == 6);
+    CHECK(Count(f, "SELECT count(*) FROM audit_log WHERE action='transition' AND actor='" +
+                       society.id + "' AND detail LIKE '%\"to\":\"submitted\"%'") == 6);
   }
   SECTION("a missing 推荐单位意见 is named at submission") {
     REQUIRE(f.workflow().Remove(sixth.item.id, society).ok());
@@ -84,10 +86,12 @@ TEST_CASE("Workflow: a unit drafts with a live quota and cannot submit a list th
     CHECK(missing.status().message().find("钱多多") != std::string::npos);
     std::string too_long;
     for (int i = 0; i < 101; ++i) too_long += "优";
-    auto long_one = f.workflow().Submit(kNational, society.unit_rowid, {{item.item.id, too_long}}, society);
+    auto long_one =
+        f.workflow().Submit(kNational, society.unit_rowid, {{item.item.id, too_long}}, society);
     REQUIRE(long_one.status().code() == StatusCode::kRuleViolated);
     CHECK(long_one.status().message().find("不能超过100字（现为101字）") != std::string::npos);
-    auto with_opinion = f.workflow().Submit(kNational, society.unit_rowid, {{item.item.id, "青年骨干，潜力突出。"}}, society);
+    auto with_opinion = f.workflow().Submit(kNational, society.unit_rowid,
+                                            {{item.item.id, "青年骨干，潜力突出。"}}, society);
     REQUIRE(with_opinion.ok());
     for (const auto& i : with_opinion->items) CHECK(i.state == "submitted");
   }
@@ -97,16 +101,18 @@ TEST_CASE("Workflow: a CCP member is refused for the pool when added", "[rounds]
   RoundsFixture f;
   f.At("2025-08-01 09:00");
   auto society = f.Unit("中国化学会", "全国学会");
-  auto added = f.workflow().Add(kNational, society.unit_rowid,
-                                Input(PersonCells("党建华", "19800101", 31, "汉族", "中共党员")), society);
+  auto added =
+      f.workflow().Add(kNational, society.unit_rowid,
+                       Input(PersonCells("党建华", "19800101", 31, "汉族", "中共党员")), society);
   REQUIRE(added.status().code() == StatusCode::kRuleViolated);
   CHECK(added.status().details().front().field == "非中共党员");
   CHECK(added.status().message().find("党建华") != std::string::npos);
   CHECK(Count(f, "SELECT count(*) FROM recommendations") == 0);
 }
 
-TEST_CASE("Workflow: a person admitted in 2024 is reported to another unit without who recommended them",
-          "[rounds][workflow]") {
+TEST_CASE(
+    "Workflow: a person admitted in 2024 is reported to another unit without who recommended them",
+    "[rounds][workflow]") {
   RoundsFixture f;
   // Admitted through the 2024 Guangxi round by a Guangxi society.
   f.At("2024-11-04 10:00");
@@ -145,7 +151,8 @@ TEST_CASE("Workflow: a person admitted in 2024 is reported to another unit witho
   CHECK(Count(f, "SELECT count(*) FROM recommendations") == 2);
 }
 
-TEST_CASE("Workflow: someone on another unit's list in an open round is a hard duplicate", "[rounds][workflow]") {
+TEST_CASE("Workflow: someone on another unit's list in an open round is a hard duplicate",
+          "[rounds][workflow]") {
   RoundsFixture f;
   f.At("2025-08-01 09:00");
   auto one = f.Unit("中国化学会", "全国学会");
@@ -154,7 +161,8 @@ TEST_CASE("Workflow: someone on another unit's list in an open round is a hard d
   f.MustAdd(kNational, one, Input(cells));
   auto dup = f.workflow().Add(kNational, two.unit_rowid, Input(cells), two);
   REQUIRE(dup.status().code() == StatusCode::kAlreadyExists);
-  CHECK(dup.status().message().find("已在「2025年科技界党外代表人士遴选推荐（中国科协）」中被推荐") != std::string::npos);
+  CHECK(dup.status().message().find(
+            "已在「2025年科技界党外代表人士遴选推荐（中国科协）」中被推荐") != std::string::npos);
   CHECK(dup.status().message().find("中国化学会") == std::string::npos);
   auto own = f.workflow().Add(kNational, one.unit_rowid, Input(cells), one);
   REQUIRE(own.status().code() == StatusCode::kAlreadyExists);
@@ -181,11 +189,13 @@ TEST_CASE("Workflow: review, return with reasons, edit, resubmit and admit — e
   f.At("2025-08-01 09:00");
   auto society = f.Unit("中国化学会", "全国学会");
   std::vector<int64_t> ids;
-  for (const auto& cells : FiveForASociety()) ids.push_back(f.MustAdd(kNational, society, Input(cells)).item.id);
+  for (const auto& cells : FiveForASociety())
+    ids.push_back(f.MustAdd(kNational, society, Input(cells)).item.id);
   REQUIRE(f.workflow().Submit(kNational, society.unit_rowid, {}, society).ok());
 
   Decision review;
-  CHECK(f.workflow().Decide(ids[0], review, society).status().code() == StatusCode::kPermissionDenied);
+  CHECK(f.workflow().Decide(ids[0], review, society).status().code() ==
+        StatusCode::kPermissionDenied);
   REQUIRE(f.workflow().Decide(ids[0], review, f.staff).ok());
   Decision back;
   back.kind = Decision::Kind::kReturn;
@@ -210,7 +220,8 @@ TEST_CASE("Workflow: review, return with reasons, edit, resubmit and admit — e
   CHECK(f.workflow().Edit(ids[1], fix, society).status().code() == StatusCode::kPreconditionFailed);
 
   f.At("2025-08-20 09:00");  // after the deadline: resubmitting needs an extension
-  CHECK(f.workflow().Submit(kNational, society.unit_rowid, {}, society).status().code() == StatusCode::kRuleViolated);
+  CHECK(f.workflow().Submit(kNational, society.unit_rowid, {}, society).status().code() ==
+        StatusCode::kRuleViolated);
   auto unit = f.store().ListUnits();
   std::string code;
   for (const auto& u : *unit)
@@ -237,10 +248,11 @@ TEST_CASE("Workflow: review, return with reasons, edit, resubmit and admit — e
   CHECK(closed->state == "closed");
   CHECK(Count(f, "SELECT count(*) FROM admissions WHERE year=2025 AND batch='2025年第一批'") == 4);
   // Each transition of the first item, with who made it.
-  CHECK(Count(f, "SELECT count(*) FROM audit_log WHERE action='transition' AND object_id='" + std::to_string(ids[0]) +
-                     "'") == 5);  // submitted, under_review, returned, submitted, admitted
-  CHECK(Count(f, "SELECT count(*) FROM audit_log WHERE action='transition' AND object_id='" + std::to_string(ids[0]) +
-                     "' AND actor='token:1'") == 3);
+  CHECK(Count(f, "SELECT count(*) FROM audit_log WHERE action='transition' AND object_id='" +
+                     std::to_string(ids[0]) + "'") ==
+        5);  // submitted, under_review, returned, submitted, admitted
+  CHECK(Count(f, "SELECT count(*) FROM audit_log WHERE action='transition' AND object_id='" +
+                     std::to_string(ids[0]) + "' AND actor='token:1'") == 3);
 
   SECTION("bulk admission is all or nothing") {
     auto again = f.workflow().BulkAdmit({ids[4]}, admit, f.staff);
@@ -249,8 +261,10 @@ TEST_CASE("Workflow: review, return with reasons, edit, resubmit and admit — e
   }
 }
 
-TEST_CASE("Workflow: possible duplicates are shown, can be marked distinct, and merged keeping both histories",
-          "[rounds][workflow]") {
+TEST_CASE(
+    "Workflow: possible duplicates are shown, can be marked distinct, and merged keeping both "
+    "histories",
+    "[rounds][workflow]") {
   RoundsFixture f;
   // The pool has 张明远, admitted in 2024 from a file, with his ID number.
   Person stored;
@@ -273,8 +287,10 @@ TEST_CASE("Workflow: possible duplicates are shown, can be marked distinct, and 
   auto society = f.Unit("中国物理学会", "全国学会");
   // A summary-sheet style entry: traditional characters, month only, no ID.
   RecommendationInput in;
-  in.cells = {{"姓名", "張明遠"}, {"性别", "男"}, {"出生年月", "1979.05"}, {"民族", "汉族"},
-              {"政治面貌", "民盟盟员"}, {"工作单位", "清华大学物理系"}, {"推荐单位意见", "同意推荐"}};
+  in.cells = {{"姓名", "張明遠"},          {"性别", "男"},
+              {"出生年月", "1979.05"},     {"民族", "汉族"},
+              {"政治面貌", "民盟盟员"},    {"工作单位", "清华大学物理系"},
+              {"推荐单位意见", "同意推荐"}};
   auto added = f.MustAdd(kNational, society, in);
   REQUIRE(added.possible.size() == 1);
   CHECK(added.possible[0].public_id == stored.public_id);
@@ -285,14 +301,17 @@ TEST_CASE("Workflow: possible duplicates are shown, can be marked distinct, and 
   CHECK((*pairs)[0].other.public_id == stored.public_id);
 
   SECTION("marked distinct, the pair is not offered again") {
-    REQUIRE(f.workflow().MarkDistinct(added.item.record.person.public_id, stored.public_id, f.staff).ok());
+    REQUIRE(f.workflow()
+                .MarkDistinct(added.item.record.person.public_id, stored.public_id, f.staff)
+                .ok());
     auto after = f.workflow().PossibleDuplicates(kNational);
     REQUIRE(after.ok());
     CHECK(after->empty());
   }
   SECTION("merged, the kept record holds the recommendation, the admission and the ID number") {
-    CHECK(f.workflow().Merge(stored.public_id, added.item.record.person.public_id, society).code() ==
-          StatusCode::kPermissionDenied);
+    CHECK(
+        f.workflow().Merge(stored.public_id, added.item.record.person.public_id, society).code() ==
+        StatusCode::kPermissionDenied);
     REQUIRE(f.workflow().Merge(added.item.record.person.public_id, stored.public_id, f.staff).ok());
     auto kept = f.store().GetPerson(added.item.record.person.public_id, true);
     REQUIRE(kept.ok());
@@ -310,8 +329,9 @@ TEST_CASE("Workflow: possible duplicates are shown, can be marked distinct, and 
   }
 }
 
-TEST_CASE("Workflow: an honour campaign admits to a title, channel ranges and exclusions from its rules",
-          "[rounds][workflow]") {
+TEST_CASE(
+    "Workflow: an honour campaign admits to a title, channel ranges and exclusions from its rules",
+    "[rounds][workflow]") {
   RoundsFixture f;
   f.At("2018-04-20 10:00");
   auto society = f.Unit("中国化学会", "全国学会");
@@ -320,13 +340,16 @@ TEST_CASE("Workflow: an honour campaign admits to a title, channel ranges and ex
   auto office = member;
   office[0].second = "党员乙";
   office[1].second = tp::roundstest::IdNumber("110105", "19800101", 53);
-  auto refused = f.workflow().Add("youxiu-dangyuan-2018", society.unit_rowid, Input(office, {"学会办事机构工作人员"}), society);
+  auto refused = f.workflow().Add("youxiu-dangyuan-2018", society.unit_rowid,
+                                  Input(office, {"学会办事机构工作人员"}), society);
   REQUIRE(refused.status().code() == StatusCode::kRuleViolated);
   CHECK(refused.status().details().front().field == "被推荐人不包括学会办事机构工作人员");
   auto not_member = PersonCells("群众丙", "19800101", 55, "汉族", "群众");
   not_member.emplace_back("技术职称", "研究员");
-  CHECK(f.workflow().Add("youxiu-dangyuan-2018", society.unit_rowid, Input(not_member), society).status().code() ==
-        StatusCode::kRuleViolated);
+  CHECK(f.workflow()
+            .Add("youxiu-dangyuan-2018", society.unit_rowid, Input(not_member), society)
+            .status()
+            .code() == StatusCode::kRuleViolated);
   auto item = f.MustAdd("youxiu-dangyuan-2018", society, Input(member));
   REQUIRE(f.workflow().Submit("youxiu-dangyuan-2018", society.unit_rowid, {}, society).ok());
   Decision admit;
@@ -339,7 +362,8 @@ TEST_CASE("Workflow: an honour campaign admits to a title, channel ranges and ex
   CHECK(honoured->record.admissions.empty());
 }
 
-TEST_CASE("Workflow: units racing to add the same ID number leave exactly one recommendation", "[rounds][workflow]") {
+TEST_CASE("Workflow: units racing to add the same ID number leave exactly one recommendation",
+          "[rounds][workflow]") {
   RoundsFixture f;
   f.At("2025-08-01 09:00");
   std::vector<tp::registry::Actor> units;
@@ -364,8 +388,10 @@ TEST_CASE("Workflow: units racing to add the same ID number leave exactly one re
   CHECK(Count(f, "SELECT count(*) FROM persons WHERE name='欧阳明'") == 1);
 }
 
-TEST_CASE("Workflow: a unit recommending another unit's person keeps its own copy and reads nothing of the record",
-          "[rounds][workflow][security]") {
+TEST_CASE(
+    "Workflow: a unit recommending another unit's person keeps its own copy and reads nothing of "
+    "the record",
+    "[rounds][workflow][security]") {
   RoundsFixture f;
   f.At("2025-08-01 09:00");
   auto owner = f.Unit("中国化学会", "全国学会");
@@ -385,12 +411,9 @@ TEST_CASE("Workflow: a unit recommending another unit's person keeps its own cop
   const std::string public_id = before->record.person.public_id;
 
   // The other unit sends the same ID number with a name, unit, phone and ethnic group of its own.
-  const tp::roundstest::Cells theirs = {{"姓名", "林小文"},
-                                        {"身份证号", five[0][1].second},
-                                        {"民族", "回族"},
-                                        {"政治面貌", "无党派人士"},
-                                        {"工作单位", "某化工研究院"},
-                                        {"手机", "13900000099"}};
+  const tp::roundstest::Cells theirs = {
+      {"姓名", "林小文"},         {"身份证号", five[0][1].second}, {"民族", "回族"},
+      {"政治面貌", "无党派人士"}, {"工作单位", "某化工研究院"},    {"手机", "13900000099"}};
   auto added = f.workflow().Add(kNational, other.unit_rowid, Input(theirs), other);
   INFO(added.status().ToString());
   REQUIRE(added.ok());
@@ -469,7 +492,8 @@ TEST_CASE("Workflow: a unit recommending another unit's person keeps its own cop
   CHECK(offered);
 }
 
-TEST_CASE("Workflow: a unit's own record takes its copy while nobody else has a stake in it", "[rounds][workflow]") {
+TEST_CASE("Workflow: a unit's own record takes its copy while nobody else has a stake in it",
+          "[rounds][workflow]") {
   RoundsFixture f;
   f.At("2025-08-01 09:00");
   auto society = f.Unit("中国化学会", "全国学会");

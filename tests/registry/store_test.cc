@@ -66,8 +66,8 @@ TEST_CASE("Store: a new registry has the schema, WAL, foreign keys and a private
   CHECK(db.execAndGet("PRAGMA journal_mode").getString() == "wal");
   CHECK(db.execAndGet("PRAGMA user_version").getInt() >= 1);
   for (const char* table : {"persons", "units", "rounds", "submissions", "recommendations",
-                            "admissions", "honours", "campaigns", "events", "classes",
-                            "enrolments", "availability", "tokens", "audit_log", "change_log"}) {
+                            "admissions", "honours", "campaigns", "events", "classes", "enrolments",
+                            "availability", "tokens", "audit_log", "change_log"}) {
     INFO(table);
     CHECK(db.tableExists(table));
   }
@@ -88,7 +88,8 @@ TEST_CASE("Store: the database, its WAL and shared-memory files are readable by 
     auto store = Fresh(dir);
     Person p = Sample();
     Upsert(*store, &p, UpsertOutcome::kInserted);
-    for (const char* file : {"reg/registry.sqlite", "reg/registry.sqlite-wal", "reg/registry.sqlite-shm"}) {
+    for (const char* file :
+         {"reg/registry.sqlite", "reg/registry.sqlite-wal", "reg/registry.sqlite-shm"}) {
       INFO(file);
       CHECK(ModeOf(dir / file) == 0600);
     }
@@ -129,8 +130,8 @@ TEST_CASE("Store: a person is inserted once and updated by ID number, never dupl
   CHECK(p.public_id == "P0000001");
 
   Person again = Sample();
-  again.title = "";          // empty: keeps what is stored
-  again.post = "副院长";     // new value: stored
+  again.title = "";       // empty: keeps what is stored
+  again.post = "副院长";  // new value: stored
   Upsert(*store, &again, UpsertOutcome::kUpdated);
   CHECK(again.public_id == "P0000001");
 
@@ -174,14 +175,15 @@ TEST_CASE("Store: 编号 and 身份证号 naming two different records is a conf
   CHECK(outcome.status().details()[0].field == "身份证号");
 }
 
-TEST_CASE("Store: ID numbers and phones never reach the database file in plaintext", "[store][privacy]") {
+TEST_CASE("Store: ID numbers and phones never reach the database file in plaintext",
+          "[store][privacy]") {
   TempDir dir;
   auto store = Fresh(dir);
   Person p = Sample();
   Upsert(*store, &p, UpsertOutcome::kInserted);
 
-  std::string bytes = ReadFileBytes(dir / "reg/registry.sqlite") +
-                      ReadFileBytes(dir / "reg/registry.sqlite-wal");
+  std::string bytes =
+      ReadFileBytes(dir / "reg/registry.sqlite") + ReadFileBytes(dir / "reg/registry.sqlite-wal");
   CHECK(bytes.find("450103198603070031") == std::string::npos);
   CHECK(bytes.find("13812345678") == std::string::npos);
   CHECK(bytes.find("覃超勇") != std::string::npos);  // the scan itself can see text
@@ -207,7 +209,8 @@ TEST_CASE("Store: ID numbers and phones never reach the database file in plainte
   CHECK(revealed->person.phone == "13812345678");
 }
 
-TEST_CASE("Store: a sealed ID number copied to another person's row does not open there", "[store][privacy]") {
+TEST_CASE("Store: a sealed ID number copied to another person's row does not open there",
+          "[store][privacy]") {
   TempDir dir;
   auto store = Fresh(dir);
   Person a = Sample();
@@ -218,8 +221,10 @@ TEST_CASE("Store: a sealed ID number copied to another person's row does not ope
   Upsert(*store, &b, UpsertOutcome::kInserted);
   {
     SQLite::Database db(dir / "reg/registry.sqlite", SQLite::OPEN_READWRITE);
-    SQLite::Statement copy(db, "UPDATE persons SET id_number_enc=(SELECT id_number_enc FROM persons WHERE id=?) "
-                               "WHERE id=?");
+    SQLite::Statement copy(
+        db,
+        "UPDATE persons SET id_number_enc=(SELECT id_number_enc FROM persons WHERE id=?) "
+        "WHERE id=?");
     copy.bind(1, static_cast<int64_t>(a.rowid));
     copy.bind(2, static_cast<int64_t>(b.rowid));
     REQUIRE(copy.exec() == 1);
@@ -230,7 +235,8 @@ TEST_CASE("Store: a sealed ID number copied to another person's row does not ope
   CHECK(own->front().person.id_number == a.id_number);
 }
 
-TEST_CASE("Store: a key file from another registry cannot open the sealed values", "[store][privacy]") {
+TEST_CASE("Store: a key file from another registry cannot open the sealed values",
+          "[store][privacy]") {
   TempDir dir;
   {
     auto store = Fresh(dir);
@@ -249,7 +255,8 @@ TEST_CASE("Store: a key file from another registry cannot open the sealed values
   CHECK_FALSE(found->has_value());
 }
 
-TEST_CASE("Store: every write of a person or their admission appends to the change log", "[store]") {
+TEST_CASE("Store: every write of a person or their admission appends to the change log",
+          "[store]") {
   TempDir dir;
   auto store = Fresh(dir);
   auto before = store->LastSeq();
@@ -307,8 +314,8 @@ TEST_CASE("Store: tokens are kept as hashes, found while valid and refused once 
   CHECK(info->unit_code == "U000001");
   CHECK_FALSE(store->FindToken("tp_not-a-token").ok());
 
-  std::string bytes = ReadFileBytes(dir / "reg/registry.sqlite") +
-                      ReadFileBytes(dir / "reg/registry.sqlite-wal");
+  std::string bytes =
+      ReadFileBytes(dir / "reg/registry.sqlite") + ReadFileBytes(dir / "reg/registry.sqlite-wal");
   CHECK(bytes.find(*staff) == std::string::npos);
 
   auto staff_info = store->FindToken(*staff);

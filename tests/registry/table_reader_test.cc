@@ -856,8 +856,8 @@ TEST_CASE("XlsxReader: a part that inflates past its bound is refused naming the
   Workbook rows;
   std::string many;
   for (int i = 1; i <= 20000; ++i) {
-    many += "<row r=\"" + std::to_string(i) +
-            "\"><c t=\"inlineStr\"><is><t>姓名</t></is></c></row>";
+    many +=
+        "<row r=\"" + std::to_string(i) + "\"><c t=\"inlineStr\"><is><t>姓名</t></is></c></row>";
   }
   rows.first_sheet = Sheet(many);
   options = {};
@@ -938,9 +938,10 @@ TEST_CASE("XlsxReader: a shared string repeated through the sheet is bounded by 
   CHECK(read == 10);  // the rows within the bound came out first
 }
 
-TEST_CASE("OpenTableFromBytes: a workbook of kilobytes whose shared strings inflate past 64 MB is "
-          "refused with the default bounds",
-          "[table_reader][xlsx][bounds]") {
+TEST_CASE(
+    "OpenTableFromBytes: a workbook of kilobytes whose shared strings inflate past 64 MB is "
+    "refused with the default bounds",
+    "[table_reader][xlsx][bounds]") {
   TempDir dir;
   std::string bytes = ReadBytes(WriteWorkbook(dir, Repetitive(70000, 1000)));
   CHECK(bytes.size() < 1000000);
@@ -979,15 +980,9 @@ std::string Mutate(std::string text, std::mt19937& random) {
     std::size_t at = random() % text.size();
     std::size_t length = std::min<std::size_t>(random() % 16, text.size() - at);
     switch (kind(random)) {
-      case 0:
-        text[at] = static_cast<char>(random());
-        break;
-      case 1:
-        text.erase(at, length);
-        break;
-      case 2:
-        text.insert(at, text.substr(at, length));
-        break;
+      case 0: text[at] = static_cast<char>(random()); break;
+      case 1: text.erase(at, length); break;
+      case 2: text.insert(at, text.substr(at, length)); break;
       default: {
         static const char* const kPieces[] = {
             "<",   ">",           "\"",      "&",    "</c>", "<row>", "<c r=\"ZZZZ9\">",

@@ -23,18 +23,20 @@ TEST_CASE("NormalizeText: Chinese text without compatibility forms is kept as it
   CHECK(NormalizeText("人工智能、机器学习") == "人工智能、机器学习");
 }
 
-TEST_CASE("NormalizeText: compatibility characters among Chinese text are still normalised", "[text]") {
+TEST_CASE("NormalizeText: compatibility characters among Chinese text are still normalised",
+          "[text]") {
   CHECK(NormalizeText("获奖①项…") == "获奖1项...");
   CHECK(NormalizeText("张\xE3\x80\x80三") == "张 三");  // inner U+3000
   CHECK(NormalizeText("中国科协（CAST）") == "中国科协(CAST)");
   CHECK(NormalizeText("《科技日报》“最美”·—") == "《科技日报》“最美”·—");
 }
 
-TEST_CASE("NormalizeText: trims ASCII blanks, ideographic spaces, NBSP and BOM at both ends", "[text]") {
+TEST_CASE("NormalizeText: trims ASCII blanks, ideographic spaces, NBSP and BOM at both ends",
+          "[text]") {
   CHECK(NormalizeText("  张三\t") == "张三");
   CHECK(NormalizeText("\xE3\x80\x80\xE3\x80\x80张三\xE3\x80\x80") == "张三");  // U+3000
-  CHECK(NormalizeText("\xC2\xA0李四\xC2\xA0") == "李四");                        // NBSP
-  CHECK(NormalizeText("\xEF\xBB\xBF王五") == "王五");                            // BOM
+  CHECK(NormalizeText("\xC2\xA0李四\xC2\xA0") == "李四");                      // NBSP
+  CHECK(NormalizeText("\xEF\xBB\xBF王五") == "王五");                          // BOM
   CHECK(NormalizeText("   ") == "");
   CHECK(NormalizeText("") == "");
 }
@@ -53,19 +55,21 @@ TEST_CASE("NormalizeKey: removes every blank, inside as well", "[text]") {
 TEST_CASE("IsValidUtf8: accepts well-formed text and rejects broken sequences", "[text]") {
   CHECK(IsValidUtf8("plain ASCII"));
   CHECK(IsValidUtf8("汉字"));
-  CHECK(IsValidUtf8("\xF0\xA0\x80\x80"));       // U+20000, CJK extension B
-  CHECK_FALSE(IsValidUtf8("\xC0\xAF"));         // overlong '/'
-  CHECK_FALSE(IsValidUtf8("\xE6\xB1"));         // truncated 汉
-  CHECK_FALSE(IsValidUtf8("\xED\xA0\x80"));     // UTF-16 surrogate
+  CHECK(IsValidUtf8("\xF0\xA0\x80\x80"));        // U+20000, CJK extension B
+  CHECK_FALSE(IsValidUtf8("\xC0\xAF"));          // overlong '/'
+  CHECK_FALSE(IsValidUtf8("\xE6\xB1"));          // truncated 汉
+  CHECK_FALSE(IsValidUtf8("\xED\xA0\x80"));      // UTF-16 surrogate
   CHECK_FALSE(IsValidUtf8("\xF4\x90\x80\x80"));  // above U+10FFFF
-  CHECK_FALSE(IsValidUtf8("\xB5\xC4"));         // GB18030 bytes of 的
+  CHECK_FALSE(IsValidUtf8("\xB5\xC4"));          // GB18030 bytes of 的
 }
 
 TEST_CASE("SplitMultiValue: splits on 、，；,; and line breaks and drops empty parts", "[text]") {
-  const std::vector<std::string> expected = {"人工智能", "机器学习", "数据挖掘", "生物信息", "化学", "physics"};
+  const std::vector<std::string> expected = {"人工智能", "机器学习", "数据挖掘",
+                                             "生物信息", "化学",     "physics"};
   CHECK(SplitMultiValue("人工智能、机器学习，数据挖掘；生物信息\n化学,physics") == expected);
-  CHECK(SplitMultiValue(" 人工智能 ；；、 机器学习 ") == std::vector<std::string>{"人工智能", "机器学习"});
-  CHECK(SplitMultiValue("") .empty());
+  CHECK(SplitMultiValue(" 人工智能 ；；、 机器学习 ") ==
+        std::vector<std::string>{"人工智能", "机器学习"});
+  CHECK(SplitMultiValue("").empty());
   CHECK(SplitMultiValue("材料科学") == std::vector<std::string>{"材料科学"});
 }
 

@@ -5,8 +5,8 @@
 #include <utility>
 #include <vector>
 
-#include "registry/fields/id_number.h"
 #include "registry/base/paths.h"
+#include "registry/fields/id_number.h"
 #include "registry/fields/reference_data.h"
 #include "registry/fields/validate.h"
 
@@ -62,24 +62,46 @@ std::string OnlyError(const Result& r) {
   return r.errors[0].field + ": " + r.errors[0].message;
 }
 
-bool Contains(const std::string& text, const std::string& part) { return text.find(part) != std::string::npos; }
+bool Contains(const std::string& text, const std::string& part) {
+  return text.find(part) != std::string::npos;
+}
 
 }  // namespace
 
 // ---- columns --------------------------------------------------------------------
 
 TEST_CASE("CanonicalColumn: the contract's import columns are known as they are", "[validate]") {
-  for (const char* name : {"编号", "姓名", "性别", "民族", "出生日期", "身份证号", "籍贯", "政治面貌",
-                           "工作单位", "职务", "技术职称", "最高学历", "擅长领域", "主要成就", "手机",
-                           "电子邮箱", "推荐单位", "推荐单位类型", "人才类别", "所属群体", "入库年度",
-                           "可否参加专题研修班", "可否参加国情研修活动"}) {
+  for (const char* name : {"编号",
+                           "姓名",
+                           "性别",
+                           "民族",
+                           "出生日期",
+                           "身份证号",
+                           "籍贯",
+                           "政治面貌",
+                           "工作单位",
+                           "职务",
+                           "技术职称",
+                           "最高学历",
+                           "擅长领域",
+                           "主要成就",
+                           "手机",
+                           "电子邮箱",
+                           "推荐单位",
+                           "推荐单位类型",
+                           "人才类别",
+                           "所属群体",
+                           "入库年度",
+                           "可否参加专题研修班",
+                           "可否参加国情研修活动"}) {
     INFO(name);
     REQUIRE(CanonicalColumn(name).has_value());
     CHECK(*CanonicalColumn(name) == name);
   }
 }
 
-TEST_CASE("CanonicalColumn: the other person fields are known under the forms' wording", "[validate]") {
+TEST_CASE("CanonicalColumn: the other person fields are known under the forms' wording",
+          "[validate]") {
   CHECK(*CanonicalColumn("出生地") == "出生地");
   CHECK(*CanonicalColumn("是否有国外永久居留权") == "国外永久居留权");
   CHECK(*CanonicalColumn("特长爱好") == "特长爱好");
@@ -90,7 +112,8 @@ TEST_CASE("CanonicalColumn: the other person fields are known under the forms' w
   CHECK(*CanonicalColumn("毕业院校") == "毕业院校");
   CHECK(*CanonicalColumn("所学专业") == "所学专业");
   CHECK(*CanonicalColumn("在市级（含）以上人大、政协任职情况") == "人大政协任职");
-  CHECK(*CanonicalColumn("在市级（含）以上科协组织、学术社团、行业协会等任职情况") == "科协及学会任职");
+  CHECK(*CanonicalColumn("在市级（含）以上科协组织、学术社团、行业协会等任职情况") ==
+        "科协及学会任职");
   CHECK(*CanonicalColumn("是否加入知联会、海联会、新联会等社团") == "知联会海联会新联会");
   CHECK(*CanonicalColumn("其他社会 职务") == "其他社会职务");
   CHECK(*CanonicalColumn("主要工作 和学习 经历") == "主要经历");
@@ -245,7 +268,8 @@ TEST_CASE("BuildPerson: 姓名 is required", "[validate]") {
 
 TEST_CASE("BuildPerson: 姓名 takes 2 to 30 characters of Han, letters and ·", "[validate]") {
   CHECK(OnlyError(Build({{"姓名", "王"}})) == "姓名: 至少应有2个字");
-  CHECK(Contains(OnlyError(Build({{"姓名", std::string(31, 'a')}})), "不能超过30个字（现为31个字）"));
+  CHECK(
+      Contains(OnlyError(Build({{"姓名", std::string(31, 'a')}})), "不能超过30个字（现为31个字）"));
   CHECK(OnlyError(Build({{"姓名", std::string(30, 'a')}})) == "");
   CHECK(Contains(OnlyError(Build({{"姓名", "张3"}})), "「3」"));
   CHECK(Contains(OnlyError(Build({{"姓名", "张三（女）"}})), "不允许的字符"));
@@ -265,10 +289,13 @@ TEST_CASE("BuildPerson: 性别 accepts 男/女 and 男性/女性 only", "[valida
   CHECK(OnlyError(BuildOne("性别", "M")) == "性别: 应为「男」或「女」，实为「M」");
 }
 
-TEST_CASE("BuildPerson: 民族 must be one of the 56 and ambiguous short forms are explained", "[validate]") {
+TEST_CASE("BuildPerson: 民族 must be one of the 56 and ambiguous short forms are explained",
+          "[validate]") {
   CHECK(BuildOne("民族", "维吾尔").person.ethnic_group == "维吾尔族");
-  CHECK(OnlyError(BuildOne("民族", "穿青人")) == "民族: 「穿青人」不是56个民族之一，请填写如「汉族」「壮族」的民族名称");
-  CHECK(OnlyError(BuildOne("民族", "哈族")) == "民族: 「哈族」可能是哈尼族、哈萨克族，请填写民族全称");
+  CHECK(OnlyError(BuildOne("民族", "穿青人")) ==
+        "民族: 「穿青人」不是56个民族之一，请填写如「汉族」「壮族」的民族名称");
+  CHECK(OnlyError(BuildOne("民族", "哈族")) ==
+        "民族: 「哈族」可能是哈尼族、哈萨克族，请填写民族全称");
 }
 
 TEST_CASE("BuildPerson: 政治面貌 must be in the table", "[validate]") {
@@ -276,7 +303,8 @@ TEST_CASE("BuildPerson: 政治面貌 must be in the table", "[validate]") {
   CHECK(Contains(OnlyError(BuildOne("政治面貌", "无")), "政治面貌: 「无」不是政治面貌代码表"));
 }
 
-TEST_CASE("BuildPerson: 出生日期 goes through ParseDate and a year-month stays a year-month", "[validate]") {
+TEST_CASE("BuildPerson: 出生日期 goes through ParseDate and a year-month stays a year-month",
+          "[validate]") {
   CHECK(BuildOne("出生日期", "1986.3.7").person.birth_date == "1986-03-07");
   CHECK(BuildOne("出生日期", "1986年3月").person.birth_date == "1986-03");
   CHECK(Contains(OnlyError(BuildOne("出生日期", "1986-02-30")), "出生日期: 「1986-02-30」不存在"));
@@ -289,24 +317,30 @@ TEST_CASE("BuildPerson: an invalid 身份证号 is reported under its field", "[
 }
 
 TEST_CASE("BuildPerson: 出生日期 and 性别 must agree with the ID number", "[validate]") {
-  const Result wrong_date = Build({{"姓名", "韦小宝"}, {"出生日期", "1986-03-08"}, {"身份证号", kIdNumber}});
+  const Result wrong_date =
+      Build({{"姓名", "韦小宝"}, {"出生日期", "1986-03-08"}, {"身份证号", kIdNumber}});
   CHECK(OnlyError(wrong_date) == "出生日期: 与身份证号不符：身份证号显示出生日期为1986-03-07");
 
   const Result wrong_gender = Build({{"姓名", "韦小宝"}, {"性别", "女"}, {"身份证号", kIdNumber}});
   CHECK(OnlyError(wrong_gender) == "性别: 与身份证号不符：身份证号显示性别为男");
 
-  const Result both = Build({{"姓名", "韦小宝"}, {"性别", "女"}, {"出生日期", "1990-01-01"}, {"身份证号", kIdNumber}});
+  const Result both = Build(
+      {{"姓名", "韦小宝"}, {"性别", "女"}, {"出生日期", "1990-01-01"}, {"身份证号", kIdNumber}});
   CHECK(both.errors.size() == 2);
 }
 
-TEST_CASE("BuildPerson: a year-month from 出生年月 is compared with the ID by month", "[validate]") {
-  CHECK(Build({{"姓名", "韦小宝"}, {"出生日期", "1986.03"}, {"身份证号", kIdNumber}}).errors.empty());
-  CHECK(Build({{"姓名", "韦小宝"}, {"出生日期", "1986.03"}, {"身份证号", kIdNumber}}).person.birth_date == "1986-03");
+TEST_CASE("BuildPerson: a year-month from 出生年月 is compared with the ID by month",
+          "[validate]") {
+  CHECK(
+      Build({{"姓名", "韦小宝"}, {"出生日期", "1986.03"}, {"身份证号", kIdNumber}}).errors.empty());
+  CHECK(Build({{"姓名", "韦小宝"}, {"出生日期", "1986.03"}, {"身份证号", kIdNumber}})
+            .person.birth_date == "1986-03");
   CHECK(OnlyError(Build({{"姓名", "韦小宝"}, {"出生日期", "1986.04"}, {"身份证号", kIdNumber}})) ==
         "出生日期: 与身份证号不符：身份证号显示出生日期为1986-03-07");
 }
 
-TEST_CASE("BuildPerson: empty 出生日期, 性别 and 所在省份 are filled from the ID number", "[validate]") {
+TEST_CASE("BuildPerson: empty 出生日期, 性别 and 所在省份 are filled from the ID number",
+          "[validate]") {
   const Result r = Build({{"姓名", "韦小宝"}, {"身份证号", kIdNumber}});
   CHECK(r.errors.empty());
   CHECK(r.person.birth_date == "1986-03-07");
@@ -323,7 +357,9 @@ TEST_CASE("BuildPerson: a 15-digit ID number is stored converted to 18", "[valid
 TEST_CASE("BuildPerson: 所在省份 takes a name or code and wins over the ID number", "[validate]") {
   CHECK(BuildOne("所在省份", "广西壮族自治区").person.province == "45");
   CHECK(BuildOne("所在省份", "北京").person.province == "11");
-  CHECK(Build({{"姓名", "韦小宝"}, {"所在省份", "浙江"}, {"身份证号", kIdNumber}}).person.province == "33");
+  CHECK(
+      Build({{"姓名", "韦小宝"}, {"所在省份", "浙江"}, {"身份证号", kIdNumber}}).person.province ==
+      "33");
   CHECK(Contains(OnlyError(BuildOne("所在省份", "火星")), "所在省份: 「火星」不是省级行政区"));
 }
 
@@ -333,7 +369,8 @@ TEST_CASE("BuildPerson: 手机 takes a mainland mobile or a landline", "[validat
   CHECK(BuildOne("手机", "0771-2803986").person.phone == "0771-2803986");
   CHECK(BuildOne("手机", "07712803986").person.phone == "0771-2803986");
   CHECK(BuildOne("手机", "010 62111471").person.phone == "010-62111471");
-  CHECK(Contains(OnlyError(BuildOne("手机", "12812345678")), "手机: 「12812345678」不是有效的手机号"));
+  CHECK(Contains(OnlyError(BuildOne("手机", "12812345678")),
+                 "手机: 「12812345678」不是有效的手机号"));
   CHECK(!OnlyError(BuildOne("手机", "1381234567")).empty());
   CHECK(!OnlyError(BuildOne("手机", "138123456789")).empty());
   CHECK(!OnlyError(BuildOne("手机", "2803986")).empty());
@@ -341,8 +378,8 @@ TEST_CASE("BuildPerson: 手机 takes a mainland mobile or a landline", "[validat
 
 TEST_CASE("BuildPerson: 电子邮箱 must have the shape of an address", "[validate]") {
   CHECK(BuildOne("电子邮箱", "gxkxpjb@sina.com").person.email == "gxkxpjb@sina.com");
-  for (const char* bad : {"gxkxpjb", "gxkxpjb@sina", "@sina.com", "a@b@sina.com", "a b@sina.com", "a@sina.c0m",
-                          "a@-sina.com", "a@sina..com"}) {
+  for (const char* bad : {"gxkxpjb", "gxkxpjb@sina", "@sina.com", "a@b@sina.com", "a b@sina.com",
+                          "a@sina.c0m", "a@-sina.com", "a@sina..com"}) {
     INFO(bad);
     CHECK(Contains(OnlyError(BuildOne("电子邮箱", bad)), "不是有效的电子邮箱地址"));
   }
@@ -371,13 +408,15 @@ TEST_CASE("BuildPerson: yes/no fields accept every usual way of answering", "[va
 TEST_CASE("BuildPerson: 人才类别 is 领军人才 or 青年人才", "[validate]") {
   CHECK(BuildOne("人才类别", "领军").person.tier == "领军人才");
   CHECK(BuildOne("人才类别", "青年人才").person.tier == "青年人才");
-  CHECK(OnlyError(BuildOne("人才类别", "骨干")) == "人才类别: 应为「领军人才」或「青年人才」，实为「骨干」");
+  CHECK(OnlyError(BuildOne("人才类别", "骨干")) ==
+        "人才类别: 应为「领军人才」或「青年人才」，实为「骨干」");
 }
 
 TEST_CASE("BuildPerson: 入库年度 is a year from 2000 to next year", "[validate]") {
   CHECK(BuildOne("入库年度", "2000").person.admission_year == 2000);
   CHECK(BuildOne("入库年度", "2026").person.admission_year == 2026);
-  CHECK(OnlyError(BuildOne("入库年度", "2027")) == "入库年度: 「2027」应为2000年到2026年之间的年份");
+  CHECK(OnlyError(BuildOne("入库年度", "2027")) ==
+        "入库年度: 「2027」应为2000年到2026年之间的年份");
   CHECK(!OnlyError(BuildOne("入库年度", "1999")).empty());
   CHECK(!OnlyError(BuildOne("入库年度", "24")).empty());
 }
@@ -389,7 +428,8 @@ TEST_CASE("BuildPerson: 所属群体 is one of the three new groups, or nothing"
   CHECK(Contains(OnlyError(BuildOne("所属群体", "民营企业")), "所属群体: 应为「新经济组织」"));
 }
 
-TEST_CASE("BuildPerson: 推荐单位类型 goes through the unit types and stores the label", "[validate]") {
+TEST_CASE("BuildPerson: 推荐单位类型 goes through the unit types and stores the label",
+          "[validate]") {
   CHECK(BuildOne("推荐单位类型", "设区市科协").person.recommending_unit_type == "市科协");
   CHECK(BuildOne("推荐单位类型", "national_society").person.recommending_unit_type == "全国学会");
   CHECK(Contains(OnlyError(BuildOne("推荐单位类型", "街道")), "可选：全国学会、省级科协"));
@@ -399,7 +439,8 @@ TEST_CASE("BuildPerson: 推荐单位意见 takes at most 100 characters", "[vali
   std::string hundred;
   for (int i = 0; i < 100; ++i) hundred += "好";
   CHECK(BuildOne("推荐单位意见", hundred).errors.empty());
-  CHECK(OnlyError(BuildOne("推荐单位意见", hundred + "。")) == "推荐单位意见: 不能超过100字（现为101字）");
+  CHECK(OnlyError(BuildOne("推荐单位意见", hundred + "。")) ==
+        "推荐单位意见: 不能超过100字（现为101字）");
 }
 
 TEST_CASE("BuildPerson: 编号 takes up to 32 letters, digits, _ and -", "[validate]") {
@@ -418,9 +459,13 @@ TEST_CASE("BuildPerson: 擅长领域 is split into fields", "[validate]") {
         std::vector<std::string>{"材料科学", "新能源", "储能"});
 }
 
-TEST_CASE("BuildPerson: 工作单位及职务 fills 工作单位 unless a separate 工作单位 is given", "[validate]") {
-  CHECK(BuildOne("工作单位及职务", "广西大学化学化工学院院长").person.unit_name == "广西大学化学化工学院院长");
-  const Result both = Build({{"姓名", "韦小宝"}, {"工作单位及职务", "广西大学化学化工学院院长"}, {"工作单位", "广西大学"}});
+TEST_CASE("BuildPerson: 工作单位及职务 fills 工作单位 unless a separate 工作单位 is given",
+          "[validate]") {
+  CHECK(BuildOne("工作单位及职务", "广西大学化学化工学院院长").person.unit_name ==
+        "广西大学化学化工学院院长");
+  const Result both = Build({{"姓名", "韦小宝"},
+                             {"工作单位及职务", "广西大学化学化工学院院长"},
+                             {"工作单位", "广西大学"}});
   CHECK(both.person.unit_name == "广西大学");
 }
 
@@ -432,7 +477,8 @@ TEST_CASE("BuildPerson: 在职状态 and 国籍 are normalised", "[validate]") {
 }
 
 TEST_CASE("BuildPerson: every problem of a row is reported, each naming its field", "[validate]") {
-  const Result r = Build({{"姓名", "王"}, {"性别", "未知"}, {"民族", "火星族"}, {"邮编", "1"}, {"手机", "123"}});
+  const Result r =
+      Build({{"姓名", "王"}, {"性别", "未知"}, {"民族", "火星族"}, {"邮编", "1"}, {"手机", "123"}});
   REQUIRE(r.errors.size() == 5);
   std::vector<std::string> fields;
   for (const FieldError& e : r.errors) fields.push_back(e.field);
@@ -440,8 +486,10 @@ TEST_CASE("BuildPerson: every problem of a row is reported, each naming its fiel
   for (const FieldError& e : r.errors) CHECK(e.row == 0);
 }
 
-TEST_CASE("BuildPerson: raw headers are accepted where canonical names are expected", "[validate]") {
-  const Result r = Build({{"姓  名", "韦小宝"}, {"出生年月", "1986.03"}, {"联系方式", "13812345678"}});
+TEST_CASE("BuildPerson: raw headers are accepted where canonical names are expected",
+          "[validate]") {
+  const Result r =
+      Build({{"姓  名", "韦小宝"}, {"出生年月", "1986.03"}, {"联系方式", "13812345678"}});
   CHECK(r.errors.empty());
   CHECK(r.person.birth_date == "1986-03");
   CHECK(r.person.phone == "13812345678");
@@ -455,7 +503,8 @@ TEST_CASE("BuildPerson: the first non-empty cell of a repeated column counts", "
   CHECK(r.person.as_typed[0].second == " 韦小宝");
 }
 
-TEST_CASE("BuildPerson: a long cell is quoted by its start and its length, never whole", "[validate]") {
+TEST_CASE("BuildPerson: a long cell is quoted by its start and its length, never whole",
+          "[validate]") {
   std::string long_value;
   for (int i = 0; i < 5000; ++i) long_value += "火";
   std::string error = OnlyError(BuildOne("民族", long_value));

@@ -14,7 +14,8 @@ namespace tp::testing {
 class TempDir {
  public:
   TempDir() {
-    std::string pattern = (std::filesystem::temp_directory_path() / "talentpool-test-XXXXXX").string();
+    std::string pattern =
+        (std::filesystem::temp_directory_path() / "talentpool-test-XXXXXX").string();
     path_ = ::mkdtemp(pattern.data()) ? pattern : std::string();
   }
   ~TempDir() {

@@ -34,7 +34,7 @@ void AuditOn(SQLite::Database& db, AuditEntry who, std::string action, std::stri
 
 struct EventRow {
   int64_t rowid = 0;
-  Event event;                         // with its classes and their counts
+  Event event;                        // with its classes and their counts
   std::vector<int64_t> class_rowids;  // parallel to event.classes
 };
 

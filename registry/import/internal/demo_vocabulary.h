@@ -136,17 +136,12 @@ inline constexpr int kSectorCount = 8;
 inline constexpr int kTitleGroupCount = 5;
 inline int TitleGroup(Sector sector) {
   switch (sector) {
-    case Sector::kUniversity:
-      return 0;
-    case Sector::kHospital:
-      return 1;
-    case Sector::kInstitute:
-      return 2;
+    case Sector::kUniversity: return 0;
+    case Sector::kHospital: return 1;
+    case Sector::kInstitute: return 2;
     case Sector::kEnterprise:
-    case Sector::kCompany:
-      return 3;
-    default:
-      return 4;
+    case Sector::kCompany: return 3;
+    default: return 4;
   }
 }
 

@@ -50,12 +50,14 @@ struct SubmissionRow {
   std::string submitted_at;
 };
 
-std::optional<SubmissionRow> FindSubmission(SQLite::Database& db, int64_t round_rowid, int64_t unit_rowid);
+std::optional<SubmissionRow> FindSubmission(SQLite::Database& db, int64_t round_rowid,
+                                            int64_t unit_rowid);
 
 SubmissionRow EnsureSubmission(SQLite::Database& w, int64_t round_rowid, int64_t unit_rowid);
 
 inline constexpr const char* kItemSelect =
-    "SELECT m.id, m.person_id, m.state, coalesce(m.opinion,''), m.declared, coalesce(m.group_name,''), "
+    "SELECT m.id, m.person_id, m.state, coalesce(m.opinion,''), m.declared, "
+    "coalesce(m.group_name,''), "
     "coalesce(m.reasons,''), coalesce(m.decided_by,''), coalesce(m.decided_at,''), m.version, "
     "r.code, u.code, m.submission_id, m.submitted_enc, s.unit_id "
     "FROM recommendations m JOIN submissions s ON s.id=m.submission_id "
@@ -65,7 +67,7 @@ struct ItemRow {
   RecommendationView view;
   int64_t person_rowid = 0;
   int64_t submission_id = 0;
-  int64_t unit_rowid = 0;  // the recommending unit
+  int64_t unit_rowid = 0;   // the recommending unit
   std::string sealed_copy;  // empty for recommendations older than the copies
 };
 
@@ -84,8 +86,8 @@ StatusOr<ItemRow> ChangeableItem(SQLite::Database& w, int64_t id, std::string_vi
 Nominee ToNominee(const RecommendationView& item);
 
 // The audit detail of a change of state.
-std::string TransitionDetail(const std::string& round, const std::string& from, const std::string& to,
-                             const std::string& reasons = "");
+std::string TransitionDetail(const std::string& round, const std::string& from,
+                             const std::string& to, const std::string& reasons = "");
 
 // The columns a merge copies into the kept record where it has nothing: the person fields the
 // table marks so (base/person_fields.h), and the recommending unit.
@@ -116,7 +118,8 @@ struct Workflow::Impl {
 
   // A unit acts for itself only; staff for anyone.
   static Status CanActFor(const Actor& actor, const UnitRecord& unit) {
-    if (actor.IsStaff() || (actor.role == "unit" && actor.unit_rowid == unit.rowid)) return Status::Ok();
+    if (actor.IsStaff() || (actor.role == "unit" && actor.unit_rowid == unit.rowid))
+      return Status::Ok();
     return PermissionDenied("只能操作本单位的推荐名单");
   }
 
@@ -155,7 +158,8 @@ struct Workflow::Impl {
       if (row.sealed_copy.empty()) view.person.name = stored.person.name;
     }
     // The cells were checked when the unit sent them.
-    if (!copy.empty()) (void)BuildPerson(WithName(copy, view.person.name), rounds.reference(), &view.person);
+    if (!copy.empty())
+      (void)BuildPerson(WithName(copy, view.person.name), rounds.reference(), &view.person);
     if (!view.person.id_number.empty()) view.id_number_mask = MaskIdNumber(view.person.id_number);
     if (!view.person.phone.empty()) view.phone_mask = MaskPhone(view.person.phone);
     view.person.id_number.clear();
@@ -166,13 +170,17 @@ struct Workflow::Impl {
   // At admission, the unit's copy becomes the stored record when that record
   // is the unit's own; another's record keeps its values for staff to resolve.
   Status ApplyOwnCopy(WriteBatch& batch, const ItemRow& row, const PersonRecord& stored) {
-    if (row.sealed_copy.empty() || !stored.unit || stored.unit->rowid != row.unit_rowid) return Status::Ok();
+    if (row.sealed_copy.empty() || !stored.unit || stored.unit->rowid != row.unit_rowid)
+      return Status::Ok();
     auto copy = OpenCells(store().Keys(), row.sealed_copy, row.view.id);
     if (!copy.ok()) return copy.status();
     if (copy->empty()) return Status::Ok();
     Person values;
-    std::vector<FieldError> errors = BuildPerson(WithName(*copy, stored.person.name), rounds.reference(), &values);
-    if (!errors.empty()) return InvalidArgument("字段「" + errors.front().field + "」：" + errors.front().message, errors);
+    std::vector<FieldError> errors =
+        BuildPerson(WithName(*copy, stored.person.name), rounds.reference(), &values);
+    if (!errors.empty())
+      return InvalidArgument("字段「" + errors.front().field + "」：" + errors.front().message,
+                             errors);
     values.public_id = stored.person.public_id;
     values.opinion.clear();
     auto outcome = batch.UpsertPerson(&values);
@@ -180,11 +188,13 @@ struct Workflow::Impl {
   }
 
   StatusOr<SubmissionView> View(const Round& round, const UnitRecord& unit);
-  StatusOr<std::string> Reseal(const std::string& sealed, std::string_view column, int64_t from, int64_t to);
-  Status CheckNotEnrolled(SQLite::Database& w, const Round& round, int64_t person_rowid, int64_t submission_id);
+  StatusOr<std::string> Reseal(const std::string& sealed, std::string_view column, int64_t from,
+                               int64_t to);
+  Status CheckNotEnrolled(SQLite::Database& w, const Round& round, int64_t person_rowid,
+                          int64_t submission_id);
   void RecomputeState(SQLite::Database& w, int64_t submission_id);
-  StatusOr<RecommendationView> DecideIn(SQLite::Database& w, WriteBatch& batch, int64_t id, const Decision& decision,
-                                        const Actor& actor);
+  StatusOr<RecommendationView> DecideIn(SQLite::Database& w, WriteBatch& batch, int64_t id,
+                                        const Decision& decision, const Actor& actor);
 
   Rounds& rounds;
   std::unique_ptr<DuplicateFinder> finder;

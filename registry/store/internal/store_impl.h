@@ -29,7 +29,7 @@ Status MakePrivateFile(const std::string& path, bool create);
 // The page cache of every connection, and of the writer while one transaction writes many
 // rows: the index pages such a transaction changes all stay in memory until its commit
 // instead of being written out and read back while it runs.
-inline constexpr const char* kCacheSizeSql = "PRAGMA cache_size = -32768";           // 32 MiB
+inline constexpr const char* kCacheSizeSql = "PRAGMA cache_size = -32768";             // 32 MiB
 inline constexpr const char* kLargeWriteCacheSizeSql = "PRAGMA cache_size = -262144";  // 256 MiB
 inline constexpr int64_t kLargeWriteRows = 5000;
 
@@ -100,7 +100,8 @@ class StoreImpl final : public Store, public DbHandle {
   StatusOr<std::optional<int64_t>> FindByIdNumber(std::string_view id_number) override {
     try {
       auto db = readers_.Borrow();
-      SQLite::Statement& st = db.Prepare("SELECT id FROM persons WHERE id_number_hash=? AND merged_into IS NULL");
+      SQLite::Statement& st =
+          db.Prepare("SELECT id FROM persons WHERE id_number_hash=? AND merged_into IS NULL");
       std::string hash = keys_.BlindIndex("id_number", id_number);
       st.bind(1, hash.data(), static_cast<int>(hash.size()));
       if (st.executeStep()) return std::optional<int64_t>(st.getColumn(0).getInt64());
@@ -129,8 +130,8 @@ class StoreImpl final : public Store, public DbHandle {
       st.bind(2, limit);
       std::vector<Change> out;
       while (st.executeStep()) {
-        out.push_back({st.getColumn(0).getInt64(), st.getColumn(1).getString(),
-                       st.getColumn(2).getInt64()});
+        out.push_back(
+            {st.getColumn(0).getInt64(), st.getColumn(1).getString(), st.getColumn(2).getInt64()});
       }
       return out;
     } catch (const SQLite::Exception& e) {
@@ -141,7 +142,8 @@ class StoreImpl final : public Store, public DbHandle {
   StatusOr<std::vector<UnitRecord>> ListUnits() override {
     try {
       auto db = readers_.Borrow();
-      SQLite::Statement st(*db, "SELECT id,code,name,type,province,parent_id FROM units ORDER BY code");
+      SQLite::Statement st(*db,
+                           "SELECT id,code,name,type,province,parent_id FROM units ORDER BY code");
       std::vector<UnitRecord> out;
       while (st.executeStep()) out.push_back(ReadUnit(st));
       return out;
