@@ -217,20 +217,7 @@ StatusOr<AddResult> Workflow::Add(std::string_view round_code, int64_t unit_rowi
   }
 
   Nominee candidate{Label(person), person, honours, input.declared, input.group};
-  std::vector<FieldError> problems =
-      rules->CheckPerson(candidate, unit->type, round->reference_date);
-  if (rules->opinion_max_chars() > 0 &&
-      CountCharacters(person.opinion) > static_cast<size_t>(rules->opinion_max_chars())) {
-    problems.push_back({"推荐单位意见",
-                        "「" + candidate.label + "」：推荐单位意见不能超过" +
-                            std::to_string(rules->opinion_max_chars()) + "字（现为" +
-                            std::to_string(CountCharacters(person.opinion)) + "字）",
-                        0});
-  }
-  if (!problems.empty()) {
-    return RuleViolated("不符合「" + problems.front().field + "」：" + problems.front().message,
-                        problems);
-  }
+  TP_RETURN_IF_ERROR(CheckNominee(*rules, candidate, unit->type, round->reference_date));
 
   AddResult result;
   int64_t rec_id = 0;
@@ -260,8 +247,8 @@ StatusOr<AddResult> Workflow::Add(std::string_view round_code, int64_t unit_rowi
         to_store.admission_year = 0;  // 入库 happens by decision only
         to_store.tier.clear();
         if (existing_rowid != 0) {
-          to_store.recommending_unit
-              .clear();  // the person keeps the unit that first recommended them
+          // The person keeps the unit that first recommended them.
+          to_store.recommending_unit.clear();
         } else {
           to_store.recommending_unit = unit->name;
           to_store.recommending_unit_type = unit->type;

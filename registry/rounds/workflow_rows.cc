@@ -164,4 +164,21 @@ std::vector<std::string> MergeFillColumns() {
   return columns;
 }
 
+Status CheckNominee(const RuleSet& rules, const Nominee& candidate, const std::string& unit_type,
+                    const PartialDate& reference_date) {
+  std::vector<FieldError> problems = rules.CheckPerson(candidate, unit_type, reference_date);
+  const std::string& opinion = candidate.person.opinion;
+  if (rules.opinion_max_chars() > 0 &&
+      CountCharacters(opinion) > static_cast<size_t>(rules.opinion_max_chars())) {
+    problems.push_back({"推荐单位意见",
+                        "「" + candidate.label + "」：推荐单位意见不能超过" +
+                            std::to_string(rules.opinion_max_chars()) + "字（现为" +
+                            std::to_string(CountCharacters(opinion)) + "字）",
+                        0});
+  }
+  if (problems.empty()) return Status::Ok();
+  return RuleViolated("不符合「" + problems.front().field + "」：" + problems.front().message,
+                      problems);
+}
+
 }  // namespace tp::registry::workflow_internal

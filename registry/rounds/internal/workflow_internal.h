@@ -82,6 +82,11 @@ std::optional<ItemRow> ReadItemById(SQLite::Database& db, int64_t id);
 // refused change ("修改", "移出名单").
 StatusOr<ItemRow> ChangeableItem(SQLite::Database& w, int64_t id, std::string_view doing);
 
+// A nominee against the round's rule set and its limit on the 推荐单位意见: RuleViolated naming
+// the first rule broken, with every problem in the details.
+Status CheckNominee(const RuleSet& rules, const Nominee& candidate, const std::string& unit_type,
+                    const PartialDate& reference_date);
+
 // The rules judge what the unit submitted.
 Nominee ToNominee(const RecommendationView& item);
 
