@@ -269,11 +269,9 @@ ApiService::~ApiService() = default;
 StatusOr<std::unique_ptr<ApiService>> ApiService::Create(registry::Store& store,
                                                          indexer::SearchIndex* index,
                                                          ApiOptions options) {
-  auto reference = registry::ReferenceData::Load(registry::DataDir());
-  if (!reference.ok()) return reference.status();
-  auto queries = registry::ApiQueries::Open(store);
-  if (!queries.ok()) return queries.status();
-  auto impl = std::make_unique<Impl>(store, index, std::move(*queries), std::move(*reference),
+  TP_ASSIGN_OR_RETURN(auto reference, registry::ReferenceData::Load(registry::DataDir()));
+  TP_ASSIGN_OR_RETURN(auto queries, registry::ApiQueries::Open(store));
+  auto impl = std::make_unique<Impl>(store, index, std::move(queries), std::move(reference),
                                      std::move(options));
   impl->BuildRoutes();
   Impl* raw = impl.get();

@@ -125,12 +125,11 @@ int CmdInit(const Args& args) {
 
 // Brings the search index of `store` up to date with the registry's change log.
 StatusOr<std::unique_ptr<indexer::SearchIndex>> OpenIndex(Store& store) {
-  auto index = indexer::SearchIndex::Open(store.IndexDir());
-  if (!index.ok()) return index.status();
+  TP_ASSIGN_OR_RETURN(auto index, indexer::SearchIndex::Open(store.IndexDir()));
   indexer::StoreChangeSource source(store);
-  auto caught_up = (*index)->CatchUp(source);
+  auto caught_up = index->CatchUp(source);
   if (!caught_up.ok()) return caught_up.status();
-  return std::move(*index);
+  return index;
 }
 
 int CmdImport(const Args& args) {

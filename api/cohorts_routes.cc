@@ -187,9 +187,8 @@ StatusOr<registry::Event> EventFromJson(const Json& o) {
                           {"place", &e.place},
                           {"availability_field", &e.availability_field},
                           {"source", &e.source}}) {
-    auto v = Text(o, key, false);
-    if (!v.ok()) return v.status();
-    *out = *v;
+    TP_ASSIGN_OR_RETURN(auto v, Text(o, key, false));
+    *out = v;
   }
   auto capacity = Integer(o, "capacity", 0);
   if (!capacity.ok()) return capacity.status();
@@ -353,9 +352,8 @@ struct Context {
   // Whether the caller's scope holds the person (staff: everyone).
   StatusOr<bool> Sees(const Caller& caller, const std::string& person_id) {
     if (caller.role == Role::kStaff) return true;
-    auto rowid = queries->VisiblePerson(person_id, caller.Scope());
-    if (!rowid.ok()) return rowid.status();
-    return rowid->has_value();
+    TP_ASSIGN_OR_RETURN(auto rowid, queries->VisiblePerson(person_id, caller.Scope()));
+    return rowid.has_value();
   }
 
   registry::Store& store;
@@ -560,11 +558,9 @@ void PersonTrainings(Context& ctx, const ApiCall& call, HttpResponse& res) {
 
 Status AddCohortRoutes(registry::Store& store, const CohortRouteOptions& options,
                        std::vector<RouteSpec>* routes) {
-  auto cohorts = registry::Cohorts::Open(store, registry::DataDir());
-  if (!cohorts.ok()) return cohorts.status();
-  auto queries = registry::ApiQueries::Open(store);
-  if (!queries.ok()) return queries.status();
-  auto ctx = std::make_shared<Context>(store, std::move(*cohorts), std::move(*queries), options);
+  TP_ASSIGN_OR_RETURN(auto cohorts, registry::Cohorts::Open(store, registry::DataDir()));
+  TP_ASSIGN_OR_RETURN(auto queries, registry::ApiQueries::Open(store));
+  auto ctx = std::make_shared<Context>(store, std::move(cohorts), std::move(queries), options);
   auto bind = [ctx](Handler h) {
     return [ctx, h](const ApiCall& call, HttpResponse& res) { h(*ctx, call, res); };
   };

@@ -159,11 +159,10 @@ StatusOr<indexer::SearchResult> ApiService::Impl::SearchWithinUnit(
   // only.) A unit recommends few; beyond the limit the search is among the
   // first of them, and says it is partial.
   const int limit = options.unit_scope_limit;
-  auto scope_rowids = queries->ScopeRowids(caller.Scope(), limit + 1);
-  if (!scope_rowids.ok()) return scope_rowids.status();
-  const bool cut = scope_rowids->size() > static_cast<size_t>(limit);
-  if (cut) scope_rowids->resize(static_cast<size_t>(limit));
-  StatusOr<indexer::SearchResult> result = index->SearchAmong(request, *scope_rowids);
+  TP_ASSIGN_OR_RETURN(auto scope_rowids, queries->ScopeRowids(caller.Scope(), limit + 1));
+  const bool cut = scope_rowids.size() > static_cast<size_t>(limit);
+  if (cut) scope_rowids.resize(static_cast<size_t>(limit));
+  StatusOr<indexer::SearchResult> result = index->SearchAmong(request, scope_rowids);
   if (result.ok()) result->partial = cut;
   return result;
 }

@@ -795,11 +795,10 @@ void AddReviewRoutes(const RoundsRouteKit& kit, std::vector<RouteSpec>* routes) 
 
 Status AddRoundsRoutes(registry::Store& store, const registry::ReferenceData& reference,
                        const RoundsRouteOptions& options, std::vector<RouteSpec>* routes) {
-  auto rounds = registry::Rounds::Open(store, registry::DataDir(), reference, options.clock);
-  if (!rounds.ok()) return rounds.status();
-  auto workflow = registry::Workflow::Create(**rounds, registry::DataDir());
-  if (!workflow.ok()) return workflow.status();
-  auto api = std::make_shared<RoundsApi>(store, std::move(*rounds), std::move(*workflow), options);
+  TP_ASSIGN_OR_RETURN(auto rounds,
+                      registry::Rounds::Open(store, registry::DataDir(), reference, options.clock));
+  TP_ASSIGN_OR_RETURN(auto workflow, registry::Workflow::Create(*rounds, registry::DataDir()));
+  auto api = std::make_shared<RoundsApi>(store, std::move(rounds), std::move(workflow), options);
   const RoundsRouteKit kit{
       .bind = [api](void (RoundsApi::*method)(const ApiCall&, HttpResponse&)) -> RouteHandler {
         return

@@ -170,9 +170,8 @@ std::string SearchIndex::AnalyzerVersion() {
 }
 
 StatusOr<std::unique_ptr<SearchIndex>> SearchIndex::Open(const std::string& directory) {
-  auto tables = TextTables::Default();
-  if (!tables.ok()) return tables.status();
-  auto impl = std::make_unique<Impl>(fs::path(directory), **tables);
+  TP_ASSIGN_OR_RETURN(auto tables, TextTables::Default());
+  auto impl = std::make_unique<Impl>(fs::path(directory), *tables);
   try {
     TP_RETURN_IF_ERROR(impl->Init());
   } catch (const Xapian::Error& e) {

@@ -19,10 +19,8 @@ namespace fs = std::filesystem;
 
 StatusOr<CatchUpStats> SearchIndex::Impl::CatchUp(ChangeSource& source) {
   std::unique_lock lock(write_mutex_);
-  auto registry_id = source.RegistryId();
-  if (!registry_id.ok()) return registry_id.status();
-  auto source_last_seq = source.LastSeq();
-  if (!source_last_seq.ok()) return source_last_seq.status();
+  TP_ASSIGN_OR_RETURN(auto registry_id, source.RegistryId());
+  TP_ASSIGN_OR_RETURN(auto source_last_seq, source.LastSeq());
   bool must_rebuild = false;
   StatusOr<CatchUpStats> stats = Status(StatusCode::kInternal, "");
   try {
@@ -32,14 +30,14 @@ StatusOr<CatchUpStats> SearchIndex::Impl::CatchUp(ChangeSource& source) {
     const int64_t last_seq = ParseInt(db.get_metadata(kMetaLastSeq));
     const auto documents = static_cast<int64_t>(db.get_doccount());
     if (db.get_metadata(kMetaAnalyzer) != AnalyzerVersion() ||
-        (!known_id.empty() && known_id != *registry_id) || (known_id.empty() && documents > 0) ||
+        (!known_id.empty() && known_id != registry_id) || (known_id.empty() && documents > 0) ||
         // The registry is older than the index (an earlier backup restored under the same
         // identity): the index holds changes the registry no longer has.
-        last_seq > *source_last_seq ||
-        *source_last_seq - last_seq > std::max(kRebuildBehind, documents)) {
+        last_seq > source_last_seq ||
+        source_last_seq - last_seq > std::max(kRebuildBehind, documents)) {
       must_rebuild = true;
     } else {
-      if (known_id.empty()) db.set_metadata(kMetaRegistryId, *registry_id);
+      if (known_id.empty()) db.set_metadata(kMetaRegistryId, registry_id);
       stats = Apply(db, source, last_seq);
       if (stats.ok()) db.commit();
     }

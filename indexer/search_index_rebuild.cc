@@ -315,10 +315,9 @@ Status GenerationBuilder::WriteChangedAgain(Xapian::WritableDatabase& db) {
   for (size_t at = 0; at < again_.size(); at += kRebuildPart) {
     const std::span<const int64_t> slice =
         std::span<const int64_t>(again_).subspan(at, std::min(kRebuildPart, again_.size() - at));
-    auto records = Load(slice);
-    if (!records.ok()) return records.status();
+    TP_ASSIGN_OR_RETURN(auto records, Load(slice));
     std::unordered_map<int64_t, const IndexRecord*> by_rowid;
-    for (const IndexRecord& r : *records) by_rowid[r.rowid] = &r;
+    for (const IndexRecord& r : records) by_rowid[r.rowid] = &r;
     for (const int64_t rowid : slice) {
       const auto docid = static_cast<Xapian::docid>(rowid);
       const auto it = by_rowid.find(rowid);
@@ -359,8 +358,7 @@ StatusOr<CatchUpStats> SearchIndex::Impl::Rebuild(ChangeSource& source,
 
 StatusOr<CatchUpStats> SearchIndex::Impl::RebuildLocked(
     ChangeSource& source, const std::function<bool()>& still_writing) {
-  auto registry_id = source.RegistryId();
-  if (!registry_id.ok()) return registry_id.status();
+  TP_ASSIGN_OR_RETURN(auto registry_id, source.RegistryId());
   const std::string old_generation = ReadCurrent(dir_);
   int number = 0;
   if (old_generation.starts_with("gen-"))
@@ -371,7 +369,7 @@ StatusOr<CatchUpStats> SearchIndex::Impl::RebuildLocked(
   std::error_code ec;
   fs::remove_all(dir_ / generation, ec);
   GenerationBuilder builder(analyzer_, pinyin_, source, still_writing);
-  auto built = builder.Build(*registry_id, dir_ / generation);
+  auto built = builder.Build(registry_id, dir_ / generation);
   if (!built.ok()) {
     fs::remove_all(dir_ / generation, ec);
     return built.status();
@@ -388,12 +386,11 @@ StatusOr<CatchUpStats> SearchIndex::Impl::RebuildLocked(
   // Changes made while the new generation was built.
   try {
     Xapian::WritableDatabase db((dir_ / generation).string(), Xapian::DB_OPEN);
-    auto more = Apply(db, source, stats->last_seq);
-    if (!more.ok()) return more.status();
-    stats->changes += more->changes;
-    stats->written += more->written;
-    stats->deleted += more->deleted;
-    stats->last_seq = more->last_seq;
+    TP_ASSIGN_OR_RETURN(auto more, Apply(db, source, stats->last_seq));
+    stats->changes += more.changes;
+    stats->written += more.written;
+    stats->deleted += more.deleted;
+    stats->last_seq = more.last_seq;
   } catch (const Xapian::Error& e) {
     return FromXapian(e);
   }

@@ -384,11 +384,10 @@ StatusOr<SearchResult> SearchIndex::Impl::Run(
                            {{"每页条数", "应为 1 到 100 之间的整数"}});
   }
   const int today = request.today > 0 ? request.today : Today();
-  auto filter = FilterQuery(request, today);
-  if (!filter.ok()) return filter.status();
+  TP_ASSIGN_OR_RETURN(auto filter, FilterQuery(request, today));
   // Among a set, every match is counted: the set bounds them, and totals and facets are exact.
   const auto at_least = static_cast<Xapian::doccount>(allowed ? allowed->size() : 0);
-  const Xapian::Query restriction = Restriction(*filter, std::move(allowed));
+  const Xapian::Query restriction = Restriction(filter, std::move(allowed));
 
   std::unique_ptr<Reader> reader;
   try {

@@ -70,17 +70,14 @@ StatusOr<SearchRequest> SearchRequestFromParams(
     if (name == "q") {
       request.query = value;
     } else if (name == "page") {
-      auto page = ParsePositive(value, "page");
-      if (!page.ok()) return page.status();
-      request.page = *page;
+      TP_ASSIGN_OR_RETURN(auto page, ParsePositive(value, "page"));
+      request.page = page;
     } else if (name == "size") {
-      auto size = ParsePositive(value, "size");
-      if (!size.ok()) return size.status();
-      request.size = *size;
+      TP_ASSIGN_OR_RETURN(auto size, ParsePositive(value, "size"));
+      request.size = size;
     } else if (name == "sort") {
-      auto sort = ParseSortOrder(value);
-      if (!sort.ok()) return sort.status();
-      request.sort = *sort;
+      TP_ASSIGN_OR_RETURN(auto sort, ParseSortOrder(value));
+      request.sort = sort;
     } else if (name == "facets") {
       if (value == "true" || value == "1") {
         request.facets = true;

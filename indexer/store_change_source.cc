@@ -9,16 +9,15 @@ StatusOr<std::string> StoreChangeSource::RegistryId() { return store_->RegistryI
 StatusOr<int64_t> StoreChangeSource::LastSeq() { return store_->LastSeq(); }
 
 StatusOr<std::vector<Change>> StoreChangeSource::ChangesSince(int64_t after_seq, int limit) {
-  auto changes = store_->ChangesSince(after_seq, limit);
-  if (!changes.ok()) return changes.status();
+  TP_ASSIGN_OR_RETURN(auto changes, store_->ChangesSince(after_seq, limit));
   std::vector<Change> out;
-  out.reserve(changes->size());
-  for (const registry::Change& c : *changes) {
+  out.reserve(changes.size());
+  for (const registry::Change& c : changes) {
     if (c.entity == "person") out.push_back({c.seq, c.entity_id});
   }
   // A batch of other entities only still moves the index past them.
-  if (out.empty() && !changes->empty()) {
-    auto more = ChangesSince(changes->back().seq, limit);
+  if (out.empty() && !changes.empty()) {
+    auto more = ChangesSince(changes.back().seq, limit);
     if (!more.ok()) return more.status();
     if (more->empty()) return std::vector<Change>{};
     return more;
@@ -28,11 +27,10 @@ StatusOr<std::vector<Change>> StoreChangeSource::ChangesSince(int64_t after_seq,
 
 StatusOr<std::vector<IndexRecord>> StoreChangeSource::LoadRecords(
     const std::vector<int64_t>& rowids) {
-  auto records = store_->LoadPersons(rowids, /*decrypt=*/false);
-  if (!records.ok()) return records.status();
+  TP_ASSIGN_OR_RETURN(auto records, store_->LoadPersons(rowids, /*decrypt=*/false));
   std::vector<IndexRecord> out;
-  out.reserve(records->size());
-  for (const registry::PersonRecord& r : *records) out.push_back(ToIndexRecord(r));
+  out.reserve(records.size());
+  for (const registry::PersonRecord& r : records) out.push_back(ToIndexRecord(r));
   return out;
 }
 

@@ -260,11 +260,10 @@ Status ClassFull(const EventClass& c, int taken) {
 StatusOr<int64_t> PlaceOn(SQLite::Database& db, const EventRow& event, const PersonRow& person,
                           EnrolmentAction action, const std::optional<EnrolmentRow>& existing,
                           std::string_view class_name, bool allow_retrained) {
-  auto class_index = ResolveClass(event, person, class_name);
-  if (!class_index.ok()) return class_index.status();
-  TP_RETURN_IF_ERROR(CheckPlaceRules(db, event, *class_index, person, allow_retrained));
-  const EventClass& c = event.event.classes[*class_index];
-  const int64_t class_rowid = event.class_rowids[*class_index];
+  TP_ASSIGN_OR_RETURN(auto class_index, ResolveClass(event, person, class_name));
+  TP_RETURN_IF_ERROR(CheckPlaceRules(db, event, class_index, person, allow_retrained));
+  const EventClass& c = event.event.classes[class_index];
+  const int64_t class_rowid = event.class_rowids[class_index];
   if (action == EnrolmentAction::kInvite) {
     const int taken = SeatsTaken(db, class_rowid);
     if (taken >= c.capacity) return ClassFull(c, taken);

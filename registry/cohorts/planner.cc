@@ -659,9 +659,8 @@ StatusOr<Plan> SolvePlan(const PlanProblem& p) {
     return InvalidArgument(std::move(message), std::move(errors));
   }
   const std::vector<Group> groups = MakeGroups(p);
-  auto solved = Solve(p, groups);
-  if (!solved.ok()) return solved.status();
-  const Solution& s = *solved;
+  TP_ASSIGN_OR_RETURN(auto solved, Solve(p, groups));
+  const Solution& s = solved;
 
   Plan plan;
   plan.event_code = p.event.code;
@@ -780,11 +779,10 @@ StatusOr<Plan> SolvePlan(const PlanProblem& p) {
 
 StatusOr<Plan> PlanEvent(Store& store, const PlanRequest& request) {
   const auto started = std::chrono::steady_clock::now();
-  auto problem = LoadPlanProblem(store, request);
-  if (!problem.ok()) return problem.status();
+  TP_ASSIGN_OR_RETURN(auto problem, LoadPlanProblem(store, request));
   const double load =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
-  auto plan = SolvePlan(*problem);
+  auto plan = SolvePlan(problem);
   if (!plan.ok()) return plan.status();
   plan->load_seconds = load;
   return plan;

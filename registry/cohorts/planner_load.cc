@@ -287,8 +287,7 @@ Status ReadPool(SQLite::Database& db, const ReferenceData& reference, PoolFilter
 }  // namespace
 
 StatusOr<PlanProblem> LoadPlanProblem(Store& store, const PlanRequest& request) {
-  auto reference = ReferenceData::Load(DataDir());
-  if (!reference.ok()) return reference.status();
+  TP_ASSIGN_OR_RETURN(auto reference, ReferenceData::Load(DataDir()));
   TP_ASSIGN_OR_RETURN(Choices choices, CheckRequest(request));
 
   PlanProblem problem;
@@ -314,7 +313,7 @@ StatusOr<PlanProblem> LoadPlanProblem(Store& store, const PlanRequest& request) 
 
     PoolFilter filter(request, event, std::move(choices), LoadStaffSays(*db, event),
                       LoadHistory(*db, event));
-    TP_RETURN_IF_ERROR(ReadPool(*db, *reference, filter, &problem));
+    TP_RETURN_IF_ERROR(ReadPool(*db, reference, filter, &problem));
     TP_RETURN_IF_ERROR(filter.CheckAllFound());
     problem.left_out = filter.LeftOutCounts();
     snapshot.commit();

@@ -153,10 +153,9 @@ StatusOr<ReferenceData> ReferenceData::Load(const std::string& data_dir) {
 
   {
     const std::string path = data_dir + "/ethnic_groups.tsv";
-    auto rows = ReadTable(path, 2, 3);
-    if (!rows.ok()) return rows.status();
+    TP_ASSIGN_OR_RETURN(auto rows, ReadTable(path, 2, 3));
     KeyMap<int> codes;
-    for (const Row& row : *rows) {
+    for (const Row& row : rows) {
       const std::string& code = row.fields[0];
       const std::string name = NormalizeKey(row.fields[1]);
       if (code.size() != 2 || !AllDigits(code)) {
@@ -188,9 +187,8 @@ StatusOr<ReferenceData> ReferenceData::Load(const std::string& data_dir) {
 
   {
     const std::string path = data_dir + "/political_affiliations.tsv";
-    auto rows = ReadTable(path, 2, 3);
-    if (!rows.ok()) return rows.status();
-    for (const Row& row : *rows) {
+    TP_ASSIGN_OR_RETURN(auto rows, ReadTable(path, 2, 3));
+    for (const Row& row : rows) {
       if (row.fields[0].size() != 2 || !AllDigits(row.fields[0])) {
         return InvalidArgument(Where(path, row.line) + "代码应为两位数字");
       }
@@ -207,9 +205,8 @@ StatusOr<ReferenceData> ReferenceData::Load(const std::string& data_dir) {
 
   {
     const std::string path = data_dir + "/unit_types.tsv";
-    auto rows = ReadTable(path, 2, 3);
-    if (!rows.ok()) return rows.status();
-    for (const Row& row : *rows) {
+    TP_ASSIGN_OR_RETURN(auto rows, ReadTable(path, 2, 3));
+    for (const Row& row : rows) {
       const std::size_t index = t.unit_types.size();
       t.unit_types.push_back(UnitType{row.fields[0], NormalizeKey(row.fields[1])});
       TP_RETURN_IF_ERROR(AddKey(t.unit_type_by_key, row.fields[0], index, path, row.line));
@@ -224,9 +221,8 @@ StatusOr<ReferenceData> ReferenceData::Load(const std::string& data_dir) {
 
   {
     const std::string path = data_dir + "/regions.tsv";
-    auto rows = ReadTable(path, 2, 3);
-    if (!rows.ok()) return rows.status();
-    for (const Row& row : *rows) {
+    TP_ASSIGN_OR_RETURN(auto rows, ReadTable(path, 2, 3));
+    for (const Row& row : rows) {
       const std::string& code = row.fields[0];
       if (code.size() != 6 || !AllDigits(code)) {
         return InvalidArgument(Where(path, row.line) + "行政区划代码应为六位数字");

@@ -176,9 +176,8 @@ StatusOr<ImportReport> ImportTable(Store& store, TableReader& reader, const Refe
         continue;
       }
       if (!batch) {
-        auto begun = store.BeginWrite();
-        if (!begun.ok()) return begun.status();
-        batch = std::move(*begun);
+        TP_ASSIGN_OR_RETURN(auto begun, store.BeginWrite());
+        batch = std::move(begun);
       }
       StatusOr<UpsertOutcome> outcome = batch->UpsertPerson(&item.person, &item.sealed);
       if (!outcome.ok()) {

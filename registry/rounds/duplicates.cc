@@ -90,9 +90,8 @@ std::vector<std::string> Bigrams(const std::vector<UChar32>& cps) {
 
 StatusOr<NameMatcher> NameMatcher::Load(const std::string& data_dir) {
   auto tables = std::make_shared<Tables>();
-  auto t2s = ReadPairs(data_dir + "/t2s.tsv");
-  if (!t2s.ok()) return t2s.status();
-  for (const auto& [from, to] : *t2s) {
+  TP_ASSIGN_OR_RETURN(auto t2s, ReadPairs(data_dir + "/t2s.tsv"));
+  for (const auto& [from, to] : t2s) {
     auto a = CodePoints(from), b = CodePoints(to);
     if (a.size() == 1 && b.size() == 1) tables->t2s.emplace(a[0], b[0]);
   }
@@ -107,9 +106,8 @@ StatusOr<NameMatcher> NameMatcher::Load(const std::string& data_dir) {
     }
     return out;
   };
-  auto pinyin = ReadPairs(data_dir + "/pinyin.tsv");
-  if (!pinyin.ok()) return pinyin.status();
-  for (const auto& [ch, list] : *pinyin) {
+  TP_ASSIGN_OR_RETURN(auto pinyin, ReadPairs(data_dir + "/pinyin.tsv"));
+  for (const auto& [ch, list] : pinyin) {
     auto cps = CodePoints(ch);
     if (cps.size() != 1) continue;
     auto& r = tables->readings[cps[0]];
@@ -191,9 +189,8 @@ bool BirthDatesCompatible(std::string_view a, std::string_view b) {
 
 StatusOr<std::unique_ptr<DuplicateFinder>> DuplicateFinder::Create(Store& store,
                                                                    const std::string& data_dir) {
-  auto names = NameMatcher::Load(data_dir);
-  if (!names.ok()) return names.status();
-  return std::make_unique<DuplicateFinder>(store, std::move(*names));
+  TP_ASSIGN_OR_RETURN(auto names, NameMatcher::Load(data_dir));
+  return std::make_unique<DuplicateFinder>(store, std::move(names));
 }
 
 StatusOr<DuplicateReport> DuplicateFinder::Find(const DuplicateProbe& probe) {

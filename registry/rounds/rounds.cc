@@ -238,9 +238,8 @@ class SeedReader {
   // Campaigns, rounds and templates; after ReadRuleSets, which they refer to.
   // An error only when the file cannot be read.
   Status ReadRoundsFile(const std::string& path) {
-    auto text = ReadText(path);
-    if (!text.ok()) return text.status();
-    Json doc = Json::parse(*text, nullptr, false);
+    TP_ASSIGN_OR_RETURN(auto text, ReadText(path));
+    Json doc = Json::parse(text, nullptr, false);
     if (doc.is_discarded() || !doc.is_object()) {
       errors_.Add("rounds.json:$", "不是有效的 JSON 对象");
       return Status::Ok();
@@ -498,10 +497,9 @@ Status Rounds::Impl::Seed(const std::string& data_dir) {
 // What the registry lacks of the seed, in one transaction: rule sets,
 // campaigns and rounds already there are left as they are.
 Status Rounds::Impl::WriteSeed(const SeedReader& seed) {
-  auto batch = store.BeginWrite();
-  if (!batch.ok()) return batch.status();
+  TP_ASSIGN_OR_RETURN(auto batch, store.BeginWrite());
   try {
-    SQLite::Database& w = (*batch)->Connection();
+    SQLite::Database& w = batch->Connection();
     SQLite::Statement rule(
         w, "INSERT INTO rule_sets(code, body) VALUES(?,?) ON CONFLICT(code) DO NOTHING");
     for (const RuleSet& r : seed.rule_sets()) {
@@ -538,7 +536,7 @@ Status Rounds::Impl::WriteSeed(const SeedReader& seed) {
   } catch (const SQLite::Exception& e) {
     return FromSqlite(e, "写入推荐批次种子数据");
   }
-  return (*batch)->Commit();
+  return batch->Commit();
 }
 
 // Inserts a round on the writer (the caller holds it). Checks the spec.
@@ -634,15 +632,14 @@ StatusOr<Round> Rounds::GetRound(std::string_view code) {
 }
 
 StatusOr<Round> Rounds::CreateRound(const RoundSpec& spec, const Actor& actor) {
-  auto batch = impl_->store.BeginWrite();
-  if (!batch.ok()) return batch.status();
+  TP_ASSIGN_OR_RETURN(auto batch, impl_->store.BeginWrite());
   try {
-    auto round = impl_->Insert((*batch)->Connection(), spec);
+    auto round = impl_->Insert(batch->Connection(), spec);
     if (!round.ok()) return round.status();
-    TP_RETURN_IF_ERROR((*batch)->Audit(actor.Entry(
+    TP_RETURN_IF_ERROR(batch->Audit(actor.Entry(
         "create", "round", round->code,
         Json{{"deadline", BeijingIso(round->deadline_at)}, {"rule_set", round->rule_set}}.dump())));
-    TP_RETURN_IF_ERROR((*batch)->Commit());
+    TP_RETURN_IF_ERROR(batch->Commit());
     return round;
   } catch (const SQLite::Exception& e) {
     return FromSqlite(e, "创建推荐批次");
@@ -660,11 +657,10 @@ StatusOr<std::vector<Round>> Rounds::CreateFromTemplate(std::string_view templat
         "字段「year」：" + tpl->title + "从" + std::to_string(tpl->from_year) + "年起",
         {{"year", "应不早于" + std::to_string(tpl->from_year) + "年", 0}});
   }
-  auto batch = impl_->store.BeginWrite();
-  if (!batch.ok()) return batch.status();
+  TP_ASSIGN_OR_RETURN(auto batch, impl_->store.BeginWrite());
   std::vector<Round> out;
   try {
-    SQLite::Database& w = (*batch)->Connection();
+    SQLite::Database& w = batch->Connection();
     for (int month : tpl->months) {
       char mm[16];
       std::snprintf(mm, sizeof mm, "%02d", month);
@@ -692,12 +688,12 @@ StatusOr<std::vector<Round>> Rounds::CreateFromTemplate(std::string_view templat
       }
       auto round = impl_->Insert(w, spec);
       if (!round.ok()) return round.status();
-      TP_RETURN_IF_ERROR((*batch)->Audit(actor.Entry(
+      TP_RETURN_IF_ERROR(batch->Audit(actor.Entry(
           "create", "round", round->code,
           Json{{"template", tpl->code}, {"deadline", BeijingIso(round->deadline_at)}}.dump())));
       out.push_back(std::move(*round));
     }
-    TP_RETURN_IF_ERROR((*batch)->Commit());
+    TP_RETURN_IF_ERROR(batch->Commit());
     return out;
   } catch (const SQLite::Exception& e) {
     return FromSqlite(e, "按模板创建推荐批次");
@@ -722,9 +718,8 @@ StatusOr<std::vector<RuleSetInfo>> Rounds::ListRuleSets() {
 }
 
 StatusOr<RuleSetInfo> Rounds::GetRuleSetInfo(std::string_view code) {
-  auto all = ListRuleSets();
-  if (!all.ok()) return all.status();
-  for (RuleSetInfo& info : *all)
+  TP_ASSIGN_OR_RETURN(auto all, ListRuleSets());
+  for (RuleSetInfo& info : all)
     if (info.code == code) return std::move(info);
   return NotFound("没有代码为「" + std::string(code) + "」的规则集");
 }
@@ -756,31 +751,29 @@ StatusOr<RuleSet> Rounds::GetRuleSet(std::string_view code) {
 
 StatusOr<RuleSetInfo> Rounds::PutRuleSet(std::string_view code, std::string_view json,
                                          const Actor& actor) {
-  auto rules = RuleSet::Parse(json, std::string(code));
-  if (!rules.ok()) return rules.status();
-  if (rules->code() != code) {
+  TP_ASSIGN_OR_RETURN(auto rules, RuleSet::Parse(json, std::string(code)));
+  if (rules.code() != code) {
     return InvalidArgument(
-        "规则集代码应为「" + std::string(code) + "」，实为「" + rules->code() + "」",
+        "规则集代码应为「" + std::string(code) + "」，实为「" + rules.code() + "」",
         {{std::string(code) + ":$.code", "应为「" + std::string(code) + "」", 0}});
   }
-  auto unknown = CheckUnitTypes(*rules, impl_->reference, std::string(code));
+  auto unknown = CheckUnitTypes(rules, impl_->reference, std::string(code));
   if (!unknown.empty()) {
     return InvalidArgument("规则集「" + std::string(code) + "」：" + unknown.front().message,
                            unknown);
   }
-  auto batch = impl_->store.BeginWrite();
-  if (!batch.ok()) return batch.status();
+  TP_ASSIGN_OR_RETURN(auto batch, impl_->store.BeginWrite());
   try {
     SQLite::Statement st(
-        (*batch)->Connection(),
+        batch->Connection(),
         "INSERT INTO rule_sets(code, body) VALUES(?,?) ON CONFLICT(code) DO UPDATE SET "
         "body=excluded.body, version=version+1, "
         "updated_at=strftime('%Y-%m-%dT%H:%M:%SZ','now')");
     st.bind(1, std::string(code));
-    st.bind(2, rules->json());
+    st.bind(2, rules.json());
     st.exec();
-    TP_RETURN_IF_ERROR((*batch)->Audit(actor.Entry("update", "rule_set", std::string(code))));
-    TP_RETURN_IF_ERROR((*batch)->Commit());
+    TP_RETURN_IF_ERROR(batch->Audit(actor.Entry("update", "rule_set", std::string(code))));
+    TP_RETURN_IF_ERROR(batch->Commit());
   } catch (const SQLite::Exception& e) {
     return FromSqlite(e, "保存规则集");
   }
@@ -809,15 +802,14 @@ StatusOr<UnitWindow> Rounds::WindowFor(const Round& round, int64_t unit_rowid) {
 }
 
 Status Rounds::CheckWindow(const Round& round, int64_t unit_rowid) {
-  auto window = WindowFor(round, unit_rowid);
-  if (!window.ok()) return window.status();
+  TP_ASSIGN_OR_RETURN(auto window, WindowFor(round, unit_rowid));
   const int64_t now = Now();
-  if (now >= window->opens_at && now < window->deadline_at) return Status::Ok();
+  if (now >= window.opens_at && now < window.deadline_at) return Status::Ok();
   const std::string span =
-      BeijingText(window->opens_at) + " 至 " + BeijingText(window->deadline_at) + "（北京时间）";
+      BeijingText(window.opens_at) + " 至 " + BeijingText(window.deadline_at) + "（北京时间）";
   const std::string message = "「" + round.title + "」的报送时间为 " + span +
-                              (now < window->opens_at ? "，尚未开始" : "，已经截止") +
-                              (window->extended ? "（已为本单位延期）" : "");
+                              (now < window.opens_at ? "，尚未开始" : "，已经截止") +
+                              (window.extended ? "（已为本单位延期）" : "");
   return RuleViolated(message, {{"报送时间", message, 0}});
 }
 
@@ -836,11 +828,10 @@ Status Rounds::ExtendDeadline(std::string_view round_code, std::string_view unit
         "延期后的截止时间应晚于本批次的截止时间 " + BeijingText(round->deadline_at);
     return InvalidArgument("字段「deadline」：" + m, {{"deadline", m, 0}});
   }
-  auto batch = impl_->store.BeginWrite();
-  if (!batch.ok()) return batch.status();
+  TP_ASSIGN_OR_RETURN(auto batch, impl_->store.BeginWrite());
   try {
     SQLite::Statement st(
-        (*batch)->Connection(),
+        batch->Connection(),
         "INSERT INTO submissions(round_id, unit_id, deadline_override) VALUES(?,?,?) "
         "ON CONFLICT(round_id, unit_id) DO UPDATE SET "
         "deadline_override=excluded.deadline_override");
@@ -848,12 +839,12 @@ Status Rounds::ExtendDeadline(std::string_view round_code, std::string_view unit
     st.bind(2, unit->rowid);
     st.bind(3, UtcIso(*when));
     st.exec();
-    TP_RETURN_IF_ERROR((*batch)->Audit(actor.Entry("extend", "round", round->code,
-                                                   Json{{"unit", unit->code},
-                                                        {"deadline", BeijingIso(*when)},
-                                                        {"was", BeijingIso(round->deadline_at)}}
-                                                       .dump())));
-    return (*batch)->Commit();
+    TP_RETURN_IF_ERROR(batch->Audit(actor.Entry("extend", "round", round->code,
+                                                Json{{"unit", unit->code},
+                                                     {"deadline", BeijingIso(*when)},
+                                                     {"was", BeijingIso(round->deadline_at)}}
+                                                    .dump())));
+    return batch->Commit();
   } catch (const SQLite::Exception& e) {
     return FromSqlite(e, "延长截止时间");
   }

@@ -129,9 +129,8 @@ class ListFiller {
 
   // Reads who is on the list now; before the first Fill.
   Status LoadList() {
-    auto current = workflow_.GetSubmission(round_code_, unit_rowid_);
-    if (!current.ok()) return current.status();
-    for (const RecommendationView& item : current->items) {
+    TP_ASSIGN_OR_RETURN(auto current, workflow_.GetSubmission(round_code_, unit_rowid_));
+    for (const RecommendationView& item : current.items) {
       known_.push_back(
           {names_.Fold(item.submitted.person.name), item.submitted.person.birth_date, item.id});
     }
@@ -182,10 +181,9 @@ class ListFiller {
       ++report->updated;
       return Status::Ok();
     }
-    auto added = workflow_.Add(round_code_, unit_rowid_, input, actor_);
-    if (!added.ok()) return added.status();
+    TP_ASSIGN_OR_RETURN(auto added, workflow_.Add(round_code_, unit_rowid_, input, actor_));
     ++report->added;
-    known_.push_back({folded, person.birth_date, added->item.id});
+    known_.push_back({folded, person.birth_date, added.item.id});
     return Status::Ok();
   }
 
@@ -246,10 +244,9 @@ StatusOr<std::string> AnnotatedCopy(const std::vector<std::string>& header,
 Status SaveUploadReport(Store& store, const Round& round, int64_t unit_rowid,
                         std::string_view filename, const std::string& workbook, const Actor& actor,
                         UploadReport* report) {
-  auto batch = store.BeginWrite();
-  if (!batch.ok()) return batch.status();
+  TP_ASSIGN_OR_RETURN(auto batch, store.BeginWrite());
   try {
-    SQLite::Database& w = (*batch)->Connection();
+    SQLite::Database& w = batch->Connection();
     SQLite::Statement ensure(
         w, "INSERT INTO submissions(round_id, unit_id) VALUES(?,?) ON CONFLICT DO NOTHING");
     ensure.bind(1, round.rowid);
@@ -280,13 +277,13 @@ Status SaveUploadReport(Store& store, const Round& round, int64_t unit_rowid,
       seal.exec();
     }
     report->has_error_workbook = !workbook.empty();
-    TP_RETURN_IF_ERROR((*batch)->Audit(actor.Entry("upload", "submission", round.code,
-                                                   Json{{"rows", report->rows},
-                                                        {"added", report->added},
-                                                        {"updated", report->updated},
-                                                        {"rejected", report->rejected}}
-                                                       .dump())));
-    return (*batch)->Commit();
+    TP_RETURN_IF_ERROR(batch->Audit(actor.Entry("upload", "submission", round.code,
+                                                Json{{"rows", report->rows},
+                                                     {"added", report->added},
+                                                     {"updated", report->updated},
+                                                     {"rejected", report->rejected}}
+                                                    .dump())));
+    return batch->Commit();
   } catch (const SQLite::Exception& e) {
     return FromSqlite(e, "保存上传结果");
   }
@@ -308,8 +305,7 @@ StatusOr<UploadReport> SummarySheets::Upload(std::string_view round_code, int64_
   if (!actor.IsStaff() && !(actor.role == "unit" && actor.unit_rowid == unit_rowid)) {
     return PermissionDenied("只能向本单位的推荐名单上传汇总表");
   }
-  auto round = workflow_.rounds().GetRound(round_code);
-  if (!round.ok()) return round.status();
+  TP_ASSIGN_OR_RETURN(auto round, workflow_.rounds().GetRound(round_code));
   TableOptions options;
   options.known_columns = SummarySheetColumns();
   for (std::string_view c : CanonicalColumns()) options.known_columns.emplace_back(c);
@@ -317,9 +313,8 @@ StatusOr<UploadReport> SummarySheets::Upload(std::string_view round_code, int64_
   // holds a few MB of text (2,000 rows of 12 cells of 100 characters: 7 MB); a workbook whose
   // cells add up to more than the largest upload only got there by repeating shared strings.
   options.xlsx.max_cell_text_bytes = kMaxCellTextBytes;
-  auto reader = OpenTableInPlace(bytes, filename, options);
-  if (!reader.ok()) return reader.status();
-  TableReader& table = **reader;
+  TP_ASSIGN_OR_RETURN(auto reader, OpenTableInPlace(bytes, filename, options));
+  TableReader& table = *reader;
 
   UploadReport report;
   report.format = std::string(table.Format());
@@ -337,9 +332,8 @@ StatusOr<UploadReport> SummarySheets::Upload(std::string_view round_code, int64_
   std::vector<std::string> cells;
   long row_number = 0;
   for (;;) {
-    auto more = table.Next(&cells, &row_number);
-    if (!more.ok()) return more.status();
-    if (!*more) break;
+    TP_ASSIGN_OR_RETURN(auto more, table.Next(&cells, &row_number));
+    if (!more) break;
     if (++report.rows > kMaxRows) {
       return InvalidArgument("一次最多上传 " + std::to_string(kMaxRows) + " 行，请分批上传");
     }
@@ -354,12 +348,11 @@ StatusOr<UploadReport> SummarySheets::Upload(std::string_view round_code, int64_
 
   std::string workbook;
   if (!failed.empty()) {
-    auto bytes_out = AnnotatedCopy(header, canonical, failed);
-    if (!bytes_out.ok()) return bytes_out.status();
-    workbook = std::move(*bytes_out);
+    TP_ASSIGN_OR_RETURN(auto bytes_out, AnnotatedCopy(header, canonical, failed));
+    workbook = std::move(bytes_out);
     std::vector<FailedRow>().swap(failed);  // in the workbook now
   }
-  TP_RETURN_IF_ERROR(SaveUploadReport(workflow_.rounds().store(), *round, unit_rowid, filename,
+  TP_RETURN_IF_ERROR(SaveUploadReport(workflow_.rounds().store(), round, unit_rowid, filename,
                                       workbook, actor, &report));
   return report;
 }
@@ -390,32 +383,28 @@ StatusOr<std::string> SummarySheets::ExportRound(std::string_view round_code,
   if (!actor.IsStaff()) return PermissionDenied("只有工作人员可以导出汇总表");
   auto round = workflow_.rounds().GetRound(round_code);
   if (!round.ok()) return round.status();
-  auto lists = workflow_.ListSubmissions(round_code);
-  if (!lists.ok()) return lists.status();
+  TP_ASSIGN_OR_RETURN(auto lists, workflow_.ListSubmissions(round_code));
   if (!unit_code.empty()) {
-    std::erase_if(*lists, [&](const SubmissionView& s) { return s.unit.code != unit_code; });
-    if (lists->empty()) {
-      auto unit = workflow_.rounds().store().GetUnit(unit_code);
-      if (!unit.ok()) return unit.status();
-      auto empty = workflow_.GetSubmission(round_code, unit->rowid);
-      if (!empty.ok()) return empty.status();
-      lists->push_back(std::move(*empty));
+    std::erase_if(lists, [&](const SubmissionView& s) { return s.unit.code != unit_code; });
+    if (lists.empty()) {
+      TP_ASSIGN_OR_RETURN(auto unit, workflow_.rounds().store().GetUnit(unit_code));
+      TP_ASSIGN_OR_RETURN(auto empty, workflow_.GetSubmission(round_code, unit.rowid));
+      lists.push_back(std::move(empty));
     }
   }
   // The people of each list, with phones when staff asked for them.
   std::vector<std::vector<PersonRecord>> people;
   long total = 0;
-  for (const SubmissionView& s : *lists) {
+  for (const SubmissionView& s : lists) {
     std::vector<int64_t> ids;
     for (const RecommendationView& item : s.items) {
       if (item.state == "draft" || item.state == "rejected") continue;
       ids.push_back(item.record.rowid);
     }
-    auto loaded = workflow_.rounds().store().LoadPersons(ids, reveal_phone);
-    if (!loaded.ok()) return loaded.status();
-    for (PersonRecord& r : *loaded) r.person.id_number.clear();
-    total += static_cast<long>(loaded->size());
-    people.push_back(std::move(*loaded));
+    TP_ASSIGN_OR_RETURN(auto loaded, workflow_.rounds().store().LoadPersons(ids, reveal_phone));
+    for (PersonRecord& r : loaded) r.person.id_number.clear();
+    total += static_cast<long>(loaded.size());
+    people.push_back(std::move(loaded));
   }
   auto bytes = WriteXlsxToBytes([&](XlsxWriter& w) -> Status {
     std::set<std::string> used;
@@ -425,17 +414,17 @@ StatusOr<std::string> SummarySheets::ExportRound(std::string_view round_code,
       head.insert(head.begin() + 1, "推荐单位");
       TP_RETURN_IF_ERROR(w.WriteHeader(head));
       long n = 0;
-      for (size_t i = 0; i < lists->size(); ++i) {
+      for (size_t i = 0; i < lists.size(); ++i) {
         for (const PersonRecord& r : people[i]) {
           std::vector<std::string> row = PersonCells(r, reveal_phone);
-          row.insert(row.begin(), (*lists)[i].unit.name);
+          row.insert(row.begin(), (lists)[i].unit.name);
           row.insert(row.begin(), std::to_string(++n));
           TP_RETURN_IF_ERROR(w.WriteRow(row));
         }
       }
     }
-    for (size_t i = 0; i < lists->size(); ++i) {
-      const UnitRecord& unit = (*lists)[i].unit;
+    for (size_t i = 0; i < lists.size(); ++i) {
+      const UnitRecord& unit = (lists)[i].unit;
       TP_RETURN_IF_ERROR(AddUniqueSheet(w, &used, unit.name, unit.code));
       TP_RETURN_IF_ERROR(w.WriteHeader(SummarySheetColumns()));
       long n = 0;
@@ -482,15 +471,14 @@ StatusOr<std::string> SummarySheets::ExportAdmitted(int year, bool reveal_phone,
   }
   std::vector<int64_t> ids;
   for (const Row& r : rows) ids.push_back(r.person);
-  auto people = store.LoadPersons(ids, reveal_phone);
-  if (!people.ok()) return people.status();
+  TP_ASSIGN_OR_RETURN(auto people, store.LoadPersons(ids, reveal_phone));
   auto bytes = WriteXlsxToBytes([&](XlsxWriter& w) -> Status {
     TP_RETURN_IF_ERROR(w.AddSheet(std::to_string(year) + "年入库人员"));
     std::vector<std::string> head = SummarySheetColumns();
     head.insert(head.end() - 2, {"推荐单位", "人才类别", "入库年度", "批次"});
     TP_RETURN_IF_ERROR(w.WriteHeader(head));
     for (size_t i = 0; i < rows.size(); ++i) {
-      PersonRecord& r = (*people)[i];
+      PersonRecord& r = (people)[i];
       r.person.id_number.clear();
       std::vector<std::string> row = PersonCells(r, reveal_phone);
       row.insert(row.begin(), std::to_string(i + 1));

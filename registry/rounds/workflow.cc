@@ -12,9 +12,8 @@ Rounds& Workflow::rounds() { return impl_->rounds; }
 DuplicateFinder& Workflow::duplicates() { return *impl_->finder; }
 
 StatusOr<std::unique_ptr<Workflow>> Workflow::Create(Rounds& rounds, const std::string& data_dir) {
-  auto finder = DuplicateFinder::Create(rounds.store(), data_dir);
-  if (!finder.ok()) return finder.status();
-  return std::make_unique<Workflow>(std::make_unique<Impl>(rounds, std::move(*finder)));
+  TP_ASSIGN_OR_RETURN(auto finder, DuplicateFinder::Create(rounds.store(), data_dir));
+  return std::make_unique<Workflow>(std::make_unique<Impl>(rounds, std::move(finder)));
 }
 
 StatusOr<SubmissionView> Workflow::Impl::View(const Round& round, const UnitRecord& unit) {
@@ -33,15 +32,13 @@ StatusOr<SubmissionView> Workflow::Impl::View(const Round& round, const UnitReco
     return FromSqlite(e, "读取推荐名单");
   }
   TP_RETURN_IF_ERROR(Fill(&rows));
-  auto window = rounds.WindowFor(round, unit.rowid);
-  if (!window.ok()) return window.status();
-  view.window = *window;
-  auto rules = rounds.GetRuleSet(round.rule_set);
-  if (!rules.ok()) return rules.status();
+  TP_ASSIGN_OR_RETURN(auto window, rounds.WindowFor(round, unit.rowid));
+  view.window = window;
+  TP_ASSIGN_OR_RETURN(auto rules, rounds.GetRuleSet(round.rule_set));
   std::vector<Nominee> active;
   for (const ItemRow& r : rows)
     if (r.view.state != "rejected") active.push_back(ToNominee(r.view));
-  view.quota = rules->Evaluate(unit.type, active, round.reference_date);
+  view.quota = rules.Evaluate(unit.type, active, round.reference_date);
   for (ItemRow& r : rows) {
     const std::string label = Label(r.view.submitted.person);
     for (const ExemptPerson& e : view.quota.exempt)
@@ -52,17 +49,14 @@ StatusOr<SubmissionView> Workflow::Impl::View(const Round& round, const UnitReco
 }
 
 StatusOr<SubmissionView> Workflow::GetSubmission(std::string_view round_code, int64_t unit_rowid) {
-  auto round = impl_->rounds.GetRound(round_code);
-  if (!round.ok()) return round.status();
-  auto unit = impl_->Unit(unit_rowid);
-  if (!unit.ok()) return unit.status();
-  return impl_->View(*round, *unit);
+  TP_ASSIGN_OR_RETURN(auto round, impl_->rounds.GetRound(round_code));
+  TP_ASSIGN_OR_RETURN(auto unit, impl_->Unit(unit_rowid));
+  return impl_->View(round, unit);
 }
 
 StatusOr<std::vector<SubmissionView>> Workflow::ListSubmissions(std::string_view round_code,
                                                                 std::string_view province) {
-  auto round = impl_->rounds.GetRound(round_code);
-  if (!round.ok()) return round.status();
+  TP_ASSIGN_OR_RETURN(auto round, impl_->rounds.GetRound(round_code));
   std::vector<UnitRecord> units;
   try {
     auto lease = impl_->db().Read();
@@ -71,7 +65,7 @@ StatusOr<std::vector<SubmissionView>> Workflow::ListSubmissions(std::string_view
         "SELECT u.id,u.code,u.name,u.type,u.province,u.parent_id FROM submissions s "
         "JOIN units u ON u.id=s.unit_id WHERE s.round_id=? AND (?='' OR u.province=?) ORDER BY "
         "u.code");
-    st.bind(1, round->rowid);
+    st.bind(1, round.rowid);
     st.bind(2, std::string(province));
     st.bind(3, std::string(province));
     while (st.executeStep()) units.push_back(ReadUnit(st));
@@ -80,9 +74,8 @@ StatusOr<std::vector<SubmissionView>> Workflow::ListSubmissions(std::string_view
   }
   std::vector<SubmissionView> out;
   for (const UnitRecord& u : units) {
-    auto view = impl_->View(*round, u);
-    if (!view.ok()) return view.status();
-    out.push_back(std::move(*view));
+    TP_ASSIGN_OR_RETURN(auto view, impl_->View(round, u));
+    out.push_back(std::move(view));
   }
   return out;
 }
@@ -166,9 +159,8 @@ StatusOr<AddResult> Workflow::Add(std::string_view round_code, int64_t unit_rowi
     const std::string m = "「" + round->title + "」不接受「" + unit->type + "」类单位推荐";
     return RuleViolated(m, {{"推荐单位类型", m, 0}});
   }
-  auto window = impl_->rounds.WindowFor(*round, unit_rowid);
-  if (!window.ok()) return window.status();
-  if (impl_->rounds.Now() >= window->deadline_at)
+  TP_ASSIGN_OR_RETURN(auto window, impl_->rounds.WindowFor(*round, unit_rowid));
+  if (impl_->rounds.Now() >= window.deadline_at)
     return impl_->rounds.CheckWindow(*round, unit_rowid);
 
   const ReferenceData& reference = impl_->rounds.reference();
@@ -201,19 +193,17 @@ StatusOr<AddResult> Workflow::Add(std::string_view round_code, int64_t unit_rowi
 
   DuplicateProbe probe{person.id_number, person.name, person.birth_date, person.unit_name,
                        existing_rowid};
-  auto dups = impl_->finder->Find(probe);
-  if (!dups.ok()) return dups.status();
-  if (dups->hard && existing_rowid != 0 && dups->hard->rowid != existing_rowid) {
+  TP_ASSIGN_OR_RETURN(auto dups, impl_->finder->Find(probe));
+  if (dups.hard && existing_rowid != 0 && dups.hard->rowid != existing_rowid) {
     // Never say whose number it is.
     const std::string m = "该身份证号已属于库中另一条人员记录，请联系工作人员核实";
     return AlreadyExists(m, {{"身份证号", m, 0}});
   }
-  if (dups->hard && existing_rowid == 0) {
-    existing_rowid = dups->hard->rowid;
-    auto stored = impl_->store().LoadPersons({existing_rowid}, false);
-    if (!stored.ok()) return stored.status();
+  if (dups.hard && existing_rowid == 0) {
+    existing_rowid = dups.hard->rowid;
+    TP_ASSIGN_OR_RETURN(auto stored, impl_->store().LoadPersons({existing_rowid}, false));
     // The rules know the record's honours; the unit is told neither its number nor its fields.
-    for (const HonourRecord& h : stored->front().honours) honours.push_back(h.title);
+    for (const HonourRecord& h : stored.front().honours) honours.push_back(h.title);
   }
 
   Nominee candidate{Label(person), person, honours, input.declared, input.group};
@@ -222,10 +212,9 @@ StatusOr<AddResult> Workflow::Add(std::string_view round_code, int64_t unit_rowi
   AddResult result;
   int64_t rec_id = 0;
   {
-    auto batch = impl_->store().BeginWrite();
-    if (!batch.ok()) return batch.status();
+    TP_ASSIGN_OR_RETURN(auto batch, impl_->store().BeginWrite());
     try {
-      SQLite::Database& w = (*batch)->Connection();
+      SQLite::Database& w = batch->Connection();
       SubmissionRow sub = EnsureSubmission(w, round->rowid, unit_rowid);
       if (!Editable(sub.state)) {
         return PreconditionFailed("本单位的名单" + StateLabel(sub.state) +
@@ -234,9 +223,8 @@ StatusOr<AddResult> Workflow::Add(std::string_view round_code, int64_t unit_rowi
       if (existing_rowid == 0 && !person.id_number.empty()) {
         // Another unit may have stored the number since it was looked up; under the
         // writer's lock, what the readers see now is final.
-        auto owner = impl_->store().FindByIdNumber(person.id_number);
-        if (!owner.ok()) return owner.status();
-        if (*owner) existing_rowid = **owner;
+        TP_ASSIGN_OR_RETURN(auto owner, impl_->store().FindByIdNumber(person.id_number));
+        if (owner) existing_rowid = *owner;
       }
       int64_t person_rowid = existing_rowid;
       std::string public_id = person.public_id;
@@ -254,18 +242,17 @@ StatusOr<AddResult> Workflow::Add(std::string_view round_code, int64_t unit_rowi
           to_store.recommending_unit_type = unit->type;
           if (to_store.province.empty()) to_store.province = unit->province;
         }
-        auto outcome = (*batch)->UpsertPerson(&to_store);
-        if (!outcome.ok()) return outcome.status();
-        result.person_created = *outcome == UpsertOutcome::kInserted;
+        TP_ASSIGN_OR_RETURN(auto outcome, batch->UpsertPerson(&to_store));
+        result.person_created = outcome == UpsertOutcome::kInserted;
         record_outcome = result.person_created ? "created" : "updated";
         person_rowid = to_store.rowid;
         public_id = to_store.public_id;
       } else {
         // Another unit's record, or one staff hold: the unit's cells stay its own copy.
-        auto stored = impl_->store().LoadPersons({existing_rowid}, /*decrypt=*/true);
-        if (!stored.ok()) return stored.status();
-        differences = Differences(stored->front().person, copy, reference);
-        public_id = stored->front().person.public_id;
+        TP_ASSIGN_OR_RETURN(auto stored,
+                            impl_->store().LoadPersons({existing_rowid}, /*decrypt=*/true));
+        differences = Differences(stored.front().person, copy, reference);
+        public_id = stored.front().person.public_id;
       }
       TP_RETURN_IF_ERROR(impl_->CheckNotEnrolled(w, *round, person_rowid, sub.id));
       SQLite::Statement insert(
@@ -288,41 +275,37 @@ StatusOr<AddResult> Workflow::Add(std::string_view round_code, int64_t unit_rowi
                      {"person", public_id},
                      {"record", record_outcome}};
       if (!differences.empty()) detail["differences"] = DifferenceList(differences);
-      TP_RETURN_IF_ERROR((*batch)->Audit(
-          actor.Entry("create", "recommendation", std::to_string(rec_id),
-                      detail.dump(-1, ' ', false, Json::error_handler_t::replace))));
-      TP_RETURN_IF_ERROR((*batch)->Commit());
+      TP_RETURN_IF_ERROR(
+          batch->Audit(actor.Entry("create", "recommendation", std::to_string(rec_id),
+                                   detail.dump(-1, ' ', false, Json::error_handler_t::replace))));
+      TP_RETURN_IF_ERROR(batch->Commit());
     } catch (const SQLite::Exception& e) {
       return FromSqlite(e, "加入推荐名单");
     }
   }
-  auto item = GetRecommendation(rec_id);
-  if (!item.ok()) return item.status();
-  result.item = std::move(*item);
-  for (const DuplicateCandidate& d : dups->possible)
+  TP_ASSIGN_OR_RETURN(auto item, GetRecommendation(rec_id));
+  result.item = std::move(item);
+  for (const DuplicateCandidate& d : dups.possible)
     if (d.rowid != result.item.record.rowid) result.possible.push_back(d);
-  auto view = impl_->View(*round, *unit);
-  if (!view.ok()) return view.status();
-  result.quota = view->quota;
-  for (const RecommendationView& v : view->items)
+  TP_ASSIGN_OR_RETURN(auto view, impl_->View(*round, *unit));
+  result.quota = view.quota;
+  for (const RecommendationView& v : view.items)
     if (v.id == rec_id) result.item.exempt_reason = v.exempt_reason;
   return result;
 }
 
 StatusOr<RecommendationView> Workflow::Edit(int64_t id, const RecommendationInput& input,
                                             const Actor& actor) {
-  auto current = GetRecommendation(id);
-  if (!current.ok()) return current.status();
-  auto round = impl_->rounds.GetRound(current->round);
+  TP_ASSIGN_OR_RETURN(auto current, GetRecommendation(id));
+  auto round = impl_->rounds.GetRound(current.round);
   if (!round.ok()) return round.status();
-  auto unit = impl_->store().GetUnit(current->unit_code);
+  auto unit = impl_->store().GetUnit(current.unit_code);
   if (!unit.ok()) return unit.status();
   TP_RETURN_IF_ERROR(Impl::CanActFor(actor, *unit));
-  auto rules = impl_->rounds.GetRuleSet(round->rule_set);
-  if (!rules.ok()) return rules.status();
+  TP_ASSIGN_OR_RETURN(auto rules, impl_->rounds.GetRuleSet(round->rule_set));
 
   // The unit edits its own view of the person.
-  Person person = current->submitted.person;
+  Person person = current.submitted.person;
   const Cells cells = PersonCellsOnly(input.cells);
   if (!input.cells.empty()) {
     std::vector<FieldError> errors =
@@ -332,48 +315,44 @@ StatusOr<RecommendationView> Workflow::Edit(int64_t id, const RecommendationInpu
                              errors);
     }
     if (!person.id_number.empty()) {
-      auto owner = impl_->store().FindByIdNumber(person.id_number);
-      if (!owner.ok()) return owner.status();
-      if (*owner && **owner != current->record.rowid) {
+      TP_ASSIGN_OR_RETURN(auto owner, impl_->store().FindByIdNumber(person.id_number));
+      if (owner && *owner != current.record.rowid) {
         const std::string m = "该身份证号已属于库中另一条人员记录，请联系工作人员核实";
         return AlreadyExists(m, {{"身份证号", m, 0}});
       }
     }
   }
-  Nominee candidate = ToNominee(*current);
+  Nominee candidate = ToNominee(current);
   candidate.person = person;
   // The record never stores 推荐单位意见; a cell of the input may carry it.
   candidate.person.opinion = input.opinion             ? NormalizeText(*input.opinion)
                              : !person.opinion.empty() ? person.opinion
-                                                       : current->opinion;
+                                                       : current.opinion;
   if (!input.declared.empty()) candidate.declared = input.declared;
   if (!input.group.empty()) candidate.group = input.group;
   std::vector<FieldError> problems =
-      rules->CheckPerson(candidate, unit->type, round->reference_date);
+      rules.CheckPerson(candidate, unit->type, round->reference_date);
   if (!problems.empty()) {
     return RuleViolated("不符合「" + problems.front().field + "」：" + problems.front().message,
                         problems);
   }
-  auto batch = impl_->store().BeginWrite();
-  if (!batch.ok()) return batch.status();
+  TP_ASSIGN_OR_RETURN(auto batch, impl_->store().BeginWrite());
   try {
-    SQLite::Database& w = (*batch)->Connection();
-    auto row = ChangeableItem(w, id, "修改");
-    if (!row.ok()) return row.status();
-    auto copy = OpenCells(impl_->store().Keys(), row->sealed_copy, id);
-    if (!copy.ok()) return copy.status();
-    if (copy->empty() && !current->submitted.person.name.empty()) {
-      copy->emplace_back("姓名",
-                         current->submitted.person.name);  // a recommendation older than the copies
+    SQLite::Database& w = batch->Connection();
+    TP_ASSIGN_OR_RETURN(auto row, ChangeableItem(w, id, "修改"));
+    TP_ASSIGN_OR_RETURN(auto copy, OpenCells(impl_->store().Keys(), row.sealed_copy, id));
+    if (copy.empty() && !current.submitted.person.name.empty()) {
+      copy.emplace_back("姓名",
+                        current.submitted.person.name);  // a recommendation older than the copies
     }
     Json detail = {{"round", round->code}};
     if (!input.cells.empty()) {
-      if (UnitMayWrite(w, row->person_rowid, row->unit_rowid)) {
-        person.public_id = current->record.person.public_id;
+      if (UnitMayWrite(w, row.person_rowid, row.unit_rowid)) {
+        person.public_id = current.record.person.public_id;
         person.recommending_unit.clear();
         person.admission_year = 0;
         person.tier.clear();
-        auto outcome = (*batch)->UpsertPerson(&person);
+        auto outcome = batch->UpsertPerson(&person);
         if (!outcome.ok()) return outcome.status();
         detail["record"] = "updated";
       } else {
@@ -390,13 +369,13 @@ StatusOr<RecommendationView> Workflow::Edit(int64_t id, const RecommendationInpu
     BindText(update, 1, candidate.person.opinion);
     update.bind(2, Json(candidate.declared).dump());
     BindText(update, 3, candidate.group);
-    BindBlob(update, 4, SealCells(impl_->store().Keys(), MergeCells(std::move(*copy), cells), id));
+    BindBlob(update, 4, SealCells(impl_->store().Keys(), MergeCells(std::move(copy), cells), id));
     update.bind(5, id);
     update.exec();
     TP_RETURN_IF_ERROR(
-        (*batch)->Audit(actor.Entry("update", "recommendation", std::to_string(id),
-                                    detail.dump(-1, ' ', false, Json::error_handler_t::replace))));
-    TP_RETURN_IF_ERROR((*batch)->Commit());
+        batch->Audit(actor.Entry("update", "recommendation", std::to_string(id),
+                                 detail.dump(-1, ' ', false, Json::error_handler_t::replace))));
+    TP_RETURN_IF_ERROR(batch->Commit());
   } catch (const SQLite::Exception& e) {
     return FromSqlite(e, "修改推荐记录");
   }
@@ -404,24 +383,20 @@ StatusOr<RecommendationView> Workflow::Edit(int64_t id, const RecommendationInpu
 }
 
 Status Workflow::Remove(int64_t id, const Actor& actor) {
-  auto current = GetRecommendation(id);
-  if (!current.ok()) return current.status();
-  auto unit = impl_->store().GetUnit(current->unit_code);
-  if (!unit.ok()) return unit.status();
-  TP_RETURN_IF_ERROR(Impl::CanActFor(actor, *unit));
-  auto batch = impl_->store().BeginWrite();
-  if (!batch.ok()) return batch.status();
+  TP_ASSIGN_OR_RETURN(auto current, GetRecommendation(id));
+  TP_ASSIGN_OR_RETURN(auto unit, impl_->store().GetUnit(current.unit_code));
+  TP_RETURN_IF_ERROR(Impl::CanActFor(actor, unit));
+  TP_ASSIGN_OR_RETURN(auto batch, impl_->store().BeginWrite());
   try {
-    SQLite::Database& w = (*batch)->Connection();
-    auto row = ChangeableItem(w, id, "移出名单");
-    if (!row.ok()) return row.status();
+    SQLite::Database& w = batch->Connection();
+    TP_ASSIGN_OR_RETURN(auto row, ChangeableItem(w, id, "移出名单"));
     SQLite::Statement del(w, "DELETE FROM recommendations WHERE id=?");
     del.bind(1, id);
     del.exec();
-    TP_RETURN_IF_ERROR((*batch)->Audit(actor.Entry(
+    TP_RETURN_IF_ERROR(batch->Audit(actor.Entry(
         "delete", "recommendation", std::to_string(id),
-        Json{{"round", row->view.round}, {"person", current->record.person.public_id}}.dump())));
-    return (*batch)->Commit();
+        Json{{"round", row.view.round}, {"person", current.record.person.public_id}}.dump())));
+    return batch->Commit();
   } catch (const SQLite::Exception& e) {
     return FromSqlite(e, "移出推荐名单");
   }
@@ -430,21 +405,17 @@ Status Workflow::Remove(int64_t id, const Actor& actor) {
 StatusOr<SubmissionView> Workflow::Submit(std::string_view round_code, int64_t unit_rowid,
                                           const std::map<int64_t, std::string>& opinions,
                                           const Actor& actor) {
-  auto round = impl_->rounds.GetRound(round_code);
-  if (!round.ok()) return round.status();
-  auto unit = impl_->Unit(unit_rowid);
-  if (!unit.ok()) return unit.status();
-  TP_RETURN_IF_ERROR(Impl::CanActFor(actor, *unit));
-  auto rules = impl_->rounds.GetRuleSet(round->rule_set);
-  if (!rules.ok()) return rules.status();
-  TP_RETURN_IF_ERROR(impl_->rounds.CheckWindow(*round, unit_rowid));
+  TP_ASSIGN_OR_RETURN(auto round, impl_->rounds.GetRound(round_code));
+  TP_ASSIGN_OR_RETURN(auto unit, impl_->Unit(unit_rowid));
+  TP_RETURN_IF_ERROR(Impl::CanActFor(actor, unit));
+  TP_ASSIGN_OR_RETURN(auto rules, impl_->rounds.GetRuleSet(round.rule_set));
+  TP_RETURN_IF_ERROR(impl_->rounds.CheckWindow(round, unit_rowid));
   {
-    auto batch = impl_->store().BeginWrite();
-    if (!batch.ok()) return batch.status();
+    TP_ASSIGN_OR_RETURN(auto batch, impl_->store().BeginWrite());
     try {
-      SQLite::Database& w = (*batch)->Connection();
-      auto sub = FindSubmission(w, round->rowid, unit_rowid);
-      if (!sub) return PreconditionFailed("本单位在「" + round->title + "」中还没有推荐名单");
+      SQLite::Database& w = batch->Connection();
+      auto sub = FindSubmission(w, round.rowid, unit_rowid);
+      if (!sub) return PreconditionFailed("本单位在「" + round.title + "」中还没有推荐名单");
       if (!Editable(sub->state)) {
         return PreconditionFailed("本单位的名单" + StateLabel(sub->state) + "，不能重复报送");
       }
@@ -470,19 +441,19 @@ StatusOr<SubmissionView> Workflow::Submit(std::string_view round_code, int64_t u
         ++to_submit;
         const std::string who = "「" + Label(r.view.record.person) + "」";
         const size_t length = CountCharacters(r.view.opinion);
-        if (rules->opinion_required() && length == 0) {
+        if (rules.opinion_required() && length == 0) {
           violations.push_back({"推荐单位意见", who + "：未填写推荐单位意见", 0});
-        } else if (rules->opinion_max_chars() > 0 &&
-                   length > static_cast<size_t>(rules->opinion_max_chars())) {
+        } else if (rules.opinion_max_chars() > 0 &&
+                   length > static_cast<size_t>(rules.opinion_max_chars())) {
           violations.push_back({"推荐单位意见",
                                 who + "：推荐单位意见不能超过" +
-                                    std::to_string(rules->opinion_max_chars()) + "字（现为" +
+                                    std::to_string(rules.opinion_max_chars()) + "字（现为" +
                                     std::to_string(length) + "字）",
                                 0});
         }
       }
       if (to_submit == 0) return PreconditionFailed("名单中没有待报送的人员");
-      QuotaState quota = rules->Evaluate(unit->type, active, round->reference_date);
+      QuotaState quota = rules.Evaluate(unit.type, active, round.reference_date);
       violations.insert(violations.begin(), quota.violations.begin(), quota.violations.end());
       if (!violations.empty()) {
         return RuleViolated(
@@ -497,8 +468,8 @@ StatusOr<SubmissionView> Workflow::Submit(std::string_view round_code, int64_t u
         move.bind(1, r.view.id);
         move.exec();
         TP_RETURN_IF_ERROR(
-            (*batch)->Audit(actor.Entry("transition", "recommendation", std::to_string(r.view.id),
-                                        TransitionDetail(round->code, r.view.state, "submitted"))));
+            batch->Audit(actor.Entry("transition", "recommendation", std::to_string(r.view.id),
+                                     TransitionDetail(round.code, r.view.state, "submitted"))));
       }
       SQLite::Statement done(w,
                              "UPDATE submissions SET submitted_at=?, version=version+1 WHERE id=?");
@@ -507,15 +478,15 @@ StatusOr<SubmissionView> Workflow::Submit(std::string_view round_code, int64_t u
       done.exec();
       // Items decided before a return keep their state; the list follows them.
       impl_->RecomputeState(w, sub->id);
-      TP_RETURN_IF_ERROR((*batch)->Audit(actor.Entry(
-          "submit", "submission", round->code + "/" + unit->code,
+      TP_RETURN_IF_ERROR(batch->Audit(actor.Entry(
+          "submit", "submission", round.code + "/" + unit.code,
           Json{{"from", sub->state}, {"to", "submitted"}, {"count", to_submit}}.dump())));
-      TP_RETURN_IF_ERROR((*batch)->Commit());
+      TP_RETURN_IF_ERROR(batch->Commit());
     } catch (const SQLite::Exception& e) {
       return FromSqlite(e, "报送推荐名单");
     }
   }
-  return impl_->View(*round, *unit);
+  return impl_->View(round, unit);
 }
 
 }  // namespace tp::registry

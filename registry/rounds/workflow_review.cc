@@ -72,19 +72,17 @@ StatusOr<RecommendationView> Workflow::Impl::DecideIn(SQLite::Database& w, Write
     return InvalidArgument("字段「reasons」：退回或不予通过须写明理由",
                            {{"reasons", "退回或不予通过须写明理由", 0}});
   }
-  auto round = rounds.GetRound(row->view.round);
-  if (!round.ok()) return round.status();
+  TP_ASSIGN_OR_RETURN(auto round, rounds.GetRound(row->view.round));
   if (decision.kind == Decision::Kind::kAdmit) {
     std::vector<ItemRow> rows{*row};
     TP_RETURN_IF_ERROR(Fill(&rows));
     TP_RETURN_IF_ERROR(ApplyOwnCopy(batch, *row, rows.front().view.record));
-    const int year = decision.year > 0 ? decision.year : round->year;
-    if (round->campaign.kind == "pool") {
+    const int year = decision.year > 0 ? decision.year : round.year;
+    if (round.campaign.kind == "pool") {
       std::string tier = decision.tier;
       if (tier.empty()) {
-        auto rules = rounds.GetRuleSet(round->rule_set);
-        if (!rules.ok()) return rules.status();
-        tier = rules->InCategory("young", ToNominee(rows.front().view), round->reference_date)
+        TP_ASSIGN_OR_RETURN(auto rules, rounds.GetRuleSet(round.rule_set));
+        tier = rules.InCategory("young", ToNominee(rows.front().view), round.reference_date)
                    ? "青年人才"
                    : "领军人才";
       }
@@ -112,11 +110,11 @@ StatusOr<RecommendationView> Workflow::Impl::DecideIn(SQLite::Database& w, Write
           "INSERT INTO honours(person_id, campaign_id, title, year, level) VALUES(?,?,?,?,?) "
           "ON CONFLICT(person_id, campaign_id) DO NOTHING");
       st.bind(1, row->person_rowid);
-      st.bind(2, round->campaign.rowid);
-      st.bind(3, round->campaign.honour_title.empty() ? round->campaign.name
-                                                      : round->campaign.honour_title);
+      st.bind(2, round.campaign.rowid);
+      st.bind(3, round.campaign.honour_title.empty() ? round.campaign.name
+                                                     : round.campaign.honour_title);
       st.bind(4, year);
-      BindText(st, 5, round->campaign.level);
+      BindText(st, 5, round.campaign.level);
       st.exec();
     }
   }
@@ -145,12 +143,11 @@ StatusOr<RecommendationView> Workflow::Decide(int64_t id, const Decision& decisi
                                               const Actor& actor) {
   if (!actor.IsStaff()) return PermissionDenied("只有工作人员可以审核推荐");
   {
-    auto batch = impl_->store().BeginWrite();
-    if (!batch.ok()) return batch.status();
+    TP_ASSIGN_OR_RETURN(auto batch, impl_->store().BeginWrite());
     try {
-      auto done = impl_->DecideIn((*batch)->Connection(), **batch, id, decision, actor);
+      auto done = impl_->DecideIn(batch->Connection(), *batch, id, decision, actor);
       if (!done.ok()) return done.status();
-      TP_RETURN_IF_ERROR((*batch)->Commit());
+      TP_RETURN_IF_ERROR(batch->Commit());
     } catch (const SQLite::Exception& e) {
       return FromSqlite(e, "审核推荐");
     }
@@ -167,12 +164,11 @@ StatusOr<std::vector<RecommendationView>> Workflow::BulkAdmit(const std::vector<
   Decision admit = decision;
   admit.kind = Decision::Kind::kAdmit;
   {
-    auto batch = impl_->store().BeginWrite();
-    if (!batch.ok()) return batch.status();
+    TP_ASSIGN_OR_RETURN(auto batch, impl_->store().BeginWrite());
     std::vector<FieldError> failures;
     try {
       for (int64_t id : ids) {
-        auto done = impl_->DecideIn((*batch)->Connection(), **batch, id, admit, actor);
+        auto done = impl_->DecideIn(batch->Connection(), *batch, id, admit, actor);
         if (!done.ok()) failures.push_back({std::to_string(id), done.status().message(), 0});
       }
     } catch (const SQLite::Exception& e) {
@@ -184,26 +180,24 @@ StatusOr<std::vector<RecommendationView>> Workflow::BulkAdmit(const std::vector<
                         failures.front().message,
                     failures);
     }
-    TP_RETURN_IF_ERROR((*batch)->Commit());
+    TP_RETURN_IF_ERROR(batch->Commit());
   }
   std::vector<RecommendationView> out;
   for (int64_t id : ids) {
-    auto item = GetRecommendation(id);
-    if (!item.ok()) return item.status();
-    out.push_back(std::move(*item));
+    TP_ASSIGN_OR_RETURN(auto item, GetRecommendation(id));
+    out.push_back(std::move(item));
   }
   return out;
 }
 
 StatusOr<std::vector<PossibleDuplicatePair>> Workflow::PossibleDuplicates(
     std::string_view round_code) {
-  auto round = impl_->rounds.GetRound(round_code);
-  if (!round.ok()) return round.status();
+  TP_ASSIGN_OR_RETURN(auto round, impl_->rounds.GetRound(round_code));
   std::vector<ItemRow> rows;
   try {
     auto lease = impl_->db().Read();
     SQLite::Statement st(*lease, std::string(kItemSelect) + "WHERE s.round_id=? ORDER BY m.id");
-    st.bind(1, round->rowid);
+    st.bind(1, round.rowid);
     while (st.executeStep()) rows.push_back(ReadItem(st));
   } catch (const SQLite::Exception& e) {
     return FromSqlite(e, "读取推荐名单");
@@ -211,16 +205,14 @@ StatusOr<std::vector<PossibleDuplicatePair>> Workflow::PossibleDuplicates(
   std::vector<int64_t> ids;
   for (const ItemRow& r : rows) ids.push_back(r.person_rowid);
   // ID numbers are decrypted only to tell two numbers apart, then dropped.
-  auto persons = impl_->store().LoadPersons(ids, /*decrypt=*/true);
-  if (!persons.ok()) return persons.status();
+  TP_ASSIGN_OR_RETURN(auto persons, impl_->store().LoadPersons(ids, /*decrypt=*/true));
   TP_RETURN_IF_ERROR(impl_->Fill(&rows));
   std::vector<PossibleDuplicatePair> out;
   for (size_t i = 0; i < rows.size(); ++i) {
-    const PersonRecord& record = (*persons)[i];
+    const PersonRecord& record = (persons)[i];
     DuplicateProbe probe{record.person.id_number, record.person.name, record.person.birth_date,
                          record.person.unit_name, record.rowid};
-    auto found = impl_->finder->Find(probe);
-    if (!found.ok()) return found.status();
+    TP_ASSIGN_OR_RETURN(auto found, impl_->finder->Find(probe));
     const RecommendationView& item = rows[i].view;
     if (!item.differences.empty()) {
       // The unit's copy against the record it names: the same person, told two ways.
@@ -230,7 +222,7 @@ StatusOr<std::vector<PossibleDuplicatePair>> Workflow::PossibleDuplicates(
                      record.person.birth_date, record.person.unit_name,
                      "推荐单位填报的信息与库中记录不一致：" + DifferenceList(item.differences)}});
     }
-    for (const DuplicateCandidate& d : found->possible) out.push_back({item, d});
+    for (const DuplicateCandidate& d : found.possible) out.push_back({item, d});
   }
   return out;
 }
@@ -239,25 +231,22 @@ StatusOr<std::vector<PossibleDuplicatePair>> Workflow::PossibleDuplicates(
 StatusOr<std::string> Workflow::Impl::Reseal(const std::string& sealed, std::string_view column,
                                              int64_t from, int64_t to) {
   const Keyring& keys = store().Keys();
-  auto plain = keys.Open(sealed, SealContext("persons", column, from));
-  if (!plain.ok()) return plain.status();
-  return keys.Seal(*plain, SealContext("persons", column, to));
+  TP_ASSIGN_OR_RETURN(auto plain, keys.Open(sealed, SealContext("persons", column, from)));
+  return keys.Seal(plain, SealContext("persons", column, to));
 }
 
 Status Workflow::Merge(std::string_view keep_id, std::string_view merged_id, const Actor& actor) {
   if (!actor.IsStaff()) return PermissionDenied("只有工作人员可以合并人员记录");
   if (keep_id == merged_id)
     return InvalidArgument("字段「merge」：不能与自身合并", {{"merge", "不能与自身合并", 0}});
-  auto keep = impl_->store().GetPerson(keep_id, false);
-  if (!keep.ok()) return keep.status();
+  TP_ASSIGN_OR_RETURN(auto keep, impl_->store().GetPerson(keep_id, false));
   auto merged = impl_->store().GetPerson(merged_id, false);
   if (!merged.ok()) return merged.status();
-  if (keep->deleted || merged->deleted) return PreconditionFailed("已合并的记录不能再合并");
-  auto batch = impl_->store().BeginWrite();
-  if (!batch.ok()) return batch.status();
+  if (keep.deleted || merged->deleted) return PreconditionFailed("已合并的记录不能再合并");
+  TP_ASSIGN_OR_RETURN(auto batch, impl_->store().BeginWrite());
   try {
-    SQLite::Database& w = (*batch)->Connection();
-    const int64_t k = keep->rowid, m = merged->rowid;
+    SQLite::Database& w = batch->Connection();
+    const int64_t k = keep.rowid, m = merged->rowid;
     // The ID number moves only when the kept record has none; its hash is
     // unique, so it leaves the merged record first.
     {
@@ -276,8 +265,7 @@ Status Workflow::Merge(std::string_view keep_id, std::string_view merged_id, con
             return std::string(static_cast<const char*>(col.getBlob()), col.getBytes());
           };
           // A sealed value is bound to its row: it moves opened and sealed anew.
-          auto enc = impl_->Reseal(blob(0), "id_number", m, k);
-          if (!enc.ok()) return enc.status();
+          TP_ASSIGN_OR_RETURN(auto enc, impl_->Reseal(blob(0), "id_number", m, k));
           std::string hash = blob(1), mask = ColumnText(take, 2), region = ColumnText(take, 3);
           SQLite::Statement clear(w, "UPDATE persons SET id_number_hash=NULL WHERE id=?");
           clear.bind(1, m);
@@ -286,7 +274,7 @@ Status Workflow::Merge(std::string_view keep_id, std::string_view merged_id, con
               w,
               "UPDATE persons SET id_number_enc=?, id_number_hash=?, id_number_mask=?, "
               "id_region=? WHERE id=?");
-          BindBlob(give, 1, *enc);
+          BindBlob(give, 1, enc);
           BindBlob(give, 2, hash);
           BindText(give, 3, mask);
           BindText(give, 4, region);
@@ -356,10 +344,10 @@ Status Workflow::Merge(std::string_view keep_id, std::string_view merged_id, con
     mark.bind(2, m);
     mark.bind(3, m);
     mark.exec();
-    TP_RETURN_IF_ERROR((*batch)->Audit(
-        actor.Entry("merge", "person", keep->person.public_id,
+    TP_RETURN_IF_ERROR(batch->Audit(
+        actor.Entry("merge", "person", keep.person.public_id,
                     Json{{"merged", merged->person.public_id}, {"moved", moved}}.dump())));
-    return (*batch)->Commit();
+    return batch->Commit();
   } catch (const SQLite::Exception& e) {
     return FromSqlite(e, "合并人员记录");
   }
@@ -367,27 +355,24 @@ Status Workflow::Merge(std::string_view keep_id, std::string_view merged_id, con
 
 Status Workflow::MarkDistinct(std::string_view a, std::string_view b, const Actor& actor) {
   if (!actor.IsStaff()) return PermissionDenied("只有工作人员可以确认重复人员");
-  auto pa = impl_->store().GetPerson(a, false);
-  if (!pa.ok()) return pa.status();
-  auto pb = impl_->store().GetPerson(b, false);
-  if (!pb.ok()) return pb.status();
-  if (pa->rowid == pb->rowid)
+  TP_ASSIGN_OR_RETURN(auto pa, impl_->store().GetPerson(a, false));
+  TP_ASSIGN_OR_RETURN(auto pb, impl_->store().GetPerson(b, false));
+  if (pa.rowid == pb.rowid)
     return InvalidArgument("字段「other」：同一条记录不能标记为两个人",
                            {{"other", "与本人相同", 0}});
-  auto batch = impl_->store().BeginWrite();
-  if (!batch.ok()) return batch.status();
+  TP_ASSIGN_OR_RETURN(auto batch, impl_->store().BeginWrite());
   try {
     SQLite::Statement st(
-        (*batch)->Connection(),
+        batch->Connection(),
         "INSERT INTO distinct_persons(person_a, person_b, decided_by) VALUES(?,?,?) "
         "ON CONFLICT DO NOTHING");
-    st.bind(1, std::min(pa->rowid, pb->rowid));
-    st.bind(2, std::max(pa->rowid, pb->rowid));
+    st.bind(1, std::min(pa.rowid, pb.rowid));
+    st.bind(2, std::max(pa.rowid, pb.rowid));
     st.bind(3, actor.id.empty() ? std::string("cli") : actor.id);
     st.exec();
-    TP_RETURN_IF_ERROR((*batch)->Audit(actor.Entry("distinct", "person", pa->person.public_id,
-                                                   Json{{"other", pb->person.public_id}}.dump())));
-    return (*batch)->Commit();
+    TP_RETURN_IF_ERROR(batch->Audit(actor.Entry("distinct", "person", pa.person.public_id,
+                                                Json{{"other", pb.person.public_id}}.dump())));
+    return batch->Commit();
   } catch (const SQLite::Exception& e) {
     return FromSqlite(e, "标记为不同人员");
   }

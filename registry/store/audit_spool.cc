@@ -142,9 +142,8 @@ std::string AuditTimestampNow() {
 }
 
 StatusOr<std::vector<SpooledEntry>> AuditSpool::ReadFile(const std::string& path) {
-  auto contents = ReadContents(path);
-  if (!contents.ok()) return contents.status();
-  return std::move(contents->entries);
+  TP_ASSIGN_OR_RETURN(auto contents, ReadContents(path));
+  return std::move(contents.entries);
 }
 
 StatusOr<std::unique_ptr<AuditSpool>> AuditSpool::Open(const std::string& dir,
@@ -161,18 +160,17 @@ StatusOr<std::unique_ptr<AuditSpool>> AuditSpool::Open(const std::string& dir,
   for (int i = 0; i < 2; ++i) {
     File& f = spool->files_[i];
     f.path = dir + (i == 0 ? "/audit-spool-a" : "/audit-spool-b");
-    auto contents = ReadContents(f.path);
-    if (!contents.ok()) return contents.status();
+    TP_ASSIGN_OR_RETURN(auto contents, ReadContents(f.path));
     f.fd = ::open(f.path.c_str(), O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0600);
     if (f.fd < 0) return Errno("打开", f.path);
     // A torn last entry (a power cut mid-write) is cut off, or entries
     // appended after it could never be read.
     struct stat st {};
     if (::fstat(f.fd, &st) != 0) return Errno("读取", f.path);
-    if (st.st_size != contents->valid_bytes && ::ftruncate(f.fd, contents->valid_bytes) != 0)
+    if (st.st_size != contents.valid_bytes && ::ftruncate(f.fd, contents.valid_bytes) != 0)
       return Errno("截断", f.path);
-    f.size = contents->valid_bytes;
-    for (SpooledEntry& e : contents->entries) {
+    f.size = contents.valid_bytes;
+    for (SpooledEntry& e : contents.entries) {
       f.max_seq = std::max(f.max_seq, e.seq);
       highest = std::max(highest, e.seq);
       if (e.seq > committed_through) spool->pending_.push_back(std::move(e));

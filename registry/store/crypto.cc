@@ -227,22 +227,20 @@ StatusOr<Keyring> Keyring::Create(const std::string& path) {
 StatusOr<Keyring> Keyring::Load(const std::string& path) {
   InitSodium();
   FileStamp stamp;
-  auto masters = ReadKeyFile(path, &stamp);
-  if (!masters.ok()) return masters.status();
-  Keyring keyring(MakeState(path, *masters, stamp));
-  for (MasterKey& m : *masters) sodium_memzero(m.bytes.data(), 32);
+  TP_ASSIGN_OR_RETURN(auto masters, ReadKeyFile(path, &stamp));
+  Keyring keyring(MakeState(path, masters, stamp));
+  for (MasterKey& m : masters) sodium_memzero(m.bytes.data(), 32);
   return keyring;
 }
 
 StatusOr<uint32_t> Keyring::AddKey() {
   FileStamp stamp;
-  auto masters = ReadKeyFile(state_->path, &stamp);
-  if (!masters.ok()) return masters.status();
+  TP_ASSIGN_OR_RETURN(auto masters, ReadKeyFile(state_->path, &stamp));
   MasterKey fresh;
-  fresh.id = masters->back().id + 1;
+  fresh.id = masters.back().id + 1;
   crypto_kdf_keygen(fresh.bytes.data());
-  masters->push_back(fresh);
-  Status written = WriteKeyFile(state_->path, *masters, /*exclusive=*/false);
+  masters.push_back(fresh);
+  Status written = WriteKeyFile(state_->path, masters, /*exclusive=*/false);
   if (written.ok()) {
     auto reread = ReadKeyFile(state_->path, &stamp);
     if (!reread.ok()) written = reread.status();
@@ -251,7 +249,7 @@ StatusOr<uint32_t> Keyring::AddKey() {
       state_->Install(*reread, stamp);
     }
   }
-  for (MasterKey& m : *masters) sodium_memzero(m.bytes.data(), 32);
+  for (MasterKey& m : masters) sodium_memzero(m.bytes.data(), 32);
   if (!written.ok()) return written;
   return fresh.id;
 }

@@ -64,9 +64,8 @@ StatusOr<RekeyProgress> Rekey(Store& store, const RekeyOptions& options) {
                                   std::to_string(*pending) + "（密钥文件被换过？）");
       }
     } else {
-      auto added = keys.AddKey();
-      if (!added.ok()) return added.status();
-      progress.key_id = *added;
+      TP_ASSIGN_OR_RETURN(auto added, keys.AddKey());
+      progress.key_id = added;
       std::lock_guard lock(impl.write_mutex());
       SQLite::Statement note(impl.writer(),
                              "INSERT INTO meta(key, value) VALUES('rekey_to', ?) "

@@ -573,9 +573,8 @@ StatusOr<std::string> StoreImpl::CreateToken(std::string_view role, std::string_
   if (role == "unit") {
     if (unit_code.empty())
       return InvalidArgument("unit 角色需要 --unit 单位代码", {{"unit", "缺少单位代码", 0}});
-    auto unit = GetUnit(unit_code);
-    if (!unit.ok()) return unit.status();
-    unit_rowid = unit->rowid;
+    TP_ASSIGN_OR_RETURN(auto unit, GetUnit(unit_code));
+    unit_rowid = unit.rowid;
   }
   if (role == "province" && province.size() != 2) {
     return InvalidArgument("province 角色需要两位省级代码，例如 45",
@@ -781,8 +780,7 @@ static StatusOr<std::unique_ptr<Store>> OpenImpl(const std::string& dir, bool cr
   } else if (!fs::exists(db_path)) {
     return NotFound(dir + " 中没有登记库（先运行 talentpool init --data " + dir + "）");
   }
-  auto keys = create ? Keyring::Create(key_path) : Keyring::Load(key_path);
-  if (!keys.ok()) return keys.status();
+  TP_ASSIGN_OR_RETURN(auto keys, create ? Keyring::Create(key_path) : Keyring::Load(key_path));
   // A registry made before the files were private is narrowed when it opens.
   TP_RETURN_IF_ERROR(MakePrivateFile(db_path, create));
   TP_RETURN_IF_ERROR(MakePrivateFile(db_path + "-wal", false));
@@ -793,7 +791,7 @@ static StatusOr<std::unique_ptr<Store>> OpenImpl(const std::string& dir, bool cr
     db->exec("PRAGMA journal_mode = WAL");
     Configure(*db);
     TP_RETURN_IF_ERROR(Migrate(*db));
-    SealUploadReports(*db, *keys);
+    SealUploadReports(*db, keys);
     std::string registry_id;
     {
       SQLite::Statement st(*db, "SELECT value FROM meta WHERE key='registry_id'");
@@ -806,7 +804,7 @@ static StatusOr<std::unique_ptr<Store>> OpenImpl(const std::string& dir, bool cr
       st.exec();
     }
     return std::unique_ptr<Store>(
-        std::make_unique<StoreImpl>(dir, std::move(db), std::move(*keys), registry_id));
+        std::make_unique<StoreImpl>(dir, std::move(db), std::move(keys), registry_id));
   } catch (const SQLite::Exception& e) {
     return FromSqlite(e, "打开登记库 " + dir);
   }
