@@ -373,24 +373,26 @@ QueryNode QueryBuilder::HanRun(const std::vector<std::string>& chars, const Fiel
   QueryNode node = QueryNode::Of(Op::kAndMaybe, {QueryNode::Of(Op::kOr, std::move(bases)),
                                                  QueryNode::Of(Op::kOr, std::move(boosts))});
   if (fallback && name_scope && chars.size() >= 2 && chars.size() <= kMaxHomophoneChars) {
-    std::vector<QueryNode> sounds;
-    bool readable = true;
-    for (const std::string& c : chars) {
-      size_t at = 0;
-      std::vector<QueryNode> readings;
-      for (std::string_view s : pinyin_->CharReadings(DecodeUtf8(c, at))) {
-        readings.push_back(QueryNode::Term(Cat(kSyllable, s)));
-      }
-      if (readings.empty()) readable = false;
-      sounds.push_back(QueryNode::Of(Op::kOr, std::move(readings)));
-    }
-    if (readable) {
-      node = QueryNode::Of(
-          Op::kOr, {std::move(node),
-                    QueryNode::Scale(QueryNode::Of(Op::kPhrase, std::move(sounds)), kWHomophone)});
+    if (std::optional<QueryNode> sounds = Homophones(chars)) {
+      node = QueryNode::Of(Op::kOr,
+                           {std::move(node), QueryNode::Scale(std::move(*sounds), kWHomophone)});
     }
   }
   return node;
+}
+
+std::optional<QueryNode> QueryBuilder::Homophones(const std::vector<std::string>& chars) const {
+  std::vector<QueryNode> sounds;
+  for (const std::string& c : chars) {
+    size_t at = 0;
+    std::vector<QueryNode> readings;
+    for (std::string_view s : pinyin_->CharReadings(DecodeUtf8(c, at))) {
+      readings.push_back(QueryNode::Term(Cat(kSyllable, s)));
+    }
+    if (readings.empty()) return std::nullopt;
+    sounds.push_back(QueryNode::Of(QueryNode::Op::kOr, std::move(readings)));
+  }
+  return QueryNode::Of(QueryNode::Op::kPhrase, std::move(sounds));
 }
 
 QueryNode QueryBuilder::LatinRun(const std::vector<std::string>& words, const FieldSpec* field,

@@ -110,6 +110,9 @@ class QueryBuilder {
   std::vector<Chunk> SplitChunks(std::string_view query) const;
   QueryNode HanRun(const std::vector<std::string>& chars, const FieldSpec* field, bool quoted,
                    bool fallback, bool known_name, const TermExists& term_exists) const;
+  // The run as its readings in order (a name typed with a homophone: 黄浩 for 黄昊); nullopt
+  // when a character has no reading.
+  std::optional<QueryNode> Homophones(const std::vector<std::string>& chars) const;
   QueryNode LatinRun(const std::vector<std::string>& words, const FieldSpec* field,
                      bool last_is_prefix, std::vector<HighlightTarget>* highlights) const;
   QueryNode ChunkNode(const Chunk& chunk, bool last_chunk, bool fallback,
