@@ -41,8 +41,8 @@ enum PersonFieldUse : unsigned {
 struct PersonField {
   std::string_view key;    // the API's key, in snake_case
   std::string_view label;  // the canonical column of files and forms, as the forms print it
-  std::string_view
-      aliases;  // other headings of the same column, '|'-separated, in NormalizeKey form
+  // Other headings of the same column, '|'-separated, in NormalizeKey form.
+  std::string_view aliases;
   std::string_view column;  // the column of `persons`; for kSealed the stem of its three columns
   PersonFieldKind kind;
   unsigned uses;                                     // PersonFieldUse bits

@@ -462,8 +462,8 @@ struct Rounds::Impl {
   std::vector<RoundTemplate> templates;
 
   std::mutex cache_mu;
-  std::map<std::string, std::pair<int64_t, RuleSet>, std::less<>>
-      cache;  // code -> (version, rules)
+  // code -> (version, rules)
+  std::map<std::string, std::pair<int64_t, RuleSet>, std::less<>> cache;
 
   Status Seed(const std::string& data_dir);
   Status WriteSeed(const SeedReader& seed);
