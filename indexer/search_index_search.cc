@@ -322,6 +322,29 @@ void SearchIndex::Impl::Release(std::unique_ptr<Reader> reader) const {
   if (pool_.size() < 16) pool_.push_back(std::move(reader));
 }
 
+namespace {
+
+// A filter whose values have a form of their own: a year of four digits, a yes or a no. A value
+// of another form would match nothing and look like an empty registry, so it is refused, named.
+Status CheckFilterValue(const std::string& name, const std::string& value) {
+  const auto refuse = [](const std::string& label, const std::string& message) {
+    return InvalidArgument("字段「" + label + "」：" + message, {{label, message}});
+  };
+  const bool four_digits = value.size() == 4 && std::all_of(value.begin(), value.end(), [](char c) {
+                             return c >= '0' && c <= '9';
+                           });
+  if (name == "year" && !four_digits) return refuse("入库年度", "应为四位数字的年份，如 2024");
+  if (name == "trained_year" && !four_digits) {
+    return refuse("培训年度", "应为四位数字的年份，如 2024");
+  }
+  if (name == "trained" && value != "yes" && value != "no") {
+    return refuse("是否参加过培训", "应为 yes 或 no");
+  }
+  return Status::Ok();
+}
+
+}  // namespace
+
 StatusOr<Xapian::Query> SearchIndex::Impl::FilterQuery(const SearchRequest& request,
                                                        int today) const {
   std::map<std::string, std::vector<Xapian::Query>> by_name;
@@ -346,6 +369,7 @@ StatusOr<Xapian::Query> SearchIndex::Impl::FilterQuery(const SearchRequest& requ
                                  Xapian::sortable_serialise(highest));
       continue;
     }
+    TP_RETURN_IF_ERROR(CheckFilterValue(name, value));
     by_name[name].emplace_back(std::string(kFilterPrefix) + name + ":" + value);
   }
   std::vector<Xapian::Query> all;

@@ -459,6 +459,9 @@ TEST_CASE(
     counted |= v["value"] == "2024" && v["count"] == 1;
   CHECK(counted);
   CHECK(s.Call(s.staff, "GET", "/api/v1/search?q=&trained_year=2025&size=50").json()["total"] == 0);
+  Answer not_a_year = s.Call(s.staff, "GET", "/api/v1/search?q=&trained_year=abc");
+  CHECK(not_a_year.status == 400);
+  CHECK(not_a_year.json()["error"]["details"][0]["field"] == "培训年度");
   Answer person = s.Call(s.staff, "GET", "/api/v1/persons/" + id);
   REQUIRE(person.status == 200);
   CHECK(person.json()["trainings"][0]["state"] == "attended");

@@ -240,6 +240,20 @@ TEST_CASE("Search: trained_year finds who attended a training that year and coun
   CHECK(names_with({{"trained_year", "2023"}}) == V{"甲"});
   CHECK(names_with({{"trained_year", "2023"}, {"trained_year", "2025"}}) == V{"丙", "甲"});
   CHECK(names_with({{"trained_year", "2022"}}).empty());
+  // A year that is no year is refused, naming the filter, rather than answered with nobody.
+  for (const auto& [name, value] :
+       std::vector<std::pair<std::string, std::string>>{{"trained_year", "abc"},
+                                                        {"trained_year", "24"},
+                                                        {"year", "２０２４年"},
+                                                        {"trained", "maybe"}}) {
+    INFO(name << "=" << value);
+    SearchRequest bad;
+    bad.filters = {{name, value}};
+    auto refused = index->Search(bad);
+    REQUIRE_FALSE(refused.ok());
+    CHECK(refused.status().code() == StatusCode::kInvalidArgument);
+    REQUIRE(refused.status().details().size() == 1);
+  }
 
   SearchRequest all;
   auto result = index->Search(all);
