@@ -8,7 +8,7 @@
 //   TP_RETURN_IF_ERROR(write->Commit());   // or return early: the transaction rolls back
 //
 // The writer connection is reachable only through a live WriteBatch, which holds the writer's lock
-// for as long as it lives: a write without the lock cannot be written.
+// for as long as it lives: outside registry/store/, no code can write without holding it.
 #pragma once
 
 #include <SQLiteCpp/SQLiteCpp.h>
@@ -218,6 +218,7 @@ class DbHandle {
   // A write transaction (BEGIN IMMEDIATE) on the writer connection: see WriteBatch in store.h.
   virtual StatusOr<std::unique_ptr<WriteBatch>> Write() = 0;
 
+  // The keys that seal ID numbers, phones and the rooms' own sealed values (crypto.h).
   virtual const Keyring& Keys() const = 0;
 };
 
