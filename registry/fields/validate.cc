@@ -5,6 +5,8 @@
 #include <unicode/utf8.h>
 
 #include <array>
+#include <bitset>
+#include <stdexcept>
 #include <unordered_map>
 
 #include "registry/base/person_fields.h"
@@ -113,6 +115,9 @@ std::string LowerAscii(std::string s) {
   return s;
 }
 
+// At most this many canonical columns: a row notes the ones it has read in a bitset of this size.
+constexpr std::size_t kMaxColumns = 64;
+
 // A canonical column: its rule, the person field it fills (nullptr for the columns that are not
 // person fields), and its place in the list, by which a row notes the columns it has read.
 struct ColumnInfo {
@@ -133,6 +138,7 @@ const Vocabulary& Vocab() {
     Vocabulary v;
     auto add = [&v](std::string_view name, Column column, const PersonField* field) {
       const std::size_t index = v.by_canonical.size();
+      if (index >= kMaxColumns) throw std::logic_error("validate.cc: raise kMaxColumns");
       v.by_canonical.emplace(name, ColumnInfo{name, column, field, index});
       v.by_header.emplace(std::string(name), name);
       if (column != Column::kRowNumber && column != Column::kUnitAndPost)
@@ -412,7 +418,7 @@ std::string ShortenQuotes(std::string message) {
 class PersonReader {
  public:
   PersonReader(const ReferenceData& reference, const PartialDate& today, Person* out)
-      : reference_(reference), today_(today), p_(*out), seen_(Vocab().by_canonical.size()) {}
+      : reference_(reference), today_(today), p_(*out) {}
 
   void Read(const std::string& column, const std::string& raw) {
     std::string value = NormalizeText(raw);
@@ -437,8 +443,9 @@ class PersonReader {
   void Fail(std::string_view field, std::string message) {
     errors_.push_back(FieldError{std::string(field), ShortenQuotes(std::move(message))});
   }
-  bool Seen(std::string_view canonical) const {
-    return seen_[Vocab().by_canonical.find(canonical)->second.index];
+  bool Seen(std::size_t index) const { return seen_[index]; }
+  static std::size_t IndexOf(std::string_view canonical) {
+    return Vocab().by_canonical.find(canonical)->second.index;
   }
 
   void ReadByKind(const PersonField& field, std::string value);
@@ -448,7 +455,7 @@ class PersonReader {
   const ReferenceData& reference_;
   const PartialDate& today_;
   Person& p_;
-  std::vector<bool> seen_;  // by ColumnInfo::index
+  std::bitset<kMaxColumns> seen_;  // by ColumnInfo::index
   std::vector<FieldError> errors_;
   std::optional<IdNumber> id_;
   std::optional<PartialDate> birth_;
@@ -649,17 +656,21 @@ void PersonReader::ReadPlacement(Column column, std::string_view field, std::str
 }
 
 std::vector<FieldError> PersonReader::Finish() {
+  // The columns read by position: looked up once, not for every row of an import.
+  static const std::size_t kName = IndexOf("姓名"), kUnit = IndexOf("工作单位"),
+                           kUnitAndPost = IndexOf(kUnitAndPostColumn), kGender = IndexOf("性别"),
+                           kBirthDate = IndexOf("出生日期"), kProvince = IndexOf("所在省份");
   Person& p = p_;
-  if (!Seen("姓名")) Fail("姓名", "不能为空");
-  if (!Seen("工作单位") && Seen(kUnitAndPostColumn)) p.unit_name = unit_and_post_;
+  if (!Seen(kName)) Fail("姓名", "不能为空");
+  if (!Seen(kUnit) && Seen(kUnitAndPost)) p.unit_name = unit_and_post_;
   if (id_) {
     p.id_number = id_->number;
-    if (!Seen("性别")) {
+    if (!Seen(kGender)) {
       p.gender = id_->gender;
     } else if (gender_ok_ && p.gender != id_->gender) {
       Fail("性别", "与身份证号不符：身份证号显示性别为" + id_->gender);
     }
-    if (!Seen("出生日期")) {
+    if (!Seen(kBirthDate)) {
       p.birth_date = id_->birth_date;
     } else if (birth_) {
       // 出生年月 gives only the month, so only the month can disagree.
@@ -668,7 +679,7 @@ std::vector<FieldError> PersonReader::Finish() {
         Fail("出生日期", "与身份证号不符：身份证号显示出生日期为" + id_->birth_date);
       }
     }
-    if (!Seen("所在省份")) p.province = id_->region_code.substr(0, 2);
+    if (!Seen(kProvince)) p.province = id_->region_code.substr(0, 2);
   }
   return std::move(errors_);
 }
