@@ -103,37 +103,43 @@ std::vector<std::string> One(const std::string& s) {
 }
 
 // The person fields a rule may name, under their labels (base/person_fields.h), in the order
-// an error lists them; 国籍 and 在职状态 below read their default when not given.
-constexpr std::string_view kRulePersonFields[] = {
-    "姓名",     "性别",     "出生日期",     "民族",           "籍贯",         "政治面貌",
-    "身份证号", "手机",     "电子邮箱",     "工作单位",       "职务",         "技术职称",
-    "最高学历", "擅长领域", "人大政协任职", "科协及学会任职", "其他社会职务", "主要经历",
-    "主要成就", "所属群体", "所在省份",
+// an error lists them, with the value a field reads as when it is not given.
+struct RulePersonField {
+  std::string_view label;
+  std::string_view when_empty = {};
+};
+constexpr RulePersonField kRulePersonFields[] = {
+    {"姓名"},           {"性别"},
+    {"出生日期"},       {"民族"},
+    {"籍贯"},           {"政治面貌"},
+    {"身份证号"},       {"国籍", "中国"},
+    {"手机"},           {"电子邮箱"},
+    {"工作单位"},       {"职务"},
+    {"技术职称"},       {"最高学历"},
+    {"擅长领域"},       {"人大政协任职"},
+    {"科协及学会任职"}, {"其他社会职务"},
+    {"主要经历"},       {"主要成就"},
+    {"所属群体"},       {"在职状态", "在职"},
+    {"所在省份"},
 };
 
-FieldGetter PersonFieldGetter(const PersonField& field) {
+FieldGetter PersonFieldGetter(const PersonField& field, std::string_view when_empty) {
   if (field.kind == PersonFieldKind::kList) {
     return [&field](const Nominee& c) { return c.person.*(field.list); };
   }
-  return [&field](const Nominee& c) { return One(field.TextOf(c.person)); };
+  return [&field, when_empty](const Nominee& c) {
+    const std::string value = field.TextOf(c.person);
+    return One(value.empty() ? std::string(when_empty) : value);
+  };
 }
 
 const std::vector<std::pair<std::string_view, FieldGetter>>& FieldTable() {
   static const std::vector<std::pair<std::string_view, FieldGetter>> kTable = [] {
     std::vector<std::pair<std::string_view, FieldGetter>> table;
-    for (std::string_view label : kRulePersonFields) {
-      table.emplace_back(label, PersonFieldGetter(*FindPersonFieldByLabel(label)));
+    for (const RulePersonField& f : kRulePersonFields) {
+      table.emplace_back(f.label,
+                         PersonFieldGetter(*FindPersonFieldByLabel(f.label), f.when_empty));
     }
-    auto or_default = [](const std::string& value, const char* otherwise) {
-      return One(value.empty() ? std::string(otherwise) : value);
-    };
-    // Where they stood in the error's list: 国籍 after 身份证号, 在职状态 before 所在省份.
-    table.emplace(table.begin() + 7, "国籍", [or_default](const Nominee& c) {
-      return or_default(c.person.nationality, "中国");
-    });
-    table.emplace(table.end() - 1, "在职状态", [or_default](const Nominee& c) {
-      return or_default(c.person.employment_status, "在职");
-    });
     table.emplace_back("推荐单位意见", [](const Nominee& c) { return One(c.person.opinion); });
     table.emplace_back("荣誉", [](const Nominee& c) { return c.honours; });
     table.emplace_back("人员类别", [](const Nominee& c) { return c.declared; });
