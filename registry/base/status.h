@@ -62,6 +62,9 @@ class Status {
 inline Status InvalidArgument(std::string m, std::vector<FieldError> d = {}) {
   return Status(StatusCode::kInvalidArgument, std::move(m), std::move(d));
 }
+inline Status Unauthenticated(std::string m) {
+  return Status(StatusCode::kUnauthenticated, std::move(m));
+}
 inline Status NotFound(std::string m) { return Status(StatusCode::kNotFound, std::move(m)); }
 inline Status AlreadyExists(std::string m, std::vector<FieldError> d = {}) {
   return Status(StatusCode::kAlreadyExists, std::move(m), std::move(d));

@@ -441,6 +441,7 @@ AuditEntry Actor::Entry(std::string action, std::string object_type, std::string
                         std::string detail_json) const {
   AuditEntry e;
   e.actor = id.empty() ? "cli" : id;
+  e.actor_name = name;
   e.role = role;
   e.action = std::move(action);
   e.object_type = std::move(object_type);

@@ -52,7 +52,8 @@ PartialDate BeijingDate(int64_t instant);
 
 // Who does something, for the audit log and for scope checks.
 struct Actor {
-  std::string id;          // "token:12", "cli"
+  std::string id;          // "account:wangfang", "token:12", "cli"
+  std::string name;        // the account's display name
   std::string role;        // staff, province, unit
   int64_t unit_rowid = 0;  // a unit token's unit
   std::string province;    // a province token's two-digit code

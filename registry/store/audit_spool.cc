@@ -35,6 +35,7 @@ std::string Frame(int64_t seq, const AuditEntry& e) {
       {"seq", seq},
       {"at", e.at},
       {"actor", e.actor},
+      {"actor_name", e.actor_name},
       {"role", e.role},
       {"action", e.action},
       {"object_type", e.object_type},
@@ -112,6 +113,7 @@ StatusOr<FileContents> ReadContents(const std::string& path) {
     };
     e.entry.at = text("at");
     e.entry.actor = text("actor");
+    e.entry.actor_name = text("actor_name");
     e.entry.role = text("role");
     e.entry.action = text("action");
     e.entry.object_type = text("object_type");

@@ -71,8 +71,8 @@ inline std::optional<bool> ColumnBool(SQLite::Statement& st, int index) {
 }
 
 inline constexpr const char* kInsertAuditSql =
-    "INSERT INTO audit_log(actor, role, action, object_type, object_id, detail, remote_addr, at) "
-    "VALUES(?,?,?,?,?,?,?,coalesce(?,strftime('%Y-%m-%dT%H:%M:%fZ','now')))";
+    "INSERT INTO audit_log(actor, role, action, object_type, object_id, detail, remote_addr, at, "
+    "actor_name) VALUES(?,?,?,?,?,?,?,coalesce(?,strftime('%Y-%m-%dT%H:%M:%fZ','now')),?)";
 
 // Binds an entry to a statement of kInsertAuditSql.
 inline void BindAudit(SQLite::Statement& st, const AuditEntry& e) {
@@ -84,6 +84,7 @@ inline void BindAudit(SQLite::Statement& st, const AuditEntry& e) {
   BindText(st, 6, e.detail_json);
   BindText(st, 7, e.remote_addr);
   BindText(st, 8, e.at);
+  BindText(st, 9, e.actor_name);
 }
 
 inline void InsertAudit(SQLite::Database& db, const AuditEntry& e) {

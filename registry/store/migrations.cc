@@ -361,8 +361,74 @@ CREATE TRIGGER persons_au AFTER UPDATE ON persons WHEN NEW.version IS NOT OLD.ve
   INSERT INTO change_log(entity, entity_id) VALUES ('person', NEW.id); END;
 )sql";
 
-constexpr const char* kMigrations[] = {kMigration1, kMigration2, kMigration3,
-                                       kMigration4, kMigration5, kMigration6};
+// 7: accounts people sign in with, their sessions, and invitations for nominees to fill in their
+// own forms. A password is kept only as libsodium's Argon2id string, a session and an invitation
+// only as the SHA-256 of their random secret. Times the code compares (sessions, locks) are Unix
+// seconds of the registry's clock. A token may belong to an account and expire; the audit log
+// keeps the display name of whoever acted, as it was at the time.
+constexpr const char* kMigration7 = R"sql(
+CREATE TABLE accounts (
+  id                    INTEGER PRIMARY KEY,
+  username              TEXT NOT NULL UNIQUE,
+  display_name          TEXT NOT NULL,
+  role                  TEXT NOT NULL CHECK (role IN ('staff','province','unit')),
+  province              TEXT,                   -- role province: two-digit code
+  unit_id               INTEGER REFERENCES units(id),  -- role unit
+  password_hash         TEXT NOT NULL,          -- crypto_pwhash_str (Argon2id)
+  must_change_password  INTEGER NOT NULL DEFAULT 1,
+  state                 TEXT NOT NULL DEFAULT 'active' CHECK (state IN ('active','disabled')),
+  failed_count          INTEGER NOT NULL DEFAULT 0,
+  failed_since          INTEGER,                -- first failure of the current count
+  locked_until          INTEGER,
+  created_by            TEXT NOT NULL,
+  created_at            TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%SZ','now')),
+  last_sign_in_at       INTEGER,
+  CHECK ((role = 'unit') = (unit_id IS NOT NULL)),
+  CHECK ((role = 'province') = (province IS NOT NULL))
+);
+
+CREATE TABLE sessions (
+  id            INTEGER PRIMARY KEY,
+  hash          BLOB NOT NULL UNIQUE,
+  account_id    INTEGER NOT NULL REFERENCES accounts(id),
+  csrf_token    TEXT NOT NULL,
+  created_at    INTEGER NOT NULL,
+  last_seen_at  INTEGER NOT NULL,
+  expires_at    INTEGER NOT NULL,               -- the absolute limit
+  ended_at      INTEGER,
+  remote_addr   TEXT
+);
+CREATE INDEX sessions_account ON sessions(account_id, ended_at);
+
+ALTER TABLE tokens ADD COLUMN account_id INTEGER REFERENCES accounts(id);
+ALTER TABLE tokens ADD COLUMN expires_at INTEGER;
+ALTER TABLE audit_log ADD COLUMN actor_name TEXT;
+
+CREATE TABLE invitations (
+  id             INTEGER PRIMARY KEY,
+  hash           BLOB NOT NULL UNIQUE,
+  round_id       INTEGER NOT NULL REFERENCES rounds(id),
+  unit_id        INTEGER NOT NULL REFERENCES units(id),
+  name           TEXT NOT NULL,
+  contact_enc    BLOB NOT NULL,                 -- mobile or e-mail, sealed
+  contact_mask   TEXT NOT NULL,
+  state          TEXT NOT NULL DEFAULT 'sent' CHECK (state IN
+                 ('sent','opened','submitted','returned','accepted','revoked')),
+  form_enc       BLOB,                          -- the values as JSON, sealed
+  reason         TEXT,                          -- why the unit returned it
+  created_by     TEXT NOT NULL,
+  created_at     INTEGER NOT NULL,
+  opened_at      INTEGER,
+  submitted_at   INTEGER,
+  expires_at     INTEGER NOT NULL,
+  recommendation_id INTEGER REFERENCES recommendations(id),
+  version        INTEGER NOT NULL DEFAULT 1
+);
+CREATE INDEX invitations_round_unit ON invitations(round_id, unit_id);
+)sql";
+
+constexpr const char* kMigrations[] = {kMigration1, kMigration2, kMigration3, kMigration4,
+                                       kMigration5, kMigration6, kMigration7};
 
 }  // namespace
 

@@ -607,21 +607,30 @@ StatusOr<std::string> StoreImpl::CreateToken(std::string_view role, std::string_
 
 constexpr const char* kTokenSelect =
     "SELECT t.id, t.role, coalesce(u.code,''), coalesce(t.unit_id,0), coalesce(t.province,''), "
-    "coalesce(t.label,''), t.created_at, coalesce(t.revoked_at,'') "
-    "FROM tokens t LEFT JOIN units u ON u.id=t.unit_id";
+    "coalesce(t.label,''), t.created_at, coalesce(t.revoked_at,''), coalesce(t.account_id,0), "
+    "coalesce(a.username,''), coalesce(a.display_name,''), coalesce(t.expires_at,0) "
+    "FROM tokens t LEFT JOIN units u ON u.id=t.unit_id LEFT JOIN accounts a ON a.id=t.account_id";
 
 static TokenInfo ReadToken(SQLite::Statement& st) {
-  return {st.getColumn(0).getInt64(),  st.getColumn(1).getString(), st.getColumn(2).getString(),
-          st.getColumn(3).getInt64(),  st.getColumn(4).getString(), st.getColumn(5).getString(),
-          st.getColumn(6).getString(), st.getColumn(7).getString()};
+  TokenInfo t{st.getColumn(0).getInt64(),  st.getColumn(1).getString(), st.getColumn(2).getString(),
+              st.getColumn(3).getInt64(),  st.getColumn(4).getString(), st.getColumn(5).getString(),
+              st.getColumn(6).getString(), st.getColumn(7).getString()};
+  t.account_id = st.getColumn(8).getInt64();
+  t.account_username = st.getColumn(9).getString();
+  t.account_display_name = st.getColumn(10).getString();
+  t.expires_at = st.getColumn(11).getInt64();
+  return t;
 }
 
 StatusOr<TokenInfo> StoreImpl::FindToken(std::string_view token) {
   std::string hash = HashToken(token);
   try {
     auto db = readers_.Borrow();
-    SQLite::Statement& st =
-        db.Prepare(std::string(kTokenSelect) + " WHERE t.hash=? AND t.revoked_at IS NULL");
+    SQLite::Statement& st = db.Prepare(
+        std::string(kTokenSelect) +
+        " WHERE t.hash=? AND t.revoked_at IS NULL"
+        " AND (t.expires_at IS NULL OR t.expires_at > CAST(strftime('%s','now') AS INTEGER))"
+        " AND (t.account_id IS NULL OR a.state='active')");
     st.bind(1, hash.data(), static_cast<int>(hash.size()));
     if (!st.executeStep()) return NotFound("令牌无效或已吊销");
     return ReadToken(st);

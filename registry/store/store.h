@@ -97,6 +97,12 @@ struct TokenInfo {
   std::string label;
   std::string created_at;
   std::string revoked_at;  // empty while valid
+  // A token an account made for a script: the account (0 for one made on the command line),
+  // and when the token stops working (Unix seconds; 0: never).
+  int64_t account_id = 0;
+  std::string account_username = {};
+  std::string account_display_name = {};
+  int64_t expires_at = 0;
 };
 
 struct AuditEntry {
@@ -108,6 +114,7 @@ struct AuditEntry {
   std::string detail_json;  // never an ID number or a phone
   std::string remote_addr;
   std::string at = {};  // when it happened (AuditTimestampNow()); empty: when it is stored
+  std::string actor_name = {};  // the display name of the account that acted, as it was then
 };
 
 struct RegistryStats {
@@ -207,7 +214,8 @@ class Store {
   // --- tokens: the plaintext token is returned once and never stored
   virtual StatusOr<std::string> CreateToken(std::string_view role, std::string_view unit_code,
                                             std::string_view province, std::string_view label) = 0;
-  // NotFound for unknown and revoked tokens alike.
+  // NotFound for unknown, revoked and expired tokens alike, and for those of an account that is
+  // disabled.
   virtual StatusOr<TokenInfo> FindToken(std::string_view token) = 0;
   virtual StatusOr<std::vector<TokenInfo>> ListTokens() = 0;
   virtual Status RevokeToken(int64_t id) = 0;

@@ -261,8 +261,8 @@ class ApiQueriesImpl final : public ApiQueries {
       SQLite::Statement st(
           *db,
           "SELECT id, at, actor, coalesce(role,''), action, coalesce(object_type,''), "
-          "coalesce(object_id,''), coalesce(detail,''), coalesce(remote_addr,'') "
-          "FROM audit_log WHERE " +
+          "coalesce(object_id,''), coalesce(detail,''), coalesce(remote_addr,''), "
+          "coalesce(actor_name,'') FROM audit_log WHERE " +
               where + " ORDER BY at DESC, id DESC LIMIT ? OFFSET ?");
       int i = 1;
       for (const std::string& b : binds) st.bind(i++, b);
@@ -276,6 +276,7 @@ class ApiQueriesImpl final : public ApiQueries {
                      st.getColumn(4).getString(), st.getColumn(5).getString(),
                      st.getColumn(6).getString(), st.getColumn(7).getString(),
                      st.getColumn(8).getString()};
+        row.entry.actor_name = st.getColumn(9).getString();
         out.rows.push_back(std::move(row));
       }
       return out;
