@@ -66,6 +66,7 @@ void ApiService::Impl::QueryAudit(const ApiCall& call, HttpResponse& res) {
     items.push_back({{"id", row.id},
                      {"at", row.at},
                      {"actor", row.entry.actor},
+                     {"actor_name", TextOrNull(row.entry.actor_name)},
                      {"role", TextOrNull(row.entry.role)},
                      {"action", row.entry.action},
                      {"object_type", TextOrNull(row.entry.object_type)},
@@ -77,12 +78,21 @@ void ApiService::Impl::QueryAudit(const ApiCall& call, HttpResponse& res) {
       {{"total", found->total}, {"page", q.page}, {"size", q.size}, {"items", std::move(items)}}));
 }
 
-void ApiService::Impl::ListTokens(const ApiCall&, HttpResponse& res) {
+// Staff see every token; anyone else the tokens their own account made.
+static bool SeesToken(const Caller& caller, const registry::TokenInfo& t) {
+  return caller.role == Role::kStaff ||
+         (caller.account_id != 0 && t.account_id == caller.account_id);
+}
+
+void ApiService::Impl::ListTokens(const ApiCall& call, HttpResponse& res) {
   auto tokens = store.ListTokens();
   if (!tokens.ok()) return res.SetError(tokens.status());
   Json items = Json::array();
   for (const auto& t : *tokens) {
+    if (!SeesToken(*call.caller, t)) continue;
     items.push_back({{"id", t.id},
+                     {"account", TextOrNull(t.account_username)},
+                     {"expires_at", TextOrNull(registry::IsoUtc(t.expires_at))},
                      {"role", t.role},
                      {"unit", TextOrNull(t.unit_code)},
                      {"province", TextOrNull(t.province)},
@@ -99,6 +109,14 @@ void ApiService::Impl::RevokeToken(const ApiCall& call, HttpResponse& res) {
       id_text.find_first_not_of("0123456789") != std::string::npos)
     return res.SetError(FieldStatus(StatusCode::kInvalidArgument, "id", "应为令牌编号（整数）"));
   int64_t id = std::stoll(id_text);
+  if (call.caller->role != Role::kStaff) {
+    auto tokens = store.ListTokens();
+    if (!tokens.ok()) return res.SetError(tokens.status());
+    const bool own = std::any_of(tokens->begin(), tokens->end(), [&](const auto& t) {
+      return t.id == id && SeesToken(*call.caller, t);
+    });
+    if (!own) return res.SetError(NotFound("没有编号为 " + id_text + " 的有效令牌"));
+  }
   Status s = store.RevokeToken(id);
   if (!s.ok()) return res.SetError(s);
   Status logged = Audit(call, "revoke", "token", id_text);

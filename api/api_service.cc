@@ -3,6 +3,8 @@
 // scoped, masked, and audited where the contract asks for it.
 #include "api/api_service.h"
 
+#include <sodium.h>
+
 #include "api/internal/api_service_impl.h"
 
 namespace tp::api {
@@ -70,6 +72,8 @@ std::function<void(const ApiCall&, HttpResponse&)> ApiService::Impl::Bound(
 
 void ApiService::Impl::BuildRoutes() {
   AddSystemRoutes();
+  AddSessionRoutes();
+  AddAccountRoutes();
   AddPersonRoutes();
   AddAdminRoutes();
 }
@@ -103,10 +107,11 @@ void ApiService::Impl::AddSystemRoutes() {
   routes.push_back({.method = "GET",
                     .pattern = "/api/v1/me",
                     .roles = kAllRoles,
-                    .summary = "当前令牌的角色与范围",
+                    .summary = "当前登录者（账户或令牌）的角色与范围",
                     .tag = "系统",
                     .response_schema = "Me",
-                    .handler = bind(&Impl::Me)});
+                    .handler = bind(&Impl::Me),
+                    .before_password_change = true});
 }
 
 // Search, people, units and the enrolment check.
@@ -247,15 +252,15 @@ void ApiService::Impl::AddAdminRoutes() {
        .handler = bind(&Impl::QueryAudit)});
   routes.push_back({.method = "GET",
                     .pattern = "/api/v1/tokens",
-                    .roles = kStaffOnly,
-                    .summary = "令牌列表（不含令牌本身）",
+                    .roles = kAllRoles,
+                    .summary = "令牌列表（不含令牌本身；工作人员看全部，其他账户看本账户创建的）",
                     .tag = "令牌",
                     .response_schema = "TokenList",
                     .handler = bind(&Impl::ListTokens)});
   routes.push_back({.method = "DELETE",
                     .pattern = "/api/v1/tokens/{id}",
-                    .roles = kStaffOnly,
-                    .summary = "吊销令牌",
+                    .roles = kAllRoles,
+                    .summary = "吊销令牌（工作人员可吊销任何令牌，其他账户只能吊销本账户创建的）",
                     .tag = "令牌",
                     .params = {{"id", "path", "integer", "令牌编号", true}},
                     .response_schema = "Revoked",
@@ -271,8 +276,11 @@ StatusOr<std::unique_ptr<ApiService>> ApiService::Create(registry::Store& store,
                                                          ApiOptions options) {
   TP_ASSIGN_OR_RETURN(auto reference, registry::ReferenceData::Load(registry::DataDir()));
   TP_ASSIGN_OR_RETURN(auto queries, registry::ApiQueries::Open(store));
+  TP_ASSIGN_OR_RETURN(auto accounts,
+                      registry::Accounts::Open(store, registry::DataDir(), options.accounts));
   auto impl = std::make_unique<Impl>(store, index, std::move(queries), std::move(reference),
                                      std::move(options));
+  impl->accounts = std::move(accounts);
   impl->BuildRoutes();
   Impl* raw = impl.get();
   // A write that shows in a search document (a training, a recommendation,
@@ -327,36 +335,76 @@ std::optional<Caller> ApiService::Impl::Authenticate(const RouteSpec& route, con
     return std::nullopt;
   };
   auto unauthenticated = [&](std::string message) -> std::optional<Caller> {
-    // Guessing tokens is slowed down per client address.
+    // Guessing tokens and session cookies is slowed down per client address.
     if (!this->unauthenticated.Allow(remote_addr, &retry))
       return too_many("认证失败次数过多，请稍后再试");
     res.SetHeader("WWW-Authenticate", "Bearer");
     res.SetError(Status(StatusCode::kUnauthenticated, std::move(message)));
     return std::nullopt;
   };
+  auto refuse = [&](Status status) -> std::optional<Caller> {
+    res.SetError(std::move(status));
+    return std::nullopt;
+  };
   std::optional<std::string> header = req.Header("Authorization");
-  if (!header) return unauthenticated("缺少令牌：请在请求头 Authorization 中提供 Bearer 令牌");
-  std::optional<std::string> token = BearerToken(*header);
-  if (!token) return unauthenticated("令牌格式错误：应为 Authorization: Bearer 令牌");
-  auto info = store.FindToken(*token);
-  if (!info.ok()) {
-    if (info.status().code() == StatusCode::kNotFound) return unauthenticated("令牌无效或已吊销");
-    res.SetError(info.status());
-    return std::nullopt;
-  }
-  auto caller = CallerFromToken(*info);
-  if (!caller.ok()) {
-    res.SetError(caller.status());
-    return std::nullopt;
+  std::optional<Caller> caller;
+  if (header) {
+    std::optional<std::string> token = BearerToken(*header);
+    if (!token) return unauthenticated("令牌格式错误：应为 Authorization: Bearer 令牌");
+    auto info = store.FindToken(*token);
+    if (!info.ok()) {
+      if (info.status().code() == StatusCode::kNotFound) return unauthenticated("令牌无效或已吊销");
+      return refuse(info.status());
+    }
+    auto from_token = CallerFromToken(*info);
+    if (!from_token.ok()) return refuse(from_token.status());
+    caller = std::move(*from_token);
+  } else {
+    const std::string secret = CookieValue(req.Header("Cookie").value_or(""), kSessionCookie);
+    if (secret.empty()) {
+      return unauthenticated(
+          "未登录：请先登录，或在请求头 Authorization 中提供 Bearer 令牌（缺少令牌）");
+    }
+    auto session = accounts->FindSession(secret);
+    if (!session.ok()) {
+      if (session.status().code() == StatusCode::kUnauthenticated)
+        return unauthenticated(session.status().message());
+      return refuse(session.status());
+    }
+    auto from_session = CallerFromSession(*session);
+    if (!from_session.ok()) return refuse(from_session.status());
+    caller = std::move(*from_session);
+    // A change made through the cookie must come from this site's pages: they send the
+    // session's CSRF token, which another site cannot read, and the browser names the origin.
+    if (req.method != "GET" && req.method != "HEAD") {
+      const std::string sent = req.Header("X-CSRF-Token").value_or("");
+      const std::string& expected = caller->session->csrf_token;
+      if (sent.size() != expected.size() ||
+          sodium_memcmp(sent.data(), expected.data(), expected.size()) != 0) {
+        return refuse(PermissionDenied("缺少或错误的 X-CSRF-Token：请刷新页面后重试"));
+      }
+      const std::string host = req.Header("Host").value_or("");
+      for (const char* name : {"Origin", "Referer"}) {
+        std::optional<std::string> origin = req.Header(name);
+        if (!origin) continue;
+        if (!SameOrigin(*origin, host))
+          return refuse(PermissionDenied("请求来自其他网站（" + std::string(name) + "），已拒绝"));
+        break;
+      }
+    }
   }
   res.actor = caller->Actor();
+  // A password someone else set is changed before anything else.
+  if (caller->MustChangePassword() && !route.before_password_change) {
+    return refuse(PermissionDenied("请先修改初始密码（首次登录或密码被重置后须修改）"));
+  }
   // Deny by default: only the roles the route names.
   if (!Allows(route.roles, caller->role)) {
-    res.SetError(PermissionDenied("此令牌（角色 " + std::string(RoleName(caller->role)) +
-                                  "）无权调用此接口"));
-    return std::nullopt;
+    return refuse(PermissionDenied("此" + std::string(caller->session ? "账户" : "令牌") +
+                                   "（角色 " + std::string(RoleName(caller->role)) +
+                                   "）无权调用此接口"));
   }
-  return *caller;
+  return caller;
 }
 
 bool ApiService::Impl::CountCall(const RouteSpec& route, const Caller& caller, HttpResponse& res) {

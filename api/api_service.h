@@ -4,6 +4,11 @@
 // same table drives the server, the OpenAPI document at
 // /api/v1/openapi.json and the tests that walk every route with every role.
 //
+// People sign in with an account (session_routes.cc, docs/accounts.md) and
+// are then authenticated by a session cookie; a write through the cookie must
+// carry the session's CSRF token and come from this site. Scripts keep
+// calling with Bearer tokens, unchanged.
+//
 // Privacy rules applied here, for every route: a unit token sees only the
 // people its unit recommended and a province token only its province's;
 // an object out of scope is answered 404, as if it did not exist. ID numbers
@@ -47,7 +52,12 @@ struct ApiOptions {
   RateLimit per_token{50, 200};                  // every call of a token
   RateLimit check_per_token{2, 30};              // enrolment checks of a province or unit token
   RateLimit check_per_staff_token{20, 100};      // enrolment checks of a staff token
-  RateLimit per_address_unauthenticated{2, 20};  // calls without a valid token
+  RateLimit per_address_unauthenticated{2, 20};  // calls without a valid token or session
+  // Sign-in failures of one client address, whatever the usernames: 20 at once, then one a
+  // minute (each username also locks on its own after five, AccountOptions).
+  RateLimit sign_in_failures_per_address{1.0 / 60, 20};
+  // Accounts and sessions: timeouts, lockout, the cost of a password hash, the clock.
+  registry::AccountOptions accounts = {};
   std::size_t max_json_body_bytes = 64 * 1024;
   std::size_t max_import_bytes = 32 * 1024 * 1024;
   // Uploads read at once (POST /api/v1/imports and the 汇总表 upload), in all and per token:
@@ -80,6 +90,16 @@ struct ApiCall {
   std::string remote_addr;  // the client, behind a trusted proxy too
 };
 
+// The audit entry of who makes a call (action and object to be filled in): the caller, or
+// "anonymous" on a public route.
+inline registry::AuditEntry WhoCalls(const ApiCall& call) {
+  if (call.caller != nullptr) return call.caller->Who(call.remote_addr);
+  registry::AuditEntry e;
+  e.actor = "anonymous";
+  e.remote_addr = call.remote_addr;
+  return e;
+}
+
 // A route, written with designated initialisers: what is left out keeps its default.
 struct RouteSpec {
   std::string method = {};
@@ -98,6 +118,8 @@ struct RouteSpec {
   // The answer can tell whether an ID number is on file (the enrolment check,
   // a recommendation, its edit): such calls share the enrolment check's limit.
   bool answers_enrolment = false;
+  // Callable by a person who must change a password someone else set, before changing it.
+  bool before_password_change = false;
 };
 
 class ApiService {

@@ -1,6 +1,7 @@
-// Who is calling: the roles of CONTRACT.md and the caller a Bearer token
-// stands for. A token carries one role — staff (CAST: everything), province
-// (a provincial association: its province's units and people) or unit (one
+// Who is calling: the roles of CONTRACT.md, and the caller a session cookie
+// (a person signed in with an account) or a Bearer token (a script) stands
+// for. Each carries one role — staff (CAST: everything), province (a
+// provincial association: its province's units and people) or unit (one
 // recommending unit: the people it recommended). Anything else is denied.
 #pragma once
 
@@ -9,11 +10,15 @@
 #include <string>
 #include <string_view>
 
+#include "registry/accounts/accounts.h"
 #include "registry/base/status.h"
 #include "registry/store/store.h"
 #include "registry/store/store_api_queries.h"
 
 namespace tp::api {
+
+// The cookie a signed-in browser carries: the session's secret.
+inline constexpr std::string_view kSessionCookie = "tp_session";
 
 enum class Role : uint8_t { kStaff = 1, kProvince = 2, kUnit = 4 };
 
@@ -38,9 +43,19 @@ struct Caller {
   int64_t unit_rowid = 0;
   std::string province;  // role province: two digits
   std::string label;
+  // The account behind the call: the one signed in, or the one that made the token (0 for a
+  // token made on the command line).
+  int64_t account_id = 0;
+  std::string username;
+  std::string display_name;
+  std::optional<registry::Session> session;  // signed in with a cookie
 
-  // "token:12": how the audit and request logs name the caller.
+  // How the audit and request logs name the caller: "account:wangfang" for a session,
+  // "token:12@wangfang" for a token an account made, "token:12" for one made on the command line.
   std::string Actor() const;
+  // An audit entry naming the caller (action and object to be filled in).
+  registry::AuditEntry Who(const std::string& remote_addr) const;
+  bool MustChangePassword() const { return session && session->account.must_change_password; }
   // Whose records the caller may see.
   registry::PersonScope Scope() const;
   // 民族 and 政治面貌 are for CAST and provincial staff only (PIPL).
@@ -54,5 +69,12 @@ std::optional<std::string> BearerToken(std::string_view authorization);
 // The caller of a stored token. PermissionDenied for a token whose role or
 // scope is incomplete (a unit token without a unit), so it can do nothing.
 StatusOr<Caller> CallerFromToken(const registry::TokenInfo& token);
+// The caller of a live session.
+StatusOr<Caller> CallerFromSession(const registry::Session& session);
+
+// The value of cookie `name` in a Cookie header; empty when absent.
+std::string CookieValue(std::string_view header, std::string_view name);
+// Whether an Origin or Referer value names the site at `host` (the Host header: name[:port]).
+bool SameOrigin(std::string_view origin_or_referer, std::string_view host);
 
 }  // namespace tp::api

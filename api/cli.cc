@@ -19,6 +19,7 @@
 #include "indexer/search_index.h"
 #include "indexer/search_json.h"
 #include "indexer/store_change_source.h"
+#include "registry/accounts/accounts.h"
 #include "registry/base/paths.h"
 #include "registry/fields/reference_data.h"
 #include "registry/fields/validate.h"
@@ -41,6 +42,11 @@ constexpr const char* kUsage = R"(用法 / usage:
   talentpool stats   --data DIR                    统计（JSON）
   talentpool token   --data DIR --role staff|province|unit [--unit CODE] [--province 45] [--label TEXT]
   talentpool token   --data DIR --list | --revoke ID
+  talentpool user add --data DIR --username NAME --role staff|province|unit [--province 45] [--unit CODE] [--name 显示名]
+                                                   开设账户；最后一行是只显示这一次的初始密码
+  talentpool user list --data DIR                  列出账户
+  talentpool user disable|enable|reset|unlock --data DIR --username NAME
+                                                   停用、启用、重置密码（打印新的初始密码）、解除锁定
   talentpool units   --data DIR                    列出推荐单位及代码
   talentpool serve   --data DIR [--port 8080] [--bind 127.0.0.1] [--trusted-proxy 127.0.0.1]
                      （--trusted-proxy：只在 nginx 等代理之后设置，此地址发来的 X-Real-IP 才被采信）
@@ -251,6 +257,82 @@ int CmdToken(const Args& args) {
   return 0;
 }
 
+// `talentpool user`: the accounts of a registry, for the first account of a new one and for an
+// administrator at the machine. Every change is audited as the command line's.
+int CmdUser(const Args& args) {
+  const std::string action = args.positional.empty() ? "" : args.positional[0];
+  if (action.empty()) {
+    std::fprintf(stderr, "缺少子命令：user add|list|disable|enable|reset|unlock\n");
+    return 2;
+  }
+  auto dir = RequireData(args);
+  if (!dir) return 2;
+  auto store = Store::Open(*dir);
+  if (!store.ok()) return Fail(store.status(), 2);
+  auto accounts = registry::Accounts::Open(**store, registry::DataDir());
+  if (!accounts.ok()) return Fail(accounts.status(), 2);
+  registry::AuditEntry who;
+  who.actor = "cli";
+  if (action == "list") {
+    auto list = (*accounts)->List();
+    if (!list.ok()) return Fail(list.status());
+    const int64_t now = (*accounts)->Now();
+    for (const registry::Account& a : *list) {
+      const std::string scope = a.role == "unit"       ? a.unit_code
+                                : a.role == "province" ? a.province
+                                                       : "";
+      std::printf("%lld\t%s\t%s\t%s\t%s\t%s\t%s\n", static_cast<long long>(a.id),
+                  a.username.c_str(), a.display_name.c_str(), a.role.c_str(), scope.c_str(),
+                  a.State(now).c_str(), registry::IsoUtc(a.last_sign_in_at).c_str());
+    }
+    return 0;
+  }
+  auto username = args.Get("username");
+  if (!username || username->empty()) {
+    std::fprintf(stderr, "缺少 --username 用户名\n");
+    return 2;
+  }
+  auto print_password = [](const std::pair<registry::Account, std::string>& made) {
+    std::printf("账户：%s（%s，%s）\n初始密码只显示这一次，首次登录须修改：\n%s\n",
+                made.first.username.c_str(), made.first.display_name.c_str(),
+                made.first.role.c_str(), made.second.c_str());
+    return 0;
+  };
+  if (action == "add") {
+    registry::NewAccount spec;
+    spec.username = *username;
+    spec.display_name = args.GetOr("name", *username);
+    spec.role = args.GetOr("role", "");
+    spec.province = args.GetOr("province", "");
+    spec.unit_code = args.GetOr("unit", "");
+    if (spec.role.empty()) {
+      std::fprintf(stderr, "缺少 --role staff|province|unit\n");
+      return 2;
+    }
+    auto made = (*accounts)->Create(spec, who);
+    if (!made.ok()) return Fail(made.status());
+    return print_password(*made);
+  }
+  auto account = (*accounts)->FindByUsername(*username);
+  if (!account.ok()) return Fail(account.status());
+  if (action == "reset") {
+    auto reset = (*accounts)->ResetPassword(account->id, who);
+    if (!reset.ok()) return Fail(reset.status());
+    return print_password(*reset);
+  }
+  if (action != "disable" && action != "enable" && action != "unlock") {
+    std::fprintf(stderr, "未知子命令：user %s（可用 add、list、disable、enable、reset、unlock）\n",
+                 action.c_str());
+    return 2;
+  }
+  StatusOr<registry::Account> changed =
+      action == "unlock" ? (*accounts)->Unlock(account->id, who)
+                         : (*accounts)->SetDisabled(account->id, action == "disable", who);
+  if (!changed.ok()) return Fail(changed.status());
+  std::printf("%s：%s\n", changed->username.c_str(), changed->State((*accounts)->Now()).c_str());
+  return 0;
+}
+
 int CmdUnits(const Args& args) {
   auto dir = RequireData(args);
   if (!dir) return 2;
@@ -448,6 +530,7 @@ int RunCommandLine(int argc, char** argv) {
   if (command == "stats") return CmdStats(*args);
   if (command == "token") return CmdToken(*args);
   if (command == "units") return CmdUnits(*args);
+  if (command == "user") return CmdUser(*args);
   if (command == "demo") return CmdDemo(*args);
   if (command == "search") return CmdSearch(*args);
   if (command == "reindex") return CmdReindex(*args);

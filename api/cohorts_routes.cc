@@ -325,13 +325,7 @@ struct Context {
           std::unique_ptr<registry::ApiQueries> q, CohortRouteOptions o)
       : store(s), cohorts(std::move(c)), queries(std::move(q)), options(std::move(o)) {}
 
-  registry::AuditEntry Who(const ApiCall& call) const {
-    registry::AuditEntry e;
-    e.actor = call.caller != nullptr ? call.caller->Actor() : "anonymous";
-    e.role = call.caller != nullptr ? std::string(RoleName(call.caller->role)) : "";
-    e.remote_addr = call.remote_addr;
-    return e;
-  }
+  registry::AuditEntry Who(const ApiCall& call) const { return WhoCalls(call); }
 
   void Audit(const ApiCall& call, std::string action, std::string object_type,
              std::string object_id, const Json& detail) {

@@ -27,8 +27,12 @@ constexpr const char* kSchemas = R"json({
   },
   "Health": {"type": "object", "required": ["status"], "properties": {"status": {"type": "string"}}},
   "OpenApi": {"type": "object", "required": ["openapi", "paths"]},
-  "Me": {"type": "object", "required": ["token_id", "role"],
-    "properties": {"token_id": {"type": "integer"}, "role": {"type": "string", "enum": ["staff", "province", "unit"]},
+  "Me": {"type": "object", "required": ["role", "via"],
+    "properties": {"token_id": {"type": "integer", "nullable": true, "description": "令牌调用时"},
+      "via": {"type": "string", "enum": ["session", "token"]},
+      "username": {"type": "string", "nullable": true}, "display_name": {"type": "string", "nullable": true},
+      "must_change_password": {"type": "boolean"},
+      "role": {"type": "string", "enum": ["staff", "province", "unit"]},
       "label": {"type": "string", "nullable": true}, "unit": {"$ref": "#/components/schemas/Unit"},
       "province": {"type": "object"}}},
   "SearchResult": {"type": "object", "required": ["total", "page", "size", "hits", "facets"],
@@ -94,6 +98,7 @@ constexpr const char* kSchemas = R"json({
     "properties": {"total": {"type": "integer"}, "page": {"type": "integer"}, "size": {"type": "integer"},
       "items": {"type": "array", "items": {"type": "object", "required": ["id", "at", "actor", "action"],
         "properties": {"id": {"type": "integer"}, "at": {"type": "string"}, "actor": {"type": "string"},
+          "actor_name": {"type": "string", "nullable": true, "description": "账户的显示名（当时的）"},
           "role": {"type": "string", "nullable": true}, "action": {"type": "string"},
           "object_type": {"type": "string", "nullable": true}, "object_id": {"type": "string", "nullable": true},
           "detail": {}, "remote_addr": {"type": "string", "nullable": true}}}}}},
@@ -102,7 +107,9 @@ constexpr const char* kSchemas = R"json({
       "required": ["id", "role", "created_at"],
       "properties": {"id": {"type": "integer"}, "role": {"type": "string"}, "unit": {"type": "string", "nullable": true},
         "province": {"type": "string", "nullable": true}, "label": {"type": "string", "nullable": true},
-        "created_at": {"type": "string"}, "revoked_at": {"type": "string", "nullable": true}}}}}},
+        "created_at": {"type": "string"}, "revoked_at": {"type": "string", "nullable": true},
+        "account": {"type": "string", "nullable": true, "description": "创建令牌的账户；命令行创建的为 null"},
+        "expires_at": {"type": "string", "nullable": true}}}}}},
   "ImportFile": {"type": "object", "required": ["file"],
     "properties": {"file": {"type": "string", "format": "binary"}}},
   "ImportReport": {"type": "object", "required": ["imported", "rejected", "errors"],
@@ -112,7 +119,53 @@ constexpr const char* kSchemas = R"json({
       "errors": {"type": "array", "items": {"type": "object", "properties": {"row": {"type": "integer"},
         "field": {"type": "string"}, "message": {"type": "string"}}}}}},
   "Revoked": {"type": "object", "required": ["id", "revoked"],
-    "properties": {"id": {"type": "integer"}, "revoked": {"type": "boolean"}}}
+    "properties": {"id": {"type": "integer"}, "revoked": {"type": "boolean"}}},
+  "SignIn": {"type": "object", "required": ["username", "password"], "additionalProperties": false,
+    "properties": {"username": {"type": "string"}, "password": {"type": "string", "format": "password"}}},
+  "Session": {"type": "object",
+    "required": ["username", "display_name", "role", "scope", "must_change_password", "csrf_token", "expires_at"],
+    "properties": {"username": {"type": "string"}, "display_name": {"type": "string"},
+      "role": {"type": "string", "enum": ["staff", "province", "unit"]},
+      "scope": {"type": "object", "description": "{\"province\": {code, name}}、{\"unit\": {code, name}} 或 {}"},
+      "must_change_password": {"type": "boolean"},
+      "csrf_token": {"type": "string", "description": "经 Cookie 认证的写请求须在请求头 X-CSRF-Token 中带上"},
+      "expires_at": {"type": "string", "description": "会话的最长时限（UTC）"},
+      "idle_timeout_seconds": {"type": "integer"}}},
+  "SignedOut": {"type": "object", "required": ["signed_out"], "properties": {"signed_out": {"type": "boolean"}}},
+  "PasswordChange": {"type": "object", "required": ["current_password", "new_password"],
+    "additionalProperties": false,
+    "properties": {"current_password": {"type": "string", "format": "password"},
+      "new_password": {"type": "string", "format": "password",
+        "description": "至少 10 个字符，含小写、大写、数字、其他符号中的三类，不含用户名，不在常见密码表中"}}},
+  "PasswordChanged": {"type": "object", "required": ["changed"], "properties": {"changed": {"type": "boolean"}}},
+  "Account": {"type": "object", "required": ["id", "username", "display_name", "role", "state", "must_change_password"],
+    "properties": {"id": {"type": "integer"}, "username": {"type": "string"}, "display_name": {"type": "string"},
+      "role": {"type": "string", "enum": ["staff", "province", "unit"]},
+      "province": {"type": "string", "nullable": true}, "unit": {"type": "string", "nullable": true},
+      "unit_name": {"type": "string", "nullable": true},
+      "state": {"type": "string", "enum": ["active", "disabled", "locked"]},
+      "locked_until": {"type": "string", "nullable": true}, "must_change_password": {"type": "boolean"},
+      "created_by": {"type": "string"}, "created_at": {"type": "string"},
+      "last_sign_in_at": {"type": "string", "nullable": true}}},
+  "AccountList": {"type": "object", "required": ["total", "items"],
+    "properties": {"total": {"type": "integer"}, "items": {"type": "array", "items": {"$ref": "#/components/schemas/Account"}}}},
+  "NewAccount": {"type": "object", "required": ["username", "display_name", "role"], "additionalProperties": false,
+    "properties": {"username": {"type": "string", "description": "3–32 个字符：小写字母、数字、. _ -"},
+      "display_name": {"type": "string", "description": "本人真实姓名，写入审计日志"},
+      "role": {"type": "string", "enum": ["staff", "province", "unit"]},
+      "province": {"type": "string", "description": "省级账户：两位省级代码"},
+      "unit": {"type": "string", "description": "单位账户：单位代码"}}},
+  "AccountWithPassword": {"type": "object", "required": ["account", "initial_password"],
+    "properties": {"account": {"$ref": "#/components/schemas/Account"},
+      "initial_password": {"type": "string", "description": "只显示这一次；首次登录须修改"}}},
+  "SessionsEnded": {"type": "object", "required": ["ended"], "properties": {"ended": {"type": "integer"}}},
+  "NewToken": {"type": "object", "required": ["label"], "additionalProperties": false,
+    "properties": {"label": {"type": "string"}, "role": {"type": "string"}, "province": {"type": "string"},
+      "unit": {"type": "string"}, "expires_in_days": {"type": "integer", "minimum": 1, "maximum": 365}}},
+  "CreatedToken": {"type": "object", "required": ["id", "token", "role", "expires_at"],
+    "properties": {"id": {"type": "integer"}, "token": {"type": "string", "description": "只显示这一次"},
+      "label": {"type": "string"}, "role": {"type": "string"}, "province": {"type": "string", "nullable": true},
+      "unit": {"type": "string", "nullable": true}, "expires_at": {"type": "string"}}}
 })json";
 
 // A person field's schema, from the field table: the same in a person and in a PATCH body.
@@ -188,22 +241,31 @@ std::string BuildOpenApiDocument(const std::vector<RouteSpec>& routes,
              {{"schema", {{"$ref", "#/components/schemas/" + r.request_schema}}}}}}}};
     }
     Json responses = Json::object();
+    // The success answer: 200, or the 2xx the route names (201 for what it creates).
+    std::string success = "200";
+    std::vector<int> statuses;
+    for (int s : r.statuses) {
+      if (s >= 200 && s < 300) {
+        success = std::to_string(s);
+      } else {
+        statuses.push_back(s);
+      }
+    }
     // Routes ending in .xlsx answer a workbook; every other route JSON.
     const bool workbook =
         r.pattern.size() > 5 && r.pattern.compare(r.pattern.size() - 5, 5, ".xlsx") == 0;
     if (workbook) {
-      responses["200"] = {{"description", StatusText(200)},
-                          {"content",
-                           {{"application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-                             {{"schema", {{"type", "string"}, {"format", "binary"}}}}}}}};
+      responses[success] = {{"description", StatusText(std::stoi(success))},
+                            {"content",
+                             {{"application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                               {{"schema", {{"type", "string"}, {"format", "binary"}}}}}}}};
     } else {
-      responses["200"] = {
-          {"description", StatusText(200)},
+      responses[success] = {
+          {"description", StatusText(std::stoi(success))},
           {"content",
            {{"application/json",
              {{"schema", {{"$ref", "#/components/schemas/" + r.response_schema}}}}}}}};
     }
-    std::vector<int> statuses = r.statuses;
     if (r.needs_token) {
       statuses.insert(statuses.end(), {401, 403, 429});
       op["security"] = Json::array({{{"bearer", Json::array()}}});

@@ -139,7 +139,13 @@ std::optional<int64_t> VersionFromIfMatch(const std::string& value) {
 
 void ApiService::Impl::Me(const ApiCall& call, HttpResponse& res) {
   const Caller& c = *call.caller;
-  Json j = {{"token_id", c.token_id}, {"role", RoleName(c.role)}, {"label", TextOrNull(c.label)}};
+  Json j = {{"token_id", c.session ? Json(nullptr) : Json(c.token_id)},
+            {"role", RoleName(c.role)},
+            {"label", TextOrNull(c.label)},
+            {"via", c.session ? "session" : "token"},
+            {"username", TextOrNull(c.username)},
+            {"display_name", TextOrNull(c.display_name)},
+            {"must_change_password", c.MustChangePassword()}};
   if (c.role == Role::kUnit) {
     auto unit = store.GetUnit(c.unit_code);
     j["unit"] = unit.ok() ? UnitJson(*unit) : Json({{"code", c.unit_code}});

@@ -34,6 +34,22 @@ bool RateLimiter::Allow(std::string_view key, Clock::time_point now, int* retry_
   return false;
 }
 
+bool RateLimiter::Check(std::string_view key, Clock::time_point now, int* retry_after) const {
+  if (limit_.per_second <= 0) return true;
+  const double burst = std::max(limit_.burst, 1.0);
+  std::lock_guard<std::mutex> lock(mu_);
+  auto it = buckets_.find(std::string(key));
+  if (it == buckets_.end()) return true;
+  const double elapsed = std::chrono::duration<double>(now - it->second.updated).count();
+  const double tokens =
+      std::min(burst, it->second.tokens + std::max(elapsed, 0.0) * limit_.per_second);
+  if (tokens >= 1.0) return true;
+  if (retry_after != nullptr) {
+    *retry_after = std::max(1, static_cast<int>(std::ceil((1.0 - tokens) / limit_.per_second)));
+  }
+  return false;
+}
+
 std::size_t RateLimiter::KeyCount() const {
   std::lock_guard<std::mutex> lock(mu_);
   return buckets_.size();

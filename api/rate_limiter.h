@@ -32,6 +32,13 @@ class RateLimiter {
     return Allow(key, Clock::now(), retry_after);
   }
 
+  // Whether `key` could make a call now, without spending it: for limits that count failures,
+  // looked at before the attempt and spent after a failed one.
+  bool Check(std::string_view key, Clock::time_point now, int* retry_after = nullptr) const;
+  bool Check(std::string_view key, int* retry_after = nullptr) const {
+    return Check(key, Clock::now(), retry_after);
+  }
+
   std::size_t KeyCount() const;
 
  private:

@@ -221,6 +221,7 @@ StatusOr<registry::RecommendationInput> InputFrom(const Json& body) {
 registry::Actor ActorOf(const ApiCall& call) {
   registry::Actor a;
   a.id = call.caller->Actor();
+  a.name = call.caller->display_name;
   a.role = std::string(RoleName(call.caller->role));
   a.unit_rowid = call.caller->unit_rowid;
   a.province = call.caller->province;

@@ -56,6 +56,7 @@ struct ApiService::Impl {
         check_limited(options.check_per_token),
         check_staff(options.check_per_staff_token),
         unauthenticated(options.per_address_unauthenticated),
+        sign_in_failures(options.sign_in_failures_per_address),
         uploads(options.upload_gate != nullptr
                     ? options.upload_gate
                     : std::make_shared<UploadGate>(options.max_uploads_at_once,
@@ -74,6 +75,8 @@ struct ApiService::Impl {
   void AddSystemRoutes();
   void AddPersonRoutes();
   void AddAdminRoutes();
+  void AddSessionRoutes();
+  void AddAccountRoutes();
   // A handler of this service as a route's.
   std::function<void(const ApiCall&, HttpResponse&)> Bound(void (Impl::*method)(const ApiCall&,
                                                                                 HttpResponse&));
@@ -99,14 +102,11 @@ struct ApiService::Impl {
 
   Status Audit(const ApiCall& call, std::string action, std::string object_type,
                std::string object_id, Json detail = nullptr) {
-    registry::AuditEntry e;
-    e.actor = call.caller != nullptr ? call.caller->Actor() : "anonymous";
-    e.role = call.caller != nullptr ? std::string(RoleName(call.caller->role)) : "";
+    registry::AuditEntry e = WhoCalls(call);
     e.action = std::move(action);
     e.object_type = std::move(object_type);
     e.object_id = std::move(object_id);
     if (!detail.is_null()) e.detail_json = Dump(detail);
-    e.remote_addr = call.remote_addr;
     return audit.Record(std::move(e));
   }
 
@@ -124,6 +124,22 @@ struct ApiService::Impl {
   void ListTokens(const ApiCall& call, HttpResponse& res);
   void RevokeToken(const ApiCall& call, HttpResponse& res);
   void Import(const ApiCall& call, HttpResponse& res);
+  // session_routes.cc
+  void SignIn(const ApiCall& call, HttpResponse& res);
+  void GetSession(const ApiCall& call, HttpResponse& res);
+  void SignOut(const ApiCall& call, HttpResponse& res);
+  void ChangePassword(const ApiCall& call, HttpResponse& res);
+  void ListAccounts(const ApiCall& call, HttpResponse& res);
+  void CreateAccount(const ApiCall& call, HttpResponse& res);
+  void AccountAction(const ApiCall& call, HttpResponse& res);
+  void EndAccountSessions(const ApiCall& call, HttpResponse& res);
+  void CreateToken(const ApiCall& call, HttpResponse& res);
+  // The account {id} of the path, if the caller may manage it (404 otherwise).
+  StatusOr<registry::Account> ManagedAccount(const ApiCall& call);
+  Json AccountJson(const registry::Account& account) const;
+  Json SessionJson(const Caller& caller) const;
+  // The session cookie's attributes for this request (Secure behind a TLS proxy).
+  std::string CookieAttributes(const HttpRequest& req) const;
 
   // The caller of a request to `route`, or nullopt with `res` set to the
   // refusal (401, 403, 429 for too many failed tokens).
@@ -148,6 +164,8 @@ struct ApiService::Impl {
   RateLimiter check_limited;
   RateLimiter check_staff;
   RateLimiter unauthenticated;
+  RateLimiter sign_in_failures;
+  std::unique_ptr<registry::Accounts> accounts;
   std::shared_ptr<UploadGate> uploads;  // shared with the rounds routes
   std::vector<RouteSpec> routes;
   std::string openapi;
