@@ -1,6 +1,8 @@
 // HTTP and JSON for recommendation rounds (rounds_routes.h).
 #include "api/rounds_routes.h"
 
+#include "api/invitations_routes.h"
+
 #include <nlohmann/json.hpp>
 
 #include <map>
@@ -798,6 +800,7 @@ Status AddRoundsRoutes(registry::Store& store, const registry::ReferenceData& re
   TP_ASSIGN_OR_RETURN(auto rounds,
                       registry::Rounds::Open(store, registry::DataDir(), reference, options.clock));
   TP_ASSIGN_OR_RETURN(auto workflow, registry::Workflow::Create(*rounds, registry::DataDir()));
+  auto invitations = std::make_shared<registry::Invitations>(*rounds, *workflow);
   auto api = std::make_shared<RoundsApi>(store, std::move(rounds), std::move(workflow), options);
   const RoundsRouteKit kit{
       .bind = [api](void (RoundsApi::*method)(const ApiCall&, HttpResponse&)) -> RouteHandler {
@@ -809,6 +812,8 @@ Status AddRoundsRoutes(registry::Store& store, const registry::ReferenceData& re
   AddRoundRoutes(kit, routes);
   AddListRoutes(kit, routes);
   AddReviewRoutes(kit, routes);
+  AddInvitationRoutes(store, std::move(invitations), api, options.max_json_body_bytes,
+                      options.after_write, routes);
   return Status::Ok();
 }
 

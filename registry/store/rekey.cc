@@ -24,6 +24,8 @@ constexpr SealedColumn kSealedColumns[] = {
     {"persons", "phone_enc", "phone"},
     {"recommendations", "submitted_enc", "submitted_enc"},
     {"upload_reports", "errors_xlsx", "errors_xlsx"},
+    {"invitations", "contact_enc", "contact"},
+    {"invitations", "form_enc", "form"},
 };
 
 // The first bytes of a value sealed under `key_id`.
