@@ -49,7 +49,9 @@ constexpr const char* kUsage = R"(用法 / usage:
                                                    停用、启用、重置密码（打印新的初始密码）、解除锁定
   talentpool units   --data DIR                    列出推荐单位及代码
   talentpool serve   --data DIR [--port 8080] [--bind 127.0.0.1] [--trusted-proxy 127.0.0.1]
-                     （--trusted-proxy：只在 nginx 等代理之后设置，此地址发来的 X-Real-IP 才被采信）
+                     [--session-idle-minutes 30] [--session-hours 12]
+                     （--trusted-proxy：只在 nginx 等代理之后设置，此地址发来的 X-Real-IP 才被采信；
+                       会话在无操作 30 分钟或登录 12 小时后结束）
   talentpool search  --data DIR QUERY
   talentpool reindex --data DIR
   talentpool backup  --data DIR --out FILE         在线备份数据库（密钥文件另行保管）
@@ -502,8 +504,15 @@ int CmdServe(const Args& args) {
   try {
     options.port = std::stoi(args.GetOr("port", "8080"));
     if (auto threads = args.Get("threads")) options.worker_threads = std::stoi(*threads);
+    if (auto idle = args.Get("session-idle-minutes")) options.session_idle_minutes = std::stoi(*idle);
+    if (auto hours = args.Get("session-hours")) options.session_hours = std::stoi(*hours);
   } catch (...) {
-    std::fprintf(stderr, "--port 和 --threads 需要整数\n");
+    std::fprintf(stderr, "--port、--threads、--session-idle-minutes 和 --session-hours 需要整数\n");
+    return 2;
+  }
+  if (options.session_idle_minutes < 1 || options.session_hours < 1 ||
+      options.session_idle_minutes > options.session_hours * 60) {
+    std::fprintf(stderr, "--session-idle-minutes 应不小于 1 且不超过 --session-hours 的时长\n");
     return 2;
   }
   if (auto web = args.Get("web")) options.web_root = *web;

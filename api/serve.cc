@@ -46,6 +46,8 @@ int Serve(const ServeOptions& options) {
   if (!index.ok()) return fail(index.status());
   ApiOptions api_options;
   api_options.trusted_proxy = options.trusted_proxy;
+  api_options.accounts.idle_seconds = int64_t{options.session_idle_minutes} * 60;
+  api_options.accounts.absolute_seconds = int64_t{options.session_hours} * 3600;
   auto service = ApiService::Create(**store, index->get(), api_options);
   if (!service.ok()) return fail(service.status());
 

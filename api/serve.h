@@ -18,6 +18,8 @@ struct ServeOptions {
   int worker_threads = 8;
   std::string web_root;       // empty: ProjectRoot() + "/web" when it exists
   std::string trusted_proxy;  // the proxy whose X-Real-IP names the client; empty: none
+  int session_idle_minutes = 30;  // a session ends after this long without a call
+  int session_hours = 12;         // and this long after signing in, whatever happens
 };
 
 int Serve(const ServeOptions& options);

@@ -17,9 +17,12 @@ if [[ ! -f "$dir/registry.sqlite" ]]; then
   build/talentpool init --data "$dir"
   build/talentpool demo --persons "${DEMO_PERSONS:-2000}" --out "$dir/demo-pool.csv"
   build/talentpool import --data "$dir" "$dir/demo-pool.csv" | tail -n 1
-  build/talentpool token --data "$dir" --role staff --label demo-staff > "$dir/staff.token"
-  chmod 600 "$dir/staff.token"
+  # The first staff account; its last line is the initial password, changed at first sign-in.
+  build/talentpool user add --data "$dir" --username demo-staff --role staff --name 演示工作人员 \
+    | tail -n 1 > "$dir/staff.password"
+  chmod 600 "$dir/staff.password"
 fi
-echo "staff token: $(cat "$dir/staff.token")  (also in $dir/staff.token)"
+echo "staff sign-in: username demo-staff, password $(cat "$dir/staff.password")"
+echo "  (also in $dir/staff.password; the first sign-in asks for a new password of your own)"
 echo "open http://${BIND:-127.0.0.1}:${PORT:-8080}/"
 exec build/talentpool serve --data "$dir" --port "${PORT:-8080}" --bind "${BIND:-127.0.0.1}"
