@@ -233,9 +233,10 @@ struct Accounts::Impl {
     return st.exec();
   }
 
-  // One more failure of an account's sign-in; answers the lock's end when it locks now.
-  StatusOr<int64_t> AccountFailed(const AccountRow& row, const std::string& remote_addr) {
-    const int64_t now = Now();
+  // One more failure of an account's sign-in at `now` (when the attempt began, so the lock's
+  // length is exact however long the hash took); answers the lock's end when it locks.
+  StatusOr<int64_t> AccountFailed(const AccountRow& row, const std::string& remote_addr,
+                                  int64_t now) {
     int count = row.failed_count + 1;
     int64_t since = row.failed_since;
     if (since == 0 || now - since >= options.failure_window_seconds) {
@@ -274,8 +275,7 @@ struct Accounts::Impl {
   }
 
   // The same for a username without an account, in memory.
-  int64_t UnknownFailed(const std::string& name) {
-    const int64_t now = Now();
+  int64_t UnknownFailed(const std::string& name, int64_t now) {
     std::lock_guard lock(unknown_mu);
     if (unknown.size() >= kMaxUnknown && unknown.count(name) == 0) {
       for (auto it = unknown.begin(); it != unknown.end();) {
@@ -543,10 +543,10 @@ SignInResult Accounts::SignIn(std::string_view username, std::string_view passwo
   }
   if (!right) {
     if (!row) {
-      const int64_t until = impl_->UnknownFailed(name);
+      const int64_t until = impl_->UnknownFailed(name, now);
       return until > 0 ? locked(until) : refused();
     }
-    StatusOr<int64_t> until = impl_->AccountFailed(*row, remote_addr);
+    StatusOr<int64_t> until = impl_->AccountFailed(*row, remote_addr, now);
     if (!until.ok()) {
       out.status = until.status();
       return out;
