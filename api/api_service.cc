@@ -21,6 +21,17 @@ StatusOr<int> IntParam(const HttpRequest& req, const std::string& name, const st
   return std::stoi(*v);
 }
 
+std::optional<std::string> ForeignOrigin(const HttpRequest& req) {
+  const std::string host = req.Header("Host").value_or("");
+  for (const char* name : {"Origin", "Referer"}) {
+    std::optional<std::string> origin = req.Header(name);
+    if (!origin) continue;
+    if (SameOrigin(*origin, host)) return std::nullopt;
+    return std::string(name);
+  }
+  return std::nullopt;
+}
+
 bool LooksLikeIp(const std::string& s) {
   if (s.empty() || s.size() > 45) return false;
   return std::all_of(s.begin(), s.end(), [](char c) {
@@ -383,14 +394,8 @@ std::optional<Caller> ApiService::Impl::Authenticate(const RouteSpec& route, con
           sodium_memcmp(sent.data(), expected.data(), expected.size()) != 0) {
         return refuse(PermissionDenied("缺少或错误的 X-CSRF-Token：请刷新页面后重试"));
       }
-      const std::string host = req.Header("Host").value_or("");
-      for (const char* name : {"Origin", "Referer"}) {
-        std::optional<std::string> origin = req.Header(name);
-        if (!origin) continue;
-        if (!SameOrigin(*origin, host))
-          return refuse(PermissionDenied("请求来自其他网站（" + std::string(name) + "），已拒绝"));
-        break;
-      }
+      if (std::optional<std::string> foreign = ForeignOrigin(req))
+        return refuse(PermissionDenied("请求来自其他网站（" + *foreign + "），已拒绝"));
     }
   }
   res.actor = caller->Actor();

@@ -196,6 +196,9 @@ void ApiService::Impl::AddAccountRoutes() {
 
 void ApiService::Impl::SignIn(const ApiCall& call, HttpResponse& res) {
   int retry = 0;
+  // Another site's page must not sign a browser in (to an account of its choosing).
+  if (ForeignOrigin(call.request))
+    return res.SetError(PermissionDenied("登录请求来自其他网站，已拒绝"));
   auto parsed = ParseJsonObject(call.request.body);
   if (!parsed.ok()) return res.SetError(parsed.status());
   if (Status s = OnlyKeys(*parsed, {"username", "password"}); !s.ok()) return res.SetError(s);

@@ -39,6 +39,9 @@ using Json = nlohmann::json;
 // otherwise.
 StatusOr<int> IntParam(const HttpRequest& req, const std::string& name, const std::string& label,
                        int fallback, int lo, int hi);
+// The header (Origin, else Referer) that names another site than the request's Host; nullopt
+// when the request comes from this site or names none.
+std::optional<std::string> ForeignOrigin(const HttpRequest& req);
 // An address as X-Real-IP may carry it: hex digits, dots and colons.
 bool LooksLikeIp(const std::string& s);
 

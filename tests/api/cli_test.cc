@@ -129,3 +129,36 @@ TEST_CASE("CLI: tokens are printed once, listed without their secret and revoked
   CHECK(Run("token --data " + data + " --role unit --unit U999999").exit_code == 1);
   CHECK(Run("token --data " + data).exit_code == 2);
 }
+
+TEST_CASE("CLI: user add prints the initial password last; list, disable, reset, unlock",
+          "[cli][accounts]") {
+  TempDir dir;
+  std::string data = dir / "reg";
+  REQUIRE(Run("init --data " + data).exit_code == 0);
+  Result added = Run("user add --data " + data + " --username WangFang --role staff --name 王芳");
+  REQUIRE(added.exit_code == 0);
+  const std::string password = LastLine(added.out);
+  CHECK(password.size() == 19);  // four groups of four, with dashes
+  CHECK(password.find(' ') == std::string::npos);
+  Result list = Run("user list --data " + data);
+  REQUIRE(list.exit_code == 0);
+  CHECK(list.out.find("wangfang\t王芳\tstaff\t\tactive") != std::string::npos);
+  CHECK(list.out.find(password) == std::string::npos);
+  CHECK(Run("user disable --data " + data + " --username wangfang").out.find("disabled") !=
+        std::string::npos);
+  CHECK(Run("user enable --data " + data + " --username wangfang").exit_code == 0);
+  Result reset = Run("user reset --data " + data + " --username wangfang");
+  REQUIRE(reset.exit_code == 0);
+  CHECK(LastLine(reset.out) != password);
+  CHECK(Run("user unlock --data " + data + " --username wangfang").exit_code == 0);
+  // Mistakes: named, and nothing made.
+  Result taken = Run("user add --data " + data + " --username wangfang --role staff");
+  CHECK(taken.exit_code == 1);
+  CHECK(taken.out.find("已被使用") != std::string::npos);
+  CHECK(
+      Run("user add --data " + data + " --username unit-x --role unit --unit U999999").exit_code ==
+      1);
+  CHECK(Run("user add --data " + data + " --username lixin").exit_code == 2);
+  CHECK(Run("user frobnicate --data " + data + " --username wangfang").exit_code == 2);
+  CHECK(Run("user disable --data " + data + " --username nobody").exit_code == 1);
+}

@@ -73,6 +73,20 @@ TEST_CASE("Session: sign-in sets an HttpOnly SameSite=Strict cookie and answers 
   CHECK(Send(f, b, "GET", "/api/v1/me").Json()["must_change_password"] == true);
 }
 
+TEST_CASE("Session: behind the trusted proxy over TLS the cookie is Secure", "[api][session]") {
+  FixtureOptions options;
+  options.api.trusted_proxy = "127.0.0.1";
+  ApiFixture f(options);
+  const std::string body = json{{"username", "unit-a"}, {"password", f.account_a_password}}.dump();
+  Reply tls = f.Call("", "POST", "/api/v1/session", body,
+                     {{"X-Forwarded-Proto", "https"}, {"X-Real-IP", "203.0.113.7"}});
+  REQUIRE(tls.status == 200);
+  CHECK(tls.Header("Set-Cookie").find("; Secure") != std::string::npos);
+  Reply plain = f.Call("", "POST", "/api/v1/session", body, {{"X-Forwarded-Proto", "http"}});
+  REQUIRE(plain.status == 200);
+  CHECK(plain.Header("Set-Cookie").find("Secure") == std::string::npos);
+}
+
 TEST_CASE("Session: unknown user and wrong password get the same 401 body", "[api][session]") {
   ApiFixture f;
   Reply unknown = SignIn(f, "no-such-user", "Whatever-2026x");
@@ -82,6 +96,11 @@ TEST_CASE("Session: unknown user and wrong password get the same 401 body", "[ap
   CHECK(unknown.Json()["error"] == wrong.Json()["error"]);
   CHECK(unknown.Header("Set-Cookie").empty());
   CHECK(SignIn(f, "unit-a", "").status == 400);
+  // Another site cannot post the sign-in form.
+  CHECK(f.Call("", "POST", "/api/v1/session",
+               json{{"username", "unit-a"}, {"password", f.account_a_password}}.dump(),
+               {{"Origin", "https://evil.example"}})
+            .status == 403);
   CHECK(f.Call("", "POST", "/api/v1/session", R"({"username":"unit-a","pass":"x"})").status == 400);
 }
 
