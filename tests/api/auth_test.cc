@@ -65,3 +65,42 @@ TEST_CASE("Roles: route role sets allow exactly the roles they name", "[api][aut
 
 }  // namespace
 }  // namespace tp::api
+
+namespace tp::api {
+namespace {
+
+TEST_CASE("CookieValue and SameOrigin: the session cookie, and whether a page is this site's",
+          "[api][auth]") {
+  CHECK(CookieValue("a=1; tp_session=abc; b=2", "tp_session") == "abc");
+  CHECK(CookieValue("tp_session=abc", "tp_session") == "abc");
+  CHECK(CookieValue("xtp_session=abc", "tp_session").empty());
+  CHECK(CookieValue("", "tp_session").empty());
+  CHECK(SameOrigin("http://127.0.0.1:8080", "127.0.0.1:8080"));
+  CHECK(SameOrigin("https://Kexie.example/cast/index.html?q=1", "kexie.example"));
+  CHECK_FALSE(SameOrigin("https://kexie.example.evil.test", "kexie.example"));
+  CHECK_FALSE(SameOrigin("http://127.0.0.1:8081", "127.0.0.1:8080"));
+  CHECK_FALSE(SameOrigin("http://user@127.0.0.1:8080", "127.0.0.1:8080"));
+  CHECK_FALSE(SameOrigin("null", "127.0.0.1:8080"));
+  CHECK_FALSE(SameOrigin("http://127.0.0.1:8080", ""));
+}
+
+TEST_CASE("Caller: a session and an account's token are named by the account", "[api][auth]") {
+  registry::Session session;
+  session.account.id = 9;
+  session.account.username = "wangfang";
+  session.account.display_name = "王芳";
+  session.account.role = "province";
+  session.account.province = "45";
+  auto c = CallerFromSession(session);
+  REQUIRE(c.ok());
+  CHECK(c->Actor() == "account:wangfang");
+  CHECK(c->Who("10.0.0.1").actor_name == "王芳");
+  CHECK(c->Scope().province == "45");
+  registry::TokenInfo token{12, "staff", "", 0, "", "脚本", "", ""};
+  token.account_id = 9;
+  token.account_username = "wangfang";
+  CHECK(CallerFromToken(token)->Actor() == "token:12@wangfang");
+}
+
+}  // namespace
+}  // namespace tp::api
