@@ -159,9 +159,7 @@ void ApiService::Impl::Import(const ApiCall& call, HttpResponse& res) {
   constexpr size_t kMaxReportedErrors = 1000;
   Json errors = Json::array();
   ImportPolicy policy;
-  policy.who.actor = call.caller->Actor();
-  policy.who.role = std::string(RoleName(call.caller->role));
-  policy.who.remote_addr = call.remote_addr;
+  policy.who = WhoCalls(call);
   policy.on_rejected = [&](const std::vector<FieldError>& row_errors) {
     for (const FieldError& e : row_errors) {
       if (errors.size() >= kMaxReportedErrors) return;

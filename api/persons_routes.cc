@@ -429,14 +429,11 @@ void ApiService::Impl::PatchPerson(const ApiCall& call, HttpResponse& res) {
         "字段「" + invalid.front().field + "」：" + invalid.front().message, invalid));
   }
 
-  registry::AuditEntry audit;
-  audit.actor = c.Actor();
-  audit.role = std::string(RoleName(c.role));
+  registry::AuditEntry audit = WhoCalls(call);
   audit.action = "update";
   audit.object_type = "person";
   audit.object_id = id;
   audit.detail_json = Dump({{"fields", keys}, {"from_version", *expected}});
-  audit.remote_addr = call.remote_addr;
   auto version = queries->UpdatePerson(id, *expected, values, keys, audit);
   if (!version.ok()) return res.SetError(version.status());
   (void)CatchUp();
