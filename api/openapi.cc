@@ -268,7 +268,7 @@ std::string BuildOpenApiDocument(const std::vector<RouteSpec>& routes,
     }
     if (r.needs_token) {
       statuses.insert(statuses.end(), {401, 403, 429});
-      op["security"] = Json::array({{{"bearer", Json::array()}}});
+      op["security"] = Json::array({{{"bearer", Json::array()}}, {{"session", Json::array()}}});
       Json roles = Json::array();
       for (Role role : kEveryRole)
         if (Allows(r.roles, role)) roles.push_back(RoleName(role));
@@ -299,7 +299,15 @@ std::string BuildOpenApiDocument(const std::vector<RouteSpec>& routes,
          "{\"error\": {\"code\", \"message\", \"details\"}}。"}}},
       {"paths", std::move(paths)},
       {"components",
-       {{"securitySchemes", {{"bearer", {{"type", "http"}, {"scheme", "bearer"}}}}},
+       {{"securitySchemes",
+         {{"bearer", {{"type", "http"}, {"scheme", "bearer"}}},
+          {"session",
+           {{"type", "apiKey"},
+            {"in", "cookie"},
+            {"name", std::string(kSessionCookie)},
+            {"description",
+             "POST /api/v1/session 登录后的会话 Cookie；经它认证的写请求须带请求头 "
+             "X-CSRF-Token"}}}}},
         {"schemas", Schemas()}}},
   };
   for (const std::string& extra : extra_schemas) {
