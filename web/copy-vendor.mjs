@@ -18,6 +18,9 @@ const files = [
   // The map of China by province (GB/T 2260 codes as feature ids) that Apache ECharts 4
   // shipped with its package; ECharts 5 and later no longer carry map data.
   ['echarts-map-data/map/json/china.json', 'china.json'],
+  // Kazuhiko Arase's QR code generator (MIT, the notice is in the file's header), for the
+  // printable invitation slips; the ES module build, no dependencies.
+  ['qrcode-generator/dist/qrcode.mjs', 'qrcode.mjs'],
 ];
 
 rmSync(vendor, { recursive: true, force: true });

@@ -101,7 +101,7 @@ async function main() {
   const args = parseArgs(process.argv.slice(2));
   if (args.installOnly) {
     ensurePackages(here);
-    ensurePackages(join(root, 'web'), 'vendor/echarts.esm.min.mjs');
+    ensurePackages(join(root, 'web'), 'vendor/qrcode.mjs');
     return 0;
   }
   if (!existsSync(args.binary)) {
@@ -113,7 +113,7 @@ async function main() {
     return 2;
   }
   ensurePackages(here);
-  ensurePackages(join(root, 'web'), 'vendor/echarts.esm.min.mjs');
+  ensurePackages(join(root, 'web'), 'vendor/qrcode.mjs');
 
   const files = readdirSync(here).filter((f) => f.endsWith('.test.mjs'))
     .filter((f) => !args.patterns.length || args.patterns.some((p) => f.includes(p))).sort();
