@@ -1,8 +1,9 @@
 // What the browser tests share: the fixture run.mjs made (server address, tokens, the
-// demo pool file), Debian's chromium started by playwright-core with a fresh profile,
-// a guard that fails a test when a page asks for anything outside 127.0.0.1 or breaks
-// the pages' Content-Security-Policy or throws, sign-in through the sign-in page,
-// screenshots, and readings of the pool file and the data tables for expected values.
+// staff account, the demo pool file), Debian's chromium started by playwright-core with a
+// fresh profile, a guard that fails a test when a page asks for anything outside
+// 127.0.0.1 or breaks the pages' Content-Security-Policy or throws, sign-in through the
+// sign-in page (token or password), accounts opened and readied, screenshots, and
+// readings of the pool file and the data tables for expected values.
 
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
@@ -89,15 +90,78 @@ export function url(path) {
   return new URL(path, fixture.base + '/').href;
 }
 
-// Signs in through the sign-in page as a person would, and waits for the page it leads to.
+function signInPage(next) {
+  return url(next ? `signin.html?next=${encodeURIComponent(next)}` : 'signin.html');
+}
+
+// Signs in with an API token through the sign-in page as a person would (opening「API
+// 令牌」first), and waits for the page it leads to.
 export async function signIn(page, token, { next } = {}) {
-  await page.goto(url(next ? `signin.html?next=${encodeURIComponent(next)}` : 'signin.html'));
+  await page.goto(signInPage(next));
+  await page.getByText('API 令牌', { exact: true }).click();
   await page.getByLabel('访问令牌').fill(token);
   await Promise.all([
     page.waitForURL((u) => !u.pathname.endsWith('/signin.html')),
-    page.getByRole('button', { name: '登录' }).click(),
+    page.locator('#signin-form').getByRole('button', { name: '登录' }).click(),
   ]);
   await page.locator('.topbar .who').waitFor();
+}
+
+// Signs in with a username and password through the sign-in page, and waits for the page
+// it leads to (password.html first when the password must be changed).
+export async function signInWithPassword(page, username, password, { next } = {}) {
+  await page.goto(signInPage(next));
+  await page.getByLabel('用户名').fill(username);
+  await page.getByLabel('密码', { exact: true }).fill(password);
+  await Promise.all([
+    page.waitForURL((u) => !u.pathname.endsWith('/signin.html')),
+    page.locator('#password-form').getByRole('button', { name: '登录' }).click(),
+  ]);
+  await page.locator('.topbar .who').waitFor();
+}
+
+// Opens an account with the binary on the registry the server uses; answers the initial
+// password (the last line `talentpool user add` prints).
+export function addAccount(username, role, { unit, province, name = '测试员' } = {}) {
+  const args = ['user', 'add', '--data', fixture.dataDir, '--username', username, '--role', role, '--name', name];
+  if (unit) args.push('--unit', unit);
+  if (province) args.push('--province', province);
+  const out = execFileSync(fixture.binary, args, { env: { ...process.env, TALENTPOOL_ROOT: fixture.root }, encoding: 'utf8' });
+  return out.trim().split('\n').pop().trim();
+}
+
+// Signs in through the API from node as a script would (a cookie and a CSRF token):
+// answers { status, body, cookie, csrf, headers }, whatever the status.
+export async function apiSignIn(username, password) {
+  const res = await fetch(new URL('/api/v1/session', fixture.base), {
+    method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ username, password }),
+  });
+  const body = await res.json().catch(() => null);
+  const cookie = (res.headers.getSetCookie ? res.headers.getSetCookie() : [res.headers.get('set-cookie') || ''])
+    .map((c) => c.split(';')[0]).filter((c) => c.startsWith('tp_session=')).join('; ');
+  return { status: res.status, body, cookie, csrf: body && body.csrf_token, headers: res.headers };
+}
+
+// Calls the API with a session from apiSignIn (the cookie and, for changes, the CSRF token).
+export async function sessionApi(session, method, path, body) {
+  const headers = { Cookie: session.cookie, 'X-CSRF-Token': session.csrf };
+  if (body) headers['Content-Type'] = 'application/json';
+  const res = await fetch(new URL(`/api/v1/${path}`, fixture.base), {
+    method, headers, body: body ? JSON.stringify(body) : undefined,
+  });
+  const json = await res.json().catch(() => null);
+  if (!res.ok) throw new Error(`${method} ${path}: ${res.status} ${JSON.stringify(json)}`);
+  return json;
+}
+
+// An account ready to use: opened, and its initial password changed through the API to
+// `password`. Answers { username, password }.
+export async function readyAccount(username, role, password, more = {}) {
+  const initial = addAccount(username, role, more);
+  const session = await apiSignIn(username, initial);
+  assert.equal(session.status, 200, `signing in as ${username}: ${JSON.stringify(session.body)}`);
+  await sessionApi(session, 'POST', 'session/password', { current_password: initial, new_password: password });
+  return { username, password };
 }
 
 // Records what a node shows while a long piece of work runs (however briefly each state

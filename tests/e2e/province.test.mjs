@@ -62,7 +62,7 @@ describe('province', () => {
     assert.equal(await page.locator('.topbar .role').innerText(), '省级科协工作人员');
     assert.equal(await page.locator('.topbar .who-name').innerText(), province.name);
     assert.deepEqual(await page.getByRole('navigation', { name: '页面' }).getByRole('link').allInnerTexts(),
-      ['检索', '统计', '本省推荐名单']);
+      ['检索', '统计', '本省推荐名单', '账户']);
   });
 
   test('an empty search lists exactly the province\'s people, and one of another province is not found', async () => {

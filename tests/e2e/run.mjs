@@ -1,16 +1,16 @@
 // Runs the browser tests against a real server: installs the npm packages when needed
 // (npm ci in tests/e2e/ and web/), then for each *.test.mjs here (one after the other,
 // one browser at a time) makes a fresh demo registry with the built binary (init, demo,
-// import, a staff token), starts `talentpool serve --port 0` on 127.0.0.1, runs the file
-// with node's test runner, stops the server and removes the registry. Debian's chromium
-// is the browser; none is ever downloaded.
+// import, a staff token and a staff account), starts `talentpool serve --port 0` on
+// 127.0.0.1, runs the file with node's test runner, stops the server and removes the
+// registry. Debian's chromium is the browser; none is ever downloaded.
 //
 //   node run.mjs [--binary build/talentpool] [--persons 2000] [--keep] [FILE_PATTERN...]
 //   node run.mjs --install-only      (the npm set-up alone, before tests run in parallel)
 //
-// The tests read what they need (address, tokens, the pool file) from the JSON file
-// named by E2E_FIXTURE. Exit status: 0 when every file passed, 1 when one failed, 2 when
-// the set-up failed.
+// The tests read what they need (address, tokens, accounts, the pool file) from the JSON
+// file named by E2E_FIXTURE. Exit status: 0 when every file passed, 1 when one failed, 2
+// when the set-up failed.
 
 import { execFileSync, spawn } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
@@ -61,6 +61,21 @@ function registryFacts(binary, dataDir, env) {
     .map((line) => line.split('\t')).map(([code, type, province, name]) => ({ code, type, province, name }));
   const persons = JSON.parse(talentpool(binary, ['stats', '--data', dataDir], env)).persons;
   return { units, persons };
+}
+
+// A staff account; `user add` prints the initial password last, to be changed at the
+// first sign-in. Null from a binary that has no accounts yet (the tests that need one fail
+// saying so; the others run).
+function staffAccount(binary, dataDir, env) {
+  const username = 'e2e-staff';
+  try {
+    const out = talentpool(binary, ['user', 'add', '--data', dataDir, '--username', username, '--role', 'staff',
+      '--name', '测试员'], env);
+    return { username, initialPassword: out.trim().split('\n').pop().trim() };
+  } catch (error) {
+    log(`no staff account (talentpool user add: ${String(error.stderr || error.message).trim().split('\n')[0]})`);
+    return null;
+  }
 }
 
 function startServer(binary, dataDir, env) {
@@ -153,6 +168,7 @@ async function runFile(args, file) {
       persons,
       units,
       staffToken: token(['--role', 'staff', '--label', 'e2e-staff']),
+      staffAccount: staffAccount(args.binary, dataDir, env),
       screenshots: join(here, 'screenshots'),
       // lib.mjs makes unit tokens with it, for whichever unit a test needs.
       binary: args.binary,

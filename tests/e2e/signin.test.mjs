@@ -1,4 +1,5 @@
-// Sign-in and sign-out, and what the menu offers each role.
+// Sign-in with an API token (behind「API 令牌」on the sign-in page) and sign-out, and what
+// the menu offers each role. Sign-in with a password is in accounts.test.mjs.
 
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
@@ -13,10 +14,14 @@ describe('sign-in', () => {
     const page = await browser.newPage();
     await page.goto(url('index.html?q=%E6%9D%8E'));
     await page.waitForURL(/signin\.html\?next=/);
-    await page.getByLabel('访问令牌').waitFor();
+    await page.getByLabel('用户名').waitFor();
+    // The token form stays folded away until asked for.
+    assert.equal(await page.getByLabel('访问令牌').isVisible(), false);
     await shot(page, 'signin');
+    await page.getByText('API 令牌', { exact: true }).click();
     await page.getByLabel('访问令牌').fill(fixture.staffToken);
-    await page.getByRole('button', { name: '登录' }).click();
+    await shot(page, 'signin-token');
+    await page.locator('#signin-form').getByRole('button', { name: '登录' }).click();
     await page.waitForURL(/index\.html\?q=/);
     await page.locator('.summary').waitFor();
     assert.equal(await page.getByLabel('检索词').inputValue(), '李');
@@ -28,6 +33,7 @@ describe('sign-in', () => {
     try {
       const page = await plain.newPage();
       await page.goto(url('signin.html'));
+      await page.getByText('API 令牌', { exact: true }).click();
       await page.getByLabel('访问令牌').fill(fixture.staffToken);
       await Promise.all([page.waitForNavigation(), page.getByLabel('访问令牌').press('Enter')]);
       assert.ok(!page.url().includes(fixture.staffToken), page.url());
@@ -43,8 +49,9 @@ describe('sign-in', () => {
   test('a wrong token is refused with the server\'s message and nothing is kept', async () => {
     const page = await browser.newPage();
     await page.goto(url('signin.html'));
+    await page.getByText('API 令牌', { exact: true }).click();
     await page.getByLabel('访问令牌').fill('not-a-real-token');
-    await page.getByRole('button', { name: '登录' }).click();
+    await page.locator('#signin-form').getByRole('button', { name: '登录' }).click();
     await page.getByRole('alert').filter({ hasText: '令牌' }).waitFor();
     assert.match(await page.getByRole('alert').innerText(), /令牌无效或已吊销/);
     assert.ok(page.url().endsWith('/signin.html'));
@@ -57,11 +64,14 @@ describe('sign-in', () => {
     const page = await browser.newPage();
     await signIn(page, fixture.staffToken);
     const menu = page.getByRole('navigation', { name: '页面' });
-    assert.deepEqual(await menu.getByRole('link').allInnerTexts(), ['检索', '统计', '审核', '培训班次', '导入']);
+    assert.deepEqual(await menu.getByRole('link').allInnerTexts(), ['检索', '统计', '审核', '培训班次', '导入', '账户']);
+    // Signed in with a token: no password to change.
+    assert.equal(await page.getByRole('link', { name: '修改密码' }).count(), 0);
     assert.equal(await page.locator('.topbar .role').innerText(), '中国科协工作人员');
     await page.getByRole('button', { name: '退出' }).click();
     await page.waitForURL(/signin\.html\?signed_out=1/);
     await page.getByText('已退出').waitFor();
+    assert.match(await page.locator('#messages').innerText(), /令牌本身仍然有效/);
     // The token is gone: a signed-in page sends the person back to sign in.
     await page.goto(url('index.html'));
     await page.waitForURL(/signin\.html\?next=index\.html/);
@@ -75,7 +85,7 @@ describe('sign-in', () => {
     assert.ok(page.url().endsWith('/portal.html'), page.url());
     assert.equal(await page.locator('.topbar .who-name').innerText(), unit.name);
     const links = await page.getByRole('navigation', { name: '页面' }).getByRole('link').allInnerTexts();
-    assert.deepEqual(links, ['推荐报送', '本单位人员']);
+    assert.deepEqual(links, ['推荐报送', '邀请填表', '本单位人员']);
     assert.equal(await page.locator('.topbar .role').innerText(), '推荐单位');
     await page.close();
   });

@@ -72,6 +72,14 @@ export const kRecommendationStates = {
   rejected: '未通过', closed: '已结束',
 };
 
+// As docs/accounts.md names an account's and an invitation's states.
+export const kAccountStates = { active: '正常', disabled: '停用', locked: '锁定' };
+
+export const kInvitationStates = {
+  sent: '已发送', opened: '已打开', submitted: '已提交', returned: '已退回', accepted: '已纳入名单', revoked: '已撤回',
+  expired: '已过期',
+};
+
 export function yesNo(value) {
   if (value === true) return '是';
   if (value === false) return '否';

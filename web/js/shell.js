@@ -1,8 +1,10 @@
-// What every signed-in page shares: checking who is signed in (GET /api/v1/me), the top
-// bar with the pages the role may use and 退出, and small functions that build the DOM.
-// Pages never write HTML from data: text goes in as text (see el()).
+// What every signed-in page shares: checking who is signed in (GET /api/v1/me), by a
+// session or a token, sending a person whose password someone else set to change it
+// first, the top bar with the pages the role may use, 修改密码 and 退出, and small
+// functions that build the DOM. Pages never write HTML from data: text goes in as text
+// (see el()).
 
-import { ApiError, forgetToken, get, storedToken } from './api.js';
+import { ApiError, call, forgetToken, get, storedToken } from './api.js';
 import { kRoles } from './labels.js';
 
 // The pages each role may open, in menu order.
@@ -13,6 +15,7 @@ const kMenus = {
     ['review.html', '审核'],
     ['cohorts.html', '培训班次'],
     ['import.html', '导入'],
+    ['accounts.html', '账户'],
   ],
   // A province reads its own province: the pool, its figures and its units' lists
   // (审核 itself stays with CAST staff; the review page says so).
@@ -20,9 +23,11 @@ const kMenus = {
     ['index.html', '检索'],
     ['dashboard.html', '统计'],
     ['review.html', '本省推荐名单'],
+    ['accounts.html', '账户'],
   ],
   unit: [
     ['portal.html', '推荐报送'],
+    ['invitations.html', '邀请填表'],
     ['index.html', '本单位人员'],
   ],
 };
@@ -88,19 +93,40 @@ export function signInUrl(next) {
   return url.href;
 }
 
-export function signOut() {
+// The page for changing one's password; `first`: the forced change of a password someone
+// else set, coming back to `next` after.
+export function passwordUrl({ first = false, next = '' } = {}) {
+  const url = new URL('password.html', document.baseURI);
+  if (first) url.searchParams.set('first', '1');
+  if (next) url.searchParams.set('next', next);
+  return url.href;
+}
+
+// Ends the session on the server (when signed in by one), then forgets any token.
+export async function signOut() {
+  const byToken = Boolean(storedToken());
+  if (!byToken) {
+    try {
+      await call('DELETE', 'session');
+    } catch {
+      // Already ended (expired, or signed out in another tab): nothing left to end.
+    }
+  }
   forgetToken();
   const url = new URL('signin.html', document.baseURI);
   url.searchParams.set('signed_out', '1');
+  if (byToken) url.searchParams.set('via', 'token');
   location.assign(url.href);
 }
 
 function topBar(me) {
   const here = location.pathname.split('/').pop() || 'index.html';
   const menu = kMenus[me.role] || [];
+  const bySession = me.via === 'session';
   const who = me.role === 'unit' && me.unit ? me.unit.name || me.unit.code
     : me.role === 'province' && me.province ? me.province.name || me.province.code
-    : me.label || '';
+    : bySession ? '' : me.label || '';
+  const person = bySession ? me.display_name || me.username || '' : '';
   return el('div', { class: 'topbar-inner' },
     el('a', { class: 'brand', href: homeFor(me.role) }, '科技界党外代表人士库'),
     el('nav', { class: 'menu', 'aria-label': '页面' },
@@ -108,22 +134,22 @@ function topBar(me) {
     el('div', { class: 'who' },
       el('span', { class: 'role', 'data-role': me.role }, kRoles[me.role] || me.role),
       who ? el('span', { class: 'who-name' }, who) : null,
+      person ? el('span', { class: 'who-user', title: me.username || '' }, person) : null,
+      bySession ? el('a', { class: 'who-link', href: 'password.html' }, '修改密码') : null,
       el('button', { type: 'button', class: 'link-button', onclick: signOut }, '退出')));
 }
 
-// Starts a signed-in page: without a token, or with one the server no longer
-// accepts, goes to the sign-in page (and back here after). `roles` lists the roles the
+// Starts a signed-in page: without a session or a token the server accepts, goes to the
+// sign-in page (and back here after); with a password someone else set, to changing it
+// first (but for the page that changes it, `passwordPage`). `roles` lists the roles the
 // page is for; others see a message instead of the page. Answers the /me object.
-export async function startPage({ roles } = {}) {
+export async function startPage({ roles, passwordPage = false } = {}) {
   const bar = document.getElementById('topbar');
   const main = document.getElementById('main');
   const here = location.pathname.split('/').pop() + location.search;
-  if (!storedToken()) {
-    location.replace(signInUrl(here));
-    return new Promise(() => {});
-  }
   let me;
   try {
+    // No token stored: the session cookie, if any, answers.
     me = await get('me');
   } catch (error) {
     if (error instanceof ApiError && error.status === 401) {
@@ -133,6 +159,10 @@ export async function startPage({ roles } = {}) {
     }
     clear(main, errorNotice(error));
     throw error;
+  }
+  if (me.must_change_password && !passwordPage) {
+    location.replace(passwordUrl({ first: true, next: here }));
+    return new Promise(() => {});
   }
   clear(bar, topBar(me));
   document.body.dataset.role = me.role;
