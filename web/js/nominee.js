@@ -1,0 +1,162 @@
+// The page a nominee opens from the unit's invitation (nominee.html#invite=TOKEN), with no
+// account: the token is the only credential and the only thing it opens is this person's
+// own form (GET/PUT /api/v1/nominee/form, POST /api/v1/nominee/submit, header
+// X-Invitation). The token is taken out of the address bar at once (so it stays out of
+// history, bookmarks and screenshots) and kept only in memory and this tab's
+// sessionStorage (so a reload still works). No cookie or stored sign-in is ever sent.
+
+import { ApiError, call } from './api.js';
+import { clear, el, errorNotice, notice } from './shell.js';
+import { formFields } from './form_fields.js';
+
+const kInviteKey = 'talentpool.invite';
+const messages = document.getElementById('messages');
+const about = document.getElementById('about');
+const formNode = document.getElementById('form');
+
+function takeToken() {
+  const hash = new URLSearchParams(location.hash.replace(/^#/, ''));
+  const fromLink = hash.get('invite');
+  if (fromLink) {
+    sessionStorage.setItem(kInviteKey, fromLink);
+    history.replaceState(null, '', location.pathname + location.search);
+    return fromLink;
+  }
+  return sessionStorage.getItem(kInviteKey) || '';
+}
+
+const token = takeToken();
+
+const nominee = (method, path, body) => call(method, `nominee/${path}`, {
+  body, anonymous: true, headers: { 'X-Invitation': token },
+});
+
+function beijing(iso) {
+  if (!iso) return '';
+  const d = new Date(iso);
+  if (Number.isNaN(d.getTime())) return iso;
+  return d.toLocaleString('zh-CN', { timeZone: 'Asia/Shanghai', hour12: false, year: 'numeric', month: 'long',
+    day: 'numeric', hour: '2-digit', minute: '2-digit' });
+}
+
+function unitName(unit) {
+  if (!unit) return '';
+  return typeof unit === 'object' ? unit.name || unit.code || '' : String(unit);
+}
+
+function showAbout(form) {
+  clear(about,
+    el('p', { class: 'greeting' }, `${form.name || ''}：您好！`),
+    el('dl', { class: 'facts', id: 'invitation-facts' },
+      el('dt', {}, '推荐批次'), el('dd', { id: 'round-title' }, form.round ? form.round.title || form.round.code : ''),
+      el('dt', {}, '推荐单位'), el('dd', { id: 'unit-name' }, unitName(form.unit)),
+      el('dt', {}, '链接有效期至'), el('dd', { id: 'expires-at' }, `${beijing(form.expires_at)}（北京时间）`)),
+    el('p', { class: 'hint' }, '请如实填写本人情况，带 * 的为必填项。可以先保存草稿，稍后用同一链接继续填写；提交后由推荐单位审核。'));
+  about.hidden = false;
+}
+
+function thanks() {
+  sessionStorage.removeItem(kInviteKey);
+  about.hidden = true;
+  formNode.hidden = true;
+  clear(formNode);
+  clear(about);
+  clear(messages, el('div', { class: 'card thanks', id: 'thanks' },
+    el('h2', {}, '已提交，谢谢您！'),
+    el('p', {}, '您的学员情况表已交给推荐单位审核。如需修改，推荐单位会退回并告知原因，届时请用同一链接重新打开。'),
+    el('p', { class: 'hint' }, '现在可以关闭此页面。')));
+  document.title = '已提交 · 科技界党外代表人士库';
+}
+
+function render(form, { showErrors }) {
+  showAbout(form);
+  const fields = formFields(form.fields || [], form.values || {}, { idPrefix: 'field' });
+  const status = el('div', { id: 'form-status', 'aria-live': 'polite' });
+  const save = el('button', { type: 'button', id: 'save' }, '保存草稿');
+  const submit = el('button', { type: 'submit', class: 'primary', id: 'submit' }, '提交');
+  const node = el('form', { id: 'nominee-form', class: 'card stack-form', novalidate: true, autocomplete: 'on' },
+    fields.node, status, el('div', { class: 'row form-buttons' }, save, submit));
+  const listErrors = (errors) => {
+    const rest = fields.showErrors(errors);
+    return rest.length ? notice('error', '还有以下问题：', rest) : null;
+  };
+  const busy = (on) => { save.disabled = on; submit.disabled = on; };
+
+  save.addEventListener('click', async () => {
+    busy(true);
+    clear(status, el('p', { class: 'muted' }, '正在保存……'));
+    try {
+      const saved = await nominee('PUT', 'form', { values: fields.values() });
+      const errors = saved.errors || [];
+      clear(status, notice('ok', errors.length ? `草稿已保存。提交前还需处理 ${errors.length} 处问题（见各项下方）。` : '草稿已保存。'),
+        listErrors(errors));
+    } catch (error) {
+      clear(status, errorNotice(error));
+    } finally {
+      busy(false);
+    }
+  });
+
+  node.addEventListener('submit', async (event) => {
+    event.preventDefault();
+    busy(true);
+    clear(status, el('p', { class: 'muted' }, '正在提交……'));
+    try {
+      // What is on screen is saved first: submitting sends what was saved.
+      const saved = await nominee('PUT', 'form', { values: fields.values() });
+      const errors = saved.errors || [];
+      if (errors.length) {
+        clear(status, notice('error', `还有 ${errors.length} 处需要修改，请看各项下方的说明。`), listErrors(errors));
+        fields.focusFirstError();
+        return;
+      }
+      await nominee('POST', 'submit');
+      thanks();
+    } catch (error) {
+      if (error instanceof ApiError && error.status === 400 && error.details.length) {
+        clear(status, notice('error', error.message || '还有需要修改的地方，请看各项下方的说明。'), listErrors(error.details));
+        fields.focusFirstError();
+      } else {
+        clear(status, errorNotice(error));
+      }
+    } finally {
+      busy(false);
+    }
+  });
+
+  clear(formNode, node);
+  formNode.hidden = false;
+  if (form.state === 'returned') {
+    clear(messages, notice('warning', `推荐单位退回了您的表格，请修改后重新提交。${form.reason ? `退回原因：${form.reason}` : ''}`));
+    messages.querySelector('.notice').id = 'returned-reason';
+  }
+  if (showErrors) listErrors(form.errors || []);
+}
+
+async function main() {
+  if (!token) {
+    clear(messages, notice('error', '没有找到邀请。请用推荐单位发给您的完整链接（或扫描邀请函上的二维码）打开此页。'));
+    return;
+  }
+  let form;
+  try {
+    form = await nominee('GET', 'form');
+  } catch (error) {
+    if (error instanceof ApiError && (error.status === 404 || error.status === 403)) {
+      clear(messages, notice('error', error.message), el('p', { class: 'hint' },
+        '如有疑问，请联系推荐您的单位。'));
+    } else {
+      clear(messages, errorNotice(error));
+    }
+    document.body.dataset.ready = 'true';
+    return;
+  }
+  // A returned form, or a draft begun, shows what still needs doing; a fresh one does not
+  // greet the person with errors.
+  const begun = form.state === 'returned' || Object.values(form.values || {}).some((v) =>
+    v !== null && v !== '' && !(Array.isArray(v) && !v.length));
+  render(form, { showErrors: begun });
+  document.body.dataset.ready = 'true';
+}
+
+main().catch((error) => clear(messages, errorNotice(error)));
