@@ -1,0 +1,298 @@
+// A nominee fills in their own form: a unit (signed in with a password) invites a person in
+// an open round and gets the link once, with a printable QR slip; the link opens on a phone
+// (390×844) in a fresh browser with no sign-in, takes itself out of the address bar, shows
+// errors beside each field, keeps a draft across a reload, and submits; the link is then
+// refused. The unit sees 已提交, returns the form with a reason, the nominee sees the reason
+// and submits again, and the unit edits and accepts it onto its list. The nominee's header
+// opens nothing but the form.
+
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+import {
+  api, beijingTime, busiestUnit, countyOf, fixture, idNumber, kPhone, openBrowser, readyAccount, shot,
+  signInWithPassword, url,
+} from './lib.mjs';
+
+const kRound = `e2e-nominee-${Date.now().toString(36)}`;
+const kTitle = '浏览器测试：被推荐人自行填表';
+const kName = '林晓舟';
+const kMobile = '13912345678';
+const kReason = '出生日期与身份证号不一致，请核对后重新提交';
+
+// What the nominee writes, by the keys of the person fields (values as typed on the page);
+// a field of another key gets a value of its kind.
+function nomineeValues(unit) {
+  return {
+    name: kName,
+    gender: '男',
+    birth_date: '1981-04-12',
+    id_number: idNumber(countyOf(unit.province || '11'), '19810412', 137),
+    ethnic_group: '汉族',
+    political_affiliation: '九三学社社员',
+    unit: '中国科学院测试研究所',
+    post: '副所长',
+    title: '研究员',
+    education: '博士研究生',
+    fields: '材料科学\n表面工程',
+    phone: kMobile,
+    email: 'linxiaozhou@example.cn',
+    can_attend_seminar: '是',
+    can_attend_study_tour: '否',
+  };
+}
+
+// The fields of the form on the page: key, kind, whether required, the choices of a select.
+function fieldsOn(page, form) {
+  return page.locator(`${form} .field`).evaluateAll((nodes) => nodes.map((n) => ({
+    key: n.dataset.key,
+    kind: n.dataset.kind,
+    required: Boolean(n.querySelector('.required')),
+    options: [...n.querySelectorAll('option')].map((o) => o.value).filter(Boolean),
+  })));
+}
+
+async function fillField(page, form, field, value) {
+  const input = page.locator(`${form} .field[data-key="${field.key}"]`).locator('input, select, textarea');
+  if (field.kind === 'yes_no' || field.kind === 'choice') {
+    const choice = field.options.includes(value) ? value : field.options[0];
+    await input.selectOption(choice);
+  } else if (field.kind === 'date') {
+    await input.fill(value || '2001-09-01');
+  } else if (field.kind === 'list') {
+    await input.fill(value || '第一项\n第二项');
+  } else {
+    await input.fill(value || '测试填写');
+  }
+}
+
+async function fillAll(page, form, values) {
+  for (const field of await fieldsOn(page, form)) await fillField(page, form, field, values[field.key]);
+}
+
+// The page fits its width: nothing wider than the screen, so no sideways scrolling.
+async function assertNoSidewaysScroll(page) {
+  const { scroll, width } = await page.evaluate(() => ({
+    scroll: document.documentElement.scrollWidth, width: window.innerWidth,
+  }));
+  assert.ok(scroll <= width, `page is ${scroll}px wide on a ${width}px screen`);
+}
+
+describe('nominees fill in their own forms', () => {
+  const unit = busiestUnit();
+  const values = nomineeValues(unit);
+  let browser;      // the unit's
+  let phone;        // the nominee's: another browser, never signed in
+  let unitPage;
+  let nomineePage;
+  let link = '';
+  let inviteToken = '';
+
+  const openList = async () => {
+    await unitPage.goto(url(`invitations.html?round=${kRound}`));
+    await unitPage.waitForSelector('body[data-ready="true"]');
+  };
+  const rowOf = () => unitPage.locator('#invitation-list tbody tr', { hasText: kName });
+
+  before(async () => {
+    const year = Number(beijingTime(0).slice(0, 4));
+    await api('POST', 'rounds', fixture.staffToken, {
+      code: kRound, campaign: 'pool', kind: 'supplementary', title: kTitle, opens_at: beijingTime(-1),
+      deadline: beijingTime(20), reference_date: beijingTime(20).slice(0, 10), rule_set: 'pool-national-2025', year,
+    });
+    const account = await readyAccount('e2e-inviter', 'unit', 'Tianchi#Bailu-2026', { unit: unit.code, name: '周邀请' });
+    browser = await openBrowser();
+    phone = await openBrowser({ viewport: kPhone });
+    unitPage = await browser.newPage();
+    await signInWithPassword(unitPage, account.username, account.password, { next: `invitations.html?round=${kRound}` });
+    await unitPage.waitForSelector('body[data-ready="true"]');
+    nomineePage = await phone.newPage();
+  });
+  after(async () => {
+    await phone?.close();
+    await browser?.close();
+  });
+
+  test('a unit invites a person and gets the link once, with a slip to print', async () => {
+    assert.equal(await unitPage.locator('#round h2').innerText(), kTitle);
+    const form = unitPage.locator('#invite-form');
+    await form.getByLabel('姓名').fill(kName);
+    await form.getByRole('button', { name: '发出邀请' }).click();
+    assert.match(await unitPage.locator('#invite-result').innerText(), /手机或电子邮箱/);
+    await form.getByLabel('手机').fill(kMobile);
+    await form.getByRole('button', { name: '发出邀请' }).click();
+    await unitPage.locator('#invite-link').waitFor();
+    link = await unitPage.locator('#invite-link-value').innerText();
+    assert.ok(link.startsWith(`${fixture.base}/nominee.html#invite=`), link);
+    inviteToken = new URLSearchParams(new URL(link).hash.slice(1)).get('invite');
+    assert.ok(inviteToken.length >= 20, inviteToken);
+    assert.match(await unitPage.locator('#invite-link').innerText(), /只在此刻显示/);
+
+    const row = rowOf();
+    await row.waitFor();
+    assert.match(await row.innerText(), /已发送/);
+    // The contact is masked in the list.
+    assert.ok(!(await row.innerText()).includes(kMobile), await row.innerText());
+
+    // The slip: the QR code of the link, and only the slip when printed.
+    await unitPage.getByRole('button', { name: '邀请函（二维码）' }).click();
+    const qr = unitPage.locator('#slip svg.qr');
+    await qr.waitFor();
+    assert.equal(await qr.getAttribute('data-text'), link);
+    assert.ok((await qr.locator('path').getAttribute('d')).length > 500);
+    assert.match(await unitPage.locator('#slip-body').innerText(), new RegExp(`${kName} 同志`));
+    assert.ok((await unitPage.locator('#slip-body').innerText()).includes(link));
+    await unitPage.emulateMedia({ media: 'print' });
+    assert.equal(await unitPage.locator('#invite').isVisible(), false);
+    assert.equal(await unitPage.locator('#invitation-list').isVisible(), false);
+    assert.equal(await unitPage.locator('#slip-body').isVisible(), true);
+    assert.equal(await unitPage.getByRole('button', { name: '打印邀请函' }).isVisible(), false);
+    await shot(unitPage, 'invitation-slip-print');
+    await unitPage.emulateMedia({ media: 'screen' });
+    await shot(unitPage, 'invitations');
+  });
+
+  test('the link opens on a phone with no sign-in, and leaves the address bar at once', async () => {
+    assert.ok(link, 'no link (the test before failed)');
+    await nomineePage.goto(link);
+    await nomineePage.waitForSelector('body[data-ready="true"]');
+    assert.ok(!nomineePage.url().includes('invite'), nomineePage.url());
+    assert.ok(!nomineePage.url().includes(inviteToken), nomineePage.url());
+    assert.equal(await nomineePage.locator('#round-title').innerText(), kTitle);
+    assert.equal(await nomineePage.locator('#unit-name').innerText(), unit.name);
+    assert.match(await nomineePage.locator('#expires-at').innerText(), /\d{4}年/);
+    assert.ok(await nomineePage.locator('#nominee-form .field').count() > 3);
+    // No top bar of a signed-in person, no menu.
+    assert.equal(await nomineePage.locator('.menu').count(), 0);
+    await assertNoSidewaysScroll(nomineePage);
+    await shot(nomineePage, 'nominee-phone');
+    // Opened, the unit sees it so.
+    await openList();
+    assert.match(await rowOf().innerText(), /已打开/);
+  });
+
+  test('submitting an incomplete form shows each error beside its field', async () => {
+    const fields = await fieldsOn(nomineePage, '#nominee-form');
+    const required = fields.filter((f) => f.required);
+    assert.ok(required.length, 'no required field on the form');
+    // A wrong ID number, and the required fields left empty.
+    const idField = fields.find((f) => f.key === 'id_number');
+    if (idField) await fillField(nomineePage, '#nominee-form', idField, '110101198104121230');
+    await nomineePage.getByRole('button', { name: '提交' }).click();
+    await nomineePage.locator('#nominee-form .field.has-error').first().waitFor();
+    const errors = await nomineePage.locator('#nominee-form .field.has-error').evaluateAll((nodes) =>
+      nodes.map((n) => ({ key: n.dataset.key, message: n.querySelector('.field-error').textContent })));
+    for (const e of errors) assert.ok(e.message.trim(), `field ${e.key} is marked without a message`);
+    const marked = new Set(errors.map((e) => e.key));
+    for (const f of required.filter((r) => r.key !== 'id_number')) assert.ok(marked.has(f.key), `required ${f.key} not marked`);
+    if (idField) assert.ok(marked.has('id_number'), 'the wrong ID number is not marked');
+    assert.equal(await nomineePage.locator('#thanks').count(), 0);
+    await assertNoSidewaysScroll(nomineePage);
+    await shot(nomineePage, 'nominee-errors');
+  });
+
+  test('a draft is saved and is there again after a reload', async () => {
+    await fillAll(nomineePage, '#nominee-form', values);
+    await nomineePage.getByRole('button', { name: '保存草稿' }).click();
+    await nomineePage.locator('#form-status .notice-ok').waitFor();
+    assert.match(await nomineePage.locator('#form-status').innerText(), /草稿已保存/);
+    assert.equal(await nomineePage.locator('#nominee-form .field.has-error').count(), 0);
+    await nomineePage.reload();
+    await nomineePage.waitForSelector('body[data-ready="true"]');
+    const name = nomineePage.locator('#nominee-form .field[data-key="name"] input');
+    if (await name.count()) assert.equal(await name.inputValue(), kName);
+    const work = nomineePage.locator('#nominee-form .field[data-key="unit"] input');
+    if (await work.count()) assert.equal(await work.inputValue(), values.unit);
+    assert.ok(await name.count() || await work.count(), 'neither 姓名 nor 工作单位 on the form');
+  });
+
+  test('submitted, the page thanks the nominee and nothing else; the link is then refused', async () => {
+    await nomineePage.getByRole('button', { name: '提交' }).click();
+    await nomineePage.locator('#thanks').waitFor();
+    assert.match(await nomineePage.locator('#thanks').innerText(), /已提交，谢谢您/);
+    assert.equal(await nomineePage.locator('#nominee-form').count(), 0);
+    assert.equal(await nomineePage.locator('#about').isVisible(), false);
+    await assertNoSidewaysScroll(nomineePage);
+    await shot(nomineePage, 'nominee-thanks');
+    await nomineePage.goto(link);
+    await nomineePage.waitForSelector('body[data-ready="true"]');
+    await nomineePage.locator('#messages .notice-error').waitFor();
+    assert.equal(await nomineePage.locator('#nominee-form').count(), 0);
+    const status = await nomineePage.evaluate(async (token) =>
+      (await fetch('api/v1/nominee/form', { headers: { 'X-Invitation': token } })).status, inviteToken);
+    assert.equal(status, 403);
+  });
+
+  test('the invitation header opens nothing but the nominee\'s own form', async () => {
+    const statuses = await nomineePage.evaluate(async (token) => {
+      const headers = { 'X-Invitation': token };
+      return {
+        search: (await fetch('api/v1/search?q=a', { headers })).status,
+        me: (await fetch('api/v1/me', { headers })).status,
+        rounds: (await fetch('api/v1/rounds', { headers })).status,
+      };
+    }, inviteToken);
+    assert.deepEqual(statuses, { search: 401, me: 401, rounds: 401 });
+  });
+
+  test('the unit sees it submitted and returns it with a reason; the nominee sees the reason and submits again',
+    async () => {
+      await openList();
+      const row = rowOf();
+      assert.match(await row.innerText(), /已提交/);
+      await row.getByRole('button', { name: '审核' }).click();
+      const review = unitPage.locator('#review');
+      await review.waitFor();
+      const name = review.locator('.field[data-key="name"] input');
+      if (await name.count()) assert.equal(await name.inputValue(), kName);
+      await shot(unitPage, 'invitation-review');
+      await review.getByRole('button', { name: '退回' }).click();
+      assert.match(await unitPage.locator('#review-status').innerText(), /请写明退回原因/);
+      await review.getByLabel('退回原因').fill(kReason);
+      await review.getByRole('button', { name: '退回' }).click();
+      await unitPage.locator('#invitation-list tbody tr[data-state="returned"]').waitFor();
+      assert.match(await rowOf().innerText(), /已退回/);
+
+      await nomineePage.goto(link);
+      await nomineePage.waitForSelector('body[data-ready="true"]');
+      const notice = nomineePage.locator('#returned-reason');
+      await notice.waitFor();
+      assert.ok((await notice.innerText()).includes(kReason), await notice.innerText());
+      const again = nomineePage.locator('#nominee-form .field[data-key="unit"] input');
+      if (await again.count()) assert.equal(await again.inputValue(), values.unit);
+      await assertNoSidewaysScroll(nomineePage);
+      await shot(nomineePage, 'nominee-returned');
+      await nomineePage.getByRole('button', { name: '提交' }).click();
+      await nomineePage.locator('#thanks').waitFor();
+    });
+
+  test('the unit edits the form and takes it onto its list', async () => {
+    await openList();
+    const row = rowOf();
+    assert.match(await row.innerText(), /已提交/);
+    await row.getByRole('button', { name: '审核' }).click();
+    const review = unitPage.locator('#review');
+    await review.waitFor();
+    const post = review.locator('.field[data-key="post"] input');
+    const edited = (await post.count()) > 0;
+    if (edited) {
+      await post.fill('所长');
+      await review.getByRole('button', { name: '保存修改' }).click();
+      await unitPage.locator('#review-status .notice-ok').waitFor();
+    }
+    await review.getByRole('button', { name: '纳入推荐名单' }).click();
+    await unitPage.locator('#accepted').waitFor();
+    await unitPage.locator('#invitation-list tbody tr[data-state="accepted"]').waitFor();
+    assert.match(await rowOf().innerText(), /已纳入名单/);
+    await shot(unitPage, 'invitations-accepted');
+    // On the unit's list of the round, as any person it recommends.
+    await unitPage.goto(url(`portal.html?round=${kRound}`));
+    await unitPage.waitForSelector('body[data-ready="true"]');
+    const listed = unitPage.locator('#items tbody tr', { hasText: kName });
+    await listed.waitFor();
+    if (edited) assert.match(await listed.innerText(), /所长/);
+    // The link is used: it opens nothing any more.
+    const status = await nomineePage.evaluate(async (token) =>
+      (await fetch('api/v1/nominee/form', { headers: { 'X-Invitation': token } })).status, inviteToken);
+    assert.equal(status, 404);
+  });
+});
