@@ -30,9 +30,11 @@ function waitText(seconds) {
   return `请 ${Math.max(1, Math.ceil(seconds / 60))} 分钟后再试。`;
 }
 
+// A lock (429) says how long it lasts: the server's message, with the minutes of its
+// Retry-After when the message does not give them already.
 function refusal(error) {
   if (error instanceof ApiError && error.status === 429) {
-    const wait = waitText(error.retryAfter);
+    const wait = /分钟/.test(error.message) ? '' : waitText(error.retryAfter);
     return notice('error', [error.message, wait].filter(Boolean).join(' '));
   }
   return errorNotice(error);
