@@ -27,6 +27,15 @@ function takeToken() {
 
 const token = takeToken();
 
+// The link opened again in a tab already showing this page changes only the fragment:
+// no new page is loaded, so the page starts again from the token the link carries.
+window.addEventListener('hashchange', () => {
+  if (new URLSearchParams(location.hash.replace(/^#/, '')).get('invite')) {
+    takeToken();
+    location.reload();
+  }
+});
+
 const nominee = (method, path, body) => call(method, `nominee/${path}`, {
   body, anonymous: true, headers: { 'X-Invitation': token },
 });
