@@ -188,7 +188,7 @@ function tokensTable(items) {
   const showOwner = items.some((t) => t.created_by || t.account);
   return el('div', { class: 'table-wrap' }, el('table', { class: 'list', id: 'token-list' },
     el('thead', {}, el('tr', {}, ['说明', '角色', '范围', showOwner ? '创建者' : null, '到期', '']
-      .filter(Boolean).map((h) => el('th', { scope: 'col' }, h)))),
+      .filter((h) => h !== null).map((h) => el('th', { scope: 'col' }, h)))),
     el('tbody', {}, items.map((t) => {
       const revoked = Boolean(t.revoked || t.revoked_at);
       return el('tr', { dataset: { id: t.id, label: t.label || '' } },
