@@ -28,7 +28,7 @@ describe('sign-in', () => {
     await page.close();
   });
 
-  test('with scripts off, Enter posts the form and the token stays out of the address and history', async () => {
+  test('with scripts off, Enter posts the forms, and the token and password stay out of the address and history', async () => {
     const plain = await openBrowser({ javaScriptEnabled: false });
     try {
       const page = await plain.newPage();
@@ -40,6 +40,13 @@ describe('sign-in', () => {
       assert.ok(!page.url().includes('token='), page.url());
       await page.goBack().catch(() => {});
       assert.ok(!page.url().includes(fixture.staffToken), page.url());
+      // The password form too.
+      await page.goto(url('signin.html'));
+      await page.getByLabel('用户名').fill('someone');
+      await page.getByLabel('密码', { exact: true }).fill('Not-In-The-Address-1');
+      await Promise.all([page.waitForNavigation(), page.getByLabel('密码', { exact: true }).press('Enter')]);
+      assert.ok(!page.url().includes('Not-In-The-Address-1'), page.url());
+      assert.ok(!page.url().includes('password='), page.url());
       await page.close();
     } finally {
       await plain.close();
