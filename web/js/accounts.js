@@ -195,7 +195,8 @@ function tokensTable(items) {
         el('td', {}, t.label || ''),
         el('td', {}, kRoles[t.role] || t.role || ''),
         el('td', {}, tokenScope(t)),
-        showOwner ? el('td', {}, t.created_by || t.account || '') : null,
+        // A token of no account was made on the command line (`talentpool token`).
+        showOwner ? el('td', {}, t.account || t.created_by || el('span', { class: 'muted' }, '命令行')) : null,
         el('td', {}, t.expires_at ? formatDateTime(t.expires_at) : ''),
         el('td', {}, revoked ? el('span', { class: 'tag bad' }, '已吊销') : el('button', {
           type: 'button', class: 'danger',
