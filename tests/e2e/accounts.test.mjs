@@ -30,6 +30,8 @@ describe('accounts and sign-in', () => {
     await signInWithPassword(page, username, initialPassword, { next: 'review.html' });
     await page.waitForURL(/password\.html\?first=1&next=review\.html/);
     assert.match(await page.locator('#main').innerText(), /首次登录请先修改初始密码/);
+    // No menu leads anywhere else meanwhile.
+    assert.equal(await page.getByRole('navigation', { name: '页面' }).getByRole('link').count(), 0);
     // The rules are shown before anything is typed.
     const rules = await page.locator('#password-rules li').allInnerTexts();
     assert.equal(rules.length, 4);
@@ -143,7 +145,9 @@ describe('accounts and sign-in', () => {
   test('a unit account signs in to its portal and has no 账户 page', async () => {
     const unit = busiestUnit();
     const account = await readyAccount('e2e-unit-b', 'unit', kUnitPassword, { unit: unit.code, name: '李填报' });
-    const page = await browser.newPage();
+    // A browser of its own: the session cookie is the browser's, and staff stay signed in.
+    const other = await openBrowser();
+    const page = await other.newPage();
     try {
       await signInWithPassword(page, account.username, account.password);
       assert.ok(page.url().endsWith('/portal.html'), page.url());
@@ -160,7 +164,7 @@ describe('accounts and sign-in', () => {
       assert.equal(await page.evaluate(async () => (await fetch('api/v1/accounts')).status), 403);
       await shot(page, 'accounts-unit-refused');
     } finally {
-      await page.close();
+      await other.close();
     }
   });
 
@@ -210,7 +214,8 @@ describe('accounts and sign-in', () => {
     async () => {
       assert.ok(staff, 'the staff account is not ready (the test before failed)');
       const account = await readyAccount('e2e-lock', 'unit', kLockedPassword, { unit: busiestUnit().code });
-      const page = await browser.newPage();
+      const other = await openBrowser();
+      const page = await other.newPage();
       try {
         await page.goto(url('signin.html'));
         const alert = page.locator('#messages .notice-error');
@@ -245,7 +250,7 @@ describe('accounts and sign-in', () => {
         await staff.locator('#account-list tr[data-username="e2e-lock"][data-state="active"]').waitFor();
         assert.equal((await apiSignIn(account.username, account.password)).status, 200);
       } finally {
-        await page.close();
+        await other.close();
       }
     });
 

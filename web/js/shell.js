@@ -121,7 +121,8 @@ export async function signOut() {
 
 function topBar(me) {
   const here = location.pathname.split('/').pop() || 'index.html';
-  const menu = kMenus[me.role] || [];
+  // Until a password someone else set is changed, no page but this one opens: no menu.
+  const menu = me.must_change_password ? [] : kMenus[me.role] || [];
   const bySession = me.via === 'session';
   const who = me.role === 'unit' && me.unit ? me.unit.name || me.unit.code
     : me.role === 'province' && me.province ? me.province.name || me.province.code
@@ -135,7 +136,7 @@ function topBar(me) {
       el('span', { class: 'role', 'data-role': me.role }, kRoles[me.role] || me.role),
       who ? el('span', { class: 'who-name' }, who) : null,
       person ? el('span', { class: 'who-user', title: me.username || '' }, person) : null,
-      bySession ? el('a', { class: 'who-link', href: 'password.html' }, '修改密码') : null,
+      bySession && !me.must_change_password ? el('a', { class: 'who-link', href: 'password.html' }, '修改密码') : null,
       el('button', { type: 'button', class: 'link-button', onclick: signOut }, '退出')));
 }
 
