@@ -36,8 +36,18 @@ function nomineeValues(unit) {
     fields: '材料科学\n表面工程',
     phone: kMobile,
     email: 'linxiaozhou@example.cn',
-    can_attend_seminar: '是',
-    can_attend_study_tour: '否',
+    career: '2008年至今 中国科学院测试研究所，历任副研究员、研究员、副所长',
+    achievements: '主持国家重点研发计划项目1项，获省部级科技进步一等奖1项',
+    foreign_residence: '否',
+    academician: '否',
+    native_place: '福建福州',
+    birthplace: '福建福州',
+    nationality: '中国',
+    degree: '博士',
+    graduated_from: '清华大学',
+    major: '材料科学与工程',
+    address: '北京市海淀区中关村北二条1号',
+    postcode: '100190',
   };
 }
 
@@ -67,6 +77,12 @@ async function fillField(page, form, field, value) {
 
 async function fillAll(page, form, values) {
   for (const field of await fieldsOn(page, form)) await fillField(page, form, field, values[field.key]);
+}
+
+// The fields marked in error, with what is said beside each.
+function errorsOn(page, form) {
+  return page.locator(`${form} .field.has-error`).evaluateAll((nodes) =>
+    nodes.map((n) => `${n.dataset.key}: ${n.querySelector('.field-error').textContent}`));
 }
 
 // The page fits its width: nothing wider than the screen, so no sideways scrolling.
@@ -178,19 +194,28 @@ describe('nominees fill in their own forms', () => {
 
   test('submitting an incomplete form shows each error beside its field', async () => {
     const fields = await fieldsOn(nomineePage, '#nominee-form');
-    const required = fields.filter((f) => f.required);
-    assert.ok(required.length, 'no required field on the form');
+    const required = [];
+    for (const f of fields.filter((field) => field.required)) {
+      const input = nomineePage.locator(`#nominee-form .field[data-key="${f.key}"]`).locator('input, select, textarea');
+      if (!(await input.inputValue())) required.push(f);
+    }
+    assert.ok(required.length > 5, `only ${required.length} required fields left empty on the form`);
     // A wrong ID number, and the required fields left empty.
     const idField = fields.find((f) => f.key === 'id_number');
-    if (idField) await fillField(nomineePage, '#nominee-form', idField, '110101198104121230');
+    assert.ok(idField, 'no 身份证号 on the form');
+    await fillField(nomineePage, '#nominee-form', idField, '110101198104121230');
+    // A fresh form greets the nominee with no errors.
+    assert.deepEqual(await errorsOn(nomineePage, '#nominee-form'), []);
     await nomineePage.getByRole('button', { name: '提交' }).click();
-    await nomineePage.locator('#nominee-form .field.has-error').first().waitFor();
+    await nomineePage.locator('#form-status .notice-error').waitFor();
     const errors = await nomineePage.locator('#nominee-form .field.has-error').evaluateAll((nodes) =>
       nodes.map((n) => ({ key: n.dataset.key, message: n.querySelector('.field-error').textContent })));
     for (const e of errors) assert.ok(e.message.trim(), `field ${e.key} is marked without a message`);
     const marked = new Set(errors.map((e) => e.key));
     for (const f of required.filter((r) => r.key !== 'id_number')) assert.ok(marked.has(f.key), `required ${f.key} not marked`);
-    if (idField) assert.ok(marked.has('id_number'), 'the wrong ID number is not marked');
+    assert.ok(marked.has('id_number'), 'the wrong ID number is not marked');
+    // The submission was refused (400) and said so above the fields.
+    assert.match(await nomineePage.locator('#form-status').innerText(), /需要填写或修改/);
     assert.equal(await nomineePage.locator('#thanks').count(), 0);
     await assertNoSidewaysScroll(nomineePage);
     await shot(nomineePage, 'nominee-errors');
@@ -201,14 +226,17 @@ describe('nominees fill in their own forms', () => {
     await nomineePage.getByRole('button', { name: '保存草稿' }).click();
     await nomineePage.locator('#form-status .notice-ok').waitFor();
     assert.match(await nomineePage.locator('#form-status').innerText(), /草稿已保存/);
-    assert.equal(await nomineePage.locator('#nominee-form .field.has-error').count(), 0);
+    assert.deepEqual(await errorsOn(nomineePage, '#nominee-form'), []);
     await nomineePage.reload();
     await nomineePage.waitForSelector('body[data-ready="true"]');
-    const name = nomineePage.locator('#nominee-form .field[data-key="name"] input');
-    if (await name.count()) assert.equal(await name.inputValue(), kName);
-    const work = nomineePage.locator('#nominee-form .field[data-key="unit"] input');
-    if (await work.count()) assert.equal(await work.inputValue(), values.unit);
-    assert.ok(await name.count() || await work.count(), 'neither 姓名 nor 工作单位 on the form');
+    const value = (key) => nomineePage.locator(`#nominee-form .field[data-key="${key}"]`)
+      .locator('input, select, textarea').inputValue();
+    assert.equal(await value('name'), kName);
+    assert.equal(await value('unit'), values.unit);
+    assert.equal(await value('gender'), '男');
+    assert.equal(await value('birth_date'), values.birth_date);
+    assert.equal(await value('fields'), values.fields);
+    assert.equal(await value('academician'), '否');
   });
 
   test('submitted, the page thanks the nominee and nothing else; the link is then refused', async () => {
@@ -248,8 +276,8 @@ describe('nominees fill in their own forms', () => {
       await row.getByRole('button', { name: '审核' }).click();
       const review = unitPage.locator('#review');
       await review.waitFor();
-      const name = review.locator('.field[data-key="name"] input');
-      if (await name.count()) assert.equal(await name.inputValue(), kName);
+      assert.equal(await review.locator('.field[data-key="name"] input').inputValue(), kName);
+      assert.equal(await review.locator('.field[data-key="id_number"] input').inputValue(), values.id_number);
       await shot(unitPage, 'invitation-review');
       await review.getByRole('button', { name: '退回' }).click();
       assert.match(await unitPage.locator('#review-status').innerText(), /请写明退回原因/);
@@ -263,8 +291,7 @@ describe('nominees fill in their own forms', () => {
       const notice = nomineePage.locator('#returned-reason');
       await notice.waitFor();
       assert.ok((await notice.innerText()).includes(kReason), await notice.innerText());
-      const again = nomineePage.locator('#nominee-form .field[data-key="unit"] input');
-      if (await again.count()) assert.equal(await again.inputValue(), values.unit);
+      assert.equal(await nomineePage.locator('#nominee-form .field[data-key="unit"] input').inputValue(), values.unit);
       await assertNoSidewaysScroll(nomineePage);
       await shot(nomineePage, 'nominee-returned');
       await nomineePage.getByRole('button', { name: '提交' }).click();
@@ -278,13 +305,14 @@ describe('nominees fill in their own forms', () => {
     await row.getByRole('button', { name: '审核' }).click();
     const review = unitPage.locator('#review');
     await review.waitFor();
-    const post = review.locator('.field[data-key="post"] input');
-    const edited = (await post.count()) > 0;
-    if (edited) {
-      await post.fill('所长');
-      await review.getByRole('button', { name: '保存修改' }).click();
-      await unitPage.locator('#review-status .notice-ok').waitFor();
-    }
+    await review.locator('.field[data-key="post"] input').fill('所长');
+    await review.getByRole('button', { name: '保存修改' }).click();
+    await unitPage.locator('#review-status .notice-ok').waitFor();
+    // Saved: opened again, the form has the unit's edit.
+    await openList();
+    await rowOf().getByRole('button', { name: '审核' }).click();
+    await review.waitFor();
+    assert.equal(await review.locator('.field[data-key="post"] input').inputValue(), '所长');
     await review.getByRole('button', { name: '纳入推荐名单' }).click();
     await unitPage.locator('#accepted').waitFor();
     await unitPage.locator('#invitation-list tbody tr[data-state="accepted"]').waitFor();
@@ -295,7 +323,7 @@ describe('nominees fill in their own forms', () => {
     await unitPage.waitForSelector('body[data-ready="true"]');
     const listed = unitPage.locator('#items tbody tr', { hasText: kName });
     await listed.waitFor();
-    if (edited) assert.match(await listed.innerText(), /所长/);
+    assert.match(await listed.innerText(), /所长/);
     // The link is used: it opens nothing any more.
     const status = await nomineePage.evaluate(async (token) =>
       (await fetch('api/v1/nominee/form', { headers: { 'X-Invitation': token } })).status, inviteToken);

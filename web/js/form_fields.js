@@ -1,5 +1,5 @@
 // The fields of a nominee's 学员情况表 as the API describes them ({key, label, kind,
-// required, multiline, options}), as inputs: text (a textarea when multiline), date, 是/否,
+// required, multiline, options}) with their values (text), as inputs: text (a textarea when multiline), date, 是/否,
 // list (one item a line) and choice. Shared by the nominee's page and the unit's review,
 // so both edit the same values the same way. Errors of the API ({field, message}, the
 // field by key or label) go beside the input they name.
@@ -57,13 +57,11 @@ function inputFor(field, value, id) {
   }
 }
 
+// Every value is text, as the API takes it: 是/否 for a yes-no answer, a list one item a
+// line (the API splits on new lines as on 、，；).
 function valueOf(field, input) {
-  const text = input.value.trim();
-  switch (field.kind) {
-    case 'yes_no': return text === '是' ? true : text === '否' ? false : null;
-    case 'list': return input.value.split('\n').map((line) => line.trim()).filter(Boolean);
-    default: return text;
-  }
+  if (field.kind === 'list') return input.value.split('\n').map((line) => line.trim()).filter(Boolean).join('\n');
+  return input.value.trim();
 }
 
 // Builds the fields into a node. Answers { node, values(), showErrors(errors) }:

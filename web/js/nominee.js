@@ -111,14 +111,9 @@ function render(form, { showErrors }) {
     busy(true);
     clear(status, el('p', { class: 'muted' }, '正在提交……'));
     try {
-      // What is on screen is saved first: submitting sends what was saved.
-      const saved = await nominee('PUT', 'form', { values: fields.values() });
-      const errors = saved.errors || [];
-      if (errors.length) {
-        clear(status, notice('error', `还有 ${errors.length} 处需要修改，请看各项下方的说明。`), listErrors(errors));
-        fields.focusFirstError();
-        return;
-      }
+      // What is on screen is saved first: submitting sends what was saved, and the server
+      // answers 400 naming each field still in error.
+      await nominee('PUT', 'form', { values: fields.values() });
       await nominee('POST', 'submit');
       thanks();
     } catch (error) {
@@ -160,10 +155,11 @@ async function main() {
     document.body.dataset.ready = 'true';
     return;
   }
-  // A returned form, or a draft begun, shows what still needs doing; a fresh one does not
-  // greet the person with errors.
-  const begun = form.state === 'returned' || Object.values(form.values || {}).some((v) =>
-    v !== null && v !== '' && !(Array.isArray(v) && !v.length));
+  // A returned form, or a draft begun (more than the name and contact the unit gave), shows
+  // what still needs doing; a fresh one does not greet the person with errors.
+  const fromUnit = new Set(['name', 'phone', 'email']);
+  const begun = form.state === 'returned' || Object.entries(form.values || {}).some(([key, v]) =>
+    !fromUnit.has(key) && v !== null && v !== '');
   render(form, { showErrors: begun });
   document.body.dataset.ready = 'true';
 }
