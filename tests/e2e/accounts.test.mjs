@@ -7,13 +7,14 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import {
-  apiSignIn, busiestUnit, fixture, openBrowser, readyAccount, shot, signInWithPassword, url,
+  apiSignIn, busiestProvince, busiestUnit, fixture, openBrowser, readyAccount, shot, signInWithPassword, url,
 } from './lib.mjs';
 
 // Strong enough for the rules: 10+ characters of four classes, no username, not common.
 const kStaffPassword = 'Lanqiao#Shuiyun2026';
 const kUnitPassword = 'Qingshan-Biyu-77';
 const kLockedPassword = 'Yunhai!Cangshu-58';
+const kProvincePassword = 'Minjiang@Guting-39';
 
 describe('accounts and sign-in', () => {
   let browser;
@@ -163,6 +164,44 @@ describe('accounts and sign-in', () => {
       // Nor does the API answer it.
       assert.equal(await page.evaluate(async () => (await fetch('api/v1/accounts')).status), 403);
       await shot(page, 'accounts-unit-refused');
+    } finally {
+      await other.close();
+    }
+  });
+
+  test('a province opens accounts only for the units of its province', async () => {
+    const province = busiestProvince('市科协');
+    const ours = fixture.units.find((u) => u.province === province.code);
+    const theirs = fixture.units.find((u) => u.province && u.province !== province.code);
+    const account = await readyAccount('e2e-province', 'province', kProvincePassword,
+      { province: province.code, name: '赵省级' });
+    const other = await openBrowser();
+    const page = await other.newPage();
+    try {
+      await signInWithPassword(page, account.username, account.password, { next: 'accounts.html' });
+      await page.waitForSelector('body[data-ready="true"]');
+      assert.equal(await page.locator('.topbar .who-name').innerText(), province.name);
+      // Only unit accounts, of its own units: the role is not a choice.
+      const form = page.locator('#create-form');
+      assert.deepEqual(await form.getByLabel('角色').locator('option').allInnerTexts(), ['推荐单位']);
+      assert.equal(await form.getByLabel('角色').isDisabled(), true);
+      await form.getByLabel('用户名').fill('e2e-unit-c');
+      await form.getByLabel('显示名').fill('孙填报');
+      await form.getByLabel('单位代码').fill(theirs.code);
+      await form.getByRole('button', { name: '开设账户' }).click();
+      await page.locator('#create-result .notice-error').waitFor();
+      assert.match(await page.locator('#create-result').innerText(), /本省.*推荐单位/);
+      assert.equal(await page.locator('#initial-password').count(), 0);
+      await form.getByLabel('单位代码').fill(ours.code);
+      await form.getByRole('button', { name: '开设账户' }).click();
+      await page.locator('#initial-password').waitFor();
+      assert.ok((await page.locator('#initial-password-value').innerText()).length >= 10);
+      // The list holds its units' accounts and nothing else (not staff, not itself).
+      const names = await page.locator('#account-list tbody tr').evaluateAll((rows) => rows.map((r) => r.dataset.username));
+      assert.ok(names.includes('e2e-unit-c'), names.join(','));
+      assert.ok(!names.includes(fixture.staffAccount.username), names.join(','));
+      assert.ok(!names.includes('e2e-province'), names.join(','));
+      await shot(page, 'accounts-province');
     } finally {
       await other.close();
     }

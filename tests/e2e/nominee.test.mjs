@@ -9,7 +9,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import {
-  api, beijingTime, busiestUnit, countyOf, fixture, idNumber, kPhone, openBrowser, readyAccount, shot,
+  api, beijingTime, busiestUnit, countyOf, fixture, idNumber, kPhone, openBrowser, readyAccount, shot, signIn,
   signInWithPassword, url,
 } from './lib.mjs';
 
@@ -328,5 +328,15 @@ describe('nominees fill in their own forms', () => {
     const status = await nomineePage.evaluate(async (token) =>
       (await fetch('api/v1/nominee/form', { headers: { 'X-Invitation': token } })).status, inviteToken);
     assert.equal(status, 404);
+  });
+
+  test('staff see a unit\'s invitations with ?unit=', async () => {
+    const staff = await browser.newPage();
+    await signIn(staff, fixture.staffToken, { next: `invitations.html?unit=${unit.code}&round=${kRound}` });
+    await staff.waitForSelector('body[data-ready="true"]');
+    assert.equal(await staff.locator('#unit-title').innerText(), `${unit.name} 邀请填表`);
+    const row = staff.locator('#invitation-list tbody tr', { hasText: kName });
+    assert.match(await row.innerText(), /已纳入名单/);
+    await staff.close();
   });
 });
