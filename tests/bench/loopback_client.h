@@ -35,8 +35,10 @@ inline int ConnectLoopback(int port) {
 }
 
 // Sends one request and reads its answer. Returns the status (0 when the connection broke),
-// sets *keep to whether the server keeps the connection open, and the body into *body when given.
-inline int Exchange(int sock, const std::string& request, bool* keep, std::string* body = nullptr) {
+// sets *keep to whether the server keeps the connection open, the body into *body and the status
+// line and headers into *head when given.
+inline int Exchange(int sock, const std::string& request, bool* keep, std::string* body = nullptr,
+                    std::string* head = nullptr) {
   size_t off = 0;
   while (off < request.size()) {
     ssize_t n = ::send(sock, request.data() + off, request.size() - off, MSG_NOSIGNAL);
@@ -66,6 +68,7 @@ inline int Exchange(int sock, const std::string& request, bool* keep, std::strin
     if (got.size() >= need) break;
   }
   if (body != nullptr) body->assign(got, head_end + 4, need - head_end - 4);
+  if (head != nullptr) head->assign(got, 0, head_end);
   return got.size() > 12 ? std::atoi(got.c_str() + 9) : 0;
 }
 

@@ -74,11 +74,15 @@ inline long RssKb(pid_t pid) {
   return -1;
 }
 
-// `talentpool serve` on a free port; stopped with SIGTERM when destroyed.
+// `talentpool serve` on a free port, with `extra` options of serve; stopped with SIGTERM when
+// destroyed.
 class ServerProcess {
  public:
-  ServerProcess(const std::string& binary, const std::string& data, const std::string& log) {
-    pid_ = Spawn({binary, "serve", "--data", data, "--port", "0"}, log, &out_);
+  ServerProcess(const std::string& binary, const std::string& data, const std::string& log,
+                const std::vector<std::string>& extra = {}) {
+    std::vector<std::string> args = {binary, "serve", "--data", data, "--port", "0"};
+    args.insert(args.end(), extra.begin(), extra.end());
+    pid_ = Spawn(args, log, &out_);
     std::string line;
     auto until = std::chrono::steady_clock::now() + std::chrono::seconds(60);
     while (line.find('\n') == std::string::npos && std::chrono::steady_clock::now() < until) {
