@@ -287,8 +287,10 @@ StatusOr<std::unique_ptr<ApiService>> ApiService::Create(registry::Store& store,
                                                          ApiOptions options) {
   TP_ASSIGN_OR_RETURN(auto reference, registry::ReferenceData::Load(registry::DataDir()));
   TP_ASSIGN_OR_RETURN(auto queries, registry::ApiQueries::Open(store));
+  registry::AccountOptions account_options = options.accounts;
+  account_options.prepare_sign_in = true;
   TP_ASSIGN_OR_RETURN(auto accounts,
-                      registry::Accounts::Open(store, registry::DataDir(), options.accounts));
+                      registry::Accounts::Open(store, registry::DataDir(), account_options));
   auto impl = std::make_unique<Impl>(store, index, std::move(queries), std::move(reference),
                                      std::move(options));
   impl->accounts = std::move(accounts);

@@ -3,6 +3,7 @@
 #include <sqlite3.h>
 #include <chrono>
 #include <ctime>
+#include <future>
 #include <nlohmann/json.hpp>
 
 #include "registry/store/crypto.h"
@@ -139,9 +140,23 @@ struct Accounts::Impl {
     Impl* impl_;
   };
 
-  // What an unknown username is checked against, so it costs what a known one does.
+  // What an unknown username is checked against, so it costs what a known one does: made at
+  // the first need, or in the background from the start (AccountOptions::prepare_sign_in).
   std::once_flag dummy_once;
   std::string dummy_hash;
+  std::future<std::string> dummy_ahead;
+
+  const std::string& DummyHash() {
+    std::call_once(dummy_once, [&] {
+      if (dummy_ahead.valid()) {
+        dummy_hash = dummy_ahead.get();
+      } else {
+        auto hash = Hash(RandomHex(16));
+        dummy_hash = hash.ok() ? *hash : std::string();
+      }
+    });
+    return dummy_hash;
+  }
 
   // Failures of usernames that have no account, counted as an account's are (bounded).
   struct Failures {
@@ -308,8 +323,15 @@ StatusOr<std::unique_ptr<Accounts>> Accounts::Open(Store& store, const std::stri
                                                    AccountOptions options) {
   TP_ASSIGN_OR_RETURN(auto policy, PasswordPolicy::Load(data_dir));
   if (options.max_hashes_at_once < 1) options.max_hashes_at_once = 1;
-  return std::unique_ptr<Accounts>(
-      new Accounts(std::make_unique<Impl>(store, std::move(policy), std::move(options))));
+  auto impl = std::make_unique<Impl>(store, std::move(policy), std::move(options));
+  if (impl->options.prepare_sign_in) {
+    Impl* raw = impl.get();
+    impl->dummy_ahead = std::async(std::launch::async, [raw] {
+      auto hash = raw->Hash(RandomHex(16));
+      return hash.ok() ? *hash : std::string();
+    });
+  }
+  return std::unique_ptr<Accounts>(new Accounts(std::move(impl)));
 }
 
 int64_t Accounts::Now() const { return impl_->Now(); }
@@ -535,11 +557,7 @@ SignInResult Accounts::SignIn(std::string_view username, std::string_view passwo
   if (row) {
     right = impl_->Verify(row->password_hash, password);
   } else {
-    std::call_once(impl_->dummy_once, [&] {
-      auto hash = impl_->Hash(RandomHex(16));
-      impl_->dummy_hash = hash.ok() ? *hash : std::string();
-    });
-    (void)impl_->Verify(impl_->dummy_hash, password);
+    (void)impl_->Verify(impl_->DummyHash(), password);
   }
   if (!right) {
     if (!row) {

@@ -103,6 +103,10 @@ struct AccountOptions {
   // Hashes made at once: each takes the cost's memory (256 MiB at Moderate) for its time.
   int max_hashes_at_once = 2;
   std::function<int64_t()> now;  // Unix seconds; empty: the system clock
+  // Make the hash unknown usernames are checked against at once, in the background, so that
+  // even the first unknown username after a start costs what a known one does (the server
+  // sets it; a command that signs nobody in need not pay for the hash).
+  bool prepare_sign_in = false;
 };
 
 class Accounts {
