@@ -183,6 +183,16 @@ class InvitationsApi {
                 201);
   }
 
+  void NewLink(const ApiCall& call, HttpResponse& res) {
+    auto form = Visible(call);
+    if (!form.ok()) return res.SetError(form.status());
+    auto made = invitations_->NewLink(form->invitation.id, ActorOf(call));
+    if (!made.ok()) return res.SetError(made.status());
+    res.SetJson(Dump({{"invitation", InvitationJson(made->first)},
+                      {"token", made->second},
+                      {"link", "nominee.html#invite=" + made->second}}));
+  }
+
   void Revoke(const ApiCall& call, HttpResponse& res) {
     auto form = Visible(call);
     if (!form.ok()) return res.SetError(form.status());
@@ -325,6 +335,16 @@ void AddInvitationRoutes(registry::Store& store, std::shared_ptr<registry::Invit
                      .max_body_bytes = 1024,
                      .handler = bind(&InvitationsApi::Accept),
                      .answers_enrolment = true});
+  routes->push_back({.method = "POST",
+                     .pattern = "/api/v1/invitations/{id}/link",
+                     .roles = unit_or_staff,
+                     .summary = "换一个新链接（原链接随即失效），供丢失了链接的单位重新发送",
+                     .tag = tag,
+                     .params = {id},
+                     .response_schema = "CreatedInvitation",
+                     .statuses = {400, 404, 412},
+                     .max_body_bytes = 1024,
+                     .handler = bind(&InvitationsApi::NewLink)});
   routes->push_back({.method = "DELETE",
                      .pattern = "/api/v1/invitations/{id}",
                      .roles = unit_or_staff,

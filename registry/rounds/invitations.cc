@@ -423,6 +423,27 @@ StatusOr<std::pair<Invitation, AddResult>> Invitations::Accept(int64_t id, const
   return std::make_pair(std::move(after.invitation), std::move(added));
 }
 
+StatusOr<std::pair<Invitation, std::string>> Invitations::NewLink(int64_t id, const Actor& actor) {
+  TP_ASSIGN_OR_RETURN(NomineeForm form, impl_->ById(id));
+  if (!Live(form.invitation.state))
+    return PreconditionFailed("只有尚在被推荐人手中（未提交、未过期、未撤回）的邀请可以换新链接");
+  const std::string secret = RandomHex(32);
+  const std::string hash = HashToken(secret);
+  TP_ASSIGN_OR_RETURN(auto write, impl_->db().Write());
+  try {
+    SQLite::Statement st(write->Connection(),
+                         "UPDATE invitations SET hash=?, version=version+1 WHERE id=?");
+    st.bind(1, hash.data(), static_cast<int>(hash.size()));
+    st.bind(2, id);
+    st.exec();
+    InsertAudit(write->Connection(), actor.Entry("relink", "invitation", std::to_string(id)));
+  } catch (const SQLite::Exception& e) {
+    return FromSqlite(e, "更换邀请链接");
+  }
+  TP_RETURN_IF_ERROR(write->Commit());
+  return std::make_pair(std::move(form.invitation), secret);
+}
+
 StatusOr<Invitation> Invitations::Revoke(int64_t id, const Actor& actor) {
   TP_ASSIGN_OR_RETURN(NomineeForm form, impl_->ById(id));
   if (form.invitation.state == "accepted")

@@ -14,6 +14,8 @@
 //     │              └──── return ◀──────┘          any but accepted ──revoke──▶ revoked
 //     └── 14 days without submitting: expired (a state of the clock, not stored)
 //
+// The unit sees a link once; one it lost is replaced by a new one (the old stops working).
+//
 // The form's values (and the contact) are sealed like ID numbers, under the registry's keys.
 #pragma once
 
@@ -98,6 +100,9 @@ class Invitations {
   StatusOr<Invitation> Return(int64_t id, std::string_view reason, const Actor& actor);
   StatusOr<std::pair<Invitation, AddResult>> Accept(int64_t id, const Actor& actor);
   StatusOr<Invitation> Revoke(int64_t id, const Actor& actor);
+  // A new link for an invitation still with the nominee (sent, opened, returned), for a unit
+  // that lost the first: the old link stops working. Answers the new secret.
+  StatusOr<std::pair<Invitation, std::string>> NewLink(int64_t id, const Actor& actor);
 
   struct Impl;
 

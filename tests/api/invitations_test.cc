@@ -129,6 +129,18 @@ TEST_CASE("Invitations: a link reads nothing else, is refused when wrong, expire
     CHECK(r.status == 401);
   }
   CHECK(Nominee(f, std::string(64, '0'), "GET", "/api/v1/nominee/form").status == 404);
+  // A lost link is replaced: the new one works, the old one no longer.
+  Reply renewed =
+      f.Call(f.unit_a, "POST", "/api/v1/invitations/" + std::to_string(inv.id) + "/link");
+  REQUIRE(renewed.status == 200);
+  const std::string fresh = renewed.Json()["token"];
+  CHECK(fresh != inv.secret);
+  CHECK(Nominee(f, inv.secret, "GET", "/api/v1/nominee/form").status == 404);
+  CHECK(Nominee(f, fresh, "GET", "/api/v1/nominee/form").status == 200);
+  CHECK(
+      f.Call(f.unit_b, "POST", "/api/v1/invitations/" + std::to_string(inv.id) + "/link").status ==
+      404);
+  inv.secret = fresh;
   CHECK(f.Call("", "GET", "/api/v1/nominee/form").status == 400);
   // Revoked: the link answers as unknown.
   REQUIRE(f.Call(f.unit_a, "DELETE", "/api/v1/invitations/" + std::to_string(inv.id)).status ==

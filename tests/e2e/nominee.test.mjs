@@ -173,6 +173,24 @@ describe('nominees fill in their own forms', () => {
     await shot(unitPage, 'invitations');
   });
 
+  test('after a reload the link is gone from the page; a new one replaces it and the old stops', async () => {
+    await openList();
+    const row = rowOf();
+    await row.waitFor();
+    assert.equal(await row.getByRole('button', { name: '复制链接' }).count(), 0);
+    await row.getByRole('button', { name: '换新链接' }).click();
+    await unitPage.locator('#invite-link').waitFor();
+    const fresh = await unitPage.locator('#invite-link-value').innerText();
+    assert.notEqual(fresh, link);
+    const status = (token) => unitPage.evaluate(async (t) =>
+      (await fetch('api/v1/nominee/form', { headers: { 'X-Invitation': t } })).status, token);
+    assert.equal(await status(inviteToken), 404);
+    link = fresh;
+    inviteToken = new URLSearchParams(new URL(link).hash.slice(1)).get('invite');
+    // Nobody has opened the form yet.
+    assert.match(await rowOf().innerText(), /已发送/);
+  });
+
   test('the link opens on a phone with no sign-in, and leaves the address bar at once', async () => {
     assert.ok(link, 'no link (the test before failed)');
     await openLink();

@@ -170,7 +170,8 @@ function showNewLink(invitation, link) {
     id: 'invite-link',
     title: `已邀请 ${invitation.name}。填表链接：`,
     value: link,
-    warning: '链接只在此刻显示：离开或刷新本页后无法再次查看（需撤回后重新邀请）。请复制后通过短信、邮件发给本人，或打印邀请函交给本人。',
+    warning:
+        '链接只在此刻显示：离开或刷新本页后无法再次查看（可用「换新链接」重新生成，原链接随之失效）。请复制后通过短信、邮件发给本人，或打印邀请函交给本人。',
   });
   box.querySelector('.secret-line').append(el('button', {
     type: 'button', onclick: () => showSlip(invitation, link),
@@ -190,6 +191,27 @@ function rowActions(inv) {
   if (link && live) {
     parts.push(copyButton(link, null, '复制链接'));
     parts.push(el('button', { type: 'button', onclick: () => showSlip(inv, link) }, '邀请函'));
+  }
+  // A link this page no longer has (only its hash is kept): a new one replaces it.
+  if (!link && ['sent', 'opened', 'returned'].includes(inv.state)) {
+    parts.push(
+        el('button', {
+          type: 'button',
+          onclick: async (event) => {
+            event.target.disabled = true;
+            try {
+              const answer = await post(`invitations/${encodeURIComponent(inv.id)}/link`, {});
+              const fresh = new URL(answer.link, document.baseURI).href;
+              links.set(inv.id, fresh);
+              showNewLink(answer.invitation, fresh);
+              await loadInvitations();
+            } catch (error) {
+              event.target.disabled = false;
+              clear(messages, errorNotice(error));
+            }
+          },
+        },
+           '换新链接'));
   }
   if (['submitted', 'returned', 'accepted'].includes(inv.state)) {
     parts.push(el('button', {
