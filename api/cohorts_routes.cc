@@ -174,10 +174,11 @@ Json PlanJson(const registry::Plan& p) {
 }
 
 StatusOr<registry::Event> EventFromJson(const Json& o) {
-  TP_RETURN_IF_ERROR(OnlyKeys(o,
-                              {"code", "title", "series", "starts_on", "ends_on", "place",
-                               "capacity", "availability_field", "source", "classes"},
-                              ""));
+  TP_RETURN_IF_ERROR(
+      OnlyKeys(o,
+               {"code", "title", "series", "starts_on", "ends_on", "place", "capacity",
+                "availability_field", "source", "classes", "same_as_another"},
+               ""));
   registry::Event e;
   for (auto [key, out] : {std::pair{"code", &e.code},
                           {"title", &e.title},
@@ -377,7 +378,9 @@ void CreateEvent(Context& ctx, const ApiCall& call, HttpResponse& res) {
   if (!body.ok()) return res.SetError(body.status());
   auto event = EventFromJson(*body);
   if (!event.ok()) return res.SetError(event.status());
-  auto made = ctx.cohorts->CreateEvent(*event, ctx.Who(call));
+  auto same = Bool(*body, "same_as_another", false);
+  if (!same.ok()) return res.SetError(same.status());
+  auto made = ctx.cohorts->CreateEvent(*event, ctx.Who(call), *same);
   if (!made.ok()) return res.SetError(made.status());
   res.SetHeader("Location", "/api/v1/events/" + made->code);
   res.SetJson(Dump(EventJson(*made)), 201);
@@ -446,13 +449,17 @@ void ListEnrolments(Context& ctx, const ApiCall& call, HttpResponse& res) {
 void Act(Context& ctx, const ApiCall& call, HttpResponse& res) {
   auto body = ParseJsonObject(call.request.body);
   if (!body.ok()) return res.SetError(body.status());
-  if (Status s = OnlyKeys(*body, {"id", "action", "class", "allow_retrained"}, ""); !s.ok())
+  if (Status s =
+          OnlyKeys(*body, {"id", "action", "class", "allow_retrained", "ahead_of_waitlist"}, "");
+      !s.ok())
     return res.SetError(s);
   auto id = Text(*body, "id", true);
   auto action_name = Text(*body, "action", true);
   auto cls = Text(*body, "class", false);
   auto allow = Bool(*body, "allow_retrained", false);
-  for (const Status* s : {&id.status(), &action_name.status(), &cls.status(), &allow.status()}) {
+  auto ahead = Bool(*body, "ahead_of_waitlist", false);
+  for (const Status* s :
+       {&id.status(), &action_name.status(), &cls.status(), &allow.status(), &ahead.status()}) {
     if (!s->ok()) return res.SetError(*s);
   }
   auto action = registry::ParseAction(*action_name);
@@ -466,6 +473,7 @@ void Act(Context& ctx, const ApiCall& call, HttpResponse& res) {
   options.class_name = *cls;
   options.expected_version = version;
   options.allow_retrained = *allow;
+  options.ahead_of_waitlist = *ahead;
   auto done =
       ctx.cohorts->Act(call.request.PathParam("code"), *id, *action, options, ctx.Who(call));
   if (!done.ok()) return res.SetError(done.status());
@@ -492,13 +500,21 @@ void PutAvailability(Context& ctx, const ApiCall& call, HttpResponse& res) {
   auto body = ParseJsonObject(call.request.body);
   if (!body.ok()) return res.SetError(body.status());
   if (Status s = OnlyKeys(*body, {"available"}, ""); !s.ok()) return res.SetError(s);
-  if (!body->contains("available") || !(*body)["available"].is_boolean()) {
-    return res.SetError(BadField("available", "应为 true 或 false"));
+  auto it = body->find("available");
+  if (it == body->end() || !(it->is_boolean() || it->is_null())) {
+    return res.SetError(BadField("available", "应为 true、false，或 null（撤销工作人员的设置）"));
   }
   const std::string code = call.request.PathParam("code");
   const std::string id = call.request.PathParam("id");
-  Status s =
-      ctx.cohorts->SetAvailability(code, id, (*body)["available"].get<bool>(), ctx.Who(call));
+  Status s = it->is_null() ? ctx.cohorts->ClearAvailability(code, id, ctx.Who(call))
+                           : ctx.cohorts->SetAvailability(code, id, it->get<bool>(), ctx.Who(call));
+  if (!s.ok()) return res.SetError(s);
+  GetAvailability(ctx, call, res);
+}
+
+void DeleteAvailability(Context& ctx, const ApiCall& call, HttpResponse& res) {
+  Status s = ctx.cohorts->ClearAvailability(call.request.PathParam("code"),
+                                            call.request.PathParam("id"), ctx.Who(call));
   if (!s.ok()) return res.SetError(s);
   GetAvailability(ctx, call, res);
 }
@@ -655,7 +671,7 @@ Status AddCohortRoutes(registry::Store& store, const CohortRouteOptions& options
   routes->push_back({.method = "PUT",
                      .pattern = "/api/v1/events/{code}/availability/{id}",
                      .roles = kStaffOnly,
-                     .summary = "设置可否参加",
+                     .summary = "设置可否参加（null 撤销工作人员的设置，回到单位报送）",
                      .tag = tag,
                      .params = {code, person},
                      .request_schema = "AvailabilityInput",
@@ -663,6 +679,15 @@ Status AddCohortRoutes(registry::Store& store, const CohortRouteOptions& options
                      .statuses = {400, 404},
                      .max_body_bytes = 64 * 1024,
                      .handler = bind(&PutAvailability)});
+  routes->push_back({.method = "DELETE",
+                     .pattern = "/api/v1/events/{code}/availability/{id}",
+                     .roles = kStaffOnly,
+                     .summary = "撤销工作人员对可否参加的设置（回到单位报送；没有设置时 404）",
+                     .tag = tag,
+                     .params = {code, person},
+                     .response_schema = "Availability",
+                     .statuses = {400, 404},
+                     .handler = bind(&DeleteAvailability)});
   routes->push_back(
       {.method = "GET",
        .pattern = "/api/v1/events/{code}/roster.xlsx",
@@ -736,14 +761,16 @@ std::string CohortOpenApiSchemas() {
   "EnrolmentAction": {"type": "object", "required": ["id", "action"],
     "properties": {"id": {"type": "string"}, "action": {"type": "string",
       "enum": ["invite", "waitlist", "confirm", "decline", "remove", "attend", "absent"]},
-      "class": {"type": "string"}, "allow_retrained": {"type": "boolean"}}},
+      "class": {"type": "string"}, "allow_retrained": {"type": "boolean"},
+      "ahead_of_waitlist": {"type": "boolean", "description": "越过候补名单直接邀请（记入审计日志）"}}},
   "EnrolmentChange": {"type": "object", "required": ["enrolment", "promoted"],
     "properties": {"enrolment": {"$ref": "#/components/schemas/Enrolment"},
       "promoted": {"allOf": [{"$ref": "#/components/schemas/Enrolment"}], "nullable": true}}},
   "Availability": {"type": "object", "required": ["id", "available", "source"],
     "properties": {"id": {"type": "string"}, "available": {"type": "boolean", "nullable": true},
       "source": {"type": "string", "nullable": true}}},
-  "AvailabilityInput": {"type": "object", "required": ["available"], "properties": {"available": {"type": "boolean"}}},
+  "AvailabilityInput": {"type": "object", "required": ["available"],
+    "properties": {"available": {"type": "boolean", "nullable": true, "description": "null：撤销工作人员的设置"}}},
   "Xlsx": {"type": "string", "format": "binary"},
   "TrainingHistory": {"type": "object", "required": ["id", "items"],
     "properties": {"id": {"type": "string"}, "items": {"type": "array", "items": {"$ref": "#/components/schemas/Enrolment"}}}}

@@ -6,6 +6,7 @@
 #include <SQLiteCpp/SQLiteCpp.h>
 
 #include <algorithm>
+#include <ctime>
 #include <fstream>
 #include <iterator>
 #include <nlohmann/json.hpp>
@@ -191,7 +192,21 @@ json EventJson(const Event& e) {
 
 }  // namespace
 
-Cohorts::Cohorts(Store& store) : db_(store.Db()) {}
+namespace {
+
+// Today in Beijing (UTC+8, no summer time), as YYYY-MM-DD.
+std::string BeijingToday() {
+  const std::time_t t = std::time(nullptr) + 8 * 3600;
+  std::tm tm{};
+  gmtime_r(&t, &tm);
+  char buf[16];
+  std::strftime(buf, sizeof buf, "%Y-%m-%d", &tm);
+  return buf;
+}
+
+}  // namespace
+
+Cohorts::Cohorts(Store& store) : db_(store.Db()), today_(BeijingToday) {}
 
 std::vector<FieldError> Cohorts::Validate(const Event& e) {
   std::vector<FieldError> errors;
@@ -307,7 +322,8 @@ StatusOr<std::unique_ptr<Cohorts>> Cohorts::Open(Store& store, const std::string
   return cohorts;
 }
 
-StatusOr<Event> Cohorts::CreateEvent(const Event& event, const AuditEntry& who) {
+StatusOr<Event> Cohorts::CreateEvent(const Event& event, const AuditEntry& who,
+                                     bool same_as_another) {
   std::vector<FieldError> errors = Validate(event);
   if (!errors.empty()) {
     std::string message = "字段「" + errors.front().field + "」：" + errors.front().message;
@@ -321,6 +337,18 @@ StatusOr<Event> Cohorts::CreateEvent(const Event& event, const AuditEntry& who) 
       return AlreadyExists(
           "代码 " + event.code + " 已被活动" + Quote(existing.event.title) + "使用",
           {{"代码", "已被使用", 0}});
+    }
+    if (!same_as_another) {
+      SQLite::Statement twin(
+          db, "SELECT code FROM events WHERE title=? AND starts_on=? AND ends_on=? LIMIT 1");
+      twin.bind(1, event.title);
+      twin.bind(2, event.starts_on);
+      twin.bind(3, event.ends_on);
+      if (twin.executeStep()) {
+        return AlreadyExists("已有名称和日期都相同的活动（代码 " + twin.getColumn(0).getString() +
+                                 "）；如确是另一活动，请确认后再创建",
+                             {{"名称", "与活动 " + twin.getColumn(0).getString() + " 相同", 0}});
+      }
     }
     TP_RETURN_IF_ERROR(InsertEventOn(db, event));
     AuditOn(db, who, "create", "event", event.code, json{{"event", EventJson(event)}});
@@ -365,6 +393,10 @@ StatusOr<Event> Cohorts::SetClassCapacity(std::string_view event_code, std::stri
     ev.exec();
     AuditOn(db, who, "update", "event", row.event.code,
             json{{"class", c.name}, {"from", c.capacity}, {"to", capacity}});
+    // The seats it adds go to the people waiting, first come first.
+    for (int free = capacity - c.seats_taken; free > 0; --free) {
+      if (!PromoteOn(db, row, row.class_rowids[i], who, "名额增加")) break;
+    }
     LoadEventOn(db, event_code, &row);
     TP_RETURN_IF_ERROR(write->Commit());
     return row.event;
@@ -429,6 +461,34 @@ Status Cohorts::SetAvailability(std::string_view event_code, std::string_view pe
     return Status::Ok();
   } catch (const SQLite::Exception& e) {
     return FromSqlite(e, "设置可否参加");
+  }
+}
+
+Status Cohorts::ClearAvailability(std::string_view event_code, std::string_view person_id,
+                                  const AuditEntry& who) {
+  try {
+    TP_ASSIGN_OR_RETURN(auto write, db_.Write());
+    SQLite::Database& db = write->Connection();
+    EventRow event;
+    if (!LoadEventOn(db, event_code, &event)) return NoEvent(event_code);
+    PersonRow person;
+    if (!LoadPersonOn(db, person_id, &person)) return NoPerson(person_id);
+    Availability before = AvailabilityOn(db, event, person);
+    SQLite::Statement st(db,
+                         "DELETE FROM availability WHERE person_id=? AND event_id=? AND "
+                         "source='staff'");
+    st.bind(1, static_cast<int64_t>(person.rowid));
+    st.bind(2, static_cast<int64_t>(event.rowid));
+    if (st.exec() == 0) return NotFound(person.name + "的可否参加没有工作人员的设置可撤销");
+    Availability after = AvailabilityOn(db, event, person);
+    AuditOn(db, who, "clear", "availability", ObjectId(event.event, person.public_id),
+            json{{"from", before.available ? json(*before.available) : json(nullptr)},
+                 {"to", after.available ? json(*after.available) : json(nullptr)},
+                 {"source", after.source}});
+    TP_RETURN_IF_ERROR(write->Commit());
+    return Status::Ok();
+  } catch (const SQLite::Exception& e) {
+    return FromSqlite(e, "撤销可否参加的设置");
   }
 }
 

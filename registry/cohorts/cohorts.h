@@ -4,14 +4,17 @@
 // and enrolments with a waiting list, which make up each person's training
 // history (PersonRecord::trainings, the search index's `trained` filter).
 //
-// Enrolment states: invited → confirmed → attended | absent; invited or
-// confirmed → declined | removed; waitlisted → invited (promoted). Invited,
-// confirmed, attended and absent hold a seat of their class. When a seat
-// holder declines or is removed, the first person on that class's waiting
-// list who is not busy in an overlapping event is invited in the same
-// transaction, so two staff acting at once can neither overbook a class nor
-// promote one person twice; the schema refuses a write that would overbook
-// whatever code makes it. Every change is audited (object_type "enrolment",
+// Enrolment states: invited → confirmed → attended | absent; invited →
+// absent; invited or confirmed → declined | removed; waitlisted → invited
+// (promoted). Attendance is recorded once the event has begun (Beijing time).
+// Invited, confirmed, attended and absent hold a seat of their class. When a
+// seat holder declines or is removed, or a class gains seats, the first
+// people on that class's waiting list who are not busy in an overlapping
+// event are invited in the same transaction, so two staff acting at once can
+// neither overbook a class nor promote one person twice; the schema refuses a
+// write that would overbook whatever code makes it. A seat goes to the first
+// person waiting, unless staff pass the list over on purpose (audited); the
+// waiting list is for a full class only. Every change is audited (object_type "enrolment",
 // object_id "EVENT/编号") with its old and new state.
 //
 // Errors: NotFound (event, class or person), InvalidArgument (a malformed
@@ -26,6 +29,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -105,6 +109,9 @@ struct ActionOptions {
   int64_t expected_version = 0;
   // Invite someone who already attended an event of this series.
   bool allow_retrained = false;
+  // Invite someone while others wait on the class's list ahead of them (audited with how many
+  // were passed over); without it such an invitation is refused.
+  bool ahead_of_waitlist = false;
 };
 
 struct ActionResult {
@@ -158,10 +165,12 @@ class Cohorts {
   // The problems of an event as field errors (代码, 名称, 开始日期, 班次…); empty when valid.
   static std::vector<FieldError> Validate(const Event& event);
 
-  // Adds a new event with its classes. AlreadyExists when the code is taken.
-  StatusOr<Event> CreateEvent(const Event& event, const AuditEntry& who);
+  // Adds a new event with its classes. AlreadyExists when the code is taken, and when another
+  // event has the same title and dates, unless `same_as_another` says it is meant.
+  StatusOr<Event> CreateEvent(const Event& event, const AuditEntry& who,
+                              bool same_as_another = false);
   // Changes a class's capacity and with it the event's; refused below the
-  // seats already taken.
+  // seats already taken. Seats it adds go to the waiting list at once.
   StatusOr<Event> SetClassCapacity(std::string_view event_code, std::string_view class_name,
                                    int capacity, const AuditEntry& who);
   StatusOr<std::vector<Event>> ListEvents();
@@ -171,6 +180,12 @@ class Cohorts {
   // the unit's sheet.
   Status SetAvailability(std::string_view event_code, std::string_view person_id, bool available,
                          const AuditEntry& who);
+  // Takes a staff setting back: the unit's sheet speaks again. NotFound when staff set nothing.
+  Status ClearAvailability(std::string_view event_code, std::string_view person_id,
+                           const AuditEntry& who);
+
+  // The date (YYYY-MM-DD, Beijing) attendance is judged by; tests set it.
+  void SetToday(std::function<std::string()> today) { today_ = std::move(today); }
   StatusOr<Availability> GetAvailability(std::string_view event_code, std::string_view person_id);
 
   // Invites, waitlists or moves a person's enrolment on (see the states
@@ -201,6 +216,7 @@ class Cohorts {
 
  private:
   DbHandle& db_;
+  std::function<std::string()> today_;
 };
 
 }  // namespace tp::registry

@@ -212,11 +212,11 @@ int64_t NextWaitlistPos(SQLite::Database& db, int64_t class_rowid) {
   return st.getColumn(0).getInt64();
 }
 
-// Invites the first person on the class's waiting list who is not busy in
-// an overlapping event and whom staff have not since marked as unable to
-// attend; nullopt when there is none.
-std::optional<Enrolment> PromoteOn(SQLite::Database& db, const EventRow& event, int64_t class_rowid,
-                                   const AuditEntry& who, const std::string& freed_by) {
+}  // namespace
+
+std::optional<Enrolment> cohorts_internal::PromoteOn(SQLite::Database& db, const EventRow& event,
+                                                     int64_t class_rowid, const AuditEntry& who,
+                                                     const std::string& freed_by) {
   const Event& e = event.event;
   SQLite::Statement next(
       db,
@@ -247,6 +247,8 @@ std::optional<Enrolment> PromoteOn(SQLite::Database& db, const EventRow& event, 
   return EnrolmentById(db, rowid);
 }
 
+namespace {
+
 bool IsClassFull(const SQLite::Exception& e) {
   return std::strstr(e.what(), "class_full") != nullptr;
 }
@@ -256,19 +258,52 @@ Status ClassFull(const EventClass& c, int taken) {
                       std::to_string(c.capacity) + "），可加入候补名单");
 }
 
-// Gives `person` a place: a seat (invite) or the end of the waiting list.
+// How many people wait on the class's list ahead of `person` (all of them when the person is
+// not on it), in the order promotions take them.
+int WaitingAhead(SQLite::Database& db, int64_t class_rowid, const PersonRow& person) {
+  SQLite::Statement st(
+      db,
+      "SELECT count(*) FROM enrolments n JOIN persons p ON p.id=n.person_id "
+      "WHERE n.class_id=?1 AND n.state='waitlisted' AND n.person_id<>?2 AND NOT EXISTS ("
+      " SELECT 1 FROM enrolments m JOIN persons q ON q.id=m.person_id WHERE m.class_id=?1 AND "
+      " m.person_id=?2 AND m.state='waitlisted' AND "
+      " (m.waitlist_pos<n.waitlist_pos OR (m.waitlist_pos=n.waitlist_pos AND "
+      "  q.public_id<p.public_id)))");
+  st.bind(1, class_rowid);
+  st.bind(2, person.rowid);
+  st.executeStep();
+  return st.getColumn(0).getInt();
+}
+
+// Gives `person` a place: a seat (invite) or the end of the waiting list. A seat goes to the
+// first person waiting: inviting anyone else while people wait is refused unless staff say
+// they mean to pass them over (`ahead_of_waitlist`, which answers how many were passed over
+// through `passed_over`). The waiting list is for a full class only.
 StatusOr<int64_t> PlaceOn(SQLite::Database& db, const EventRow& event, const PersonRow& person,
                           EnrolmentAction action, const std::optional<EnrolmentRow>& existing,
-                          std::string_view class_name, bool allow_retrained) {
+                          std::string_view class_name, bool allow_retrained,
+                          bool ahead_of_waitlist = false, int* passed_over = nullptr) {
   TP_ASSIGN_OR_RETURN(auto class_index, ResolveClass(event, person, class_name));
   TP_RETURN_IF_ERROR(CheckPlaceRules(db, event, class_index, person, allow_retrained));
   const EventClass& c = event.event.classes[class_index];
   const int64_t class_rowid = event.class_rowids[class_index];
+  const int taken = SeatsTaken(db, class_rowid);
   if (action == EnrolmentAction::kInvite) {
-    const int taken = SeatsTaken(db, class_rowid);
     if (taken >= c.capacity) return ClassFull(c, taken);
+    const int ahead = WaitingAhead(db, class_rowid, person);
+    if (ahead > 0 && !ahead_of_waitlist) {
+      return RuleViolated("班次" + Quote(c.name) + "的候补名单上有 " + std::to_string(ahead) +
+                          " 人排在" + person.name +
+                          "之前：空出的名额应先给候补者；如确需越过候补名单直接邀请，请勾选"
+                          "「越过候补名单」（记入审计日志）");
+    }
+    if (passed_over != nullptr) *passed_over = ahead;
     return WriteState(db, event.rowid, class_rowid, person.rowid, existing,
                       EnrolmentState::kInvited, 0);
+  }
+  if (taken < c.capacity) {
+    return RuleViolated("班次" + Quote(c.name) + "尚有 " + std::to_string(c.capacity - taken) +
+                        " 个空余名额：请直接邀请，不必候补");
   }
   return WriteState(db, event.rowid, class_rowid, person.rowid, existing,
                     EnrolmentState::kWaitlisted, NextWaitlistPos(db, class_rowid));
@@ -287,7 +322,7 @@ bool Allowed(EnrolmentAction action, const std::optional<EnrolmentRow>& existing
     case EnrolmentAction::kDecline:
     case EnrolmentAction::kRemove:
       return s == S::kInvited || s == S::kConfirmed || s == S::kWaitlisted;
-    case EnrolmentAction::kAttend: return s == S::kInvited || s == S::kConfirmed || s == S::kAbsent;
+    case EnrolmentAction::kAttend: return s == S::kConfirmed || s == S::kAbsent;
     case EnrolmentAction::kAbsent:
       return s == S::kInvited || s == S::kConfirmed || s == S::kAttended;
   }
@@ -369,6 +404,11 @@ StatusOr<ActionResult> Cohorts::Act(std::string_view event_code, std::string_vie
                                 std::to_string(existing ? existing->version : 0) +
                                 "），请刷新后重试");
     }
+    if ((action == EnrolmentAction::kAttend || action == EnrolmentAction::kAbsent) &&
+        today_() < event.event.starts_on) {
+      return RuleViolated(Quote(event.event.title) + "于 " + event.event.starts_on +
+                          " 开始，出勤只能在活动开始后记录");
+    }
     if (!Allowed(action, existing)) {
       return RuleViolated(person.name +
                           (existing ? "当前状态为" + Quote(StateLabel(existing->state))
@@ -377,6 +417,7 @@ StatusOr<ActionResult> Cohorts::Act(std::string_view event_code, std::string_vie
     }
     const EnrolmentState from = existing ? existing->state : EnrolmentState::kInvited;
     int64_t rowid = 0;
+    int passed_over = 0;
     if (action == EnrolmentAction::kInvite || action == EnrolmentAction::kWaitlist) {
       std::string class_name = options.class_name;
       if (class_name.empty() && existing && existing->class_rowid != 0) {
@@ -385,8 +426,8 @@ StatusOr<ActionResult> Cohorts::Act(std::string_view event_code, std::string_vie
             class_name = event.event.classes[i].name;
         }
       }
-      auto placed =
-          PlaceOn(db, event, person, action, existing, class_name, options.allow_retrained);
+      auto placed = PlaceOn(db, event, person, action, existing, class_name,
+                            options.allow_retrained, options.ahead_of_waitlist, &passed_over);
       if (!placed.ok()) return placed.status();
       rowid = *placed;
     } else {
@@ -395,11 +436,12 @@ StatusOr<ActionResult> Cohorts::Act(std::string_view event_code, std::string_vie
     }
     ActionResult result;
     result.enrolment = EnrolmentById(db, rowid);
+    json detail = {{"from", existing ? json(StateName(from)) : json(nullptr)},
+                   {"to", StateName(result.enrolment.state)},
+                   {"class", result.enrolment.class_name}};
+    if (passed_over > 0) detail["passed_over_waitlist"] = passed_over;
     AuditOn(db, who, std::string(ActionName(action)), "enrolment",
-            ObjectId(event.event, person.public_id),
-            json{{"from", existing ? json(StateName(from)) : json(nullptr)},
-                 {"to", StateName(result.enrolment.state)},
-                 {"class", result.enrolment.class_name}});
+            ObjectId(event.event, person.public_id), detail);
     const bool freed = existing && HoldsSeat(from) &&
                        (action == EnrolmentAction::kDecline || action == EnrolmentAction::kRemove);
     if (freed) result.promoted = PromoteOn(db, event, existing->class_rowid, who, person.public_id);

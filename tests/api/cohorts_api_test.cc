@@ -95,6 +95,8 @@ class CohortServer {
       r = client.Put(path, headers, body, "application/json");
     } else if (method == "PATCH") {
       r = client.Patch(path, headers, body, "application/json");
+    } else if (method == "DELETE") {
+      r = client.Delete(path, headers);
     }
     Answer a;
     if (r) {
@@ -438,10 +440,10 @@ TEST_CASE(
     "[api][cohorts][index]") {
   CohortServer s;
   const std::string id = s.ids[2];
-  REQUIRE(s.Call(s.staff, "POST", "/api/v1/events/2024-training/enrolments", ActBody(id, "invite"))
-              .status == 200);
-  REQUIRE(s.Call(s.staff, "POST", "/api/v1/events/2024-training/enrolments", ActBody(id, "attend"))
-              .status == 200);
+  for (const char* action : {"invite", "confirm", "attend"}) {
+    REQUIRE(s.Call(s.staff, "POST", "/api/v1/events/2024-training/enrolments", ActBody(id, action))
+                .status == 200);
+  }
   REQUIRE(s.service().CatchUpIndex().ok());
   Answer trained = s.Call(s.staff, "GET", "/api/v1/search?q=&trained=yes&size=50");
   REQUIRE(trained.status == 200);
@@ -469,4 +471,50 @@ TEST_CASE(
   // A unit sees the history of its own people only.
   CHECK(s.Call(s.unit, "GET", "/api/v1/persons/" + id + "/trainings").status == 404);
   CHECK(s.Call(s.unit, "GET", "/api/v1/persons/" + s.ids[1] + "/trainings").status == 200);
+}
+
+TEST_CASE("Cohort API: a twin event is refused unless meant; availability set and taken back",
+          "[api][cohorts]") {
+  CohortServer s;
+  REQUIRE(s.Call(s.staff, "POST", "/api/v1/events", EventBody("2026-spring", 6)).status == 201);
+  // Same title and dates under another code: a 409 naming the first, unless meant.
+  Json twin = Json::parse(EventBody("2026-spring", 6));
+  twin["code"] = "2026-spring-b";
+  twin["title"] = "测试研修班 2026-spring";
+  Answer refused = s.Call(s.staff, "POST", "/api/v1/events", twin.dump());
+  CHECK(refused.status == 409);
+  CHECK(refused.body.find("2026-spring") != std::string::npos);
+  twin["same_as_another"] = true;
+  CHECK(s.Call(s.staff, "POST", "/api/v1/events", twin.dump()).status == 201);
+
+  const std::string path = "/api/v1/events/2025-seminar/availability/" + s.ids[0];
+  Answer set = s.Call(s.staff, "PUT", path, R"({"available": false})");
+  REQUIRE(set.status == 200);
+  CHECK(set.json()["source"] == "staff");
+  Answer cleared = s.Call(s.staff, "PUT", path, R"({"available": null})");
+  REQUIRE(cleared.status == 200);
+  CHECK(cleared.json()["source"] == "unit_sheet");
+  CHECK(cleared.json()["available"] == true);
+  CHECK(s.Call(s.staff, "DELETE", path).status == 404);
+  REQUIRE(s.Call(s.staff, "PUT", path, R"({"available": false})").status == 200);
+  CHECK(s.Call(s.staff, "DELETE", path).json()["source"] == "unit_sheet");
+  CHECK(s.Call(s.staff, "PUT", path, R"({"available": "no"})").status == 400);
+}
+
+TEST_CASE("Cohort API: inviting past the waiting list needs ahead_of_waitlist", "[api][cohorts]") {
+  CohortServer s;
+  REQUIRE(s.Call(s.staff, "POST", "/api/v1/events", EventBody("2026-tiny", 1)).status == 201);
+  const std::string enrol = "/api/v1/events/2026-tiny/enrolments";
+  REQUIRE(s.Call(s.staff, "POST", enrol, ActBody(s.ids[0], "invite")).status == 200);
+  CHECK(s.Call(s.staff, "POST", enrol, ActBody(s.ids[1], "waitlist")).status == 200);
+  // Capacity raised: the one waiting is invited at once.
+  Answer raised = s.Call(s.staff, "PATCH", "/api/v1/events/2026-tiny",
+                         R"({"class": "研修班", "capacity": 3})");
+  REQUIRE(raised.status == 200);
+  CHECK(raised.json()["classes"][0]["seats_taken"] == 2);
+  // A free seat: the waiting list is not for it.
+  CHECK(s.Call(s.staff, "POST", enrol, ActBody(s.ids[2], "waitlist")).status == 422);
+  Json past = Json::parse(ActBody(s.ids[2], "invite"));
+  past["ahead_of_waitlist"] = "yes";
+  CHECK(s.Call(s.staff, "POST", enrol, past.dump()).status == 400);
 }

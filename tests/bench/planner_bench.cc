@@ -265,8 +265,10 @@ int Run(long persons, const std::string& work) {
     failures += unmet_reachable;
     if (std::string(sc.code) == "2024-training") {
       for (const auto& p : roster) {
-        auto done = (*cohorts)->Act(sc.code, p.person_id, EnrolmentAction::kAttend, {}, who);
-        if (!done.ok()) return 1;
+        for (EnrolmentAction action : {EnrolmentAction::kConfirm, EnrolmentAction::kAttend}) {
+          auto done = (*cohorts)->Act(sc.code, p.person_id, action, {}, who);
+          if (!done.ok()) return 1;
+        }
       }
       std::printf("   (the %zu on the roster are marked as attended)\n", roster.size());
     }

@@ -243,7 +243,7 @@ TEST_CASE("Cohorts: a person holding a seat in an overlapping event is refused",
   REQUIRE(clash.status().code() == StatusCode::kRuleViolated);
   CHECK(clash.status().message().find("同期") != std::string::npos);
   // An event starting the day after the forum ends does not clash with it.
-  CHECK(Do(f, "2025-later", p, EnrolmentAction::kWaitlist).ok());
+  CHECK(Do(f, "2025-later", p, EnrolmentAction::kInvite).ok());
   // Once the forum seat is given up, the seminar is open again.
   REQUIRE(Do(f, "2025-forum", p, EnrolmentAction::kDecline).ok());
   CHECK(Do(f, "2025-seminar", p, EnrolmentAction::kInvite).ok());
@@ -363,9 +363,13 @@ TEST_CASE("Cohorts: only the transitions of the state machine are allowed", "[co
   CHECK(refused.status().message().find("已谢绝") != std::string::npos);
   // Staff may invite someone again who declined.
   CHECK(Do(f, "2024-training", ids[0], EnrolmentAction::kInvite).ok());
-  REQUIRE(Do(f, "2024-training", ids[1], EnrolmentAction::kWaitlist).ok());
-  CHECK(Do(f, "2024-training", ids[1], EnrolmentAction::kAttend).status().code() ==
-        StatusCode::kRuleViolated);
+  // Attended only once confirmed: an invitation nobody answered is no attendance.
+  REQUIRE(Do(f, "2024-training", ids[1], EnrolmentAction::kInvite).ok());
+  auto unconfirmed = Do(f, "2024-training", ids[1], EnrolmentAction::kAttend);
+  CHECK(unconfirmed.status().code() == StatusCode::kRuleViolated);
+  CHECK(unconfirmed.status().message().find("已邀请") != std::string::npos);
+  REQUIRE(Do(f, "2024-training", ids[1], EnrolmentAction::kConfirm).ok());
+  CHECK(Do(f, "2024-training", ids[1], EnrolmentAction::kAttend).ok());
   CHECK(Do(f, "2024-training", "P9999999", EnrolmentAction::kInvite).status().code() ==
         StatusCode::kNotFound);
   CHECK(Do(f, "no-such-event", ids[0], EnrolmentAction::kInvite).status().code() ==
@@ -406,6 +410,7 @@ TEST_CASE("Cohorts: the history shows every event's state and reaches the person
   CohortFixture f;
   const std::string p = f.Add({});
   REQUIRE(Do(f, "2024-training", p, EnrolmentAction::kInvite).ok());
+  REQUIRE(Do(f, "2024-training", p, EnrolmentAction::kConfirm).ok());
   REQUIRE(Do(f, "2024-training", p, EnrolmentAction::kAttend).ok());
   REQUIRE(Do(f, "2025-study-tour", p, EnrolmentAction::kInvite).ok());
   REQUIRE(Do(f, "2025-study-tour", p, EnrolmentAction::kDecline).ok());
@@ -433,7 +438,9 @@ TEST_CASE("Cohorts: a roster and its reserve are written in one go, or not at al
   PersonSpec unable;
   unable.seminar = false;
   const std::string u = f.Add(unable);
-  REQUIRE(Do(f, "2026-small", ids[4], EnrolmentAction::kWaitlist).ok());
+  // Someone already enrolled (here: invited, then declined) is left as they are.
+  REQUIRE(Do(f, "2026-small", ids[4], EnrolmentAction::kInvite).ok());
+  REQUIRE(Do(f, "2026-small", ids[4], EnrolmentAction::kDecline).ok());
   auto applied =
       f.cohorts().ApplyRoster("2026-small", {{ids[0], ""}, {ids[1], "一班"}},
                               {{ids[2], ""}, {ids[4], ""}, {ids[3], ""}}, CohortFixture::Staff());
@@ -443,9 +450,11 @@ TEST_CASE("Cohorts: a roster and its reserve are written in one go, or not at al
   CHECK(applied->skipped == std::vector<std::string>{ids[4]});
   auto list = f.cohorts().ListEnrolments("2026-small");
   REQUIRE(list->size() == 5);
-  CHECK((*list)[2].person_id == ids[4]);
-  CHECK((*list)[3].person_id == ids[2]);
+  CHECK((*list)[2].person_id == ids[2]);
+  CHECK((*list)[2].waitlist_rank == 1);
+  CHECK((*list)[3].person_id == ids[3]);
   CHECK((*list)[3].waitlist_rank == 2);
+  CHECK((*list)[4].person_id == ids[4]);
 
   // A roster line that breaks a rule changes nothing.
   auto refused =
@@ -475,7 +484,8 @@ TEST_CASE("Cohorts: roster and sign-in sheets list the seat holders, phones mask
   REQUIRE(Do(f, "2024-training", pa, EnrolmentAction::kInvite).ok());
   REQUIRE(Do(f, "2024-training", pb, EnrolmentAction::kInvite).ok());
   REQUIRE(Do(f, "2024-training", pb, EnrolmentAction::kConfirm).ok());
-  REQUIRE(Do(f, "2024-training", pc, EnrolmentAction::kWaitlist).ok());
+  REQUIRE(Do(f, "2024-training", pc, EnrolmentAction::kInvite).ok());
+  REQUIRE(Do(f, "2024-training", pc, EnrolmentAction::kDecline).ok());
 
   tp::registry::RosterExportOptions options;
   auto masked = f.cohorts().ExportRosterXlsx("2024-training", options);
@@ -506,4 +516,114 @@ TEST_CASE("Cohorts: roster and sign-in sheets list the seat holders, phones mask
   CHECK(sheet[0][8] == "11月17日");
   CHECK(sheet[0][14] == "11月23日");
   CHECK(sheet[0][15] == "备注");
+}
+
+TEST_CASE("Cohorts: seats a class gains go to the people waiting, first come first",
+          "[cohorts][waitlist]") {
+  CohortFixture f;
+  f.MakeEvent("2026-small", "2026-03-01", "2026-03-02", 4, "small");
+  auto ids = f.AddMany({}, 7);
+  for (int i = 0; i < 4; ++i) REQUIRE(Do(f, "2026-small", ids[i], EnrolmentAction::kInvite).ok());
+  for (int i = 4; i < 7; ++i) REQUIRE(Do(f, "2026-small", ids[i], EnrolmentAction::kWaitlist).ok());
+  auto event = f.cohorts().SetClassCapacity("2026-small", "一班", 6, CohortFixture::Staff());
+  REQUIRE(event.ok());
+  CHECK(event->classes[0].seats_taken == 6);
+  CHECK(event->classes[0].waitlisted == 1);
+  CHECK(StateOf(f, "2026-small", ids[4]) == EnrolmentState::kInvited);
+  CHECK(StateOf(f, "2026-small", ids[5]) == EnrolmentState::kInvited);
+  CHECK(StateOf(f, "2026-small", ids[6]) == EnrolmentState::kWaitlisted);
+}
+
+TEST_CASE("Cohorts: the waiting list is for a full class", "[cohorts][waitlist]") {
+  CohortFixture f;
+  f.MakeEvent("2026-small", "2026-03-01", "2026-03-02", 2, "small");
+  auto ids = f.AddMany({}, 3);
+  REQUIRE(Do(f, "2026-small", ids[0], EnrolmentAction::kInvite).ok());
+  auto early = Do(f, "2026-small", ids[1], EnrolmentAction::kWaitlist);
+  REQUIRE(early.status().code() == StatusCode::kRuleViolated);
+  CHECK(early.status().message().find("尚有 1 个空余名额") != std::string::npos);
+  REQUIRE(Do(f, "2026-small", ids[1], EnrolmentAction::kInvite).ok());
+  CHECK(Do(f, "2026-small", ids[2], EnrolmentAction::kWaitlist).ok());
+}
+
+TEST_CASE("Cohorts: inviting past the people waiting is refused unless staff mean it, audited",
+          "[cohorts][waitlist]") {
+  CohortFixture f;
+  f.MakeEvent("2026-small", "2026-03-01", "2026-03-02", 2, "small");
+  auto ids = f.AddMany({}, 5);
+  REQUIRE(Do(f, "2026-small", ids[0], EnrolmentAction::kInvite).ok());
+  REQUIRE(Do(f, "2026-small", ids[1], EnrolmentAction::kInvite).ok());
+  REQUIRE(Do(f, "2026-small", ids[2], EnrolmentAction::kWaitlist).ok());
+  REQUIRE(Do(f, "2026-small", ids[3], EnrolmentAction::kWaitlist).ok());
+  // A free seat with people waiting: both waiting were marked unable to attend when the seat
+  // was freed, so promotion passed them over; then staff took ids[3]'s mark back.
+  REQUIRE(f.cohorts().SetAvailability("2026-small", ids[2], false, CohortFixture::Staff()).ok());
+  REQUIRE(f.cohorts().SetAvailability("2026-small", ids[3], false, CohortFixture::Staff()).ok());
+  REQUIRE(Do(f, "2026-small", ids[0], EnrolmentAction::kDecline).ok());
+  REQUIRE(f.cohorts().ClearAvailability("2026-small", ids[3], CohortFixture::Staff()).ok());
+  auto past = Do(f, "2026-small", ids[4], EnrolmentAction::kInvite);
+  REQUIRE(past.status().code() == StatusCode::kRuleViolated);
+  CHECK(past.status().message().find("候补名单上有 2 人") != std::string::npos);
+  // ids[3] is second on the list, behind ids[2]: refused as well, unless staff mean it.
+  CHECK(Do(f, "2026-small", ids[3], EnrolmentAction::kInvite).status().code() ==
+        StatusCode::kRuleViolated);
+  ActionOptions past_the_list;
+  past_the_list.ahead_of_waitlist = true;
+  REQUIRE(Do(f, "2026-small", ids[3], EnrolmentAction::kInvite, past_the_list).ok());
+  SQLite::Database db(f.store().Dir() + "/registry.sqlite", SQLite::OPEN_READONLY);
+  SQLite::Statement st(db,
+                       "SELECT detail FROM audit_log WHERE action='invite' AND object_id LIKE ? "
+                       "ORDER BY id DESC LIMIT 1");
+  st.bind(1, "%/" + ids[3]);
+  REQUIRE(st.executeStep());
+  CHECK(st.getColumn(0).getString().find("\"passed_over_waitlist\":1") != std::string::npos);
+}
+
+TEST_CASE("Cohorts: attendance is recorded once the event has begun, from a confirmed seat",
+          "[cohorts][states]") {
+  CohortFixture f;
+  f.MakeEvent("2026-spring", "2026-04-10", "2026-04-12", 3, "spring");
+  const std::string p = f.Add({});
+  std::string today = "2026-03-27";
+  f.cohorts().SetToday([&] { return today; });
+  REQUIRE(Do(f, "2026-spring", p, EnrolmentAction::kInvite).ok());
+  REQUIRE(Do(f, "2026-spring", p, EnrolmentAction::kConfirm).ok());
+  auto early = Do(f, "2026-spring", p, EnrolmentAction::kAttend);
+  REQUIRE(early.status().code() == StatusCode::kRuleViolated);
+  CHECK(early.status().message().find("2026-04-10") != std::string::npos);
+  CHECK(Do(f, "2026-spring", p, EnrolmentAction::kAbsent).status().code() ==
+        StatusCode::kRuleViolated);
+  today = "2026-04-10";
+  CHECK(Do(f, "2026-spring", p, EnrolmentAction::kAttend).ok());
+}
+
+TEST_CASE("Cohorts: a staff availability setting can be taken back; the unit's sheet speaks again",
+          "[cohorts][availability]") {
+  CohortFixture f;
+  PersonSpec yes;
+  yes.seminar = true;
+  const std::string p = f.Add(yes);
+  REQUIRE(f.cohorts().SetAvailability("2025-seminar", p, false, CohortFixture::Staff()).ok());
+  CHECK(f.cohorts().GetAvailability("2025-seminar", p)->source == "staff");
+  REQUIRE(f.cohorts().ClearAvailability("2025-seminar", p, CohortFixture::Staff()).ok());
+  auto back = f.cohorts().GetAvailability("2025-seminar", p);
+  CHECK(back->source == "unit_sheet");
+  CHECK(back->available == std::optional<bool>(true));
+  CHECK(f.cohorts().ClearAvailability("2025-seminar", p, CohortFixture::Staff()).code() ==
+        StatusCode::kNotFound);
+}
+
+TEST_CASE("Cohorts: a second event with the same title and dates is refused unless meant",
+          "[cohorts][events]") {
+  CohortFixture f;
+  tp::registry::Event e = f.MakeEvent("2026-a", "2026-05-01", "2026-05-03", 5, "a");
+  e.code = "2026-b";
+  auto twin = f.cohorts().CreateEvent(e, CohortFixture::Staff());
+  REQUIRE(twin.status().code() == StatusCode::kAlreadyExists);
+  CHECK(twin.status().message().find("2026-a") != std::string::npos);
+  CHECK(f.cohorts().CreateEvent(e, CohortFixture::Staff(), /*same_as_another=*/true).ok());
+  e.code = "2026-c";
+  e.starts_on = "2026-06-01";
+  e.ends_on = "2026-06-03";
+  CHECK(f.cohorts().CreateEvent(e, CohortFixture::Staff()).ok());
 }

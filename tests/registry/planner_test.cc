@@ -488,12 +488,10 @@ TEST_CASE(
   REQUIRE(f.cohorts()
               .Act("2025-forum", ids[0], EnrolmentAction::kInvite, {}, CohortFixture::Staff())
               .ok());
-  REQUIRE(f.cohorts()
-              .Act("2023-seminar", ids[1], EnrolmentAction::kInvite, {}, CohortFixture::Staff())
-              .ok());
-  REQUIRE(f.cohorts()
-              .Act("2023-seminar", ids[1], EnrolmentAction::kAttend, {}, CohortFixture::Staff())
-              .ok());
+  for (EnrolmentAction action :
+       {EnrolmentAction::kInvite, EnrolmentAction::kConfirm, EnrolmentAction::kAttend}) {
+    REQUIRE(f.cohorts().Act("2023-seminar", ids[1], action, {}, CohortFixture::Staff()).ok());
+  }
   REQUIRE(f.cohorts()
               .Act("2025-seminar", ids[2], EnrolmentAction::kInvite, {}, CohortFixture::Staff())
               .ok());

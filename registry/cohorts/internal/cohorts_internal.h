@@ -62,4 +62,10 @@ Availability SheetAvailability(std::string_view field, const std::optional<bool>
 // 可否参加专题研修班 for can_attend_seminar, …; empty for anything else.
 std::string_view AvailabilityFieldLabel(std::string_view field);
 
+// Invites the first person on the class's waiting list who is not busy in an overlapping
+// event and whom staff have not since marked as unable to attend, in the caller's transaction;
+// nullopt when there is none. `freed_by` says in the audit entry what made the seat.
+std::optional<Enrolment> PromoteOn(SQLite::Database& db, const EventRow& event, int64_t class_rowid,
+                                   const AuditEntry& who, const std::string& freed_by);
+
 }  // namespace tp::registry::cohorts_internal
