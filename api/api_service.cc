@@ -110,8 +110,8 @@ void ApiService::Impl::AddSystemRoutes() {
   routes.push_back(
       {.method = "GET",
        .pattern = "/api/v1/openapi.json",
-       .roles = kAllRoles,
-       .summary = "本接口的 OpenAPI 3 文档",
+       .needs_token = false,
+       .summary = "本接口的 OpenAPI 3 文档（无需令牌：它不含任何数据）",
        .tag = "系统",
        .response_schema = "OpenApi",
        .handler = [this](const ApiCall&, HttpResponse& res) { res.SetJson(openapi); }});
