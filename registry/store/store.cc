@@ -689,6 +689,11 @@ StatusOr<RegistryStats> StoreImpl::Stats() {
     s.recommendations = count("SELECT count(*) FROM recommendations");
     s.events = count("SELECT count(*) FROM events");
     s.enrolments = count("SELECT count(*) FROM enrolments");
+    s.admitted_persons = count(
+        "SELECT count(DISTINCT a.person_id) FROM admissions a JOIN persons p ON p.id=a.person_id "
+        "WHERE p.merged_into IS NULL");
+    s.attended = count("SELECT count(*) FROM enrolments WHERE state='attended'");
+    s.absent = count("SELECT count(*) FROM enrolments WHERE state='absent'");
     s.last_seq = count("SELECT coalesce(max(seq),0) FROM change_log");
     auto groups = [&](const char* sql, std::vector<std::pair<std::string, int64_t>>* out) {
       SQLite::Statement st(*db, sql);
@@ -708,6 +713,10 @@ StatusOr<RegistryStats> StoreImpl::Stats() {
         "SELECT province, count(*) FROM persons WHERE province IS NOT NULL AND merged_into IS NULL "
         "GROUP BY province ORDER BY province",
         &s.by_province);
+    groups(
+        "SELECT substr(e.starts_on,1,4), count(*) FROM enrolments n JOIN events e "
+        "ON e.id=n.event_id WHERE n.state='attended' GROUP BY 1 ORDER BY 1",
+        &s.attended_by_year);
     return s;
   } catch (const SQLite::Exception& e) {
     return FromSqlite(e, "统计");

@@ -118,19 +118,23 @@ struct AuditEntry {
 };
 
 struct RegistryStats {
-  int64_t persons = 0;
+  int64_t persons = 0;           // every live record, drafts of recommendations included
+  int64_t admitted_persons = 0;  // people with an admission (入库人员)
   int64_t units = 0;
   int64_t admissions = 0;
   int64_t honours = 0;
   int64_t rounds = 0;
   int64_t recommendations = 0;
   int64_t events = 0;
-  int64_t enrolments = 0;
+  int64_t enrolments = 0;  // every enrolment record, whatever its state
+  int64_t attended = 0;    // 参训人次: enrolments attended
+  int64_t absent = 0;      // enrolments marked absent
   int64_t last_seq = 0;
   std::vector<std::pair<std::string, int64_t>> by_tier;       // 领军人才 → n
   std::vector<std::pair<std::string, int64_t>> by_year;       // 入库年度 → n
   std::vector<std::pair<std::string, int64_t>> by_unit_type;  // unit type label → n
   std::vector<std::pair<std::string, int64_t>> by_province;   // two-digit code → n
+  std::vector<std::pair<std::string, int64_t>> attended_by_year;  // the event's year → n
 };
 
 enum class UpsertOutcome { kInserted, kUpdated };

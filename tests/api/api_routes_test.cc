@@ -586,4 +586,12 @@ TEST_CASE("Search: a unit finds every one of its people that staff find for the 
   REQUIRE(f.Leaks() == 0);
 }
 
+TEST_CASE("Stats: 入库人员 counts people with an admission, not drafts", "[api][stats]") {
+  ApiFixture f;
+  const nlohmann::json stats = f.Get(f.staff, "/api/v1/stats").Json();
+  // a2 is on file without an admission (a recommendation's draft, say).
+  CHECK(stats["persons"] == 4);
+  CHECK(stats["admitted"] == 3);
+}
+
 }  // namespace tp::apitest

@@ -518,3 +518,26 @@ TEST_CASE("Cohort API: inviting past the waiting list needs ahead_of_waitlist", 
   past["ahead_of_waitlist"] = "yes";
   CHECK(s.Call(s.staff, "POST", enrol, past.dump()).status == 400);
 }
+
+TEST_CASE("Cohort API: the statistics count attendance, not every enrolment record",
+          "[api][cohorts][stats]") {
+  CohortServer s;
+  for (const char* action : {"invite", "confirm", "attend"}) {
+    REQUIRE(s.Call(s.staff, "POST", "/api/v1/events/2024-training/enrolments",
+                   ActBody(s.ids[0], action))
+                .status == 200);
+  }
+  REQUIRE(s.Call(s.staff, "POST", "/api/v1/events/2024-training/enrolments",
+                 ActBody(s.ids[1], "invite"))
+              .status == 200);
+  for (const char* action : {"invite", "absent"}) {
+    REQUIRE(s.Call(s.staff, "POST", "/api/v1/events/2024-training/enrolments",
+                   ActBody(s.ids[2], action))
+                .status == 200);
+  }
+  const Json stats = s.Call(s.staff, "GET", "/api/v1/stats").json();
+  CHECK(stats["enrolments"] == 3);
+  CHECK(stats["attended"] == 1);
+  CHECK(stats["absent"] == 1);
+  CHECK(stats["attended_by_year"]["2024"] == 1);
+}

@@ -40,9 +40,14 @@ describe('dashboard', () => {
   });
   after(async () => { await browser.close(); });
 
-  test('the figures count the pool', async () => {
+  test('the figures count the pool, and training by attendance', async () => {
     const figure = page.locator('.figure', { hasText: '入库人员' }).locator('.n');
     assert.equal(await figure.innerText(), fixture.persons.toLocaleString('zh-CN'));
+    const stats = await page.evaluate(async () => (await fetch('api/v1/stats', {
+      headers: { Authorization: 'Bearer ' + sessionStorage.getItem('talentpool.token') } })).json());
+    const attended = page.locator('.figure', { hasText: '参训人次' }).locator('.n');
+    assert.equal(await attended.innerText(), stats.attended.toLocaleString('zh-CN'));
+    await page.locator('.figure', { hasText: '出勤率' }).waitFor();
   });
 
   test('the map of China and every chart are drawn', async () => {

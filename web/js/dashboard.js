@@ -222,15 +222,17 @@ async function main() {
     await scopedDashboard(stats, search, facets);
     return;
   }
-  clear(figuresNode,
-    figure('入库人员', stats.persons),
-    figure('推荐单位', stats.units),
-    figure('入库记录', stats.admissions),
-    figure('荣誉记录', stats.honours),
-    figure('推荐批次', stats.rounds),
-    figure('推荐人次', stats.recommendations),
-    figure('培训活动', stats.events),
-    figure('参训人次', stats.enrolments));
+  // 入库人员 are people with an admission (a recommendation's draft is not one); 参训人次
+  // counts attendance, not invitations.
+  const marked = (stats.attended || 0) + (stats.absent || 0);
+  clear(
+      figuresNode, figure('入库人员', stats.admitted), figure('推荐单位', stats.units),
+      figure('入库记录', stats.admissions), figure('荣誉记录', stats.honours),
+      figure('推荐批次', stats.rounds), figure('推荐人次', stats.recommendations),
+      figure('培训活动', stats.events), figure('参训人次', stats.attended),
+      el('div', {class: 'figure'},
+         el('div', {class: 'n'}, marked ? `${Math.round((100 * stats.attended) / marked)}%` : '—'),
+         el('div', {class: 'label'}, '出勤率')));
 
   const echarts = await loadEcharts();
   // Past a few thousand matches the index scales facet counts from a sample.
