@@ -560,7 +560,25 @@ void PersonTrainings(Context& ctx, const ApiCall& call, HttpResponse& res) {
   auto history = ctx.cohorts->PersonHistory(id);
   if (!history.ok()) return res.SetError(history.status());
   Json items = Json::array();
-  for (const auto& e : *history) items.push_back(EnrolmentJson(e));
+  for (const auto& e : *history) {
+    Json item = EnrolmentJson(e);
+    Json steps = Json::array();
+    for (const registry::EnrolmentStep& s : e.steps) {
+      auto label = [](const std::string& state) -> Json {
+        auto parsed = registry::ParseState(state);
+        return parsed ? Json(registry::StateLabel(*parsed)) : Json(nullptr);
+      };
+      steps.push_back({{"from", TextOrNull(s.from)},
+                       {"to", s.to},
+                       {"from_label", label(s.from)},
+                       {"to_label", label(s.to)},
+                       {"by", TextOrNull(s.actor)},
+                       {"by_name", TextOrNull(s.actor_name)},
+                       {"at", s.at}});
+    }
+    item["steps"] = std::move(steps);
+    items.push_back(std::move(item));
+  }
   res.SetJson(Dump({{"id", id}, {"items", std::move(items)}}));
 }
 
@@ -772,8 +790,14 @@ std::string CohortOpenApiSchemas() {
   "AvailabilityInput": {"type": "object", "required": ["available"],
     "properties": {"available": {"type": "boolean", "nullable": true, "description": "null：撤销工作人员的设置"}}},
   "Xlsx": {"type": "string", "format": "binary"},
+  "EnrolmentStep": {"type": "object", "required": ["to", "at"],
+    "properties": {"from": {"type": "string", "nullable": true}, "to": {"type": "string"},
+      "from_label": {"type": "string", "nullable": true}, "to_label": {"type": "string", "nullable": true},
+      "by": {"type": "string", "nullable": true}, "by_name": {"type": "string", "nullable": true},
+      "at": {"type": "string"}}},
   "TrainingHistory": {"type": "object", "required": ["id", "items"],
-    "properties": {"id": {"type": "string"}, "items": {"type": "array", "items": {"$ref": "#/components/schemas/Enrolment"}}}}
+    "properties": {"id": {"type": "string"}, "items": {"type": "array", "items": {"allOf": [{"$ref": "#/components/schemas/Enrolment"}],
+      "properties": {"steps": {"type": "array", "items": {"$ref": "#/components/schemas/EnrolmentStep"}}}}}}}
 })json";
 }
 

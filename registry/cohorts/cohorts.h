@@ -89,6 +89,15 @@ enum class EnrolmentAction { kInvite, kWaitlist, kConfirm, kDecline, kRemove, kA
 std::string_view ActionName(EnrolmentAction action);  // "invite", …
 std::optional<EnrolmentAction> ParseAction(std::string_view name);
 
+// One change of an enrolment's state: from (empty for the first), to, who and when.
+struct EnrolmentStep {
+  std::string from;
+  std::string to;
+  std::string actor;       // "account:wangfang", "token:3"; empty when unknown
+  std::string actor_name;  // the account's display name
+  std::string at;          // UTC, ISO 8601
+};
+
 struct Enrolment {
   std::string event_code;
   std::string class_name;
@@ -98,6 +107,7 @@ struct Enrolment {
   int waitlist_rank = 0;  // 1 for the first on its class's list; 0 when not waitlisted
   int64_t version = 0;    // bumped by every change; for If-Match
   std::string updated_at;
+  std::vector<EnrolmentStep> steps;  // its history, oldest first: PersonHistory fills it
 };
 
 struct ActionOptions {
@@ -205,7 +215,7 @@ class Cohorts {
   // The event's enrolments by class, seat holders first, then the waiting
   // list in order, then the rest; ties by 编号.
   StatusOr<std::vector<Enrolment>> ListEnrolments(std::string_view event_code);
-  // A person's enrolments in every event, oldest event first.
+  // A person's enrolments in every event, oldest event first, each with its history.
   StatusOr<std::vector<Enrolment>> PersonHistory(std::string_view person_id);
 
   // The seat holders as an XLSX workbook (姓名, 性别, 民族, 工作单位及职务, 班次,

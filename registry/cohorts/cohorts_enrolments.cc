@@ -168,14 +168,17 @@ int SeatsTaken(SQLite::Database& db, int64_t class_rowid) {
 
 // Writes the new state of a person's enrolment (inserting it when new) and
 // returns its rowid. `waitlist_pos` 0 writes NULL.
+// Writes the new state of a person's enrolment (inserting it when new), naming `who` for the
+// history the schema keeps, and returns its rowid. `waitlist_pos` 0 writes NULL.
 int64_t WriteState(SQLite::Database& db, int64_t event_rowid, int64_t class_rowid,
                    int64_t person_rowid, const std::optional<EnrolmentRow>& existing,
-                   EnrolmentState state, int64_t waitlist_pos) {
+                   EnrolmentState state, int64_t waitlist_pos, const AuditEntry& who) {
   if (existing) {
     SQLite::Statement st(
         db,
         "UPDATE enrolments SET class_id=?, state=?, waitlist_pos=?, version=version+1, "
-        "updated_at=strftime('%Y-%m-%dT%H:%M:%SZ','now') WHERE id=?");
+        "updated_at=strftime('%Y-%m-%dT%H:%M:%SZ','now'), changed_by=?, changed_by_name=? "
+        "WHERE id=?");
     st.bind(1, static_cast<int64_t>(class_rowid));
     st.bind(2, std::string(StateName(state)));
     if (waitlist_pos > 0) {
@@ -183,13 +186,15 @@ int64_t WriteState(SQLite::Database& db, int64_t event_rowid, int64_t class_rowi
     } else {
       st.bind(3);
     }
-    st.bind(4, static_cast<int64_t>(existing->rowid));
+    BindText(st, 4, who.actor);
+    BindText(st, 5, who.actor_name);
+    st.bind(6, static_cast<int64_t>(existing->rowid));
     st.exec();
     return existing->rowid;
   }
   SQLite::Statement st(db,
-                       "INSERT INTO enrolments(event_id, class_id, person_id, state, waitlist_pos) "
-                       "VALUES(?,?,?,?,?)");
+                       "INSERT INTO enrolments(event_id, class_id, person_id, state, waitlist_pos, "
+                       "changed_by, changed_by_name) VALUES(?,?,?,?,?,?,?)");
   st.bind(1, static_cast<int64_t>(event_rowid));
   st.bind(2, static_cast<int64_t>(class_rowid));
   st.bind(3, static_cast<int64_t>(person_rowid));
@@ -199,6 +204,8 @@ int64_t WriteState(SQLite::Database& db, int64_t event_rowid, int64_t class_rowi
   } else {
     st.bind(5);
   }
+  BindText(st, 6, who.actor);
+  BindText(st, 7, who.actor_name);
   st.exec();
   return db.getLastInsertRowid();
 }
@@ -239,8 +246,11 @@ std::optional<Enrolment> cohorts_internal::PromoteOn(SQLite::Database& db, const
   SQLite::Statement up(
       db,
       "UPDATE enrolments SET state='invited', waitlist_pos=NULL, version=version+1, "
-      "updated_at=strftime('%Y-%m-%dT%H:%M:%SZ','now') WHERE id=?");
-  up.bind(1, static_cast<int64_t>(rowid));
+      "updated_at=strftime('%Y-%m-%dT%H:%M:%SZ','now'), changed_by=?, changed_by_name=? "
+      "WHERE id=?");
+  BindText(up, 1, who.actor);
+  BindText(up, 2, who.actor_name);
+  up.bind(3, static_cast<int64_t>(rowid));
   up.exec();
   AuditOn(db, who, "promote", "enrolment", ObjectId(e, public_id),
           json{{"from", "waitlisted"}, {"to", "invited"}, {"seat_freed_by", freed_by}});
@@ -281,7 +291,7 @@ int WaitingAhead(SQLite::Database& db, int64_t class_rowid, const PersonRow& per
 // through `passed_over`). The waiting list is for a full class only.
 StatusOr<int64_t> PlaceOn(SQLite::Database& db, const EventRow& event, const PersonRow& person,
                           EnrolmentAction action, const std::optional<EnrolmentRow>& existing,
-                          std::string_view class_name, bool allow_retrained,
+                          std::string_view class_name, bool allow_retrained, const AuditEntry& who,
                           bool ahead_of_waitlist = false, int* passed_over = nullptr) {
   TP_ASSIGN_OR_RETURN(auto class_index, ResolveClass(event, person, class_name));
   TP_RETURN_IF_ERROR(CheckPlaceRules(db, event, class_index, person, allow_retrained));
@@ -299,14 +309,14 @@ StatusOr<int64_t> PlaceOn(SQLite::Database& db, const EventRow& event, const Per
     }
     if (passed_over != nullptr) *passed_over = ahead;
     return WriteState(db, event.rowid, class_rowid, person.rowid, existing,
-                      EnrolmentState::kInvited, 0);
+                      EnrolmentState::kInvited, 0, who);
   }
   if (taken < c.capacity) {
     return RuleViolated("班次" + Quote(c.name) + "尚有 " + std::to_string(c.capacity - taken) +
                         " 个空余名额：请直接邀请，不必候补");
   }
   return WriteState(db, event.rowid, class_rowid, person.rowid, existing,
-                    EnrolmentState::kWaitlisted, NextWaitlistPos(db, class_rowid));
+                    EnrolmentState::kWaitlisted, NextWaitlistPos(db, class_rowid), who);
 }
 
 // Which states an action may start from.
@@ -427,12 +437,12 @@ StatusOr<ActionResult> Cohorts::Act(std::string_view event_code, std::string_vie
         }
       }
       auto placed = PlaceOn(db, event, person, action, existing, class_name,
-                            options.allow_retrained, options.ahead_of_waitlist, &passed_over);
+                            options.allow_retrained, who, options.ahead_of_waitlist, &passed_over);
       if (!placed.ok()) return placed.status();
       rowid = *placed;
     } else {
       rowid = WriteState(db, event.rowid, existing->class_rowid, person.rowid, existing,
-                         TargetState(action), 0);
+                         TargetState(action), 0, who);
     }
     ActionResult result;
     result.enrolment = EnrolmentById(db, rowid);
@@ -476,7 +486,7 @@ StatusOr<ApplyResult> Cohorts::ApplyRoster(std::string_view event_code,
         result.skipped.push_back(person.public_id);
         return Status::Ok();
       }
-      auto placed = PlaceOn(db, event, person, action, existing, line.class_name, false);
+      auto placed = PlaceOn(db, event, person, action, existing, line.class_name, false, who);
       if (!placed.ok()) {
         return Status(placed.status().code(), person.public_id + "：" + placed.status().message(),
                       placed.status().details());
@@ -531,6 +541,22 @@ StatusOr<std::vector<Enrolment>> Cohorts::PersonHistory(std::string_view person_
     st.bind(1, static_cast<int64_t>(person.rowid));
     std::vector<Enrolment> out;
     while (st.executeStep()) out.push_back(ReadEnrolment(st));
+    SQLite::Statement steps(
+        *db,
+        "SELECT e.code, coalesce(h.from_state,''), h.to_state, coalesce(h.actor,''), "
+        "coalesce(h.actor_name,''), h.at FROM enrolment_history h JOIN enrolments n "
+        "ON n.id=h.enrolment_id JOIN events e ON e.id=n.event_id WHERE n.person_id=? "
+        "ORDER BY h.id");
+    steps.bind(1, static_cast<int64_t>(person.rowid));
+    while (steps.executeStep()) {
+      const std::string code = steps.getColumn(0).getString();
+      for (Enrolment& e : out) {
+        if (e.event_code != code) continue;
+        e.steps.push_back({steps.getColumn(1).getString(), steps.getColumn(2).getString(),
+                           steps.getColumn(3).getString(), steps.getColumn(4).getString(),
+                           steps.getColumn(5).getString()});
+      }
+    }
     return out;
   } catch (const SQLite::Exception& e) {
     return FromSqlite(e, "读取培训记录");

@@ -427,8 +427,36 @@ CREATE TABLE invitations (
 CREATE INDEX invitations_round_unit ON invitations(round_id, unit_id);
 )sql";
 
+// 8: each enrolment's history, invited → confirmed → attended or absent, with who and when.
+// The code writes who acts into the enrolment's row; triggers copy every change of state into
+// the history, whatever code makes it. Enrolments made before keep their latest state as one
+// step of unknown origin.
+constexpr const char* kMigration8 = R"sql(
+ALTER TABLE enrolments ADD COLUMN changed_by TEXT;
+ALTER TABLE enrolments ADD COLUMN changed_by_name TEXT;
+CREATE TABLE enrolment_history (
+  id             INTEGER PRIMARY KEY,
+  enrolment_id   INTEGER NOT NULL REFERENCES enrolments(id),
+  from_state     TEXT,
+  to_state       TEXT NOT NULL,
+  actor          TEXT,
+  actor_name     TEXT,
+  at             TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%SZ','now'))
+);
+CREATE INDEX enrolment_history_enrolment ON enrolment_history(enrolment_id);
+INSERT INTO enrolment_history(enrolment_id, from_state, to_state, at)
+  SELECT id, NULL, state, updated_at FROM enrolments;
+CREATE TRIGGER enrolments_history_ai AFTER INSERT ON enrolments BEGIN
+  INSERT INTO enrolment_history(enrolment_id, from_state, to_state, actor, actor_name)
+  VALUES (NEW.id, NULL, NEW.state, NEW.changed_by, NEW.changed_by_name); END;
+CREATE TRIGGER enrolments_history_au AFTER UPDATE OF state ON enrolments
+WHEN NEW.state IS NOT OLD.state BEGIN
+  INSERT INTO enrolment_history(enrolment_id, from_state, to_state, actor, actor_name)
+  VALUES (NEW.id, OLD.state, NEW.state, NEW.changed_by, NEW.changed_by_name); END;
+)sql";
+
 constexpr const char* kMigrations[] = {kMigration1, kMigration2, kMigration3, kMigration4,
-                                       kMigration5, kMigration6, kMigration7};
+                                       kMigration5, kMigration6, kMigration7, kMigration8};
 
 }  // namespace
 

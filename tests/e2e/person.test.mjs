@@ -4,7 +4,7 @@
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { busiestUnit, fixture, kPhone, openBrowser, pool, shot, signIn, unitToken, url } from './lib.mjs';
+import { api, busiestUnit, fixture, kPhone, openBrowser, pool, shot, signIn, unitToken, url } from './lib.mjs';
 
 // The cell right of a row heading of the form.
 function cell(page, heading) {
@@ -82,6 +82,22 @@ describe('person page', () => {
     await page.getByRole('alert').waitFor();
     assert.match(await page.getByRole('alert').innerText(), /没有这个编号的人员/);
     assert.equal(await page.locator('#form-sheet').count(), 0);
+    await page.close();
+  });
+
+  test('the training history shows each step with when it happened', async () => {
+    const trainee = pool().find((r) => r['人才类别'] && r['编号'] !== person['编号']);
+    for (const action of ['invite', 'confirm', 'attend']) {
+      await api('POST', 'events/2024-training/enrolments', fixture.staffToken,
+        { id: trainee['编号'], action, class: trainee['人才类别'] === '青年人才' ? '青年人才班' : '领军人才班' });
+    }
+    const page = await browser.newPage();
+    await signIn(page, fixture.staffToken, { next: `person.html?id=${trainee['编号']}` });
+    const row = page.locator('section', { hasText: '培训经历' }).locator('tbody tr').first();
+    await row.waitFor();
+    const text = await row.innerText();
+    assert.match(text, /已参加/);
+    assert.match(text, /已邀请（.+）\s*→\s*已确认（.+）\s*→\s*已参加（.+）/);
     await page.close();
   });
 

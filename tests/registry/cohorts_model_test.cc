@@ -421,6 +421,18 @@ TEST_CASE("Cohorts: the history shows every event's state and reaches the person
   CHECK((*history)[0].state == EnrolmentState::kAttended);
   CHECK((*history)[1].event_code == "2025-study-tour");
   CHECK((*history)[1].state == EnrolmentState::kDeclined);
+  // Every step is kept, with who and when, not only the latest state.
+  const auto& steps = (*history)[0].steps;
+  REQUIRE(steps.size() == 3);
+  CHECK(steps[0].from.empty());
+  CHECK(steps[0].to == "invited");
+  CHECK(steps[1].from == "invited");
+  CHECK(steps[1].to == "confirmed");
+  CHECK(steps[2].to == "attended");
+  CHECK(steps[2].actor == "token:1");
+  CHECK_FALSE(steps[2].at.empty());
+  REQUIRE((*history)[1].steps.size() == 2);
+  CHECK((*history)[1].steps[1].to == "declined");
   auto record = f.store().GetPerson(p);
   REQUIRE(record.ok());
   REQUIRE(record->trainings.size() == 2);

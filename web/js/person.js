@@ -99,11 +99,24 @@ let reveal = [];
 
 async function load() {
   const params = reveal.length ? { reveal: reveal.join(',') } : {};
-  const [person, titles] = await Promise.all([get(`persons/${encodeURIComponent(id)}`, params), roundTitles()]);
-  render(person, titles);
+  const [person, titles, history] = await Promise.all([
+    get(`persons/${encodeURIComponent(id)}`, params), roundTitles(),
+    get(`persons/${encodeURIComponent(id)}/trainings`)
+  ]);
+  render(person, titles, history.items);
 }
 
-function render(p, titles) {
+// How a training got to its state: 已邀请 → 已确认 → 已参加, each with when and by whom.
+function stepsText(steps = []) {
+  return steps
+      .map((s) => {
+        const who = s.by_name || (s.by ? s.by : '');
+        return `${s.to_label || s.to}（${formatDateTime(s.at)}${who ? '，' + who : ''}）`;
+      })
+      .join(' → ');
+}
+
+function render(p, titles, history = []) {
   document.title = `${p.name} · 科技界党外代表人士库`;
   const me = document.body.dataset.role;
   const actions = el('div', { class: 'actions no-print' },
@@ -119,21 +132,27 @@ function render(p, titles) {
 
   const admissions = p.admissions.map((a) => [`${a.year}年`, a.tier, a.batch, a.round, a.unit]);
   const honours = p.honours.map((h) => [h.title, h.year ? `${h.year}年` : '', h.campaign]);
-  const trainings = p.trainings.map((t) => [t.title, t.class, kTrainingStates[t.state] || t.state,
-    t.year ? `${t.year}年` : '']);
+  const stepsByEvent = new Map(history.map((h) => [h.event, h.steps]));
+  const trainings = p.trainings.map(
+      (t) =>
+          [t.title, t.class, kTrainingStates[t.state] || t.state, t.year ? `${t.year}年` : '',
+           stepsText(stepsByEvent.get(t.event))]);
   const recRows = p.rounds.map((code) => [titles.get(code) || code, code]);
 
-  clear(main,
-    el('div', { class: 'person-head no-print' },
-      el('h1', {}, p.name, el('span', { class: 'person-id' }, p.id)),
-      el('p', { class: 'muted' }, [p.unit, p.post, p.title].filter(Boolean).join(' · '))),
-    actions, revealedNote,
-    el('div', { class: 'sheet' }, formSheet(p)),
-    section('其他信息', otherFacts(p)),
-    section('入库记录', table(['入库年度', '人才类别', '批次', '推荐批次', '推荐单位'], admissions, '尚未入库')),
-    section('推荐记录', table(['推荐批次', '代码'], recRows, '没有推荐记录')),
-    section('荣誉', table(['荣誉称号', '年度', '活动'], honours, '没有荣誉记录')),
-    section('培训经历', table(['培训', '班次', '状态', '年度'], trainings, '没有培训记录')));
+  clear(
+      main,
+      el('div', {class: 'person-head no-print'},
+         el('h1', {}, p.name, el('span', {class: 'person-id'}, p.id)),
+         el('p', {class: 'muted'}, [p.unit, p.post, p.title].filter(Boolean).join(' · '))),
+      actions, revealedNote, el('div', {class: 'sheet'}, formSheet(p)),
+      section('其他信息', otherFacts(p)),
+      section(
+          '入库记录',
+          table(['入库年度', '人才类别', '批次', '推荐批次', '推荐单位'], admissions, '尚未入库')),
+      section('推荐记录', table(['推荐批次', '代码'], recRows, '没有推荐记录')),
+      section('荣誉', table(['荣誉称号', '年度', '活动'], honours, '没有荣誉记录')),
+      section(
+          '培训经历', table(['培训', '班次', '状态', '年度', '经过'], trainings, '没有培训记录')));
 }
 
 async function refresh() {
