@@ -64,6 +64,33 @@ function append(node, children) {
   }
 }
 
+// Each cell of a list table gets its column's name as data-label: on a phone, where the
+// rows are shown as cards (site.css), the name stands before the value. Tables are built
+// in many places and redrawn often, so one observer labels whatever table appears.
+export function labelCells(table) {
+  const names = [...table.querySelectorAll('thead th')].map((th) => th.textContent.trim());
+  for (const row of table.querySelectorAll('tbody tr')) {
+    [...row.cells].forEach((cell, i) => {
+      if (!cell.hasAttribute('data-label')) cell.dataset.label = cell.colSpan > 1 ? '' : names[i] || '';
+    });
+  }
+}
+
+new MutationObserver((changes) => {
+  const tables = new Set();
+  for (const change of changes) {
+    const target = change.target instanceof Element ? change.target : null;
+    const around = target && target.closest('table.list');
+    if (around) tables.add(around);
+    for (const node of change.addedNodes) {
+      if (!(node instanceof Element)) continue;
+      if (node.matches('table.list')) tables.add(node);
+      node.querySelectorAll('table.list').forEach((t) => tables.add(t));
+    }
+  }
+  tables.forEach(labelCells);
+}).observe(document.documentElement, { childList: true, subtree: true });
+
 export function clear(node, ...children) {
   node.replaceChildren();
   append(node, children);
