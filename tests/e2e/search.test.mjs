@@ -5,8 +5,10 @@
 
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import {
-  busiestUnit, fixture, kPhone, openBrowser, pinyinOf, pool, shot, signIn, traditionalOf, unitToken, url,
+  api, busiestProvince, busiestUnit, fixture, kPhone, provinceToken, openBrowser, pinyinOf, pool, shot, signIn, traditionalOf, unitToken, url,
 } from './lib.mjs';
 
 // A person whose name is unique in the pool, read one way only, and whose pinyin no
@@ -175,5 +177,62 @@ describe('search', () => {
     assert.equal(await total(other), 0);
     await shot(other, 'search-unit');
     await other.close();
+  });
+});
+
+// A name written with other characters of the same reading, matching no one literally and
+// by sound only people outside `province`: the API then answers homophones it may not show.
+async function homophoneOutside(province, provinceKey) {
+  const byReading = new Map();
+  for (const line of readFileSync(join(fixture.root, 'data', 'pinyin.tsv'), 'utf8').split('\n')) {
+    const [ch, reading] = line.split('\t');
+    if (!reading || line.startsWith('#') || reading.includes(',')) continue;
+    byReading.set(reading, [...(byReading.get(reading) || []), ch]);
+  }
+  let tries = 0;
+  for (const row of pool()) {
+    if (row['所在省份'] === province.name || !pinyinOf(row['姓名'])) continue;
+    const chars = [...row['姓名']];
+    const last = chars.at(-1);
+    const other = (byReading.get(pinyinOf(last)) || []).find((c) => c !== last);
+    if (!other) continue;
+    const q = [...chars.slice(0, -1), other].join('');
+    if (++tries > 40) break;
+    const staff = await api('GET', `search?q=${encodeURIComponent(q)}&size=5`, fixture.staffToken);
+    if (!staff.homophones || !staff.hits.length) continue;
+    const theirs = await api('GET', `search?q=${encodeURIComponent(q)}&size=5`, provinceKey);
+    if (theirs.homophones && !theirs.hits.length) return q;
+  }
+  assert.fail('no name in the pool sounds like someone outside the province only');
+}
+
+describe('search, homophones outside a province', () => {
+  let browser;
+  let page;
+  const province = busiestProvince('市科协');
+  const token = provinceToken(province.code);
+  let q = '';
+  before(async () => {
+    q = await homophoneOutside(province, token);
+    browser = await openBrowser();
+    page = await browser.newPage();
+  });
+  after(async () => { await browser.close(); });
+
+  test('a province whose scope has none of the homophones sees the empty message alone', async () => {
+    await signIn(page, token, { next: `index.html?q=${encodeURIComponent(q)}` });
+    await page.locator('#results .empty').waitFor();
+    assert.equal(await page.locator('#results .hit').count(), 0);
+    assert.equal(await page.locator('#results .notice', { hasText: '读音' }).count(), 0);
+    await shot(page, 'search-province-homophones');
+  });
+
+  test('staff, who see the homophones, get the notice above them and no empty message', async () => {
+    const staff = await browser.context.newPage();
+    await signIn(staff, fixture.staffToken, { next: `index.html?q=${encodeURIComponent(q)}` });
+    await staff.locator('#results .hit').first().waitFor();
+    assert.equal(await staff.locator('#results .notice', { hasText: '读音相同或相近' }).count(), 1);
+    assert.equal(await staff.locator('#results .empty').count(), 0);
+    await staff.close();
   });
 });

@@ -207,7 +207,8 @@ async function run() {
     const summary = el('p', { class: 'summary' },
       current.q ? `「${current.q}」共找到 ` : '共 ', el('strong', { id: 'total' }, String(answer.total)), ' 人');
     const notes = [];
-    if (answer.homophones) notes.push(notice('info', '没有字面相同的结果，以下是读音相同或相近的姓名。'));
+    // The homophones may all be outside the caller's scope: the notice only over names shown.
+    if (answer.homophones && answer.hits.length) notes.push(notice('info', '没有字面相同的结果，以下是读音相同或相近的姓名。'));
     if (answer.partial) notes.push(notice('warning', '结果可能不完整：请输入更具体的检索词或加筛选条件。'));
     clear(resultsNode, summary, notes,
       answer.hits.length ? el('ol', { class: 'hits', start: (current.page - 1) * kPageSize + 1 },
