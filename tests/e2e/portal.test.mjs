@@ -154,7 +154,7 @@ describe('unit portal', () => {
     assert.ok(texts.some((t) => t.includes('中共党员')), 'the annotated copy does not say why 覃志强 was refused');
   });
 
-  test('on a phone the portal fits the screen, its list scrolling sideways within its box', async () => {
+  test('on a phone the portal fits the screen, its list one card per person', async () => {
     const phone = await openBrowser({ viewport: kPhone });
     try {
       const p = await phone.newPage();
@@ -205,6 +205,8 @@ describe('unit portal', () => {
     const staff = await browser.context.newPage();
     await signIn(staff, fixture.staffToken, { next: `portal.html?unit=${unit.code}&round=${kRound}` });
     await staff.waitForSelector('body[data-ready="true"]');
+    // The heading names the unit, not its code.
+    assert.equal(await staff.locator('#unit-title').innerText(), `${unit.name} 推荐报送`);
     await staff.locator('#existing-by-name').getByRole('button', { name: '列出' }).click();
     const summary = await staff.locator('#existing-list .summary', { hasText: '找到' }).innerText();
     const own = (await api('GET', 'search?q=&size=1', token)).total;

@@ -88,3 +88,39 @@ describe('review', () => {
     assert.ok((await page.locator('.hit .hit-name').allInnerTexts()).includes('梁静'));
   });
 });
+
+// A provincial association's list of one person breaks the rule set's minimums: the 问题
+// column names each rule beside its message, and the deadline has its year.
+describe('review, a list below the minimums', () => {
+  const kMinRound = `${kRound}-min`;
+  const provincial = fixture.units.find((u) => u.type === '省级科协');
+  let browser;
+  let page;
+  before(async () => {
+    const year = Number(beijingTime(0).slice(0, 4));
+    await api('POST', 'rounds', fixture.staffToken, {
+      code: kMinRound, campaign: 'pool', kind: 'supplementary', title: `${kTitle}（最低人数）`, opens_at: beijingTime(-1),
+      deadline: beijingTime(20), reference_date: beijingTime(20).slice(0, 10), rule_set: 'pool-national-2025', year,
+    });
+    await api('POST', `rounds/${kMinRound}/recommendations`, unitToken(provincial.code), person(20, '韦立新'));
+    browser = await openBrowser();
+    page = await browser.newPage();
+    await signIn(page, fixture.staffToken, { next: `review.html?round=${kMinRound}` });
+    await page.waitForSelector('body[data-ready="true"]');
+  });
+  after(async () => { await browser.close(); });
+
+  test('each problem names its rule, and the deadline its year', async () => {
+    const row = page.locator('#submissions-table tbody tr', { hasText: provincial.name });
+    const problems = await row.locator('td .bad').allInnerTexts();
+    const { quota } = (await api('GET', `rounds/${kMinRound}/submissions`, fixture.staffToken)).items
+      .find((s) => s.unit.code === provincial.code);
+    const unmet = quota.minimums.filter((m) => !m.met).map((m) => m.name);
+    assert.ok(unmet.length, 'the list meets every minimum: the test shows nothing');
+    for (const name of unmet) assert.ok(problems.some((p) => p.startsWith(`${name}：`)), `${name} in ${problems}`);
+    const year = beijingTime(20).slice(0, 4);
+    assert.match(await row.innerText(), new RegExp(`${year}年\\d{1,2}月\\d{1,2}日 \\d{2}:\\d{2}`));
+    assert.match(await page.locator('#rounds .hint').innerText(), new RegExp(`截止：${year}年\\d{1,2}月\\d{1,2}日 \\d{2}:\\d{2}`));
+    await shot(page, 'review-minimums');
+  });
+});

@@ -32,14 +32,6 @@ const links = new Map();
 const withUnit = (more = {}) => (unitCode ? { unit: unitCode, ...more } : more);
 const roundPath = (more = '') => `rounds/${encodeURIComponent(round.code)}${more}`;
 
-function beijing(iso) {
-  if (!iso) return '';
-  const d = new Date(iso);
-  if (Number.isNaN(d.getTime())) return iso;
-  return d.toLocaleString('zh-CN', { timeZone: 'Asia/Shanghai', hour12: false, year: 'numeric', month: 'long',
-    day: 'numeric', hour: '2-digit', minute: '2-digit' });
-}
-
 function unitName() {
   const u = submission && submission.unit;
   if (u && u.name) return u.name;
@@ -102,7 +94,7 @@ async function showSlip(invitation, link) {
       el('p', {}, `${unitName()}拟推荐您参加「${round.title}」。请用手机扫描下方二维码，或在浏览器中打开下面的地址，填写您本人的学员情况表。`),
       svg || el('p', { class: 'muted' }, '（二维码组件未安装，请使用下面的地址。）'),
       el('p', { class: 'slip-link' }, link),
-      el('p', { class: 'hint' }, `链接有效期至 ${beijing(invitation.expires_at)}（北京时间），只供您本人使用，请勿转发。`)));
+      el('p', { class: 'hint' }, `链接有效期至 ${formatDateTime(invitation.expires_at)}（北京时间），只供您本人使用，请勿转发。`)));
   slipNode.hidden = false;
   document.body.dataset.slip = 'shown';
   slipNode.scrollIntoView({ block: 'nearest' });
@@ -358,7 +350,7 @@ function roundCard() {
   const w = (submission && submission.window) || {};
   return [
     el('h2', {}, round.title),
-    w.deadline ? el('p', { class: 'deadline' }, '截止时间：', el('strong', {}, beijing(w.deadline)), '（北京时间）') : null,
+    w.deadline ? el('p', { class: 'deadline' }, '截止时间：', el('strong', {}, formatDateTime(w.deadline)), '（北京时间）') : null,
     el('p', { class: 'hint' }, '被邀请人无需账户：用链接打开手机页面，填写本人的学员情况表并提交；本单位审核后纳入推荐名单，与其他推荐人员一同报送。'),
   ];
 }

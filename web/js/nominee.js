@@ -6,7 +6,7 @@
 // sessionStorage (so a reload still works). No cookie or stored sign-in is ever sent.
 
 import { ApiError, call } from './api.js';
-import { clear, el, errorNotice, notice } from './shell.js';
+import { clear, el, errorNotice, formatDateTime, notice } from './shell.js';
 import { formFields } from './form_fields.js';
 
 const kInviteKey = 'talentpool.invite';
@@ -40,14 +40,6 @@ const nominee = (method, path, body) => call(method, `nominee/${path}`, {
   body, anonymous: true, headers: { 'X-Invitation': token },
 });
 
-function beijing(iso) {
-  if (!iso) return '';
-  const d = new Date(iso);
-  if (Number.isNaN(d.getTime())) return iso;
-  return d.toLocaleString('zh-CN', { timeZone: 'Asia/Shanghai', hour12: false, year: 'numeric', month: 'long',
-    day: 'numeric', hour: '2-digit', minute: '2-digit' });
-}
-
 function unitName(unit) {
   if (!unit) return '';
   return typeof unit === 'object' ? unit.name || unit.code || '' : String(unit);
@@ -59,7 +51,7 @@ function showAbout(form) {
     el('dl', { class: 'facts', id: 'invitation-facts' },
       el('dt', {}, '推荐批次'), el('dd', { id: 'round-title' }, form.round ? form.round.title || form.round.code : ''),
       el('dt', {}, '推荐单位'), el('dd', { id: 'unit-name' }, unitName(form.unit)),
-      el('dt', {}, '链接有效期至'), el('dd', { id: 'expires-at' }, `${beijing(form.expires_at)}（北京时间）`)),
+      el('dt', {}, '链接有效期至'), el('dd', { id: 'expires-at' }, `${formatDateTime(form.expires_at)}（北京时间）`)),
     el('p', { class: 'hint' }, '请如实填写本人情况，带 * 的为必填项。可以先保存草稿，稍后用同一链接继续填写；提交后由推荐单位审核。'));
   about.hidden = false;
 }

@@ -10,7 +10,7 @@
 
 import { ApiError, call, get, post, upload } from './api.js';
 import { kRecommendationStates } from './labels.js';
-import { clear, el, errorNotice, notice, saveDownload, startPage } from './shell.js';
+import { clear, el, errorNotice, formatDateTime, notice, saveDownload, startPage } from './shell.js';
 
 const params = new URLSearchParams(location.search);
 const messages = document.getElementById('messages');
@@ -29,15 +29,6 @@ let ruleSet = null;  // its rule set's body
 let submission = null;
 
 const withUnit = (more = {}) => (unitCode ? { unit: unitCode, ...more } : more);
-
-// "2026-11-30T24:00:00+08:00" and the like, in Beijing time as the notices write it.
-function beijing(iso) {
-  if (!iso) return '';
-  const d = new Date(iso);
-  if (Number.isNaN(d.getTime())) return iso;
-  return d.toLocaleString('zh-CN', { timeZone: 'Asia/Shanghai', hour12: false, year: 'numeric', month: 'long',
-    day: 'numeric', hour: '2-digit', minute: '2-digit' });
-}
 
 function timeLeft(iso) {
   const ms = new Date(iso).getTime() - Date.now();
@@ -104,11 +95,11 @@ function roundCard() {
   return [
     el('h2', {}, round.title),
     el('p', { class: 'deadline' },
-      '截止时间：', el('strong', {}, beijing(w.deadline)), '（北京时间）',
+      '截止时间：', el('strong', {}, formatDateTime(w.deadline)), '（北京时间）',
       w.extended ? el('span', { class: 'tag ok' }, '已为本单位延期') : null, ' ',
       el('span', { class: w.open ? 'tag' : 'tag bad' }, w.open ? timeLeft(w.deadline) : '已截止')),
     el('p', {}, '名单状态：', el('strong', { id: 'submission-state' }, state),
-      submission.submitted_at ? `（${beijing(submission.submitted_at)} 报送）` : ''),
+      submission.submitted_at ? `（${formatDateTime(submission.submitted_at)} 报送）` : ''),
     quotaCard(submission.quota),
   ];
 }
@@ -482,7 +473,14 @@ function checkSection() {
 async function main() {
   me = await startPage({ roles: ['unit', 'staff'] });
   unitCode = me.role === 'staff' ? params.get('unit') || '' : '';
-  const unitName = me.role === 'unit' ? me.unit && (me.unit.name || me.unit.code) : unitCode;
+  let unitName = me.role === 'unit' ? me.unit && (me.unit.name || me.unit.code) : unitCode;
+  if (unitCode) {
+    try {
+      unitName = (await get(`units/${encodeURIComponent(unitCode)}`)).name || unitCode;
+    } catch {
+      // an unknown code: the page says so below when the lists are read; the code stays
+    }
+  }
   document.getElementById('unit-title').textContent = `${unitName || ''} 推荐报送`.trim();
   checkSection();
   if (me.role === 'staff' && !unitCode) {

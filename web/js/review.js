@@ -8,7 +8,7 @@
 
 import { call, get, post } from './api.js';
 import { kRecommendationStates } from './labels.js';
-import { clear, el, errorNotice, notice, saveDownload, startPage } from './shell.js';
+import { clear, el, errorNotice, formatDateTime, notice, saveDownload, startPage } from './shell.js';
 
 const params = new URLSearchParams(location.search);
 const messages = document.getElementById('messages');
@@ -21,14 +21,6 @@ let rounds = [];
 let round = null;
 // Set for a province: the page then only reads.
 let readOnly = false;
-
-function beijing(iso) {
-  if (!iso) return '';
-  const d = new Date(iso);
-  if (Number.isNaN(d.getTime())) return iso;
-  return d.toLocaleString('zh-CN', { timeZone: 'Asia/Shanghai', hour12: false, month: 'numeric', day: 'numeric',
-    hour: '2-digit', minute: '2-digit' });
-}
 
 function setUrl(next) {
   const q = new URLSearchParams(location.search);
@@ -79,7 +71,7 @@ function roundsSection() {
           }
         },
       }, '导出本批次汇总表（Excel）') : null),
-    round ? el('p', { class: 'hint' }, `截止：${beijing(round.deadline)}（北京时间）· 规则集 ${round.rule_set}`) : null,
+    round ? el('p', { class: 'hint' }, `截止：${formatDateTime(round.deadline)}（北京时间）· 规则集 ${round.rule_set}`) : null,
     readOnly ? null : el('details', {}, el('summary', {}, '创建某年的补充报送批次（6月、11月）'),
       el('div', { class: 'row' }, year, create), result));
 }
@@ -116,8 +108,8 @@ async function loadSubmissions() {
       el('td', {}, kRecommendationStates[s.state] || s.state),
       el('td', {}, String(s.people)),
       el('td', {}, quotaText(s.quota)),
-      el('td', {}, beijing(s.deadline), s.extended ? el('span', { class: 'tag ok' }, '已延期') : null),
-      el('td', {}, s.quota.violations.map((v) => el('div', { class: 'bad' }, v.message))),
+      el('td', {}, formatDateTime(s.deadline), s.extended ? el('span', { class: 'tag ok' }, '已延期') : null),
+      el('td', {}, s.quota.violations.map((v) => el('div', { class: 'bad' }, v.rule ? `${v.rule}：${v.message}` : v.message))),
       el('td', {}, el('button', { type: 'button', onclick: () => loadDetail(s.unit.code) }, '查看')))))))
       : el('p', { class: 'muted' }, '还没有单位提交名单。'));
   const unit = params.get('unit');

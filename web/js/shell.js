@@ -203,11 +203,13 @@ export async function startPage({ roles, passwordPage = false } = {}) {
   return me;
 }
 
+// A moment as the notices write it, in Beijing time and with the year: 2026年1月1日 00:00.
 export function formatDateTime(text) {
   if (!text) return '';
   const d = new Date(text);
   if (Number.isNaN(d.getTime())) return text;
-  return d.toLocaleString('zh-CN', { hour12: false, timeZone: 'Asia/Shanghai' });
+  return d.toLocaleString('zh-CN', { timeZone: 'Asia/Shanghai', hourCycle: 'h23', year: 'numeric', month: 'long',
+    day: 'numeric', hour: '2-digit', minute: '2-digit' });
 }
 
 // Saves a Response (a download of the API) as a file with the name the server gave.
