@@ -452,6 +452,13 @@ bool HttpServer::Impl::ServeStatic(const std::string& path, bool head, HttpRespo
   if (ec) return false;
   std::string relative = path.substr(1);
   if (relative.empty() || relative.back() == '/') relative += "index.html";
+  // What a browser or a bookmark asks for without reading a page's icon link: the pages' icon.
+  if (relative == "favicon.ico" && fs::is_regular_file(root / "css/favicon.svg", ec)) {
+    res.status = 301;
+    res.SetHeader("Location", "css/favicon.svg");
+    res.SetHeader("Cache-Control", "max-age=86400");
+    return true;
+  }
   if (!IsPageAsset(relative)) return false;
   fs::path file = fs::weakly_canonical(root / relative, ec);
   if (ec) return false;

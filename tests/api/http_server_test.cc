@@ -512,6 +512,13 @@ TEST_CASE("HttpServer: static files are served from the root and never from outs
   testing::WriteFileBytes(web / "vendor/lib.mjs", "export {};");
   CHECK(RawStatus(Get(s.port(), "/vendor/lib.mjs")) == 200);
   CHECK(RawStatus(Get(s.port(), "/other/page.html")) == 404);
+  // /favicon.ico, asked for by browsers that read no icon link: the pages' icon once it exists.
+  CHECK(RawStatus(Get(s.port(), "/favicon.ico")) == 404);
+  testing::WriteFileBytes(web / "css/favicon.svg", "<svg xmlns='http://www.w3.org/2000/svg'/>");
+  std::string icon = Get(s.port(), "/favicon.ico");
+  CHECK(RawStatus(icon) == 301);
+  CHECK(icon.find("Location: css/favicon.svg") != std::string::npos);
+  CHECK(Get(s.port(), "/css/favicon.svg").find("Content-Type: image/svg+xml") != std::string::npos);
   std::filesystem::remove(web.path() + "-secret.txt");
 }
 
