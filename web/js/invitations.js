@@ -8,6 +8,7 @@
 
 import { ApiError, call, get, post, put } from './api.js';
 import { kInvitationStates } from './labels.js';
+import { chooseRound, roundPicker } from './rounds.js';
 import { clear, el, errorNotice, formatDateTime, notice, startPage } from './shell.js';
 import { formFields } from './form_fields.js';
 import { copyButton, showSecret } from './secret.js';
@@ -104,18 +105,6 @@ function hideSlip() {
   slipNode.hidden = true;
   clear(slipNode);
   delete document.body.dataset.slip;
-}
-
-function roundPicker(rounds) {
-  if (rounds.length < 2) return null;
-  const select = el('select', { id: 'round-picker', 'aria-label': '推荐批次' },
-    rounds.map((r) => el('option', { value: r.code, selected: r.code === round.code }, `${r.title}${r.open ? '（进行中）' : ''}`)));
-  select.addEventListener('change', () => {
-    const next = new URLSearchParams(location.search);
-    next.set('round', select.value);
-    location.search = next.toString();
-  });
-  return el('label', { class: 'row' }, '推荐批次：', select);
 }
 
 function inviteForm() {
@@ -362,18 +351,10 @@ async function main() {
     clear(roundNode, notice('info', '工作人员请在地址后加 ?unit=单位代码，代一个单位邀请填表。'));
     return;
   }
-  let rounds;
-  try {
-    rounds = (await get('rounds')).items;
-  } catch (error) {
-    clear(roundNode, errorNotice(error));
-    return;
-  }
-  const open = rounds.filter((r) => r.open);
-  round = rounds.find((r) => r.code === params.get('round')) || open[0] || null;
+  const chosen = await chooseRound(roundNode,
+    '目前没有开放的推荐批次。批次开放后，可在此邀请被推荐人自己填写学员情况表。');
+  round = chosen.round;
   if (!round) {
-    clear(roundNode, el('h2', {}, '当前推荐批次'),
-      notice('info', '目前没有开放的推荐批次。批次开放后，可在此邀请被推荐人自己填写学员情况表。'));
     document.body.dataset.ready = 'true';
     return;
   }
@@ -384,7 +365,7 @@ async function main() {
     return;
   }
   document.getElementById('unit-title').textContent = `${unitName() || ''} 邀请填表`.trim();
-  const picker = roundPicker(open.length ? open : rounds);
+  const picker = roundPicker(chosen.choices, round);
   if (picker) messages.before(picker);
   clear(roundNode, roundCard());
   const openToUnit = submission.window ? submission.window.open : round.open;

@@ -10,6 +10,7 @@
 
 import { ApiError, call, get, post, upload } from './api.js';
 import { kRecommendationStates } from './labels.js';
+import { chooseRound, roundPicker } from './rounds.js';
 import { clear, el, errorNotice, formatDateTime, notice, saveDownload, startPage } from './shell.js';
 
 const params = new URLSearchParams(location.search);
@@ -449,18 +450,6 @@ async function loadSubmission() {
   renderSubmission();
 }
 
-function roundPicker(rounds) {
-  if (rounds.length < 2) return null;
-  const select = el('select', { id: 'round-picker', 'aria-label': '推荐批次' },
-    rounds.map((r) => el('option', { value: r.code, selected: r.code === round.code }, `${r.title}${r.open ? '（进行中）' : ''}`)));
-  select.addEventListener('change', () => {
-    const next = new URLSearchParams(location.search);
-    next.set('round', select.value);
-    location.search = next.toString();
-  });
-  return el('label', { class: 'row' }, '推荐批次：', select);
-}
-
 function checkSection() {
   const result = el('div', { 'aria-live': 'polite' });
   const input = el('input', { type: 'text', maxlength: 18, autocomplete: 'off', spellcheck: 'false', placeholder: '18位身份证号' });
@@ -487,26 +476,16 @@ async function main() {
     clear(roundNode, notice('info', '工作人员请从「审核」页选择一个单位的名单，或在地址后加 ?unit=单位代码。'));
     return;
   }
-  let rounds;
-  try {
-    rounds = (await get('rounds')).items;
-  } catch (error) {
-    clear(roundNode, errorNotice(error));
-    return;
-  }
-  const open = rounds.filter((r) => r.open);
-  round = rounds.find((r) => r.code === params.get('round')) || open[0] || null;
-  if (!round) {
-    clear(roundNode, el('h2', {}, '当前推荐批次'),
-      notice('info', '目前没有开放的推荐批次。补充报送每年6月和11月开放，开放后可在此报送。'));
-    return;
-  }
+  const chosen = await chooseRound(roundNode,
+    '目前没有开放的推荐批次。补充报送每年6月和11月开放，开放后可在此报送。');
+  round = chosen.round;
+  if (!round) return;
   try {
     ruleSet = (await get(`rule-sets/${encodeURIComponent(round.rule_set)}`)).body;
   } catch {
     ruleSet = null;  // the form then marks only 姓名 as required; the API still checks all
   }
-  const picker = roundPicker(open.length ? open : rounds);
+  const picker = roundPicker(chosen.choices, round);
   if (picker) messages.before(picker);
   try {
     await loadSubmission();

@@ -1,0 +1,38 @@
+// Choosing the recommendation round a unit's page works in (the portal, the invitations):
+// ?round=CODE, else the first round open now; and a picker that reloads the page for another.
+
+import { get } from './api.js';
+import { clear, el, errorNotice, notice } from './shell.js';
+
+// The rounds and the one chosen. When there is none (or the rounds cannot be read) `node`
+// says why (`noneMessage` for no open round) and `round` is null. `choices` are the rounds to
+// offer: the open ones, or all when none is open.
+export async function chooseRound(node, noneMessage) {
+  let rounds;
+  try {
+    rounds = (await get('rounds')).items;
+  } catch (error) {
+    clear(node, errorNotice(error));
+    return { round: null, choices: [] };
+  }
+  const open = rounds.filter((r) => r.open);
+  const wanted = new URLSearchParams(location.search).get('round');
+  const round = rounds.find((r) => r.code === wanted) || open[0] || null;
+  if (!round) clear(node, el('h2', {}, '当前推荐批次'), notice('info', noneMessage));
+  return { round, choices: open.length ? open : rounds };
+}
+
+// A select of `choices` with `current` chosen; picking another reloads the page on it. Null
+// when there is nothing to choose between.
+export function roundPicker(choices, current) {
+  if (choices.length < 2) return null;
+  const select = el('select', { id: 'round-picker', 'aria-label': '推荐批次' },
+    choices.map((r) => el('option', { value: r.code, selected: r.code === current.code },
+      `${r.title}${r.open ? '（进行中）' : ''}`)));
+  select.addEventListener('change', () => {
+    const next = new URLSearchParams(location.search);
+    next.set('round', select.value);
+    location.search = next.toString();
+  });
+  return el('label', { class: 'row' }, '推荐批次：', select);
+}
