@@ -498,8 +498,23 @@ StatusOr<int> Accounts::EndSessions(int64_t id, const AuditEntry& who, int64_t k
 Status Accounts::ChangePassword(const Session& session, std::string_view current_password,
                                 std::string_view new_password, const AuditEntry& who) {
   TP_ASSIGN_OR_RETURN(auto row, impl_->MustLoad(session.account.id));
-  if (!impl_->Verify(row.password_hash, current_password))
+  const int64_t now = Now();
+  if (row.account.locked_until > now) {
+    return Status(StatusCode::kResourceExhausted,
+                  "密码错误次数过多，账户已锁定，请 " +
+                      std::to_string((row.account.locked_until - now + 59) / 60) + " 分钟后再试");
+  }
+  if (!impl_->Verify(row.password_hash, current_password)) {
+    // A wrong current password counts as a failed sign-in: a session left open on a shared
+    // computer is no way to guess the password at leisure.
+    TP_ASSIGN_OR_RETURN(int64_t locked, impl_->AccountFailed(row, who.remote_addr, now));
+    if (locked > 0) {
+      return Status(StatusCode::kResourceExhausted, "密码错误次数过多，账户已锁定，请 " +
+                                                        std::to_string((locked - now + 59) / 60) +
+                                                        " 分钟后再试");
+    }
     return InvalidArgument("当前密码不正确", {{"current_password", "当前密码不正确", 0}});
+  }
   std::vector<std::string> problems = impl_->policy.Problems(new_password, row.account.username);
   if (new_password == current_password) problems.push_back("不能与当前密码相同");
   if (!problems.empty()) {

@@ -139,6 +139,7 @@ class Accounts {
   StatusOr<int> EndSessions(int64_t id, const AuditEntry& who, int64_t keep_session = 0);
 
   // InvalidArgument naming current_password (wrong) or new_password (the rules it breaks).
+  // A wrong current password counts as a failed sign-in (ResourceExhausted once locked).
   // Ends the account's other sessions.
   Status ChangePassword(const Session& session, std::string_view current_password,
                         std::string_view new_password, const AuditEntry& who);

@@ -148,6 +148,25 @@ TEST_CASE("Sign-in: five failures lock for 15 minutes, audited, and the lock run
   }
 }
 
+TEST_CASE("Password change: a wrong current password counts as a failed sign-in", "[accounts]") {
+  AccountsFixture f;
+  const std::string password = f.ReadyAccount("wangfang", "Tianqi-Lang2026");
+  SignInResult in = f.accounts->SignIn("wangfang", password, "10.0.0.1");
+  REQUIRE(in.status.ok());
+  for (int i = 0; i < 4; ++i) {
+    CHECK(f.accounts->ChangePassword(*in.session, "Guess-Number-1", "Another-Pass-99", f.cli)
+              .code() == StatusCode::kInvalidArgument);
+  }
+  CHECK(
+      f.accounts->ChangePassword(*in.session, "Guess-Number-5", "Another-Pass-99", f.cli).code() ==
+      StatusCode::kResourceExhausted);
+  // Locked: the right password changes nothing, and signing in waits too.
+  CHECK(f.accounts->ChangePassword(*in.session, password, "Another-Pass-99", f.cli).code() ==
+        StatusCode::kResourceExhausted);
+  CHECK(f.accounts->SignIn("wangfang", password, "10.0.0.1").status.code() ==
+        StatusCode::kResourceExhausted);
+}
+
 TEST_CASE("Sign-in: an unknown username locks the same way", "[accounts]") {
   AccountsFixture f;
   for (int i = 0; i < 4; ++i)
