@@ -435,10 +435,14 @@ StatusOr<Event> Cohorts::GetEvent(std::string_view code) {
   }
 }
 
-Status Cohorts::SetAvailability(std::string_view event_code, std::string_view person_id,
-                                bool available, const AuditEntry& who) {
+namespace {
+
+// Sets a staff availability (`available`), or takes the staff setting back (nullopt), in one
+// transaction with its audit entry. NotFound when there is no staff setting to take back.
+Status ChangeAvailability(DbHandle& handle, std::string_view event_code, std::string_view person_id,
+                          std::optional<bool> available, const AuditEntry& who) {
   try {
-    TP_ASSIGN_OR_RETURN(auto write, db_.Write());
+    TP_ASSIGN_OR_RETURN(auto write, handle.Write());
     SQLite::Database& db = write->Connection();
     EventRow event;
     if (!LoadEventOn(db, event_code, &event)) return NoEvent(event_code);
@@ -446,50 +450,38 @@ Status Cohorts::SetAvailability(std::string_view event_code, std::string_view pe
     if (!LoadPersonOn(db, person_id, &person)) return NoPerson(person_id);
     Availability before = AvailabilityOn(db, event, person);
     SQLite::Statement st(
-        db,
-        "INSERT INTO availability(person_id, event_id, available, source) VALUES(?,?,?,'staff') "
-        "ON CONFLICT(person_id, event_id) DO UPDATE SET available=excluded.available, "
-        "source=excluded.source");
+        db, available ? "INSERT INTO availability(person_id, event_id, available, source) "
+                        "VALUES(?1,?2,?3,'staff') ON CONFLICT(person_id, event_id) DO UPDATE SET "
+                        "available=excluded.available, source=excluded.source"
+                      : "DELETE FROM availability WHERE person_id=?1 AND event_id=?2 AND "
+                        "source='staff'");
     st.bind(1, static_cast<int64_t>(person.rowid));
     st.bind(2, static_cast<int64_t>(event.rowid));
-    st.bind(3, available ? 1 : 0);
-    st.exec();
-    AuditOn(db, who, "update", "availability", ObjectId(event.event, person.public_id),
-            json{{"from", before.available ? json(*before.available) : json(nullptr)},
-                 {"to", available}});
+    if (available) st.bind(3, *available ? 1 : 0);
+    if (st.exec() == 0) return NotFound(person.name + "的可否参加没有工作人员的设置可撤销");
+    const Availability after = AvailabilityOn(db, event, person);
+    json detail = {{"from", before.available ? json(*before.available) : json(nullptr)},
+                   {"to", after.available ? json(*after.available) : json(nullptr)}};
+    if (!available) detail["source"] = after.source;
+    AuditOn(db, who, available ? "update" : "clear", "availability",
+            ObjectId(event.event, person.public_id), detail);
     TP_RETURN_IF_ERROR(write->Commit());
     return Status::Ok();
   } catch (const SQLite::Exception& e) {
-    return FromSqlite(e, "设置可否参加");
+    return FromSqlite(e, available ? "设置可否参加" : "撤销可否参加的设置");
   }
+}
+
+}  // namespace
+
+Status Cohorts::SetAvailability(std::string_view event_code, std::string_view person_id,
+                                bool available, const AuditEntry& who) {
+  return ChangeAvailability(db_, event_code, person_id, available, who);
 }
 
 Status Cohorts::ClearAvailability(std::string_view event_code, std::string_view person_id,
                                   const AuditEntry& who) {
-  try {
-    TP_ASSIGN_OR_RETURN(auto write, db_.Write());
-    SQLite::Database& db = write->Connection();
-    EventRow event;
-    if (!LoadEventOn(db, event_code, &event)) return NoEvent(event_code);
-    PersonRow person;
-    if (!LoadPersonOn(db, person_id, &person)) return NoPerson(person_id);
-    Availability before = AvailabilityOn(db, event, person);
-    SQLite::Statement st(db,
-                         "DELETE FROM availability WHERE person_id=? AND event_id=? AND "
-                         "source='staff'");
-    st.bind(1, static_cast<int64_t>(person.rowid));
-    st.bind(2, static_cast<int64_t>(event.rowid));
-    if (st.exec() == 0) return NotFound(person.name + "的可否参加没有工作人员的设置可撤销");
-    Availability after = AvailabilityOn(db, event, person);
-    AuditOn(db, who, "clear", "availability", ObjectId(event.event, person.public_id),
-            json{{"from", before.available ? json(*before.available) : json(nullptr)},
-                 {"to", after.available ? json(*after.available) : json(nullptr)},
-                 {"source", after.source}});
-    TP_RETURN_IF_ERROR(write->Commit());
-    return Status::Ok();
-  } catch (const SQLite::Exception& e) {
-    return FromSqlite(e, "撤销可否参加的设置");
-  }
+  return ChangeAvailability(db_, event_code, person_id, std::nullopt, who);
 }
 
 StatusOr<Availability> Cohorts::GetAvailability(std::string_view event_code,
