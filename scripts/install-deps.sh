@@ -8,12 +8,14 @@ packages=(
   build-essential cmake ninja-build pkg-config
   libxapian-dev libsqlitecpp-dev libsqlite3-dev libcpp-httplib-dev nlohmann-json3-dev
   catch2 libicu-dev libzip-dev libexpat1-dev libsodium-dev libxlsxwriter-dev
-  libglpk-dev
+  libglpk-dev libfreexl-dev
 )
 # The web pages' libraries (ECharts) are installed with npm.
 command -v npm >/dev/null 2>&1 || packages+=(nodejs npm)
 if [[ "${1:-build}" == "test" ]]; then
   packages+=(nginx sqlite3)
+  # Office files the tests make themselves to read back: .xls with xlwt.
+  packages+=(python3 python3-xlwt)
   # The browser tests (tests/e2e/): Debian's chromium and a Chinese font for its screenshots;
   # node and npm from Debian unless a node of another origin, which brings its own npm, is there.
   packages+=(chromium fonts-wqy-zenhei)

@@ -75,6 +75,7 @@ class MemoryStream final : public ByteStream {
 // What the first bytes say a file is.
 struct Sniffed {
   bool xlsx = false;
+  bool xls = false;  // an OLE2 compound file: Excel 97-2003, or an encrypted XLSX
   TextEncoding encoding = TextEncoding::kUtf8;
   std::size_t bom_size = 0;
 };
@@ -121,11 +122,11 @@ StatusOr<Sniffed> Sniff(std::string_view head, bool whole_file, std::string_view
     return out;
   }
   // Office's compound-file container: an Excel 97-2003 workbook, or an XLSX
-  // with an opening password (Office encrypts by wrapping it in one).
+  // with an opening password (Office encrypts by wrapping it in one), which
+  // the .xls reader tells apart.
   if (StartsWith(head, "\xD0\xCF\x11\xE0\xA1\xB1\x1A\xE1")) {
-    return InvalidArgument(QuotedFile(file) +
-                           "是旧版 Excel（.xls）文件，或设置了打开密码的工作簿，无法读取；"
-                           "请取消密码后另存为 .xlsx 或 CSV（UTF-8）");
+    out.xls = true;
+    return out;
   }
   if (StartsWith(head, "\xEF\xBB\xBF")) {
     out.bom_size = 3;
@@ -375,6 +376,15 @@ StatusOr<std::unique_ptr<TableReader>> OpenTable(const std::string& path,
   StatusOr<Sniffed> sniffed = Sniff(head, filled < kSniffBytes, path);
   if (!sniffed.ok()) return sniffed.status();
   auto source = [&]() -> StatusOr<std::unique_ptr<RecordSource>> {
+    if (sniffed->xls && regular) {
+      stream.reset();  // FreeXL opens the file itself
+      return table_internal::OpenXlsFileRecords(path, static_cast<std::size_t>(info.st_size), path);
+    }
+    if (sniffed->xls) {
+      StatusOr<std::string> bytes = ReadAll(*stream, std::move(head), path);
+      if (!bytes.ok()) return bytes.status();
+      return table_internal::OpenXlsBytesRecords(*bytes, path);
+    }
     if (sniffed->xlsx && regular) {
       stream.reset();  // libzip opens the file itself, to seek in it
       return table_internal::OpenXlsxFileRecords(path, path, options.xlsx);
@@ -405,7 +415,8 @@ StatusOr<std::unique_ptr<TableReader>> OpenInMemory(std::string owned,
       Sniff(bytes.substr(0, kSniffBytes), bytes.size() <= kSniffBytes, file);
   if (!sniffed.ok()) return sniffed.status();
   StatusOr<std::unique_ptr<RecordSource>> source =
-      !sniffed->xlsx
+      sniffed->xls ? table_internal::OpenXlsBytesRecords(bytes, file)
+      : !sniffed->xlsx
           ? table_internal::OpenCsvRecords(
                 "", std::make_unique<MemoryStream>(std::move(owned), borrowed, sniffed->bom_size),
                 sniffed->encoding, file)

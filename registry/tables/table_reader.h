@@ -1,8 +1,10 @@
 // Reading the tables offices send: CSV (UTF-8, GB18030, Excel's UTF-16
-// "Unicode text") and XLSX, record by record, whatever the file is called.
+// "Unicode text"), XLSX and the older .xls, record by record, whatever the
+// file is called.
 //
 // The format is told by content: a zip archive is an XLSX workbook (its first
-// visible worksheet in workbook order is read), anything else is delimited
+// visible worksheet in workbook order is read), an OLE2 compound file an
+// Excel 97-2003 workbook (its first worksheet), anything else is delimited
 // text. Files are streamed, so memory stays flat in the size of the file; an
 // XLSX workbook holds only its shared-strings table and its number formats.
 //
@@ -12,7 +14,8 @@
 //
 // OpenTable fails (and a command-line import exits 2) when the file cannot be
 // read as a table at all: it is missing, empty, has no header row, is a
-// damaged, encrypted or non-Excel archive, an old .xls, or its XML is broken.
+// damaged, encrypted or non-Excel archive or compound file, or its XML is
+// broken.
 // Those Status messages are in Chinese and name the file. Next() fails the
 // same way on damage found later in the file; it never crashes or hangs on
 // malformed input, and nothing it allocates is sized by a number read from
@@ -52,7 +55,7 @@ class TableReader {
   // lines counts once, and an XLSX row keeps its number in the sheet.
   virtual StatusOr<bool> Next(std::vector<std::string>* cells, long* row_number) = 0;
 
-  // "csv-utf8", "csv-gb18030", "csv-utf16le", "csv-utf16be" or "xlsx".
+  // "csv-utf8", "csv-gb18030", "csv-utf16le", "csv-utf16be", "xlsx" or "xls".
   virtual std::string_view Format() const = 0;
 };
 
@@ -163,6 +166,13 @@ StatusOr<std::unique_ptr<RecordSource>> OpenXlsxBytesRecords(std::string bytes, 
 StatusOr<std::unique_ptr<RecordSource>> OpenXlsxBorrowedRecords(std::string_view bytes,
                                                                 std::string file,
                                                                 const XlsxLimits& limits);
+
+// The first worksheet of an Excel 97-2003 workbook (xls_reader.cc), on disk
+// (`size` bytes long) or in `bytes`; refused past 64 MB.
+StatusOr<std::unique_ptr<RecordSource>> OpenXlsFileRecords(const std::string& path,
+                                                           std::size_t size, std::string file);
+StatusOr<std::unique_ptr<RecordSource>> OpenXlsBytesRecords(std::string_view bytes,
+                                                            std::string file);
 
 }  // namespace table_internal
 }  // namespace tp::registry

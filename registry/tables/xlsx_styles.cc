@@ -131,6 +131,44 @@ NumberKind CustomKind(std::string_view code) {
   return NumberKind::kPlain;
 }
 
+// An Excel serial date as "YYYY-MM-DD", "YYYY-MM-DD HH:MM:SS" or "HH:MM:SS";
+// nothing when it lies outside what Excel can show as a date.
+std::optional<std::string> FormatSerial(double serial, NumberKind kind, bool date1904) {
+  if (!(serial >= 0) || serial >= 2958466) return std::nullopt;  // 9999-12-31 is the last
+  auto seconds = std::llround(serial * 86400.0);
+  long long day = seconds / 86400;
+  long long second = seconds % 86400;
+  char buffer[48];
+  if (kind == NumberKind::kTime) {
+    std::snprintf(buffer, sizeof buffer, "%02lld:%02lld:%02lld", second / 3600, second / 60 % 60,
+                  second % 60);
+    return std::string(buffer);
+  }
+  std::string out;
+  if (!date1904 && day < 1) return std::nullopt;  // Excel shows "1900-01-00"
+  if (!date1904 && day == 60) {
+    // Lotus 1-2-3 took 1900 for a leap year and Excel kept the fiction:
+    // serial 60 is 1900-02-29 and the serials before it are off by one.
+    out = "1900-02-29";
+  } else {
+    long long days_since_1970 = date1904   ? day - 24107  // serial 0 is 1904-01-01
+                                : day < 60 ? day - 25568  // serial 1 is 1900-01-01
+                                           : day - 25569;
+    std::chrono::year_month_day date{std::chrono::sys_days{std::chrono::days{days_since_1970}}};
+    std::snprintf(buffer, sizeof buffer, "%04d-%02u-%02u", static_cast<int>(date.year()),
+                  static_cast<unsigned>(date.month()), static_cast<unsigned>(date.day()));
+    out = buffer;
+  }
+  if (kind == NumberKind::kDateTime && second != 0) {
+    std::snprintf(buffer, sizeof buffer, " %02lld:%02lld:%02lld", second / 3600, second / 60 % 60,
+                  second % 60);
+    out += buffer;
+  }
+  return out;
+}
+
+}  // namespace
+
 std::string FormatPlainNumber(double value) {
   char buffer[64];
   if (value == 0) return "0";
@@ -171,44 +209,6 @@ std::string FormatPlainNumber(double value) {
       std::to_chars(buffer, buffer + sizeof buffer, value, std::chars_format::general, 15).ptr;
   return std::string(buffer, end);
 }
-
-// An Excel serial date as "YYYY-MM-DD", "YYYY-MM-DD HH:MM:SS" or "HH:MM:SS";
-// nothing when it lies outside what Excel can show as a date.
-std::optional<std::string> FormatSerial(double serial, NumberKind kind, bool date1904) {
-  if (!(serial >= 0) || serial >= 2958466) return std::nullopt;  // 9999-12-31 is the last
-  auto seconds = std::llround(serial * 86400.0);
-  long long day = seconds / 86400;
-  long long second = seconds % 86400;
-  char buffer[48];
-  if (kind == NumberKind::kTime) {
-    std::snprintf(buffer, sizeof buffer, "%02lld:%02lld:%02lld", second / 3600, second / 60 % 60,
-                  second % 60);
-    return std::string(buffer);
-  }
-  std::string out;
-  if (!date1904 && day < 1) return std::nullopt;  // Excel shows "1900-01-00"
-  if (!date1904 && day == 60) {
-    // Lotus 1-2-3 took 1900 for a leap year and Excel kept the fiction:
-    // serial 60 is 1900-02-29 and the serials before it are off by one.
-    out = "1900-02-29";
-  } else {
-    long long days_since_1970 = date1904   ? day - 24107  // serial 0 is 1904-01-01
-                                : day < 60 ? day - 25568  // serial 1 is 1900-01-01
-                                           : day - 25569;
-    std::chrono::year_month_day date{std::chrono::sys_days{std::chrono::days{days_since_1970}}};
-    std::snprintf(buffer, sizeof buffer, "%04d-%02u-%02u", static_cast<int>(date.year()),
-                  static_cast<unsigned>(date.month()), static_cast<unsigned>(date.day()));
-    out = buffer;
-  }
-  if (kind == NumberKind::kDateTime && second != 0) {
-    std::snprintf(buffer, sizeof buffer, " %02lld:%02lld:%02lld", second / 3600, second / 60 % 60,
-                  second % 60);
-    out += buffer;
-  }
-  return out;
-}
-
-}  // namespace
 
 std::string FormatNumber(const std::string& raw, NumberKind kind, bool date1904) {
   double value = 0;

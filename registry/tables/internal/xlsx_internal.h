@@ -57,6 +57,8 @@ enum class NumberKind : uint8_t { kPlain, kDate, kDateTime, kTime };
 // A numeric cell's value as Excel shows it under a format of `kind`: numbers
 // in full, dates and times as ISO text; `raw` itself when it is no number.
 std::string FormatNumber(const std::string& raw, NumberKind kind, bool date1904);
+// A number as Excel shows it in a General cell: integers whole, never 1.38E+10.
+std::string FormatPlainNumber(double value);
 
 // ---- Archive and XML parts -----------------------------------------------
 

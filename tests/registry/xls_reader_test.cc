@@ -1,0 +1,173 @@
+// Excel 97-2003 (.xls) workbooks through OpenTable. The workbooks are made by
+// the tests with Debian's python3-xlwt, a BIFF8 writer independent of the
+// reader (scripts/install-deps.sh test installs it).
+#include <stdlib.h>
+
+#include <catch2/catch.hpp>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include "registry/tables/table_reader.h"
+
+namespace {
+
+namespace fs = std::filesystem;
+using tp::registry::OpenTable;
+using tp::registry::OpenTableFromBytes;
+using tp::registry::TableOptions;
+using tp::registry::TableReader;
+using Cells = std::vector<std::string>;
+
+class TempDir {
+ public:
+  TempDir() {
+    std::string pattern = (fs::temp_directory_path() / "xls-reader-XXXXXX").string();
+    path_ = mkdtemp(pattern.data());
+  }
+  ~TempDir() {
+    std::error_code ignored;
+    fs::remove_all(path_, ignored);
+  }
+  std::string File(const std::string& name) const { return (fs::path(path_) / name).string(); }
+
+ private:
+  std::string path_;
+};
+
+std::string ReadBytes(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::stringstream buffer;
+  buffer << in.rdbuf();
+  return buffer.str();
+}
+
+// Runs `body` (Python, with `xlwt` imported and `out` the path to save to).
+void MakeXls(const TempDir& dir, const std::string& out, const std::string& body) {
+  std::string script = dir.File("make.py");
+  std::ofstream(script) << "import sys, datetime, xlwt\nout = sys.argv[1]\n" << body << "\n";
+  // Debian's own python, where python3-xlwt is installed.
+  std::string command = "/usr/bin/python3 '" + script + "' '" + out + "'";
+  INFO("needs python3-xlwt: scripts/install-deps.sh test installs it");
+  REQUIRE(std::system(command.c_str()) == 0);
+}
+
+// A 汇总表 as an older office saves it: a merged title row, a header with
+// padded labels, text, numbers typed as numbers, a date, a blank row.
+constexpr const char* kSummarySheet = R"py(
+book = xlwt.Workbook(encoding="utf-8")
+sheet = book.add_sheet("汇总表")
+sheet.write_merge(0, 0, 0, 5, "推荐学员汇总表")
+for column, label in enumerate(["序号", "姓　名", "性别", "出生年月", "手机", "工作单位及职务"]):
+    sheet.write(2, column, label)
+date = xlwt.easyxf(num_format_str="yyyy-mm-dd")
+sheet.write(3, 0, 1)
+sheet.write(3, 1, "黄明辉")
+sheet.write(3, 2, "男")
+sheet.write(3, 3, datetime.date(1983, 5, 1), date)
+sheet.write(3, 4, 13920511341)
+sheet.write(3, 5, "广西大学 教授")
+sheet.write(5, 0, 2.5)
+sheet.write(5, 1, "韋嶽")
+sheet.write(5, 4, "0771-1234567")
+book.add_sheet("说明").write(0, 0, "第二个工作表不读")
+book.save(out)
+)py";
+
+std::vector<std::pair<long, Cells>> ReadAll(TableReader& table) {
+  std::vector<std::pair<long, Cells>> rows;
+  Cells cells;
+  long row = 0;
+  while (true) {
+    auto more = table.Next(&cells, &row);
+    REQUIRE(more.ok());
+    if (!*more) break;
+    rows.emplace_back(row, cells);
+  }
+  return rows;
+}
+
+TEST_CASE("OpenTable: an .xls workbook is read from its first sheet as Excel shows it",
+          "[table_reader][xls]") {
+  TempDir dir;
+  std::string path = dir.File("汇总表.xls");
+  MakeXls(dir, path, kSummarySheet);
+
+  TableOptions options;
+  options.known_columns = {"姓名", "性别", "出生年月"};
+  auto table = OpenTable(path, options);
+  REQUIRE(table.ok());
+  CHECK((*table)->Format() == "xls");
+  CHECK((*table)->Header() == Cells{"序号", "姓名", "性别", "出生年月", "手机", "工作单位及职务"});
+  CHECK((*table)->HeaderRowNumber() == 3);
+  auto rows = ReadAll(**table);
+  REQUIRE(rows.size() == 2);
+  CHECK(rows[0].first == 4);
+  CHECK(rows[0].second == Cells{"1", "黄明辉", "男", "1983-05-01", "13920511341", "广西大学 教授"});
+  CHECK(rows[1].first == 6);  // the blank row 5 is skipped, numbers kept
+  CHECK(rows[1].second == Cells{"2.5", "韋嶽", "", "", "0771-1234567", ""});
+}
+
+TEST_CASE("OpenTableFromBytes: an uploaded .xls is read and leaves no copy behind",
+          "[table_reader][xls]") {
+  TempDir dir;
+  std::string path = dir.File("upload.xls");
+  MakeXls(dir, path, kSummarySheet);
+  std::string bytes = ReadBytes(path);
+
+  std::string scratch = dir.File("tmp");
+  fs::create_directory(scratch);
+  std::string previous = std::getenv("TMPDIR") ? std::getenv("TMPDIR") : "";
+  setenv("TMPDIR", scratch.c_str(), 1);
+  {
+    TableOptions options;
+    options.known_columns = {"姓名", "性别"};
+    auto table = OpenTableFromBytes(bytes, "单位报送.xls", options);
+    REQUIRE(table.ok());
+    CHECK((*table)->Header()[1] == "姓名");
+    CHECK(ReadAll(**table).size() == 2);
+    CHECK(fs::directory_iterator(scratch) != fs::directory_iterator());  // the copy, in use
+  }
+  CHECK(fs::directory_iterator(scratch) == fs::directory_iterator());
+  if (previous.empty()) {
+    unsetenv("TMPDIR");
+  } else {
+    setenv("TMPDIR", previous.c_str(), 1);
+  }
+}
+
+TEST_CASE("OpenTable: a damaged .xls is refused naming the file, never read half",
+          "[table_reader][xls]") {
+  TempDir dir;
+  std::string path = dir.File("good.xls");
+  MakeXls(dir, path, kSummarySheet);
+  std::string bytes = ReadBytes(path);
+
+  // Cut short: the compound file's sectors are missing.
+  auto cut = OpenTableFromBytes(bytes.substr(0, bytes.size() / 3), "残缺.xls");
+  REQUIRE_FALSE(cut.ok());
+  INFO(cut.status().message());
+  CHECK(cut.status().code() == tp::StatusCode::kInvalidArgument);
+  CHECK(cut.status().message().find("残缺.xls") != std::string::npos);
+  CHECK(cut.status().message().find(".xlsx") != std::string::npos);  // the way out
+
+  // A compound-file header with nothing behind it (what an encrypted XLSX
+  // or a stray Office file starts with).
+  auto empty = OpenTableFromBytes(bytes.substr(0, 512) + std::string(4096, '\0'), "空.xls");
+  REQUIRE_FALSE(empty.ok());
+  CHECK(empty.status().message().find("空.xls") != std::string::npos);
+}
+
+TEST_CASE("OpenTable: an .xls past the size bound is refused before it is parsed",
+          "[table_reader][xls]") {
+  std::string bytes = std::string("\xD0\xCF\x11\xE0\xA1\xB1\x1A\xE1", 8);
+  bytes.resize((std::size_t{64} << 20) + 1, '\0');
+  auto table = OpenTableFromBytes(bytes, "巨大.xls");
+  REQUIRE_FALSE(table.ok());
+  CHECK(table.status().message().find("64 MB") != std::string::npos);
+}
+
+}  // namespace
