@@ -14,8 +14,8 @@ packages=(
 command -v npm >/dev/null 2>&1 || packages+=(nodejs npm)
 if [[ "${1:-build}" == "test" ]]; then
   packages+=(nginx sqlite3)
-  # Office files the tests make themselves to read back: .xls with xlwt.
-  packages+=(python3 python3-xlwt)
+  # Office files the tests make themselves to read back: .xls with xlwt, .docx with python-docx.
+  packages+=(python3 python3-xlwt python3-docx)
   # The browser tests (tests/e2e/): Debian's chromium and a Chinese font for its screenshots;
   # node and npm from Debian unless a node of another origin, which brings its own npm, is there.
   packages+=(chromium fonts-wqy-zenhei)

@@ -19,6 +19,7 @@ namespace tp::registry {
 namespace {
 
 using table_internal::ByteStream;
+using table_internal::NormalizeHeaderCell;
 using table_internal::QuotedFile;
 using table_internal::RecordSource;
 using table_internal::TextEncoding;
@@ -170,25 +171,12 @@ bool IsBlankCodePoint(UChar32 c) {
          c == 0x200B;
 }
 
-bool IsBlank(std::string_view cell) {
-  const auto* s = reinterpret_cast<const uint8_t*>(cell.data());
-  auto length = static_cast<int32_t>(cell.size());
-  for (int32_t i = 0; i < length;) {
-    UChar32 c;
-    U8_NEXT(s, i, length, c);
-    if (!IsBlankCodePoint(c)) return false;
-  }
-  return true;
-}
-
-bool AllBlank(const std::vector<std::string>& cells) {
-  return std::all_of(cells.begin(), cells.end(), [](const std::string& c) { return IsBlank(c); });
-}
+}  // namespace
 
 // Trims a header cell and removes blanks between Chinese characters: forms
 // spread two-character labels out ("姓  名") to line them up, and break long
 // ones in narrow columns.
-std::string NormalizeHeaderCell(std::string_view cell) {
+std::string table_internal::NormalizeHeaderCell(std::string_view cell) {
   struct CodePoint {
     UChar32 c;
     int32_t begin, end;
@@ -221,6 +209,23 @@ std::string NormalizeHeaderCell(std::string_view cell) {
     i = run_end;
   }
   return out;
+}
+
+namespace {
+
+bool IsBlank(std::string_view cell) {
+  const auto* s = reinterpret_cast<const uint8_t*>(cell.data());
+  auto length = static_cast<int32_t>(cell.size());
+  for (int32_t i = 0; i < length;) {
+    UChar32 c;
+    U8_NEXT(s, i, length, c);
+    if (!IsBlankCodePoint(c)) return false;
+  }
+  return true;
+}
+
+bool AllBlank(const std::vector<std::string>& cells) {
+  return std::all_of(cells.begin(), cells.end(), [](const std::string& c) { return IsBlank(c); });
 }
 
 class Table final : public TableReader {
@@ -387,12 +392,12 @@ StatusOr<std::unique_ptr<TableReader>> OpenTable(const std::string& path,
     }
     if (sniffed->xlsx && regular) {
       stream.reset();  // libzip opens the file itself, to seek in it
-      return table_internal::OpenXlsxFileRecords(path, path, options.xlsx);
+      return table_internal::OpenXlsxFileRecords(path, path, options);
     }
     if (sniffed->xlsx) {
       StatusOr<std::string> bytes = ReadAll(*stream, std::move(head), path);
       if (!bytes.ok()) return bytes.status();
-      return table_internal::OpenXlsxBytesRecords(std::move(bytes).value(), path, options.xlsx);
+      return table_internal::OpenXlsxBytesRecords(std::move(bytes).value(), path, options);
     }
     head.erase(0, sniffed->bom_size);
     return table_internal::OpenCsvRecords(std::move(head), std::move(stream), sniffed->encoding,
@@ -420,8 +425,8 @@ StatusOr<std::unique_ptr<TableReader>> OpenInMemory(std::string owned,
           ? table_internal::OpenCsvRecords(
                 "", std::make_unique<MemoryStream>(std::move(owned), borrowed, sniffed->bom_size),
                 sniffed->encoding, file)
-      : borrowed ? table_internal::OpenXlsxBorrowedRecords(*borrowed, file, options.xlsx)
-                 : table_internal::OpenXlsxBytesRecords(std::move(owned), file, options.xlsx);
+      : borrowed ? table_internal::OpenXlsxBorrowedRecords(*borrowed, file, options)
+                 : table_internal::OpenXlsxBytesRecords(std::move(owned), file, options);
   if (!source.ok()) return source.status();
   return Table::Open(std::move(source).value(), options, file);
 }

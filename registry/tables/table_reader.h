@@ -1,12 +1,13 @@
 // Reading the tables offices send: CSV (UTF-8, GB18030, Excel's UTF-16
-// "Unicode text"), XLSX and the older .xls, record by record, whatever the
-// file is called.
+// "Unicode text"), XLSX, the older .xls, and the tables of Word documents,
+// record by record, whatever the file is called.
 //
 // The format is told by content: a zip archive is an XLSX workbook (its first
-// visible worksheet in workbook order is read), an OLE2 compound file an
-// Excel 97-2003 workbook (its first worksheet), anything else is delimited
-// text. Files are streamed, so memory stays flat in the size of the file; an
-// XLSX workbook holds only its shared-strings table and its number formats.
+// visible worksheet in workbook order is read) or a Word document (a list
+// table's rows, or a form's labels and values as one record: see
+// docx_reader.cc), an OLE2 compound file an Excel 97-2003 workbook (its first
+// worksheet), anything else is delimited text. Files are streamed, so memory stays flat in the size
+// of the file; an XLSX workbook holds only its shared-strings table and its number formats.
 //
 // XLSX cells come out as Excel shows them: numbers in full ("13800138000",
 // never 1.38E+10), dates by their cell format as "YYYY-MM-DD", booleans as
@@ -55,7 +56,7 @@ class TableReader {
   // lines counts once, and an XLSX row keeps its number in the sheet.
   virtual StatusOr<bool> Next(std::vector<std::string>* cells, long* row_number) = 0;
 
-  // "csv-utf8", "csv-gb18030", "csv-utf16le", "csv-utf16be", "xlsx" or "xls".
+  // "csv-utf8", "csv-gb18030", "csv-utf16le", "csv-utf16be", "xlsx", "xls" or "docx".
   virtual std::string_view Format() const = 0;
 };
 
@@ -132,6 +133,10 @@ inline constexpr long kMaxRows = 1048576;          // Excel's row limit
 // "文件「name」", the way every message names the file it is about.
 std::string QuotedFile(std::string_view file);
 
+// A header cell trimmed, without the blanks between Chinese characters that
+// forms pad labels with: "姓　名" -> "姓名", "出生\n年月" -> "出生年月".
+std::string NormalizeHeaderCell(std::string_view cell);
+
 // A forward-only source of bytes; Read returns 0 at the end.
 class ByteStream {
  public:
@@ -156,16 +161,17 @@ StatusOr<std::unique_ptr<RecordSource>> OpenCsvRecords(std::string prefix,
                                                        std::unique_ptr<ByteStream> stream,
                                                        TextEncoding encoding, std::string file);
 
-// The first visible worksheet of an XLSX workbook on disk, or held in `bytes`.
+// The first visible worksheet of an XLSX workbook on disk, or held in `bytes`;
+// for a Word document in the same container, its tables (docx_reader.cc).
 StatusOr<std::unique_ptr<RecordSource>> OpenXlsxFileRecords(const std::string& path,
                                                             std::string file,
-                                                            const XlsxLimits& limits);
+                                                            const TableOptions& options);
 StatusOr<std::unique_ptr<RecordSource>> OpenXlsxBytesRecords(std::string bytes, std::string file,
-                                                             const XlsxLimits& limits);
+                                                             const TableOptions& options);
 // The same over bytes the caller keeps alive as long as the source.
 StatusOr<std::unique_ptr<RecordSource>> OpenXlsxBorrowedRecords(std::string_view bytes,
                                                                 std::string file,
-                                                                const XlsxLimits& limits);
+                                                                const TableOptions& options);
 
 // The first worksheet of an Excel 97-2003 workbook (xls_reader.cc), on disk
 // (`size` bytes long) or in `bytes`; refused past 64 MB.

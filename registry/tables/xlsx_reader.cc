@@ -457,30 +457,36 @@ class XlsxRecords final : public RecordSource {
 }  // namespace
 }  // namespace xlsx
 
-StatusOr<std::unique_ptr<RecordSource>> OpenXlsxFileRecords(const std::string& path,
-                                                            std::string file,
-                                                            const XlsxLimits& limits) {
-  StatusOr<std::unique_ptr<xlsx::Archive>> archive =
-      xlsx::Archive::OpenFile(path, std::move(file), limits);
+namespace {
+
+// A Word document's tables (docx_reader.cc), or the workbook's first visible sheet.
+StatusOr<std::unique_ptr<RecordSource>> OpenArchiveRecords(
+    StatusOr<std::unique_ptr<xlsx::Archive>> archive, const TableOptions& options) {
   if (!archive.ok()) return archive.status();
+  if (IsWordDocument(**archive)) return OpenDocxRecords(std::move(archive).value(), options);
   return xlsx::XlsxRecords::Open(std::move(archive).value());
 }
 
+}  // namespace
+
+StatusOr<std::unique_ptr<RecordSource>> OpenXlsxFileRecords(const std::string& path,
+                                                            std::string file,
+                                                            const TableOptions& options) {
+  return OpenArchiveRecords(xlsx::Archive::OpenFile(path, std::move(file), options.xlsx), options);
+}
+
 StatusOr<std::unique_ptr<RecordSource>> OpenXlsxBytesRecords(std::string bytes, std::string file,
-                                                             const XlsxLimits& limits) {
-  StatusOr<std::unique_ptr<xlsx::Archive>> archive =
-      xlsx::Archive::OpenBytes(std::move(bytes), std::nullopt, std::move(file), limits);
-  if (!archive.ok()) return archive.status();
-  return xlsx::XlsxRecords::Open(std::move(archive).value());
+                                                             const TableOptions& options) {
+  return OpenArchiveRecords(
+      xlsx::Archive::OpenBytes(std::move(bytes), std::nullopt, std::move(file), options.xlsx),
+      options);
 }
 
 StatusOr<std::unique_ptr<RecordSource>> OpenXlsxBorrowedRecords(std::string_view bytes,
                                                                 std::string file,
-                                                                const XlsxLimits& limits) {
-  StatusOr<std::unique_ptr<xlsx::Archive>> archive =
-      xlsx::Archive::OpenBytes("", bytes, std::move(file), limits);
-  if (!archive.ok()) return archive.status();
-  return xlsx::XlsxRecords::Open(std::move(archive).value());
+                                                                const TableOptions& options) {
+  return OpenArchiveRecords(xlsx::Archive::OpenBytes("", bytes, std::move(file), options.xlsx),
+                            options);
 }
 
 }  // namespace tp::registry::table_internal

@@ -182,6 +182,21 @@ class XmlPart {
 // under XlsxLimits::max_other_part_bytes.
 Status ParsePart(Archive& archive, const std::string& name, XmlHandler* handler);
 
+}  // namespace tp::registry::table_internal::xlsx
+
+namespace tp::registry::table_internal {
+
+// Whether the archive is a Word document rather than a workbook.
+bool IsWordDocument(const xlsx::Archive& archive);
+// Its tables as records (docx_reader.cc). The document is read whole here,
+// and the archive closed, before the records are handed out.
+StatusOr<std::unique_ptr<RecordSource>> OpenDocxRecords(std::unique_ptr<xlsx::Archive> archive,
+                                                        const TableOptions& options);
+
+}  // namespace tp::registry::table_internal
+
+namespace tp::registry::table_internal::xlsx {
+
 // ---- Shared strings and styles -------------------------------------------
 
 // ---- Shared strings and styles -------------------------------------------
