@@ -1,5 +1,7 @@
 // The routes of staff's administration (api_service.h): statistics, the audit log, tokens and
 // the import of a pool file.
+#include <optional>
+
 #include "api/internal/api_service_impl.h"
 
 namespace tp::api {
@@ -158,23 +160,38 @@ void ApiService::Impl::Import(const ApiCall& call, HttpResponse& res) {
   struct ReturnMemory {
     ~ReturnMemory() { ReturnFreedMemory(); }
   } return_memory;
-  auto reader = registry::OpenTableInPlace(bytes, filename, registry::ImportTableOptions());
-  if (!reader.ok()) return res.SetError(reader.status());
+  // A zip of documents (a unit's forms) is imported file by file.
+  std::optional<registry::Bundle> bundle;
+  StatusOr<std::unique_ptr<registry::TableReader>> reader = InvalidArgument("");
+  if (registry::IsBundle(bytes)) {
+    auto opened = registry::OpenBundle(bytes, filename);
+    if (!opened.ok()) return res.SetError(opened.status());
+    bundle = std::move(opened).value();
+  } else {
+    reader = registry::OpenTableInPlace(bytes, filename, registry::ImportTableOptions());
+    if (!reader.ok()) return res.SetError(reader.status());
+  }
   constexpr size_t kMaxReportedErrors = 1000;
   Json errors = Json::array();
+  std::string current;  // the file of an archive whose rows are being read
   ImportPolicy policy;
   policy.who = WhoCalls(call);
+  policy.source = filename;
+  policy.on_file = [&current](const std::string& name) { current = name; };
   policy.on_rejected = [&](const std::vector<FieldError>& row_errors) {
     for (const FieldError& e : row_errors) {
       if (errors.size() >= kMaxReportedErrors) return;
-      errors.push_back({{"row", e.row}, {"field", e.field}, {"message", e.message}});
+      Json error = {{"row", e.row}, {"field", e.field}, {"message", e.message}};
+      if (bundle) error["file"] = current;
+      errors.push_back(std::move(error));
     }
   };
   policy.record_audit = [this](registry::AuditEntry entry) {
     return audit.Record(std::move(entry));
   };
   policy.catch_up = [this] { return CatchUp(); };
-  auto outcome = RunImport(store, index, **reader, reference, policy);
+  auto outcome = bundle ? RunBundleImport(store, index, *bundle, reference, policy)
+                        : RunImport(store, index, **reader, reference, policy);
   if (!outcome.ok()) return res.SetError(outcome.status());
   if (!outcome->audited.ok()) return res.SetError(outcome->audited);
   const registry::ImportReport* report = &outcome->report;
@@ -184,6 +201,8 @@ void ApiService::Impl::Import(const ApiCall& call, HttpResponse& res) {
                     {"rejected", report->rejected},
                     {"format", report->format},
                     {"ignored_columns", report->ignored_columns},
+                    {"files", bundle ? Json(bundle->files.size()) : Json(nullptr)},
+                    {"skipped_files", bundle ? Json(bundle->skipped) : Json::array()},
                     {"errors", std::move(errors)}}));
 }
 

@@ -152,20 +152,47 @@ int CmdImport(const Args& args) {
   if (!ref.ok()) return Fail(ref.status(), 2);
   auto store = Store::Open(*dir);
   if (!store.ok()) return Fail(store.status(), 2);
-  auto reader = registry::OpenTable(file, registry::ImportTableOptions());
-  if (!reader.ok()) return Fail(reader.status(), 2);
+  // A zip of documents (a unit's forms) is imported file by file.
+  std::optional<registry::Bundle> bundle;
+  if (std::ifstream in(file, std::ios::binary); in && in.peek() == 'P') {
+    std::string bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    if (registry::IsBundle(bytes)) {
+      auto opened = registry::OpenBundle(bytes, file);
+      if (!opened.ok()) return Fail(opened.status(), 2);
+      bundle = std::move(opened).value();
+    }
+  }
+  StatusOr<std::unique_ptr<registry::TableReader>> reader = InvalidArgument("");
+  if (!bundle) {
+    reader = registry::OpenTable(file, registry::ImportTableOptions());
+    if (!reader.ok()) return Fail(reader.status(), 2);
+  }
   auto index = indexer::SearchIndex::Open((*store)->IndexDir());
 
   ImportPolicy policy;
   policy.who.actor = "cli";
   policy.source = file;
-  policy.on_rejected = [](const std::vector<FieldError>& errors) {
+  std::string current;  // the file of an archive whose rows are being read
+  policy.on_file = [&current](const std::string& name) { current = "「" + name + "」"; };
+  policy.on_rejected = [&current](const std::vector<FieldError>& errors) {
     for (const FieldError& e : errors) {
-      std::printf("第%ld行 字段「%s」：%s\n", e.row, e.field.c_str(), e.message.c_str());
+      if (e.row == 0) {  // the message names the file
+        std::printf("%s\n", e.message.c_str());
+      } else {
+        std::printf("%s第%ld行 字段「%s」：%s\n", current.c_str(), e.row, e.field.c_str(),
+                    e.message.c_str());
+      }
     }
   };
   policy.build_empty_index_beside = true;
-  auto outcome = RunImport(**store, index.ok() ? index->get() : nullptr, **reader, *ref, policy);
+  indexer::SearchIndex* target = index.ok() ? index->get() : nullptr;
+  auto outcome = bundle ? RunBundleImport(**store, target, *bundle, *ref, policy)
+                        : RunImport(**store, target, **reader, *ref, policy);
+  if (bundle) {
+    for (const std::string& name : bundle->skipped) {
+      std::printf("「%s」不是表格或 Word 文档，已跳过\n", name.c_str());
+    }
+  }
   if (!outcome.ok()) {
     Fail(outcome.status());
     return 2;

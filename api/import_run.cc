@@ -1,6 +1,8 @@
 #include "api/import_run.h"
 
+#include <algorithm>
 #include <atomic>
+#include <functional>
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <thread>
@@ -9,10 +11,14 @@
 
 namespace tp::api {
 
-StatusOr<ImportOutcome> RunImport(registry::Store& store, indexer::SearchIndex* index,
-                                  registry::TableReader& table,
-                                  const registry::ReferenceData& reference,
-                                  const ImportPolicy& policy) {
+namespace {
+
+// The import proper: `import_rows` (with an empty index built beside it when the policy asks),
+// then one audit entry naming the file, and the index brought up to date.
+StatusOr<ImportOutcome> Run(registry::Store& store, indexer::SearchIndex* index,
+                            const ImportPolicy& policy,
+                            const std::function<StatusOr<registry::ImportReport>()>& import_rows,
+                            nlohmann::json detail) {
   indexer::StoreChangeSource source(store);
   std::atomic<bool> importing{true};
   std::optional<StatusOr<indexer::CatchUpStats>> built;
@@ -24,9 +30,7 @@ StatusOr<ImportOutcome> RunImport(registry::Store& store, indexer::SearchIndex* 
           std::thread([&] { built = index->Rebuild(source, [&] { return importing.load(); }); });
     }
   }
-  registry::ImportOptions options;
-  options.on_rejected = policy.on_rejected;
-  StatusOr<registry::ImportReport> report = registry::ImportTable(store, table, reference, options);
+  StatusOr<registry::ImportReport> report = import_rows();
   importing = false;
   if (beside.joinable()) beside.join();
   if (!report.ok()) return report.status();
@@ -37,12 +41,12 @@ StatusOr<ImportOutcome> RunImport(registry::Store& store, indexer::SearchIndex* 
   entry.action = "import";
   entry.object_type = "file";
   entry.object_id = policy.source;
-  entry.detail_json = nlohmann::json{{"imported", outcome.report.imported},
-                                     {"inserted", outcome.report.inserted},
-                                     {"updated", outcome.report.updated},
-                                     {"rejected", outcome.report.rejected},
-                                     {"format", outcome.report.format}}
-                          .dump();
+  detail["imported"] = outcome.report.imported;
+  detail["inserted"] = outcome.report.inserted;
+  detail["updated"] = outcome.report.updated;
+  detail["rejected"] = outcome.report.rejected;
+  detail["format"] = outcome.report.format;
+  entry.detail_json = detail.dump();
   outcome.audited =
       policy.record_audit ? policy.record_audit(std::move(entry)) : store.Audit(entry);
 
@@ -56,6 +60,59 @@ StatusOr<ImportOutcome> RunImport(registry::Store& store, indexer::SearchIndex* 
     if (!caught_up.ok()) outcome.indexed = caught_up.status();
   }
   return outcome;
+}
+
+}  // namespace
+
+StatusOr<ImportOutcome> RunImport(registry::Store& store, indexer::SearchIndex* index,
+                                  registry::TableReader& table,
+                                  const registry::ReferenceData& reference,
+                                  const ImportPolicy& policy) {
+  registry::ImportOptions options;
+  options.on_rejected = policy.on_rejected;
+  return Run(
+      store, index, policy,
+      [&] { return registry::ImportTable(store, table, reference, options); },
+      nlohmann::json::object());
+}
+
+StatusOr<ImportOutcome> RunBundleImport(registry::Store& store, indexer::SearchIndex* index,
+                                        const registry::Bundle& bundle,
+                                        const registry::ReferenceData& reference,
+                                        const ImportPolicy& policy) {
+  registry::ImportOptions options;
+  options.on_rejected = policy.on_rejected;
+  auto import_files = [&]() -> StatusOr<registry::ImportReport> {
+    registry::ImportReport total;
+    total.format = "zip";
+    for (const registry::BundleFile& file : bundle.files) {
+      if (policy.on_file) policy.on_file(file.name);
+      auto reader =
+          registry::OpenTableInPlace(file.bytes, file.name, registry::ImportTableOptions());
+      StatusOr<registry::ImportReport> report =
+          reader.ok() ? registry::ImportTable(store, **reader, reference, options)
+                      : StatusOr<registry::ImportReport>(reader.status());
+      if (!report.ok()) {
+        // The file as a whole could not be used; the others go on.
+        ++total.rejected;
+        if (policy.on_rejected) policy.on_rejected({{"文件", report.status().message(), 0}});
+        continue;
+      }
+      total.imported += report->imported;
+      total.inserted += report->inserted;
+      total.updated += report->updated;
+      total.rejected += report->rejected;
+      for (std::string& column : report->ignored_columns) {
+        if (std::find(total.ignored_columns.begin(), total.ignored_columns.end(), column) ==
+            total.ignored_columns.end()) {
+          total.ignored_columns.push_back(std::move(column));
+        }
+      }
+    }
+    return total;
+  };
+  return Run(store, index, policy, import_files,
+             {{"files", bundle.files.size()}, {"skipped_files", bundle.skipped.size()}});
 }
 
 }  // namespace tp::api

@@ -13,6 +13,7 @@
 #include "registry/fields/reference_data.h"
 #include "registry/import/importer.h"
 #include "registry/store/store.h"
+#include "registry/tables/bundle.h"
 #include "registry/tables/table_reader.h"
 
 namespace tp::api {
@@ -22,8 +23,11 @@ struct ImportPolicy {
   registry::AuditEntry who;
   // The file's name, named by the audit entry (empty when it has none).
   std::string source;
-  // Each rejected row's errors, as soon as they are known.
+  // Each rejected row's errors, as soon as they are known. In an archive of files, a file that
+  // cannot be read at all is one error of field "文件" and row 0.
   std::function<void(const std::vector<FieldError>&)> on_rejected;
+  // In an archive of files, called with each file's name before its rows are read.
+  std::function<void(const std::string& file)> on_file;
   // Writes the audit entry; the store's Audit() when empty. The server records it through its
   // audit log, in order with its other entries.
   std::function<Status(registry::AuditEntry)> record_audit;
@@ -48,5 +52,14 @@ StatusOr<ImportOutcome> RunImport(registry::Store& store, indexer::SearchIndex* 
                                   registry::TableReader& table,
                                   const registry::ReferenceData& reference,
                                   const ImportPolicy& policy);
+
+// The same for every file of an archive a unit sends (registry/tables/bundle.h), in name order:
+// each file's rows are reported after policy.on_file names it; a file that cannot be read is
+// reported and the others go on. One audit entry names the archive with the totals and the
+// number of files; the index catches up once, at the end.
+StatusOr<ImportOutcome> RunBundleImport(registry::Store& store, indexer::SearchIndex* index,
+                                        const registry::Bundle& bundle,
+                                        const registry::ReferenceData& reference,
+                                        const ImportPolicy& policy);
 
 }  // namespace tp::api

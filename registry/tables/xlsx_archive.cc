@@ -107,7 +107,7 @@ Status Archive::OpenError(int code, std::string_view file) {
   if (code == ZIP_ER_OPEN || code == ZIP_ER_READ) {
     return InvalidArgument("无法读取" + QuotedFile(file) + "（" + reason + "）");
   }
-  return InvalidArgument(QuotedFile(file) + "不是有效的 xlsx 文件：压缩包已损坏（" + reason + "）");
+  return InvalidArgument(QuotedFile(file) + "不是有效的 Excel 或 Word 文件：压缩包已损坏（" + reason + "）");
 }
 
 Status Archive::Encrypted() const {
@@ -241,7 +241,7 @@ void XMLCALL XmlPart::OnDoctype(void* data, const XML_Char*, const XML_Char*, co
                                 int) {
   auto* part = static_cast<XmlPart*>(data);
   if (part->stopped_) return;
-  part->handler_->error = InvalidArgument(QuotedFile(part->file_name_) + "不是有效的 xlsx 文件：" +
+  part->handler_->error = InvalidArgument(QuotedFile(part->file_name_) + "不是有效的 Excel 或 Word 文件：" +
                                           part->name_ + " 含有 DOCTYPE 声明");
   part->AfterEvent();
 }
