@@ -1,6 +1,7 @@
 #include "api/cli.h"
 
 #include <sys/resource.h>
+#include <unistd.h>
 
 #include <atomic>
 #include <chrono>
@@ -550,6 +551,13 @@ int CmdServe(const Args& args) {
 }  // namespace
 
 int RunCommandLine(int argc, char** argv) {
+  // .xls files are parsed by a child running this same binary (table_reader.h).
+  char self[4096];
+  ssize_t length = readlink("/proc/self/exe", self, sizeof self - 1);
+  if (length > 0) registry::SetXlsReaderBinary(std::string(self, static_cast<std::size_t>(length)));
+  if (argc == 3 && std::string_view(argv[1]) == "read-xls") {
+    return registry::ReadXlsInChild(argv[2], stdout);  // internal: not in the usage text
+  }
   if (argc < 2) {
     std::fputs(kUsage, stderr);
     return 2;

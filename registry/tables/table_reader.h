@@ -24,6 +24,7 @@
 #pragma once
 
 #include <cstddef>
+#include <cstdio>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -115,6 +116,16 @@ StatusOr<std::unique_ptr<TableReader>> OpenTableFromBytes(std::string bytes,
 StatusOr<std::unique_ptr<TableReader>> OpenTableInPlace(std::string_view bytes,
                                                         std::string_view filename_hint,
                                                         const TableOptions& options = {});
+
+// An .xls workbook is parsed in a child process, `binary read-xls FILE` (the
+// talentpool binary's internal command, which calls ReadXlsInChild), so that
+// a hostile file can harm nothing but that child. The command line and the
+// server set it to their own executable at start; until it is set, .xls
+// files are refused.
+void SetXlsReaderBinary(std::string binary);
+// The child's side: parses the .xls at `path` and writes its records to `out`
+// as frames (xls_reader.cc). Returns the exit status.
+int ReadXlsInChild(const char* path, std::FILE* out);
 
 // Replaces each ill-formed UTF-8 sequence in *text with U+FFFD, so text from
 // outside can go into XML, JSON and the store. Returns whether it changed.

@@ -18,8 +18,13 @@
 #include <catch2/catch.hpp>
 
 #include "registry/fields/id_number.h"
+#include "registry/tables/table_reader.h"
 
 namespace tp::apitest {
+
+// The in-process servers of these tests read .xls files through a child running the
+// talentpool binary, as the real server does with itself.
+const bool kXlsChildSet = (registry::SetXlsReaderBinary(TALENTPOOL_BINARY), true);
 
 nlohmann::json Reply::Json() const {
   return nlohmann::json::parse(body, nullptr, /*allow_exceptions=*/false);

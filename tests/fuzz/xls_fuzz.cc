@@ -1,5 +1,6 @@
 // Excel 97-2003 workbooks (.xls) through the table reader: the compound file and its BIFF
-// records are FreeXL's to parse, the cell text and the table logic ours. The first byte picks
+// records are FreeXL's to parse, in a child process running the talentpool binary, and the
+// frames it sends back, the cell text and the table logic ours. The first byte picks
 // how the rest, a whole file (bytes of real workbooks, mutated), is opened: bit 0 from disk
 // instead of memory, bit 1 with the import's column names. Checks: an opened table keeps the
 // invariants of table_checks.h; a refusal has a message and is never an internal error but for
@@ -24,6 +25,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   if (bytes.compare(0, magic.size(), magic) != 0) bytes.insert(0, magic);
   static tp::testing::TempDir dir;
   static const std::string scratch = [] {
+    SetXlsReaderBinary(TALENTPOOL_BINARY);
     std::string path = dir / "tmp";
     std::filesystem::create_directory(path);
     setenv("TMPDIR", path.c_str(), 1);
