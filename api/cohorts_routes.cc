@@ -598,6 +598,7 @@ Status AddCohortRoutes(registry::Store& store, const CohortRouteOptions& options
   const std::string tag = "培训";
   routes->push_back({.method = "GET",
                      .pattern = "/api/v1/events",
+                     .operation_id = "listEvents",
                      .roles = kStaffRoles,
                      .summary = "培训活动列表（含班次、已占名额与候补人数）",
                      .tag = tag,
@@ -605,6 +606,7 @@ Status AddCohortRoutes(registry::Store& store, const CohortRouteOptions& options
                      .handler = bind(&ListEvents)});
   routes->push_back({.method = "POST",
                      .pattern = "/api/v1/events",
+                     .operation_id = "createEvent",
                      .roles = kStaffOnly,
                      .summary = "新建培训活动及其班次（各班次名额之和须等于活动名额）",
                      .tag = tag,
@@ -615,6 +617,7 @@ Status AddCohortRoutes(registry::Store& store, const CohortRouteOptions& options
                      .handler = bind(&CreateEvent)});
   routes->push_back({.method = "GET",
                      .pattern = "/api/v1/events/{code}",
+                     .operation_id = "getEvent",
                      .roles = kStaffRoles,
                      .summary = "读取一个培训活动",
                      .tag = tag,
@@ -624,6 +627,7 @@ Status AddCohortRoutes(registry::Store& store, const CohortRouteOptions& options
                      .handler = bind(&GetEvent)});
   routes->push_back({.method = "PATCH",
                      .pattern = "/api/v1/events/{code}",
+                     .operation_id = "setClassCapacity",
                      .roles = kStaffOnly,
                      .summary = "修改一个班次的名额（不能少于已占名额）",
                      .tag = tag,
@@ -636,6 +640,7 @@ Status AddCohortRoutes(registry::Store& store, const CohortRouteOptions& options
   routes->push_back(
       {.method = "POST",
        .pattern = "/api/v1/events/{code}/plan",
+       .operation_id = "planEvent",
        .roles = kStaffOnly,
        .summary = "排出建议名单：硬性条件、加权目标、锁定与排除；每行说明理由（不写入）",
        .tag = tag,
@@ -647,6 +652,7 @@ Status AddCohortRoutes(registry::Store& store, const CohortRouteOptions& options
        .handler = bind(&Plan)});
   routes->push_back({.method = "POST",
                      .pattern = "/api/v1/events/{code}/roster",
+                     .operation_id = "applyRoster",
                      .roles = kStaffOnly,
                      .summary = "按确认的名单发出邀请，候补名单依次排队（一次事务）",
                      .tag = tag,
@@ -658,6 +664,7 @@ Status AddCohortRoutes(registry::Store& store, const CohortRouteOptions& options
                      .handler = bind(&ApplyRoster)});
   routes->push_back({.method = "GET",
                      .pattern = "/api/v1/events/{code}/enrolments",
+                     .operation_id = "listEnrolments",
                      .roles = kStaffRoles,
                      .summary = "活动的报名情况（省级令牌只见本省人员）",
                      .tag = tag,
@@ -668,6 +675,7 @@ Status AddCohortRoutes(registry::Store& store, const CohortRouteOptions& options
   routes->push_back(
       {.method = "POST",
        .pattern = "/api/v1/events/{code}/enrolments",
+       .operation_id = "changeEnrolment",
        .roles = kStaffOnly,
        .summary = "邀请、候补、确认、谢绝、移出、记为参加或缺席；名额空出时候补第一位自动递补",
        .tag = tag,
@@ -679,6 +687,7 @@ Status AddCohortRoutes(registry::Store& store, const CohortRouteOptions& options
        .handler = bind(&Act)});
   routes->push_back({.method = "GET",
                      .pattern = "/api/v1/events/{code}/availability/{id}",
+                     .operation_id = "getAvailability",
                      .roles = kStaffRoles,
                      .summary = "可否参加（工作人员设置优先，其次单位报送）",
                      .tag = tag,
@@ -688,6 +697,7 @@ Status AddCohortRoutes(registry::Store& store, const CohortRouteOptions& options
                      .handler = bind(&GetAvailability)});
   routes->push_back({.method = "PUT",
                      .pattern = "/api/v1/events/{code}/availability/{id}",
+                     .operation_id = "setAvailability",
                      .roles = kStaffOnly,
                      .summary = "设置可否参加（null 撤销工作人员的设置，回到单位报送）",
                      .tag = tag,
@@ -699,6 +709,7 @@ Status AddCohortRoutes(registry::Store& store, const CohortRouteOptions& options
                      .handler = bind(&PutAvailability)});
   routes->push_back({.method = "DELETE",
                      .pattern = "/api/v1/events/{code}/availability/{id}",
+                     .operation_id = "clearAvailability",
                      .roles = kStaffOnly,
                      .summary = "撤销工作人员对可否参加的设置（回到单位报送；没有设置时 404）",
                      .tag = tag,
@@ -709,6 +720,7 @@ Status AddCohortRoutes(registry::Store& store, const CohortRouteOptions& options
   routes->push_back(
       {.method = "GET",
        .pattern = "/api/v1/events/{code}/roster.xlsx",
+       .operation_id = "exportRoster",
        .roles = kStaffRoles,
        .summary = "导出名单或签到表（XLSX；手机默认遮盖，工作人员可 reveal=phone，记入审计日志）",
        .tag = tag,
@@ -720,6 +732,7 @@ Status AddCohortRoutes(registry::Store& store, const CohortRouteOptions& options
        .handler = bind(&ExportSheet)});
   routes->push_back({.method = "GET",
                      .pattern = "/api/v1/persons/{id}/trainings",
+                     .operation_id = "listPersonTrainings",
                      .roles = kAllRoles,
                      .summary = "一位人员的培训记录（按令牌范围）",
                      .tag = tag,

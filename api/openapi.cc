@@ -229,7 +229,7 @@ std::string BuildOpenApiDocument(const std::vector<RouteSpec>& routes,
     Json op = {{"summary", r.summary}, {"tags", Json::array({r.tag})}};
     std::string method = r.method;
     for (char& c : method) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-    op["operationId"] = method + r.pattern;
+    if (!r.operation_id.empty()) op["operationId"] = r.operation_id;
     Json params = Json::array();
     for (const RouteParam& p : r.params) {
       params.push_back({{"name", p.name},
@@ -303,6 +303,9 @@ std::string BuildOpenApiDocument(const std::vector<RouteSpec>& routes,
          "中国科协科技界党外代表人士库的接口。每个 /api/ 调用需 Authorization: Bearer 令牌；"
          "角色 staff（全部）、province（本省）、unit（本单位推荐的人员）。错误为 "
          "{\"error\": {\"code\", \"message\", \"details\"}}。"}}},
+      // The paths are written whole (/api/v1/…, /healthz): a client joins them to the server's
+      // address, so the base is the site's root.
+      {"servers", Json::array({{{"url", "/"}, {"description", "本服务（路径已含 /api/v1）"}}})},
       {"paths", std::move(paths)},
       {"components",
        {{"securitySchemes",
