@@ -111,7 +111,8 @@ constexpr const char* kSchemas = R"json({
   "TokenList": {"type": "object", "required": ["total", "items"],
     "properties": {"total": {"type": "integer"}, "items": {"type": "array", "items": {"type": "object",
       "required": ["id", "role", "created_at"],
-      "properties": {"id": {"type": "integer"}, "role": {"type": "string"}, "unit": {"type": "string", "nullable": true},
+      "properties": {"id": {"type": "integer"}, "role": {"type": "string", "enum": ["staff", "province", "unit"]},
+        "unit": {"type": "string", "nullable": true},
         "province": {"type": "string", "nullable": true}, "label": {"type": "string", "nullable": true},
         "created_at": {"type": "string"}, "revoked_at": {"type": "string", "nullable": true},
         "account": {"type": "string", "nullable": true, "description": "创建令牌的账户；命令行创建的为 null"},
@@ -166,11 +167,13 @@ constexpr const char* kSchemas = R"json({
       "initial_password": {"type": "string", "description": "只显示这一次；首次登录须修改"}}},
   "SessionsEnded": {"type": "object", "required": ["ended"], "properties": {"ended": {"type": "integer"}}},
   "NewToken": {"type": "object", "required": ["label"], "additionalProperties": false,
-    "properties": {"label": {"type": "string"}, "role": {"type": "string"}, "province": {"type": "string"},
+    "properties": {"label": {"type": "string"}, "role": {"type": "string", "enum": ["staff", "province", "unit"]},
+      "province": {"type": "string"},
       "unit": {"type": "string"}, "expires_in_days": {"type": "integer", "minimum": 1, "maximum": 365}}},
   "CreatedToken": {"type": "object", "required": ["id", "token", "role", "expires_at"],
     "properties": {"id": {"type": "integer"}, "token": {"type": "string", "description": "只显示这一次"},
-      "label": {"type": "string"}, "role": {"type": "string"}, "province": {"type": "string", "nullable": true},
+      "label": {"type": "string"}, "role": {"type": "string", "enum": ["staff", "province", "unit"]},
+      "province": {"type": "string", "nullable": true},
       "unit": {"type": "string", "nullable": true}, "expires_at": {"type": "string"}}}
 })json";
 

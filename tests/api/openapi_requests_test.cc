@@ -1,0 +1,186 @@
+// The request bodies /api/v1/openapi.json describes are the ones the server takes: every plan
+// goal's documented range is the one the planner checks, the rule set's keys are the loader's at
+// every level, and a key a schema does not list is refused where it says additionalProperties
+// false.
+#include <catch2/catch.hpp>
+
+#include <fstream>
+#include <set>
+#include <sstream>
+
+#include "api/api_test_support.h"
+#include "registry/base/paths.h"
+#include "registry/cohorts/cohorts.h"
+#include "registry/rounds/rules.h"
+
+namespace tp::apitest {
+namespace {
+
+using nlohmann::json;
+
+json Document(ApiFixture& f) { return f.Get("", "/api/v1/openapi.json").Json(); }
+
+const json& Component(const json& doc, const std::string& name) {
+  REQUIRE(doc["components"]["schemas"].contains(name));
+  return doc["components"]["schemas"][name];
+}
+
+// A plan of the seeded event 2025-seminar with one goal set.
+Reply PlanWith(ApiFixture& f, const std::string& goal, const json& value) {
+  return f.Call(f.staff, "POST", "/api/v1/events/2025-seminar/plan",
+                json{{"goals", {{goal, value}}}}.dump());
+}
+
+std::string FirstField(const Reply& r) {
+  json j = r.Json();
+  if (!j.contains("error") || !j["error"].contains("details") || j["error"]["details"].empty())
+    return "";
+  return j["error"]["details"][0].value("field", "");
+}
+
+std::string ReadFile(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::ostringstream text;
+  text << in.rdbuf();
+  return text.str();
+}
+
+// The keys the loader lists as allowed when it meets `unknown` in the object at `pointer`.
+std::set<std::string> LoaderKeysAt(json rule_set, const std::string& pointer) {
+  rule_set[json::json_pointer(pointer)]["zz_unknown"] = 1;
+  auto parsed = registry::RuleSet::Parse(rule_set.dump(), "probe.json");
+  REQUIRE_FALSE(parsed.ok());
+  const std::string message = parsed.status().message();
+  const std::string open = "未知的键（可用：";
+  const size_t at = message.find(open);
+  INFO(message);
+  REQUIRE(at != std::string::npos);
+  const size_t from = at + open.size();
+  const std::string list = message.substr(from, message.find("）", from) - from);
+  std::set<std::string> keys;
+  size_t start = 0;
+  const std::string sep = "、";
+  while (true) {
+    const size_t next = list.find(sep, start);
+    keys.insert(list.substr(start, next == std::string::npos ? std::string::npos : next - start));
+    if (next == std::string::npos) break;
+    start = next + sep.size();
+  }
+  return keys;
+}
+
+std::set<std::string> SchemaKeys(const json& schema) {
+  std::set<std::string> keys;
+  for (auto& [key, value] : schema["properties"].items()) keys.insert(key);
+  return keys;
+}
+
+}  // namespace
+
+TEST_CASE("OpenAPI: every plan goal's documented type and range is the one the planner checks",
+          "[api][openapi][cohorts]") {
+  ApiFixture f;
+  json doc = Document(f);
+  const json& goals = Component(doc, "PlanGoals");
+  CHECK(goals["additionalProperties"] == false);
+  REQUIRE(goals["properties"].size() == 14);
+  REQUIRE(PlanWith(f, "women_target", 0).status == 200);
+  for (auto& [key, schema] : goals["properties"].items()) {
+    INFO("goal " + key);
+    const bool integer = schema["type"] == "integer";
+    REQUIRE(schema.contains("minimum"));
+    const double min = schema["minimum"].get<double>();
+    const bool exclusive = schema.value("exclusiveMinimum", false);
+    // The least accepted value, and the one just below it.
+    const json least = exclusive ? json(min + 0.01)
+                       : integer ? json(static_cast<int>(min))
+                                 : json(min);
+    CHECK(PlanWith(f, key, least).status == 200);
+    const json below = exclusive ? json(min)
+                       : integer ? json(static_cast<int>(min) - 1)
+                                 : json(min - 0.5);
+    Reply refused = PlanWith(f, key, below);
+    CHECK(refused.status == 400);
+    if (schema.contains("maximum")) {
+      const double max = schema["maximum"].get<double>();
+      CHECK(PlanWith(f, key, max).status == 200);
+      CHECK(PlanWith(f, key, max + 0.5).status == 400);
+    } else {
+      // A target is a count of the event's seats: far beyond them it is refused.
+      CHECK(PlanWith(f, key, 100000).status == 400);
+    }
+    if (integer) {
+      Reply fraction = PlanWith(f, key, 1.5);
+      CHECK(fraction.status == 400);
+      CHECK(FirstField(fraction) == "goals." + key);
+    }
+    CHECK(PlanWith(f, key, "1").status == 400);
+  }
+  Reply unknown = PlanWith(f, "minorities", 3);
+  CHECK(unknown.status == 400);
+  CHECK(FirstField(unknown) == "goals.minorities");
+}
+
+TEST_CASE("OpenAPI: the rule set schema lists the keys the loader allows at every level",
+          "[api][openapi][rounds]") {
+  ApiFixture f;
+  json doc = Document(f);
+  const std::string path = registry::DataDir() + "/rules/pool-national-2025.json";
+  json rule_set = json::parse(ReadFile(path));
+  REQUIRE(registry::RuleSet::Parse(rule_set.dump(), "pool-national-2025.json").ok());
+  // Every part the loader reads, present in this rule set.
+  REQUIRE(rule_set.contains("opinion"));
+  REQUIRE(rule_set["quotas"][0].contains("minimums"));
+  REQUIRE_FALSE(rule_set["eligibility"].empty());
+  if (!rule_set.contains("groups")) rule_set["groups"] = {{"values", {"一组"}}};
+  const std::string category = rule_set["categories"].begin().key();
+  const struct {
+    const char* pointer;
+    const char* schema;
+  } levels[] = {{"", "RuleSetBody"},        {"/opinion", nullptr},
+                {"/groups", nullptr},       {"/eligibility/0", "RuleEligibility"},
+                {"/quotas/0", "RuleQuota"}, {"/quotas/0/minimums/0", "RuleMinimum"}};
+  for (const auto& level : levels) {
+    INFO(std::string("rule set at ") + (*level.pointer ? level.pointer : "/"));
+    const json& schema = level.schema != nullptr
+                             ? Component(doc, level.schema)
+                             : Component(doc, "RuleSetBody")["properties"][level.pointer + 1];
+    CHECK(schema["additionalProperties"] == false);
+    CHECK(SchemaKeys(schema) == LoaderKeysAt(rule_set, level.pointer));
+  }
+  INFO("a category");
+  const json& cat = Component(doc, "RuleCategory");
+  CHECK(cat["additionalProperties"] == false);
+  CHECK(SchemaKeys(cat) == LoaderKeysAt(rule_set, "/categories/" + category));
+  // The fields a rule may read are the loader's own.
+  std::set<std::string> fields;
+  for (const json& name : Component(doc, "RuleFieldName")["enum"]) fields.insert(name);
+  std::set<std::string> loader(registry::RuleFieldNames().begin(),
+                               registry::RuleFieldNames().end());
+  CHECK(fields == loader);
+  CHECK(fields.count("民族") == 1);
+}
+
+TEST_CASE("OpenAPI: the enrolment states and actions listed are those the registry knows",
+          "[api][openapi][cohorts]") {
+  ApiFixture f;
+  json doc = Document(f);
+  std::set<std::string> states;
+  for (const json& s : Component(doc, "EnrolmentState")["enum"]) {
+    INFO(s.dump());
+    auto parsed = registry::ParseState(s.get<std::string>());
+    REQUIRE(parsed.has_value());
+    CHECK(registry::StateName(*parsed) == s.get<std::string>());
+    states.insert(s.get<std::string>());
+  }
+  CHECK(states.size() == 7);
+  for (const json& a : Component(doc, "EnrolmentAction")["properties"]["action"]["enum"]) {
+    INFO(a.dump());
+    auto parsed = registry::ParseAction(a.get<std::string>());
+    REQUIRE(parsed.has_value());
+    CHECK(registry::ActionName(*parsed) == a.get<std::string>());
+  }
+  CHECK_FALSE(registry::ParseAction("accept").has_value());
+}
+
+}  // namespace tp::apitest
