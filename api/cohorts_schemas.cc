@@ -1,13 +1,18 @@
 // The JSON schemas of the bodies the cohort routes read and write, for the OpenAPI document.
 // The request schemas say what the handlers in cohorts_routes.cc and the checks of
 // registry/cohorts accept: tests/api/openapi_requests_test.cc holds them to it (every goal's
-// range against ValidateGoals, unknown keys refused where additionalProperties is false).
+// range against ValidateGoals, unknown keys refused where additionalProperties is false); the
+// plan's defaults are read from the planner's own structures.
+#include <nlohmann/json.hpp>
+#include <utility>
+
 #include "api/cohorts_routes.h"
+#include "registry/cohorts/planner.h"
 
 namespace tp::api {
+namespace {
 
-std::string CohortOpenApiSchemas() {
-  return R"json({
+constexpr const char* kCohortSchemas = R"json({
   "EventClass": {"type": "object", "required": ["name", "level", "capacity", "seats_taken", "waitlisted"],
     "properties": {"name": {"type": "string"},
       "level": {"type": "string", "nullable": true, "enum": ["领军人才", "青年人才", null],
@@ -66,20 +71,20 @@ std::string CohortOpenApiSchemas() {
       "minority_target": {"type": "integer", "minimum": 0, "description": "少数民族至少占多少个名额（0：不设目标；不超过活动名额）"},
       "women_target": {"type": "integer", "minimum": 0, "description": "女性至少占多少个名额（0：不设目标；不超过活动名额）"},
       "new_group_target": {"type": "integer", "minimum": 0, "description": "新经济组织、新社会组织、新就业群体至少占多少个名额（不超过活动名额）"},
-      "max_province_share": {"type": "number", "minimum": 0, "exclusiveMinimum": true, "maximum": 1, "default": 0.15,
+      "max_province_share": {"type": "number", "minimum": 0, "exclusiveMinimum": true, "maximum": 1,
         "description": "单省最多占名额的比例（向下取整，至少 1 人）；1 不限"},
-      "max_unit_type_share": {"type": "number", "minimum": 0, "exclusiveMinimum": true, "maximum": 1, "default": 0.5,
+      "max_unit_type_share": {"type": "number", "minimum": 0, "exclusiveMinimum": true, "maximum": 1,
         "description": "单一单位类型最多占名额的比例；1 不限"},
-      "max_unit_share": {"type": "number", "minimum": 0, "exclusiveMinimum": true, "maximum": 1, "default": 0.05,
+      "max_unit_share": {"type": "number", "minimum": 0, "exclusiveMinimum": true, "maximum": 1,
         "description": "单个推荐单位最多占名额的比例；1 不限"},
-      "seat_weight": {"type": "number", "minimum": 0, "maximum": 1000000, "default": 1000, "description": "每填满一个名额的分数"},
-      "never_trained_weight": {"type": "number", "minimum": 0, "maximum": 1000000, "default": 10, "description": "每位从未参训者的分数"},
-      "older_round_weight": {"type": "number", "minimum": 0, "maximum": 1000000, "default": 4, "description": "每人每早入库一年的分数"},
-      "target_weight": {"type": "number", "minimum": 0, "maximum": 1000000, "default": 100, "description": "距目标每差一人扣的分数"},
-      "unit_excess_weight": {"type": "number", "minimum": 0, "maximum": 1000000, "default": 50, "description": "单位超限每人扣的分数"},
-      "province_excess_weight": {"type": "number", "minimum": 0, "maximum": 1000000, "default": 30, "description": "省份超限每人扣的分数"},
-      "unit_type_excess_weight": {"type": "number", "minimum": 0, "maximum": 1000000, "default": 20, "description": "单位类型超限每人扣的分数"},
-      "province_coverage_weight": {"type": "number", "minimum": 0, "maximum": 1000000, "default": 3, "description": "名单每覆盖一个省份的分数"}}},
+      "seat_weight": {"type": "number", "minimum": 0, "maximum": 1000000, "description": "每填满一个名额的分数"},
+      "never_trained_weight": {"type": "number", "minimum": 0, "maximum": 1000000, "description": "每位从未参训者的分数"},
+      "older_round_weight": {"type": "number", "minimum": 0, "maximum": 1000000, "description": "每人每早入库一年的分数"},
+      "target_weight": {"type": "number", "minimum": 0, "maximum": 1000000, "description": "距目标每差一人扣的分数"},
+      "unit_excess_weight": {"type": "number", "minimum": 0, "maximum": 1000000, "description": "单位超限每人扣的分数"},
+      "province_excess_weight": {"type": "number", "minimum": 0, "maximum": 1000000, "description": "省份超限每人扣的分数"},
+      "unit_type_excess_weight": {"type": "number", "minimum": 0, "maximum": 1000000, "description": "单位类型超限每人扣的分数"},
+      "province_coverage_weight": {"type": "number", "minimum": 0, "maximum": 1000000, "description": "名单每覆盖一个省份的分数"}}},
   "Placement": {"type": "object", "required": ["id"], "additionalProperties": false,
     "properties": {"id": {"type": "string", "description": "人员编号"},
       "class": {"type": "string", "nullable": true, "description": "班次名称；空：此人适合的任一班次"}}},
@@ -89,8 +94,8 @@ std::string CohortOpenApiSchemas() {
         "items": {"oneOf": [{"type": "string"}, {"$ref": "#/components/schemas/Placement"}]}},
       "excluded": {"type": "array", "nullable": true, "description": "排除的人员编号", "items": {"type": "string"}},
       "allow_retrained": {"type": "boolean", "nullable": true, "default": false, "description": "允许参加过同系列培训的人员再次入选"},
-      "reserve_per_class": {"type": "integer", "nullable": true, "default": 10, "description": "每个班次的候补人数"},
-      "time_limit_seconds": {"type": "number", "nullable": true, "default": 15, "description": "求解的时限（秒），到时返回已找到的最好名单"}},
+      "reserve_per_class": {"type": "integer", "nullable": true, "description": "每个班次的候补人数"},
+      "time_limit_seconds": {"type": "number", "nullable": true, "description": "求解的时限（秒），到时返回已找到的最好名单"}},
     "example": {"goals": {"minority_target": 6, "women_target": 12, "max_province_share": 0.2},
       "pinned": [{"id": "P0000005", "class": "领军人才班"}], "excluded": ["P0000006"], "reserve_per_class": 5}},
   "PlanLine": {"type": "object", "required": ["id", "name", "class", "reasons"],
@@ -177,6 +182,38 @@ std::string CohortOpenApiSchemas() {
   "TrainingHistory": {"type": "object", "required": ["id", "items"],
     "properties": {"id": {"type": "string"}, "items": {"type": "array", "items": {"$ref": "#/components/schemas/TrainingRecord"}}}}
 })json";
+
+}  // namespace
+
+std::string CohortOpenApiSchemas() {
+  using nlohmann::json;
+  json schemas = json::parse(kCohortSchemas);
+  // The defaults are the planner's own.
+  const registry::PlanGoals goals;
+  const std::pair<const char*, json> defaults[] = {
+      {"minority_target", goals.minority_target},
+      {"women_target", goals.women_target},
+      {"new_group_target", goals.new_group_target},
+      {"max_province_share", goals.max_province_share},
+      {"max_unit_type_share", goals.max_unit_type_share},
+      {"max_unit_share", goals.max_unit_share},
+      {"seat_weight", goals.seat_weight},
+      {"never_trained_weight", goals.never_trained_weight},
+      {"older_round_weight", goals.older_round_weight},
+      {"target_weight", goals.target_weight},
+      {"unit_excess_weight", goals.unit_excess_weight},
+      {"province_excess_weight", goals.province_excess_weight},
+      {"unit_type_excess_weight", goals.unit_type_excess_weight},
+      {"province_coverage_weight", goals.province_coverage_weight},
+  };
+  for (const auto& [key, value] : defaults)
+    schemas["PlanGoals"]["properties"][key]["default"] = value;
+  const registry::PlanRequest request;
+  json& input = schemas["PlanInput"]["properties"];
+  input["allow_retrained"]["default"] = request.allow_retrained;
+  input["reserve_per_class"]["default"] = request.reserve_per_class;
+  input["time_limit_seconds"]["default"] = request.time_limit_seconds;
+  return schemas.dump();
 }
 
 }  // namespace tp::api
