@@ -612,7 +612,7 @@ Status AddCohortRoutes(registry::Store& store, const CohortRouteOptions& options
                      .tag = tag,
                      .request_schema = "EventInput",
                      .response_schema = "Event",
-                     .statuses = {400, 409},
+                     .statuses = {201, 400, 409},
                      .max_body_bytes = 64 * 1024,
                      .handler = bind(&CreateEvent)});
   routes->push_back({.method = "GET",

@@ -542,7 +542,7 @@ void AddRoundRoutes(const RoundsRouteKit& kit, std::vector<RouteSpec>* routes) {
                      .tag = tag,
                      .request_schema = "RoundSpec",
                      .response_schema = "Round",
-                     .statuses = {400, 404, 409},
+                     .statuses = {201, 400, 404, 409},
                      .max_body_bytes = json_limit,
                      .handler = bind(&RoundsApi::CreateRound)});
   routes->push_back({.method = "POST",
@@ -553,7 +553,7 @@ void AddRoundRoutes(const RoundsRouteKit& kit, std::vector<RouteSpec>* routes) {
                      .tag = tag,
                      .request_schema = "SupplementaryRequest",
                      .response_schema = "RoundList",
-                     .statuses = {400, 404},
+                     .statuses = {201, 400, 404},
                      .max_body_bytes = json_limit,
                      .handler = bind(&RoundsApi::CreateSupplementary)});
   routes->push_back({.method = "GET",
@@ -650,7 +650,7 @@ void AddListRoutes(const RoundsRouteKit& kit, std::vector<RouteSpec>* routes) {
                      .params = {code, unit},
                      .request_schema = "RecommendationInput",
                      .response_schema = "AddedRecommendation",
-                     .statuses = {400, 404, 409, 412, 422},
+                     .statuses = {201, 400, 404, 409, 412, 422},
                      .max_body_bytes = json_limit,
                      .handler = bind(&RoundsApi::Add),
                      .answers_enrolment = true});

@@ -90,6 +90,8 @@ TEST_CASE("OpenAPI: every plan goal's documented type and range is the one the p
     INFO("goal " + key);
     const bool integer = schema["type"] == "integer";
     REQUIRE(schema.contains("minimum"));
+    REQUIRE(schema.contains("default"));
+    CHECK(PlanWith(f, key, schema["default"]).status == 200);
     const double min = schema["minimum"].get<double>();
     const bool exclusive = schema.value("exclusiveMinimum", false);
     // The least accepted value, and the one just below it.
@@ -193,6 +195,7 @@ TEST_CASE("OpenAPI: every request example is accepted as it stands, and an unkno
     std::string method, path;
     json body;
     bool closed = false;  // additionalProperties false
+    json responses;
   };
   std::map<std::string, Example> examples;
   for (auto& [path, ops] : doc["paths"].items()) {
@@ -206,7 +209,8 @@ TEST_CASE("OpenAPI: every request example is accepted as it stands, and an unkno
       std::string upper = method;
       for (char& c : upper) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
       examples[op["operationId"].get<std::string>()] = {
-          upper, path, schema["example"], schema.value("additionalProperties", true) == false};
+          upper, path, schema["example"], schema.value("additionalProperties", true) == false,
+          op["responses"]};
     }
   }
   // The people the examples name: two more 领军人才 admitted in 2024, after the fixture's four.
@@ -270,6 +274,8 @@ TEST_CASE("OpenAPI: every request example is accepted as it stands, and an unkno
     INFO(r.body.substr(0, 300));
     CHECK(r.status >= 200);
     CHECK(r.status < 300);
+    // The success is the one the document declares (201 for what the call creates).
+    CHECK(e.responses.contains(std::to_string(r.status)));
     sent.insert(id);
   }
   // An example added to the document is sent here too.
