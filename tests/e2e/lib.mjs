@@ -87,9 +87,14 @@ export async function openBrowser({ viewport = kLaptop, javaScriptEnabled = true
     answers.push(request.response().then(async (response) => {
       const type = (response && response.headers()['content-type']) || '';
       if (!type.startsWith('application/json')) return null;
-      const body = JSON.parse((await response.body()).toString('utf8'));
-      return { method: request.method(), path: at.pathname, status: response.status(), body };
-    }).catch(() => null));
+      const text = (await response.body()).toString('utf8');
+      const answer = { method: request.method(), path: at.pathname, status: response.status() };
+      try {
+        return { ...answer, body: JSON.parse(text) };
+      } catch {
+        return { ...answer, notJson: true };
+      }
+    }).catch(() => null));  // the body was no longer to be had (the page went on)
   });
   for (const page of context.pages()) watch(page);
   // The persistent context opens with one blank tab: the first page asked for is that one.
@@ -110,7 +115,9 @@ export async function openBrowser({ viewport = kLaptop, javaScriptEnabled = true
       assert.deepEqual(outside, [], 'pages asked for addresses outside 127.0.0.1');
       assert.deepEqual(problems, [], 'pages threw errors or broke the Content-Security-Policy');
       const check = await apiChecker();
-      const mismatches = [...new Set(received.flatMap((a) => check(a.method, a.path, a.status, a.body)))];
+      const mismatches = [...new Set(received.flatMap((a) => (a.notJson
+        ? [`${a.method} ${a.path} ${a.status}: answered as JSON, but the body is not JSON`]
+        : check(a.method, a.path, a.status, a.body))))];
       assert.deepEqual(mismatches, [], `of ${received.length} API answers the pages received, some are not as the OpenAPI document declares`);
     },
   };
