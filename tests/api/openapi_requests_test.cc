@@ -252,16 +252,20 @@ TEST_CASE("OpenAPI: every request example is accepted as it stands, and an unkno
   REQUIRE(changed.status == 200);
 
   // In an order that makes each example's objects before the next needs them: the event the
-  // event example creates is the one the plan and enrolment examples are sent to.
+  // event example creates is the one the plan, enrolment, roster, capacity and availability
+  // examples are sent to.
   const std::string event =
       examples.count("createEvent") ? examples["createEvent"].body.value("code", "") : "";
   std::set<std::string> sent;
-  for (const char* id : {"createEvent", "planEvent", "changeEnrolment", "signIn"}) {
+  for (const char* id : {"createEvent", "planEvent", "changeEnrolment", "applyRoster",
+                         "setClassCapacity", "setAvailability", "signIn"}) {
     INFO(std::string("the request example of ") + id);
     REQUIRE(examples.count(id) == 1);
     const Example& e = examples[id];
     std::string target = e.path;
     if (size_t at = target.find("{code}"); at != std::string::npos) target.replace(at, 6, event);
+    // A person in a path is the one the examples invite.
+    if (size_t at = target.find("{id}"); at != std::string::npos) target.replace(at, 4, "P0000005");
     const std::string token = id == std::string("signIn") ? "" : f.staff;
     if (e.closed) {
       json more = e.body;
