@@ -95,6 +95,7 @@ void ApiService::Impl::AddSystemRoutes() {
   auto health = [](const ApiCall&, HttpResponse& res) { res.SetJson(R"({"status":"ok"})"); };
   routes.push_back({.method = "GET",
                     .pattern = "/healthz",
+                    .operation_id = "getHealth",
                     .needs_token = false,
                     .summary = "健康检查（无需令牌）",
                     .tag = "系统",
@@ -102,6 +103,7 @@ void ApiService::Impl::AddSystemRoutes() {
                     .handler = health});
   routes.push_back({.method = "GET",
                     .pattern = "/api/v1/healthz",
+                    .operation_id = "getApiHealth",
                     .needs_token = false,
                     .summary = "健康检查（无需令牌）",
                     .tag = "系统",
@@ -110,6 +112,7 @@ void ApiService::Impl::AddSystemRoutes() {
   routes.push_back(
       {.method = "GET",
        .pattern = "/api/v1/openapi.json",
+       .operation_id = "getOpenApi",
        .needs_token = false,
        .summary = "本接口的 OpenAPI 3 文档（无需令牌：它不含任何数据）",
        .tag = "系统",
@@ -117,6 +120,7 @@ void ApiService::Impl::AddSystemRoutes() {
        .handler = [this](const ApiCall&, HttpResponse& res) { res.SetJson(openapi); }});
   routes.push_back({.method = "GET",
                     .pattern = "/api/v1/me",
+                    .operation_id = "getMe",
                     .roles = kAllRoles,
                     .summary = "当前登录者（账户或令牌）的角色与范围",
                     .tag = "系统",
@@ -131,6 +135,7 @@ void ApiService::Impl::AddPersonRoutes() {
   routes.push_back(
       {.method = "GET",
        .pattern = "/api/v1/search",
+       .operation_id = "searchPersons",
        .roles = kAllRoles,
        .summary = "检索人才库（单位令牌只检索本单位推荐的人员，省级令牌只检索本省）",
        .tag = "检索",
@@ -157,6 +162,7 @@ void ApiService::Impl::AddPersonRoutes() {
        .handler = bind(&Impl::Search)});
   routes.push_back({.method = "GET",
                     .pattern = "/api/v1/persons",
+                    .operation_id = "listPersons",
                     .roles = kAllRoles,
                     .summary = "人员列表（分页，稳定排序）",
                     .tag = "人员",
@@ -169,6 +175,7 @@ void ApiService::Impl::AddPersonRoutes() {
   routes.push_back(
       {.method = "GET",
        .pattern = "/api/v1/persons/{id}",
+       .operation_id = "getPerson",
        .roles = kAllRoles,
        .summary = "读取一位人员（响应带 ETag；工作人员可用 reveal 查看完整号码，记入审计日志）",
        .tag = "人员",
@@ -179,6 +186,7 @@ void ApiService::Impl::AddPersonRoutes() {
        .handler = bind(&Impl::GetPerson)});
   routes.push_back({.method = "PATCH",
                     .pattern = "/api/v1/persons/{id}",
+                    .operation_id = "updatePerson",
                     .roles = kStaffOnly,
                     .summary = "修改人员字段（需 If-Match；只接受可修改字段，未知字段 400）",
                     .tag = "人员",
@@ -191,6 +199,7 @@ void ApiService::Impl::AddPersonRoutes() {
                     .handler = bind(&Impl::PatchPerson)});
   routes.push_back({.method = "GET",
                     .pattern = "/api/v1/units",
+                    .operation_id = "listUnits",
                     .roles = kAllRoles,
                     .summary = "推荐单位列表（按令牌范围）",
                     .tag = "单位",
@@ -198,6 +207,7 @@ void ApiService::Impl::AddPersonRoutes() {
                     .handler = bind(&Impl::ListUnits)});
   routes.push_back({.method = "GET",
                     .pattern = "/api/v1/units/{code}",
+                    .operation_id = "getUnit",
                     .roles = kAllRoles,
                     .summary = "读取一个推荐单位",
                     .tag = "单位",
@@ -208,6 +218,7 @@ void ApiService::Impl::AddPersonRoutes() {
   routes.push_back(
       {.method = "POST",
        .pattern = "/api/v1/enrollment-check",
+       .operation_id = "checkEnrollment",
        .roles = kAllRoles,
        .summary =
            "查询是否已入库（单位令牌只得到是否入库及入库年度、批次；按令牌限流；每次记入审计日志）",
@@ -225,6 +236,7 @@ void ApiService::Impl::AddAdminRoutes() {
   auto bind = [this](void (Impl::*method)(const ApiCall&, HttpResponse&)) { return Bound(method); };
   routes.push_back({.method = "GET",
                     .pattern = "/api/v1/stats",
+                    .operation_id = "getStats",
                     .roles = kAllRoles,
                     .summary = "统计（按令牌范围）",
                     .tag = "统计",
@@ -233,6 +245,7 @@ void ApiService::Impl::AddAdminRoutes() {
   routes.push_back(
       {.method = "POST",
        .pattern = "/api/v1/imports",
+       .operation_id = "importPersons",
        .roles = kStaffOnly,
        .summary =
            "上传入库人员表（CSV 或 XLSX；multipart 的 file 字段或原始请求体），与命令行导入相同",
@@ -247,6 +260,7 @@ void ApiService::Impl::AddAdminRoutes() {
   routes.push_back(
       {.method = "GET",
        .pattern = "/api/v1/audit",
+       .operation_id = "listAudit",
        .roles = kStaffOnly,
        .summary = "查询审计日志",
        .tag = "审计",
@@ -263,6 +277,7 @@ void ApiService::Impl::AddAdminRoutes() {
        .handler = bind(&Impl::QueryAudit)});
   routes.push_back({.method = "GET",
                     .pattern = "/api/v1/tokens",
+                    .operation_id = "listTokens",
                     .roles = kAllRoles,
                     .summary = "令牌列表（不含令牌本身；工作人员看全部，其他账户看本账户创建的）",
                     .tag = "令牌",
@@ -270,6 +285,7 @@ void ApiService::Impl::AddAdminRoutes() {
                     .handler = bind(&Impl::ListTokens)});
   routes.push_back({.method = "DELETE",
                     .pattern = "/api/v1/tokens/{id}",
+                    .operation_id = "revokeToken",
                     .roles = kAllRoles,
                     .summary = "吊销令牌（工作人员可吊销任何令牌，其他账户只能吊销本账户创建的）",
                     .tag = "令牌",

@@ -104,6 +104,9 @@ inline registry::AuditEntry WhoCalls(const ApiCall& call) {
 struct RouteSpec {
   std::string method = {};
   std::string pattern = {};  // "/api/v1/persons/{id}"
+  // The OpenAPI operationId, the name a generated client gives the call: lowerCamelCase, no
+  // slashes, unique in the table ("getPerson", "createEvent").
+  std::string operation_id = {};
   bool needs_token = true;
   RoleSet roles = kNoRoles;  // who may call it; kNoRoles with a token: nobody
   std::string summary = {};  // one line, Chinese

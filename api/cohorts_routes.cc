@@ -598,6 +598,7 @@ Status AddCohortRoutes(registry::Store& store, const CohortRouteOptions& options
   const std::string tag = "培训";
   routes->push_back({.method = "GET",
                      .pattern = "/api/v1/events",
+                     .operation_id = "listEvents",
                      .roles = kStaffRoles,
                      .summary = "培训活动列表（含班次、已占名额与候补人数）",
                      .tag = tag,
@@ -605,16 +606,18 @@ Status AddCohortRoutes(registry::Store& store, const CohortRouteOptions& options
                      .handler = bind(&ListEvents)});
   routes->push_back({.method = "POST",
                      .pattern = "/api/v1/events",
+                     .operation_id = "createEvent",
                      .roles = kStaffOnly,
                      .summary = "新建培训活动及其班次（各班次名额之和须等于活动名额）",
                      .tag = tag,
                      .request_schema = "EventInput",
                      .response_schema = "Event",
-                     .statuses = {400, 409},
+                     .statuses = {201, 400, 409},
                      .max_body_bytes = 64 * 1024,
                      .handler = bind(&CreateEvent)});
   routes->push_back({.method = "GET",
                      .pattern = "/api/v1/events/{code}",
+                     .operation_id = "getEvent",
                      .roles = kStaffRoles,
                      .summary = "读取一个培训活动",
                      .tag = tag,
@@ -624,6 +627,7 @@ Status AddCohortRoutes(registry::Store& store, const CohortRouteOptions& options
                      .handler = bind(&GetEvent)});
   routes->push_back({.method = "PATCH",
                      .pattern = "/api/v1/events/{code}",
+                     .operation_id = "setClassCapacity",
                      .roles = kStaffOnly,
                      .summary = "修改一个班次的名额（不能少于已占名额）",
                      .tag = tag,
@@ -636,6 +640,7 @@ Status AddCohortRoutes(registry::Store& store, const CohortRouteOptions& options
   routes->push_back(
       {.method = "POST",
        .pattern = "/api/v1/events/{code}/plan",
+       .operation_id = "planEvent",
        .roles = kStaffOnly,
        .summary = "排出建议名单：硬性条件、加权目标、锁定与排除；每行说明理由（不写入）",
        .tag = tag,
@@ -647,6 +652,7 @@ Status AddCohortRoutes(registry::Store& store, const CohortRouteOptions& options
        .handler = bind(&Plan)});
   routes->push_back({.method = "POST",
                      .pattern = "/api/v1/events/{code}/roster",
+                     .operation_id = "applyRoster",
                      .roles = kStaffOnly,
                      .summary = "按确认的名单发出邀请，候补名单依次排队（一次事务）",
                      .tag = tag,
@@ -658,6 +664,7 @@ Status AddCohortRoutes(registry::Store& store, const CohortRouteOptions& options
                      .handler = bind(&ApplyRoster)});
   routes->push_back({.method = "GET",
                      .pattern = "/api/v1/events/{code}/enrolments",
+                     .operation_id = "listEnrolments",
                      .roles = kStaffRoles,
                      .summary = "活动的报名情况（省级令牌只见本省人员）",
                      .tag = tag,
@@ -668,6 +675,7 @@ Status AddCohortRoutes(registry::Store& store, const CohortRouteOptions& options
   routes->push_back(
       {.method = "POST",
        .pattern = "/api/v1/events/{code}/enrolments",
+       .operation_id = "changeEnrolment",
        .roles = kStaffOnly,
        .summary = "邀请、候补、确认、谢绝、移出、记为参加或缺席；名额空出时候补第一位自动递补",
        .tag = tag,
@@ -679,6 +687,7 @@ Status AddCohortRoutes(registry::Store& store, const CohortRouteOptions& options
        .handler = bind(&Act)});
   routes->push_back({.method = "GET",
                      .pattern = "/api/v1/events/{code}/availability/{id}",
+                     .operation_id = "getAvailability",
                      .roles = kStaffRoles,
                      .summary = "可否参加（工作人员设置优先，其次单位报送）",
                      .tag = tag,
@@ -688,6 +697,7 @@ Status AddCohortRoutes(registry::Store& store, const CohortRouteOptions& options
                      .handler = bind(&GetAvailability)});
   routes->push_back({.method = "PUT",
                      .pattern = "/api/v1/events/{code}/availability/{id}",
+                     .operation_id = "setAvailability",
                      .roles = kStaffOnly,
                      .summary = "设置可否参加（null 撤销工作人员的设置，回到单位报送）",
                      .tag = tag,
@@ -699,6 +709,7 @@ Status AddCohortRoutes(registry::Store& store, const CohortRouteOptions& options
                      .handler = bind(&PutAvailability)});
   routes->push_back({.method = "DELETE",
                      .pattern = "/api/v1/events/{code}/availability/{id}",
+                     .operation_id = "clearAvailability",
                      .roles = kStaffOnly,
                      .summary = "撤销工作人员对可否参加的设置（回到单位报送；没有设置时 404）",
                      .tag = tag,
@@ -709,6 +720,7 @@ Status AddCohortRoutes(registry::Store& store, const CohortRouteOptions& options
   routes->push_back(
       {.method = "GET",
        .pattern = "/api/v1/events/{code}/roster.xlsx",
+       .operation_id = "exportRoster",
        .roles = kStaffRoles,
        .summary = "导出名单或签到表（XLSX；手机默认遮盖，工作人员可 reveal=phone，记入审计日志）",
        .tag = tag,
@@ -720,6 +732,7 @@ Status AddCohortRoutes(registry::Store& store, const CohortRouteOptions& options
        .handler = bind(&ExportSheet)});
   routes->push_back({.method = "GET",
                      .pattern = "/api/v1/persons/{id}/trainings",
+                     .operation_id = "listPersonTrainings",
                      .roles = kAllRoles,
                      .summary = "一位人员的培训记录（按令牌范围）",
                      .tag = tag,
@@ -728,77 +741,6 @@ Status AddCohortRoutes(registry::Store& store, const CohortRouteOptions& options
                      .statuses = {404},
                      .handler = bind(&PersonTrainings)});
   return Status::Ok();
-}
-
-std::string CohortOpenApiSchemas() {
-  return R"json({
-  "EventClass": {"type": "object", "required": ["name", "capacity"],
-    "properties": {"name": {"type": "string"}, "level": {"type": "string", "nullable": true},
-      "capacity": {"type": "integer"}, "seats_taken": {"type": "integer"}, "waitlisted": {"type": "integer"}}},
-  "Event": {"type": "object", "required": ["code", "title", "starts_on", "ends_on", "capacity", "classes"],
-    "properties": {"code": {"type": "string"}, "title": {"type": "string"}, "series": {"type": "string"},
-      "starts_on": {"type": "string"}, "ends_on": {"type": "string"}, "place": {"type": "string", "nullable": true},
-      "capacity": {"type": "integer"}, "availability_field": {"type": "string", "nullable": true},
-      "source": {"type": "string", "nullable": true},
-      "classes": {"type": "array", "items": {"$ref": "#/components/schemas/EventClass"}}}},
-  "EventInput": {"type": "object", "required": ["code", "title", "series", "starts_on", "ends_on", "capacity", "classes"]},
-  "EventList": {"type": "object", "required": ["total", "items"],
-    "properties": {"total": {"type": "integer"}, "items": {"type": "array", "items": {"$ref": "#/components/schemas/Event"}}}},
-  "ClassCapacity": {"type": "object", "required": ["class", "capacity"],
-    "properties": {"class": {"type": "string"}, "capacity": {"type": "integer"}}},
-  "PlanInput": {"type": "object",
-    "properties": {"goals": {"type": "object"}, "pinned": {"type": "array"}, "excluded": {"type": "array"},
-      "allow_retrained": {"type": "boolean"}, "reserve_per_class": {"type": "integer"},
-      "time_limit_seconds": {"type": "number"}}},
-  "PlanLine": {"type": "object", "required": ["id", "name", "class", "reasons"],
-    "properties": {"id": {"type": "string"}, "name": {"type": "string"}, "class": {"type": "string"},
-      "rank": {"type": "integer", "nullable": true}, "points": {"type": "number"},
-      "reasons": {"type": "array", "items": {"type": "string"}}}},
-  "Plan": {"type": "object", "required": ["event", "seats", "filled", "classes", "reserve", "goals", "left_out"],
-    "properties": {"event": {"type": "string"}, "seats": {"type": "integer"}, "filled": {"type": "integer"},
-      "objective": {"type": "number"}, "bound": {"type": "number"}, "gap": {"type": "number"},
-      "optimal": {"type": "boolean"},
-      "classes": {"type": "array", "items": {"type": "object", "properties": {"name": {"type": "string"},
-        "lines": {"type": "array", "items": {"$ref": "#/components/schemas/PlanLine"}}}}},
-      "reserve": {"type": "array", "items": {"$ref": "#/components/schemas/PlanLine"}},
-      "goals": {"type": "array", "items": {"type": "object", "required": ["key", "label", "reached", "text"]}},
-      "left_out": {"type": "array", "items": {"type": "object", "properties": {"reason": {"type": "string"},
-        "count": {"type": "integer"}}}}}},
-  "RosterInput": {"type": "object", "properties": {"roster": {"type": "array"}, "reserve": {"type": "array"}}},
-  "RosterApplied": {"type": "object", "required": ["invited", "waitlisted", "skipped"],
-    "properties": {"invited": {"type": "integer"}, "waitlisted": {"type": "integer"},
-      "skipped": {"type": "array", "items": {"type": "string"}}}},
-  "Enrolment": {"type": "object", "required": ["event", "id", "state", "version"],
-    "properties": {"event": {"type": "string"}, "class": {"type": "string", "nullable": true},
-      "id": {"type": "string"}, "name": {"type": "string"},
-      "state": {"type": "string", "enum": ["invited", "confirmed", "waitlisted", "declined", "removed", "attended", "absent"]},
-      "state_label": {"type": "string"}, "waitlist_rank": {"type": "integer", "nullable": true},
-      "version": {"type": "integer"}, "updated_at": {"type": "string"}}},
-  "EnrolmentList": {"type": "object", "required": ["total", "items"],
-    "properties": {"total": {"type": "integer"}, "items": {"type": "array", "items": {"$ref": "#/components/schemas/Enrolment"}}}},
-  "EnrolmentAction": {"type": "object", "required": ["id", "action"],
-    "properties": {"id": {"type": "string"}, "action": {"type": "string",
-      "enum": ["invite", "waitlist", "confirm", "decline", "remove", "attend", "absent"]},
-      "class": {"type": "string"}, "allow_retrained": {"type": "boolean"},
-      "ahead_of_waitlist": {"type": "boolean", "description": "越过候补名单直接邀请（记入审计日志）"}}},
-  "EnrolmentChange": {"type": "object", "required": ["enrolment", "promoted"],
-    "properties": {"enrolment": {"$ref": "#/components/schemas/Enrolment"},
-      "promoted": {"allOf": [{"$ref": "#/components/schemas/Enrolment"}], "nullable": true}}},
-  "Availability": {"type": "object", "required": ["id", "available", "source"],
-    "properties": {"id": {"type": "string"}, "available": {"type": "boolean", "nullable": true},
-      "source": {"type": "string", "nullable": true}}},
-  "AvailabilityInput": {"type": "object", "required": ["available"],
-    "properties": {"available": {"type": "boolean", "nullable": true, "description": "null：撤销工作人员的设置"}}},
-  "Xlsx": {"type": "string", "format": "binary"},
-  "EnrolmentStep": {"type": "object", "required": ["to", "at"],
-    "properties": {"from": {"type": "string", "nullable": true}, "to": {"type": "string"},
-      "from_label": {"type": "string", "nullable": true}, "to_label": {"type": "string", "nullable": true},
-      "by": {"type": "string", "nullable": true}, "by_name": {"type": "string", "nullable": true},
-      "at": {"type": "string"}}},
-  "TrainingHistory": {"type": "object", "required": ["id", "items"],
-    "properties": {"id": {"type": "string"}, "items": {"type": "array", "items": {"allOf": [{"$ref": "#/components/schemas/Enrolment"}],
-      "properties": {"steps": {"type": "array", "items": {"$ref": "#/components/schemas/EnrolmentStep"}}}}}}}
-})json";
 }
 
 }  // namespace tp::api

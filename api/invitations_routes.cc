@@ -275,6 +275,7 @@ void AddInvitationRoutes(registry::Store& store, std::shared_ptr<registry::Invit
   routes->push_back(
       {.method = "POST",
        .pattern = "/api/v1/rounds/{code}/invitations",
+       .operation_id = "createInvitation",
        .roles = unit_or_staff,
        .summary = "邀请被推荐人自己填写学员情况表：返回只显示这一次的链接（14 天有效）",
        .tag = tag,
@@ -286,6 +287,7 @@ void AddInvitationRoutes(registry::Store& store, std::shared_ptr<registry::Invit
        .handler = bind(&InvitationsApi::Create)});
   routes->push_back({.method = "GET",
                      .pattern = "/api/v1/rounds/{code}/invitations",
+                     .operation_id = "listInvitations",
                      .roles = unit_or_staff,
                      .summary = "本单位在该批次发出的邀请及其状态",
                      .tag = tag,
@@ -295,6 +297,7 @@ void AddInvitationRoutes(registry::Store& store, std::shared_ptr<registry::Invit
                      .handler = bind(&InvitationsApi::List)});
   routes->push_back({.method = "GET",
                      .pattern = "/api/v1/invitations/{id}",
+                     .operation_id = "getInvitation",
                      .roles = unit_or_staff,
                      .summary = "一份邀请及被推荐人填写的表格",
                      .tag = tag,
@@ -304,6 +307,7 @@ void AddInvitationRoutes(registry::Store& store, std::shared_ptr<registry::Invit
                      .handler = bind(&InvitationsApi::Get)});
   routes->push_back({.method = "PUT",
                      .pattern = "/api/v1/invitations/{id}/form",
+                     .operation_id = "updateInvitationForm",
                      .roles = unit_or_staff,
                      .summary = "修改被推荐人已提交的表格",
                      .tag = tag,
@@ -315,6 +319,7 @@ void AddInvitationRoutes(registry::Store& store, std::shared_ptr<registry::Invit
                      .handler = bind(&InvitationsApi::Edit)});
   routes->push_back({.method = "POST",
                      .pattern = "/api/v1/invitations/{id}/return",
+                     .operation_id = "returnInvitation",
                      .roles = unit_or_staff,
                      .summary = "退回表格给被推荐人修改（须说明原因）",
                      .tag = tag,
@@ -326,6 +331,7 @@ void AddInvitationRoutes(registry::Store& store, std::shared_ptr<registry::Invit
                      .handler = bind(&InvitationsApi::Return)});
   routes->push_back({.method = "POST",
                      .pattern = "/api/v1/invitations/{id}/accept",
+                     .operation_id = "acceptInvitation",
                      .roles = unit_or_staff,
                      .summary = "把被推荐人提交的表格纳入本单位推荐名单（查重同逐人添加）",
                      .tag = tag,
@@ -337,6 +343,7 @@ void AddInvitationRoutes(registry::Store& store, std::shared_ptr<registry::Invit
                      .answers_enrolment = true});
   routes->push_back({.method = "POST",
                      .pattern = "/api/v1/invitations/{id}/link",
+                     .operation_id = "renewInvitationLink",
                      .roles = unit_or_staff,
                      .summary = "换一个新链接（原链接随即失效），供丢失了链接的单位重新发送",
                      .tag = tag,
@@ -347,6 +354,7 @@ void AddInvitationRoutes(registry::Store& store, std::shared_ptr<registry::Invit
                      .handler = bind(&InvitationsApi::NewLink)});
   routes->push_back({.method = "DELETE",
                      .pattern = "/api/v1/invitations/{id}",
+                     .operation_id = "revokeInvitation",
                      .roles = unit_or_staff,
                      .summary = "撤回邀请（链接随即失效）",
                      .tag = tag,
@@ -356,6 +364,7 @@ void AddInvitationRoutes(registry::Store& store, std::shared_ptr<registry::Invit
                      .handler = bind(&InvitationsApi::Revoke)});
   routes->push_back({.method = "GET",
                      .pattern = "/api/v1/nominee/form",
+                     .operation_id = "getNomineeForm",
                      .needs_token = false,
                      .summary = "被推荐人：读取自己的表格（凭邀请链接，无需账户）",
                      .tag = tag,
@@ -365,6 +374,7 @@ void AddInvitationRoutes(registry::Store& store, std::shared_ptr<registry::Invit
                      .handler = bind(&InvitationsApi::NomineeGet)});
   routes->push_back({.method = "PUT",
                      .pattern = "/api/v1/nominee/form",
+                     .operation_id = "updateNomineeForm",
                      .needs_token = false,
                      .summary = "被推荐人：保存草稿",
                      .tag = tag,
@@ -376,6 +386,7 @@ void AddInvitationRoutes(registry::Store& store, std::shared_ptr<registry::Invit
                      .handler = bind(&InvitationsApi::NomineeSave)});
   routes->push_back({.method = "POST",
                      .pattern = "/api/v1/nominee/submit",
+                     .operation_id = "submitNomineeForm",
                      .needs_token = false,
                      .summary = "被推荐人：提交给推荐单位（有错误时 400，逐项指明字段）",
                      .tag = tag,

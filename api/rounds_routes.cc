@@ -528,6 +528,7 @@ void AddRoundRoutes(const RoundsRouteKit& kit, std::vector<RouteSpec>* routes) {
   const std::string& tag = kit.tag;
   routes->push_back({.method = "GET",
                      .pattern = "/api/v1/rounds",
+                     .operation_id = "listRounds",
                      .roles = kAllRoles,
                      .summary = "推荐批次列表（时间为北京时间）",
                      .tag = tag,
@@ -535,26 +536,29 @@ void AddRoundRoutes(const RoundsRouteKit& kit, std::vector<RouteSpec>* routes) {
                      .handler = bind(&RoundsApi::ListRounds)});
   routes->push_back({.method = "POST",
                      .pattern = "/api/v1/rounds",
+                     .operation_id = "createRound",
                      .roles = kStaffOnly,
                      .summary = "创建推荐批次",
                      .tag = tag,
                      .request_schema = "RoundSpec",
                      .response_schema = "Round",
-                     .statuses = {400, 404, 409},
+                     .statuses = {201, 400, 404, 409},
                      .max_body_bytes = json_limit,
                      .handler = bind(&RoundsApi::CreateRound)});
   routes->push_back({.method = "POST",
                      .pattern = "/api/v1/rounds/supplementary",
+                     .operation_id = "createSupplementaryRounds",
                      .roles = kStaffOnly,
                      .summary = "按模板一次创建某年的补充报送批次（6月、11月）",
                      .tag = tag,
                      .request_schema = "SupplementaryRequest",
                      .response_schema = "RoundList",
-                     .statuses = {400, 404},
+                     .statuses = {201, 400, 404},
                      .max_body_bytes = json_limit,
                      .handler = bind(&RoundsApi::CreateSupplementary)});
   routes->push_back({.method = "GET",
                      .pattern = "/api/v1/rounds/{code}",
+                     .operation_id = "getRound",
                      .roles = kAllRoles,
                      .summary = "读取一个推荐批次",
                      .tag = tag,
@@ -564,6 +568,7 @@ void AddRoundRoutes(const RoundsRouteKit& kit, std::vector<RouteSpec>* routes) {
                      .handler = bind(&RoundsApi::GetRound)});
   routes->push_back({.method = "POST",
                      .pattern = "/api/v1/rounds/{code}/units/{unit}/deadline",
+                     .operation_id = "extendUnitDeadline",
                      .roles = kStaffOnly,
                      .summary = "为一个单位延长截止时间（记入审计日志）",
                      .tag = tag,
@@ -575,6 +580,7 @@ void AddRoundRoutes(const RoundsRouteKit& kit, std::vector<RouteSpec>* routes) {
                      .handler = bind(&RoundsApi::ExtendDeadline)});
   routes->push_back({.method = "GET",
                      .pattern = "/api/v1/rule-sets",
+                     .operation_id = "listRuleSets",
                      .roles = kAllRoles,
                      .summary = "规则集列表",
                      .tag = tag,
@@ -582,6 +588,7 @@ void AddRoundRoutes(const RoundsRouteKit& kit, std::vector<RouteSpec>* routes) {
                      .handler = bind(&RoundsApi::ListRuleSets)});
   routes->push_back({.method = "GET",
                      .pattern = "/api/v1/rule-sets/{code}",
+                     .operation_id = "getRuleSet",
                      .roles = kAllRoles,
                      .summary = "读取规则集（名额、构成下限、不占名额、推荐条件）",
                      .tag = tag,
@@ -591,6 +598,7 @@ void AddRoundRoutes(const RoundsRouteKit& kit, std::vector<RouteSpec>* routes) {
                      .handler = bind(&RoundsApi::GetRuleSet)});
   routes->push_back({.method = "PUT",
                      .pattern = "/api/v1/rule-sets/{code}",
+                     .operation_id = "putRuleSet",
                      .roles = kStaffOnly,
                      .summary = "保存规则集（先校验，错误指明 JSON 路径）",
                      .tag = tag,
@@ -613,6 +621,7 @@ void AddListRoutes(const RoundsRouteKit& kit, std::vector<RouteSpec>* routes) {
   const RoundsRouteOptions& options = kit.options;
   routes->push_back({.method = "GET",
                      .pattern = "/api/v1/rounds/{code}/submission",
+                     .operation_id = "getSubmission",
                      .roles = kAllRoles,
                      .summary = "一个单位的推荐名单与实时名额状态",
                      .tag = tag,
@@ -622,6 +631,7 @@ void AddListRoutes(const RoundsRouteKit& kit, std::vector<RouteSpec>* routes) {
                      .handler = bind(&RoundsApi::GetSubmission)});
   routes->push_back({.method = "GET",
                      .pattern = "/api/v1/rounds/{code}/submissions",
+                     .operation_id = "listSubmissions",
                      .roles = kStaffRoles,
                      .summary = "本批次各单位的推荐名单（省级令牌：本省单位）",
                      .tag = tag,
@@ -632,6 +642,7 @@ void AddListRoutes(const RoundsRouteKit& kit, std::vector<RouteSpec>* routes) {
   // 409 says the ID number is enrolled or listed already
   routes->push_back({.method = "POST",
                      .pattern = "/api/v1/rounds/{code}/recommendations",
+                     .operation_id = "addRecommendation",
                      .roles = kStaffOnly | static_cast<RoleSet>(Role::kUnit),
                      .summary = "把一位人员加入本单位草稿（查重：已入库或已在开放批次中被推荐的拒绝"
                                 "；可能重复的提示核实）",
@@ -639,13 +650,14 @@ void AddListRoutes(const RoundsRouteKit& kit, std::vector<RouteSpec>* routes) {
                      .params = {code, unit},
                      .request_schema = "RecommendationInput",
                      .response_schema = "AddedRecommendation",
-                     .statuses = {400, 404, 409, 412, 422},
+                     .statuses = {201, 400, 404, 409, 412, 422},
                      .max_body_bytes = json_limit,
                      .handler = bind(&RoundsApi::Add),
                      .answers_enrolment = true});
   routes->push_back(
       {.method = "POST",
        .pattern = "/api/v1/rounds/{code}/submit",
+       .operation_id = "submitRecommendations",
        .roles = kStaffOnly | static_cast<RoleSet>(Role::kUnit),
        .summary = "报送名单（校验报送时间、推荐意见与规则集；违反规则时指明规则与人员）",
        .tag = tag,
@@ -658,6 +670,7 @@ void AddListRoutes(const RoundsRouteKit& kit, std::vector<RouteSpec>* routes) {
   routes->push_back(
       {.method = "POST",
        .pattern = "/api/v1/rounds/{code}/uploads",
+       .operation_id = "uploadSummarySheet",
        .roles = kStaffOnly | static_cast<RoleSet>(Role::kUnit),
        .summary =
            "上传推荐学员汇总表（XLSX 或 CSV）到本单位草稿；出错的行可下载带「错误信息」列的副本",
@@ -671,6 +684,7 @@ void AddListRoutes(const RoundsRouteKit& kit, std::vector<RouteSpec>* routes) {
        .handler = bind(&RoundsApi::Upload)});
   routes->push_back({.method = "GET",
                      .pattern = "/api/v1/uploads/{id}/errors.xlsx",
+                     .operation_id = "getUploadErrors",
                      .roles = kStaffOnly | static_cast<RoleSet>(Role::kUnit),
                      .summary = "下载上传时出错的行（XLSX，带「错误信息」列）",
                      .tag = tag,
@@ -680,6 +694,7 @@ void AddListRoutes(const RoundsRouteKit& kit, std::vector<RouteSpec>* routes) {
                      .handler = bind(&RoundsApi::UploadErrors)});
   routes->push_back({.method = "GET",
                      .pattern = "/api/v1/recommendations/{id}",
+                     .operation_id = "getRecommendation",
                      .roles = kAllRoles,
                      .summary = "读取一条推荐记录",
                      .tag = tag,
@@ -690,6 +705,7 @@ void AddListRoutes(const RoundsRouteKit& kit, std::vector<RouteSpec>* routes) {
   // 409 says the ID number belongs to another record
   routes->push_back({.method = "PATCH",
                      .pattern = "/api/v1/recommendations/{id}",
+                     .operation_id = "updateRecommendation",
                      .roles = kStaffOnly | static_cast<RoleSet>(Role::kUnit),
                      .summary = "修改草稿或被退回的推荐记录",
                      .tag = tag,
@@ -702,6 +718,7 @@ void AddListRoutes(const RoundsRouteKit& kit, std::vector<RouteSpec>* routes) {
                      .answers_enrolment = true});
   routes->push_back({.method = "DELETE",
                      .pattern = "/api/v1/recommendations/{id}",
+                     .operation_id = "deleteRecommendation",
                      .roles = kStaffOnly | static_cast<RoleSet>(Role::kUnit),
                      .summary = "把草稿或被退回的人员移出名单",
                      .tag = tag,
@@ -720,6 +737,7 @@ void AddReviewRoutes(const RoundsRouteKit& kit, std::vector<RouteSpec>* routes) 
   const std::string& tag = kit.tag;
   routes->push_back({.method = "POST",
                      .pattern = "/api/v1/recommendations/{id}/decision",
+                     .operation_id = "decideRecommendation",
                      .roles = kStaffOnly,
                      .summary = "审核：review（开始审核）、admit（入库：年度、人才类别、批次）、ret"
                                 "urn（退回，须写理由）、reject（不予通过）",
@@ -732,6 +750,7 @@ void AddReviewRoutes(const RoundsRouteKit& kit, std::vector<RouteSpec>* routes) 
                      .handler = bind(&RoundsApi::Decide)});
   routes->push_back({.method = "POST",
                      .pattern = "/api/v1/recommendations/bulk-admit",
+                     .operation_id = "bulkAdmit",
                      .roles = kStaffOnly,
                      .summary = "批量入库（全部成功或全部不入库）",
                      .tag = tag,
@@ -742,6 +761,7 @@ void AddReviewRoutes(const RoundsRouteKit& kit, std::vector<RouteSpec>* routes) 
                      .handler = bind(&RoundsApi::BulkAdmit)});
   routes->push_back({.method = "GET",
                      .pattern = "/api/v1/rounds/{code}/export.xlsx",
+                     .operation_id = "exportRound",
                      .roles = kStaffOnly,
                      .summary = "导出本批次推荐学员汇总表（XLSX：汇总及各单位；?unit= "
                                 "只导出一个单位；?reveal=phone 显示完整手机号，记入审计日志）",
@@ -754,6 +774,7 @@ void AddReviewRoutes(const RoundsRouteKit& kit, std::vector<RouteSpec>* routes) 
                      .handler = bind(&RoundsApi::ExportRound)});
   routes->push_back({.method = "GET",
                      .pattern = "/api/v1/admissions/export.xlsx",
+                     .operation_id = "exportAdmissions",
                      .roles = kStaffOnly,
                      .summary = "导出某年度入库人员名单（XLSX）",
                      .tag = tag,
@@ -764,6 +785,7 @@ void AddReviewRoutes(const RoundsRouteKit& kit, std::vector<RouteSpec>* routes) 
                      .handler = bind(&RoundsApi::ExportAdmitted)});
   routes->push_back({.method = "GET",
                      .pattern = "/api/v1/rounds/{code}/duplicates",
+                     .operation_id = "listDuplicates",
                      .roles = kStaffOnly,
                      .summary = "本批次中可能重复的人员（供人工核实）",
                      .tag = tag,
@@ -773,6 +795,7 @@ void AddReviewRoutes(const RoundsRouteKit& kit, std::vector<RouteSpec>* routes) 
                      .handler = bind(&RoundsApi::Duplicates)});
   routes->push_back({.method = "POST",
                      .pattern = "/api/v1/duplicates/merge",
+                     .operation_id = "mergeDuplicates",
                      .roles = kStaffOnly,
                      .summary = "合并两条人员记录（保留双方的推荐、入库、荣誉与培训记录）",
                      .tag = tag,
@@ -783,6 +806,7 @@ void AddReviewRoutes(const RoundsRouteKit& kit, std::vector<RouteSpec>* routes) 
                      .handler = bind(&RoundsApi::Merge)});
   routes->push_back({.method = "POST",
                      .pattern = "/api/v1/duplicates/distinct",
+                     .operation_id = "markDistinct",
                      .roles = kStaffOnly,
                      .summary = "确认两条记录是不同的人，不再提示重复",
                      .tag = tag,

@@ -1,10 +1,84 @@
 // The JSON schemas of the bodies the rounds' routes read and write, for the OpenAPI document.
+// The rule set's schema says what RuleSet::Parse (registry/rounds/rules.cc) accepts, with the
+// person fields a rule may read taken from the loader's own table;
+// tests/api/openapi_requests_test.cc compares its keys with the loader's at every level.
+#include <nlohmann/json.hpp>
+
 #include "api/rounds_routes.h"
+#include "registry/rounds/rules.h"
 
 namespace tp::api {
+namespace {
 
-const std::string& RoundsSchemasJson() {
-  static const std::string kSchemas = R"json({
+// The parts of a rule set (data/rules/*.json). "RuleStrings": a non-empty string, or an array of
+// them (the loader reads one string as a list of one).
+constexpr const char* kRuleSetSchemas = R"json({
+  "RuleStrings": {"oneOf": [{"type": "string", "minLength": 1},
+    {"type": "array", "items": {"type": "string", "minLength": 1}}]},
+  "RuleFields": {"oneOf": [{"$ref": "#/components/schemas/RuleFieldName"},
+    {"type": "array", "minItems": 1, "items": {"$ref": "#/components/schemas/RuleFieldName"}}]},
+  "RuleFieldName": {"type": "string", "description": "规则可读取的人员字段"},
+  "RuleCategory": {"type": "object", "required": ["label"], "additionalProperties": false,
+    "description": "对一位人员成立或不成立的条件：年龄、字段取值，或其他类别的组合，只用其中一种",
+    "oneOf": [{"required": ["age_at_most"]}, {"required": ["age_at_least"]}, {"required": ["field"]},
+      {"required": ["any_of"]}, {"required": ["all_of"]}, {"required": ["not"]}],
+    "properties": {"label": {"type": "string", "minLength": 1},
+      "age_at_most": {"type": "integer", "minimum": 0, "maximum": 100000, "description": "参照日期时不超过此年龄"},
+      "age_at_least": {"type": "integer", "minimum": 0, "maximum": 100000},
+      "field": {"allOf": [{"$ref": "#/components/schemas/RuleFields"}],
+        "description": "读取的字段；与 in、not_in、contains_any 之一同用"},
+      "in": {"$ref": "#/components/schemas/RuleStrings"},
+      "not_in": {"$ref": "#/components/schemas/RuleStrings"},
+      "contains_any": {"$ref": "#/components/schemas/RuleStrings"},
+      "any_of": {"allOf": [{"$ref": "#/components/schemas/RuleStrings"}], "description": "类别名"},
+      "all_of": {"allOf": [{"$ref": "#/components/schemas/RuleStrings"}], "description": "类别名"},
+      "not": {"type": "string", "minLength": 1, "description": "一个类别名"},
+      "note": {"description": "说明，不参与校验"}}},
+  "RuleEligibility": {"type": "object", "required": ["name"], "additionalProperties": false,
+    "oneOf": [{"required": ["require"]}, {"required": ["forbid"]}],
+    "properties": {"name": {"type": "string", "minLength": 1},
+      "require": {"type": "string", "minLength": 1, "description": "须属于的类别"},
+      "forbid": {"type": "string", "minLength": 1, "description": "不得属于的类别"},
+      "message": {"type": "string", "minLength": 1, "description": "代替默认说明的文字"}}},
+  "RuleMinimum": {"type": "object", "required": ["name", "any_of", "at_least"], "additionalProperties": false,
+    "properties": {"name": {"type": "string", "minLength": 1},
+      "any_of": {"allOf": [{"$ref": "#/components/schemas/RuleStrings"}], "description": "类别名，符合其一即可"},
+      "at_least": {"type": "integer", "minimum": 0, "maximum": 100000},
+      "applies_from": {"type": "integer", "minimum": 0, "maximum": 100000, "default": 1,
+        "description": "推荐人数达到此数时才要求"}}},
+  "RuleQuota": {"type": "object", "required": ["name", "unit_types"], "additionalProperties": false,
+    "properties": {"name": {"type": "string", "minLength": 1},
+      "unit_types": {"allOf": [{"$ref": "#/components/schemas/RuleStrings"}],
+        "description": "适用的推荐单位类型；一种类型只能出现在一条规则中"},
+      "min": {"type": "integer", "minimum": 0, "maximum": 100000, "default": 0},
+      "max": {"type": "integer", "minimum": 0, "maximum": 100000, "description": "不给出：不限"},
+      "exempt": {"allOf": [{"$ref": "#/components/schemas/RuleStrings"}], "description": "不占名额的类别"},
+      "minimums": {"type": "array", "items": {"$ref": "#/components/schemas/RuleMinimum"}},
+      "groups": {"allOf": [{"$ref": "#/components/schemas/RuleStrings"}],
+        "description": "本渠道可用的推荐组别（须在 groups.values 中）"},
+      "note": {"description": "说明，不参与校验"}}},
+  "RuleSetBody": {"type": "object", "required": ["code", "title", "source", "kind", "quotas"],
+    "additionalProperties": false,
+    "description": "规则集（data/rules/*.json）：推荐条件、类别、名额",
+    "properties": {"code": {"type": "string", "pattern": "^[a-z0-9_-]{1,64}$"},
+      "title": {"type": "string", "minLength": 1}, "source": {"type": "string", "minLength": 1, "description": "依据的通知"},
+      "kind": {"type": "string", "enum": ["pool", "honour"], "description": "pool：人才库；honour：荣誉推选"},
+      "required_fields": {"allOf": [{"$ref": "#/components/schemas/RuleFields"}], "description": "必填的人员字段"},
+      "opinion": {"type": "object", "additionalProperties": false, "description": "推荐单位意见",
+        "properties": {"required": {"type": "boolean"},
+          "max_chars": {"type": "integer", "minimum": 0, "maximum": 100000}}},
+      "categories": {"type": "object", "description": "类别名（小写字母、数字、- 和 _）→ 条件",
+        "additionalProperties": {"$ref": "#/components/schemas/RuleCategory"}},
+      "eligibility": {"type": "array", "items": {"$ref": "#/components/schemas/RuleEligibility"}},
+      "declarable": {"allOf": [{"$ref": "#/components/schemas/RuleStrings"}], "description": "可申报的人员类别"},
+      "groups": {"type": "object", "required": ["values"], "additionalProperties": false,
+        "properties": {"values": {"$ref": "#/components/schemas/RuleStrings"}, "required": {"type": "boolean"}}},
+      "quotas": {"type": "array", "minItems": 1, "items": {"$ref": "#/components/schemas/RuleQuota"}},
+      "note": {"description": "说明，不参与校验"}}}
+})json";
+
+// The rounds, recommendations, uploads and invitations.
+constexpr const char* kRoundSchemas = R"json({
   "Round": {"type": "object", "required": ["code", "title", "kind", "campaign", "opens_at", "deadline", "rule_set", "year", "open"],
     "properties": {"code": {"type": "string"}, "title": {"type": "string"},
       "kind": {"type": "string", "enum": ["concentrated", "supplementary"]},
@@ -16,7 +90,8 @@ const std::string& RoundsSchemasJson() {
   "RoundList": {"type": "object", "required": ["total", "items"],
     "properties": {"total": {"type": "integer"}, "items": {"type": "array", "items": {"$ref": "#/components/schemas/Round"}}}},
   "RoundSpec": {"type": "object", "required": ["code", "campaign", "title", "opens_at", "deadline", "rule_set"],
-    "properties": {"code": {"type": "string"}, "campaign": {"type": "string"}, "kind": {"type": "string"},
+    "properties": {"code": {"type": "string"}, "campaign": {"type": "string"},
+      "kind": {"type": "string", "enum": ["concentrated", "supplementary"], "default": "concentrated"},
       "title": {"type": "string"}, "opens_at": {"type": "string", "description": "北京时间，如 2025-07-29 00:00"},
       "deadline": {"type": "string", "description": "北京时间；「24:00」表示当日结束"},
       "reference_date": {"type": "string"}, "rule_set": {"type": "string"}, "year": {"type": "integer"}}},
@@ -33,9 +108,7 @@ const std::string& RoundsSchemasJson() {
     "properties": {"total": {"type": "integer"}, "items": {"type": "array", "items": {"$ref": "#/components/schemas/RuleSetInfo"}}}},
   "RuleSet": {"type": "object", "required": ["code", "version", "body"],
     "properties": {"code": {"type": "string"}, "title": {"type": "string"}, "version": {"type": "integer"},
-      "updated_at": {"type": "string"}, "body": {"type": "object"}}},
-  "RuleSetBody": {"type": "object", "required": ["code", "title", "source", "kind", "quotas"],
-    "description": "见 data/rules/*.json：categories、eligibility、quotas（unit_types、max、min、exempt、minimums）"},
+      "updated_at": {"type": "string"}, "body": {"$ref": "#/components/schemas/RuleSetBody"}}},
   "Quota": {"type": "object", "required": ["used", "counted", "exempt", "minimums", "violations", "can_submit"],
     "properties": {"rule_set": {"type": "string"}, "quota": {"type": "string", "nullable": true},
       "min": {"type": "integer"}, "max": {"type": "integer", "nullable": true}, "used": {"type": "integer"},
@@ -144,6 +217,19 @@ const std::string& RoundsSchemasJson() {
       "fields": {"type": "array"}, "values": {"type": "object"}, "errors": {"type": "array"}}},
   "NomineeSubmitted": {"type": "object", "required": ["state"], "properties": {"state": {"type": "string"}}}
 })json";
+
+}  // namespace
+
+const std::string& RoundsSchemasJson() {
+  static const std::string kSchemas = [] {
+    nlohmann::json schemas = nlohmann::json::parse(kRoundSchemas);
+    nlohmann::json rules = nlohmann::json::parse(kRuleSetSchemas);
+    nlohmann::json fields = nlohmann::json::array();
+    for (std::string_view name : registry::RuleFieldNames()) fields.push_back(name);
+    rules["RuleFieldName"]["enum"] = std::move(fields);
+    schemas.update(rules);
+    return schemas.dump();
+  }();
   return kSchemas;
 }
 

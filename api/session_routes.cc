@@ -90,6 +90,7 @@ void ApiService::Impl::AddSessionRoutes() {
   const std::string tag = "登录与账户";
   routes.push_back({.method = "POST",
                     .pattern = "/api/v1/session",
+                    .operation_id = "signIn",
                     .needs_token = false,
                     .summary = "用户名和密码登录：设置会话 Cookie，返回角色、范围和 CSRF "
                                "令牌（用户名或密码错误同样回答 "
@@ -102,6 +103,7 @@ void ApiService::Impl::AddSessionRoutes() {
                     .handler = bind(&Impl::SignIn)});
   routes.push_back({.method = "GET",
                     .pattern = "/api/v1/session",
+                    .operation_id = "getSession",
                     .roles = kAllRoles,
                     .summary = "当前会话（含 CSRF 令牌）",
                     .tag = tag,
@@ -111,6 +113,7 @@ void ApiService::Impl::AddSessionRoutes() {
                     .before_password_change = true});
   routes.push_back({.method = "DELETE",
                     .pattern = "/api/v1/session",
+                    .operation_id = "signOut",
                     .roles = kAllRoles,
                     .summary = "退出登录（会话结束，Cookie 清除）",
                     .tag = tag,
@@ -121,6 +124,7 @@ void ApiService::Impl::AddSessionRoutes() {
                     .before_password_change = true});
   routes.push_back({.method = "POST",
                     .pattern = "/api/v1/session/password",
+                    .operation_id = "changePassword",
                     .roles = kAllRoles,
                     .summary = "修改本人密码（其他会话随之结束）",
                     .tag = tag,
@@ -138,6 +142,7 @@ void ApiService::Impl::AddAccountRoutes() {
   const RouteParam id = {"id", "path", "integer", "账户编号", true};
   routes.push_back({.method = "GET",
                     .pattern = "/api/v1/accounts",
+                    .operation_id = "listAccounts",
                     .roles = kStaffRoles,
                     .summary = "账户列表（省级账户只列本省推荐单位的账户）",
                     .tag = tag,
@@ -146,6 +151,7 @@ void ApiService::Impl::AddAccountRoutes() {
   routes.push_back(
       {.method = "POST",
        .pattern = "/api/v1/accounts",
+       .operation_id = "createAccount",
        .roles = kStaffRoles,
        .summary = "开设账户，返回只显示这一次的初始密码（省级账户只能为本省推荐单位开设）",
        .tag = tag,
@@ -162,6 +168,8 @@ void ApiService::Impl::AddAccountRoutes() {
     routes.push_back(
         {.method = "POST",
          .pattern = std::string("/api/v1/accounts/{id}/") + action,
+         .operation_id = action == std::string("reset") ? std::string("resetAccountPassword")
+                                                        : action + std::string("Account"),
          .roles = kStaffRoles,
          .summary = what,
          .tag = tag,
@@ -173,6 +181,7 @@ void ApiService::Impl::AddAccountRoutes() {
   }
   routes.push_back({.method = "DELETE",
                     .pattern = "/api/v1/accounts/{id}/sessions",
+                    .operation_id = "endAccountSessions",
                     .roles = kStaffRoles,
                     .summary = "结束该账户的全部会话",
                     .tag = tag,
@@ -184,6 +193,7 @@ void ApiService::Impl::AddAccountRoutes() {
   routes.push_back(
       {.method = "POST",
        .pattern = "/api/v1/tokens",
+       .operation_id = "createToken",
        .roles = kAllRoles,
        .summary = "为脚本创建令牌（需登录；范围不超出本账户，1–365 天，令牌只显示这一次）",
        .tag = "令牌",

@@ -1,7 +1,8 @@
 // What the browser tests share: the fixture run.mjs made (server address, tokens, the
 // staff account, the demo pool file), Debian's chromium started by playwright-core with a
 // fresh profile, a guard that fails a test when a page asks for anything outside
-// 127.0.0.1 or breaks the pages' Content-Security-Policy or throws, sign-in through the
+// 127.0.0.1 or breaks the pages' Content-Security-Policy or throws, or receives an API
+// answer other than the OpenAPI document declares (openapi.mjs), sign-in through the
 // sign-in page (token or password), accounts opened and readied, screenshots, and
 // readings of the pool file and the data tables for expected values.
 
@@ -12,6 +13,7 @@ import { tmpdir } from 'node:os';
 import { inflateRawSync } from 'node:zlib';
 import { join } from 'node:path';
 import { chromium } from 'playwright-core';
+import { openApiChecker } from './openapi.mjs';
 
 export const fixture = JSON.parse(readFileSync(process.env.E2E_FIXTURE, 'utf8'));
 
@@ -25,10 +27,21 @@ export const kPhone = { width: 390, height: 844 };
 
 const kLoopback = new Set(['127.0.0.1', 'localhost', '[::1]']);
 
+// The server's OpenAPI document as a checker of answers (openapi.mjs), fetched once.
+let checker = null;
+async function apiChecker() {
+  if (!checker) {
+    const res = await fetch(new URL('/api/v1/openapi.json', fixture.base));
+    checker = openApiChecker(await res.json());
+  }
+  return checker;
+}
+
 // A browser with a fresh profile folder (removed by close()). Every request of every
 // page goes through route(): one for a host outside loopback is refused and recorded,
 // and close() fails the test if there was any, or any uncaught page error or CSP
-// violation.
+// violation, or any JSON answer of /api/v1/ a page received that is not what the OpenAPI
+// document declares for its route, method and status.
 export async function openBrowser({ viewport = kLaptop, javaScriptEnabled = true } = {}) {
   const profile = mkdtempSync(join(tmpdir(), 'talentpool-chromium-'));
   const context = await chromium.launchPersistentContext(profile, {
@@ -65,6 +78,24 @@ export async function openBrowser({ viewport = kLaptop, javaScriptEnabled = true
     });
   };
   context.on('page', watch);
+  // Every JSON answer of the API the pages receive, read once it has arrived whole (the
+  // body is gone once the context closes).
+  const answers = [];
+  context.on('requestfinished', (request) => {
+    const at = new URL(request.url());
+    if (!kLoopback.has(at.hostname) || !at.pathname.startsWith('/api/v1/')) return;
+    answers.push(request.response().then(async (response) => {
+      const type = (response && response.headers()['content-type']) || '';
+      if (!type.startsWith('application/json')) return null;
+      const text = (await response.body()).toString('utf8');
+      const answer = { method: request.method(), path: at.pathname, status: response.status() };
+      try {
+        return { ...answer, body: JSON.parse(text) };
+      } catch {
+        return { ...answer, notJson: true };
+      }
+    }).catch(() => null));  // the body was no longer to be had (the page went on)
+  });
   for (const page of context.pages()) watch(page);
   // The persistent context opens with one blank tab: the first page asked for is that one.
   let blank = context.pages()[0] || null;
@@ -78,10 +109,16 @@ export async function openBrowser({ viewport = kLaptop, javaScriptEnabled = true
     outside,
     problems,
     async close() {
+      const received = (await Promise.all(answers)).filter(Boolean);
       await context.close();
       rmSync(profile, { recursive: true, force: true });
       assert.deepEqual(outside, [], 'pages asked for addresses outside 127.0.0.1');
       assert.deepEqual(problems, [], 'pages threw errors or broke the Content-Security-Policy');
+      const check = await apiChecker();
+      const mismatches = [...new Set(received.flatMap((a) => (a.notJson
+        ? [`${a.method} ${a.path} ${a.status}: answered as JSON, but the body is not JSON`]
+        : check(a.method, a.path, a.status, a.body))))];
+      assert.deepEqual(mismatches, [], `of ${received.length} API answers the pages received, some are not as the OpenAPI document declares`);
     },
   };
 }

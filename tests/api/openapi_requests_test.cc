@@ -1,0 +1,291 @@
+// The request bodies /api/v1/openapi.json describes are the ones the server takes: every plan
+// goal's documented range is the one the planner checks, the rule set's keys are the loader's at
+// every level, and a key a schema does not list is refused where it says additionalProperties
+// false.
+#include <catch2/catch.hpp>
+
+#include <fstream>
+#include <map>
+#include <set>
+#include <sstream>
+
+#include "api/api_test_support.h"
+#include "registry/base/paths.h"
+#include "registry/cohorts/cohorts.h"
+#include "registry/rounds/rules.h"
+
+namespace tp::apitest {
+namespace {
+
+using nlohmann::json;
+
+json Document(ApiFixture& f) { return f.Get("", "/api/v1/openapi.json").Json(); }
+
+const json& Component(const json& doc, const std::string& name) {
+  REQUIRE(doc["components"]["schemas"].contains(name));
+  return doc["components"]["schemas"][name];
+}
+
+// A plan of the seeded event 2025-seminar with one goal set.
+Reply PlanWith(ApiFixture& f, const std::string& goal, const json& value) {
+  return f.Call(f.staff, "POST", "/api/v1/events/2025-seminar/plan",
+                json{{"goals", {{goal, value}}}}.dump());
+}
+
+std::string FirstField(const Reply& r) {
+  json j = r.Json();
+  if (!j.contains("error") || !j["error"].contains("details") || j["error"]["details"].empty())
+    return "";
+  return j["error"]["details"][0].value("field", "");
+}
+
+std::string ReadFile(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::ostringstream text;
+  text << in.rdbuf();
+  return text.str();
+}
+
+// The keys the loader lists as allowed when it meets `unknown` in the object at `pointer`.
+std::set<std::string> LoaderKeysAt(json rule_set, const std::string& pointer) {
+  rule_set[json::json_pointer(pointer)]["zz_unknown"] = 1;
+  auto parsed = registry::RuleSet::Parse(rule_set.dump(), "probe.json");
+  REQUIRE_FALSE(parsed.ok());
+  const std::string message = parsed.status().message();
+  const std::string open = "未知的键（可用：";
+  const size_t at = message.find(open);
+  INFO(message);
+  REQUIRE(at != std::string::npos);
+  const size_t from = at + open.size();
+  const std::string list = message.substr(from, message.find("）", from) - from);
+  std::set<std::string> keys;
+  size_t start = 0;
+  const std::string sep = "、";
+  while (true) {
+    const size_t next = list.find(sep, start);
+    keys.insert(list.substr(start, next == std::string::npos ? std::string::npos : next - start));
+    if (next == std::string::npos) break;
+    start = next + sep.size();
+  }
+  return keys;
+}
+
+std::set<std::string> SchemaKeys(const json& schema) {
+  std::set<std::string> keys;
+  for (auto& [key, value] : schema["properties"].items()) keys.insert(key);
+  return keys;
+}
+
+}  // namespace
+
+TEST_CASE("OpenAPI: every plan goal's documented type and range is the one the planner checks",
+          "[api][openapi][cohorts]") {
+  ApiFixture f;
+  json doc = Document(f);
+  const json& goals = Component(doc, "PlanGoals");
+  CHECK(goals["additionalProperties"] == false);
+  REQUIRE(goals["properties"].size() == 14);
+  REQUIRE(PlanWith(f, "women_target", 0).status == 200);
+  for (auto& [key, schema] : goals["properties"].items()) {
+    INFO("goal " + key);
+    const bool integer = schema["type"] == "integer";
+    REQUIRE(schema.contains("minimum"));
+    REQUIRE(schema.contains("default"));
+    CHECK(PlanWith(f, key, schema["default"]).status == 200);
+    const double min = schema["minimum"].get<double>();
+    const bool exclusive = schema.value("exclusiveMinimum", false);
+    // The least accepted value, and the one just below it.
+    const json least = exclusive ? json(min + 0.01)
+                       : integer ? json(static_cast<int>(min))
+                                 : json(min);
+    CHECK(PlanWith(f, key, least).status == 200);
+    const json below = exclusive ? json(min)
+                       : integer ? json(static_cast<int>(min) - 1)
+                                 : json(min - 0.5);
+    Reply refused = PlanWith(f, key, below);
+    CHECK(refused.status == 400);
+    if (schema.contains("maximum")) {
+      const double max = schema["maximum"].get<double>();
+      CHECK(PlanWith(f, key, max).status == 200);
+      CHECK(PlanWith(f, key, max + 0.5).status == 400);
+    } else {
+      // A target is a count of the event's seats: far beyond them it is refused.
+      CHECK(PlanWith(f, key, 100000).status == 400);
+    }
+    if (integer) {
+      Reply fraction = PlanWith(f, key, 1.5);
+      CHECK(fraction.status == 400);
+      CHECK(FirstField(fraction) == "goals." + key);
+    }
+    CHECK(PlanWith(f, key, "1").status == 400);
+  }
+  Reply unknown = PlanWith(f, "minorities", 3);
+  CHECK(unknown.status == 400);
+  CHECK(FirstField(unknown) == "goals.minorities");
+}
+
+TEST_CASE("OpenAPI: the rule set schema lists the keys the loader allows at every level",
+          "[api][openapi][rounds]") {
+  ApiFixture f;
+  json doc = Document(f);
+  const std::string path = registry::DataDir() + "/rules/pool-national-2025.json";
+  json rule_set = json::parse(ReadFile(path));
+  REQUIRE(registry::RuleSet::Parse(rule_set.dump(), "pool-national-2025.json").ok());
+  // Every part the loader reads, present in this rule set.
+  REQUIRE(rule_set.contains("opinion"));
+  REQUIRE(rule_set["quotas"][0].contains("minimums"));
+  REQUIRE_FALSE(rule_set["eligibility"].empty());
+  if (!rule_set.contains("groups")) rule_set["groups"] = {{"values", {"一组"}}};
+  const std::string category = rule_set["categories"].begin().key();
+  const struct {
+    const char* pointer;
+    const char* schema;
+  } levels[] = {{"", "RuleSetBody"},        {"/opinion", nullptr},
+                {"/groups", nullptr},       {"/eligibility/0", "RuleEligibility"},
+                {"/quotas/0", "RuleQuota"}, {"/quotas/0/minimums/0", "RuleMinimum"}};
+  for (const auto& level : levels) {
+    INFO(std::string("rule set at ") + (*level.pointer ? level.pointer : "/"));
+    const json& schema = level.schema != nullptr
+                             ? Component(doc, level.schema)
+                             : Component(doc, "RuleSetBody")["properties"][level.pointer + 1];
+    CHECK(schema["additionalProperties"] == false);
+    CHECK(SchemaKeys(schema) == LoaderKeysAt(rule_set, level.pointer));
+  }
+  INFO("a category");
+  const json& cat = Component(doc, "RuleCategory");
+  CHECK(cat["additionalProperties"] == false);
+  CHECK(SchemaKeys(cat) == LoaderKeysAt(rule_set, "/categories/" + category));
+  // The fields a rule may read are the loader's own.
+  std::set<std::string> fields;
+  for (const json& name : Component(doc, "RuleFieldName")["enum"]) fields.insert(name);
+  std::set<std::string> loader(registry::RuleFieldNames().begin(),
+                               registry::RuleFieldNames().end());
+  CHECK(fields == loader);
+  CHECK(fields.count("民族") == 1);
+}
+
+TEST_CASE("OpenAPI: the enrolment states and actions listed are those the registry knows",
+          "[api][openapi][cohorts]") {
+  ApiFixture f;
+  json doc = Document(f);
+  std::set<std::string> states;
+  for (const json& s : Component(doc, "EnrolmentState")["enum"]) {
+    INFO(s.dump());
+    auto parsed = registry::ParseState(s.get<std::string>());
+    REQUIRE(parsed.has_value());
+    CHECK(registry::StateName(*parsed) == s.get<std::string>());
+    states.insert(s.get<std::string>());
+  }
+  CHECK(states.size() == 7);
+  for (const json& a : Component(doc, "EnrolmentAction")["properties"]["action"]["enum"]) {
+    INFO(a.dump());
+    auto parsed = registry::ParseAction(a.get<std::string>());
+    REQUIRE(parsed.has_value());
+    CHECK(registry::ActionName(*parsed) == a.get<std::string>());
+  }
+  CHECK_FALSE(registry::ParseAction("accept").has_value());
+}
+
+TEST_CASE("OpenAPI: every request example is accepted as it stands, and an unknown key refused",
+          "[api][openapi]") {
+  ApiFixture f;
+  json doc = Document(f);
+  // The request examples, by operationId: the path, the method and the example body.
+  struct Example {
+    std::string method, path;
+    json body;
+    bool closed = false;  // additionalProperties false
+    json responses;
+  };
+  std::map<std::string, Example> examples;
+  for (auto& [path, ops] : doc["paths"].items()) {
+    for (auto& [method, op] : ops.items()) {
+      if (!op.contains("requestBody")) continue;
+      const json& content = op["requestBody"]["content"];
+      if (!content.contains("application/json")) continue;
+      const std::string ref = content["application/json"]["schema"].value("$ref", "");
+      const json& schema = Component(doc, ref.substr(ref.rfind('/') + 1));
+      if (!schema.contains("example")) continue;
+      std::string upper = method;
+      for (char& c : upper) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+      examples[op["operationId"].get<std::string>()] = {
+          upper, path, schema["example"], schema.value("additionalProperties", true) == false,
+          op["responses"]};
+    }
+  }
+  // The people the examples name: two more 领军人才 admitted in 2024, after the fixture's four.
+  {
+    auto batch = f.store().BeginWrite();
+    REQUIRE(batch.ok());
+    for (const char* name : {"林良", "周文博"}) {
+      registry::Person p = f.Person("a1");
+      p.public_id.clear();
+      p.rowid = 0;
+      p.name = name;
+      p.id_number = MakeIdNumber("230102", "19760404", name == std::string("林良") ? "031" : "053");
+      p.phone.clear();
+      REQUIRE((*batch)->UpsertPerson(&p).ok());
+    }
+    REQUIRE((*batch)->Commit().ok());
+  }
+  REQUIRE(f.store().GetPerson("P0000005").ok());
+  REQUIRE(f.store().GetPerson("P0000006").ok());
+  // The account the sign-in example names, its initial password changed to the example's.
+  const json sign_in = examples.count("signIn") ? examples["signIn"].body : json::object();
+  REQUIRE(sign_in.contains("username"));
+  Reply made = f.Call(
+      f.staff, "POST", "/api/v1/accounts",
+      json{{"username", sign_in["username"]}, {"display_name", "王芳"}, {"role", "staff"}}.dump());
+  REQUIRE(made.status == 201);
+  Reply first =
+      f.Call("", "POST", "/api/v1/session",
+             json{{"username", sign_in["username"]}, {"password", made.Json()["initial_password"]}}
+                 .dump());
+  REQUIRE(first.status == 200);
+  const std::string set_cookie = first.Header("Set-Cookie");
+  Reply changed = f.Call("", "POST", "/api/v1/session/password",
+                         json{{"current_password", made.Json()["initial_password"]},
+                              {"new_password", sign_in["password"]}}
+                             .dump(),
+                         {{"Cookie", set_cookie.substr(0, set_cookie.find(';'))},
+                          {"X-CSRF-Token", first.Json()["csrf_token"].get<std::string>()}});
+  REQUIRE(changed.status == 200);
+
+  // In an order that makes each example's objects before the next needs them: the event the
+  // event example creates is the one the plan, enrolment, roster, capacity and availability
+  // examples are sent to.
+  const std::string event =
+      examples.count("createEvent") ? examples["createEvent"].body.value("code", "") : "";
+  std::set<std::string> sent;
+  for (const char* id : {"createEvent", "planEvent", "changeEnrolment", "applyRoster",
+                         "setClassCapacity", "setAvailability", "signIn"}) {
+    INFO(std::string("the request example of ") + id);
+    REQUIRE(examples.count(id) == 1);
+    const Example& e = examples[id];
+    std::string target = e.path;
+    if (size_t at = target.find("{code}"); at != std::string::npos) target.replace(at, 6, event);
+    // A person in a path is the one the examples invite.
+    if (size_t at = target.find("{id}"); at != std::string::npos) target.replace(at, 4, "P0000005");
+    const std::string token = id == std::string("signIn") ? "" : f.staff;
+    if (e.closed) {
+      json more = e.body;
+      more["zz_unknown"] = 1;
+      Reply refused = f.Call(token, e.method, target, more.dump());
+      CHECK(refused.status == 400);
+      CHECK(FirstField(refused) == "zz_unknown");
+    }
+    Reply r = f.Call(token, e.method, target, e.body.dump());
+    INFO(r.body.substr(0, 300));
+    CHECK(r.status >= 200);
+    CHECK(r.status < 300);
+    // The success is the one the document declares (201 for what the call creates).
+    CHECK(e.responses.contains(std::to_string(r.status)));
+    sent.insert(id);
+  }
+  // An example added to the document is sent here too.
+  std::set<std::string> documented;
+  for (const auto& [id, e] : examples) documented.insert(id);
+  CHECK(documented == sent);
+}
+
+}  // namespace tp::apitest
