@@ -1,5 +1,6 @@
 // What the route files of the core API share (api_service.cc, persons_routes.cc,
-// admin_routes.cc): the service's state and handlers, and the readers of requests they all use.
+// export_routes.cc, admin_routes.cc): the service's state and handlers, and the readers of
+// requests they all use.
 // Only files of api/ include this header.
 #pragma once
 
