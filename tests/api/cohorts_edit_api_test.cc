@@ -128,4 +128,21 @@ TEST_CASE("Cohort API: staff move a waiting person up the list with If-Match",
   REQUIRE(f.Leaks() == 0);
 }
 
+TEST_CASE("Cohort API: a province reads the enrolments of its own people only, and changes none",
+          "[api][cohorts][province]") {
+  ApiFixture f;
+  REQUIRE(f.Call(f.staff, "POST", "/api/v1/events", EventBody(3)).status == 201);
+  const std::string enrol = "/api/v1/events/2026-edit/enrolments";
+  for (const char* key : {"a1", "b1", "b2"}) {
+    REQUIRE(f.Call(f.staff, "POST", enrol, Act(f.Person(key).public_id, "invite")).status == 200);
+  }
+  CHECK(f.Get(f.staff, enrol).Json()["total"] == 3);
+  const json mine = f.Get(f.province, enrol).Json();
+  REQUIRE(mine["total"] == 1);
+  CHECK(mine["items"][0]["id"] == f.Person("a1").public_id);
+  CHECK(f.Call(f.province, "POST", enrol, Act(f.Person("a1").public_id, "confirm")).status == 403);
+  CHECK(f.Get(f.unit_a, enrol).status == 403);
+  REQUIRE(f.Leaks() == 0);
+}
+
 }  // namespace tp::apitest
