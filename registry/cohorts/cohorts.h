@@ -204,8 +204,9 @@ class Cohorts {
   // Changes an event's title, dates, place, source and classes in one transaction, audited
   // with the old and new values. InvalidArgument (field errors, row = the class's place in the
   // list) for a malformed result; RuleViolated when a class would have fewer seats than are
-  // taken, a level its people do not have, or a removed class has enrolments. Seats a class
-  // gains go to its waiting list at once.
+  // taken, a level its people do not have, or a removed class has enrolments, and when new
+  // dates start after today once attendance is recorded or make a seat holder busy in an
+  // overlapping event. Seats a class gains go to its waiting list at once.
   StatusOr<Event> EditEvent(std::string_view event_code, const EventEdit& edit,
                             const AuditEntry& who);
   StatusOr<std::vector<Event>> ListEvents();

@@ -34,6 +34,31 @@ int PeopleOfOtherTier(SQLite::Database& db, int64_t class_rowid, const std::stri
   return st.getColumn(0).getInt();
 }
 
+// How many of the event's seat holders hold a seat in another event over `starts_on`..`ends_on`.
+int BusyElsewhere(SQLite::Database& db, int64_t event_rowid, const std::string& starts_on,
+                  const std::string& ends_on) {
+  SQLite::Statement st(
+      db,
+      "SELECT count(DISTINCT n.person_id) FROM enrolments n JOIN enrolments o ON "
+      "o.person_id=n.person_id AND o.event_id<>n.event_id JOIN events oe ON oe.id=o.event_id "
+      "WHERE n.event_id=? AND n.state IN ('invited','confirmed','attended','absent') AND "
+      "o.state IN ('invited','confirmed','attended','absent') AND oe.starts_on<=? AND "
+      "oe.ends_on>=?");
+  st.bind(1, static_cast<int64_t>(event_rowid));
+  st.bind(2, ends_on);
+  st.bind(3, starts_on);
+  st.executeStep();
+  return st.getColumn(0).getInt();
+}
+
+int AttendanceRecorded(SQLite::Database& db, int64_t event_rowid) {
+  SQLite::Statement st(
+      db, "SELECT count(*) FROM enrolments WHERE event_id=? AND state IN ('attended','absent')");
+  st.bind(1, static_cast<int64_t>(event_rowid));
+  st.executeStep();
+  return st.getColumn(0).getInt();
+}
+
 int EnrolmentsIn(SQLite::Database& db, int64_t class_rowid) {
   SQLite::Statement st(db, "SELECT count(*) FROM enrolments WHERE class_id=?");
   st.bind(1, static_cast<int64_t>(class_rowid));
@@ -137,6 +162,19 @@ StatusOr<Event> Cohorts::EditEvent(std::string_view event_code, const EventEdit&
                           "班次" + Quote(before.classes[i].name) + "有 " + std::to_string(n) +
                               " 条报名记录，不能删除",
                           0});
+      }
+    }
+    if (after.starts_on != before.starts_on || after.ends_on != before.ends_on) {
+      const int recorded = AttendanceRecorded(db, row.rowid);
+      if (recorded > 0 && after.starts_on > today_()) {
+        errors.push_back(
+            {"开始日期", "已有 " + std::to_string(recorded) + " 人记录了出勤，开始日期不能晚于今天",
+             0});
+      }
+      const int busy = BusyElsewhere(db, row.rowid, after.starts_on, after.ends_on);
+      if (busy > 0) {
+        errors.push_back(
+            {"开始日期", "改期后有 " + std::to_string(busy) + " 人与其所在的同期活动时间重叠", 0});
       }
     }
     if (!errors.empty()) {

@@ -249,3 +249,35 @@ TEST_CASE("Cohorts: staff move a waiting person to another rank, audited, and pr
   REQUIRE(declined->promoted.has_value());
   CHECK(declined->promoted->person_id == ids[2]);
 }
+
+TEST_CASE("Cohorts: new dates are refused when they clash with attendance recorded or another seat",
+          "[cohorts][edit]") {
+  CohortFixture f;
+  f.MakeEvent("2026-small", "2026-03-01", "2026-03-02", 2, "small");
+  f.MakeEvent("2026-other", "2026-04-01", "2026-04-02", 2, "other");
+  auto ids = f.AddMany({}, 2);
+  REQUIRE(Do(f, ids[0], EnrolmentAction::kInvite).ok());
+  REQUIRE(f.cohorts()
+              .Act("2026-other", ids[0], EnrolmentAction::kInvite, {}, CohortFixture::Staff())
+              .ok());
+  EventEdit onto_other;
+  onto_other.starts_on = "2026-04-02";
+  onto_other.ends_on = "2026-04-03";
+  auto clash = f.cohorts().EditEvent("2026-small", onto_other, CohortFixture::Staff());
+  REQUIRE(clash.status().code() == StatusCode::kRuleViolated);
+  CHECK(clash.status().message().find("1 人与其所在的同期活动时间重叠") != std::string::npos);
+
+  f.cohorts().SetToday([] { return std::string("2026-03-01"); });
+  REQUIRE(Do(f, ids[0], EnrolmentAction::kConfirm).ok());
+  REQUIRE(Do(f, ids[0], EnrolmentAction::kAttend).ok());
+  EventEdit later;
+  later.starts_on = "2026-05-01";
+  later.ends_on = "2026-05-02";
+  auto recorded = f.cohorts().EditEvent("2026-small", later, CohortFixture::Staff());
+  REQUIRE(recorded.status().code() == StatusCode::kRuleViolated);
+  CHECK(recorded.status().details()[0].field == "开始日期");
+  EventEdit longer;
+  longer.ends_on = "2026-03-03";
+  CHECK(f.cohorts().EditEvent("2026-small", longer, CohortFixture::Staff()).ok());
+  CHECK(f.cohorts().GetEvent("2026-small")->starts_on == "2026-03-01");
+}
