@@ -132,34 +132,45 @@ void ApiService::Impl::AddSystemRoutes() {
 // Search, people, units and the enrolment check.
 void ApiService::Impl::AddPersonRoutes() {
   auto bind = [this](void (Impl::*method)(const ApiCall&, HttpResponse&)) { return Bound(method); };
-  routes.push_back(
-      {.method = "GET",
-       .pattern = "/api/v1/search",
-       .operation_id = "searchPersons",
-       .roles = kAllRoles,
-       .summary = "检索人才库（单位令牌只检索本单位推荐的人员，省级令牌只检索本省）",
-       .tag = "检索",
-       .params =
-           With({{"q", "query", "string", "检索词：姓名、拼音、单位、领域…", false},
-                 {"sort", "query", "string",
-                  "relevance、admission_year、-admission_year、age、-age", false},
-                 {"facets", "query", "boolean", "是否返回分面计数", false},
-                 {"province", "query", "string", "筛选：省级代码（可重复）", false},
-                 {"unit_type", "query", "string", "筛选：推荐单位类型", false},
-                 {"tier", "query", "string", "筛选：人才类别", false},
-                 {"ethnic_group", "query", "string", "筛选：民族（单位令牌不可用）", false},
-                 {"gender", "query", "string", "筛选：性别", false},
-                 {"age_band", "query", "string", "筛选：年龄段", false},
-                 {"round", "query", "string", "筛选：推荐批次", false},
-                 {"year", "query", "string", "筛选：入库年度", false},
-                 {"honour", "query", "string", "筛选：荣誉", false},
-                 {"trained", "query", "string", "筛选：是否参加过培训（yes/no）", false},
-                 {"trained_year", "query", "string", "筛选：参加培训的年度（如 2024）", false},
-                 {"group", "query", "string", "筛选：所属群体", false}},
-                kPaging),
-       .response_schema = "SearchResult",
-       .statuses = {400, 503},
-       .handler = bind(&Impl::Search)});
+  const std::vector<RouteParam> search_params = With(
+      {{"q", "query", "string", "检索词：姓名、拼音、单位、领域…", false},
+       {"sort", "query", "string", "relevance、admission_year、-admission_year、age、-age", false},
+       {"facets", "query", "boolean", "是否返回分面计数", false},
+       {"province", "query", "string", "筛选：省级代码（可重复）", false},
+       {"unit_type", "query", "string", "筛选：推荐单位类型", false},
+       {"tier", "query", "string", "筛选：人才类别", false},
+       {"ethnic_group", "query", "string", "筛选：民族（单位令牌不可用）", false},
+       {"gender", "query", "string", "筛选：性别", false},
+       {"age_band", "query", "string", "筛选：年龄段", false},
+       {"round", "query", "string", "筛选：推荐批次", false},
+       {"year", "query", "string", "筛选：入库年度", false},
+       {"honour", "query", "string", "筛选：荣誉", false},
+       {"trained", "query", "string", "筛选：是否参加过培训（yes/no）", false},
+       {"trained_year", "query", "string", "筛选：参加培训的年度（如 2024）", false},
+       {"group", "query", "string", "筛选：所属群体", false}},
+      kPaging);
+  routes.push_back({.method = "GET",
+                    .pattern = "/api/v1/search",
+                    .operation_id = "searchPersons",
+                    .roles = kAllRoles,
+                    .summary = "检索人才库（单位令牌只检索本单位推荐的人员，省级令牌只检索本省）",
+                    .tag = "检索",
+                    .params = search_params,
+                    .response_schema = "SearchResult",
+                    .statuses = {400, 503},
+                    .handler = bind(&Impl::Search)});
+  routes.push_back({.method = "GET",
+                    .pattern = "/api/v1/search.xlsx",
+                    .operation_id = "exportSearch",
+                    .roles = kAllRoles,
+                    .summary =
+                        "导出检索结果（XLSX；参数与 /api/v1/search 相同，导出全部命中而不分页，"
+                        "按令牌范围与遮盖规则，超过 5000 人时 422；记入审计日志）",
+                    .tag = "检索",
+                    .params = search_params,
+                    .response_schema = "Xlsx",
+                    .statuses = {400, 422, 503},
+                    .handler = bind(&Impl::SearchXlsx)});
   routes.push_back({.method = "GET",
                     .pattern = "/api/v1/persons",
                     .operation_id = "listPersons",
@@ -242,6 +253,20 @@ void ApiService::Impl::AddAdminRoutes() {
                     .tag = "统计",
                     .response_schema = "Stats",
                     .handler = bind(&Impl::Stats)});
+  routes.push_back(
+      {.method = "GET",
+       .pattern = "/api/v1/stats.xlsx",
+       .operation_id = "exportStats",
+       .roles = kStaffRoles,
+       .summary = "统计页各图表的数据（XLSX，每个图表一张工作表；按令牌范围；记入审计日志）",
+       .tag = "统计",
+       .params = {{"chart", "query", "string",
+                   "只导出一个图表：province、unit-type、ethnic、age、gender、tier、year、"
+                   "trained-year；省略则导出全部",
+                   false}},
+       .response_schema = "Xlsx",
+       .statuses = {400, 503},
+       .handler = bind(&Impl::StatsXlsx)});
   routes.push_back(
       {.method = "POST",
        .pattern = "/api/v1/imports",

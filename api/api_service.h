@@ -73,6 +73,9 @@ struct ApiOptions {
   std::chrono::milliseconds index_follow_interval{2000};  // 0: never in the background
   // A unit token's search looks at most this many of the unit's people.
   int unit_scope_limit = 5000;
+  // GET /api/v1/search.xlsx refuses a search with more hits than this (the caller narrows it).
+  // Five thousand rows is under a megabyte of workbook, built in memory within a second.
+  int64_t search_export_limit = 5000;
 };
 
 // One parameter of a route, for the OpenAPI document.

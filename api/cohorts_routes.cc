@@ -386,9 +386,48 @@ void CreateEvent(Context& ctx, const ApiCall& call, HttpResponse& res) {
   res.SetJson(Dump(EventJson(*made)), 201);
 }
 
+// The body of an event edit: the fields given change, `classes` is the whole new list.
+StatusOr<registry::EventEdit> EventEditFromJson(const Json& o) {
+  TP_RETURN_IF_ERROR(
+      OnlyKeys(o, {"title", "starts_on", "ends_on", "place", "source", "classes"}, ""));
+  registry::EventEdit edit;
+  for (auto [key, out] : {std::pair{"title", &edit.title},
+                          {"starts_on", &edit.starts_on},
+                          {"ends_on", &edit.ends_on},
+                          {"place", &edit.place},
+                          {"source", &edit.source}}) {
+    if (!o.contains(key)) continue;
+    TP_ASSIGN_OR_RETURN(auto v, Text(o, key, false));
+    *out = v;
+  }
+  auto classes = o.find("classes");
+  if (classes == o.end()) return edit;
+  if (!classes->is_array()) return BadField("classes", "应为班次数组");
+  edit.classes.emplace();
+  for (const Json& c : *classes) {
+    if (!c.is_object()) return BadField("classes", "每个班次应为 JSON 对象");
+    TP_RETURN_IF_ERROR(OnlyKeys(c, {"name", "level", "capacity", "was"}, "classes"));
+    registry::ClassEdit ce;
+    TP_ASSIGN_OR_RETURN(ce.change.name, Text(c, "name", true));
+    TP_ASSIGN_OR_RETURN(ce.change.level, Text(c, "level", false));
+    TP_ASSIGN_OR_RETURN(ce.change.capacity, Integer(c, "capacity", 0));
+    TP_ASSIGN_OR_RETURN(ce.was, Text(c, "was", false));
+    edit.classes->push_back(std::move(ce));
+  }
+  return edit;
+}
+
 void PatchEvent(Context& ctx, const ApiCall& call, HttpResponse& res) {
   auto body = ParseJsonObject(call.request.body);
   if (!body.ok()) return res.SetError(body.status());
+  if (!body->contains("class")) {
+    auto edit = EventEditFromJson(*body);
+    if (!edit.ok()) return res.SetError(edit.status());
+    auto edited = ctx.cohorts->EditEvent(call.request.PathParam("code"), *edit, ctx.Who(call));
+    if (!edited.ok()) return res.SetError(edited.status());
+    ctx.Wrote();
+    return res.SetJson(Dump(EventJson(*edited)));
+  }
   if (Status s = OnlyKeys(*body, {"class", "capacity"}, ""); !s.ok()) return res.SetError(s);
   auto cls = Text(*body, "class", true);
   if (!cls.ok()) return res.SetError(cls.status());
@@ -397,6 +436,7 @@ void PatchEvent(Context& ctx, const ApiCall& call, HttpResponse& res) {
   auto event =
       ctx.cohorts->SetClassCapacity(call.request.PathParam("code"), *cls, *capacity, ctx.Who(call));
   if (!event.ok()) return res.SetError(event.status());
+  ctx.Wrote();
   res.SetJson(Dump(EventJson(*event)));
 }
 
@@ -446,15 +486,39 @@ void ListEnrolments(Context& ctx, const ApiCall& call, HttpResponse& res) {
   res.SetJson(Dump({{"total", items.size()}, {"items", std::move(items)}}));
 }
 
+// The "move" action: a waitlisted person to another rank of the class's list.
+void MoveOnWaitlist(Context& ctx, const ApiCall& call, const Json& body, HttpResponse& res) {
+  auto id = Text(body, "id", true);
+  if (!id.ok()) return res.SetError(id.status());
+  for (const char* key : {"class", "allow_retrained", "ahead_of_waitlist"}) {
+    if (body.contains(key)) return res.SetError(BadField(key, "调整候补名次时不用此字段"));
+  }
+  auto rank_it = body.find("rank");
+  if (rank_it == body.end() || !rank_it->is_number_integer()) {
+    return res.SetError(BadField("rank", "应为候补名次（从 1 起的整数）"));
+  }
+  const int64_t rank = rank_it->get<int64_t>();
+  if (rank < 1 || rank > 100000) return res.SetError(BadField("rank", "应为从 1 起的整数"));
+  const int64_t version = IfMatchVersion(call.request);
+  if (version < 0) return res.SetError(BadField("If-Match", "应为读取时得到的 ETag，如 \"v3\""));
+  auto moved = ctx.cohorts->MoveOnWaitlist(call.request.PathParam("code"), *id,
+                                           static_cast<int>(rank), version, ctx.Who(call));
+  if (!moved.ok()) return res.SetError(moved.status());
+  ctx.Wrote();
+  res.SetHeader("ETag", "\"v" + std::to_string(moved->version) + "\"");
+  res.SetJson(Dump({{"enrolment", EnrolmentJson(*moved)}, {"promoted", nullptr}}));
+}
+
 void Act(Context& ctx, const ApiCall& call, HttpResponse& res) {
   auto body = ParseJsonObject(call.request.body);
   if (!body.ok()) return res.SetError(body.status());
-  if (Status s =
-          OnlyKeys(*body, {"id", "action", "class", "allow_retrained", "ahead_of_waitlist"}, "");
+  if (Status s = OnlyKeys(
+          *body, {"id", "action", "class", "allow_retrained", "ahead_of_waitlist", "rank"}, "");
       !s.ok())
     return res.SetError(s);
   auto id = Text(*body, "id", true);
   auto action_name = Text(*body, "action", true);
+  if (action_name.ok() && *action_name == "move") return MoveOnWaitlist(ctx, call, *body, res);
   auto cls = Text(*body, "class", false);
   auto allow = Bool(*body, "allow_retrained", false);
   auto ahead = Bool(*body, "ahead_of_waitlist", false);
@@ -464,8 +528,8 @@ void Act(Context& ctx, const ApiCall& call, HttpResponse& res) {
   }
   auto action = registry::ParseAction(*action_name);
   if (!action) {
-    return res.SetError(
-        BadField("action", "只能是 invite、waitlist、confirm、decline、remove、attend 或 absent"));
+    return res.SetError(BadField(
+        "action", "只能是 invite、waitlist、confirm、decline、remove、attend、absent 或 move"));
   }
   const int64_t version = IfMatchVersion(call.request);
   if (version < 0) return res.SetError(BadField("If-Match", "应为读取时得到的 ETag，如 \"v3\""));
@@ -627,12 +691,14 @@ Status AddCohortRoutes(registry::Store& store, const CohortRouteOptions& options
                      .handler = bind(&GetEvent)});
   routes->push_back({.method = "PATCH",
                      .pattern = "/api/v1/events/{code}",
-                     .operation_id = "setClassCapacity",
+                     .operation_id = "updateEvent",
                      .roles = kStaffOnly,
-                     .summary = "修改一个班次的名额（不能少于已占名额）",
+                     .summary =
+                         "修改活动的名称、日期、地点、来源和班次（增删、改名、层次、名额；"
+                         "名额不能少于已占名额，有报名记录的班次不能删除），或只改一个班次的名额",
                      .tag = tag,
                      .params = {code},
-                     .request_schema = "ClassCapacity",
+                     .request_schema = "EventPatch",
                      .response_schema = "Event",
                      .statuses = {400, 404, 422},
                      .max_body_bytes = 64 * 1024,
@@ -677,7 +743,8 @@ Status AddCohortRoutes(registry::Store& store, const CohortRouteOptions& options
        .pattern = "/api/v1/events/{code}/enrolments",
        .operation_id = "changeEnrolment",
        .roles = kStaffOnly,
-       .summary = "邀请、候补、确认、谢绝、移出、记为参加或缺席；名额空出时候补第一位自动递补",
+       .summary = "邀请、候补、确认、谢绝、移出、记为参加或缺席、调整候补名次（move + rank）；"
+                  "名额空出时候补第一位自动递补",
        .tag = tag,
        .params = {code, {"If-Match", "header", "string", "报名记录的 ETag（可选）", false}},
        .request_schema = "EnrolmentAction",

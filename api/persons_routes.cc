@@ -174,6 +174,11 @@ StatusOr<indexer::SearchResult> ApiService::Impl::SearchWithinUnit(
 }
 
 std::string ApiService::Impl::SearchJson(indexer::SearchResult result, const Caller& caller) {
+  MaskSearchResult(result, caller);
+  return indexer::SearchResultToJson(result);
+}
+
+void ApiService::Impl::MaskSearchResult(indexer::SearchResult& result, const Caller& caller) {
   if (!caller.SeesSensitiveAttributes()) {
     // The index shows 民族 with every hit and as a facet; a unit sees neither.
     // Nor a highlight of the recommending unit, its own name.
@@ -185,32 +190,43 @@ std::string ApiService::Impl::SearchJson(indexer::SearchResult result, const Cal
     }
     std::erase_if(result.facets, [](const auto& f) { return f.first == "ethnic_group"; });
   }
-  return indexer::SearchResultToJson(result);
 }
 
-void ApiService::Impl::Search(const ApiCall& call, HttpResponse& res) {
-  if (index == nullptr) return res.SetError(Unavailable("检索服务暂不可用"));
-  const Caller& c = *call.caller;
-  auto request = indexer::SearchRequestFromParams(call.request.query);
-  if (!request.ok()) return res.SetError(request.status());
+Status ApiService::Impl::ScopeSearch(indexer::SearchRequest& request, const Caller& c) {
   if (c.role == Role::kUnit) {
-    for (const auto& [name, value] : request->filters) {
+    for (const auto& [name, value] : request.filters) {
       if (name == "ethnic_group") {
-        return res.SetError(
-            FieldStatus(StatusCode::kPermissionDenied, "民族", "单位令牌不能按民族筛选"));
+        return FieldStatus(StatusCode::kPermissionDenied, "民族", "单位令牌不能按民族筛选");
       }
     }
   }
   if (c.role == Role::kProvince) {
-    for (const auto& [name, value] : request->filters) {
+    for (const auto& [name, value] : request.filters) {
       if (name == "province" && value != c.province) {
-        return res.SetError(FieldStatus(StatusCode::kPermissionDenied, "省份",
-                                        "省级令牌只能检索本省（" + c.province + "）"));
+        return FieldStatus(StatusCode::kPermissionDenied, "省份",
+                           "省级令牌只能检索本省（" + c.province + "）");
       }
     }
-    std::erase_if(request->filters, [](const auto& f) { return f.first == "province"; });
-    request->filters.emplace_back("province", c.province);
+    std::erase_if(request.filters, [](const auto& f) { return f.first == "province"; });
+    request.filters.emplace_back("province", c.province);
   }
+  return Status::Ok();
+}
+
+void ApiService::Impl::Search(const ApiCall& call, HttpResponse& res) {
+  auto result = RunSearch(call, nullptr);
+  if (!result.ok()) return res.SetError(result.status());
+  res.SetJson(SearchJson(std::move(*result), *call.caller));
+}
+
+StatusOr<indexer::SearchResult> ApiService::Impl::RunSearch(
+    const ApiCall& call, const std::function<void(indexer::SearchRequest&)>& adjust) {
+  if (index == nullptr) return Unavailable("检索服务暂不可用");
+  const Caller& c = *call.caller;
+  auto request = indexer::SearchRequestFromParams(call.request.query);
+  if (!request.ok()) return request.status();
+  TP_RETURN_IF_ERROR(ScopeSearch(*request, c));
+  if (adjust) adjust(*request);
   // A whole ID number in the query reads that person's number as a reveal
   // does: it is recorded, with whom it found, before the answer.
   bool asked_id_number = false;
@@ -226,17 +242,17 @@ void ApiService::Impl::Search(const ApiCall& call, HttpResponse& res) {
   };
   StatusOr<indexer::SearchResult> result =
       c.role == Role::kUnit ? SearchWithinUnit(*request, c) : index->Search(*request);
-  if (!result.ok()) return res.SetError(result.status());
+  if (!result.ok()) return result.status();
   if (asked_id_number) {
     auto found = store.LoadPersons(found_by_id_number, false);
-    if (!found.ok()) return res.SetError(found.status());
+    if (!found.ok()) return found.status();
     std::string ids;
     for (const PersonRecord& r : *found) ids += (ids.empty() ? "" : ",") + r.person.public_id;
-    Status logged = Audit(call, "reveal", "person", ids,
-                          {{"via", "search"}, {"fields", {"id_number"}}, {"found", found->size()}});
-    if (!logged.ok()) return res.SetError(logged);
+    TP_RETURN_IF_ERROR(
+        Audit(call, "reveal", "person", ids,
+              {{"via", "search"}, {"fields", {"id_number"}}, {"found", found->size()}}));
   }
-  res.SetJson(SearchJson(std::move(*result), c));
+  return result;
 }
 
 void ApiService::Impl::ListPersons(const ApiCall& call, HttpResponse& res) {

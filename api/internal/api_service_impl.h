@@ -1,5 +1,6 @@
 // What the route files of the core API share (api_service.cc, persons_routes.cc,
-// admin_routes.cc): the service's state and handlers, and the readers of requests they all use.
+// export_routes.cc, admin_routes.cc): the service's state and handlers, and the readers of
+// requests they all use.
 // Only files of api/ include this header.
 #pragma once
 
@@ -123,6 +124,9 @@ struct ApiService::Impl {
   void GetUnit(const ApiCall& call, HttpResponse& res);
   void EnrollmentCheck(const ApiCall& call, HttpResponse& res);
   void Stats(const ApiCall& call, HttpResponse& res);
+  // export_routes.cc
+  void SearchXlsx(const ApiCall& call, HttpResponse& res);
+  void StatsXlsx(const ApiCall& call, HttpResponse& res);
   void QueryAudit(const ApiCall& call, HttpResponse& res);
   void ListTokens(const ApiCall& call, HttpResponse& res);
   void RevokeToken(const ApiCall& call, HttpResponse& res);
@@ -155,6 +159,15 @@ struct ApiService::Impl {
                                                    const Caller& caller);
   // The caller's view of a search result, serialised once.
   std::string SearchJson(indexer::SearchResult result, const Caller& caller);
+  // Withholds from a result what the caller may not see (民族 and its facet for a unit).
+  static void MaskSearchResult(indexer::SearchResult& result, const Caller& caller);
+  // Confines a search to the caller's scope; PermissionDenied for a filter outside it.
+  static Status ScopeSearch(indexer::SearchRequest& request, const Caller& caller);
+  // The search GET /api/v1/search runs for `call`'s parameters, in the caller's scope, with
+  // `adjust` (when given) changing the request after the scope is applied; an ID number in the
+  // query is audited as a reveal. Not yet masked.
+  StatusOr<indexer::SearchResult> RunSearch(
+      const ApiCall& call, const std::function<void(indexer::SearchRequest&)>& adjust);
 
   registry::Store& store;
   indexer::SearchIndex* index;

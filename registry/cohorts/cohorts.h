@@ -149,6 +149,24 @@ struct ApplyResult {
   std::vector<std::string> skipped;
 };
 
+// One class in an event edit: `was` names the existing class it changes (a rename); empty
+// means the class of the same name, or a new class when there is none.
+struct ClassEdit {
+  std::string was = {};
+  EventClass change = {};
+};
+
+// What staff change in an event; fields left empty stay as they are. `classes`, when given, is
+// the whole new list: an existing class it does not name is removed.
+struct EventEdit {
+  std::optional<std::string> title = {};
+  std::optional<std::string> starts_on = {};
+  std::optional<std::string> ends_on = {};
+  std::optional<std::string> place = {};
+  std::optional<std::string> source = {};
+  std::optional<std::vector<ClassEdit>> classes = {};
+};
+
 enum class RosterSheet {
   kRoster,  // 名单: one row per seat holder
   kSignIn,  // 签到表: seat holders with a column per day to sign
@@ -183,6 +201,14 @@ class Cohorts {
   // seats already taken. Seats it adds go to the waiting list at once.
   StatusOr<Event> SetClassCapacity(std::string_view event_code, std::string_view class_name,
                                    int capacity, const AuditEntry& who);
+  // Changes an event's title, dates, place, source and classes in one transaction, audited
+  // with the old and new values. InvalidArgument (field errors, row = the class's place in the
+  // list) for a malformed result; RuleViolated when a class would have fewer seats than are
+  // taken, a level its people do not have, or a removed class has enrolments, and when new
+  // dates start after today once attendance is recorded or make a seat holder busy in an
+  // overlapping event. Seats a class gains go to its waiting list at once.
+  StatusOr<Event> EditEvent(std::string_view event_code, const EventEdit& edit,
+                            const AuditEntry& who);
   StatusOr<std::vector<Event>> ListEvents();
   StatusOr<Event> GetEvent(std::string_view code);
 
@@ -203,6 +229,12 @@ class Cohorts {
   StatusOr<ActionResult> Act(std::string_view event_code, std::string_view person_id,
                              EnrolmentAction action, const ActionOptions& options,
                              const AuditEntry& who);
+
+  // Moves a waitlisted person to `rank` (1: first) on their class's list, shifting the others,
+  // in one transaction with its audit entry. InvalidArgument for a rank outside the list,
+  // RuleViolated when the person is not waiting, PreconditionFailed for a stale version.
+  StatusOr<Enrolment> MoveOnWaitlist(std::string_view event_code, std::string_view person_id,
+                                     int rank, int64_t expected_version, const AuditEntry& who);
 
   // Invites the roster and puts the reserve on the waiting lists in their
   // order, in one transaction; a person already enrolled in the event is

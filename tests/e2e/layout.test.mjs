@@ -12,6 +12,7 @@ import {
 } from './lib.mjs';
 
 const kRound = `e2e-layout-${Date.now().toString(36)}`;
+const kEvent = `e2e-layout-${Date.now().toString(36)}`;
 const kWidths = { laptop: { width: 1400, height: 900 }, phone: kPhone };
 
 function person(n, name, unit) {
@@ -92,16 +93,28 @@ describe('every page fits the window', () => {
     const invitation = await sessionApi(unitSession, 'POST', `rounds/${kRound}/invitations`,
       { name: '林晓舟', mobile: '13912345678' });
     inviteLink = url(invitation.link.replace(/^\//, ''));
+    // An event with seat holders and a waiting list, so the enrolments' controls are shown.
+    await api('POST', 'events', fixture.staffToken, {
+      code: kEvent, title: '浏览器测试：版面检查用的培训活动', series: kEvent, starts_on: beijingTime(0).slice(0, 10),
+      ends_on: beijingTime(2).slice(0, 10), place: '北京', capacity: 2, classes: [{ name: '研修班', capacity: 2 }],
+    });
+    const people = (await api('GET', `search?province=${province.code}&size=3`, fixture.staffToken)).hits;
+    for (const [i, hit] of people.entries()) {
+      await api('POST', `events/${kEvent}/enrolments`, fixture.staffToken,
+        { id: hit.id, action: i < 2 ? 'invite' : 'waitlist' });
+    }
   });
 
   // The pages each role opens, as addresses.
   const pagesOf = () => ({
     nobody: ['signin.html', inviteLink],
     staff: ['index.html', 'index.html?q=%E6%9E%97', 'person.html?id=P0000001', `review.html?round=${kRound}`,
-      `review.html?round=${kRound}&unit=${provincial.code}`, 'cohorts.html', 'dashboard.html', 'import.html',
+      `review.html?round=${kRound}&unit=${provincial.code}`, 'cohorts.html', `cohorts.html?event=${kEvent}`,
+      'dashboard.html', 'import.html',
       'accounts.html', 'password.html', `portal.html?unit=${unit.code}&round=${kRound}`,
       `invitations.html?unit=${unit.code}&round=${kRound}`],
-    province: ['index.html', `review.html?round=${kRound}`, 'dashboard.html', 'accounts.html'],
+    province: ['index.html', `review.html?round=${kRound}`, 'dashboard.html', 'cohorts.html',
+      `cohorts.html?event=${kEvent}`, 'accounts.html'],
     unit: [`portal.html?round=${kRound}`, `invitations.html?round=${kRound}`, 'index.html'],
   });
 
@@ -143,6 +156,17 @@ describe('every page fits the window', () => {
             await page.waitForLoadState('networkidle');
             problems.push(...(await overflowing(page)).map((p) => `cohorts.html (planner): ${p}`));
             await shot(page, `layout-${widthName}-staff-cohorts-planner`);
+            // The event form with its classes, and an enrolment's 可否参加 opened.
+            await page.getByRole('button', { name: '新建培训活动' }).click();
+            await page.locator('#event-form').waitFor();
+            await page.goto(url(`cohorts.html?event=${kEvent}`));
+            await page.waitForSelector('body[data-ready="true"]');
+            await page.locator('#events-table tbody tr', { hasText: '版面检查' }).locator(`button[data-edit="${kEvent}"]`).click();
+            await page.locator('#event-form').waitFor();
+            await page.locator('#enrolments-table button[data-action="availability"]').first().click();
+            await page.locator('#enrolments-table .availability').first().waitFor();
+            problems.push(...(await overflowing(page)).map((p) => `cohorts.html (event form, enrolments): ${p}`));
+            await shot(page, `layout-${widthName}-staff-cohorts-enrolments`);
           }
           assert.deepEqual(problems, []);
           assert.deepEqual(missing, [], 'a favicon was asked for and not found');

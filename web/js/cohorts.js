@@ -1,9 +1,14 @@
-// Training events for staff: events and their classes with seats taken, the roster
-// planner (goals, pins and exclusions; each goal's figure and each line's reasons as the
-// API explains them), sending the invitations of a confirmed plan, the enrolments, and
-// the roster and sign-in sheets as Excel. Planning can take seconds: the page counts them.
+// Training events. For staff: events and their classes with seats taken, creating and
+// editing an event (cohorts_event_form.js), the roster planner (goals, pins and
+// exclusions; each goal's figure and each line's reasons as the API explains them),
+// sending the invitations of a confirmed plan, the enrolments with their controls
+// (cohorts_enrolments.js), and the roster and sign-in sheets as Excel. Planning can take
+// seconds: the page counts them. For a province: the events and its own people's
+// enrolments, read only, and its people's roster.
 
 import { call, get, post } from './api.js';
+import { showEnrolments } from './cohorts_enrolments.js';
+import { eventForm } from './cohorts_event_form.js';
 import { clear, el, errorNotice, notice, saveDownload, startPage } from './shell.js';
 
 const params = new URLSearchParams(location.search);
@@ -14,6 +19,7 @@ const planNode = document.getElementById('plan');
 const enrolmentsNode = document.getElementById('enrolments');
 
 let events = [];
+let staff = false;  // staff plan and change; a province reads
 let chosen = null;  // the event being planned
 let plan = null;
 // person id -> class name ('' for any class) / excluded ids, kept across plan runs.
@@ -33,6 +39,8 @@ const kGoals = [
 
 function eventsList() {
   clear(eventsNode, el('h2', {}, '培训活动'),
+    staff ? el('div', { class: 'actions' }, el('button', { type: 'button', id: 'new-event', onclick: () => openForm(null) }, '新建培训活动')) : null,
+    el('div', { id: 'event-form-box' }),
     events.length ? el('div', { class: 'table-wrap' }, el('table', { class: 'list', id: 'events-table' },
       el('thead', {}, el('tr', {}, ['活动', '时间', '地点', '班次与名额', ''].map((h) => el('th', { scope: 'col' }, h)))),
       el('tbody', {}, events.map((e) => el('tr', { dataset: { event: e.code } },
@@ -41,8 +49,33 @@ function eventsList() {
         el('td', {}, e.place || ''),
         el('td', {}, e.classes.map((c) => el('div', {},
           `${c.name}：已占 ${c.seats_taken} / ${c.capacity}`, c.waitlisted ? `，候补 ${c.waitlisted}` : ''))),
-        el('td', {}, el('button', { type: 'button', onclick: () => openEvent(e.code) }, '安排名单')))))))
+        el('td', {}, el('div', { class: 'row actions-cell' },
+          staff ? [el('button', { type: 'button', onclick: () => openEvent(e.code) }, '安排名单'),
+            el('button', { type: 'button', dataset: { edit: e.code }, onclick: () => openForm(e) }, '编辑')]
+            : el('button', { type: 'button', onclick: () => openEvent(e.code) }, '查看本省人员'))))))))
       : el('p', { class: 'muted' }, '还没有培训活动。'));
+}
+
+// The event form above the list: a new event (null) or `event` to edit.
+function openForm(event) {
+  const box = document.getElementById('event-form-box');
+  clear(box, el('h3', {}, event ? `编辑「${event.title}」` : '新建培训活动'),
+    eventForm(event, async (saved) => {
+      await refreshEvents();
+      if (!event || (chosen && chosen.code === saved.code)) await openEvent(saved.code);
+    }),
+    el('button', { type: 'button', onclick: () => clear(box) }, '收起'));
+  box.querySelector('input, select').focus();
+}
+
+// Reads the events again (seats taken change with every enrolment) and redraws the list,
+// an open event form and its message kept.
+async function refreshEvents() {
+  events = (await get('events')).items;
+  const box = document.getElementById('event-form-box');
+  const kept = box ? [...box.childNodes] : [];
+  eventsList();
+  if (kept.length) document.getElementById('event-form-box').replaceChildren(...kept);
 }
 
 async function openEvent(code) {
@@ -53,9 +86,10 @@ async function openEvent(code) {
   history.replaceState(null, '', `${location.pathname}?event=${encodeURIComponent(code)}`);
   eventNode.hidden = false;
   planNode.hidden = true;
+  const meta = `${chosen.starts_on} 至 ${chosen.ends_on} · ${chosen.place || ''} · 共 ${chosen.capacity} 个名额`;
   clear(eventNode, el('h2', {}, chosen.title),
-    el('p', { class: 'muted' }, `${chosen.starts_on} 至 ${chosen.ends_on} · ${chosen.place || ''} · 共 ${chosen.capacity} 个名额`),
-    planForm(),
+    el('p', { class: 'muted' }, meta),
+    staff ? planForm() : el('p', { class: 'hint' }, '以下是本省人员在本活动中的报名情况（只读）。'),
     el('div', { class: 'row' },
       el('button', { type: 'button', onclick: () => download('roster') }, '导出名单（Excel）'),
       el('button', { type: 'button', onclick: () => download('signin') }, '导出签到表（Excel）')));
@@ -187,9 +221,8 @@ function renderPlan() {
       const reserve = plan.reserve.filter((l) => !excluded.has(l.id)).map((l) => ({ id: l.id, class: l.class }));
       try {
         const done = await post(`events/${encodeURIComponent(chosen.code)}/roster`, { roster, reserve });
-        clear(confirmResult, notice('ok', `已邀请 ${done.invited} 人，候补 ${done.waitlisted} 人${done.skipped ? `，跳过 ${done.skipped} 人` : ''}。`));
-        events = (await get('events')).items;
-        eventsList();
+        clear(confirmResult, notice('ok', `已邀请 ${done.invited} 人，候补 ${done.waitlisted} 人${done.skipped.length ? `，跳过 ${done.skipped.length} 人（已有报名记录）` : ''}。`));
+        await refreshEvents();
         await loadEnrolments();
       } catch (error) {
         clear(confirmResult, errorNotice(error));
@@ -216,22 +249,13 @@ function renderPlan() {
 
 async function loadEnrolments() {
   enrolmentsNode.hidden = false;
-  try {
-    const list = await get(`events/${encodeURIComponent(chosen.code)}/enrolments`);
-    clear(enrolmentsNode, el('h2', {}, `报名情况（${list.total} 人）`),
-      list.items.length ? el('div', { class: 'table-wrap' }, el('table', { class: 'list', id: 'enrolments-table' },
-        el('thead', {}, el('tr', {}, ['姓名', '班次', '状态', '候补顺位'].map((h) => el('th', { scope: 'col' }, h)))),
-        el('tbody', {}, list.items.map((e) => el('tr', {},
-          el('td', {}, el('a', { href: `person.html?id=${encodeURIComponent(e.id)}` }, e.name)),
-          el('td', {}, e.class || ''), el('td', {}, e.state_label || e.state), el('td', {}, e.waitlist_rank ?? ''))))))
-        : el('p', { class: 'muted' }, '还没有邀请任何人。'));
-  } catch (error) {
-    clear(enrolmentsNode, errorNotice(error));
-  }
+  await showEnrolments(enrolmentsNode, chosen, { staff, onChanged: refreshEvents });
 }
 
 async function main() {
-  await startPage({ roles: ['staff'] });
+  const me = await startPage({ roles: ['staff', 'province'] });
+  staff = me.role === 'staff';
+  if (!staff) document.querySelector('h1').textContent = '培训活动（本省人员）';
   try {
     events = (await get('events')).items;
   } catch (error) {

@@ -7,9 +7,9 @@
 // counts, the search facets and the rounds' lists to it, and answers fewer totals (no
 // map then, and unit types from the facets).
 
-import { get } from './api.js';
+import { call, get } from './api.js';
 import { kRecommendationStates, provinceName } from './labels.js';
-import { clear, el, errorNotice, notice, startPage } from './shell.js';
+import { clear, el, errorNotice, notice, saveDownload, startPage } from './shell.js';
 
 const messages = document.getElementById('messages');
 const figuresNode = document.getElementById('figures');
@@ -37,12 +37,32 @@ function figure(label, n) {
     el('div', { class: 'label' }, label));
 }
 
+// A chart's numbers (`chart` its key; empty: every chart, a sheet each) as an XLSX download
+// from GET /api/v1/stats.xlsx, counted in the caller's scope as the charts are.
+async function downloadChart(chart, button) {
+  button.disabled = true;
+  try {
+    const response = await call('GET', 'stats.xlsx', { params: { chart }, raw: true });
+    await saveDownload(response, `stats-${chart || 'all'}.xlsx`);
+  } catch (error) {
+    clear(messages, errorNotice(error));
+  } finally {
+    button.disabled = false;
+  }
+}
+
+function downloadButton(chart, label = '下载数据（Excel）') {
+  const button = el('button', { type: 'button', class: 'download', dataset: { download: chart || 'all' },
+    onclick: () => downloadChart(chart, button) }, label);
+  return button;
+}
+
 // A chart card: title, the chart, and its numbers as a table. `rows` are [label, count].
 function chartCard(id, title, rows, { wide = false, note } = {}) {
   const total = rows.reduce((n, [, v]) => n + v, 0);
   const node = el('div', { class: 'chart', id: `chart-${id}`, role: 'img', 'aria-label': title });
   const card = el('section', { class: wide ? 'chart-card wide' : 'chart-card', dataset: { chart: id } },
-    el('h2', {}, title),
+    el('div', { class: 'row chart-head' }, el('h2', {}, title), downloadButton(id)),
     note ? el('p', { class: 'hint' }, note) : null,
     node,
     el('details', { class: 'chart-data' },
@@ -234,6 +254,7 @@ async function main() {
          el('div', {class: 'n'}, marked ? `${Math.round((100 * stats.attended) / marked)}%` : '—'),
          el('div', {class: 'label'}, '出勤率')));
 
+  figuresNode.after(el('div', { class: 'actions' }, downloadButton('', '下载全部图表数据（Excel）')));
   const echarts = await loadEcharts();
   // Past a few thousand matches the index scales facet counts from a sample.
   const sampled = search.facets_estimated ? '人数为抽样估算。' : null;
@@ -273,6 +294,7 @@ async function scopedDashboard(stats, search, facets) {
   clear(figuresNode,
     figure('本省人员', stats.persons),
     figure('已入库', stats.admitted));
+  figuresNode.after(el('div', { class: 'actions' }, downloadButton('', '下载全部图表数据（Excel）')));
   const echarts = await loadEcharts();
   const sampled = search.facets_estimated ? '人数为抽样估算。' : null;
   const byUnitType = facetRows(facets, 'unit_type').sort((a, b) => b[1] - a[1]);

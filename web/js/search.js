@@ -2,9 +2,9 @@
 // paging. The page's URL holds the whole search (q, sort, page and every filter), so a
 // search can be bookmarked or sent in WeChat, and Back goes to the previous search.
 
-import { get } from './api.js';
+import { call, get } from './api.js';
 import { filterValueLabel, kFilters, kHighlightFields, provinceName } from './labels.js';
-import { clear, el, errorNotice, notice, startPage } from './shell.js';
+import { clear, el, errorNotice, notice, saveDownload, startPage } from './shell.js';
 
 const kPageSize = 20;
 // A facet longer than this shows its first values and the rest behind 更多.
@@ -188,6 +188,27 @@ function pager(total) {
 
 let generation = 0;
 
+// Every hit of the current search (not only this page) as an XLSX download from
+// GET /api/v1/search.xlsx: the same parameters, scope and masking as the search; the API
+// refuses (422) past its limit and says how to narrow the search.
+function exportButton() {
+  const status = el('span', { class: 'export-status', 'aria-live': 'polite' });
+  const button = el('button', { type: 'button', id: 'export-xlsx', onclick: async () => {
+    button.disabled = true;
+    clear(status, '正在导出……');
+    try {
+      const response = await call('GET', 'search.xlsx', { params: { q: current.q, sort: current.sort, ...current.filters }, raw: true });
+      const name = await saveDownload(response, 'search.xlsx');
+      clear(status, `已导出 ${name}`);
+    } catch (error) {
+      clear(status, errorNotice(error));
+    } finally {
+      button.disabled = false;
+    }
+  } }, '导出检索结果（Excel）');
+  return el('div', { class: 'row export' }, button, status);
+}
+
 async function run() {
   const mine = ++generation;
   form.q.value = current.q;
@@ -211,6 +232,7 @@ async function run() {
     if (answer.homophones && answer.hits.length) notes.push(notice('info', '没有字面相同的结果，以下是读音相同或相近的姓名。'));
     if (answer.partial) notes.push(notice('warning', '结果可能不完整：请输入更具体的检索词或加筛选条件。'));
     clear(resultsNode, summary, notes,
+      answer.hits.length ? exportButton() : null,
       answer.hits.length ? el('ol', { class: 'hits', start: (current.page - 1) * kPageSize + 1 },
         answer.hits.map(hitCard))
         : el('p', { class: 'empty' }, '没有符合条件的人员。可以换个写法，例如只输入姓或拼音首字母。'),

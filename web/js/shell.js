@@ -23,6 +23,7 @@ const kMenus = {
     ['index.html', '检索'],
     ['dashboard.html', '统计'],
     ['review.html', '本省推荐名单'],
+    ['cohorts.html', '本省培训'],
     ['accounts.html', '账户'],
   ],
   unit: [

@@ -1,0 +1,61 @@
+// Downloads read back: the search page's 导出检索结果 saves every hit of the search (not
+// only the page shown), and each dashboard chart's button saves that chart's numbers.
+// The workbooks the browser saved are opened and a cell or two checked.
+
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { after, before, describe, test } from 'node:test';
+import { api, fixture, openBrowser, signIn, url, xlsxTexts } from './lib.mjs';
+
+// Clicks `button` and answers the texts of the workbook the browser saved.
+async function downloaded(page, button, name) {
+  const [download] = await Promise.all([page.waitForEvent('download'), button.click()]);
+  const saved = join(fixture.screenshots, name);
+  await download.saveAs(saved);
+  return { texts: xlsxTexts(readFileSync(saved)), file: download.suggestedFilename() };
+}
+
+describe('downloads', () => {
+  let browser;
+  let page;
+  before(async () => {
+    browser = await openBrowser();
+    page = await browser.newPage();
+    await signIn(page, fixture.staffToken, { next: 'index.html' });
+  });
+  after(async () => { await browser.close(); });
+
+  test('search results download with every hit, beyond the page shown', async () => {
+    const tier = encodeURIComponent('青年人才');
+    await page.goto(url(`index.html?tier=${tier}`));
+    await page.locator('.hits li').first().waitFor();
+    const total = Number(await page.locator('#total').innerText());
+    const shown = await page.locator('.hits .hit-name').allInnerTexts();
+    assert.ok(total > shown.length, `only ${total} hits: the test needs more than a page`);
+    const answer = await api('GET', `search?tier=${tier}&size=100&page=${Math.ceil(total / 100)}`, fixture.staffToken);
+    const last = answer.hits[answer.hits.length - 1];
+    const { texts, file } = await downloaded(page, page.locator('#export-xlsx'), 'search-download.xlsx');
+    assert.equal(file, 'search.xlsx');
+    assert.ok(texts.includes('编号') && texts.includes('人才类别'), 'no header row');
+    for (const name of shown) assert.ok(texts.includes(name), `${name} is not in the download`);
+    assert.ok(texts.includes(last.id), `the last hit ${last.id} is not in the download`);
+    assert.ok(!texts.includes('领军人才'), 'a hit of another tier was exported');
+  });
+
+  test('each dashboard chart downloads its numbers', async () => {
+    const stats = await api('GET', 'stats', fixture.staffToken);
+    await page.goto(url('dashboard.html'));
+    await page.waitForSelector('body[data-ready="true"]');
+    const tier = await downloaded(page, page.locator('[data-chart="tier"] button[data-download="tier"]'), 'stats-tier.xlsx');
+    assert.equal(tier.file, 'stats-tier.xlsx');
+    const i = tier.texts.indexOf('领军人才');
+    assert.ok(i >= 0, `texts: ${tier.texts}`);
+    assert.equal(tier.texts[i + 1], String(stats.by_tier['领军人才']));
+    assert.ok(tier.texts.includes('合计'));
+    const cards = await page.locator('[data-chart]').count();
+    assert.equal(await page.locator('[data-chart] button[data-download]').count(), cards);
+    const all = await downloaded(page, page.locator('button[data-download="all"]'), 'stats-all.xlsx');
+    assert.ok(all.texts.includes('广西壮族自治区') || all.texts.includes('北京市'), 'no province in the workbook');
+  });
+});
