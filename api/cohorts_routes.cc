@@ -82,7 +82,9 @@ Json EventJson(const registry::Event& e) {
                        {"level", TextOrNull(c.level)},
                        {"capacity", c.capacity},
                        {"seats_taken", c.seats_taken},
-                       {"waitlisted", c.waitlisted}});
+                       {"waitlisted", c.waitlisted},
+                       {"min_age", c.min_age > 0 ? Json(c.min_age) : Json(nullptr)},
+                       {"max_age", c.max_age > 0 ? Json(c.max_age) : Json(nullptr)}});
   }
   return {{"code", e.code},
           {"title", e.title},
@@ -198,17 +200,13 @@ StatusOr<registry::Event> EventFromJson(const Json& o) {
   if (classes == o.end() || !classes->is_array()) return BadField("classes", "应为班次数组");
   for (const Json& c : *classes) {
     if (!c.is_object()) return BadField("classes", "每个班次应为 JSON 对象");
-    TP_RETURN_IF_ERROR(OnlyKeys(c, {"name", "level", "capacity"}, "classes"));
+    TP_RETURN_IF_ERROR(OnlyKeys(c, {"name", "level", "capacity", "min_age", "max_age"}, "classes"));
     registry::EventClass ec;
-    auto name = Text(c, "name", true);
-    auto level = Text(c, "level", false);
-    auto cap = Integer(c, "capacity", 0);
-    if (!name.ok()) return name.status();
-    if (!level.ok()) return level.status();
-    if (!cap.ok()) return cap.status();
-    ec.name = *name;
-    ec.level = *level;
-    ec.capacity = *cap;
+    TP_ASSIGN_OR_RETURN(ec.name, Text(c, "name", true));
+    TP_ASSIGN_OR_RETURN(ec.level, Text(c, "level", false));
+    TP_ASSIGN_OR_RETURN(ec.capacity, Integer(c, "capacity", 0));
+    TP_ASSIGN_OR_RETURN(ec.min_age, Integer(c, "min_age", 0));
+    TP_ASSIGN_OR_RETURN(ec.max_age, Integer(c, "max_age", 0));
     e.classes.push_back(std::move(ec));
   }
   return e;
@@ -733,8 +731,14 @@ Status AddCohortRoutes(registry::Store& store, const CohortRouteOptions& options
 std::string CohortOpenApiSchemas() {
   return R"json({
   "EventClass": {"type": "object", "required": ["name", "capacity"],
-    "properties": {"name": {"type": "string"}, "level": {"type": "string", "nullable": true},
-      "capacity": {"type": "integer"}, "seats_taken": {"type": "integer"}, "waitlisted": {"type": "integer"}}},
+    "properties": {"name": {"type": "string"},
+      "level": {"type": "string", "nullable": true, "enum": ["领军人才", "青年人才", "", null],
+        "description": "人才类别；空为不限"},
+      "capacity": {"type": "integer"}, "seats_taken": {"type": "integer"}, "waitlisted": {"type": "integer"},
+      "min_age": {"type": "integer", "nullable": true, "minimum": 0, "maximum": 120,
+        "description": "活动开始日的最低年龄（按出生年月计）；空或 0 为不限"},
+      "max_age": {"type": "integer", "nullable": true, "minimum": 0, "maximum": 120,
+        "description": "活动开始日的最高年龄（按出生年月计），如青年人才班 35；空或 0 为不限"}}},
   "Event": {"type": "object", "required": ["code", "title", "starts_on", "ends_on", "capacity", "classes"],
     "properties": {"code": {"type": "string"}, "title": {"type": "string"}, "series": {"type": "string"},
       "starts_on": {"type": "string"}, "ends_on": {"type": "string"}, "place": {"type": "string", "nullable": true},

@@ -6,6 +6,7 @@
 #include <nlohmann/json.hpp>
 #include <set>
 
+#include "registry/cohorts/class_rules.h"
 #include "registry/cohorts/cohorts.h"
 #include "registry/cohorts/internal/cohorts_internal.h"
 #include "registry/store/db_handle.h"
@@ -117,6 +118,8 @@ Status CheckPlaceRules(SQLite::Database& db, const EventRow& event, size_t class
                         Quote(person.tier.empty() ? "未填" : person.tier) + "，与班次" +
                         Quote(c.name) + "（" + c.level + "）不符");
   }
+  if (auto failed = ClassConditionFailure(c, e.starts_on, person.name, person.birth_date))
+    return RuleViolated(*failed);
   Availability a = AvailabilityOn(db, event, person);
   if (!a.available.value_or(false)) {
     if (a.available.has_value()) {

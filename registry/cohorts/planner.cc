@@ -704,8 +704,9 @@ StatusOr<Plan> SolvePlan(const PlanProblem& p) {
     if (c.pinned) line.reasons.push_back("工作人员锁定");
     if (!c.kept) {
       line.reasons.push_back(c.trained_in_series
-                                 ? "符合硬性条件：人才类别、可否参加、无时间冲突"
-                                 : "符合硬性条件：人才类别、可否参加、无时间冲突、未参加过本系列");
+                                 ? "符合硬性条件：人才类别与班次条件、可否参加、无时间冲突"
+                                 : "符合硬性条件：人才类别与班次条件、可否参加、无时间冲突、"
+                                   "未参加过本系列");
     }
     DescribePerson(p, c, &line.reasons);
     for (int l = 0; l < 3; ++l) {
