@@ -113,6 +113,8 @@ Status CheckPlaceRules(SQLite::Database& db, const EventRow& event, size_t class
   if (!person.admitted)
     return RuleViolated(person.name + "（" + person.public_id + "）尚未入库，不能参加培训");
   if (person.employment_status == "去世") return RuleViolated(person.name + "已去世");
+  if (auto late = AdmittedAfterStart(e.starts_on, person.name, person.admitted_on))
+    return RuleViolated(*late);
   if (!c.level.empty() && c.level != person.tier) {
     return RuleViolated(person.name + "的人才类别为" +
                         Quote(person.tier.empty() ? "未填" : person.tier) + "，与班次" +

@@ -4,7 +4,7 @@
 // Hard constraints (never broken): each class's capacity; the class's level
 // matches the person's tier (领军人才 / 青年人才) and the person meets the
 // class's conditions (an age band on the event's start date, class_rules.h);
-// the person can attend the
+// the person was admitted (入库) on or before the event's start; the person can attend the
 // event (cohorts.h: staff's setting, else the unit's sheet); no seat in an
 // overlapping event; not already trained in the event's series unless staff
 // allow it; not excluded by staff, not declined or removed from this event.
@@ -95,6 +95,7 @@ struct Candidate {
   std::string unit_type;
   std::string tier;
   std::string birth_date = {};     // YYYY-MM-DD or YYYY-MM, for the classes' age conditions
+  std::string admitted_on = {};    // YYYY-MM-DD, the earliest admission (class_rules.h)
   int admission_year = 0;          // the earliest
   bool never_trained = true;       // attended no event
   bool trained_in_series = false;  // attended this event's series (allowed by staff)

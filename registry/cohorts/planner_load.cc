@@ -23,14 +23,15 @@ using namespace cohorts_internal;
 // Why the hard constraints leave someone out, in the order they are checked.
 constexpr const char* kLeftOut[] = {
     "工作人员排除",           "已去世",
-    "已谢绝或已被移出本活动", "人才类别与班次层次不符",
-    "不符合班次条件（年龄）", "已标注不能参加本活动",
-    "推荐单位未标注可否参加", "同期已在其他活动名单中",
-    "已参加过本系列培训",
+    "入库晚于活动开始",       "已谢绝或已被移出本活动",
+    "人才类别与班次层次不符", "不符合班次条件（年龄）",
+    "已标注不能参加本活动",   "推荐单位未标注可否参加",
+    "同期已在其他活动名单中", "已参加过本系列培训",
 };
 enum LeftOut {
   kExcluded,
   kDeceased,
+  kAdmittedLate,
   kDeclined,
   kLevel,
   kCondition,
@@ -235,6 +236,7 @@ class PoolFilter {
                     bool level_fits) const {
     if (is_excluded) return kExcluded;
     if (employment == "去世") return kDeceased;
+    if (AdmittedAfterStart(event_.event.starts_on, c.name, c.admitted_on)) return kAdmittedLate;
     if (h.state_here == "declined" || h.state_here == "removed") return kDeclined;
     if (!level_fits) return kLevel;
     if (c.classes.empty()) return kCondition;
@@ -280,10 +282,12 @@ Status ReadPool(SQLite::Database& db, const ReferenceData& reference, PoolFilter
       "coalesce(nullif(p.province,''), u.province, ''), coalesce(u.name,''), "
       "coalesce(u.type,''), p.can_attend_seminar, p.can_attend_study_tour, a.first_year, "
       "(SELECT t.tier FROM admissions t WHERE t.person_id=p.id ORDER BY t.year DESC LIMIT 1), "
-      "a.last_year, coalesce(p.birth_date,'') "
-      "FROM persons p JOIN (SELECT person_id, min(year) AS first_year, max(year) AS last_year "
-      "FROM admissions GROUP BY person_id) a ON a.person_id=p.id "
-      "LEFT JOIN units u ON u.id=p.unit_id WHERE p.merged_into IS NULL ORDER BY p.public_id");
+      "a.last_year, coalesce(p.birth_date,''), coalesce(" +
+          std::string(kAdmittedOnSql) +
+          ",'') "
+          "FROM persons p JOIN (SELECT person_id, min(year) AS first_year, max(year) AS last_year "
+          "FROM admissions GROUP BY person_id) a ON a.person_id=p.id "
+          "LEFT JOIN units u ON u.id=p.unit_id WHERE p.merged_into IS NULL ORDER BY p.public_id");
   while (st.executeStep()) {
     Candidate c;
     c.rowid = st.getColumn(0).getInt64();
@@ -303,6 +307,7 @@ Status ReadPool(SQLite::Database& db, const ReferenceData& reference, PoolFilter
     c.tier = ColumnText(st, 13);
     problem->newest_year = std::max(problem->newest_year, st.getColumn(14).getInt());
     c.birth_date = st.getColumn(15).getString();
+    c.admitted_on = st.getColumn(16).getString();
     TP_RETURN_IF_ERROR(filter.Consider(std::move(c), employment, sheet, problem));
   }
   return Status::Ok();

@@ -239,3 +239,51 @@ TEST_CASE(
   CHECK(stored->classes.at(1).max_age == 35);
   CHECK(stored->classes.at(1).min_age == 0);
 }
+
+TEST_CASE("ClassRules: people admitted after the event's start are no candidates, with a reason",
+          "[cohorts][planner][rules]") {
+  CohortFixture f;
+  PersonSpec later = Named("后入库");
+  later.admission_year = 2025;  // recorded now from the 2025 records: counts from 2025-01-01
+  const std::string late = f.Add(later);
+  const std::string early = f.Add(Named("早入库"));
+  const std::string september = f.Add(Named("九月入库"));
+  {
+    // Admitted on 20 September 2025, recorded that day: after the seminar began (1 September),
+    // before the study tour (20 October).
+    SQLite::Database db(f.registry_dir() + "/registry.sqlite", SQLite::OPEN_READWRITE);
+    SQLite::Statement st(db,
+                         "UPDATE admissions SET year=2025, admitted_at='2025-09-20T02:00:00Z' "
+                         "WHERE person_id=(SELECT id FROM persons WHERE public_id=?)");
+    st.bind(1, september);
+    REQUIRE(st.exec() == 1);
+  }
+  auto refused =
+      f.cohorts().Act("2024-training", late, EnrolmentAction::kInvite, {}, CohortFixture::Staff());
+  REQUIRE(refused.status().code() == StatusCode::kRuleViolated);
+  CHECK(Has(refused.status().message(), "后入库于 2025-01-01 入库，晚于活动开始日 2024-11-17"));
+  auto seminar_invite = f.cohorts().Act("2025-seminar", september, EnrolmentAction::kInvite, {},
+                                        CohortFixture::Staff());
+  REQUIRE(seminar_invite.status().code() == StatusCode::kRuleViolated);
+  CHECK(Has(seminar_invite.status().message(), "2025-09-20"));
+
+  auto training = tp::registry::PlanEvent(f.store(), For("2024-training"));
+  REQUIRE(training.ok());
+  CHECK(Chosen(*training) == std::set<std::string>{early});
+  CHECK(LeftOut(*training, "入库晚于活动开始") == 2);
+  auto seminar = tp::registry::PlanEvent(f.store(), For("2025-seminar"));
+  REQUIRE(seminar.ok());
+  CHECK(Chosen(*seminar) == std::set<std::string>{early, late});
+  CHECK(LeftOut(*seminar, "入库晚于活动开始") == 1);
+  auto tour = tp::registry::PlanEvent(f.store(), For("2025-study-tour"));
+  REQUIRE(tour.ok());
+  CHECK(Chosen(*tour) == std::set<std::string>{early, late, september});
+  PlanRequest pinned = For("2025-seminar");
+  pinned.pinned.push_back({september, ""});
+  auto pin = tp::registry::PlanEvent(f.store(), pinned);
+  REQUIRE(pin.status().code() == StatusCode::kRuleViolated);
+  CHECK(Has(pin.status().message(), "入库晚于活动开始"));
+  CHECK(f.cohorts()
+            .Act("2025-study-tour", september, EnrolmentAction::kInvite, {}, CohortFixture::Staff())
+            .ok());
+}
