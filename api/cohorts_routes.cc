@@ -153,7 +153,8 @@ Json PlanJson(const registry::Plan& p) {
                      {"best_possible", g.best_possible},
                      {"met", g.met},
                      {"reachable", g.reachable},
-                     {"text", g.text}});
+                     {"text", g.text},
+                     {"class", TextOrNull(g.class_name)}});
   }
   Json left_out = Json::array();
   for (const auto& [reason, count] : p.left_out)
@@ -239,11 +240,49 @@ constexpr RealGoal kRealGoals[] = {
     {"province_coverage_weight", &registry::PlanGoals::province_coverage_weight},
 };
 
+// A class's goals: the event's targets and shares, under class_goals.NAME.
+StatusOr<registry::ClassGoals> ClassGoalsFromJson(const std::string& name, const Json& o) {
+  const std::string where = "class_goals." + name;
+  if (!o.is_object()) return BadField(where, "应为 JSON 对象");
+  registry::ClassGoals goals;
+  struct {
+    const char* key;
+    int registry::ClassGoals::*field;
+  } const ints[] = {{"minority_target", &registry::ClassGoals::minority_target},
+                    {"women_target", &registry::ClassGoals::women_target},
+                    {"new_group_target", &registry::ClassGoals::new_group_target}};
+  struct {
+    const char* key;
+    double registry::ClassGoals::*field;
+  } const shares[] = {{"max_province_share", &registry::ClassGoals::max_province_share},
+                      {"max_unit_type_share", &registry::ClassGoals::max_unit_type_share},
+                      {"max_unit_share", &registry::ClassGoals::max_unit_share}};
+  for (auto it = o.begin(); it != o.end(); ++it) {
+    bool known = false;
+    for (const auto& g : ints) {
+      if (it.key() != g.key) continue;
+      known = true;
+      auto v = Integer(o, g.key, 0);
+      if (!v.ok()) return BadField(where + "." + g.key, "应为整数");
+      goals.*(g.field) = *v;
+    }
+    for (const auto& g : shares) {
+      if (it.key() != g.key) continue;
+      known = true;
+      auto v = Number(o, g.key, 1);
+      if (!v.ok()) return BadField(where + "." + g.key, "应为数字");
+      goals.*(g.field) = *v;
+    }
+    if (!known) return BadField(where + "." + it.key(), "不认识的班次目标（权重只能按活动设置）");
+  }
+  return goals;
+}
+
 StatusOr<registry::PlanRequest> PlanRequestFromJson(const std::string& code, const Json& o) {
-  TP_RETURN_IF_ERROR(OnlyKeys(
-      o,
-      {"goals", "pinned", "excluded", "allow_retrained", "reserve_per_class", "time_limit_seconds"},
-      ""));
+  TP_RETURN_IF_ERROR(OnlyKeys(o,
+                              {"goals", "class_goals", "pinned", "excluded", "allow_retrained",
+                               "reserve_per_class", "time_limit_seconds"},
+                              ""));
   registry::PlanRequest r;
   r.event_code = code;
   if (auto goals = o.find("goals"); goals != o.end() && !goals->is_null()) {
@@ -265,6 +304,12 @@ StatusOr<registry::PlanRequest> PlanRequestFromJson(const std::string& code, con
         r.goals.*(g.field) = *v;
       }
       if (!known) return BadField("goals." + it.key(), "不认识的目标");
+    }
+  }
+  if (auto classes = o.find("class_goals"); classes != o.end() && !classes->is_null()) {
+    if (!classes->is_object()) return BadField("class_goals", "应为以班次名称为键的 JSON 对象");
+    for (auto it = classes->begin(); it != classes->end(); ++it) {
+      TP_ASSIGN_OR_RETURN(r.class_goals[it.key()], ClassGoalsFromJson(it.key(), it.value()));
     }
   }
   if (auto pinned = o.find("pinned"); pinned != o.end() && !pinned->is_null()) {
@@ -750,8 +795,18 @@ std::string CohortOpenApiSchemas() {
     "properties": {"total": {"type": "integer"}, "items": {"type": "array", "items": {"$ref": "#/components/schemas/Event"}}}},
   "ClassCapacity": {"type": "object", "required": ["class", "capacity"],
     "properties": {"class": {"type": "string"}, "capacity": {"type": "integer"}}},
+  "ClassGoals": {"type": "object", "description": "一个班次自己的目标，按本班名额计；权重沿用活动的目标",
+    "properties": {"minority_target": {"type": "integer", "minimum": 0}, "women_target": {"type": "integer", "minimum": 0},
+      "new_group_target": {"type": "integer", "minimum": 0},
+      "max_province_share": {"type": "number", "exclusiveMinimum": 0, "maximum": 1, "default": 1},
+      "max_unit_type_share": {"type": "number", "exclusiveMinimum": 0, "maximum": 1, "default": 1},
+      "max_unit_share": {"type": "number", "exclusiveMinimum": 0, "maximum": 1, "default": 1}},
+    "additionalProperties": false},
   "PlanInput": {"type": "object",
-    "properties": {"goals": {"type": "object"}, "pinned": {"type": "array"}, "excluded": {"type": "array"},
+    "properties": {"goals": {"type": "object"},
+      "class_goals": {"type": "object", "description": "以班次名称为键，如 {\"青年人才班\": {\"minority_target\": 5}}",
+        "additionalProperties": {"$ref": "#/components/schemas/ClassGoals"}},
+      "pinned": {"type": "array"}, "excluded": {"type": "array"},
       "allow_retrained": {"type": "boolean"}, "reserve_per_class": {"type": "integer"},
       "time_limit_seconds": {"type": "number"}}},
   "PlanLine": {"type": "object", "required": ["id", "name", "class", "reasons"],
@@ -765,7 +820,8 @@ std::string CohortOpenApiSchemas() {
       "classes": {"type": "array", "items": {"type": "object", "properties": {"name": {"type": "string"},
         "lines": {"type": "array", "items": {"$ref": "#/components/schemas/PlanLine"}}}}},
       "reserve": {"type": "array", "items": {"$ref": "#/components/schemas/PlanLine"}},
-      "goals": {"type": "array", "items": {"type": "object", "required": ["key", "label", "reached", "text"]}},
+      "goals": {"type": "array", "items": {"type": "object", "required": ["key", "label", "reached", "text"],
+        "properties": {"class": {"type": "string", "nullable": true, "description": "班次自己的目标；null 为活动的目标"}}}},
       "left_out": {"type": "array", "items": {"type": "object", "properties": {"reason": {"type": "string"},
         "count": {"type": "integer"}}}}}},
   "RosterInput": {"type": "object", "properties": {"roster": {"type": "array"}, "reserve": {"type": "array"}}},

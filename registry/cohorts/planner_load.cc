@@ -83,6 +83,29 @@ StatusOr<Choices> CheckRequest(const PlanRequest& request) {
   return choices;
 }
 
+// The request's goals per class, parallel to the event's classes (left empty when there are
+// none), their problems added to `errors`. InvalidArgument for a class the event lacks.
+Status ClassGoalsOf(const PlanRequest& request, const Event& event, std::vector<ClassGoals>* out,
+                    std::vector<FieldError>* errors) {
+  if (request.class_goals.empty()) return Status::Ok();
+  for (const auto& [name, goals] : request.class_goals) {
+    const bool known = std::any_of(event.classes.begin(), event.classes.end(),
+                                   [&name](const EventClass& c) { return c.name == name; });
+    if (!known) {
+      return InvalidArgument(
+          "字段「班次目标」：活动" + Quote(event.title) + "没有班次" + Quote(name),
+          {{"班次目标", "没有班次" + Quote(name), 0}});
+    }
+  }
+  for (const EventClass& c : event.classes) {
+    auto it = request.class_goals.find(c.name);
+    const ClassGoals goals = it == request.class_goals.end() ? ClassGoals() : it->second;
+    for (FieldError& e : ValidateClassGoals(goals, c)) errors->push_back(std::move(e));
+    out->push_back(goals);
+  }
+  return Status::Ok();
+}
+
 // Staff's own availability settings for the event, by person rowid.
 std::unordered_map<int64_t, bool> LoadStaffSays(SQLite::Database& db, const EventRow& event) {
   std::unordered_map<int64_t, bool> staff_says;
@@ -335,6 +358,7 @@ StatusOr<PlanProblem> LoadPlanProblem(Store& store, const PlanRequest& request) 
     int seats = 0;
     for (const EventClass& c : problem.event.classes) seats += c.capacity;
     std::vector<FieldError> errors = ValidateGoals(request.goals, seats);
+    TP_RETURN_IF_ERROR(ClassGoalsOf(request, problem.event, &problem.class_goals, &errors));
     if (!errors.empty()) {
       std::string message = "字段「" + errors.front().field + "」：" + errors.front().message;
       return InvalidArgument(std::move(message), std::move(errors));

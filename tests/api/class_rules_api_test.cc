@@ -69,3 +69,34 @@ TEST_CASE("Class API: an event's age band is accepted, returned, validated and e
   CHECK(counted);
   REQUIRE(f.Leaks() == 0);
 }
+
+TEST_CASE("Class API: goals per class are read, checked with the class named, and reported",
+          "[api][cohorts][goals]") {
+  ApiFixture f;
+  auto planned = f.Call(f.staff, "POST", "/api/v1/events/2024-training/plan",
+                        R"({"class_goals": {"领军人才班": {"minority_target": 1}}})");
+  REQUIRE(planned.status == 200);
+  const json plan = planned.Json();
+  bool reported = false;
+  for (const json& g : plan["goals"]) {
+    if (g["class"] != "领军人才班") continue;
+    reported = g["key"] == "minority" && g["target"] == 1 && g["seats"] == 50 && g["met"] == true;
+  }
+  CHECK(reported);
+  CHECK(plan["goals"][0]["class"].is_null());
+
+  auto too_many = f.Call(f.staff, "POST", "/api/v1/events/2024-training/plan",
+                         R"({"class_goals": {"青年人才班": {"women_target": 51}}})");
+  REQUIRE(too_many.status == 400);
+  CHECK(too_many.Json()["error"]["details"][0]["field"] == "青年人才班：女性目标");
+  auto weight = f.Call(f.staff, "POST", "/api/v1/events/2024-training/plan",
+                       R"({"class_goals": {"青年人才班": {"seat_weight": 5}}})");
+  REQUIRE(weight.status == 400);
+  CHECK(weight.Json()["error"]["details"][0]["field"] == "class_goals.青年人才班.seat_weight");
+  auto unknown = f.Call(f.staff, "POST", "/api/v1/events/2024-training/plan",
+                        R"({"class_goals": {"丙班": {"women_target": 1}}})");
+  REQUIRE(unknown.status == 400);
+  CHECK(unknown.Json()["error"]["message"].get<std::string>().find("没有班次「丙班」") !=
+        std::string::npos);
+  REQUIRE(f.Leaks() == 0);
+}
