@@ -30,7 +30,7 @@ std::string Upload(ApiFixture& f, const std::string& token, const std::string& c
 
 TEST_CASE(
     "Unit availability API: a unit lists its admitted people and answers for each asking "
-    "event; a staff setting still wins",
+    "event, and a staff setting still wins",
     "[api][cohorts][availability]") {
   ApiFixture f;
   const std::string b1 = f.Person("b1").public_id, b2 = f.Person("b2").public_id;
@@ -94,7 +94,7 @@ TEST_CASE(
 }
 
 TEST_CASE(
-    "Unit availability API: a sheet with a bad row is refused row by row and writes nothing; "
+    "Unit availability API: a sheet with a bad row is refused row by row and writes nothing, "
     "a good one sets the answers without creating anyone",
     "[api][cohorts][availability]") {
   ApiFixture f;
