@@ -10,7 +10,7 @@
 // admitted people can attend the events that ask (availability.js).
 
 import { ApiError, call, get, post, upload } from './api.js';
-import {availabilitySection} from './availability.js';
+import { availabilitySection } from './availability.js';
 import { kRecommendationStates } from './labels.js';
 import { chooseRound, roundPicker } from './rounds.js';
 import { clear, el, errorNotice, formatDateTime, notice, saveDownload, startPage } from './shell.js';
