@@ -5,6 +5,7 @@
 
 #include <sodium.h>
 
+#include "api/availability_routes.h"
 #include "api/internal/api_service_impl.h"
 
 namespace tp::api {
@@ -343,6 +344,10 @@ StatusOr<std::unique_ptr<ApiService>> ApiService::Create(registry::Store& store,
   CohortRouteOptions cohorts;
   cohorts.after_write = after_write;
   TP_RETURN_IF_ERROR(AddCohortRoutes(store, cohorts, &impl->routes));
+  AvailabilityRouteOptions availability;
+  availability.after_write = after_write;
+  availability.max_upload_bytes = impl->options.max_import_bytes;
+  AddAvailabilityRoutes(store, availability, &impl->routes);
   RoundsRouteOptions rounds;
   rounds.after_write = after_write;
   rounds.max_upload_bytes = impl->options.max_import_bytes;
@@ -357,7 +362,8 @@ StatusOr<std::unique_ptr<ApiService>> ApiService::Create(registry::Store& store,
                       {{"by", "id_number"}, {"via", via}, {"enrolled", answers}});
   };
   TP_RETURN_IF_ERROR(AddRoundsRoutes(store, impl->reference, rounds, &impl->routes));
-  impl->openapi = BuildOpenApiDocument(impl->routes, {CohortOpenApiSchemas(), RoundsSchemasJson()});
+  impl->openapi = BuildOpenApiDocument(
+      impl->routes, {CohortOpenApiSchemas(), AvailabilityOpenApiSchemas(), RoundsSchemasJson()});
   Status caught = impl->CatchUp();
   if (!caught.ok() && caught.code() != StatusCode::kUnavailable) return caught;
   impl->StartFollower();

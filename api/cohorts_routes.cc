@@ -82,7 +82,9 @@ Json EventJson(const registry::Event& e) {
                        {"level", TextOrNull(c.level)},
                        {"capacity", c.capacity},
                        {"seats_taken", c.seats_taken},
-                       {"waitlisted", c.waitlisted}});
+                       {"waitlisted", c.waitlisted},
+                       {"min_age", c.min_age > 0 ? Json(c.min_age) : Json(nullptr)},
+                       {"max_age", c.max_age > 0 ? Json(c.max_age) : Json(nullptr)}});
   }
   return {{"code", e.code},
           {"title", e.title},
@@ -151,7 +153,8 @@ Json PlanJson(const registry::Plan& p) {
                      {"best_possible", g.best_possible},
                      {"met", g.met},
                      {"reachable", g.reachable},
-                     {"text", g.text}});
+                     {"text", g.text},
+                     {"class", TextOrNull(g.class_name)}});
   }
   Json left_out = Json::array();
   for (const auto& [reason, count] : p.left_out)
@@ -198,17 +201,13 @@ StatusOr<registry::Event> EventFromJson(const Json& o) {
   if (classes == o.end() || !classes->is_array()) return BadField("classes", "应为班次数组");
   for (const Json& c : *classes) {
     if (!c.is_object()) return BadField("classes", "每个班次应为 JSON 对象");
-    TP_RETURN_IF_ERROR(OnlyKeys(c, {"name", "level", "capacity"}, "classes"));
+    TP_RETURN_IF_ERROR(OnlyKeys(c, {"name", "level", "capacity", "min_age", "max_age"}, "classes"));
     registry::EventClass ec;
-    auto name = Text(c, "name", true);
-    auto level = Text(c, "level", false);
-    auto cap = Integer(c, "capacity", 0);
-    if (!name.ok()) return name.status();
-    if (!level.ok()) return level.status();
-    if (!cap.ok()) return cap.status();
-    ec.name = *name;
-    ec.level = *level;
-    ec.capacity = *cap;
+    TP_ASSIGN_OR_RETURN(ec.name, Text(c, "name", true));
+    TP_ASSIGN_OR_RETURN(ec.level, Text(c, "level", false));
+    TP_ASSIGN_OR_RETURN(ec.capacity, Integer(c, "capacity", 0));
+    TP_ASSIGN_OR_RETURN(ec.min_age, Integer(c, "min_age", 0));
+    TP_ASSIGN_OR_RETURN(ec.max_age, Integer(c, "max_age", 0));
     e.classes.push_back(std::move(ec));
   }
   return e;
@@ -241,11 +240,49 @@ constexpr RealGoal kRealGoals[] = {
     {"province_coverage_weight", &registry::PlanGoals::province_coverage_weight},
 };
 
+// A class's goals: the event's targets and shares, under class_goals.NAME.
+StatusOr<registry::ClassGoals> ClassGoalsFromJson(const std::string& name, const Json& o) {
+  const std::string where = "class_goals." + name;
+  if (!o.is_object()) return BadField(where, "应为 JSON 对象");
+  registry::ClassGoals goals;
+  struct {
+    const char* key;
+    int registry::ClassGoals::*field;
+  } const ints[] = {{"minority_target", &registry::ClassGoals::minority_target},
+                    {"women_target", &registry::ClassGoals::women_target},
+                    {"new_group_target", &registry::ClassGoals::new_group_target}};
+  struct {
+    const char* key;
+    double registry::ClassGoals::*field;
+  } const shares[] = {{"max_province_share", &registry::ClassGoals::max_province_share},
+                      {"max_unit_type_share", &registry::ClassGoals::max_unit_type_share},
+                      {"max_unit_share", &registry::ClassGoals::max_unit_share}};
+  for (auto it = o.begin(); it != o.end(); ++it) {
+    bool known = false;
+    for (const auto& g : ints) {
+      if (it.key() != g.key) continue;
+      known = true;
+      auto v = Integer(o, g.key, 0);
+      if (!v.ok()) return BadField(where + "." + g.key, "应为整数");
+      goals.*(g.field) = *v;
+    }
+    for (const auto& g : shares) {
+      if (it.key() != g.key) continue;
+      known = true;
+      auto v = Number(o, g.key, 1);
+      if (!v.ok()) return BadField(where + "." + g.key, "应为数字");
+      goals.*(g.field) = *v;
+    }
+    if (!known) return BadField(where + "." + it.key(), "不认识的班次目标（权重只能按活动设置）");
+  }
+  return goals;
+}
+
 StatusOr<registry::PlanRequest> PlanRequestFromJson(const std::string& code, const Json& o) {
-  TP_RETURN_IF_ERROR(OnlyKeys(
-      o,
-      {"goals", "pinned", "excluded", "allow_retrained", "reserve_per_class", "time_limit_seconds"},
-      ""));
+  TP_RETURN_IF_ERROR(OnlyKeys(o,
+                              {"goals", "class_goals", "pinned", "excluded", "allow_retrained",
+                               "reserve_per_class", "time_limit_seconds"},
+                              ""));
   registry::PlanRequest r;
   r.event_code = code;
   if (auto goals = o.find("goals"); goals != o.end() && !goals->is_null()) {
@@ -267,6 +304,12 @@ StatusOr<registry::PlanRequest> PlanRequestFromJson(const std::string& code, con
         r.goals.*(g.field) = *v;
       }
       if (!known) return BadField("goals." + it.key(), "不认识的目标");
+    }
+  }
+  if (auto classes = o.find("class_goals"); classes != o.end() && !classes->is_null()) {
+    if (!classes->is_object()) return BadField("class_goals", "应为以班次名称为键的 JSON 对象");
+    for (auto it = classes->begin(); it != classes->end(); ++it) {
+      TP_ASSIGN_OR_RETURN(r.class_goals[it.key()], ClassGoalsFromJson(it.key(), it.value()));
     }
   }
   if (auto pinned = o.find("pinned"); pinned != o.end() && !pinned->is_null()) {

@@ -12,6 +12,7 @@
 #include <nlohmann/json.hpp>
 #include <set>
 
+#include "registry/cohorts/class_rules.h"
 #include "registry/cohorts/internal/cohorts_internal.h"
 #include "registry/fields/dates.h"
 #include "registry/store/db_handle.h"
@@ -49,14 +50,20 @@ bool LoadEventOn(SQLite::Database& db, std::string_view code, EventRow* out) {
       "SELECT c.id, c.name, coalesce(c.level,''), c.capacity, "
       "(SELECT count(*) FROM enrolments n WHERE n.class_id=c.id AND "
       "n.state IN ('invited','confirmed','attended','absent')), "
-      "(SELECT count(*) FROM enrolments n WHERE n.class_id=c.id AND n.state='waitlisted') "
-      "FROM classes c WHERE c.event_id=? ORDER BY c.id");
+      "(SELECT count(*) FROM enrolments n WHERE n.class_id=c.id AND n.state='waitlisted'), "
+      "coalesce(c.min_age,0), coalesce(c.max_age,0) FROM classes c WHERE c.event_id=? ORDER BY "
+      "c.id");
   classes.bind(1, static_cast<int64_t>(out->rowid));
   while (classes.executeStep()) {
     out->class_rowids.push_back(classes.getColumn(0).getInt64());
-    e.classes.push_back({classes.getColumn(1).getString(), classes.getColumn(2).getString(),
-                         classes.getColumn(3).getInt(), classes.getColumn(4).getInt(),
-                         classes.getColumn(5).getInt()});
+    EventClass& c = e.classes.emplace_back();
+    c.name = classes.getColumn(1).getString();
+    c.level = classes.getColumn(2).getString();
+    c.capacity = classes.getColumn(3).getInt();
+    c.seats_taken = classes.getColumn(4).getInt();
+    c.waitlisted = classes.getColumn(5).getInt();
+    c.min_age = classes.getColumn(6).getInt();
+    c.max_age = classes.getColumn(7).getInt();
   }
   return true;
 }
@@ -68,8 +75,10 @@ bool LoadPersonOn(SQLite::Database& db, std::string_view public_id, PersonRow* o
       "(SELECT a.tier FROM admissions a WHERE a.person_id=p.id "
       " ORDER BY a.year DESC LIMIT 1), "
       "EXISTS(SELECT 1 FROM admissions a WHERE a.person_id=p.id), "
-      "p.can_attend_seminar, p.can_attend_study_tour, coalesce(p.employment_status,'') "
-      "FROM persons p WHERE p.public_id=? AND p.merged_into IS NULL");
+      "p.can_attend_seminar, p.can_attend_study_tour, coalesce(p.employment_status,''), "
+      "coalesce(p.birth_date,''), coalesce(" +
+          std::string(kAdmittedOnSql) +
+          ",'') FROM persons p WHERE p.public_id=? AND p.merged_into IS NULL");
   st.bind(1, std::string(public_id));
   if (!st.executeStep()) return false;
   out->rowid = st.getColumn(0).getInt64();
@@ -80,6 +89,8 @@ bool LoadPersonOn(SQLite::Database& db, std::string_view public_id, PersonRow* o
   out->can_attend_seminar = ColumnBool(st, 5);
   out->can_attend_study_tour = ColumnBool(st, 6);
   out->employment_status = st.getColumn(7).getString();
+  out->birth_date = st.getColumn(8).getString();
+  out->admitted_on = st.getColumn(9).getString();
   return true;
 }
 
@@ -166,13 +177,17 @@ Status InsertEventOn(SQLite::Database& db, const Event& e) {
   BindText(st, 9, e.source);
   st.exec();
   const int64_t event_rowid = db.getLastInsertRowid();
-  SQLite::Statement cl(db, "INSERT INTO classes(event_id, name, level, capacity) VALUES(?,?,?,?)");
+  SQLite::Statement cl(db,
+                       "INSERT INTO classes(event_id, name, level, capacity, min_age, max_age) "
+                       "VALUES(?,?,?,?,nullif(?,0),nullif(?,0))");
   for (const EventClass& c : e.classes) {
     cl.reset();
     cl.bind(1, static_cast<int64_t>(event_rowid));
     cl.bind(2, c.name);
     BindText(cl, 3, c.level);
     cl.bind(4, c.capacity);
+    cl.bind(5, c.min_age);
+    cl.bind(6, c.max_age);
     cl.exec();
   }
   return Status::Ok();
@@ -181,7 +196,10 @@ Status InsertEventOn(SQLite::Database& db, const Event& e) {
 json EventJson(const Event& e) {
   json classes = json::array();
   for (const EventClass& c : e.classes) {
-    classes.push_back({{"name", c.name}, {"level", c.level}, {"capacity", c.capacity}});
+    json item = {{"name", c.name}, {"level", c.level}, {"capacity", c.capacity}};
+    if (c.min_age > 0) item["min_age"] = c.min_age;
+    if (c.max_age > 0) item["max_age"] = c.max_age;
+    classes.push_back(std::move(item));
   }
   return {{"title", e.title},
           {"starts_on", e.starts_on},
@@ -235,6 +253,7 @@ std::vector<FieldError> Cohorts::Validate(const Event& e) {
       add("班次", "班次" + Quote(c.name) + "的层次只能是领军人才、青年人才或空");
     }
     if (c.capacity <= 0) add("班次", "班次" + Quote(c.name) + "的名额应为正整数");
+    for (FieldError& error : ValidateClassConditions(c)) errors.push_back(std::move(error));
     sum += std::max(c.capacity, 0);
   }
   if (!e.classes.empty() && e.capacity > 0 && sum != e.capacity) {
@@ -281,9 +300,12 @@ StatusOr<std::vector<Event>> Cohorts::LoadEventsFile(const std::string& path) {
         EventClass ec;
         ec.name = c.value("name", "");
         ec.level = c.value("level", "");
-        ec.capacity = c.contains("capacity") && c["capacity"].is_number_integer()
-                          ? c["capacity"].get<int>()
-                          : 0;
+        auto integer = [&c](const char* key) {
+          return c.contains(key) && c[key].is_number_integer() ? c[key].get<int>() : 0;
+        };
+        ec.capacity = integer("capacity");
+        ec.min_age = integer("min_age");
+        ec.max_age = integer("max_age");
         e.classes.push_back(std::move(ec));
       }
     }

@@ -50,6 +50,10 @@ struct EventClass {
   // Filled by reads.
   int seats_taken = 0;  // invited, confirmed, attended, absent
   int waitlisted = 0;
+  // Conditions of the class besides `level` (class_rules.h): the age on the
+  // event's start date, from 出生年月; 0 sets no bound.
+  int min_age = 0;
+  int max_age = 0;  // 青年人才班: 35 (35岁及以下)
 };
 
 struct Event {

@@ -6,6 +6,7 @@
 #include <nlohmann/json.hpp>
 #include <set>
 
+#include "registry/cohorts/class_rules.h"
 #include "registry/cohorts/cohorts.h"
 #include "registry/cohorts/internal/cohorts_internal.h"
 #include "registry/store/db_handle.h"
@@ -112,11 +113,15 @@ Status CheckPlaceRules(SQLite::Database& db, const EventRow& event, size_t class
   if (!person.admitted)
     return RuleViolated(person.name + "（" + person.public_id + "）尚未入库，不能参加培训");
   if (person.employment_status == "去世") return RuleViolated(person.name + "已去世");
+  if (auto late = AdmittedAfterStart(e.starts_on, person.name, person.admitted_on))
+    return RuleViolated(*late);
   if (!c.level.empty() && c.level != person.tier) {
     return RuleViolated(person.name + "的人才类别为" +
                         Quote(person.tier.empty() ? "未填" : person.tier) + "，与班次" +
                         Quote(c.name) + "（" + c.level + "）不符");
   }
+  if (auto failed = ClassConditionFailure(c, e.starts_on, person.name, person.birth_date))
+    return RuleViolated(*failed);
   Availability a = AvailabilityOn(db, event, person);
   if (!a.available.value_or(false)) {
     if (a.available.has_value()) {

@@ -3,6 +3,8 @@
 // planner_load.cc.
 #include "registry/cohorts/planner.h"
 
+#include "registry/cohorts/internal/planner_internal.h"
+
 #include <glpk.h>
 
 #include <algorithm>
@@ -20,56 +22,9 @@
 namespace tp::registry {
 namespace {
 
+using namespace planner_internal;
+
 constexpr int kNone = -1;
-
-bool IsMinority(const Candidate& c) { return !c.ethnic_group.empty() && c.ethnic_group != "汉族"; }
-bool IsWoman(const Candidate& c) { return c.gender == "女"; }
-bool IsNewGroup(const Candidate& c) {
-  return c.group_type == "新经济组织" || c.group_type == "新社会组织" ||
-         c.group_type == "新就业群体";
-}
-
-// The soft goals that count people: a target of at least so many.
-struct Target {
-  const char* key;
-  const char* label;
-  bool (*counts)(const Candidate&);
-  int PlanGoals::*target;
-};
-constexpr Target kTargets[] = {
-    {"minority", "少数民族", IsMinority, &PlanGoals::minority_target},
-    {"women", "女性", IsWoman, &PlanGoals::women_target},
-    {"new_group", "新经济组织、新社会组织、新就业群体", IsNewGroup, &PlanGoals::new_group_target},
-};
-
-// The soft goals that cap groups: no more than a share of the seats.
-struct Limit {
-  const char* key;
-  const char* label;
-  const std::string Candidate::*field;
-  double PlanGoals::*share;
-  double PlanGoals::*weight;
-};
-constexpr Limit kLimits[] = {
-    {"province", "省份", &Candidate::province, &PlanGoals::max_province_share,
-     &PlanGoals::province_excess_weight},
-    {"unit_type", "推荐单位类型", &Candidate::unit_type, &PlanGoals::max_unit_type_share,
-     &PlanGoals::unit_type_excess_weight},
-    {"unit", "推荐单位", &Candidate::unit, &PlanGoals::max_unit_share,
-     &PlanGoals::unit_excess_weight},
-};
-
-int Seats(const Event& e) {
-  int seats = 0;
-  for (const EventClass& c : e.classes) seats += c.capacity;
-  return seats;
-}
-
-// The most people of one group a plan of `seats` seats should hold.
-int LimitOf(double share, int seats) {
-  if (share >= 1) return INT_MAX;
-  return std::max(1, static_cast<int>(std::floor(share * seats + 1e-9)));
-}
 
 // What one person adds to the objective, before the goals of the roster as a whole.
 double PersonPoints(const PlanProblem& p, const Candidate& c) {
@@ -94,38 +49,6 @@ std::string Fixed(double v) {
 
 std::string Quote(std::string_view s) { return "「" + std::string(s) + "」"; }
 
-// The counts of a roster that the goals look at.
-struct Tally {
-  std::vector<int> per_class;
-  std::unordered_map<std::string, int> per_limit[3];
-  int per_target[3] = {0, 0, 0};
-  int never_trained = 0;
-  int older = 0;
-  int filled = 0;
-
-  Tally(const PlanProblem& p) : per_class(p.event.classes.size(), 0) {}
-
-  void Add(const PlanProblem& p, const Candidate& c, int cls) {
-    ++per_class[static_cast<size_t>(cls)];
-    ++filled;
-    for (int l = 0; l < 3; ++l) {
-      const std::string& key = c.*(kLimits[l].field);
-      if (!key.empty()) ++per_limit[l][key];
-    }
-    for (int t = 0; t < 3; ++t) {
-      if (kTargets[t].counts(c)) ++per_target[t];
-    }
-    if (c.never_trained) ++never_trained;
-    if (c.admission_year > 0 && c.admission_year < p.newest_year) ++older;
-  }
-
-  int Largest(int l) const {
-    int most = 0;
-    for (const auto& [key, n] : per_limit[l]) most = std::max(most, n);
-    return most;
-  }
-};
-
 // The objective's terms for the roster as a whole.
 double RosterTerms(const PlanProblem& p, const Tally& t) {
   const PlanGoals& g = p.goals;
@@ -141,7 +64,7 @@ double RosterTerms(const PlanProblem& p, const Tally& t) {
     const int target = g.*(kTargets[k].target);
     if (t.per_target[k] < target) total -= g.target_weight * (target - t.per_target[k]);
   }
-  return total;
+  return total + ClassGoalTerms(p, t);
 }
 
 // People alike in everything the objective looks at: one integer variable
@@ -281,6 +204,45 @@ class ProgramBuilder {
     }
   }
 
+  // The classes' own targets and limits, on the columns of their class only.
+  void AddClassGoals() {
+    const PlanGoals& g = p_.goals;
+    for (size_t k = 0; k < p_.event.classes.size(); ++k) {
+      const ClassGoals* goals = GoalsOfClass(p_, k);
+      if (goals == nullptr) continue;
+      const int capacity = p_.event.classes[k].capacity;
+      for (const Target& t : kTargets) {
+        const int target = goals->*(t.class_target);
+        if (target <= 0) continue;
+        const int row = AddRow(GLP_LO, target, 0);
+        for (size_t gi = 0; gi < groups_.size(); ++gi) {
+          if (!t.counts(FirstOf(gi))) continue;
+          if (const int col = ColumnOf(gi, k); col != 0) Entry(row, col, 1);
+        }
+        Entry(row, AddCol(GLP_CV, GLP_DB, 0, target, -g.target_weight), 1);
+      }
+      for (const Limit& l : kLimits) {
+        const int limit = LimitOf(goals->*(l.class_share), capacity);
+        if (limit == INT_MAX) continue;
+        std::map<std::string, std::vector<int>> by_value;
+        std::map<std::string, int> people;
+        for (size_t gi = 0; gi < groups_.size(); ++gi) {
+          const std::string& v = FirstOf(gi).*(l.field);
+          const int col = ColumnOf(gi, k);
+          if (v.empty() || col == 0) continue;
+          by_value[v].push_back(col);
+          people[v] += static_cast<int>(groups_[gi].members.size());
+        }
+        for (const auto& [value, cols] : by_value) {
+          if (people[value] <= limit) continue;
+          const int row = AddRow(GLP_UP, 0, limit);
+          for (int col : cols) Entry(row, col, 1);
+          Entry(row, AddCol(GLP_CV, GLP_LO, 0, 0, -(g.*(l.weight))), -1);
+        }
+      }
+    }
+  }
+
   // Provinces with someone on the roster.
   void AddCoverage() {
     const PlanGoals& g = p_.goals;
@@ -310,6 +272,14 @@ class ProgramBuilder {
  private:
   const Candidate& FirstOf(size_t gi) const {
     return p_.candidates[static_cast<size_t>(groups_[gi].members[0])];
+  }
+  // The column of group `gi` in class `k`; 0 when the group does not fit the class.
+  int ColumnOf(size_t gi, size_t k) const {
+    const std::vector<int>& classes = groups_[gi].classes;
+    for (size_t j = 0; j < classes.size(); ++j) {
+      if (classes[j] == static_cast<int>(k)) return cols_[gi][j];
+    }
+    return 0;
   }
 
   void Entry(int row, int col, double v) {
@@ -399,6 +369,7 @@ StatusOr<Solution> Solve(const PlanProblem& p, const std::vector<Group>& groups)
   program.AddLimits();
   program.AddTargets();
   program.AddCoverage();
+  program.AddClassGoals();
 
   Solution s;
   s.variables = glp_get_num_cols(holder.lp);
@@ -415,7 +386,7 @@ StatusOr<Solution> Solve(const PlanProblem& p, const std::vector<Group>& groups)
 }
 
 // What adding `c` to class `cls` of the roster would bring: the reserve's order.
-double MarginalPoints(const PlanProblem& p, const Candidate& c, const Tally& t) {
+double MarginalPoints(const PlanProblem& p, const Candidate& c, size_t cls, const Tally& t) {
   const PlanGoals& g = p.goals;
   const int seats = Seats(p.event);
   double points = PersonPoints(p, c);
@@ -430,6 +401,21 @@ double MarginalPoints(const PlanProblem& p, const Candidate& c, const Tally& t) 
     const int n = it == t.per_limit[l].end() ? 0 : it->second;
     if (n >= LimitOf(g.*(kLimits[l].share), seats)) points -= g.*(kLimits[l].weight);
     if (l == 0 && n == 0) points += g.province_coverage_weight;
+  }
+  if (const ClassGoals* goals = GoalsOfClass(p, cls)) {
+    const Counts& in = t.in_class[cls];
+    for (int k = 0; k < 3; ++k) {
+      if (kTargets[k].counts(c) && in.per_target[k] < goals->*(kTargets[k].class_target))
+        points += g.target_weight;
+    }
+    for (int l = 0; l < 3; ++l) {
+      const std::string& key = c.*(kLimits[l].field);
+      if (key.empty()) continue;
+      auto it = in.per_limit[l].find(key);
+      const int n = it == in.per_limit[l].end() ? 0 : it->second;
+      if (n >= LimitOf(goals->*(kLimits[l].class_share), p.event.classes[cls].capacity))
+        points -= g.*(kLimits[l].weight);
+    }
   }
   return points;
 }
@@ -654,6 +640,12 @@ double EvaluateAssignment(const PlanProblem& p, const std::vector<int>& class_of
 StatusOr<Plan> SolvePlan(const PlanProblem& p) {
   const auto started = std::chrono::steady_clock::now();
   std::vector<FieldError> errors = ValidateGoals(p.goals, Seats(p.event));
+  for (size_t k = 0; k < p.event.classes.size(); ++k) {
+    if (const ClassGoals* goals = GoalsOfClass(p, k)) {
+      for (FieldError& e : ValidateClassGoals(*goals, p.event.classes[k]))
+        errors.push_back(std::move(e));
+    }
+  }
   if (!errors.empty()) {
     std::string message = "字段「" + errors.front().field + "」：" + errors.front().message;
     return InvalidArgument(std::move(message), std::move(errors));
@@ -704,8 +696,9 @@ StatusOr<Plan> SolvePlan(const PlanProblem& p) {
     if (c.pinned) line.reasons.push_back("工作人员锁定");
     if (!c.kept) {
       line.reasons.push_back(c.trained_in_series
-                                 ? "符合硬性条件：人才类别、可否参加、无时间冲突"
-                                 : "符合硬性条件：人才类别、可否参加、无时间冲突、未参加过本系列");
+                                 ? "符合硬性条件：人才类别与班次条件、可否参加、无时间冲突"
+                                 : "符合硬性条件：人才类别与班次条件、可否参加、无时间冲突、"
+                                   "未参加过本系列");
     }
     DescribePerson(p, c, &line.reasons);
     for (int l = 0; l < 3; ++l) {
@@ -739,7 +732,7 @@ StatusOr<Plan> SolvePlan(const PlanProblem& p) {
       if (s.class_of[i] != kNone || in_reserve.count(i) > 0) continue;
       if (std::find(c.classes.begin(), c.classes.end(), static_cast<int>(cls)) == c.classes.end())
         continue;
-      ranked.emplace_back(MarginalPoints(p, c, t), i);
+      ranked.emplace_back(MarginalPoints(p, c, cls, t), i);
     }
     const size_t keep =
         std::min(ranked.size(), static_cast<size_t>(std::max(p.reserve_per_class, 0)));
@@ -772,6 +765,7 @@ StatusOr<Plan> SolvePlan(const PlanProblem& p) {
     }
   }
   plan.goals = Figures(p, t);
+  AddClassFigures(p, t, &plan.goals);
   plan.solve_seconds =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
   return plan;

@@ -2,7 +2,9 @@
 // admitted pool, and says why for every line.
 //
 // Hard constraints (never broken): each class's capacity; the class's level
-// matches the person's tier (领军人才 / 青年人才); the person can attend the
+// matches the person's tier (领军人才 / 青年人才) and the person meets the
+// class's conditions (an age band on the event's start date, class_rules.h);
+// the person was admitted (入库) on or before the event's start; the person can attend the
 // event (cohorts.h: staff's setting, else the unit's sheet); no seat in an
 // overlapping event; not already trained in the event's series unless staff
 // allow it; not excluded by staff, not declined or removed from this event.
@@ -12,7 +14,8 @@
 // Soft goals, weighted (PlanGoals): fill every seat first; people never
 // trained; spread across provinces, unit types and units (no more than a
 // share of the seats each); at least the targets for ethnic minorities,
-// women and new groups; people admitted in older rounds before newer ones.
+// women and new groups; people admitted in older rounds before newer ones;
+// the same targets and limits per class on the class's seats (ClassGoals).
 // The goals make one objective, maximised exactly by a mixed-integer
 // program (GLPK): people alike in everything the goals look at are one
 // integer variable, so the program stays small at 100k people. Among people
@@ -26,12 +29,14 @@
 // ApplyRoster takes the plan staff accept.
 //
 // Errors: NotFound (event, or a pinned / excluded 编号 not in the pool),
-// InvalidArgument (goals out of range, one person pinned and excluded),
+// InvalidArgument (goals out of range, a class's goals naming no class of the
+// event, one person pinned and excluded),
 // RuleViolated (a pinned person who breaks a hard constraint, more pins than
 // seats), Unavailable (the solver found no plan in the time limit), Internal.
 #pragma once
 
 #include <cstdint>
+#include <map>
 #include <string>
 #include <utility>
 #include <vector>
@@ -64,6 +69,18 @@ struct PlanGoals {
   double province_coverage_weight = 3;  // per province with someone on the roster
 };
 
+// Goals of one class, counted on its own seats: the targets and limits of
+// PlanGoals (the weights stay the event's). A target of 0 and a share of 1 set
+// nothing, so a class without goals of its own is planned as before.
+struct ClassGoals {
+  int minority_target = 0;
+  int women_target = 0;
+  int new_group_target = 0;
+  double max_province_share = 1;
+  double max_unit_type_share = 1;
+  double max_unit_share = 1;
+};
+
 struct Pin {
   std::string person_id;   // 编号
   std::string class_name;  // empty: any class the person fits
@@ -72,6 +89,7 @@ struct Pin {
 struct PlanRequest {
   std::string event_code;
   PlanGoals goals;
+  std::map<std::string, ClassGoals> class_goals = {};  // by class name
   std::vector<Pin> pinned;
   std::vector<std::string> excluded;  // 编号
   bool allow_retrained = false;       // people who attended the series may come again
@@ -92,6 +110,8 @@ struct Candidate {
   std::string unit;  // recommending unit
   std::string unit_type;
   std::string tier;
+  std::string birth_date = {};     // YYYY-MM-DD or YYYY-MM, for the classes' age conditions
+  std::string admitted_on = {};    // YYYY-MM-DD, the earliest admission (class_rules.h)
   int admission_year = 0;          // the earliest
   bool never_trained = true;       // attended no event
   bool trained_in_series = false;  // attended this event's series (allowed by staff)
@@ -107,7 +127,8 @@ struct Candidate {
 struct PlanProblem {
   Event event;
   PlanGoals goals;
-  std::vector<Candidate> candidates;  // in 编号 order
+  std::vector<ClassGoals> class_goals = {};  // parallel to event.classes; empty: none
+  std::vector<Candidate> candidates;         // in 编号 order
   // People the hard constraints left out: (reason, count), in a fixed order.
   std::vector<std::pair<std::string, int>> left_out;
   int newest_year = 0;  // the newest admission year in the pool
@@ -147,6 +168,7 @@ struct GoalFigure {
   bool met = true;
   bool reachable = true;
   std::string text;  // 少数民族 23/80，目标 ≥20，已达到
+  std::string class_name = {};  // a class's own goal (seats: the class's); empty: the event's
 };
 
 struct ClassRoster {
@@ -191,5 +213,7 @@ double EvaluateAssignment(const PlanProblem& problem, const std::vector<int>& cl
 
 // The problems of goals as field errors; empty when valid.
 std::vector<FieldError> ValidateGoals(const PlanGoals& goals, int seats);
+// The problems of a class's goals, each field named with the class (青年人才班：少数民族目标).
+std::vector<FieldError> ValidateClassGoals(const ClassGoals& goals, const EventClass& c);
 
 }  // namespace tp::registry

@@ -9,6 +9,7 @@
 #include <unordered_map>
 
 #include "registry/base/paths.h"
+#include "registry/cohorts/class_rules.h"
 #include "registry/cohorts/internal/cohorts_internal.h"
 #include "registry/cohorts/planner.h"
 #include "registry/fields/reference_data.h"
@@ -22,11 +23,23 @@ using namespace cohorts_internal;
 // Why the hard constraints leave someone out, in the order they are checked.
 constexpr const char* kLeftOut[] = {
     "工作人员排除",           "已去世",
-    "已谢绝或已被移出本活动", "人才类别与班次层次不符",
+    "入库晚于活动开始",       "已谢绝或已被移出本活动",
+    "人才类别与班次层次不符", "不符合班次条件（年龄）",
     "已标注不能参加本活动",   "推荐单位未标注可否参加",
     "同期已在其他活动名单中", "已参加过本系列培训",
 };
-enum LeftOut { kExcluded, kDeceased, kDeclined, kLevel, kUnavailable, kUnknown, kBusy, kTrained };
+enum LeftOut {
+  kExcluded,
+  kDeceased,
+  kAdmittedLate,
+  kDeclined,
+  kLevel,
+  kCondition,
+  kUnavailable,
+  kUnknown,
+  kBusy,
+  kTrained
+};
 
 // What the enrolments say about one person.
 struct History {
@@ -68,6 +81,29 @@ StatusOr<Choices> CheckRequest(const PlanRequest& request) {
     }
   }
   return choices;
+}
+
+// The request's goals per class, parallel to the event's classes (left empty when there are
+// none), their problems added to `errors`. InvalidArgument for a class the event lacks.
+Status ClassGoalsOf(const PlanRequest& request, const Event& event, std::vector<ClassGoals>* out,
+                    std::vector<FieldError>* errors) {
+  if (request.class_goals.empty()) return Status::Ok();
+  for (const auto& [name, goals] : request.class_goals) {
+    const bool known = std::any_of(event.classes.begin(), event.classes.end(),
+                                   [&name](const EventClass& c) { return c.name == name; });
+    if (!known) {
+      return InvalidArgument(
+          "字段「班次目标」：活动" + Quote(event.title) + "没有班次" + Quote(name),
+          {{"班次目标", "没有班次" + Quote(name), 0}});
+    }
+  }
+  for (const EventClass& c : event.classes) {
+    auto it = request.class_goals.find(c.name);
+    const ClassGoals goals = it == request.class_goals.end() ? ClassGoals() : it->second;
+    for (FieldError& e : ValidateClassGoals(goals, c)) errors->push_back(std::move(e));
+    out->push_back(goals);
+  }
+  return Status::Ok();
 }
 
 // Staff's own availability settings for the event, by person rowid.
@@ -150,18 +186,27 @@ class PoolFilter {
       }
     }
     const std::vector<EventClass>& classes = event_.event.classes;
+    bool level_fits = false;
+    std::string condition_failure;  // of the first class whose level fits
     for (size_t k = 0; k < classes.size(); ++k) {
       const std::string& level = classes[k].level;
-      if (level.empty() || level == c.tier) c.classes.push_back(static_cast<int>(k));
+      if (!level.empty() && level != c.tier) continue;
+      level_fits = true;
+      auto failed = ClassConditionFailure(classes[k], event_.event.starts_on, c.name, c.birth_date);
+      if (failed) {
+        if (condition_failure.empty()) condition_failure = *failed;
+        continue;
+      }
+      c.classes.push_back(static_cast<int>(k));
     }
     std::optional<bool> available = sheet.available;
     if (auto s = staff_says_.find(c.rowid); s != staff_says_.end()) available = s->second;
 
-    const int reason = LeftOutReason(c, employment, available, h, is_excluded);
+    const int reason = LeftOutReason(c, employment, available, h, is_excluded, level_fits);
     if (reason >= 0) {
       if (c.pinned) {
         return RuleViolated("锁定的" + c.name + "（" + c.person_id + "）不能入选：" +
-                            kLeftOut[reason]);
+                            (reason == kCondition ? condition_failure : kLeftOut[reason]));
       }
       ++counts_[reason];
       return Status::Ok();
@@ -210,12 +255,14 @@ class PoolFilter {
 
   // The first hard constraint that leaves `c` out (an index of kLeftOut), or -1.
   int LeftOutReason(const Candidate& c, const std::string& employment,
-                    const std::optional<bool>& available, const History& h,
-                    bool is_excluded) const {
+                    const std::optional<bool>& available, const History& h, bool is_excluded,
+                    bool level_fits) const {
     if (is_excluded) return kExcluded;
     if (employment == "去世") return kDeceased;
+    if (AdmittedAfterStart(event_.event.starts_on, c.name, c.admitted_on)) return kAdmittedLate;
     if (h.state_here == "declined" || h.state_here == "removed") return kDeclined;
-    if (c.classes.empty()) return kLevel;
+    if (!level_fits) return kLevel;
+    if (c.classes.empty()) return kCondition;
     if (available.has_value() && !*available) return kUnavailable;
     if (!available.has_value()) return kUnknown;
     if (h.busy) return kBusy;
@@ -232,7 +279,8 @@ class PoolFilter {
     if (only.empty()) {
       return RuleViolated("锁定的" + c->name + "（" + c->person_id + "）不能进入班次" +
                           Quote(class_name) + "：人才类别为" +
-                          Quote(c->tier.empty() ? "未填" : c->tier) + "或没有该班次");
+                          Quote(c->tier.empty() ? "未填" : c->tier) +
+                          "、不符合该班次的条件或没有该班次");
     }
     c->classes = std::move(only);
     return Status::Ok();
@@ -257,10 +305,12 @@ Status ReadPool(SQLite::Database& db, const ReferenceData& reference, PoolFilter
       "coalesce(nullif(p.province,''), u.province, ''), coalesce(u.name,''), "
       "coalesce(u.type,''), p.can_attend_seminar, p.can_attend_study_tour, a.first_year, "
       "(SELECT t.tier FROM admissions t WHERE t.person_id=p.id ORDER BY t.year DESC LIMIT 1), "
-      "a.last_year "
-      "FROM persons p JOIN (SELECT person_id, min(year) AS first_year, max(year) AS last_year "
-      "FROM admissions GROUP BY person_id) a ON a.person_id=p.id "
-      "LEFT JOIN units u ON u.id=p.unit_id WHERE p.merged_into IS NULL ORDER BY p.public_id");
+      "a.last_year, coalesce(p.birth_date,''), coalesce(" +
+          std::string(kAdmittedOnSql) +
+          ",'') "
+          "FROM persons p JOIN (SELECT person_id, min(year) AS first_year, max(year) AS last_year "
+          "FROM admissions GROUP BY person_id) a ON a.person_id=p.id "
+          "LEFT JOIN units u ON u.id=p.unit_id WHERE p.merged_into IS NULL ORDER BY p.public_id");
   while (st.executeStep()) {
     Candidate c;
     c.rowid = st.getColumn(0).getInt64();
@@ -279,6 +329,8 @@ Status ReadPool(SQLite::Database& db, const ReferenceData& reference, PoolFilter
     c.admission_year = st.getColumn(12).getInt();
     c.tier = ColumnText(st, 13);
     problem->newest_year = std::max(problem->newest_year, st.getColumn(14).getInt());
+    c.birth_date = st.getColumn(15).getString();
+    c.admitted_on = st.getColumn(16).getString();
     TP_RETURN_IF_ERROR(filter.Consider(std::move(c), employment, sheet, problem));
   }
   return Status::Ok();
@@ -306,6 +358,7 @@ StatusOr<PlanProblem> LoadPlanProblem(Store& store, const PlanRequest& request) 
     int seats = 0;
     for (const EventClass& c : problem.event.classes) seats += c.capacity;
     std::vector<FieldError> errors = ValidateGoals(request.goals, seats);
+    TP_RETURN_IF_ERROR(ClassGoalsOf(request, problem.event, &problem.class_goals, &errors));
     if (!errors.empty()) {
       std::string message = "字段「" + errors.front().field + "」：" + errors.front().message;
       return InvalidArgument(std::move(message), std::move(errors));

@@ -455,8 +455,19 @@ WHEN NEW.state IS NOT OLD.state BEGIN
   VALUES (NEW.id, OLD.state, NEW.state, NEW.changed_by, NEW.changed_by_name); END;
 )sql";
 
-constexpr const char* kMigrations[] = {kMigration1, kMigration2, kMigration3, kMigration4,
-                                       kMigration5, kMigration6, kMigration7, kMigration8};
+// 9: a class's conditions besides its level: the age on the event's start date (NULL: no
+// bound). The 青年人才班 of the 2024 training takes people aged 35 or under (桂科协组发〔2024〕
+// 37号 二（二）3), as data/events.json now says for registries made from it.
+constexpr const char* kMigration9 = R"sql(
+ALTER TABLE classes ADD COLUMN min_age INTEGER CHECK (min_age BETWEEN 1 AND 120);
+ALTER TABLE classes ADD COLUMN max_age INTEGER CHECK (max_age BETWEEN 1 AND 120);
+UPDATE classes SET max_age = 35 WHERE name = '青年人才班' AND level = '青年人才'
+  AND event_id IN (SELECT id FROM events WHERE code = '2024-training');
+)sql";
+
+constexpr const char* kMigrations[] = {kMigration1, kMigration2, kMigration3,
+                                       kMigration4, kMigration5, kMigration6,
+                                       kMigration7, kMigration8, kMigration9};
 
 }  // namespace
 

@@ -418,7 +418,10 @@ Reply CallRoute(ApiFixture& f, const std::string& method, const std::string& pat
   if (pattern.rfind("/api/v1/rounds/{code}", 0) == 0) replace("{code}", "pool-national-2025");
   if (pattern.rfind("/api/v1/rule-sets/{code}", 0) == 0) replace("{code}", "pool-national-2025");
   replace("{unit}", unit_code);
-  if (pattern.find("/availability/{id}") != std::string::npos) replace("{id}", person.public_id);
+  if (pattern.rfind("/api/v1/availability/{code}", 0) == 0) replace("{code}", "2025-seminar");
+  if (pattern.find("/availability/{id}") != std::string::npos ||
+      pattern.rfind("/api/v1/availability/", 0) == 0)
+    replace("{id}", person.public_id);
   if (pattern.rfind("/api/v1/invitations/{id}", 0) == 0) replace("{id}", "1");
   if (pattern.rfind("/api/v1/recommendations/{id}", 0) == 0 ||
       pattern.rfind("/api/v1/uploads/{id}", 0) == 0)

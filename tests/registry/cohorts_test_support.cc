@@ -33,6 +33,7 @@ std::string CohortFixture::Add(const PersonSpec& spec) {
   p.can_attend_seminar = spec.seminar;
   p.can_attend_study_tour = spec.study_tour;
   p.employment_status = spec.employment_status;
+  p.birth_date = spec.birth_date;
   auto batch = store_->BeginWrite();
   if (!batch.ok()) throw std::runtime_error("write: " + batch.status().ToString());
   auto done = (*batch)->UpsertPerson(&p);

@@ -26,6 +26,7 @@ struct PersonSpec {
   std::optional<bool> seminar = true;     // 可否参加专题研修班
   std::optional<bool> study_tour = true;  // 可否参加国情研修活动
   std::string employment_status;
+  std::string birth_date = "1990-05-01";  // 34 at the 2024 training; empty: unknown
 };
 
 // The default spec under another name.

@@ -482,7 +482,9 @@ TEST_CASE(
   CohortFixture f;
   f.MakeEvent("2025-forum", "2025-09-05", "2025-09-06", 5, "forum");
   f.MakeEvent("2023-seminar", "2023-09-01", "2023-09-03", 5, "seminar");
-  auto ids = f.AddMany(Named("人员"), 6);
+  PersonSpec admitted_2023 = Named("人员");  // admitted before the 2023 seminar began
+  admitted_2023.admission_year = 2023;
+  auto ids = f.AddMany(admitted_2023, 6);
   // ids[0]: busy in the overlapping forum; ids[1]: attended the series in
   // 2023; ids[2]: declined the seminar; ids[3]: excluded by staff.
   REQUIRE(f.cohorts()

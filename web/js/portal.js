@@ -6,9 +6,11 @@
 // in a round of the pool (not an honour campaign) people admitted earlier need not be
 // recommended again, and the page says so instead of offering to add them.
 // Staff reach the same page for any unit with ?unit=CODE. Every rule is the API's: the
-// page shows the quota state and the refusals it answers.
+// page shows the quota state and the refusals it answers. Below, the unit marks whether its
+// admitted people can attend the events that ask (availability.js).
 
 import { ApiError, call, get, post, upload } from './api.js';
+import { availabilitySection } from './availability.js';
 import { kRecommendationStates } from './labels.js';
 import { chooseRound, roundPicker } from './rounds.js';
 import { clear, el, errorNotice, formatDateTime, notice, saveDownload, startPage } from './shell.js';
@@ -472,6 +474,11 @@ async function main() {
   }
   document.getElementById('unit-title').textContent = `${unitName || ''} 推荐报送`.trim();
   checkSection();
+  if (me.role === 'unit' || unitCode) {
+    const node = document.getElementById('availability');
+    node.hidden = false;
+    availabilitySection(node, unitCode);
+  }
   if (me.role === 'staff' && !unitCode) {
     clear(roundNode, notice('info', '工作人员请从「审核」页选择一个单位的名单，或在地址后加 ?unit=单位代码。'));
     return;

@@ -47,7 +47,17 @@ struct PersonRow {
   std::optional<bool> can_attend_seminar;
   std::optional<bool> can_attend_study_tour;
   std::string employment_status;
+  std::string birth_date = {};   // YYYY-MM-DD or YYYY-MM; empty when unknown
+  std::string admitted_on = {};  // YYYY-MM-DD (kAdmittedOnSql); empty when not admitted
 };
+
+// The date the person of `p.id` counts as admitted (入库), the earliest of their admissions: the
+// day an admission was recorded when that was in its year, else 1 January of its year (an
+// admission recorded later from the records of its year, as an import of past rounds is).
+constexpr const char* kAdmittedOnSql =
+    "(SELECT min(CASE WHEN substr(ad.admitted_at,1,4)=printf('%04d',ad.year) "
+    "THEN substr(ad.admitted_at,1,10) ELSE printf('%04d-01-01',ad.year) END) "
+    "FROM admissions ad WHERE ad.person_id=p.id)";
 
 // False when there is no such event / live person.
 bool LoadEventOn(SQLite::Database& db, std::string_view code, EventRow* out);
