@@ -175,7 +175,7 @@ void AddAvailabilityRoutes(registry::Store& store, const AvailabilityRouteOption
                      .tag = tag,
                      .params = {{"code", "path", "string", "活动代码，如 2025-seminar", true},
                                 {"id", "path", "string", "人员编号（P 加 7 位数字）", true}},
-                     .request_schema = "AvailabilityInput",
+                     .request_schema = "UnitAvailabilityInput",
                      .response_schema = "UnitAvailability",
                      .statuses = {400, 404, 422},
                      .max_body_bytes = 64 * 1024,

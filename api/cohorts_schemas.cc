@@ -202,6 +202,8 @@ constexpr const char* kCohortSchemas = R"json({
   "AvailabilityInput": {"type": "object", "required": ["available"], "additionalProperties": false,
     "properties": {"available": {"type": "boolean", "nullable": true, "description": "null：撤销工作人员的设置"}},
     "example": {"available": true}},
+  "UnitAvailabilityInput": {"type": "object", "required": ["available"], "additionalProperties": false,
+    "properties": {"available": {"type": "boolean", "nullable": true, "description": "单位报送：是、否，或 null（未填）"}}},
   "Xlsx": {"type": "string", "format": "binary"},
   "EnrolmentStep": {"type": "object", "required": ["from", "to", "at"],
     "properties": {"from": {"type": "string", "nullable": true,
