@@ -377,12 +377,13 @@ StatusOr<std::unique_ptr<TableReader>> OpenTable(const std::string& path,
   auto source = [&]() -> StatusOr<std::unique_ptr<RecordSource>> {
     if (sniffed->xlsx && regular) {
       stream.reset();  // libzip opens the file itself, to seek in it
-      return table_internal::OpenXlsxFileRecords(path, path, options.xlsx);
+      return table_internal::OpenXlsxFileRecords(path, path, options.xlsx, options.xlsx_sheet);
     }
     if (sniffed->xlsx) {
       StatusOr<std::string> bytes = ReadAll(*stream, std::move(head), path);
       if (!bytes.ok()) return bytes.status();
-      return table_internal::OpenXlsxBytesRecords(std::move(bytes).value(), path, options.xlsx);
+      return table_internal::OpenXlsxBytesRecords(std::move(bytes).value(), path, options.xlsx,
+                                                  options.xlsx_sheet);
     }
     head.erase(0, sniffed->bom_size);
     return table_internal::OpenCsvRecords(std::move(head), std::move(stream), sniffed->encoding,
@@ -409,8 +410,10 @@ StatusOr<std::unique_ptr<TableReader>> OpenInMemory(std::string owned,
           ? table_internal::OpenCsvRecords(
                 "", std::make_unique<MemoryStream>(std::move(owned), borrowed, sniffed->bom_size),
                 sniffed->encoding, file)
-      : borrowed ? table_internal::OpenXlsxBorrowedRecords(*borrowed, file, options.xlsx)
-                 : table_internal::OpenXlsxBytesRecords(std::move(owned), file, options.xlsx);
+      : borrowed ? table_internal::OpenXlsxBorrowedRecords(*borrowed, file, options.xlsx,
+                                                           options.xlsx_sheet)
+                 : table_internal::OpenXlsxBytesRecords(std::move(owned), file, options.xlsx,
+                                                        options.xlsx_sheet);
   if (!source.ok()) return source.status();
   return Table::Open(std::move(source).value(), options, file);
 }

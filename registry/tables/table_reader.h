@@ -94,6 +94,10 @@ struct TableOptions {
   // qualifies, or the list is empty, the first non-empty row is the header.
   std::vector<std::string> known_columns;
   XlsxLimits xlsx;
+  // XLSX: which visible worksheet to read, in workbook order (0: the first, hidden ones only
+  // when none is visible). Past the last one OpenTable fails with NotFound, so a caller can
+  // read every sheet of a workbook in turn. CSV has one table: any index reads it.
+  std::size_t xlsx_sheet = 0;
 };
 
 // Opens the file at `path`. The messages name the file by `path` as given.
@@ -154,15 +158,19 @@ StatusOr<std::unique_ptr<RecordSource>> OpenCsvRecords(std::string prefix,
                                                        TextEncoding encoding, std::string file);
 
 // The first visible worksheet of an XLSX workbook on disk, or held in `bytes`.
+// `sheet_index` as TableOptions::xlsx_sheet.
 StatusOr<std::unique_ptr<RecordSource>> OpenXlsxFileRecords(const std::string& path,
                                                             std::string file,
-                                                            const XlsxLimits& limits);
+                                                            const XlsxLimits& limits,
+                                                            std::size_t sheet_index = 0);
 StatusOr<std::unique_ptr<RecordSource>> OpenXlsxBytesRecords(std::string bytes, std::string file,
-                                                             const XlsxLimits& limits);
+                                                             const XlsxLimits& limits,
+                                                             std::size_t sheet_index = 0);
 // The same over bytes the caller keeps alive as long as the source.
 StatusOr<std::unique_ptr<RecordSource>> OpenXlsxBorrowedRecords(std::string_view bytes,
                                                                 std::string file,
-                                                                const XlsxLimits& limits);
+                                                                const XlsxLimits& limits,
+                                                                std::size_t sheet_index = 0);
 
 }  // namespace table_internal
 }  // namespace tp::registry
