@@ -157,6 +157,31 @@ Status ReadSheet(SQLite::Database& db, const EventRow& event, TableReader& table
   return Status::Ok();
 }
 
+// Every visible sheet of the workbook in turn: the sign-in sheet has one per class.
+Status ReadSheets(SQLite::Database& db, const EventRow& event, std::string_view bytes,
+                  std::string_view filename, SignInSheetResult* result,
+                  std::vector<AttendanceMark>* marks, std::vector<FieldError>* problems) {
+  for (std::size_t sheet = 0;; ++sheet) {
+    TableOptions options;
+    options.known_columns = {"序号", "编号", "姓名", "性别", "工作单位及职务", "班次", "备注"};
+    options.xlsx_sheet = sheet;
+    auto table = OpenTableInPlace(bytes, filename, options);
+    if (!table.ok()) {
+      if (sheet > 0 && table.status().code() == StatusCode::kNotFound) break;
+      return table.status();
+    }
+    SheetRead read;
+    const std::string where =
+        sheet > 0 ? "第 " + std::to_string(sheet + 1) + " 个工作表：" : std::string();
+    TP_RETURN_IF_ERROR(ReadSheet(db, event, **table, where, &read));
+    result->rows += read.rows;
+    marks->insert(marks->end(), read.marks.begin(), read.marks.end());
+    problems->insert(problems->end(), read.problems.begin(), read.problems.end());
+    if ((*table)->Format() != "xlsx") break;  // a CSV file is one table
+  }
+  return Status::Ok();
+}
+
 }  // namespace
 
 StatusOr<SignInSheetResult> Cohorts::ImportSignInSheet(std::string_view event_code,
@@ -164,33 +189,20 @@ StatusOr<SignInSheetResult> Cohorts::ImportSignInSheet(std::string_view event_co
                                                        std::string_view filename,
                                                        const AuditEntry& who) {
   try {
-    TP_ASSIGN_OR_RETURN(auto write, db_.Write());
-    SQLite::Database& db = write->Connection();
-    EventRow event;
-    if (!LoadEventOn(db, event_code, &event)) return NoEvent(event_code);
     SignInSheetResult result;
     std::vector<AttendanceMark> marks;
     std::vector<FieldError> problems;
-    // Every visible sheet of the workbook in turn: the sign-in sheet has one per class.
-    for (std::size_t sheet = 0;; ++sheet) {
-      TableOptions options;
-      options.known_columns = {"序号", "编号", "姓名", "性别", "工作单位及职务", "班次", "备注"};
-      options.xlsx_sheet = sheet;
-      auto table = OpenTableInPlace(bytes, filename, options);
-      if (!table.ok()) {
-        if (sheet > 0 && table.status().code() == StatusCode::kNotFound) break;
-        return table.status();
-      }
-      const bool xlsx = (*table)->Format() == "xlsx";
-      SheetRead read;
-      const std::string where =
-          sheet > 0 ? "第 " + std::to_string(sheet + 1) + " 个工作表：" : std::string();
-      TP_RETURN_IF_ERROR(ReadSheet(db, event, **table, where, &read));
-      result.rows += read.rows;
-      marks.insert(marks.end(), read.marks.begin(), read.marks.end());
-      problems.insert(problems.end(), read.problems.begin(), read.problems.end());
-      if (!xlsx) break;  // a CSV file is one table
+    // The workbook is read on a read connection, so inflating it holds up no writer; the
+    // seats are checked again under the write lock below.
+    EventRow event;
+    {
+      auto reading = db_.Read();
+      if (!LoadEventOn(*reading, event_code, &event)) return NoEvent(event_code);
+      TP_RETURN_IF_ERROR(ReadSheets(*reading, event, bytes, filename, &result, &marks, &problems));
     }
+    TP_ASSIGN_OR_RETURN(auto write, db_.Write());
+    SQLite::Database& db = write->Connection();
+    if (!LoadEventOn(db, event_code, &event)) return NoEvent(event_code);
     std::vector<int64_t> rowids;
     std::vector<FieldError> mark_problems = CheckMarksOn(db, event, marks, today_(), &rowids);
     problems.insert(problems.end(), mark_problems.begin(), mark_problems.end());
