@@ -50,7 +50,7 @@ StatusOr<std::vector<registry::AttendanceMark>> MarksFromJson(const Json& body) 
       return BadField(where + ".present", "应为 true（出席）或 false（缺席）");
     }
     marks.push_back({id->get<std::string>(), day->get<std::string>(), present->get<bool>(),
-                     static_cast<long>(i + 1), where});
+                     static_cast<long>(i + 1), where, ""});
   }
   return marks;
 }

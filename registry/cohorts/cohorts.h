@@ -105,7 +105,7 @@ struct EnrolmentStep {
 
 // A person's presence on one day of an event.
 struct AttendanceDay {
-  std::string day;  // YYYY-MM-DD
+  std::string day = {};  // YYYY-MM-DD
   bool present = false;
 };
 
@@ -119,24 +119,25 @@ struct Enrolment {
   int64_t version = 0;    // bumped by every change; for If-Match
   std::string updated_at;
   std::vector<EnrolmentStep> steps;  // its history, oldest first: PersonHistory fills it
-  std::vector<AttendanceDay> days;   // the days recorded, in date order
+  std::vector<AttendanceDay> days = {};  // the days recorded, in date order
 };
 
 // One day's presence to record. `row` and `field` say where it came from, for
 // messages: the request's item (row 1 for items[0]) or a sheet's row and column.
 struct AttendanceMark {
-  std::string person_id;  // 编号
-  std::string day;        // YYYY-MM-DD
+  std::string person_id = {};  // 编号
+  std::string day = {};        // YYYY-MM-DD
   bool present = false;
   long row = 0;
-  std::string field;
+  std::string field = {};
+  std::string sheet = {};  // "第 2 个工作表：" for a workbook's later sheets; empty otherwise
 };
 
 // What an uploaded sign-in sheet recorded.
 struct SignInSheetResult {
   int rows = 0;                    // people's rows read, on every sheet
   int marks = 0;                   // ticks and crosses read
-  std::vector<Enrolment> changed;  // enrolments whose days or state changed
+  std::vector<Enrolment> changed = {};  // enrolments whose days or state changed
 };
 
 struct ActionOptions {
@@ -186,7 +187,7 @@ enum class RosterSheet {
 struct RosterExportOptions {
   RosterSheet sheet = RosterSheet::kRoster;
   // The states listed; empty: the seat holders (invited, confirmed, attended, absent).
-  std::vector<EnrolmentState> states;
+  std::vector<EnrolmentState> states = {};
   bool reveal_phone = false;      // whole phone numbers instead of 138****5678
   bool show_ethnic_group = true;  // 民族 is for CAST and provincial staff only
   std::string province;           // two digits: only people of that province

@@ -122,7 +122,7 @@ std::vector<FieldError> cohorts_internal::CheckMarksOn(SQLite::Database& db, con
   for (std::size_t i = 0; i < marks.size(); ++i) {
     const AttendanceMark& m = marks[i];
     auto problem = [&](std::string message) {
-      problems.push_back({m.field, m.person_id + "：" + std::move(message), m.row});
+      problems.push_back({m.field, m.sheet + m.person_id + "：" + std::move(message), m.row});
     };
     if (!ParseDay(m.day)) {
       problem("日期「" + m.day + "」应为 YYYY-MM-DD");

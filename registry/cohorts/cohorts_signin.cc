@@ -145,7 +145,7 @@ Status ReadSheet(SQLite::Database& db, const EventRow& event, TableReader& table
         row_ok = false;
         continue;
       }
-      out->marks.push_back({id, day_of[j], present, row, header[j]});
+      out->marks.push_back({id, day_of[j], present, row, header[j], where});
     }
     if (!row_ok)
       out->marks.erase(std::remove_if(out->marks.begin(), out->marks.end(),

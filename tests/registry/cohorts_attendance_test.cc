@@ -37,7 +37,7 @@ std::string Days(const std::vector<AttendanceDay>& days) {
 }
 
 AttendanceMark Mark(const std::string& id, const std::string& day, bool present, long row) {
-  return {id, day, present, row, "items[" + std::to_string(row - 1) + "]"};
+  return {id, day, present, row, "items[" + std::to_string(row - 1) + "]", ""};
 }
 
 // An event of 10-12 April 2026, today the 11th, with a confirmed and an invited person.

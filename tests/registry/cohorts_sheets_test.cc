@@ -199,6 +199,16 @@ TEST_CASE("Sign-in sheets: the printed sheet ticked and uploaded records the day
   leaders[1][d17 + 2] = " 覃海涛 ";  // signed with the name
   young[1][d17] = "否";
   young[1][d17 + 3] = "缺";
+  // A mark on a later sheet that cannot be recorded says which sheet it is on.
+  Rows early = young;
+  early[1][d17 + 5] = "√";  // the 22nd is after today
+  auto refused = t.f.cohorts().ImportSignInSheet(kEvent, Workbook({leaders, early}), "签到表.xlsx",
+                                                 CohortFixture::Staff());
+  REQUIRE(refused.status().code() == StatusCode::kRuleViolated);
+  REQUIRE(refused.status().details().size() == 1);
+  CHECK(refused.status().details()[0].field == "11月22日");
+  CHECK(refused.status().details()[0].row == 3);
+  CHECK(refused.status().details()[0].message.rfind("第 2 个工作表：", 0) == 0);
   auto done = t.f.cohorts().ImportSignInSheet(kEvent, Workbook({leaders, young}), "签到表.xlsx",
                                               CohortFixture::Staff());
   INFO(done.status().ToString());
