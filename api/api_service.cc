@@ -343,6 +343,8 @@ StatusOr<std::unique_ptr<ApiService>> ApiService::Create(registry::Store& store,
   auto after_write = [raw] { (void)raw->CatchUp(); };
   CohortRouteOptions cohorts;
   cohorts.after_write = after_write;
+  cohorts.max_upload_bytes = impl->options.max_import_bytes;
+  cohorts.upload_gate = impl->uploads;
   TP_RETURN_IF_ERROR(AddCohortRoutes(store, cohorts, &impl->routes));
   AvailabilityRouteOptions availability;
   availability.after_write = after_write;

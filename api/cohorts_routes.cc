@@ -6,6 +6,7 @@
 #include <nlohmann/json.hpp>
 
 #include "api/auth.h"
+#include "api/internal/cohorts_routes_internal.h"
 #include "api/route_helpers.h"
 #include "registry/base/paths.h"
 #include "registry/cohorts/cohorts.h"
@@ -13,9 +14,29 @@
 #include "registry/store/store_api_queries.h"
 
 namespace tp::api {
+
+nlohmann::json cohort_routes::EnrolmentJson(const registry::Enrolment& e) {
+  nlohmann::json days = nlohmann::json::array();
+  for (const registry::AttendanceDay& d : e.days) {
+    days.push_back({{"day", d.day}, {"present", d.present}});
+  }
+  return {{"event", e.event_code},
+          {"class", TextOrNull(e.class_name)},
+          {"id", e.person_id},
+          {"name", e.person_name},
+          {"state", registry::StateName(e.state)},
+          {"state_label", registry::StateLabel(e.state)},
+          {"waitlist_rank",
+           e.waitlist_rank > 0 ? nlohmann::json(e.waitlist_rank) : nlohmann::json(nullptr)},
+          {"version", e.version},
+          {"updated_at", e.updated_at},
+          {"days", std::move(days)}};
+}
+
 namespace {
 
 using Json = nlohmann::json;
+using cohort_routes::EnrolmentJson;
 
 // Refuses keys a body may not have, so a misspelt goal is not silently ignored.
 Status OnlyKeys(const Json& object, std::initializer_list<std::string_view> allowed,
@@ -96,18 +117,6 @@ Json EventJson(const registry::Event& e) {
           {"availability_field", TextOrNull(e.availability_field)},
           {"source", TextOrNull(e.source)},
           {"classes", std::move(classes)}};
-}
-
-Json EnrolmentJson(const registry::Enrolment& e) {
-  return {{"event", e.event_code},
-          {"class", TextOrNull(e.class_name)},
-          {"id", e.person_id},
-          {"name", e.person_name},
-          {"state", registry::StateName(e.state)},
-          {"state_label", registry::StateLabel(e.state)},
-          {"waitlist_rank", e.waitlist_rank > 0 ? Json(e.waitlist_rank) : Json(nullptr)},
-          {"version", e.version},
-          {"updated_at", e.updated_at}};
 }
 
 Json LineJson(const registry::PlanLine& l) {
@@ -635,6 +644,24 @@ void ExportSheet(Context& ctx, const ApiCall& call, HttpResponse& res) {
   } else if (sheet != "roster") {
     return res.SetError(BadField("sheet", "只能是 roster（名单）或 signin（签到表）"));
   }
+  // states=confirmed or states=invited,confirmed (or repeated); default: the seat holders.
+  for (const std::string& list : call.request.QueryAll("states")) {
+    std::size_t from = 0;
+    while (from <= list.size()) {
+      std::size_t comma = std::min(list.find(',', from), list.size());
+      const std::string name = list.substr(from, comma - from);
+      auto state = registry::ParseState(name);
+      if (!state) {
+        return res.SetError(BadField(
+            "states", "不认识的状态「" + name +
+                          "」：可选 invited、confirmed、waitlisted、declined、removed、attended、"
+                          "absent，以逗号分隔"));
+      }
+      if (std::find(options.states.begin(), options.states.end(), *state) == options.states.end())
+        options.states.push_back(*state);
+      from = comma + 1;
+    }
+  }
   for (const std::string& v : call.request.QueryAll("reveal")) {
     if (v != "phone") return res.SetError(BadField("reveal", "只能是 phone"));
     if (caller.role != Role::kStaff) {
@@ -696,6 +723,11 @@ Status AddCohortRoutes(registry::Store& store, const CohortRouteOptions& options
   TP_ASSIGN_OR_RETURN(auto cohorts, registry::Cohorts::Open(store, registry::DataDir()));
   TP_ASSIGN_OR_RETURN(auto queries, registry::ApiQueries::Open(store));
   auto ctx = std::make_shared<Context>(store, std::move(cohorts), std::move(queries), options);
+  cohort_routes::AttendanceRouteOptions attendance;
+  attendance.cohorts = std::shared_ptr<registry::Cohorts>(ctx, ctx->cohorts.get());
+  attendance.after_write = options.after_write;
+  attendance.upload_gate = options.upload_gate;
+  attendance.max_upload_bytes = options.max_upload_bytes;
   auto bind = [ctx](Handler h) {
     return [ctx, h](const ApiCall& call, HttpResponse& res) { h(*ctx, call, res); };
   };
@@ -836,6 +868,10 @@ Status AddCohortRoutes(registry::Store& store, const CohortRouteOptions& options
        .tag = tag,
        .params = {code,
                   {"sheet", "query", "string", "roster（名单，默认）或 signin（签到表）", false},
+                  {"states", "query", "string",
+                   "列出的状态，逗号分隔，如 confirmed 或 invited,confirmed（默认占名额的：已邀请、"
+                   "已确认、已参加、缺席）",
+                   false},
                   {"reveal", "query", "string", "phone（仅 staff）", false}},
        .response_schema = "Xlsx",
        .statuses = {400, 404},
@@ -850,6 +886,7 @@ Status AddCohortRoutes(registry::Store& store, const CohortRouteOptions& options
                      .response_schema = "TrainingHistory",
                      .statuses = {404},
                      .handler = bind(&PersonTrainings)});
+  cohort_routes::AddAttendanceRoutes(attendance, routes);
   return Status::Ok();
 }
 

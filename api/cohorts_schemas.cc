@@ -7,6 +7,7 @@
 #include <utility>
 
 #include "api/cohorts_routes.h"
+#include "api/internal/cohorts_routes_internal.h"
 #include "registry/cohorts/planner.h"
 
 namespace tp::api {
@@ -173,7 +174,9 @@ constexpr const char* kCohortSchemas = R"json({
       "id": {"type": "string"}, "name": {"type": "string"},
       "state": {"$ref": "#/components/schemas/EnrolmentState"},
       "state_label": {"type": "string"}, "waitlist_rank": {"type": "integer", "nullable": true},
-      "version": {"type": "integer"}, "updated_at": {"type": "string"}}},
+      "version": {"type": "integer"}, "updated_at": {"type": "string"},
+      "days": {"type": "array", "items": {"$ref": "#/components/schemas/AttendanceDay"},
+        "description": "按天记录的出勤，按日期排序"}}},
   "EnrolmentList": {"type": "object", "required": ["total", "items"],
     "properties": {"total": {"type": "integer"}, "items": {"type": "array", "items": {"$ref": "#/components/schemas/Enrolment"}}}},
   "EnrolmentAction": {"type": "object", "required": ["id", "action"], "additionalProperties": false,
@@ -224,6 +227,8 @@ constexpr const char* kCohortSchemas = R"json({
 std::string CohortOpenApiSchemas() {
   using nlohmann::json;
   json schemas = json::parse(kCohortSchemas);
+  // Attendance per day and the sign-in sheet (cohorts_attendance_routes.cc).
+  schemas.update(json::parse("{" + std::string(cohort_routes::AttendanceOpenApiSchemas()) + "}"));
   // The defaults are the planner's own.
   const registry::PlanGoals goals;
   const std::pair<const char*, json> defaults[] = {

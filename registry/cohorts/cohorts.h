@@ -6,7 +6,12 @@
 //
 // Enrolment states: invited → confirmed → attended | absent; invited →
 // absent; invited or confirmed → declined | removed; waitlisted → invited
-// (promoted). Attendance is recorded once the event has begun (Beijing time).
+// (promoted). Attendance is recorded once the event has begun (Beijing time),
+// per day of the event (RecordAttendance, an uploaded sign-in sheet), and the
+// state follows the recorded days: attended when present on at least one day,
+// absent when every recorded day is absent, unchanged while no day is
+// recorded. The attend and absent actions are the whole-event shortcut: they
+// record every day of the event up to today present (or absent).
 // Invited, confirmed, attended and absent hold a seat of their class. When a
 // seat holder declines or is removed, or a class gains seats, the first
 // people on that class's waiting list who are not busy in an overlapping
@@ -102,6 +107,12 @@ struct EnrolmentStep {
   std::string at;          // UTC, ISO 8601
 };
 
+// A person's presence on one day of an event.
+struct AttendanceDay {
+  std::string day = {};  // YYYY-MM-DD
+  bool present = false;
+};
+
 struct Enrolment {
   std::string event_code;
   std::string class_name;
@@ -112,6 +123,25 @@ struct Enrolment {
   int64_t version = 0;    // bumped by every change; for If-Match
   std::string updated_at;
   std::vector<EnrolmentStep> steps;  // its history, oldest first: PersonHistory fills it
+  std::vector<AttendanceDay> days = {};  // the days recorded, in date order
+};
+
+// One day's presence to record. `row` and `field` say where it came from, for
+// messages: the request's item (row 1 for items[0]) or a sheet's row and column.
+struct AttendanceMark {
+  std::string person_id = {};  // 编号
+  std::string day = {};        // YYYY-MM-DD
+  bool present = false;
+  long row = 0;
+  std::string field = {};
+  std::string sheet = {};  // "第 2 个工作表：" for a workbook's later sheets; empty otherwise
+};
+
+// What an uploaded sign-in sheet recorded.
+struct SignInSheetResult {
+  int rows = 0;                    // people's rows read, on every sheet
+  int marks = 0;                   // ticks and crosses read
+  std::vector<Enrolment> changed = {};  // enrolments whose days or state changed
 };
 
 struct ActionOptions {
@@ -178,6 +208,8 @@ enum class RosterSheet {
 
 struct RosterExportOptions {
   RosterSheet sheet = RosterSheet::kRoster;
+  // The states listed; empty: the seat holders (invited, confirmed, attended, absent).
+  std::vector<EnrolmentState> states = {};
   bool reveal_phone = false;      // whole phone numbers instead of 138****5678
   bool show_ethnic_group = true;  // 民族 is for CAST and provincial staff only
   std::string province;           // two digits: only people of that province
@@ -254,9 +286,34 @@ class Cohorts {
   // A person's enrolments in every event, oldest event first, each with its history.
   StatusOr<std::vector<Enrolment>> PersonHistory(std::string_view person_id);
 
-  // The seat holders as an XLSX workbook (姓名, 性别, 民族, 工作单位及职务, 班次,
-  // 联系电话…), one sheet per class, for a download. A whole phone is read
-  // only when `reveal_phone` asks for it; the caller audits the export.
+  // Records presence per day, in one transaction with an audit entry per enrolment changed,
+  // and moves each enrolment's state after its days (see the top of this file). A day must
+  // be a day of the event and not after today (Beijing); the person must hold a seat that
+  // was confirmed (confirmed, attended or absent: an invited person is confirmed first).
+  // RuleViolated naming every faulty mark (its row and field) and writing nothing when any
+  // is faulty. Answers the enrolments whose days or state changed, in 编号 order.
+  StatusOr<std::vector<Enrolment>> RecordAttendance(std::string_view event_code,
+                                                    const std::vector<AttendanceMark>& marks,
+                                                    const AuditEntry& who);
+
+  // Reads back the sign-in sheet ExportRosterXlsx printed (every sheet of the workbook, or a
+  // CSV of the same columns), with a mark per person and day, and records the days as
+  // RecordAttendance does. Rows are matched by 编号, their 姓名 checked; a day column is
+  // "11月17日", "2024-11-17" or "2024年11月17日". Marks: √ ✓ ✔ ☑ 是 到 1 or the person's own
+  // name are present; × ✗ ✘ x X 缺 否 0 请假 are absent; an empty cell records nothing.
+  // InvalidArgument when the file cannot be read as a table or has no 编号/姓名 column;
+  // RuleViolated naming each faulty cell by row and column (an unknown person, one not
+  // enrolled, a name that does not match, a column that is not a day of the event, an
+  // unreadable mark, a mark on a day after today), writing nothing when there is any.
+  StatusOr<SignInSheetResult> ImportSignInSheet(std::string_view event_code, std::string_view bytes,
+                                                std::string_view filename, const AuditEntry& who);
+
+  // The seat holders (or the `states` asked for) as an XLSX workbook, one sheet per class
+  // under a title block (the event's title, class, dates and place), printed A4 landscape, one
+  // page wide, the header row on every page; 序号 are numbers. The roster has 姓名, 性别, 民族,
+  // 工作单位及职务, 班次, 联系电话, 状态; the sign-in sheet a column per event day instead of
+  // 民族, 联系电话 and 状态. A whole phone is read only when `reveal_phone` asks for it; the
+  // caller audits the export.
   StatusOr<std::string> ExportRosterXlsx(std::string_view event_code,
                                          const RosterExportOptions& options);
 

@@ -226,6 +226,14 @@ int64_t NextWaitlistPos(SQLite::Database& db, int64_t class_rowid) {
 
 }  // namespace
 
+Enrolment cohorts_internal::EnrolmentOn(SQLite::Database& db, int64_t rowid) {
+  std::vector<Enrolment> one = {EnrolmentById(db, rowid)};
+  SQLite::Statement st(db, "SELECT person_id FROM enrolments WHERE id=?");
+  st.bind(1, rowid);
+  if (st.executeStep()) FillDaysOn(db, false, st.getColumn(0).getInt64(), &one);
+  return one.front();
+}
+
 std::optional<Enrolment> cohorts_internal::PromoteOn(SQLite::Database& db, const EventRow& event,
                                                      int64_t class_rowid, const AuditEntry& who,
                                                      const std::string& freed_by) {
@@ -448,9 +456,14 @@ StatusOr<ActionResult> Cohorts::Act(std::string_view event_code, std::string_vie
     } else {
       rowid = WriteState(db, event.rowid, existing->class_rowid, person.rowid, existing,
                          TargetState(action), 0, who);
+      // The whole-event shortcut: the days so far follow the state it sets.
+      if (action == EnrolmentAction::kAttend || action == EnrolmentAction::kAbsent) {
+        RecordWholeEventOn(db, event.event, rowid, today_(), action == EnrolmentAction::kAttend,
+                           who);
+      }
     }
     ActionResult result;
-    result.enrolment = EnrolmentById(db, rowid);
+    result.enrolment = EnrolmentOn(db, rowid);
     json detail = {{"from", existing ? json(StateName(from)) : json(nullptr)},
                    {"to", StateName(result.enrolment.state)},
                    {"class", result.enrolment.class_name}};
@@ -530,6 +543,7 @@ StatusOr<std::vector<Enrolment>> Cohorts::ListEnrolments(std::string_view event_
     st.bind(1, static_cast<int64_t>(event.rowid));
     std::vector<Enrolment> out;
     while (st.executeStep()) out.push_back(ReadEnrolment(st));
+    FillDaysOn(*db, true, event.rowid, &out);
     return out;
   } catch (const SQLite::Exception& e) {
     return FromSqlite(e, "读取报名");
@@ -546,6 +560,7 @@ StatusOr<std::vector<Enrolment>> Cohorts::PersonHistory(std::string_view person_
     st.bind(1, static_cast<int64_t>(person.rowid));
     std::vector<Enrolment> out;
     while (st.executeStep()) out.push_back(ReadEnrolment(st));
+    FillDaysOn(*db, false, person.rowid, &out);
     SQLite::Statement steps(
         *db,
         "SELECT e.code, coalesce(h.from_state,''), h.to_state, coalesce(h.actor,''), "

@@ -1,7 +1,7 @@
 // Roster and sign-in sheets of an event as XLSX (cohorts.h).
 #include <SQLiteCpp/SQLiteCpp.h>
 
-#include <chrono>
+#include <map>
 
 #include "registry/cohorts/cohorts.h"
 #include "registry/cohorts/internal/cohorts_internal.h"
@@ -22,25 +22,28 @@ struct SheetPerson {
   std::string unit_and_post;  // 工作单位及职务, as the 学员情况表 has it in one box
   std::string phone;          // masked unless revealed
   std::string state;
+  std::map<std::string, bool> days;  // recorded presence by YYYY-MM-DD
 };
 
-// "11月17日" for each day from `starts_on` to `ends_on` (YYYY-MM-DD), at most 31.
-std::vector<std::string> DayColumns(const std::string& starts_on, const std::string& ends_on) {
-  using namespace std::chrono;
-  auto parse = [](const std::string& s) {
-    return year_month_day{year{std::stoi(s.substr(0, 4))},
-                          month{static_cast<unsigned>(std::stoi(s.substr(5, 2)))},
-                          day{static_cast<unsigned>(std::stoi(s.substr(8, 2)))}};
-  };
-  std::vector<std::string> out;
-  sys_days from = parse(starts_on);
-  const sys_days to = parse(ends_on);
-  for (; from <= to && out.size() < 31; from += days{1}) {
-    year_month_day d{from};
-    out.push_back(std::to_string(static_cast<unsigned>(d.month())) + "月" +
-                  std::to_string(static_cast<unsigned>(d.day())) + "日");
-  }
-  return out;
+// "11月17日" for "2024-11-17".
+std::string DayColumn(const std::string& day) {
+  return std::to_string(std::stoi(day.substr(5, 2))) + "月" +
+         std::to_string(std::stoi(day.substr(8, 2))) + "日";
+}
+
+// "('invited','confirmed')" for an IN clause; the names are the fixed state names.
+std::string StateList(const std::vector<EnrolmentState>& states) {
+  std::string out;
+  for (EnrolmentState s : states)
+    out += std::string(out.empty() ? "('" : ",'") + std::string(StateName(s)) + "'";
+  return out + ")";
+}
+
+// The title block above the header: what the sheet is, then the class, dates and place.
+std::vector<std::string> TitleLines(const Event& e, const EventClass& c, bool sign_in) {
+  std::string details = "班次：" + c.name + "　时间：" + e.starts_on + " 至 " + e.ends_on;
+  if (!e.place.empty()) details += "　地点：" + e.place;
+  return {e.title + (sign_in ? "签到表" : "名单"), details};
 }
 
 }  // namespace
@@ -55,14 +58,22 @@ StatusOr<std::string> Cohorts::ExportRosterXlsx(std::string_view event_code,
       return NotFound("没有代码为 " + std::string(event_code) + " 的培训活动");
     }
     by_class.resize(event.class_rowids.size());
+    const std::vector<EnrolmentState> states =
+        options.states.empty()
+            ? std::vector<EnrolmentState>{EnrolmentState::kInvited, EnrolmentState::kConfirmed,
+                                          EnrolmentState::kAttended, EnrolmentState::kAbsent}
+            : options.states;
+    SQLite::Statement days(*db, "SELECT day, present FROM attendance WHERE enrolment_id=?");
     SQLite::Statement st(
         *db,
         "SELECT p.public_id, p.name, coalesce(p.gender,''), coalesce(p.ethnic_group,''), "
         "coalesce(p.unit_name,''), coalesce(p.post,''), coalesce(p.phone_mask,''), p.phone_enc, "
-        "n.state, p.id "
+        "n.state, p.id, n.id "
         "FROM enrolments n JOIN persons p ON p.id=n.person_id LEFT JOIN units u ON u.id=p.unit_id "
-        "WHERE n.class_id=? AND n.state IN ('invited','confirmed','attended','absent') "
-        "AND (? = '' OR coalesce(nullif(p.province,''), u.province) = ?) ORDER BY p.public_id");
+        "WHERE n.class_id=? AND n.state IN " +
+            StateList(states) +
+            " "
+            "AND (? = '' OR coalesce(nullif(p.province,''), u.province) = ?) ORDER BY p.public_id");
     for (size_t i = 0; i < event.class_rowids.size(); ++i) {
       st.reset();
       st.bind(1, static_cast<int64_t>(event.class_rowids[i]));
@@ -88,6 +99,10 @@ StatusOr<std::string> Cohorts::ExportRosterXlsx(std::string_view event_code,
         }
         p.state = std::string(
             StateLabel(ParseState(st.getColumn(8).getString()).value_or(EnrolmentState::kInvited)));
+        days.reset();
+        days.bind(1, st.getColumn(10).getInt64());
+        while (days.executeStep())
+          p.days[days.getColumn(0).getString()] = days.getColumn(1).getInt() != 0;
         by_class[i].push_back(std::move(p));
       }
     }
@@ -97,33 +112,47 @@ StatusOr<std::string> Cohorts::ExportRosterXlsx(std::string_view event_code,
 
   const bool sign_in = options.sheet == RosterSheet::kSignIn;
   const std::vector<std::string> days =
-      sign_in ? DayColumns(event.event.starts_on, event.event.ends_on) : std::vector<std::string>();
+      sign_in ? EventDays(event.event) : std::vector<std::string>();
+  XlsxPrintSetup print;
+  print.a4_landscape = true;
+  print.fit_to_width = true;
+  print.repeat_header = true;
+  print.print_gridlines = true;
   return WriteXlsxToBytes([&](XlsxWriter& w) -> Status {
     for (size_t i = 0; i < by_class.size(); ++i) {
       const EventClass& c = event.event.classes[i];
       TP_RETURN_IF_ERROR(w.AddSheet(sign_in ? c.name + "签到表" : c.name));
+      TP_RETURN_IF_ERROR(w.SetTitle(TitleLines(event.event, c, sign_in)));
+      TP_RETURN_IF_ERROR(w.SetNumberColumns({0}));
+      TP_RETURN_IF_ERROR(w.SetPrintSetup(print));
+      // The sign-in sheet goes round the room: no 民族 and no phone on it.
       std::vector<std::string> header = {"序号", "编号", "姓名", "性别"};
-      if (options.show_ethnic_group) header.push_back("民族");
+      if (options.show_ethnic_group && !sign_in) header.push_back("民族");
       header.push_back("工作单位及职务");
       header.push_back("班次");
-      header.push_back("联系电话");
       if (sign_in) {
-        header.insert(header.end(), days.begin(), days.end());
+        for (const std::string& day : days) header.push_back(DayColumn(day));
         header.push_back("备注");
       } else {
+        header.push_back("联系电话");
         header.push_back("状态");
       }
       TP_RETURN_IF_ERROR(w.WriteHeader(header));
       int number = 0;
       for (const SheetPerson& p : by_class[i]) {
         std::vector<std::string> row = {std::to_string(++number), p.public_id, p.name, p.gender};
-        if (options.show_ethnic_group) row.push_back(p.ethnic_group);
+        if (options.show_ethnic_group && !sign_in) row.push_back(p.ethnic_group);
         row.push_back(p.unit_and_post);
         row.push_back(c.name);
-        row.push_back(p.phone);
         if (sign_in) {
-          row.resize(row.size() + days.size() + 1);  // left blank to sign
+          // Days recorded already show their mark; the rest are left blank to tick.
+          for (const std::string& day : days) {
+            auto it = p.days.find(day);
+            row.push_back(it == p.days.end() ? "" : it->second ? "√" : "×");
+          }
+          row.push_back("");
         } else {
+          row.push_back(p.phone);
           row.push_back(p.state);
         }
         TP_RETURN_IF_ERROR(w.WriteRow(row));

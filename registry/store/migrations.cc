@@ -465,9 +465,26 @@ UPDATE classes SET max_age = 35 WHERE name = '青年人才班' AND level = '青�
   AND event_id IN (SELECT id FROM events WHERE code = '2024-training');
 )sql";
 
-constexpr const char* kMigrations[] = {kMigration1, kMigration2, kMigration3,
-                                       kMigration4, kMigration5, kMigration6,
-                                       kMigration7, kMigration8, kMigration9};
+// 10: attendance per event day. A seat holder is present or absent on each day of the event
+// the office has recorded, with who recorded it, when, and from where (the API, an uploaded
+// sign-in sheet, or the whole-event attend/absent action); the enrolment's state follows the
+// days (registry/cohorts/cohorts.h).
+constexpr const char* kMigration10 = R"sql(
+CREATE TABLE attendance (
+  enrolment_id      INTEGER NOT NULL REFERENCES enrolments(id),
+  day               TEXT NOT NULL,               -- YYYY-MM-DD, a day of the event
+  present           INTEGER NOT NULL CHECK (present IN (0,1)),
+  source            TEXT NOT NULL CHECK (source IN ('api','sheet','action')),
+  recorded_by       TEXT,
+  recorded_by_name  TEXT,
+  recorded_at       TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%SZ','now')),
+  PRIMARY KEY (enrolment_id, day)
+) WITHOUT ROWID;
+)sql";
+
+constexpr const char* kMigrations[] = {kMigration1, kMigration2, kMigration3, kMigration4,
+                                       kMigration5, kMigration6, kMigration7, kMigration8,
+                                       kMigration9, kMigration10};
 
 }  // namespace
 

@@ -99,6 +99,10 @@ struct TableOptions {
   // qualifies, or the list is empty, the first non-empty row is the header.
   std::vector<std::string> known_columns;
   XlsxLimits xlsx;
+  // XLSX: which visible worksheet to read, in workbook order (0: the first, hidden ones only
+  // when none is visible). Past the last one OpenTable fails with NotFound, so a caller can
+  // read every sheet of a workbook in turn. CSV has one table: any index reads it.
+  std::size_t xlsx_sheet = 0;
 };
 
 // Opens the file at `path`. The messages name the file by `path` as given.

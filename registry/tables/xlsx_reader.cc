@@ -331,9 +331,10 @@ class SheetHandler final : public XmlHandler {
 
 class XlsxRecords final : public RecordSource {
  public:
-  static StatusOr<std::unique_ptr<RecordSource>> Open(std::unique_ptr<Archive> archive) {
+  static StatusOr<std::unique_ptr<RecordSource>> Open(std::unique_ptr<Archive> archive,
+                                                      std::size_t sheet_index) {
     auto records = std::unique_ptr<XlsxRecords>(new XlsxRecords(std::move(archive)));
-    TP_RETURN_IF_ERROR(records->Load());
+    TP_RETURN_IF_ERROR(records->Load(sheet_index));
     return std::unique_ptr<RecordSource>(std::move(records));
   }
 
@@ -370,8 +371,9 @@ class XlsxRecords final : public RecordSource {
                            "，不是 xlsx 表格；请在 Excel 中另存为 .xlsx");
   }
 
-  // Finds the first visible worksheet, then reads the shared strings and styles.
-  Status Load() {
+  // Finds the first visible worksheet (or the one `sheet_index` counts among the visible ones),
+  // then reads the shared strings and styles.
+  Status Load(std::size_t sheet_index) {
     const std::string& file = archive_->file();
     std::string workbook = "xl/workbook.xml";
     RelationshipsHandler package;
@@ -399,15 +401,27 @@ class XlsxRecords final : public RecordSource {
     std::unordered_map<std::string_view, const Relationship*> by_id;
     for (const Relationship& r : links.relationships) by_id.emplace(r.id, &r);
     bool sheet_hidden = true;
+    std::size_t visible_seen = 0;
     for (const SheetEntry& entry : book.sheets) {
       auto link = by_id.find(entry.relationship_id);
       if (link == by_id.end() || !EndsWith(link->second->type, "/worksheet")) continue;
+      if (sheet_index > 0) {
+        if (!entry.hidden && visible_seen++ == sheet_index) {
+          sheet = ResolveTarget(folder, link->second->target);
+          break;
+        }
+        continue;
+      }
       // Hidden sheets hold drop-down lists; the data is on the first visible one.
       if (sheet.empty() || (sheet_hidden && !entry.hidden)) {
         sheet = ResolveTarget(folder, link->second->target);
         sheet_hidden = entry.hidden;
       }
       if (!sheet_hidden) break;
+    }
+    if (sheet.empty() && sheet_index > 0) {
+      return NotFound(QuotedFile(file) + "中没有第 " + std::to_string(sheet_index + 1) +
+                      " 个工作表");
     }
     for (const Relationship& r : links.relationships) {
       if (strings_part.empty() && EndsWith(r.type, "/sharedStrings")) {
@@ -464,7 +478,7 @@ StatusOr<std::unique_ptr<RecordSource>> OpenArchiveRecords(
     StatusOr<std::unique_ptr<xlsx::Archive>> archive, const TableOptions& options) {
   if (!archive.ok()) return archive.status();
   if (IsWordDocument(**archive)) return OpenDocxRecords(std::move(archive).value(), options);
-  return xlsx::XlsxRecords::Open(std::move(archive).value());
+  return xlsx::XlsxRecords::Open(std::move(archive).value(), options.xlsx_sheet);
 }
 
 }  // namespace

@@ -13,6 +13,8 @@
 #include <filesystem>
 #include <fstream>
 #include <iterator>
+#include <optional>
+#include <regex>
 
 #include "registry/tables/table_reader.h"
 
@@ -72,6 +74,14 @@ Status LibraryError(std::string_view what, lxw_error error) {
   return Internal(std::string(what) + "：" + lxw_strerror(error));
 }
 
+// The value of a cell in a number column that reads as a plain decimal number ("12", "-3.5");
+// nothing else (no exponents, no spaces, no leading zeros but "0.") becomes a number.
+std::optional<double> PlainNumber(const std::string& text) {
+  static const std::regex kPlain(R"(-?(0|[1-9][0-9]{0,14})(\.[0-9]{1,6})?)");
+  if (!std::regex_match(text, kPlain)) return std::nullopt;
+  return std::strtod(text.c_str(), nullptr);
+}
+
 }  // namespace
 
 struct XlsxWriter::Impl {
@@ -81,12 +91,18 @@ struct XlsxWriter::Impl {
   lxw_format* wrap = nullptr;    // cells with line breaks
   lxw_format* marked = nullptr;  // cells the reader must look at
   lxw_format* marked_wrap = nullptr;
+  lxw_format* title = nullptr;     // the first title line
+  lxw_format* subtitle = nullptr;  // the lines under it
   int sheets = 0;
 
   lxw_worksheet* sheet = nullptr;
   long next_row = 0;
   std::size_t header_columns = 0;
   std::vector<int> widths;  // display width per column, from the sampled rows
+  std::vector<std::string> title_lines;     // written by WriteHeader above the header
+  std::vector<std::size_t> number_columns;  // cells written as numbers when they read as one
+  XlsxPrintSetup print;
+  long header_row = -1;  // -1 until the header is written
 
   ~Impl() {
     if (workbook) {
@@ -110,6 +126,29 @@ struct XlsxWriter::Impl {
     next_row = 0;
     header_columns = 0;
     widths.clear();
+    title_lines.clear();
+    number_columns.clear();
+    print = {};
+    header_row = -1;
+    return Status::Ok();
+  }
+
+  // The title lines, each merged across `columns` (Excel merges no single cell).
+  Status WriteTitle(std::size_t columns) {
+    for (std::size_t i = 0; i < title_lines.size(); ++i) {
+      std::string text = title_lines[i];
+      ReplaceInvalidUtf8(&text);
+      Truncate(&text, kMaxCellChars);
+      auto row = static_cast<lxw_row_t>(next_row);
+      lxw_format* format = i == 0 ? title : subtitle;
+      lxw_error error = columns > 1 ? worksheet_merge_range(sheet, row, 0, row,
+                                                            static_cast<lxw_col_t>(columns - 1),
+                                                            text.c_str(), format)
+                                    : worksheet_write_string(sheet, row, 0, text.c_str(), format);
+      if (error != LXW_NO_ERROR) return LibraryError("写入标题失败", error);
+      if (i == 0) worksheet_set_row(sheet, row, 28, nullptr);
+      ++next_row;
+    }
     return Status::Ok();
   }
 
@@ -146,7 +185,13 @@ struct XlsxWriter::Impl {
         lxw_format* format = is_marked             ? (multi_line ? marked_wrap : marked)
                              : multi_line && !base ? wrap
                                                    : base;
-        error = worksheet_write_string(sheet, row, col, text.c_str(), format);
+        std::optional<double> number;
+        if (base == nullptr && std::find(number_columns.begin(), number_columns.end(), column) !=
+                                   number_columns.end()) {
+          number = PlainNumber(text);
+        }
+        error = number ? worksheet_write_number(sheet, row, col, *number, format)
+                       : worksheet_write_string(sheet, row, col, text.c_str(), format);
         if (sample) widths[column] = std::max(widths[column], DisplayWidth(text));
       }
       if (error != LXW_NO_ERROR) return LibraryError("写入单元格失败", error);
@@ -167,10 +212,21 @@ struct XlsxWriter::Impl {
       if (error != LXW_NO_ERROR) return LibraryError("设置列宽失败", error);
     }
     if (header_columns > 0) {
-      lxw_error error = worksheet_autofilter(sheet, 0, 0, static_cast<lxw_row_t>(next_row - 1),
+      const auto first = static_cast<lxw_row_t>(header_row);
+      lxw_error error = worksheet_autofilter(sheet, first, 0, static_cast<lxw_row_t>(next_row - 1),
                                              static_cast<lxw_col_t>(header_columns - 1));
       if (error != LXW_NO_ERROR) return LibraryError("设置筛选失败", error);
+      if (print.repeat_header) {
+        error = worksheet_repeat_rows(sheet, first, first);
+        if (error != LXW_NO_ERROR) return LibraryError("设置打印标题行失败", error);
+      }
     }
+    if (print.a4_landscape) {
+      worksheet_set_landscape(sheet);
+      worksheet_set_paper(sheet, 9);  // A4 in Excel's paper codes
+    }
+    if (print.fit_to_width) worksheet_fit_to_pages(sheet, 1, 0);
+    if (print.print_gridlines) worksheet_gridlines(sheet, LXW_SHOW_ALL_GRIDLINES);
     sheet = nullptr;
     return Status::Ok();
   }
@@ -212,16 +268,44 @@ StatusOr<std::unique_ptr<XlsxWriter>> XlsxWriter::Create(const std::string& path
   }
   format_set_text_wrap(impl->marked_wrap);
   format_set_align(impl->marked_wrap, LXW_ALIGN_VERTICAL_TOP);
+  impl->title = workbook_add_format(book);
+  format_set_bold(impl->title);
+  format_set_font_size(impl->title, 16);
+  format_set_align(impl->title, LXW_ALIGN_CENTER);
+  format_set_align(impl->title, LXW_ALIGN_VERTICAL_CENTER);
+  impl->subtitle = workbook_add_format(book);
+  format_set_align(impl->subtitle, LXW_ALIGN_CENTER);
   return std::unique_ptr<XlsxWriter>(new XlsxWriter(std::move(impl)));
 }
 
 Status XlsxWriter::AddSheet(std::string_view name) { return impl_->AddSheet(name); }
 
+Status XlsxWriter::SetTitle(const std::vector<std::string>& lines) {
+  TP_RETURN_IF_ERROR(impl_->EnsureSheet());
+  if (impl_->next_row != 0) return Internal("标题只能写在表头之前");
+  impl_->title_lines = lines;
+  return Status::Ok();
+}
+
+Status XlsxWriter::SetNumberColumns(const std::vector<std::size_t>& columns) {
+  TP_RETURN_IF_ERROR(impl_->EnsureSheet());
+  impl_->number_columns = columns;
+  return Status::Ok();
+}
+
+Status XlsxWriter::SetPrintSetup(const XlsxPrintSetup& setup) {
+  TP_RETURN_IF_ERROR(impl_->EnsureSheet());
+  impl_->print = setup;
+  return Status::Ok();
+}
+
 Status XlsxWriter::WriteHeader(const std::vector<std::string>& cells) {
   TP_RETURN_IF_ERROR(impl_->EnsureSheet());
-  if (impl_->next_row != 0) return Internal("表头只能写在工作表的第一行");
+  if (impl_->next_row != 0) return Internal("表头只能写在工作表的第一行（或标题之下）");
+  TP_RETURN_IF_ERROR(impl_->WriteTitle(cells.size()));
+  impl_->header_row = impl_->next_row;
   TP_RETURN_IF_ERROR(impl_->WriteCells(cells, {}, impl_->header));
-  worksheet_freeze_panes(impl_->sheet, 1, 0);
+  worksheet_freeze_panes(impl_->sheet, static_cast<lxw_row_t>(impl_->header_row + 1), 0);
   impl_->header_columns = cells.size();
   return Status::Ok();
 }

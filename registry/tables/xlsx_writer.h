@@ -2,8 +2,8 @@
 // registry, and copies of uploaded sheets with the faulty cells marked.
 //
 // Every cell is written as text, so 身份证号, phone numbers and 编号 keep
-// their digits and leading zeros. The header row is bold and stays in view
-// when scrolling; column widths follow the header and the first rows, with
+// their digits and leading zeros, unless its column was declared numeric. The header row is bold
+// and stays in view when scrolling; column widths follow the header and the first rows, with
 // Chinese characters counted twice as wide as Latin ones.
 //
 // Failures (the file cannot be created, a sheet name is taken, Excel's row or
@@ -21,6 +21,14 @@
 #include "registry/base/status.h"
 
 namespace tp::registry {
+
+// How a sheet prints: the office prints rosters and sign-in sheets as they come.
+struct XlsxPrintSetup {
+  bool a4_landscape = false;     // A4 paper, landscape
+  bool fit_to_width = false;     // scaled to one page wide, as many pages tall as it takes
+  bool repeat_header = false;    // the header row again at the top of every printed page
+  bool print_gridlines = false;  // cell borders on paper, for a sheet filled in by hand
+};
 
 struct XlsxWriterOptions {
   // Rows go to a temporary file as they are written, so memory stays flat
@@ -43,8 +51,22 @@ class XlsxWriter {
   // characters; a name already used fails.
   Status AddSheet(std::string_view name);
 
-  // The sheet's first row, bold and frozen, with filter buttons. Starts a
-  // sheet named "Sheet1" when none has been added yet.
+  // Lines above the header (an event's title, its dates and place), each
+  // merged across the header's columns, the first one large and bold. Given
+  // before WriteHeader, which writes them; fails once the header is written.
+  Status SetTitle(const std::vector<std::string>& lines);
+
+  // Columns of the current sheet whose cells are written as numbers when
+  // they read as one ("12", "3.5"), so Excel sorts and sums them; other
+  // text in those columns stays text. Every other column is text.
+  Status SetNumberColumns(const std::vector<std::size_t>& columns);
+
+  // How the current sheet prints (see XlsxPrintSetup).
+  Status SetPrintSetup(const XlsxPrintSetup& setup);
+
+  // The header row, bold and frozen, with filter buttons: the sheet's first
+  // row, or the first below the title. Starts a sheet named "Sheet1" when
+  // none has been added yet.
   Status WriteHeader(const std::vector<std::string>& cells);
 
   // The next row. The cells at the column indexes in `marked` get a light

@@ -16,6 +16,7 @@
 #include "indexer/search_index.h"
 #include "registry/cohorts/cohorts.h"
 #include "registry/tables/table_reader.h"
+#include "registry/tables/xlsx_writer.h"
 #include "support/run_together.h"
 #include "support/temp_dir.h"
 
@@ -109,6 +110,7 @@ class CohortServer {
 
   registry::Store& store() { return *store_; }
   api::ApiService& service() { return *service_; }
+  int port() const { return port_; }
 
   std::string staff, province, unit;
   std::vector<std::string> ids;     // 编号 of the people, in order
@@ -405,7 +407,9 @@ TEST_CASE(
                 .status == 200);
   }
   auto rows = [](const std::string& bytes) {
-    auto reader = registry::OpenTableFromBytes(bytes, "sheet.xlsx");
+    registry::TableOptions options;
+    options.known_columns = {"序号", "编号", "姓名"};  // under the title block
+    auto reader = registry::OpenTableFromBytes(bytes, "sheet.xlsx", options);
     REQUIRE(reader.ok());
     std::vector<std::vector<std::string>> out = {(*reader)->Header()};
     std::vector<std::string> cells;
@@ -423,15 +427,21 @@ TEST_CASE(
       403);
   CHECK(s.Call(s.unit, "GET", "/api/v1/events/2025-study-tour/roster.xlsx").status == 403);
 
-  Answer staff = s.Call(s.staff, "GET",
-                        "/api/v1/events/2025-study-tour/roster.xlsx?sheet=signin&reveal=phone");
+  Answer staff = s.Call(s.staff, "GET", "/api/v1/events/2025-study-tour/roster.xlsx?reveal=phone");
   REQUIRE(staff.status == 200);
   auto s_rows = rows(staff.body);
   REQUIRE(s_rows.size() == 1 + 4);
-  CHECK(s_rows[0][8] == "10月20日");
   CHECK(s_rows[1][7] == s.phones[0]);
+  // The sign-in sheet goes round the room: a column per day, no phone even when revealed.
+  Answer sign_in = s.Call(s.staff, "GET",
+                          "/api/v1/events/2025-study-tour/roster.xlsx?sheet=signin&reveal=phone");
+  REQUIRE(sign_in.status == 200);
+  auto i_rows = rows(sign_in.body);
+  REQUIRE(i_rows.size() == 1 + 4);
+  CHECK(i_rows[0][6] == "10月20日");
+  for (const auto& phone : s.phones) CHECK(sign_in.body.find(phone) == std::string::npos);
   Answer audit = s.Call(s.staff, "GET", "/api/v1/audit?action=export&object_type=event");
-  CHECK(audit.json()["total"] == 2);
+  CHECK(audit.json()["total"] == 3);
 }
 
 TEST_CASE(
@@ -540,4 +550,147 @@ TEST_CASE("Cohort API: the statistics count attendance, not every enrolment reco
   CHECK(stats["attended"] == 1);
   CHECK(stats["absent"] == 1);
   CHECK(stats["attended_by_year"]["2024"] == 1);
+}
+
+namespace {
+
+// Confirms the first two people (both 领军人才) for the 2024 annual training, 17-23 November.
+void ConfirmTwo(CohortServer& s) {
+  for (std::size_t i : {0u, 1u}) {
+    for (const char* action : {"invite", "confirm"}) {
+      REQUIRE(s.Call(s.staff, "POST", "/api/v1/events/2024-training/enrolments",
+                     ActBody(s.ids[i], action))
+                  .status == 200);
+    }
+  }
+}
+
+Json Mark(const std::string& id, const std::string& day, bool present) {
+  return {{"id", id}, {"day", day}, {"present", present}};
+}
+
+const Json* EnrolmentIn(const Json& list, const std::string& id) {
+  for (const Json& e : list["items"]) {
+    if (e["id"] == id) return &e;
+  }
+  return nullptr;
+}
+
+}  // namespace
+
+TEST_CASE(
+    "Cohort API: attendance per day is recorded in one go, shown on the enrolments and "
+    "audited",
+    "[api][cohorts][attendance]") {
+  CohortServer s;
+  ConfirmTwo(s);
+  const std::string path = "/api/v1/events/2024-training/attendance";
+  Json body = {{"items",
+                {Mark(s.ids[0], "2024-11-17", true), Mark(s.ids[0], "2024-11-18", false),
+                 Mark(s.ids[1], "2024-11-17", false)}}};
+  Answer done = s.Call(s.staff, "POST", path, body.dump());
+  INFO(done.body);
+  REQUIRE(done.status == 200);
+  const Json changed = done.json();
+  REQUIRE(changed["total"] == 2);
+  CHECK(changed["items"][0]["id"] == s.ids[0]);
+  CHECK(changed["items"][0]["state"] == "attended");
+  CHECK(
+      changed["items"][0]["days"] ==
+      Json::parse(R"([{"day":"2024-11-17","present":true},{"day":"2024-11-18","present":false}])"));
+  CHECK(changed["items"][1]["state"] == "absent");
+
+  const Json list = s.Call(s.staff, "GET", "/api/v1/events/2024-training/enrolments").json();
+  const Json* first = EnrolmentIn(list, s.ids[0]);
+  REQUIRE(first != nullptr);
+  CHECK((*first)["days"].size() == 2);
+  Answer history = s.Call(s.staff, "GET", "/api/v1/persons/" + s.ids[1] + "/trainings");
+  CHECK(history.json()["items"][0]["days"] ==
+        Json::parse(R"([{"day":"2024-11-17","present":false}])"));
+  Answer audit = s.Call(s.staff, "GET", "/api/v1/audit?action=attendance&object_type=enrolment");
+  CHECK(audit.json()["total"] == 2);
+
+  // A day outside the event, or a person without a seat: 422 naming each item, nothing written.
+  Json bad = {{"items",
+               {Mark(s.ids[0], "2024-11-19", true), Mark(s.ids[0], "2024-11-24", true),
+                Mark(s.ids[5], "2024-11-17", true)}}};
+  Answer refused = s.Call(s.staff, "POST", path, bad.dump());
+  REQUIRE(refused.status == 422);
+  const Json details = refused.json()["error"]["details"];
+  REQUIRE(details.size() == 2);
+  CHECK(details[0]["field"] == "items[1]");
+  CHECK(details[0]["row"] == 2);
+  CHECK(details[1]["field"] == "items[2]");
+  CHECK(EnrolmentIn(s.Call(s.staff, "GET", "/api/v1/events/2024-training/enrolments").json(),
+                    s.ids[0])
+            ->at("days")
+            .size() == 2);
+  // A malformed body is a 400 naming the field; provinces and units may not record.
+  CHECK(s.Call(s.staff, "POST", path, R"({"items":[{"id":"P1","day":"2024-11-17"}]})")
+            .json()["error"]["details"][0]["field"] == "items[0].present");
+  CHECK(s.Call(s.staff, "POST", path, R"({"marks":[]})").status == 400);
+  CHECK(s.Call(s.province, "POST", path, body.dump()).status == 403);
+  CHECK(s.Call(s.unit, "POST", path, body.dump()).status == 403);
+}
+
+TEST_CASE(
+    "Cohort API: the sign-in sheet printed, ticked and uploaded back records the days; a "
+    "bad state or a faulty sheet is refused",
+    "[api][cohorts][signin]") {
+  CohortServer s;
+  ConfirmTwo(s);
+  CHECK(s.Call(s.staff, "GET", "/api/v1/events/2024-training/roster.xlsx?states=confirmed,bogus")
+            .json()["error"]["message"]
+            .get<std::string>()
+            .find("bogus") != std::string::npos);
+  Answer printed = s.Call(s.staff, "GET",
+                          "/api/v1/events/2024-training/roster.xlsx?sheet=signin&states=confirmed");
+  REQUIRE(printed.status == 200);
+  registry::TableOptions options;
+  options.known_columns = {"序号", "编号", "姓名"};
+  auto reader = registry::OpenTableFromBytes(printed.body, "签到表.xlsx", options);
+  REQUIRE(reader.ok());
+  std::vector<std::vector<std::string>> rows = {(*reader)->Header()};
+  std::vector<std::string> cells;
+  long row = 0;
+  while (*(*reader)->Next(&cells, &row)) rows.push_back(cells);
+  REQUIRE(rows.size() == 3);
+  REQUIRE(rows[0][6] == "11月17日");
+  rows[1][6] = "√";
+  rows[1][7] = "√";
+  rows[2][6] = "×";
+  auto upload = [&](const std::vector<std::vector<std::string>>& sheet) {
+    auto bytes = registry::WriteXlsxToBytes([&](registry::XlsxWriter& w) {
+      TP_RETURN_IF_ERROR(w.SetTitle({"签到表"}));
+      TP_RETURN_IF_ERROR(w.WriteHeader(sheet[0]));
+      for (std::size_t r = 1; r < sheet.size(); ++r) TP_RETURN_IF_ERROR(w.WriteRow(sheet[r]));
+      return Status::Ok();
+    });
+    REQUIRE(bytes.ok());
+    httplib::Client client("127.0.0.1", s.port());
+    auto r =
+        client.Post("/api/v1/events/2024-training/signin?filename=signin.xlsx",
+                    {{"Authorization", "Bearer " + s.staff}}, *bytes, "application/octet-stream");
+    REQUIRE(r);
+    return Answer{r->status, r->body, r->headers};
+  };
+  Answer done = upload(rows);
+  INFO(done.body);
+  REQUIRE(done.status == 200);
+  CHECK(done.json()["rows"] == 2);
+  CHECK(done.json()["marks"] == 3);
+  CHECK(done.json()["total"] == 2);
+  Json list = s.Call(s.staff, "GET", "/api/v1/events/2024-training/enrolments").json();
+  CHECK(EnrolmentIn(list, rows[1][1])->at("state") == "attended");
+  CHECK(EnrolmentIn(list, rows[1][1])->at("days").size() == 2);
+  CHECK(EnrolmentIn(list, rows[2][1])->at("state") == "absent");
+  Answer audit = s.Call(s.staff, "GET", "/api/v1/audit?action=attendance&object_type=enrolment");
+  CHECK(audit.json()["total"] == 2);
+
+  rows[1][8] = "迟到";
+  Answer faulty = upload(rows);
+  REQUIRE(faulty.status == 422);
+  CHECK(faulty.json()["error"]["details"][0]["field"] == "11月19日");
+  CHECK(faulty.json()["error"]["details"][0]["row"] == 3);
+  CHECK(s.Call(s.province, "POST", "/api/v1/events/2024-training/signin", "x").status == 403);
 }

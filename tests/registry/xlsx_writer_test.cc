@@ -188,8 +188,18 @@ TEST_CASE("XlsxWriter: sheet names are made acceptable to Excel and must be uniq
   CHECK(workbook.find("name=\"2024_名单_第1批_\"") != std::string::npos);
   CHECK(workbook.find("name=\"一二三四五六七八九十一二三四五六七八九十一二三四五六七八九十超\"") !=
         std::string::npos);
-  // A reader takes the first sheet.
+  // A reader takes the first sheet, or the one asked for, and says when there is no such sheet.
   CHECK(Read(path).rows == std::vector<Cells>{{"第一张"}});
+  tp::registry::TableOptions second;
+  second.xlsx_sheet = 1;
+  auto table = OpenTable(path, second);
+  REQUIRE(table.ok());
+  CHECK((*table)->Header() == Cells{"第二张"});
+  second.xlsx_sheet = 2;
+  auto none = OpenTable(path, second);
+  REQUIRE_FALSE(none.ok());
+  CHECK(none.status().code() == tp::StatusCode::kNotFound);
+  CHECK(none.status().message().find("第 3 个工作表") != std::string::npos);
 }
 
 TEST_CASE("XlsxWriter: bad text is mended, over-long text cut at Excel's limit", "[xlsx_writer]") {
@@ -259,4 +269,70 @@ TEST_CASE("WriteXlsxToBytes: returns a workbook that reads back and leaves no te
       [](XlsxWriter&) { return tp::InvalidArgument("没有可导出的记录"); });
   REQUIRE_FALSE(failed.ok());
   CHECK(failed.status().message() == "没有可导出的记录");
+}
+
+TEST_CASE("XlsxWriter: a title block above the header, number cells and print settings",
+          "[xlsx_writer]") {
+  TempDir dir;
+  std::string path = dir.File("printed.xlsx");
+  auto writer = Create(path);
+  REQUIRE(writer->AddSheet("领军人才班").ok());
+  REQUIRE(writer->SetTitle({"2025年专题研修班", "2025-09-01 至 2025-09-05　北京"}).ok());
+  REQUIRE(writer->SetNumberColumns({0}).ok());
+  tp::registry::XlsxPrintSetup print;
+  print.a4_landscape = true;
+  print.fit_to_width = true;
+  print.repeat_header = true;
+  print.print_gridlines = true;
+  REQUIRE(writer->SetPrintSetup(print).ok());
+  REQUIRE(writer->WriteHeader({"序号", "编号", "姓名"}).ok());
+  REQUIRE(writer->WriteRow({"1", "0012", "覃超勇"}).ok());
+  REQUIRE(writer->WriteRow({"2", "P0000002", "单仁"}).ok());
+  REQUIRE(writer->WriteRow({"共 2 人", "", ""}).ok());
+  // A sheet without any of it keeps the plain layout.
+  REQUIRE(writer->AddSheet("plain").ok());
+  REQUIRE(writer->WriteHeader({"序号"}).ok());
+  REQUIRE(writer->WriteRow({"1"}).ok());
+  CHECK_FALSE(writer->SetTitle({"too late"}).ok());
+  REQUIRE(writer->Close().ok());
+
+  std::string sheet = ReadPart(path, "xl/worksheets/sheet1.xml");
+  CHECK(sheet.find("<mergeCell ref=\"A1:C1\"/>") != std::string::npos);
+  CHECK(sheet.find("<mergeCell ref=\"A2:C2\"/>") != std::string::npos);
+  // The header is row 3: frozen below it, filter from it.
+  CHECK(sheet.find("ySplit=\"3\"") != std::string::npos);
+  CHECK(sheet.find("<autoFilter ref=\"A3:C6\"") != std::string::npos);
+  // 序号 are numbers (no t= attribute); 编号 "0012" and the total line stay text.
+  CHECK(std::regex_search(sheet, std::regex("<c r=\"A4\"( s=\"[0-9]+\")?><v>1</v></c>")));
+  CHECK(std::regex_search(sheet, std::regex("<c r=\"A5\"( s=\"[0-9]+\")?><v>2</v></c>")));
+  CHECK(sheet.find("<c r=\"B4\" t=\"s\">") != std::string::npos);
+  CHECK(sheet.find("<c r=\"A6\" t=\"s\">") != std::string::npos);
+  // A4 (paper code 9), landscape, one page wide and as tall as needed, gridlines printed.
+  CHECK(sheet.find("<pageSetUpPr fitToPage=\"1\"/>") != std::string::npos);
+  CHECK(std::regex_search(sheet, std::regex("<pageSetup paperSize=\"9\"[^>]*fitToHeight=\"0\"[^>]*"
+                                            "orientation=\"landscape\"")));
+  CHECK(sheet.find("<printOptions gridLines=\"1\"/>") != std::string::npos);
+  // The header row repeats on every printed page.
+  std::string workbook = ReadPart(path, "xl/workbook.xml");
+  INFO(workbook);
+  CHECK(std::regex_search(workbook, std::regex("<definedName name=\"_xlnm.Print_Titles\" "
+                                               "localSheetId=\"0\">'?领军人才班'?!\\$3:\\$3<")));
+
+  std::string plain = ReadPart(path, "xl/worksheets/sheet2.xml");
+  CHECK(plain.find("mergeCell") == std::string::npos);
+  CHECK(plain.find("pageSetup") == std::string::npos);
+  CHECK(plain.find("<c r=\"A2\" t=\"s\">") != std::string::npos);
+
+  // A reader that knows the columns skips the title lines.
+  tp::registry::TableOptions options;
+  options.known_columns = {"序号", "编号", "姓名"};
+  auto table = OpenTable(path, options);
+  REQUIRE(table.ok());
+  CHECK((*table)->Header() == Cells{"序号", "编号", "姓名"});
+  CHECK((*table)->HeaderRowNumber() == 3);
+  Cells cells;
+  long row = 0;
+  REQUIRE(*(*table)->Next(&cells, &row));
+  CHECK(cells == Cells{"1", "0012", "覃超勇"});
+  CHECK(row == 4);
 }

@@ -78,4 +78,34 @@ std::string_view AvailabilityFieldLabel(std::string_view field);
 std::optional<Enrolment> PromoteOn(SQLite::Database& db, const EventRow& event, int64_t class_rowid,
                                    const AuditEntry& who, const std::string& freed_by);
 
+// The enrolment of that rowid as reads answer it, with its recorded days.
+Enrolment EnrolmentOn(SQLite::Database& db, int64_t rowid);
+
+// ---- Attendance per day (cohorts_attendance.cc) ----
+
+// The event's days, YYYY-MM-DD from starts_on to ends_on (at most 366).
+std::vector<std::string> EventDays(const Event& event);
+
+// Fills the `days` of each enrolment: of one event (`event_rowid`) or of one person.
+void FillDaysOn(SQLite::Database& db, bool by_event, int64_t rowid, std::vector<Enrolment>* list);
+
+// The problems of `marks` for `event` as of `today`, each naming the mark's row and field;
+// empty when all can be recorded. `enrolment_rowids` gets the enrolment of each mark.
+std::vector<FieldError> CheckMarksOn(SQLite::Database& db, const EventRow& event,
+                                     const std::vector<AttendanceMark>& marks,
+                                     const std::string& today,
+                                     std::vector<int64_t>* enrolment_rowids);
+
+// Writes checked marks (source "api", "sheet" or "action"), moves each enrolment's state
+// after its days and audits each enrolment changed; returns their rowids, in 编号 order.
+std::vector<int64_t> WriteMarksOn(SQLite::Database& db, const EventRow& event,
+                                  const std::vector<AttendanceMark>& marks,
+                                  const std::vector<int64_t>& enrolment_rowids,
+                                  const AuditEntry& who, const std::string& source);
+
+// The whole-event shortcut of the attend and absent actions: every day of the event up to
+// `today` recorded present (or absent) for the enrolment, in the caller's transaction.
+void RecordWholeEventOn(SQLite::Database& db, const Event& event, int64_t enrolment_rowid,
+                        const std::string& today, bool present, const AuditEntry& who);
+
 }  // namespace tp::registry::cohorts_internal
