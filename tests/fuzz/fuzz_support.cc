@@ -14,6 +14,10 @@
 namespace tp::fuzz {
 namespace {
 
+// An .xls met by any target is parsed in a child running the talentpool binary built beside
+// the targets, as the server runs itself (table_reader.h).
+const bool kXlsChildSet = (registry::SetXlsReaderBinary(TALENTPOOL_BINARY), true);
+
 [[noreturn]] void SetupFailed(std::string_view what, const Status& status) {
   std::fprintf(stderr, "fuzz setup failed: %.*s: %s\n", static_cast<int>(what.size()), what.data(),
                status.message().c_str());

@@ -1,8 +1,9 @@
 // What the fuzz targets share: a failed invariant that libFuzzer sees as a crash (it prints the
-// check and aborts, so the input is saved), the reference tables loaded once, a fixed "today" so
-// every run judges dates alike, and a small registry (40 demo people, imported and indexed in a
-// temp dir on first use, removed at exit) for the targets that need a store or an index.
-// Setup failures abort at once: a target that cannot start must not pass silently.
+// check and aborts, so the input is saved), the talentpool binary as the child that parses .xls,
+// the reference tables loaded once, a fixed "today" so every run judges dates alike, and a small
+// registry (40 demo people, imported and indexed in a temp dir on first use, removed at exit) for
+// the targets that need a store or an index. Setup failures abort at once: a target that cannot
+// start must not pass silently.
 #pragma once
 
 #include <memory>

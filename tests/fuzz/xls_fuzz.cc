@@ -25,7 +25,6 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   if (bytes.compare(0, magic.size(), magic) != 0) bytes.insert(0, magic);
   static tp::testing::TempDir dir;
   static const std::string scratch = [] {
-    SetXlsReaderBinary(TALENTPOOL_BINARY);
     std::string path = dir / "tmp";
     std::filesystem::create_directory(path);
     setenv("TMPDIR", path.c_str(), 1);
