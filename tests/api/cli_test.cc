@@ -130,7 +130,7 @@ TEST_CASE("CLI: tokens are printed once, listed without their secret and revoked
   CHECK(Run("token --data " + data).exit_code == 2);
 }
 
-TEST_CASE("CLI: user add prints the initial password last; list, disable, reset, unlock",
+TEST_CASE("CLI: user add prints the initial password last, list, disable, reset, unlock",
           "[cli][accounts]") {
   TempDir dir;
   std::string data = dir / "reg";

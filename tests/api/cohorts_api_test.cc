@@ -483,7 +483,7 @@ TEST_CASE(
   CHECK(s.Call(s.unit, "GET", "/api/v1/persons/" + s.ids[1] + "/trainings").status == 200);
 }
 
-TEST_CASE("Cohort API: a twin event is refused unless meant; availability set and taken back",
+TEST_CASE("Cohort API: a twin event is refused unless meant, availability set and taken back",
           "[api][cohorts]") {
   CohortServer s;
   REQUIRE(s.Call(s.staff, "POST", "/api/v1/events", EventBody("2026-spring", 6)).status == 201);
@@ -634,7 +634,7 @@ TEST_CASE(
 }
 
 TEST_CASE(
-    "Cohort API: the sign-in sheet printed, ticked and uploaded back records the days; a "
+    "Cohort API: the sign-in sheet printed, ticked and uploaded back records the days, a "
     "bad state or a faulty sheet is refused",
     "[api][cohorts][signin]") {
   CohortServer s;

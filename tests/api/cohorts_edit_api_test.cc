@@ -26,7 +26,7 @@ std::string Act(const std::string& id, const std::string& action) {
 
 }  // namespace
 
-TEST_CASE("Cohort API: staff edit an event's title and classes; bad fields and rules are named",
+TEST_CASE("Cohort API: staff edit an event's title and classes, bad fields and rules are named",
           "[api][cohorts][edit]") {
   ApiFixture f;
   REQUIRE(f.Call(f.staff, "POST", "/api/v1/events", EventBody(1)).status == 201);

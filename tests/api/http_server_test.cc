@@ -236,7 +236,7 @@ TEST_CASE("HttpServer: a route's admit() refuses before the body is read", "[htt
   CHECK(BodyOf(admitted) == R"({"size":3})");
 }
 
-TEST_CASE("HttpServer: bodies in flight share a budget; past it a request gets 503",
+TEST_CASE("HttpServer: bodies in flight share a budget, past it a request gets 503",
           "[http][body][limits]") {
   HttpServerOptions options;
   options.max_body_bytes_in_flight = 1000;
@@ -324,7 +324,7 @@ TEST_CASE("HttpServer: a head that trickles in past its deadline is answered 408
 }
 
 TEST_CASE(
-    "HttpServer: clients trickling their heads hold no worker; a fresh client is served meanwhile",
+    "HttpServer: clients trickling their heads hold no worker, a fresh client is served meanwhile",
     "[http][timeouts][pool]") {
   HttpServerOptions options;
   options.worker_threads = 1;

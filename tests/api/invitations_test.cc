@@ -52,7 +52,7 @@ const json kComplete = {{"values",
                           {"career", "2008年至今 广西大学"},
                           {"achievements", "甘蔗育种"}}}};
 
-TEST_CASE("Invitations: a nominee fills in, submits, is returned, resubmits; the unit takes it",
+TEST_CASE("Invitations: a nominee fills in, submits, is returned, resubmits, the unit takes it",
           "[api][invitations]") {
   ApiFixture f;
   Invited inv = Invite(f);

@@ -177,7 +177,7 @@ TEST_CASE("Security: X-Real-IP is believed only from a proxy the server was told
 }
 
 TEST_CASE(
-    "Security: recommendations and their edits share the enrolment check's limit; refusals are "
+    "Security: recommendations and their edits share the enrolment check's limit, refusals are "
     "audited",
     "[api][security][ratelimit]") {
   ApiFixture f(WithCheckBurst(3));

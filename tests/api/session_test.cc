@@ -162,7 +162,7 @@ TEST_CASE("Session: a cookie write without the CSRF token or from another site i
   CHECK(f.Call(f.unit_a, "POST", "/api/v1/enrollment-check", check).status == 200);
 }
 
-TEST_CASE("Session: a password change ends the other sessions; sign-out ends this one",
+TEST_CASE("Session: a password change ends the other sessions, sign-out ends this one",
           "[api][session]") {
   ApiFixture f;
   Browser one = ReadyUnitA(f, "Nanning-Kexie-2026");
@@ -185,7 +185,7 @@ TEST_CASE("Session: a password change ends the other sessions; sign-out ends thi
   CHECK(Send(f, one, "GET", "/api/v1/me").status == 401);
 }
 
-TEST_CASE("Accounts: staff and provinces manage, units cannot; the audit names the account",
+TEST_CASE("Accounts: staff and provinces manage, units cannot, the audit names the account",
           "[api][session][accounts]") {
   ApiFixture f;
   Browser unit = ReadyUnitA(f);
@@ -235,7 +235,7 @@ TEST_CASE("Accounts: staff and provinces manage, units cannot; the audit names t
   CHECK(Send(f, unit, "GET", "/api/v1/me").status == 401);
 }
 
-TEST_CASE("Tokens: a signed-in account makes one for its scope; the audit names both",
+TEST_CASE("Tokens: a signed-in account makes one for its scope, the audit names both",
           "[api][session][tokens]") {
   ApiFixture f;
   Browser unit = ReadyUnitA(f);

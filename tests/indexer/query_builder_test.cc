@@ -189,7 +189,7 @@ TEST_CASE("QueryBuilder: a field label scopes the terms to that field", "[query]
   CHECK(Has(Terms(text->query), "红*"));
 }
 
-TEST_CASE("QueryBuilder: an empty query matches everything; punctuation alone matches nothing",
+TEST_CASE("QueryBuilder: an empty query matches everything, punctuation alone matches nothing",
           "[query]") {
   Fixture f;
   CHECK(f.builder.Build("", nullptr)->query.op == QueryNode::Op::kAll);

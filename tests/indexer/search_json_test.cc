@@ -39,7 +39,7 @@ TEST_CASE("SearchJson: a result prints as CONTRACT.md's search shape", "[json]")
   CHECK_FALSE(json.contains("homophones"));
 }
 
-TEST_CASE("SearchJson: parameters become a request; bad numbers name the parameter", "[json]") {
+TEST_CASE("SearchJson: parameters become a request, bad numbers name the parameter", "[json]") {
   auto request = SearchRequestFromParams({{"q", "张三"},
                                           {"page", "2"},
                                           {"size", "20"},

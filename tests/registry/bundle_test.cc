@@ -70,7 +70,7 @@ TEST_CASE("OpenBundle: names stored in GBK, as Chinese Windows zips them, come o
   CHECK(bundle->files[0].name == "张三.csv");
 }
 
-TEST_CASE("OpenBundle: workbooks and documents are no bundle; bombs and empty archives refused",
+TEST_CASE("OpenBundle: workbooks and documents are no bundle, bombs and empty archives refused",
           "[bundle]") {
   CHECK_FALSE(IsBundle(
       MakeZip({{"[Content_Types].xml", "<Types/>"}, {"word/document.xml", "<w:document/>"}})));

@@ -104,7 +104,7 @@ TEST_CASE("Cohorts: staff edit an event's title, dates and place, audited with o
   }
 }
 
-TEST_CASE("Cohorts: staff add, rename and resize classes; the event's capacity follows",
+TEST_CASE("Cohorts: staff add, rename and resize classes, the event's capacity follows",
           "[cohorts][edit]") {
   CohortFixture f;
   f.MakeEvent("2026-small", "2026-03-01", "2026-03-02", 2, "small");

@@ -611,7 +611,7 @@ TEST_CASE("Cohorts: attendance is recorded once the event has begun, from a conf
   CHECK(Do(f, "2026-spring", p, EnrolmentAction::kAttend).ok());
 }
 
-TEST_CASE("Cohorts: a staff availability setting can be taken back; the unit's sheet speaks again",
+TEST_CASE("Cohorts: a staff availability setting can be taken back, the unit's sheet speaks again",
           "[cohorts][availability]") {
   CohortFixture f;
   PersonSpec yes;

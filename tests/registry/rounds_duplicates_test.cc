@@ -69,7 +69,7 @@ TEST_CASE("BirthDatesCompatible: a month matches its days, a day only itself",
 }
 
 TEST_CASE(
-    "DuplicateFinder: same ID is hard; same birth with same or sounding-alike name is possible",
+    "DuplicateFinder: same ID is hard, same birth with same or sounding-alike name is possible",
     "[rounds][duplicates]") {
   tp::roundstest::RoundsFixture f;
   auto store_person = [&](const std::string& name, const std::string& birth, const std::string& id,

@@ -210,7 +210,7 @@ TEST_CASE("Rounds: submitting one minute after the deadline is refused with the 
   }
 }
 
-TEST_CASE("Rounds: staff create a round; bad specs name the field", "[rounds]") {
+TEST_CASE("Rounds: staff create a round, bad specs name the field", "[rounds]") {
   RoundsFixture f;
   RoundSpec spec;
   spec.code = "pool-2027-special";

@@ -288,7 +288,7 @@ TEST_CASE("OpenTable: RFC 4180 quoting with commas, doubled quotes and line brea
   CHECK(rows[1].cells == Cells{"12\"34", "abcd", " \"x\"", "\""});
 }
 
-TEST_CASE("OpenTable: a record spanning lines counts as one row; blank rows count but are skipped",
+TEST_CASE("OpenTable: a record spanning lines counts as one row, blank rows count but are skipped",
           "[table_reader][csv]") {
   TempDir dir;
   auto table = OpenCsv(dir,

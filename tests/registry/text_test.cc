@@ -63,7 +63,7 @@ TEST_CASE("IsValidUtf8: accepts well-formed text and rejects broken sequences", 
   CHECK_FALSE(IsValidUtf8("\xB5\xC4"));          // GB18030 bytes of 的
 }
 
-TEST_CASE("SplitMultiValue: splits on 、，；,; and line breaks and drops empty parts", "[text]") {
+TEST_CASE("SplitMultiValue: splits on 、，；,, and line breaks and drops empty parts", "[text]") {
   const std::vector<std::string> expected = {"人工智能", "机器学习", "数据挖掘",
                                              "生物信息", "化学",     "physics"};
   CHECK(SplitMultiValue("人工智能、机器学习，数据挖掘；生物信息\n化学,physics") == expected);

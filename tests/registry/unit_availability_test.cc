@@ -40,7 +40,7 @@ PersonScope UnitScope(CohortFixture& f, const std::string& unit_name) {
 }  // namespace
 
 TEST_CASE(
-    "UnitAvailability: an XLSX sheet with one bad row writes nothing; the good sheet sets "
+    "UnitAvailability: an XLSX sheet with one bad row writes nothing, the good sheet sets "
     "the unit's answers, which a staff setting still overrides",
     "[cohorts][availability]") {
   CohortFixture f;
