@@ -97,8 +97,15 @@ describe('search filters', () => {
     }
     await api('POST', `rounds/${kHonourRound}/submit`, cityToken, { opinions });
     await api('POST', 'recommendations/bulk-admit', fixture.staffToken, { ids: Object.keys(opinions).map(Number) });
-    // Three people of the pool attended the 2024 training, each in their tier's class.
-    for (const r of pool().filter((p) => p['人才类别']).slice(0, 3)) {
+    // Three people of the pool attended the 2024 training, each in their tier's class: people
+    // admitted by 2024, and for the 青年人才班 35 or under on its first day (2024-11-17).
+    const ageAtStart = (birth) => {
+      const [year, month] = String(birth).split('-').map(Number);
+      return 2024 - year - (month > 11 ? 1 : 0);
+    };
+    const eligible = (p) => p['人才类别'] && Number(p['入库年度']) <= 2024 &&
+      (p['人才类别'] !== '青年人才' || ageAtStart(p['出生日期']) <= 35);
+    for (const r of pool().filter(eligible).slice(0, 3)) {
       for (const action of ['invite', 'confirm', 'attend']) {
         await api('POST', `events/${kTrainingEvent}/enrolments`, fixture.staffToken,
           { id: r['编号'], action, class: r['人才类别'] === '青年人才' ? '青年人才班' : '领军人才班' });

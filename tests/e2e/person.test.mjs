@@ -29,7 +29,7 @@ describe('person page', () => {
     const page = await browser.newPage();
     await signIn(page, fixture.staffToken);
     await page.getByLabel('检索词').fill(person['身份证号']);
-    await page.getByRole('button', { name: '检索' }).click();
+    await page.getByRole('button', { name: '检索', exact: true }).click();
     await page.getByRole('link', { name: person['姓名'] }).click();
     await page.waitForURL(new RegExp(`person\\.html\\?id=${person['编号']}`));
     await page.locator('#form-sheet').waitFor();

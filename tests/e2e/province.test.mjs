@@ -62,7 +62,7 @@ describe('province', () => {
     assert.equal(await page.locator('.topbar .role').innerText(), '省级科协工作人员');
     assert.equal(await page.locator('.topbar .who-name').innerText(), province.name);
     assert.deepEqual(await page.getByRole('navigation', { name: '页面' }).getByRole('link').allInnerTexts(),
-      ['检索', '统计', '本省推荐名单', '账户']);
+      ['检索', '统计', '本省推荐名单', '本省培训', '账户']);
   });
 
   test('an empty search lists exactly the province\'s people, and one of another province is not found', async () => {
@@ -131,8 +131,9 @@ describe('province', () => {
     await shot(page, 'province-dashboard');
   });
 
+  // cohorts.html is a province's read-only training page (training.test.mjs).
   test('staff-only pages tell a province they are for CAST staff', async () => {
-    for (const file of ['cohorts.html', 'import.html']) {
+    for (const file of ['import.html']) {
       await page.goto(url(file));
       await page.getByText('此页面供中国科协工作人员使用').waitFor();
     }

@@ -39,7 +39,7 @@ function distinctiveWorkplace() {
 
 async function search(page, q) {
   await page.getByLabel('检索词').fill(q);
-  await page.getByRole('button', { name: '检索' }).click();
+  await page.getByRole('button', { name: '检索', exact: true }).click();
   await page.waitForFunction((text) => {
     const s = document.querySelector('.summary');
     const done = s && (text ? s.textContent.includes(`「${text}」`) : s.textContent.startsWith('共'));
