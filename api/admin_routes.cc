@@ -133,28 +133,10 @@ void ApiService::Impl::RevokeToken(const ApiCall& call, HttpResponse& res) {
 void ApiService::Impl::Import(const ApiCall& call, HttpResponse& res) {
   StatusOr<UploadGate::Slot> slot = uploads->Enter(call.caller->Actor());
   if (!slot.ok()) return SetUploadRefused(slot.status(), res);
-  // A multipart form's file part, or the raw body, read where the server
-  // holds it: a copy would be one more file's worth of memory. The name is a
-  // hint for messages only: the content decides the format.
-  std::string_view bytes;
-  std::string filename = call.request.Query("filename").value_or("");
-  if (!call.request.parts.empty()) {
-    const UploadedPart* file = nullptr;
-    for (const UploadedPart& part : call.request.parts) {
-      if (part.name == "file" || (!part.filename.empty() && file == nullptr)) file = &part;
-    }
-    if (file == nullptr) {
-      return res.SetError(
-          FieldStatus(StatusCode::kInvalidArgument, "file", "表单中没有上传的文件"));
-    }
-    bytes = file->content;
-    if (!file->filename.empty()) filename = file->filename;
-  } else {
-    bytes = call.request.body;
-  }
-  if (bytes.empty())
-    return res.SetError(FieldStatus(StatusCode::kInvalidArgument, "file", "上传的文件为空"));
-  if (filename.empty()) filename = "上传文件";
+  auto upload = UploadedFileOf(call.request, "上传文件");
+  if (!upload.ok()) return res.SetError(upload.status());
+  const std::string_view bytes = upload->bytes;
+  const std::string& filename = upload->filename;
   // Whatever the outcome, the memory the file took goes back to the system
   // when the answer is made (ReturnFreedMemory says why that needs asking).
   struct ReturnMemory {

@@ -113,23 +113,11 @@ void Put(Context& ctx, const ApiCall& call, HttpResponse& res) {
 void Upload(Context& ctx, const ApiCall& call, HttpResponse& res) {
   auto scope = ctx.ScopeOf(call);
   if (!scope.ok()) return res.SetError(scope.status());
-  std::string filename = call.request.Query("filename").value_or("");
-  std::string bytes;
-  if (!call.request.parts.empty()) {
-    const UploadedPart* file = nullptr;
-    for (const UploadedPart& part : call.request.parts) {
-      if (part.name == "file" || (!part.filename.empty() && file == nullptr)) file = &part;
-    }
-    if (file == nullptr) return res.SetError(BadField("file", "表单中没有上传的文件"));
-    bytes = std::string(file->content);
-    if (!file->filename.empty()) filename = file->filename;
-  } else {
-    bytes = call.request.body;
-  }
-  if (bytes.empty()) return res.SetError(BadField("file", "上传的文件为空"));
-  if (filename.empty()) filename = "参加活动信息表";
+  auto upload = UploadedFileOf(call.request, "参加活动信息表");
+  if (!upload.ok()) return res.SetError(upload.status());
   const std::string event = call.request.Query("event").value_or("");
-  auto result = ctx.answers.ApplySheet(*scope, std::move(bytes), filename, event, WhoCalls(call));
+  auto result = ctx.answers.ApplySheet(*scope, std::string(upload->bytes), upload->filename, event,
+                                       WhoCalls(call));
   if (!result.ok()) return res.SetError(result.status());
   if (!result->errors.empty()) {
     const auto& first = result->errors.front();

@@ -74,27 +74,13 @@ void UploadSignIn(const AttendanceRouteOptions& o, const ApiCall& call, HttpResp
     if (!entered.ok()) return SetUploadRefused(entered.status(), res);
     slot = std::move(*entered);
   }
-  // A multipart form's file part, or the raw body, read where the server holds it.
-  std::string_view bytes;
-  std::string filename = call.request.Query("filename").value_or("");
-  if (!call.request.parts.empty()) {
-    const UploadedPart* file = nullptr;
-    for (const UploadedPart& part : call.request.parts) {
-      if (part.name == "file" || (!part.filename.empty() && file == nullptr)) file = &part;
-    }
-    if (file == nullptr) return res.SetError(BadField("file", "表单中没有上传的文件"));
-    bytes = file->content;
-    if (!file->filename.empty()) filename = file->filename;
-  } else {
-    bytes = call.request.body;
-  }
-  if (bytes.empty()) return res.SetError(BadField("file", "上传的文件为空"));
-  if (filename.empty()) filename = "签到表";
+  auto upload = UploadedFileOf(call.request, "签到表");
+  if (!upload.ok()) return res.SetError(upload.status());
   struct ReturnMemory {
     ~ReturnMemory() { ReturnFreedMemory(); }
   } return_memory;
-  auto done =
-      o.cohorts->ImportSignInSheet(call.request.PathParam("code"), bytes, filename, WhoCalls(call));
+  auto done = o.cohorts->ImportSignInSheet(call.request.PathParam("code"), upload->bytes,
+                                           upload->filename, WhoCalls(call));
   if (!done.ok()) return res.SetError(done.status());
   if (!done->changed.empty() && o.after_write) o.after_write();
   res.SetJson(Dump({{"rows", done->rows},

@@ -380,30 +380,16 @@ class RoundsApi {
     }
     auto unit = UnitFor(call, /*write=*/true);
     if (!unit.ok()) return res.SetError(unit.status());
-    // Read where the server holds it: a copy would be one more file's worth of memory.
-    std::string_view bytes;
-    std::string filename = call.request.Query("filename").value_or("");
-    if (!call.request.parts.empty()) {
-      const UploadedPart* file = nullptr;
-      for (const UploadedPart& part : call.request.parts) {
-        if (part.name == "file" || (!part.filename.empty() && file == nullptr)) file = &part;
-      }
-      if (file == nullptr) return res.SetError(BadField("file", "表单中没有上传的文件"));
-      bytes = file->content;
-      if (!file->filename.empty()) filename = file->filename;
-    } else {
-      bytes = call.request.body;
-    }
-    if (bytes.empty()) return res.SetError(BadField("file", "上传的文件为空"));
-    if (filename.empty()) filename = "推荐学员汇总表";
+    auto upload = UploadedFileOf(call.request, "推荐学员汇总表");
+    if (!upload.ok()) return res.SetError(upload.status());
     // The memory the file took goes back to the system once it is read (see ReturnFreedMemory).
     struct ReturnMemory {
       ~ReturnMemory() { ReturnFreedMemory(); }
     } return_memory;
     std::function<bool()> may_check;
     if (allow_enrolment_answer_) may_check = [&] { return allow_enrolment_answer_(call); };
-    auto report = sheets_.Upload(call.request.PathParam("code"), unit->rowid, bytes, filename,
-                                 ActorOf(call), may_check);
+    auto report = sheets_.Upload(call.request.PathParam("code"), unit->rowid, upload->bytes,
+                                 upload->filename, ActorOf(call), may_check);
     if (!report.ok()) return res.SetError(report.status());
     if (report->already_enrolled > 0) {
       if (Status logged =

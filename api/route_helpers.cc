@@ -1,5 +1,7 @@
 #include "api/route_helpers.h"
 
+#include "api/http_server.h"
+
 namespace tp::api {
 
 using Json = nlohmann::json;
@@ -24,6 +26,25 @@ StatusOr<Json> ParseJsonObject(const std::string& body) {
     return InvalidArgument("请求体应为 JSON 对象", {{"请求体", "应为 JSON 对象", 0}});
   }
   return parsed;
+}
+
+StatusOr<UploadedFile> UploadedFileOf(const HttpRequest& request, std::string_view fallback) {
+  UploadedFile out;
+  out.filename = request.Query("filename").value_or("");
+  if (!request.parts.empty()) {
+    const UploadedPart* file = nullptr;
+    for (const UploadedPart& part : request.parts) {
+      if (part.name == "file" || (!part.filename.empty() && file == nullptr)) file = &part;
+    }
+    if (file == nullptr) return BadField("file", "表单中没有上传的文件");
+    out.bytes = file->content;
+    if (!file->filename.empty()) out.filename = file->filename;
+  } else {
+    out.bytes = request.body;
+  }
+  if (out.bytes.empty()) return BadField("file", "上传的文件为空");
+  if (out.filename.empty()) out.filename = std::string(fallback);
+  return out;
 }
 
 }  // namespace tp::api

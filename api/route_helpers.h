@@ -5,10 +5,13 @@
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
+#include <string_view>
 
 #include "registry/base/status.h"
 
 namespace tp::api {
+
+struct HttpRequest;  // http_server.h
 
 // Compact JSON; text that is not UTF-8 is replaced, never thrown on.
 std::string Dump(const nlohmann::json& j);
@@ -25,5 +28,15 @@ Status BadField(const std::string& field, const std::string& message);
 // A request body that must be a JSON object; the parser's message, which would quote the body,
 // stays out of the answer.
 StatusOr<nlohmann::json> ParseJsonObject(const std::string& body);
+
+// The file of an upload: a multipart form's part named "file" (else its first file), or the raw
+// body, read where the server holds it (a copy would be one more file's worth of memory). Its
+// name is the part's file name, else ?filename=, else `fallback`: a hint for messages only, the
+// content decides the format. A 400 naming "file" when the form holds no file or it is empty.
+struct UploadedFile {
+  std::string_view bytes;  // valid as long as the request
+  std::string filename;
+};
+StatusOr<UploadedFile> UploadedFileOf(const HttpRequest& request, std::string_view fallback);
 
 }  // namespace tp::api
