@@ -1,14 +1,8 @@
 // Word forms and archives of them through POST /api/v1/imports, as a unit e-mails them: a zip
 // holding one 学员情况表 per person as .docx, a table beside them, and a photo. The documents are
 // made with Debian's python3-docx (scripts/install-deps.sh test installs it).
-#include <stdlib.h>
-#include <zip.h>
 
 #include <catch2/catch.hpp>
-#include <cstdlib>
-#include <filesystem>
-#include <fstream>
-#include <sstream>
 #include <string>
 #include <utility>
 #include <vector>
@@ -16,20 +10,20 @@
 #include <nlohmann/json.hpp>
 
 #include "api_test_support.h"
+#include "support/python_writer.h"
+#include "support/temp_dir.h"
+#include "support/zip_bytes.h"
 
 namespace tp::apitest {
 namespace {
 
-namespace fs = std::filesystem;
 using json = nlohmann::json;
 
 // A 学员情况表 of label and value boxes for one person, as .docx bytes.
 std::string StudentForm(const std::string& name, const std::string& id_number) {
-  std::string dir = (fs::temp_directory_path() / "docx-import-XXXXXX").string();
-  REQUIRE(mkdtemp(dir.data()) != nullptr);
-  std::string script = dir + "/make.py", out = dir + "/form.docx";
-  std::ofstream(script) << R"py(import sys, docx
-name, id_number, out = sys.argv[1:4]
+  tp::testing::TempDir dir;
+  const std::string out = dir / "form.docx";
+  tp::testing::RunPythonWriter(dir, "docx", R"py(name, id_number = args
 d = docx.Document()
 d.add_paragraph("学员情况表")
 t = d.add_table(rows=4, cols=4)
@@ -43,38 +37,9 @@ u = d.add_table(rows=1, cols=2)
 u.cell(0, 0).text = "主要成就 (工作成绩、成果等)"
 u.cell(0, 1).text = "主持广西重点研发计划项目"
 d.save(out)
-)py";
-  std::string command =
-      "/usr/bin/python3 '" + script + "' '" + name + "' '" + id_number + "' '" + out + "'";
-  INFO("needs python3-docx: scripts/install-deps.sh test installs it");
-  REQUIRE(std::system(command.c_str()) == 0);
-  std::ifstream in(out, std::ios::binary);
-  std::stringstream bytes;
-  bytes << in.rdbuf();
-  fs::remove_all(dir);
-  return bytes.str();
-}
-
-std::string Zip(const std::vector<std::pair<std::string, std::string>>& files) {
-  zip_error_t error;
-  zip_error_init(&error);
-  zip_source_t* target = zip_source_buffer_create(nullptr, 0, 0, &error);
-  zip_source_keep(target);
-  zip_t* zip = zip_open_from_source(target, ZIP_TRUNCATE, &error);
-  REQUIRE(zip != nullptr);
-  for (const auto& [name, content] : files) {
-    zip_source_t* source = zip_source_buffer(zip, content.data(), content.size(), 0);
-    REQUIRE(zip_file_add(zip, name.c_str(), source, ZIP_FL_ENC_UTF_8) >= 0);
-  }
-  REQUIRE(zip_close(zip) == 0);
-  REQUIRE(zip_source_open(target) == 0);
-  zip_stat_t stat;
-  zip_source_stat(target, &stat);
-  std::string bytes(stat.size, '\0');
-  zip_source_read(target, bytes.data(), stat.size);
-  zip_source_close(target);
-  zip_source_free(target);
-  return bytes;
+)py",
+                               out, {name, id_number});
+  return tp::testing::ReadFileBytes(out);
 }
 
 TEST_CASE("Import: a Word 学员情况表 imports as one person, again as an update",
@@ -112,7 +77,7 @@ TEST_CASE("Import: a zip of forms imports file by file, each problem named by fi
       "覃一帆,男,1992-03-04," +
       MakeIdNumber("450103", "19920304", "031") +
       ",广西大学,广西壮族自治区科学技术协会,省级科协,青年人才,2025\r\n";
-  std::string zip = Zip(
+  std::string zip = tp::testing::ZipBytes(
       {{"推荐材料/1-农晓雯.docx", StudentForm("农晓雯", MakeIdNumber("450103", "19900115", "022"))},
        {"推荐材料/2-蒙小川.docx", StudentForm("蒙小川", bad_id)},
        {"推荐材料/3-汇总表.csv", csv},

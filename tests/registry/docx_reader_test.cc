@@ -14,6 +14,8 @@
 #include <vector>
 
 #include "registry/tables/table_reader.h"
+#include "support/python_writer.h"
+#include "support/temp_dir.h"
 
 namespace {
 
@@ -24,37 +26,12 @@ using tp::registry::TableOptions;
 using tp::registry::TableReader;
 using Cells = std::vector<std::string>;
 
-class TempDir {
- public:
-  TempDir() {
-    std::string pattern = (fs::temp_directory_path() / "docx-reader-XXXXXX").string();
-    path_ = mkdtemp(pattern.data());
-  }
-  ~TempDir() {
-    std::error_code ignored;
-    fs::remove_all(path_, ignored);
-  }
-  std::string File(const std::string& name) const { return (fs::path(path_) / name).string(); }
-
- private:
-  std::string path_;
-};
-
-std::string ReadBytes(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::stringstream buffer;
-  buffer << in.rdbuf();
-  return buffer.str();
-}
+using tp::testing::ReadFileBytes;
+using tp::testing::TempDir;
 
 // Runs `body` (Python, with `docx` imported and `out` the path to save to).
 void MakeDocx(const TempDir& dir, const std::string& out, const std::string& body) {
-  std::string script = dir.File("make.py");
-  std::ofstream(script) << "import sys, docx\nout = sys.argv[1]\n" << body << "\n";
-  // Debian's own python, where python3-docx is installed.
-  std::string command = "/usr/bin/python3 '" + script + "' '" + out + "'";
-  INFO("needs python3-docx: scripts/install-deps.sh test installs it");
-  REQUIRE(std::system(command.c_str()) == 0);
+  tp::testing::RunPythonWriter(dir, "docx", body, out);
 }
 
 // Seed 000's 附件1 学员情况表: two tables, labels padded with spaces, a
@@ -125,7 +102,7 @@ std::vector<std::pair<long, Cells>> ReadAll(TableReader& table) {
 TEST_CASE("OpenTable: a 学员情况表 in Word comes out as one record under its labels",
           "[table_reader][docx]") {
   TempDir dir;
-  std::string path = dir.File("学员情况表-韦晓岚.docx");
+  std::string path = dir / "学员情况表-韦晓岚.docx";
   MakeDocx(dir, path, kStudentForm);
   TableOptions options;
   options.known_columns = kKnown;
@@ -164,11 +141,11 @@ TEST_CASE("OpenTable: a 学员情况表 in Word comes out as one record under it
 TEST_CASE("OpenTable: a 汇总表 written as a Word table reads as rows, merged units repeated",
           "[table_reader][docx]") {
   TempDir dir;
-  std::string path = dir.File("推荐学员汇总表.docx");
+  std::string path = dir / "推荐学员汇总表.docx";
   MakeDocx(dir, path, kSummaryTable);
   TableOptions options;
   options.known_columns = kKnown;
-  auto table = OpenTableFromBytes(ReadBytes(path), "推荐学员汇总表.docx", options);
+  auto table = OpenTableFromBytes(ReadFileBytes(path), "推荐学员汇总表.docx", options);
   REQUIRE(table.ok());
   CHECK((*table)->Header() == Cells{"序号", "姓名", "性别", "出生年月", "工作单位及职务"});
   auto rows = ReadAll(**table);
@@ -191,7 +168,7 @@ void PutPart(const std::string& path, const std::string& name, const std::string
 TEST_CASE("OpenTable: hostile or foreign Word files are refused with the reason",
           "[table_reader][docx]") {
   TempDir dir;
-  std::string good = dir.File("good.docx");
+  std::string good = dir / "good.docx";
   MakeDocx(dir, good, kSummaryTable);
   auto refused = [&](const std::string& path, const std::string& expected) {
     TableOptions options;
@@ -204,12 +181,12 @@ TEST_CASE("OpenTable: hostile or foreign Word files are refused with the reason"
     CHECK(table.status().message().find(expected) != std::string::npos);
   };
 
-  std::string macro = dir.File("宏.docm");
+  std::string macro = dir / "宏.docm";
   fs::copy_file(good, macro);
   PutPart(macro, "word/vbaProject.bin", std::string(64, '\x01'));
   refused(macro, "宏");
 
-  std::string entity = dir.File("实体.docx");
+  std::string entity = dir / "实体.docx";
   fs::copy_file(good, entity);
   PutPart(entity, "word/document.xml",
           "<?xml version=\"1.0\"?><!DOCTYPE w [<!ENTITY x SYSTEM \"file:///etc/passwd\">]>"
@@ -218,7 +195,7 @@ TEST_CASE("OpenTable: hostile or foreign Word files are refused with the reason"
   refused(entity, "实体.docx");
 
   // A zip bomb: a document.xml that inflates far past its bound from a small file.
-  std::string bomb = dir.File("炸弹.docx");
+  std::string bomb = dir / "炸弹.docx";
   fs::copy_file(good, bomb);
   std::string body = "<w:document xmlns:w=\"w\"><w:body><w:p><w:r><w:t>";
   body.append(std::size_t{80} << 20, 'a');
@@ -227,7 +204,7 @@ TEST_CASE("OpenTable: hostile or foreign Word files are refused with the reason"
   CHECK(fs::file_size(bomb) < (std::size_t{1} << 20));
   refused(bomb, "word/document.xml");
 
-  std::string text_only = dir.File("通知.docx");
+  std::string text_only = dir / "通知.docx";
   MakeDocx(dir, text_only, "d = docx.Document()\nd.add_paragraph('通知正文')\nd.save(out)");
   refused(text_only, "没有表格");
 }

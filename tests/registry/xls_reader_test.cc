@@ -13,6 +13,8 @@
 #include <vector>
 
 #include "registry/tables/table_reader.h"
+#include "support/python_writer.h"
+#include "support/temp_dir.h"
 
 namespace {
 
@@ -26,37 +28,12 @@ using tp::registry::TableOptions;
 using tp::registry::TableReader;
 using Cells = std::vector<std::string>;
 
-class TempDir {
- public:
-  TempDir() {
-    std::string pattern = (fs::temp_directory_path() / "xls-reader-XXXXXX").string();
-    path_ = mkdtemp(pattern.data());
-  }
-  ~TempDir() {
-    std::error_code ignored;
-    fs::remove_all(path_, ignored);
-  }
-  std::string File(const std::string& name) const { return (fs::path(path_) / name).string(); }
-
- private:
-  std::string path_;
-};
-
-std::string ReadBytes(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::stringstream buffer;
-  buffer << in.rdbuf();
-  return buffer.str();
-}
+using tp::testing::ReadFileBytes;
+using tp::testing::TempDir;
 
 // Runs `body` (Python, with `xlwt` imported and `out` the path to save to).
 void MakeXls(const TempDir& dir, const std::string& out, const std::string& body) {
-  std::string script = dir.File("make.py");
-  std::ofstream(script) << "import sys, datetime, xlwt\nout = sys.argv[1]\n" << body << "\n";
-  // Debian's own python, where python3-xlwt is installed.
-  std::string command = "/usr/bin/python3 '" + script + "' '" + out + "'";
-  INFO("needs python3-xlwt: scripts/install-deps.sh test installs it");
-  REQUIRE(std::system(command.c_str()) == 0);
+  tp::testing::RunPythonWriter(dir, "datetime, xlwt", body, out);
 }
 
 // A 汇总表 as an older office saves it: a merged title row, a header with
@@ -97,7 +74,7 @@ std::vector<std::pair<long, Cells>> ReadAll(TableReader& table) {
 TEST_CASE("OpenTable: an .xls workbook is read from its first sheet as Excel shows it",
           "[table_reader][xls]") {
   TempDir dir;
-  std::string path = dir.File("汇总表.xls");
+  std::string path = dir / "汇总表.xls";
   MakeXls(dir, path, kSummarySheet);
 
   TableOptions options;
@@ -118,11 +95,11 @@ TEST_CASE("OpenTable: an .xls workbook is read from its first sheet as Excel sho
 TEST_CASE("OpenTableFromBytes: an uploaded .xls is read and leaves no copy behind",
           "[table_reader][xls]") {
   TempDir dir;
-  std::string path = dir.File("upload.xls");
+  std::string path = dir / "upload.xls";
   MakeXls(dir, path, kSummarySheet);
-  std::string bytes = ReadBytes(path);
+  std::string bytes = ReadFileBytes(path);
 
-  std::string scratch = dir.File("tmp");
+  std::string scratch = dir / "tmp";
   fs::create_directory(scratch);
   std::string previous = std::getenv("TMPDIR") ? std::getenv("TMPDIR") : "";
   setenv("TMPDIR", scratch.c_str(), 1);
@@ -145,9 +122,9 @@ TEST_CASE("OpenTableFromBytes: an uploaded .xls is read and leaves no copy behin
 TEST_CASE("OpenTable: a damaged .xls is refused naming the file, never read half",
           "[table_reader][xls]") {
   TempDir dir;
-  std::string path = dir.File("good.xls");
+  std::string path = dir / "good.xls";
   MakeXls(dir, path, kSummarySheet);
-  std::string bytes = ReadBytes(path);
+  std::string bytes = ReadFileBytes(path);
 
   // Cut short: the compound file's sectors are missing.
   auto cut = OpenTableFromBytes(bytes.substr(0, bytes.size() / 3), "残缺.xls");
@@ -178,7 +155,7 @@ TEST_CASE("OpenTable: an .xls past the size bound is refused before it is parsed
 namespace {
 
 std::string SourceFile(const std::string& relative) {
-  return ReadBytes(std::string(TALENTPOOL_SOURCE_ROOT) + "/" + relative);
+  return ReadFileBytes(std::string(TALENTPOOL_SOURCE_ROOT) + "/" + relative);
 }
 
 TEST_CASE("OpenTable: a .xls that breaks FreeXL harms only its child process",
@@ -204,7 +181,7 @@ TEST_CASE("OpenTable: a .xls that breaks FreeXL harms only its child process",
 TEST_CASE("OpenTable: a child that dies or answers nonsense makes the .xls damaged, nothing else",
           "[table_reader][xls]") {
   TempDir dir;
-  std::string path = dir.File("good.xls");
+  std::string path = dir / "good.xls";
   MakeXls(dir, path, kSummarySheet);
   for (const char* helper : {"/bin/false", "/bin/echo"}) {
     INFO(helper);
