@@ -217,7 +217,7 @@ StatusOr<AddResult> Workflow::Add(std::string_view round_code, int64_t unit_rowi
       SQLite::Database& w = batch->Connection();
       SubmissionRow sub = EnsureSubmission(w, round->rowid, unit_rowid);
       if (!Editable(sub.state)) {
-        return PreconditionFailed("本单位的名单" + StateLabel(sub.state) +
+        return PreconditionFailed("本单位的名单" + RecommendationStateLabel(sub.state) +
                                   "，已锁定；如需修改请联系工作人员退回");
       }
       if (existing_rowid == 0 && !person.id_number.empty()) {
@@ -417,7 +417,8 @@ StatusOr<SubmissionView> Workflow::Submit(std::string_view round_code, int64_t u
       auto sub = FindSubmission(w, round.rowid, unit_rowid);
       if (!sub) return PreconditionFailed("本单位在「" + round.title + "」中还没有推荐名单");
       if (!Editable(sub->state)) {
-        return PreconditionFailed("本单位的名单" + StateLabel(sub->state) + "，不能重复报送");
+        return PreconditionFailed("本单位的名单" + RecommendationStateLabel(sub->state) +
+                                  "，不能重复报送");
       }
       SQLite::Statement set_opinion(
           w, "UPDATE recommendations SET opinion=? WHERE id=? AND submission_id=?");

@@ -53,6 +53,10 @@
 
 namespace tp::registry {
 
+// 草稿, 已报送, 审核中, 已入库, 已退回, 未通过, 已办结 for a recommendation's or a list's state
+// ("draft", …); an unknown name as it is.
+std::string RecommendationStateLabel(std::string_view state);
+
 struct RecommendationView {
   int64_t id = 0;
   std::string round;  // code

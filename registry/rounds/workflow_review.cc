@@ -63,8 +63,8 @@ StatusOr<RecommendationView> Workflow::Impl::DecideIn(SQLite::Database& w, Write
   }
   const std::string who = "推荐记录 " + std::to_string(id);
   if (std::find(allowed.begin(), allowed.end(), from) == allowed.end()) {
-    return PreconditionFailed(who + "的状态为「" + StateLabel(from) + "」，不能改为「" +
-                              StateLabel(to) + "」");
+    return PreconditionFailed(who + "的状态为「" + RecommendationStateLabel(from) +
+                              "」，不能改为「" + RecommendationStateLabel(to) + "」");
   }
   const std::string reasons = NormalizeText(decision.reasons);
   if ((decision.kind == Decision::Kind::kReturn || decision.kind == Decision::Kind::kReject) &&

@@ -1,9 +1,9 @@
 // The rows of a unit's list (internal/workflow_internal.h).
 #include "registry/rounds/internal/workflow_internal.h"
 
-namespace tp::registry::workflow_internal {
+namespace tp::registry {
 
-std::string StateLabel(std::string_view state) {
+std::string RecommendationStateLabel(std::string_view state) {
   if (state == "draft") return "草稿";
   if (state == "submitted") return "已报送";
   if (state == "under_review") return "审核中";
@@ -13,6 +13,10 @@ std::string StateLabel(std::string_view state) {
   if (state == "closed") return "已办结";
   return std::string(state);
 }
+
+}  // namespace tp::registry
+
+namespace tp::registry::workflow_internal {
 
 // Whether a unit's cells may be written into the stored record `person_rowid`:
 // the unit is its recommending unit, and nobody else has a stake in it yet
@@ -127,7 +131,7 @@ StatusOr<ItemRow> ChangeableItem(SQLite::Database& w, int64_t id, std::string_vi
   state.executeStep();
   if (!Editable(state.getColumn(0).getString()) ||
       (row->view.state != "draft" && row->view.state != "returned")) {
-    return PreconditionFailed("此推荐记录" + StateLabel(row->view.state) + "，不能" +
+    return PreconditionFailed("此推荐记录" + RecommendationStateLabel(row->view.state) + "，不能" +
                               std::string(doing));
   }
   return std::move(*row);

@@ -26,9 +26,6 @@ namespace workflow_internal {
 
 using Json = nlohmann::json;
 
-// 草稿, 已报送, … for a state's name.
-std::string StateLabel(std::string_view state);
-
 // Whether a unit's cells may be written into the stored record `person_rowid`:
 // the unit is its recommending unit, and nobody else has a stake in it yet
 // (it is not admitted or honoured, and no other unit has it on a list).
