@@ -5,6 +5,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include <algorithm>
 #include <map>
 #include <memory>
 #include <optional>
@@ -17,6 +18,7 @@
 #include "registry/fields/text.h"
 #include "registry/rounds/summary_sheet.h"
 #include "registry/rounds/workflow.h"
+#include "registry/tables/xlsx_writer.h"
 
 namespace tp::api {
 namespace {
@@ -435,6 +437,45 @@ class RoundsApi {
              code + (unit.empty() ? "" : "-" + unit) + "-推荐学员汇总表.xlsx");
   }
 
+  // The dashboard's 推荐批次进度 as XLSX: every round, newest deadline first, with its units and
+  // the people at each state, a province counting its own units as its lists page does. Counts
+  // only, no person: not audited.
+  void ExportProgress(const ApiCall& call, HttpResponse& res) {
+    static constexpr std::string_view kStates[] = {"draft",    "submitted", "under_review",
+                                                   "returned", "admitted",  "rejected"};
+    auto rounds = rounds_->ListRounds();
+    if (!rounds.ok()) return res.SetError(rounds.status());
+    std::sort(rounds->begin(), rounds->end(),
+              [](const registry::Round& a, const registry::Round& b) {
+                return a.deadline_at > b.deadline_at;
+              });
+    const std::string province = call.caller->role == Role::kProvince ? call.caller->province : "";
+    auto bytes = registry::WriteXlsxToBytes([&](registry::XlsxWriter& w) -> Status {
+      TP_RETURN_IF_ERROR(w.AddSheet("推荐批次进度"));
+      std::vector<std::string> header = {"推荐批次", "批次代码", "截止时间", "单位数"};
+      for (std::string_view state : kStates)
+        header.push_back(registry::RecommendationStateLabel(state));
+      TP_RETURN_IF_ERROR(w.WriteHeader(header));
+      for (const registry::Round& round : *rounds) {
+        auto lists = workflow_->ListSubmissions(round.code, province);
+        if (!lists.ok()) return lists.status();
+        std::map<std::string, int> counts;
+        for (const auto& list : *lists) {
+          for (const auto& item : list.items) counts[item.state]++;
+        }
+        std::vector<std::string> row = {round.title, round.code,
+                                        registry::BeijingIso(round.deadline_at),
+                                        std::to_string(lists->size())};
+        for (std::string_view state : kStates)
+          row.push_back(std::to_string(counts[std::string(state)]));
+        TP_RETURN_IF_ERROR(w.WriteRow(row));
+      }
+      return Status::Ok();
+    });
+    if (!bytes.ok()) return res.SetError(bytes.status());
+    SendXlsx(res, std::move(*bytes), "推荐批次进度.xlsx");
+  }
+
   void ExportAdmitted(const ApiCall& call, HttpResponse& res) {
     const std::string year = call.request.Query("year").value_or("");
     if (year.size() != 4 || year.find_first_not_of("0123456789") != std::string::npos) {
@@ -520,6 +561,15 @@ void AddRoundRoutes(const RoundsRouteKit& kit, std::vector<RouteSpec>* routes) {
                      .tag = tag,
                      .response_schema = "RoundList",
                      .handler = bind(&RoundsApi::ListRounds)});
+  routes->push_back(
+      {.method = "GET",
+       .pattern = "/api/v1/stats/rounds.xlsx",
+       .operation_id = "exportRoundsProgress",
+       .roles = kStaffRoles,
+       .summary = "统计页的推荐批次进度（XLSX：各批次的单位数与各状态人数；省级只计本省单位）",
+       .tag = "统计",
+       .response_schema = "Xlsx",
+       .handler = bind(&RoundsApi::ExportProgress)});
   routes->push_back({.method = "POST",
                      .pattern = "/api/v1/rounds",
                      .operation_id = "createRound",

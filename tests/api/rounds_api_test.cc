@@ -481,3 +481,56 @@ TEST_CASE("Rounds API: staff create the year's supplementary rounds in one call"
   REQUIRE(list.status == 200);
   CHECK(list.json()["total"] == 6);
 }
+
+namespace {
+
+// The rows of a downloaded workbook, header first.
+std::vector<std::vector<std::string>> WorkbookRows(const std::string& bytes) {
+  auto table = tp::registry::OpenTableFromBytes(bytes, "下载.xlsx");
+  REQUIRE(table.ok());
+  std::vector<std::vector<std::string>> rows{(*table)->Header()};
+  std::vector<std::string> cells;
+  long row = 0;
+  while (true) {
+    auto more = (*table)->Next(&cells, &row);
+    REQUIRE(more.ok());
+    if (!*more) break;
+    rows.push_back(cells);
+  }
+  return rows;
+}
+
+TEST_CASE("Rounds API: the rounds' progress downloads as XLSX with the lists' own counts",
+          "[rounds][api][export]") {
+  RoundsServer s;
+  s.At("2025-08-01 09:00");
+  s.MustAdd(s.chem, kNational, PersonJson("周明哲", "19750101", 19));
+  s.MustAdd(s.chem, kNational, PersonJson("钱国栋", "19800101", 21));
+  for (const std::string& token : {s.staff, s.province}) {
+    Answer a = s.Call(token, "GET", "/api/v1/stats/rounds.xlsx");
+    REQUIRE(a.status == 200);
+    auto rows = WorkbookRows(a.body);
+    REQUIRE(rows.size() >= 2);
+    CHECK(rows[0] == std::vector<std::string>{"推荐批次", "批次代码", "截止时间", "单位数", "草稿",
+                                              "已报送", "审核中", "已退回", "已入库", "未通过"});
+    for (std::size_t i = 1; i < rows.size(); ++i) {
+      const std::string& code = rows[i].at(1);
+      INFO(code);
+      Json lists = s.Call(token, "GET", "/api/v1/rounds/" + code + "/submissions").json();
+      CHECK(rows[i].at(3) == std::to_string(lists["total"].get<int>()));
+      int people = 0, drafts = 0;
+      for (const Json& list : lists["items"]) {
+        people += list["people"].get<int>();
+        drafts += list["by_state"].value("draft", 0);
+      }
+      int counted = 0;
+      for (std::size_t c = 4; c < rows[i].size(); ++c) counted += std::stoi(rows[i][c]);
+      CHECK(counted == people);
+      CHECK(rows[i].at(4) == std::to_string(drafts));
+      if (code == kNational && token == s.staff) CHECK(drafts == 2);
+    }
+  }
+  CHECK(s.Call(s.chem, "GET", "/api/v1/stats/rounds.xlsx").status == 403);
+}
+
+}  // namespace
