@@ -58,4 +58,18 @@ describe('downloads', () => {
     const all = await downloaded(page, page.locator('button[data-download="all"]'), 'stats-all.xlsx');
     assert.ok(all.texts.includes('广西壮族自治区') || all.texts.includes('北京市'), 'no province in the workbook');
   });
+
+  test('the rounds\' progress downloads every round with its units and people by state', async () => {
+    const rounds = (await api('GET', 'rounds', fixture.staffToken)).items;
+    assert.ok(rounds.length > 0, 'the test needs a round');
+    await page.goto(url('dashboard.html'));
+    await page.waitForSelector('body[data-ready="true"]');
+    const progress = await downloaded(page, page.locator('#rounds button[data-download="rounds"]'), 'stats-rounds.xlsx');
+    assert.ok(progress.texts.includes('单位数') && progress.texts.includes('已报送'), 'no header row');
+    // The counts are checked cell by cell in tests/api (a shared-strings table keeps no order).
+    for (const r of rounds) {
+      assert.ok(progress.texts.includes(r.code), `round ${r.code} is not in the download`);
+      assert.ok(progress.texts.includes(r.title), `round ${r.title} is not in the download`);
+    }
+  });
 });

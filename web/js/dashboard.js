@@ -38,11 +38,14 @@ function figure(label, n) {
 }
 
 // A chart's numbers (`chart` its key; empty: every chart, a sheet each) as an XLSX download
-// from GET /api/v1/stats.xlsx, counted in the caller's scope as the charts are.
+// from GET /api/v1/stats.xlsx, counted in the caller's scope as the charts are; the rounds'
+// progress from GET /api/v1/stats/rounds.xlsx, every round with its units and states.
 async function downloadChart(chart, button) {
   button.disabled = true;
   try {
-    const response = await call('GET', 'stats.xlsx', { params: { chart }, raw: true });
+    const response = chart === 'rounds'
+      ? await call('GET', 'stats/rounds.xlsx', { raw: true })
+      : await call('GET', 'stats.xlsx', { params: { chart }, raw: true });
     await saveDownload(response, `stats-${chart || 'all'}.xlsx`);
   } catch (error) {
     clear(messages, errorNotice(error));
@@ -197,7 +200,8 @@ async function roundsProgress(echarts) {
   });
   const node = el('div', { class: 'chart', id: 'chart-rounds', role: 'img', 'aria-label': '推荐批次进度' });
   const people = rows.reduce((n, { counts }) => n + Object.values(counts).reduce((a, b) => a + b, 0), 0);
-  clear(roundsNode, el('h2', {}, '推荐批次进度'),
+  clear(roundsNode, el('div', { class: 'row chart-head' }, el('h2', {}, '推荐批次进度'),
+    rows.length ? downloadButton('rounds') : null),
     rows.length && !people ? el('p', { class: 'hint' }, '这些批次还没有单位报送人员。') : null,
     rows.length ? [node, el('details', { class: 'chart-data', open: !echarts },
       el('summary', {}, '查看数据'),
