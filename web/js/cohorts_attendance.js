@@ -63,9 +63,9 @@ export function daysCell(e, { days, today, onMark }) {
         select.disabled = true;
         onMark(e, day, select.value === 'present');
       },
-    }, Object.entries(kMarks).reverse().map(([value, label]) => el('option', {
+    }, ['', 'present', 'absent'].map((value) => el('option', {
       value, selected: value === mark, disabled: value === '' && mark !== '',
-    }, label)));
+    }, kMarks[value])));
     return el('label', { class: 'day' }, el('span', {}, dayLabel(day)), select);
   }));
 }
