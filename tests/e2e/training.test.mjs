@@ -1,12 +1,14 @@
 // Training driven from the cohorts page alone: staff create an event with two classes
 // (a mistake shown under its field first), plan it, send the invitations, confirm,
 // decline and see who was promoted from the waiting list, move a waiting person up,
-// record attendance and absence, override who can attend and take it back, edit the
-// event, and export the roster. A province then reads its own people's enrolments with
-// no controls.
+// record attendance and absence, mark a seat holder's days one by one (a refusal shown),
+// download the sign-in sheet and read ticked sheets back, override who can attend and take
+// it back, edit the event, and export the roster. The event began three days ago, so its
+// first days can be recorded and its last two are still to come. A province then reads its
+// own people's enrolments and days with no controls.
 
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { api, beijingTime, fixture, openBrowser, provinceToken, shot, signIn, xlsxTexts } from './lib.mjs';
@@ -17,6 +19,17 @@ const kTitle = `浏览器测试研修班 ${kCode}`;
 function daysFromToday(days) {
   return beijingTime(days).slice(0, 10);
 }
+
+// "12月4日", as the page and the sign-in sheet head a day.
+function dayLabel(day) {
+  const [, m, d] = day.split('-').map(Number);
+  return `${m}月${d}日`;
+}
+
+const kDay1 = daysFromToday(-3);
+const kDay2 = daysFromToday(-2);
+const kDay3 = daysFromToday(-1);
+const kTomorrow = daysFromToday(1);
 
 describe('training on the cohorts page', () => {
   let browser;
@@ -44,9 +57,9 @@ describe('training on the cohorts page', () => {
     await form.getByLabel(/^代码/).fill(kCode);
     await form.getByLabel('名称', { exact: true }).fill(kTitle);
     await form.getByLabel(/^系列/).fill(kCode);
-    await form.getByLabel('开始日期').fill(daysFromToday(0));
+    await form.getByLabel('开始日期').fill(kDay1);
     // The end before the start: refused, and said under 结束日期.
-    await form.getByLabel('结束日期').fill(daysFromToday(-3));
+    await form.getByLabel('结束日期').fill(daysFromToday(-5));
     await form.getByLabel('地点').fill('北京');
     const classes = form.locator('.class-row');
     await classes.nth(0).getByLabel('班次名称').fill('领军班');
@@ -125,6 +138,97 @@ describe('training on the cohorts page', () => {
     assert.equal(await row(invited.id).getAttribute('data-state'), 'confirmed');
   });
 
+  // Chooses a day's mark in a row and waits for the status message it leads to.
+  const markDay = async (id, day, mark) => {
+    await row(id).locator(`select[data-day="${day}"]`).selectOption(mark);
+    await page.locator('#enrolment-status .notice').first().waitFor();
+    return page.locator('#enrolment-status').innerText();
+  };
+  let marked;  // the person whose days are marked one by one
+
+  test('staff mark a seat holder present on day 1 and absent on day 2; the state follows the days', async () => {
+    marked = (await enrolments()).find((e) => e.state === 'confirmed' && e.days.length === 0);
+    assert.ok(marked, 'a confirmed person with no days recorded');
+    // Days still to come are shown but cannot be chosen; nothing is recorded yet.
+    assert.equal(await row(marked.id).locator(`select[data-day="${kTomorrow}"]`).isDisabled(), true);
+    assert.equal(await row(marked.id).locator(`select[data-day="${kDay1}"]`).isDisabled(), false);
+    assert.equal(await row(marked.id).locator(`select[data-day="${kDay1}"]`).inputValue(), '');
+
+    assert.match(await markDay(marked.id, kDay1, 'present'), new RegExp(`${dayLabel(kDay1)}记为出席，状态为已参加`));
+    assert.equal(await row(marked.id).getAttribute('data-state'), 'attended');
+    assert.match(await markDay(marked.id, kDay2, 'absent'), new RegExp(`${dayLabel(kDay2)}记为缺席`));
+
+    const stored = (await enrolments()).find((e) => e.id === marked.id);
+    assert.equal(stored.state, 'attended');
+    assert.deepEqual(stored.days, [{ day: kDay1, present: true }, { day: kDay2, present: false }]);
+    assert.equal(await row(marked.id).getAttribute('data-state'), 'attended');
+    assert.equal(await row(marked.id).locator(`select[data-day="${kDay1}"]`).inputValue(), 'present');
+    assert.equal(await row(marked.id).locator(`select[data-day="${kDay2}"]`).inputValue(), 'absent');
+    assert.equal(await row(marked.id).locator(`select[data-day="${kDay3}"]`).inputValue(), '');
+
+    // Day 1 corrected to absent: every recorded day absent, so the state is absent.
+    assert.match(await markDay(marked.id, kDay1, 'absent'), /状态为缺席/);
+    assert.equal(await row(marked.id).getAttribute('data-state'), 'absent');
+    assert.match(await markDay(marked.id, kDay1, 'present'), /状态为已参加/);
+    await shot(page, 'training-days');
+  });
+
+  test('a mark the API refuses (the seat given up meanwhile) shows its message', async () => {
+    const someone = (await enrolments()).find((e) => e.state === 'invited');
+    assert.match(await act(someone.id, 'confirm'), /已确认/);
+    // Declined elsewhere while the page still shows the seat.
+    await api('POST', `events/${kCode}/enrolments`, fixture.staffToken, { id: someone.id, action: 'decline' });
+    await markDay(someone.id, kDay1, 'present');
+    const refused = page.locator('#enrolment-status .notice-error');
+    await refused.waitFor();
+    assert.match(await refused.innerText(), new RegExp(someone.name));
+    assert.equal(await row(someone.id).getAttribute('data-state'), 'declined');
+    assert.equal(await row(someone.id).locator('select').count(), 0);
+    assert.deepEqual((await enrolments()).find((e) => e.id === someone.id).days, []);
+  });
+
+  test('the sign-in sheet downloads with the days; sent back unchanged it records nothing new', async () => {
+    const [download] = await Promise.all([
+      page.waitForEvent('download'),
+      page.getByRole('button', { name: '导出签到表（Excel）' }).click(),
+    ]);
+    const saved = join(fixture.screenshots, `${kCode}-signin.xlsx`);
+    await download.saveAs(saved);
+    const texts = xlsxTexts(readFileSync(saved));
+    assert.ok(texts.includes(marked.name), `${marked.name} is not on the sign-in sheet`);
+    for (const day of [kDay1, kDay2, kTomorrow]) assert.ok(texts.some((t) => t.startsWith(dayLabel(day))), `no column for ${day}`);
+
+    await page.locator('#signin-file').setInputFiles(saved);
+    const result = page.locator('#signin-result .notice-ok');
+    await result.waitFor();
+    assert.match(await result.innerText(), /没有变化/);
+  });
+
+  test('a ticked sheet records its marks; a faulty one lists each cell and records nothing', async () => {
+    const ticked = join(fixture.screenshots, `${kCode}-ticked.csv`);
+    writeFileSync(ticked, `编号,姓名,${dayLabel(kDay3)}\n${marked.id},${marked.name},√\n`);
+    await page.locator('#signin-file').setInputFiles(ticked);
+    const result = page.locator('#signin-result .notice-ok');
+    await result.waitFor();
+    assert.match(await result.innerText(), /1 人的出勤有变化/);
+    await page.waitForFunction(([id, day]) => document.querySelector(
+      `tr[data-person="${id}"] select[data-day="${day}"]`)?.value === 'present', [marked.id, kDay3]);
+    assert.deepEqual((await enrolments()).find((e) => e.id === marked.id).days.map((d) => [d.day, d.present]),
+      [[kDay1, true], [kDay2, false], [kDay3, true]]);
+
+    // An unreadable mark on row 2 and a mark on a day still to come on row 3.
+    const faulty = join(fixture.screenshots, `${kCode}-faulty.csv`);
+    writeFileSync(faulty, `编号,姓名,${dayLabel(kDay2)},${dayLabel(kTomorrow)}\n`
+      + `${marked.id},${marked.name},也许,\n${marked.id},${marked.name},,√\n`);
+    await page.locator('#signin-file').setInputFiles(faulty);
+    const refused = page.locator('#signin-result .notice-error');
+    await refused.waitFor();
+    const lines = await refused.locator('li').allInnerTexts();
+    assert.ok(lines.some((l) => l.startsWith('第2行')), lines.join('\n'));
+    assert.ok(lines.some((l) => l.startsWith('第3行')), lines.join('\n'));
+    assert.equal((await enrolments()).find((e) => e.id === marked.id).days.length, 3);
+  });
+
   test('staff override who can attend and take the override back', async () => {
     const someone = (await enrolments()).find((e) => e.state === 'waitlisted');
     await row(someone.id).locator('button[data-action="availability"]').click();
@@ -190,6 +294,11 @@ describe('training on the cohorts page', () => {
         rows.map((r) => r.dataset.person))).sort();
       assert.deepEqual(shown, mine);
       assert.equal(await view.locator('#enrolments-table button').count(), 0);
+      assert.equal(await view.locator('#enrolments-table select').count(), 0);
+      for (const e of items.filter((o) => mine.includes(o.id) && o.days.length)) {
+        const shownDays = await view.locator(`tr[data-person="${e.id}"] .days li`).allInnerTexts();
+        assert.equal(shownDays.length, e.days.length, `${e.id}: ${shownDays}`);
+      }
       assert.equal(await view.locator('#plan-form').count(), 0);
       assert.equal(await view.getByRole('button', { name: '新建培训活动' }).count(), 0);
       assert.match(await view.locator('#enrolments h2').innerText(), /本省人员报名情况/);

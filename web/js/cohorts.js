@@ -2,11 +2,13 @@
 // editing an event (cohorts_event_form.js), the roster planner (goals, pins and
 // exclusions; each goal's figure and each line's reasons as the API explains them),
 // sending the invitations of a confirmed plan, the enrolments with their controls
-// (cohorts_enrolments.js), and the roster and sign-in sheets as Excel. Planning can take
+// (cohorts_enrolments.js, attendance by day among them), the roster and sign-in sheets as
+// Excel, and the ticked sign-in sheet uploaded back (cohorts_attendance.js). Planning can take
 // seconds: the page counts them. For a province: the events and its own people's
 // enrolments, read only, and its people's roster.
 
 import { call, get, post } from './api.js';
+import { signinUpload } from './cohorts_attendance.js';
 import { showEnrolments } from './cohorts_enrolments.js';
 import { eventForm } from './cohorts_event_form.js';
 import { clear, el, errorNotice, notice, saveDownload, startPage } from './shell.js';
@@ -87,12 +89,16 @@ async function openEvent(code) {
   eventNode.hidden = false;
   planNode.hidden = true;
   const meta = `${chosen.starts_on} 至 ${chosen.ends_on} · ${chosen.place || ''} · 共 ${chosen.capacity} 个名额`;
+  const signinResult = el('div', { id: 'signin-result', 'aria-live': 'polite' });
   clear(eventNode, el('h2', {}, chosen.title),
     el('p', { class: 'muted' }, meta),
     staff ? planForm() : el('p', { class: 'hint' }, '以下是本省人员在本活动中的报名情况（只读）。'),
     el('div', { class: 'row' },
       el('button', { type: 'button', onclick: () => download('roster') }, '导出名单（Excel）'),
-      el('button', { type: 'button', onclick: () => download('signin') }, '导出签到表（Excel）')));
+      el('button', { type: 'button', onclick: () => download('signin') }, '导出签到表（Excel）'),
+      staff ? signinUpload(chosen.code, signinResult, loadEnrolments) : null),
+    staff ? el('p', { class: 'hint' }, '签到表按天列出，勾 √ 为出席、× 为缺席，空白不记录；上传后按 编号 和 姓名 核对，有误的单元格逐一列出，全部无误才记录。') : null,
+    signinResult);
   await loadEnrolments();
 }
 

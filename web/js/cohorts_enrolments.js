@@ -6,10 +6,12 @@
 // shows the API's message, the list read again. A province reads the same table for its
 // own people (the API scopes it), without controls.
 //
-// Each row is built from a list of column builders (kColumns), so a column (attendance by
-// day, say) is one more entry there.
+// Each row is built from a list of column builders (kColumns); attendance by day
+// (cohorts_attendance.js) is one of them: staff mark each day of a seat holder, a province
+// reads the days.
 
-import { call, del, get, put } from './api.js';
+import { call, del, get, post, put } from './api.js';
+import { dayLabel, daysCell, eventDays, todayInBeijing } from './cohorts_attendance.js';
 import { clear, el, errorNotice, notice } from './shell.js';
 
 // The actions a state allows: [action, label, class]. Attendance is recorded from the
@@ -93,12 +95,32 @@ export async function showEnrolments(node, event, { staff, onChanged = async () 
     };
   };
 
+  // One day's mark sent; the list is read again, so the row shows its days and the state
+  // they lead to. A refusal (422: the day, or a seat no longer held) shows the API's message.
+  const mark = async (e, day, present) => {
+    clear(status);
+    const said = `${e.name}：${dayLabel(day)}记为${present ? '出席' : '缺席'}`;
+    try {
+      const done = await post(`${base}/attendance`, { items: [{ id: e.id, day, present }] });
+      await reload();
+      const now = done.items.find((o) => o.id === e.id);
+      clear(status, notice('ok', now ? `${said}，状态为${now.state_label || now.state}。` : `${said}（与已记录的相同）。`));
+      await onChanged();
+    } catch (error) {
+      try { await reload(); } catch { /* the first error says enough */ }
+      clear(status, errorNotice(error));
+    }
+  };
+  const days = eventDays(event);
+  const today = todayInBeijing();
+
   // The columns: [heading, cell builder]. Staff's controls come last.
   const kColumns = [
     ['姓名', (e) => el('a', { href: `person.html?id=${encodeURIComponent(e.id)}` }, e.name)],
     ['班次', (e) => e.class || ''],
     ['状态', (e) => el('span', { class: 'state', dataset: { state: e.state } }, e.state_label || e.state)],
     ['候补顺位', (e) => (e.waitlist_rank ?? '')],
+    ['出勤（按天）', (e) => daysCell(e, { days, today, onMark: staff ? mark : null })],
   ];
   if (staff) {
     kColumns.push(['操作', (e) => {
