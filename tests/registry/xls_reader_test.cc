@@ -101,8 +101,21 @@ TEST_CASE("OpenTableFromBytes: an uploaded .xls is read and leaves no copy behin
 
   std::string scratch = dir / "tmp";
   fs::create_directory(scratch);
-  std::string previous = std::getenv("TMPDIR") ? std::getenv("TMPDIR") : "";
-  setenv("TMPDIR", scratch.c_str(), 1);
+  // TMPDIR points at `scratch` for this test only, whatever it ends by.
+  struct TmpdirAt {
+    std::string previous;
+    explicit TmpdirAt(const std::string& folder) {
+      if (const char* now = std::getenv("TMPDIR")) previous = now;
+      setenv("TMPDIR", folder.c_str(), 1);
+    }
+    ~TmpdirAt() {
+      if (previous.empty()) {
+        unsetenv("TMPDIR");
+      } else {
+        setenv("TMPDIR", previous.c_str(), 1);
+      }
+    }
+  } tmpdir(scratch);
   {
     TableOptions options;
     options.known_columns = {"姓名", "性别"};
@@ -112,11 +125,6 @@ TEST_CASE("OpenTableFromBytes: an uploaded .xls is read and leaves no copy behin
     CHECK(ReadAll(**table).size() == 2);
   }
   CHECK(fs::directory_iterator(scratch) == fs::directory_iterator());
-  if (previous.empty()) {
-    unsetenv("TMPDIR");
-  } else {
-    setenv("TMPDIR", previous.c_str(), 1);
-  }
 }
 
 TEST_CASE("OpenTable: a damaged .xls is refused naming the file, never read half",
