@@ -88,7 +88,8 @@ StatusOr<Choices> CheckRequest(const PlanRequest& request) {
 Status ClassGoalsOf(const PlanRequest& request, const Event& event, std::vector<ClassGoals>* out,
                     std::vector<FieldError>* errors) {
   if (request.class_goals.empty()) return Status::Ok();
-  for (const auto& [name, goals] : request.class_goals) {
+  for (const auto& entry : request.class_goals) {
+    const std::string& name = entry.first;  // a named variable: clang 14 captures no binding
     const bool known = std::any_of(event.classes.begin(), event.classes.end(),
                                    [&name](const EventClass& c) { return c.name == name; });
     if (!known) {
