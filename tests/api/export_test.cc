@@ -6,26 +6,15 @@
 
 #include "api/api_test_support.h"
 #include "registry/tables/table_reader.h"
+#include "support/workbook_rows.h"
 
 namespace tp::apitest {
 namespace {
 
 using nlohmann::json;
 
-// The rows of the workbook's first sheet, header first.
 std::vector<std::vector<std::string>> Rows(const std::string& bytes) {
-  auto reader = registry::OpenTableFromBytes(bytes, "download.xlsx");
-  REQUIRE(reader.ok());
-  std::vector<std::vector<std::string>> rows = {(*reader)->Header()};
-  std::vector<std::string> cells;
-  long row = 0;
-  while (true) {
-    auto more = (*reader)->Next(&cells, &row);
-    REQUIRE(more.ok());
-    if (!*more) break;
-    rows.push_back(cells);
-  }
-  return rows;
+  return tp::testing::WorkbookRows(bytes);
 }
 
 // The 编号 column of a search export, sorted.

@@ -21,6 +21,7 @@
 #include "registry/tables/table_reader.h"
 #include "registry/tables/xlsx_writer.h"
 #include "support/temp_dir.h"
+#include "support/workbook_rows.h"
 
 namespace {
 
@@ -484,22 +485,6 @@ TEST_CASE("Rounds API: staff create the year's supplementary rounds in one call"
 
 namespace {
 
-// The rows of a downloaded workbook, header first.
-std::vector<std::vector<std::string>> WorkbookRows(const std::string& bytes) {
-  auto table = tp::registry::OpenTableFromBytes(bytes, "下载.xlsx");
-  REQUIRE(table.ok());
-  std::vector<std::vector<std::string>> rows{(*table)->Header()};
-  std::vector<std::string> cells;
-  long row = 0;
-  while (true) {
-    auto more = (*table)->Next(&cells, &row);
-    REQUIRE(more.ok());
-    if (!*more) break;
-    rows.push_back(cells);
-  }
-  return rows;
-}
-
 TEST_CASE("Rounds API: the rounds' progress downloads as XLSX with the lists' own counts",
           "[rounds][api][export]") {
   RoundsServer s;
@@ -509,7 +494,7 @@ TEST_CASE("Rounds API: the rounds' progress downloads as XLSX with the lists' ow
   for (const std::string& token : {s.staff, s.province}) {
     Answer a = s.Call(token, "GET", "/api/v1/stats/rounds.xlsx");
     REQUIRE(a.status == 200);
-    auto rows = WorkbookRows(a.body);
+    auto rows = tp::testing::WorkbookRows(a.body);
     REQUIRE(rows.size() >= 2);
     CHECK(rows[0] == std::vector<std::string>{"推荐批次", "批次代码", "截止时间", "单位数", "草稿",
                                               "已报送", "审核中", "已退回", "已入库", "未通过"});

@@ -6,6 +6,7 @@
 #include "cohorts_test_support.h"
 #include "registry/base/paths.h"
 #include "registry/tables/table_reader.h"
+#include "support/workbook_rows.h"
 
 using tp::StatusCode;
 using tp::cohorttest::CohortFixture;
@@ -45,18 +46,7 @@ EnrolmentState StateOf(CohortFixture& f, const std::string& event, const std::st
 std::vector<std::vector<std::string>> SheetRows(const std::string& bytes) {
   tp::registry::TableOptions options;
   options.known_columns = {"序号", "编号", "姓名"};
-  auto reader = tp::registry::OpenTableFromBytes(bytes, "roster.xlsx", options);
-  REQUIRE(reader.ok());
-  std::vector<std::vector<std::string>> rows = {(*reader)->Header()};
-  std::vector<std::string> cells;
-  long row = 0;
-  while (true) {
-    auto more = (*reader)->Next(&cells, &row);
-    REQUIRE(more.ok());
-    if (!*more) break;
-    rows.push_back(cells);
-  }
-  return rows;
+  return tp::testing::WorkbookRows(bytes, options);
 }
 
 }  // namespace
