@@ -63,6 +63,9 @@ class DocumentHandler final : public XmlHandler {
     }
     if (table_depth_ == 0) return;
     if (table_depth_ == 1 && name == "tr") {
+      // A row opened inside a cell (never in a well-formed document) closes
+      // that cell: its text would otherwise have no cell to go to.
+      in_cell_ = false;
       if (tables.back().size() >= static_cast<std::size_t>(kMaxRows)) return Fail("行数");
       tables.back().emplace_back();
     } else if (table_depth_ == 1 && name == "tc") {

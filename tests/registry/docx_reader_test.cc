@@ -209,4 +209,23 @@ TEST_CASE("OpenTable: hostile or foreign Word files are refused with the reason"
   refused(text_only, "没有表格");
 }
 
+// docx_fuzz: a row opened inside a cell left the cell's text pointing at the new, empty row
+// (undefined behaviour, reported by UBSan in the fuzz pass).
+TEST_CASE("OpenTable: a row opened inside a cell reads on without losing its text",
+          "[table_reader][docx][fuzz]") {
+  TempDir dir;
+  std::string path = dir / "行中行.docx";
+  MakeDocx(dir, path, kSummaryTable);
+  PutPart(path, "word/document.xml",
+          "<w:document xmlns:w=\"w\"><w:body><w:tbl><w:tr><w:tc><w:p><w:r><w:t>姓名</w:t>"
+          "</w:r></w:p><w:tr><w:p><w:r><w:t>游离</w:t></w:r></w:p><w:tc><w:p><w:r>"
+          "<w:t>黄明辉</w:t></w:r></w:p></w:tc></w:tr></w:tc></w:tr></w:tbl></w:body>"
+          "</w:document>");
+  TableOptions options;
+  options.known_columns = kKnown;
+  auto table = OpenTable(path, options);
+  REQUIRE(table.ok());
+  CHECK((*table)->Header() == Cells{"姓名", "黄明辉"});
+}
+
 }  // namespace
