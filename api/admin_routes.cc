@@ -180,6 +180,7 @@ void ApiService::Impl::Import(const ApiCall& call, HttpResponse& res) {
   res.SetJson(Dump({{"imported", report->imported},
                     {"inserted", report->inserted},
                     {"updated", report->updated},
+                    {"unchanged", report->unchanged},
                     {"rejected", report->rejected},
                     {"format", report->format},
                     {"ignored_columns", report->ignored_columns},

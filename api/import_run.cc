@@ -44,6 +44,7 @@ StatusOr<ImportOutcome> Run(registry::Store& store, indexer::SearchIndex* index,
   detail["imported"] = outcome.report.imported;
   detail["inserted"] = outcome.report.inserted;
   detail["updated"] = outcome.report.updated;
+  detail["unchanged"] = outcome.report.unchanged;
   detail["rejected"] = outcome.report.rejected;
   detail["format"] = outcome.report.format;
   entry.detail_json = detail.dump();
@@ -101,6 +102,7 @@ StatusOr<ImportOutcome> RunBundleImport(registry::Store& store, indexer::SearchI
       total.imported += report->imported;
       total.inserted += report->inserted;
       total.updated += report->updated;
+      total.unchanged += report->unchanged;
       total.rejected += report->rejected;
       for (std::string& column : report->ignored_columns) {
         if (std::find(total.ignored_columns.begin(), total.ignored_columns.end(), column) ==

@@ -75,6 +75,16 @@ class RowPipeline {
   bool cancelled_ = false;
 };
 
+// A cell of 身份证号 or 手机 as a mask writes it: digits (and X) around a run of asterisks.
+bool IsMaskedCell(std::string_view column, std::string_view text) {
+  if (column != "身份证号" && column != "手机") return false;
+  if (text.find('*') == std::string_view::npos) return false;
+  for (char c : text) {
+    if (!(c == '*' || c == 'X' || c == 'x' || (c >= '0' && c <= '9'))) return false;
+  }
+  return true;
+}
+
 }  // namespace
 
 StatusOr<ImportReport> ImportTable(Store& store, TableReader& reader, const ReferenceData& ref,
@@ -109,15 +119,16 @@ StatusOr<ImportReport> ImportTable(Store& store, TableReader& reader, const Refe
   }
 
   std::unique_ptr<WriteBatch> batch;
-  long in_batch = 0, inserted_in_batch = 0, updated_in_batch = 0;
+  long in_batch = 0, inserted_in_batch = 0, updated_in_batch = 0, unchanged_in_batch = 0;
   auto commit = [&]() -> Status {
     if (!batch) return Status::Ok();
     TP_RETURN_IF_ERROR(batch->Commit());
     batch.reset();
     report.inserted += inserted_in_batch;
     report.updated += updated_in_batch;
+    report.unchanged += unchanged_in_batch;
     report.imported += in_batch;
-    in_batch = inserted_in_batch = updated_in_batch = 0;
+    in_batch = inserted_in_batch = updated_in_batch = unchanged_in_batch = 0;
     if (options.on_progress) options.on_progress(report.imported);
     return Status::Ok();
   };
@@ -147,7 +158,8 @@ StatusOr<ImportReport> ImportTable(Store& store, TableReader& reader, const Refe
       if (!*more) break;
       named.clear();
       for (size_t i = 0; i < cells.size() && i < columns.size(); ++i) {
-        if (columns[i] && !cells[i].empty()) named.emplace_back(*columns[i], cells[i]);
+        if (!columns[i] || cells[i].empty() || IsMaskedCell(*columns[i], cells[i])) continue;
+        named.emplace_back(*columns[i], cells[i]);
       }
       item.errors = BuildPerson(named, ref, &item.person);
       if (item.errors.empty()) item.sealed = SealPerson(keys, item.person);
@@ -190,7 +202,11 @@ StatusOr<ImportReport> ImportTable(Store& store, TableReader& reader, const Refe
         continue;
       }
       ++in_batch;
-      (*outcome == UpsertOutcome::kInserted ? inserted_in_batch : updated_in_batch)++;
+      switch (*outcome) {
+        case UpsertOutcome::kInserted: ++inserted_in_batch; break;
+        case UpsertOutcome::kUpdated: ++updated_in_batch; break;
+        case UpsertOutcome::kUnchanged: ++unchanged_in_batch; break;
+      }
       if (in_batch >= options.batch_size) TP_RETURN_IF_ERROR(commit());
     }
   }

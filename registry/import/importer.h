@@ -3,7 +3,9 @@
 // one transaction per batch, so a crash loses nothing that was reported
 // loaded; a bad row is reported with its row number, field and reason and
 // never stops the rest. Re-importing a row updates the stored record (matched
-// by 编号, else by ID number) and never duplicates it.
+// by 编号, else by ID number) and never duplicates it. A masked ID number or
+// phone (4501**********0023, as an export without reveal writes them) means
+// "unchanged", as an empty cell does.
 #pragma once
 
 #include <functional>
@@ -30,9 +32,10 @@ struct ImportOptions {
 };
 
 struct ImportReport {
-  long imported = 0;  // rows committed (inserted + updated)
+  long imported = 0;  // rows committed (inserted + updated + unchanged)
   long inserted = 0;
   long updated = 0;
+  long unchanged = 0;  // rows that matched a stored person holding every value already
   long rejected = 0;
   std::vector<std::string> ignored_columns;  // header cells that name no field
   std::string format;                        // what the reader detected

@@ -102,6 +102,26 @@ std::string UpdatePersonSql() {
          ",version=version+1,updated_at=strftime('%Y-%m-%dT%H:%M:%SZ','now') WHERE id=?";
 }
 
+// Whether UpdatePersonSql, with the same parameters, would leave the row as it is: one row when
+// every given value equals the stored one. Sealed values differ at each sealing; their keyed
+// hashes stand for them.
+std::string UnchangedPersonSql() {
+  std::string same;
+  int i = 1;
+  for (const PersonColumn& c : PersonColumns()) {
+    const std::string p = "?" + std::to_string(i++);
+    same += " AND ";
+    if (c.role == PersonColumn::kSealed) {
+      same += "(" + p + " IS NULL OR 1)";
+    } else if (c.role == PersonColumn::kAsTyped) {
+      same += "json_patch(as_typed, coalesce(" + p + ", '{}')) IS as_typed";
+    } else {
+      same += "coalesce(" + p + "," + c.name + ") IS " + c.name;
+    }
+  }
+  return "SELECT 1 FROM persons WHERE id=?" + std::to_string(i) + same;
+}
+
 std::string SelectPersonSql(std::string_view where) {
   std::string cols = "id,version,updated_at,merged_into";
   for (const PersonColumn& c : PersonColumns()) {
@@ -343,11 +363,14 @@ class WriteBatchImpl final : public WriteBatch {
         by_id_hash_(store->writer(), "SELECT id, public_id FROM persons WHERE id_number_hash=?"),
         insert_(store->writer(), InsertPersonSql()),
         update_(store->writer(), UpdatePersonSql()),
+        unchanged_(store->writer(), UnchangedPersonSql()),
         admission_(store->writer(),
                    "INSERT INTO admissions(person_id, year, tier, source_unit_id) VALUES(?,?,?,?) "
                    "ON CONFLICT(person_id, year) DO UPDATE SET "
                    "tier=coalesce(excluded.tier, tier), "
-                   "source_unit_id=coalesce(excluded.source_unit_id, source_unit_id)"),
+                   "source_unit_id=coalesce(excluded.source_unit_id, source_unit_id) "
+                   "WHERE coalesce(excluded.tier, tier) IS NOT tier OR "
+                   "coalesce(excluded.source_unit_id, source_unit_id) IS NOT source_unit_id"),
         find_unit_(store->writer(),
                    "SELECT id,code,name,type,province,parent_id FROM units WHERE name=?"),
         insert_unit_(store->writer(),
@@ -383,8 +406,8 @@ class WriteBatchImpl final : public WriteBatch {
       // A statement left on a row holds this connection's read open past the commit, and the
       // checkpoint that follows the commit could then not run: the WAL would grow with every
       // batch of an import.
-      for (SQLite::Statement* st : {&by_public_id_, &by_id_hash_, &insert_, &update_, &admission_,
-                                    &find_unit_, &insert_unit_}) {
+      for (SQLite::Statement* st : {&by_public_id_, &by_id_hash_, &insert_, &update_, &unchanged_,
+                                    &admission_, &find_unit_, &insert_unit_}) {
         st->reset();
       }
       tx_.commit();
@@ -441,13 +464,23 @@ class WriteBatchImpl final : public WriteBatch {
     UpsertOutcome outcome;
     if (existing != 0) {
       if (p->public_id.empty()) p->public_id = id_owner;
-      update_.reset();
-      update_.clearBindings();
-      BindPerson(update_, *p, sealed, unit_rowid, /*for_update=*/true);
-      update_.bind(static_cast<int>(PersonColumns().size()) + 1, static_cast<int64_t>(existing));
-      update_.exec();
+      const int id_parameter = static_cast<int>(PersonColumns().size()) + 1;
+      unchanged_.reset();
+      unchanged_.clearBindings();
+      BindPerson(unchanged_, *p, sealed, unit_rowid, /*for_update=*/true);
+      unchanged_.bind(id_parameter, static_cast<int64_t>(existing));
+      if (unchanged_.executeStep()) {
+        outcome = UpsertOutcome::kUnchanged;
+      } else {
+        update_.reset();
+        update_.clearBindings();
+        BindPerson(update_, *p, sealed, unit_rowid, /*for_update=*/true);
+        update_.bind(id_parameter, static_cast<int64_t>(existing));
+        update_.exec();
+        outcome = UpsertOutcome::kUpdated;
+      }
+      unchanged_.reset();
       p->rowid = existing;
-      outcome = UpsertOutcome::kUpdated;
     } else {
       if (p->public_id.empty()) p->public_id = NextPublicId();
       insert_.reset();
@@ -536,6 +569,7 @@ class WriteBatchImpl final : public WriteBatch {
   SQLite::Statement by_id_hash_;
   SQLite::Statement insert_;
   SQLite::Statement update_;
+  SQLite::Statement unchanged_;
   SQLite::Statement admission_;
   SQLite::Statement find_unit_;
   SQLite::Statement insert_unit_;

@@ -137,7 +137,9 @@ struct RegistryStats {
   std::vector<std::pair<std::string, int64_t>> attended_by_year;  // the event's year → n
 };
 
-enum class UpsertOutcome { kInserted, kUpdated };
+// kUnchanged: the record matched a stored one that already holds every value given (a file
+// imported again, an export read back without edits): nothing was written.
+enum class UpsertOutcome { kInserted, kUpdated, kUnchanged };
 
 // The protected forms of a person's ID number and phone: keyed hash and mask
 // (crypto.h, masking.h), computed apart from the write so that an import can

@@ -42,7 +42,7 @@ d.save(out)
   return tp::testing::ReadFileBytes(out);
 }
 
-TEST_CASE("Import: a Word 学员情况表 imports as one person, again as an update",
+TEST_CASE("Import: a Word 学员情况表 imports as one person, and again without a change",
           "[api][import][docx]") {
   ApiFixture f;
   std::string form = StudentForm("农晓雯", MakeIdNumber("450103", "19900115", "022"));
@@ -62,7 +62,8 @@ TEST_CASE("Import: a Word 学员情况表 imports as one person, again as an upd
   CHECK(person["unit"] == "广西大学 教授");
   Reply again = f.Call(f.staff, "POST", "/api/v1/imports?filename=form.docx", form, {},
                        "application/octet-stream");
-  CHECK(again.Json()["updated"] == 1);
+  CHECK(again.Json()["inserted"] == 0);
+  CHECK(again.Json()["unchanged"] == 1);
   CHECK(f.Get(f.staff, "/api/v1/search?q=" + UrlEncode("农晓雯")).Json()["total"] == 1);
   REQUIRE(f.Leaks() == 0);
 }
@@ -110,7 +111,8 @@ TEST_CASE("Import: a zip of forms imports file by file, each problem named by fi
   json persons = f.Get(f.staff, "/api/v1/stats").Json()["persons"];
   Reply again =
       f.Call(f.staff, "POST", "/api/v1/imports?filename=a.zip", zip, {}, "application/zip");
-  CHECK(again.Json()["updated"] == 2);
+  CHECK(again.Json()["inserted"] == 0);
+  CHECK(again.Json()["unchanged"] == 2);
   CHECK(f.Get(f.staff, "/api/v1/stats").Json()["persons"] == persons);
   REQUIRE(f.Leaks() == 0);
 }
