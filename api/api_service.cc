@@ -186,6 +186,20 @@ void ApiService::Impl::AddPersonRoutes() {
                     .handler = bind(&Impl::ListPersons)});
   routes.push_back(
       {.method = "GET",
+       .pattern = "/api/v1/persons/export.xlsx",
+       .operation_id = "exportPersons",
+       .roles = kStaffOnly,
+       .summary =
+           "全量导出全部人员的全部字段及编号（XLSX）。身份证号、手机默认遮蔽，reveal 导出完整号码；"
+           "修改后经 /api/v1/imports 导回只更新改动的单元格、不新增人员，遮蔽的号码视为未改动；"
+           "记入审计日志",
+       .tag = "人员",
+       .params = {{"reveal", "query", "string", "id_number 和/或 phone：导出完整号码", false}},
+       .response_schema = "Xlsx",
+       .statuses = {400},
+       .handler = bind(&Impl::PersonsXlsx)});
+  routes.push_back(
+      {.method = "GET",
        .pattern = "/api/v1/persons/{id}",
        .operation_id = "getPerson",
        .roles = kAllRoles,

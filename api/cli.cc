@@ -26,6 +26,7 @@
 #include "registry/fields/validate.h"
 #include "registry/import/demo_data.h"
 #include "registry/import/importer.h"
+#include "registry/import/person_export.h"
 #include "registry/store/backup.h"
 #include "registry/store/rekey.h"
 #include "registry/store/store.h"
@@ -53,6 +54,11 @@ constexpr const char* kUsage = R"(用法 / usage:
                      [--session-idle-minutes 30] [--session-hours 12]
                      （--trusted-proxy：只在 nginx 等代理之后设置，此地址发来的 X-Real-IP 才被采信；
                        会话在无操作 30 分钟或登录 12 小时后结束）
+  talentpool export  --data DIR --out FILE.xlsx [--reveal]
+                                                   导出全部人员的全部字段（含编号）；身份证号、手机
+                                                   默认遮蔽，--reveal 导出完整号码（记入审计）。
+                                                   在 Excel/WPS 中修改后用 import 导回：只更新改动的
+                                                   单元格，不新增人员；遮蔽的号码视为未改动
   talentpool search  --data DIR QUERY
   talentpool reindex --data DIR
   talentpool backup  --data DIR --out FILE         在线备份数据库（密钥文件另行保管）
@@ -77,7 +83,7 @@ struct Args {
 };
 
 // Flags that take no value.
-bool IsSwitch(const std::string& name) { return name == "list"; }
+bool IsSwitch(const std::string& name) { return name == "list" || name == "reveal"; }
 
 std::optional<Args> Parse(int argc, char** argv, int first) {
   Args args;
@@ -207,8 +213,47 @@ int CmdImport(const Args& args) {
     std::fprintf(stderr, "搜索索引未能更新（数据已导入，稍后运行 talentpool reindex）：%s\n",
                  indexed.message().c_str());
   }
+  std::printf("新增 %ld 人，更新 %ld 人，未变 %ld 人\n", report.inserted, report.updated,
+              report.unchanged);
   std::printf("imported %ld, rejected %ld\n", report.imported, report.rejected);
   return report.rejected == 0 ? 0 : 1;
+}
+
+int CmdExport(const Args& args) {
+  auto dir = RequireData(args);
+  if (!dir) return 2;
+  auto out = args.Get("out");
+  if (!out || out->empty() || !args.positional.empty()) {
+    std::fprintf(stderr, "用法：talentpool export --data DIR --out FILE.xlsx [--reveal]\n");
+    return 2;
+  }
+  auto ref = registry::ReferenceData::Load(registry::DataDir());
+  if (!ref.ok()) return Fail(ref.status(), 2);
+  auto store = Store::Open(*dir);
+  if (!store.ok()) return Fail(store.status(), 2);
+  const bool reveal = args.Get("reveal").has_value();
+  // Written beside the target and renamed when complete: a failed export leaves no half file.
+  const std::string partial = *out + ".part";
+  auto writer = registry::XlsxWriter::Create(partial);
+  if (!writer.ok()) return Fail(writer.status(), 2);
+  registry::PersonExportOptions options;
+  options.reveal_id_number = options.reveal_phone = reveal;
+  auto report = registry::WritePersonExport(**store, *ref, **writer, options);
+  Status closed = report.ok() ? (*writer)->Close() : report.status();
+  if (closed.ok() && std::rename(partial.c_str(), out->c_str()) != 0) {
+    closed = Internal("无法写入 " + *out);
+  }
+  if (!closed.ok()) {
+    std::remove(partial.c_str());
+    return Fail(closed);
+  }
+  Status audited =
+      (*store)->Audit({"cli", "", "export", "persons", "",
+                       json{{"rows", report->persons}, {"reveal", reveal}}.dump(), ""});
+  if (!audited.ok()) return Fail(audited);
+  std::printf("exported %ld persons to %s%s\n", report->persons, out->c_str(),
+              reveal ? "（含完整身份证号、手机，请妥善保管）" : "");
+  return 0;
 }
 
 json PairsToObject(const std::vector<std::pair<std::string, int64_t>>& pairs) {
@@ -576,6 +621,7 @@ int RunCommandLine(int argc, char** argv) {
   if (command == "units") return CmdUnits(*args);
   if (command == "user") return CmdUser(*args);
   if (command == "demo") return CmdDemo(*args);
+  if (command == "export") return CmdExport(*args);
   if (command == "search") return CmdSearch(*args);
   if (command == "reindex") return CmdReindex(*args);
   if (command == "serve") return CmdServe(*args);

@@ -1,6 +1,7 @@
 // Downloads of what the pages show (api_service.h): search results and the dashboard's charts
 // as XLSX workbooks, in the caller's scope, each audited as an export.
 #include "api/internal/api_service_impl.h"
+#include "registry/import/person_export.h"
 #include "registry/tables/xlsx_writer.h"
 
 namespace tp::api {
@@ -205,6 +206,29 @@ void ApiService::Impl::StatsXlsx(const ApiCall& call, HttpResponse& res) {
   if (!logged.ok()) return res.SetError(logged);
   SendXlsx(res, std::move(*bytes),
            "stats-" + (wanted.empty() ? std::string("all") : wanted) + ".xlsx");
+}
+
+void ApiService::Impl::PersonsXlsx(const ApiCall& call, HttpResponse& res) {
+  auto reveal = RevealOf(call.request);
+  if (!reveal.ok()) return res.SetError(reveal.status());
+  registry::PersonExportOptions options;
+  options.reveal_id_number = reveal->id_number;
+  options.reveal_phone = reveal->phone;
+  long persons = 0;
+  auto bytes = registry::WriteXlsxToBytes([&](registry::XlsxWriter& w) -> Status {
+    TP_ASSIGN_OR_RETURN(auto report, registry::WritePersonExport(store, reference, w, options));
+    persons = report.persons;
+    return Status::Ok();
+  });
+  if (!bytes.ok()) return res.SetError(bytes.status());
+  Json revealed = Json::array();
+  if (reveal->id_number) revealed.push_back("id_number");
+  if (reveal->phone) revealed.push_back("phone");
+  // A revealing export is both: the whole numbers of every person leave the registry.
+  Status logged = Audit(call, reveal->any() ? "reveal" : "export", "persons", "",
+                        {{"rows", persons}, {"fields", std::move(revealed)}});
+  if (!logged.ok()) return res.SetError(logged);
+  SendXlsx(res, std::move(*bytes), "persons.xlsx");
 }
 
 }  // namespace tp::api

@@ -296,25 +296,10 @@ void ApiService::Impl::ListPersons(const ApiCall& call, HttpResponse& res) {
 void ApiService::Impl::GetPerson(const ApiCall& call, HttpResponse& res) {
   const Caller& c = *call.caller;
   const std::string id = call.request.PathParam("id");
-  bool reveal_id = false;
-  bool reveal_phone = false;
-  for (const std::string& value : call.request.QueryAll("reveal")) {
-    size_t start = 0;
-    while (start <= value.size()) {
-      size_t end = value.find(',', start);
-      if (end == std::string::npos) end = value.size();
-      std::string item = value.substr(start, end - start);
-      if (item == "id_number") {
-        reveal_id = true;
-      } else if (item == "phone") {
-        reveal_phone = true;
-      } else if (!item.empty()) {
-        return res.SetError(
-            FieldStatus(StatusCode::kInvalidArgument, "reveal", "只能是 id_number 或 phone"));
-      }
-      start = end + 1;
-    }
-  }
+  auto reveal = RevealOf(call.request);
+  if (!reveal.ok()) return res.SetError(reveal.status());
+  const bool reveal_id = reveal->id_number;
+  const bool reveal_phone = reveal->phone;
   if ((reveal_id || reveal_phone) && c.role != Role::kStaff) {
     return res.SetError(FieldStatus(StatusCode::kPermissionDenied, reveal_id ? "身份证号" : "手机",
                                     "只有中国科协工作人员令牌可以查看完整号码"));

@@ -47,4 +47,25 @@ StatusOr<UploadedFile> UploadedFileOf(const HttpRequest& request, std::string_vi
   return out;
 }
 
+StatusOr<RevealRequest> RevealOf(const HttpRequest& request) {
+  RevealRequest reveal;
+  for (const std::string& value : request.QueryAll("reveal")) {
+    std::size_t start = 0;
+    while (start <= value.size()) {
+      std::size_t end = value.find(',', start);
+      if (end == std::string::npos) end = value.size();
+      const std::string_view item = std::string_view(value).substr(start, end - start);
+      if (item == "id_number") {
+        reveal.id_number = true;
+      } else if (item == "phone") {
+        reveal.phone = true;
+      } else if (!item.empty()) {
+        return FieldStatus(StatusCode::kInvalidArgument, "reveal", "只能是 id_number 或 phone");
+      }
+      start = end + 1;
+    }
+  }
+  return reveal;
+}
+
 }  // namespace tp::api

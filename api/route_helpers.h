@@ -39,4 +39,13 @@ struct UploadedFile {
 };
 StatusOr<UploadedFile> UploadedFileOf(const HttpRequest& request, std::string_view fallback);
 
+// The whole numbers a request asks for with ?reveal=id_number,phone (the parameter may repeat):
+// a 400 naming "reveal" for any other value. Who may have them is the route's decision.
+struct RevealRequest {
+  bool id_number = false;
+  bool phone = false;
+  bool any() const { return id_number || phone; }
+};
+StatusOr<RevealRequest> RevealOf(const HttpRequest& request);
+
 }  // namespace tp::api

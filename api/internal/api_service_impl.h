@@ -127,6 +127,7 @@ struct ApiService::Impl {
   // export_routes.cc
   void SearchXlsx(const ApiCall& call, HttpResponse& res);
   void StatsXlsx(const ApiCall& call, HttpResponse& res);
+  void PersonsXlsx(const ApiCall& call, HttpResponse& res);
   void QueryAudit(const ApiCall& call, HttpResponse& res);
   void ListTokens(const ApiCall& call, HttpResponse& res);
   void RevokeToken(const ApiCall& call, HttpResponse& res);

@@ -4,6 +4,7 @@
 #include <array>
 #include <catch2/catch.hpp>
 #include <cstdio>
+#include <filesystem>
 #include <nlohmann/json.hpp>
 #include <string>
 
@@ -85,6 +86,35 @@ TEST_CASE("CLI: a file whose rows each break one thing loads the good row and ex
   CHECK(r.out.find("第5行 字段「姓名」") != std::string::npos);
   CHECK(r.out.find("第6行 字段「出生日期」") != std::string::npos);
   CHECK(Persons(data) == 1);
+}
+
+TEST_CASE("CLI: export writes every person, and importing the file back changes nobody",
+          "[cli][export]") {
+  TempDir dir;
+  std::string data = dir / "reg";
+  REQUIRE(Run("init --data " + data).exit_code == 0);
+  REQUIRE(Run("demo --persons 300 --out " + (dir / "pool.csv")).exit_code == 0);
+  REQUIRE(Run("import --data " + data + " " + (dir / "pool.csv")).exit_code == 0);
+
+  Result exported = Run("export --data " + data + " --out " + (dir / "all.xlsx"));
+  CHECK(exported.exit_code == 0);
+  CHECK(LastLine(exported.out) == "exported 300 persons to " + (dir / "all.xlsx"));
+  CHECK_FALSE(std::filesystem::exists(dir / "all.xlsx.part"));
+  Result again = Run("import --data " + data + " " + (dir / "all.xlsx"));
+  CHECK(again.exit_code == 0);
+  CHECK(again.out.find("新增 0 人，更新 0 人，未变 300 人") != std::string::npos);
+  CHECK(LastLine(again.out) == "imported 300, rejected 0");
+  CHECK(Persons(data) == 300);
+
+  // --reveal writes whole numbers, and says so; a bad command line is refused with the usage.
+  Result revealed = Run("export --data " + data + " --reveal --out " + (dir / "whole.xlsx"));
+  CHECK(revealed.exit_code == 0);
+  CHECK(revealed.out.find("完整身份证号") != std::string::npos);
+  Result no_out = Run("export --data " + data);
+  CHECK(no_out.exit_code == 2);
+  CHECK(no_out.out.find("用法：talentpool export") != std::string::npos);
+  Result unwritable = Run("export --data " + data + " --out " + (dir / "no/such/dir.xlsx"));
+  CHECK(unwritable.exit_code == 2);
 }
 
 TEST_CASE("CLI: a file that cannot be read at all exits 2", "[cli]") {

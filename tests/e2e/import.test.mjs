@@ -2,10 +2,12 @@
 // good rows load and can be found at once.
 
 import assert from 'node:assert/strict';
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { busiestUnit, fixture, idNumber, openBrowser, shot, signIn, unitToken, url, watchNode } from './lib.mjs';
+import {
+  busiestUnit, fixture, idNumber, openBrowser, pool, shot, signIn, unitToken, url, watchNode, xlsxTexts,
+} from './lib.mjs';
 
 describe('import', () => {
   let browser;
@@ -30,7 +32,7 @@ describe('import', () => {
     await page.locator('#import-form input[type="file"]').setInputFiles(file);
     await page.getByRole('button', { name: '导入' }).click();
     await page.locator('#import-result .notice').first().waitFor();
-    assert.match(await page.locator('#import-result').innerText(), /导入 1 人（新增 1，更新 0），未通过 2 行/);
+    assert.match(await page.locator('#import-result').innerText(), /导入 1 人（新增 1，更新 0，未变 0），未通过 2 行/);
     const errors = await page.locator('#import-errors tbody tr').allInnerTexts();
     assert.ok(errors.some((r) => r.startsWith('第3行') && r.includes('身份证号') && r.includes('校验码')), `${errors}`);
     assert.ok(errors.some((r) => r.startsWith('第4行') && r.includes('出生日期')), `${errors}`);
@@ -41,7 +43,7 @@ describe('import', () => {
     await page.close();
   });
 
-  test('importing the whole pool file again shows its progress, then updates every row', async () => {
+  test('importing the whole pool file again shows its progress, then finds every row unchanged', async () => {
     const page = await browser.newPage();
     await signIn(page, fixture.staffToken, { next: 'import.html' });
     await page.waitForSelector('body[data-ready="true"]');
@@ -51,11 +53,38 @@ describe('import', () => {
     await page.getByRole('button', { name: '导入' }).click();
     await page.locator('#import-result .notice').first().waitFor({ timeout: 120000 });
     assert.match(await page.locator('#import-result').innerText(),
-      new RegExp(`导入 ${fixture.persons} 人（新增 0，更新 ${fixture.persons}）`));
+      new RegExp(`导入 ${fixture.persons} 人（新增 0，更新 0，未变 ${fixture.persons}）`));
     assert.ok((await bar()).some((s) => s.shown), 'the progress bar never showed');
     assert.equal(await page.locator('#import-progress').isHidden(), true);
     const texts = (await messages()).map((s) => s.text);
     assert.ok(texts.some((t) => t.includes('正在上传「demo-pool.csv」')), `messages: ${texts}`);
+    await page.close();
+  });
+
+  test('the full export downloads everyone, masked, and imports back changing nobody', async () => {
+    const page = await browser.newPage();
+    await signIn(page, fixture.staffToken, { next: 'import.html' });
+    await page.waitForSelector('body[data-ready="true"]');
+    const [download] = await Promise.all([page.waitForEvent('download'),
+      page.getByRole('button', { name: '下载全部人员（XLSX）' }).click()]);
+    const saved = join(fixture.screenshots, 'persons-export.xlsx');
+    await download.saveAs(saved);
+    assert.equal(download.suggestedFilename(), 'persons.xlsx');
+    const texts = xlsxTexts(readFileSync(saved));
+    const someone = pool()[0];
+    assert.ok(texts.includes(someone['姓名']), `${someone['姓名']} is not in the export`);
+    for (const column of ['编号', '身份证号', '手机', '主要成就', '入库年度']) {
+      assert.ok(texts.includes(column), `no column ${column}`);
+    }
+    // Whole ID numbers never leave without the audited reveal.
+    assert.ok(!texts.some((t) => /^\d{17}[\dX]$/.test(t)), 'a whole ID number is in the export');
+    assert.ok(texts.some((t) => /^\d{4}\*{10}[\dX]{4}$/.test(t)), 'no masked ID number in the export');
+
+    // The same file back: nobody new, nothing changed.
+    await page.locator('#import-form input[type="file"]').setInputFiles(saved);
+    await page.getByRole('button', { name: '导入' }).click();
+    await page.locator('#import-result .notice').first().waitFor({ timeout: 120000 });
+    assert.match(await page.locator('#import-result').innerText(), /（新增 0，更新 0，未变 \d+），未通过 0 行/);
     await page.close();
   });
 

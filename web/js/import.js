@@ -1,9 +1,10 @@
 // Staff import of a pool file (POST /api/v1/imports), the same as the command line's
 // import: the upload's progress, then the report with every rejected row by row number,
-// field and reason. The good rows load even when some are rejected.
+// field and reason. The good rows load even when some are rejected. Beside it, the full
+// export (GET /api/v1/persons/export.xlsx) that imports back as an update of its edited cells.
 
-import { upload } from './api.js';
-import { clear, el, errorNotice, notice, startPage } from './shell.js';
+import { call, upload } from './api.js';
+import { clear, el, errorNotice, notice, saveDownload, startPage } from './shell.js';
 
 const form = document.getElementById('import-form');
 const progress = document.getElementById('import-progress');
@@ -11,15 +12,19 @@ const result = document.getElementById('import-result');
 
 function report(r) {
   const parts = [notice(r.rejected ? 'warning' : 'ok',
-    `导入 ${r.imported} 人（新增 ${r.inserted}，更新 ${r.updated}），未通过 ${r.rejected} 行。`)];
+    `导入 ${r.imported} 人（新增 ${r.inserted}，更新 ${r.updated}，未变 ${r.unchanged}），未通过 ${r.rejected} 行。`)];
   if (r.ignored_columns && r.ignored_columns.length) {
     parts.push(notice('info', `未识别的列（已忽略）：${r.ignored_columns.join('、')}`));
   }
   if (r.errors.length) {
+    // A zip's problems name their file; a file that could not be read at all has no row.
+    const files = r.errors.some((e) => e.file);
+    const heads = [...(files ? ['文件'] : []), '行号', '字段', '问题'];
     parts.push(el('div', { class: 'table-wrap' }, el('table', { class: 'list', id: 'import-errors' },
-      el('thead', {}, el('tr', {}, ['行号', '字段', '问题'].map((h) => el('th', { scope: 'col' }, h)))),
+      el('thead', {}, el('tr', {}, heads.map((h) => el('th', { scope: 'col' }, h)))),
       el('tbody', {}, r.errors.map((e) => el('tr', {},
-        el('td', {}, `第${e.row}行`), el('td', {}, e.field), el('td', {}, e.message)))))));
+        ...(files ? [el('td', {}, e.file || '')] : []),
+        el('td', {}, e.row ? `第${e.row}行` : '—'), el('td', {}, e.field), el('td', {}, e.message)))))));
   }
   return parts;
 }
@@ -51,6 +56,22 @@ form.addEventListener('submit', async (event) => {
   } finally {
     progress.hidden = true;
     button.disabled = false;
+  }
+});
+
+const exportButton = document.getElementById('export-persons');
+const exportResult = document.getElementById('export-result');
+exportButton.addEventListener('click', async () => {
+  exportButton.disabled = true;
+  clear(exportResult, el('p', { class: 'muted' }, '正在生成……'));
+  try {
+    const response = await call('GET', 'persons/export.xlsx', { raw: true });
+    const name = await saveDownload(response, 'persons.xlsx');
+    clear(exportResult, notice('ok', `已下载「${name}」。`));
+  } catch (error) {
+    clear(exportResult, errorNotice(error));
+  } finally {
+    exportButton.disabled = false;
   }
 });
 
