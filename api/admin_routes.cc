@@ -160,6 +160,28 @@ void ApiService::Impl::Import(const ApiCall& call, HttpResponse& res) {
   policy.who = WhoCalls(call);
   policy.source = filename;
   policy.on_file = [&current](const std::string& name) { current = name; };
+  Status confirmed =
+      ParseConfirmations(call.request.Query("same").value_or(""),
+                         call.request.Query("new").value_or(""), "same", "new", &policy);
+  if (!confirmed.ok()) return res.SetError(confirmed);
+  Json held = Json::array();
+  policy.on_held = [&](const registry::HeldRow& row) {
+    if (held.size() >= kMaxReportedErrors) return;
+    Json candidates = Json::array();
+    for (const registry::SamePersonCandidate& c : row.candidates) {
+      candidates.push_back({{"id", c.public_id},
+                            {"name", c.name},
+                            {"birth_date", TextOrNull(c.birth_date)},
+                            {"unit", TextOrNull(c.unit_name)}});
+    }
+    Json item = {{"row", row.row},
+                 {"name", row.name},
+                 {"birth_date", TextOrNull(row.birth_date)},
+                 {"unit", TextOrNull(row.unit_name)},
+                 {"candidates", std::move(candidates)}};
+    if (bundle) item["file"] = current;
+    held.push_back(std::move(item));
+  };
   policy.on_rejected = [&](const std::vector<FieldError>& row_errors) {
     for (const FieldError& e : row_errors) {
       if (errors.size() >= kMaxReportedErrors) return;
@@ -182,6 +204,8 @@ void ApiService::Impl::Import(const ApiCall& call, HttpResponse& res) {
                     {"updated", report->updated},
                     {"unchanged", report->unchanged},
                     {"rejected", report->rejected},
+                    {"held", std::move(held)},
+                    {"unused_confirmations", report->unused_confirmations},
                     {"format", report->format},
                     {"ignored_columns", report->ignored_columns},
                     {"files", bundle ? Json(bundle->files.size()) : Json(nullptr)},

@@ -287,10 +287,16 @@ void ApiService::Impl::AddAdminRoutes() {
        .pattern = "/api/v1/imports",
        .operation_id = "importPersons",
        .roles = kStaffOnly,
-       .summary =
-           "上传入库人员表（CSV 或 XLSX；multipart 的 file 字段或原始请求体），与命令行导入相同",
+       .summary = "上传入库人员表（CSV、XLSX、XLS、Word 或其 zip；multipart 的 file "
+                  "字段或原始请求体），与命令行导入"
+                  "相同。没有编号和身份证号的行若与在库人员姓名、出生年月、单位相同，暂不导入而列在"
+                  " held 中待确认",
        .tag = "导入",
-       .params = {{"filename", "query", "string", "文件名（只用于提示）", false}},
+       .params = {{"filename", "query", "string", "文件名（只用于提示）", false},
+                  {"same", "query", "string",
+                   "确认为在库人员的行：行号:编号，逗号分隔（如 3:P0000012），更新该人员", false},
+                  {"new", "query", "string", "确认为另一人的行号，逗号分隔（如 4,6），新增",
+                   false}},
        .request_schema = "ImportFile",
        .response_schema = "ImportReport",
        .statuses = {400, 503},

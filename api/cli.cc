@@ -40,7 +40,10 @@ using registry::Store;
 
 constexpr const char* kUsage = R"(用法 / usage:
   talentpool init    --data DIR                    创建空登记库
-  talentpool import  --data DIR FILE               导入入库人员（CSV 或 XLSX）
+  talentpool import  --data DIR FILE [--same 3=P0000012,…] [--new 4,…]
+                                                   导入入库人员（CSV、XLSX、XLS、Word 或其 zip）；
+                                                   没有编号和身份证号、可能是在库人员的行待确认：
+                                                   --same 确认为该在库人员，--new 确认为另一人
   talentpool stats   --data DIR                    统计（JSON）
   talentpool token   --data DIR --role staff|province|unit [--unit CODE] [--province 45] [--label TEXT]
   talentpool token   --data DIR --list | --revoke ID
@@ -191,6 +194,12 @@ int CmdImport(const Args& args) {
       }
     }
   };
+  Status confirmed =
+      ParseConfirmations(args.GetOr("same", ""), args.GetOr("new", ""), "--same", "--new", &policy);
+  if (!confirmed.ok()) return Fail(confirmed, 2);
+  policy.on_held = [&current](const registry::HeldRow& held) {
+    std::printf("%s%s，未导入\n", current.c_str(), DescribeHeld(held).c_str());
+  };
   policy.build_empty_index_beside = true;
   indexer::SearchIndex* target = index.ok() ? index->get() : nullptr;
   auto outcome = bundle ? RunBundleImport(**store, target, *bundle, *ref, policy)
@@ -215,8 +224,19 @@ int CmdImport(const Args& args) {
   }
   std::printf("新增 %ld 人，更新 %ld 人，未变 %ld 人\n", report.inserted, report.updated,
               report.unchanged);
+  for (long row : report.unused_confirmations) {
+    std::printf(
+        "第%ld行不是待确认的行（没有这一行，或它有编号、身份证号，或未通过校验）：确认未使用\n",
+        row);
+  }
+  if (report.held > 0) {
+    std::printf(
+        "%ld 行没有编号和身份证号、可能是在库人员，待确认：是同一人用 --same 行号=编号，"
+        "是另一人用 --new 行号，再次导入（或在该行填写编号）\n",
+        report.held);
+  }
   std::printf("imported %ld, rejected %ld\n", report.imported, report.rejected);
-  return report.rejected == 0 ? 0 : 1;
+  return report.rejected == 0 && report.held == 0 ? 0 : 1;
 }
 
 int CmdExport(const Args& args) {

@@ -5,7 +5,10 @@
 #pragma once
 
 #include <functional>
+#include <map>
+#include <set>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "indexer/search_index.h"
@@ -38,7 +41,22 @@ struct ImportPolicy {
   // import, following the rows as each batch commits: the import keeps one core busy and the
   // build takes what is left, so the people are searchable soon after the last row.
   bool build_empty_index_beside = false;
+  // Rows without 编号 and 身份证号 that may be people already stored are held, each reported
+  // here with its candidates, until confirmed (registry/import/importer.h).
+  std::function<void(const registry::HeldRow&)> on_held;
+  std::map<long, std::string> same_person;  // row → 编号: confirmed as that stored person
+  std::set<long> new_person;                // rows confirmed as other people
 };
+
+// Confirmations as the command line and the API take them: `same` lists ROW=编号 (or ROW:编号)
+// pairs, `fresh` lists rows, both comma-separated. InvalidArgument naming `same_name` or
+// `fresh_name` when one cannot be read.
+Status ParseConfirmations(std::string_view same, std::string_view fresh, std::string_view same_name,
+                          std::string_view fresh_name, ImportPolicy* policy);
+
+// A held row and its candidates in one line: 第3行「黄明辉」1983-05 广西大学：可能是在库的
+// P0000012 黄明辉（1983-05，广西大学）.
+std::string DescribeHeld(const registry::HeldRow& held);
 
 struct ImportOutcome {
   registry::ImportReport report;

@@ -1,5 +1,6 @@
 #include "registry/import/importer.h"
 
+#include <algorithm>
 #include <condition_variable>
 #include <deque>
 #include <mutex>
@@ -180,12 +181,42 @@ StatusOr<ImportReport> ImportTable(Store& store, TableReader& reader, const Refe
     }
   } join_on_exit{producer, pipeline};
 
+  std::set<long> confirmed_rows;  // confirmations that applied
   std::vector<ValidatedRow> chunk;
   while (pipeline.Pop(&chunk)) {
     for (ValidatedRow& item : chunk) {
       if (!item.errors.empty()) {
         reject(std::move(item.errors), item.row);
         continue;
+      }
+      const bool unidentified = item.person.public_id.empty() && item.person.id_number.empty();
+      if (unidentified && options.new_person.contains(item.row)) confirmed_rows.insert(item.row);
+      if (options.find_same_person && unidentified && !options.new_person.contains(item.row)) {
+        // The readers see what earlier batches committed: a person twice in one file is the
+        // file's own business, a person already stored is never added again unconfirmed.
+        TP_ASSIGN_OR_RETURN(std::vector<SamePersonCandidate> candidates,
+                            options.find_same_person(item.person));
+        auto confirmed = options.same_person.find(item.row);
+        if (confirmed != options.same_person.end()) {
+          const bool listed = std::any_of(
+              candidates.begin(), candidates.end(),
+              [&](const SamePersonCandidate& c) { return c.public_id == confirmed->second; });
+          if (!listed) {
+            reject(
+                {{"编号", "确认的编号 " + confirmed->second + " 不是这一行可能对应的在库人员", 0}},
+                item.row);
+            continue;
+          }
+          item.person.public_id = confirmed->second;
+          confirmed_rows.insert(item.row);
+        } else if (!candidates.empty()) {
+          ++report.held;
+          if (options.on_held) {
+            options.on_held({item.row, item.person.name, item.person.birth_date,
+                             item.person.unit_name, std::move(candidates)});
+          }
+          continue;
+        }
       }
       if (!batch) {
         TP_ASSIGN_OR_RETURN(auto begun, store.BeginWrite());
@@ -216,6 +247,13 @@ StatusOr<ImportReport> ImportTable(Store& store, TableReader& reader, const Refe
     return pipeline.status();
   }
   TP_RETURN_IF_ERROR(commit());
+  for (const auto& [row, id] : options.same_person) {
+    if (!confirmed_rows.contains(row)) report.unused_confirmations.push_back(row);
+  }
+  for (long row : options.new_person) {
+    if (!confirmed_rows.contains(row)) report.unused_confirmations.push_back(row);
+  }
+  std::sort(report.unused_confirmations.begin(), report.unused_confirmations.end());
   return report;
 }
 

@@ -9,6 +9,8 @@
 #pragma once
 
 #include <functional>
+#include <map>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -18,6 +20,24 @@
 #include "registry/tables/table_reader.h"
 
 namespace tp::registry {
+
+// A stored person a row may stand for (same name once folded, birth date, a similar unit).
+struct SamePersonCandidate {
+  std::string public_id;
+  std::string name;
+  std::string birth_date;
+  std::string unit_name;
+};
+
+// A row held back, unwritten: it has neither 编号 nor 身份证号 (a 汇总表 as seed 001's) and may
+// be a person already stored. Importing it again with the row confirmed writes it.
+struct HeldRow {
+  long row = 0;
+  std::string name;
+  std::string birth_date;
+  std::string unit_name;
+  std::vector<SamePersonCandidate> candidates;
+};
 
 struct ImportOptions {
   // Rows per transaction. An import inserts into the person indexes at random places, and each
@@ -29,6 +49,15 @@ struct ImportOptions {
   std::function<void(const std::vector<FieldError>&)> on_rejected;
   // Called after each committed batch with the rows committed so far.
   std::function<void(long committed)> on_progress;
+
+  // The stored people a row without 编号 and 身份证号 may be. When set, such a row with any
+  // candidate is held (on_held), unless confirmed below; when empty, every such row is new.
+  std::function<StatusOr<std::vector<SamePersonCandidate>>(const Person&)> find_same_person;
+  std::function<void(const HeldRow&)> on_held;
+  // Confirmations, by row number: the row is this stored person (one of its candidates) and
+  // updates it; or the row is another person and is added.
+  std::map<long, std::string> same_person;
+  std::set<long> new_person;
 };
 
 struct ImportReport {
@@ -37,6 +66,10 @@ struct ImportReport {
   long updated = 0;
   long unchanged = 0;  // rows that matched a stored person holding every value already
   long rejected = 0;
+  long held = 0;  // rows held for confirmation (HeldRow), not written
+  // Confirmed rows (ImportOptions::same_person, new_person) that held nothing: no such row, or
+  // one with 编号 or 身份证号, or one that was rejected.
+  std::vector<long> unused_confirmations;
   std::vector<std::string> ignored_columns;  // header cells that name no field
   std::string format;                        // what the reader detected
 };

@@ -117,6 +117,35 @@ TEST_CASE("CLI: export writes every person, and importing the file back changes 
   CHECK(unwritable.exit_code == 2);
 }
 
+TEST_CASE("CLI: rows without ID numbers that may be stored people wait for --same or --new",
+          "[cli][held]") {
+  TempDir dir;
+  std::string data = dir / "reg";
+  REQUIRE(Run("init --data " + data).exit_code == 0);
+  WriteFileBytes(dir / "summary.csv",
+                 "推荐学员汇总表\n"
+                 "序号,姓名,性别,出生年月,单位职务\n"
+                 "1,黄明辉,男,1983.05,广西大学 教授\n"
+                 "2,韦丽娟,女,1990.11,广西医科大学 副教授\n");
+  const std::string import = "import --data " + data + " " + (dir / "summary.csv");
+  REQUIRE(Run(import).exit_code == 0);
+  Result again = Run(import);
+  CHECK(again.exit_code == 1);
+  CHECK(again.out.find("第3行「黄明辉」 1983-05 广西大学 教授：可能是在库的 P0000001 黄明辉") !=
+        std::string::npos);
+  CHECK(again.out.find("2 行没有编号和身份证号") != std::string::npos);
+  CHECK(LastLine(again.out) == "imported 0, rejected 0");
+  CHECK(Persons(data) == 2);
+
+  Result confirmed = Run(import + " --same 3=P0000001 --new 4,9");
+  CHECK(confirmed.exit_code == 0);
+  CHECK(confirmed.out.find("新增 1 人，更新 0 人，未变 1 人") != std::string::npos);
+  CHECK(confirmed.out.find("第9行不是待确认的行") != std::string::npos);
+  CHECK(Persons(data) == 3);
+  CHECK(Run(import + " --same 3").exit_code == 2);
+  CHECK(Run(import + " --new 3 --same 3=P0000001").exit_code == 2);
+}
+
 TEST_CASE("CLI: a file that cannot be read at all exits 2", "[cli]") {
   TempDir dir;
   std::string data = dir / "reg";

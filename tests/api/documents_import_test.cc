@@ -119,3 +119,99 @@ TEST_CASE("Import: a zip of forms imports file by file, each problem named by fi
 
 }  // namespace
 }  // namespace tp::apitest
+
+namespace tp::apitest {
+namespace {
+
+// A 推荐学员汇总表 as seed 001 prints it, written as a Word table: title lines, then a table
+// whose people have no ID number and no 编号.
+std::string SummaryWithoutIds(const std::vector<std::vector<std::string>>& people) {
+  tp::testing::TempDir dir;
+  const std::string out = dir / "summary.docx";
+  std::vector<std::string> args;
+  for (const auto& person : people) args.insert(args.end(), person.begin(), person.end());
+  tp::testing::RunPythonWriter(dir, "docx", R"py(d = docx.Document()
+d.add_paragraph("推荐学员汇总表")
+d.add_paragraph("推荐单位：广西壮族自治区科学技术协会（加盖公章）")
+head = ["序号", "姓名", "性别", "民族", "出生年月", "政治面貌", "单位职务", "最高学历",
+        "擅长领域", "联系方式", "可否参加专题研修班", "可否参加国情研修活动"]
+people = [args[i:i + 4] for i in range(0, len(args), 4)]
+t = d.add_table(rows=1 + len(people), cols=len(head))
+for c, text in enumerate(head):
+    t.cell(0, c).text = text
+for r, (name, gender, birth, unit) in enumerate(people, start=1):
+    row = [str(r), name, gender, "汉族", birth, "无党派人士", unit, "研究生", "水稻育种", "", "是", "否"]
+    for c, text in enumerate(row):
+        t.cell(r, c).text = text
+d.save(out)
+)py",
+                               out, args);
+  return tp::testing::ReadFileBytes(out);
+}
+
+}  // namespace
+
+TEST_CASE("Import: a 汇总表 without ID numbers adds nobody twice: matches wait for confirmation",
+          "[api][import][docx][held]") {
+  ApiFixture f;
+  auto import = [&](const std::string& bytes, const std::string& query = "") {
+    Reply r = f.Call(f.staff, "POST", "/api/v1/imports?filename=summary.docx" + query, bytes, {},
+                     "application/octet-stream");
+    INFO(r.body);
+    REQUIRE(r.status == 200);
+    return r.Json();
+  };
+  const std::string sheet = SummaryWithoutIds({{"黄明辉", "男", "1983.05", "广西大学 教授"},
+                                               {"韦丽娟", "女", "1990.11", "广西医科大学 副教授"}});
+  json first = import(sheet);
+  CHECK(first["inserted"] == 2);
+  CHECK(first["held"].empty());
+  const json persons = f.Get(f.staff, "/api/v1/stats").Json()["persons"];
+
+  // The same sheet again: both rows wait, each with the person it may be.
+  json again = import(sheet);
+  CHECK(again["inserted"] == 0);
+  CHECK(again["imported"] == 0);
+  REQUIRE(again["held"].size() == 2);
+  const json& held = again["held"][0];
+  CHECK(held["name"] == "黄明辉");
+  CHECK(held["birth_date"] == "1983-05");
+  REQUIRE(held["candidates"].size() == 1);
+  CHECK(held["candidates"][0]["name"] == "黄明辉");
+  CHECK(f.Get(f.staff, "/api/v1/stats").Json()["persons"] == persons);
+
+  // Written in traditional characters, at the same unit: still the same person.
+  const std::string traditional =
+      SummaryWithoutIds({{"黃明輝", "男", "1983.05", "廣西大學 教授"},
+                         {"韦丽娟", "女", "1990.11", "南宁市第一人民医院 主任医师"}});
+  json folded = import(traditional);
+  REQUIRE(folded["held"].size() == 1);  // 韦丽娟 of another unit is another person
+  CHECK(folded["inserted"] == 1);
+  CHECK(folded["held"][0]["candidates"][0]["id"] == held["candidates"][0]["id"]);
+
+  // Confirmed: one row is that person (an update), the other another person (added).
+  const std::string row_a = std::to_string(again["held"][0]["row"].get<long>());
+  const std::string row_b = std::to_string(again["held"][1]["row"].get<long>());
+  const std::string id_a = again["held"][0]["candidates"][0]["id"];
+  json confirmed = import(sheet, "&same=" + row_a + ":" + id_a + "&new=" + row_b);
+  CHECK(confirmed["held"].empty());
+  CHECK(confirmed["unchanged"] == 1);
+  CHECK(confirmed["inserted"] == 1);
+  CHECK(confirmed["unused_confirmations"].empty());
+
+  // A confirmation naming someone who is not a candidate is refused by row; one that matches
+  // no waiting row is said to be unused; a malformed one is a 400 naming the parameter.
+  json wrong = import(sheet, "&same=" + row_a + ":" + f.Person("b1").public_id);
+  REQUIRE(wrong["errors"].size() == 1);
+  CHECK(wrong["errors"][0]["field"] == "编号");
+  CHECK(wrong["errors"][0]["row"].get<long>() == std::stol(row_a));
+  json unused = import(sheet, "&new=99");
+  CHECK(unused["unused_confirmations"] == json::array({99}));
+  Reply malformed = f.Call(f.staff, "POST", "/api/v1/imports?filename=s.docx&same=abc", sheet, {},
+                           "application/octet-stream");
+  CHECK(malformed.status == 400);
+  CHECK(malformed.body.find("same") != std::string::npos);
+  REQUIRE(f.Leaks() == 0);
+}
+
+}  // namespace tp::apitest
