@@ -88,6 +88,41 @@ describe('import', () => {
     await page.close();
   });
 
+  test('a 汇总表 without ID numbers imported again waits for a choice per row, then adds only the new person', async () => {
+    const file = join(fixture.screenshots, 'summary-without-ids.csv');
+    writeFileSync(file, [
+      '推荐学员汇总表',
+      '序号,姓名,性别,出生年月,单位职务',
+      '1,覃思远,男,1983.05,广西大学 教授',
+      '2,韦雅婷,女,1990.11,广西医科大学 副教授',
+    ].join('\n'));
+    const page = await browser.newPage();
+    await signIn(page, fixture.staffToken, { next: 'import.html' });
+    await page.waitForSelector('body[data-ready="true"]');
+    const importFile = async () => {
+      await page.locator('#import-form input[type="file"]').setInputFiles(file);
+      await page.getByRole('button', { name: '导入', exact: true }).click();
+      await page.locator('#import-result .notice').first().waitFor();
+    };
+    await importFile();
+    assert.match(await page.locator('#import-result').innerText(), /新增 2/);
+    await page.locator('#import-result').evaluate((node) => { node.textContent = ''; });
+    await importFile();
+    assert.match(await page.locator('#import-result').innerText(), /待确认 2 行/);
+    const rows = page.locator('#import-held tbody tr');
+    assert.equal(await rows.count(), 2);
+    assert.match(await rows.nth(0).innerText(), /覃思远/);
+    // The first is the stored 覃思远; the second is said to be someone else.
+    await rows.nth(0).getByLabel(/是在库的 P\d{7}/).check();
+    await rows.nth(1).getByLabel('是另一人，新增').check();
+    await shot(page, 'import-held');
+    await page.getByRole('button', { name: '按所选确认并再次导入' }).click();
+    await page.locator('#import-result .notice').first().waitFor();
+    await page.waitForFunction(() => !document.querySelector('#import-held'));
+    assert.match(await page.locator('#import-result').innerText(), /新增 1，更新 0，未变 1/);
+    await page.close();
+  });
+
   test('a unit is told the import page is for staff', async () => {
     const page = await browser.newPage();
     await signIn(page, unitToken(busiestUnit().code), { next: 'import.html' });
