@@ -173,8 +173,10 @@ void AddAvailabilityRoutes(registry::Store& store, const AvailabilityRouteOption
        .pattern = "/api/v1/availability/sheet",
        .operation_id = "uploadAvailabilitySheet",
        .roles = kWriters,
-       .summary = "上传参加活动信息表（XLSX 或 CSV：姓名、编号或身份证号、可否参加）；"
-                  "任何一行有错则不写入，逐行报告",
+       .summary =
+           "上传参加活动信息表（XLSX、XLS、CSV 或 Word 表格：姓名、编号或身份证号、可否参加；"
+           "附件2 "
+           "没有编号和身份证号时按姓名、出生年月和单位职务查找）；任何一行有错则不写入，逐行报告",
        .tag = tag,
        .params = {unit,
                   {"event", "query", "string", "「可否参加」一列所指的活动代码", false},

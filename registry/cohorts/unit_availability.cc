@@ -6,7 +6,10 @@
 #include <map>
 #include <nlohmann/json.hpp>
 
+#include "registry/base/paths.h"
 #include "registry/cohorts/internal/cohorts_internal.h"
+#include "registry/fields/dates.h"
+#include "registry/fields/names.h"
 #include "registry/store/db_handle.h"
 #include "registry/tables/table_reader.h"
 
@@ -95,6 +98,64 @@ Status CheckPerson(SQLite::Database& db, const PersonScope& scope, const PersonR
   return Status::Ok();
 }
 
+// The columns an answer sheet may carry: the title lines above them (附件2's 「2024 年推荐学员
+// 参加活动信息表」, 联系人及电话, 填表日期) are skipped.
+TableOptions SheetOptions() {
+  TableOptions options;
+  options.known_columns = {"序号",
+                           "姓名",
+                           "性别",
+                           "民族",
+                           "出生年月",
+                           "出生日期",
+                           "编号",
+                           "身份证号",
+                           "单位职务",
+                           "工作单位及职务",
+                           "工作单位",
+                           "可否参加",
+                           "可否参加专题研修班",
+                           "可否参加国情研修活动"};
+  return options;
+}
+
+// The 编号 of the admitted person of `scope` a row without 编号 and 身份证号 names by 姓名,
+// 出生年月 and (when given) 单位职务, or the reason no single one is found.
+StatusOr<std::string> MatchByName(SQLite::Database& db, const PersonScope& scope,
+                                  const NameMatcher& names, std::string_view name,
+                                  std::string_view birth_text, std::string_view unit) {
+  auto birth = ParseDate(birth_text);
+  if (!birth.ok()) return InvalidArgument(birth.status().message());
+  const std::string month = birth->ToString().substr(0, 7);
+  SQLite::Statement st(db,
+                       "SELECT p.public_id, p.name, coalesce(p.unit_name,'') FROM persons p "
+                       "WHERE " +
+                           ScopeWhere(scope) +
+                           " AND p.merged_into IS NULL AND p.birth_date >= ?2 AND "
+                           "p.birth_date <= ?3 AND EXISTS (SELECT 1 FROM admissions a "
+                           "WHERE a.person_id=p.id) ORDER BY p.public_id");
+  BindScope(st, scope);
+  st.bind(2, month);
+  st.bind(3, month + "-99");
+  std::vector<std::string> found;
+  while (st.executeStep()) {
+    if (!names.SameName(name, st.getColumn(1).getString())) continue;
+    const std::string stored_unit = st.getColumn(2).getString();
+    if (!unit.empty() && !stored_unit.empty() && !names.SimilarUnit(unit, stored_unit)) continue;
+    found.push_back(st.getColumn(0).getString());
+  }
+  if (found.empty()) {
+    return NotFound("本单位（或本省）已入库的人员中没有姓名、出生年月" +
+                    std::string(unit.empty() ? "" : "、单位") + "相同的人员：请填写编号");
+  }
+  if (found.size() > 1) {
+    std::string ids;
+    for (const std::string& id : found) ids += (ids.empty() ? "" : "、") + id;
+    return AlreadyExists("有多位姓名、出生年月相同的已入库人员（" + ids + "）：请填写编号");
+  }
+  return found.front();
+}
+
 }  // namespace
 
 UnitAvailability::UnitAvailability(Store& store) : store_(store) {}
@@ -173,7 +234,7 @@ StatusOr<AnswerSheetResult> UnitAvailability::ApplySheet(const PersonScope& scop
                                                          std::string_view filename,
                                                          std::string_view event_code,
                                                          const AuditEntry& who) {
-  TP_ASSIGN_OR_RETURN(auto table, OpenTableFromBytes(std::move(bytes), filename));
+  TP_ASSIGN_OR_RETURN(auto table, OpenTableFromBytes(std::move(bytes), filename, SheetOptions()));
   const std::vector<std::string>& header = table->Header();
   auto column = [&header](std::string_view name) -> int {
     for (size_t i = 0; i < header.size(); ++i) {
@@ -184,6 +245,11 @@ StatusOr<AnswerSheetResult> UnitAvailability::ApplySheet(const PersonScope& scop
   const int name_col = column("姓名");
   const int id_col = column("编号");
   const int number_col = column("身份证号");
+  // 附件2 has neither: its people are found by name, birth date and unit.
+  const int birth_col = column("出生年月") >= 0 ? column("出生年月") : column("出生日期");
+  int unit_col = column("单位职务");
+  if (unit_col < 0) unit_col = column("工作单位及职务");
+  if (unit_col < 0) unit_col = column("工作单位");
   // The answer columns: field -> column, by the labels of the sheet (附件2), or 可否参加 for
   // the event named.
   std::map<std::string, int> answer_cols;
@@ -205,8 +271,8 @@ StatusOr<AnswerSheetResult> UnitAvailability::ApplySheet(const PersonScope& scop
   }
   std::vector<FieldError> missing;
   if (name_col < 0) missing.push_back({"姓名", "表头缺少「姓名」列", 1});
-  if (id_col < 0 && number_col < 0)
-    missing.push_back({"编号", "表头须有「编号」或「身份证号」列", 1});
+  if (id_col < 0 && number_col < 0 && birth_col < 0)
+    missing.push_back({"编号", "表头须有「编号」「身份证号」或「出生年月」列", 1});
   if (answer_cols.empty()) {
     missing.push_back(
         {"可否参加", "表头须有「可否参加专题研修班」「可否参加国情研修活动」列之一", 1});
@@ -225,6 +291,7 @@ StatusOr<AnswerSheetResult> UnitAvailability::ApplySheet(const PersonScope& scop
   AnswerSheetResult result;
   std::vector<Change> changes;
   std::map<std::string, long> seen;  // 编号 -> row
+  std::optional<NameMatcher> names;  // loaded for the first row matched by name
   try {
     auto db = store_.Db().Read();
     std::vector<std::string> cells;
@@ -256,6 +323,24 @@ StatusOr<AnswerSheetResult> UnitAvailability::ApplySheet(const PersonScope& scop
           continue;
         }
       }
+      if (public_id.empty() && birth_col >= 0) {
+        if (cell(birth_col).empty()) {
+          bad("出生年月", "没有编号和身份证号时，按姓名和出生年月查找人员：不能为空");
+          continue;
+        }
+        if (!names) {
+          TP_ASSIGN_OR_RETURN(NameMatcher loaded, NameMatcher::Load(DataDir()));
+          names.emplace(std::move(loaded));
+        }
+        StatusOr<std::string> matched =
+            MatchByName(*db, scope, *names, name, cell(birth_col), cell(unit_col));
+        if (!matched.ok()) {
+          bad(matched.status().code() == StatusCode::kInvalidArgument ? "出生年月" : "姓名",
+              matched.status().message());
+          continue;
+        }
+        public_id = *matched;
+      }
       if (public_id.empty()) {
         bad(id_col >= 0 ? "编号" : "身份证号", "不能为空");
         continue;
@@ -270,7 +355,7 @@ StatusOr<AnswerSheetResult> UnitAvailability::ApplySheet(const PersonScope& scop
         bad("编号", person.public_id + " 不是本单位（或本省）推荐的人员");
         continue;
       }
-      if (name != person.name) {
+      if (name != person.name && !(names && names->SameName(name, person.name))) {
         bad("姓名", Quote(name) + "与编号 " + person.public_id + " 的人员姓名不符");
         continue;
       }

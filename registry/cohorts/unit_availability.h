@@ -50,9 +50,12 @@ class UnitAvailability {
   // Sets (or with nullopt clears) the unit's answer of one person of `scope` for `event_code`.
   Status Report(const PersonScope& scope, std::string_view event_code, std::string_view person_id,
                 std::optional<bool> answer, const AuditEntry& who);
-  // Reads a sheet (XLSX or CSV bytes) with 姓名, 编号 or 身份证号, and 可否参加专题研修班 /
-  // 可否参加国情研修活动 (or 可否参加 for `event_code`) answered 是 or 否; a blank answer
-  // changes nothing. All or nothing: any bad row and the result lists the errors, unwritten.
+  // Reads a sheet (XLSX, XLS, CSV or a Word table) with 姓名, 编号 or 身份证号 — or, as
+  // 附件2 has neither, 出生年月 (and 单位职务): the one admitted person of the scope with that
+  // name (traditional and simplified folded), birth month and a similar unit — and
+  // 可否参加专题研修班 / 可否参加国情研修活动 (or 可否参加 for `event_code`) answered 是 or 否; a
+  // blank answer changes nothing. Title lines above the heading are skipped. All or nothing:
+  // any bad row and the result lists the errors, unwritten.
   StatusOr<AnswerSheetResult> ApplySheet(const PersonScope& scope, std::string bytes,
                                          std::string_view filename, std::string_view event_code,
                                          const AuditEntry& who);

@@ -104,3 +104,77 @@ TEST_CASE(
   REQUIRE(listed->size() == 1);
   CHECK(listed->at(0).name == "丙");
 }
+
+TEST_CASE(
+    "UnitAvailability: 附件2 without 编号 or ID numbers finds each person by name, birth "
+    "month and unit, and refuses a row it cannot tell",
+    "[cohorts][availability][by_name]") {
+  CohortFixture f;
+  auto person = [&](const std::string& name, const std::string& birth) {
+    PersonSpec spec = Named(name);
+    spec.birth_date = birth;
+    spec.seminar = std::nullopt;
+    spec.study_tour = std::nullopt;
+    return f.Add(spec);
+  };
+  const std::string huang = person("黄明辉", "1983-05-12");
+  const std::string wei = person("韦丽娟", "1990-11-03");
+  person("李伟", "1988-02-01");
+  person("李伟", "1988-02-20");
+  const PersonScope scope = UnitScope(f, "广西壮族自治区科学技术协会");
+  UnitAvailability answers(f.store());
+  // Their 工作单位 is the fixture's 广西壮族自治区科学技术协会所属研究所; 单位职务 adds the post.
+  // As seed 001 prints it: the title lines, then the heading, then the people.
+  const std::string head =
+      "2024 年推荐学员参加活动信息表\n联系人及电话:,李欣 0771-1234567\n填表日期:,2025年8月10日\n"
+      "序号,姓名,性别,民族,出生年月,政治面貌,单位职务,最高学历,擅长领域,联系方式,"
+      "可否参加专题研修班,可否参加国情研修活动\n";
+
+  auto refused = answers.ApplySheet(
+      scope,
+      head +
+          "1,黄明辉,男,汉族,1983.05,无党派人士,广西壮族自治区科学技术协会所属研究所 "
+          "研究员,研究生,水稻育种,,是,否\n"
+          "2,李伟,男,汉族,1988.02,无党派人士,广西壮族自治区科学技术协会所属研究所,研究生,,,是,是\n"
+          "3,无名氏,男,汉族,1970.01,无党派人士,广西壮族自治区科学技术协会所属研究所,研究生,,,是,"
+          "是\n"
+          "4,韦丽娟,女,壮族,1990-13,无党派人士,广西壮族自治区科学技术协会所属研究所,研究生,,,是,"
+          "是\n",
+      "附件2.csv", "", CohortFixture::Staff());
+  REQUIRE(refused.ok());
+  REQUIRE(refused->errors.size() == 3);
+  CHECK(refused->errors[0].row == 6);
+  CHECK(refused->errors[0].field == "姓名");
+  CHECK(refused->errors[0].message.find("多位") != std::string::npos);
+  CHECK(refused->errors[1].row == 7);
+  CHECK(refused->errors[1].message.find("没有姓名、出生年月、单位相同") != std::string::npos);
+  CHECK(refused->errors[2].row == 8);
+  CHECK(refused->errors[2].field == "出生年月");
+  CHECK(refused->changed == 0);
+  auto untouched = f.cohorts().GetAvailability("2025-seminar", huang);
+  REQUIRE(untouched.ok());
+  CHECK_FALSE(untouched->available.has_value());
+
+  // Traditional characters and a month for the birth date still name the one person.
+  auto done =
+      answers.ApplySheet(scope,
+                         head +
+                             "1,黃明輝,男,汉族,1983.05,无党派人士,"
+                             "广西壮族自治区科学技术协会所属研究所 研究员,研究生,水稻育种,,是,否\n"
+                             "2,韦丽娟,女,壮族,1990年11月,无党派人士,"
+                             "广西壮族自治区科学技术协会所属研究所,研究生,,,否,\n",
+                         "附件2.csv", "", CohortFixture::Staff());
+  REQUIRE(done.ok());
+  CHECK(done->errors.empty());
+  CHECK(done->rows == 2);
+  CHECK(done->changed == 3);
+  auto seminar = f.cohorts().GetAvailability("2025-seminar", huang);
+  REQUIRE(seminar.ok());
+  CHECK(seminar->available == std::optional<bool>(true));
+  auto other = f.cohorts().GetAvailability("2025-seminar", wei);
+  REQUIRE(other.ok());
+  CHECK(other->available == std::optional<bool>(false));
+  auto stats = f.store().Stats();
+  REQUIRE(stats.ok());
+  CHECK(stats->persons == 4);  // nobody created
+}

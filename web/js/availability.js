@@ -1,6 +1,6 @@
 // 可否参加 of the unit's admitted people (科协企服函〔2025〕8号 附件2): each person with a
 // choice per event that asks (是 / 否 / 未填), saved at once, and the 参加活动信息表 upload
-// (姓名, 编号 or 身份证号, 可否参加…), which sets the answers without adding anyone and
+// (姓名, 编号 or 身份证号 — or 出生年月 and 单位职务, as 附件2 has —, 可否参加…), which sets the answers without adding anyone and
 // writes nothing when a row is wrong. A staff setting wins over the unit's answer and is
 // shown as such. The rules are the API's; this module shows its answers and refusals.
 
@@ -81,7 +81,7 @@ export async function availabilitySection(node, unitCode) {
   };
   clear(node, el('h2', {}, '已入库人员可否参加活动'),
     el('p', { class: 'hint' }, '已入库人员无需重复推荐，但请标注能否参加下列活动；选择后即保存。'
-      + '也可上传参加活动信息表（列：姓名、编号或身份证号、可否参加专题研修班、可否参加国情研修活动，填「是」或「否」），'
+      + '也可上传参加活动信息表（列：姓名、编号或身份证号——附件2 原表没有这两列时按出生年月和单位职务查找——、可否参加专题研修班、可否参加国情研修活动，填「是」或「否」），'
       + '任何一行有误则整表不写入。'),
     listNode, result, el('h3', {}, '上传参加活动信息表'), ...sheetForm(params, reload));
   try {
