@@ -3,6 +3,7 @@
 #include <optional>
 
 #include "api/internal/api_service_impl.h"
+#include "registry/cohorts/unit_availability.h"
 
 namespace tp::api {
 
@@ -149,6 +150,29 @@ void ApiService::Impl::Import(const ApiCall& call, HttpResponse& res) {
     auto opened = registry::OpenBundle(bytes, filename);
     if (!opened.ok()) return res.SetError(opened.status());
     bundle = std::move(opened).value();
+  } else if (registry::UnitAvailability::IsAnswerSheet(bytes, filename)) {
+    // 附件2 answers 可否参加 for people admitted already: it sets those, adds nobody.
+    registry::UnitAvailability answers(store);
+    auto result = answers.ApplySheet(registry::PersonScope{}, std::string(bytes), filename, "",
+                                     WhoCalls(call));
+    if (!result.ok()) return res.SetError(result.status());
+    Json errors = Json::array();
+    for (const FieldError& e : result->errors) {
+      errors.push_back({{"row", e.row}, {"field", e.field}, {"message", e.message}});
+    }
+    if (result->errors.empty()) (void)CatchUp();
+    return res.SetJson(Dump({{"imported", 0},
+                             {"inserted", 0},
+                             {"updated", 0},
+                             {"unchanged", 0},
+                             {"rejected", result->errors.size()},
+                             {"held", Json::array()},
+                             {"format", "availability"},
+                             {"errors", std::move(errors)},
+                             {"availability",
+                              {{"rows", result->rows},
+                               {"changed", result->changed},
+                               {"written", result->errors.empty()}}}}));
   } else {
     reader = registry::OpenTableInPlace(bytes, filename, registry::ImportTableOptions());
     if (!reader.ok()) return res.SetError(reader.status());

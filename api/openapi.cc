@@ -148,6 +148,8 @@ constexpr const char* kSchemas = R"json({
           "candidates": {"type": "array", "items": {"type": "object", "properties": {
             "id": {"type": "string"}, "name": {"type": "string"},
             "birth_date": {"type": "string", "nullable": true}, "unit": {"type": "string", "nullable": true}}}}}}},
+      "availability": {"type": "object", "description": "文件是参加活动信息表（附件2）时：按表更新已入库人员的可否参加，不新增人员（format 为 availability）",
+        "properties": {"rows": {"type": "integer"}, "changed": {"type": "integer"}, "written": {"type": "boolean"}}},
       "unused_confirmations": {"type": "array", "items": {"type": "integer"}, "description": "same、new 中没有用上的行号：没有这一行，或它有编号、身份证号，或未通过校验"},
       "format": {"type": "string", "description": "csv-utf8、xlsx、xls、docx；zip：一个压缩包中的多个文件"},
       "ignored_columns": {"type": "array", "items": {"type": "string"}},

@@ -15,6 +15,7 @@
 #include "api/route_helpers.h"
 #include "registry/base/paths.h"
 #include "registry/base/person_fields.h"
+#include "registry/cohorts/unit_availability.h"
 #include "registry/fields/text.h"
 #include "registry/rounds/summary_sheet.h"
 #include "registry/rounds/workflow.h"
@@ -388,6 +389,10 @@ class RoundsApi {
     struct ReturnMemory {
       ~ReturnMemory() { ReturnFreedMemory(); }
     } return_memory;
+    // 附件2 sent with the recommendations answers 可否参加 for people admitted already.
+    if (registry::UnitAvailability::IsAnswerSheet(upload->bytes, upload->filename)) {
+      return AnswerSheet(call, unit->rowid, *upload, res);
+    }
     std::function<bool()> may_check;
     if (allow_enrolment_answer_) may_check = [&] { return allow_enrolment_answer_(call); };
     auto report = sheets_.Upload(call.request.PathParam("code"), unit->rowid, upload->bytes,
@@ -417,6 +422,43 @@ class RoundsApi {
          {"error_file", report->has_error_workbook
                             ? Json("/api/v1/uploads/" + std::to_string(report->id) + "/errors.xlsx")
                             : Json(nullptr)}}));
+  }
+
+  // A 参加活动信息表 uploaded as a round's list: the unit's answers for its admitted people are
+  // set (all or nothing, UnitAvailability::ApplySheet) and no draft is made. Answered in the
+  // shape of an upload's report, with `availability` saying what was done.
+  void AnswerSheet(const ApiCall& call, int64_t unit_rowid, const UploadedFile& upload,
+                   HttpResponse& res) {
+    registry::PersonScope scope;
+    scope.kind = registry::PersonScope::Kind::kUnit;
+    scope.unit_rowid = unit_rowid;
+    registry::UnitAvailability answers(store_);
+    auto result =
+        answers.ApplySheet(scope, std::string(upload.bytes), upload.filename, "", WhoCalls(call));
+    if (!result.ok()) return res.SetError(result.status());
+    if (result->errors.empty()) Wrote();
+    Json errors = Json::array();
+    for (const auto& e : result->errors) {
+      errors.push_back({{"row", e.row}, {"field", e.field}, {"message", e.message}});
+    }
+    const bool written = result->errors.empty();
+    res.SetJson(
+        Dump({{"id", 0},
+              {"format", "availability"},
+              {"rows", result->rows},
+              {"added", 0},
+              {"updated", 0},
+              {"rejected", result->errors.size()},
+              {"ignored_columns", Json::array()},
+              {"errors", std::move(errors)},
+              {"error_file", nullptr},
+              {"availability",
+               {{"rows", result->rows},
+                {"changed", result->changed},
+                {"written", written},
+                {"message", written ? "这是参加活动信息表（附件2）：已更新已入库人员的可否参加，"
+                                      "未加入推荐名单"
+                                    : "这是参加活动信息表（附件2）：有错误的行，整表未写入"}}}}));
   }
 
   void UploadErrors(const ApiCall& call, HttpResponse& res) {

@@ -3,6 +3,7 @@
 
 #include <SQLiteCpp/SQLiteCpp.h>
 
+#include <algorithm>
 #include <map>
 #include <nlohmann/json.hpp>
 
@@ -227,6 +228,15 @@ Status UnitAvailability::Report(const PersonScope& scope, std::string_view event
   } catch (const SQLite::Exception& e) {
     return FromSqlite(e, "报送可否参加");
   }
+}
+
+bool UnitAvailability::IsAnswerSheet(std::string_view bytes, std::string_view filename) {
+  auto table = OpenTableInPlace(bytes, filename, SheetOptions());
+  if (!table.ok()) return false;
+  const std::vector<std::string>& titles = (*table)->TitleLines();
+  return std::any_of(titles.begin(), titles.end(), [](const std::string& line) {
+    return line.find("参加活动信息表") != std::string::npos;
+  });
 }
 
 StatusOr<AnswerSheetResult> UnitAvailability::ApplySheet(const PersonScope& scope,

@@ -60,6 +60,11 @@ class UnitAvailability {
                                          std::string_view filename, std::string_view event_code,
                                          const AuditEntry& who);
 
+  // Whether a file is a 参加活动信息表 (附件2) by the title above its heading: sent with a
+  // unit's recommendations, or imported by staff, it answers for admitted people and must not
+  // become new people or drafts. False for anything that cannot be read as a table.
+  static bool IsAnswerSheet(std::string_view bytes, std::string_view filename);
+
  private:
   Store& store_;
 };

@@ -48,7 +48,13 @@ struct Cell {
   bool continues = false;  // vMerge without "restart": the cell above goes on
 };
 using Row = std::vector<Cell>;
-using DocTable = std::vector<Row>;
+struct DocTable {
+  std::vector<Row> rows;
+  // The paragraphs just above the table (its title lines: 「推荐学员汇总表」, 「填表日期：」).
+  std::vector<std::string> titles;
+};
+// Title lines kept per table: a 汇总表's title, its 推荐单位 and 填表日期 lines.
+constexpr std::size_t kMaxTitleLines = 3;
 
 // Collects the top-level tables of the document body. A table inside a cell
 // gives its text to that cell.
@@ -58,19 +64,31 @@ class DocumentHandler final : public XmlHandler {
 
   void Start(std::string_view name, const char** attributes) override {
     if (name == "tbl") {
-      if (++table_depth_ == 1) tables.emplace_back();
+      if (++table_depth_ == 1) {
+        tables.emplace_back();
+        tables.back().titles = std::move(paragraphs_above_);
+        paragraphs_above_.clear();
+      }
       return;
     }
-    if (table_depth_ == 0) return;
+    if (table_depth_ == 0) {
+      if (name == "p") {
+        paragraph_.clear();
+        in_paragraph_ = true;
+      } else if (name == "t") {
+        in_text_ = true;
+      }
+      return;
+    }
     if (table_depth_ == 1 && name == "tr") {
       // A row opened inside a cell (never in a well-formed document) closes
       // that cell: its text would otherwise have no cell to go to.
       in_cell_ = false;
-      if (tables.back().size() >= static_cast<std::size_t>(kMaxRows)) return Fail("行数");
-      tables.back().emplace_back();
+      if (tables.back().rows.size() >= static_cast<std::size_t>(kMaxRows)) return Fail("行数");
+      tables.back().rows.emplace_back();
     } else if (table_depth_ == 1 && name == "tc") {
-      if (tables.back().empty()) tables.back().emplace_back();
-      Row& row = tables.back().back();
+      if (tables.back().rows.empty()) tables.back().rows.emplace_back();
+      Row& row = tables.back().rows.back();
       if (row.size() >= kMaxColumns) return Fail("列数");
       row.emplace_back();
       in_cell_ = true;
@@ -98,6 +116,15 @@ class DocumentHandler final : public XmlHandler {
   void End(std::string_view name) override {
     if (name == "tbl" && table_depth_ > 0) {
       --table_depth_;
+    } else if (name == "p" && table_depth_ == 0 && in_paragraph_) {
+      in_paragraph_ = false;
+      if (!NormalizeHeaderCell(paragraph_).empty()) {
+        if (paragraphs_above_.size() == kMaxTitleLines) {
+          paragraphs_above_.erase(paragraphs_above_.begin());
+        }
+        paragraphs_above_.push_back(std::move(paragraph_));
+      }
+      paragraph_.clear();
     } else if (name == "tc" && table_depth_ == 1) {
       in_cell_ = false;
     } else if (name == "t") {
@@ -106,13 +133,18 @@ class DocumentHandler final : public XmlHandler {
   }
 
   void Text(std::string_view text) override {
-    if (in_cell_ && in_text_) Append(text);
+    if (in_cell_ && in_text_) {
+      Append(text);
+    } else if (table_depth_ == 0 && in_paragraph_ && in_text_ &&
+               paragraph_.size() + text.size() <= kMaxCellBytes) {
+      paragraph_.append(text);
+    }
   }
 
   std::vector<DocTable> tables;
 
  private:
-  Cell& CurrentCell() { return tables.back().back().back(); }
+  Cell& CurrentCell() { return tables.back().rows.back().back(); }
 
   void Append(std::string_view text) {
     std::string& target = CurrentCell().text;
@@ -130,6 +162,9 @@ class DocumentHandler final : public XmlHandler {
   bool in_cell_ = false;
   bool in_text_ = false;
   int paragraphs_ = 0;
+  bool in_paragraph_ = false;  // a paragraph of the body, outside every table
+  std::string paragraph_;
+  std::vector<std::string> paragraphs_above_;  // since the last table
 };
 
 // "主要成就 (工作成绩、成果、受奖励和荣誉称号等)" -> "主要成就": the label
@@ -159,7 +194,7 @@ struct Known {
 
 Known CountKnown(const DocTable& table, const std::vector<std::string>& known) {
   Known out;
-  for (const Row& row : table) {
+  for (const Row& row : table.rows) {
     std::size_t hits = 0;
     for (const Cell& cell : row) {
       if (std::find(known.begin(), known.end(), FormLabel(cell.text)) != known.end()) ++hits;
@@ -190,11 +225,15 @@ class DocxRecords final : public RecordSource {
   std::size_t next_ = 0;
 };
 
+// The table's title lines (numbered 0: they are no row of the table), then its rows.
 std::vector<std::pair<long, std::vector<std::string>>> ListRecords(const DocTable& table) {
   std::vector<std::pair<long, std::vector<std::string>>> records;
+  for (const std::string& title : table.titles) {
+    records.emplace_back(0, std::vector<std::string>{title});
+  }
   std::vector<std::string> above;  // the grid row above, for vertical merges
   long number = 0;
-  for (const Row& row : table) {
+  for (const Row& row : table.rows) {
     ++number;
     std::vector<std::string> cells;
     for (const Cell& cell : row) {
@@ -221,7 +260,7 @@ std::vector<std::pair<long, std::vector<std::string>>> FormRecord(
     return std::find(known.begin(), known.end(), label) != known.end();
   };
   for (const DocTable& table : tables) {
-    for (const Row& row : table) {
+    for (const Row& row : table.rows) {
       std::vector<const Cell*> cells;
       for (const Cell& cell : row) {
         if (!cell.continues) cells.push_back(&cell);
@@ -280,7 +319,7 @@ StatusOr<std::unique_ptr<RecordSource>> OpenDocxRecords(std::unique_ptr<xlsx::Ar
   for (const DocTable& table : handler.tables) {
     Known count = CountKnown(table, known);
     if (count.most >= std::min<std::size_t>(2, std::max<std::size_t>(known.size(), 1)) &&
-        count.rows <= 2 && table.size() > 1) {
+        count.rows <= 2 && table.rows.size() > 1) {
       return std::unique_ptr<RecordSource>(new DocxRecords(ListRecords(table)));
     }
   }

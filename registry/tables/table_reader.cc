@@ -240,6 +240,7 @@ class Table final : public TableReader {
 
   const std::vector<std::string>& Header() const override { return header_; }
   long HeaderRowNumber() const override { return header_row_; }
+  const std::vector<std::string>& TitleLines() const override { return titles_; }
   std::string_view Format() const override { return source_->Format(); }
 
   StatusOr<bool> Next(std::vector<std::string>* cells, long* row_number) override {
@@ -299,12 +300,23 @@ class Table final : public TableReader {
       header_.push_back(NormalizeHeaderCell(cell));
     while (!header_.empty() && header_.back().empty()) header_.pop_back();
     header_row_ = pending_[pick].row;
+    for (std::size_t i = 0; i < pick; ++i) {
+      std::string line;
+      for (const std::string& cell : pending_[i].cells) {
+        const std::string text = NormalizeHeaderCell(cell);
+        if (text.empty()) continue;
+        if (!line.empty()) line += ' ';
+        line += text;
+      }
+      titles_.push_back(std::move(line));
+    }
     pending_.erase(pending_.begin(), pending_.begin() + static_cast<long>(pick) + 1);
     return Status::Ok();
   }
 
   std::unique_ptr<RecordSource> source_;
   std::vector<std::string> header_;
+  std::vector<std::string> titles_;
   long header_row_ = 0;
   std::deque<Row> pending_;  // rows read while looking for the header
 };

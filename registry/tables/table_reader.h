@@ -48,6 +48,11 @@ class TableReader {
   // The header's row number, counted as Next() counts rows.
   virtual long HeaderRowNumber() const = 0;
 
+  // The title lines skipped above the header (TableOptions::known_columns), each the row's
+  // non-blank cells joined by a space: 「推荐学员汇总表」, 「2024 年推荐学员参加活动信息表」,
+  // 「联系人及电话: 李欣」. For a Word document, the paragraphs just above its table.
+  virtual const std::vector<std::string>& TitleLines() const = 0;
+
   // Reads the next non-empty record into *cells; false at the end of the
   // table. Cells are as written (not trimmed); a short record is padded with
   // empty cells to the header's width, a longer one keeps its extra cells

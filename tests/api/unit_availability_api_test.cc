@@ -161,3 +161,58 @@ TEST_CASE(
   CHECK(Answers(f, f.unit_b, b1.public_id)["2025-seminar"]["available"] == true);
   REQUIRE(f.Leaks() == 0);
 }
+
+TEST_CASE(
+    "Unit availability API: 附件2 sent as a round's list, or imported by staff, sets the answers "
+    "by name and birth month and adds nobody",
+    "[api][cohorts][availability][by_name]") {
+  ApiFixture f;
+  const json round = {{"code", "pool-open-availability"},
+                      {"campaign", "pool"},
+                      {"title", "测试用常态化报送"},
+                      {"opens_at", "2026-01-01 00:00"},
+                      {"deadline", "2099-12-31 17:00"},
+                      {"rule_set", "pool-national-2025"},
+                      {"year", 2026}};
+  REQUIRE(f.Call(f.staff, "POST", "/api/v1/rounds", round.dump()).status == 201);
+  const std::string b1 = f.Person("b1").public_id, b2 = f.Person("b2").public_id;
+  const json persons = f.Get(f.staff, "/api/v1/stats").Json()["persons"];
+  // Seed 001's 附件2 as a unit fills it: no 编号, no ID number.
+  const std::string sheet =
+      "2024 年推荐学员参加活动信息表\r\n联系人及电话:,王芳 010-12345678\r\n填表日期:,2025-08-10\r\n"
+      "序号,姓名,性别,民族,出生年月,政治面貌,单位职务,最高学历,擅长领域,联系方式,"
+      "可否参加专题研修班,可否参加国情研修活动\r\n"
+      "1,张明远,男,汉族,1979.05,民盟盟员,清华大学 教授,研究生,,,是,否\r\n"
+      "2,李静,女,回族,1995.08,群众,北京大学 研究员,研究生,,,否,是\r\n";
+
+  auto sent = f.Call(f.unit_b, "POST",
+                     "/api/v1/rounds/pool-open-availability/uploads?filename=" +
+                         tp::apitest::UrlEncode("附件2.csv"),
+                     sheet, {}, "text/csv");
+  INFO(sent.body);
+  REQUIRE(sent.status == 200);
+  const json report = sent.Json();
+  CHECK(report["format"] == "availability");
+  CHECK(report["added"] == 0);
+  CHECK(report["availability"]["written"] == true);
+  CHECK(report["availability"]["changed"] == 4);
+  CHECK(Answers(f, f.unit_b, b1)["2025-seminar"]["available"] == true);
+  CHECK(Answers(f, f.unit_b, b2)["2025-seminar"]["available"] == false);
+  auto list = f.Get(f.unit_b, "/api/v1/rounds/pool-open-availability/submission");
+  REQUIRE(list.status == 200);
+  CHECK(list.Json()["items"].empty());  // no draft
+  CHECK(f.Get(f.staff, "/api/v1/stats").Json()["persons"] == persons);
+
+  // The same sheet through the staff import, with one answer changed.
+  std::string changed = sheet;
+  changed.replace(changed.find(",是,否\r\n"), 9, ",否,否\r\n");
+  auto imported =
+      f.Call(f.staff, "POST", "/api/v1/imports?filename=info.csv", changed, {}, "text/csv");
+  REQUIRE(imported.status == 200);
+  CHECK(imported.Json()["format"] == "availability");
+  CHECK(imported.Json()["inserted"] == 0);
+  CHECK(imported.Json()["availability"]["changed"] == 1);
+  CHECK(Answers(f, f.staff, b1)["2025-seminar"]["available"] == false);
+  CHECK(f.Get(f.staff, "/api/v1/stats").Json()["persons"] == persons);
+  REQUIRE(f.Leaks() == 0);
+}

@@ -148,6 +148,8 @@ TEST_CASE("OpenTable: a 汇总表 written as a Word table reads as rows, merged 
   auto table = OpenTableFromBytes(ReadFileBytes(path), "推荐学员汇总表.docx", options);
   REQUIRE(table.ok());
   CHECK((*table)->Header() == Cells{"序号", "姓名", "性别", "出生年月", "工作单位及职务"});
+  CHECK((*table)->TitleLines() ==
+        Cells{"推荐学员汇总表", "推荐单位（加盖公章）：广西医学会填表日期：2024年11月5日"});
   auto rows = ReadAll(**table);
   REQUIRE(rows.size() == 2);
   CHECK(rows[0].first == 2);

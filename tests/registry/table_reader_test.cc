@@ -406,6 +406,8 @@ TEST_CASE("OpenTable: title rows above a form's header are skipped when the colu
   auto table = Open(path, options);
   CHECK(table->Header() == Cells{"序号", "姓名", "性别", "民族"});
   CHECK(table->HeaderRowNumber() == 5);
+  CHECK(table->TitleLines() ==
+        Cells{"推荐学员汇总表", "推荐单位：广西科协（加盖公章）", "填表日期： 2024-10-01"});
   auto rows = ReadRows(*table);
   REQUIRE(rows.size() == 1);
   CHECK(rows[0].number == 6);
@@ -414,6 +416,7 @@ TEST_CASE("OpenTable: title rows above a form's header are skipped when the colu
   // Without known columns the first non-empty row is the header.
   auto plain = Open(path);
   CHECK(plain->Header() == Cells{"推荐学员汇总表"});
+  CHECK(plain->TitleLines().empty());
   CHECK(ReadRows(*plain).size() == 4);
 }
 
