@@ -25,8 +25,8 @@ struct FormPrint {
   bool sensitive_attributes = true;
 };
 
-// One box of the form: the key that names it, the label the paper form prints beside it,
-// and its value (lines separated by '\n'; empty when not given).
+// One box of the form: the key that names it in the Word template ({{key}}), the label the
+// paper form prints beside it, and its value (lines separated by '\n'; empty when not given).
 struct FormBox {
   std::string_view key;
   std::string_view label;
@@ -50,6 +50,12 @@ std::string BeijingMinute(int64_t unix_seconds);
 // through fontconfig ("Noto Serif CJK SC", "Noto Sans CJK SC": Debian's fonts-noto-cjk);
 // Unavailable when they are not installed.
 StatusOr<std::string> StudentFormPdf(const PersonRecord& record, const FormPrint& print);
+
+// The form as a .docx: the template's parts in `template_dir` (data/forms/student_form/) with
+// every {{key}} of word/document.xml replaced by its box's value, XML-escaped, lines as line
+// breaks. Internal when the template is missing a part or names an unknown key.
+StatusOr<std::string> StudentFormDocx(const PersonRecord& record, const FormPrint& print,
+                                      const std::string& template_dir);
 
 // The file name of a download: 学员情况表-P0000001.pdf.
 std::string StudentFormFilename(const PersonRecord& record, std::string_view extension);

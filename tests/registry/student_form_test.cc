@@ -1,14 +1,17 @@
 // The 学员情况表 printed for one person: the PDF read back with poppler's pdftotext and pdfinfo
 // (scripts/install-deps.sh test installs poppler-utils), an oracle independent of the cairo that
-// wrote it.
+// wrote it, and the Word file read back with the registry's own form reader (OpenTable).
 #include <stdio.h>
 
 #include <catch2/catch.hpp>
+#include <filesystem>
 #include <string>
 #include <vector>
 
+#include "registry/base/paths.h"
 #include "registry/fields/masking.h"
 #include "registry/forms/student_form.h"
+#include "registry/tables/table_reader.h"
 #include "support/temp_dir.h"
 
 namespace {
@@ -116,6 +119,8 @@ bool Has(const std::string& squeezed, const std::string& phrase) {
   return squeezed.find(Squeezed(phrase)) != std::string::npos;
 }
 
+std::string TemplateDir() { return tp::registry::DataDir() + "/forms/student_form"; }
+
 }  // namespace
 
 TEST_CASE("Student form: the PDF holds every box as text, continues long text and is watermarked",
@@ -178,4 +183,78 @@ TEST_CASE("Student form: a short record is one page, and revealed numbers are pr
   CHECK(Has(read.text, "民族"));
   CHECK_FALSE(Has(read.text, "壮族"));
   CHECK_FALSE(Has(read.text, "九三学社社员"));
+}
+
+TEST_CASE("Student form: the Word file reads back, box by box, through the form reader",
+          "[forms][docx]") {
+  const PersonRecord record = LongRecord();
+  auto docx = tp::registry::StudentFormDocx(record, Print(), TemplateDir());
+  REQUIRE(docx.ok());
+  auto table = tp::registry::OpenTableFromBytes(*docx, "学员情况表.docx");
+  REQUIRE(table.ok());
+  CHECK((*table)->Format() == "docx");
+  std::vector<std::string> values;
+  long row = 0;
+  auto next = (*table)->Next(&values, &row);
+  REQUIRE(next.ok());
+  REQUIRE(*next);
+  const std::vector<std::string>& header = (*table)->Header();
+  const std::vector<FormBox> boxes = tp::registry::StudentFormBoxes(record, Print());
+  REQUIRE(header.size() == boxes.size());
+  REQUIRE(values.size() == boxes.size());
+  for (size_t i = 0; i < boxes.size(); ++i) {
+    INFO(boxes[i].label << " read as " << header[i]);
+    // The reader drops a label's note in brackets: 主要成就（工作成绩…） is 主要成就.
+    CHECK(std::string(boxes[i].label).rfind(header[i], 0) == 0);
+    CHECK(values[i] == boxes[i].value);
+    CHECK_FALSE(values[i].empty());
+  }
+  // One record only; values with XML's own characters came through escaped and back.
+  CHECK(values[13] == "广西南宁市青秀区科园大道 <2> 号 & 附楼");
+  CHECK(values[24].find('\n') != std::string::npos);
+  CHECK(values[7] == "4501**********0023");
+  next = (*table)->Next(&values, &row);
+  REQUIRE(next.ok());
+  CHECK_FALSE(*next);
+}
+
+TEST_CASE("Student form: the Word file is a complete package with its parts in order",
+          "[forms][docx]") {
+  TempDir dir;
+  const PersonRecord record = LongRecord();
+  auto docx = tp::registry::StudentFormDocx(record, Print(), TemplateDir());
+  REQUIRE(docx.ok());
+  const std::string path = dir / "form.docx";
+  tp::testing::WriteFileBytes(path, *docx);
+  // Python's zipfile and XML parser, independent of libzip and expat: every part parses, the
+  // content types come first, and no placeholder is left; python-docx opens it and finds the
+  // form's table of 15 rows.
+  const std::string check = Run(
+      "/usr/bin/python3 -c \"\nimport sys, zipfile, xml.dom.minidom\n"
+      "z = zipfile.ZipFile(sys.argv[1])\nnames = z.namelist()\n"
+      "assert names[0] == '[Content_Types].xml', names\n"
+      "for n in ['_rels/.rels', 'word/document.xml', 'word/styles.xml',"
+      " 'word/_rels/document.xml.rels']: assert n in names, n\n"
+      "for n in names:\n  text = z.read(n).decode('utf-8')\n  xml.dom.minidom.parseString(text)\n"
+      "  assert '{{' not in text, n\n"
+      "import docx\nd = docx.Document(sys.argv[1])\n"
+      "assert len(d.tables) == 1 and len(d.tables[0].rows) == 15\nprint('ok')\n\" '" +
+      path + "'");
+  CHECK(check == "ok\n");
+}
+
+TEST_CASE("Student form: a template naming an unknown box is refused with the part and key",
+          "[forms][docx]") {
+  TempDir dir;
+  std::filesystem::create_directories(dir / "word");
+  std::filesystem::create_directories(dir / "_rels");
+  tp::testing::WriteFileBytes(dir / "[Content_Types].xml", "<Types/>");
+  tp::testing::WriteFileBytes(dir / "_rels/.rels", "<Relationships/>");
+  tp::testing::WriteFileBytes(dir / "word/document.xml", "<w:t>{{salary}}</w:t>");
+  auto docx = tp::registry::StudentFormDocx(LongRecord(), Print(), dir.path());
+  REQUIRE_FALSE(docx.ok());
+  CHECK(docx.status().message().find("{{salary}}") != std::string::npos);
+  CHECK(docx.status().message().find("word/document.xml") != std::string::npos);
+  auto missing = tp::registry::StudentFormDocx(LongRecord(), Print(), dir / "nowhere");
+  REQUIRE_FALSE(missing.ok());
 }
