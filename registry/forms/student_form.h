@@ -46,9 +46,9 @@ std::string FormWatermark(const PersonRecord& record, const FormPrint& print);
 std::string BeijingMinute(int64_t unix_seconds);
 
 // The form as a PDF: A4, the boxes of the paper form with their labels, long 经历 and 成就
-// continued on further pages, the watermark drawn across each page. Fonts are chosen by family
-// through fontconfig ("Noto Serif CJK SC", "Noto Sans CJK SC": Debian's fonts-noto-cjk);
-// Unavailable when they are not installed.
+// continued on further pages, the watermark drawn across each page. The font is chosen by family
+// through fontconfig ("Noto Sans CJK SC": Debian's fonts-noto-cjk); Unavailable when it is not
+// installed.
 StatusOr<std::string> StudentFormPdf(const PersonRecord& record, const FormPrint& print);
 
 // The form as a .docx: the template's parts in `template_dir` (data/forms/student_form/) with
