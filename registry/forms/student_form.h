@@ -52,8 +52,9 @@ std::string BeijingMinute(int64_t unix_seconds);
 StatusOr<std::string> StudentFormPdf(const PersonRecord& record, const FormPrint& print);
 
 // The form as a .docx: the template's parts in `template_dir` (data/forms/student_form/) with
-// every {{key}} of word/document.xml replaced by its box's value, XML-escaped, lines as line
-// breaks. Internal when the template is missing a part or names an unknown key.
+// every {{key}} replaced by its box's value ({{id}}: the 编号; {{printed}}: who printed it and
+// when), XML-escaped for a <w:t>, lines as line breaks. Not watermarked. Internal when the
+// template is missing a part or names an unknown key.
 StatusOr<std::string> StudentFormDocx(const PersonRecord& record, const FormPrint& print,
                                       const std::string& template_dir);
 
