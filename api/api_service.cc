@@ -210,6 +210,20 @@ void ApiService::Impl::AddPersonRoutes() {
        .response_schema = "Person",
        .statuses = {400, 404},
        .handler = bind(&Impl::GetPerson)});
+  for (const bool pdf : {true, false}) {
+    routes.push_back(
+        {.method = "GET",
+         .pattern = pdf ? "/api/v1/persons/{id}/form.pdf" : "/api/v1/persons/{id}/form.docx",
+         .operation_id = pdf ? "getPersonFormPdf" : "getPersonFormDocx",
+         .roles = kAllRoles,
+         .summary = std::string("下载学员情况表（") + (pdf ? "PDF，带水印" : "Word") +
+                    "；范围与遮盖同读取人员，工作人员可用 reveal 打印完整号码；记入审计日志）",
+         .tag = "人员",
+         .params = {{"id", "path", "string", "人员编号（P 加 7 位数字）", true},
+                    {"reveal", "query", "string", "id_number 和/或 phone（仅 staff）", false}},
+         .statuses = {400, 404, 503},
+         .handler = bind(pdf ? &Impl::PersonFormPdf : &Impl::PersonFormDocx)});
+  }
   routes.push_back({.method = "PATCH",
                     .pattern = "/api/v1/persons/{id}",
                     .operation_id = "updatePerson",

@@ -257,6 +257,19 @@ std::string_view StatusText(int status) {
   }
 }
 
+// The media type of a route that answers a file, by the extension its path ends in; empty for
+// the routes that answer JSON.
+std::string_view FileType(std::string_view pattern) {
+  constexpr std::pair<std::string_view, std::string_view> kTypes[] = {
+      {".xlsx", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"},
+      {".docx", "application/vnd.openxmlformats-officedocument.wordprocessingml.document"},
+      {".pdf", "application/pdf"},
+  };
+  for (const auto& [extension, type] : kTypes)
+    if (pattern.ends_with(extension)) return type;
+  return {};
+}
+
 Json Schema(std::string_view type) {
   if (type == "integer") return {{"type", "integer"}};
   if (type == "boolean") return {{"type", "boolean"}};
@@ -300,14 +313,13 @@ std::string BuildOpenApiDocument(const std::vector<RouteSpec>& routes,
         statuses.push_back(s);
       }
     }
-    // Routes ending in .xlsx answer a workbook; every other route JSON.
-    const bool workbook =
-        r.pattern.size() > 5 && r.pattern.compare(r.pattern.size() - 5, 5, ".xlsx") == 0;
-    if (workbook) {
-      responses[success] = {{"description", StatusText(std::stoi(success))},
-                            {"content",
-                             {{"application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-                               {{"schema", {{"type", "string"}, {"format", "binary"}}}}}}}};
+    // Routes ending in .xlsx, .docx or .pdf answer that file; every other route JSON.
+    const std::string_view file_type = FileType(r.pattern);
+    if (!file_type.empty()) {
+      responses[success] = {
+          {"description", StatusText(std::stoi(success))},
+          {"content",
+           {{std::string(file_type), {{"schema", {{"type", "string"}, {"format", "binary"}}}}}}}};
     } else {
       responses[success] = {
           {"description", StatusText(std::stoi(success))},

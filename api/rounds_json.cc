@@ -23,18 +23,7 @@ std::string TextOf(const Json& j, const char* key) {
 
 // RFC 5987: a download's Chinese file name.
 std::string Attachment(const std::string& filename) {
-  static const char* kHex = "0123456789ABCDEF";
-  std::string encoded;
-  for (unsigned char c : filename) {
-    if (std::isalnum(c) || c == '-' || c == '.' || c == '_') {
-      encoded += static_cast<char>(c);
-    } else {
-      encoded += '%';
-      encoded += kHex[c >> 4];
-      encoded += kHex[c & 15];
-    }
-  }
-  return "attachment; filename=\"download.xlsx\"; filename*=UTF-8''" + encoded;
+  return AttachmentDisposition(filename, "download.xlsx");
 }
 
 void SendXlsx(HttpResponse& res, std::string bytes, const std::string& filename) {

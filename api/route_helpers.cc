@@ -1,5 +1,7 @@
 #include "api/route_helpers.h"
 
+#include <cctype>
+
 #include "api/http_server.h"
 
 namespace tp::api {
@@ -26,6 +28,28 @@ StatusOr<Json> ParseJsonObject(const std::string& body) {
     return InvalidArgument("请求体应为 JSON 对象", {{"请求体", "应为 JSON 对象", 0}});
   }
   return parsed;
+}
+
+std::string AttachmentDisposition(std::string_view filename, std::string_view ascii_fallback) {
+  static const char* kHex = "0123456789ABCDEF";
+  std::string encoded;
+  for (unsigned char c : filename) {
+    if (std::isalnum(c) || c == '-' || c == '.' || c == '_') {
+      encoded += static_cast<char>(c);
+    } else {
+      encoded += '%';
+      encoded += kHex[c >> 4];
+      encoded += kHex[c & 15];
+    }
+  }
+  std::string fallback;
+  for (char c : ascii_fallback) {
+    // Nothing that would end the quoted string or the header.
+    if (c != '"' && c != '\\' && static_cast<unsigned char>(c) >= 0x20 &&
+        static_cast<unsigned char>(c) < 0x7f)
+      fallback += c;
+  }
+  return "attachment; filename=\"" + fallback + "\"; filename*=UTF-8''" + encoded;
 }
 
 StatusOr<UploadedFile> UploadedFileOf(const HttpRequest& request, std::string_view fallback) {

@@ -29,6 +29,10 @@ Status BadField(const std::string& field, const std::string& message);
 // stays out of the answer.
 StatusOr<nlohmann::json> ParseJsonObject(const std::string& body);
 
+// A Content-Disposition value for a download named `filename` (Chinese allowed): RFC 5987's
+// filename*=UTF-8''… with `ascii_fallback` as the plain filename for clients without it.
+std::string AttachmentDisposition(std::string_view filename, std::string_view ascii_fallback);
+
 // The file of an upload: a multipart form's part named "file" (else its first file), or the raw
 // body, read where the server holds it (a copy would be one more file's worth of memory). Its
 // name is the part's file name, else ?filename=, else `fallback`: a hint for messages only, the

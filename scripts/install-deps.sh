@@ -9,6 +9,8 @@ packages=(
   libxapian-dev libsqlitecpp-dev libsqlite3-dev libcpp-httplib-dev nlohmann-json3-dev
   catch2 libicu-dev libzip-dev libexpat1-dev libsodium-dev libxlsxwriter-dev
   libglpk-dev libfreexl-dev
+  # The 学员情况表 as PDF (registry/forms/): pango and cairo, and the Chinese fonts it asks for.
+  libpango1.0-dev libcairo2-dev fonts-noto-cjk
 )
 # The web pages' libraries (ECharts) are installed with npm.
 command -v npm >/dev/null 2>&1 || packages+=(nodejs npm)
@@ -16,6 +18,8 @@ if [[ "${1:-build}" == "test" ]]; then
   packages+=(nginx sqlite3)
   # Office files the tests make themselves to read back: .xls with xlwt, .docx with python-docx.
   packages+=(python3 python3-xlwt python3-docx)
+  # The printed forms are read back with pdftotext and pdfinfo.
+  packages+=(poppler-utils)
   # The browser tests (tests/e2e/): Debian's chromium and a Chinese font for its screenshots;
   # node and npm from Debian unless a node of another origin, which brings its own npm, is there.
   packages+=(chromium fonts-wqy-zenhei)

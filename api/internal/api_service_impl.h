@@ -1,7 +1,6 @@
 // What the route files of the core API share (api_service.cc, persons_routes.cc,
-// export_routes.cc, admin_routes.cc): the service's state and handlers, and the readers of
-// requests they all use.
-// Only files of api/ include this header.
+// export_routes.cc, forms_routes.cc, admin_routes.cc): the service's state and handlers, and the
+// readers of requests they all use. Only files of api/ include this header.
 #pragma once
 
 #include <algorithm>
@@ -124,6 +123,10 @@ struct ApiService::Impl {
   void GetUnit(const ApiCall& call, HttpResponse& res);
   void EnrollmentCheck(const ApiCall& call, HttpResponse& res);
   void Stats(const ApiCall& call, HttpResponse& res);
+  // forms_routes.cc: the 学员情况表 of one person
+  void PersonFormPdf(const ApiCall& call, HttpResponse& res);
+  void PersonFormDocx(const ApiCall& call, HttpResponse& res);
+  void PersonForm(const ApiCall& call, HttpResponse& res, std::string_view format);
   // export_routes.cc
   void SearchXlsx(const ApiCall& call, HttpResponse& res);
   void StatsXlsx(const ApiCall& call, HttpResponse& res);

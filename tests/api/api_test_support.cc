@@ -341,6 +341,8 @@ bool IsCoreRoute(const std::string& method, const std::string& pattern) {
                                       "/api/v1/search",
                                       "/api/v1/persons",
                                       "/api/v1/persons/{id}",
+                                      "/api/v1/persons/{id}/form.pdf",
+                                      "/api/v1/persons/{id}/form.docx",
                                       "/api/v1/units",
                                       "/api/v1/units/{code}",
                                       "/api/v1/enrollment-check",

@@ -1,8 +1,10 @@
 // Downloads read back: the search page's 导出检索结果 saves every hit of the search (not
 // only the page shown), and each dashboard chart's button saves that chart's numbers.
-// The workbooks the browser saved are opened and a cell or two checked.
+// The workbooks the browser saved are opened and a cell or two checked. A person's 学员情况表
+// downloads as a PDF, read back with pdftotext, and as a Word file.
 
 import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
@@ -71,5 +73,27 @@ describe('downloads', () => {
       assert.ok(progress.texts.includes(r.code), `round ${r.code} is not in the download`);
       assert.ok(progress.texts.includes(r.title), `round ${r.title} is not in the download`);
     }
+  });
+
+  test('a person page downloads the 学员情况表 as PDF and as Word', async () => {
+    const hit = (await api('GET', 'search?size=1', fixture.staffToken)).hits[0];
+    await page.goto(url(`person.html?id=${hit.id}`));
+    await page.locator('#form-sheet').waitFor();
+    const save = async (format) => {
+      const [download] = await Promise.all([
+        page.waitForEvent('download'), page.locator(`button[data-form="${format}"]`).click()]);
+      const saved = join(fixture.screenshots, `form.${format}`);
+      await download.saveAs(saved);
+      return { file: download.suggestedFilename(), saved };
+    };
+    const pdf = await save('pdf');
+    assert.equal(pdf.file, `学员情况表-${hit.id}.pdf`);
+    const text = execFileSync('pdftotext', ['-raw', '-enc', 'UTF-8', pdf.saved, '-'], { encoding: 'utf8' });
+    assert.ok(text.includes(hit.name), `${hit.name} is not in the PDF`);
+    assert.ok(text.includes(`编号：${hit.id}`), 'no 编号 in the PDF');
+    const docx = await save('docx');
+    assert.equal(docx.file, `学员情况表-${hit.id}.docx`);
+    assert.equal(readFileSync(docx.saved).subarray(0, 2).toString(), 'PK');
+    assert.equal(await page.locator('#form-messages').innerText(), '');
   });
 });

@@ -1,11 +1,12 @@
 // A person's page: the record laid out as the 学员情况表 of the 2024 notice (附件1), then
 // admissions, recommendations, honours and training history. What is masked or left
 // out is the API's decision for the caller's role; the page shows what it is given.
-// Staff may ask for a whole ID number or phone: the API logs each such reading.
+// Staff may ask for a whole ID number or phone: the API logs each such reading. The form also
+// downloads as a PDF (watermarked with who printed it and when) and as a Word file.
 
-import { get } from './api.js';
+import { call, get } from './api.js';
 import { kTrainingStates, provinceName, yesNo } from './labels.js';
-import { clear, el, errorNotice, formatDateTime, notice, startPage } from './shell.js';
+import { clear, el, errorNotice, formatDateTime, notice, saveDownload, startPage } from './shell.js';
 
 const main = document.getElementById('main');
 const id = new URLSearchParams(location.search).get('id') || '';
@@ -106,6 +107,22 @@ async function load() {
   render(person, titles, history.items);
 }
 
+// The 学员情况表 as a file (`format` pdf or docx), with the numbers the page shows whole: the
+// API records such a download as a reveal, any other as an export.
+async function downloadForm(format, button, messages) {
+  button.disabled = true;
+  try {
+    const params = reveal.length ? { reveal: reveal.join(',') } : {};
+    const response = await call('GET', `persons/${encodeURIComponent(id)}/form.${format}`, { params, raw: true });
+    await saveDownload(response, `学员情况表-${id}.${format}`);
+    clear(messages);
+  } catch (error) {
+    clear(messages, errorNotice(error));
+  } finally {
+    button.disabled = false;
+  }
+}
+
 // How a training got to its state: 已邀请 → 已确认 → 已参加, each with when and by whom.
 function stepsText(steps = []) {
   return steps
@@ -119,8 +136,16 @@ function stepsText(steps = []) {
 function render(p, titles, history = []) {
   document.title = `${p.name} · 科技界党外代表人士库`;
   const me = document.body.dataset.role;
+  const formMessages = el('div', { class: 'no-print', id: 'form-messages' });
+  const formButton = (format, label) => {
+    const button = el('button', { type: 'button', class: 'download', dataset: { form: format } }, label);
+    button.addEventListener('click', () => downloadForm(format, button, formMessages));
+    return button;
+  };
   const actions = el('div', { class: 'actions no-print' },
     el('button', { type: 'button', class: 'primary', onclick: () => window.print() }, '打印学员情况表'),
+    formButton('pdf', '下载学员情况表（PDF）'),
+    formButton('docx', '下载学员情况表（Word）'),
     me === 'staff' && !p.revealed.includes('id_number') && p.id_number
       ? el('button', { type: 'button', onclick: () => { reveal = [...reveal, 'id_number']; refresh(); } },
         '查看完整身份证号') : null,
@@ -144,7 +169,7 @@ function render(p, titles, history = []) {
       el('div', {class: 'person-head no-print'},
          el('h1', {}, p.name, el('span', {class: 'person-id'}, p.id)),
          el('p', {class: 'muted'}, [p.unit, p.post, p.title].filter(Boolean).join(' · '))),
-      actions, revealedNote, el('div', {class: 'sheet'}, formSheet(p)),
+      actions, formMessages, revealedNote, el('div', {class: 'sheet'}, formSheet(p)),
       section('其他信息', otherFacts(p)),
       section(
           '入库记录',

@@ -1,0 +1,260 @@
+// The 学员情况表 printed for one person: the PDF read back with poppler's pdftotext and pdfinfo
+// (scripts/install-deps.sh test installs poppler-utils), an oracle independent of the cairo that
+// wrote it, and the Word file read back with the registry's own form reader (OpenTable).
+#include <stdio.h>
+
+#include <catch2/catch.hpp>
+#include <filesystem>
+#include <string>
+#include <vector>
+
+#include "registry/base/paths.h"
+#include "registry/fields/masking.h"
+#include "registry/forms/student_form.h"
+#include "registry/tables/table_reader.h"
+#include "support/temp_dir.h"
+
+namespace {
+
+using tp::registry::FormBox;
+using tp::registry::FormPrint;
+using tp::registry::PersonRecord;
+using tp::testing::TempDir;
+
+constexpr const char* kLastAchievement = "末项成果获评全国创新争先奖状";
+
+// A person with every box filled, 经历 and 成就 long enough for a page of their own.
+PersonRecord LongRecord() {
+  PersonRecord r;
+  tp::registry::Person& p = r.person;
+  p.public_id = "P0000123";
+  p.name = "覃思远";
+  p.gender = "女";
+  p.birth_date = "1986-03-07";
+  p.ethnic_group = "壮族";
+  p.native_place = "广西南宁";
+  p.birthplace = "广西柳州";
+  p.political_affiliation = "九三学社社员";
+  p.id_number = "450103198603070023";
+  p.foreign_residence = false;
+  p.hobbies = "书法、长跑";
+  p.email = "qinsy@example.cn";
+  p.phone = "13812345678";
+  p.academician = false;
+  p.address = "广西南宁市青秀区科园大道 <2> 号 & 附楼";
+  p.postcode = "530007";
+  p.unit_name = "广西大学化学化工学院";
+  p.post = "副院长";
+  p.title = "研究员";
+  p.education = "博士研究生";
+  p.degree = "工学博士";
+  p.fields = {"催化化学", "绿色化工"};
+  p.congress_posts = "南宁市政协委员";
+  p.association_posts = "广西化学化工学会副理事长";
+  p.united_front_groups = "南宁市新联会会员";
+  p.other_posts = "《化工学报》编委";
+  for (int year = 2004; year < 2044; ++year) {
+    if (!p.career.empty()) p.career += "\n";
+    p.career += std::to_string(year) + "年—" + std::to_string(year + 1) +
+                "年，在广西大学化学化工学院从事多相催化与反应工程研究，承担国家自然科学基金项目";
+  }
+  for (int i = 1; i <= 45; ++i) {
+    p.achievements += "成果" + std::to_string(i) +
+                      "：提出低温选择性加氢的新型负载型催化剂，在区内三家企业应用，"
+                      "年增效益逾千万元；发表论文十余篇，获授权发明专利若干项。";
+  }
+  p.achievements += kLastAchievement;
+  p.opinion = "该同志政治立场坚定，业务能力突出，同意推荐。";
+  r.id_number_mask = tp::registry::MaskIdNumber(p.id_number);
+  r.phone_mask = tp::registry::MaskPhone(p.phone);
+  return r;
+}
+
+FormPrint Print() {
+  FormPrint print;
+  print.printed_by = "王芳";
+  print.printed_at = 1796606400;  // 2026-12-07 01:20 UTC
+  return print;
+}
+
+// The standard output of `command`.
+std::string Run(const std::string& command) {
+  FILE* pipe = ::popen(command.c_str(), "r");
+  REQUIRE(pipe != nullptr);
+  std::string out;
+  char buffer[4096];
+  for (size_t n; (n = fread(buffer, 1, sizeof buffer, pipe)) > 0;) out.append(buffer, n);
+  REQUIRE(::pclose(pipe) == 0);
+  return out;
+}
+
+// Text without blanks and line ends: pdftotext breaks lines where the layout wrapped them.
+std::string Squeezed(const std::string& text) {
+  std::string out;
+  for (char c : text)
+    if (c != ' ' && c != '\n' && c != '\f' && c != '\t' && c != '\r') out.push_back(c);
+  return out;
+}
+
+struct PdfText {
+  std::string text;  // squeezed
+  int pages = 0;
+};
+
+PdfText ReadPdf(const TempDir& dir, const std::string& pdf) {
+  const std::string path = dir / "form.pdf";
+  tp::testing::WriteFileBytes(path, pdf);
+  PdfText out;
+  // In the order drawn (-raw): pdftotext's reading order would merge the diagonal watermark's
+  // words with those of the boxes it crosses.
+  out.text = Squeezed(Run("pdftotext -raw -enc UTF-8 '" + path + "' -"));
+  const std::string info = Run("pdfinfo '" + path + "'");
+  const size_t at = info.find("Pages:");
+  REQUIRE(at != std::string::npos);
+  out.pages = std::stoi(info.substr(at + 6));
+  return out;
+}
+
+bool Has(const std::string& squeezed, const std::string& phrase) {
+  return squeezed.find(Squeezed(phrase)) != std::string::npos;
+}
+
+std::string TemplateDir() { return tp::registry::DataDir() + "/forms/student_form"; }
+
+}  // namespace
+
+TEST_CASE("Student form: the PDF holds every box as text, continues long text and is watermarked",
+          "[forms][pdf]") {
+  TempDir dir;
+  const PersonRecord record = LongRecord();
+  auto pdf = tp::registry::StudentFormPdf(record, Print());
+  REQUIRE(pdf.ok());
+  CHECK(pdf->rfind("%PDF-", 0) == 0);
+  const PdfText read = ReadPdf(dir, *pdf);
+  INFO(read.text.substr(0, 2000));
+  CHECK(Has(read.text, "学员情况表"));
+  CHECK(Has(read.text, record.person.name));
+  CHECK(Has(read.text, "P0000123"));
+  for (const FormBox& box : tp::registry::StudentFormBoxes(record, Print())) {
+    INFO(box.label);
+    CHECK(Has(read.text, std::string(box.label)));
+  }
+  CHECK(Has(read.text, "广西大学化学化工学院副院长"));
+  CHECK(Has(read.text, "南宁市政协委员"));
+  CHECK(Has(read.text, "2043年—2044年"));
+  // The last words of the long 成就: nothing is cut off; it runs onto further pages.
+  CHECK(Has(read.text, kLastAchievement));
+  CHECK(Has(read.text, "主要成就（工作成绩、成果、受奖励和荣誉称号等）（续）"));
+  CHECK(read.pages >= 3);
+  CHECK(Has(read.text, "共" + std::to_string(read.pages) + "页"));
+  // Masked numbers only.
+  CHECK(Has(read.text, "4501**********0023"));
+  CHECK(Has(read.text, "138****5678"));
+  CHECK_FALSE(Has(read.text, record.person.id_number));
+  CHECK_FALSE(Has(read.text, record.person.phone));
+  // The watermark: registry, 编号, who printed and when (Beijing time), once per page at least.
+  const std::string mark = Squeezed(tp::registry::FormWatermark(record, Print()));
+  CHECK(mark.find("王芳") != std::string::npos);
+  CHECK(mark.find("2026-12-0709:20北京时间") != std::string::npos);
+  size_t marks = 0;
+  for (size_t at = read.text.find(mark); at != std::string::npos; at = read.text.find(mark, at + 1))
+    ++marks;
+  CHECK(marks >= static_cast<size_t>(read.pages));
+}
+
+TEST_CASE("Student form: a short record is one page, and revealed numbers are printed whole",
+          "[forms][pdf]") {
+  TempDir dir;
+  PersonRecord record = LongRecord();
+  record.person.career = "2010年起在广西大学任教";
+  record.person.achievements = "获广西青年科技奖";
+  FormPrint print = Print();
+  print.reveal_id_number = true;
+  print.reveal_phone = true;
+  print.sensitive_attributes = false;
+  auto pdf = tp::registry::StudentFormPdf(record, print);
+  REQUIRE(pdf.ok());
+  const PdfText read = ReadPdf(dir, *pdf);
+  CHECK(read.pages == 1);
+  CHECK(Has(read.text, "共1页"));
+  CHECK(Has(read.text, record.person.id_number));
+  CHECK(Has(read.text, record.person.phone));
+  // 民族 and 政治面貌 are left blank for a caller who may not see them.
+  CHECK(Has(read.text, "民族"));
+  CHECK_FALSE(Has(read.text, "壮族"));
+  CHECK_FALSE(Has(read.text, "九三学社社员"));
+}
+
+TEST_CASE("Student form: the Word file reads back, box by box, through the form reader",
+          "[forms][docx]") {
+  const PersonRecord record = LongRecord();
+  auto docx = tp::registry::StudentFormDocx(record, Print(), TemplateDir());
+  REQUIRE(docx.ok());
+  auto table = tp::registry::OpenTableFromBytes(*docx, "学员情况表.docx");
+  REQUIRE(table.ok());
+  CHECK((*table)->Format() == "docx");
+  std::vector<std::string> values;
+  long row = 0;
+  auto next = (*table)->Next(&values, &row);
+  REQUIRE(next.ok());
+  REQUIRE(*next);
+  const std::vector<std::string>& header = (*table)->Header();
+  const std::vector<FormBox> boxes = tp::registry::StudentFormBoxes(record, Print());
+  REQUIRE(header.size() == boxes.size());
+  REQUIRE(values.size() == boxes.size());
+  for (size_t i = 0; i < boxes.size(); ++i) {
+    INFO(boxes[i].label << " read as " << header[i]);
+    // The reader drops a label's note in brackets: 主要成就（工作成绩…） is 主要成就.
+    CHECK(std::string(boxes[i].label).rfind(header[i], 0) == 0);
+    CHECK(values[i] == boxes[i].value);
+    CHECK_FALSE(values[i].empty());
+  }
+  // One record only; values with XML's own characters came through escaped and back.
+  CHECK(values[13] == "广西南宁市青秀区科园大道 <2> 号 & 附楼");
+  CHECK(values[24].find('\n') != std::string::npos);
+  CHECK(values[7] == "4501**********0023");
+  next = (*table)->Next(&values, &row);
+  REQUIRE(next.ok());
+  CHECK_FALSE(*next);
+}
+
+TEST_CASE("Student form: the Word file is a complete package with its parts in order",
+          "[forms][docx]") {
+  TempDir dir;
+  const PersonRecord record = LongRecord();
+  auto docx = tp::registry::StudentFormDocx(record, Print(), TemplateDir());
+  REQUIRE(docx.ok());
+  const std::string path = dir / "form.docx";
+  tp::testing::WriteFileBytes(path, *docx);
+  // Python's zipfile and XML parser, independent of libzip and expat: every part parses, the
+  // content types come first, and no placeholder is left; python-docx opens it and finds the
+  // form's table of 15 rows.
+  const std::string check = Run(
+      "/usr/bin/python3 -c \"\nimport sys, zipfile, xml.dom.minidom\n"
+      "z = zipfile.ZipFile(sys.argv[1])\nnames = z.namelist()\n"
+      "assert names[0] == '[Content_Types].xml', names\n"
+      "for n in ['_rels/.rels', 'word/document.xml', 'word/styles.xml',"
+      " 'word/_rels/document.xml.rels']: assert n in names, n\n"
+      "for n in names:\n  text = z.read(n).decode('utf-8')\n  xml.dom.minidom.parseString(text)\n"
+      "  assert '{{' not in text, n\n"
+      "import docx\nd = docx.Document(sys.argv[1])\n"
+      "assert len(d.tables) == 1 and len(d.tables[0].rows) == 15\nprint('ok')\n\" '" +
+      path + "'");
+  CHECK(check == "ok\n");
+}
+
+TEST_CASE("Student form: a template naming an unknown box is refused with the part and key",
+          "[forms][docx]") {
+  TempDir dir;
+  std::filesystem::create_directories(dir / "word");
+  std::filesystem::create_directories(dir / "_rels");
+  tp::testing::WriteFileBytes(dir / "[Content_Types].xml", "<Types/>");
+  tp::testing::WriteFileBytes(dir / "_rels/.rels", "<Relationships/>");
+  tp::testing::WriteFileBytes(dir / "word/document.xml", "<w:t>{{salary}}</w:t>");
+  auto docx = tp::registry::StudentFormDocx(LongRecord(), Print(), dir.path());
+  REQUIRE_FALSE(docx.ok());
+  CHECK(docx.status().message().find("{{salary}}") != std::string::npos);
+  CHECK(docx.status().message().find("word/document.xml") != std::string::npos);
+  auto missing = tp::registry::StudentFormDocx(LongRecord(), Print(), dir / "nowhere");
+  REQUIRE_FALSE(missing.ok());
+}
