@@ -31,22 +31,11 @@ void ApiService::Impl::PersonFormDocx(const ApiCall& call, HttpResponse& res) {
 
 void ApiService::Impl::PersonForm(const ApiCall& call, HttpResponse& res, std::string_view format) {
   const Caller& c = *call.caller;
-  const std::string id = call.request.PathParam("id");
-  auto reveal = RevealOf(call.request);
-  if (!reveal.ok()) return res.SetError(reveal.status());
-  if (reveal->any() && c.role != Role::kStaff) {
-    return res.SetError(FieldStatus(StatusCode::kPermissionDenied,
-                                    reveal->id_number ? "身份证号" : "手机",
-                                    "只有中国科协工作人员令牌可以查看完整号码"));
-  }
-  auto rowid = queries->VisiblePerson(id, c.Scope());
-  if (!rowid.ok()) return res.SetError(rowid.status());
-  if (!*rowid) return res.SetError(NotFound("没有这个编号的人员（或不在令牌的范围内）"));
-  auto records = store.LoadPersons({**rowid}, reveal->any());
-  if (!records.ok()) return res.SetError(records.status());
-  if (records->empty() || records->front().deleted)
-    return res.SetError(NotFound("没有这个编号的人员（或不在令牌的范围内）"));
-  const registry::PersonRecord& r = records->front();
+  RevealRequest reveal_request;
+  auto record = VisiblePersonRecord(call, &reveal_request);
+  if (!record.ok()) return res.SetError(record.status());
+  const RevealRequest* reveal = &reveal_request;
+  const registry::PersonRecord& r = *record;
 
   registry::FormPrint print;
   print.printed_by = PrintedBy(c);

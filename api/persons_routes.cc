@@ -293,25 +293,31 @@ void ApiService::Impl::ListPersons(const ApiCall& call, HttpResponse& res) {
       {{"total", listed->total}, {"page", *page}, {"size", *size}, {"items", std::move(items)}}));
 }
 
+StatusOr<PersonRecord> ApiService::Impl::VisiblePersonRecord(const ApiCall& call,
+                                                             RevealRequest* reveal) {
+  const Caller& c = *call.caller;
+  TP_ASSIGN_OR_RETURN(*reveal, RevealOf(call.request));
+  if (reveal->any() && c.role != Role::kStaff) {
+    return FieldStatus(StatusCode::kPermissionDenied, reveal->id_number ? "身份证号" : "手机",
+                       "只有中国科协工作人员令牌可以查看完整号码");
+  }
+  TP_ASSIGN_OR_RETURN(auto rowid, queries->VisiblePerson(call.request.PathParam("id"), c.Scope()));
+  if (!rowid) return NotFound("没有这个编号的人员（或不在令牌的范围内）");
+  TP_ASSIGN_OR_RETURN(auto records, store.LoadPersons({*rowid}, reveal->any()));
+  if (records.empty() || records.front().deleted) {
+    return NotFound("没有这个编号的人员（或不在令牌的范围内）");
+  }
+  return std::move(records.front());
+}
+
 void ApiService::Impl::GetPerson(const ApiCall& call, HttpResponse& res) {
   const Caller& c = *call.caller;
-  const std::string id = call.request.PathParam("id");
-  auto reveal = RevealOf(call.request);
-  if (!reveal.ok()) return res.SetError(reveal.status());
-  const bool reveal_id = reveal->id_number;
-  const bool reveal_phone = reveal->phone;
-  if ((reveal_id || reveal_phone) && c.role != Role::kStaff) {
-    return res.SetError(FieldStatus(StatusCode::kPermissionDenied, reveal_id ? "身份证号" : "手机",
-                                    "只有中国科协工作人员令牌可以查看完整号码"));
-  }
-  auto rowid = queries->VisiblePerson(id, c.Scope());
-  if (!rowid.ok()) return res.SetError(rowid.status());
-  if (!*rowid) return res.SetError(NotFound("没有这个编号的人员（或不在令牌的范围内）"));
-  auto records = store.LoadPersons({**rowid}, reveal_id || reveal_phone);
-  if (!records.ok()) return res.SetError(records.status());
-  if (records->empty() || records->front().deleted)
-    return res.SetError(NotFound("没有这个编号的人员（或不在令牌的范围内）"));
-  const PersonRecord& r = records->front();
+  RevealRequest reveal;
+  auto record = VisiblePersonRecord(call, &reveal);
+  if (!record.ok()) return res.SetError(record.status());
+  const bool reveal_id = reveal.id_number;
+  const bool reveal_phone = reveal.phone;
+  const PersonRecord& r = *record;
   if (reveal_id || reveal_phone) {
     Json fields = Json::array();
     if (reveal_id) fields.push_back("id_number");

@@ -118,6 +118,9 @@ struct ApiService::Impl {
   void Search(const ApiCall& call, HttpResponse& res);
   void ListPersons(const ApiCall& call, HttpResponse& res);
   void GetPerson(const ApiCall& call, HttpResponse& res);
+  // The person of the path's {id} as the caller may see it, with the whole numbers ?reveal=
+  // asks for (staff only: 403 for others), into *reveal. 404 out of scope, as for unknown ids.
+  StatusOr<registry::PersonRecord> VisiblePersonRecord(const ApiCall& call, RevealRequest* reveal);
   void PatchPerson(const ApiCall& call, HttpResponse& res);
   void ListUnits(const ApiCall& call, HttpResponse& res);
   void GetUnit(const ApiCall& call, HttpResponse& res);
