@@ -14,54 +14,15 @@
 #include <string>
 
 #include "registry/base/paths.h"
-#include "registry/fields/masking.h"
 #include "registry/forms/student_form.h"
+#include "tests/support/sample_form_record.h"
 
 namespace {
 
 using tp::registry::PersonRecord;
 
 PersonRecord Person(bool long_text) {
-  PersonRecord r;
-  tp::registry::Person& p = r.person;
-  p.name = "覃思远";
-  p.gender = "女";
-  p.birth_date = "1986-03-07";
-  p.ethnic_group = "壮族";
-  p.native_place = "广西南宁";
-  p.birthplace = "广西柳州";
-  p.political_affiliation = "九三学社社员";
-  p.foreign_residence = false;
-  p.hobbies = "书法、长跑";
-  p.email = "qinsy@example.cn";
-  p.academician = false;
-  p.address = "广西南宁市青秀区科园大道 32 号";
-  p.postcode = "530007";
-  p.unit_name = "广西大学化学化工学院";
-  p.post = "副院长";
-  p.title = "研究员";
-  p.education = "博士研究生";
-  p.degree = "工学博士";
-  p.fields = {"催化化学", "绿色化工"};
-  p.congress_posts = "南宁市政协委员";
-  p.association_posts = "广西化学化工学会副理事长";
-  p.other_posts = "《化工学报》编委";
-  const int years = long_text ? 40 : 6;
-  for (int year = 2004; year < 2004 + years; ++year) {
-    if (!p.career.empty()) p.career += "\n";
-    p.career += std::to_string(year) + "年—" + std::to_string(year + 1) +
-                "年，在广西大学化学化工学院从事多相催化与反应工程研究";
-  }
-  const int items = long_text ? 45 : 4;
-  for (int i = 1; i <= items; ++i) {
-    p.achievements += "成果" + std::to_string(i) +
-                      "：提出低温选择性加氢的新型负载型催化剂，在区内三家企业应用，"
-                      "年增效益逾千万元；获授权发明专利若干项。";
-  }
-  p.opinion = "该同志政治立场坚定，业务能力突出，同意推荐。";
-  r.id_number_mask = tp::registry::MaskIdNumber("450103198603070023");
-  r.phone_mask = tp::registry::MaskPhone("13812345678");
-  return r;
+  return long_text ? tp::testing::SampleFormRecord(40, 45) : tp::testing::SampleFormRecord(6, 4);
 }
 
 // The number of "/Type /Page" objects: the pages of a PDF cairo wrote.
