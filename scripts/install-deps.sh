@@ -11,13 +11,16 @@ packages=(
   libglpk-dev libfreexl-dev
   # The 学员情况表 as PDF (registry/forms/): pango and cairo, and the Chinese fonts it asks for.
   libpango1.0-dev libcairo2-dev fonts-noto-cjk
+  # Attachments: a PDF scan must open in poppler (registry/attachments/content.h).
+  libpoppler-cpp-dev
 )
 # The web pages' libraries (ECharts) are installed with npm.
 command -v npm >/dev/null 2>&1 || packages+=(nodejs npm)
 if [[ "${1:-build}" == "test" ]]; then
   packages+=(nginx sqlite3)
-  # Office files the tests make themselves to read back: .xls with xlwt, .docx with python-docx.
-  packages+=(python3 python3-xlwt python3-docx)
+  # Office files the tests make themselves to read back: .xls with xlwt, .docx with python-docx;
+  # photos (JPEG and PNG with their resolution) with Pillow.
+  packages+=(python3 python3-xlwt python3-docx python3-pil)
   # The printed forms are read back with pdftotext and pdfinfo.
   packages+=(poppler-utils)
   # The browser tests (tests/e2e/): Debian's chromium and a Chinese font for its screenshots;

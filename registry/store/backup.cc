@@ -7,6 +7,7 @@
 #include <cstdio>
 #include <filesystem>
 
+#include "registry/store/attachment_files.h"
 #include "registry/store/crypto.h"
 #include "registry/store/internal/store_impl.h"
 
@@ -19,6 +20,53 @@ Status SyncFile(const std::string& path) {
   bool ok = ::fsync(fd) == 0;
   ::close(fd);
   return ok ? Status::Ok() : Internal("无法把 " + path + " 同步到磁盘");
+}
+
+// The table of a backup file that carries the attachment files (attachment_files.h), as they
+// lie on disk: sealed, under their keys. Only backup files have it; a restore empties it out.
+constexpr const char* kFilesTable = "backup_attachment_files";
+
+// Copies the files the snapshot's attachments name into it. A file removed since the snapshot
+// was taken (its attachment deleted meanwhile) is counted as missing.
+Status CopyAttachmentFiles(SQLite::Database& target, const std::string& registry_dir,
+                           BackupInfo* info) {
+  if (!target.tableExists("attachments")) return Status::Ok();
+  target.exec(std::string("CREATE TABLE ") + kFilesTable +
+              "(key TEXT PRIMARY KEY, sealed BLOB NOT NULL)");
+  SQLite::Transaction tx(target);
+  SQLite::Statement keys(target, "SELECT DISTINCT blob_key FROM attachments");
+  SQLite::Statement insert(target, std::string("INSERT INTO ") + kFilesTable + " VALUES(?, ?)");
+  while (keys.executeStep()) {
+    const std::string key = keys.getColumn(0).getString();
+    StatusOr<std::string> sealed = ReadAttachmentFile(registry_dir, key);
+    if (!sealed.ok()) {
+      ++info->attachments_missing;
+      continue;
+    }
+    insert.reset();
+    insert.bind(1, key);
+    insert.bind(2, sealed->data(), static_cast<int>(sealed->size()));
+    insert.exec();
+    ++info->attachment_files;
+  }
+  tx.commit();
+  return Status::Ok();
+}
+
+// Writes the files a backup carries beside the live database (those already there stay).
+Status RestoreAttachmentFiles(SQLite::Database& backup, const std::string& registry_dir,
+                              BackupInfo* info) {
+  if (!backup.tableExists(kFilesTable)) return Status::Ok();
+  SQLite::Statement files(backup, std::string("SELECT key, sealed FROM ") + kFilesTable);
+  while (files.executeStep()) {
+    SQLite::Column sealed = files.getColumn(1);
+    TP_RETURN_IF_ERROR(
+        WriteAttachmentFile(registry_dir, files.getColumn(0).getString(),
+                            std::string_view(static_cast<const char*>(sealed.getBlob()),
+                                             static_cast<std::size_t>(sealed.getBytes()))));
+    ++info->attachment_files;
+  }
+  return Status::Ok();
 }
 
 BackupInfo Describe(SQLite::Database& db) {
@@ -48,6 +96,7 @@ StatusOr<BackupInfo> BackupTo(Store& store, const std::string& out_path) {
       SQLite::Backup backup(target, *source);
       backup.executeStep(-1);
       info = Describe(target);
+      TP_RETURN_IF_ERROR(CopyAttachmentFiles(target, store.Dir(), &info));
     }
     TP_RETURN_IF_ERROR(SyncFile(temp));
     std::filesystem::rename(temp, out_path, ec);
@@ -92,9 +141,17 @@ StatusOr<BackupInfo> RestoreFrom(Store& store, const std::string& backup_path) {
     }
 
     std::lock_guard lock(impl.write_mutex());
+    BackupInfo info;
+    // The files first: the rows that name them arrive with the copy.
+    TP_RETURN_IF_ERROR(RestoreAttachmentFiles(backup, store.Dir(), &info));
     SQLite::Backup copy(impl.writer(), backup);
     copy.executeStep(-1);
-    BackupInfo info = Describe(impl.writer());
+    impl.writer().exec(std::string("DROP TABLE IF EXISTS ") + kFilesTable);
+    // Files of attachments the backup does not have go, as their rows went.
+    TP_RETURN_IF_ERROR(RemoveUnnamedAttachmentFiles(impl.writer(), store.Dir()).status());
+    const int files = info.attachment_files;
+    info = Describe(impl.writer());
+    info.attachment_files = files;
     info.registry_id = RandomHex(16);
     SQLite::Statement set_id(impl.writer(),
                              "INSERT INTO meta(key, value) VALUES('registry_id', ?) "

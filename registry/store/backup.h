@@ -9,6 +9,10 @@
 // reveals no ID number, and a lost key file makes every backup's ID numbers
 // and phones unreadable (the rest of each record stays readable).
 //
+// A backup also carries the attachment files (attachment_files.h) in a table of its own, sealed
+// as they lie on disk; a restore writes them back beside the database before the rows that name
+// them, and removes the files of attachments the backup does not have.
+//
 // Restore copies a backup into the live database through the same API, so a
 // running server sees the restored state at its next read. It refuses a file
 // that is not a talentpool registry or whose sealed values this registry's key
@@ -27,6 +31,8 @@ struct BackupInfo {
   int64_t persons = 0;
   int64_t last_seq = 0;
   std::string registry_id;  // of the source (backup) or the new identity (restore)
+  int attachment_files = 0;     // attachment files carried (backup) or written back (restore)
+  int attachments_missing = 0;  // backup: files of attachments deleted while it ran
 };
 
 // Writes a snapshot of `store` to `out_path` (written aside, synced, then

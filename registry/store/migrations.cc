@@ -482,9 +482,38 @@ CREATE TABLE attendance (
 ) WITHOUT ROWID;
 )sql";
 
-constexpr const char* kMigrations[] = {kMigration1, kMigration2, kMigration3, kMigration4,
-                                       kMigration5, kMigration6, kMigration7, kMigration8,
-                                       kMigration9, kMigration10};
+// 11: attachments, the photos and stamped scans of a person or of one of their recommendations
+// ([002] 二（三）, [003] 四). The files live outside the database, sealed, named by a keyed hash
+// of their content (registry/attachments/); a row names its file by that key, and the file goes
+// when the last row naming it does.
+constexpr const char* kMigration11 = R"sql(
+CREATE TABLE attachments (
+  id                 INTEGER PRIMARY KEY,
+  person_id          INTEGER NOT NULL REFERENCES persons(id),
+  recommendation_id  INTEGER REFERENCES recommendations(id),
+  kind               TEXT NOT NULL,
+  filename           TEXT NOT NULL,
+  content_type       TEXT NOT NULL,
+  bytes              INTEGER NOT NULL CHECK (bytes > 0),
+  blob_key           TEXT NOT NULL,
+  width              INTEGER,
+  height             INTEGER,
+  dpi                INTEGER,
+  pages              INTEGER,
+  warnings           TEXT NOT NULL DEFAULT '[]',   -- JSON array of the upload's warnings
+  uploaded_by        TEXT,
+  uploaded_by_name   TEXT,
+  uploaded_role      TEXT,
+  uploaded_at        TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%SZ','now'))
+);
+CREATE INDEX attachments_person ON attachments(person_id);
+CREATE INDEX attachments_recommendation ON attachments(recommendation_id);
+CREATE INDEX attachments_blob ON attachments(blob_key);
+)sql";
+
+constexpr const char* kMigrations[] = {kMigration1, kMigration2,  kMigration3, kMigration4,
+                                       kMigration5, kMigration6,  kMigration7, kMigration8,
+                                       kMigration9, kMigration10, kMigration11};
 
 }  // namespace
 
