@@ -5,6 +5,7 @@
 
 #include <sodium.h>
 
+#include "api/attachments_routes.h"
 #include "api/availability_routes.h"
 #include "api/internal/api_service_impl.h"
 
@@ -398,8 +399,17 @@ StatusOr<std::unique_ptr<ApiService>> ApiService::Create(registry::Store& store,
                       {{"by", "id_number"}, {"via", via}, {"enrolled", answers}});
   };
   TP_RETURN_IF_ERROR(AddRoundsRoutes(store, impl->reference, rounds, &impl->routes));
-  impl->openapi = BuildOpenApiDocument(
-      impl->routes, {CohortOpenApiSchemas(), AvailabilityOpenApiSchemas(), RoundsSchemasJson()});
+  AttachmentRouteOptions attachments;
+  attachments.max_upload_bytes = impl->options.max_import_bytes;
+  attachments.upload_gate = impl->uploads;
+  attachments.audit = [raw = impl.get()](const ApiCall& call, const std::string& action,
+                                         const std::string& id, const Json& detail) {
+    return raw->Audit(call, action, "attachment", id, detail);
+  };
+  TP_RETURN_IF_ERROR(AddAttachmentRoutes(store, attachments, &impl->routes));
+  impl->openapi =
+      BuildOpenApiDocument(impl->routes, {CohortOpenApiSchemas(), AvailabilityOpenApiSchemas(),
+                                          RoundsSchemasJson(), AttachmentOpenApiSchemas()});
   Status caught = impl->CatchUp();
   if (!caught.ok() && caught.code() != StatusCode::kUnavailable) return caught;
   impl->StartFollower();

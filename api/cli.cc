@@ -526,12 +526,19 @@ int CmdBackup(const Args& args) {
   auto info = registry::BackupTo(**store, *out);
   if (!info.ok()) return Fail(info.status());
   (void)(*store)->Audit({"cli", "", "backup", "registry", info->registry_id,
-                         json{{"persons", info->persons}, {"last_seq", info->last_seq}}.dump(),
+                         json{{"persons", info->persons},
+                              {"last_seq", info->last_seq},
+                              {"attachment_files", info->attachment_files}}
+                             .dump(),
                          ""});
+  if (info->attachments_missing > 0) {
+    std::printf("%d 个附件在备份时已被删除，未包含在备份中\n", info->attachments_missing);
+  }
   std::printf(
-      "backed up %lld persons (seq %lld) to %s; keep %s/talentpool.key apart from backups\n",
-      static_cast<long long>(info->persons), static_cast<long long>(info->last_seq), out->c_str(),
-      dir->c_str());
+      "backed up %lld persons and %d attachment files (seq %lld) to %s; keep "
+      "%s/talentpool.key apart from backups\n",
+      static_cast<long long>(info->persons), info->attachment_files,
+      static_cast<long long>(info->last_seq), out->c_str(), dir->c_str());
   return 0;
 }
 
@@ -551,7 +558,8 @@ int CmdRestore(const Args& args) {
     std::fprintf(stderr, "搜索索引未能重建（稍后运行 talentpool reindex）：%s\n",
                  index.status().message().c_str());
   }
-  std::printf("restored %lld persons (seq %lld)\n", static_cast<long long>(info->persons),
+  std::printf("restored %lld persons and %d attachment files (seq %lld)\n",
+              static_cast<long long>(info->persons), info->attachment_files,
               static_cast<long long>(info->last_seq));
   return 0;
 }

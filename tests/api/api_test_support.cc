@@ -13,6 +13,7 @@
 #include <httplib.h>
 
 #include "registry/accounts/accounts.h"
+#include "registry/attachments/attachments.h"
 #include "registry/base/paths.h"
 
 #include <catch2/catch.hpp>
@@ -107,6 +108,25 @@ ApiFixture::ApiFixture(FixtureOptions options) {
     account_a = a->first.id;
     account_a_password = a->second;
     account_b = b->first.id;
+  }
+  {
+    // A photo of a1 and one of b1 (a 2x2 PNG made by Pillow), for the routes of attachments.
+    static const std::string kPhoto(
+        "\x89\x50\x4e\x47\x0d\x0a\x1a\x0a\x00\x00\x00\x0d\x49\x48\x44\x52\x00\x00\x00\x02"
+        "\x00\x00\x00\x02\x08\x02\x00\x00\x00\xfd\xd4\x9a\x73\x00\x00\x00\x16\x49\x44\x41"
+        "\x54\x78\x9c\x63\x3c\x21\x27\xc7\xc0\xc0\xc0\xc4\xc0\xc0\xc0\xc0\xc0\x00\x00\x0d"
+        "\x04\x01\x08\x7d\x71\xca\x66\x00\x00\x00\x00\x49\x45\x4e\x44\xae\x42\x60\x82",
+        79);
+    auto attachments = registry::Attachments::Open(*store_, registry::DataDir());
+    if (!attachments.ok())
+      throw std::runtime_error("attachments: " + attachments.status().ToString());
+    registry::AuditEntry who;
+    who.actor = "cli";
+    auto a = (*attachments)->Add({Person("a1").public_id, "", "photo", "a1.png", kPhoto}, who);
+    auto b = (*attachments)->Add({Person("b1").public_id, "", "photo", "b1.png", kPhoto}, who);
+    if (!a.ok() || !b.ok()) throw std::runtime_error("attachments of a1 and b1");
+    attachment_a = a->id;
+    attachment_b = b->id;
   }
   auto service = api::ApiService::Create(*store_, index_.get(), options.api);
   if (!service.ok()) throw std::runtime_error("service: " + service.status().ToString());
@@ -326,6 +346,7 @@ std::string RawExchange(int port, const std::string& bytes, int timeout_ms) {
 bool NamesScopedObject(const std::string& pattern) {
   return pattern.find("/persons/{id}") != std::string::npos ||
          pattern.find("/availability/{id}") != std::string::npos ||
+         pattern.find("/attachments/{id}") != std::string::npos ||
          pattern.find("/units/{code}") != std::string::npos ||
          pattern.find("/accounts/{id}") != std::string::npos ||
          pattern.find("{unit}") != std::string::npos;
@@ -425,6 +446,9 @@ Reply CallRoute(ApiFixture& f, const std::string& method, const std::string& pat
       pattern.rfind("/api/v1/availability/", 0) == 0)
     replace("{id}", person.public_id);
   if (pattern.rfind("/api/v1/invitations/{id}", 0) == 0) replace("{id}", "1");
+  if (pattern.rfind("/api/v1/attachments/{id}", 0) == 0) {
+    replace("{id}", std::to_string(b_side != other ? f.attachment_b : f.attachment_a));
+  }
   if (pattern.rfind("/api/v1/recommendations/{id}", 0) == 0 ||
       pattern.rfind("/api/v1/uploads/{id}", 0) == 0)
     replace("{id}", "1");

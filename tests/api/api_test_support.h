@@ -83,6 +83,7 @@ class ApiFixture {
   std::string unit_a_code, unit_b_code;
   // Accounts of units A and B (made at the start, with their initial passwords).
   int64_t account_a = 0, account_b = 0;
+  int64_t attachment_a = 0, attachment_b = 0;  // a photo of a1 and one of b1
   std::string account_a_password;
 
   // Whole ID numbers and phones of the fixture's people.

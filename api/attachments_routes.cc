@@ -1,0 +1,273 @@
+// Attachment routes (attachments_routes.h).
+#include "api/attachments_routes.h"
+
+#include <nlohmann/json.hpp>
+
+#include "api/auth.h"
+#include "api/rounds_json.h"
+#include "api/route_helpers.h"
+#include "registry/attachments/attachments.h"
+#include "registry/base/paths.h"
+#include "registry/store/store_api_queries.h"
+
+namespace tp::api {
+namespace {
+
+using Json = nlohmann::json;
+
+constexpr RoleSet kStaffAndUnits =
+    static_cast<RoleSet>(Role::kStaff) | static_cast<RoleSet>(Role::kUnit);
+
+const char* const kAbsent = "没有这个编号的人员（或不在令牌的范围内）";
+
+Json AttachmentJson(const registry::AttachmentRecord& a) {
+  auto positive = [](int value) { return value > 0 ? Json(value) : Json(nullptr); };
+  return {
+      {"id", a.id},
+      {"person", a.person_id},
+      {"round", TextOrNull(a.round_code)},
+      {"kind", a.kind},
+      {"kind_label", a.kind_label},
+      {"filename", a.filename},
+      {"content_type", a.content_type},
+      {"bytes", a.bytes},
+      {"width", positive(a.width)},
+      {"height", positive(a.height)},
+      {"dpi", positive(a.dpi)},
+      {"pages", positive(a.pages)},
+      {"warnings", a.warnings},
+      {"uploaded_by", TextOrNull(a.uploaded_by_name.empty() ? a.uploaded_by : a.uploaded_by_name)},
+      {"uploaded_at", TextOrNull(a.uploaded_at)},
+      {"content_url", "/api/v1/attachments/" + std::to_string(a.id) + "/content"}};
+}
+
+struct Context {
+  Context(registry::Store& s, std::unique_ptr<registry::Attachments> a,
+          std::unique_ptr<registry::ApiQueries> q, AttachmentRouteOptions o)
+      : store(s), attachments(std::move(a)), queries(std::move(q)), options(std::move(o)) {}
+
+  // Whether the person of this 编号 is in the caller's scope.
+  Status Visible(const ApiCall& call, const std::string& person_id) {
+    TP_ASSIGN_OR_RETURN(auto rowid, queries->VisiblePerson(person_id, call.caller->Scope()));
+    return rowid ? Status::Ok() : NotFound(kAbsent);
+  }
+
+  // The attachment of the path's {id}, when its person is in the caller's scope.
+  StatusOr<registry::AttachmentRecord> Attachment(const ApiCall& call, std::string* content) {
+    TP_ASSIGN_OR_RETURN(int64_t id, IdParam(call.request, "id"));
+    // The record first, without its content: out of scope, the file is never opened.
+    TP_ASSIGN_OR_RETURN(auto record, attachments->Get(id));
+    Status visible = Visible(call, record.person_id);
+    if (!visible.ok()) return NotFound("没有编号为 " + std::to_string(id) + " 的附件");
+    if (content != nullptr) return attachments->Get(id, content);
+    return record;
+  }
+
+  registry::Store& store;
+  std::unique_ptr<registry::Attachments> attachments;
+  std::unique_ptr<registry::ApiQueries> queries;
+  AttachmentRouteOptions options;
+};
+
+void Upload(Context& ctx, const ApiCall& call, HttpResponse& res) {
+  std::optional<UploadGate::Slot> slot;
+  if (ctx.options.upload_gate != nullptr) {
+    auto entered = ctx.options.upload_gate->Enter(call.caller->Actor());
+    if (!entered.ok()) return SetUploadRefused(entered.status(), res);
+    slot = std::move(*entered);
+  }
+  const std::string person = call.request.PathParam("id");
+  if (Status visible = ctx.Visible(call, person); !visible.ok()) return res.SetError(visible);
+  const std::string kind = call.request.Query("kind").value_or("");
+  if (kind.empty()) return res.SetError(BadField("kind", "请指明附件种类"));
+  auto upload = UploadedFileOf(call.request, "附件");
+  if (!upload.ok()) return res.SetError(upload.status());
+  registry::NewAttachment file;
+  file.person_id = person;
+  file.round_code = call.request.Query("round").value_or("");
+  file.kind = kind;
+  file.filename = upload->filename;
+  file.bytes = upload->bytes;
+  auto added = ctx.attachments->Add(file, WhoCalls(call));
+  if (!added.ok()) return res.SetError(added.status());
+  res.SetJson(Dump(AttachmentJson(*added)), 201);
+}
+
+void List(Context& ctx, const ApiCall& call, HttpResponse& res) {
+  const std::string person = call.request.PathParam("id");
+  if (Status visible = ctx.Visible(call, person); !visible.ok()) return res.SetError(visible);
+  const std::string round = call.request.Query("round").value_or("");
+  auto items = ctx.attachments->List(person, round);
+  if (!items.ok()) return res.SetError(items.status());
+  Json out = Json::array();
+  for (const auto& a : *items) out.push_back(AttachmentJson(a));
+  Json missing = nullptr;
+  if (!round.empty()) {
+    auto lacking = ctx.attachments->Missing(person, round);
+    if (!lacking.ok()) return res.SetError(lacking.status());
+    missing = Json::array();
+    for (const auto& m : *lacking) {
+      missing.push_back({{"kind", m.kind}, {"label", m.label}, {"need", m.need}, {"have", m.have}});
+    }
+  }
+  Json kinds = Json::array();
+  for (const auto& k : ctx.attachments->Kinds()) {
+    Json content = Json::array();
+    if (k.image) content.push_back("image");
+    if (k.pdf) content.push_back("pdf");
+    kinds.push_back({{"code", k.code},
+                     {"label", k.label},
+                     {"content", std::move(content)},
+                     {"max_bytes", k.max_bytes}});
+  }
+  res.SetJson(Dump(
+      {{"items", std::move(out)}, {"missing", std::move(missing)}, {"kinds", std::move(kinds)}}));
+}
+
+void Get(Context& ctx, const ApiCall& call, HttpResponse& res) {
+  auto record = ctx.Attachment(call, nullptr);
+  if (!record.ok()) return res.SetError(record.status());
+  res.SetJson(Dump(AttachmentJson(*record)));
+}
+
+void Content(Context& ctx, const ApiCall& call, HttpResponse& res) {
+  std::string content;
+  auto record = ctx.Attachment(call, &content);
+  if (!record.ok()) return res.SetError(record.status());
+  // A photo or a scan is personal data: each read is recorded before it leaves.
+  if (ctx.options.audit) {
+    Status logged = ctx.options.audit(call, "read", std::to_string(record->id),
+                                      {{"person", record->person_id}, {"kind", record->kind}});
+    if (!logged.ok()) return res.SetError(logged);
+  }
+  res.status = 200;
+  res.content_type = record->content_type;
+  // Photos show in the review page; PDFs are saved. Nothing the file holds may run here.
+  const bool photo = record->content_type.rfind("image/", 0) == 0;
+  std::string disposition = AttachmentDisposition(
+      record->filename, "attachment-" + std::to_string(record->id) + (photo ? ".jpg" : ".pdf"));
+  if (photo) disposition.replace(0, std::string_view("attachment").size(), "inline");
+  res.SetHeader("Content-Disposition", disposition);
+  res.SetHeader("Content-Security-Policy", "default-src 'none'; sandbox");
+  res.SetHeader("X-Content-Type-Options", "nosniff");
+  res.SetHeader("Cache-Control", "private, no-store");
+  res.body = std::move(content);
+}
+
+void Remove(Context& ctx, const ApiCall& call, HttpResponse& res) {
+  auto record = ctx.Attachment(call, nullptr);
+  if (!record.ok()) return res.SetError(record.status());
+  Status removed = ctx.attachments->Remove(record->id, WhoCalls(call));
+  if (!removed.ok()) return res.SetError(removed);
+  res.SetJson(Dump({{"id", record->id}, {"deleted", true}}));
+}
+
+using Handler = void (*)(Context&, const ApiCall&, HttpResponse&);
+
+}  // namespace
+
+Status AddAttachmentRoutes(registry::Store& store, const AttachmentRouteOptions& options,
+                           std::vector<RouteSpec>* routes) {
+  TP_ASSIGN_OR_RETURN(auto attachments, registry::Attachments::Open(store, registry::DataDir()));
+  TP_ASSIGN_OR_RETURN(auto queries, registry::ApiQueries::Open(store));
+  auto ctx = std::make_shared<Context>(store, std::move(attachments), std::move(queries), options);
+  auto bind = [ctx](Handler h) {
+    return [ctx, h](const ApiCall& call, HttpResponse& res) { h(*ctx, call, res); };
+  };
+  const std::string tag = "附件";
+  const RouteParam person{"id", "path", "string", "人员编号", true};
+  const RouteParam attachment{"id", "path", "integer", "附件编号", true};
+  routes->push_back(
+      {.method = "POST",
+       .pattern = "/api/v1/persons/{id}/attachments",
+       .operation_id = "uploadAttachment",
+       .roles = kStaffAndUnits,
+       .summary = "上传照片或盖章扫描件（按内容检查：照片须为 JPEG 或 PNG，扫描件须为能打开的 PDF；"
+                  "不合通知要求的大小、分辨率时仍保存并给出 warnings；记入审计日志）",
+       .tag = tag,
+       .params = {person,
+                  {"kind", "query", "string",
+                   "附件种类：photo、work_photo、form_scan、recommendation_opinion、work_report、"
+                   "integrity、meeting_minutes、other",
+                   true},
+                  {"round", "query", "string", "推荐批次代码：属于该人在这一批次的推荐", false},
+                  {"filename", "query", "string", "文件名（只用于显示）", false}},
+       .request_schema = "AttachmentFile",
+       .response_schema = "Attachment",
+       .statuses = {201, 400, 404, 413},
+       .max_body_bytes = options.max_upload_bytes,
+       .body_content_type = "multipart/form-data",
+       .handler = bind(&Upload)});
+  routes->push_back({.method = "GET",
+                     .pattern = "/api/v1/persons/{id}/attachments",
+                     .operation_id = "listAttachments",
+                     .roles = kAllRoles,
+                     .summary = "人员的附件，及（指定批次时）该批次的活动还缺的附件",
+                     .tag = tag,
+                     .params = {person, {"round", "query", "string", "推荐批次代码", false}},
+                     .response_schema = "AttachmentList",
+                     .statuses = {400, 404},
+                     .handler = bind(&List)});
+  routes->push_back({.method = "GET",
+                     .pattern = "/api/v1/attachments/{id}",
+                     .operation_id = "getAttachment",
+                     .roles = kAllRoles,
+                     .summary = "一个附件的信息",
+                     .tag = tag,
+                     .params = {attachment},
+                     .response_schema = "Attachment",
+                     .statuses = {400, 404},
+                     .handler = bind(&Get)});
+  routes->push_back({.method = "GET",
+                     .pattern = "/api/v1/attachments/{id}/content",
+                     .operation_id = "getAttachmentContent",
+                     .roles = kAllRoles,
+                     .summary = "附件的文件本身（照片 inline，PDF 下载；每次读取记入审计日志）",
+                     .tag = tag,
+                     .params = {attachment},
+                     .response_schema = "AttachmentContent",
+                     .statuses = {400, 404},
+                     .handler = bind(&Content)});
+  routes->push_back({.method = "DELETE",
+                     .pattern = "/api/v1/attachments/{id}",
+                     .operation_id = "deleteAttachment",
+                     .roles = kStaffAndUnits,
+                     .summary = "删除附件（文件在没有别的附件用到时一并删除；记入审计日志）",
+                     .tag = tag,
+                     .params = {attachment},
+                     .response_schema = "Deleted",
+                     .statuses = {400, 404},
+                     .handler = bind(&Remove)});
+  return Status::Ok();
+}
+
+std::string AttachmentOpenApiSchemas() {
+  return R"json({
+  "AttachmentFile": {"type": "object", "required": ["file"],
+    "properties": {"file": {"type": "string", "format": "binary"}}},
+  "Attachment": {"type": "object", "required": ["id", "person", "kind", "filename", "content_type", "bytes", "warnings", "content_url"],
+    "properties": {"id": {"type": "integer"}, "person": {"type": "string"},
+      "round": {"type": "string", "nullable": true}, "kind": {"type": "string"}, "kind_label": {"type": "string"},
+      "filename": {"type": "string"}, "content_type": {"type": "string", "enum": ["image/jpeg", "image/png", "application/pdf"]},
+      "bytes": {"type": "integer"}, "width": {"type": "integer", "nullable": true},
+      "height": {"type": "integer", "nullable": true}, "dpi": {"type": "integer", "nullable": true},
+      "pages": {"type": "integer", "nullable": true},
+      "warnings": {"type": "array", "items": {"type": "string"}},
+      "uploaded_by": {"type": "string", "nullable": true}, "uploaded_at": {"type": "string", "nullable": true},
+      "content_url": {"type": "string"}}},
+  "AttachmentList": {"type": "object", "required": ["items", "missing", "kinds"],
+    "properties": {"items": {"type": "array", "items": {"$ref": "#/components/schemas/Attachment"}},
+      "missing": {"type": "array", "nullable": true, "items": {"type": "object",
+        "properties": {"kind": {"type": "string"}, "label": {"type": "string"},
+          "need": {"type": "integer"}, "have": {"type": "integer"}}}},
+      "kinds": {"type": "array", "items": {"type": "object",
+        "properties": {"code": {"type": "string"}, "label": {"type": "string"},
+          "content": {"type": "array", "items": {"type": "string", "enum": ["image", "pdf"]}},
+          "max_bytes": {"type": "integer"}}}}}},
+  "AttachmentContent": {"type": "string", "format": "binary", "description": "image/jpeg、image/png 或 application/pdf"},
+  "Deleted": {"type": "object", "required": ["id", "deleted"],
+    "properties": {"id": {"type": "integer"}, "deleted": {"type": "boolean"}}}
+})json";
+}
+
+}  // namespace tp::api
