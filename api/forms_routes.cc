@@ -11,14 +11,6 @@ namespace {
 constexpr const char* kDocxType =
     "application/vnd.openxmlformats-officedocument.wordprocessingml.document";
 
-// Whom the watermark names: the account's display name, else the token's label, else how the
-// audit log names the caller.
-std::string PrintedBy(const Caller& caller) {
-  if (!caller.display_name.empty()) return caller.display_name;
-  if (!caller.label.empty()) return caller.label;
-  return caller.Actor();
-}
-
 }  // namespace
 
 void ApiService::Impl::PersonFormPdf(const ApiCall& call, HttpResponse& res) {

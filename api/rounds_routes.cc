@@ -2,6 +2,7 @@
 #include "api/rounds_routes.h"
 
 #include "api/invitations_routes.h"
+#include "api/summary_form_routes.h"
 
 #include <nlohmann/json.hpp>
 
@@ -903,6 +904,7 @@ Status AddRoundsRoutes(registry::Store& store, const registry::ReferenceData& re
                       registry::Rounds::Open(store, registry::DataDir(), reference, options.clock));
   TP_ASSIGN_OR_RETURN(auto workflow, registry::Workflow::Create(*rounds, registry::DataDir()));
   auto invitations = std::make_shared<registry::Invitations>(*rounds, *workflow);
+  registry::Workflow& lists = *workflow;
   auto api = std::make_shared<RoundsApi>(store, std::move(rounds), std::move(workflow), options);
   const RoundsRouteKit kit{
       .bind = [api](void (RoundsApi::*method)(const ApiCall&, HttpResponse&)) -> RouteHandler {
@@ -916,6 +918,7 @@ Status AddRoundsRoutes(registry::Store& store, const registry::ReferenceData& re
   AddReviewRoutes(kit, routes);
   AddInvitationRoutes(store, std::move(invitations), api, options.max_json_body_bytes,
                       options.after_write, routes);
+  AddSummaryFormRoutes(store, lists, api, routes);
   return Status::Ok();
 }
 

@@ -2,6 +2,7 @@
 
 #include <cctype>
 
+#include "api/auth.h"
 #include "api/http_server.h"
 
 namespace tp::api {
@@ -28,6 +29,12 @@ StatusOr<Json> ParseJsonObject(const std::string& body) {
     return InvalidArgument("请求体应为 JSON 对象", {{"请求体", "应为 JSON 对象", 0}});
   }
   return parsed;
+}
+
+std::string PrintedBy(const Caller& caller) {
+  if (!caller.display_name.empty()) return caller.display_name;
+  if (!caller.label.empty()) return caller.label;
+  return caller.Actor();
 }
 
 std::string AttachmentDisposition(std::string_view filename, std::string_view ascii_fallback) {

@@ -12,6 +12,7 @@
 namespace tp::api {
 
 struct HttpRequest;  // http_server.h
+struct Caller;       // auth.h
 
 // Compact JSON; text that is not UTF-8 is replaced, never thrown on.
 std::string Dump(const nlohmann::json& j);
@@ -32,6 +33,10 @@ StatusOr<nlohmann::json> ParseJsonObject(const std::string& body);
 // A Content-Disposition value for a download named `filename` (Chinese allowed): RFC 5987's
 // filename*=UTF-8''… with `ascii_fallback` as the plain filename for clients without it.
 std::string AttachmentDisposition(std::string_view filename, std::string_view ascii_fallback);
+
+// Whom a printed form's watermark names: the account's display name, else the token's label,
+// else how the audit log names the caller.
+std::string PrintedBy(const Caller& caller);
 
 // The file of an upload: a multipart form's part named "file" (else its first file), or the raw
 // body, read where the server holds it (a copy would be one more file's worth of memory). Its

@@ -1,11 +1,17 @@
 #!/usr/bin/env python3
-"""Writes the Word template of the 学员情况表 (data/forms/student_form/): the parts of a .docx
-as plain XML files, so that a change to the form is a readable diff. talentpool fills each
-{{key}} of word/document.xml (registry/forms/student_form_docx.cc) and zips the parts.
+"""Writes the Word templates of the forms under data/forms/: the parts of a .docx as plain XML
+files, so that a change to a form is a readable diff. talentpool fills each {{key}} of
+word/document.xml (registry/forms/) and zips the parts.
 
-The boxes follow 附件1 of the 2024 notice (SPEC.md [000]), six columns wide, plus a row of
-最高学历, 学位 and 擅长领域. Every value sits alone in a run's <w:t xml:space="preserve">, which
-is what the filler expects. Usage: scripts/make_student_form_template.py [OUT_DIR]
+student_form/: the 学员情况表. The boxes follow 附件1 of the 2024 notice (SPEC.md [000]), six
+columns wide, plus a row of 最高学历, 学位 and 擅长领域.
+summary_sheet/: a round's 推荐学员汇总表 (附件1 of the 2025 notice, [001]), A4 landscape: the
+title, the lines of 推荐单位, 联系人及电话 and 填表日期, and the table, whose heading row Word
+repeats on every page. Its one body row holds {{cell0}}…{{cell11}}; talentpool writes it once per
+person.
+
+Every value sits alone in a run's <w:t xml:space="preserve">, which is what the filler expects.
+Usage: scripts/make_student_form_template.py [OUT_ROOT]  (default data/forms)
 """
 import os
 import sys
@@ -95,6 +101,60 @@ def document():
             section + '</w:body></w:document>\n')
 
 
+# The 推荐学员汇总表: A4 landscape with 1.5 cm margins; the columns' widths in twips fill the
+# width between them. The headings are those of the seed's table, in its order.
+SUMMARY_SIDE = 850
+SUMMARY_COLUMNS = [
+    ('序号', 560), ('姓名', 1040), ('性别', 560), ('民族', 720), ('出生年月', 960),
+    ('政治面貌', 1160), ('单位职务', 3000), ('最高学历', 1040), ('擅长领域', 2200),
+    ('联系方式', 1560), ('可否参加专题研修班', 1160), ('可否参加国情研修活动', 1160),
+]
+# Columns whose short values sit in the middle of their cell.
+SUMMARY_CENTERED = {'序号', '性别', '民族', '出生年月', '可否参加专题研修班', '可否参加国情研修活动'}
+
+
+def summary_table():
+    widths = [w for _, w in SUMMARY_COLUMNS]
+    scale = (PAGE_H - 2 * SUMMARY_SIDE) / sum(widths)
+    widths = [int(w * scale) for w in widths]
+    grid = ''.join(f'<w:gridCol w:w="{w}"/>' for w in widths)
+    borders = ''.join(f'<w:{side} w:val="single" w:sz="4" w:space="0" w:color="000000"/>'
+                      for side in ('top', 'left', 'bottom', 'right', 'insideH', 'insideV'))
+    out = ['<w:tbl><w:tblPr>',
+           f'<w:tblW w:w="{sum(widths)}" w:type="dxa"/><w:jc w:val="center"/>',
+           f'<w:tblBorders>{borders}</w:tblBorders><w:tblLayout w:type="fixed"/>',
+           '<w:tblCellMar><w:left w:w="57" w:type="dxa"/><w:right w:w="57" w:type="dxa"/>'
+           '</w:tblCellMar><w:tblLook w:val="0000"/>',
+           f'</w:tblPr><w:tblGrid>{grid}</w:tblGrid>',
+           # The heading row: repeated at the top of every page, never split.
+           '<w:tr><w:trPr><w:cantSplit/><w:tblHeader/><w:trHeight w:val="560"/></w:trPr>']
+    for (heading, _), width in zip(SUMMARY_COLUMNS, widths):
+        out.append(cell(width, 1, paragraph('FormLabel', heading), True))
+    out.append('</w:tr>')
+    out.append('<w:tr><w:trPr><w:cantSplit/><w:trHeight w:val="480"/></w:trPr>')
+    for i, ((heading, _), width) in enumerate(zip(SUMMARY_COLUMNS, widths)):
+        style_id = 'SummaryCenter' if heading in SUMMARY_CENTERED else 'FormValue'
+        out.append(cell(width, 1, paragraph(style_id, '{{cell%d}}' % i, True), True))
+    out.append('</w:tr>')
+    out.append('</w:tbl>')
+    return '\n'.join(out)
+
+
+def summary_document():
+    section = (f'<w:sectPr><w:pgSz w:w="{PAGE_H}" w:h="{PAGE_W}" w:orient="landscape"/>'
+               f'<w:pgMar w:top="1134" w:right="{SUMMARY_SIDE}" w:bottom="1134" '
+               f'w:left="{SUMMARY_SIDE}" w:header="567" w:footer="567" w:gutter="0"/>'
+               '<w:cols w:space="425"/><w:docGrid w:type="lines" w:linePitch="312"/></w:sectPr>')
+    return (HEAD + f'<w:document xmlns:w="{W}" xmlns:r="{R}"><w:body>\n' +
+            paragraph('FormTitle', '推荐学员汇总表') + '\n' +
+            paragraph('SummaryHeading', '推荐单位：{{unit}}（加盖公章）', True) + '\n' +
+            paragraph('SummaryHeading', '联系人及电话：{{contact}}', True) + '\n' +
+            paragraph('SummaryHeading', '填表日期：{{date}}', True) + '\n' +
+            summary_table() + '\n' +
+            paragraph('FormNumber', '批次：{{round}}　　打印：{{printed}}', True) + '\n' +
+            section + '</w:body></w:document>\n')
+
+
 def style(style_id, name, ppr='', rpr=''):
     return (f'<w:style w:type="paragraph" w:customStyle="1" w:styleId="{style_id}">'
             f'<w:name w:val="{name}"/><w:basedOn w:val="Normal"/><w:qFormat/>'
@@ -126,6 +186,9 @@ def styles():
             style('FormLabel', 'Form Label', '<w:jc w:val="center"/>', hei) +
             style('FormValue', 'Form Value', '<w:jc w:val="left"/>') +
             style('FormStamp', 'Form Stamp', '<w:spacing w:before="120"/><w:jc w:val="right"/>') +
+            style('SummaryHeading', 'Summary Heading', '<w:spacing w:after="60"/>',
+                  '<w:sz w:val="24"/><w:szCs w:val="24"/>') +
+            style('SummaryCenter', 'Summary Center', '<w:jc w:val="center"/>') +
             '</w:styles>\n')
 
 
@@ -159,13 +222,11 @@ DOCUMENT_RELS = (
     '</Relationships>\n')
 
 
-def main():
-    root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-    out = sys.argv[1] if len(sys.argv) > 1 else os.path.join(root, 'data', 'forms', 'student_form')
+def write_template(out, document_xml):
     parts = {
         '[Content_Types].xml': CONTENT_TYPES,
         '_rels/.rels': PACKAGE_RELS,
-        'word/document.xml': document(),
+        'word/document.xml': document_xml,
         'word/styles.xml': styles(),
         'word/settings.xml': settings(),
         'word/_rels/document.xml.rels': DOCUMENT_RELS,
@@ -175,6 +236,13 @@ def main():
         os.makedirs(os.path.dirname(path), exist_ok=True)
         with open(path, 'w', encoding='utf-8', newline='\n') as f:
             f.write(text)
+
+
+def main():
+    root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+    out = sys.argv[1] if len(sys.argv) > 1 else os.path.join(root, 'data', 'forms')
+    write_template(os.path.join(out, 'student_form'), document())
+    write_template(os.path.join(out, 'summary_sheet'), summary_document())
 
 
 if __name__ == '__main__':

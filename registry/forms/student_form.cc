@@ -97,10 +97,14 @@ std::string BeijingMinute(int64_t unix_seconds) {
   return text;
 }
 
-std::string FormWatermark(const PersonRecord& record, const FormPrint& print) {
+std::string PrintWatermark(const FormPrint& print, std::string_view subject) {
   std::string who = print.printed_by.empty() ? "" : print.printed_by + "  ";
-  return print.registry_name + "  " + record.person.public_id + "\n" + who +
+  return print.registry_name + "  " + std::string(subject) + "\n" + who +
          BeijingMinute(print.printed_at) + " 北京时间";
+}
+
+std::string FormWatermark(const PersonRecord& record, const FormPrint& print) {
+  return PrintWatermark(print, record.person.public_id);
 }
 
 std::string StudentFormFilename(const PersonRecord& record, std::string_view extension) {

@@ -42,6 +42,10 @@ std::vector<FormBox> StudentFormBoxes(const PersonRecord& record, const FormPrin
 // it and when.
 std::string FormWatermark(const PersonRecord& record, const FormPrint& print);
 
+// A watermark's words for any form: the registry and `subject` (a 编号, a round's code), then on
+// a second line who printed it and when.
+std::string PrintWatermark(const FormPrint& print, std::string_view subject);
+
 // "2026-12-07 10:13" in Beijing time (UTC+8 all year: China keeps no summer time).
 std::string BeijingMinute(int64_t unix_seconds);
 

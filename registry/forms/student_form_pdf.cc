@@ -8,17 +8,11 @@
 // marked （续）. Lines are drawn one by one (pango_cairo_show_layout_line), so a page holds only
 // the text it shows and nothing is hidden by clipping. The plan also gives the page count for the
 // footer.
-#include <cairo-pdf.h>
-#include <cairo.h>
-#include <pango/pangocairo.h>
-
 #include <algorithm>
-#include <cmath>
-#include <memory>
-#include <mutex>
 #include <string>
 #include <vector>
 
+#include "registry/forms/internal/pdf_pages.h"
 #include "registry/forms/student_form.h"
 
 namespace tp::registry {
@@ -35,46 +29,16 @@ constexpr double kPad = 5;  // between a box's border and its text
 constexpr double kColumnWidths[] = {80, 106, 56, 92, 56};
 constexpr int kColumns = 6;
 
-// Noto Sans CJK SC (黑体 on the paper form) for every word. Its serif sister would be the 宋体 of
-// the values, but cairo (1.16, Debian 12) embeds a CFF font's subset with the whole font's
-// subroutines: 480 KB for Noto Serif CJK SC in every file, against 80 KB for the sans.
-constexpr const char* kSans = "Noto Sans CJK SC";
-
-// --- handles of the C libraries, released by unique_ptr
-
-struct GObjectUnref {
-  void operator()(void* object) const { g_object_unref(object); }
-};
-struct FontDescriptionFree {
-  void operator()(PangoFontDescription* d) const { pango_font_description_free(d); }
-};
-struct CairoDestroy {
-  void operator()(cairo_t* cr) const { cairo_destroy(cr); }
-};
-struct SurfaceDestroy {
-  void operator()(cairo_surface_t* s) const { cairo_surface_destroy(s); }
-};
-using LayoutPtr = std::unique_ptr<PangoLayout, GObjectUnref>;
-using FontPtr = std::unique_ptr<PangoFontDescription, FontDescriptionFree>;
-
-FontPtr Font(const char* family, double size) {
-  FontPtr font(pango_font_description_new());
-  pango_font_description_set_family(font.get(), family);
-  pango_font_description_set_absolute_size(font.get(), size * PANGO_SCALE);
-  return font;
-}
-
-// Whether fontconfig gives `family` itself for that name, rather than a substitute.
-bool HasFamily(PangoContext* context, const char* family) {
-  FontPtr wanted = Font(family, 10);
-  PangoFont* font =
-      pango_font_map_load_font(pango_context_get_font_map(context), context, wanted.get());
-  if (font == nullptr) return false;
-  FontPtr got(pango_font_describe(font));
-  g_object_unref(font);
-  const char* name = pango_font_description_get_family(got.get());
-  return name != nullptr && g_ascii_strcasecmp(name, family) == 0;
-}
+using forms_internal::DrawLines;
+using forms_internal::DrawText;
+using forms_internal::DrawWatermark;
+using forms_internal::Font;
+using forms_internal::FontPtr;
+using forms_internal::kSans;
+using forms_internal::LayOut;
+using forms_internal::NewPdfContext;
+using forms_internal::Text;
+using forms_internal::WritePdf;
 
 // --- the grid of the paper form
 
@@ -135,69 +99,6 @@ double ColumnWidth(int column) {
   double used = 0;
   for (double w : kColumnWidths) used += w;
   return kPageWidth - 2 * kMarginX - used;
-}
-
-// --- text laid out, line by line
-
-struct Line {
-  double top = 0;  // from the layout's top, in points
-  double height = 0;
-  double baseline = 0;  // from the layout's top
-  double x = 0;         // the line's offset (alignment)
-};
-
-struct Text {
-  LayoutPtr layout;
-  std::vector<Line> lines;
-
-  // The height of lines [first, end).
-  double Height(std::size_t first, std::size_t end) const {
-    if (first >= end) return 0;
-    return lines[end - 1].top + lines[end - 1].height - lines[first].top;
-  }
-  double Height() const { return Height(0, lines.size()); }
-};
-
-Text LayOut(PangoContext* context, const std::string& text, const PangoFontDescription* font,
-            double width, PangoAlignment align) {
-  Text out;
-  out.layout.reset(pango_layout_new(context));
-  PangoLayout* layout = out.layout.get();
-  pango_layout_set_font_description(layout, font);
-  pango_layout_set_width(layout, static_cast<int>(width * PANGO_SCALE));
-  pango_layout_set_wrap(layout, PANGO_WRAP_WORD_CHAR);
-  pango_layout_set_alignment(layout, align);
-  if (g_utf8_validate(text.data(), static_cast<gssize>(text.size()), nullptr)) {
-    pango_layout_set_text(layout, text.data(), static_cast<int>(text.size()));
-  } else {
-    gchar* valid = g_utf8_make_valid(text.data(), static_cast<gssize>(text.size()));
-    pango_layout_set_text(layout, valid, -1);
-    g_free(valid);
-  }
-  PangoLayoutIter* iter = pango_layout_get_iter(layout);
-  do {
-    PangoRectangle logical;
-    pango_layout_iter_get_line_extents(iter, nullptr, &logical);
-    out.lines.push_back({static_cast<double>(logical.y) / PANGO_SCALE,
-                         static_cast<double>(logical.height) / PANGO_SCALE,
-                         static_cast<double>(pango_layout_iter_get_baseline(iter)) / PANGO_SCALE,
-                         static_cast<double>(logical.x) / PANGO_SCALE});
-  } while (pango_layout_iter_next_line(iter));
-  pango_layout_iter_free(iter);
-  return out;
-}
-
-// Draws lines [first, end) of `text` with the top of `first` at y.
-void DrawLines(cairo_t* cr, const Text& text, double x, double y, std::size_t first,
-               std::size_t end) {
-  if (first >= end) return;
-  const double origin = y - text.lines[first].top;
-  for (std::size_t i = first; i < end; ++i) {
-    PangoLayoutLine* line = pango_layout_get_line_readonly(text.layout.get(), static_cast<int>(i));
-    if (line == nullptr) continue;
-    cairo_move_to(cr, x + text.lines[i].x, origin + text.lines[i].baseline);
-    pango_cairo_show_layout_line(cr, line);
-  }
 }
 
 // --- the plan: which part of which row goes where
@@ -347,38 +248,14 @@ class FormPainter {
   }
 
   StatusOr<std::string> Draw() {
-    std::string pdf;
-    auto write = [](void* closure, const unsigned char* data, unsigned int length) {
-      static_cast<std::string*>(closure)->append(reinterpret_cast<const char*>(data), length);
-      return CAIRO_STATUS_SUCCESS;
-    };
-    std::unique_ptr<cairo_surface_t, SurfaceDestroy> surface(
-        cairo_pdf_surface_create_for_stream(write, &pdf, kPageWidth, kPageHeight));
-    cairo_pdf_surface_set_metadata(surface.get(), CAIRO_PDF_METADATA_TITLE,
-                                   ("学员情况表 " + record_.person.public_id).c_str());
-    cairo_pdf_surface_set_metadata(surface.get(), CAIRO_PDF_METADATA_CREATOR, "talentpool");
-    {
-      std::unique_ptr<cairo_t, CairoDestroy> cr(cairo_create(surface.get()));
-      for (std::size_t i = 0; i < pages_.size(); ++i) {
-        DrawPage(cr.get(), i);
-        cairo_show_page(cr.get());
-      }
-      if (cairo_status(cr.get()) != CAIRO_STATUS_SUCCESS)
-        return Internal(std::string("学员情况表 PDF 绘制失败：") +
-                        cairo_status_to_string(cairo_status(cr.get())));
-    }
-    cairo_surface_finish(surface.get());
-    if (cairo_surface_status(surface.get()) != CAIRO_STATUS_SUCCESS)
-      return Internal(std::string("学员情况表 PDF 生成失败：") +
-                      cairo_status_to_string(cairo_surface_status(surface.get())));
-    return pdf;
+    return WritePdf(
+        kPageWidth, kPageHeight, "学员情况表 " + record_.person.public_id, pages_.size(),
+        [this](cairo_t* cr, std::size_t index) { DrawPage(cr, index); }, "学员情况表");
   }
 
   void Centered(cairo_t* cr, const std::string& text, const PangoFontDescription* font, double y,
                 PangoAlignment align = PANGO_ALIGN_CENTER) {
-    const double width = kPageWidth - 2 * kMarginX;
-    Text t = LayOut(context_, text, font, width, align);
-    DrawLines(cr, t, kMarginX, y, 0, t.lines.size());
+    DrawText(cr, context_, text, font, kMarginX, y, kPageWidth - 2 * kMarginX, align);
   }
 
   void DrawPage(cairo_t* cr, std::size_t index) {
@@ -394,7 +271,7 @@ class FormPainter {
     Centered(cr,
              "第 " + std::to_string(index + 1) + " 页，共 " + std::to_string(pages_.size()) + " 页",
              small.get(), ContentBottom() + 14);
-    DrawWatermark(cr);
+    DrawWatermark(cr, context_, FormWatermark(record_, print_), kPageWidth, kPageHeight);
   }
 
   void DrawFragment(cairo_t* cr, const Fragment& f) {
@@ -423,22 +300,6 @@ class FormPainter {
     }
   }
 
-  // Light grey words across the page, bottom left to top right, three times: each time the
-  // watermark's two lines.
-  void DrawWatermark(cairo_t* cr) {
-    cairo_save(cr);
-    cairo_set_source_rgba(cr, 0.45, 0.45, 0.45, 0.22);
-    cairo_translate(cr, kPageWidth / 2, kPageHeight / 2);
-    cairo_rotate(cr, -std::atan2(kPageHeight, kPageWidth));
-    FontPtr font = Font(kSans, 15);
-    const double width = 640;
-    Text text =
-        LayOut(context_, FormWatermark(record_, print_), font.get(), width, PANGO_ALIGN_CENTER);
-    for (double offset : {-240.0, 0.0, 240.0})
-      DrawLines(cr, text, -width / 2, offset - text.Height() / 2, 0, text.lines.size());
-    cairo_restore(cr);
-  }
-
   PangoContext* context_;
   const PersonRecord& record_;
   const FormPrint& print_;
@@ -450,21 +311,7 @@ class FormPainter {
 }  // namespace
 
 StatusOr<std::string> StudentFormPdf(const PersonRecord& record, const FormPrint& print) {
-  // pango's default font map is one per thread: each thread of the server has its own.
-  PangoFontMap* font_map = pango_cairo_font_map_get_default();
-  std::unique_ptr<PangoContext, GObjectUnref> context(pango_font_map_create_context(font_map));
-  // Points for points: the layouts are measured in the PDF's own unit.
-  pango_cairo_context_set_resolution(context.get(), 72);
-  cairo_font_options_t* options = cairo_font_options_create();
-  cairo_font_options_set_hint_metrics(options, CAIRO_HINT_METRICS_OFF);
-  cairo_font_options_set_hint_style(options, CAIRO_HINT_STYLE_NONE);
-  pango_cairo_context_set_font_options(context.get(), options);
-  cairo_font_options_destroy(options);
-  thread_local const bool fonts_ok = HasFamily(context.get(), kSans);
-  if (!fonts_ok) {
-    return Unavailable(std::string("未安装字体「") + kSans +
-                       "」（Debian 软件包 fonts-noto-cjk），无法生成 PDF");
-  }
+  TP_ASSIGN_OR_RETURN(auto context, NewPdfContext());
   return FormPainter(context.get(), record, print).Render();
 }
 

@@ -289,6 +289,20 @@ Status SaveUploadReport(Store& store, const Round& round, int64_t unit_rowid,
   }
 }
 
+// The people of a list as submitted (drafts and rejected people left out), without their ID
+// numbers, with phones when `reveal_phone`.
+StatusOr<std::vector<PersonRecord>> SubmittedPeople(Store& store, const SubmissionView& list,
+                                                    bool reveal_phone) {
+  std::vector<int64_t> ids;
+  for (const RecommendationView& item : list.items) {
+    if (item.state == "draft" || item.state == "rejected") continue;
+    ids.push_back(item.record.rowid);
+  }
+  TP_ASSIGN_OR_RETURN(auto loaded, store.LoadPersons(ids, reveal_phone));
+  for (PersonRecord& r : loaded) r.person.id_number.clear();
+  return loaded;
+}
+
 }  // namespace
 
 const std::vector<std::string>& SummarySheetColumns() {
@@ -396,13 +410,7 @@ StatusOr<std::string> SummarySheets::ExportRound(std::string_view round_code,
   std::vector<std::vector<PersonRecord>> people;
   long total = 0;
   for (const SubmissionView& s : lists) {
-    std::vector<int64_t> ids;
-    for (const RecommendationView& item : s.items) {
-      if (item.state == "draft" || item.state == "rejected") continue;
-      ids.push_back(item.record.rowid);
-    }
-    TP_ASSIGN_OR_RETURN(auto loaded, workflow_.rounds().store().LoadPersons(ids, reveal_phone));
-    for (PersonRecord& r : loaded) r.person.id_number.clear();
+    TP_ASSIGN_OR_RETURN(auto loaded, SubmittedPeople(workflow_.rounds().store(), s, reveal_phone));
     total += static_cast<long>(loaded.size());
     people.push_back(std::move(loaded));
   }
@@ -442,6 +450,34 @@ StatusOr<std::string> SummarySheets::ExportRound(std::string_view round_code,
       Json{{"unit", std::string(unit_code)}, {"rows", total}, {"reveal_phone", reveal_phone}}
           .dump())));
   return bytes;
+}
+
+StatusOr<UnitSummary> SummarySheets::UnitList(std::string_view round_code,
+                                              std::string_view unit_code, bool reveal_phone,
+                                              bool sensitive_attributes, const Actor& actor) {
+  Store& store = workflow_.rounds().store();
+  TP_ASSIGN_OR_RETURN(auto round, workflow_.rounds().GetRound(round_code));
+  auto unit = store.GetUnit(unit_code);
+  const bool visible =
+      unit.ok() &&
+      (actor.IsStaff() || (actor.role == "unit" && actor.unit_rowid == unit->rowid) ||
+       (actor.role == "province" && !actor.province.empty() && unit->province == actor.province));
+  if (!visible) return NotFound("没有代码为 " + std::string(unit_code) + " 的单位");
+  TP_ASSIGN_OR_RETURN(auto list, workflow_.GetSubmission(round.code, unit->rowid));
+  TP_ASSIGN_OR_RETURN(auto people, SubmittedPeople(store, list, reveal_phone));
+  UnitSummary out;
+  out.unit = *unit;
+  long n = 0;
+  for (PersonRecord& r : people) {
+    if (!sensitive_attributes) {
+      r.person.ethnic_group.clear();
+      r.person.political_affiliation.clear();
+    }
+    std::vector<std::string> row = PersonCells(r, reveal_phone);
+    row.insert(row.begin(), std::to_string(++n));
+    out.rows.push_back(std::move(row));
+  }
+  return out;
 }
 
 StatusOr<std::string> SummarySheets::ExportAdmitted(int year, bool reveal_phone,

@@ -45,6 +45,13 @@ struct UploadReport {
   long already_enrolled = 0;  // rows refused because the person is enrolled or listed already
 };
 
+// One unit's list in a round as submitted, as the rows of the 汇总表 (SummarySheetColumns(),
+// 序号 first).
+struct UnitSummary {
+  UnitRecord unit = {};
+  std::vector<std::vector<std::string>> rows = {};
+};
+
 class SummarySheets {
  public:
   // At most this many rows are read from one upload.
@@ -70,6 +77,13 @@ class SummarySheets {
   // column followed by a sheet per unit.
   StatusOr<std::string> ExportRound(std::string_view round, std::string_view unit_code,
                                     bool reveal_phone, const Actor& actor);
+  // One unit's list as ExportRound selects and writes it, for the printed 汇总表: phones masked
+  // unless `reveal_phone`, 民族 and 政治面貌 blank unless `sensitive_attributes`. Staff may
+  // ask for any unit, a province for its province's units, a unit for its own; NotFound for
+  // any other unit, as for one that does not exist. Not audited: the caller records what it
+  // prints.
+  StatusOr<UnitSummary> UnitList(std::string_view round, std::string_view unit_code,
+                                 bool reveal_phone, bool sensitive_attributes, const Actor& actor);
   // People admitted (入库) in `year`, with unit, tier and batch.
   StatusOr<std::string> ExportAdmitted(int year, bool reveal_phone, const Actor& actor);
 

@@ -20,6 +20,7 @@
 #include "registry/rounds/summary_sheet.h"
 #include "registry/tables/table_reader.h"
 #include "registry/tables/xlsx_writer.h"
+#include "support/pdf_text.h"
 #include "support/temp_dir.h"
 #include "support/workbook_rows.h"
 
@@ -31,6 +32,7 @@ struct Answer {
   int status = 0;
   std::string body;
   std::string content_type;
+  std::string disposition;
   Json json() const { return Json::parse(body, nullptr, false); }
 };
 
@@ -145,6 +147,7 @@ class RoundsServer {
       a.status = r->status;
       a.body = r->body;
       a.content_type = r->get_header_value("Content-Type");
+      a.disposition = r->get_header_value("Content-Disposition");
     }
     return a;
   }
@@ -519,3 +522,91 @@ TEST_CASE("Rounds API: the rounds' progress downloads as XLSX with the lists' ow
 }
 
 }  // namespace
+
+TEST_CASE("Rounds API: a unit prints its own 汇总表 as PDF and Word, never another unit's",
+          "[rounds][api][forms]") {
+  RoundsServer s;
+  s.At("2025-08-01 09:00");
+  const std::vector<Json> people = FiveWithTwoYoung();
+  for (const Json& p : people) s.MustAdd(s.chem, kNational, p);
+  REQUIRE(s.Post(s.chem, std::string("/api/v1/rounds/") + kNational + "/submit", Json::object())
+              .status == 200);
+  const std::string base = std::string("/api/v1/rounds/") + kNational;
+
+  // The unit's own list, without ?unit=: every person it sent, its name in the heading block.
+  Answer pdf = s.Call(s.chem, "GET", base + "/summary.pdf");
+  REQUIRE(pdf.status == 200);
+  CHECK(pdf.content_type == "application/pdf");
+  CHECK(pdf.disposition.find("filename*=UTF-8''") != std::string::npos);
+  CHECK(pdf.disposition.find("summary-pool-national-2025-" + s.units_[0] + ".pdf") !=
+        std::string::npos);
+  tp::testing::TempDir dir;
+  const tp::testing::PdfText read = tp::testing::ReadPdf(dir, pdf.body);
+  CHECK(tp::testing::Has(read.text, "推荐单位：中国化学会（加盖公章）"));
+  for (const Json& p : people) CHECK(tp::testing::Has(read.text, p["person"]["姓名"]));
+  // A unit's copy leaves 民族 and 政治面貌 blank, as it reads people everywhere.
+  CHECK_FALSE(tp::testing::Has(read.text, "九三学社社员"));
+
+  tp::registry::TableOptions options;
+  options.known_columns = tp::registry::SummarySheetColumns();
+  auto ReadDocx = [&](const Answer& a) {
+    INFO(a.body.substr(0, 300));
+    REQUIRE(a.status == 200);
+    CHECK(a.content_type.find("wordprocessingml") != std::string::npos);
+    auto table = tp::registry::OpenTableFromBytes(a.body, "summary.docx", options);
+    REQUIRE(table.ok());
+    CHECK((*table)->Header() == tp::registry::SummarySheetColumns());
+    std::vector<std::vector<std::string>> rows;
+    std::vector<std::string> cells;
+    long row = 0;
+    for (;;) {
+      auto more = (*table)->Next(&cells, &row);
+      REQUIRE(more.ok());
+      if (!*more) break;
+      rows.push_back(cells);
+    }
+    return rows;
+  };
+  const auto own = ReadDocx(s.Call(s.chem, "GET", base + "/summary.docx"));
+  REQUIRE(own.size() == people.size());
+  for (size_t i = 0; i < own.size(); ++i) {
+    CHECK(own[i][0] == std::to_string(i + 1));
+    CHECK(own[i][1] == people[i]["person"]["姓名"]);
+    CHECK(own[i][5].empty());
+  }
+
+  // Another unit's list answers as missing; so does an unknown round or unit.
+  CHECK(s.Call(s.physics, "GET", base + "/summary.pdf?unit=" + s.units_[0]).status == 404);
+  CHECK(s.Call(s.physics, "GET", base + "/summary.docx?unit=" + s.units_[0]).status == 404);
+  CHECK(ReadDocx(s.Call(s.physics, "GET", base + "/summary.docx")).empty());
+  CHECK(s.Call(s.chem, "GET", "/api/v1/rounds/no-such-round/summary.pdf").status == 404);
+  CHECK(s.Call(s.staff, "GET", base + "/summary.pdf?unit=U999999").status == 404);
+  // A province reads its own province's units only; staff must name the unit.
+  CHECK(s.Call(s.province, "GET", base + "/summary.docx?unit=" + s.units_[0]).status == 404);
+  CHECK(s.Call(s.province, "GET", base + "/summary.docx?unit=" + s.units_[2]).status == 200);
+  CHECK(s.Call(s.staff, "GET", base + "/summary.docx").status == 400);
+  // Whole phones are for staff only.
+  CHECK(s.Call(s.chem, "GET", base + "/summary.pdf?reveal=phone").status == 403);
+  const auto staff = ReadDocx(s.Call(s.staff, "GET", base + "/summary.docx?unit=" + s.units_[0]));
+  REQUIRE(staff.size() == people.size());
+  CHECK(staff[0][3] == "汉族");
+  CHECK(staff[0][5] == "九三学社社员");
+
+  // Every download is recorded as the round's export is, with the unit, form and format.
+  SQLite::Database db(s.database(), SQLite::OPEN_READONLY);
+  SQLite::Statement st(db,
+                       "SELECT actor, detail FROM audit_log WHERE action='export' AND "
+                       "object_type='round' AND object_id=? ORDER BY id");
+  st.bind(1, kNational);
+  std::vector<Json> details;
+  while (st.executeStep()) details.push_back(Json::parse(st.getColumn(1).getString()));
+  REQUIRE(details.size() == 5);  // chem pdf and docx, physics' own, the province's, staff's
+  CHECK(details[0]["form"] == "推荐学员汇总表");
+  CHECK(details[0]["format"] == "pdf");
+  CHECK(details[0]["unit"] == s.units_[0]);
+  CHECK(details[0]["rows"] == 5);
+  CHECK(details[1]["format"] == "docx");
+  CHECK(details[2]["unit"] == s.units_[1]);
+  CHECK(details[2]["rows"] == 0);
+  CHECK(details[4]["reveal_phone"] == false);
+}

@@ -1,9 +1,22 @@
-// Staff review: lists by unit with quota breaches flagged, one unit's people, bulk 入库,
-// returning with reasons. The lists are made through the API as units would send them.
+// Staff review: lists by unit with quota breaches flagged, one unit's people and its 推荐学员
+// 汇总表 downloaded as PDF and Word, bulk 入库, returning with reasons. The lists are made
+// through the API as units would send them.
 
 import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { api, beijingTime, fixture, idNumber, openBrowser, shot, signIn, unitToken, url } from './lib.mjs';
+
+// Clicks the button #summary-FORMAT and answers the name the browser saved the file under and
+// where the test keeps it.
+async function summaryDownload(page, format, as) {
+  const [download] = await Promise.all([page.waitForEvent('download'), page.locator(`#summary-${format}`).click()]);
+  const saved = join(fixture.screenshots, `${as}.${format}`);
+  await download.saveAs(saved);
+  return { file: download.suggestedFilename(), saved };
+}
 
 const kRound = `e2e-review-${Date.now().toString(36)}`;
 const kTitle = '浏览器测试：审核用推荐批次';
@@ -64,6 +77,16 @@ describe('review', () => {
     await page.locator('#submissions-table tbody tr', { hasText: calm.name }).getByRole('button', { name: '查看' }).click();
     const table = page.locator('#detail-table');
     await table.waitFor();
+    // The unit's 推荐学员汇总表, as submitted, to print.
+    const pdf = await summaryDownload(page, 'pdf', 'review-summary');
+    assert.equal(pdf.file, `推荐学员汇总表-${calm.name}-${kRound}.pdf`);
+    const text = execFileSync('pdftotext', ['-raw', '-enc', 'UTF-8', pdf.saved, '-'], { encoding: 'utf8' });
+    for (const phrase of ['推荐学员汇总表', `推荐单位：${calm.name}（加盖公章）`, '梁静', '蒙晓', '填表日期：']) {
+      assert.ok(text.replace(/\s/g, '').includes(phrase), `${phrase} is not in the PDF`);
+    }
+    const docx = await summaryDownload(page, 'docx', 'review-summary');
+    assert.equal(docx.file, `推荐学员汇总表-${calm.name}-${kRound}.docx`);
+    assert.equal(readFileSync(docx.saved).subarray(0, 2).toString(), 'PK');
     await table.getByLabel('选择梁静').check();
     await page.getByRole('button', { name: '批量入库' }).click();
     await page.locator('#detail .notice-ok').waitFor();
@@ -82,6 +105,9 @@ describe('review', () => {
     await page.waitForSelector('body[data-ready="true"]');
     assert.equal(await page.locator('#round h2').innerText(), kTitle);
     assert.deepEqual((await page.locator('#items tbody tr td:first-child').allInnerTexts()).sort(), ['梁静', '蒙晓'].sort());
+    // The portal's list downloads the same 汇总表.
+    const portal = await summaryDownload(page, 'docx', 'portal-summary');
+    assert.equal(portal.file, `推荐学员汇总表-${calm.name}-${kRound}.docx`);
     // The admitted person is now found in the pool.
     await page.goto(url('index.html?q=%E6%A2%81%E9%9D%99'));
     await page.locator('.hit').first().waitFor();

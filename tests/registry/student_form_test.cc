@@ -1,8 +1,6 @@
 // The 学员情况表 printed for one person: the PDF read back with poppler's pdftotext and pdfinfo
-// (scripts/install-deps.sh test installs poppler-utils), an oracle independent of the cairo that
-// wrote it, and the Word file read back with the registry's own form reader (OpenTable).
-#include <stdio.h>
-
+// (support/pdf_text.h), and the Word file read back with the registry's own form reader
+// (OpenTable).
 #include <catch2/catch.hpp>
 #include <filesystem>
 #include <string>
@@ -12,6 +10,7 @@
 #include "registry/fields/masking.h"
 #include "registry/forms/student_form.h"
 #include "registry/tables/table_reader.h"
+#include "support/pdf_text.h"
 #include "support/sample_form_record.h"
 #include "support/temp_dir.h"
 
@@ -20,6 +19,10 @@ namespace {
 using tp::registry::FormBox;
 using tp::registry::FormPrint;
 using tp::registry::PersonRecord;
+using tp::testing::Has;
+using tp::testing::PdfText;
+using tp::testing::ReadPdf;
+using tp::testing::Squeezed;
 using tp::testing::TempDir;
 
 constexpr const char* kLastAchievement = "末项成果获评全国创新争先奖状";
@@ -32,48 +35,6 @@ FormPrint Print() {
   print.printed_by = "王芳";
   print.printed_at = 1796606400;  // 2026-12-07 01:20 UTC
   return print;
-}
-
-// The standard output of `command`.
-std::string Run(const std::string& command) {
-  FILE* pipe = ::popen(command.c_str(), "r");
-  REQUIRE(pipe != nullptr);
-  std::string out;
-  char buffer[4096];
-  for (size_t n; (n = fread(buffer, 1, sizeof buffer, pipe)) > 0;) out.append(buffer, n);
-  REQUIRE(::pclose(pipe) == 0);
-  return out;
-}
-
-// Text without blanks and line ends: pdftotext breaks lines where the layout wrapped them.
-std::string Squeezed(const std::string& text) {
-  std::string out;
-  for (char c : text)
-    if (c != ' ' && c != '\n' && c != '\f' && c != '\t' && c != '\r') out.push_back(c);
-  return out;
-}
-
-struct PdfText {
-  std::string text;  // squeezed
-  int pages = 0;
-};
-
-PdfText ReadPdf(const TempDir& dir, const std::string& pdf) {
-  const std::string path = dir / "form.pdf";
-  tp::testing::WriteFileBytes(path, pdf);
-  PdfText out;
-  // In the order drawn (-raw): pdftotext's reading order would merge the diagonal watermark's
-  // words with those of the boxes it crosses.
-  out.text = Squeezed(Run("pdftotext -raw -enc UTF-8 '" + path + "' -"));
-  const std::string info = Run("pdfinfo '" + path + "'");
-  const size_t at = info.find("Pages:");
-  REQUIRE(at != std::string::npos);
-  out.pages = std::stoi(info.substr(at + 6));
-  return out;
-}
-
-bool Has(const std::string& squeezed, const std::string& phrase) {
-  return squeezed.find(Squeezed(phrase)) != std::string::npos;
 }
 
 std::string TemplateDir() { return tp::registry::DataDir() + "/forms/student_form"; }
@@ -186,7 +147,7 @@ TEST_CASE("Student form: the Word file is a complete package with its parts in o
   // Python's zipfile and XML parser, independent of libzip and expat: every part parses, the
   // content types come first, and no placeholder is left; python-docx opens it and finds the
   // form's table of 15 rows.
-  const std::string check = Run(
+  const std::string check = tp::testing::RunCommand(
       "/usr/bin/python3 -c \"\nimport sys, zipfile, xml.dom.minidom\n"
       "z = zipfile.ZipFile(sys.argv[1])\nnames = z.namelist()\n"
       "assert names[0] == '[Content_Types].xml', names\n"

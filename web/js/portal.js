@@ -12,7 +12,7 @@
 import { ApiError, call, get, post, upload } from './api.js';
 import { availabilitySection } from './availability.js';
 import { kRecommendationStates } from './labels.js';
-import { chooseRound, roundPicker } from './rounds.js';
+import { chooseRound, roundPicker, summaryDownloads } from './rounds.js';
 import { clear, el, errorNotice, formatDateTime, notice, saveDownload, startPage } from './shell.js';
 
 const params = new URLSearchParams(location.search);
@@ -432,7 +432,11 @@ function submitBox() {
 
 function renderSubmission() {
   clear(roundNode, roundCard());
+  const downloadMessages = el('div', { 'aria-live': 'polite' });
   const parts = [el('h2', {}, `推荐名单（${submission.items.length} 人）`), itemsTable(), submitBox()];
+  if (submission.items.some((i) => !['draft', 'rejected'].includes(i.state))) {
+    parts.push(summaryDownloads(round, unitCode, downloadMessages), downloadMessages);
+  }
   if (editable()) {
     parts.push(el('h3', {}, '加入一位人员'),
       el('p', { class: 'hint' }, '输入身份证号后会立即查询是否已入库；已入库人员无需重复推荐。'), addForm(),

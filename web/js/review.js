@@ -8,6 +8,7 @@
 
 import { call, get, post } from './api.js';
 import { kRecommendationStates } from './labels.js';
+import { summaryDownloads } from './rounds.js';
 import { clear, el, errorNotice, formatDateTime, notice, saveDownload, startPage } from './shell.js';
 
 const params = new URLSearchParams(location.search);
@@ -182,8 +183,10 @@ async function loadDetail(unitCode) {
   }, '批量入库');
   const all = el('input', { type: 'checkbox', 'aria-label': '全选' });
   all.addEventListener('change', () => boxes.forEach((b) => { if (!b.disabled) b.checked = all.checked; }));
+  const downloadMessages = el('div', { 'aria-live': 'polite' });
   clear(detailNode,
     el('h2', {}, `${s.unit.name} 的名单（${s.items.length} 人）`),
+    summaryDownloads(round, s.unit.code, downloadMessages), downloadMessages,
     el('p', {}, `名额：${q.quota || '—'}，已占 ${quotaText(q)}`,
       q.minimums.map((m) => el('span', { class: m.met ? 'tag ok' : 'tag bad' }, `${m.name}：${m.have}`))),
     q.violations.length ? notice('error', '名单不符合规则：', q.violations.map((v) => ({ field: v.rule, message: v.message }))) : null,

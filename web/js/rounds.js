@@ -1,8 +1,8 @@
 // Choosing the recommendation round a unit's page works in (the portal, the invitations):
 // ?round=CODE, else the first round open now; and a picker that reloads the page for another.
 
-import { get } from './api.js';
-import { clear, el, errorNotice, notice } from './shell.js';
+import { call, get } from './api.js';
+import { clear, el, errorNotice, notice, saveDownload } from './shell.js';
 
 // The rounds and the one chosen. When there is none (or the rounds cannot be read) `node`
 // says why (`noneMessage` for no open round) and `round` is null. `choices` are the rounds to
@@ -35,4 +35,31 @@ export function roundPicker(choices, current) {
     location.search = next.toString();
   });
   return el('label', { class: 'row' }, '推荐批次：', select);
+}
+
+// Buttons that download a unit's list in `round` as the 推荐学员汇总表 to stamp and send: Word
+// and PDF (GET rounds/{code}/summary.docx|pdf, the people as submitted). `unitCode` is the unit
+// for staff and provinces; empty for a unit's own list. Errors go to `messages`.
+export function summaryDownloads(round, unitCode, messages) {
+  const params = unitCode ? { unit: unitCode } : {};
+  const button = (format, label) => {
+    const b = el('button', { type: 'button', id: `summary-${format}` }, label);
+    b.addEventListener('click', async () => {
+      b.disabled = true;
+      try {
+        const response = await call('GET', `rounds/${encodeURIComponent(round.code)}/summary.${format}`,
+          { params, raw: true });
+        await saveDownload(response, `推荐学员汇总表-${round.code}.${format}`);
+        clear(messages);
+      } catch (error) {
+        clear(messages, errorNotice(error));
+      } finally {
+        b.disabled = false;
+      }
+    });
+    return b;
+  };
+  return el('div', { class: 'row', id: 'summary-downloads' },
+    button('docx', '下载推荐学员汇总表（Word）'), button('pdf', '下载推荐学员汇总表（PDF）'),
+    el('span', { class: 'hint' }, '列出已报送的人员，打印盖章后报送'));
 }
