@@ -156,10 +156,6 @@ void ApiService::Impl::Import(const ApiCall& call, HttpResponse& res) {
     auto result = answers.ApplySheet(registry::PersonScope{}, std::string(bytes), filename, "",
                                      WhoCalls(call));
     if (!result.ok()) return res.SetError(result.status());
-    Json errors = Json::array();
-    for (const FieldError& e : result->errors) {
-      errors.push_back({{"row", e.row}, {"field", e.field}, {"message", e.message}});
-    }
     if (result->errors.empty()) (void)CatchUp();
     return res.SetJson(Dump({{"imported", 0},
                              {"inserted", 0},
@@ -168,7 +164,7 @@ void ApiService::Impl::Import(const ApiCall& call, HttpResponse& res) {
                              {"rejected", result->errors.size()},
                              {"held", Json::array()},
                              {"format", "availability"},
-                             {"errors", std::move(errors)},
+                             {"errors", FieldErrorsJson(result->errors)},
                              {"availability",
                               {{"rows", result->rows},
                                {"changed", result->changed},

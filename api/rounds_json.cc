@@ -226,4 +226,39 @@ StatusOr<int64_t> IdParam(const HttpRequest& req, const char* name) {
   return std::stoll(v);
 }
 
+nlohmann::json UploadReportJson(const registry::UploadReport& report) {
+  return {{"id", report.id},
+          {"format", report.format},
+          {"rows", report.rows},
+          {"added", report.added},
+          {"updated", report.updated},
+          {"rejected", report.rejected},
+          {"ignored_columns", report.ignored_columns},
+          {"errors", FieldErrorsJson(report.errors)},
+          {"error_file",
+           report.has_error_workbook
+               ? nlohmann::json("/api/v1/uploads/" + std::to_string(report.id) + "/errors.xlsx")
+               : nlohmann::json(nullptr)}};
+}
+
+nlohmann::json AnswerSheetReportJson(const registry::AnswerSheetResult& result) {
+  const bool written = result.errors.empty();
+  return {{"id", 0},
+          {"format", "availability"},
+          {"rows", result.rows},
+          {"added", 0},
+          {"updated", 0},
+          {"rejected", result.errors.size()},
+          {"ignored_columns", nlohmann::json::array()},
+          {"errors", FieldErrorsJson(result.errors)},
+          {"error_file", nullptr},
+          {"availability",
+           {{"rows", result.rows},
+            {"changed", result.changed},
+            {"written", written},
+            {"message", written ? "这是参加活动信息表（附件2）：已更新已入库人员的可否参加，"
+                                  "未加入推荐名单"
+                                : "这是参加活动信息表（附件2）：有错误的行，整表未写入"}}}};
+}
+
 }  // namespace tp::api

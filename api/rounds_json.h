@@ -11,6 +11,8 @@
 #include "api/auth.h"
 #include "api/http_server.h"
 #include "registry/base/status.h"
+#include "registry/cohorts/unit_availability.h"
+#include "registry/rounds/summary_sheet.h"
 #include "registry/rounds/workflow.h"
 
 namespace tp::api {
@@ -44,6 +46,13 @@ nlohmann::json DuplicateJson(const registry::DuplicateCandidate& d);
 // The recommendation a request describes: {"person": {"姓名": …} or
 // {"name": …}, "person_id", "declared", "group", "opinion"}.
 StatusOr<registry::RecommendationInput> InputFrom(const nlohmann::json& body);
+
+// The report of a 汇总表 upload (summary_sheet.h).
+nlohmann::json UploadReportJson(const registry::UploadReport& report);
+
+// The report of a 参加活动信息表 sent as a round's list: an upload's report with nothing added,
+// and `availability` saying what changed (unit_availability.h).
+nlohmann::json AnswerSheetReportJson(const registry::AnswerSheetResult& result);
 
 // Who calls, as the workflow records and checks it.
 registry::Actor ActorOf(const ApiCall& call);

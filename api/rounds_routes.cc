@@ -16,7 +16,6 @@
 #include "api/route_helpers.h"
 #include "registry/base/paths.h"
 #include "registry/base/person_fields.h"
-#include "registry/cohorts/unit_availability.h"
 #include "registry/fields/text.h"
 #include "registry/rounds/summary_sheet.h"
 #include "registry/rounds/workflow.h"
@@ -407,22 +406,7 @@ class RoundsApi {
       }
     }
     Wrote();
-    Json errors = Json::array();
-    for (const auto& e : report->errors) {
-      errors.push_back({{"row", e.row}, {"field", e.field}, {"message", e.message}});
-    }
-    res.SetJson(Dump(
-        {{"id", report->id},
-         {"format", report->format},
-         {"rows", report->rows},
-         {"added", report->added},
-         {"updated", report->updated},
-         {"rejected", report->rejected},
-         {"ignored_columns", report->ignored_columns},
-         {"errors", std::move(errors)},
-         {"error_file", report->has_error_workbook
-                            ? Json("/api/v1/uploads/" + std::to_string(report->id) + "/errors.xlsx")
-                            : Json(nullptr)}}));
+    res.SetJson(Dump(UploadReportJson(*report)));
   }
 
   // A 参加活动信息表 uploaded as a round's list: the unit's answers for its admitted people are
@@ -438,28 +422,7 @@ class RoundsApi {
         answers.ApplySheet(scope, std::string(upload.bytes), upload.filename, "", WhoCalls(call));
     if (!result.ok()) return res.SetError(result.status());
     if (result->errors.empty()) Wrote();
-    Json errors = Json::array();
-    for (const auto& e : result->errors) {
-      errors.push_back({{"row", e.row}, {"field", e.field}, {"message", e.message}});
-    }
-    const bool written = result->errors.empty();
-    res.SetJson(
-        Dump({{"id", 0},
-              {"format", "availability"},
-              {"rows", result->rows},
-              {"added", 0},
-              {"updated", 0},
-              {"rejected", result->errors.size()},
-              {"ignored_columns", Json::array()},
-              {"errors", std::move(errors)},
-              {"error_file", nullptr},
-              {"availability",
-               {{"rows", result->rows},
-                {"changed", result->changed},
-                {"written", written},
-                {"message", written ? "这是参加活动信息表（附件2）：已更新已入库人员的可否参加，"
-                                      "未加入推荐名单"
-                                    : "这是参加活动信息表（附件2）：有错误的行，整表未写入"}}}}));
+    res.SetJson(Dump(AnswerSheetReportJson(*result)));
   }
 
   void UploadErrors(const ApiCall& call, HttpResponse& res) {

@@ -78,6 +78,14 @@ StatusOr<UploadedFile> UploadedFileOf(const HttpRequest& request, std::string_vi
   return out;
 }
 
+nlohmann::json FieldErrorsJson(const std::vector<FieldError>& errors) {
+  nlohmann::json out = nlohmann::json::array();
+  for (const FieldError& e : errors) {
+    out.push_back({{"row", e.row}, {"field", e.field}, {"message", e.message}});
+  }
+  return out;
+}
+
 StatusOr<RevealRequest> RevealOf(const HttpRequest& request) {
   RevealRequest reveal;
   for (const std::string& value : request.QueryAll("reveal")) {

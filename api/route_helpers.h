@@ -6,6 +6,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "registry/base/status.h"
 
@@ -25,6 +26,9 @@ nlohmann::json BoolOrNull(const std::optional<bool>& b);
 Status FieldStatus(StatusCode code, const std::string& field, const std::string& message);
 // The same, as a 400.
 Status BadField(const std::string& field, const std::string& message);
+
+// Row errors as answers list them: [{"row", "field", "message"}].
+nlohmann::json FieldErrorsJson(const std::vector<FieldError>& errors);
 
 // A request body that must be a JSON object; the parser's message, which would quote the body,
 // stays out of the answer.
