@@ -471,8 +471,11 @@ bool HttpServer::Impl::ServeStatic(const std::string& path, bool head, HttpRespo
   res.status = 200;
   res.content_type = ContentTypeFor(file);
   res.SetHeader("Cache-Control", "no-cache");
+  // Images may also be blob: URLs: the pages show attachment photos they fetched with the
+  // caller's credentials (web/js/attachments.js).
   res.SetHeader("Content-Security-Policy",
-                "default-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'");
+                "default-src 'self'; img-src 'self' blob:; frame-ancestors 'none'; base-uri 'none'; "
+                "form-action 'self'");
   (void)head;  // httplib leaves the body out of a HEAD answer itself
   std::ifstream in(file, std::ios::binary);
   res.body.assign(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());

@@ -2,6 +2,7 @@
 // (staff), admissions, the printable form.
 
 import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { api, busiestUnit, fixture, kPhone, openBrowser, pool, shot, signIn, unitToken, url } from './lib.mjs';
@@ -127,5 +128,42 @@ describe('person page', () => {
     } finally {
       await phone.close();
     }
+  });
+  test('a unit uploads a photo its person\'s page shows as a thumbnail; a PDF named .jpg is refused', async () => {
+    const photo = join(fixture.screenshots, `${person['姓名']}1.jpg`);
+    const renamed = join(fixture.screenshots, 'scan-named-photo.jpg');
+    execFileSync('/usr/bin/python3', ['-c', [
+      'import sys, PIL.Image',
+      'PIL.Image.new("RGB", (300, 400), (40, 90, 160)).save(sys.argv[1], "JPEG", dpi=(300, 300))',
+      'PIL.Image.new("L", (200, 280), 250).save(sys.argv[2], "PDF")',
+    ].join('\n'), photo, renamed]);
+    const page = await browser.newPage();
+    await signIn(page, unitToken(unit.code), { next: `person.html?id=${person['编号']}` });
+    const section = page.locator('#attachments');
+    await section.getByText('还没有附件').waitFor();
+    await section.getByLabel('种类').selectOption({ label: '工作或生活照片' });
+    await section.locator('input[type="file"]').setInputFiles(photo);
+    await section.getByRole('button', { name: '上传附件' }).click();
+    await section.getByText(`已保存「${person['姓名']}1.jpg」`).waitFor();
+    const thumbnail = section.locator('img.thumbnail');
+    await thumbnail.waitFor();
+    await page.waitForFunction(() => {
+      const img = document.querySelector('#attachments img.thumbnail');
+      return img && img.complete && img.naturalWidth === 300;
+    });
+    assert.match(await section.locator('tbody tr').first().innerText(), /300×400，300 dpi/);
+    await shot(page, 'person-attachments');
+
+    await section.getByLabel('种类').selectOption({ label: '小2寸正面免冠彩色照片' });
+    await section.locator('input[type="file"]').setInputFiles(renamed);
+    await section.getByRole('button', { name: '上传附件' }).click();
+    await section.getByRole('alert').waitFor();
+    assert.match(await section.getByRole('alert').innerText(), /scan-named-photo\.jpg.*内容是PDF/);
+    assert.equal(await section.locator('tbody tr').count(), 1);
+
+    page.once('dialog', (dialog) => dialog.accept());
+    await section.getByRole('button', { name: '删除' }).click();
+    await section.getByText('还没有附件').waitFor();
+    await page.close();
   });
 });

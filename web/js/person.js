@@ -2,9 +2,11 @@
 // admissions, recommendations, honours and training history. What is masked or left
 // out is the API's decision for the caller's role; the page shows what it is given.
 // Staff may ask for a whole ID number or phone: the API logs each such reading. The form also
-// downloads as a PDF (watermarked with who printed it and when) and as a Word file.
+// downloads as a PDF (watermarked with who printed it and when) and as a Word file. Photos and
+// stamped scans are listed below, with what an honour round still asks for (attachments.js).
 
 import { call, get } from './api.js';
+import { attachmentsSection } from './attachments.js';
 import { kTrainingStates, provinceName, yesNo } from './labels.js';
 import { clear, el, errorNotice, formatDateTime, notice, saveDownload, startPage } from './shell.js';
 
@@ -175,6 +177,7 @@ function render(p, titles, history = []) {
           '入库记录',
           table(['入库年度', '人才类别', '批次', '推荐批次', '推荐单位'], admissions, '尚未入库')),
       section('推荐记录', table(['推荐批次', '代码'], recRows, '没有推荐记录')),
+      attachmentsSection(p.id, p.rounds, titles, me === 'staff' || me === 'unit'),
       section('荣誉', table(['荣誉称号', '年度', '活动'], honours, '没有荣誉记录')),
       section(
           '培训经历', table(['培训', '班次', '状态', '年度', '经过'], trainings, '没有培训记录')));
