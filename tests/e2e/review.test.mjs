@@ -150,3 +150,54 @@ describe('review, a list below the minimums', () => {
     await shot(page, 'review-minimums');
   });
 });
+
+describe('review, an honour round with photos and scans', () => {
+  const kHonourRound = `${kRound}-zuimei`;
+  const society = fixture.units.find((u) => u.type === '省级学会');
+  let browser;
+  let page;
+  before(async () => {
+    assert.ok(society, 'the demo registry has no 省级学会');
+    const year = Number(beijingTime(0).slice(0, 4));
+    await api('POST', 'rounds', fixture.staffToken, {
+      code: kHonourRound, campaign: 'zuimei-guangxi-2024', kind: 'supplementary', title: `${kTitle}（最美）`,
+      opens_at: beijingTime(-1), deadline: beijingTime(20), reference_date: beijingTime(20).slice(0, 10),
+      rule_set: 'zuimei-guangxi-2024', year,
+    });
+    const candidate = person(30, '黄丽芳');
+    candidate.person.id_number = idNumber('450103', '19850312', 162);
+    candidate.person.birth_date = '1985-03-12';
+    candidate.person.unit = '广西大学农学院';
+    candidate.person.title = '研究员';
+    candidate.group = '农科';
+    const added = await api('POST', `rounds/${kHonourRound}/recommendations`, unitToken(society.code), candidate);
+    // The notice asks for a 2 MB photo: this one is kept with a warning, and two work photos and
+    // the stamped form are still missing.
+    const photo = join(fixture.screenshots, 'zuimei-photo.jpg');
+    execFileSync('/usr/bin/python3', ['-c',
+      'import sys, PIL.Image; PIL.Image.new("RGB", (260, 360), (200, 60, 60)).save(sys.argv[1], "JPEG")', photo]);
+    const res = await fetch(new URL(`/api/v1/persons/${added.item.person.id}/attachments?kind=photo&round=${kHonourRound}`, fixture.base), {
+      method: 'POST', headers: { Authorization: `Bearer ${unitToken(society.code)}` }, body: readFileSync(photo),
+    });
+    assert.equal(res.status, 201, await res.text());
+    browser = await openBrowser();
+    page = await browser.newPage();
+    await signIn(page, fixture.staffToken, { next: `review.html?round=${kHonourRound}&unit=${society.code}` });
+    await page.waitForSelector('body[data-ready="true"]');
+  });
+  after(async () => { await browser.close(); });
+
+  test('each recommendation shows its photo and the attachments the notice still asks for', async () => {
+    const row = page.locator('#detail-table tbody tr', { hasText: '黄丽芳' });
+    await row.locator('img.thumbnail').waitFor();
+    await page.waitForFunction(() => {
+      const img = document.querySelector('#detail-table img.thumbnail');
+      return img && img.complete && img.naturalWidth === 260;
+    });
+    const cell = row.locator('.attachments-cell');
+    await cell.getByText('缺工作或生活照片 2 份').waitFor();
+    assert.match(await cell.innerText(), /缺签字盖章的推荐表扫描件/);
+    assert.doesNotMatch(await cell.innerText(), /缺小2寸/);
+    await shot(page, 'review-attachments');
+  });
+});

@@ -132,3 +132,18 @@ export function attachmentsSection(id, rounds, titles, canWrite) {
   reload();
   return node;
 }
+
+// A recommendation's attachments in a review list's cell: small photos, each PDF's pages, and
+// the kinds the round's notice still asks for.
+export function attachmentsCell(id, round) {
+  const node = el('div', { class: 'attachments-cell' }, el('span', { class: 'muted' }, '……'));
+  get(`persons/${encodeURIComponent(id)}/attachments`, { round }).then((answer) => {
+    const files = answer.items.map((a) => a.content_type.startsWith('image/')
+      ? preview(a)
+      : el('span', { class: 'tag' }, `${a.kind_label}（PDF ${a.pages} 页）`));
+    const missing = (answer.missing || []).map((m) =>
+      el('span', { class: 'tag bad' }, `缺${m.label}${m.need > 1 ? ` ${m.need - m.have} 份` : ''}`));
+    clear(node, files.length || missing.length ? [...files, ...missing] : el('span', { class: 'muted' }, '—'));
+  }).catch((error) => clear(node, errorNotice(error)));
+  return node;
+}

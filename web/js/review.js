@@ -1,5 +1,6 @@
 // Staff review of a round: every unit's list with its quota state (breaches flagged),
-// one unit's people with return / reject (with reasons) and 入库, bulk 入库 of the ticked
+// one unit's people (in an honour round with their photos, scans and what is missing) with
+// return / reject (with reasons) and 入库, bulk 入库 of the ticked
 // people, possible duplicates to check, the round's export, and opening the year's
 // supplementary rounds. The rules and their messages are the API's.
 // A provincial association's staff read the lists of their own province's units here
@@ -7,6 +8,7 @@
 // decision controls and says why.
 
 import { call, get, post } from './api.js';
+import { attachmentsCell } from './attachments.js';
 import { kRecommendationStates } from './labels.js';
 import { summaryDownloads } from './rounds.js';
 import { clear, el, errorNotice, formatDateTime, notice, saveDownload, startPage } from './shell.js';
@@ -146,6 +148,8 @@ async function loadDetail(unitCode) {
   const s = await get(`rounds/${encodeURIComponent(round.code)}/submission`, { unit: unitCode });
   const q = s.quota;
   const boxes = [];
+  // An honour round's recommendations come with photos and stamped scans (attachments.js).
+  const honour = Boolean(round.campaign && round.campaign.kind === 'honour');
   const rows = s.items.map((item) => {
     const p = item.person;
     const box = readOnly ? null : el('input', { type: 'checkbox', value: item.id, 'aria-label': `选择${p.name}`,
@@ -161,6 +165,7 @@ async function loadDetail(unitCode) {
         item.state !== 'admitted' && item.admissions.length
           ? el('span', { class: 'tag warn' }, `已于${item.admissions[0].year}年入库`) : null),
       el('td', {}, item.opinion || el('span', { class: 'muted' }, '—'), item.reasons ? el('div', { class: 'hint' }, `理由：${item.reasons}`) : null),
+      honour ? el('td', {}, attachmentsCell(p.id, round.code)) : null,
       readOnly ? null : el('td', {}, decisionControls(item, refresh)));
   });
   const tier = el('select', { 'aria-label': '人才类别' }, el('option', { value: '' }, '人才类别：按年龄自动'),
@@ -192,7 +197,7 @@ async function loadDetail(unitCode) {
     q.violations.length ? notice('error', '名单不符合规则：', q.violations.map((v) => ({ field: v.rule, message: v.message }))) : null,
     el('div', { class: 'table-wrap' }, el('table', { class: 'list', id: 'detail-table' },
       el('thead', {}, el('tr', {}, readOnly ? null : el('th', {}, all),
-        ['姓名', '基本情况', '单位职务', '状态', '推荐单位意见', readOnly ? null : '审核'].filter(Boolean)
+        ['姓名', '基本情况', '单位职务', '状态', '推荐单位意见', honour ? '附件' : null, readOnly ? null : '审核'].filter(Boolean)
           .map((h) => el('th', { scope: 'col' }, h)))),
       el('tbody', {}, rows))),
     readOnly ? null : [el('div', { class: 'row' }, tier, batch, bulk), bulkResult],
