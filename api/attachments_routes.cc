@@ -154,6 +154,48 @@ void Content(Context& ctx, const ApiCall& call, HttpResponse& res) {
   res.body = std::move(content);
 }
 
+// The unit whose attachments a round's zip holds: a unit's own; for a province one of its
+// province's units, named; for staff the named one, or every unit (0).
+StatusOr<int64_t> ZipUnit(Context& ctx, const ApiCall& call) {
+  const Caller& c = *call.caller;
+  const std::string code = call.request.Query("unit").value_or("");
+  if (c.role == Role::kUnit) {
+    if (!code.empty() && code != c.unit_code) return NotFound("没有代码为 " + code + " 的推荐单位");
+    return c.Scope().unit_rowid;
+  }
+  if (code.empty()) {
+    if (c.role == Role::kStaff) return int64_t{0};
+    return FieldStatus(StatusCode::kInvalidArgument, "unit", "请用 ?unit=单位代码 指明推荐单位");
+  }
+  TP_ASSIGN_OR_RETURN(auto unit, ctx.store.GetUnit(code));
+  if (c.role == Role::kProvince && unit.province != c.province) {
+    return NotFound("没有代码为 " + code + " 的推荐单位");
+  }
+  return unit.rowid;
+}
+
+void RoundZip(Context& ctx, const ApiCall& call, HttpResponse& res) {
+  constexpr std::size_t kMaxZipBytes = std::size_t{512} << 20;
+  auto unit = ZipUnit(ctx, call);
+  if (!unit.ok()) return res.SetError(unit.status());
+  const std::string round = call.request.PathParam("code");
+  auto zip = ctx.attachments->ZipRound(round, *unit, kMaxZipBytes);
+  if (!zip.ok()) return res.SetError(zip.status());
+  if (ctx.options.audit) {
+    Status logged = ctx.options.audit(call, "export", round,
+                                      {{"unit", call.request.Query("unit").value_or("")},
+                                       {"files", zip->files},
+                                       {"persons", zip->persons}});
+    if (!logged.ok()) return res.SetError(logged);
+  }
+  res.status = 200;
+  res.content_type = "application/zip";
+  res.SetHeader("Content-Disposition",
+                AttachmentDisposition("附件-" + round + ".zip", "attachments-" + round + ".zip"));
+  res.SetHeader("Cache-Control", "no-store");
+  res.body = std::move(zip->bytes);
+}
+
 void Remove(Context& ctx, const ApiCall& call, HttpResponse& res) {
   auto record = ctx.Attachment(call, nullptr);
   if (!record.ok()) return res.SetError(record.status());
@@ -228,6 +270,20 @@ Status AddAttachmentRoutes(registry::Store& store, const AttachmentRouteOptions&
                      .response_schema = "AttachmentContent",
                      .statuses = {400, 404},
                      .handler = bind(&Content)});
+  routes->push_back(
+      {.method = "GET",
+       .pattern = "/api/v1/rounds/{code}/attachments.zip",
+       .operation_id = "getRoundAttachmentsZip",
+       .roles = kAllRoles,
+       .summary =
+           "一个批次推荐人员的附件打包下载：姓名/姓名1.jpg、姓名/姓名-种类.pdf（多个单位时外加单位"
+           "目录；不含未通过的推荐）；推荐单位下载本单位的，省级科协用 ?unit= 指明本省单位，"
+           "工作人员可省略 ?unit 下载全部；记入审计日志",
+       .tag = tag,
+       .params = {{"code", "path", "string", "批次代码", true},
+                  {"unit", "query", "string", "推荐单位代码", false}},
+       .statuses = {400, 404},
+       .handler = bind(&RoundZip)});
   routes->push_back({.method = "DELETE",
                      .pattern = "/api/v1/attachments/{id}",
                      .operation_id = "deleteAttachment",

@@ -264,6 +264,7 @@ std::string_view FileType(std::string_view pattern) {
       {".xlsx", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"},
       {".docx", "application/vnd.openxmlformats-officedocument.wordprocessingml.document"},
       {".pdf", "application/pdf"},
+      {".zip", "application/zip"},
   };
   for (const auto& [extension, type] : kTypes)
     if (pattern.ends_with(extension)) return type;

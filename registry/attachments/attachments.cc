@@ -4,6 +4,7 @@
 #include <SQLiteCpp/SQLiteCpp.h>
 #include <sodium.h>
 
+#include <ctime>
 #include <filesystem>
 #include <fstream>
 #include <nlohmann/json.hpp>
@@ -11,6 +12,7 @@
 #include "registry/attachments/content.h"
 #include "registry/store/attachment_files.h"
 #include "registry/store/db_handle.h"
+#include "registry/tables/zip_writer.h"
 
 namespace tp::registry {
 namespace {
@@ -477,6 +479,100 @@ Status Attachments::Remove(int64_t id, const AuditEntry& who) {
   } catch (const SQLite::Exception& e) {
     return FromSqlite(e, "删除附件");
   }
+}
+
+StatusOr<RoundZip> Attachments::ZipRound(std::string_view round_code, int64_t unit_rowid,
+                                         std::size_t max_bytes) {
+  struct Row {
+    std::string unit, person_id, name, kind, content_type, key;
+    int64_t id = 0, bytes = 0;
+  };
+  std::vector<Row> rows;
+  try {
+    auto db = store_.Db().Read();
+    SQLite::Statement round(*db, "SELECT 1 FROM rounds WHERE code = ?");
+    round.bind(1, std::string(round_code));
+    if (!round.executeStep())
+      return NotFound("没有代码为 " + std::string(round_code) + " 的推荐批次");
+    SQLite::Statement st(
+        *db,
+        "SELECT u.name, p.public_id, p.name, a.kind, a.content_type, a.blob_key, a.id, a.bytes "
+        "FROM attachments a JOIN recommendations r ON r.id = a.recommendation_id "
+        "JOIN submissions s ON s.id = r.submission_id JOIN rounds ro ON ro.id = s.round_id "
+        "JOIN units u ON u.id = s.unit_id JOIN persons p ON p.id = a.person_id "
+        "WHERE ro.code = ?1 AND (?2 = 0 OR s.unit_id = ?2) AND r.state != 'rejected' "
+        "ORDER BY u.name, p.public_id, a.kind = 'photo' DESC, a.id");
+    st.bind(1, std::string(round_code));
+    st.bind(2, static_cast<int64_t>(unit_rowid));
+    std::size_t total = 0;
+    while (st.executeStep()) {
+      Row row{Column(st, 0),
+              Column(st, 1),
+              Column(st, 2),
+              Column(st, 3),
+              Column(st, 4),
+              Column(st, 5),
+              st.getColumn(6).getInt64(),
+              st.getColumn(7).getInt64()};
+      total += static_cast<std::size_t>(row.bytes);
+      if (total > max_bytes) {
+        return InvalidArgument("附件合计超过 " + Megabytes(max_bytes) +
+                               "，请按推荐单位分别下载（?unit=单位代码）");
+      }
+      rows.push_back(std::move(row));
+    }
+  } catch (const SQLite::Exception& e) {
+    return FromSqlite(e, "读取批次的附件");
+  }
+  // Folder names: 姓名, with the 编号 when two people of a unit share a name.
+  std::map<std::pair<std::string, std::string>, std::set<std::string>> ids_by_name;
+  std::set<std::string> units;
+  for (const Row& r : rows) {
+    ids_by_name[{r.unit, r.name}].insert(r.person_id);
+    units.insert(r.unit);
+  }
+  auto safe = [](std::string text) {
+    for (char& c : text) {
+      if (c == '/' || c == '\\' || c == ':' || c == '*' || c == '?' || c == '"' || c == '<' ||
+          c == '>' || c == '|') {
+        c = '_';
+      }
+    }
+    return text;
+  };
+  RoundZip out;
+  std::vector<std::string> contents;
+  contents.reserve(rows.size());
+  std::vector<ZipEntry> entries;
+  std::map<std::string, int> photos_of;  // per person folder
+  std::map<std::string, int> kinds_of;   // per person folder and kind
+  std::set<std::string> persons;
+  for (const Row& r : rows) {
+    std::string folder = safe(r.name);
+    if (ids_by_name[{r.unit, r.name}].size() > 1) folder += "（" + r.person_id + "）";
+    if (units.size() > 1) folder = safe(r.unit) + "/" + folder;
+    persons.insert(r.person_id);
+    std::string name;
+    if (r.content_type.rfind("image/", 0) == 0) {
+      name = safe(r.name) + std::to_string(++photos_of[folder]) +
+             (r.content_type == "image/png" ? ".png" : ".jpg");
+    } else {
+      const AttachmentKind* kind = FindKind(r.kind);
+      const std::string label = kind != nullptr ? kind->label : r.kind;
+      const int n = ++kinds_of[folder + "\n" + r.kind];
+      name = safe(r.name) + "-" + safe(label) + (n > 1 ? std::to_string(n) : "") + ".pdf";
+    }
+    TP_ASSIGN_OR_RETURN(std::string sealed, ReadAttachmentFile(store_.Dir(), r.key));
+    StatusOr<std::string> opened = store_.Keys().Open(sealed, ContentContext(r.key));
+    if (!opened.ok())
+      return Internal("附件 " + std::to_string(r.id) + " 的文件无法用本库的密钥打开");
+    contents.push_back(std::move(*opened));
+    entries.push_back({folder + "/" + name, contents.back(), /*compress=*/false});
+  }
+  TP_ASSIGN_OR_RETURN(out.bytes, WriteZip(entries, static_cast<int64_t>(std::time(nullptr))));
+  out.files = static_cast<int>(entries.size());
+  out.persons = static_cast<int>(persons.size());
+  return out;
 }
 
 StatusOr<int> Attachments::CollectGarbage() {

@@ -84,6 +84,13 @@ struct MissingAttachment {
   int have = 0;
 };
 
+// A round's attachments as one zip (Attachments::ZipRound).
+struct RoundZip {
+  std::string bytes;
+  int files = 0;
+  int persons = 0;
+};
+
 class Attachments {
  public:
   // Reads data_dir/attachments.json (InvalidArgument naming the file and key when it is wrong).
@@ -112,6 +119,15 @@ class Attachments {
 
   // Removes the attachment, and its file when no other attachment names it; audited.
   Status Remove(int64_t id, const AuditEntry& who);
+
+  // The attachments of a round's recommendations (of unit `unit_rowid` only, when not 0; none of
+  // a rejected one) as a zip in the folders units keep them in: 姓名/姓名1.jpg, 姓名/姓名2.jpg …
+  // for the photos ([002]: 用姓名+序号作为照片名), 姓名/姓名-<种类>.pdf for the scans (numbered
+  // when there are several); a folder per unit around them when more than one unit has any; a
+  // person's 编号 added to the folder when two share a name. InvalidArgument when the files add up
+  // to more than `max_bytes`.
+  StatusOr<RoundZip> ZipRound(std::string_view round_code, int64_t unit_rowid,
+                              std::size_t max_bytes);
 
   // Removes files that no attachment names (left by a crash between file and row); the count.
   StatusOr<int> CollectGarbage();

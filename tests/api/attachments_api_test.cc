@@ -108,4 +108,23 @@ TEST_CASE("Attachments API: a renamed PDF, an unknown kind and a 200 MB upload s
   REQUIRE(f.Leaks() == 0);
 }
 
+TEST_CASE("Attachments API: a round's zip is a unit's own, a province's unit's, or all for staff",
+          "[api][attachments]") {
+  ApiFixture f;
+  const std::string zip = "/api/v1/rounds/pool-national-2025/attachments.zip";
+  Reply own = f.Get(f.unit_a, zip);
+  REQUIRE(own.status == 200);
+  CHECK(own.Header("content-type") == "application/zip");
+  CHECK(own.body.rfind("PK", 0) == 0);
+  CHECK(f.Get(f.unit_a, zip + "?unit=" + f.unit_b_code).status == 404);
+  CHECK(f.Get(f.province, zip).status == 400);
+  CHECK(f.Get(f.province, zip + "?unit=" + f.unit_b_code).status == 404);
+  CHECK(f.Get(f.province, zip + "?unit=" + f.unit_a_code).status == 200);
+  CHECK(f.Get(f.staff, zip).status == 200);
+  CHECK(f.Get(f.staff, "/api/v1/rounds/no-such-round/attachments.zip").status == 404);
+  const json exports = f.Get(f.staff, "/api/v1/audit?action=export&object_type=attachment").Json();
+  CHECK(exports["total"] == 3);
+  REQUIRE(f.Leaks() == 0);
+}
+
 }  // namespace tp::apitest

@@ -199,5 +199,13 @@ describe('review, an honour round with photos and scans', () => {
     assert.match(await cell.innerText(), /缺签字盖章的推荐表扫描件/);
     assert.doesNotMatch(await cell.innerText(), /缺小2寸/);
     await shot(page, 'review-attachments');
+    // The round's attachments download in the folders units keep them in.
+    const [download] = await Promise.all([page.waitForEvent('download'),
+      page.getByRole('button', { name: '下载附件（zip）' }).click()]);
+    const saved = join(fixture.screenshots, 'zuimei-attachments.zip');
+    await download.saveAs(saved);
+    const names = execFileSync('/usr/bin/python3', ['-c',
+      'import sys, zipfile; print("\\n".join(zipfile.ZipFile(sys.argv[1]).namelist()))', saved]).toString().trim();
+    assert.equal(names, '黄丽芳/黄丽芳1.jpg');
   });
 });

@@ -3,8 +3,11 @@
 // collection, and a backup that carries the files through a restore.
 #include "registry/attachments/attachments.h"
 
+#include <zip.h>
+
 #include <catch2/catch.hpp>
 #include <filesystem>
+#include <map>
 
 #include "registry/attachments/content.h"
 #include "registry/store/attachment_files.h"
@@ -61,6 +64,29 @@ std::string Recommended(RoundsFixture& f) {
   auto member = PersonCells("党员甲", "19800101", 51, "汉族", "中共党员");
   member.emplace_back("技术职称", "研究员");
   return f.MustAdd("youxiu-dangyuan-2018", society, Input(member)).item.record.person.public_id;
+}
+
+// The entries of a zip in memory, name -> content, read with libzip.
+std::map<std::string, std::string> Unzip(const std::string& bytes) {
+  zip_error_t error;
+  zip_error_init(&error);
+  zip_source_t* source = zip_source_buffer_create(bytes.data(), bytes.size(), 0, &error);
+  REQUIRE(source != nullptr);
+  zip_t* zip = zip_open_from_source(source, ZIP_RDONLY, &error);
+  REQUIRE(zip != nullptr);
+  std::map<std::string, std::string> out;
+  for (zip_int64_t i = 0; i < zip_get_num_entries(zip, 0); ++i) {
+    zip_stat_t stat;
+    REQUIRE(zip_stat_index(zip, static_cast<zip_uint64_t>(i), 0, &stat) == 0);
+    std::string content(stat.size, '\0');
+    zip_file_t* file = zip_fopen_index(zip, static_cast<zip_uint64_t>(i), 0);
+    REQUIRE(file != nullptr);
+    REQUIRE(zip_fread(file, content.data(), stat.size) == static_cast<zip_int64_t>(stat.size));
+    zip_fclose(file);
+    out[stat.name] = std::move(content);
+  }
+  zip_discard(zip);
+  return out;
 }
 
 }  // namespace
@@ -202,6 +228,29 @@ TEST_CASE("Attachments: the campaign's asks are warnings, its numbers limits and
   CHECK((*missing)[0].have == 2);
   CHECK(attachments->List(person, round)->size() == 3);
   CHECK(attachments->List(person, "pool-national-2025")->empty());
+
+  // The round's zip, in the layout units use: 姓名/姓名+序号.jpg, 姓名/姓名-种类.pdf.
+  auto zip = attachments->ZipRound(round, 0, std::size_t{64} << 20);
+  REQUIRE(zip.ok());
+  CHECK(zip->files == 3);
+  CHECK(zip->persons == 1);
+  auto entries = Unzip(zip->bytes);
+  REQUIRE(entries.size() == 3);
+  CHECK(entries.count("党员甲/党员甲1.jpg") == 1);
+  CHECK(entries.count("党员甲/党员甲2.jpg") == 1);
+  CHECK(entries.count("党员甲/党员甲-党组织推荐审议会议纪要.pdf") == 1);
+  std::string first;
+  REQUIRE(attachments->Get(small->id, &first).ok());
+  CHECK(entries["党员甲/党员甲1.jpg"] == first);
+  auto bounded = attachments->ZipRound(round, 0, 1024);
+  REQUIRE_FALSE(bounded.ok());
+  CHECK(bounded.status().message().find("?unit=") != std::string::npos);
+  CHECK(attachments->ZipRound("no-such-round", 0, 1024).status().code() ==
+        tp::StatusCode::kNotFound);
+  auto empty = attachments->ZipRound("pool-national-2025", 0, 1024);
+  REQUIRE(empty.ok());
+  CHECK(empty->files == 0);
+  CHECK(Unzip(empty->bytes).empty());  // an archive every unzip opens, with nothing in it
 }
 
 TEST_CASE("Attachments: a backup carries the files, a restore brings them back and drops others",

@@ -42,14 +42,14 @@ export function roundPicker(choices, current) {
 // for staff and provinces; empty for a unit's own list. Errors go to `messages`.
 export function summaryDownloads(round, unitCode, messages) {
   const params = unitCode ? { unit: unitCode } : {};
-  const button = (format, label) => {
+  const button = (format, label, path = `summary.${format}`, fallback = `推荐学员汇总表-${round.code}.${format}`) => {
     const b = el('button', { type: 'button', id: `summary-${format}` }, label);
     b.addEventListener('click', async () => {
       b.disabled = true;
       try {
-        const response = await call('GET', `rounds/${encodeURIComponent(round.code)}/summary.${format}`,
+        const response = await call('GET', `rounds/${encodeURIComponent(round.code)}/${path}`,
           { params, raw: true });
-        await saveDownload(response, `推荐学员汇总表-${round.code}.${format}`);
+        await saveDownload(response, fallback);
         clear(messages);
       } catch (error) {
         clear(messages, errorNotice(error));
@@ -59,7 +59,10 @@ export function summaryDownloads(round, unitCode, messages) {
     });
     return b;
   };
+  // An honour round's photos and scans, in the folders units keep them in (姓名/姓名1.jpg).
+  const honour = Boolean(round.campaign && round.campaign.kind === 'honour');
   return el('div', { class: 'row', id: 'summary-downloads' },
     button('docx', '下载推荐学员汇总表（Word）'), button('pdf', '下载推荐学员汇总表（PDF）'),
+    honour ? button('zip', '下载附件（zip）', 'attachments.zip', `附件-${round.code}.zip`) : null,
     el('span', { class: 'hint' }, '列出已报送的人员，打印盖章后报送'));
 }

@@ -1,8 +1,6 @@
 // The Word files' template, placeholders and zip (docx_package.h).
 #include "registry/forms/internal/docx_package.h"
 
-#include <zip.h>
-
 #include <algorithm>
 #include <filesystem>
 #include <fstream>
@@ -10,6 +8,7 @@
 #include <memory>
 
 #include "registry/tables/table_reader.h"
+#include "registry/tables/zip_writer.h"
 
 namespace tp::registry::forms_internal {
 namespace {
@@ -20,13 +19,6 @@ constexpr std::uintmax_t kMaxPartBytes = 1 << 20;
 // The parts every WordprocessingML package needs.
 constexpr const char* kRequiredParts[] = {"[Content_Types].xml", "_rels/.rels",
                                           "word/document.xml"};
-
-struct ZipDiscard {
-  void operator()(zip_t* zip) const { zip_discard(zip); }
-};
-struct SourceFree {
-  void operator()(zip_source_t* source) const { zip_source_free(source); }
-};
 
 std::string TemplateName(std::string_view form) { return std::string(form) + "模板"; }
 
@@ -137,40 +129,12 @@ StatusOr<DocxParts> ReadDocxTemplate(const std::string& dir, std::string_view fo
 }
 
 StatusOr<std::string> ZipDocx(const DocxParts& parts, int64_t mtime) {
-  zip_error_t error;
-  zip_error_init(&error);
-  std::unique_ptr<zip_source_t, SourceFree> target(zip_source_buffer_create(nullptr, 0, 0, &error));
-  if (!target) return Internal("无法创建 Word 文档的压缩包");
-  zip_source_keep(target.get());  // the archive's close would free it otherwise
-  std::unique_ptr<zip_t, ZipDiscard> zip(zip_open_from_source(target.get(), ZIP_TRUNCATE, &error));
-  if (!zip) {
-    zip_source_free(target.get());  // undo the keep: open failed, nothing else holds it
-    return Internal("无法创建 Word 文档的压缩包");
-  }
-  for (const auto& [name, content] : parts) {
-    zip_source_t* source = zip_source_buffer(zip.get(), content.data(), content.size(), 0);
-    if (source == nullptr) return Internal("无法写入 Word 文档的部件 " + name);
-    const zip_int64_t index = zip_file_add(zip.get(), name.c_str(), source, ZIP_FL_ENC_UTF_8);
-    if (index < 0) {
-      zip_source_free(source);
-      return Internal("无法写入 Word 文档的部件 " + name);
-    }
-    zip_file_set_mtime(zip.get(), static_cast<zip_uint64_t>(index), static_cast<time_t>(mtime), 0);
-  }
-  if (zip_close(zip.get()) != 0) return Internal("无法完成 Word 文档的压缩包");
-  (void)zip.release();  // closed: nothing left to discard
-  if (zip_source_open(target.get()) != 0) return Internal("无法读出 Word 文档的压缩包");
-  zip_stat_t stat;
-  zip_stat_init(&stat);
-  if (zip_source_stat(target.get(), &stat) != 0 || (stat.valid & ZIP_STAT_SIZE) == 0) {
-    zip_source_close(target.get());
-    return Internal("无法读出 Word 文档的压缩包");
-  }
-  std::string bytes(stat.size, '\0');
-  const zip_int64_t read = zip_source_read(target.get(), bytes.data(), stat.size);
-  zip_source_close(target.get());
-  if (read != static_cast<zip_int64_t>(stat.size)) return Internal("无法读出 Word 文档的压缩包");
-  return bytes;
+  std::vector<ZipEntry> entries;
+  entries.reserve(parts.size());
+  for (const auto& [name, content] : parts) entries.push_back({name, content});
+  StatusOr<std::string> zipped = WriteZip(entries, mtime);
+  if (!zipped.ok()) return Internal("Word 文档：" + zipped.status().message());
+  return zipped;
 }
 
 StatusOr<std::string> DocxFromTemplate(
