@@ -211,6 +211,8 @@ using Handler = void (*)(Context&, const ApiCall&, HttpResponse&);
 Status AddAttachmentRoutes(registry::Store& store, const AttachmentRouteOptions& options,
                            std::vector<RouteSpec>* routes) {
   TP_ASSIGN_OR_RETURN(auto attachments, registry::Attachments::Open(store, registry::DataDir()));
+  // Files a crash left between writing a file and its row go when the service starts.
+  TP_RETURN_IF_ERROR(attachments->CollectGarbage().status());
   TP_ASSIGN_OR_RETURN(auto queries, registry::ApiQueries::Open(store));
   auto ctx = std::make_shared<Context>(store, std::move(attachments), std::move(queries), options);
   auto bind = [ctx](Handler h) {
