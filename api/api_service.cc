@@ -7,6 +7,7 @@
 
 #include "api/attachments_routes.h"
 #include "api/availability_routes.h"
+#include "api/calendar_routes.h"
 #include "api/internal/api_service_impl.h"
 
 namespace tp::api {
@@ -407,9 +408,10 @@ StatusOr<std::unique_ptr<ApiService>> ApiService::Create(registry::Store& store,
     return raw->Audit(call, action, "attachment", id, detail);
   };
   TP_RETURN_IF_ERROR(AddAttachmentRoutes(store, attachments, &impl->routes));
-  impl->openapi =
-      BuildOpenApiDocument(impl->routes, {CohortOpenApiSchemas(), AvailabilityOpenApiSchemas(),
-                                          RoundsSchemasJson(), AttachmentOpenApiSchemas()});
+  TP_RETURN_IF_ERROR(AddCalendarRoutes(&impl->routes));
+  impl->openapi = BuildOpenApiDocument(
+      impl->routes, {CohortOpenApiSchemas(), AvailabilityOpenApiSchemas(), RoundsSchemasJson(),
+                     AttachmentOpenApiSchemas(), CalendarOpenApiSchemas()});
   Status caught = impl->CatchUp();
   if (!caught.ok() && caught.code() != StatusCode::kUnavailable) return caught;
   impl->StartFollower();

@@ -596,4 +596,27 @@ TEST_CASE("Stats: 入库人员 counts people with an admission, not drafts", "[a
   CHECK(stats["admitted"] == 3);
 }
 
+TEST_CASE("Calendar: GET /api/v1/calendar/workdays counts a 公示's working days across 国庆节",
+          "[api][workdays]") {
+  ApiFixture f;
+  Reply r = f.Get(f.unit_a, "/api/v1/calendar/workdays?from=2024-09-27&days=5");
+  REQUIRE(r.status == 200);
+  const nlohmann::json j = r.Json();
+  CHECK(j["last_day"] == "2024-10-09");
+  CHECK(j["first_day"] == "2024-09-27");
+  CHECK(j["workdays"].size() == 5);
+  CHECK(j["workdays"][1] == "2024-09-29");
+  REQUIRE(j["rest_days"].size() == 8);  // 28 September and the seven days of 国庆节
+  CHECK(j["rest_days"][0] == nlohmann::json({{"date", "2024-09-28"}, {"why", "周末"}}));
+  CHECK(j["rest_days"][1]["why"] == "国庆节");
+  Reply unknown = f.Get(f.staff, "/api/v1/calendar/workdays?from=2027-03-01&days=5");
+  CHECK(unknown.status == 400);
+  CHECK(unknown.body.find("2027") != std::string::npos);
+  CHECK(f.Get(f.staff, "/api/v1/calendar/workdays?from=2024-09-27&days=0").status == 400);
+  CHECK(f.Get(f.staff, "/api/v1/calendar/workdays?from=20240927&days=5").status == 400);
+  CHECK(f.Get(f.staff, "/api/v1/calendar/workdays?days=5").status == 400);
+  CHECK(f.Get("", "/api/v1/calendar/workdays?from=2024-09-27&days=5").status == 401);
+  REQUIRE(f.Leaks() == 0);
+}
+
 }  // namespace tp::apitest
