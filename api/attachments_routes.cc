@@ -4,6 +4,7 @@
 #include <nlohmann/json.hpp>
 
 #include "api/auth.h"
+#include "api/rate_limiter.h"
 #include "api/rounds_json.h"
 #include "api/route_helpers.h"
 #include "registry/attachments/attachments.h"
@@ -39,6 +40,43 @@ Json AttachmentJson(const registry::AttachmentRecord& a) {
       {"uploaded_by", TextOrNull(a.uploaded_by_name.empty() ? a.uploaded_by : a.uploaded_by_name)},
       {"uploaded_at", TextOrNull(a.uploaded_at)},
       {"content_url", "/api/v1/attachments/" + std::to_string(a.id) + "/content"}};
+}
+
+Json MissingJson(const std::vector<registry::MissingAttachment>& missing) {
+  Json out = Json::array();
+  for (const auto& m : missing) {
+    out.push_back({{"kind", m.kind}, {"label", m.label}, {"need", m.need}, {"have", m.have}});
+  }
+  return out;
+}
+
+Json KindsJson(const registry::Attachments& attachments) {
+  Json kinds = Json::array();
+  for (const auto& k : attachments.Kinds()) {
+    Json content = Json::array();
+    if (k.image) content.push_back("image");
+    if (k.pdf) content.push_back("pdf");
+    kinds.push_back({{"code", k.code},
+                     {"label", k.label},
+                     {"content", std::move(content)},
+                     {"max_bytes", k.max_bytes}});
+  }
+  return kinds;
+}
+
+// The file itself: photos inline for thumbnails, PDFs saved; nothing the file holds may run.
+void SendContent(const registry::AttachmentRecord& record, std::string content, HttpResponse& res) {
+  res.status = 200;
+  res.content_type = record.content_type;
+  const bool photo = record.content_type.rfind("image/", 0) == 0;
+  std::string disposition = AttachmentDisposition(
+      record.filename, "attachment-" + std::to_string(record.id) + (photo ? ".jpg" : ".pdf"));
+  if (photo) disposition.replace(0, std::string_view("attachment").size(), "inline");
+  res.SetHeader("Content-Disposition", disposition);
+  res.SetHeader("Content-Security-Policy", "default-src 'none'; sandbox");
+  res.SetHeader("X-Content-Type-Options", "nosniff");
+  res.SetHeader("Cache-Control", "private, no-store");
+  res.body = std::move(content);
 }
 
 struct Context {
@@ -105,23 +143,11 @@ void List(Context& ctx, const ApiCall& call, HttpResponse& res) {
   if (!round.empty()) {
     auto lacking = ctx.attachments->Missing(person, round);
     if (!lacking.ok()) return res.SetError(lacking.status());
-    missing = Json::array();
-    for (const auto& m : *lacking) {
-      missing.push_back({{"kind", m.kind}, {"label", m.label}, {"need", m.need}, {"have", m.have}});
-    }
+    missing = MissingJson(*lacking);
   }
-  Json kinds = Json::array();
-  for (const auto& k : ctx.attachments->Kinds()) {
-    Json content = Json::array();
-    if (k.image) content.push_back("image");
-    if (k.pdf) content.push_back("pdf");
-    kinds.push_back({{"code", k.code},
-                     {"label", k.label},
-                     {"content", std::move(content)},
-                     {"max_bytes", k.max_bytes}});
-  }
-  res.SetJson(Dump(
-      {{"items", std::move(out)}, {"missing", std::move(missing)}, {"kinds", std::move(kinds)}}));
+  res.SetJson(Dump({{"items", std::move(out)},
+                    {"missing", std::move(missing)},
+                    {"kinds", KindsJson(*ctx.attachments)}}));
 }
 
 void Get(Context& ctx, const ApiCall& call, HttpResponse& res) {
@@ -140,18 +166,7 @@ void Content(Context& ctx, const ApiCall& call, HttpResponse& res) {
                                       {{"person", record->person_id}, {"kind", record->kind}});
     if (!logged.ok()) return res.SetError(logged);
   }
-  res.status = 200;
-  res.content_type = record->content_type;
-  // Photos show in the review page; PDFs are saved. Nothing the file holds may run here.
-  const bool photo = record->content_type.rfind("image/", 0) == 0;
-  std::string disposition = AttachmentDisposition(
-      record->filename, "attachment-" + std::to_string(record->id) + (photo ? ".jpg" : ".pdf"));
-  if (photo) disposition.replace(0, std::string_view("attachment").size(), "inline");
-  res.SetHeader("Content-Disposition", disposition);
-  res.SetHeader("Content-Security-Policy", "default-src 'none'; sandbox");
-  res.SetHeader("X-Content-Type-Options", "nosniff");
-  res.SetHeader("Cache-Control", "private, no-store");
-  res.body = std::move(content);
+  SendContent(*record, std::move(content), res);
 }
 
 // The unit whose attachments a round's zip holds: a unit's own; for a province one of its
@@ -296,6 +311,188 @@ Status AddAttachmentRoutes(registry::Store& store, const AttachmentRouteOptions&
                      .response_schema = "Deleted",
                      .statuses = {400, 404},
                      .handler = bind(&Remove)});
+  return Status::Ok();
+}
+
+namespace {
+
+// The nominee's side: the invitation of the link's secret, while the form is theirs.
+class NomineeAttachments {
+ public:
+  NomineeAttachments(std::unique_ptr<registry::Attachments> attachments,
+                     std::shared_ptr<registry::Invitations> invitations, std::shared_ptr<void> keep,
+                     std::shared_ptr<UploadGate> gate)
+      : attachments_(std::move(attachments)),
+        invitations_(std::move(invitations)),
+        keep_(std::move(keep)),
+        gate_(std::move(gate)) {}
+
+  // The invitation of the request's link; a missing header is 400, guessing slowed per address.
+  StatusOr<registry::Invitation> Invitation(const ApiCall& call, HttpResponse& res) {
+    int retry = 0;
+    if (!bad_links_.Check(call.remote_addr, &retry)) {
+      res.SetHeader("Retry-After", std::to_string(retry));
+      return Status(StatusCode::kResourceExhausted, "尝试次数过多，请稍后再试");
+    }
+    const std::string secret = call.request.Header("X-Invitation").value_or("");
+    if (secret.empty()) {
+      return BadField("X-Invitation", "缺少邀请链接：请从推荐单位发来的链接打开");
+    }
+    auto form = invitations_->Open(secret);
+    if (!form.ok()) {
+      if (form.status().code() == StatusCode::kNotFound) (void)bad_links_.Allow(call.remote_addr);
+      return form.status();
+    }
+    return form->invitation;
+  }
+
+  // One of this invitation's attachments, by the path's {id}.
+  StatusOr<registry::AttachmentRecord> Own(const ApiCall& call, HttpResponse& res,
+                                           std::string* content) {
+    TP_ASSIGN_OR_RETURN(registry::Invitation invitation, Invitation(call, res));
+    TP_ASSIGN_OR_RETURN(int64_t id, IdParam(call.request, "id"));
+    auto record = attachments_->Get(id);
+    if (!record.ok() || record->invitation != invitation.id || !record->person_id.empty()) {
+      return NotFound("没有编号为 " + std::to_string(id) + " 的附件");
+    }
+    if (content != nullptr) return attachments_->Get(id, content);
+    return record;
+  }
+
+  void List(const ApiCall& call, HttpResponse& res) {
+    auto invitation = Invitation(call, res);
+    if (!invitation.ok()) return res.SetError(invitation.status());
+    auto items = attachments_->ListForInvitation(invitation->id);
+    if (!items.ok()) return res.SetError(items.status());
+    auto missing = attachments_->MissingForInvitation(invitation->id);
+    if (!missing.ok()) return res.SetError(missing.status());
+    Json out = Json::array();
+    for (const auto& a : *items) {
+      Json j = AttachmentJson(a);
+      j["content_url"] = "/api/v1/nominee/attachments/" + std::to_string(a.id) + "/content";
+      out.push_back(std::move(j));
+    }
+    res.SetJson(Dump({{"items", std::move(out)},
+                      {"missing", MissingJson(*missing)},
+                      {"kinds", KindsJson(*attachments_)}}));
+  }
+
+  void Upload(const ApiCall& call, HttpResponse& res) {
+    std::optional<UploadGate::Slot> slot;
+    if (gate_ != nullptr) {
+      auto entered = gate_->Enter("nominee:" + call.remote_addr);
+      if (!entered.ok()) return SetUploadRefused(entered.status(), res);
+      slot = std::move(*entered);
+    }
+    auto invitation = Invitation(call, res);
+    if (!invitation.ok()) return res.SetError(invitation.status());
+    const std::string kind = call.request.Query("kind").value_or("");
+    if (kind.empty()) return res.SetError(BadField("kind", "请指明附件种类"));
+    auto upload = UploadedFileOf(call.request, "附件");
+    if (!upload.ok()) return res.SetError(upload.status());
+    registry::NewAttachment file;
+    file.invitation = invitation->id;
+    file.kind = kind;
+    file.filename = upload->filename;
+    file.bytes = upload->bytes;
+    registry::AuditEntry who;
+    who.actor = "nominee";
+    who.actor_name = invitation->name;
+    who.remote_addr = call.remote_addr;
+    auto added = attachments_->Add(file, who);
+    if (!added.ok()) return res.SetError(added.status());
+    res.SetJson(Dump(AttachmentJson(*added)), 201);
+  }
+
+  void Content(const ApiCall& call, HttpResponse& res) {
+    std::string content;
+    auto record = Own(call, res, &content);
+    if (!record.ok()) return res.SetError(record.status());
+    SendContent(*record, std::move(content), res);
+  }
+
+  void Remove(const ApiCall& call, HttpResponse& res) {
+    auto record = Own(call, res, nullptr);
+    if (!record.ok()) return res.SetError(record.status());
+    registry::AuditEntry who;
+    who.actor = "nominee";
+    who.remote_addr = call.remote_addr;
+    Status removed = attachments_->Remove(record->id, who);
+    if (!removed.ok()) return res.SetError(removed);
+    res.SetJson(Dump({{"id", record->id}, {"deleted", true}}));
+  }
+
+ private:
+  std::unique_ptr<registry::Attachments> attachments_;
+  std::shared_ptr<registry::Invitations> invitations_;
+  std::shared_ptr<void> keep_;
+  std::shared_ptr<UploadGate> gate_;
+  RateLimiter bad_links_{RateLimit{1, 20}};
+};
+
+}  // namespace
+
+Status AddNomineeAttachmentRoutes(registry::Store& store,
+                                  std::shared_ptr<registry::Invitations> invitations,
+                                  std::shared_ptr<void> keep, std::size_t max_upload_bytes,
+                                  std::shared_ptr<UploadGate> upload_gate,
+                                  std::vector<RouteSpec>* routes) {
+  TP_ASSIGN_OR_RETURN(auto attachments, registry::Attachments::Open(store, registry::DataDir()));
+  auto api = std::make_shared<NomineeAttachments>(std::move(attachments), std::move(invitations),
+                                                  std::move(keep), std::move(upload_gate));
+  using Method = void (NomineeAttachments::*)(const ApiCall&, HttpResponse&);
+  auto bind = [api](Method method) {
+    return [api, method](const ApiCall& call, HttpResponse& res) { ((*api).*method)(call, res); };
+  };
+  const std::string tag = "邀请填表";
+  const RouteParam link = {"X-Invitation", "header", "string", "邀请链接中的密钥", true};
+  const RouteParam attachment = {"id", "path", "integer", "附件编号", true};
+  routes->push_back({.method = "GET",
+                     .pattern = "/api/v1/nominee/attachments",
+                     .operation_id = "listNomineeAttachments",
+                     .needs_token = false,
+                     .summary = "被推荐人：自己上传的照片和扫描件，及活动还要求的材料",
+                     .tag = tag,
+                     .params = {link},
+                     .response_schema = "AttachmentList",
+                     .statuses = {400, 403, 404, 429},
+                     .handler = bind(&NomineeAttachments::List)});
+  routes->push_back(
+      {.method = "POST",
+       .pattern = "/api/v1/nominee/attachments",
+       .operation_id = "uploadNomineeAttachment",
+       .needs_token = false,
+       .summary = "被推荐人：上传照片或扫描件（按内容检查；推荐单位纳入名单后归入本人）",
+       .tag = tag,
+       .params = {link,
+                  {"kind", "query", "string", "附件种类，如 photo、work_photo", true},
+                  {"filename", "query", "string", "文件名（只用于显示）", false}},
+       .request_schema = "AttachmentFile",
+       .response_schema = "Attachment",
+       .statuses = {201, 400, 403, 404, 413, 429},
+       .max_body_bytes = max_upload_bytes,
+       .body_content_type = "multipart/form-data",
+       .handler = bind(&NomineeAttachments::Upload)});
+  routes->push_back({.method = "GET",
+                     .pattern = "/api/v1/nominee/attachments/{id}/content",
+                     .operation_id = "getNomineeAttachmentContent",
+                     .needs_token = false,
+                     .summary = "被推荐人：自己上传的一个文件",
+                     .tag = tag,
+                     .params = {link, attachment},
+                     .response_schema = "AttachmentContent",
+                     .statuses = {400, 403, 404, 429},
+                     .handler = bind(&NomineeAttachments::Content)});
+  routes->push_back({.method = "DELETE",
+                     .pattern = "/api/v1/nominee/attachments/{id}",
+                     .operation_id = "deleteNomineeAttachment",
+                     .needs_token = false,
+                     .summary = "被推荐人：删除自己上传的一个文件",
+                     .tag = tag,
+                     .params = {link, attachment},
+                     .response_schema = "Deleted",
+                     .statuses = {400, 403, 404, 429},
+                     .handler = bind(&NomineeAttachments::Remove)});
   return Status::Ok();
 }
 

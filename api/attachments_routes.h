@@ -15,6 +15,7 @@
 #include "api/api_service.h"
 #include "api/upload_gate.h"
 #include "registry/base/status.h"
+#include "registry/rounds/invitations.h"
 #include "registry/store/store.h"
 
 namespace tp::api {
@@ -34,6 +35,16 @@ struct AttachmentRouteOptions {
 // data/attachments.json cannot be read.
 Status AddAttachmentRoutes(registry::Store& store, const AttachmentRouteOptions& options,
                            std::vector<RouteSpec>* routes);
+
+// The nominee's own uploads, by the invitation link's secret (header X-Invitation), while the
+// form is theirs to fill in: GET and POST /api/v1/nominee/attachments, GET
+// /api/v1/nominee/attachments/{id}/content, DELETE /api/v1/nominee/attachments/{id}. They become
+// the person's when the unit takes the form into its list. `keep` holds what the invitations use.
+Status AddNomineeAttachmentRoutes(registry::Store& store,
+                                  std::shared_ptr<registry::Invitations> invitations,
+                                  std::shared_ptr<void> keep, std::size_t max_upload_bytes,
+                                  std::shared_ptr<UploadGate> upload_gate,
+                                  std::vector<RouteSpec>* routes);
 
 // The components/schemas entries the routes name, as a JSON object's text.
 std::string AttachmentOpenApiSchemas();

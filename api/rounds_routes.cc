@@ -1,6 +1,7 @@
 // HTTP and JSON for recommendation rounds (rounds_routes.h).
 #include "api/rounds_routes.h"
 
+#include "api/attachments_routes.h"
 #include "api/invitations_routes.h"
 #include "api/summary_form_routes.h"
 
@@ -879,6 +880,8 @@ Status AddRoundsRoutes(registry::Store& store, const registry::ReferenceData& re
   AddRoundRoutes(kit, routes);
   AddListRoutes(kit, routes);
   AddReviewRoutes(kit, routes);
+  TP_RETURN_IF_ERROR(AddNomineeAttachmentRoutes(store, invitations, api, options.max_upload_bytes,
+                                                options.upload_gate, routes));
   AddInvitationRoutes(store, std::move(invitations), api, options.max_json_body_bytes,
                       options.after_write, routes);
   AddSummaryFormRoutes(store, lists, api, routes);

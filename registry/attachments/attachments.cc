@@ -141,8 +141,8 @@ int IntColumn(SQLite::Statement& st, int i) {
 constexpr const char* kSelectAttachment =
     "SELECT a.id, p.public_id, coalesce(ro.code, ''), a.kind, a.filename, a.content_type, "
     "a.bytes, a.width, a.height, a.dpi, a.pages, a.warnings, a.uploaded_by, "
-    "a.uploaded_by_name, a.uploaded_at, a.blob_key FROM attachments a "
-    "JOIN persons p ON p.id = a.person_id "
+    "a.uploaded_by_name, a.uploaded_at, a.blob_key, a.invitation_id FROM attachments a "
+    "LEFT JOIN persons p ON p.id = a.person_id "
     "LEFT JOIN recommendations r ON r.id = a.recommendation_id "
     "LEFT JOIN submissions s ON s.id = r.submission_id "
     "LEFT JOIN rounds ro ON ro.id = s.round_id ";
@@ -169,16 +169,33 @@ AttachmentRecord ReadRecord(SQLite::Statement& st, std::string* key = nullptr) {
   r.uploaded_by_name = Column(st, 13);
   r.uploaded_at = Column(st, 14);
   if (key != nullptr) *key = Column(st, 15);
+  r.invitation = st.getColumn(16).isNull() ? 0 : st.getColumn(16).getInt64();
   return r;
 }
 
-// The person's row, and the recommendation of `round_code` with its campaign's code.
+// The person's row, and the recommendation of `round_code` with its campaign's code; or the
+// nominee's invitation with its round's campaign.
 struct Target {
   int64_t person = 0;
   std::string name;
   int64_t recommendation = 0;
+  int64_t invitation = 0;
   std::string campaign;
 };
+
+StatusOr<Target> FindInvitation(SQLite::Database& db, int64_t invitation) {
+  SQLite::Statement st(db,
+                       "SELECT i.name, c.code FROM invitations i "
+                       "JOIN rounds ro ON ro.id = i.round_id "
+                       "JOIN campaigns c ON c.id = ro.campaign_id WHERE i.id = ?");
+  st.bind(1, static_cast<int64_t>(invitation));
+  if (!st.executeStep()) return NotFound("没有编号为 " + std::to_string(invitation) + " 的邀请");
+  Target t;
+  t.invitation = invitation;
+  t.name = st.getColumn(0).getString();
+  t.campaign = st.getColumn(1).getString();
+  return t;
+}
 
 StatusOr<Target> FindTarget(SQLite::Database& db, std::string_view person_id,
                             std::string_view round_code) {
@@ -268,15 +285,20 @@ StatusOr<AttachmentRecord> Attachments::Add(const NewAttachment& file, const Aud
   try {
     TP_ASSIGN_OR_RETURN(auto write, store_.Db().Write());
     SQLite::Database& db = write->Connection();
-    TP_ASSIGN_OR_RETURN(Target target, FindTarget(db, file.person_id, file.round_code));
+    TP_ASSIGN_OR_RETURN(Target target, file.invitation != 0
+                                           ? FindInvitation(db, file.invitation)
+                                           : FindTarget(db, file.person_id, file.round_code));
 
     std::vector<std::string> warnings;
     if (const CampaignAttachmentRules* rules = RulesFor(target.campaign)) {
       if (auto max = rules->max_count.find(kind->code); max != rules->max_count.end()) {
-        SQLite::Statement count(db,
-                                "SELECT count(*) FROM attachments "
-                                "WHERE recommendation_id = ? AND kind = ?");
-        count.bind(1, static_cast<int64_t>(target.recommendation));
+        SQLite::Statement count(db, target.invitation != 0
+                                        ? "SELECT count(*) FROM attachments "
+                                          "WHERE invitation_id = ? AND kind = ?"
+                                        : "SELECT count(*) FROM attachments "
+                                          "WHERE recommendation_id = ? AND kind = ?");
+        count.bind(1, static_cast<int64_t>(target.invitation != 0 ? target.invitation
+                                                                  : target.recommendation));
         count.bind(2, kind->code);
         count.executeStep();
         if (count.getColumn(0).getInt() >= max->second) {
@@ -313,8 +335,12 @@ StatusOr<AttachmentRecord> Attachments::Add(const NewAttachment& file, const Aud
         db,
         "INSERT INTO attachments(person_id, recommendation_id, kind, filename, content_type, "
         "bytes, blob_key, width, height, dpi, pages, warnings, uploaded_by, uploaded_by_name, "
-        "uploaded_role) VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)");
-    insert.bind(1, static_cast<int64_t>(target.person));
+        "uploaded_role, invitation_id) VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)");
+    if (target.person != 0) {
+      insert.bind(1, static_cast<int64_t>(target.person));
+    } else {
+      insert.bind(1);
+    }
     if (target.recommendation != 0) {
       insert.bind(2, static_cast<int64_t>(target.recommendation));
     } else {
@@ -340,24 +366,27 @@ StatusOr<AttachmentRecord> Attachments::Add(const NewAttachment& file, const Aud
     BindText(insert, 13, who.actor);
     BindText(insert, 14, who.actor_name);
     BindText(insert, 15, who.role);
+    if (target.invitation != 0) {
+      insert.bind(16, static_cast<int64_t>(target.invitation));
+    } else {
+      insert.bind(16);
+    }
     insert.exec();
     const int64_t id = db.getLastInsertRowid();
     AuditEntry entry = who;
     entry.action = "upload";
     entry.object_type = "attachment";
     entry.object_id = std::to_string(id);
-    entry.detail_json = json{
-        {"person", file.person_id},
-        {"round", file.round_code},
-        {"kind", kind->code},
-        {"bytes", file.bytes.size()},
-        {"warnings",
-         warnings.size()}}.dump();
+    entry.detail_json = json{{"person", file.person_id},   {"invitation", file.invitation},
+                             {"round", file.round_code},   {"kind", kind->code},
+                             {"bytes", file.bytes.size()}, {"warnings", warnings.size()}}
+                            .dump();
     InsertAudit(db, entry);
     TP_RETURN_IF_ERROR(write->Commit());
     AttachmentRecord record;
     record.id = id;
     record.person_id = file.person_id;
+    record.invitation = file.invitation;
     record.round_code = file.round_code;
     record.kind = kind->code;
     record.kind_label = kind->label;
@@ -407,10 +436,16 @@ StatusOr<std::vector<MissingAttachment>> Attachments::Missing(std::string_view p
   } catch (const SQLite::Exception& e) {
     return FromSqlite(e, "读取推荐");
   }
+  if (RulesFor(campaign) == nullptr) return std::vector<MissingAttachment>();
+  TP_ASSIGN_OR_RETURN(std::vector<AttachmentRecord> have, List(person_id, round_code));
+  return MissingOf(campaign, have);
+}
+
+std::vector<MissingAttachment> Attachments::MissingOf(
+    std::string_view campaign, const std::vector<AttachmentRecord>& have) const {
   std::vector<MissingAttachment> missing;
   const CampaignAttachmentRules* rules = RulesFor(campaign);
   if (rules == nullptr) return missing;
-  TP_ASSIGN_OR_RETURN(std::vector<AttachmentRecord> have, List(person_id, round_code));
   for (const AttachmentKind& kind : kinds_) {  // in the data file's order
     auto need = rules->required.find(kind.code);
     if (need == rules->required.end()) continue;
@@ -419,6 +454,37 @@ StatusOr<std::vector<MissingAttachment>> Attachments::Missing(std::string_view p
     if (count < need->second) missing.push_back({kind.code, kind.label, need->second, count});
   }
   return missing;
+}
+
+StatusOr<std::vector<AttachmentRecord>> Attachments::ListForInvitation(int64_t invitation) {
+  try {
+    auto db = store_.Db().Read();
+    SQLite::Statement st(*db, std::string(kSelectAttachment) +
+                                  "WHERE a.invitation_id = ? AND a.person_id IS NULL "
+                                  "ORDER BY a.id");
+    st.bind(1, static_cast<int64_t>(invitation));
+    std::vector<AttachmentRecord> out;
+    while (st.executeStep()) {
+      out.push_back(ReadRecord(st));
+      if (const AttachmentKind* k = FindKind(out.back().kind)) out.back().kind_label = k->label;
+    }
+    return out;
+  } catch (const SQLite::Exception& e) {
+    return FromSqlite(e, "读取附件列表");
+  }
+}
+
+StatusOr<std::vector<MissingAttachment>> Attachments::MissingForInvitation(int64_t invitation) {
+  std::string campaign;
+  try {
+    auto db = store_.Db().Read();
+    TP_ASSIGN_OR_RETURN(Target target, FindInvitation(*db, invitation));
+    campaign = target.campaign;
+  } catch (const SQLite::Exception& e) {
+    return FromSqlite(e, "读取邀请");
+  }
+  TP_ASSIGN_OR_RETURN(std::vector<AttachmentRecord> have, ListForInvitation(invitation));
+  return MissingOf(campaign, have);
 }
 
 StatusOr<AttachmentRecord> Attachments::Get(int64_t id, std::string* content) {

@@ -51,7 +51,8 @@ struct CampaignAttachmentRules {
 
 struct AttachmentRecord {
   int64_t id = 0;
-  std::string person_id;   // 编号
+  std::string person_id;   // 编号; empty while it is a nominee's, before the unit takes the form
+  int64_t invitation = 0;  // the nominee's invitation it was uploaded through, if so
   std::string round_code;  // the recommendation's round; empty for the person's own
   std::string kind;
   std::string kind_label;
@@ -74,6 +75,10 @@ struct NewAttachment {
   std::string kind;
   std::string filename;    // as uploaded; only shown, never trusted
   std::string_view bytes;  // read during the call only
+  // Instead of a person: the invitation of a nominee filling in their own form (person_id and
+  // round_code empty: the round is the invitation's). Moves to the person and the recommendation
+  // when the unit takes the form into its list (rounds/invitations.h).
+  int64_t invitation = 0;
 };
 
 // A kind a recommendation still lacks: `have` of `need`.
@@ -113,6 +118,11 @@ class Attachments {
   StatusOr<std::vector<MissingAttachment>> Missing(std::string_view person_id,
                                                    std::string_view round_code);
 
+  // A nominee's attachments, uploaded through invitation `invitation`, and what the round's
+  // campaign still asks of them.
+  StatusOr<std::vector<AttachmentRecord>> ListForInvitation(int64_t invitation);
+  StatusOr<std::vector<MissingAttachment>> MissingForInvitation(int64_t invitation);
+
   // One attachment's record, and its content when `content` is given. NotFound for an unknown
   // id; Internal when the file is gone or does not open under the registry's key.
   StatusOr<AttachmentRecord> Get(int64_t id, std::string* content = nullptr);
@@ -139,6 +149,8 @@ class Attachments {
  private:
   const AttachmentKind* FindKind(std::string_view code) const;
   const CampaignAttachmentRules* RulesFor(std::string_view campaign_code) const;
+  std::vector<MissingAttachment> MissingOf(std::string_view campaign,
+                                           const std::vector<AttachmentRecord>& have) const;
 
   Store& store_;
   std::vector<AttachmentKind> kinds_;

@@ -419,6 +419,20 @@ StatusOr<std::pair<Invitation, AddResult>> Invitations::Accept(int64_t id, const
                                   nullptr,
                                   actor.Entry("accept", "invitation", std::to_string(id),
                                               Json{{"recommendation", added.item.id}}.dump())));
+  // The photos and scans the nominee uploaded become the person's, for this recommendation.
+  TP_ASSIGN_OR_RETURN(auto write, impl_->db().Write());
+  try {
+    SQLite::Statement move(write->Connection(),
+                           "UPDATE attachments SET recommendation_id = ?1, "
+                           "person_id = (SELECT person_id FROM recommendations WHERE id = ?1) "
+                           "WHERE invitation_id = ?2 AND person_id IS NULL");
+    move.bind(1, static_cast<int64_t>(added.item.id));
+    move.bind(2, id);
+    move.exec();
+  } catch (const SQLite::Exception& e) {
+    return FromSqlite(e, "转交被推荐人上传的附件");
+  }
+  TP_RETURN_IF_ERROR(write->Commit());
   TP_ASSIGN_OR_RETURN(NomineeForm after, impl_->ById(id));
   return std::make_pair(std::move(after.invitation), std::move(added));
 }

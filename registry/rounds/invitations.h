@@ -98,6 +98,8 @@ class Invitations {
   StatusOr<NomineeForm> EditSubmitted(int64_t id, const std::map<std::string, std::string>& values,
                                       const Actor& actor);
   StatusOr<Invitation> Return(int64_t id, std::string_view reason, const Actor& actor);
+  // Takes a submitted form into the unit's list: the recommendation is added, and the photos and
+  // scans the nominee uploaded (attachments/) become the person's, for that recommendation.
   StatusOr<std::pair<Invitation, AddResult>> Accept(int64_t id, const Actor& actor);
   StatusOr<Invitation> Revoke(int64_t id, const Actor& actor);
   // A new link for an invitation still with the nominee (sent, opened, returned), for a unit

@@ -483,14 +483,16 @@ CREATE TABLE attendance (
 )sql";
 
 // 11: attachments, the photos and stamped scans of a person or of one of their recommendations
-// ([002] 二（三）, [003] 四). The files live outside the database, sealed, named by a keyed hash
-// of their content (registry/attachments/); a row names its file by that key, and the file goes
-// when the last row naming it does.
+// ([002] 二（三）, [003] 四), or of a nominee's own form before the unit takes it into its list
+// (then they move to the person and the recommendation). The files live outside the database,
+// sealed, named by a keyed hash of their content (registry/attachments/); a row names its file by
+// that key, and the file goes when the last row naming it does.
 constexpr const char* kMigration11 = R"sql(
 CREATE TABLE attachments (
   id                 INTEGER PRIMARY KEY,
-  person_id          INTEGER NOT NULL REFERENCES persons(id),
+  person_id          INTEGER REFERENCES persons(id),
   recommendation_id  INTEGER REFERENCES recommendations(id),
+  invitation_id      INTEGER REFERENCES invitations(id),
   kind               TEXT NOT NULL,
   filename           TEXT NOT NULL,
   content_type       TEXT NOT NULL,
@@ -504,9 +506,11 @@ CREATE TABLE attachments (
   uploaded_by        TEXT,
   uploaded_by_name   TEXT,
   uploaded_role      TEXT,
-  uploaded_at        TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%SZ','now'))
+  uploaded_at        TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%SZ','now')),
+  CHECK (person_id IS NOT NULL OR invitation_id IS NOT NULL)
 );
 CREATE INDEX attachments_person ON attachments(person_id);
+CREATE INDEX attachments_invitation ON attachments(invitation_id);
 CREATE INDEX attachments_recommendation ON attachments(recommendation_id);
 CREATE INDEX attachments_blob ON attachments(blob_key);
 )sql";

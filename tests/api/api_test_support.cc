@@ -445,7 +445,9 @@ Reply CallRoute(ApiFixture& f, const std::string& method, const std::string& pat
   if (pattern.find("/availability/{id}") != std::string::npos ||
       pattern.rfind("/api/v1/availability/", 0) == 0)
     replace("{id}", person.public_id);
-  if (pattern.rfind("/api/v1/invitations/{id}", 0) == 0) replace("{id}", "1");
+  if (pattern.rfind("/api/v1/invitations/{id}", 0) == 0 ||
+      pattern.rfind("/api/v1/nominee/attachments/{id}", 0) == 0)
+    replace("{id}", "1");
   if (pattern.rfind("/api/v1/attachments/{id}", 0) == 0) {
     replace("{id}", std::to_string(b_side != other ? f.attachment_b : f.attachment_a));
   }

@@ -5,6 +5,7 @@
 #include <catch2/catch.hpp>
 
 #include "api/api_test_support.h"
+#include "support/photo_writer.h"
 
 namespace tp::apitest {
 namespace {
@@ -160,4 +161,56 @@ TEST_CASE("Invitations: a link reads nothing else, is refused when wrong, expire
 }
 
 }  // namespace
+TEST_CASE("Invitations: a nominee uploads their photo, which becomes the person's when taken in",
+          "[api][invitations][attachments]") {
+  ApiFixture f;
+  Invited inv = Invite(f);
+  Invited other = Invite(f);
+  tp::testing::TempDir dir;
+  const std::string photo = tp::testing::MakePhoto(dir, "JPEG", 200, 280, 300);
+  Reply up = f.Call("", "POST",
+                    "/api/v1/nominee/attachments?kind=photo&filename=" + UrlEncode("韦晓明.jpg"),
+                    photo, {{"X-Invitation", inv.secret}}, "application/octet-stream");
+  INFO(up.body);
+  REQUIRE(up.status == 201);
+  const std::string id = std::to_string(up.Json()["id"].get<int64_t>());
+  CHECK(up.Json()["person"] == "");
+  json mine = Nominee(f, inv.secret, "GET", "/api/v1/nominee/attachments").Json();
+  REQUIRE(mine["items"].size() == 1);
+  CHECK(mine["items"][0]["content_url"] == "/api/v1/nominee/attachments/" + id + "/content");
+  CHECK(mine["missing"].empty());  // the pool round asks for no attachment
+  CHECK(Nominee(f, inv.secret, "GET", "/api/v1/nominee/attachments/" + id + "/content").body ==
+        photo);
+  // Another nominee's link, no link, the staff's routes before the form is taken in: nothing.
+  CHECK(Nominee(f, other.secret, "GET", "/api/v1/nominee/attachments/" + id + "/content").status ==
+        404);
+  CHECK(Nominee(f, other.secret, "GET", "/api/v1/nominee/attachments").Json()["items"].empty());
+  CHECK(Nominee(f, other.secret, "DELETE", "/api/v1/nominee/attachments/" + id).status == 404);
+  CHECK(f.Call("", "GET", "/api/v1/nominee/attachments").status == 400);
+  CHECK(f.Get(f.unit_a, "/api/v1/attachments/" + id).status == 404);
+  // A PDF as a photo is refused by content.
+  CHECK(f.Call("", "POST", "/api/v1/nominee/attachments?kind=photo&filename=a.jpg",
+               tp::testing::MakePdfScan(dir, 1), {{"X-Invitation", inv.secret}},
+               "application/octet-stream")
+            .status == 400);
+
+  // Submitted and taken in: the photo is the person's, for that recommendation.
+  REQUIRE(Nominee(f, inv.secret, "PUT", "/api/v1/nominee/form", kComplete.dump()).status == 200);
+  REQUIRE(Nominee(f, inv.secret, "POST", "/api/v1/nominee/submit").status == 200);
+  Reply taken =
+      f.Call(f.unit_a, "POST", "/api/v1/invitations/" + std::to_string(inv.id) + "/accept");
+  REQUIRE(taken.status == 201);
+  const std::string rec = std::to_string(taken.Json()["recommendation"]["id"].get<int64_t>());
+  const std::string person =
+      f.Get(f.staff, "/api/v1/recommendations/" + rec).Json()["person"]["id"];
+  json theirs =
+      f.Get(f.unit_a, "/api/v1/persons/" + person + "/attachments?round=" + kRound).Json();
+  REQUIRE(theirs["items"].size() == 1);
+  CHECK(theirs["items"][0]["id"].get<int64_t>() == std::stoll(id));
+  CHECK(theirs["items"][0]["round"] == kRound);
+  CHECK(f.Get(f.unit_a, "/api/v1/attachments/" + id + "/content").body == photo);
+  CHECK(f.Get(f.unit_b, "/api/v1/attachments/" + id).status == 404);
+  REQUIRE(f.Leaks() == 0);
+}
+
 }  // namespace tp::apitest

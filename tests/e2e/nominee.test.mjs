@@ -7,6 +7,8 @@
 // opens nothing but the form.
 
 import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import {
   api, beijingTime, busiestUnit, countyOf, fixture, idNumber, kPhone, openBrowser, readyAccount, shot, signIn,
@@ -255,6 +257,30 @@ describe('nominees fill in their own forms', () => {
     assert.equal(await value('birth_date'), values.birth_date);
     assert.equal(await value('fields'), values.fields);
     assert.equal(await value('academician'), '否');
+  });
+
+  test('the nominee uploads a photo of their own, shown as a thumbnail, and removes a wrong one', async () => {
+    const photo = join(fixture.screenshots, `${kName}.jpg`);
+    execFileSync('/usr/bin/python3', ['-c',
+      'import sys, PIL.Image; PIL.Image.new("RGB", (240, 320), (30, 120, 80)).save(sys.argv[1], "JPEG", dpi=(300, 300))',
+      photo]);
+    const section = nomineePage.locator('#attachments');
+    await section.getByText('还没有附件').waitFor();
+    for (let i = 0; i < 2; i++) {
+      await section.getByLabel('种类').selectOption({ label: '小2寸正面免冠彩色照片' });
+      await section.locator('input[type="file"]').setInputFiles(photo);
+      await section.getByRole('button', { name: '上传附件' }).click();
+      await section.getByText(`已保存「${kName}.jpg」`).waitFor();
+      await nomineePage.waitForFunction((n) => document.querySelectorAll('#attachments tbody tr').length === n, i + 1);
+    }
+    await nomineePage.waitForFunction(() => {
+      const img = document.querySelector('#attachments img.thumbnail');
+      return img && img.complete && img.naturalWidth === 240;
+    });
+    nomineePage.once('dialog', (dialog) => dialog.accept());
+    await section.getByRole('button', { name: '删除' }).first().click();
+    await nomineePage.waitForFunction(() => document.querySelectorAll('#attachments tbody tr').length === 1);
+    await shot(nomineePage, 'nominee-attachments');
   });
 
   test('submitted, the page thanks the nominee and nothing else; the link is then refused', async () => {

@@ -1,13 +1,14 @@
 // The page a nominee opens from the unit's invitation (nominee.html#invite=TOKEN), with no
 // account: the token is the only credential and the only thing it opens is this person's
 // own form (GET/PUT /api/v1/nominee/form, POST /api/v1/nominee/submit, header
-// X-Invitation). The token is taken out of the address bar at once (so it stays out of
+// X-Invitation) and their own photos and scans (/api/v1/nominee/attachments). The token is taken out of the address bar at once (so it stays out of
 // history, bookmarks and screenshots) and kept only in memory and this tab's
 // sessionStorage (so a reload still works). No cookie or stored sign-in is ever sent.
 
 import { ApiError, call } from './api.js';
 import { clear, el, errorNotice, formatDateTime, notice } from './shell.js';
 import { formFields } from './form_fields.js';
+import { nomineeAttachmentsSection } from './attachments.js';
 
 const kInviteKey = 'talentpool.invite';
 const messages = document.getElementById('messages');
@@ -153,6 +154,8 @@ async function main() {
   const begun = form.state === 'returned' || Object.entries(form.values || {}).some(([key, v]) =>
     !fromUnit.has(key) && v !== null && v !== '');
   render(form, { showErrors: begun });
+  // Photos and scans: the person's own once the unit takes the form into its list.
+  formNode.insertAdjacentElement('afterend', nomineeAttachmentsSection(token));
   document.body.dataset.ready = 'true';
 }
 
