@@ -406,15 +406,12 @@ StatusOr<AttachmentRecord> Attachments::Add(const NewAttachment& file, const Aud
   }
 }
 
-StatusOr<std::vector<AttachmentRecord>> Attachments::List(std::string_view person_id,
-                                                          std::string_view round_code) {
+StatusOr<std::vector<AttachmentRecord>> Attachments::Select(
+    const std::string& where, const std::function<void(SQLite::Statement&)>& bind) {
   try {
     auto db = store_.Db().Read();
-    SQLite::Statement st(*db, std::string(kSelectAttachment) +
-                                  "WHERE p.public_id = ?1 AND (?2 = '' OR ro.code = ?2) "
-                                  "ORDER BY a.id");
-    st.bind(1, std::string(person_id));
-    st.bind(2, std::string(round_code));
+    SQLite::Statement st(*db, std::string(kSelectAttachment) + "WHERE " + where + " ORDER BY a.id");
+    bind(st);
     std::vector<AttachmentRecord> out;
     while (st.executeStep()) {
       out.push_back(ReadRecord(st));
@@ -424,6 +421,14 @@ StatusOr<std::vector<AttachmentRecord>> Attachments::List(std::string_view perso
   } catch (const SQLite::Exception& e) {
     return FromSqlite(e, "读取附件列表");
   }
+}
+
+StatusOr<std::vector<AttachmentRecord>> Attachments::List(std::string_view person_id,
+                                                          std::string_view round_code) {
+  return Select("p.public_id = ?1 AND (?2 = '' OR ro.code = ?2)", [&](SQLite::Statement& st) {
+    st.bind(1, std::string(person_id));
+    st.bind(2, std::string(round_code));
+  });
 }
 
 StatusOr<std::vector<MissingAttachment>> Attachments::Missing(std::string_view person_id,
@@ -457,21 +462,9 @@ std::vector<MissingAttachment> Attachments::MissingOf(
 }
 
 StatusOr<std::vector<AttachmentRecord>> Attachments::ListForInvitation(int64_t invitation) {
-  try {
-    auto db = store_.Db().Read();
-    SQLite::Statement st(*db, std::string(kSelectAttachment) +
-                                  "WHERE a.invitation_id = ? AND a.person_id IS NULL "
-                                  "ORDER BY a.id");
+  return Select("a.invitation_id = ? AND a.person_id IS NULL", [invitation](SQLite::Statement& st) {
     st.bind(1, static_cast<int64_t>(invitation));
-    std::vector<AttachmentRecord> out;
-    while (st.executeStep()) {
-      out.push_back(ReadRecord(st));
-      if (const AttachmentKind* k = FindKind(out.back().kind)) out.back().kind_label = k->label;
-    }
-    return out;
-  } catch (const SQLite::Exception& e) {
-    return FromSqlite(e, "读取附件列表");
-  }
+  });
 }
 
 StatusOr<std::vector<MissingAttachment>> Attachments::MissingForInvitation(int64_t invitation) {

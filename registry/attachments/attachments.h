@@ -18,6 +18,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <memory>
 #include <set>
@@ -27,6 +28,10 @@
 
 #include "registry/base/status.h"
 #include "registry/store/store.h"
+
+namespace SQLite {
+class Statement;
+}
 
 namespace tp::registry {
 
@@ -151,6 +156,10 @@ class Attachments {
   const CampaignAttachmentRules* RulesFor(std::string_view campaign_code) const;
   std::vector<MissingAttachment> MissingOf(std::string_view campaign,
                                            const std::vector<AttachmentRecord>& have) const;
+  // The attachments a condition on `a` (the attachment), `p` (its person) and `ro` (its round)
+  // selects, oldest first, with their kinds' labels; `bind` binds the condition's parameters.
+  StatusOr<std::vector<AttachmentRecord>> Select(
+      const std::string& where, const std::function<void(SQLite::Statement&)>& bind);
 
   Store& store_;
   std::vector<AttachmentKind> kinds_;
