@@ -41,6 +41,7 @@ run_one() {
   [[ -f tests/fuzz/$name.dict ]] && options+=(-dict="tests/fuzz/$name.dict")
   local status=0
   ASAN_OPTIONS=halt_on_error=1:abort_on_error=1:detect_leaks=1 \
+  LSAN_OPTIONS="suppressions=$PWD/tests/lsan.supp:print_suppressions=0" \
   UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 \
     "$binary" "${options[@]}" "$corpus" >"$out/$name/log" 2>&1 || status=$?
   echo "$status" >"$out/$name/status"

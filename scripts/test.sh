@@ -5,6 +5,7 @@
 # targets run TALENTPOOL_FUZZ_SECONDS (60) each (scripts/fuzz.sh) unless TALENTPOOL_SKIP_FUZZ=1.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+root=$PWD
 
 scripts/install-deps.sh test
 
@@ -19,7 +20,9 @@ if [[ "${TALENTPOOL_SKIP_SANITIZE:-0}" != "1" ]]; then
   cmake --build build-asan -j "$jobs"
   # The 20,000-row acceptance runs and the browser tests are left out here:
   # the first pass checks them, and under the sanitizers they cost ten times as much for nothing new.
+  # fontconfig's and cairo's process-long caches are no leaks of ours (tests/lsan.supp says why).
   (cd build-asan && ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 \
+     LSAN_OPTIONS="suppressions=$root/tests/lsan.supp:print_suppressions=0" \
      UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
      ctest --output-on-failure -j "$jobs" -E '20,000|^e2e:')
 fi
