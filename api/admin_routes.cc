@@ -150,8 +150,14 @@ void ApiService::Impl::Import(const ApiCall& call, HttpResponse& res) {
     auto opened = registry::OpenBundle(bytes, filename);
     if (!opened.ok()) return res.SetError(opened.status());
     bundle = std::move(opened).value();
-  } else if (registry::UnitAvailability::IsAnswerSheet(bytes, filename)) {
-    // 附件2 answers 可否参加 for people admitted already: it sets those, adds nobody.
+  } else {
+    reader = registry::OpenTableInPlace(bytes, filename, registry::ImportTableOptions());
+    if (!reader.ok()) return res.SetError(reader.status());
+  }
+  // 附件2 answers 可否参加 for people admitted already: it sets those, adds nobody. Told by the
+  // title above the heading of the table just opened, not by opening the file again.
+  if (!bundle && registry::UnitAvailability::IsAnswerSheet(**reader)) {
+    reader = InvalidArgument("");  // the sheet is read again by the answers' own rules
     registry::UnitAvailability answers(store);
     auto result = answers.ApplySheet(registry::PersonScope{}, std::string(bytes), filename, "",
                                      WhoCalls(call));
@@ -169,9 +175,6 @@ void ApiService::Impl::Import(const ApiCall& call, HttpResponse& res) {
                               {{"rows", result->rows},
                                {"changed", result->changed},
                                {"written", result->errors.empty()}}}}));
-  } else {
-    reader = registry::OpenTableInPlace(bytes, filename, registry::ImportTableOptions());
-    if (!reader.ok()) return res.SetError(reader.status());
   }
   constexpr size_t kMaxReportedErrors = 1000;
   Json errors = Json::array();

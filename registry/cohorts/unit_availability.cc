@@ -232,8 +232,11 @@ Status UnitAvailability::Report(const PersonScope& scope, std::string_view event
 
 bool UnitAvailability::IsAnswerSheet(std::string_view bytes, std::string_view filename) {
   auto table = OpenTableInPlace(bytes, filename, SheetOptions());
-  if (!table.ok()) return false;
-  const std::vector<std::string>& titles = (*table)->TitleLines();
+  return table.ok() && IsAnswerSheet(**table);
+}
+
+bool UnitAvailability::IsAnswerSheet(const TableReader& table) {
+  const std::vector<std::string>& titles = table.TitleLines();
   return std::any_of(titles.begin(), titles.end(), [](const std::string& line) {
     return line.find("参加活动信息表") != std::string::npos;
   });

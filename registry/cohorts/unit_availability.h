@@ -20,6 +20,7 @@
 #include "registry/cohorts/cohorts.h"
 #include "registry/store/store.h"
 #include "registry/store/store_api_queries.h"
+#include "registry/tables/table_reader.h"
 
 namespace tp::registry {
 
@@ -64,6 +65,8 @@ class UnitAvailability {
   // unit's recommendations, or imported by staff, it answers for admitted people and must not
   // become new people or drafts. False for anything that cannot be read as a table.
   static bool IsAnswerSheet(std::string_view bytes, std::string_view filename);
+  // The same, of a table opened already (its title lines).
+  static bool IsAnswerSheet(const TableReader& table);
 
  private:
   Store& store_;
