@@ -38,17 +38,6 @@ namespace {
 using Json = nlohmann::json;
 using cohort_routes::EnrolmentJson;
 
-// Refuses keys a body may not have, so a misspelt goal is not silently ignored.
-Status OnlyKeys(const Json& object, std::initializer_list<std::string_view> allowed,
-                const std::string& where) {
-  for (auto it = object.begin(); it != object.end(); ++it) {
-    if (std::find(allowed.begin(), allowed.end(), it.key()) == allowed.end()) {
-      return BadField(where.empty() ? it.key() : where + "." + it.key(), "不认识的字段");
-    }
-  }
-  return Status::Ok();
-}
-
 StatusOr<std::string> Text(const Json& o, const char* key, bool required) {
   auto it = o.find(key);
   if (it == o.end() || it->is_null()) {

@@ -1,5 +1,7 @@
 #include "api/route_helpers.h"
 
+#include <algorithm>
+
 #include <cctype>
 
 #include "api/auth.h"
@@ -76,6 +78,15 @@ StatusOr<UploadedFile> UploadedFileOf(const HttpRequest& request, std::string_vi
   if (out.bytes.empty()) return BadField("file", "上传的文件为空");
   if (out.filename.empty()) out.filename = std::string(fallback);
   return out;
+}
+
+Status OnlyKeys(const nlohmann::json& object, std::initializer_list<std::string_view> known,
+                const std::string& where) {
+  for (auto it = object.begin(); it != object.end(); ++it) {
+    if (std::find(known.begin(), known.end(), it.key()) == known.end())
+      return BadField(where.empty() ? it.key() : where + "." + it.key(), "不认识的字段");
+  }
+  return Status::Ok();
 }
 
 nlohmann::json FieldErrorsJson(const std::vector<FieldError>& errors) {

@@ -2,6 +2,7 @@
 // out, and the errors that name the field a client got wrong.
 #pragma once
 
+#include <initializer_list>
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
@@ -26,6 +27,11 @@ nlohmann::json BoolOrNull(const std::optional<bool>& b);
 Status FieldStatus(StatusCode code, const std::string& field, const std::string& message);
 // The same, as a 400.
 Status BadField(const std::string& field, const std::string& message);
+
+// Every key of `object` must be one of `known`: a misspelt key is a 400 naming it (inside
+// `where` when given: "goals.max_people"), never silently dropped.
+Status OnlyKeys(const nlohmann::json& object, std::initializer_list<std::string_view> known,
+                const std::string& where = "");
 
 // Row errors as answers list them: [{"row", "field", "message"}].
 nlohmann::json FieldErrorsJson(const std::vector<FieldError>& errors);

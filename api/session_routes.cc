@@ -27,15 +27,6 @@ StatusOr<std::string> StringField(const Json& body, const char* key) {
   return it->get<std::string>();
 }
 
-// Every key of `body` must be one of `known`: a misspelt key is an error, not silently dropped.
-Status OnlyKeys(const Json& body, std::initializer_list<std::string_view> known) {
-  for (auto it = body.begin(); it != body.end(); ++it) {
-    if (std::find(known.begin(), known.end(), it.key()) == known.end())
-      return BadField(it.key(), "未知字段");
-  }
-  return Status::Ok();
-}
-
 }  // namespace
 
 std::string ApiService::Impl::CookieAttributes(const HttpRequest& req) const {
