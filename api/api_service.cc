@@ -124,7 +124,7 @@ void ApiService::Impl::AddSystemRoutes() {
   routes.push_back({.method = "GET",
                     .pattern = "/api/v1/me",
                     .operation_id = "getMe",
-                    .roles = kAllRoles,
+                    .roles = kSignedIn,
                     .summary = "当前登录者（账户或令牌）的角色与范围",
                     .tag = "系统",
                     .response_schema = "Me",

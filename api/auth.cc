@@ -7,6 +7,7 @@ std::string_view RoleName(Role role) {
     case Role::kStaff: return "staff";
     case Role::kProvince: return "province";
     case Role::kUnit: return "unit";
+    case Role::kExpert: return "expert";
   }
   return "unit";
 }
@@ -44,6 +45,12 @@ registry::PersonScope Caller::Scope() const {
     case Role::kUnit:
       scope.kind = registry::PersonScope::Kind::kUnit;
       scope.unit_rowid = unit_rowid;
+      break;
+    case Role::kExpert:
+      // No unit has rowid 0: an expert's scope holds nobody; candidates reach them through
+      // their review rounds only.
+      scope.kind = registry::PersonScope::Kind::kUnit;
+      scope.unit_rowid = 0;
       break;
   }
   return scope;

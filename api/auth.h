@@ -1,8 +1,10 @@
 // Who is calling: the roles of CONTRACT.md, and the caller a session cookie
 // (a person signed in with an account) or a Bearer token (a script) stands
 // for. Each carries one role — staff (CAST: everything), province (a
-// provincial association: its province's units and people) or unit (one
-// recommending unit: the people it recommended). Anything else is denied.
+// provincial association: its province's units and people), unit (one
+// recommending unit: the people it recommended) or expert (a reviewer of an
+// honour campaign: only the candidates of their review rounds, through the
+// expert routes). Anything else is denied.
 #pragma once
 
 #include <cstdint>
@@ -20,7 +22,7 @@ namespace tp::api {
 // The cookie a signed-in browser carries: the session's secret.
 inline constexpr std::string_view kSessionCookie = "tp_session";
 
-enum class Role : uint8_t { kStaff = 1, kProvince = 2, kUnit = 4 };
+enum class Role : uint8_t { kStaff = 1, kProvince = 2, kUnit = 4, kExpert = 8 };
 
 // A set of roles, for route declarations.
 using RoleSet = uint8_t;
@@ -28,8 +30,13 @@ inline constexpr RoleSet kNoRoles = 0;
 inline constexpr RoleSet kStaffOnly = static_cast<RoleSet>(Role::kStaff);
 inline constexpr RoleSet kStaffRoles =
     static_cast<RoleSet>(Role::kStaff) | static_cast<RoleSet>(Role::kProvince);
+// Every role that works with people's records; experts see candidates only through their own
+// routes.
 inline constexpr RoleSet kAllRoles = kStaffRoles | static_cast<RoleSet>(Role::kUnit);
-inline constexpr Role kEveryRole[] = {Role::kStaff, Role::kProvince, Role::kUnit};
+inline constexpr RoleSet kExpertOnly = static_cast<RoleSet>(Role::kExpert);
+// Anyone signed in: their own session, password and who they are.
+inline constexpr RoleSet kSignedIn = kAllRoles | kExpertOnly;
+inline constexpr Role kEveryRole[] = {Role::kStaff, Role::kProvince, Role::kUnit, Role::kExpert};
 
 inline bool Allows(RoleSet set, Role role) { return (set & static_cast<RoleSet>(role)) != 0; }
 
@@ -59,7 +66,7 @@ struct Caller {
   // Whose records the caller may see.
   registry::PersonScope Scope() const;
   // 民族 and 政治面貌 are for CAST and provincial staff only (PIPL).
-  bool SeesSensitiveAttributes() const { return role != Role::kUnit; }
+  bool SeesSensitiveAttributes() const { return role == Role::kStaff || role == Role::kProvince; }
 };
 
 // The token of an "Authorization: Bearer TOKEN" value; nullopt when the

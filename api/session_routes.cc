@@ -48,6 +48,7 @@ Json ApiService::Impl::AccountJson(const registry::Account& a) const {
           {"province", TextOrNull(a.province)},
           {"unit", TextOrNull(a.unit_code)},
           {"unit_name", TextOrNull(a.unit_name)},
+          {"organisation", TextOrNull(a.organisation)},
           {"state", a.State(accounts->Now())},
           {"locked_until", TextOrNull(registry::IsoUtc(a.locked_until))},
           {"must_change_password", a.must_change_password},
@@ -95,7 +96,7 @@ void ApiService::Impl::AddSessionRoutes() {
   routes.push_back({.method = "GET",
                     .pattern = "/api/v1/session",
                     .operation_id = "getSession",
-                    .roles = kAllRoles,
+                    .roles = kSignedIn,
                     .summary = "当前会话（含 CSRF 令牌）",
                     .tag = tag,
                     .response_schema = "Session",
@@ -105,7 +106,7 @@ void ApiService::Impl::AddSessionRoutes() {
   routes.push_back({.method = "DELETE",
                     .pattern = "/api/v1/session",
                     .operation_id = "signOut",
-                    .roles = kAllRoles,
+                    .roles = kSignedIn,
                     .summary = "退出登录（会话结束，Cookie 清除）",
                     .tag = tag,
                     .response_schema = "SignedOut",
@@ -116,7 +117,7 @@ void ApiService::Impl::AddSessionRoutes() {
   routes.push_back({.method = "POST",
                     .pattern = "/api/v1/session/password",
                     .operation_id = "changePassword",
-                    .roles = kAllRoles,
+                    .roles = kSignedIn,
                     .summary = "修改本人密码（其他会话随之结束）",
                     .tag = tag,
                     .request_schema = "PasswordChange",
@@ -285,7 +286,8 @@ void ApiService::Impl::ListAccounts(const ApiCall& call, HttpResponse& res) {
 void ApiService::Impl::CreateAccount(const ApiCall& call, HttpResponse& res) {
   auto parsed = ParseJsonObject(call.request.body);
   if (!parsed.ok()) return res.SetError(parsed.status());
-  if (Status s = OnlyKeys(*parsed, {"username", "display_name", "role", "province", "unit"});
+  if (Status s = OnlyKeys(*parsed,
+                          {"username", "display_name", "role", "province", "unit", "organisation"});
       !s.ok())
     return res.SetError(s);
   registry::NewAccount spec;
@@ -293,7 +295,8 @@ void ApiService::Impl::CreateAccount(const ApiCall& call, HttpResponse& res) {
                           {"display_name", &spec.display_name},
                           {"role", &spec.role},
                           {"province", &spec.province},
-                          {"unit", &spec.unit_code}}) {
+                          {"unit", &spec.unit_code},
+                          {"organisation", &spec.organisation}}) {
     auto v = StringField(*parsed, key);
     if (!v.ok()) return res.SetError(v.status());
     *out = std::move(*v);

@@ -6,6 +6,7 @@
 #include <future>
 #include <nlohmann/json.hpp>
 
+#include "registry/fields/text.h"
 #include "registry/store/crypto.h"
 #include "registry/store/db_handle.h"
 
@@ -37,8 +38,12 @@ constexpr const char* kAccountColumns =
     "a.id, a.username, a.display_name, a.role, coalesce(a.province, u.province, ''), "
     "coalesce(u.code,''), coalesce(u.name,''), coalesce(a.unit_id,0), a.state, "
     "coalesce(a.locked_until,0), a.must_change_password, a.created_by, a.created_at, "
-    "coalesce(a.last_sign_in_at,0), a.password_hash, a.failed_count, coalesce(a.failed_since,0)";
-constexpr const char* kAccountFrom = " FROM accounts a LEFT JOIN units u ON u.id=a.unit_id";
+    "coalesce(a.last_sign_in_at,0), a.password_hash, a.failed_count, coalesce(a.failed_since,0), "
+    "coalesce(x.organisation,''), coalesce(xu.code,'')";
+// An expert's organisation and the recommending unit they belong to, beside the account.
+constexpr const char* kAccountFrom =
+    " FROM accounts a LEFT JOIN units u ON u.id=a.unit_id"
+    " LEFT JOIN experts x ON x.account_id=a.id LEFT JOIN units xu ON xu.id=x.unit_id";
 
 // An account row with what only this file reads: the hash and the count of failures.
 struct AccountRow {
@@ -68,6 +73,8 @@ AccountRow ReadAccount(SQLite::Statement& st, int first = 0) {
   r.password_hash = st.getColumn(first + 14).getString();
   r.failed_count = st.getColumn(first + 15).getInt();
   r.failed_since = st.getColumn(first + 16).getInt64();
+  a.organisation = st.getColumn(first + 17).getString();
+  a.expert_unit_code = st.getColumn(first + 18).getString();
   return r;
 }
 
@@ -346,9 +353,22 @@ StatusOr<std::pair<Account, std::string>> Accounts::Create(const NewAccount& spe
   if (display.empty() || display.size() > 120)
     return InvalidArgument("请填写显示名（本人真实姓名）",
                            {{"display_name", "不能为空，最长 40 个汉字", 0}});
-  if (spec.role != "staff" && spec.role != "province" && spec.role != "unit")
-    return InvalidArgument("角色只能是 staff、province 或 unit", {{"role", "未知角色", 0}});
+  if (spec.role != "staff" && spec.role != "province" && spec.role != "unit" &&
+      spec.role != "expert")
+    return InvalidArgument("角色只能是 staff、province、unit 或 expert", {{"role", "未知角色", 0}});
+  const std::string organisation = NormalizeText(spec.organisation);
+  if (spec.role == "expert" && organisation.empty())
+    return InvalidArgument("评审专家账户需要填写工作单位（用于回避）",
+                           {{"organisation", "不能为空", 0}});
   int64_t unit_rowid = 0;
+  int64_t expert_unit_rowid = 0;
+  if (spec.role == "expert" && !spec.unit_code.empty()) {
+    auto unit = impl_->store.GetUnit(spec.unit_code);
+    if (!unit.ok())
+      return InvalidArgument("没有代码为 " + spec.unit_code + " 的单位",
+                             {{"unit", "单位代码不存在", 0}});
+    expert_unit_rowid = unit->rowid;
+  }
   if (spec.role == "unit") {
     if (spec.unit_code.empty())
       return InvalidArgument("单位账户需要单位代码", {{"unit", "缺少单位代码", 0}});
@@ -389,6 +409,18 @@ StatusOr<std::pair<Account, std::string>> Accounts::Create(const NewAccount& spe
       st.bind(7, who.actor.empty() ? std::string("cli") : who.actor);
       st.exec();
       id = write->Connection().getLastInsertRowid();
+      if (spec.role == "expert") {
+        SQLite::Statement x(write->Connection(),
+                            "INSERT INTO experts(account_id, organisation, unit_id) VALUES(?,?,?)");
+        x.bind(1, id);
+        x.bind(2, organisation);
+        if (expert_unit_rowid > 0) {
+          x.bind(3, expert_unit_rowid);
+        } else {
+          x.bind(3);
+        }
+        x.exec();
+      }
       InsertAudit(write->Connection(),
                   Entry(who, "create", "account", username,
                         {{"role", spec.role},
@@ -672,7 +704,8 @@ StatusOr<Session> Accounts::FindSession(std::string_view secret) {
     SQLite::Statement& st = lease.Prepare(
         std::string("SELECT s.id, s.csrf_token, s.created_at, s.last_seen_at, s.expires_at, ") +
         kAccountColumns + " FROM sessions s JOIN accounts a ON a.id=s.account_id" +
-        " LEFT JOIN units u ON u.id=a.unit_id WHERE s.hash=? AND s.ended_at IS NULL");
+        " LEFT JOIN units u ON u.id=a.unit_id LEFT JOIN experts x ON x.account_id=a.id" +
+        " LEFT JOIN units xu ON xu.id=x.unit_id WHERE s.hash=? AND s.ended_at IS NULL");
     st.bind(1, hash.data(), static_cast<int>(hash.size()));
     if (!st.executeStep()) return Unauthenticated("登录已失效，请重新登录");
     s.id = st.getColumn(0).getInt64();

@@ -1,7 +1,8 @@
 // Accounts people sign in with, and their sessions.
 //
 // An account has a username, a display name (written into the audit log), a role (staff,
-// province, unit) with its scope (a province's code, a unit), a state (active or disabled; an
+// province, unit, or expert: a reviewer of honour campaigns, with the organisation they work
+// for) with its scope (a province's code, a unit), a state (active or disabled; an
 // active account is locked for a while after too many failed sign-ins), who created it and its
 // last sign-in. Its password is kept only as an Argon2id string (passwords.h); one someone else
 // set (a new account, a reset) must be changed before the account can do anything else.
@@ -43,11 +44,13 @@ struct Account {
   int64_t id = 0;
   std::string username;
   std::string display_name;
-  std::string role;      // staff, province, unit
+  std::string role;      // staff, province, unit, expert
   std::string province;  // role province: two-digit code; role unit: its unit's province
   std::string unit_code;
   std::string unit_name;
   int64_t unit_rowid = 0;
+  std::string organisation;      // role expert: 工作单位, for 回避
+  std::string expert_unit_code;  // role expert: the recommending unit they belong to, if any
   bool disabled = false;
   int64_t locked_until = 0;  // Unix seconds; in the past or 0: not locked
   bool must_change_password = false;
@@ -63,8 +66,9 @@ struct NewAccount {
   std::string username;
   std::string display_name;
   std::string role;
-  std::string province;   // role province
-  std::string unit_code;  // role unit
+  std::string province;           // role province
+  std::string unit_code;          // role unit; role expert: the recommending unit they belong to
+  std::string organisation = {};  // role expert: 工作单位
 };
 
 struct Session {

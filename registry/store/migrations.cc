@@ -515,9 +515,140 @@ CREATE INDEX attachments_recommendation ON attachments(recommendation_id);
 CREATE INDEX attachments_blob ON attachments(blob_key);
 )sql";
 
-constexpr const char* kMigrations[] = {kMigration1, kMigration2,  kMigration3, kMigration4,
-                                       kMigration5, kMigration6,  kMigration7, kMigration8,
-                                       kMigration9, kMigration10, kMigration11};
+// 12: honour campaigns after the recommendation: experts and their review rounds, the 公示 and its
+// objections ([002] 三（三）: 组织专家对候选人进行多轮评选……经公示无异议后公布). An expert is an
+// account of its own role, with the organisation they work for (and the recommending unit it is,
+// when it is one) so that they never review a candidate of their own organisation. SQLite cannot
+// change a CHECK, so accounts and tokens are rebuilt with the new role (foreign keys are not
+// enforced during migrations, and their rows keep their ids).
+constexpr const char* kMigration12 = R"sql(
+CREATE TABLE accounts_new (
+  id                    INTEGER PRIMARY KEY,
+  username              TEXT NOT NULL UNIQUE,
+  display_name          TEXT NOT NULL,
+  role                  TEXT NOT NULL CHECK (role IN ('staff','province','unit','expert')),
+  province              TEXT,
+  unit_id               INTEGER REFERENCES units(id),
+  password_hash         TEXT NOT NULL,
+  must_change_password  INTEGER NOT NULL DEFAULT 1,
+  state                 TEXT NOT NULL DEFAULT 'active' CHECK (state IN ('active','disabled')),
+  failed_count          INTEGER NOT NULL DEFAULT 0,
+  failed_since          INTEGER,
+  locked_until          INTEGER,
+  created_by            TEXT NOT NULL,
+  created_at            TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%SZ','now')),
+  last_sign_in_at       INTEGER,
+  CHECK ((role = 'unit') = (unit_id IS NOT NULL)),
+  CHECK ((role = 'province') = (province IS NOT NULL))
+);
+INSERT INTO accounts_new SELECT id, username, display_name, role, province, unit_id,
+  password_hash, must_change_password, state, failed_count, failed_since, locked_until,
+  created_by, created_at, last_sign_in_at FROM accounts;
+DROP TABLE accounts;
+ALTER TABLE accounts_new RENAME TO accounts;
+
+CREATE TABLE tokens_new (
+  id          INTEGER PRIMARY KEY,
+  hash        BLOB NOT NULL UNIQUE,
+  role        TEXT NOT NULL CHECK (role IN ('staff','province','unit','expert')),
+  unit_id     INTEGER REFERENCES units(id),
+  province    TEXT,
+  label       TEXT,
+  created_at  TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%SZ','now')),
+  revoked_at  TEXT,
+  account_id  INTEGER REFERENCES accounts(id),
+  expires_at  INTEGER
+);
+INSERT INTO tokens_new SELECT id, hash, role, unit_id, province, label, created_at, revoked_at,
+  account_id, expires_at FROM tokens;
+DROP TABLE tokens;
+ALTER TABLE tokens_new RENAME TO tokens;
+
+CREATE TABLE experts (
+  account_id    INTEGER PRIMARY KEY REFERENCES accounts(id),
+  organisation  TEXT NOT NULL,                 -- 工作单位, as the 推荐表 writes one
+  unit_id       INTEGER REFERENCES units(id)   -- the recommending unit it is, if any
+);
+
+-- A review round of an honour round: a shortlist round narrows, a final round ranks.
+CREATE TABLE reviews (
+  id         INTEGER PRIMARY KEY,
+  round_id   INTEGER NOT NULL REFERENCES rounds(id),
+  stage      INTEGER NOT NULL CHECK (stage >= 1),
+  kind       TEXT NOT NULL CHECK (kind IN ('shortlist','final')),
+  title      TEXT NOT NULL,
+  criteria   TEXT NOT NULL,                   -- JSON: the campaign's criteria when it opened
+  advance    INTEGER,                         -- shortlist: how many go on
+  state      TEXT NOT NULL DEFAULT 'open' CHECK (state IN ('open','closed')),
+  opened_by  TEXT NOT NULL,
+  opened_at  TEXT NOT NULL,
+  closed_by  TEXT,
+  closed_at  TEXT,
+  UNIQUE (round_id, stage)
+);
+CREATE TABLE review_candidates (
+  review_id          INTEGER NOT NULL REFERENCES reviews(id),
+  recommendation_id  INTEGER NOT NULL REFERENCES recommendations(id),
+  advanced           INTEGER NOT NULL DEFAULT 0 CHECK (advanced IN (0,1)),
+  PRIMARY KEY (review_id, recommendation_id)
+) WITHOUT ROWID;
+CREATE TABLE review_experts (
+  review_id   INTEGER NOT NULL REFERENCES reviews(id),
+  account_id  INTEGER NOT NULL REFERENCES accounts(id),
+  groups      TEXT NOT NULL DEFAULT '[]',     -- JSON array of 推荐组别; empty: every group
+  PRIMARY KEY (review_id, account_id)
+) WITHOUT ROWID;
+CREATE TABLE review_scores (
+  review_id          INTEGER NOT NULL REFERENCES reviews(id),
+  account_id         INTEGER NOT NULL REFERENCES accounts(id),
+  recommendation_id  INTEGER NOT NULL REFERENCES recommendations(id),
+  scores             TEXT NOT NULL,           -- JSON: criterion key -> points
+  total              REAL NOT NULL,
+  comment            TEXT,
+  scored_at          TEXT NOT NULL,
+  PRIMARY KEY (review_id, account_id, recommendation_id)
+) WITHOUT ROWID;
+
+-- 公示: the chosen names, shown for a number of working days, with objections.
+CREATE TABLE notices (
+  id            INTEGER PRIMARY KEY,
+  round_id      INTEGER NOT NULL UNIQUE REFERENCES rounds(id),
+  first_day     TEXT NOT NULL,                -- YYYY-MM-DD, Beijing
+  last_day      TEXT NOT NULL,
+  days          INTEGER NOT NULL CHECK (days >= 1),
+  state         TEXT NOT NULL DEFAULT 'running' CHECK (state IN ('running','published')),
+  started_by    TEXT NOT NULL,
+  started_at    TEXT NOT NULL,
+  published_by  TEXT,
+  published_at  TEXT
+);
+CREATE TABLE notice_names (
+  notice_id          INTEGER NOT NULL REFERENCES notices(id),
+  recommendation_id  INTEGER NOT NULL REFERENCES recommendations(id),
+  position           INTEGER NOT NULL,
+  withdrawn          TEXT,                    -- why the name was taken off (an upheld objection)
+  PRIMARY KEY (notice_id, recommendation_id)
+) WITHOUT ROWID;
+CREATE TABLE objections (
+  id                 INTEGER PRIMARY KEY,
+  notice_id          INTEGER NOT NULL REFERENCES notices(id),
+  recommendation_id  INTEGER NOT NULL REFERENCES recommendations(id),
+  received_on        TEXT NOT NULL,           -- YYYY-MM-DD
+  source_enc         BLOB NOT NULL,           -- who objected and how to reach them, sealed
+  content_enc        BLOB NOT NULL,           -- what they said, sealed
+  state              TEXT NOT NULL DEFAULT 'open' CHECK (state IN ('open','upheld','dismissed')),
+  resolution         TEXT,
+  recorded_by        TEXT NOT NULL,
+  recorded_at        TEXT NOT NULL,
+  resolved_by        TEXT,
+  resolved_at        TEXT
+);
+CREATE INDEX objections_notice ON objections(notice_id);
+)sql";
+
+constexpr const char* kMigrations[] = {kMigration1, kMigration2,  kMigration3,  kMigration4,
+                                       kMigration5, kMigration6,  kMigration7,  kMigration8,
+                                       kMigration9, kMigration10, kMigration11, kMigration12};
 
 }  // namespace
 

@@ -75,6 +75,9 @@ registry::Person NewPerson(std::string name, std::string gender, std::string bir
 
 }  // namespace
 
+// The fixture's expert signs in with this once their first password is changed.
+constexpr const char* kExpertPassword = "Kx7!review-expert";
+
 ApiFixture::ApiFixture() : ApiFixture(FixtureOptions{}) {}
 
 ApiFixture::ApiFixture(FixtureOptions options) {
@@ -108,6 +111,16 @@ ApiFixture::ApiFixture(FixtureOptions options) {
     account_a = a->first.id;
     account_a_password = a->second;
     account_b = b->first.id;
+    registry::NewAccount expert{"expert-a", "评审专家甲", "expert", "", "", "广西大学"};
+    auto e = (*accounts)->Create(expert, who);
+    if (!e.ok()) throw std::runtime_error("expert account: " + e.status().ToString());
+    account_expert = e->first.id;
+    registry::SignInResult in = (*accounts)->SignIn("expert-a", e->second, "127.0.0.1");
+    if (!in.status.ok() ||
+        !(*accounts)->ChangePassword(*in.session, e->second, kExpertPassword, who).ok())
+      throw std::runtime_error("expert session");
+    expert_cookie_ = in.secret;
+    expert_csrf_ = in.session->csrf_token;
   }
   {
     // A photo of a1 and one of b1 (a 2x2 PNG made by Pillow), for the routes of attachments.
@@ -197,6 +210,23 @@ void ApiFixture::Seed() {
   province = token("province", "", "45");
   unit_a = token("unit", unit_a_code, "");
   unit_b = token("unit", unit_b_code, "");
+}
+
+std::vector<std::pair<std::string, std::string>> ApiFixture::ExpertHeaders(bool write) const {
+  std::vector<std::pair<std::string, std::string>> headers = {
+      {"Cookie", std::string(api::kSessionCookie) + "=" + expert_cookie_}};
+  if (write) headers.emplace_back("X-CSRF-Token", expert_csrf_);
+  return headers;
+}
+
+void ApiFixture::RenewExpertSession() {
+  Reply in = Call("", "POST", "/api/v1/session",
+                  nlohmann::json{{"username", "expert-a"}, {"password", kExpertPassword}}.dump());
+  if (in.status != 200) throw std::runtime_error("expert sign-in: " + in.body);
+  const std::string cookie = in.Header("set-cookie");
+  const size_t eq = cookie.find('=');
+  expert_cookie_ = cookie.substr(eq + 1, cookie.find(';') - eq - 1);
+  expert_csrf_ = in.Json()["csrf_token"].get<std::string>();
 }
 
 const std::string& ApiFixture::TokenOf(const std::string& who) const {
@@ -383,7 +413,7 @@ std::vector<std::string> VisibleTo(const std::string& who) {
 
 Reply CallRoute(ApiFixture& f, const std::string& method, const std::string& pattern,
                 const std::string& who, bool other) {
-  const std::string token = who.empty() ? std::string() : f.TokenOf(who);
+  const std::string token = who.empty() || who == "expert" ? std::string() : f.TokenOf(who);
   // The person and unit the call is about.
   const bool b_side = who == "unit_b";
   const std::string person_key = (b_side != other) ? "b1" : "a1";
@@ -391,6 +421,7 @@ Reply CallRoute(ApiFixture& f, const std::string& method, const std::string& pat
   const registry::Person& person = f.Person(person_key);
   std::string target = pattern;
   std::vector<std::pair<std::string, std::string>> headers;
+  if (who == "expert") headers = f.ExpertHeaders(method != "GET");
   std::string body;
   std::string content_type = "application/json";
   auto replace = [&](const std::string& placeholder, const std::string& value) {
@@ -452,13 +483,22 @@ Reply CallRoute(ApiFixture& f, const std::string& method, const std::string& pat
     replace("{id}", std::to_string(b_side != other ? f.attachment_b : f.attachment_a));
   }
   if (pattern.rfind("/api/v1/recommendations/{id}", 0) == 0 ||
-      pattern.rfind("/api/v1/uploads/{id}", 0) == 0)
+      pattern.rfind("/api/v1/uploads/{id}", 0) == 0 ||
+      pattern.rfind("/api/v1/reviews/{id}", 0) == 0 ||
+      pattern.rfind("/api/v1/objections/{id}", 0) == 0 ||
+      pattern.rfind("/api/v1/expert/reviews/{id}", 0) == 0) {
     replace("{id}", "1");
+    replace("{rec}", "1");
+    replace("{att}", std::to_string(f.attachment_a));
+  }
   if (body.empty() && (method == "POST" || method == "PUT" || method == "PATCH")) body = "{}";
   if (target.find('{') != std::string::npos) {
     FAIL("no way to fill the placeholders of " << pattern);
   }
-  return f.Call(token, method, target, body, headers, content_type);
+  Reply reply = f.Call(token, method, target, body, headers, content_type);
+  // Signing out ends the expert's session: the calls after it need a new one.
+  if (who == "expert" && method == "DELETE" && pattern == "/api/v1/session") f.RenewExpertSession();
+  return reply;
 }
 
 std::string UrlEncode(const std::string& text) {

@@ -73,8 +73,14 @@ class ApiFixture {
 
   // Tokens: staff, province 45 (广西), unit A (广西科协), unit B (中国化学会).
   std::string staff, province, unit_a, unit_b;
-  // Token of a role name as the matrix test spells it.
+  // Token of a role name as the matrix test spells it ("expert" has none: see ExpertHeaders).
   const std::string& TokenOf(const std::string& who) const;
+  // An expert (organisation 广西大学) signed in with their password changed: the headers of a
+  // call through their session, with the CSRF token a write needs.
+  std::vector<std::pair<std::string, std::string>> ExpertHeaders(bool write) const;
+  // Signs the expert in again (after a call that signed them out).
+  void RenewExpertSession();
+  int64_t account_expert = 0;
 
   // People: a1, a2 recommended by unit A (province 45), b1, b2 by unit B
   // (province 11). a1, b1 and b2 are admitted (入库), a2 is not.
@@ -106,6 +112,7 @@ class ApiFixture {
   std::unique_ptr<api::HttpServer> server_;
   std::thread thread_;
   int port_ = 0;
+  std::string expert_cookie_, expert_csrf_;
   std::mutex mu_;
   std::vector<std::string> log_lines_;
   std::vector<std::string> leak_reports_;
@@ -113,7 +120,7 @@ class ApiFixture {
 };
 
 // Calls a route of the table as `who` ("", "staff", "province", "unit_a",
-// "unit_b") on an object the caller may see (`other` false) or one of
+// "unit_b", "expert") on an object the caller may see (`other` false) or one of
 // another unit or province (`other` true): placeholders, bodies and
 // If-Match are filled in. Fails the test for a placeholder it cannot fill.
 Reply CallRoute(ApiFixture& f, const std::string& method, const std::string& pattern,

@@ -55,8 +55,12 @@ TEST_CASE("Roles: route role sets allow exactly the roles they name", "[api][aut
   CHECK_FALSE(Allows(kStaffOnly, Role::kUnit));
   CHECK(Allows(kStaffRoles, Role::kProvince));
   CHECK_FALSE(Allows(kStaffRoles, Role::kUnit));
+  // An expert sees candidates only through the routes of their reviews.
+  CHECK_FALSE(Allows(kAllRoles, Role::kExpert));
+  CHECK(Allows(kExpertOnly, Role::kExpert));
+  CHECK_FALSE(Allows(kExpertOnly, Role::kStaff));
   for (Role r : kEveryRole) {
-    CHECK(Allows(kAllRoles, r));
+    CHECK(Allows(kSignedIn, r));
     CHECK_FALSE(Allows(kNoRoles, r));
     CHECK(ParseRole(RoleName(r)) == r);
   }

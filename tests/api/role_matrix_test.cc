@@ -15,7 +15,7 @@ namespace tp::apitest {
 
 TEST_CASE("Role matrix: no route answers any role beyond what it may see", "[api][roles][matrix]") {
   ApiFixture f;
-  const std::vector<std::string> callers = {"", "staff", "province", "unit_a", "unit_b"};
+  const std::vector<std::string> callers = {"", "staff", "province", "unit_a", "unit_b", "expert"};
   const std::vector<std::string> everyone = {"a1", "a2", "b1", "b2"};
   int calls = 0, forbidden_successes = 0, wrongful_refusals = 0;
   std::vector<std::string> report;

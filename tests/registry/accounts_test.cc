@@ -278,3 +278,31 @@ TEST_CASE("Accounts: fields are checked, a reset must be changed, tokens stay in
 
 }  // namespace
 }  // namespace tp::registry
+
+namespace tp::registry {
+namespace {
+
+TEST_CASE("Accounts: an expert names the organisation they work for, kept for 回避", "[accounts]") {
+  AccountsFixture f;
+  auto missing = f.accounts->Create({"expert-li", "李教授", "expert", "", ""}, f.cli);
+  REQUIRE(missing.status().code() == StatusCode::kInvalidArgument);
+  CHECK(missing.status().details().front().field == "organisation");
+  auto unknown_unit =
+      f.accounts->Create({"expert-li", "李教授", "expert", "", "U9999", "广西大学"}, f.cli);
+  CHECK(unknown_unit.status().details().front().field == "unit");
+  auto made = f.accounts->Create({"expert-li", "李教授", "expert", "", "", " 广西大学 "}, f.cli);
+  REQUIRE(made.ok());
+  CHECK(made->first.role == "expert");
+  CHECK(made->first.organisation == "广西大学");
+  CHECK(made->first.unit_rowid == 0);  // an expert is no unit's account
+  SignInResult in = f.accounts->SignIn("expert-li", made->second, "127.0.0.1");
+  REQUIRE(in.status.ok());
+  CHECK(in.session->account.organisation == "广西大学");
+  auto session = f.accounts->FindSession(in.secret);
+  REQUIRE(session.ok());
+  CHECK(session->account.role == "expert");
+  CHECK(session->account.organisation == "广西大学");
+}
+
+}  // namespace
+}  // namespace tp::registry
