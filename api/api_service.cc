@@ -8,6 +8,7 @@
 #include "api/attachments_routes.h"
 #include "api/availability_routes.h"
 #include "api/calendar_routes.h"
+#include "api/campaigns_routes.h"
 #include "api/internal/api_service_impl.h"
 
 namespace tp::api {
@@ -399,6 +400,12 @@ StatusOr<std::unique_ptr<ApiService>> ApiService::Create(registry::Store& store,
     return raw->Audit(call, "check", "person", "",
                       {{"by", "id_number"}, {"via", via}, {"enrolled", answers}});
   };
+  rounds.audit = [raw = impl.get()](const ApiCall& call, const std::string& action,
+                                    const std::string& type, const std::string& id,
+                                    const Json& detail) {
+    return raw->Audit(call, action, type, id, detail);
+  };
+  if (impl->options.rounds_clock) rounds.clock = impl->options.rounds_clock;
   TP_RETURN_IF_ERROR(AddRoundsRoutes(store, impl->reference, rounds, &impl->routes));
   AttachmentRouteOptions attachments;
   attachments.max_upload_bytes = impl->options.max_import_bytes;
@@ -409,9 +416,10 @@ StatusOr<std::unique_ptr<ApiService>> ApiService::Create(registry::Store& store,
   };
   TP_RETURN_IF_ERROR(AddAttachmentRoutes(store, attachments, &impl->routes));
   TP_RETURN_IF_ERROR(AddCalendarRoutes(&impl->routes));
-  impl->openapi = BuildOpenApiDocument(
-      impl->routes, {CohortOpenApiSchemas(), AvailabilityOpenApiSchemas(), RoundsSchemasJson(),
-                     AttachmentOpenApiSchemas(), CalendarOpenApiSchemas()});
+  impl->openapi =
+      BuildOpenApiDocument(impl->routes, {CohortOpenApiSchemas(), AvailabilityOpenApiSchemas(),
+                                          RoundsSchemasJson(), AttachmentOpenApiSchemas(),
+                                          CalendarOpenApiSchemas(), CampaignOpenApiSchemas()});
   Status caught = impl->CatchUp();
   if (!caught.ok() && caught.code() != StatusCode::kUnavailable) return caught;
   impl->StartFollower();

@@ -58,6 +58,8 @@ struct ApiOptions {
   RateLimit sign_in_failures_per_address{1.0 / 60, 20};
   // Accounts and sessions: timeouts, lockout, the cost of a password hash, the clock.
   registry::AccountOptions accounts = {};
+  // The clock of rounds, reviews and the 公示 (Unix seconds); empty: the system's. Tests set it.
+  std::function<int64_t()> rounds_clock = {};
   std::size_t max_json_body_bytes = 64 * 1024;
   std::size_t max_import_bytes = 32 * 1024 * 1024;
   // Uploads read at once (POST /api/v1/imports and the 汇总表 upload), in all and per token:

@@ -21,6 +21,8 @@ constexpr RoleSet kStaffAndUnits =
 
 const char* const kAbsent = "没有这个编号的人员（或不在令牌的范围内）";
 
+}  // namespace
+
 Json AttachmentJson(const registry::AttachmentRecord& a) {
   auto positive = [](int value) { return value > 0 ? Json(value) : Json(nullptr); };
   return {
@@ -42,13 +44,15 @@ Json AttachmentJson(const registry::AttachmentRecord& a) {
       {"content_url", "/api/v1/attachments/" + std::to_string(a.id) + "/content"}};
 }
 
-Json MissingJson(const std::vector<registry::MissingAttachment>& missing) {
+Json MissingAttachmentsJson(const std::vector<registry::MissingAttachment>& missing) {
   Json out = Json::array();
   for (const auto& m : missing) {
     out.push_back({{"kind", m.kind}, {"label", m.label}, {"need", m.need}, {"have", m.have}});
   }
   return out;
 }
+
+namespace {
 
 Json KindsJson(const registry::Attachments& attachments) {
   Json kinds = Json::array();
@@ -64,8 +68,10 @@ Json KindsJson(const registry::Attachments& attachments) {
   return kinds;
 }
 
-// The file itself: photos inline for thumbnails, PDFs saved; nothing the file holds may run.
-void SendContent(const registry::AttachmentRecord& record, std::string content, HttpResponse& res) {
+}  // namespace
+
+void SendAttachmentContent(const registry::AttachmentRecord& record, std::string content,
+                           HttpResponse& res) {
   res.status = 200;
   res.content_type = record.content_type;
   const bool photo = record.content_type.rfind("image/", 0) == 0;
@@ -78,6 +84,8 @@ void SendContent(const registry::AttachmentRecord& record, std::string content, 
   res.SetHeader("Cache-Control", "private, no-store");
   res.body = std::move(content);
 }
+
+namespace {
 
 struct Context {
   Context(registry::Store& s, std::unique_ptr<registry::Attachments> a,
@@ -143,7 +151,7 @@ void List(Context& ctx, const ApiCall& call, HttpResponse& res) {
   if (!round.empty()) {
     auto lacking = ctx.attachments->Missing(person, round);
     if (!lacking.ok()) return res.SetError(lacking.status());
-    missing = MissingJson(*lacking);
+    missing = MissingAttachmentsJson(*lacking);
   }
   res.SetJson(Dump({{"items", std::move(out)},
                     {"missing", std::move(missing)},
@@ -166,7 +174,7 @@ void Content(Context& ctx, const ApiCall& call, HttpResponse& res) {
                                       {{"person", record->person_id}, {"kind", record->kind}});
     if (!logged.ok()) return res.SetError(logged);
   }
-  SendContent(*record, std::move(content), res);
+  SendAttachmentContent(*record, std::move(content), res);
 }
 
 // The unit whose attachments a round's zip holds: a unit's own; for a province one of its
@@ -373,7 +381,7 @@ class NomineeAttachments {
       out.push_back(std::move(j));
     }
     res.SetJson(Dump({{"items", std::move(out)},
-                      {"missing", MissingJson(*missing)},
+                      {"missing", MissingAttachmentsJson(*missing)},
                       {"kinds", KindsJson(*attachments_)}}));
   }
 
@@ -408,7 +416,7 @@ class NomineeAttachments {
     std::string content;
     auto record = Own(call, res, &content);
     if (!record.ok()) return res.SetError(record.status());
-    SendContent(*record, std::move(content), res);
+    SendAttachmentContent(*record, std::move(content), res);
   }
 
   void Remove(const ApiCall& call, HttpResponse& res) {

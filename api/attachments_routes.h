@@ -14,6 +14,7 @@
 
 #include "api/api_service.h"
 #include "api/upload_gate.h"
+#include "registry/attachments/attachments.h"
 #include "registry/base/status.h"
 #include "registry/rounds/invitations.h"
 #include "registry/store/store.h"
@@ -45,6 +46,14 @@ Status AddNomineeAttachmentRoutes(registry::Store& store,
                                   std::shared_ptr<void> keep, std::size_t max_upload_bytes,
                                   std::shared_ptr<UploadGate> upload_gate,
                                   std::vector<RouteSpec>* routes);
+
+// An attachment's record as the routes answer it, with the URL of its content.
+nlohmann::json AttachmentJson(const registry::AttachmentRecord& a);
+// What a recommendation still lacks: [{"kind", "label", "need", "have"}].
+nlohmann::json MissingAttachmentsJson(const std::vector<registry::MissingAttachment>& missing);
+// The file itself: photos inline for thumbnails, PDFs saved; nothing the file holds may run.
+void SendAttachmentContent(const registry::AttachmentRecord& record, std::string content,
+                           HttpResponse& res);
 
 // The components/schemas entries the routes name, as a JSON object's text.
 std::string AttachmentOpenApiSchemas();

@@ -2,6 +2,7 @@
 #include "api/rounds_routes.h"
 
 #include "api/attachments_routes.h"
+#include "api/campaigns_routes.h"
 #include "api/invitations_routes.h"
 #include "api/summary_form_routes.h"
 
@@ -869,6 +870,7 @@ Status AddRoundsRoutes(registry::Store& store, const registry::ReferenceData& re
   TP_ASSIGN_OR_RETURN(auto workflow, registry::Workflow::Create(*rounds, registry::DataDir()));
   auto invitations = std::make_shared<registry::Invitations>(*rounds, *workflow);
   registry::Workflow& lists = *workflow;
+  registry::Rounds& seeded = *rounds;
   auto api = std::make_shared<RoundsApi>(store, std::move(rounds), std::move(workflow), options);
   const RoundsRouteKit kit{
       .bind = [api](void (RoundsApi::*method)(const ApiCall&, HttpResponse&)) -> RouteHandler {
@@ -885,6 +887,11 @@ Status AddRoundsRoutes(registry::Store& store, const registry::ReferenceData& re
   AddInvitationRoutes(store, std::move(invitations), api, options.max_json_body_bytes,
                       options.after_write, routes);
   AddSummaryFormRoutes(store, lists, api, routes);
+  CampaignRouteOptions campaigns;
+  campaigns.max_json_body_bytes = options.max_json_body_bytes;
+  campaigns.after_write = options.after_write;
+  campaigns.audit = options.audit;
+  TP_RETURN_IF_ERROR(AddCampaignRoutes(store, seeded, lists, api, campaigns, routes));
   return Status::Ok();
 }
 

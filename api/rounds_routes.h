@@ -21,6 +21,7 @@
 #include <cstddef>
 #include <functional>
 #include <memory>
+#include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
 
@@ -52,6 +53,11 @@ struct RoundsRouteOptions {
   // recommendation or edit, rows of an upload), as the enrolment check
   // records its answers; null: not recorded.
   std::function<Status(const ApiCall&, const std::string& via, int answers)> audit_enrolment_answer;
+  // Records a read of personal data (an expert reading a candidate's form or file); null: not
+  // recorded.
+  std::function<Status(const ApiCall&, const std::string& action, const std::string& object_type,
+                       const std::string& object_id, const nlohmann::json& detail)>
+      audit;
 };
 
 // Appends the routes to `routes`. The store must outlive them. Fails when
