@@ -87,7 +87,7 @@ constexpr const char* kSchemas = R"json({
       "province": "23", "can_attend_seminar": true, "can_attend_study_tour": false, "academician": null,
       "recommending_unit": {"code": "U000001", "name": "哈尔滨工业大学科协", "type": "高校科协", "province": "23"},
       "admissions": [{"year": 2024, "tier": "领军人才", "unit": "哈尔滨工业大学科协", "round": null, "batch": null}],
-      "honours": [], "trainings": [], "rounds": [], "revealed": [], "version": 1, "updated_at": "2026-12-07T02:13:54Z"}},
+      "honours": [], "trainings": [], "rounds": [], "revealed": [], "version": 1, "updated_at": "2026-12-07T10:13:54+08:00"}},
   "PersonPatch": {"type": "object", "additionalProperties": false, "minProperties": 1,
     "description": "只能包含可修改字段；值为 null 或空字符串表示清空",
     "properties": {}},

@@ -1,6 +1,7 @@
 // The routes of people, units and search (api_service.h): search within the caller's scope,
 // a person as the caller may see it, the merging PATCH, units, and the enrolment check.
 #include "api/internal/api_service_impl.h"
+#include "api/rounds_json.h"
 
 namespace tp::api {
 namespace {
@@ -60,7 +61,7 @@ Json PersonJson(const PersonRecord& r, const Caller& caller, bool reveal_id, boo
       {"id", p.public_id},
       {"recommending_unit", r.unit ? UnitJson(*r.unit) : Json(nullptr)},
       {"version", r.version},
-      {"updated_at", r.updated_at},
+      {"updated_at", BeijingOrNull(r.updated_at)},
   };
   for (const registry::PersonField& field : registry::PersonFields()) {
     if (field.Has(registry::kSensitiveAttribute) && !caller.SeesSensitiveAttributes()) continue;
@@ -115,7 +116,7 @@ Json PersonSummaryJson(const PersonRecord& r, const Caller& caller) {
       {"tier", latest != nullptr ? TextOrNull(latest->tier) : Json(nullptr)},
       {"admission_year", latest != nullptr ? Json(latest->year) : Json(nullptr)},
       {"version", r.version},
-      {"updated_at", r.updated_at},
+      {"updated_at", BeijingOrNull(r.updated_at)},
   };
   if (caller.SeesSensitiveAttributes()) j["ethnic_group"] = TextOrNull(p.ethnic_group);
   return j;

@@ -373,6 +373,19 @@ TEST_CASE("Enrollment check: traditional characters and the import's date forms 
   REQUIRE(f.Leaks() == 0);
 }
 
+TEST_CASE("Persons: updated_at is shown in Beijing time", "[api][persons]") {
+  ApiFixture f;
+  const json person = f.Get(f.staff, PersonPath(f, "a1")).Json();
+  const std::string updated = person["updated_at"].get<std::string>();
+  INFO(updated);
+  REQUIRE(updated.size() == 25);
+  CHECK(updated.substr(19) == "+08:00");
+  const json found = f.Get(f.staff, "/api/v1/search?q=" + UrlEncode(f.Person("a1").name)).Json();
+  REQUIRE(found["total"].get<int>() >= 1);
+  CHECK(found["hits"][0].value("updated_at", std::string("+08:00")).find("+08:00") !=
+        std::string::npos);
+}
+
 TEST_CASE("Enrollment check: every call is audited, without the ID number",
           "[api][enrollment][audit]") {
   ApiFixture f;
