@@ -373,6 +373,8 @@ StatusOr<std::unique_ptr<ApiService>> ApiService::Create(registry::Store& store,
   auto impl = std::make_unique<Impl>(store, index, std::move(queries), std::move(reference),
                                      std::move(options));
   impl->accounts = std::move(accounts);
+  TP_ASSIGN_OR_RETURN(auto names, registry::NameMatcher::Load(registry::DataDir()));
+  impl->names = std::make_shared<const registry::NameMatcher>(std::move(names));
   impl->BuildRoutes();
   Impl* raw = impl.get();
   // A write that shows in a search document (a training, a recommendation,

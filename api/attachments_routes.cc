@@ -40,7 +40,7 @@ Json AttachmentJson(const registry::AttachmentRecord& a) {
       {"pages", positive(a.pages)},
       {"warnings", a.warnings},
       {"uploaded_by", TextOrNull(a.uploaded_by_name.empty() ? a.uploaded_by : a.uploaded_by_name)},
-      {"uploaded_at", TextOrNull(a.uploaded_at)},
+      {"uploaded_at", BeijingOrNull(a.uploaded_at)},
       {"content_url", "/api/v1/attachments/" + std::to_string(a.id) + "/content"}};
 }
 

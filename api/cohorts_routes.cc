@@ -7,6 +7,7 @@
 
 #include "api/auth.h"
 #include "api/internal/cohorts_routes_internal.h"
+#include "api/rounds_json.h"
 #include "api/route_helpers.h"
 #include "registry/base/paths.h"
 #include "registry/cohorts/cohorts.h"
@@ -29,7 +30,7 @@ nlohmann::json cohort_routes::EnrolmentJson(const registry::Enrolment& e) {
           {"waitlist_rank",
            e.waitlist_rank > 0 ? nlohmann::json(e.waitlist_rank) : nlohmann::json(nullptr)},
           {"version", e.version},
-          {"updated_at", e.updated_at},
+          {"updated_at", BeijingOrNull(e.updated_at)},
           {"days", std::move(days)}};
 }
 

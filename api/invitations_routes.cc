@@ -20,10 +20,10 @@ Json InvitationJson(const registry::Invitation& i) {
           {"state", i.state},
           {"reason", TextOrNull(i.reason)},
           {"created_by", i.created_by},
-          {"created_at", registry::IsoUtc(i.created_at)},
-          {"opened_at", TextOrNull(registry::IsoUtc(i.opened_at))},
-          {"submitted_at", TextOrNull(registry::IsoUtc(i.submitted_at))},
-          {"expires_at", registry::IsoUtc(i.expires_at)},
+          {"created_at", BeijingOrNull(registry::IsoUtc(i.created_at))},
+          {"opened_at", BeijingOrNull(registry::IsoUtc(i.opened_at))},
+          {"submitted_at", BeijingOrNull(registry::IsoUtc(i.submitted_at))},
+          {"expires_at", BeijingOrNull(registry::IsoUtc(i.expires_at))},
           {"recommendation_id", i.recommendation_id > 0 ? Json(i.recommendation_id) : Json()}};
 }
 
@@ -70,7 +70,7 @@ class InvitationsApi {
     j["unit"] = i.unit_name;
     j["state"] = i.state;
     j["reason"] = TextOrNull(i.reason);
-    j["expires_at"] = registry::IsoUtc(i.expires_at);
+    j["expires_at"] = BeijingOrNull(registry::IsoUtc(i.expires_at));
     return j;
   }
 

@@ -1,6 +1,7 @@
 // The routes of people, units and search (api_service.h): search within the caller's scope,
 // a person as the caller may see it, the merging PATCH, units, and the enrolment check.
 #include "api/internal/api_service_impl.h"
+#include "api/rounds_json.h"
 
 namespace tp::api {
 namespace {
@@ -60,7 +61,7 @@ Json PersonJson(const PersonRecord& r, const Caller& caller, bool reveal_id, boo
       {"id", p.public_id},
       {"recommending_unit", r.unit ? UnitJson(*r.unit) : Json(nullptr)},
       {"version", r.version},
-      {"updated_at", r.updated_at},
+      {"updated_at", BeijingOrNull(r.updated_at)},
   };
   for (const registry::PersonField& field : registry::PersonFields()) {
     if (field.Has(registry::kSensitiveAttribute) && !caller.SeesSensitiveAttributes()) continue;
@@ -115,7 +116,7 @@ Json PersonSummaryJson(const PersonRecord& r, const Caller& caller) {
       {"tier", latest != nullptr ? TextOrNull(latest->tier) : Json(nullptr)},
       {"admission_year", latest != nullptr ? Json(latest->year) : Json(nullptr)},
       {"version", r.version},
-      {"updated_at", r.updated_at},
+      {"updated_at", BeijingOrNull(r.updated_at)},
   };
   if (caller.SeesSensitiveAttributes()) j["ethnic_group"] = TextOrNull(p.ethnic_group);
   return j;
@@ -511,16 +512,17 @@ void ApiService::Impl::EnrollmentCheck(const ApiCall& call, HttpResponse& res) {
           FieldStatus(StatusCode::kInvalidArgument, "姓名", "不能为空（或改用身份证号）"));
     if (name.size() > 100)
       return res.SetError(FieldStatus(StatusCode::kInvalidArgument, "姓名", "过长"));
-    bool date_ok = birth.size() == 10 && birth[4] == '-' && birth[7] == '-' &&
-                   std::all_of(birth.begin(), birth.end(), [](char ch) {
-                     return std::isdigit(static_cast<unsigned char>(ch)) || ch == '-';
-                   });
-    if (!date_ok)
-      return res.SetError(FieldStatus(StatusCode::kInvalidArgument, "出生日期",
-                                      "应为 YYYY-MM-DD，例如 1986-03-07"));
-    auto found = queries->FindByNameAndBirth(name, birth);
-    if (!found.ok()) return res.SetError(found.status());
-    rowids = *found;
+    // The date forms the import reads (1995.8.8, 1995年8月8日, 19950808); a day is needed.
+    auto date = registry::ParseDate(birth, registry::Today());
+    if (!date.ok() || date->day == 0)
+      return res.SetError(
+          FieldStatus(StatusCode::kInvalidArgument, "出生日期",
+                      date.ok() ? "应写到日，例如 1986-03-07" : date.status().message()));
+    auto born = queries->PersonsBornOn(date->ToString());
+    if (!born.ok()) return res.SetError(born.status());
+    // Names as offices write them: traditional characters, spaces and dots folded.
+    for (const auto& [rowid, stored_name] : *born)
+      if (names->Fold(name) == names->Fold(stored_name)) rowids.push_back(rowid);
     by = "name_birth_date";
   }
   auto records = store.LoadPersons(rowids, false);

@@ -21,6 +21,13 @@ std::string TextOf(const Json& j, const char* key) {
   return "";
 }
 
+Json BeijingOrNull(const std::string& utc_iso) {
+  if (utc_iso.empty()) return nullptr;
+  auto instant = registry::ParseUtcIso(utc_iso);
+  if (!instant.ok()) return utc_iso;
+  return registry::BeijingIso(*instant);
+}
+
 // RFC 5987: a download's Chinese file name.
 std::string Attachment(const std::string& filename) {
   return AttachmentDisposition(filename, "download.xlsx");
@@ -125,7 +132,7 @@ Json ItemJson(const RecommendationView& v, const Caller& caller) {
       {"exempt_reason", TextOrNull(v.exempt_reason)},
       {"reasons", TextOrNull(v.reasons)},
       {"decided_by", caller.role == Role::kUnit ? Json(nullptr) : TextOrNull(v.decided_by)},
-      {"decided_at", TextOrNull(v.decided_at)},
+      {"decided_at", BeijingOrNull(v.decided_at)},
       {"admissions", std::move(admissions)},
       {"honours", std::move(honours)},
       {"version", v.version}};
@@ -148,7 +155,7 @@ Json SubmissionJson(const SubmissionView& s, const Caller& caller, int64_t now) 
             {"type", s.unit.type},
             {"province", TextOrNull(s.unit.province)}}},
           {"state", s.state},
-          {"submitted_at", TextOrNull(s.submitted_at)},
+          {"submitted_at", BeijingOrNull(s.submitted_at)},
           {"window",
            {{"opens_at", registry::BeijingIso(s.window.opens_at)},
             {"deadline", registry::BeijingIso(s.window.deadline_at)},

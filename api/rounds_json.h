@@ -23,6 +23,11 @@ inline constexpr const char* kXlsxType =
 // A key's text, an integer as its digits; empty when absent, null or of another type.
 std::string TextOf(const nlohmann::json& j, const char* key);
 
+// An instant the store keeps in UTC ("2025-08-01T01:00:00Z") as Beijing time
+// ("2025-08-01T09:00:00+08:00"), as every time of the rounds' API is shown; null when empty,
+// the text as it is when it is no UTC instant.
+nlohmann::json BeijingOrNull(const std::string& utc_iso);
+
 // RFC 5987: a download's Chinese file name.
 std::string Attachment(const std::string& filename);
 

@@ -175,7 +175,7 @@ class RoundsApi {
       items.push_back({{"code", s.code},
                        {"title", s.title},
                        {"version", s.version},
-                       {"updated_at", s.updated_at}});
+                       {"updated_at", BeijingOrNull(s.updated_at)}});
     }
     res.SetJson(Dump({{"total", items.size()}, {"items", std::move(items)}}));
   }
@@ -189,7 +189,7 @@ class RoundsApi {
     res.SetJson(Dump({{"code", info->code},
                       {"title", info->title},
                       {"version", info->version},
-                      {"updated_at", info->updated_at},
+                      {"updated_at", BeijingOrNull(info->updated_at)},
                       {"body", Json::parse(rules->json())}}));
   }
 
@@ -200,7 +200,7 @@ class RoundsApi {
     res.SetJson(Dump({{"code", saved->code},
                       {"title", saved->title},
                       {"version", saved->version},
-                      {"updated_at", saved->updated_at}}));
+                      {"updated_at", BeijingOrNull(saved->updated_at)}}));
   }
 
   void GetSubmission(const ApiCall& call, HttpResponse& res) {
@@ -222,7 +222,7 @@ class RoundsApi {
       items.push_back(
           {{"unit", {{"code", s.unit.code}, {"name", s.unit.name}, {"type", s.unit.type}}},
            {"state", s.state},
-           {"submitted_at", TextOrNull(s.submitted_at)},
+           {"submitted_at", BeijingOrNull(s.submitted_at)},
            {"deadline", registry::BeijingIso(s.window.deadline_at)},
            {"extended", s.window.extended},
            {"people", s.items.size()},
@@ -436,9 +436,12 @@ class RoundsApi {
   }
 
   void ExportRound(const ApiCall& call, HttpResponse& res) {
+    const Caller& c = *call.caller;
     const std::string code = call.request.PathParam("code");
     const std::string unit = call.request.Query("unit").value_or("");
     const bool reveal = call.request.Query("reveal").value_or("") == "phone";
+    // A unit exports its own list, a province one of its units', as they print it.
+    if (c.role != Role::kStaff) return SendUnitSummary(store_, sheets_, call, res, "xlsx");
     auto bytes = sheets_.ExportRound(code, unit, reveal, ActorOf(call));
     if (!bytes.ok()) return res.SetError(bytes.status());
     SendXlsx(res, std::move(*bytes),
@@ -806,15 +809,17 @@ void AddReviewRoutes(const RoundsRouteKit& kit, std::vector<RouteSpec>* routes) 
   routes->push_back({.method = "GET",
                      .pattern = "/api/v1/rounds/{code}/export.xlsx",
                      .operation_id = "exportRound",
-                     .roles = kStaffOnly,
+                     .roles = kAllRoles,
                      .summary = "导出本批次推荐学员汇总表（XLSX：汇总及各单位；?unit= "
-                                "只导出一个单位；?reveal=phone 显示完整手机号，记入审计日志）",
+                                "只导出一个单位；?reveal=phone 显示完整手机号，仅工作人员；"
+                                "单位只导出本单位已报送的名单（不带 ?unit= 即本单位），"
+                                "省级用户导出本省单位之一；均记入审计日志）",
                      .tag = tag,
                      .params = {code,
                                 {"unit", "query", "string", "只导出这个单位", false},
                                 {"reveal", "query", "string", "phone：显示完整联系方式", false}},
                      .response_schema = "XlsxFile",
-                     .statuses = {404},
+                     .statuses = {400, 404},
                      .handler = bind(&RoundsApi::ExportRound)});
   routes->push_back({.method = "GET",
                      .pattern = "/api/v1/admissions/export.xlsx",

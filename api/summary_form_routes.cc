@@ -27,52 +27,7 @@ class SummaryFormApi {
       : store_(store), sheets_(workflow), keep_(std::move(keep)) {}
 
   void Download(const ApiCall& call, HttpResponse& res, std::string_view format) {
-    const Caller& c = *call.caller;
-    const std::string code = call.request.PathParam("code");
-    std::string unit = call.request.Query("unit").value_or("");
-    if (c.role == Role::kUnit && unit.empty()) unit = c.unit_code;
-    if (unit.empty()) return res.SetError(BadField("unit", "请用 ?unit=单位代码 指明推荐单位"));
-    const std::string reveal_query = call.request.Query("reveal").value_or("");
-    if (!reveal_query.empty() && reveal_query != "phone")
-      return res.SetError(BadField("reveal", "只能是 phone"));
-    const bool reveal = reveal_query == "phone";
-    if (reveal && c.role != Role::kStaff)
-      return res.SetError(PermissionDenied("只有工作人员可以打印完整的联系方式"));
-
-    const registry::Actor actor = ActorOf(call);
-    auto list = sheets_.UnitList(code, unit, reveal, c.SeesSensitiveAttributes(), actor);
-    if (!list.ok()) return res.SetError(list.status());
-    registry::SummaryForm form;
-    form.round_code = code;
-    form.unit_code = list->unit.code;
-    form.unit_name = list->unit.name;
-    form.columns = registry::SummarySheetColumns();
-    form.rows = std::move(list->rows);
-    registry::FormPrint print;
-    print.printed_by = PrintedBy(c);
-    print.printed_at = static_cast<int64_t>(std::time(nullptr));
-    auto bytes = format == "pdf" ? registry::SummaryFormPdf(form, print)
-                                 : registry::SummaryFormDocx(
-                                       form, print, registry::DataDir() + "/forms/summary_sheet");
-    if (!bytes.ok()) return res.SetError(bytes.status());
-
-    // As the round's XLSX export is recorded, with the form and format; before the answer leaves.
-    Status logged = store_.Audit(actor.Entry("export", "round", code,
-                                             Json{{"unit", form.unit_code},
-                                                  {"rows", form.rows.size()},
-                                                  {"reveal_phone", reveal},
-                                                  {"form", "推荐学员汇总表"},
-                                                  {"format", std::string(format)}}
-                                                 .dump()));
-    if (!logged.ok()) return res.SetError(logged);
-
-    res.status = 200;
-    res.content_type = format == "pdf" ? "application/pdf" : kDocxType;
-    res.SetHeader("Content-Disposition",
-                  AttachmentDisposition(registry::SummaryFormFilename(form, format),
-                                        registry::SummaryFormAsciiFilename(form, format)));
-    res.SetHeader("Cache-Control", "no-store");
-    res.body = std::move(*bytes);
+    SendUnitSummary(store_, sheets_, call, res, format);
   }
 
  private:
@@ -82,6 +37,67 @@ class SummaryFormApi {
 };
 
 }  // namespace
+
+void SendUnitSummary(registry::Store& store, registry::SummarySheets& sheets, const ApiCall& call,
+                     HttpResponse& res, std::string_view format) {
+  const Caller& c = *call.caller;
+  const std::string code = call.request.PathParam("code");
+  std::string unit = call.request.Query("unit").value_or("");
+  if (c.role == Role::kUnit && unit.empty()) unit = c.unit_code;
+  if (unit.empty()) return res.SetError(BadField("unit", "请用 ?unit=单位代码 指明推荐单位"));
+  const std::string reveal_query = call.request.Query("reveal").value_or("");
+  if (!reveal_query.empty() && reveal_query != "phone")
+    return res.SetError(BadField("reveal", "只能是 phone"));
+  const bool reveal = reveal_query == "phone";
+  if (reveal && c.role != Role::kStaff)
+    return res.SetError(PermissionDenied("只有工作人员可以打印完整的联系方式"));
+
+  const registry::Actor actor = ActorOf(call);
+  auto list = sheets.UnitList(code, unit, reveal, c.SeesSensitiveAttributes(), actor);
+  if (!list.ok()) return res.SetError(list.status());
+  if (format == "xlsx") {
+    auto workbook = registry::SummarySheets::UnitListWorkbook(*list);
+    if (!workbook.ok()) return res.SetError(workbook.status());
+    Status logged = store.Audit(actor.Entry(
+        "export", "round", code,
+        Json{{"unit", list->unit.code}, {"rows", list->rows.size()}, {"reveal_phone", reveal}}
+            .dump()));
+    if (!logged.ok()) return res.SetError(logged);
+    return SendXlsx(res, std::move(*workbook),
+                    code + "-" + list->unit.code + "-推荐学员汇总表.xlsx");
+  }
+  registry::SummaryForm form;
+  form.round_code = code;
+  form.unit_code = list->unit.code;
+  form.unit_name = list->unit.name;
+  form.columns = registry::SummarySheetColumns();
+  form.rows = std::move(list->rows);
+  registry::FormPrint print;
+  print.printed_by = PrintedBy(c);
+  print.printed_at = static_cast<int64_t>(std::time(nullptr));
+  auto bytes = format == "pdf" ? registry::SummaryFormPdf(form, print)
+                               : registry::SummaryFormDocx(
+                                     form, print, registry::DataDir() + "/forms/summary_sheet");
+  if (!bytes.ok()) return res.SetError(bytes.status());
+
+  // As the round's XLSX export is recorded, with the form and format; before the answer leaves.
+  Status logged = store.Audit(actor.Entry("export", "round", code,
+                                          Json{{"unit", form.unit_code},
+                                               {"rows", form.rows.size()},
+                                               {"reveal_phone", reveal},
+                                               {"form", "推荐学员汇总表"},
+                                               {"format", std::string(format)}}
+                                              .dump()));
+  if (!logged.ok()) return res.SetError(logged);
+
+  res.status = 200;
+  res.content_type = format == "pdf" ? "application/pdf" : kDocxType;
+  res.SetHeader("Content-Disposition",
+                AttachmentDisposition(registry::SummaryFormFilename(form, format),
+                                      registry::SummaryFormAsciiFilename(form, format)));
+  res.SetHeader("Cache-Control", "no-store");
+  res.body = std::move(*bytes);
+}
 
 void AddSummaryFormRoutes(registry::Store& store, registry::Workflow& workflow,
                           std::shared_ptr<void> keep, std::vector<RouteSpec>* routes) {

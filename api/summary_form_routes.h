@@ -9,11 +9,19 @@
 #include <memory>
 #include <vector>
 
+#include <string_view>
+
 #include "api/api_service.h"
+#include "registry/rounds/summary_sheet.h"
 #include "registry/rounds/workflow.h"
 #include "registry/store/store.h"
 
 namespace tp::api {
+
+// One unit's list of the round `call` names, as the routes above send it: "pdf", "docx", or
+// "xlsx" (the one sheet of the round's export.xlsx, for a unit or a province exporting it).
+void SendUnitSummary(registry::Store& store, registry::SummarySheets& sheets, const ApiCall& call,
+                     HttpResponse& res, std::string_view format);
 
 // `keep` holds what the workflow needs (its rounds) alive with the routes.
 void AddSummaryFormRoutes(registry::Store& store, registry::Workflow& workflow,

@@ -24,7 +24,9 @@
 #include "indexer/store_change_source.h"
 #include "registry/base/paths.h"
 #include "registry/base/person_fields.h"
+#include "registry/fields/dates.h"
 #include "registry/fields/id_number.h"
+#include "registry/fields/names.h"
 #include "registry/fields/reference_data.h"
 #include "registry/fields/validate.h"
 #include "registry/import/importer.h"
@@ -180,6 +182,8 @@ struct ApiService::Impl {
   indexer::SearchIndex* index;
   std::unique_ptr<registry::ApiQueries> queries;
   registry::ReferenceData reference;
+  // How the enrolment check compares names (traditional folded); set by Create.
+  std::shared_ptr<const registry::NameMatcher> names;
   ApiOptions options;
   indexer::StoreChangeSource source;
   AuditLog audit;

@@ -9,6 +9,17 @@ namespace {
 
 constexpr std::string_view kField = "身份证号";
 
+// 港澳台居民居住证 numbers have the GB 11643 form with these address codes
+// (《港澳台居民居住证申领发放办法》, 国办发〔2018〕81号): 香港 810000, 澳门 820000,
+// 台湾 830000. They name no county, and 830000 is in no GB/T 2260 table.
+constexpr std::string_view kResidencePermitCodes[] = {"810000", "820000", "830000"};
+
+bool IsResidencePermitCode(std::string_view code) {
+  for (std::string_view c : kResidencePermitCodes)
+    if (c == code) return true;
+  return false;
+}
+
 bool IsDigit(char c) { return c >= '0' && c <= '9'; }
 
 int DigitsValue(std::string_view s, std::size_t from, std::size_t len) {
@@ -117,9 +128,12 @@ StatusOr<IdNumber> ParseIdNumber(std::string_view raw, const ReferenceData& refe
   id.birth_date = birth.ToString();
 
   id.region_code = first17.substr(0, 6);
+  id.residence_permit = !id.converted_from_15 && IsResidencePermitCode(id.region_code);
   const std::string province = id.region_code.substr(0, 2);
   const std::string* province_name = reference.ProvinceName(province);
-  if (province_name == nullptr) {
+  if (id.residence_permit) {
+    // Checked by its check digit and birth date like any number.
+  } else if (province_name == nullptr) {
     errors.push_back({std::string(kField), "前两位「" + province + "」不是有效的省级行政区划代码"});
   } else if (!reference.IsKnownRegion(id.region_code)) {
     errors.push_back({std::string(kField), "前六位地址码「" + id.region_code +

@@ -7,6 +7,8 @@
 // lower-case x, and fails with messages in Chinese that say exactly which part
 // is wrong: the length, a character, the check digit (with the expected one),
 // the birth date, or the region code (unknown province vs unknown county).
+// The residence permits of Hong Kong, Macao and Taiwan residents (address code
+// 810000, 820000, 830000) are accepted in the same form.
 #pragma once
 
 #include <string>
@@ -24,6 +26,7 @@ struct IdNumber {
   std::string birth_date;   // YYYY-MM-DD
   std::string gender;       // 男 or 女
   bool converted_from_15 = false;
+  bool residence_permit = false;  // 港澳台居民居住证: address code 810000, 820000 or 830000
 };
 
 // The MOD 11-2 check character ("0".."9" or "X") for 17 digits; empty when

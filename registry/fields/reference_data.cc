@@ -18,6 +18,7 @@ template <typename V>
 using KeyMap = std::unordered_map<std::string, V, StringHash, std::equal_to<>>;
 
 constexpr std::string_view kZu = "族";
+constexpr std::string_view kFirstNonGroupCode = "97";
 
 bool EndsWith(std::string_view s, std::string_view suffix) {
   return s.size() >= suffix.size() && s.substr(s.size() - suffix.size()) == suffix;
@@ -120,6 +121,32 @@ const V* Find(const KeyMap<V>& map, std::string_view text) {
   return it == map.end() ? nullptr : &it->second;
 }
 
+// `text` normalised with each traditional character replaced by its simplified
+// form: 漢族 → 汉族, 民進會員 → 民进会员.
+std::string Simplified(const KeyMap<std::string>& simplified, std::string_view text) {
+  const std::string key = NormalizeKey(text);
+  std::string out;
+  out.reserve(key.size());
+  for (std::size_t i = 0; i < key.size();) {
+    const unsigned char c = static_cast<unsigned char>(key[i]);
+    std::size_t len = c < 0x80 ? 1 : c < 0xE0 ? 2 : c < 0xF0 ? 3 : 4;
+    if (len > key.size() - i) len = key.size() - i;
+    const std::string_view ch(key.data() + i, len);
+    const auto it = simplified.find(ch);
+    out += it == simplified.end() ? ch : std::string_view(it->second);
+    i += len;
+  }
+  return out;
+}
+
+// Find, then Find again with traditional characters folded.
+template <typename V>
+const V* FindFolded(const KeyMap<V>& map, const KeyMap<std::string>& simplified,
+                    std::string_view text) {
+  if (const V* found = Find(map, text)) return found;
+  return Find(map, Simplified(simplified, text));
+}
+
 // The forms people use for a province-level unit besides its full name.
 std::vector<std::string> ProvinceShortNames(const std::string& name) {
   static constexpr std::string_view kSuffixes[] = {
@@ -135,6 +162,7 @@ std::vector<std::string> ProvinceShortNames(const std::string& name) {
 }  // namespace
 
 struct ReferenceData::Tables {
+  KeyMap<std::string> simplified;  // one traditional character → its simplified form (t2s.tsv)
   std::vector<std::string> ethnic_groups;
   std::vector<std::string> ethnic_stems;  // names without 族, for short forms
   KeyMap<std::size_t> ethnic_by_key;
@@ -152,6 +180,12 @@ StatusOr<ReferenceData> ReferenceData::Load(const std::string& data_dir) {
   Tables& t = *tables;
 
   {
+    const std::string path = data_dir + "/t2s.tsv";
+    TP_ASSIGN_OR_RETURN(auto rows, ReadTable(path, 2, 2));
+    for (Row& row : rows) t.simplified.emplace(std::move(row.fields[0]), std::move(row.fields[1]));
+  }
+
+  {
     const std::string path = data_dir + "/ethnic_groups.tsv";
     TP_ASSIGN_OR_RETURN(auto rows, ReadTable(path, 2, 3));
     KeyMap<int> codes;
@@ -164,12 +198,14 @@ StatusOr<ReferenceData> ReferenceData::Load(const std::string& data_dir) {
       if (!codes.emplace(code, row.line).second) {
         return InvalidArgument(Where(path, row.line) + "代码 " + code + " 重复");
       }
-      if (!EndsWith(name, kZu) || name.size() == kZu.size()) {
+      // GB/T 3304 codes the 56 groups 01–56; 97 其他 and 98 外国血统中国籍人士 are no group.
+      const bool group = code < kFirstNonGroupCode;
+      if (group && (!EndsWith(name, kZu) || name.size() == kZu.size())) {
         return InvalidArgument(Where(path, row.line) + "民族名称应以「族」结尾");
       }
       const std::size_t index = t.ethnic_groups.size();
       t.ethnic_groups.push_back(name);
-      t.ethnic_stems.push_back(name.substr(0, name.size() - kZu.size()));
+      t.ethnic_stems.push_back(group ? name.substr(0, name.size() - kZu.size()) : std::string());
       TP_RETURN_IF_ERROR(AddKey(t.ethnic_by_key, name, index, path, row.line));
       TP_RETURN_IF_ERROR(AddKey(t.ethnic_by_key, t.ethnic_stems.back(), index, path, row.line));
       if (row.fields.size() > 2) {
@@ -264,7 +300,7 @@ StatusOr<ReferenceData> ReferenceData::Load(const std::string& data_dir) {
 }
 
 const std::string* ReferenceData::EthnicGroup(std::string_view any_form) const {
-  const std::size_t* index = Find(tables_->ethnic_by_key, any_form);
+  const std::size_t* index = FindFolded(tables_->ethnic_by_key, tables_->simplified, any_form);
   if (index != nullptr) return &tables_->ethnic_groups[*index];
   // "蒙族" and "维族" are common short forms: a stem that begins exactly one name.
   const std::vector<std::string> candidates = EthnicGroupCandidates(any_form);
@@ -274,19 +310,19 @@ const std::string* ReferenceData::EthnicGroup(std::string_view any_form) const {
 }
 
 std::vector<std::string> ReferenceData::EthnicGroupCandidates(std::string_view any_form) const {
-  const std::string key = NormalizeKey(any_form);
+  const std::string key = Simplified(tables_->simplified, any_form);
   if (!EndsWith(key, kZu) || key.size() == kZu.size()) return {};
   const std::string_view stem = std::string_view(key).substr(0, key.size() - kZu.size());
   std::vector<std::string> candidates;
   for (std::size_t i = 0; i < tables_->ethnic_stems.size(); ++i) {
-    if (tables_->ethnic_stems[i].rfind(stem, 0) == 0)
+    if (!tables_->ethnic_stems[i].empty() && tables_->ethnic_stems[i].rfind(stem, 0) == 0)
       candidates.push_back(tables_->ethnic_groups[i]);
   }
   return candidates;
 }
 
 const std::string* ReferenceData::PoliticalAffiliation(std::string_view any_form) const {
-  const std::size_t* index = Find(tables_->affiliation_by_key, any_form);
+  const std::size_t* index = FindFolded(tables_->affiliation_by_key, tables_->simplified, any_form);
   return index == nullptr ? nullptr : &tables_->affiliations[*index];
 }
 

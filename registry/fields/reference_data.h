@@ -1,7 +1,8 @@
 // The reference tables under data/ that validation checks values against:
 // regions.tsv (GB/T 2260 codes, current and historical), ethnic_groups.tsv
-// (GB/T 3304), political_affiliations.tsv (GB/T 4762) and unit_types.tsv.
-// Load reads and checks all four once; a malformed file fails with a message
+// (GB/T 3304), political_affiliations.tsv (GB/T 4762) and unit_types.tsv, with
+// t2s.tsv to read traditional spellings (漢族, 民進會員).
+// Load reads and checks all five once; a malformed file fails with a message
 // naming the file and line. A ReferenceData is an immutable handle: copies share
 // the tables, so pass it by const reference or copy it freely across threads.
 // Lookups accept what people write (full-width forms, spaces, short forms) and
@@ -32,11 +33,12 @@ struct Region {
 
 class ReferenceData {
  public:
-  // Reads the four tables from `data_dir` (normally DataDir()).
+  // Reads the tables from `data_dir` (normally DataDir()).
   static StatusOr<ReferenceData> Load(const std::string& data_dir);
 
-  // 民族 in any accepted form ("壮族", "壮", "毛难族", "蒙族") to its canonical
-  // name with 族; nullptr when it is none of the 56 or is ambiguous ("哈族").
+  // 民族 in any accepted form ("壮族", "壮", "毛难族", "蒙族", "壯族", "僮族") to its
+  // canonical name with 族, or GB/T 3304's 其他 / 外国血统中国籍人士; nullptr when it
+  // is none of these or is ambiguous ("哈族").
   const std::string* EthnicGroup(std::string_view any_form) const;
   // For a short form that names several groups ("哈族", "塔族"), those groups;
   // empty otherwise. Lets an error message say what the person may have meant.

@@ -679,7 +679,8 @@ std::vector<FieldError> PersonReader::Finish() {
         Fail("出生日期", "与身份证号不符：身份证号显示出生日期为" + id_->birth_date);
       }
     }
-    if (!Seen(kProvince)) p.province = id_->region_code.substr(0, 2);
+    // A residence permit's 81/82/83 says where the holder comes from, not where they live.
+    if (!Seen(kProvince) && !id_->residence_permit) p.province = id_->region_code.substr(0, 2);
   }
   return std::move(errors_);
 }

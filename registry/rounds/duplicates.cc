@@ -37,17 +37,19 @@ StatusOr<DuplicateReport> DuplicateFinder::Find(const DuplicateProbe& probe) {
     // A day matches itself and its month; a month matches every day of it.
     const std::string month = probe.birth_date.substr(0, 7);
     const bool day_known = probe.birth_date.size() > 7;
+    const std::string columns =
+        "SELECT id, public_id, name, coalesce(birth_date,''), coalesce(unit_name,''), "
+        "id_number_hash, EXISTS (SELECT 1 FROM recommendations m JOIN submissions s "
+        "ON s.id=m.submission_id WHERE m.person_id=persons.id AND s.round_id=? "
+        "AND m.state<>'rejected') ";
     SQLite::Statement st(
         *db,
-        day_known
-            ? "SELECT id, public_id, name, coalesce(birth_date,''), coalesce(unit_name,''), "
-              "id_number_hash "
-              "FROM persons WHERE birth_date IN (?, ?) AND merged_into IS NULL"
-            : "SELECT id, public_id, name, coalesce(birth_date,''), coalesce(unit_name,''), "
-              "id_number_hash "
-              "FROM persons WHERE birth_date >= ? AND birth_date <= ? AND merged_into IS NULL");
-    st.bind(1, day_known ? probe.birth_date : month);
-    st.bind(2, day_known ? month : month + "-99");
+        columns + (day_known ? "FROM persons WHERE birth_date IN (?, ?) AND merged_into IS NULL"
+                             : "FROM persons WHERE birth_date >= ? AND birth_date <= ? AND "
+                               "merged_into IS NULL"));
+    st.bind(1, probe.round_rowid);
+    st.bind(2, day_known ? probe.birth_date : month);
+    st.bind(3, day_known ? month : month + "-99");
     SQLite::Statement distinct(*db,
                                "SELECT 1 FROM distinct_persons WHERE person_a=? AND person_b=?");
     while (st.executeStep()) {
@@ -66,6 +68,9 @@ StatusOr<DuplicateReport> DuplicateFinder::Find(const DuplicateProbe& probe) {
         reason = "姓名、出生日期相同";
       } else if (names_.SamePinyin(probe.name, name) && names_.SimilarUnit(probe.unit_name, unit)) {
         reason = "出生日期相同，姓名同音，工作单位相近";
+      } else if (names_.SamePinyin(probe.name, name) && st.getColumn(6).getInt() != 0 &&
+                 day_known && st.getColumn(3).getString() == probe.birth_date) {
+        reason = "出生日期相同，姓名同音，在本批次另一份推荐名单上";
       } else {
         continue;
       }

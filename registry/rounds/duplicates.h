@@ -4,7 +4,10 @@
 // keyed hash (crypto.h's blind index): certain, and never shown wrongly. A
 // *possible* duplicate is a record a human should look at: the same birth
 // date (a 出生年月 matches every day of its month) and either the same name,
-// or a name that sounds the same (pinyin) at a similar unit. Two records with
+// or a name that sounds the same (pinyin) at a similar unit — or, for a
+// record on another list of the probe's round, a name that sounds the same
+// and the same day of birth whatever the unit (曹明智 / 曹明志 sent by two
+// societies, each writing his unit its own way). Two records with
 // different ID numbers are never possible duplicates of each other (the ID
 // numbers tell them apart), nor are pairs staff marked as two people.
 //
@@ -48,6 +51,7 @@ struct DuplicateProbe {
   std::string birth_date;  // YYYY-MM-DD or YYYY-MM
   std::string unit_name;
   int64_t self_rowid = 0;  // the probe's own record, never its own duplicate
+  int64_t round_rowid = {};  // the round whose other lists are searched on sound and day alone
 };
 
 class DuplicateFinder {

@@ -8,8 +8,11 @@
 // refers to them from:
 //   eligibility  — per person: a category that is required or forbidden;
 //   quotas       — per recommending-unit type: the most (and fewest) people
-//                  who count, the categories exempt from counting, and the
-//                  minimums of a composition ("≥2 aged ≤35");
+//                  who count, the categories exempt from counting, the
+//                  minimums of a composition ("≥2 aged ≤35") and the kinds of
+//                  round each holds in (a June supplement of one person is
+//                  no composition), and the units given more seats than
+//                  their type (unit_seats: 会员规模较大的央企科协);
 //   groups       — the 推荐组别 values a recommendation may carry.
 // Parse() checks the whole document and fails with InvalidArgument whose
 // details name the file and the JSON path of every problem
@@ -49,9 +52,19 @@ struct MinimumState {
   std::string name;  // "35岁及以下学员不少于2人"
   int needed = 0;
   int have = 0;
-  bool applies = true;  // false while fewer people count than the minimum starts from
+  // false while fewer people count than the minimum starts from, or in a kind of round it
+  // does not hold in
+  bool applies = true;
   bool met = true;
   std::vector<std::string> who;  // labels of those who qualify
+};
+
+// Which list is measured: the kind of round (a minimum may hold in concentrated rounds only)
+// and the unit, by code or full name (unit_seats may give it more seats than its type).
+struct QuotaContext {
+  std::string round_kind = "concentrated";  // or "supplementary"
+  std::string unit_code = {};
+  std::string unit_name = {};
 };
 
 // A unit's list measured against the rule set: what the unit sees while it
@@ -112,11 +125,13 @@ class RuleSet {
   // Whether `c` falls in the category named `category` (e.g. "young"); false
   // for an unknown name.
   bool InCategory(std::string_view category, const Nominee& c, const PartialDate& reference) const;
+  // The label of a category ("35岁及以下"); the name itself when unknown.
+  std::string CategoryLabel(std::string_view category) const;
 
   // The whole list of one unit measured against the quota of its unit type,
   // with every person's own problems included in `violations`.
   QuotaState Evaluate(std::string_view unit_type, const std::vector<Nominee>& list,
-                      const PartialDate& reference) const;
+                      const PartialDate& reference, const QuotaContext& context = {}) const;
 
   struct Impl;
 

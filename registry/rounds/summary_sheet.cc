@@ -452,6 +452,16 @@ StatusOr<std::string> SummarySheets::ExportRound(std::string_view round_code,
   return bytes;
 }
 
+StatusOr<std::string> SummarySheets::UnitListWorkbook(const UnitSummary& list) {
+  return WriteXlsxToBytes([&](XlsxWriter& w) -> Status {
+    std::set<std::string> used;
+    TP_RETURN_IF_ERROR(AddUniqueSheet(w, &used, list.unit.name, list.unit.code));
+    TP_RETURN_IF_ERROR(w.WriteHeader(SummarySheetColumns()));
+    for (const std::vector<std::string>& row : list.rows) TP_RETURN_IF_ERROR(w.WriteRow(row));
+    return Status::Ok();
+  });
+}
+
 StatusOr<UnitSummary> SummarySheets::UnitList(std::string_view round_code,
                                               std::string_view unit_code, bool reveal_phone,
                                               bool sensitive_attributes, const Actor& actor) {

@@ -82,6 +82,8 @@ class SummarySheets {
   // ask for any unit, a province for its province's units, a unit for its own; NotFound for
   // any other unit, as for one that does not exist. Not audited: the caller records what it
   // prints.
+  // `list` as a workbook of one sheet named after the unit, the 汇总表's columns.
+  static StatusOr<std::string> UnitListWorkbook(const UnitSummary& list);
   StatusOr<UnitSummary> UnitList(std::string_view round, std::string_view unit_code,
                                  bool reveal_phone, bool sensitive_attributes, const Actor& actor);
   // People admitted (入库) in `year`, with unit, tier and batch.

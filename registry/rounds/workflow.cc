@@ -38,7 +38,8 @@ StatusOr<SubmissionView> Workflow::Impl::View(const Round& round, const UnitReco
   std::vector<Nominee> active;
   for (const ItemRow& r : rows)
     if (r.view.state != "rejected") active.push_back(ToNominee(r.view));
-  view.quota = rules.Evaluate(unit.type, active, round.reference_date);
+  view.quota = rules.Evaluate(unit.type, active, round.reference_date,
+                              QuotaContext{round.kind, unit.code, unit.name});
   for (ItemRow& r : rows) {
     const std::string label = Label(r.view.submitted.person);
     for (const ExemptPerson& e : view.quota.exempt)
@@ -191,8 +192,8 @@ StatusOr<AddResult> Workflow::Add(std::string_view round_code, int64_t unit_rowi
     return InvalidArgument("字段「姓名」：不能为空", {{"姓名", "不能为空", 0}});
   if (input.opinion) person.opinion = NormalizeText(*input.opinion);
 
-  DuplicateProbe probe{person.id_number, person.name, person.birth_date, person.unit_name,
-                       existing_rowid};
+  DuplicateProbe probe{person.id_number, person.name,    person.birth_date,
+                       person.unit_name, existing_rowid, round->rowid};
   TP_ASSIGN_OR_RETURN(auto dups, impl_->finder->Find(probe));
   if (dups.hard && existing_rowid != 0 && dups.hard->rowid != existing_rowid) {
     // Never say whose number it is.
@@ -454,7 +455,8 @@ StatusOr<SubmissionView> Workflow::Submit(std::string_view round_code, int64_t u
         }
       }
       if (to_submit == 0) return PreconditionFailed("名单中没有待报送的人员");
-      QuotaState quota = rules.Evaluate(unit.type, active, round.reference_date);
+      QuotaState quota = rules.Evaluate(unit.type, active, round.reference_date,
+                                        QuotaContext{round.kind, unit.code, unit.name});
       violations.insert(violations.begin(), quota.violations.begin(), quota.violations.end());
       if (!violations.empty()) {
         return RuleViolated(

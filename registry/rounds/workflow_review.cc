@@ -35,6 +35,31 @@ void Workflow::Impl::RecomputeState(SQLite::Database& w, int64_t submission_id) 
   up.exec();
 }
 
+namespace {
+
+// "55岁（2025-08-14）", or why no age can be told.
+std::string AgeText(const std::string& birth_date, const PartialDate& reference) {
+  auto birth = ParseDate(birth_date, reference);
+  if (!birth.ok()) return "出生日期未填写或无效";
+  return std::to_string(AgeAt(*birth, reference)) + "岁（" + reference.ToString() + "）";
+}
+
+// A round admits into its own years: from the earlier of its year and its opening's year to the
+// later of its year and its deadline's year (a November round reviewed in December stays in its
+// year; 2023 or 2052 typed for 2025 is refused).
+Status CheckAdmissionYear(const Round& round, int year) {
+  const int first = std::min(round.year, BeijingDate(round.opens_at).year);
+  const int last = std::max(round.year, BeijingDate(round.deadline_at).year);
+  if (year >= first && year <= last) return Status::Ok();
+  const std::string allowed =
+      first == last ? std::to_string(first) : std::to_string(first) + "–" + std::to_string(last);
+  const std::string m =
+      "入库年度" + std::to_string(year) + "不在「" + round.title + "」的年度（" + allowed + "）内";
+  return InvalidArgument("字段「year」：" + m, {{"year", m, 0}});
+}
+
+}  // namespace
+
 StatusOr<RecommendationView> Workflow::Impl::DecideIn(SQLite::Database& w, WriteBatch& batch,
                                                       int64_t id, const Decision& decision,
                                                       const Actor& actor) {
@@ -73,23 +98,31 @@ StatusOr<RecommendationView> Workflow::Impl::DecideIn(SQLite::Database& w, Write
                            {{"reasons", "退回或不予通过须写明理由", 0}});
   }
   TP_ASSIGN_OR_RETURN(auto round, rounds.GetRound(row->view.round));
+  Json admitted_detail;  // year, tier and batch of an admission, for the audit entry
   if (decision.kind == Decision::Kind::kAdmit) {
     std::vector<ItemRow> rows{*row};
     TP_RETURN_IF_ERROR(Fill(&rows));
     TP_RETURN_IF_ERROR(ApplyOwnCopy(batch, *row, rows.front().view.record));
     const int year = decision.year > 0 ? decision.year : round.year;
+    TP_RETURN_IF_ERROR(CheckAdmissionYear(round, year));
     if (round.campaign.kind == "pool") {
+      TP_ASSIGN_OR_RETURN(auto rules, rounds.GetRuleSet(round.rule_set));
+      const bool is_young =
+          rules.InCategory("young", ToNominee(rows.front().view), round.reference_date);
       std::string tier = decision.tier;
-      if (tier.empty()) {
-        TP_ASSIGN_OR_RETURN(auto rules, rounds.GetRuleSet(round.rule_set));
-        tier = rules.InCategory("young", ToNominee(rows.front().view), round.reference_date)
-                   ? "青年人才"
-                   : "领军人才";
-      }
+      if (tier.empty()) tier = is_young ? "青年人才" : "领军人才";
       if (tier != "领军人才" && tier != "青年人才") {
         return InvalidArgument("字段「tier」：应为「领军人才」或「青年人才」",
                                {{"tier", "应为「领军人才」或「青年人才」", 0}});
       }
+      if (tier == "青年人才" && !is_young) {
+        const std::string m =
+            "「" + rows.front().view.record.person.name + "」" +
+            AgeText(rows.front().view.record.person.birth_date, round.reference_date) +
+            "，不属于青年人才（" + rules.CategoryLabel("young") + "）";
+        return InvalidArgument("字段「tier」：" + m, {{"tier", m, 0}});
+      }
+      admitted_detail = {{"year", year}, {"tier", tier}, {"batch", decision.batch}};
       SQLite::Statement st(
           w,
           "INSERT INTO admissions(person_id, year, tier, batch, source_unit_id, round_id, "
@@ -105,6 +138,7 @@ StatusOr<RecommendationView> Workflow::Impl::DecideIn(SQLite::Database& w, Write
       st.bind(6, row->submission_id);
       st.exec();
     } else {
+      admitted_detail = {{"year", year}};
       SQLite::Statement st(
           w,
           "INSERT INTO honours(person_id, campaign_id, title, year, level) VALUES(?,?,?,?,?) "
@@ -131,9 +165,9 @@ StatusOr<RecommendationView> Workflow::Impl::DecideIn(SQLite::Database& w, Write
   up.bind(5, id);
   up.exec();
   RecomputeState(w, row->submission_id);
-  TP_RETURN_IF_ERROR(
-      batch.Audit(actor.Entry("transition", "recommendation", std::to_string(id),
-                              TransitionDetail(row->view.round, from, to, reasons))));
+  TP_RETURN_IF_ERROR(batch.Audit(
+      actor.Entry("transition", "recommendation", std::to_string(id),
+                  TransitionDetail(row->view.round, from, to, reasons, admitted_detail))));
   RecommendationView view = row->view;
   view.state = to;
   return view;
@@ -211,7 +245,7 @@ StatusOr<std::vector<PossibleDuplicatePair>> Workflow::PossibleDuplicates(
   for (size_t i = 0; i < rows.size(); ++i) {
     const PersonRecord& record = (persons)[i];
     DuplicateProbe probe{record.person.id_number, record.person.name, record.person.birth_date,
-                         record.person.unit_name, record.rowid};
+                         record.person.unit_name, record.rowid,       round.rowid};
     TP_ASSIGN_OR_RETURN(auto found, impl_->finder->Find(probe));
     const RecommendationView& item = rows[i].view;
     if (!item.differences.empty()) {
@@ -235,6 +269,70 @@ StatusOr<std::string> Workflow::Impl::Reseal(const std::string& sealed, std::str
   return keys.Seal(plain, SealContext("persons", column, to));
 }
 
+namespace {
+
+constexpr const char* kLiveStates = "('draft','submitted','under_review','returned')";
+
+// What merging records `k` and `m` would break, as PreconditionFailed naming the round; Ok when
+// nothing. One record admitted in a round's year (or honoured in its campaign) while the other is
+// on a live list of it would put an admitted person on a list (Add refuses that); both on lists of
+// one round would put one person on two lists. Staff resolve the lists first.
+Status MergeConflicts(SQLite::Database& w, int64_t k, int64_t m) {
+  SQLite::Statement admitted(
+      w, std::string("SELECT a.year, r.title FROM admissions a "
+                     "JOIN recommendations x ON x.person_id=(CASE WHEN a.person_id=:k THEN :m "
+                     "ELSE :k END) "
+                     "JOIN submissions s ON s.id=x.submission_id JOIN rounds r ON r.id=s.round_id "
+                     "JOIN campaigns c ON c.id=r.campaign_id "
+                     "WHERE a.person_id IN (:k,:m) AND c.kind='pool' AND a.year>=r.year "
+                     "AND x.state IN ") +
+             kLiveStates + " ORDER BY a.year LIMIT 1");
+  admitted.bind(":k", k);
+  admitted.bind(":m", m);
+  if (admitted.executeStep()) {
+    const std::string message =
+        "其中一条记录已于" + std::to_string(admitted.getColumn(0).getInt()) + "年入库，另一条在「" +
+        admitted.getColumn(1).getString() +
+        "」的推荐名单上，合并后已入库人员将留在待审名单中：请先移除该推荐或不予通过";
+    return Status(StatusCode::kPreconditionFailed, message, {{"merge", message, 0}});
+  }
+  SQLite::Statement honoured(
+      w, std::string("SELECT h.year, h.title, r.title FROM honours h "
+                     "JOIN recommendations x ON x.person_id=(CASE WHEN h.person_id=:k THEN :m "
+                     "ELSE :k END) "
+                     "JOIN submissions s ON s.id=x.submission_id JOIN rounds r ON r.id=s.round_id "
+                     "WHERE h.person_id IN (:k,:m) AND r.campaign_id=h.campaign_id "
+                     "AND x.state IN ") +
+             kLiveStates + " LIMIT 1");
+  honoured.bind(":k", k);
+  honoured.bind(":m", m);
+  if (honoured.executeStep()) {
+    const std::string message =
+        "其中一条记录已于" + std::to_string(honoured.getColumn(0).getInt()) + "年获评" +
+        honoured.getColumn(1).getString() + "，另一条在「" + honoured.getColumn(2).getString() +
+        "」的推荐名单上：请先移除该推荐或不予通过";
+    return Status(StatusCode::kPreconditionFailed, message, {{"merge", message, 0}});
+  }
+  SQLite::Statement twice(
+      w,
+      "SELECT r.title FROM recommendations x JOIN submissions s ON s.id=x.submission_id "
+      "JOIN rounds r ON r.id=s.round_id "
+      "JOIN recommendations y ON y.person_id=:m JOIN submissions t ON t.id=y.submission_id "
+      "WHERE x.person_id=:k AND t.round_id=s.round_id AND x.state<>'rejected' "
+      "AND y.state<>'rejected' LIMIT 1");
+  twice.bind(":k", k);
+  twice.bind(":m", m);
+  if (twice.executeStep()) {
+    const std::string message = "两条记录分别在「" + twice.getColumn(0).getString() +
+                                "」的两份推荐名单上，合并后同一人将出现在两份推荐名单中：请先由"
+                                "一个单位移除此人或不予通过";
+    return Status(StatusCode::kPreconditionFailed, message, {{"merge", message, 0}});
+  }
+  return Status::Ok();
+}
+
+}  // namespace
+
 Status Workflow::Merge(std::string_view keep_id, std::string_view merged_id, const Actor& actor) {
   if (!actor.IsStaff()) return PermissionDenied("只有工作人员可以合并人员记录");
   if (keep_id == merged_id)
@@ -247,6 +345,7 @@ Status Workflow::Merge(std::string_view keep_id, std::string_view merged_id, con
   try {
     SQLite::Database& w = batch->Connection();
     const int64_t k = keep.rowid, m = merged->rowid;
+    TP_RETURN_IF_ERROR(MergeConflicts(w, k, m));
     // The ID number moves only when the kept record has none; its hash is
     // unique, so it leaves the merged record first.
     {

@@ -151,9 +151,13 @@ Nominee ToNominee(const RecommendationView& item) {
 
 // The audit detail of a change of state.
 std::string TransitionDetail(const std::string& round, const std::string& from,
-                             const std::string& to, const std::string& reasons) {
+                             const std::string& to, const std::string& reasons,
+                             const Json& admission) {
   Json j = {{"round", round}, {"from", from}, {"to", to}};
   if (!reasons.empty()) j["reasons"] = reasons;
+  if (admission.is_object()) {
+    for (auto it = admission.begin(); it != admission.end(); ++it) j[it.key()] = it.value();
+  }
   return j.dump(-1, ' ', false, Json::error_handler_t::replace);
 }
 

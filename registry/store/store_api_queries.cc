@@ -161,21 +161,21 @@ class ApiQueriesImpl final : public ApiQueries {
     return std::optional<int64_t>(static_cast<int64_t>(seed % static_cast<uint64_t>(max_id)) + 1);
   }
 
-  StatusOr<std::vector<int64_t>> FindByNameAndBirth(std::string_view name,
-                                                    std::string_view birth_date) override {
+  StatusOr<std::vector<std::pair<int64_t, std::string>>> PersonsBornOn(
+      std::string_view birth_date) override {
     try {
       auto db = readers_.Borrow();
       SQLite::Statement& st = db.Prepare(
-          "SELECT id FROM persons WHERE name=? AND merged_into IS NULL AND "
-          "(birth_date=? OR birth_date=substr(?,1,7)) ORDER BY public_id LIMIT 50");
-      st.bind(1, std::string(name));
+          "SELECT id, name FROM persons WHERE birth_date IN (?, substr(?,1,7)) AND "
+          "merged_into IS NULL ORDER BY public_id LIMIT 1000");
+      st.bind(1, std::string(birth_date));
       st.bind(2, std::string(birth_date));
-      st.bind(3, std::string(birth_date));
-      std::vector<int64_t> out;
-      while (st.executeStep()) out.push_back(st.getColumn(0).getInt64());
+      std::vector<std::pair<int64_t, std::string>> out;
+      while (st.executeStep())
+        out.emplace_back(st.getColumn(0).getInt64(), st.getColumn(1).getString());
       return out;
     } catch (const SQLite::Exception& e) {
-      return FromSqlite(e, "按姓名和出生日期查找");
+      return FromSqlite(e, "按出生日期查找");
     }
   }
 

@@ -97,10 +97,11 @@ class ApiQueries {
   // is empty. The enrolment check loads it when a number is not on file, so
   // that both answers take the same work.
   virtual StatusOr<std::optional<int64_t>> StandInPerson(uint64_t seed) = 0;
-  // Live persons of exactly this name and birth date (YYYY-MM-DD, or YYYY-MM
-  // matching a stored month), by 编号.
-  virtual StatusOr<std::vector<int64_t>> FindByNameAndBirth(std::string_view name,
-                                                            std::string_view birth_date) = 0;
+  // Live persons born on this day (YYYY-MM-DD; a stored month YYYY-MM matches
+  // its days) as (row, name), by 编号: the caller compares names as it reads them
+  // (traditional characters folded), which SQL cannot.
+  virtual StatusOr<std::vector<std::pair<int64_t, std::string>>> PersonsBornOn(
+      std::string_view birth_date) = 0;
 
   // Units the scope may see: all, its province's, or its own.
   virtual StatusOr<std::vector<UnitRecord>> ListUnits(const PersonScope& scope) = 0;

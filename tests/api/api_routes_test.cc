@@ -329,11 +329,61 @@ TEST_CASE("Enrollment check: bad input is 400 naming the field", "[api][enrollme
   CHECK(extra.status == 400);
   CHECK(extra.Json()["error"]["details"][0]["field"] == "unit");
   Reply date = f.Call(f.unit_a, "POST", "/api/v1/enrollment-check",
-                      json{{"name", "李静"}, {"birth_date", "1995/8/8"}}.dump());
+                      json{{"name", "李静"}, {"birth_date", "1995-13-08"}}.dump());
   CHECK(date.status == 400);
   CHECK(date.Json()["error"]["details"][0]["field"] == "出生日期");
   CHECK(f.Call(f.unit_a, "POST", "/api/v1/enrollment-check", "not json").status == 400);
   REQUIRE(f.Leaks() == 0);
+}
+
+TEST_CASE("Enrollment check: traditional characters and the import's date forms find the person",
+          "[api][enrollment]") {
+  ApiFixture f;
+  struct Case {
+    const char* name;
+    const char* birth_date;
+  };
+  // 李静, born 1995-08-08, admitted in 2025: written as units and HK/TW records write her.
+  const Case cases[] = {{"李靜", "1995-08-08"},   {"李静", "1995.8.8"},  {"李静", "1995/8/8"},
+                        {"李靜", "1995年8月8日"}, {"李 静", "19950808"}, {"李静", "1995.08.08"}};
+  for (const Case& c : cases) {
+    INFO(c.name << " " << c.birth_date);
+    Reply r = f.Call(f.unit_a, "POST", "/api/v1/enrollment-check",
+                     json{{"name", c.name}, {"birth_date", c.birth_date}}.dump());
+    REQUIRE(r.status == 200);
+    CHECK(r.Json()["enrolled"] == true);
+    CHECK(r.Json()["year"] == 2025);
+  }
+  // A record kept in traditional characters answers to the simplified name too.
+  std::string etag = f.Get(f.staff, PersonPath(f, "b1")).Header("ETag");
+  REQUIRE(
+      f.Call(f.staff, "PATCH", PersonPath(f, "b1"), R"({"name": "張明遠"})", {{"If-Match", etag}})
+          .status == 200);
+  json stored = f.Call(f.unit_a, "POST", "/api/v1/enrollment-check",
+                       json{{"name", "张明远"}, {"birth_date", "1979.5.14"}}.dump())
+                    .Json();
+  CHECK(stored["enrolled"] == true);
+  // Another day, or a date with no day, is not the person.
+  CHECK(f.Call(f.unit_a, "POST", "/api/v1/enrollment-check",
+               json{{"name", "李靜"}, {"birth_date", "1995.8.9"}}.dump())
+            .Json()["enrolled"] == false);
+  Reply month = f.Call(f.unit_a, "POST", "/api/v1/enrollment-check",
+                       json{{"name", "李静"}, {"birth_date", "1995.8"}}.dump());
+  CHECK(month.status == 400);
+  REQUIRE(f.Leaks() == 0);
+}
+
+TEST_CASE("Persons: updated_at is shown in Beijing time", "[api][persons]") {
+  ApiFixture f;
+  const json person = f.Get(f.staff, PersonPath(f, "a1")).Json();
+  const std::string updated = person["updated_at"].get<std::string>();
+  INFO(updated);
+  REQUIRE(updated.size() == 25);
+  CHECK(updated.substr(19) == "+08:00");
+  const json found = f.Get(f.staff, "/api/v1/search?q=" + UrlEncode(f.Person("a1").name)).Json();
+  REQUIRE(found["total"].get<int>() >= 1);
+  CHECK(found["hits"][0].value("updated_at", std::string("+08:00")).find("+08:00") !=
+        std::string::npos);
 }
 
 TEST_CASE("Enrollment check: every call is audited, without the ID number",

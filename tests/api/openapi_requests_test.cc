@@ -136,13 +136,20 @@ TEST_CASE("OpenAPI: the rule set schema lists the keys the loader allows at ever
   REQUIRE(rule_set["quotas"][0].contains("minimums"));
   REQUIRE_FALSE(rule_set["eligibility"].empty());
   if (!rule_set.contains("groups")) rule_set["groups"] = {{"values", {"一组"}}};
+  rule_set["quotas"][0]["unit_seats"] = {{{"unit", "某学会"}, {"max", 9}}};
+  REQUIRE(registry::RuleSet::Parse(rule_set.dump(), "pool-national-2025.json").ok());
   const std::string category = rule_set["categories"].begin().key();
   const struct {
     const char* pointer;
     const char* schema;
-  } levels[] = {{"", "RuleSetBody"},        {"/opinion", nullptr},
-                {"/groups", nullptr},       {"/eligibility/0", "RuleEligibility"},
-                {"/quotas/0", "RuleQuota"}, {"/quotas/0/minimums/0", "RuleMinimum"}};
+  } levels[] = {{"", "RuleSetBody"},
+                {"/opinion", nullptr},
+                {"/groups", nullptr},
+                {"/eligibility/0", "RuleEligibility"},
+                {"/quotas/0", "RuleQuota"},
+                {"/quotas/0/minimums/0", "RuleMinimum"},
+                {"/quotas/0/unit_seats/0", "RuleUnitSeats"},
+                {"/categories/society_leader/society_post", "RuleSocietyPost"}};
   for (const auto& level : levels) {
     INFO(std::string("rule set at ") + (*level.pointer ? level.pointer : "/"));
     const json& schema = level.schema != nullptr

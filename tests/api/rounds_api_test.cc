@@ -12,6 +12,7 @@
 
 #include "api/auth.h"
 #include "api/http_server.h"
+#include "api/rounds_json.h"
 #include "api/rounds_routes.h"
 #include "registry/base/paths.h"
 #include "registry/fields/id_number.h"
@@ -468,8 +469,9 @@ TEST_CASE("Rounds API: the error-annotated XLSX of an upload lists exactly the b
   auto sheet = tp::registry::OpenTableFromBytes(exported.body, "export.xlsx");
   REQUIRE(sheet.ok());
   CHECK((*sheet)->Header() == tp::registry::SummarySheetColumns());
+  // The unit itself exports its own list.
   CHECK(s.Call(s.chem, "GET", std::string("/api/v1/rounds/") + kNational + "/export.xlsx").status ==
-        403);
+        200);
 }
 
 TEST_CASE("Rounds API: staff create the year's supplementary rounds in one call", "[rounds][api]") {
@@ -609,4 +611,61 @@ TEST_CASE("Rounds API: a unit prints its own 汇总表 as PDF and Word, never an
   CHECK(details[2]["unit"] == s.units_[1]);
   CHECK(details[2]["rows"] == 0);
   CHECK(details[4]["reveal_phone"] == false);
+}
+
+TEST_CASE(
+    "Rounds API: a unit exports its own 汇总表 as XLSX, never another unit's, and times are "
+    "Beijing time",
+    "[rounds][api]") {
+  RoundsServer s;
+  s.At("2025-08-01 09:00");
+  const std::vector<Json> people = FiveWithTwoYoung();
+  for (const Json& p : people) s.MustAdd(s.chem, kNational, p);
+  Answer submitted =
+      s.Post(s.chem, std::string("/api/v1/rounds/") + kNational + "/submit", Json::object());
+  REQUIRE(submitted.status == 200);
+  // Submitted at 09:00 in Beijing: shown so, not as 01:00Z.
+  CHECK(submitted.json()["submitted_at"] == "2025-08-01T09:00:00+08:00");
+  const std::string base = std::string("/api/v1/rounds/") + kNational + "/export.xlsx";
+
+  for (const std::string& target : {base, base + "?unit=" + s.units_[0]}) {
+    INFO(target);
+    Answer own = s.Call(s.chem, "GET", target);
+    REQUIRE(own.status == 200);
+    CHECK(own.content_type == tp::api::kXlsxType);
+    auto sheet = tp::registry::OpenTableFromBytes(own.body, "export.xlsx");
+    REQUIRE(sheet.ok());
+    CHECK((*sheet)->Header() == tp::registry::SummarySheetColumns());
+    std::vector<std::string> cells;
+    long row = 0;
+    std::vector<std::string> names;
+    for (;;) {
+      auto more = (*sheet)->Next(&cells, &row);
+      REQUIRE(more.ok());
+      if (!*more) break;
+      names.push_back(cells[1]);
+      CHECK(cells[5].empty());  // 政治面貌: a unit's copy leaves it blank
+    }
+    CHECK(names.size() == people.size());
+  }
+  // Another unit's list is not there for it; nor the phones in full.
+  CHECK(s.Call(s.physics, "GET", base + "?unit=" + s.units_[0]).status == 404);
+  CHECK(s.Call(s.chem, "GET", base + "?reveal=phone").status == 403);
+  CHECK(s.Call(s.province, "GET", base).status == 400);
+
+  // Staff see the submission and the decision at Beijing time too.
+  Answer lists =
+      s.Call(s.staff, "GET", std::string("/api/v1/rounds/") + kNational + "/submissions");
+  REQUIRE(lists.status == 200);
+  CHECK(lists.json()["items"][0]["submitted_at"] == "2025-08-01T09:00:00+08:00");
+  s.At("2025-08-20 15:30");
+  const int64_t first = submitted.json()["items"][0]["id"].get<int64_t>();
+  Answer decided = s.Post(s.staff, "/api/v1/recommendations/" + std::to_string(first) + "/decision",
+                          {{"action", "review"}});
+  REQUIRE(decided.status == 200);
+  CHECK(decided.json()["decided_at"] == "2025-08-20T15:30:00+08:00");
+  Answer rules = s.Call(s.staff, "GET", "/api/v1/rule-sets");
+  REQUIRE(rules.status == 200);
+  CHECK(rules.json()["items"][0]["updated_at"].get<std::string>().find("+08:00") !=
+        std::string::npos);
 }

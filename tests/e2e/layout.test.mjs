@@ -75,7 +75,7 @@ describe('every page fits the window', () => {
   before(async () => {
     const year = Number(beijingTime(0).slice(0, 4));
     await api('POST', 'rounds', fixture.staffToken, {
-      code: kRound, campaign: 'pool', kind: 'supplementary', title: '浏览器测试：版面检查用的推荐批次',
+      code: kRound, campaign: 'pool', kind: 'concentrated', title: '浏览器测试：版面检查用的推荐批次',
       opens_at: beijingTime(-1), deadline: beijingTime(20), reference_date: beijingTime(20).slice(0, 10),
       rule_set: 'pool-national-2025', year,
     });

@@ -23,7 +23,7 @@ describe('unit portal', () => {
   before(async () => {
     const year = Number(beijingTime(0).slice(0, 4));
     await api('POST', 'rounds', fixture.staffToken, {
-      code: kRound, campaign: 'pool', kind: 'supplementary', title: kTitle, opens_at: beijingTime(-1),
+      code: kRound, campaign: 'pool', kind: 'concentrated', title: kTitle, opens_at: beijingTime(-1),
       deadline: beijingTime(20), reference_date: beijingTime(20).slice(0, 10), rule_set: 'pool-national-2025', year,
     });
     token = unitToken(unit.code);

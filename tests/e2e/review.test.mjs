@@ -105,9 +105,12 @@ describe('review', () => {
     await page.waitForSelector('body[data-ready="true"]');
     assert.equal(await page.locator('#round h2').innerText(), kTitle);
     assert.deepEqual((await page.locator('#items tbody tr td:first-child').allInnerTexts()).sort(), ['梁静', '蒙晓'].sort());
-    // The portal's list downloads the same 汇总表.
+    // The portal's list downloads the same 汇总表, also as an Excel sheet of the unit's list.
     const portal = await summaryDownload(page, 'docx', 'portal-summary');
     assert.equal(portal.file, `推荐学员汇总表-${calm.name}-${kRound}.docx`);
+    const sheet = await summaryDownload(page, 'xlsx', 'portal-summary');
+    assert.match(sheet.file, /推荐学员汇总表\.xlsx$/);
+    assert.equal(readFileSync(sheet.saved).subarray(0, 2).toString(), 'PK');
     // The admitted person is now found in the pool.
     await page.goto(url('index.html?q=%E6%A2%81%E9%9D%99'));
     await page.locator('.hit').first().waitFor();
@@ -115,8 +118,9 @@ describe('review', () => {
   });
 });
 
-// A provincial association's list of one person breaks the rule set's minimums: the 问题
-// column names each rule beside its message, and the deadline has its year.
+// A provincial association's list of one person breaks the rule set's minimums (in a
+// concentrated round: they do not hold in a supplementary one): the 问题 column names each rule
+// beside its message, and the deadline has its year.
 describe('review, a list below the minimums', () => {
   const kMinRound = `${kRound}-min`;
   const provincial = fixture.units.find((u) => u.type === '省级科协');
@@ -125,7 +129,7 @@ describe('review, a list below the minimums', () => {
   before(async () => {
     const year = Number(beijingTime(0).slice(0, 4));
     await api('POST', 'rounds', fixture.staffToken, {
-      code: kMinRound, campaign: 'pool', kind: 'supplementary', title: `${kTitle}（最低人数）`, opens_at: beijingTime(-1),
+      code: kMinRound, campaign: 'pool', kind: 'concentrated', title: `${kTitle}（最低人数）`, opens_at: beijingTime(-1),
       deadline: beijingTime(20), reference_date: beijingTime(20).slice(0, 10), rule_set: 'pool-national-2025', year,
     });
     await api('POST', `rounds/${kMinRound}/recommendations`, unitToken(provincial.code), person(20, '韦立新'));

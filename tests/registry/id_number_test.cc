@@ -165,3 +165,28 @@ TEST_CASE("IdNumber: several problems are all reported in the details", "[id_num
   REQUIRE_FALSE(id.ok());
   CHECK(id.status().details().size() == 3);
 }
+
+TEST_CASE(
+    "IdNumber: residence permit numbers of Hong Kong, Macao and Taiwan residents are accepted",
+    "[id_number]") {
+  // 港澳台居民居住证: GB 11643 form with address code 810000, 820000 or 830000.
+  for (const char* prefix : {"810000", "820000", "830000"}) {
+    const std::string number = WithCheck(std::string(prefix) + "19760404003");
+    INFO(number);
+    auto id = ParseIdNumber(number, Reference(), kToday);
+    REQUIRE(id.ok());
+    CHECK(id->region_code == prefix);
+    CHECK(id->birth_date == "1976-04-04");
+    CHECK(id->gender == "男");
+    CHECK(id->residence_permit);
+  }
+  // The check digit still holds, and 81 with another county code is not a permit.
+  const std::string good = WithCheck("81000019760404003");
+  std::string bad = good;
+  bad.back() = bad.back() == '1' ? '2' : '1';
+  CHECK_FALSE(ParseIdNumber(bad, Reference(), kToday).ok());
+  CHECK_FALSE(ParseIdNumber(WithCheck("83010019760404003"), Reference(), kToday).ok());
+  auto mainland = ParseIdNumber(WithCheck("45010319860307001"), Reference(), kToday);
+  REQUIRE(mainland.ok());
+  CHECK_FALSE(mainland->residence_permit);
+}

@@ -1,5 +1,6 @@
 #include <catch2/catch.hpp>
 
+#include <algorithm>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
@@ -46,8 +47,8 @@ class DataCopy {
     std::string pattern = (fs::temp_directory_path() / "tp_reference_XXXXXX").string();
     REQUIRE(mkdtemp(pattern.data()) != nullptr);
     dir_ = pattern;
-    for (const char* name :
-         {"regions.tsv", "ethnic_groups.tsv", "political_affiliations.tsv", "unit_types.tsv"}) {
+    for (const char* name : {"regions.tsv", "ethnic_groups.tsv", "political_affiliations.tsv",
+                             "unit_types.tsv", "t2s.tsv"}) {
       fs::copy_file(fs::path(tp::registry::DataDir()) / name, dir_ / name);
     }
   }
@@ -69,9 +70,10 @@ class DataCopy {
 TEST_CASE("ReferenceData: the data files load and hold 56 ethnic groups and 34 provinces",
           "[reference]") {
   const ReferenceData& ref = Reference();
-  CHECK(ref.EthnicGroups().size() == 56);
+  // The 56 groups, then GB/T 3304's 97 其他 and 98 外国血统中国籍人士.
+  REQUIRE(ref.EthnicGroups().size() == 58);
   CHECK(ref.EthnicGroups().front() == "汉族");
-  CHECK(ref.EthnicGroups().back() == "基诺族");
+  CHECK(ref.EthnicGroups()[55] == "基诺族");
   CHECK(ref.Provinces().size() == 34);
   CHECK(ref.PoliticalAffiliations().size() == 13);
   CHECK(ref.UnitTypes().size() == 13);
@@ -121,7 +123,6 @@ TEST_CASE("ReferenceData: ambiguous short forms and non-members are rejected", "
   CHECK(Ethnic("鄂族") == "(none)");
   CHECK(Ethnic("穿青人") == "(none)");
   CHECK(Ethnic("穿青族") == "(none)");
-  CHECK(Ethnic("其他") == "(none)");
   CHECK(Ethnic("外国血统") == "(none)");
   CHECK(ref.EthnicGroupCandidates("穿青人").empty());
 }
@@ -246,4 +247,41 @@ TEST_CASE("ReferenceData: copies share the tables and stay valid on their own", 
   }
   REQUIRE(name != nullptr);
   CHECK(*name == "壮族");
+}
+
+TEST_CASE("ReferenceData: traditional spellings, 僮族 and 满州族 name their ethnic groups",
+          "[reference]") {
+  struct Case {
+    const char* written;
+    const char* group;
+  };
+  // As records from Hong Kong, Taiwan and older offices write them.
+  const Case cases[] = {
+      {"漢族", "汉族"},         {"壯族", "壮族"},     {"壯", "壮族"},
+      {"維吾爾族", "维吾尔族"}, {"滿族", "满族"},     {"東鄉族", "东乡族"},
+      {"納西族", "纳西族"},     {"錫伯族", "锡伯族"}, {"達斡爾族", "达斡尔族"},
+      {"鄂倫春族", "鄂伦春族"}, {"門巴族", "门巴族"}, {"僮族", "壮族"},
+      {"僮", "壮族"},           {"满州族", "满族"},   {"满洲族", "满族"},
+      {"滿洲族", "满族"},
+  };
+  for (const Case& c : cases) {
+    INFO(c.written);
+    CHECK(Ethnic(c.written) == c.group);
+  }
+}
+
+TEST_CASE("ReferenceData: GB/T 3304's 其他 and 外国血统中国籍人士 are accepted", "[reference]") {
+  CHECK(Ethnic("其他") == "其他");
+  CHECK(Ethnic("外国血统中国籍人士") == "外国血统中国籍人士");
+  CHECK(Ethnic("外國血統中國籍人士") == "外国血统中国籍人士");
+  const auto& all = Reference().EthnicGroups();
+  CHECK(std::count(all.begin(), all.end(), "其他") == 1);
+}
+
+TEST_CASE("ReferenceData: 民进党员 and traditional spellings of affiliations are accepted",
+          "[reference]") {
+  CHECK(Affiliation("民进党员") == "民进会员");
+  CHECK(Affiliation("民進會員") == "民进会员");
+  CHECK(Affiliation("中國共產黨黨員") == "中共党员");
+  CHECK(Affiliation("無黨派人士") == "无党派人士");
 }

@@ -283,3 +283,188 @@ TEST_CASE("RuleSet: numbers come from the data, not the code", "[rounds][rules]"
   list.push_back(Person("丁", "1970-01-01"));
   CHECK(Names(rules->Evaluate("全国学会", list, kRef2025), "全国学会不超过3人"));
 }
+
+TEST_CASE("RuleSet: a unit named in unit_seats has more seats than its type", "[rounds][rules]") {
+  // 科协企服函〔2025〕8号：会员规模较大的央企科协可适当增加名额.
+  const std::string text = R"({
+    "code": "more-seats", "title": "t", "source": "s", "kind": "pool",
+    "quotas": [{"name": "央企科协推荐不超过5人", "unit_types": ["央企科协"], "max": 5,
+                "unit_seats": [{"unit": "中国石油天然气集团有限公司科协", "max": 8},
+                               {"unit": "U000042", "max": 6}]}]
+  })";
+  auto rules = RuleSet::Parse(text, "more-seats.json");
+  REQUIRE(rules.ok());
+  std::vector<Nominee> list;
+  for (int i = 0; i < 7; ++i) list.push_back(Person("人" + std::to_string(i), "1970-01-01"));
+  tp::registry::QuotaContext large;
+  large.unit_name = "中国石油天然气集团有限公司科协";
+  QuotaState big = rules->Evaluate("央企科协", list, kRef2025, large);
+  CHECK(big.ok());
+  CHECK(big.max == 8);
+  CHECK(big.remaining == 1);
+  tp::registry::QuotaContext by_code;
+  by_code.unit_code = "U000042";
+  CHECK(rules->Evaluate("央企科协", list, kRef2025, by_code).max == 6);
+  CHECK_FALSE(rules->Evaluate("央企科协", list, kRef2025, by_code).ok());
+  tp::registry::QuotaContext other;
+  other.unit_name = "中国石油化工集团有限公司科协";
+  QuotaState small = rules->Evaluate("央企科协", list, kRef2025, other);
+  CHECK(small.max == 5);
+  CHECK(Names(small, "央企科协推荐不超过5人"));
+}
+
+TEST_CASE(
+    "RuleSet: the national minimums hold in the concentrated round, not in a supplementary "
+    "one",
+    "[rounds][rules]") {
+  RuleSet rules = Load("pool-national-2025");
+  // One person aged 50, sent in June.
+  std::vector<Nominee> one = {Person("甲", "1975-01-01")};
+  tp::registry::QuotaContext june;
+  june.round_kind = "supplementary";
+  QuotaState supplementary = rules.Evaluate("全国学会", one, kRef2025, june);
+  INFO(Messages(supplementary));
+  CHECK(supplementary.ok());
+  REQUIRE_FALSE(supplementary.minimums.empty());
+  CHECK_FALSE(supplementary.minimums[0].applies);
+  tp::registry::QuotaContext august;
+  august.round_kind = "concentrated";
+  CHECK(Names(rules.Evaluate("全国学会", one, kRef2025, august), "35岁及以下学员不少于2人"));
+  // The province's minimums likewise.
+  CHECK(rules.Evaluate("省级科协", one, kRef2025, june).ok());
+  CHECK_FALSE(rules.Evaluate("省级科协", one, kRef2025, august).ok());
+}
+
+TEST_CASE("RuleSet: unit_seats and round_kinds are checked with their JSON paths",
+          "[rounds][rules]") {
+  const std::string text = R"({
+    "code": "bad-seats", "title": "t", "source": "s", "kind": "pool",
+    "categories": {"young": {"label": "青年", "age_at_most": 35}},
+    "quotas": [{"name": "q", "unit_types": ["央企科协"], "max": 5,
+                "unit_seats": [{"unit": "甲科协", "max": 4}, {"unit": "", "max": 7},
+                               {"unit": "甲科协", "max": 9, "seats": 1}],
+                "minimums": [{"name": "m", "any_of": ["young"], "at_least": 1,
+                              "round_kinds": ["concentrated", "june"]}]},
+               {"name": "r", "unit_types": ["全国学会"], "unit_seats": [{"unit": "乙学会", "max": 9}],
+                "minimums": [{"name": "n", "any_of": ["young"], "at_least": 1, "round_kinds": []}]}]
+  })";
+  auto parsed = RuleSet::Parse(text, "bad-seats.json");
+  REQUIRE_FALSE(parsed.ok());
+  std::vector<std::string> where;
+  for (const auto& d : parsed.status().details()) where.push_back(d.field);
+  auto has = [&](const std::string& w) {
+    return std::find(where.begin(), where.end(), w) != where.end();
+  };
+  CHECK(has("bad-seats.json:$.quotas[0].unit_seats[0].max"));    // not more than the type's 5
+  CHECK(has("bad-seats.json:$.quotas[0].unit_seats[1].unit"));   // empty
+  CHECK(has("bad-seats.json:$.quotas[0].unit_seats[2].unit"));   // named twice
+  CHECK(has("bad-seats.json:$.quotas[0].unit_seats[2].seats"));  // unknown key
+  CHECK(has("bad-seats.json:$.quotas[0].minimums[0].round_kinds[1]"));
+  CHECK(has("bad-seats.json:$.quotas[1].unit_seats"));  // no max to raise
+  CHECK(has("bad-seats.json:$.quotas[1].minimums[0].round_kinds"));
+}
+
+namespace {
+
+// A nominee whose 工作单位, 职务 and 科协及学会任职 (or 人大政协任职) read as written.
+struct PostCase {
+  const char* unit;
+  const char* post;
+  const char* association_posts;
+  bool leader;
+};
+
+}  // namespace
+
+TEST_CASE(
+    "RuleSet: 理事长, 监事长, 副理事长, 秘书长 and 副秘书长 of the society itself are exempt, "
+    "not of a branch nor an assistant",
+    "[rounds][rules][exempt]") {
+  // As units write them in the 汇总表 and 学员情况表.
+  const PostCase cases[] = {
+      {"中国化学会", "理事长", "", true},
+      {"中国化学会", "副理事长", "", true},
+      {"中国化学会", "秘书长", "", true},
+      {"中国化学会", "副秘书长", "", true},
+      {"中国化学会", "监事长", "", true},
+      {"中国化学会", "常务副理事长", "", true},
+      {"中国科学院化学研究所", "研究员", "中国化学会副理事长", true},
+      {"中国科学院化学研究所", "研究员", "中国化学会第三十一届理事会副理事长", true},
+      {"清华大学", "教授", "中国力学学会副秘书长、北京力学会理事", true},
+      {"中国铁道科学研究院", "研究员", "中国铁道学会监事长", true},
+      {"广西大学", "教授", "广西作物学会副理事长", true},
+      {"某研究院", "中国化学会理事长", "", true},
+      {"中国铁道学会", "隧道分会秘书长", "", false},
+      {"中国铁道科学研究院", "研究员", "中国铁道学会隧道分会秘书长", false},
+      {"中国化学会", "理事长助理", "", false},
+      {"中国化学会", "副秘书长助理", "", false},
+      {"中国化学会", "名誉理事长", "", false},
+      {"中国化学会", "原副理事长", "", false},
+      {"某研究院", "研究员", "中国化学会有机化学专业委员会副主任、秘书长", false},
+      {"某研究院", "研究员", "中国化学会青年工作委员会秘书长", false},
+      {"某研究院", "研究员", "中国化学会理事", false},
+      {"清华大学", "副秘书长", "", false},  // the university's, not a society's
+      {"某研究院", "研究员", "广西秘书长协会会员", false},
+      {"某研究院", "研究员", "", false},
+  };
+  for (const char* code : {"pool-national-2025", "pool-guangxi-2024"}) {
+    RuleSet rules = Load(code);
+    for (const PostCase& c : cases) {
+      Nominee n = Person("某", "1970-01-01");
+      n.person.unit_name = c.unit;
+      n.person.post = c.post;
+      n.person.association_posts = c.association_posts;
+      INFO(code << "：" << c.unit << " / " << c.post << " / " << c.association_posts);
+      CHECK(rules.InCategory("society_leader", n, kRef2025) == c.leader);
+    }
+  }
+}
+
+TEST_CASE(
+    "RuleSet: provincial 人大代表, 政协委员 and 科协代表大会代表 are exempt for a province, "
+    "municipal and national ones are not",
+    "[rounds][rules][exempt]") {
+  struct DeputyCase {
+    const char* congress_posts;
+    const char* association_posts;
+    bool provincial;
+  };
+  const DeputyCase cases[] = {
+      {"广西壮族自治区第十四届人大代表", "", true},
+      {"自治区人大代表", "", true},
+      {"广西壮族自治区人大常委会委员", "", true},
+      {"湖南省第十三届人民代表大会代表", "", true},
+      {"省政协委员", "", true},
+      {"广西政协常委", "", true},
+      {"第十二届广西壮族自治区政协委员", "", true},
+      {"中国人民政治协商会议广西壮族自治区第十二届委员会委员", "", true},
+      {"政协广西壮族自治区委员会委员", "", true},
+      {"北京市人大代表", "", true},
+      {"南宁市政协委员、广西壮族自治区第十三届人大代表", "", true},
+      {"", "广西科协第十次代表大会代表", true},
+      {"", "广西壮族自治区科学技术协会第十次代表大会代表", true},
+      {"", "湖北省科协代表", true},
+      {"广西壮族自治区南宁市人大代表", "", false},
+      {"南宁市政协委员", "", false},
+      {"桂林市第六届政协委员", "", false},
+      {"青秀区人大代表", "", false},
+      {"政协南宁市委员会委员", "", false},
+      {"吉林市人大代表", "", false},
+      {"海南藏族自治州政协委员", "", false},
+      {"第十四届全国人大代表", "", false},
+      {"十三届全国政协委员", "", false},
+      {"", "中国科协第十次全国代表大会代表", false},
+      {"", "南宁市科协第六次代表大会代表", false},
+      {"", "广西科协委员", false},
+      {"广西壮族自治区人大代表候选人", "", false},
+      {"", "", false},
+  };
+  RuleSet rules = Load("pool-national-2025");
+  for (const DeputyCase& c : cases) {
+    Nominee n = Person("某", "1970-01-01");
+    n.person.congress_posts = c.congress_posts;
+    n.person.association_posts = c.association_posts;
+    INFO(c.congress_posts << " / " << c.association_posts);
+    CHECK(rules.InCategory("provincial_deputy", n, kRef2025) == c.provincial);
+  }
+}

@@ -8,6 +8,7 @@
 #include "registry/rounds/workflow.h"
 #include "rounds_test_support.h"
 
+using tp::Status;
 using tp::StatusCode;
 using tp::registry::Decision;
 using tp::registry::Person;
@@ -508,4 +509,158 @@ TEST_CASE("Workflow: a unit's own record takes its copy while nobody else has a 
   CHECK(stored->person.achievements == "主持国家自然科学基金青年项目");
   CHECK(edited->submitted.person.public_id == added.item.record.person.public_id);
   CHECK(edited->differences.empty());
+}
+
+TEST_CASE("Workflow: a sounding-alike name born the same day on another unit's list is flagged",
+          "[rounds][workflow][duplicates]") {
+  RoundsFixture f;
+  f.At("2025-08-01 09:00");
+  auto chemistry = f.Unit("中国化学会", "全国学会");
+  auto materials = f.Unit("中国材料研究学会", "全国学会");
+  auto first = f.MustAdd(kNational, chemistry, Input(PersonCells("曹明智", "19800606", 31)));
+  // The other society's sheet has no ID number and another unit for him.
+  RecommendationInput in;
+  in.cells = {{"姓名", "曹明志"},           {"性别", "男"},
+              {"出生日期", "1980.6.6"},     {"民族", "汉族"},
+              {"政治面貌", "九三学社社员"}, {"工作单位", "北京理工大学材料学院"},
+              {"推荐单位意见", "同意推荐"}};
+  auto second = f.MustAdd(kNational, materials, in);
+  auto pairs = f.workflow().PossibleDuplicates(kNational);
+  REQUIRE(pairs.ok());
+  bool flagged = false;
+  for (const auto& p : *pairs) {
+    if (p.item.id == second.item.id && p.other.public_id == first.item.record.person.public_id) {
+      flagged = true;
+      CHECK(p.other.reason.find("姓名同音") != std::string::npos);
+    }
+  }
+  CHECK(flagged);
+  // Another day is another person.
+  auto other_day = f.MustAdd(kNational, materials, Input(PersonCells("曹明治", "19800607", 33)));
+  auto again = f.workflow().PossibleDuplicates(kNational);
+  REQUIRE(again.ok());
+  for (const auto& p : *again) CHECK(p.item.id != other_day.item.id);
+}
+
+TEST_CASE(
+    "Workflow: merging refuses to put an admitted person on a live list or one person on "
+    "two lists of a round",
+    "[rounds][workflow][duplicates]") {
+  RoundsFixture f;
+  f.At("2025-08-01 09:00");
+  auto chemistry = f.Unit("中国化学会", "全国学会");
+  auto physics = f.Unit("中国物理学会", "全国学会");
+
+  SECTION("admitted in the round's year, and a draft of that round") {
+    auto admitted = f.MustAdd(kNational, chemistry, Input(PersonCells("林晓雯", "19950312", 2)));
+    f.MustAdd(kNational, chemistry, Input(PersonCells("陈思远", "19920705", 11)));
+    REQUIRE(f.workflow().Submit(kNational, chemistry.unit_rowid, {}, chemistry).ok());
+    Decision admit;
+    admit.kind = Decision::Kind::kAdmit;
+    REQUIRE(f.workflow().Decide(admitted.item.id, admit, f.staff).ok());
+    RecommendationInput in;
+    in.cells = {{"姓名", "林晓雯"},           {"性别", "女"},
+                {"出生日期", "1995-03-12"},   {"民族", "汉族"},
+                {"政治面貌", "九三学社社员"}, {"工作单位", "中国科学院物理研究所"},
+                {"推荐单位意见", "同意推荐"}};
+    auto draft = f.MustAdd(kNational, physics, in);
+    const std::string keep = admitted.item.record.person.public_id;
+    const std::string other = draft.item.record.person.public_id;
+    for (auto [a, b] : {std::pair{keep, other}, std::pair{other, keep}}) {
+      Status merged = f.workflow().Merge(a, b, f.staff);
+      CHECK(merged.code() == StatusCode::kPreconditionFailed);
+      CHECK(merged.message().find("2025年入库") != std::string::npos);
+    }
+    CHECK(Count(f, "SELECT count(*) FROM persons WHERE merged_into IS NOT NULL") == 0);
+    CHECK(Count(f, "SELECT count(*) FROM audit_log WHERE action='merge'") == 0);
+  }
+  SECTION("on two units' lists of one round") {
+    auto one = f.MustAdd(kNational, chemistry, Input(PersonCells("赵德明", "19721120", 15)));
+    RecommendationInput in;
+    in.cells = {{"姓名", "赵德明"},           {"性别", "男"},
+                {"出生日期", "1972-11-20"},   {"民族", "汉族"},
+                {"政治面貌", "九三学社社员"}, {"工作单位", "中国科学院物理研究所"},
+                {"推荐单位意见", "同意推荐"}};
+    auto two = f.MustAdd(kNational, physics, in);
+    Status merged = f.workflow().Merge(one.item.record.person.public_id,
+                                       two.item.record.person.public_id, f.staff);
+    CHECK(merged.code() == StatusCode::kPreconditionFailed);
+    CHECK(merged.message().find("两份推荐名单") != std::string::npos);
+    CHECK(Count(f, "SELECT count(*) FROM persons WHERE merged_into IS NOT NULL") == 0);
+    // Once one list lets him go, the records merge.
+    REQUIRE(f.workflow().Remove(two.item.id, physics).ok());
+    CHECK(f.workflow()
+              .Merge(one.item.record.person.public_id, two.item.record.person.public_id, f.staff)
+              .ok());
+  }
+}
+
+TEST_CASE(
+    "Workflow: admission checks 青年人才 against age and the year against the round, and "
+    "audits year, tier and batch",
+    "[rounds][workflow][admission]") {
+  RoundsFixture f;
+  f.At("2025-08-01 09:00");
+  auto society = f.Unit("中国化学会", "全国学会");
+  std::vector<int64_t> ids;
+  for (const auto& cells : FiveForASociety())
+    ids.push_back(f.MustAdd(kNational, society, Input(cells)).item.id);
+  REQUIRE(f.workflow().Submit(kNational, society.unit_rowid, {}, society).ok());
+
+  // 王建国, born 1970-01-01, is 55 on 2025-08-14: never 青年人才, singly or in bulk.
+  Decision young;
+  young.kind = Decision::Kind::kAdmit;
+  young.tier = "青年人才";
+  auto one = f.workflow().Decide(ids[2], young, f.staff);
+  REQUIRE(one.status().code() == StatusCode::kInvalidArgument);
+  CHECK(one.status().details().at(0).field == "tier");
+  CHECK(one.status().message().find("55岁") != std::string::npos);
+  auto bulk = f.workflow().BulkAdmit({ids[0], ids[2]}, young, f.staff);
+  REQUIRE(bulk.status().code() == StatusCode::kPreconditionFailed);
+  CHECK(bulk.status().details().at(0).field == std::to_string(ids[2]));
+  CHECK(Count(f, "SELECT count(*) FROM admissions") == 0);
+
+  // The year must be one of the round's years.
+  Decision stray;
+  stray.kind = Decision::Kind::kAdmit;
+  stray.year = 2023;
+  auto early = f.workflow().Decide(ids[0], stray, f.staff);
+  REQUIRE(early.status().code() == StatusCode::kInvalidArgument);
+  CHECK(early.status().details().at(0).field == "year");
+  stray.year = 2052;
+  CHECK(f.workflow().Decide(ids[0], stray, f.staff).status().code() ==
+        StatusCode::kInvalidArgument);
+
+  Decision admit;
+  admit.kind = Decision::Kind::kAdmit;
+  admit.year = 2025;
+  admit.tier = "青年人才";
+  admit.batch = "2025年第一批";
+  REQUIRE(f.workflow().Decide(ids[0], admit, f.staff).ok());  // 林晓雯, 30
+  SQLite::Database db(f.dir() / "registry/registry.sqlite", SQLite::OPEN_READONLY);
+  const std::string detail =
+      db.execAndGet("SELECT detail FROM audit_log WHERE action='transition' AND object_id='" +
+                    std::to_string(ids[0]) + "' AND detail LIKE '%admitted%'")
+          .getString();
+  CHECK(detail.find("\"year\":2025") != std::string::npos);
+  CHECK(detail.find("\"tier\":\"青年人才\"") != std::string::npos);
+  CHECK(detail.find("\"batch\":\"2025年第一批\"") != std::string::npos);
+}
+
+TEST_CASE("Workflow: a national society submits one person in the June supplementary round",
+          "[rounds][workflow][rules]") {
+  RoundsFixture f;
+  REQUIRE(f.rounds().CreateFromTemplate("pool-supplementary", 2025, f.staff).ok());
+  f.At("2025-06-10 09:00");
+  auto society = f.Unit("中国化学会", "全国学会");
+  // Aged 50: the concentrated round's "≥ 2 aged ≤ 35" is no rule of a supplement of one.
+  f.MustAdd("pool-2025-06", society, Input(PersonCells("王建国", "19750101", 13)));
+  auto submitted = f.workflow().Submit("pool-2025-06", society.unit_rowid, {}, society);
+  INFO(submitted.status().ToString());
+  REQUIRE(submitted.ok());
+  CHECK(submitted->state == "submitted");
+  REQUIRE_FALSE(submitted->quota.minimums.empty());
+  CHECK_FALSE(submitted->quota.minimums[0].applies);
+  // The quota's max still holds in June.
+  CHECK(submitted->quota.max == 5);
 }

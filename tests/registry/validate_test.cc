@@ -517,3 +517,15 @@ TEST_CASE("BuildPerson: a long cell is quoted by its start and its length, never
   const std::string fifty(50, 'x');
   CHECK(Contains(OnlyError(BuildOne("民族", fifty)), "「" + fifty + "」"));
 }
+
+TEST_CASE("BuildPerson: a Taiwan residence permit number is an ID number without a province",
+          "[validate]") {
+  const std::string permit = WithCheck("83000019760404004");
+  const Result r = Build({{"姓名", "林志明"}, {"身份证号", permit}, {"民族", "漢族"}});
+  CHECK(OnlyError(r) == "");
+  CHECK(r.person.id_number == permit);
+  CHECK(r.person.birth_date == "1976-04-04");
+  CHECK(r.person.gender == "女");
+  CHECK(r.person.ethnic_group == "汉族");
+  CHECK(r.person.province == "");  // 830000 names no province the person lives in
+}

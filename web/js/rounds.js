@@ -38,7 +38,8 @@ export function roundPicker(choices, current) {
 }
 
 // Buttons that download a unit's list in `round` as the 推荐学员汇总表 to stamp and send: Word
-// and PDF (GET rounds/{code}/summary.docx|pdf, the people as submitted). `unitCode` is the unit
+// and PDF (GET rounds/{code}/summary.docx|pdf, the people as submitted), and the same list as an
+// Excel sheet (GET rounds/{code}/export.xlsx, which units may ask for their own). `unitCode` is the unit
 // for staff and provinces; empty for a unit's own list. Errors go to `messages`.
 export function summaryDownloads(round, unitCode, messages) {
   const params = unitCode ? { unit: unitCode } : {};
@@ -63,6 +64,7 @@ export function summaryDownloads(round, unitCode, messages) {
   const honour = Boolean(round.campaign && round.campaign.kind === 'honour');
   return el('div', { class: 'row', id: 'summary-downloads' },
     button('docx', '下载推荐学员汇总表（Word）'), button('pdf', '下载推荐学员汇总表（PDF）'),
+    button('xlsx', '下载推荐学员汇总表（Excel）', 'export.xlsx'),
     honour ? button('zip', '下载附件（zip）', 'attachments.zip', `附件-${round.code}.zip`) : null,
     el('span', { class: 'hint' }, '列出已报送的人员，打印盖章后报送'));
 }

@@ -88,8 +88,10 @@ Status CheckNominee(const RuleSet& rules, const Nominee& candidate, const std::s
 Nominee ToNominee(const RecommendationView& item);
 
 // The audit detail of a change of state.
+// An admission adds its year, tier and batch (`admission`, an object; null: none).
 std::string TransitionDetail(const std::string& round, const std::string& from,
-                             const std::string& to, const std::string& reasons = "");
+                             const std::string& to, const std::string& reasons = "",
+                             const Json& admission = Json());
 
 // The columns a merge copies into the kept record where it has nothing: the person fields the
 // table marks so (base/person_fields.h), and the recommending unit.
