@@ -1,95 +1,17 @@
-// The rule-set engine (rules.h): a JSON document checked key by key into
-// plain structures, then predicates evaluated over Candidates.
+// The rule-set engine (rules.h): the fields rules read, and predicates evaluated over
+// Nominees (the document is read by rules_parse.cc).
 #include "registry/rounds/rules.h"
 
 #include <algorithm>
-#include <fstream>
 #include <functional>
 #include <map>
-#include <nlohmann/json.hpp>
-#include <set>
-#include <sstream>
+#include <optional>
 
 #include "registry/base/person_fields.h"
 #include "registry/fields/text.h"
+#include "registry/rounds/internal/rules_internal.h"
 
 namespace tp::registry {
-namespace {
-
-using Json = nlohmann::json;
-
-// A predicate over one person, by name.
-struct Category {
-  std::string name;
-  std::string label;
-  enum class Kind { kAgeAtMost, kAgeAtLeast, kField, kAnyOf, kAllOf, kNot } kind = Kind::kField;
-  int age = 0;
-  std::vector<std::string> fields;
-  enum class Op { kIn, kNotIn, kContainsAny } op = Op::kIn;
-  std::vector<std::string> values;
-  std::vector<std::string> refs;  // any_of / all_of / not
-};
-
-struct Eligibility {
-  std::string name;
-  bool require = false;  // false: the category is forbidden
-  std::string category;
-  std::string message;  // optional; replaces the default explanation
-};
-
-struct Minimum {
-  std::string name;
-  std::vector<std::string> any_of;  // categories; qualifying in one is enough
-  int at_least = 0;
-  int applies_from = 1;  // the minimum holds once this many people count
-};
-
-struct Quota {
-  std::string name;
-  std::vector<std::string> unit_types;
-  int min = 0;
-  int max = -1;
-  std::vector<std::string> exempt;
-  std::vector<Minimum> minimums;
-  std::vector<std::string> groups;  // allowed 推荐组别 for this channel; empty: any
-};
-
-std::string Join(const std::vector<std::string>& items, std::string_view sep = "、") {
-  std::string out;
-  for (const std::string& s : items) {
-    if (!out.empty()) out += sep;
-    out += s;
-  }
-  return out;
-}
-
-bool Contains(const std::vector<std::string>& list, std::string_view value) {
-  return std::find(list.begin(), list.end(), value) != list.end();
-}
-
-}  // namespace
-
-struct RuleSet::Impl {
-  std::string code, title, source, kind, json;
-  std::vector<std::string> required_fields;
-  bool opinion_required = false;
-  int opinion_max_chars = 0;
-  std::vector<std::string> declarable;
-  std::vector<std::string> groups;
-  bool group_required = false;
-  std::map<std::string, Category, std::less<>> categories;
-  std::vector<Eligibility> eligibility;
-  std::vector<Quota> quotas;
-
-  const Quota* QuotaFor(std::string_view unit_type) const {
-    for (const Quota& q : quotas)
-      if (Contains(q.unit_types, unit_type)) return &q;
-    return nullptr;
-  }
-
-  bool Match(std::string_view name, const Nominee& c, const PartialDate& reference) const;
-  std::string Explain(std::string_view name, const Nominee& c, const PartialDate& reference) const;
-};
 
 // ---- fields as rules read them ---------------------------------------------
 
@@ -176,6 +98,19 @@ std::optional<int> AgeOf(const Nominee& c, const PartialDate& reference) {
   return AgeAt(*birth, reference);
 }
 
+// Months past the statutory retirement age at `reference` (negative: not yet there); nullopt
+// when the gender has no schedule or the birth date is unknown.
+std::optional<int> PastRetirementMonths(const Category& cat, const Nominee& c,
+                                        const PartialDate& reference) {
+  auto it = cat.retirement.find(c.person.gender);
+  if (it == cat.retirement.end()) return std::nullopt;
+  auto birth = ParseDate(c.person.birth_date, reference);
+  if (!birth.ok()) return std::nullopt;
+  int age_months = (reference.year - birth->year) * 12 + (reference.month - birth->month);
+  if (birth->day > 0 && reference.day > 0 && reference.day < birth->day) --age_months;
+  return age_months - RetirementAgeMonths(it->second, *birth);
+}
+
 bool FieldMatches(const Category& cat, const Nominee& c) {
   std::vector<std::string> values;
   for (const std::string& f : cat.fields) {
@@ -225,6 +160,10 @@ bool RuleSet::Impl::Match(std::string_view name, const Nominee& c,
       return std::all_of(cat.refs.begin(), cat.refs.end(),
                          [&](const std::string& r) { return Match(r, c, reference); });
     case Category::Kind::kNot: return !Match(cat.refs.front(), c, reference);
+    case Category::Kind::kRetired: {
+      auto months = PastRetirementMonths(cat, c, reference);
+      return months && *months >= 0;
+    }
   }
   return false;
 }
@@ -241,6 +180,17 @@ std::string RuleSet::Impl::Explain(std::string_view name, const Nominee& c,
       auto age = AgeOf(c, reference);
       if (!age) return "出生日期未填写或无效";
       return std::to_string(*age) + "岁（" + reference.ToString() + "）";
+    }
+    case Category::Kind::kRetired: {
+      auto schedule = cat.retirement.find(c.person.gender);
+      auto birth = ParseDate(c.person.birth_date, reference);
+      if (schedule == cat.retirement.end() || !birth.ok()) return "";
+      const int months = RetirementAgeMonths(schedule->second, *birth);
+      auto age = AgeOf(c, reference);
+      return c.person.gender + "，" + c.person.birth_date + "出生，法定退休年龄" +
+             std::to_string(months / 12) + "岁" +
+             (months % 12 ? std::to_string(months % 12) + "个月" : std::string()) + "，" +
+             reference.ToString() + "时" + (age ? std::to_string(*age) + "岁" : std::string());
     }
     case Category::Kind::kField: {
       std::vector<std::string> parts;
@@ -268,407 +218,6 @@ std::string RuleSet::Impl::Explain(std::string_view name, const Nominee& c,
   return "";
 }
 
-// ---- parsing ---------------------------------------------------------------
-
-namespace {
-
-class Reader {
- public:
-  explicit Reader(std::string source) : source_(std::move(source)) {}
-
-  void Fail(const std::string& path, std::string message) {
-    errors_.push_back({source_ + ":" + path, std::move(message), 0});
-  }
-  const std::vector<FieldError>& errors() const { return errors_; }
-
-  // Refuses keys other than `known`, so a misspelt key never goes unnoticed.
-  void OnlyKeys(const Json& object, const std::string& path,
-                std::initializer_list<std::string_view> known) {
-    for (auto it = object.begin(); it != object.end(); ++it) {
-      if (std::find(known.begin(), known.end(), it.key()) == known.end()) {
-        Fail(path + "." + it.key(), "未知的键（可用：" + JoinViews(known) + "）");
-      }
-    }
-  }
-
-  std::string String(const Json& object, const std::string& path, std::string_view key,
-                     bool required) {
-    auto it = object.find(key);
-    if (it == object.end()) {
-      if (required) Fail(path + "." + std::string(key), "缺少此项");
-      return "";
-    }
-    if (!it->is_string() || it->get<std::string>().empty()) {
-      Fail(path + "." + std::string(key), "应为非空字符串");
-      return "";
-    }
-    return it->get<std::string>();
-  }
-
-  int Integer(const Json& object, const std::string& path, std::string_view key, int fallback) {
-    auto it = object.find(key);
-    if (it == object.end()) return fallback;
-    if (!it->is_number_integer() || it->get<long long>() < 0 || it->get<long long>() > 100000) {
-      Fail(path + "." + std::string(key), "应为非负整数");
-      return fallback;
-    }
-    return static_cast<int>(it->get<long long>());
-  }
-
-  bool Bool(const Json& object, const std::string& path, std::string_view key, bool fallback) {
-    auto it = object.find(key);
-    if (it == object.end()) return fallback;
-    if (!it->is_boolean()) {
-      Fail(path + "." + std::string(key), "应为 true 或 false");
-      return fallback;
-    }
-    return it->get<bool>();
-  }
-
-  std::vector<std::string> Strings(const Json& object, const std::string& path,
-                                   std::string_view key, bool required) {
-    std::vector<std::string> out;
-    auto it = object.find(key);
-    const std::string here = path + "." + std::string(key);
-    if (it == object.end()) {
-      if (required) Fail(here, "缺少此项");
-      return out;
-    }
-    // A single string is a list of one: "field": "民族".
-    if (it->is_string() && !it->get<std::string>().empty()) return {it->get<std::string>()};
-    if (!it->is_array() || (required && it->empty())) {
-      Fail(here, required ? "应为非空的字符串数组" : "应为字符串数组");
-      return out;
-    }
-    for (size_t i = 0; i < it->size(); ++i) {
-      const Json& v = (*it)[i];
-      if (!v.is_string() || v.get<std::string>().empty()) {
-        Fail(here + "[" + std::to_string(i) + "]", "应为非空字符串");
-        continue;
-      }
-      out.push_back(v.get<std::string>());
-    }
-    return out;
-  }
-
- private:
-  static std::string JoinViews(std::initializer_list<std::string_view> items) {
-    std::string out;
-    for (std::string_view s : items) {
-      if (!out.empty()) out += "、";
-      out += s;
-    }
-    return out;
-  }
-
-  std::string source_;
-  std::vector<FieldError> errors_;
-};
-
-bool IsCode(const std::string& s) {
-  return !s.empty() && s.size() <= 64 && std::all_of(s.begin(), s.end(), [](char ch) {
-    return (ch >= 'a' && ch <= 'z') || (ch >= '0' && ch <= '9') || ch == '-' || ch == '_';
-  });
-}
-
-Category ParseCategory(Reader& r, const std::string& name, const Json& j, const std::string& path) {
-  Category cat;
-  cat.name = name;
-  if (!j.is_object()) {
-    r.Fail(path, "应为对象");
-    return cat;
-  }
-  r.OnlyKeys(j, path,
-             {"label", "age_at_most", "age_at_least", "field", "in", "not_in", "contains_any",
-              "any_of", "all_of", "not", "note"});
-  cat.label = r.String(j, path, "label", true);
-  int forms = 0;
-  if (j.contains("age_at_most")) {
-    ++forms;
-    cat.kind = Category::Kind::kAgeAtMost;
-    cat.age = r.Integer(j, path, "age_at_most", 0);
-  }
-  if (j.contains("age_at_least")) {
-    ++forms;
-    cat.kind = Category::Kind::kAgeAtLeast;
-    cat.age = r.Integer(j, path, "age_at_least", 0);
-  }
-  if (j.contains("field")) {
-    ++forms;
-    cat.kind = Category::Kind::kField;
-    cat.fields = r.Strings(j, path, "field", true);
-    for (size_t i = 0; i < cat.fields.size(); ++i) {
-      const auto& names = RuleFieldNames();
-      if (std::find(names.begin(), names.end(), cat.fields[i]) == names.end()) {
-        r.Fail(path + ".field", "「" + cat.fields[i] + "」不是规则可读取的字段");
-      }
-    }
-    int ops = 0;
-    for (auto [key, op] :
-         {std::pair{"in", Category::Op::kIn}, std::pair{"not_in", Category::Op::kNotIn},
-          std::pair{"contains_any", Category::Op::kContainsAny}}) {
-      if (!j.contains(key)) continue;
-      ++ops;
-      cat.op = op;
-      cat.values = r.Strings(j, path, key, true);
-    }
-    if (ops != 1) r.Fail(path, "「field」需要且只需要 in、not_in、contains_any 之一");
-  } else if (j.contains("in") || j.contains("not_in") || j.contains("contains_any")) {
-    r.Fail(path, "in、not_in、contains_any 需与 field 一起使用");
-  }
-  for (auto [key, kind] :
-       {std::pair{"any_of", Category::Kind::kAnyOf}, std::pair{"all_of", Category::Kind::kAllOf},
-        std::pair{"not", Category::Kind::kNot}}) {
-    if (!j.contains(key)) continue;
-    ++forms;
-    cat.kind = kind;
-    cat.refs = r.Strings(j, path, key, true);
-    if (kind == Category::Kind::kNot && cat.refs.size() != 1)
-      r.Fail(path + ".not", "应只引用一个类别");
-  }
-  if (forms != 1) {
-    r.Fail(path, "需要且只需要一种条件：age_at_most、age_at_least、field、any_of、all_of、not");
-  }
-  return cat;
-}
-
-// Reads a rule set's document into `out`, section by section, every problem
-// to the Reader. Categories first: everything else refers to them.
-class RuleSetParser {
- public:
-  RuleSetParser(Reader& r, RuleSet::Impl& out) : r_(r), out_(out) {}
-
-  // code, title, source, kind, required_fields, opinion, declarable and groups.
-  void ReadHeader(const Json& doc) {
-    r_.OnlyKeys(doc, "$",
-                {"code", "title", "source", "kind", "required_fields", "opinion", "categories",
-                 "eligibility", "declarable", "groups", "quotas", "note"});
-    out_.code = r_.String(doc, "$", "code", true);
-    if (!out_.code.empty() && !IsCode(out_.code))
-      r_.Fail("$.code", "只能由小写字母、数字、- 和 _ 组成");
-    out_.title = r_.String(doc, "$", "title", true);
-    out_.source = r_.String(doc, "$", "source", true);
-    out_.kind = r_.String(doc, "$", "kind", true);
-    if (!out_.kind.empty() && out_.kind != "pool" && out_.kind != "honour") {
-      r_.Fail("$.kind", "应为 pool（人才库）或 honour（荣誉推选）");
-    }
-    out_.required_fields = r_.Strings(doc, "$", "required_fields", false);
-    for (size_t i = 0; i < out_.required_fields.size(); ++i) {
-      const auto& names = RuleFieldNames();
-      if (std::find(names.begin(), names.end(), out_.required_fields[i]) == names.end()) {
-        r_.Fail("$.required_fields[" + std::to_string(i) + "]",
-                "「" + out_.required_fields[i] + "」不是人员字段");
-      }
-    }
-    if (auto it = doc.find("opinion"); it != doc.end()) {
-      if (!it->is_object()) {
-        r_.Fail("$.opinion", "应为对象");
-      } else {
-        r_.OnlyKeys(*it, "$.opinion", {"required", "max_chars"});
-        out_.opinion_required = r_.Bool(*it, "$.opinion", "required", false);
-        out_.opinion_max_chars = r_.Integer(*it, "$.opinion", "max_chars", 0);
-      }
-    }
-    out_.declarable = r_.Strings(doc, "$", "declarable", false);
-    if (auto it = doc.find("groups"); it != doc.end()) {
-      if (!it->is_object()) {
-        r_.Fail("$.groups", "应为对象");
-      } else {
-        r_.OnlyKeys(*it, "$.groups", {"values", "required"});
-        out_.groups = r_.Strings(*it, "$.groups", "values", true);
-        out_.group_required = r_.Bool(*it, "$.groups", "required", false);
-      }
-    }
-  }
-
-  // The categories, then whether the ones they refer to exist and form no cycle.
-  void ReadCategories(const Json& doc) {
-    if (auto it = doc.find("categories"); it != doc.end()) {
-      if (!it->is_object()) {
-        r_.Fail("$.categories", "应为对象（类别名 → 条件）");
-      } else {
-        for (auto c = it->begin(); c != it->end(); ++c) {
-          const std::string path = "$.categories." + c.key();
-          if (!IsCode(c.key())) r_.Fail(path, "类别名只能由小写字母、数字、- 和 _ 组成");
-          out_.categories.emplace(c.key(), ParseCategory(r_, c.key(), c.value(), path));
-        }
-      }
-    }
-    for (const auto& [name, cat] : out_.categories) {
-      for (const std::string& ref : cat.refs) KnownCategory(ref, "$.categories." + name);
-    }
-    // A category that refers back to itself would never finish evaluating.
-    std::map<std::string, int, std::less<>> mark;  // 1: visiting, 2: done
-    for (const auto& [name, cat] : out_.categories) {
-      if (!Acyclic(name, &mark)) {
-        r_.Fail("$.categories." + name, "类别之间循环引用");
-        break;
-      }
-    }
-  }
-
-  void ReadEligibility(const Json& doc) {
-    auto it = doc.find("eligibility");
-    if (it == doc.end()) return;
-    if (!it->is_array()) {
-      r_.Fail("$.eligibility", "应为数组");
-      return;
-    }
-    for (size_t i = 0; i < it->size(); ++i) {
-      const std::string path = "$.eligibility[" + std::to_string(i) + "]";
-      const Json& e = (*it)[i];
-      if (!e.is_object()) {
-        r_.Fail(path, "应为对象");
-        continue;
-      }
-      r_.OnlyKeys(e, path, {"name", "require", "forbid", "message"});
-      Eligibility rule;
-      rule.name = r_.String(e, path, "name", true);
-      rule.message = r_.String(e, path, "message", false);
-      const bool has_require = e.contains("require"), has_forbid = e.contains("forbid");
-      if (has_require == has_forbid) {
-        r_.Fail(path, "需要且只需要 require 或 forbid 之一");
-        continue;
-      }
-      rule.require = has_require;
-      rule.category = r_.String(e, path, has_require ? "require" : "forbid", true);
-      KnownCategory(rule.category, path + (has_require ? ".require" : ".forbid"));
-      out_.eligibility.push_back(std::move(rule));
-    }
-  }
-
-  // One quota per kind of unit; a unit type may appear in one only.
-  void ReadQuotas(const Json& doc) {
-    auto quotas = doc.find("quotas");
-    if (quotas == doc.end() || !quotas->is_array() || quotas->empty()) {
-      r_.Fail("$.quotas", "应为非空数组：每类推荐单位一条名额规则");
-      return;
-    }
-    std::set<std::string> seen_types;
-    for (size_t i = 0; i < quotas->size(); ++i) {
-      const std::string path = "$.quotas[" + std::to_string(i) + "]";
-      const Json& q = (*quotas)[i];
-      if (!q.is_object()) {
-        r_.Fail(path, "应为对象");
-        continue;
-      }
-      out_.quotas.push_back(ReadQuota(q, path, &seen_types));
-    }
-  }
-
- private:
-  void KnownCategory(const std::string& name, const std::string& path) {
-    if (!name.empty() && out_.categories.find(name) == out_.categories.end()) {
-      r_.Fail(path, "引用了未定义的类别「" + name + "」");
-    }
-  }
-
-  // False when `name` reaches itself through the categories it refers to.
-  bool Acyclic(const std::string& name, std::map<std::string, int, std::less<>>* mark) const {
-    int& m = (*mark)[name];
-    if (m == 1) return false;
-    if (m == 2) return true;
-    m = 1;
-    auto it = out_.categories.find(name);
-    if (it != out_.categories.end()) {
-      for (const std::string& ref : it->second.refs)
-        if (!Acyclic(ref, mark)) return false;
-    }
-    (*mark)[name] = 2;
-    return true;
-  }
-
-  Quota ReadQuota(const Json& q, const std::string& path, std::set<std::string>* seen_types) {
-    r_.OnlyKeys(q, path,
-                {"name", "unit_types", "min", "max", "exempt", "minimums", "groups", "note"});
-    Quota quota;
-    quota.name = r_.String(q, path, "name", true);
-    quota.unit_types = r_.Strings(q, path, "unit_types", true);
-    for (const std::string& t : quota.unit_types) {
-      if (!seen_types->insert(t).second)
-        r_.Fail(path + ".unit_types", "单位类型「" + t + "」已在前面的规则中出现");
-    }
-    quota.min = r_.Integer(q, path, "min", 0);
-    quota.max = q.contains("max") ? r_.Integer(q, path, "max", -1) : -1;
-    if (quota.max >= 0 && quota.min > quota.max) r_.Fail(path + ".min", "不能大于 max");
-    quota.exempt = r_.Strings(q, path, "exempt", false);
-    for (const std::string& e : quota.exempt) KnownCategory(e, path + ".exempt");
-    quota.groups = r_.Strings(q, path, "groups", false);
-    for (const std::string& g : quota.groups) {
-      if (!Contains(out_.groups, g))
-        r_.Fail(path + ".groups", "「" + g + "」不在 $.groups.values 中");
-    }
-    if (auto m = q.find("minimums"); m != q.end()) {
-      if (!m->is_array()) {
-        r_.Fail(path + ".minimums", "应为数组");
-      } else {
-        for (size_t k = 0; k < m->size(); ++k) {
-          const std::string mpath = path + ".minimums[" + std::to_string(k) + "]";
-          const Json& mj = (*m)[k];
-          if (!mj.is_object()) {
-            r_.Fail(mpath, "应为对象");
-            continue;
-          }
-          quota.minimums.push_back(ReadMinimum(mj, mpath));
-        }
-      }
-    }
-    return quota;
-  }
-
-  Minimum ReadMinimum(const Json& mj, const std::string& mpath) {
-    r_.OnlyKeys(mj, mpath, {"name", "any_of", "at_least", "applies_from"});
-    Minimum min;
-    min.name = r_.String(mj, mpath, "name", true);
-    min.any_of = r_.Strings(mj, mpath, "any_of", true);
-    for (const std::string& c : min.any_of) KnownCategory(c, mpath + ".any_of");
-    if (!mj.contains("at_least")) r_.Fail(mpath + ".at_least", "缺少此项");
-    min.at_least = r_.Integer(mj, mpath, "at_least", 0);
-    min.applies_from = r_.Integer(mj, mpath, "applies_from", 1);
-    return min;
-  }
-
-  Reader& r_;
-  RuleSet::Impl& out_;
-};
-
-}  // namespace
-
-StatusOr<RuleSet> RuleSet::Parse(std::string_view json_text, std::string_view source_name) {
-  Reader r{std::string(source_name)};
-  Json doc = Json::parse(json_text, nullptr, /*allow_exceptions=*/false, /*ignore_comments=*/false);
-  if (doc.is_discarded() || !doc.is_object()) {
-    r.Fail("$", "不是有效的 JSON 对象");
-    return InvalidArgument("规则集「" + std::string(source_name) + "」不是有效的 JSON 对象",
-                           r.errors());
-  }
-  auto impl = std::make_shared<Impl>();
-  RuleSetParser parser(r, *impl);
-  parser.ReadHeader(doc);
-  parser.ReadCategories(doc);
-  parser.ReadEligibility(doc);
-  parser.ReadQuotas(doc);
-  if (!r.errors().empty()) {
-    const FieldError& first = r.errors().front();
-    return InvalidArgument("规则集「" + std::string(source_name) + "」有 " +
-                               std::to_string(r.errors().size()) + " 处错误，第一处：" +
-                               first.field + "：" + first.message,
-                           r.errors());
-  }
-  impl->json = doc.dump(2, ' ', false, Json::error_handler_t::replace);
-  return RuleSet(std::move(impl));
-}
-
-StatusOr<RuleSet> RuleSet::LoadFile(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return NotFound("无法读取规则集文件「" + path + "」");
-  std::ostringstream text;
-  text << in.rdbuf();
-  std::string name =
-      path.substr(path.find_last_of('/') == std::string::npos ? 0 : path.find_last_of('/') + 1);
-  return Parse(text.str(), name);
-}
-
 const std::string& RuleSet::code() const { return impl_->code; }
 const std::string& RuleSet::title() const { return impl_->title; }
 const std::string& RuleSet::source() const { return impl_->source; }
@@ -690,6 +239,29 @@ std::vector<std::string> RuleSet::UnitTypes() const {
   for (const Quota& q : impl_->quotas)
     out.insert(out.end(), q.unit_types.begin(), q.unit_types.end());
   return out;
+}
+
+int RetirementAgeMonths(const RetirementSchedule& s, const PartialDate& birth) {
+  const int since = (birth.year - s.from_year) * 12 + (birth.month - s.from_month);
+  if (since < 0 || s.every_months <= 0) return s.base_years * 12;
+  return s.base_years * 12 + std::min(s.max_delay_months, since / s.every_months + 1);
+}
+
+std::vector<RaisedCheck> RuleSet::RaisedChecks(const Nominee& c,
+                                               const PartialDate& reference) const {
+  std::vector<RaisedCheck> out;
+  for (const Check& check : impl_->checks) {
+    if (!impl_->Match(check.category, c, reference)) continue;
+    std::string why = impl_->Explain(check.category, c, reference);
+    out.push_back({check.code, check.name, check.message + (why.empty() ? "" : "（" + why + "）"),
+                   check.confirmable});
+  }
+  return out;
+}
+
+bool RuleSet::HasCheck(std::string_view code) const {
+  return std::any_of(impl_->checks.begin(), impl_->checks.end(),
+                     [&](const Check& c) { return c.code == code; });
 }
 
 bool RuleSet::InCategory(std::string_view category, const Nominee& c,

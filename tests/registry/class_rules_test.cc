@@ -223,7 +223,8 @@ TEST_CASE(
   }
   {
     // Back to the shape before the migration that adds the classes' ages, and so before the
-    // ones after it (attendance per day, migration 10; attachments, migration 11).
+    // ones after it (attendance per day, migration 10; attachments, migration 11; honour forms,
+    // migration 12).
     const auto migrations = tp::registry::Migrations();
     std::size_t ages = 0;
     while (ages < migrations.size() &&
@@ -231,8 +232,10 @@ TEST_CASE(
       ++ages;
     }
     REQUIRE(ages == 8);  // migration 9
-    REQUIRE(migrations.size() == 11);
+    REQUIRE(migrations.size() == 12);
     SQLite::Database db(dir / "reg/registry.sqlite", SQLite::OPEN_READWRITE);
+    db.exec("DROP TABLE exclusion_answers");
+    db.exec("DROP TABLE honour_forms");
     db.exec("DROP TABLE attachments");
     db.exec("DROP TABLE attendance");
     db.exec("ALTER TABLE classes DROP COLUMN min_age");
