@@ -8,6 +8,7 @@
 #include "api/attachments_routes.h"
 #include "api/availability_routes.h"
 #include "api/calendar_routes.h"
+#include "api/honour_form_routes.h"
 #include "api/internal/api_service_impl.h"
 
 namespace tp::api {
@@ -409,9 +410,10 @@ StatusOr<std::unique_ptr<ApiService>> ApiService::Create(registry::Store& store,
   };
   TP_RETURN_IF_ERROR(AddAttachmentRoutes(store, attachments, &impl->routes));
   TP_RETURN_IF_ERROR(AddCalendarRoutes(&impl->routes));
-  impl->openapi = BuildOpenApiDocument(
-      impl->routes, {CohortOpenApiSchemas(), AvailabilityOpenApiSchemas(), RoundsSchemasJson(),
-                     AttachmentOpenApiSchemas(), CalendarOpenApiSchemas()});
+  impl->openapi =
+      BuildOpenApiDocument(impl->routes, {CohortOpenApiSchemas(), AvailabilityOpenApiSchemas(),
+                                          RoundsSchemasJson(), AttachmentOpenApiSchemas(),
+                                          CalendarOpenApiSchemas(), HonourFormOpenApiSchemas()});
   Status caught = impl->CatchUp();
   if (!caught.ok() && caught.code() != StatusCode::kUnavailable) return caught;
   impl->StartFollower();

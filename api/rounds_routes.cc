@@ -2,6 +2,7 @@
 #include "api/rounds_routes.h"
 
 #include "api/attachments_routes.h"
+#include "api/honour_form_routes.h"
 #include "api/invitations_routes.h"
 #include "api/summary_form_routes.h"
 
@@ -867,6 +868,8 @@ Status AddRoundsRoutes(registry::Store& store, const registry::ReferenceData& re
   TP_ASSIGN_OR_RETURN(auto rounds,
                       registry::Rounds::Open(store, registry::DataDir(), reference, options.clock));
   TP_ASSIGN_OR_RETURN(auto workflow, registry::Workflow::Create(*rounds, registry::DataDir()));
+  TP_ASSIGN_OR_RETURN(auto honour_forms,
+                      registry::HonourForms::Create(*workflow, registry::DataDir()));
   auto invitations = std::make_shared<registry::Invitations>(*rounds, *workflow);
   registry::Workflow& lists = *workflow;
   auto api = std::make_shared<RoundsApi>(store, std::move(rounds), std::move(workflow), options);
@@ -885,6 +888,7 @@ Status AddRoundsRoutes(registry::Store& store, const registry::ReferenceData& re
   AddInvitationRoutes(store, std::move(invitations), api, options.max_json_body_bytes,
                       options.after_write, routes);
   AddSummaryFormRoutes(store, lists, api, routes);
+  AddHonourFormRoutes(store, std::move(honour_forms), api, options.max_json_body_bytes, routes);
   return Status::Ok();
 }
 

@@ -108,7 +108,7 @@ HonourFieldSpec ReadField(SpecReader& r, const Json& j, const std::string& path)
   r.OnlyKeys(
       j, path,
       {"key", "kind", "required", "max_chars", "warn_below", "warn_above", "min_items", "max_items",
-       "item_max_chars", "values", "columns", "allowed_chars", "message", "text", "note"});
+       "item_max_chars", "values", "columns", "allowed_chars", "message", "text", "stamp", "note"});
   f.key = r.String(j, path, "key", true);
   const std::string kind = r.String(j, path, "kind", true);
   bool known = false;
@@ -121,6 +121,7 @@ HonourFieldSpec ReadField(SpecReader& r, const Json& j, const std::string& path)
   if (!kind.empty() && !known)
     r.Fail(path + ".kind", "应为 text、choices、rows、texts、accept 或 date");
   f.required = r.Bool(j, path, "required");
+  f.stamp = r.Bool(j, path, "stamp");
   f.max_chars = r.Int(j, path, "max_chars");
   f.warn_below = r.Int(j, path, "warn_below");
   f.warn_above = r.Int(j, path, "warn_above");
@@ -347,8 +348,12 @@ StatusOr<HonourForm> HonourFormFromJson(const HonourFormSpec& spec, std::string_
         }
         for (size_t i = 0; i < v.size(); ++i) {
           std::string item;
-          if (text_of(v[i], key + "[" + std::to_string(i + 1) + "]", &item) && !item.empty())
-            value.items.push_back(std::move(item));
+          if (!text_of(v[i], key + "[" + std::to_string(i + 1) + "]", &item) || item.empty())
+            continue;
+          // A tick reads as the form spells it, whatever the width of its brackets.
+          for (const std::string& choice : f->values)
+            if (NormalizeKey(choice) == NormalizeKey(item)) item = choice;
+          value.items.push_back(std::move(item));
         }
         break;
       case HonourFieldSpec::Kind::kRows:

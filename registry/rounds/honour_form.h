@@ -51,6 +51,7 @@ struct HonourFieldSpec {
   std::string allowed_chars;  // when set, the only characters a text may hold
   std::string message;        // the notice's words, added to problems
   std::string text;           // kAccept: the declaration
+  bool stamp = false;         // printed with room for the seal and date (所在单位意见)
 };
 
 // A box of the form filled from the person record, with the form's own label and conditions.

@@ -6,6 +6,7 @@
 #include <fstream>
 #include <sstream>
 
+#include "registry/base/person_fields.h"
 #include "registry/rounds/internal/workflow_internal.h"
 
 namespace tp::registry {
@@ -358,6 +359,72 @@ StatusOr<HonourFormView> HonourForms::Answer(int64_t recommendation_id,
     }
   }
   return Get(recommendation_id);
+}
+
+std::vector<HonourPrintBox> HonourFormPrintBoxes(const HonourFormView& view,
+                                                 bool sensitive_attributes) {
+  const Person& p = view.person;
+  std::vector<HonourPrintBox> out = {
+      {"姓名", p.name},
+      {"性别", p.gender},
+      {"民族", sensitive_attributes ? p.ethnic_group : ""},
+      {"出生年月", p.birth_date},
+      {"籍贯", p.native_place},
+      {"政治面貌", sensitive_attributes ? p.political_affiliation : ""},
+  };
+  bool has_address = false;
+  for (const HonourPersonField& f : view.spec->person_fields) {
+    const PersonField* field = FindPersonFieldByLabel(f.field);
+    out.push_back({f.label, field == nullptr ? "" : field->TextOf(p)});
+    has_address = has_address || f.field == "通讯地址";
+  }
+  out.push_back({"工作单位及职务", p.unit_name + (p.post.empty() ? "" : "　" + p.post), true});
+  if (!view.group.empty()) out.push_back({"推荐组别", view.group});
+  out.push_back({"手机", view.phone_mask});
+  out.push_back({"电子邮箱", p.email});
+  if (!has_address) out.push_back({"通讯地址", p.address});
+  out.push_back({"邮编", p.postcode});
+  for (const HonourFieldSpec& f : view.spec->fields) {
+    const HonourValue* v = view.form.Get(f.key);
+    const HonourValue empty;
+    const HonourValue& value = v == nullptr ? empty : *v;
+    HonourPrintBox box{f.key, "", true, f.stamp};
+    switch (f.kind) {
+      case HonourFieldSpec::Kind::kText:
+        box.value = value.text;
+        box.wide = f.stamp || f.max_chars == 0 || f.max_chars > 60;
+        break;
+      case HonourFieldSpec::Kind::kDate:
+        box.value = value.text;
+        box.wide = false;
+        break;
+      case HonourFieldSpec::Kind::kAccept:
+        box.value = f.text + "\n" +
+                    (value.text == "是" ? "候选人已接受推荐并作出上述承诺。" : "（未接受）");
+        break;
+      case HonourFieldSpec::Kind::kChoices:
+        for (const std::string& choice : f.values) {
+          const bool ticked =
+              std::find(value.items.begin(), value.items.end(), choice) != value.items.end();
+          box.value += (box.value.empty() ? "" : "\n") + std::string(ticked ? "☑" : "☐") + choice;
+        }
+        break;
+      case HonourFieldSpec::Kind::kTexts:
+        for (size_t i = 0; i < value.items.size(); ++i)
+          box.value += (i == 0 ? "" : "\n\n") + std::to_string(i + 1) + ". " + value.items[i];
+        break;
+      case HonourFieldSpec::Kind::kRows:
+        for (const auto& row : value.rows) {
+          std::string line;
+          for (const std::string& cell : row) line += (line.empty() ? "" : "　") + cell;
+          box.value += (box.value.empty() ? "" : "\n") + line;
+        }
+        break;
+    }
+    out.push_back(std::move(box));
+  }
+  out.push_back({view.spec->opinion_label, view.opinion, true, true});
+  return out;
 }
 
 std::vector<FieldError> HonourForms::SubmitProblems(const Round& round,

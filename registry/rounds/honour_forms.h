@@ -80,6 +80,22 @@ struct HonourFormView {
   std::string updated_at;
 };
 
+// One box of the printed 推荐表.
+struct HonourPrintBox {
+  std::string label;
+  std::string value;
+  bool wide = false;   // a long box across the page
+  bool stamp = false;  // an opinion the seal goes under
+};
+
+// The boxes of the printed form in the paper form's order: the person (民族 and 政治面貌 left
+// blank unless `sensitive_attributes`; the mobile masked as the view holds it), the person
+// boxes of the spec, the unit and post, 推荐组别, the contact lines, the form's own boxes (ticks as
+// ☑/☐, rows as lines, stories numbered, the declaration with whether it was accepted) and the
+// opinion under the spec's label.
+std::vector<HonourPrintBox> HonourFormPrintBoxes(const HonourFormView& view,
+                                                 bool sensitive_attributes);
+
 class HonourForms {
  public:
   static StatusOr<std::unique_ptr<HonourForms>> Create(Workflow& workflow,

@@ -379,8 +379,12 @@ function itemsTable() {
     const p = item.person;
     const opinion = el('textarea', { rows: 2, 'data-item': item.id, disabled: !canEdit, 'aria-label': `${p.name}的推荐意见` });
     opinion.value = item.opinion || '';
+    // An honour round's candidates each have a 推荐表 to fill in.
+    const form = reRecommends()
+      ? el('a', { class: 'honour-form', href: `honour-form.html?id=${encodeURIComponent(item.id)}` }, '填写推荐表')
+      : null;
     return el('tr', { dataset: { id: item.id } },
-      el('td', {}, p.name),
+      el('td', {}, p.name, form ? el('div', {}, form) : null),
       el('td', {}, p.gender || ''),
       el('td', {}, p.birth_date || ''),
       el('td', {}, [p.unit, p.post].filter(Boolean).join(' ')),
