@@ -178,8 +178,8 @@ function draw(...extra) {
   readers.length = 0;
   const problems = [...view.errors, ...view.missing, ...view.missing_attachments];
   clear(messages, ...extra,
-    problems.length ? notice('warning', '报送前还需完成：', problems.map((e) => e.message)) : null,
-    view.warnings.length ? notice('info', '提示：', view.warnings.map((e) => e.message)) : null);
+    problems.length ? notice('warning', '报送前还需完成：', problems.map((e) => ({ message: e.message }))) : null,
+    view.warnings.length ? notice('info', '提示：', view.warnings.map((e) => ({ message: e.message }))) : null);
   drawPerson();
   drawExclusions();
   clear(formNode, view.spec.fields.map(boxFor),

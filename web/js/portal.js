@@ -384,7 +384,7 @@ function itemsTable() {
       ? el('a', { class: 'honour-form', href: `honour-form.html?id=${encodeURIComponent(item.id)}` }, '填写推荐表')
       : null;
     return el('tr', { dataset: { id: item.id } },
-      el('td', {}, p.name, form ? el('div', {}, form) : null),
+      el('td', {}, p.name),
       el('td', {}, p.gender || ''),
       el('td', {}, p.birth_date || ''),
       el('td', {}, [p.unit, p.post].filter(Boolean).join(' ')),
@@ -392,7 +392,7 @@ function itemsTable() {
         item.exempt_reason ? el('span', { class: 'tag ok' }, `不占名额：${item.exempt_reason}`) : null,
         item.reasons ? el('div', { class: 'hint' }, `说明：${item.reasons}`) : null),
       el('td', {}, opinion),
-      el('td', {}, canEdit ? el('button', {
+      el('td', {}, form, canEdit ? el('button', {
         type: 'button', class: 'danger',
         onclick: async () => {
           try {
