@@ -233,4 +233,46 @@ TEST_CASE("Honour form API: the printed 推荐表 reads back with pdftotext", "[
   CHECK(s.f.Get(s.f.unit_b, FormPath(id, "honour-form.pdf")).status == 404);
 }
 
+TEST_CASE("Honour form API: the 优秀党员 推荐表 keeps and prints the 推荐词 and 总述",
+          "[api][honour]") {
+  ApiFixture f;
+  const json round = {{"code", "youxiu-http"},
+                      {"campaign", "youxiu-dangyuan-2018"},
+                      {"title", "优秀党员科技工作者推荐（接口测试）"},
+                      {"opens_at", BeijingDay(-1) + " 00:00"},
+                      {"deadline", BeijingDay(20) + " 24:00"},
+                      {"reference_date", BeijingDay(20)},
+                      {"rule_set", "youxiu-dangyuan-2018"}};
+  REQUIRE(f.Call(f.staff, "POST", "/api/v1/rounds", round.dump()).status == 201);
+  json member = Candidate("钱化学", "北京大学化学与分子工程学院", 17);
+  member.erase("group");
+  member["person"]["通讯地址"] = "北京市海淀区成府路202号";
+  Reply added =
+      f.Call(f.unit_b, "POST", "/api/v1/rounds/youxiu-http/recommendations", member.dump());
+  INFO(added.body);
+  REQUIRE(added.status == 201);
+  const int64_t id = added.Json()["item"]["id"].get<int64_t>();
+  const json form = {{"入会时间", "2009-03"},
+                     {"推荐词", "分子世界的筑梦人"},
+                     {"总述", "化学教授、党支部书记。"},
+                     {"主要事迹", "带领团队攻关。"},
+                     {"重点事迹", "重点事迹三百字以内。"}};
+  Reply saved = f.Call(f.unit_b, "PUT", FormPath(id), form.dump());
+  INFO(saved.body);
+  REQUIRE(saved.status == 200);
+  CHECK(saved.Json()["spec"]["opinion_label"] == "学会党组织推荐意见");
+  json too_long = form;
+  too_long["重点事迹"] = Repeat("重", 301);
+  CHECK(f.Call(f.unit_b, "PUT", FormPath(id), too_long.dump()).status == 400);
+  Reply pdf = f.Get(f.unit_b, FormPath(id, "honour-form.pdf"));
+  REQUIRE(pdf.status == 200);
+  tp::testing::TempDir dir;
+  const auto text = tp::testing::ReadPdf(dir, pdf.body);
+  CHECK(tp::testing::Has(text.text, "全国学会优秀党员科技工作者推荐表"));
+  CHECK(tp::testing::Has(text.text, "推荐词 分子世界的筑梦人"));
+  CHECK(tp::testing::Has(text.text, "总述 化学教授、党支部书记。"));
+  CHECK(tp::testing::Has(text.text, "学会党组织推荐意见"));
+  CHECK(tp::testing::Has(text.text, "入会时间 2009-03"));
+}
+
 }  // namespace tp::apitest
