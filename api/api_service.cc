@@ -9,6 +9,7 @@
 #include "api/availability_routes.h"
 #include "api/calendar_routes.h"
 #include "api/campaigns_routes.h"
+#include "api/honour_form_routes.h"
 #include "api/internal/api_service_impl.h"
 
 namespace tp::api {
@@ -421,7 +422,8 @@ StatusOr<std::unique_ptr<ApiService>> ApiService::Create(registry::Store& store,
   impl->openapi =
       BuildOpenApiDocument(impl->routes, {CohortOpenApiSchemas(), AvailabilityOpenApiSchemas(),
                                           RoundsSchemasJson(), AttachmentOpenApiSchemas(),
-                                          CalendarOpenApiSchemas(), CampaignOpenApiSchemas()});
+                                          CalendarOpenApiSchemas(), CampaignOpenApiSchemas(),
+                                          HonourFormOpenApiSchemas()});
   Status caught = impl->CatchUp();
   if (!caught.ok() && caught.code() != StatusCode::kUnavailable) return caught;
   impl->StartFollower();

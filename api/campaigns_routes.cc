@@ -5,6 +5,7 @@
 
 #include "api/attachments_routes.h"
 #include "api/auth.h"
+#include "api/honour_form_routes.h"
 #include "api/rounds_json.h"
 #include "api/route_helpers.h"
 #include "registry/attachments/attachments.h"
@@ -156,6 +157,13 @@ Json FormJson(const registry::Person& p) {
     out.push_back({{"key", f.key}, {"label", f.label}, {"value", value}});
   }
   return out;
+}
+
+// A box of the printed 推荐表 that holds a way to reach the person: never shown to experts.
+bool ContactLabel(const std::string& label) {
+  for (const char* word : {"电话", "手机", "邮箱", "邮编", "通讯地址", "身份证"})
+    if (label.find(word) != std::string::npos) return true;
+  return false;
 }
 
 StatusOr<std::vector<int64_t>> IdList(const Json& body, const char* key) {
@@ -481,9 +489,22 @@ class CampaignApi {
                                       {{"review", *id}, {"as", "expert"}});
       if (!audited.ok()) return res.SetError(audited);
     }
+    Json honour_form = Json::array();
+    if (options_.honour_forms) {
+      auto view = options_.honour_forms->ForReview(*rec);
+      if (view.ok()) {
+        for (const auto& box : registry::HonourFormPrintBoxes(*view, true)) {
+          if (box.value.empty() || ContactLabel(box.label)) continue;
+          honour_form.push_back({{"label", box.label}, {"value", box.value}, {"wide", box.wide}});
+        }
+      } else if (view.status().code() != StatusCode::kNotFound) {
+        return res.SetError(view.status());
+      }
+    }
     res.SetJson(Dump({{"stage", StageJson(seen->stage, false)},
                       {"candidate", CandidateJson(seen->candidate)},
                       {"form", FormJson(seen->recommendation.submitted.person)},
+                      {"honour_form", std::move(honour_form)},
                       {"opinion", TextOrNull(seen->recommendation.opinion)},
                       {"attachments", std::move(attachments)},
                       {"mine", seen->mine ? ScoreJson(*seen->mine) : Json(nullptr)},
@@ -756,139 +777,14 @@ Status AddCampaignRoutes(registry::Store& store, registry::Rounds& rounds,
   return Status::Ok();
 }
 
-}  // namespace tp::api
-
-namespace tp::api {
-
-std::string CampaignOpenApiSchemas() {
-  return R"json({
-  "Criterion": {"type": "object", "required": ["key", "label", "max"],
-    "properties": {"key": {"type": "string"}, "label": {"type": "string"}, "max": {"type": "number"},
-      "hint": {"type": "string", "nullable": true}}},
-  "ReviewStage": {"type": "object", "required": ["id", "round", "stage", "kind", "title", "criteria", "max_total", "state", "candidates"],
-    "properties": {"id": {"type": "integer"}, "round": {"type": "string"}, "round_title": {"type": "string"},
-      "campaign": {"type": "string"}, "stage": {"type": "integer", "description": "第几轮，从 1 起"},
-      "kind": {"type": "string", "enum": ["shortlist", "final"], "description": "shortlist 初评（晋级 advance 名），final 终评（排名）"},
-      "title": {"type": "string"}, "criteria": {"type": "array", "items": {"$ref": "#/components/schemas/Criterion"}},
-      "max_total": {"type": "number"}, "advance": {"type": "integer", "nullable": true},
-      "state": {"type": "string", "enum": ["open", "closed"]},
-      "opened_at": {"type": "string", "description": "北京时间"}, "closed_at": {"type": "string", "nullable": true},
-      "opened_by": {"type": "string"}, "closed_by": {"type": "string", "nullable": true},
-      "candidates": {"type": "integer"},
-      "experts": {"type": "array", "description": "仅工作人员可见",
-        "items": {"type": "object", "properties": {"username": {"type": "string"}, "display_name": {"type": "string"},
-          "organisation": {"type": "string"}, "unit": {"type": "string", "nullable": true},
-          "groups": {"type": "array", "items": {"type": "string"}}}}},
-      "mine": {"type": "integer", "description": "专家本人应评人数"}, "scored": {"type": "integer", "description": "专家本人已评人数"}}},
-  "ReviewStageList": {"type": "object", "required": ["items"],
-    "properties": {"items": {"type": "array", "items": {"$ref": "#/components/schemas/ReviewStage"}}}},
-  "ExpertStageList": {"type": "object", "required": ["items"],
-    "properties": {"items": {"type": "array", "items": {"$ref": "#/components/schemas/ReviewStage"}}}},
-  "NewReviewStage": {"type": "object", "required": ["kind"], "additionalProperties": false,
-    "properties": {"kind": {"type": "string", "enum": ["shortlist", "final"]},
-      "title": {"type": "string", "description": "不填：第N轮初评/终评"},
-      "advance": {"type": "integer", "minimum": 1, "description": "初评：晋级人数（少于候选人数）"}}},
-  "ExpertAssignments": {"type": "object", "required": ["experts"], "additionalProperties": false,
-    "properties": {"experts": {"type": "array", "items": {"type": "object", "required": ["username"], "additionalProperties": false,
-      "properties": {"username": {"type": "string", "description": "评审专家账户的用户名"},
-        "groups": {"type": "array", "items": {"type": "string"}, "description": "评审的推荐组别；不填：全部组别"}}}}}},
-  "CloseReviewStage": {"type": "object", "additionalProperties": false,
-    "properties": {"advance": {"type": "array", "items": {"type": "integer"}, "description": "初评：指定晋级的推荐记录编号（不填：按平均分取前 advance 名）"},
-      "force": {"type": "boolean", "description": "尚有专家未评分时仍结束"}}},
-  "ReviewCandidate": {"type": "object", "required": ["recommendation", "name", "advanced"],
-    "properties": {"recommendation": {"type": "integer"}, "name": {"type": "string"},
-      "gender": {"type": "string", "nullable": true}, "organisation": {"type": "string", "nullable": true, "description": "工作单位"},
-      "title": {"type": "string", "nullable": true}, "unit_name": {"type": "string", "nullable": true, "description": "推荐单位"},
-      "group": {"type": "string", "nullable": true}, "advanced": {"type": "boolean"},
-      "scored": {"type": "boolean"}, "total": {"type": "number", "nullable": true}}},
-  "ExpertScore": {"type": "object", "required": ["username", "points", "total", "scored_at"],
-    "properties": {"username": {"type": "string"}, "display_name": {"type": "string"},
-      "points": {"type": "object", "additionalProperties": {"type": "number"}}, "total": {"type": "number"},
-      "comment": {"type": "string", "nullable": true}, "scored_at": {"type": "string"}}},
-  "ReviewRanking": {"type": "object", "required": ["stage", "candidates"],
-    "properties": {"stage": {"$ref": "#/components/schemas/ReviewStage"},
-      "candidates": {"type": "array", "items": {"type": "object",
-        "required": ["recommendation", "name", "expected", "given", "missing", "recused", "scores"],
-        "properties": {"recommendation": {"type": "integer"}, "person_id": {"type": "string"}, "name": {"type": "string"},
-          "organisation": {"type": "string", "nullable": true}, "unit": {"type": "string"}, "unit_name": {"type": "string", "nullable": true},
-          "group": {"type": "string", "nullable": true}, "state": {"type": "string"}, "advanced": {"type": "boolean"},
-          "rank": {"type": "integer", "nullable": true}, "mean": {"type": "number", "nullable": true},
-          "spread": {"type": "number", "nullable": true, "description": "最高分与最低分之差"},
-          "expected": {"type": "integer"}, "given": {"type": "integer"},
-          "missing": {"type": "array", "items": {"type": "string"}, "description": "尚未评分的专家"},
-          "recused": {"type": "array", "items": {"type": "object", "properties": {"username": {"type": "string"},
-            "display_name": {"type": "string"}, "reason": {"type": "string"}}}},
-          "scores": {"type": "array", "items": {"$ref": "#/components/schemas/ExpertScore"}}}}}}},
-  "ExpertQueue": {"type": "object", "required": ["items"],
-    "properties": {"stage": {"allOf": [{"$ref": "#/components/schemas/ReviewStage"}], "nullable": true},
-      "items": {"type": "array", "items": {"$ref": "#/components/schemas/ReviewCandidate"}}}},
-  "ExpertCandidate": {"type": "object", "required": ["stage", "candidate", "form", "attachments", "queue"],
-    "properties": {"stage": {"$ref": "#/components/schemas/ReviewStage"},
-      "candidate": {"$ref": "#/components/schemas/ReviewCandidate"},
-      "form": {"type": "array", "description": "推荐表各项（不含身份证号、手机、电子邮箱、通讯地址、邮编）",
-        "items": {"type": "object", "properties": {"key": {"type": "string"}, "label": {"type": "string"}, "value": {"type": "string"}}}},
-      "opinion": {"type": "string", "nullable": true},
-      "attachments": {"type": "array", "items": {"$ref": "#/components/schemas/Attachment"}},
-      "mine": {"allOf": [{"$ref": "#/components/schemas/ExpertScore"}], "nullable": true},
-      "queue": {"type": "object", "properties": {"previous": {"type": "integer", "nullable": true},
-        "next": {"type": "integer", "nullable": true}, "position": {"type": "integer", "nullable": true},
-        "of": {"type": "integer", "nullable": true}}}}},
-  "ExpertScoreInput": {"type": "object", "required": ["scores"], "additionalProperties": false,
-    "properties": {"scores": {"type": "object", "additionalProperties": {"type": "number"},
-      "description": "每个评分项的分值（0 到该项满分，步长 0.5）"},
-      "comment": {"type": "string", "description": "评语，最长 500 字"}}},
-  "NoticeName": {"type": "object", "required": ["recommendation", "name", "state"],
-    "properties": {"recommendation": {"type": "integer"}, "person_id": {"type": "string"}, "name": {"type": "string"},
-      "gender": {"type": "string", "nullable": true}, "organisation": {"type": "string", "nullable": true},
-      "title": {"type": "string", "nullable": true}, "unit_name": {"type": "string", "nullable": true},
-      "group": {"type": "string", "nullable": true}, "state": {"type": "string"},
-      "withdrawn": {"type": "string", "nullable": true, "description": "因异议成立撤下的原因"}}},
-  "Objection": {"type": "object", "required": ["id", "recommendation", "received_on", "source", "content", "state"],
-    "properties": {"id": {"type": "integer"}, "recommendation": {"type": "integer"}, "name": {"type": "string"},
-      "received_on": {"type": "string"}, "source": {"type": "string"}, "content": {"type": "string"},
-      "state": {"type": "string", "enum": ["open", "upheld", "dismissed"]},
-      "resolution": {"type": "string", "nullable": true}, "recorded_by": {"type": "string"}, "recorded_at": {"type": "string"},
-      "resolved_by": {"type": "string", "nullable": true}, "resolved_at": {"type": "string", "nullable": true}}},
-  "Notice": {"type": "object", "required": ["id", "round", "first_day", "last_day", "days", "workdays", "state", "names", "objections", "may_publish"],
-    "properties": {"id": {"type": "integer"}, "round": {"type": "string"}, "round_title": {"type": "string"},
-      "first_day": {"type": "string"}, "last_day": {"type": "string", "description": "按工作日日历计算的最后一天"},
-      "days": {"type": "integer"}, "workdays": {"type": "array", "items": {"type": "string"}},
-      "state": {"type": "string", "enum": ["running", "published"]},
-      "started_by": {"type": "string"}, "started_at": {"type": "string"},
-      "published_by": {"type": "string", "nullable": true}, "published_at": {"type": "string", "nullable": true},
-      "open_objections": {"type": "integer"}, "may_publish": {"type": "boolean"},
-      "names": {"type": "array", "items": {"$ref": "#/components/schemas/NoticeName"}},
-      "objections": {"type": "array", "items": {"$ref": "#/components/schemas/Objection"}}}},
-  "NewNotice": {"type": "object", "required": ["recommendations", "first_day"], "additionalProperties": false,
-    "properties": {"recommendations": {"type": "array", "items": {"type": "integer"}, "description": "公示人选的推荐记录编号"},
-      "first_day": {"type": "string", "description": "YYYY-MM-DD"},
-      "days": {"type": "integer", "minimum": 1, "maximum": 30, "description": "工作日数；不填：本次推选的规定（最美：5）"}}},
-  "NewObjection": {"type": "object", "required": ["recommendation", "received_on", "source", "content"], "additionalProperties": false,
-    "properties": {"recommendation": {"type": "integer"}, "received_on": {"type": "string", "description": "收到日期，须在公示期内"},
-      "source": {"type": "string", "description": "异议人及联系方式（匿名写“匿名”）"}, "content": {"type": "string"}}},
-  "ObjectionResolution": {"type": "object", "required": ["outcome", "resolution"], "additionalProperties": false,
-    "properties": {"outcome": {"type": "string", "enum": ["upheld", "dismissed"]}, "resolution": {"type": "string"}}},
-  "ObjectionState": {"type": "object", "required": ["id", "state"],
-    "properties": {"id": {"type": "integer"}, "state": {"type": "string", "enum": ["open", "upheld", "dismissed"]}}},
-  "CampaignProgress": {"type": "object", "required": ["round", "channels", "candidates", "stages"],
-    "properties": {"round": {"$ref": "#/components/schemas/Round"},
-      "groups": {"type": "array", "items": {"type": "string"}},
-      "plan": {"type": "object", "nullable": true, "properties": {"honourees": {"type": "integer", "nullable": true},
-        "notice_days": {"type": "integer", "nullable": true},
-        "criteria": {"type": "array", "items": {"$ref": "#/components/schemas/Criterion"}}, "source": {"type": "string"}}},
-      "channels": {"type": "array", "items": {"type": "object", "properties": {
-        "unit": {"type": "object", "properties": {"code": {"type": "string"}, "name": {"type": "string"}, "type": {"type": "string"}}},
-        "state": {"type": "string"}, "submitted_at": {"type": "string", "nullable": true}, "count": {"type": "integer"},
-        "quota": {"$ref": "#/components/schemas/Quota"}}}},
-      "candidates": {"type": "array", "items": {"type": "object", "properties": {
-        "recommendation": {"type": "integer"}, "person_id": {"type": "string"}, "name": {"type": "string"},
-        "organisation": {"type": "string", "nullable": true}, "unit_name": {"type": "string"},
-        "group": {"type": "string", "nullable": true}, "state": {"type": "string"},
-        "missing": {"type": "array", "items": {"type": "object", "properties": {"kind": {"type": "string"},
-          "label": {"type": "string"}, "need": {"type": "integer"}, "have": {"type": "integer"}}}}}}},
-      "stages": {"type": "array", "items": {"$ref": "#/components/schemas/ReviewStage"}},
-      "notice": {"allOf": [{"$ref": "#/components/schemas/Notice"}], "nullable": true}}}
-})json";
+Status AddHonourRoutes(registry::Store& store, registry::Rounds& rounds,
+                       registry::Workflow& workflow, std::shared_ptr<void> keep,
+                       CampaignRouteOptions options, std::vector<RouteSpec>* routes) {
+  TP_ASSIGN_OR_RETURN(std::shared_ptr<registry::HonourForms> forms,
+                      registry::HonourForms::Create(workflow, registry::DataDir()));
+  AddHonourFormRoutes(store, forms, keep, options.max_json_body_bytes, routes);
+  options.honour_forms = std::move(forms);
+  return AddCampaignRoutes(store, rounds, workflow, std::move(keep), options, routes);
 }
 
 }  // namespace tp::api

@@ -14,6 +14,7 @@
 
 #include "api/api_service.h"
 #include "registry/base/status.h"
+#include "registry/rounds/honour_forms.h"
 #include "registry/rounds/rounds.h"
 #include "registry/rounds/workflow.h"
 #include "registry/store/store.h"
@@ -27,6 +28,8 @@ struct CampaignRouteOptions {
   std::function<Status(const ApiCall&, const std::string& action, const std::string& object_type,
                        const std::string& object_id, const nlohmann::json& detail)>
       audit;
+  // The 推荐表 an expert reads beside the person's fields; null: none shown.
+  std::shared_ptr<registry::HonourForms> honour_forms;
 };
 
 // Appends the routes. `rounds` and `workflow` must live as long as `keep`, which the routes hold.
@@ -34,6 +37,13 @@ struct CampaignRouteOptions {
 Status AddCampaignRoutes(registry::Store& store, registry::Rounds& rounds,
                          registry::Workflow& workflow, std::shared_ptr<void> keep,
                          const CampaignRouteOptions& options, std::vector<RouteSpec>* routes);
+
+// The routes of honour rounds: their 推荐表 (honour_form_routes.h; opening the forms registers
+// their check on the workflow's submissions) and then their review and 公示, which show experts
+// the forms. `options.honour_forms` is set here.
+Status AddHonourRoutes(registry::Store& store, registry::Rounds& rounds,
+                       registry::Workflow& workflow, std::shared_ptr<void> keep,
+                       CampaignRouteOptions options, std::vector<RouteSpec>* routes);
 
 // The components/schemas entries the routes name, as a JSON object's text.
 std::string CampaignOpenApiSchemas();

@@ -452,37 +452,8 @@ class RoundsApi {
   // the people at each state, a province counting its own units as its lists page does. Counts
   // only, no person: not audited.
   void ExportProgress(const ApiCall& call, HttpResponse& res) {
-    static constexpr std::string_view kStates[] = {"draft",    "submitted", "under_review",
-                                                   "returned", "admitted",  "rejected"};
-    auto rounds = rounds_->ListRounds();
-    if (!rounds.ok()) return res.SetError(rounds.status());
-    std::sort(rounds->begin(), rounds->end(),
-              [](const registry::Round& a, const registry::Round& b) {
-                return a.deadline_at > b.deadline_at;
-              });
-    const std::string province = call.caller->role == Role::kProvince ? call.caller->province : "";
-    auto bytes = registry::WriteXlsxToBytes([&](registry::XlsxWriter& w) -> Status {
-      TP_RETURN_IF_ERROR(w.AddSheet("推荐批次进度"));
-      std::vector<std::string> header = {"推荐批次", "批次代码", "截止时间", "单位数"};
-      for (std::string_view state : kStates)
-        header.push_back(registry::RecommendationStateLabel(state));
-      TP_RETURN_IF_ERROR(w.WriteHeader(header));
-      for (const registry::Round& round : *rounds) {
-        auto lists = workflow_->ListSubmissions(round.code, province);
-        if (!lists.ok()) return lists.status();
-        std::map<std::string, int> counts;
-        for (const auto& list : *lists) {
-          for (const auto& item : list.items) counts[item.state]++;
-        }
-        std::vector<std::string> row = {round.title, round.code,
-                                        registry::BeijingIso(round.deadline_at),
-                                        std::to_string(lists->size())};
-        for (std::string_view state : kStates)
-          row.push_back(std::to_string(counts[std::string(state)]));
-        TP_RETURN_IF_ERROR(w.WriteRow(row));
-      }
-      return Status::Ok();
-    });
+    auto bytes =
+        sheets_.ExportProgress(call.caller->role == Role::kProvince ? call.caller->province : "");
     if (!bytes.ok()) return res.SetError(bytes.status());
     SendXlsx(res, std::move(*bytes), "推荐批次进度.xlsx");
   }
@@ -892,11 +863,11 @@ Status AddRoundsRoutes(registry::Store& store, const registry::ReferenceData& re
   AddInvitationRoutes(store, std::move(invitations), api, options.max_json_body_bytes,
                       options.after_write, routes);
   AddSummaryFormRoutes(store, lists, api, routes);
-  CampaignRouteOptions campaigns;
-  campaigns.max_json_body_bytes = options.max_json_body_bytes;
-  campaigns.after_write = options.after_write;
-  campaigns.audit = options.audit;
-  TP_RETURN_IF_ERROR(AddCampaignRoutes(store, seeded, lists, api, campaigns, routes));
+  TP_RETURN_IF_ERROR(AddHonourRoutes(store, seeded, lists, api,
+                                     {.max_json_body_bytes = options.max_json_body_bytes,
+                                      .after_write = options.after_write,
+                                      .audit = options.audit},
+                                     routes));
   return Status::Ok();
 }
 

@@ -6,6 +6,7 @@
 #include <functional>
 #include <map>
 #include <nlohmann/json.hpp>
+#include <optional>
 
 #include "registry/base/person_fields.h"
 #include "registry/fields/text.h"
@@ -101,6 +102,19 @@ std::optional<int> AgeOf(const Nominee& c, const PartialDate& reference) {
   return AgeAt(*birth, reference);
 }
 
+// Months past the statutory retirement age at `reference` (negative: not yet there); nullopt
+// when the gender has no schedule or the birth date is unknown.
+std::optional<int> PastRetirementMonths(const Category& cat, const Nominee& c,
+                                        const PartialDate& reference) {
+  auto it = cat.retirement.find(c.person.gender);
+  if (it == cat.retirement.end()) return std::nullopt;
+  auto birth = ParseDate(c.person.birth_date, reference);
+  if (!birth.ok()) return std::nullopt;
+  int age_months = (reference.year - birth->year) * 12 + (reference.month - birth->month);
+  if (birth->day > 0 && reference.day > 0 && reference.day < birth->day) --age_months;
+  return age_months - RetirementAgeMonths(it->second, *birth);
+}
+
 bool FieldMatches(const Category& cat, const Nominee& c) {
   if (cat.op == Category::Op::kSocietyPost || cat.op == Category::Op::kDeputyLevel) {
     for (const std::string& f : cat.fields) {
@@ -166,6 +180,10 @@ bool RuleSet::Impl::Match(std::string_view name, const Nominee& c,
       return std::all_of(cat.refs.begin(), cat.refs.end(),
                          [&](const std::string& r) { return Match(r, c, reference); });
     case Category::Kind::kNot: return !Match(cat.refs.front(), c, reference);
+    case Category::Kind::kRetired: {
+      auto months = PastRetirementMonths(cat, c, reference);
+      return months && *months >= 0;
+    }
   }
   return false;
 }
@@ -182,6 +200,17 @@ std::string RuleSet::Impl::Explain(std::string_view name, const Nominee& c,
       auto age = AgeOf(c, reference);
       if (!age) return "出生日期未填写或无效";
       return std::to_string(*age) + "岁（" + reference.ToString() + "）";
+    }
+    case Category::Kind::kRetired: {
+      auto schedule = cat.retirement.find(c.person.gender);
+      auto birth = ParseDate(c.person.birth_date, reference);
+      if (schedule == cat.retirement.end() || !birth.ok()) return "";
+      const int months = RetirementAgeMonths(schedule->second, *birth);
+      auto age = AgeOf(c, reference);
+      return c.person.gender + "，" + c.person.birth_date + "出生，法定退休年龄" +
+             std::to_string(months / 12) + "岁" +
+             (months % 12 ? std::to_string(months % 12) + "个月" : std::string()) + "，" +
+             reference.ToString() + "时" + (age ? std::to_string(*age) + "岁" : std::string());
     }
     case Category::Kind::kField: {
       std::vector<std::string> parts;
@@ -230,6 +259,29 @@ std::vector<std::string> RuleSet::UnitTypes() const {
   for (const Quota& q : impl_->quotas)
     out.insert(out.end(), q.unit_types.begin(), q.unit_types.end());
   return out;
+}
+
+int RetirementAgeMonths(const RetirementSchedule& s, const PartialDate& birth) {
+  const int since = (birth.year - s.from_year) * 12 + (birth.month - s.from_month);
+  if (since < 0 || s.every_months <= 0) return s.base_years * 12;
+  return s.base_years * 12 + std::min(s.max_delay_months, since / s.every_months + 1);
+}
+
+std::vector<RaisedCheck> RuleSet::RaisedChecks(const Nominee& c,
+                                               const PartialDate& reference) const {
+  std::vector<RaisedCheck> out;
+  for (const Check& check : impl_->checks) {
+    if (!impl_->Match(check.category, c, reference)) continue;
+    std::string why = impl_->Explain(check.category, c, reference);
+    out.push_back({check.code, check.name, check.message + (why.empty() ? "" : "（" + why + "）"),
+                   check.confirmable});
+  }
+  return out;
+}
+
+bool RuleSet::HasCheck(std::string_view code) const {
+  return std::any_of(impl_->checks.begin(), impl_->checks.end(),
+                     [&](const Check& c) { return c.code == code; });
 }
 
 bool RuleSet::InCategory(std::string_view category, const Nominee& c,

@@ -43,6 +43,30 @@ struct Nominee {
   std::string group;                  // 推荐组别, honour campaigns
 };
 
+// The statutory retirement age of one gender as it depends on the birth month: `base_years`
+// for people born before from_year-from_month, then one month later for every `every_months`
+// months of birth from then on, up to `max_delay_months` (the gradual raise from 2025).
+struct RetirementSchedule {
+  int base_years = 0;
+  int from_year = 0;
+  int from_month = 0;
+  int every_months = 0;
+  int max_delay_months = 0;
+};
+// The retirement age, in months, of a person born in `birth`'s month.
+int RetirementAgeMonths(const RetirementSchedule& schedule, const PartialDate& birth);
+
+// An exclusion the data suggests about one person (a unit name that looks like a government
+// organ, an age past retirement, a title already held): the unit confirms the person is
+// eligible all the same, with a note, or corrects the record. `confirmable` false: only a
+// correction clears it.
+struct RaisedCheck {
+  std::string code;     // the check's code in the rule set ("official_unit")
+  std::string rule;     // the notice's rule it stands for
+  std::string message;  // what the data shows, for the unit to answer
+  bool confirmable = true;
+};
+
 struct ExemptPerson {
   std::string label;
   std::string reason;  // the category label, e.g. 学会理事长、监事长、…
@@ -121,6 +145,11 @@ class RuleSet {
   // ages are taken at.
   std::vector<FieldError> CheckPerson(const Nominee& c, std::string_view unit_type,
                                       const PartialDate& reference) const;
+
+  // The rule set's checks that `c` raises, in file order.
+  std::vector<RaisedCheck> RaisedChecks(const Nominee& c, const PartialDate& reference) const;
+  // Whether the rule set has a check with this code.
+  bool HasCheck(std::string_view code) const;
 
   // Whether `c` falls in the category named `category` (e.g. "young"); false
   // for an unknown name.

@@ -133,6 +133,34 @@ SocietyPostWords ParseSocietyPost(Reader& r, const Json& j, const std::string& p
   return words;
 }
 
+// {"男": {"base_age": 60, "from_birth": "1965-01", "every_months": 4, "max_delay_months": 36}, …}
+void ReadRetirement(Reader& r, const Json& j, const std::string& path, Category* cat) {
+  if (!j.is_object() || j.empty()) return r.Fail(path, "应为对象（性别 → 退休年龄规则）");
+  for (auto g = j.begin(); g != j.end(); ++g) {
+    const std::string here = path + "." + g.key();
+    if (g.key() != "男" && g.key() != "女") r.Fail(here, "性别应为 男 或 女");
+    if (!g->is_object()) {
+      r.Fail(here, "应为对象");
+      continue;
+    }
+    r.OnlyKeys(*g, here, {"base_age", "from_birth", "every_months", "max_delay_months"});
+    RetirementSchedule s;
+    s.base_years = r.Integer(*g, here, "base_age", 0);
+    if (s.base_years < 40 || s.base_years > 80) r.Fail(here + ".base_age", "应在 40 到 80 之间");
+    const std::string from = r.String(*g, here, "from_birth", true);
+    auto date = ParseDate(from);
+    if (!from.empty() && !date.ok()) r.Fail(here + ".from_birth", "应为年月，如 1965-01");
+    if (date.ok()) {
+      s.from_year = date->year;
+      s.from_month = date->month;
+    }
+    s.every_months = r.Integer(*g, here, "every_months", 0);
+    if (s.every_months < 1) r.Fail(here + ".every_months", "应为正整数");
+    s.max_delay_months = r.Integer(*g, here, "max_delay_months", 0);
+    cat->retirement[g.key()] = s;
+  }
+}
+
 Category ParseCategory(Reader& r, const std::string& name, const Json& j, const std::string& path) {
   Category cat;
   cat.name = name;
@@ -140,9 +168,10 @@ Category ParseCategory(Reader& r, const std::string& name, const Json& j, const 
     r.Fail(path, "应为对象");
     return cat;
   }
-  r.OnlyKeys(j, path,
-             {"label", "age_at_most", "age_at_least", "field", "in", "not_in", "contains_any",
-              "society_post", "deputy_level", "any_of", "all_of", "not", "note"});
+  r.OnlyKeys(
+      j, path,
+      {"label", "age_at_most", "age_at_least", "field", "in", "not_in", "contains_any",
+       "society_post", "deputy_level", "any_of", "all_of", "not", "past_retirement_age", "note"});
   cat.label = r.String(j, path, "label", true);
   int forms = 0;
   if (j.contains("age_at_most")) {
@@ -192,6 +221,11 @@ Category ParseCategory(Reader& r, const std::string& name, const Json& j, const 
              j.contains("society_post") || j.contains("deputy_level")) {
     r.Fail(path, "in、not_in、contains_any、society_post、deputy_level 需与 field 一起使用");
   }
+  if (auto it = j.find("past_retirement_age"); it != j.end()) {
+    ++forms;
+    cat.kind = Category::Kind::kRetired;
+    ReadRetirement(r, *it, path + ".past_retirement_age", &cat);
+  }
   for (auto [key, kind] :
        {std::pair{"any_of", Category::Kind::kAnyOf}, std::pair{"all_of", Category::Kind::kAllOf},
         std::pair{"not", Category::Kind::kNot}}) {
@@ -203,7 +237,9 @@ Category ParseCategory(Reader& r, const std::string& name, const Json& j, const 
       r.Fail(path + ".not", "应只引用一个类别");
   }
   if (forms != 1) {
-    r.Fail(path, "需要且只需要一种条件：age_at_most、age_at_least、field、any_of、all_of、not");
+    r.Fail(path,
+           "需要且只需要一种条件：age_at_most、age_at_least、field、any_of、all_of、not、"
+           "past_retirement_age");
   }
   return cat;
 }
@@ -218,7 +254,7 @@ class RuleSetParser {
   void ReadHeader(const Json& doc) {
     r_.OnlyKeys(doc, "$",
                 {"code", "title", "source", "kind", "required_fields", "opinion", "categories",
-                 "eligibility", "declarable", "groups", "quotas", "note"});
+                 "eligibility", "checks", "declarable", "groups", "quotas", "note"});
     out_.code = r_.String(doc, "$", "code", true);
     if (!out_.code.empty() && !IsCode(out_.code))
       r_.Fail("$.code", "只能由小写字母、数字、- 和 _ 组成");
@@ -280,6 +316,33 @@ class RuleSetParser {
         r_.Fail("$.categories." + name, "类别之间循环引用");
         break;
       }
+    }
+  }
+
+  // Exclusions the data suggests, each with a code the unit's answer names.
+  void ReadChecks(const Json& doc) {
+    auto it = doc.find("checks");
+    if (it == doc.end()) return;
+    if (!it->is_array()) return r_.Fail("$.checks", "应为数组");
+    std::set<std::string> codes;
+    for (size_t i = 0; i < it->size(); ++i) {
+      const std::string path = "$.checks[" + std::to_string(i) + "]";
+      const Json& e = (*it)[i];
+      if (!e.is_object()) {
+        r_.Fail(path, "应为对象");
+        continue;
+      }
+      r_.OnlyKeys(e, path, {"code", "name", "when", "message", "confirmable", "note"});
+      Check check;
+      check.code = r_.String(e, path, "code", true);
+      if (!check.code.empty() && (!IsCode(check.code) || !codes.insert(check.code).second))
+        r_.Fail(path + ".code", "应为小写字母、数字、- 和 _，且不重复");
+      check.name = r_.String(e, path, "name", true);
+      check.category = r_.String(e, path, "when", true);
+      KnownCategory(check.category, path + ".when");
+      check.message = r_.String(e, path, "message", true);
+      check.confirmable = r_.Bool(e, path, "confirmable", true);
+      out_.checks.push_back(std::move(check));
     }
   }
 
@@ -466,6 +529,7 @@ StatusOr<RuleSet> RuleSet::Parse(std::string_view json_text, std::string_view so
   parser.ReadHeader(doc);
   parser.ReadCategories(doc);
   parser.ReadEligibility(doc);
+  parser.ReadChecks(doc);
   parser.ReadQuotas(doc);
   if (!r.errors().empty()) {
     const FieldError& first = r.errors().front();

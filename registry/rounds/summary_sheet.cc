@@ -540,4 +540,30 @@ StatusOr<std::string> SummarySheets::ExportAdmitted(int year, bool reveal_phone,
   return bytes;
 }
 
+StatusOr<std::string> SummarySheets::ExportProgress(std::string_view province) {
+  static constexpr std::string_view kStates[] = {"draft",    "submitted", "under_review",
+                                                 "returned", "admitted",  "rejected"};
+  TP_ASSIGN_OR_RETURN(auto rounds, workflow_.rounds().ListRounds());
+  std::sort(rounds.begin(), rounds.end(),
+            [](const Round& a, const Round& b) { return a.deadline_at > b.deadline_at; });
+  return WriteXlsxToBytes([&](XlsxWriter& w) -> Status {
+    TP_RETURN_IF_ERROR(w.AddSheet("推荐批次进度"));
+    std::vector<std::string> header = {"推荐批次", "批次代码", "截止时间", "单位数"};
+    for (std::string_view state : kStates) header.push_back(RecommendationStateLabel(state));
+    TP_RETURN_IF_ERROR(w.WriteHeader(header));
+    for (const Round& round : rounds) {
+      TP_ASSIGN_OR_RETURN(auto lists, workflow_.ListSubmissions(round.code, province));
+      std::map<std::string, int> counts;
+      for (const auto& list : lists)
+        for (const auto& item : list.items) counts[item.state]++;
+      std::vector<std::string> row = {round.title, round.code, BeijingIso(round.deadline_at),
+                                      std::to_string(lists.size())};
+      for (std::string_view state : kStates)
+        row.push_back(std::to_string(counts[std::string(state)]));
+      TP_RETURN_IF_ERROR(w.WriteRow(row));
+    }
+    return Status::Ok();
+  });
+}
+
 }  // namespace tp::registry

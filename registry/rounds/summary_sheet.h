@@ -88,6 +88,9 @@ class SummarySheets {
                                  bool reveal_phone, bool sensitive_attributes, const Actor& actor);
   // People admitted (入库) in `year`, with unit, tier and batch.
   StatusOr<std::string> ExportAdmitted(int year, bool reveal_phone, const Actor& actor);
+  // The dashboard's 推荐批次进度 as XLSX: every round, newest deadline first, with its units and
+  // the people at each state; with `province`, its own units only. Counts only, no person.
+  StatusOr<std::string> ExportProgress(std::string_view province);
 
  private:
   Workflow& workflow_;

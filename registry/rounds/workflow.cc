@@ -383,6 +383,10 @@ StatusOr<RecommendationView> Workflow::Edit(int64_t id, const RecommendationInpu
   return GetRecommendation(id);
 }
 
+void Workflow::AddSubmitCheck(SubmitCheck check) {
+  impl_->submit_checks.push_back(std::move(check));
+}
+
 Status Workflow::Remove(int64_t id, const Actor& actor) {
   TP_ASSIGN_OR_RETURN(auto current, GetRecommendation(id));
   TP_ASSIGN_OR_RETURN(auto unit, impl_->store().GetUnit(current.unit_code));
@@ -391,9 +395,14 @@ Status Workflow::Remove(int64_t id, const Actor& actor) {
   try {
     SQLite::Database& w = batch->Connection();
     TP_ASSIGN_OR_RETURN(auto row, ChangeableItem(w, id, "移出名单"));
-    SQLite::Statement del(w, "DELETE FROM recommendations WHERE id=?");
-    del.bind(1, id);
-    del.exec();
+    // The person leaves the list with their 推荐表 and the answers about them.
+    for (const char* sql : {"DELETE FROM honour_forms WHERE recommendation_id=?",
+                            "DELETE FROM exclusion_answers WHERE recommendation_id=?",
+                            "DELETE FROM recommendations WHERE id=?"}) {
+      SQLite::Statement del(w, sql);
+      del.bind(1, id);
+      del.exec();
+    }
     TP_RETURN_IF_ERROR(batch->Audit(actor.Entry(
         "delete", "recommendation", std::to_string(id),
         Json{{"round", row.view.round}, {"person", current.record.person.public_id}}.dump())));
@@ -452,6 +461,10 @@ StatusOr<SubmissionView> Workflow::Submit(std::string_view round_code, int64_t u
                                     std::to_string(rules.opinion_max_chars()) + "字（现为" +
                                     std::to_string(length) + "字）",
                                 0});
+        }
+        for (const SubmitCheck& check : impl_->submit_checks) {
+          std::vector<FieldError> more = check(round, r.view);
+          violations.insert(violations.end(), more.begin(), more.end());
         }
       }
       if (to_submit == 0) return PreconditionFailed("名单中没有待报送的人员");

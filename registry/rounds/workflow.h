@@ -36,6 +36,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <memory>
 #include <optional>
@@ -117,6 +118,12 @@ struct PossibleDuplicatePair {
   DuplicateCandidate other;
 };
 
+// More that a submission must satisfy, per person about to be submitted (an honour round's
+// 推荐表 complete, the exclusions the data suggests answered): each problem names the rule or
+// box and the person. Runs inside Submit, on the committed state of everything but the opinions.
+using SubmitCheck =
+    std::function<std::vector<FieldError>(const Round& round, const RecommendationView& item)>;
+
 class Workflow {
  public:
   static StatusOr<std::unique_ptr<Workflow>> Create(Rounds& rounds, const std::string& data_dir);
@@ -146,6 +153,9 @@ class Workflow {
   StatusOr<SubmissionView> Submit(std::string_view round, int64_t unit_rowid,
                                   const std::map<int64_t, std::string>& opinions,
                                   const Actor& actor);
+
+  // Adds a check every Submit runs (honour_forms.h registers one); call before serving.
+  void AddSubmitCheck(SubmitCheck check);
 
   // Staff decisions; BulkAdmit admits all of `ids` or none.
   StatusOr<RecommendationView> Decide(int64_t id, const Decision& decision, const Actor& actor);

@@ -515,13 +515,41 @@ CREATE INDEX attachments_recommendation ON attachments(recommendation_id);
 CREATE INDEX attachments_blob ON attachments(blob_key);
 )sql";
 
-// 12: honour campaigns after the recommendation: experts and their review rounds, the 公示 and its
+// 12: the 推荐表 of a recommendation in an honour campaign ([002] 附件, [003] 附件1): the boxes the
+// person record does not hold (推荐领域, 事迹, 感人故事, 所在单位意见, …) as JSON, sealed like the
+// unit's copy of the person (personal text); and the unit's answers to the exclusions the data
+// suggests (a unit name like a government organ, an age past retirement, …), each with who
+// answered and when, for staff and the unit to see.
+constexpr const char* kMigration12 = R"sql(
+CREATE TABLE honour_forms (
+  recommendation_id  INTEGER PRIMARY KEY REFERENCES recommendations(id),
+  form_code          TEXT NOT NULL,                -- data/forms/honour/<code>.json
+  form_enc           BLOB NOT NULL,                -- the boxes as JSON, sealed
+  updated_by         TEXT,
+  updated_by_name    TEXT,
+  updated_at         TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%SZ','now')),
+  version            INTEGER NOT NULL DEFAULT 1
+);
+CREATE TABLE exclusion_answers (
+  recommendation_id  INTEGER NOT NULL REFERENCES recommendations(id),
+  check_code         TEXT NOT NULL,                -- a check of the round's rule set
+  answer             TEXT NOT NULL CHECK (answer IN ('confirm','correct')),
+  note               TEXT NOT NULL DEFAULT '',
+  message            TEXT NOT NULL,                -- what the data showed when answered
+  answered_by        TEXT,
+  answered_by_name   TEXT,
+  answered_at        TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%SZ','now')),
+  PRIMARY KEY (recommendation_id, check_code)
+) WITHOUT ROWID;
+)sql";
+
+// 13: honour campaigns after the recommendation: experts and their review rounds, the 公示 and its
 // objections ([002] 三（三）: 组织专家对候选人进行多轮评选……经公示无异议后公布). An expert is an
 // account of its own role, with the organisation they work for (and the recommending unit it is,
 // when it is one) so that they never review a candidate of their own organisation. SQLite cannot
 // change a CHECK, so accounts and tokens are rebuilt with the new role (foreign keys are not
 // enforced during migrations, and their rows keep their ids).
-constexpr const char* kMigration12 = R"sql(
+constexpr const char* kMigration13 = R"sql(
 CREATE TABLE accounts_new (
   id                    INTEGER PRIMARY KEY,
   username              TEXT NOT NULL UNIQUE,
@@ -648,7 +676,8 @@ CREATE INDEX objections_notice ON objections(notice_id);
 
 constexpr const char* kMigrations[] = {kMigration1, kMigration2,  kMigration3,  kMigration4,
                                        kMigration5, kMigration6,  kMigration7,  kMigration8,
-                                       kMigration9, kMigration10, kMigration11, kMigration12};
+                                       kMigration9, kMigration10, kMigration11, kMigration12,
+                                       kMigration13};
 
 }  // namespace
 

@@ -18,6 +18,7 @@ struct SealedColumn {
   const char* table;
   const char* column;
   const char* context_column;  // the name the value is bound to (SealContext)
+  const char* id_column = "id";  // the row id the value is bound to
 };
 constexpr SealedColumn kSealedColumns[] = {
     {"persons", "id_number_enc", "id_number"},
@@ -26,6 +27,7 @@ constexpr SealedColumn kSealedColumns[] = {
     {"upload_reports", "errors_xlsx", "errors_xlsx"},
     {"invitations", "contact_enc", "contact"},
     {"invitations", "form_enc", "form"},
+    {"honour_forms", "form_enc", "form_enc", "recommendation_id"},
 };
 
 // The first bytes of a value sealed under `key_id`.
@@ -79,11 +81,13 @@ StatusOr<RekeyProgress> Rekey(Store& store, const RekeyOptions& options) {
     for (;;) {
       int64_t pass = 0;
       for (const SealedColumn& c : kSealedColumns) {
-        const std::string select = std::string("SELECT id, ") + c.column + " FROM " + c.table +
+        const std::string id_column = c.id_column;
+        const std::string select = "SELECT " + id_column + ", " + c.column + " FROM " + c.table +
                                    " WHERE " + c.column + " IS NOT NULL AND substr(" + c.column +
-                                   ", 1, 5) <> ? AND id > ? " + "ORDER BY id LIMIT ?";
+                                   ", 1, 5) <> ? AND " + id_column + " > ? ORDER BY " + id_column +
+                                   " LIMIT ?";
         const std::string update =
-            std::string("UPDATE ") + c.table + " SET " + c.column + "=? WHERE id=?";
+            std::string("UPDATE ") + c.table + " SET " + c.column + "=? WHERE " + id_column + "=?";
         int64_t after = 0;
         for (;;) {
           std::lock_guard lock(impl.write_mutex());

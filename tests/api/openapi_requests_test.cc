@@ -139,6 +139,14 @@ TEST_CASE("OpenAPI: the rule set schema lists the keys the loader allows at ever
   rule_set["quotas"][0]["unit_seats"] = {{{"unit", "某学会"}, {"max", 9}}};
   REQUIRE(registry::RuleSet::Parse(rule_set.dump(), "pool-national-2025.json").ok());
   const std::string category = rule_set["categories"].begin().key();
+  rule_set["categories"]["zz_retired"] = {
+      {"label", "已过法定退休年龄"},
+      {"past_retirement_age",
+       {{"男", {{"base_age", 60}, {"from_birth", "1965-01"}, {"every_months", 4}}}}}};
+  if (!rule_set.contains("checks"))
+    rule_set["checks"] = {
+        {{"code", "probe"}, {"name", "探针"}, {"when", category}, {"message", "m"}}};
+  REQUIRE(registry::RuleSet::Parse(rule_set.dump(), "probe.json").ok());
   const struct {
     const char* pointer;
     const char* schema;
@@ -149,7 +157,9 @@ TEST_CASE("OpenAPI: the rule set schema lists the keys the loader allows at ever
                 {"/quotas/0", "RuleQuota"},
                 {"/quotas/0/minimums/0", "RuleMinimum"},
                 {"/quotas/0/unit_seats/0", "RuleUnitSeats"},
-                {"/categories/society_leader/society_post", "RuleSocietyPost"}};
+                {"/categories/society_leader/society_post", "RuleSocietyPost"},
+                {"/checks/0", "RuleCheck"},
+                {"/categories/zz_retired/past_retirement_age/男", "RuleRetirement"}};
   for (const auto& level : levels) {
     INFO(std::string("rule set at ") + (*level.pointer ? level.pointer : "/"));
     const json& schema = level.schema != nullptr

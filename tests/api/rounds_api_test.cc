@@ -336,7 +336,11 @@ TEST_CASE("Rounds API: a CCP member is refused for the 党外 pool and required 
   CHECK(NamesRule(not_member, "推荐对象须为中共党员"));
   s.MustAdd(s.chem, "youxiu-dangyuan-2018",
             PersonJson("党建华", "19800101", 51, "汉族", "中共党员"));
-  CHECK(s.Post(s.chem, "/api/v1/rounds/youxiu-dangyuan-2018/submit", Json::object()).status == 200);
+  // The member passes the party rule; the list waits only for the 推荐表 and its photos.
+  Answer submitted = s.Post(s.chem, "/api/v1/rounds/youxiu-dangyuan-2018/submit", Json::object());
+  CHECK(submitted.status == 422);
+  CHECK_FALSE(NamesRule(submitted, "推荐对象须为中共党员"));
+  CHECK(NamesRule(submitted, "全国学会优秀党员科技工作者推荐表"));
 }
 
 TEST_CASE(

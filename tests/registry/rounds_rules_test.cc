@@ -214,9 +214,15 @@ TEST_CASE("RuleSet: 最美 excludes officials, soldiers, the retired and holders
   Nominee soldier = c;
   soldier.declared = {"现役军人"};
   CHECK(first_rule(soldier) == "不包括现役军人");
+  // A holder is "in principle" not recommended again: the unit answers the check.
   Nominee holder = c;
   holder.honours = {"广西“最美科技工作者”"};
-  CHECK(first_rule(holder) == "已获得“最美”系列称号的原则上不再推荐");
+  CHECK(first_rule(holder).empty());
+  auto raised = rules.RaisedChecks(holder, ref);
+  REQUIRE(raised.size() == 1);
+  CHECK(raised[0].code == "zuimei_title");
+  CHECK(raised[0].rule == "已获得全国、自治区“最美”系列称号的原则上不再推荐");
+  CHECK(rules.RaisedChecks(c, ref).empty());
   Nominee outside = c;
   outside.person.province = "44";
   CHECK(first_rule(outside) == "推荐人选为目前在广西工作的科技工作者");

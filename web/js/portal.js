@@ -379,6 +379,10 @@ function itemsTable() {
     const p = item.person;
     const opinion = el('textarea', { rows: 2, 'data-item': item.id, disabled: !canEdit, 'aria-label': `${p.name}的推荐意见` });
     opinion.value = item.opinion || '';
+    // An honour round's candidates each have a 推荐表 to fill in.
+    const form = reRecommends()
+      ? el('a', { class: 'honour-form', href: `honour-form.html?id=${encodeURIComponent(item.id)}` }, '填写推荐表')
+      : null;
     return el('tr', { dataset: { id: item.id } },
       el('td', {}, p.name),
       el('td', {}, p.gender || ''),
@@ -388,7 +392,7 @@ function itemsTable() {
         item.exempt_reason ? el('span', { class: 'tag ok' }, `不占名额：${item.exempt_reason}`) : null,
         item.reasons ? el('div', { class: 'hint' }, `说明：${item.reasons}`) : null),
       el('td', {}, opinion),
-      el('td', {}, canEdit ? el('button', {
+      el('td', {}, form, canEdit ? el('button', {
         type: 'button', class: 'danger',
         onclick: async () => {
           try {

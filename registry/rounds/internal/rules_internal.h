@@ -22,14 +22,32 @@ using Json = nlohmann::json;
 struct Category {
   std::string name;
   std::string label;
-  enum class Kind { kAgeAtMost, kAgeAtLeast, kField, kAnyOf, kAllOf, kNot } kind = Kind::kField;
+  enum class Kind {
+    kAgeAtMost,
+    kAgeAtLeast,
+    kField,
+    kAnyOf,
+    kAllOf,
+    kNot,
+    kRetired
+  } kind = Kind::kField;
   int age = 0;
+  std::map<std::string, RetirementSchedule, std::less<>> retirement;  // by 性别
   std::vector<std::string> fields;
   // society_post and deputy_level read posts by their structure (post_recognisers.h).
   enum class Op { kIn, kNotIn, kContainsAny, kSocietyPost, kDeputyLevel } op = Op::kIn;
   std::vector<std::string> values;
   SocietyPostWords post_words = {};
   std::vector<std::string> refs;  // any_of / all_of / not
+};
+
+// An exclusion the data suggests: raised for a person in `category`, answered by the unit.
+struct Check {
+  std::string code;
+  std::string name;  // the rule of the notice it stands for
+  std::string category;
+  std::string message;
+  bool confirmable = true;
 };
 
 struct Eligibility {
@@ -95,6 +113,7 @@ struct RuleSet::Impl {
   using Category = rules_internal::Category;
   using Eligibility = rules_internal::Eligibility;
   using Quota = rules_internal::Quota;
+  using Check = rules_internal::Check;
   std::string code, title, source, kind, json;
   std::vector<std::string> required_fields;
   bool opinion_required = false;
@@ -104,6 +123,7 @@ struct RuleSet::Impl {
   bool group_required = false;
   std::map<std::string, Category, std::less<>> categories;
   std::vector<Eligibility> eligibility;
+  std::vector<Check> checks;
   std::vector<Quota> quotas;
 
   const Quota* QuotaFor(std::string_view unit_type) const {

@@ -202,6 +202,7 @@ struct Workflow::Impl {
 
   Rounds& rounds;
   std::unique_ptr<DuplicateFinder> finder;
+  std::vector<SubmitCheck> submit_checks;
 };
 
 }  // namespace tp::registry

@@ -1,0 +1,31 @@
+// The routes of an honour recommendation's 推荐表 (registry/rounds/honour_forms.h):
+//   GET  /api/v1/recommendations/{id}/honour-form       the form, its spec (boxes, limits, which
+//        are required), what is missing, advice, attachments and the exclusions with answers;
+//   PUT  /api/v1/recommendations/{id}/honour-form       the boxes as a JSON object (a key the
+//        form lacks is 400 naming it); while the list is a draft or returned;
+//   POST /api/v1/recommendations/{id}/exclusions        {"check", "answer": confirm|correct,
+//        "note"}: the unit's answer to an exclusion the data raises;
+//   GET  /api/v1/recommendations/{id}/honour-form.pdf   the printed 推荐表, watermarked, audited.
+// Staff see every recommendation, a province its units', a unit its own (others answer 404).
+#pragma once
+
+#include <cstddef>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "api/api_service.h"
+#include "registry/rounds/honour_forms.h"
+#include "registry/store/store.h"
+
+namespace tp::api {
+
+// `keep` holds what the forms use (the workflow and its rounds) alive with the routes.
+void AddHonourFormRoutes(registry::Store& store, std::shared_ptr<registry::HonourForms> forms,
+                         std::shared_ptr<void> keep, std::size_t max_json_body_bytes,
+                         std::vector<RouteSpec>* routes);
+
+// The components/schemas entries the routes name, as a JSON object's text.
+std::string HonourFormOpenApiSchemas();
+
+}  // namespace tp::api
