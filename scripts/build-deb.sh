@@ -25,7 +25,7 @@ cmake --build "$build" -j "${JOBS:-2}" --target talentpool talentpool_man
 (cd "$build" && cpack -G DEB >/dev/null)
 deb=$(ls -t "$build"/talentpool_*.deb | head -1)
 echo "== $deb ($(du -h "$deb" | cut -f1))"
-dpkg-deb --info "$deb" | sed -n '/Package:/,$p'
+dpkg-deb --field "$deb"
 echo "== files"
 dpkg-deb --contents "$deb" | awk '{print $1, $6}' | grep -v '/$' | sed 's|\./|/|'
 # The binary in the package holds no path of the machine it was built on.
