@@ -11,6 +11,7 @@
 #include "api/campaigns_routes.h"
 #include "api/honour_form_routes.h"
 #include "api/internal/api_service_impl.h"
+#include "api/observe.h"
 
 namespace tp::api {
 
@@ -97,7 +98,55 @@ void ApiService::Impl::BuildRoutes() {
 // Health, the OpenAPI document, who the caller is.
 void ApiService::Impl::AddSystemRoutes() {
   auto bind = [this](void (Impl::*method)(const ApiCall&, HttpResponse&)) { return Bound(method); };
-  auto health = [](const ApiCall&, HttpResponse& res) { res.SetJson(R"({"status":"ok"})"); };
+  // Ready when the database answers and the index opens; the lag is how many changes of the
+  // registry the index has yet to take in (the follower takes them every few seconds).
+  auto health = [this](const ApiCall&, HttpResponse& res) {
+    nlohmann::json out = {{"status", "ok"}};
+    auto last_seq = store.LastSeq();
+    out["database"] = last_seq.ok() ? "ok" : "unavailable";
+    StatusOr<indexer::IndexInfo> info = Unavailable("没有搜索索引");
+    if (index != nullptr) info = index->Info();
+    out["index"] = info.ok() ? "ok" : "unavailable";
+    if (last_seq.ok() && info.ok()) {
+      out["index_lag"] = std::max<int64_t>(0, *last_seq - info->last_seq);
+      out["index_documents"] = info->documents;
+    }
+    if (!last_seq.ok() || !info.ok()) out["status"] = "unavailable";
+    res.SetJson(out.dump(), last_seq.ok() && info.ok() ? 200 : 503);
+  };
+  // Prometheus' text format, for the addresses of ApiOptions::metrics_from only (404 to others:
+  // the page tells nothing to the outside, not even that it exists).
+  auto metrics = [this](const ApiCall& call, HttpResponse& res) {
+    const auto& allowed = options.metrics_from;
+    if (std::find(allowed.begin(), allowed.end(), call.request.remote_addr) == allowed.end()) {
+      return res.SetError(NotFound("没有这个地址"));
+    }
+    std::string text = options.server_metrics ? options.server_metrics() : "";
+    auto last_seq = store.LastSeq();
+    if (last_seq.ok()) {
+      text +=
+          PrometheusGauge("talentpool_registry_last_seq", "The registry's latest change number.",
+                          static_cast<double>(*last_seq));
+    }
+    if (index != nullptr && last_seq.ok()) {
+      if (auto info = index->Info(); info.ok()) {
+        text +=
+            PrometheusGauge("talentpool_index_lag_changes",
+                            "Changes of the registry the search index has not taken in yet.",
+                            static_cast<double>(std::max<int64_t>(0, *last_seq - info->last_seq)));
+        text += PrometheusGauge("talentpool_index_documents", "People in the search index.",
+                                static_cast<double>(info->documents));
+      }
+    }
+    text +=
+        PrometheusGauge("talentpool_audit_entries_total", "Audit entries recorded since the start.",
+                        static_cast<double>(audit.entries()), "counter");
+    text += PrometheusGauge("talentpool_audit_commits_total",
+                            "Audit commits to the table since the start (entries are grouped).",
+                            static_cast<double>(audit.commits()), "counter");
+    res.content_type = "text/plain; version=0.0.4; charset=utf-8";
+    res.body = std::move(text);
+  };
   routes.push_back({.method = "GET",
                     .pattern = "/healthz",
                     .operation_id = "getHealth",
@@ -114,6 +163,16 @@ void ApiService::Impl::AddSystemRoutes() {
                     .tag = "系统",
                     .response_schema = "Health",
                     .handler = health});
+  routes.push_back({.method = "GET",
+                    .pattern = "/metrics",
+                    .operation_id = "getMetrics",
+                    .needs_token = false,
+                    .summary = "Prometheus 指标（文本格式；只回答配置中 metrics_from 的地址，"
+                               "对其他地址 404）",
+                    .tag = "系统",
+                    .response_schema = "Metrics",
+                    .statuses = {404},
+                    .handler = metrics});
   routes.push_back(
       {.method = "GET",
        .pattern = "/api/v1/openapi.json",

@@ -78,6 +78,10 @@ struct ApiOptions {
   // GET /api/v1/search.xlsx refuses a search with more hits than this (the caller narrows it).
   // Five thousand rows is under a megabyte of workbook, built in memory within a second.
   int64_t search_export_limit = 5000;
+  // GET /metrics answers these client addresses only (the connection's own, never X-Real-IP).
+  std::vector<std::string> metrics_from = {"127.0.0.1", "::1"};
+  // The server's own metrics (requests, latencies) put before the service's; may be empty.
+  std::function<std::string()> server_metrics;
 };
 
 // One parameter of a route, for the OpenAPI document.

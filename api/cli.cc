@@ -1,624 +1,353 @@
 #include "api/cli.h"
 
-#include <sys/resource.h>
 #include <unistd.h>
 
-#include <atomic>
-#include <chrono>
+#include <CLI/CLI.hpp>
 #include <cstdio>
-#include <fstream>
 #include <iostream>
-#include <map>
-#include <nlohmann/json.hpp>
-#include <optional>
+#include <sstream>
 #include <string>
-#include <thread>
+#include <string_view>
 #include <vector>
 
-#include "api/import_run.h"
-#include "api/serve.h"
+#include "api/cli_commands.h"
+#include "indexer/schema.h"
 #include "indexer/search_index.h"
-#include "indexer/search_json.h"
-#include "indexer/store_change_source.h"
-#include "registry/accounts/accounts.h"
-#include "registry/base/paths.h"
-#include "registry/fields/reference_data.h"
-#include "registry/fields/validate.h"
-#include "registry/import/demo_data.h"
-#include "registry/import/importer.h"
-#include "registry/import/person_export.h"
-#include "registry/store/backup.h"
-#include "registry/store/rekey.h"
-#include "registry/store/store.h"
 #include "registry/tables/table_reader.h"
 
 namespace tp::api {
 namespace {
 
-using json = nlohmann::json;
-using registry::Store;
+using cli::Args;
 
-constexpr const char* kUsage = R"(用法 / usage:
-  talentpool init    --data DIR                    创建空登记库
-  talentpool import  --data DIR FILE [--same 3=P0000012,…] [--new 4,…]
-                                                   导入入库人员（CSV、XLSX、XLS、Word 或其 zip）；
-                                                   没有编号和身份证号、可能是在库人员的行待确认：
-                                                   --same 确认为该在库人员，--new 确认为另一人
-  talentpool stats   --data DIR                    统计（JSON）
-  talentpool token   --data DIR --role staff|province|unit [--unit CODE] [--province 45] [--label TEXT]
-  talentpool token   --data DIR --list | --revoke ID
-  talentpool user add --data DIR --username NAME --role staff|province|unit [--province 45] [--unit CODE] [--name 显示名]
-                                                   开设账户；最后一行是只显示这一次的初始密码
-  talentpool user list --data DIR                  列出账户
-  talentpool user disable|enable|reset|unlock --data DIR --username NAME
-                                                   停用、启用、重置密码（打印新的初始密码）、解除锁定
-  talentpool units   --data DIR                    列出推荐单位及代码
-  talentpool serve   --data DIR [--port 8080] [--bind 127.0.0.1] [--trusted-proxy 127.0.0.1]
-                     [--session-idle-minutes 30] [--session-hours 12]
-                     （--trusted-proxy：只在 nginx 等代理之后设置，此地址发来的 X-Real-IP 才被采信；
-                       会话在无操作 30 分钟或登录 12 小时后结束）
-  talentpool export  --data DIR --out FILE.xlsx [--reveal]
-                                                   导出全部人员的全部字段（含编号）；身份证号、手机
-                                                   默认遮蔽，--reveal 导出完整号码（记入审计）。
-                                                   在 Excel/WPS 中修改后用 import 导回：只更新改动的
-                                                   单元格，不新增人员；遮蔽的号码视为未改动
-  talentpool search  --data DIR QUERY
-  talentpool reindex --data DIR
-  talentpool backup  --data DIR --out FILE         在线备份数据库（密钥文件另行保管）
-  talentpool restore --data DIR FILE               从备份恢复（索引随后自动重建）
-  talentpool rekey   --data DIR [--batch 500]      轮换密钥：以新密钥重新加密全部身份证号、手机等（可在服务运行时进行，中断后再次运行即继续）
-  talentpool demo    --out FILE [--persons 1000] [--seed 2024]   生成演示数据
-)";
-
-// `--name value` options and positional arguments of one command.
-struct Args {
-  std::map<std::string, std::string> options;
-  std::vector<std::string> positional;
-
-  std::optional<std::string> Get(const std::string& name) const {
-    auto it = options.find(name);
-    if (it == options.end()) return std::nullopt;
-    return it->second;
-  }
-  std::string GetOr(const std::string& name, const std::string& fallback) const {
-    return Get(name).value_or(fallback);
-  }
+// One option of a command: `value` names its value in the help ("DIR"); nullptr for a flag.
+struct OptionSpec {
+  const char* name;
+  const char* value;
+  const char* help;
 };
 
-// Flags that take no value.
-bool IsSwitch(const std::string& name) { return name == "list" || name == "reveal"; }
+// One command: its options, its positional arguments and examples. The help of each command,
+// the overview and the man page are all written from this table.
+struct CommandSpec {
+  const char* name;
+  const char* summary;
+  const char* positional;  // "FILE", "QUERY…" or nullptr
+  const char* positional_help;
+  bool many = false;  // the positional argument may be repeated
+  std::vector<OptionSpec> options;
+  const char* examples;
+  int (*run)(const Args&);
+};
 
-std::optional<Args> Parse(int argc, char** argv, int first) {
-  Args args;
-  for (int i = first; i < argc; ++i) {
-    std::string a = argv[i];
-    if (a.rfind("--", 0) == 0 && a.size() > 2) {
-      std::string name = a.substr(2);
-      if (auto eq = name.find('='); eq != std::string::npos) {
-        args.options[name.substr(0, eq)] = name.substr(eq + 1);
-      } else if (IsSwitch(name)) {
-        args.options[name] = "1";
-      } else if (i + 1 < argc) {
-        args.options[name] = argv[++i];
+constexpr OptionSpec kData{"data", "DIR", "登记库目录（数据库、密钥文件和搜索索引所在的目录）"};
+
+// The search filters of the API (?province=45&tier=…), as options of `talentpool search`.
+std::vector<OptionSpec> SearchOptions() {
+  std::vector<OptionSpec> options = {
+      kData,
+      {"size", "N", "每页条数（默认 10）"},
+      {"page", "N", "第几页（从 1 起）"},
+      {"sort", "ORDER", "排序：relevance、admission_year、+admission_year、age 或 -age"},
+      {"facets", "true|false", "是否统计分面（默认 true）"},
+      {"province", "CODE", "筛选：省级行政区代码（如 45）"},
+      {"unit_type", "TYPE", "筛选：推荐单位类型"},
+      {"tier", "TIER", "筛选：人才类别（领军人才、青年人才）"},
+      {"ethnic_group", "NAME", "筛选：民族"},
+      {"gender", "男|女", "筛选：性别"},
+      {"age_band", "BAND", "筛选：年龄段（35岁及以下、36-45岁、46-55岁、56岁及以上）"},
+      {"round", "CODE", "筛选：推荐轮次"},
+      {"year", "YEAR", "筛选：入库年度"},
+      {"honour", "NAME", "筛选：荣誉"},
+      {"trained", "EVENT", "筛选：参加过的培训活动"},
+      {"group", "NAME", "筛选：所属群体"},
+      {"trained_year", "YEAR", "筛选：参加培训的年度"},
+  };
+  return options;
+}
+
+const std::vector<CommandSpec>& Commands() {
+  static const std::vector<CommandSpec> commands = {
+      {"init",
+       "创建空登记库（SQLite 数据库、密钥文件和搜索索引）",
+       nullptr,
+       nullptr,
+       false,
+       {kData},
+       "talentpool init --data /var/lib/talentpool/registry",
+       cli::CmdInit},
+      {"import",
+       "导入入库人员（CSV、XLSX、XLS、Word 或其 zip）。被拒绝的行逐行列出行号、字段和原因，"
+       "最后一行是 imported N, rejected M。退出码：0 全部导入，1 有行被拒绝或待确认，2 "
+       "文件无法读取",
+       "FILE",
+       "要导入的文件",
+       false,
+       {kData,
+        {"same", "ROW=编号,…", "确认这些待确认的行是该在库人员（如 3=P0000012）"},
+        {"new", "ROW,…", "确认这些待确认的行是另一人，新建"}},
+       "talentpool import --data /var/lib/talentpool/registry 2024年入库名单.xlsx\n"
+       "talentpool import --data DIR 汇总表.docx --same 3=P0000012 --new 4",
+       cli::CmdImport},
+      {"stats",
+       "统计（JSON），至少含 {\"persons\": N}",
+       nullptr,
+       nullptr,
+       false,
+       {kData},
+       "talentpool stats --data /var/lib/talentpool/registry",
+       cli::CmdStats},
+      {"token",
+       "签发、列出或吊销 API 令牌；新令牌只显示这一次",
+       nullptr,
+       nullptr,
+       false,
+       {kData,
+        {"role", "staff|province|unit", "令牌的角色"},
+        {"unit", "CODE", "unit 角色的推荐单位代码（见 talentpool units）"},
+        {"province", "CODE", "province 角色的省级行政区代码（如 45）"},
+        {"label", "TEXT", "令牌的说明，列表中显示"},
+        {"list", nullptr, "列出令牌（不含令牌本身）"},
+        {"revoke", "ID", "吊销编号为 ID 的令牌（编号见 --list）"}},
+       "talentpool token --data DIR --role staff --label 审核组\n"
+       "talentpool token --data DIR --role unit --unit U450001\n"
+       "talentpool token --data DIR --list\n"
+       "talentpool token --data DIR --revoke 3",
+       cli::CmdToken},
+      {"user",
+       "管理账户：add 开设（最后一行是只显示这一次的初始密码）、list 列出、disable 停用、"
+       "enable 启用、reset 重置密码、unlock 解除锁定",
+       "ACTION",
+       "add、list、disable、enable、reset 或 unlock",
+       false,
+       {kData,
+        {"username", "NAME", "用户名"},
+        {"role", "staff|province|unit", "add：账户的角色"},
+        {"province", "CODE", "add：province 角色的省级行政区代码"},
+        {"unit", "CODE", "add：unit 角色的推荐单位代码"},
+        {"name", "显示名", "add：显示的姓名（默认同用户名）"}},
+       "talentpool user add --data DIR --username wangfang --role staff --name 王芳\n"
+       "talentpool user list --data DIR\n"
+       "talentpool user reset --data DIR --username wangfang",
+       cli::CmdUser},
+      {"units",
+       "列出推荐单位及代码（代码、类型、省份、名称，以制表符分隔）",
+       nullptr,
+       nullptr,
+       false,
+       {kData},
+       "talentpool units --data DIR",
+       cli::CmdUnits},
+      {"serve",
+       "提供 API 和网页，直到收到 SIGTERM 或 "
+       "SIGINT（收到后不再接受连接，处理完进行中的请求再退出）",
+       nullptr,
+       nullptr,
+       false,
+       {kData,
+        {"config", "FILE", "配置文件（TOML，见 talentpool.toml.example）；命令行选项优先于它"},
+        {"port", "N", "端口（默认 8080；0 为任一空闲端口）"},
+        {"bind", "ADDR", "监听地址（默认 127.0.0.1）"},
+        {"threads", "N", "处理请求的线程数（默认 8）"},
+        {"web", "DIR", "网页目录（默认安装目录下 share/talentpool/web）"},
+        {"trusted-proxy", "ADDR",
+         "只在 nginx 等代理之后设置：此地址发来的 X-Real-IP 才被采信为客户端地址"},
+        {"session-idle-minutes", "N", "会话无操作多少分钟后结束（默认 30）"},
+        {"session-hours", "N", "会话自登录起多少小时后结束（默认 12）"}},
+       "talentpool serve --data DIR --port 8080 --bind 127.0.0.1\n"
+       "talentpool serve --config /etc/talentpool/talentpool.toml",
+       cli::CmdServe},
+      {"config",
+       "检查 serve 的配置文件：每个键的类型和取值范围、登记库目录、参考数据；有误时指出文件和键，"
+       "退出码 2",
+       "ACTION",
+       "check",
+       false,
+       {{"config", "FILE", "配置文件（TOML）"},
+        {"data", "DIR", "登记库目录（替代配置文件的 [server] data）"}},
+       "talentpool config check --config /etc/talentpool/talentpool.toml",
+       cli::CmdConfig},
+      {"export",
+       "导出全部人员的全部字段（含编号）为 XLSX；身份证号、手机默认遮蔽。在 Excel/WPS 中修改后"
+       "用 import 导回：只更新改动的单元格，不新增人员；遮蔽的号码视为未改动",
+       nullptr,
+       nullptr,
+       false,
+       {kData,
+        {"out", "FILE.xlsx", "输出文件"},
+        {"reveal", nullptr, "导出完整的身份证号和手机（记入审计，请妥善保管文件）"}},
+       "talentpool export --data DIR --out 全部人员.xlsx",
+       cli::CmdExport},
+      {"search", "检索，结果以 JSON 打印，与 API 的 /api/v1/search 相同", "QUERY",
+       "检索词（可多个，以空格连接）", true, SearchOptions(),
+       "talentpool search --data DIR 人工智能 --province 45\n"
+       "talentpool search --data DIR 张伟 --tier 青年人才 --size 20 --page 2",
+       cli::CmdSearch},
+      {"reindex",
+       "从登记库重建搜索索引",
+       nullptr,
+       nullptr,
+       false,
+       {kData},
+       "talentpool reindex --data DIR",
+       cli::CmdReindex},
+      {"backup",
+       "在线备份数据库和附件（服务运行时也可进行）；密钥文件 talentpool.key 另行保管",
+       nullptr,
+       nullptr,
+       false,
+       {kData, {"out", "FILE", "备份文件"}},
+       "talentpool backup --data /var/lib/talentpool/registry --out /var/backups/talentpool/"
+       "2026-12-07.tpbak",
+       cli::CmdBackup},
+      {"restore",
+       "从备份恢复到登记库目录（该目录须已有同一登记库的密钥文件）；索引随后自动重建",
+       "FILE",
+       "备份文件",
+       false,
+       {kData},
+       "talentpool restore --data DIR /var/backups/talentpool/2026-12-07.tpbak",
+       cli::CmdRestore},
+      {"rekey",
+       "轮换密钥：以新密钥重新加密全部身份证号、手机等（可在服务运行时进行，中断后再次运行即继续）",
+       nullptr,
+       nullptr,
+       false,
+       {kData, {"batch", "N", "每批重新加密的行数（默认 500）"}},
+       "talentpool rekey --data DIR",
+       cli::CmdRekey},
+      {"demo",
+       "生成演示数据（CSV，可用 import 导入）",
+       nullptr,
+       nullptr,
+       false,
+       {{"out", "FILE", "输出文件"},
+        {"persons", "N", "人数（默认 1000）"},
+        {"seed", "N", "随机种子（默认 2024）；同一种子生成同样的数据"}},
+       "talentpool demo --out demo.csv --persons 100000",
+       cli::CmdDemo},
+  };
+  return commands;
+}
+
+std::string VersionText() {
+  return std::string("talentpool ") + TALENTPOOL_VERSION + "\n索引格式 " +
+         indexer::SearchIndex::AnalyzerVersion();
+}
+
+// The parser of the whole command line; a command's options land in `args`.
+std::unique_ptr<CLI::App> MakeApp(Args* args, const CommandSpec** chosen) {
+  auto app = std::make_unique<CLI::App>(
+      "talentpool：科技人才库的登记、检索与推荐。每个命令都有 --help。", "talentpool");
+  app->set_help_flag("-h,--help", "显示帮助并退出");
+  app->set_version_flag("-V,--version", VersionText(), "显示版本和索引格式并退出");
+  app->option_defaults()->group("选项");
+  app->get_help_ptr()->group("选项");
+  app->get_version_ptr()->group("选项");
+  auto formatter = app->get_formatter();
+  formatter->label("Usage", "用法");
+  formatter->label("OPTIONS", "选项");
+  formatter->label("SUBCOMMAND", "命令");
+  formatter->label("SUBCOMMANDS", "命令");
+  formatter->label("Positionals", "参数");
+  formatter->label("REQUIRED", "（必需）");
+  formatter->label("Subcommands", "命令");
+  formatter->column_width(34);
+  app->footer(
+      "退出码：0 成功，1 部分完成或登记库一侧出错，2 命令行或输入文件有误。\n"
+      "示例：talentpool import --help");
+  for (const CommandSpec& spec : Commands()) {
+    CLI::App* sub = app->add_subcommand(spec.name, spec.summary);
+    sub->group("命令");
+    sub->get_help_ptr()->group("选项");
+    for (const OptionSpec& o : spec.options) {
+      const std::string name = o.name;
+      if (o.value == nullptr) {
+        sub->add_flag_callback(
+            "--" + name, [args, name] { args->options[name] = "1"; }, o.help);
       } else {
-        std::fprintf(stderr, "选项 --%s 缺少取值\n", name.c_str());
-        return std::nullopt;
+        sub->add_option_function<std::string>(
+               "--" + name, [args, name](const std::string& v) { args->options[name] = v; }, o.help)
+            ->type_name(o.value);
       }
+    }
+    if (spec.positional != nullptr) {
+      auto* positional =
+          sub->add_option(spec.positional, args->positional, spec.positional_help)->type_name("");
+      if (!spec.many) positional->expected(0, 1);
+    }
+    sub->footer(std::string("示例：\n") + spec.examples);
+    sub->callback([chosen, &spec] { *chosen = &spec; });
+  }
+  return app;
+}
+
+// CLI11's own messages are in English; the administrator reads Chinese.
+int ParseFailure(const CLI::App& app, const CLI::ParseError& e, std::string_view command) {
+  std::string what = e.what();
+  std::string detail = what.substr(what.find(':') == std::string::npos ? 0 : what.find(':') + 1);
+  while (!detail.empty() && detail.front() == ' ') detail.erase(0, 1);
+  if (dynamic_cast<const CLI::ExtrasError*>(&e) != nullptr) {
+    std::fprintf(stderr, "未知的选项或多余的参数：%s\n", detail.c_str());
+  } else if (dynamic_cast<const CLI::ArgumentMismatch*>(&e) != nullptr) {
+    std::fprintf(stderr, "选项缺少取值或取值过多：%s\n", what.c_str());
+  } else {
+    std::fprintf(stderr, "命令行有误：%s\n", what.c_str());
+  }
+  (void)app;
+  std::fprintf(stderr, "用法见 talentpool %s--help\n",
+               command.empty() ? "" : (std::string(command) + " ").c_str());
+  return 2;
+}
+
+// roff: a backslash and a leading dot or quote are escaped.
+std::string Roff(std::string_view text) {
+  std::string out;
+  bool line_start = true;
+  for (char c : text) {
+    if (line_start && (c == '.' || c == '\'')) out += "\\&";
+    if (c == '\\') {
+      out += "\\e";
+    } else if (c == '-') {
+      out += "\\-";
     } else {
-      args.positional.push_back(a);
+      out += c;
     }
+    line_start = c == '\n';
   }
-  return args;
+  return out;
 }
 
-int Fail(const Status& status, int code = 1) {
-  std::fprintf(stderr, "错误：%s\n", status.message().c_str());
-  for (const FieldError& e : status.details()) {
-    if (e.row > 0) {
-      std::fprintf(stderr, "  第%ld行 字段「%s」：%s\n", e.row, e.field.c_str(), e.message.c_str());
+void WriteManPage(std::FILE* out) {
+  std::ostringstream m;
+  m << ".TH TALENTPOOL 1 \"\" \"talentpool " << TALENTPOOL_VERSION << "\" \"talentpool\"\n"
+    << ".SH NAME\ntalentpool \\- " << Roff("科技人才库的登记、检索与推荐") << "\n"
+    << ".SH SYNOPSIS\n.B talentpool\n.I COMMAND\n[\\fIOPTIONS\\fR]\n"
+    << ".br\n.B talentpool\n\\-\\-version | \\-\\-help\n"
+    << ".SH DESCRIPTION\n"
+    << Roff("每个命令的选项如下；talentpool COMMAND --help 打印同样的内容。") << "\n"
+    << ".SH COMMANDS\n";
+  for (const CommandSpec& spec : Commands()) {
+    m << ".SS \"" << spec.name << "\"\n" << Roff(spec.summary) << "\n";
+    if (spec.positional != nullptr) {
+      m << ".TP\n.I " << Roff(spec.positional) << "\n" << Roff(spec.positional_help) << "\n";
     }
-  }
-  return code;
-}
-
-std::optional<std::string> RequireData(const Args& args) {
-  auto dir = args.Get("data");
-  if (!dir || dir->empty()) {
-    std::fprintf(stderr, "缺少 --data DIR（登记库目录）\n");
-    return std::nullopt;
-  }
-  return dir;
-}
-
-int CmdInit(const Args& args) {
-  auto dir = RequireData(args);
-  if (!dir) return 2;
-  auto store = Store::Create(*dir);
-  if (!store.ok()) return Fail(store.status());
-  auto index = indexer::SearchIndex::Open((*store)->IndexDir());
-  if (!index.ok()) return Fail(index.status());
-  std::printf("已创建登记库：%s\n", dir->c_str());
-  return 0;
-}
-
-// Brings the search index of `store` up to date with the registry's change log.
-StatusOr<std::unique_ptr<indexer::SearchIndex>> OpenIndex(Store& store) {
-  TP_ASSIGN_OR_RETURN(auto index, indexer::SearchIndex::Open(store.IndexDir()));
-  indexer::StoreChangeSource source(store);
-  auto caught_up = index->CatchUp(source);
-  if (!caught_up.ok()) return caught_up.status();
-  return index;
-}
-
-int CmdImport(const Args& args) {
-  auto dir = RequireData(args);
-  if (!dir) return 2;
-  if (args.positional.size() != 1) {
-    std::fprintf(stderr, "用法：talentpool import --data DIR FILE\n");
-    return 2;
-  }
-  const std::string& file = args.positional[0];
-  auto ref = registry::ReferenceData::Load(registry::DataDir());
-  if (!ref.ok()) return Fail(ref.status(), 2);
-  auto store = Store::Open(*dir);
-  if (!store.ok()) return Fail(store.status(), 2);
-  // A zip of documents (a unit's forms) is imported file by file.
-  std::optional<registry::Bundle> bundle;
-  if (std::ifstream in(file, std::ios::binary); in && in.peek() == 'P') {
-    std::string bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-    if (registry::IsBundle(bytes)) {
-      auto opened = registry::OpenBundle(bytes, file);
-      if (!opened.ok()) return Fail(opened.status(), 2);
-      bundle = std::move(opened).value();
+    for (const OptionSpec& o : spec.options) {
+      m << ".TP\n.B \\-\\-" << Roff(o.name) << "\n";
+      if (o.value != nullptr) m << ".I " << Roff(o.value) << "\n";
+      m << ".br\n" << Roff(o.help) << "\n";
     }
+    m << ".PP\n" << Roff("示例：") << "\n.nf\n" << Roff(spec.examples) << "\n.fi\n";
   }
-  StatusOr<std::unique_ptr<registry::TableReader>> reader = InvalidArgument("");
-  if (!bundle) {
-    reader = registry::OpenTable(file, registry::ImportTableOptions());
-    if (!reader.ok()) return Fail(reader.status(), 2);
-  }
-  auto index = indexer::SearchIndex::Open((*store)->IndexDir());
-
-  ImportPolicy policy;
-  policy.who.actor = "cli";
-  policy.source = file;
-  std::string current;  // the file of an archive whose rows are being read
-  policy.on_file = [&current](const std::string& name) { current = "「" + name + "」"; };
-  policy.on_rejected = [&current](const std::vector<FieldError>& errors) {
-    for (const FieldError& e : errors) {
-      if (e.row == 0) {  // the message names the file
-        std::printf("%s\n", e.message.c_str());
-      } else {
-        std::printf("%s第%ld行 字段「%s」：%s\n", current.c_str(), e.row, e.field.c_str(),
-                    e.message.c_str());
-      }
-    }
-  };
-  Status confirmed =
-      ParseConfirmations(args.GetOr("same", ""), args.GetOr("new", ""), "--same", "--new", &policy);
-  if (!confirmed.ok()) return Fail(confirmed, 2);
-  policy.on_held = [&current](const registry::HeldRow& held) {
-    std::printf("%s%s，未导入\n", current.c_str(), DescribeHeld(held).c_str());
-  };
-  policy.build_empty_index_beside = true;
-  indexer::SearchIndex* target = index.ok() ? index->get() : nullptr;
-  auto outcome = bundle ? RunBundleImport(**store, target, *bundle, *ref, policy)
-                        : RunImport(**store, target, **reader, *ref, policy);
-  if (bundle) {
-    for (const std::string& name : bundle->skipped) {
-      std::printf("「%s」不是表格或 Word 文档，已跳过\n", name.c_str());
-    }
-  }
-  if (!outcome.ok()) {
-    Fail(outcome.status());
-    return 2;
-  }
-  const registry::ImportReport& report = outcome->report;
-  for (const std::string& column : report.ignored_columns) {
-    std::printf("未识别的列「%s」已忽略\n", column.c_str());
-  }
-  Status indexed = index.ok() ? outcome->indexed : index.status();
-  if (!indexed.ok()) {
-    std::fprintf(stderr, "搜索索引未能更新（数据已导入，稍后运行 talentpool reindex）：%s\n",
-                 indexed.message().c_str());
-  }
-  std::printf("新增 %ld 人，更新 %ld 人，未变 %ld 人\n", report.inserted, report.updated,
-              report.unchanged);
-  for (long row : report.unused_confirmations) {
-    std::printf(
-        "第%ld行不是待确认的行（没有这一行，或它有编号、身份证号，或未通过校验）：确认未使用\n",
-        row);
-  }
-  if (report.held > 0) {
-    std::printf(
-        "%ld 行没有编号和身份证号、可能是在库人员，待确认：是同一人用 --same 行号=编号，"
-        "是另一人用 --new 行号，再次导入（或在该行填写编号）\n",
-        report.held);
-  }
-  std::printf("imported %ld, rejected %ld\n", report.imported, report.rejected);
-  return report.rejected == 0 && report.held == 0 ? 0 : 1;
-}
-
-int CmdExport(const Args& args) {
-  auto dir = RequireData(args);
-  if (!dir) return 2;
-  auto out = args.Get("out");
-  if (!out || out->empty() || !args.positional.empty()) {
-    std::fprintf(stderr, "用法：talentpool export --data DIR --out FILE.xlsx [--reveal]\n");
-    return 2;
-  }
-  auto ref = registry::ReferenceData::Load(registry::DataDir());
-  if (!ref.ok()) return Fail(ref.status(), 2);
-  auto store = Store::Open(*dir);
-  if (!store.ok()) return Fail(store.status(), 2);
-  const bool reveal = args.Get("reveal").has_value();
-  // Written beside the target and renamed when complete: a failed export leaves no half file.
-  const std::string partial = *out + ".part";
-  auto writer = registry::XlsxWriter::Create(partial);
-  if (!writer.ok()) return Fail(writer.status(), 2);
-  registry::PersonExportOptions options;
-  options.reveal_id_number = options.reveal_phone = reveal;
-  auto report = registry::WritePersonExport(**store, *ref, **writer, options);
-  Status closed = report.ok() ? (*writer)->Close() : report.status();
-  if (closed.ok() && std::rename(partial.c_str(), out->c_str()) != 0) {
-    closed = Internal("无法写入 " + *out);
-  }
-  if (!closed.ok()) {
-    std::remove(partial.c_str());
-    return Fail(closed);
-  }
-  Status audited =
-      (*store)->Audit({"cli", "", "export", "persons", "",
-                       json{{"rows", report->persons}, {"reveal", reveal}}.dump(), ""});
-  if (!audited.ok()) return Fail(audited);
-  std::printf("exported %ld persons to %s%s\n", report->persons, out->c_str(),
-              reveal ? "（含完整身份证号、手机，请妥善保管）" : "");
-  return 0;
-}
-
-json PairsToObject(const std::vector<std::pair<std::string, int64_t>>& pairs) {
-  json o = json::object();
-  for (const auto& [k, v] : pairs) o[k] = v;
-  return o;
-}
-
-int CmdStats(const Args& args) {
-  auto dir = RequireData(args);
-  if (!dir) return 2;
-  auto store = Store::Open(*dir);
-  if (!store.ok()) return Fail(store.status(), 2);
-  auto s = (*store)->Stats();
-  if (!s.ok()) return Fail(s.status());
-  json out = {{"persons", s->persons},
-              {"units", s->units},
-              {"admissions", s->admissions},
-              {"honours", s->honours},
-              {"rounds", s->rounds},
-              {"recommendations", s->recommendations},
-              {"events", s->events},
-              {"enrolments", s->enrolments},
-              {"last_seq", s->last_seq},
-              {"by_tier", PairsToObject(s->by_tier)},
-              {"by_year", PairsToObject(s->by_year)},
-              {"by_unit_type", PairsToObject(s->by_unit_type)},
-              {"by_province", PairsToObject(s->by_province)}};
-  std::printf("%s\n", out.dump(2).c_str());
-  return 0;
-}
-
-int CmdToken(const Args& args) {
-  auto dir = RequireData(args);
-  if (!dir) return 2;
-  auto store = Store::Open(*dir);
-  if (!store.ok()) return Fail(store.status(), 2);
-  if (args.Get("list")) {
-    auto tokens = (*store)->ListTokens();
-    if (!tokens.ok()) return Fail(tokens.status());
-    json out = json::array();
-    for (const auto& t : *tokens) {
-      out.push_back({{"id", t.id},
-                     {"role", t.role},
-                     {"unit", t.unit_code},
-                     {"province", t.province},
-                     {"label", t.label},
-                     {"created_at", t.created_at},
-                     {"revoked_at", t.revoked_at}});
-    }
-    std::printf("%s\n", out.dump(2).c_str());
-    return 0;
-  }
-  if (auto revoke = args.Get("revoke")) {
-    int64_t id = 0;
-    try {
-      id = std::stoll(*revoke);
-    } catch (...) {
-      std::fprintf(stderr, "--revoke 需要令牌编号（见 --list）\n");
-      return 2;
-    }
-    Status s = (*store)->RevokeToken(id);
-    if (!s.ok()) return Fail(s);
-    std::printf("已吊销令牌 %lld\n", static_cast<long long>(id));
-    return 0;
-  }
-  auto role = args.Get("role");
-  if (!role) {
-    std::fprintf(stderr, "缺少 --role staff|province|unit\n");
-    return 2;
-  }
-  auto token = (*store)->CreateToken(*role, args.GetOr("unit", ""), args.GetOr("province", ""),
-                                     args.GetOr("label", ""));
-  if (!token.ok()) return Fail(token.status());
-  std::printf("%s\n", token->c_str());
-  return 0;
-}
-
-// `talentpool user`: the accounts of a registry, for the first account of a new one and for an
-// administrator at the machine. Every change is audited as the command line's.
-int CmdUser(const Args& args) {
-  const std::string action = args.positional.empty() ? "" : args.positional[0];
-  if (action.empty()) {
-    std::fprintf(stderr, "缺少子命令：user add|list|disable|enable|reset|unlock\n");
-    return 2;
-  }
-  auto dir = RequireData(args);
-  if (!dir) return 2;
-  auto store = Store::Open(*dir);
-  if (!store.ok()) return Fail(store.status(), 2);
-  auto accounts = registry::Accounts::Open(**store, registry::DataDir());
-  if (!accounts.ok()) return Fail(accounts.status(), 2);
-  registry::AuditEntry who;
-  who.actor = "cli";
-  if (action == "list") {
-    auto list = (*accounts)->List();
-    if (!list.ok()) return Fail(list.status());
-    const int64_t now = (*accounts)->Now();
-    for (const registry::Account& a : *list) {
-      const std::string scope = a.role == "unit"       ? a.unit_code
-                                : a.role == "province" ? a.province
-                                                       : "";
-      std::printf("%lld\t%s\t%s\t%s\t%s\t%s\t%s\n", static_cast<long long>(a.id),
-                  a.username.c_str(), a.display_name.c_str(), a.role.c_str(), scope.c_str(),
-                  a.State(now).c_str(), registry::IsoUtc(a.last_sign_in_at).c_str());
-    }
-    return 0;
-  }
-  auto username = args.Get("username");
-  if (!username || username->empty()) {
-    std::fprintf(stderr, "缺少 --username 用户名\n");
-    return 2;
-  }
-  auto print_password = [](const std::pair<registry::Account, std::string>& made) {
-    std::printf("账户：%s（%s，%s）\n初始密码只显示这一次，首次登录须修改：\n%s\n",
-                made.first.username.c_str(), made.first.display_name.c_str(),
-                made.first.role.c_str(), made.second.c_str());
-    return 0;
-  };
-  if (action == "add") {
-    registry::NewAccount spec;
-    spec.username = *username;
-    spec.display_name = args.GetOr("name", *username);
-    spec.role = args.GetOr("role", "");
-    spec.province = args.GetOr("province", "");
-    spec.unit_code = args.GetOr("unit", "");
-    if (spec.role.empty()) {
-      std::fprintf(stderr, "缺少 --role staff|province|unit\n");
-      return 2;
-    }
-    auto made = (*accounts)->Create(spec, who);
-    if (!made.ok()) return Fail(made.status());
-    return print_password(*made);
-  }
-  auto account = (*accounts)->FindByUsername(*username);
-  if (!account.ok()) return Fail(account.status());
-  if (action == "reset") {
-    auto reset = (*accounts)->ResetPassword(account->id, who);
-    if (!reset.ok()) return Fail(reset.status());
-    return print_password(*reset);
-  }
-  if (action != "disable" && action != "enable" && action != "unlock") {
-    std::fprintf(stderr, "未知子命令：user %s（可用 add、list、disable、enable、reset、unlock）\n",
-                 action.c_str());
-    return 2;
-  }
-  StatusOr<registry::Account> changed =
-      action == "unlock" ? (*accounts)->Unlock(account->id, who)
-                         : (*accounts)->SetDisabled(account->id, action == "disable", who);
-  if (!changed.ok()) return Fail(changed.status());
-  std::printf("%s：%s\n", changed->username.c_str(), changed->State((*accounts)->Now()).c_str());
-  return 0;
-}
-
-int CmdUnits(const Args& args) {
-  auto dir = RequireData(args);
-  if (!dir) return 2;
-  auto store = Store::Open(*dir);
-  if (!store.ok()) return Fail(store.status(), 2);
-  auto units = (*store)->ListUnits();
-  if (!units.ok()) return Fail(units.status());
-  for (const auto& u : *units) {
-    std::printf("%s\t%s\t%s\t%s\n", u.code.c_str(), u.type.c_str(), u.province.c_str(),
-                u.name.c_str());
-  }
-  return 0;
-}
-
-int CmdDemo(const Args& args) {
-  auto out_path = args.Get("out");
-  if (!out_path) {
-    std::fprintf(stderr, "用法：talentpool demo --out FILE [--persons N] [--seed S]\n");
-    return 2;
-  }
-  registry::DemoOptions options;
-  try {
-    options.persons = std::stol(args.GetOr("persons", "1000"));
-    options.seed = std::stoull(args.GetOr("seed", "2024"));
-  } catch (...) {
-    std::fprintf(stderr, "--persons 和 --seed 需要整数\n");
-    return 2;
-  }
-  std::ofstream out(*out_path, std::ios::binary);
-  if (!out) {
-    std::fprintf(stderr, "无法写入 %s\n", out_path->c_str());
-    return 2;
-  }
-  Status s = registry::WriteDemoCsv(options, registry::DataDir(), out);
-  if (!s.ok()) return Fail(s);
-  out.close();
-  std::printf("已生成 %ld 条演示记录：%s\n", options.persons, out_path->c_str());
-  return 0;
-}
-
-int CmdSearch(const Args& args) {
-  auto dir = RequireData(args);
-  if (!dir) return 2;
-  if (args.positional.empty()) {
-    std::fprintf(stderr,
-                 "用法：talentpool search --data DIR QUERY [--size N] [--page N] [--sort S]\n");
-    return 2;
-  }
-  std::string query;
-  for (const std::string& word : args.positional) query += (query.empty() ? "" : " ") + word;
-  std::vector<std::pair<std::string, std::string>> params = {{"q", query}};
-  for (const auto& [name, value] : args.options) {
-    if (name != "data") params.emplace_back(name, value);
-  }
-  auto request = indexer::SearchRequestFromParams(params);
-  if (!request.ok()) return Fail(request.status(), 2);
-  auto store = Store::Open(*dir);
-  if (!store.ok()) return Fail(store.status(), 2);
-  auto index = OpenIndex(**store);
-  if (!index.ok()) return Fail(index.status());
-  request->resolve_id = indexer::StoreIdResolver(**store);
-  auto result = (*index)->Search(*request);
-  if (!result.ok()) return Fail(result.status());
-  std::printf("%s\n", indexer::SearchResultToJson(*result).c_str());
-  return 0;
-}
-
-int CmdReindex(const Args& args) {
-  auto dir = RequireData(args);
-  if (!dir) return 2;
-  auto store = Store::Open(*dir);
-  if (!store.ok()) return Fail(store.status(), 2);
-  auto index = indexer::SearchIndex::Open((*store)->IndexDir());
-  if (!index.ok()) return Fail(index.status());
-  indexer::StoreChangeSource source(**store);
-  auto start = std::chrono::steady_clock::now();
-  auto stats = (*index)->Rebuild(source);
-  if (!stats.ok()) return Fail(stats.status());
-  double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-  std::printf("reindexed %lld persons in %.1f s (seq %lld)\n",
-              static_cast<long long>(stats->written), seconds,
-              static_cast<long long>(stats->last_seq));
-  return 0;
-}
-
-int CmdBackup(const Args& args) {
-  auto dir = RequireData(args);
-  if (!dir) return 2;
-  auto out = args.Get("out");
-  if (!out) {
-    std::fprintf(stderr, "用法：talentpool backup --data DIR --out FILE\n");
-    return 2;
-  }
-  auto store = Store::Open(*dir);
-  if (!store.ok()) return Fail(store.status(), 2);
-  auto info = registry::BackupTo(**store, *out);
-  if (!info.ok()) return Fail(info.status());
-  (void)(*store)->Audit({"cli", "", "backup", "registry", info->registry_id,
-                         json{{"persons", info->persons},
-                              {"last_seq", info->last_seq},
-                              {"attachment_files", info->attachment_files}}
-                             .dump(),
-                         ""});
-  if (info->attachments_missing > 0) {
-    std::printf("%d 个附件在备份时已被删除，未包含在备份中\n", info->attachments_missing);
-  }
-  std::printf(
-      "backed up %lld persons and %d attachment files (seq %lld) to %s; keep "
-      "%s/talentpool.key apart from backups\n",
-      static_cast<long long>(info->persons), info->attachment_files,
-      static_cast<long long>(info->last_seq), out->c_str(), dir->c_str());
-  return 0;
-}
-
-int CmdRestore(const Args& args) {
-  auto dir = RequireData(args);
-  if (!dir) return 2;
-  if (args.positional.size() != 1) {
-    std::fprintf(stderr, "用法：talentpool restore --data DIR FILE\n");
-    return 2;
-  }
-  auto store = Store::Open(*dir);
-  if (!store.ok()) return Fail(store.status(), 2);
-  auto info = registry::RestoreFrom(**store, args.positional[0]);
-  if (!info.ok()) return Fail(info.status());
-  // The restored data is another timeline for the index: rebuild it now.
-  if (auto index = OpenIndex(**store); !index.ok()) {
-    std::fprintf(stderr, "搜索索引未能重建（稍后运行 talentpool reindex）：%s\n",
-                 index.status().message().c_str());
-  }
-  std::printf("restored %lld persons and %d attachment files (seq %lld)\n",
-              static_cast<long long>(info->persons), info->attachment_files,
-              static_cast<long long>(info->last_seq));
-  return 0;
-}
-
-int CmdRekey(const Args& args) {
-  auto dir = RequireData(args);
-  if (!dir) return 2;
-  registry::RekeyOptions options;
-  try {
-    if (auto batch = args.Get("batch")) options.batch_rows = std::stoi(*batch);
-  } catch (...) {
-    std::fprintf(stderr, "--batch 需要整数\n");
-    return 2;
-  }
-  if (options.batch_rows < 1) {
-    std::fprintf(stderr, "--batch 应为正整数\n");
-    return 2;
-  }
-  auto store = Store::Open(*dir);
-  if (!store.ok()) return Fail(store.status(), 2);
-  bool announced = false;
-  options.on_batch = [&](const registry::RekeyProgress& p) {
-    if (!announced) {
-      std::printf("%s key %u\n", p.resumed ? "resuming rotation to" : "rotating to", p.key_id);
-      announced = true;
-    }
-    std::printf("resealed %lld\n", static_cast<long long>(p.resealed));
-    std::fflush(stdout);
-  };
-  auto done = registry::Rekey(**store, options);
-  if (!done.ok()) return Fail(done.status());
-  std::printf("rekeyed: %lld values under key %u\n", static_cast<long long>(done->resealed),
-              done->key_id);
-  return 0;
-}
-
-int CmdServe(const Args& args) {
-  auto dir = RequireData(args);
-  if (!dir) return 2;
-  ServeOptions options;
-  options.data_dir = *dir;
-  options.bind_address = args.GetOr("bind", "127.0.0.1");
-  try {
-    options.port = std::stoi(args.GetOr("port", "8080"));
-    if (auto threads = args.Get("threads")) options.worker_threads = std::stoi(*threads);
-    if (auto idle = args.Get("session-idle-minutes")) options.session_idle_minutes = std::stoi(*idle);
-    if (auto hours = args.Get("session-hours")) options.session_hours = std::stoi(*hours);
-  } catch (...) {
-    std::fprintf(stderr, "--port、--threads、--session-idle-minutes 和 --session-hours 需要整数\n");
-    return 2;
-  }
-  if (options.session_idle_minutes < 1 || options.session_hours < 1 ||
-      options.session_idle_minutes > options.session_hours * 60) {
-    std::fprintf(stderr, "--session-idle-minutes 应不小于 1 且不超过 --session-hours 的时长\n");
-    return 2;
-  }
-  if (auto web = args.Get("web")) options.web_root = *web;
-  if (auto proxy = args.Get("trusted-proxy")) options.trusted_proxy = *proxy;
-  return Serve(options);
+  m << ".SH EXIT STATUS\n"
+    << Roff("0 成功；1 部分完成（如有行被拒绝）或登记库一侧出错；2 命令行或输入文件有误。") << "\n"
+    << ".SH FILES\n.TP\n/etc/talentpool/talentpool.toml\n"
+    << Roff("serve 的配置（talentpool config check 检查它）") << "\n"
+    << ".TP\n/var/lib/talentpool\n"
+    << Roff("登记库（软件包安装时）") << "\n"
+    << ".SH ENVIRONMENT\n.TP\nTALENTPOOL_ROOT\n"
+    << Roff("存放 data/ 和 web/ 的目录，替代安装目录下的 share/talentpool") << "\n";
+  std::fputs(m.str().c_str(), out);
 }
 
 }  // namespace
@@ -631,33 +360,43 @@ int RunCommandLine(int argc, char** argv) {
   if (argc == 3 && std::string_view(argv[1]) == "read-xls") {
     return registry::ReadXlsInChild(argv[2], stdout);  // internal: not in the usage text
   }
-  if (argc < 2) {
-    std::fputs(kUsage, stderr);
-    return 2;
-  }
-  std::string command = argv[1];
-  if (command == "--help" || command == "-h" || command == "help") {
-    std::fputs(kUsage, stdout);
+  if (argc == 2 && std::string_view(argv[1]) == "man") {  // the build writes talentpool.1 so
+    WriteManPage(stdout);
     return 0;
   }
-  auto args = Parse(argc, argv, 2);
-  if (!args) return 2;
-  if (command == "init") return CmdInit(*args);
-  if (command == "import") return CmdImport(*args);
-  if (command == "stats") return CmdStats(*args);
-  if (command == "token") return CmdToken(*args);
-  if (command == "units") return CmdUnits(*args);
-  if (command == "user") return CmdUser(*args);
-  if (command == "demo") return CmdDemo(*args);
-  if (command == "export") return CmdExport(*args);
-  if (command == "search") return CmdSearch(*args);
-  if (command == "reindex") return CmdReindex(*args);
-  if (command == "serve") return CmdServe(*args);
-  if (command == "backup") return CmdBackup(*args);
-  if (command == "restore") return CmdRestore(*args);
-  if (command == "rekey") return CmdRekey(*args);
-  std::fprintf(stderr, "未知命令：%s\n\n%s", command.c_str(), kUsage);
-  return 2;
+  Args args;
+  const CommandSpec* chosen = nullptr;
+  auto app = MakeApp(&args, &chosen);
+  if (argc < 2) {
+    std::fputs(app->help().c_str(), stderr);
+    return 2;
+  }
+  if (argc == 2 && std::string_view(argv[1]) == "help") {
+    std::fputs(app->help().c_str(), stdout);
+    return 0;
+  }
+  try {
+    app->parse(argc, argv);
+  } catch (const CLI::CallForHelp& e) {
+    return app->exit(e);
+  } catch (const CLI::CallForAllHelp& e) {
+    return app->exit(e);
+  } catch (const CLI::CallForVersion& e) {
+    return app->exit(e);
+  } catch (const CLI::ParseError& e) {
+    std::string_view command;
+    for (const CLI::App* sub : app->get_subcommands()) command = sub->get_name();
+    if (command.empty() && dynamic_cast<const CLI::ExtrasError*>(&e) != nullptr) {
+      std::fprintf(stderr, "未知命令：%s\n\n%s", argv[1], app->help().c_str());
+      return 2;
+    }
+    return ParseFailure(*app, e, command);
+  }
+  if (chosen == nullptr) {
+    std::fputs(app->help().c_str(), stderr);
+    return 2;
+  }
+  return chosen->run(args);
 }
 
 }  // namespace tp::api

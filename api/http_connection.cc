@@ -272,6 +272,7 @@ void HttpServer::Impl::ServeConnection(PendingConnection conn) {
     ctx.started = Clock::now();
     ctx.request_id.clear();
     ctx.actor.clear();
+    ctx.route.clear();
     bool connection_closed = false;
     bool ok = engine->ServeOne(stream, last, connection_closed);
     if (stream.head_overflow()) n_head_too_large.fetch_add(1);

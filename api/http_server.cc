@@ -538,6 +538,7 @@ void HttpServer::Impl::Dispatch(const httplib::Request& req, httplib::Response& 
   NameValues params;
   std::string allow;
   const Route* route = FindRoute(route_method, req.path, &params, &allow);
+  if (route != nullptr) ctx.route = route->pattern;
 
   if (method == "OPTIONS") {
     if (allow.empty()) {
@@ -559,8 +560,10 @@ void HttpServer::Impl::Dispatch(const httplib::Request& req, httplib::Response& 
       return finish();
     }
     if ((method == "GET" || head) && req.path.rfind("/api/", 0) != 0 && !has_body &&
-        ServeStatic(req.path, head, out))
+        ServeStatic(req.path, head, out)) {
+      ctx.route = "static";
       return finish();
+    }
     out.status = 404;
     out.body = JsonError(StatusCode::kNotFound, MessageForStatus(404));
     return finish();
@@ -626,6 +629,19 @@ void HttpServer::Impl::LogLine(std::string_view method, std::string_view path, i
                                size_t bytes, const ConnectionContext& ctx) {
   double ms = std::chrono::duration<double, std::milli>(Clock::now() - ctx.started).count();
   std::string method_text = PathForLog(method.substr(0, 10));
+  if (options.on_request) {
+    const std::string redacted = PathForLog(path);
+    const std::string actor = PathForLog(ctx.actor);
+    options.on_request(RequestRecord{.method = method_text,
+                                     .path = redacted,
+                                     .route = ctx.route,
+                                     .status = status,
+                                     .bytes = bytes,
+                                     .milliseconds = ms,
+                                     .request_id = ctx.request_id,
+                                     .actor = actor});
+    return;
+  }
   char tail[160];
   std::snprintf(tail, sizeof(tail), "\" %d %zuB %.1fms", status, bytes, ms);
   std::string line = UtcNow() + " \"" + method_text + " " + PathForLog(path) + tail;
@@ -654,6 +670,7 @@ void HttpServer::Handle(std::string method, std::string pattern, HttpHandler han
                         RouteOptions options) {
   Route route;
   route.method = std::move(method);
+  route.pattern = pattern;
   route.segments = SplitPath(pattern);
   for (const std::string& s : route.segments)
     if (!IsPlaceholder(s)) ++route.literals;

@@ -74,6 +74,7 @@ StatusOr<registry::ImportOptions> OptionsFor(registry::Store& store, const Impor
   registry::ImportOptions options;
   options.on_rejected = policy.on_rejected;
   options.on_held = policy.on_held;
+  options.on_progress = policy.on_progress;
   options.same_person = policy.same_person;
   options.new_person = policy.new_person;
   registry::DuplicateFinder* found = finder->get();

@@ -44,6 +44,8 @@ struct ImportPolicy {
   // Rows without 编号 and 身份证号 that may be people already stored are held, each reported
   // here with its candidates, until confirmed (registry/import/importer.h).
   std::function<void(const registry::HeldRow&)> on_held;
+  // After each committed batch, with the rows committed so far (of this file, in an archive).
+  std::function<void(long committed)> on_progress;
   std::map<long, std::string> same_person;  // row → 编号: confirmed as that stored person
   std::set<long> new_person;                // rows confirmed as other people
 };

@@ -25,7 +25,11 @@ constexpr const char* kSchemas = R"json({
         "details": {"type": "array", "items": {"type": "object", "required": ["field", "message"],
           "properties": {"field": {"type": "string"}, "message": {"type": "string"}, "row": {"type": "integer"}}}}}}}
   },
-  "Health": {"type": "object", "required": ["status"], "properties": {"status": {"type": "string"}}},
+  "Health": {"type": "object", "required": ["status"], "properties": {"status": {"type": "string", "enum": ["ok", "unavailable"]},
+    "database": {"type": "string", "enum": ["ok", "unavailable"]}, "index": {"type": "string", "enum": ["ok", "unavailable"]},
+    "index_lag": {"type": "integer", "description": "登记库中搜索索引尚未收入的变更数"},
+    "index_documents": {"type": "integer"}}},
+  "Metrics": {"type": "string", "description": "Prometheus 文本格式"},
   "OpenApi": {"type": "object", "required": ["openapi", "paths"]},
   "Me": {"type": "object", "required": ["role", "via"],
     "properties": {"token_id": {"type": "integer", "nullable": true, "description": "令牌调用时"},
@@ -268,6 +272,7 @@ std::string_view FileType(std::string_view pattern) {
       {".docx", "application/vnd.openxmlformats-officedocument.wordprocessingml.document"},
       {".pdf", "application/pdf"},
       {".zip", "application/zip"},
+      {"/metrics", "text/plain"},
   };
   for (const auto& [extension, type] : kTypes)
     if (pattern.ends_with(extension)) return type;

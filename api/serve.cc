@@ -5,12 +5,15 @@
 #include <sys/resource.h>
 
 #include <atomic>
+#include <chrono>
 #include <cstdio>
 #include <filesystem>
+#include <mutex>
 #include <thread>
 
 #include "api/api_service.h"
 #include "api/http_server.h"
+#include "api/observe.h"
 #include "indexer/search_index.h"
 #include "registry/base/paths.h"
 #include "registry/store/store.h"
@@ -44,10 +47,29 @@ int Serve(const ServeOptions& options) {
   if (!store.ok()) return fail(store.status());
   auto index = indexer::SearchIndex::Open((*store)->IndexDir());
   if (!index.ok()) return fail(index.status());
+  RequestMetrics metrics({"/api/v1/search", "/api/v1/enrollment-check"});
+  const auto started = std::chrono::system_clock::now();
   ApiOptions api_options;
   api_options.trusted_proxy = options.trusted_proxy;
   api_options.accounts.idle_seconds = int64_t{options.session_idle_minutes} * 60;
   api_options.accounts.absolute_seconds = int64_t{options.session_hours} * 3600;
+  api_options.accounts.max_failures = options.lock_after_failures;
+  api_options.accounts.lock_seconds = int64_t{options.lock_minutes} * 60;
+  api_options.max_json_body_bytes = static_cast<std::size_t>(options.json_body_kib) * 1024;
+  api_options.max_import_bytes = static_cast<std::size_t>(options.import_mib) * 1024 * 1024;
+  api_options.max_uploads_at_once = options.uploads_at_once;
+  api_options.max_uploads_per_token = options.uploads_per_token;
+  api_options.per_token = {options.calls_per_second_per_token, options.call_burst_per_token};
+  api_options.check_per_token = {options.checks_per_second_per_token,
+                                 options.check_burst_per_token};
+  api_options.metrics_from = options.metrics_from;
+  api_options.server_metrics = [&metrics, started] {
+    const double up =
+        std::chrono::duration<double>(std::chrono::system_clock::now() - started).count();
+    return PrometheusGauge("talentpool_build_info", "The version serving (always 1).", 1) +
+           PrometheusGauge("talentpool_uptime_seconds", "Seconds since the server started.", up) +
+           metrics.Prometheus();
+  };
   auto service = ApiService::Create(**store, index->get(), api_options);
   if (!service.ok()) return fail(service.status());
 
@@ -55,6 +77,27 @@ int Serve(const ServeOptions& options) {
   http.bind_address = options.bind_address;
   http.port = options.port;
   http.worker_threads = options.worker_threads;
+  http.read_timeout = std::chrono::seconds(options.read_timeout_seconds);
+  http.body_deadline = std::chrono::seconds(options.body_timeout_seconds);
+  http.keep_alive_timeout = std::chrono::seconds(options.keep_alive_seconds);
+  const bool json_log = options.log_format == "json";
+  std::mutex log_mu;
+  http.on_request = [&metrics, &log_mu, json_log](const RequestRecord& r) {
+    metrics.Record(r);
+    std::string line;
+    if (json_log) {
+      line = JsonLogLine(r, std::chrono::system_clock::now());
+    } else {
+      char tail[96];
+      std::snprintf(tail, sizeof tail, " %d %zuB %.1fms", r.status, r.bytes, r.milliseconds);
+      line = UtcTime(std::chrono::system_clock::now()) + " " + std::string(r.method) + " " +
+             std::string(r.route.empty() ? "-" : r.route) + tail +
+             " id=" + std::string(r.request_id) +
+             (r.actor.empty() ? "" : " actor=" + std::string(r.actor));
+    }
+    std::lock_guard<std::mutex> lock(log_mu);
+    std::fprintf(stderr, "%s\n", line.c_str());
+  };
   http.static_root = options.web_root;
   if (http.static_root.empty()) {
     std::string web = registry::ProjectRoot() + "/web";

@@ -36,11 +36,12 @@ constexpr Xapian::doccount kFacetSample = 5000;
 // with b = 0.3, 0.16 ms without).
 Xapian::BM25Weight RecordWeight() { return Xapian::BM25Weight(1.2, 0, 1, 0, 0.5); }
 
+// Ages are counted on Beijing's calendar day (registry/fields/dates.h).
 int Today() {
-  const std::time_t now = std::time(nullptr);
-  std::tm local{};
-  localtime_r(&now, &local);
-  return (local.tm_year + 1900) * 10000 + (local.tm_mon + 1) * 100 + local.tm_mday;
+  const std::time_t beijing = std::time(nullptr) + 8 * 3600;
+  std::tm day{};
+  gmtime_r(&beijing, &day);
+  return (day.tm_year + 1900) * 10000 + (day.tm_mon + 1) * 100 + day.tm_mday;
 }
 
 // Counts facet values of every match: one slot holds them all (schema.h).

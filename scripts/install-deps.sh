@@ -9,6 +9,9 @@ packages=(
   libxapian-dev libsqlitecpp-dev libsqlite3-dev libcpp-httplib-dev nlohmann-json3-dev
   catch2 libicu-dev libzip-dev libexpat1-dev libsodium-dev libxlsxwriter-dev
   libglpk-dev libfreexl-dev
+  # The command line's parser (per-command help, unknown options refused) and the TOML
+  # configuration file of `talentpool serve`.
+  libcli11-dev libtomlplusplus-dev
   # The 学员情况表 as PDF (registry/forms/): pango and cairo, and the Chinese fonts it asks for.
   libpango1.0-dev libcairo2-dev fonts-noto-cjk
   # Attachments: a PDF scan must open in poppler (registry/attachments/content.h).
@@ -23,6 +26,9 @@ if [[ "${1:-build}" == "test" ]]; then
   packages+=(python3 python3-xlwt python3-docx python3-pil)
   # The printed forms are read back with pdftotext and pdfinfo.
   packages+=(poppler-utils)
+  # The install test reads the installed binary's strings and calls it with curl; the .deb is
+  # built with dpkg-deb and its dependencies found by dpkg-shlibdeps.
+  packages+=(binutils curl dpkg-dev)
   # The browser tests (tests/e2e/): Debian's chromium and a Chinese font for its screenshots;
   # node and npm from Debian unless a node of another origin, which brings its own npm, is there.
   packages+=(chromium fonts-wqy-zenhei)

@@ -126,6 +126,7 @@ struct ConnectionContext {
   Clock::time_point started;
   std::string request_id;
   std::string actor;
+  std::string route;  // the pattern that answered, "static" for a file; empty: none
 };
 
 // The context of the connection this worker thread serves; null elsewhere. A
@@ -154,6 +155,7 @@ class WorkerPool {
 
 struct Route {
   std::string method;
+  std::string pattern;
   std::vector<std::string> segments;  // "{name}" for a placeholder
   int literals = 0;
   HttpHandler handler;

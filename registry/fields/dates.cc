@@ -100,12 +100,14 @@ std::string PartialDate::ToString() const {
   return buffer;
 }
 
-PartialDate Today() {
-  const std::time_t now = std::time(nullptr);
-  std::tm local{};
-  localtime_r(&now, &local);
-  return PartialDate{local.tm_year + 1900, local.tm_mon + 1, local.tm_mday};
+PartialDate BeijingDate(int64_t unix_seconds) {
+  const std::time_t shifted = static_cast<std::time_t>(unix_seconds + 8 * 3600);
+  std::tm beijing{};
+  gmtime_r(&shifted, &beijing);
+  return PartialDate{beijing.tm_year + 1900, beijing.tm_mon + 1, beijing.tm_mday};
 }
+
+PartialDate Today() { return BeijingDate(std::time(nullptr)); }
 
 bool IsValidDate(int year, int month, int day) {
   return year >= 1 && month >= 1 && month <= 12 && day >= 1 && day <= DaysInMonth(year, month);

@@ -6,6 +6,7 @@
 #pragma once
 
 #include <compare>
+#include <cstdint>
 #include <string>
 #include <string_view>
 
@@ -24,8 +25,11 @@ struct PartialDate {
   friend auto operator<=>(const PartialDate&, const PartialDate&) = default;
 };
 
-// Today's date on this machine's clock (local time).
+// Today's date in Beijing time (UTC+08:00, no daylight saving), whatever the machine's time
+// zone: rounds' windows and ages are counted in China's calendar days.
 PartialDate Today();
+// The Beijing calendar date of an instant (Unix seconds).
+PartialDate BeijingDate(int64_t unix_seconds);
 
 // A real calendar date (Gregorian, leap years included).
 bool IsValidDate(int year, int month, int day);

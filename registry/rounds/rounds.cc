@@ -431,12 +431,6 @@ StatusOr<int64_t> ParseUtcIso(std::string_view text) {
   return ParseTime(text, /*default_beijing=*/false);
 }
 
-PartialDate BeijingDate(int64_t instant) {
-  int y, mo, d, h, mi, s;
-  Split(instant, kBeijingOffset, &y, &mo, &d, &h, &mi, &s);
-  return {y, mo, d};
-}
-
 AuditEntry Actor::Entry(std::string action, std::string object_type, std::string object_id,
                         std::string detail_json) const {
   AuditEntry e;

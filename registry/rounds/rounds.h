@@ -47,8 +47,7 @@ std::string BeijingText(int64_t instant);
 // "2024-11-06T10:00:00Z", as the store keeps instants.
 std::string UtcIso(int64_t instant);
 StatusOr<int64_t> ParseUtcIso(std::string_view text);
-// The Beijing calendar date of an instant.
-PartialDate BeijingDate(int64_t instant);
+// BeijingDate(instant), the Beijing calendar date of an instant: registry/fields/dates.h.
 
 // Who does something, for the audit log and for scope checks.
 struct Actor {

@@ -221,3 +221,96 @@ TEST_CASE("CLI: user add prints the initial password last, list, disable, reset,
   CHECK(Run("user frobnicate --data " + data + " --username wangfang").exit_code == 2);
   CHECK(Run("user disable --data " + data + " --username nobody").exit_code == 1);
 }
+
+TEST_CASE("CLI: every command answers --help in Chinese with its options and examples, exit 0",
+          "[cli][help]") {
+  const char* commands[] = {"init",    "import", "stats",   "token",  "user",
+                            "units",   "serve",  "config",  "export", "search",
+                            "reindex", "backup", "restore", "rekey",  "demo"};
+  for (const char* command : commands) {
+    Result help = Run(std::string(command) + " --help");
+    INFO(command << ": " << help.out);
+    CHECK(help.exit_code == 0);
+    CHECK(help.out.find("用法") != std::string::npos);
+    CHECK(help.out.find("示例") != std::string::npos);
+    CHECK(help.out.find(std::string("talentpool ") + command) != std::string::npos);
+  }
+  // Options the old usage text left out.
+  Result serve = Run("serve --help");
+  for (const char* option : {"--threads", "--web", "--config", "--trusted-proxy", "--bind"}) {
+    CHECK(serve.out.find(option) != std::string::npos);
+  }
+  Result search = Run("search -h");
+  for (const char* option : {"--province", "--tier", "--trained_year", "--size", "--sort"}) {
+    CHECK(search.out.find(option) != std::string::npos);
+  }
+  Result overview = Run("--help");
+  CHECK(overview.exit_code == 0);
+  CHECK(overview.out.find("import") != std::string::npos);
+}
+
+TEST_CASE("CLI: --version names the version and the index format", "[cli][help]") {
+  Result version = Run("--version");
+  CHECK(version.exit_code == 0);
+  CHECK(version.out.rfind("talentpool 0.", 0) == 0);
+  CHECK(version.out.find("索引格式") != std::string::npos);
+}
+
+TEST_CASE("CLI: an unknown option, a missing value or an unknown command exits 2, doing nothing",
+          "[cli][help]") {
+  TempDir dir;
+  const std::string data = dir / "reg";
+  Result bogus = Run("init --data " + data + " --bogus 1");
+  CHECK(bogus.exit_code == 2);
+  CHECK(bogus.out.find("--bogus") != std::string::npos);
+  CHECK(bogus.out.find("init --help") != std::string::npos);
+  CHECK_FALSE(std::filesystem::exists(data));
+
+  REQUIRE(Run("init --data " + data).exit_code == 0);
+  Result missing = Run("import --data");
+  CHECK(missing.exit_code == 2);
+  CHECK(missing.out.find("--data") != std::string::npos);
+  Result twice = Run("import --data " + data + " a.csv b.csv");
+  CHECK(twice.exit_code == 2);
+  Result unknown = Run("frobnicate --data " + data);
+  CHECK(unknown.exit_code == 2);
+  CHECK(unknown.out.find("未知命令：frobnicate") != std::string::npos);
+  CHECK(Run("").exit_code == 2);
+}
+
+TEST_CASE("CLI: the man page is written from the commands' own help", "[cli][help]") {
+  Result man = Run("man");
+  CHECK(man.exit_code == 0);
+  CHECK(man.out.rfind(".TH TALENTPOOL 1", 0) == 0);
+  for (const char* command : {"init", "import", "serve", "config", "search", "backup"}) {
+    CHECK(man.out.find(std::string(".SS \"") + command + "\"") != std::string::npos);
+  }
+  CHECK(man.out.find("\\-\\-trusted\\-proxy") != std::string::npos);
+}
+
+TEST_CASE("CLI: config check names the file and key of a faulty value and exits 2",
+          "[cli][config]") {
+  TempDir dir;
+  const std::string data = dir / "reg";
+  REQUIRE(Run("init --data " + data).exit_code == 0);
+  WriteFileBytes(dir / "good.toml", "[server]\ndata = \"" + data + "\"\nport = 9000\n");
+  Result good = Run("config check --config " + (dir / "good.toml"));
+  CHECK(good.exit_code == 0);
+  CHECK(good.out.find("配置有效") != std::string::npos);
+
+  WriteFileBytes(dir / "port.toml", "[server]\ndata = \"" + data + "\"\nport = 70000\n");
+  Result port = Run("config check --config " + (dir / "port.toml"));
+  CHECK(port.exit_code == 2);
+  CHECK(port.out.find("port.toml：[server] port：应为 0 到 65535 的整数") != std::string::npos);
+
+  WriteFileBytes(dir / "typo.toml", "[sessions]\nidle_minute = 10\n");
+  Result typo = Run("config check --config " + (dir / "typo.toml") + " --data " + data);
+  CHECK(typo.exit_code == 2);
+  CHECK(typo.out.find("[sessions] idle_minute：未知的键") != std::string::npos);
+
+  WriteFileBytes(dir / "nodata.toml", "[server]\ndata = \"" + (dir / "none") + "\"\n");
+  Result nodata = Run("config check --config " + (dir / "nodata.toml"));
+  CHECK(nodata.exit_code == 2);
+  CHECK(nodata.out.find("[server] data") != std::string::npos);
+  CHECK(Run("config check --config " + (dir / "absent.toml")).exit_code == 2);
+}

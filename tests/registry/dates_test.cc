@@ -1,5 +1,7 @@
 #include <catch2/catch.hpp>
 
+#include <cstdlib>
+#include <ctime>
 #include <string>
 
 #include "registry/fields/dates.h"
@@ -91,4 +93,18 @@ TEST_CASE("AgeAt: someone born on 29 February is a year older on 1 March in comm
 TEST_CASE("PartialDate: ToString pads month and day", "[dates]") {
   CHECK(PartialDate{1986, 3, 7}.ToString() == "1986-03-07");
   CHECK(PartialDate{1986, 3, 0}.ToString() == "1986-03");
+}
+
+TEST_CASE("Dates: today is Beijing's calendar day whatever the machine's time zone", "[dates]") {
+  // 2026-12-31T16:30:00Z is 2027-01-01 00:30 in Beijing; 15:59:59Z is still 2026-12-31 there.
+  CHECK(tp::registry::BeijingDate(1798734600) == tp::registry::PartialDate{2027, 1, 1});
+  CHECK(tp::registry::BeijingDate(1798732799) == tp::registry::PartialDate{2026, 12, 31});
+  // A machine set to UTC-10 (its local date is still 2026-12-31 06:30) agrees with Beijing.
+  setenv("TZ", "Pacific/Honolulu", 1);
+  tzset();
+  const auto today = tp::registry::Today();
+  const auto beijing = tp::registry::BeijingDate(std::time(nullptr));
+  unsetenv("TZ");
+  tzset();
+  CHECK(today == beijing);
 }
