@@ -122,11 +122,14 @@ const std::vector<CommandSpec>& Commands() {
        false,
        {kData,
         {"username", "NAME", "用户名"},
-        {"role", "staff|province|unit", "add：账户的角色"},
+        {"role", "staff|province|unit|expert", "add：账户的角色（expert：荣誉推选的评审专家）"},
         {"province", "CODE", "add：province 角色的省级行政区代码"},
-        {"unit", "CODE", "add：unit 角色的推荐单位代码"},
+        {"unit", "CODE", "add：unit 角色的推荐单位代码；expert 所在的推荐单位（如有，用于回避）"},
+        {"organisation", "工作单位", "add：expert 角色必填，其工作单位（用于回避）"},
         {"name", "显示名", "add：显示的姓名（默认同用户名）"}},
        "talentpool user add --data DIR --username wangfang --role staff --name 王芳\n"
+       "talentpool user add --data DIR --username zhou-expert --role expert --name 周研究员 "
+       "--organisation 中国科学院广西植物研究所\n"
        "talentpool user list --data DIR\n"
        "talentpool user reset --data DIR --username wangfang",
        cli::CmdUser},

@@ -338,8 +338,9 @@ int CmdUser(const Args& args) {
     spec.role = args.GetOr("role", "");
     spec.province = args.GetOr("province", "");
     spec.unit_code = args.GetOr("unit", "");
+    spec.organisation = args.GetOr("organisation", "");
     if (spec.role.empty()) {
-      std::fprintf(stderr, "缺少 --role staff|province|unit\n");
+      std::fprintf(stderr, "缺少 --role staff|province|unit|expert\n");
       return 2;
     }
     auto made = (*accounts)->Create(spec, who);

@@ -218,6 +218,14 @@ TEST_CASE("CLI: user add prints the initial password last, list, disable, reset,
       Run("user add --data " + data + " --username unit-x --role unit --unit U999999").exit_code ==
       1);
   CHECK(Run("user add --data " + data + " --username lixin").exit_code == 2);
+  // An expert names the organisation review recuses them from.
+  Result no_organisation = Run("user add --data " + data + " --username zhou --role expert");
+  CHECK(no_organisation.exit_code == 1);
+  CHECK(no_organisation.out.find("工作单位") != std::string::npos);
+  Result expert = Run("user add --data " + data +
+                      " --username zhou --role expert --name 周研究员 --organisation 广西大学");
+  CHECK(expert.exit_code == 0);
+  CHECK(Run("user list --data " + data).out.find("zhou\t周研究员\texpert") != std::string::npos);
   CHECK(Run("user frobnicate --data " + data + " --username wangfang").exit_code == 2);
   CHECK(Run("user disable --data " + data + " --username nobody").exit_code == 1);
 }
