@@ -461,7 +461,7 @@ class CampaignApi {
       if (!s->ok()) return res.SetError(*s);
     auto seen = reviews_->CandidateFor(*id, call.caller->account_id, *rec);
     if (!seen.ok()) return res.SetError(seen.status());
-    auto files = attachments_->List(PersonIdOf(*rec), seen->recommendation.round);
+    auto files = attachments_->List(seen->candidate.person_id, seen->recommendation.round);
     if (!files.ok()) return res.SetError(files.status());
     Json attachments = Json::array();
     for (const auto& a : *files) {
@@ -544,7 +544,7 @@ class CampaignApi {
     // The candidate first: an expert not on the stage, or recused, never reaches the file.
     auto seen = reviews_->CandidateFor(*id, call.caller->account_id, *rec);
     if (!seen.ok()) return res.SetError(seen.status());
-    auto files = attachments_->List(PersonIdOf(*rec), seen->recommendation.round);
+    auto files = attachments_->List(seen->candidate.person_id, seen->recommendation.round);
     if (!files.ok()) return res.SetError(files.status());
     const bool theirs =
         std::any_of(files->begin(), files->end(),
@@ -563,12 +563,6 @@ class CampaignApi {
   }
 
  private:
-  // The 编号 of a recommendation's person, which the attachments are filed under.
-  std::string PersonIdOf(int64_t recommendation) {
-    auto item = workflow_.GetRecommendation(recommendation);
-    return item.ok() ? item->record.person.public_id : std::string();
-  }
-
   registry::Rounds& rounds_;
   registry::Workflow& workflow_;
   std::unique_ptr<registry::Reviews> reviews_;

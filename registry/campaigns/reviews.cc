@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cmath>
 #include <nlohmann/json.hpp>
+#include <optional>
 #include <set>
 
 #include "registry/fields/text.h"
@@ -190,16 +191,24 @@ struct Reviews::Impl {
   }
 
   // Scores of a stage: (account, recommendation) -> score.
-  StatusOr<std::map<std::pair<int64_t, int64_t>, ExpertScore>> Scores(int64_t stage_id) {
+  // Scores of a stage, or only one expert's of one candidate (both ids given).
+  StatusOr<std::map<std::pair<int64_t, int64_t>, ExpertScore>> Scores(
+      int64_t stage_id, int64_t account_id = 0, int64_t recommendation_id = 0) {
     std::map<std::pair<int64_t, int64_t>, ExpertScore> out;
     try {
       auto lease = db().Read();
+      const bool one = account_id > 0 && recommendation_id > 0;
       SQLite::Statement st(*lease,
-                           "SELECT s.account_id, s.recommendation_id, a.username, a.display_name, "
-                           "s.scores, s.total, coalesce(s.comment,''), s.scored_at "
-                           "FROM review_scores s JOIN accounts a ON a.id=s.account_id "
-                           "WHERE s.review_id=?");
+                           std::string("SELECT s.account_id, s.recommendation_id, a.username, "
+                                       "a.display_name, s.scores, s.total, coalesce(s.comment,''), "
+                                       "s.scored_at FROM review_scores s JOIN accounts a ON "
+                                       "a.id=s.account_id WHERE s.review_id=?") +
+                               (one ? " AND s.account_id=? AND s.recommendation_id=?" : ""));
       st.bind(1, stage_id);
+      if (one) {
+        st.bind(2, account_id);
+        st.bind(3, recommendation_id);
+      }
       while (st.executeStep()) {
         ExpertScore s;
         s.username = st.getColumn(2).getString();
@@ -280,25 +289,39 @@ struct Reviews::Impl {
     return NotFound("没有分配给您的编号为 " + std::to_string(stage_id) + " 的评审轮次");
   }
 
-  // One candidate of the stage as the expert may see them: PermissionDenied when recused.
-  StatusOr<ReviewCandidate> ExpertCandidate(const ReviewStage& stage, const ReviewExpert& expert,
-                                            int64_t recommendation_id) {
-    TP_ASSIGN_OR_RETURN(auto candidates, Candidates(stage.id));
-    for (ReviewCandidate& c : candidates) {
-      if (c.recommendation_id != recommendation_id || !InGroups(expert, c)) continue;
-      const std::string why = RecusalReason(expert, c);
-      if (!why.empty()) return PermissionDenied("您须回避该候选人：" + why);
-      return c;
+  // One candidate of the stage as the expert may see them, with their recommendation:
+  // NotFound when not the stage's or not of the expert's groups, PermissionDenied when recused.
+  StatusOr<std::pair<ReviewCandidate, RecommendationView>> ExpertCandidate(
+      const ReviewStage& stage, const ReviewExpert& expert, int64_t recommendation_id) {
+    std::optional<bool> advanced;
+    try {
+      auto lease = db().Read();
+      SQLite::Statement st(*lease,
+                           "SELECT advanced FROM review_candidates WHERE review_id=? AND "
+                           "recommendation_id=?");
+      st.bind(1, stage.id);
+      st.bind(2, recommendation_id);
+      if (st.executeStep()) advanced = st.getColumn(0).getInt() != 0;
+    } catch (const SQLite::Exception& e) {
+      return FromSqlite(e, "读取候选人");
     }
-    return NotFound("本轮评审中您的候选人里没有推荐记录 " + std::to_string(recommendation_id));
+    const Status absent =
+        NotFound("本轮评审中您的候选人里没有推荐记录 " + std::to_string(recommendation_id));
+    if (!advanced) return absent;
+    TP_ASSIGN_OR_RETURN(auto item, workflow.GetRecommendation(recommendation_id));
+    ReviewCandidate c = CandidateOf(item, *advanced);
+    if (!InGroups(expert, c)) return absent;
+    const std::string why = RecusalReason(expert, c);
+    if (!why.empty()) return PermissionDenied("您须回避该候选人：" + why);
+    return std::make_pair(std::move(c), std::move(item));
   }
 
-  std::optional<ExpertScore> Mine(int64_t stage_id, int64_t account_id, int64_t recommendation) {
-    auto scores = Scores(stage_id);
-    if (!scores.ok()) return std::nullopt;
-    auto it = scores->find({account_id, recommendation});
-    if (it == scores->end()) return std::nullopt;
-    return it->second;
+  StatusOr<std::optional<ExpertScore>> Mine(int64_t stage_id, int64_t account_id,
+                                            int64_t recommendation) {
+    TP_ASSIGN_OR_RETURN(auto scores, Scores(stage_id, account_id, recommendation));
+    auto it = scores.find({account_id, recommendation});
+    if (it == scores.end()) return std::optional<ExpertScore>();
+    return std::optional<ExpertScore>(it->second);
   }
 };
 
@@ -652,9 +675,10 @@ StatusOr<CandidateForExpert> Reviews::CandidateFor(int64_t stage_id, int64_t acc
   CandidateForExpert out;
   out.stage = std::move(assigned.first);
   for (ReviewExpert& e : out.stage.experts) e = ReviewExpert{};
-  TP_ASSIGN_OR_RETURN(out.candidate,
+  TP_ASSIGN_OR_RETURN(auto seen,
                       impl_->ExpertCandidate(out.stage, assigned.second, recommendation_id));
-  TP_ASSIGN_OR_RETURN(out.recommendation, impl_->workflow.GetRecommendation(recommendation_id));
+  out.candidate = std::move(seen.first);
+  out.recommendation = std::move(seen.second);
   // The 推荐表 as the unit sent it, without what only staff need: the ID number, the phone and
   // the contact details; nor the stored record and its differences.
   RecommendationView& r = out.recommendation;
@@ -669,7 +693,7 @@ StatusOr<CandidateForExpert> Reviews::CandidateFor(int64_t stage_id, int64_t acc
     rec->id_number_mask.clear();
     rec->phone_mask.clear();
   }
-  out.mine = impl_->Mine(stage_id, account_id, recommendation_id);
+  TP_ASSIGN_OR_RETURN(out.mine, impl_->Mine(stage_id, account_id, recommendation_id));
   return out;
 }
 
@@ -681,8 +705,7 @@ StatusOr<ExpertScore> Reviews::Score(int64_t stage_id, int64_t account_id,
   const ReviewStage& stage = assigned.first;
   if (stage.state != "open")
     return PreconditionFailed("「" + stage.title + "」已结束，评分不能再改");
-  TP_ASSIGN_OR_RETURN(auto candidate,
-                      impl_->ExpertCandidate(stage, assigned.second, recommendation_id));
+  TP_RETURN_IF_ERROR(impl_->ExpertCandidate(stage, assigned.second, recommendation_id).status());
   std::vector<FieldError> errors;
   double total = 0;
   Json stored = Json::object();
@@ -737,8 +760,7 @@ StatusOr<ExpertScore> Reviews::Score(int64_t stage_id, int64_t account_id,
   } catch (const SQLite::Exception& e) {
     return FromSqlite(e, "保存评分");
   }
-  (void)candidate;
-  auto mine = impl_->Mine(stage_id, account_id, recommendation_id);
+  TP_ASSIGN_OR_RETURN(auto mine, impl_->Mine(stage_id, account_id, recommendation_id));
   if (!mine) return Internal("评分已保存，但读回失败");
   return *mine;
 }
