@@ -6,6 +6,7 @@
 // (the range of each score, a closed stage) is the API's.
 
 import { get, put } from './api.js';
+import { provinceName } from './labels.js';
 import { clear, el, errorNotice, formatDateTime, notice, startPage } from './shell.js';
 
 const messages = document.getElementById('messages');
@@ -88,7 +89,7 @@ function formTable(form) {
   return el('table', { class: 'form-sheet', id: 'candidate-form' },
     el('caption', {}, '推荐表'),
     el('tbody', {}, form.map((f) => el('tr', { dataset: { key: f.key } },
-      el('th', { scope: 'row' }, f.label), el('td', {}, f.value)))));
+      el('th', { scope: 'row' }, f.label), el('td', {}, f.key === 'province' ? provinceName(f.value) : f.value)))));
 }
 
 function attachmentsBlock(items) {
