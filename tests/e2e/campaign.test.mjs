@@ -101,7 +101,13 @@ describe('honour campaign: review and 公示', () => {
     assert.match(await missing.innerText(), /小2寸/);
     assert.doesNotMatch(await staff.locator('#missing-list tbody tr', { hasText: '黄丽芳' }).innerText(), /小2寸/);
 
+    // A shortlist must leave someone out: the API's message is shown under the form.
+    await staff.locator('#open-stage-form input[name="advance"]').fill('2');
+    await staff.locator('#open-stage-form').getByRole('button', { name: '开始评审' }).click();
+    await staff.locator('#open-stage-form .notice-error').waitFor();
+    assert.match(await staff.locator('#open-stage-form .notice-error').innerText(), /advance/);
     await staff.locator('#open-stage-form select[name="kind"]').selectOption('final');
+    assert.equal(await staff.locator('#open-stage-form input[name="advance"]').isVisible(), false);
     await staff.locator('#open-stage-form').getByRole('button', { name: '开始评审' }).click();
     await staff.locator('#messages .notice-ok').waitFor();
     assert.match(await staff.locator('#messages').innerText(), /共 2 名候选人/);
