@@ -192,6 +192,7 @@ describe('honour campaign: review and 公示', () => {
     await staff.locator('#close-stage').click();
     await staff.locator('#start-notice-form').waitFor();
     assert.match(await staff.locator('#stage-list').innerText(), /已结束/);
+    assert.equal(await staff.locator('#open-stage-form').count(), 0);
     // The names come from the final ranking; the plan allows 10.
     assert.match(await staff.locator('#notice-count').innerText(), /最多 10 名/);
     await staff.locator(`#notice-choices input[aria-label="公示${topName}"]`).check();

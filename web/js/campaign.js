@@ -191,7 +191,9 @@ function stagesSection() {
           },
         }, '查看排名')))))
       : el('p', { class: 'muted' }, '还没有评审轮次。'),
-    openStageForm());
+    // After the final, no stage follows (the API says so too).
+    items.some((s) => s.kind === 'final' && s.state === 'closed')
+      ? el('p', { class: 'hint' }, '终评已结束：请在下方发起公示。') : openStageForm());
 }
 
 // One expert of the assignment form: the username and the groups they review (none ticked:
@@ -281,8 +283,8 @@ async function showRanking() {
       el('td', { class: 'given' }, `${c.given} / ${c.expected}`),
       el('td', {}, c.missing.length ? el('span', { class: 'bad' }, c.missing.join('、')) : ''),
       el('td', {}, c.recused.map((x) => el('div', { class: 'recused' }, `${x.display_name || x.username}：${x.reason}`))),
-      el('td', {}, box || (stage.state === 'closed' && stage.kind === 'shortlist'
-        ? el('span', { class: `tag ${c.advanced ? 'ok' : 'muted'}` }, c.advanced ? '晋级' : '未晋级') : '')));
+      stage.kind === 'shortlist' ? el('td', {}, box || (stage.state === 'closed'
+        ? el('span', { class: `tag ${c.advanced ? 'ok' : 'muted'}` }, c.advanced ? '晋级' : '未晋级') : '')) : null);
   });
   clear(rankingNode,
     el('h2', {}, `${stage.title}（${kStageKinds[stage.kind] || stage.kind}，${kStageStates[stage.state] || stage.state}）`),
@@ -290,7 +292,8 @@ async function showRanking() {
       stage.closed_at ? ` · 结束于 ${formatDateTime(stage.closed_at)}` : ''),
     open ? assignForm(stage) : null,
     el('h3', {}, '排名'),
-    table('ranking-list', ['名次', '姓名', '工作单位', '推荐单位', '组别', '平均分', '分差', '已评/应评', '未评专家', '回避', '晋级'], rows),
+    table('ranking-list', ['名次', '姓名', '工作单位', '推荐单位', '组别', '平均分', '分差', '已评/应评', '未评专家', '回避',
+      stage.kind === 'shortlist' ? '晋级' : null].filter(Boolean), rows),
     open ? closeForm(stage, advanceBoxes) : null);
 }
 
