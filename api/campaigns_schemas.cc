@@ -1,4 +1,7 @@
-// The JSON schemas of the campaign routes (campaigns_routes.h), for the OpenAPI document.
+// The JSON schemas of the bodies the routes of honour campaigns (campaigns_routes.cc) read and
+// write, for the OpenAPI document.
+#include <string>
+
 #include "api/campaigns_routes.h"
 
 namespace tp::api {
@@ -74,11 +77,20 @@ std::string CampaignOpenApiSchemas() {
         "items": {"type": "object", "properties": {"label": {"type": "string"}, "value": {"type": "string"},
           "wide": {"type": "boolean"}}}},
       "opinion": {"type": "string", "nullable": true},
-      "attachments": {"type": "array", "items": {"$ref": "#/components/schemas/Attachment"}},
+      "attachments": {"type": "array", "items": {"$ref": "#/components/schemas/ExpertAttachment"}},
       "mine": {"allOf": [{"$ref": "#/components/schemas/ExpertScore"}], "nullable": true},
       "queue": {"type": "object", "properties": {"previous": {"type": "integer", "nullable": true},
         "next": {"type": "integer", "nullable": true}, "position": {"type": "integer", "nullable": true},
         "of": {"type": "integer", "nullable": true}}}}},
+  "ExpertAttachment": {"type": "object", "required": ["id", "kind", "filename", "content_type", "bytes", "warnings", "content_url"],
+    "description": "附件（专家所见：不含人员编号与上传者）；content_url 为专家本人的下载路径",
+    "properties": {"id": {"type": "integer"}, "round": {"type": "string", "nullable": true},
+      "kind": {"type": "string"}, "kind_label": {"type": "string"}, "filename": {"type": "string"},
+      "content_type": {"type": "string", "enum": ["image/jpeg", "image/png", "application/pdf"]},
+      "bytes": {"type": "integer"}, "width": {"type": "integer", "nullable": true},
+      "height": {"type": "integer", "nullable": true}, "dpi": {"type": "integer", "nullable": true},
+      "pages": {"type": "integer", "nullable": true}, "warnings": {"type": "array", "items": {"type": "string"}},
+      "uploaded_at": {"type": "string", "nullable": true}, "content_url": {"type": "string"}}},
   "ExpertScoreInput": {"type": "object", "required": ["scores"], "additionalProperties": false,
     "properties": {"scores": {"type": "object", "additionalProperties": {"type": "number"},
       "description": "每个评分项的分值（0 到该项满分，步长 0.5）"},

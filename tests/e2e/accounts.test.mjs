@@ -86,7 +86,7 @@ describe('accounts and sign-in', () => {
     await staff.goto(url('accounts.html'));
     await staff.waitForSelector('body[data-ready="true"]');
     assert.deepEqual(await staff.getByRole('navigation', { name: '页面' }).getByRole('link').allInnerTexts(),
-      ['检索', '统计', '审核', '培训班次', '导入', '账户']);
+      ['检索', '统计', '审核', '培训班次', '导入', '荣誉推选', '账户']);
     const me = staff.locator(`#account-list tr[data-username="${fixture.staffAccount.username}"]`);
     assert.match(await me.innerText(), /正常/);
     assert.doesNotMatch(await me.innerText(), /从未登录/);

@@ -13,6 +13,7 @@ import {
 
 const kRound = `e2e-layout-${Date.now().toString(36)}`;
 const kEvent = `e2e-layout-${Date.now().toString(36)}`;
+const kHonourRound = `e2e-layout-honour-${Date.now().toString(36)}`;
 const kWidths = { laptop: { width: 1400, height: 900 }, phone: kPhone };
 
 function person(n, name, unit) {
@@ -69,6 +70,7 @@ describe('every page fits the window', () => {
   const unit = busiestUnit();
   const province = busiestProvince('市科协');
   const provincial = fixture.units.find((u) => u.type === '省级科协');
+  const society = fixture.units.find((u) => u.type === '省级学会');
   const accounts = {};
   let inviteLink = '';
 
@@ -93,6 +95,29 @@ describe('every page fits the window', () => {
     const invitation = await sessionApi(unitSession, 'POST', `rounds/${kRound}/invitations`,
       { name: '林晓舟', mobile: '13912345678' });
     inviteLink = url(invitation.link.replace(/^\//, ''));
+    // An honour round with a candidate in review and an expert assigned, for the campaign's pages.
+    await api('POST', 'rounds', fixture.staffToken, {
+      code: kHonourRound, campaign: 'zuimei-guangxi-2024', title: '浏览器测试：版面检查用的最美科技工作者推荐',
+      opens_at: beijingTime(-1), deadline: beijingTime(20), reference_date: beijingTime(20).slice(0, 10),
+      rule_set: 'zuimei-guangxi-2024', year,
+    });
+    const societyAccount = await readyAccount('e2e-layout-society', 'unit', 'Layout#Society-2026', { unit: society.code });
+    const societySession = await apiSignIn(societyAccount.username, societyAccount.password);
+    const honoured = person(3, '韦海燕', society);
+    honoured.person.id_number = idNumber('450103', '19830413', 506);
+    honoured.person.title = '研究员';
+    honoured.group = '农科';
+    await sessionApi(societySession, 'POST', `rounds/${kHonourRound}/recommendations`, honoured);
+    await sessionApi(societySession, 'POST', `rounds/${kHonourRound}/submit`, {});
+    const expert = await api('POST', 'accounts', fixture.staffToken, {
+      username: 'e2e-layout-expert', display_name: '谭编审', role: 'expert', organisation: '广西科技出版社',
+    });
+    const expertSession = await apiSignIn('e2e-layout-expert', expert.initial_password);
+    await sessionApi(expertSession, 'POST', 'session/password',
+      { current_password: expert.initial_password, new_password: 'Layout#Expert-2026' });
+    accounts.expert = { username: 'e2e-layout-expert', password: 'Layout#Expert-2026' };
+    const stage = await api('POST', `rounds/${kHonourRound}/reviews`, fixture.staffToken, { kind: 'final' });
+    await api('PUT', `reviews/${stage.id}/experts`, fixture.staffToken, { experts: [{ username: 'e2e-layout-expert' }] });
     // An event with seat holders and a waiting list, so the enrolments' controls are shown.
     await api('POST', 'events', fixture.staffToken, {
       code: kEvent, title: '浏览器测试：版面检查用的培训活动', series: kEvent, starts_on: beijingTime(0).slice(0, 10),
@@ -110,16 +135,17 @@ describe('every page fits the window', () => {
     nobody: ['signin.html', inviteLink],
     staff: ['index.html', 'index.html?q=%E6%9E%97', 'person.html?id=P0000001', `review.html?round=${kRound}`,
       `review.html?round=${kRound}&unit=${provincial.code}`, 'cohorts.html', `cohorts.html?event=${kEvent}`,
-      'dashboard.html', 'import.html',
+      'dashboard.html', 'import.html', `campaign.html?round=${kHonourRound}`,
       'accounts.html', 'password.html', `portal.html?unit=${unit.code}&round=${kRound}`,
       `invitations.html?unit=${unit.code}&round=${kRound}`],
     province: ['index.html', `review.html?round=${kRound}`, 'dashboard.html', 'cohorts.html',
       `cohorts.html?event=${kEvent}`, 'accounts.html'],
     unit: [`portal.html?round=${kRound}`, `invitations.html?round=${kRound}`, 'index.html'],
+    expert: ['expert.html'],
   });
 
   for (const [widthName, viewport] of Object.entries(kWidths)) {
-    for (const role of ['nobody', 'staff', 'province', 'unit']) {
+    for (const role of ['nobody', 'staff', 'province', 'unit', 'expert']) {
       test(`at ${viewport.width} px, the pages of ${role === 'nobody' ? 'no sign-in' : role} fit`, async () => {
         const browser = await openBrowser({ viewport });
         const page = await browser.newPage();

@@ -24,7 +24,8 @@ describe('pages stay on 127.0.0.1', () => {
 
   test('the web folder has the pages the menus link to', () => {
     for (const page of ['signin.html', 'index.html', 'person.html', 'portal.html', 'review.html', 'cohorts.html',
-      'dashboard.html', 'import.html', 'password.html', 'accounts.html', 'invitations.html', 'nominee.html']) {
+      'dashboard.html', 'import.html', 'password.html', 'accounts.html', 'invitations.html', 'nominee.html',
+      'campaign.html', 'expert.html']) {
       assert.ok(kPages.includes(page), page);
     }
   });

@@ -71,7 +71,7 @@ describe('sign-in', () => {
     const page = await browser.newPage();
     await signIn(page, fixture.staffToken);
     const menu = page.getByRole('navigation', { name: '页面' });
-    assert.deepEqual(await menu.getByRole('link').allInnerTexts(), ['检索', '统计', '审核', '培训班次', '导入', '账户']);
+    assert.deepEqual(await menu.getByRole('link').allInnerTexts(), ['检索', '统计', '审核', '培训班次', '导入', '荣誉推选', '账户']);
     // Signed in with a token: no password to change.
     assert.equal(await page.getByRole('link', { name: '修改密码' }).count(), 0);
     assert.equal(await page.locator('.topbar .role').innerText(), '中国科协工作人员');

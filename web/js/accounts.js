@@ -30,6 +30,9 @@ function stateOf(account) {
 function scopeText(a) {
   if (a.role === 'unit') return [a.unit_name, a.unit ? `（${a.unit}）` : ''].join('');
   if (a.role === 'province') return provinceName(a.province);
+  // An expert: the organisation they work at (the API recuses them from its candidates),
+  // and the unit they belong to, if any.
+  if (a.role === 'expert') return [a.organisation || '', a.unit_name || a.unit ? `（${a.unit_name || a.unit}）` : ''].join('');
   return '全国';
 }
 
@@ -125,18 +128,26 @@ async function renderCreate() {
   const displayName = el('input', { type: 'text', name: 'display_name', required: true, autocomplete: 'off',
     placeholder: '使用者的真实姓名' });
   const role = el('select', { name: 'role', disabled: !staff },
-    staff ? ['unit', 'province', 'staff'].map((r) => el('option', { value: r }, kRoles[r]))
+    staff ? ['unit', 'province', 'expert', 'staff'].map((r) => el('option', { value: r }, kRoles[r]))
       : el('option', { value: 'unit' }, kRoles.unit));
   const province = el('input', { type: 'text', name: 'province', inputmode: 'numeric', maxlength: 2, autocomplete: 'off',
     placeholder: '两位代码，如 11' });
   const unit = el('input', { type: 'text', name: 'unit', list: 'unit-choices', autocomplete: 'off', spellcheck: 'false',
     placeholder: '单位代码' });
+  const organisation = el('input', { type: 'text', name: 'organisation', autocomplete: 'off',
+    placeholder: '评审专家的工作单位，如 广西大学' });
   const provinceLabel = el('label', {}, '省份代码', province);
   const unitLabel = el('label', {}, '单位代码', unit);
+  const unitHint = el('span', { class: 'hint' }, '评审专家：所属推荐单位（可不填）');
+  unitLabel.append(unitHint);
+  const organisationLabel = el('label', {}, '工作单位', organisation);
   const result = el('div', { class: 'wide', id: 'create-result', 'aria-live': 'polite' });
   const showScope = () => {
     provinceLabel.hidden = role.value !== 'province';
-    unitLabel.hidden = role.value !== 'unit';
+    unitLabel.hidden = role.value !== 'unit' && role.value !== 'expert';
+    unitHint.hidden = role.value !== 'expert';
+    organisationLabel.hidden = role.value !== 'expert';
+    organisation.required = role.value === 'expert';
   };
   role.addEventListener('change', showScope);
   showScope();
@@ -145,6 +156,7 @@ async function renderCreate() {
     el('label', {}, '显示名', displayName),
     el('label', {}, '角色', role),
     provinceLabel,
+    organisationLabel,
     unitLabel,
     await unitChoices(),
     el('div', { class: 'row wide' }, el('button', { type: 'submit', class: 'primary' }, '开设账户')),
@@ -154,6 +166,10 @@ async function renderCreate() {
     const body = { username: username.value.trim(), display_name: displayName.value.trim(), role: role.value };
     if (role.value === 'province') body.province = province.value.trim();
     if (role.value === 'unit') body.unit = unit.value.trim();
+    if (role.value === 'expert') {
+      body.organisation = organisation.value.trim();
+      if (unit.value.trim()) body.unit = unit.value.trim();
+    }
     const button = form.querySelector('button[type="submit"]');
     button.disabled = true;
     clear(result);
@@ -172,7 +188,7 @@ async function renderCreate() {
   });
   clear(createNode, el('h2', {}, '开设账户'),
     el('p', { class: 'hint' }, staff
-      ? '工作人员可以开设各类账户；省级科协账户填省份代码，推荐单位账户填单位代码。'
+      ? '工作人员可以开设各类账户；省级科协账户填省份代码，推荐单位账户填单位代码，评审专家账户填工作单位（评审时据此回避本单位的候选人）。'
       : '省级科协可以为本省的推荐单位开设账户。'),
     form);
 }

@@ -59,7 +59,8 @@ export const kHighlightFields = {
   honours: '荣誉',
 };
 
-export const kRoles = { staff: '中国科协工作人员', province: '省级科协工作人员', unit: '推荐单位' };
+export const kRoles = { staff: '中国科协工作人员', province: '省级科协工作人员', unit: '推荐单位',
+  expert: '评审专家' };
 
 // As registry/cohorts.cc names an enrolment's states.
 export const kTrainingStates = {

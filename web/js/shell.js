@@ -15,6 +15,7 @@ const kMenus = {
     ['review.html', '审核'],
     ['cohorts.html', '培训班次'],
     ['import.html', '导入'],
+    ['campaign.html', '荣誉推选'],
     ['accounts.html', '账户'],
   ],
   // A province reads its own province: the pool, its figures and its units' lists
@@ -31,10 +32,16 @@ const kMenus = {
     ['invitations.html', '邀请填表'],
     ['index.html', '本单位人员'],
   ],
+  // An expert sees only the candidates assigned to them.
+  expert: [
+    ['expert.html', '评审'],
+  ],
 };
 
 export function homeFor(role) {
-  return role === 'unit' ? 'portal.html' : 'index.html';
+  if (role === 'unit') return 'portal.html';
+  if (role === 'expert') return 'expert.html';
+  return 'index.html';
 }
 
 // el('a', {href: 'x', class: 'y'}, 'text', child): an element with attributes and
