@@ -259,6 +259,14 @@ describe('search, homophones outside a province', () => {
     await staff.locator('#results .hit').first().waitFor();
     assert.equal(await staff.locator('#results .notice', { hasText: '读音相同或相近' }).count(), 1);
     assert.equal(await staff.locator('#results .empty').count(), 0);
+    // 「您要找的是不是……」 offers the names found; one click searches that name.
+    const first = await staff.locator('#results .hit .hit-name').first().innerText();
+    const offered = staff.locator('.did-you-mean .suggestion').first();
+    assert.equal(await offered.innerText(), first);
+    await offered.click();
+    await staff.waitForFunction((name) => new URL(location.href).searchParams.get('q') === name &&
+      !document.querySelector('#results[aria-busy]'), first);
+    assert.equal(await staff.locator('#results .hit .hit-name').first().innerText(), first);
     await staff.close();
   });
 });

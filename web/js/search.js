@@ -226,7 +226,7 @@ function didYouMean(answer) {
     links.push(el('button', { type: 'button', class: 'link-button suggestion', onclick: () => go({ ...current, q: name, page: 1 }) }, name));
   });
   return el('div', { class: 'notice notice-info did-you-mean', role: 'status' },
-    el('p', {}, '没有字面相同的结果。您要找的是不是 ', links, '？'));
+    el('p', {}, '没有字面相同的结果，以下是读音相同或相近的姓名。您要找的是不是 ', links, '？'));
 }
 
 // Every hit of the current search (not only this page) as an XLSX download from
