@@ -197,7 +197,10 @@ void ApiService::Impl::AddSystemRoutes() {
 void ApiService::Impl::AddPersonRoutes() {
   auto bind = [this](void (Impl::*method)(const ApiCall&, HttpResponse&)) { return Bound(method); };
   const std::vector<RouteParam> search_params = With(
-      {{"q", "query", "string", "检索词：姓名、拼音、单位、领域…", false},
+      {{"q", "query", "string",
+        "检索词：姓名、拼音、单位、领域…；女、壮族、广西、80后、1983 "
+        "等词按筛选条件理解，手机号（仅 staff，记入审计）",
+        false},
        {"sort", "query", "string", "relevance、admission_year、-admission_year、age、-age", false},
        {"facets", "query", "boolean", "是否返回分面计数", false},
        {"province", "query", "string", "筛选：省级代码（可重复）", false},

@@ -29,7 +29,7 @@ struct CampaignRouteOptions {
                        const std::string& object_id, const nlohmann::json& detail)>
       audit;
   // The 推荐表 an expert reads beside the person's fields; null: none shown.
-  std::shared_ptr<registry::HonourForms> honour_forms;
+  std::shared_ptr<registry::HonourForms> honour_forms = {};
 };
 
 // Appends the routes. `rounds` and `workflow` must live as long as `keep`, which the routes hold.

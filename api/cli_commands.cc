@@ -428,6 +428,7 @@ int CmdSearch(const Args& args) {
   auto index = OpenIndex(**store);
   if (!index.ok()) return Fail(index.status());
   request->resolve_id = indexer::StoreIdResolver(**store);
+  request->resolve_phone = indexer::StorePhoneResolver(**store);  // the command line is staff
   auto result = (*index)->Search(*request);
   if (!result.ok()) return Fail(result.status());
   std::printf("%s\n", indexer::SearchResultToJson(*result).c_str());

@@ -6,6 +6,7 @@
 
 #include "indexer/utf8.h"
 #include "indexer/word_breaker.h"
+#include "registry/fields/masking.h"
 
 namespace tp::indexer {
 namespace {
@@ -28,6 +29,9 @@ constexpr double kWPinyinPhrase = 5;    // syllables in order inside the name
 constexpr double kWPinyinPrefix = 3;    // the same, the last syllable still being typed
 constexpr double kWInitialsPhrase = 3;  // the first initials of the name
 constexpr double kWHomophone = 0.5;     // same sound, other characters
+// A word read as a filter value (女, 壮族, 广西): every person holding the value weighs as much,
+// about as much as a word found in a whole field value.
+constexpr double kWFilter = 20;
 constexpr size_t kMaxQueryChars = 200;
 // Homophones rescue a name typed with the wrong characters; a name's run has two to four of them
 // (a dotted name's parts are runs of their own). A longer run is a word of a text (研究员级高级
@@ -128,22 +132,39 @@ QueryNode QueryNode::Scale(QueryNode child, double factor) {
   return n;
 }
 
+QueryNode QueryNode::Constant(QueryNode child, double weight) {
+  if (child.op == Op::kNothing) return child;
+  QueryNode n;
+  n.op = Op::kConstant;
+  n.factor = weight;
+  n.children.push_back(std::move(child));
+  return n;
+}
+
+QueryNode QueryNode::BirthRange(int from, int to) {
+  QueryNode n;
+  n.op = Op::kBirthRange;
+  n.term = std::to_string(from) + ":" + std::to_string(to);
+  return n;
+}
+
 std::string QueryNode::Describe() const {
-  static constexpr const char* kNames[] = {"NOTHING",   "ALL",    "", "AND", "OR",
-                                           "AND_MAYBE", "PHRASE", "", ""};
+  static constexpr const char* kNames[] = {"NOTHING", "ALL", "", "AND", "OR", "AND_MAYBE",
+                                           "PHRASE",  "",    "", "",    ""};
   switch (op) {
     case Op::kNothing:
     case Op::kAll: return kNames[static_cast<int>(op)];
     case Op::kTerm: return term;
     case Op::kWildcard: return term + "*";
+    case Op::kBirthRange: return "BIRTH[" + term + "]";
     default: break;
   }
   std::string out;
-  if (op == Op::kScale) {
+  if (op == Op::kScale || op == Op::kConstant) {
     std::string f = std::to_string(factor);
     while (f.size() > 1 && f.back() == '0') f.pop_back();
     if (f.back() == '.') f.pop_back();
-    out = f + "*";
+    out = f + (op == Op::kScale ? "*" : "#");
   } else {
     out = kNames[static_cast<int>(op)];
   }
@@ -175,6 +196,90 @@ std::optional<std::string> IdNumberShape(const Analyzer& analyzer, std::string_v
   if (folded.size() == 15 && digits(15)) return folded;
   return std::nullopt;
 }
+
+std::vector<PhoneSpan> FindPhones(std::string_view query) {
+  // Groups: maximal runs of digits, hyphens, '+', parentheses; each with its digits.
+  struct Group {
+    size_t begin, end;
+    std::string digits;
+    bool plus;
+  };
+  std::vector<std::vector<Group>> runs(1);  // groups separated by spaces only
+  Group current{0, 0, "", false};
+  bool in_group = false;
+  size_t pos = 0;
+  const auto close = [&] {
+    if (in_group) runs.back().push_back(current);
+    in_group = false;
+  };
+  while (pos < query.size()) {
+    const size_t begin = pos;
+    const char32_t cp = DecodeUtf8(query, pos);
+    char digit = 0;
+    if (cp >= '0' && cp <= '9') digit = static_cast<char>(cp);
+    if (cp >= 0xFF10 && cp <= 0xFF19) digit = static_cast<char>('0' + (cp - 0xFF10));
+    const bool joiner = cp == '-' || cp == 0xFF0D || cp == 0x2013 || cp == 0x2014 || cp == '(' ||
+                        cp == ')' || cp == 0xFF08 || cp == 0xFF09 || cp == '+' || cp == 0xFF0B;
+    if (digit != 0 || joiner) {
+      if (!in_group) current = Group{begin, begin, "", false};
+      in_group = true;
+      if (digit != 0) current.digits.push_back(digit);
+      if ((cp == '+' || cp == 0xFF0B) && current.digits.empty()) current.plus = true;
+      current.end = pos;
+    } else if (cp == ' ' || cp == 0x3000 || cp == '\t') {
+      close();
+    } else {
+      close();
+      runs.emplace_back();  // anything else ends the run of groups
+    }
+  }
+  close();
+  const auto mobile = [](std::string digits, bool plus) -> std::optional<std::string> {
+    if (plus && digits.rfind("86", 0) == 0)
+      digits.erase(0, 2);
+    else if (digits.rfind("0086", 0) == 0)
+      digits.erase(0, 4);
+    else if (digits.size() == 13 && digits.rfind("86", 0) == 0)
+      digits.erase(0, 2);
+    if (digits.size() == 11 && digits[0] == '1' && digits[1] >= '3' && digits[1] <= '9')
+      return digits;
+    return std::nullopt;
+  };
+  std::vector<PhoneSpan> out;
+  for (const auto& groups : runs) {
+    for (size_t i = 0; i < groups.size();) {
+      bool found = false;
+      std::string digits;
+      for (size_t j = i; j < groups.size() && digits.size() < 15; ++j) {
+        digits += groups[j].digits;
+        if (std::optional<std::string> number = mobile(digits, groups[i].plus)) {
+          // A group whose digits run on past the number is another number's beginning.
+          out.push_back({groups[i].begin, groups[j].end, *number});
+          i = j + 1;
+          found = true;
+          break;
+        }
+      }
+      if (!found) ++i;
+    }
+  }
+  return out;
+}
+
+namespace {
+
+// A word of the query as the answer names it back: mobile numbers in it masked, as every answer
+// shows them (whoever asks: the number may be somebody's).
+std::string Shown(std::string_view word) {
+  std::string out(word);
+  const std::vector<PhoneSpan> phones = FindPhones(word);
+  for (auto it = phones.rbegin(); it != phones.rend(); ++it) {
+    out.replace(it->begin, it->end - it->begin, registry::MaskPhone(it->digits));
+  }
+  return out;
+}
+
+}  // namespace
 
 std::vector<QueryBuilder::Chunk> QueryBuilder::SplitChunks(std::string_view query) const {
   std::vector<Chunk> chunks;
@@ -527,22 +632,56 @@ QueryNode QueryBuilder::ChunkNode(const Chunk& chunk, bool last_chunk, bool fall
   return QueryNode::Of(Op::kAnd, std::move(runs));
 }
 
+QueryNode QueryBuilder::FilterNode(const FilterMatch& match, QueryNode text) const {
+  std::vector<QueryNode> alternatives;
+  for (const std::string& t : match.terms) alternatives.push_back(QueryNode::Term(t));
+  if (match.birth_from != 0) {
+    alternatives.push_back(QueryNode::BirthRange(match.birth_from, match.birth_to));
+  }
+  QueryNode filter =
+      QueryNode::Constant(QueryNode::Of(QueryNode::Op::kOr, std::move(alternatives)), kWFilter);
+  if (!match.also_text || text.op == QueryNode::Op::kNothing) return filter;
+  return QueryNode::Of(QueryNode::Op::kOr, {std::move(filter), std::move(text)});
+}
+
 StatusOr<QueryPlan> QueryBuilder::Build(std::string_view query, const IdResolver& resolve_id,
-                                        const TermExists& term_exists) const {
+                                        const TermExists& term_exists,
+                                        const QueryContext& context) const {
   size_t chars = 0;
   for (size_t pos = 0; pos < query.size(); ++chars) DecodeUtf8(query, pos);
   if (chars > kMaxQueryChars) {
     return InvalidArgument("字段「检索词」：过长，最多 " + std::to_string(kMaxQueryChars) + " 个字",
                            {{"检索词", "过长，最多 " + std::to_string(kMaxQueryChars) + " 个字"}});
   }
-  std::vector<Chunk> chunks = SplitChunks(query);
   QueryPlan plan;
-  if (chunks.empty()) {
+  std::vector<QueryNode> main_parts;
+  std::vector<std::optional<QueryNode>> fallback_parts;  // the homophones of each part, if any
+  // Mobile numbers are looked up by their keyed hash and taken out of the text.
+  std::string rest(query);
+  // Without a resolver (a caller who may not search by phone) a number finds nobody: phones are
+  // never indexed as text.
+  {
+    for (const PhoneSpan& phone : FindPhones(query)) {
+      std::vector<QueryNode> people;
+      if (context.resolve_phone) {
+        plan.has_phone = true;
+        for (const int64_t rowid : context.resolve_phone(phone.digits)) {
+          people.push_back(QueryNode::Term(std::string(kIdPrefix) + std::to_string(rowid)));
+        }
+      }
+      main_parts.push_back(QueryNode::Of(QueryNode::Op::kOr, std::move(people)));
+      fallback_parts.emplace_back();
+      plan.words.push_back(registry::MaskPhone(phone.digits));
+      plan.understood.emplace_back();
+      std::fill(rest.begin() + static_cast<long>(phone.begin),
+                rest.begin() + static_cast<long>(phone.end), ' ');
+    }
+  }
+  std::vector<Chunk> chunks = SplitChunks(rest);
+  if (chunks.empty() && main_parts.empty()) {
     plan.query.op = QueryNode::Op::kAll;
     return plan;
   }
-  std::vector<QueryNode> main_parts;
-  std::vector<std::optional<QueryNode>> fallback_parts;  // the homophones of each part, if any
   for (size_t i = 0; i < chunks.size(); ++i) {
     const Chunk& chunk = chunks[i];
     if (auto id = IdNumberShape(*analyzer_, chunk.text)) {
@@ -552,7 +691,29 @@ StatusOr<QueryPlan> QueryBuilder::Build(std::string_view query, const IdResolver
           rowid ? QueryNode::Term(std::string(kIdPrefix) + std::to_string(*rowid)) : QueryNode();
       main_parts.push_back(std::move(node));
       fallback_parts.emplace_back();
+      // Named back masked, as every answer shows ID numbers: the answer may be logged or cached.
+      plan.words.push_back(registry::MaskIdNumber(*id));
+      plan.understood.emplace_back();
       continue;
+    }
+    // A word naming a filter value (女, 壮族, 80后): that filter, and its text when it may be text.
+    if (words_ != nullptr && chunk.field == nullptr && !chunk.quoted) {
+      // Fold() parts digits from characters with a space (80 后): the word is read whole.
+      std::string folded = analyzer_->Fold(chunk.text);
+      std::erase(folded, ' ');
+      if (std::optional<FilterMatch> match =
+              words_->Read(folded, chunks.size() == 1, context.today, context.withheld)) {
+        QueryNode text;
+        if (match->also_text) {
+          text = ChunkNode(chunk, i + 1 == chunks.size(), false, &plan.highlights, term_exists);
+        }
+        match->shown.from = chunk.text;
+        main_parts.push_back(FilterNode(*match, std::move(text)));
+        fallback_parts.emplace_back();
+        plan.words.push_back(Shown(chunk.text));
+        plan.understood.push_back(std::move(match->shown));
+        continue;
+      }
     }
     // Consecutive unscoped Latin words ("zhang san") are read together as one name too.
     if (chunk.field == nullptr && !chunk.quoted && IsAsciiLetters(analyzer_->Fold(chunk.text))) {
@@ -576,6 +737,10 @@ StatusOr<QueryPlan> QueryBuilder::Build(std::string_view query, const IdResolver
             {std::move(joined), QueryNode::Of(QueryNode::Op::kAnd, std::move(separate))});
         main_parts.push_back(std::move(node));
         fallback_parts.emplace_back();
+        std::string typed;
+        for (size_t k = i; k < j; ++k) typed += (k > i ? " " : "") + Shown(chunks[k].text);
+        plan.words.push_back(std::move(typed));
+        plan.understood.emplace_back();
         i = j - 1;
         continue;
       }
@@ -589,6 +754,10 @@ StatusOr<QueryPlan> QueryBuilder::Build(std::string_view query, const IdResolver
         ChunkNode(chunk, i + 1 == chunks.size(), false, &plan.highlights, term_exists, known_name);
     if (node.op == QueryNode::Op::kNothing) continue;  // punctuation only: nothing to look for
     main_parts.push_back(std::move(node));
+    plan.words.push_back(chunk.field != nullptr
+                             ? std::string(chunk.field->labels[0]) + ":" + chunk.text
+                             : chunk.text);
+    plan.understood.emplace_back();
     if (may_be_name) plan.exact_name_terms.push_back(exact_name);
     if (known_name) {
       // Somebody has the name: SearchIndex never adds homophones then.

@@ -20,6 +20,7 @@
 
 #include "indexer/analyzer.h"
 #include "indexer/pinyin.h"
+#include "indexer/query_words.h"
 #include "indexer/schema.h"
 #include "registry/base/status.h"
 
@@ -35,7 +36,9 @@ struct QueryNode {
     kAndMaybe,
     kPhrase,
     kScale,
-    kWildcard
+    kWildcard,
+    kConstant,   // the matches of children[0], each weighing `factor` whatever its terms
+    kBirthRange  // people born between the YYYYMMDD dates of `term` ("19800101:19891231")
   };
   Op op = Op::kNothing;
   std::string term;     // kTerm; kWildcard: the prefix of the terms it stands for
@@ -46,6 +49,8 @@ struct QueryNode {
   static QueryNode Wildcard(std::string prefix);
   static QueryNode Of(Op op, std::vector<QueryNode> children);  // collapses 0/1 children
   static QueryNode Scale(QueryNode child, double factor);
+  static QueryNode Constant(QueryNode child, double weight);
+  static QueryNode BirthRange(int from, int to);
 
   // A readable form for tests and logs: AND(N张, OR(…)), PHRASE(…), 2*(…).
   std::string Describe() const;
@@ -68,8 +73,12 @@ struct QueryPlan {
   // alternatives (nullopt when it has none).
   std::vector<QueryNode> parts;
   std::vector<std::optional<QueryNode>> homophones;
+  // For each part, the word(s) of the query as typed, and the filter value it was read as.
+  std::vector<std::string> words;
+  std::vector<std::optional<UnderstoodFilter>> understood;
   std::vector<HighlightTarget> highlights;
   bool has_id_number = false;  // an ID number was looked up (resolved or not)
+  bool has_phone = false;      // a phone number was looked up (resolved or not)
   // The whole-name terms of the query's Han runs: when a person has one of these names, the
   // homophone fallback is not wanted.
   std::vector<std::string> exact_name_terms;
@@ -83,14 +92,29 @@ struct QueryPlan {
 // person's rowid through the registry's keyed hash; nullopt when nobody has it.
 using IdResolver = std::function<std::optional<int64_t>(std::string_view normalized)>;
 
+// Maps a mobile number (11 digits) to the persons who gave it, through the registry's keyed hash.
+using PhoneResolver = std::function<std::vector<int64_t>(std::string_view phone)>;
+
 // Whether the index holds a term; the builder asks it about whole-name and whole-value terms, to
 // tell a run that is somebody's full name, or some field's whole value, from other words.
 using TermExists = std::function<bool(std::string_view term)>;
 
+// What reading a query depends on beyond its text.
+struct QueryContext {
+  int today = 0;  // YYYYMMDD, for age phrases
+  // Filters the caller may not use (a unit: ethnic_group): words naming their values stay text.
+  std::vector<std::string> withheld;
+  // Mobile numbers in any common writing (13920511341, 139-2051-1341, 139 2051 1341, +86 139…)
+  // are looked up with it, never searched as text; without it they find nobody.
+  PhoneResolver resolve_phone;
+};
+
 class QueryBuilder {
  public:
-  QueryBuilder(const Analyzer& analyzer, const Pinyin& pinyin)
-      : analyzer_(&analyzer), pinyin_(&pinyin) {}
+  // With `words`, unscoped unquoted words that name a filter value (女, 壮族, 广西, 80后) are read
+  // as that filter (query_words.h).
+  QueryBuilder(const Analyzer& analyzer, const Pinyin& pinyin, const QueryWords* words = nullptr)
+      : analyzer_(&analyzer), pinyin_(&pinyin), words_(words) {}
 
   // Fails with InvalidArgument (field 检索词) when the query is longer than 200 characters.
   // With `term_exists`, an unscoped word that is somebody's whole name is searched as a name: the
@@ -99,7 +123,8 @@ class QueryBuilder {
   // an ethnic group, a unit) is ranked by that value's exact term instead of the chain of its
   // pairs.
   StatusOr<QueryPlan> Build(std::string_view query, const IdResolver& resolve_id,
-                            const TermExists& term_exists = nullptr) const;
+                            const TermExists& term_exists = nullptr,
+                            const QueryContext& context = {}) const;
 
  private:
   struct Chunk {
@@ -119,9 +144,22 @@ class QueryBuilder {
                       std::vector<HighlightTarget>* highlights, const TermExists& term_exists,
                       bool known_name = false) const;
 
+  // A word read as a filter: its filter match, OR its text matches when it may be text too.
+  QueryNode FilterNode(const FilterMatch& match, QueryNode text) const;
+
   const Analyzer* analyzer_;
   const Pinyin* pinyin_;
+  const QueryWords* words_;
 };
+
+// The mobile numbers written in `query`, each as its 11 digits with the byte range it spans (one or
+// more groups of digits, spaces, hyphens, a +86 or 0086 prefix; full-width digits too). Digits of
+// another length (a year, an ID number) are not taken.
+struct PhoneSpan {
+  size_t begin = 0, end = 0;
+  std::string digits;
+};
+std::vector<PhoneSpan> FindPhones(std::string_view query);
 
 // The normalised form of an ID-number-shaped string (half- or full-width, any case), or nullopt
 // when `text` does not have the shape of one.

@@ -17,6 +17,7 @@
 #include "indexer/internal/search_index_impl.h"
 #include "indexer/schema.h"
 #include "indexer/text_tables.h"
+#include "registry/base/paths.h"
 
 namespace tp::indexer {
 namespace fs = std::filesystem;
@@ -90,11 +91,12 @@ Xapian::Document ToDocument(const BuiltDocument& built) {
   return doc;
 }
 
-SearchIndex::Impl::Impl(fs::path dir, const TextTables& tables)
+SearchIndex::Impl::Impl(fs::path dir, const TextTables& tables, registry::ReferenceData reference)
     : dir_(std::move(dir)),
       analyzer_(tables),
       pinyin_(tables),
-      queries_(analyzer_, pinyin_),
+      words_(std::move(reference)),
+      queries_(analyzer_, pinyin_, &words_),
       highlighter_(analyzer_, pinyin_) {}
 
 Status SearchIndex::Impl::Init() {
@@ -171,7 +173,9 @@ std::string SearchIndex::AnalyzerVersion() {
 
 StatusOr<std::unique_ptr<SearchIndex>> SearchIndex::Open(const std::string& directory) {
   TP_ASSIGN_OR_RETURN(auto tables, TextTables::Default());
-  auto impl = std::make_unique<Impl>(fs::path(directory), *tables);
+  // The vocabulary of filter words (ethnic groups, provinces) in queries.
+  TP_ASSIGN_OR_RETURN(auto reference, registry::ReferenceData::Load(registry::DataDir()));
+  auto impl = std::make_unique<Impl>(fs::path(directory), *tables, std::move(reference));
   try {
     TP_RETURN_IF_ERROR(impl->Init());
   } catch (const Xapian::Error& e) {

@@ -46,7 +46,12 @@ struct SearchRequest {
   SortOrder sort = SortOrder::kRelevance;
   bool facets = true;
   IdResolver resolve_id;  // for ID-number-shaped queries; none: they find nobody
+  // For mobile numbers in the query (staff only); none: they find nobody.
+  PhoneResolver resolve_phone;
   int today = 0;          // YYYYMMDD for ages; 0: the system's date
+  // Filters the caller may not select by (a unit: ethnic_group): words of the query naming their
+  // values are searched as text only.
+  std::vector<std::string> withheld_filters;
 };
 
 struct SearchHit {
@@ -88,6 +93,14 @@ struct SearchResult {
   bool facets_estimated = false;
   // Set by SearchAmong's caller when it cut the allowed set at a bound: people may be missing.
   bool partial = false;
+  // Words of the query read as filter values (女, 壮族, 广西, 80后), in the query's order.
+  std::vector<UnderstoodFilter> understood;
+  // Words that found nobody (with the other words, the filters and the caller's scope), and
+  // were left out so that the others still find people. Empty when every word matched.
+  std::vector<std::string> unmatched;
+  // Every word finds somebody, but nobody has them all: the hits are those with the most of them,
+  // ranked by how many they have, then by relevance.
+  bool loose = false;
 };
 
 struct IndexInfo {

@@ -130,6 +130,20 @@ Xapian::Query ToXapian(const QueryNode& node) {
     case Op::kScale:
       return Xapian::Query(Xapian::Query::OP_SCALE_WEIGHT, ToXapian(node.children.at(0)),
                            node.factor);
+    case Op::kConstant:
+      // The child's matches, its own weight dropped, each weighing `factor`.
+      return Xapian::Query(
+          Xapian::Query::OP_AND,
+          Xapian::Query(Xapian::Query::OP_SCALE_WEIGHT, ToXapian(node.children.at(0)), 0),
+          Xapian::Query((new Xapian::FixedWeightPostingSource(node.factor))->release()));
+    case Op::kBirthRange: {
+      const size_t colon = node.term.find(':');
+      int from = 0, to = 0;
+      std::from_chars(node.term.data(), node.term.data() + colon, from);
+      std::from_chars(node.term.data() + colon + 1, node.term.data() + node.term.size(), to);
+      return Xapian::Query(Xapian::Query::OP_VALUE_RANGE, kSlotBirthDate,
+                           Xapian::sortable_serialise(from), Xapian::sortable_serialise(to));
+    }
     default: break;
   }
   std::vector<Xapian::Query> children;
@@ -244,6 +258,21 @@ class Matcher {
                             static_cast<Xapian::doccount>(request_.size), check);
   }
 
+  // Whether anybody matches `node` (with the same restriction), weighing nothing.
+  bool Any(const QueryNode& node) const {
+    if (node.op == QueryNode::Op::kNothing) return false;
+    Xapian::Query query = ToXapian(node);
+    if (!restriction_.empty()) {
+      query = node.op == QueryNode::Op::kAll
+                  ? restriction_
+                  : Xapian::Query(Xapian::Query::OP_FILTER, query, restriction_);
+    }
+    Xapian::Enquire enquire(db_);
+    enquire.set_query(query);
+    enquire.set_weighting_scheme(Xapian::BoolWeight());
+    return enquire.get_mset(0, 1).size() > 0;
+  }
+
  private:
   const Xapian::Database& db_;
   const SearchRequest& request_;
@@ -271,6 +300,43 @@ std::optional<QueryNode> Homophones(const Xapian::Database& db, const QueryPlan&
     }
   }
   return plan.WithHomophones(use);
+}
+
+// Weighs every match of a word in a loose query, so that the number of words a person matches
+// ranks first and relevance second.
+constexpr double kWLooseWord = 1000;
+
+// For a query that found nobody: the words that find nobody by themselves (with homophones when a
+// word has them, within the restriction) go to `result.unmatched` and `kept` marks the others.
+// Returns the AND of the words kept when it finds somebody; else, when two or more are kept, their
+// OR ranked by how many of them each person matches (`result.loose`); else nullopt.
+std::optional<QueryNode> Relax(const Matcher& matcher, const QueryPlan& plan,
+                               std::vector<bool>& kept, SearchResult& result) {
+  std::vector<QueryNode> alive;
+  for (size_t i = 0; i < plan.parts.size(); ++i) {
+    const QueryNode& node = plan.homophones[i] ? *plan.homophones[i] : plan.parts[i];
+    kept[i] = matcher.Any(node);
+    if (kept[i]) {
+      alive.push_back(node);
+    } else {
+      result.unmatched.push_back(plan.words[i]);
+    }
+  }
+  if (alive.empty()) return std::nullopt;
+  if (alive.size() < plan.parts.size()) {
+    QueryNode all = QueryNode::Of(QueryNode::Op::kAnd, alive);
+    if (matcher.Any(all)) return all;
+  }
+  if (alive.size() < 2) return std::nullopt;
+  result.loose = true;
+  QueryNode everybody;
+  everybody.op = QueryNode::Op::kAll;
+  std::vector<QueryNode> any;
+  for (QueryNode& node : alive) {
+    any.push_back(QueryNode::Of(QueryNode::Op::kAnd,
+                                {std::move(node), QueryNode::Constant(everybody, kWLooseWord)}));
+  }
+  return QueryNode::Of(QueryNode::Op::kOr, std::move(any));
 }
 
 // A hit's fields from the stored ones; its rowid, score and highlights are the caller's.
@@ -417,9 +483,13 @@ StatusOr<SearchResult> SearchIndex::Impl::Run(
   std::unique_ptr<Reader> reader;
   try {
     reader = Acquire();
-    auto plan = queries_.Build(request.query, request.resolve_id, [&](std::string_view term) {
-      return reader->db.term_exists(std::string(term));
-    });
+    QueryContext context;
+    context.today = today;
+    context.withheld = request.withheld_filters;
+    context.resolve_phone = request.resolve_phone;
+    auto plan = queries_.Build(
+        request.query, request.resolve_id,
+        [&](std::string_view term) { return reader->db.term_exists(std::string(term)); }, context);
     if (!plan.ok()) {
       Release(std::move(reader));
       return plan.status();
@@ -439,6 +509,18 @@ StatusOr<SearchResult> SearchIndex::Impl::Run(
       mset = matcher.Run(*with_homophones, request.facets ? &fallback_spy : nullptr);
       result.homophones = true;
       counted = &fallback_spy;
+    }
+    // No dead ends: a query that finds nobody leaves out the words that find nobody.
+    std::vector<bool> kept(plan->parts.size(), true);
+    FacetSpy relaxed_spy(today);
+    if (mset.get_matches_estimated() == 0 && plan->query.op != QueryNode::Op::kAll) {
+      if (std::optional<QueryNode> relaxed = Relax(matcher, *plan, kept, result)) {
+        mset = matcher.Run(*relaxed, request.facets ? &relaxed_spy : nullptr);
+        counted = &relaxed_spy;
+      }
+    }
+    for (size_t i = 0; i < plan->parts.size(); ++i) {
+      if (kept[i] && plan->understood[i]) result.understood.push_back(*plan->understood[i]);
     }
     if (request.facets) {
       result.facets = counted->Result(mset.get_matches_estimated());

@@ -60,6 +60,15 @@ std::string SearchResultToJson(const SearchResult& result) {
   if (result.homophones) out["homophones"] = true;
   if (result.facets_estimated) out["facets_estimated"] = true;
   if (result.partial) out["partial"] = true;
+  // Always present, so a page can draw its chips and notices without testing for the keys.
+  nlohmann::json understood = nlohmann::json::array();
+  for (const UnderstoodFilter& u : result.understood) {
+    understood.push_back(
+        {{"filter", u.filter}, {"value", u.value}, {"from", u.from}, {"label", u.label}});
+  }
+  out["understood"] = std::move(understood);
+  out["unmatched"] = result.unmatched;
+  if (result.loose) out["loose"] = true;
   return out.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
 }
 

@@ -71,4 +71,12 @@ IdResolver StoreIdResolver(registry::Store& store) {
   };
 }
 
+PhoneResolver StorePhoneResolver(registry::Store& store) {
+  return [&store](std::string_view phone) -> std::vector<int64_t> {
+    auto found = store.FindByPhone(phone);
+    if (!found.ok()) return {};
+    return *found;
+  };
+}
+
 }  // namespace tp::indexer

@@ -26,5 +26,7 @@ IndexRecord ToIndexRecord(const registry::PersonRecord& record);
 
 // Resolves ID numbers through Store::FindByIdNumber; a lookup error finds nobody.
 IdResolver StoreIdResolver(registry::Store& store);
+// Resolves mobile numbers through Store::FindByPhone; a lookup error finds nobody.
+PhoneResolver StorePhoneResolver(registry::Store& store);
 
 }  // namespace tp::indexer

@@ -28,6 +28,7 @@
 #include "indexer/highlighter.h"
 #include "indexer/pinyin.h"
 #include "indexer/query_builder.h"
+#include "indexer/query_words.h"
 #include "indexer/search_index.h"
 #include "indexer/text_tables.h"
 #include "registry/base/status.h"
@@ -114,7 +115,7 @@ class Channel {
 
 class SearchIndex::Impl {
  public:
-  Impl(std::filesystem::path dir, const TextTables& tables);
+  Impl(std::filesystem::path dir, const TextTables& tables, registry::ReferenceData reference);
 
   // search_index.cc: the directory and its generations. Init creates the first one when there
   // is none; SwapCurrent names another one live, atomically.
@@ -166,6 +167,7 @@ class SearchIndex::Impl {
   const std::filesystem::path dir_;
   Analyzer analyzer_;
   Pinyin pinyin_;
+  QueryWords words_;
   QueryBuilder queries_;
   Highlighter highlighter_;
   std::mutex write_mutex_;

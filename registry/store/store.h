@@ -208,6 +208,9 @@ class Store {
                                                           bool decrypt = false) = 0;
   // The rowid of the person with this normalised 18-character ID number.
   virtual StatusOr<std::optional<int64_t>> FindByIdNumber(std::string_view id_number) = 0;
+  // The rowids of the persons with this phone, as stored (a mobile's 11 digits), through its keyed
+  // hash: several people may give one number (a lab's).
+  virtual StatusOr<std::vector<int64_t>> FindByPhone(std::string_view phone) = 0;
 
   // --- change log (followed by the search index)
   virtual StatusOr<int64_t> LastSeq() = 0;

@@ -497,6 +497,33 @@ TEST_CASE("Search: a unit token never sees 民族, as a field, highlight, facet 
   REQUIRE(f.Leaks() == 0);
 }
 
+TEST_CASE("Search: words that find nobody and words read as filters are named in the answer",
+          "[api][search][understood]") {
+  ApiFixture f;
+  json noisy = f.Get(f.staff, "/api/v1/search?q=" + UrlEncode("研究员 锟斤拷")).Json();
+  CHECK(noisy["total"] == 4);
+  CHECK(noisy["unmatched"] == json::array({"锟斤拷"}));
+  CHECK(noisy["understood"] == json::array());
+  json exact = f.Get(f.staff, "/api/v1/search?q=" + UrlEncode("研究员")).Json();
+  CHECK(exact["unmatched"] == json::array());
+  json guangxi = f.Get(f.staff, "/api/v1/search?q=" + UrlEncode("广西 研究员")).Json();
+  REQUIRE(guangxi["understood"].size() == 1);
+  CHECK(guangxi["understood"][0]["filter"] == "province");
+  CHECK(guangxi["understood"][0]["value"] == "45");
+  CHECK(guangxi["understood"][0]["from"] == "广西");
+  // 民族 is read as a filter for staff, and stays text for a unit, which may not select by it.
+  json staff = f.Get(f.staff, "/api/v1/search?q=" + UrlEncode("壮族 研究员")).Json();
+  REQUIRE(staff["understood"].size() == 1);
+  CHECK(staff["understood"][0]["filter"] == "ethnic_group");
+  json unit = f.Get(f.unit_a, "/api/v1/search?q=" + UrlEncode("壮族 研究员")).Json();
+  CHECK(unit["understood"] == json::array());
+  // Within its scope only: a unit learns that a name outside it matches nobody, no more.
+  json other = f.Get(f.unit_a, "/api/v1/search?q=" + UrlEncode("张明远 研究员")).Json();
+  CHECK(other["unmatched"] == json::array({"张明远"}));
+  for (const json& h : other["hits"]) CHECK(h["recommending_unit"] == "广西壮族自治区科学技术协会");
+  REQUIRE(f.Leaks() == 0);
+}
+
 TEST_CASE("Units and stats follow the token's scope", "[api][units][stats]") {
   ApiFixture f;
   CHECK(f.Get(f.staff, "/api/v1/units").Json()["total"] == 2);

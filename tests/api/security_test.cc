@@ -6,6 +6,7 @@
 #include <nlohmann/json.hpp>
 
 #include "api/api_test_support.h"
+#include "registry/fields/masking.h"
 #include "registry/rounds/summary_sheet.h"
 #include "registry/tables/xlsx_writer.h"
 
@@ -247,6 +248,31 @@ TEST_CASE("Security: a search by a whole ID number is recorded as a reveal of wh
   REQUIRE(f.Get(f.unit_b, "/api/v1/search?q=" + MakeIdNumber("450103", "19860307", "999")).status ==
           200);
   CHECK(f.Get(f.staff, "/api/v1/audit?action=reveal").Json()["total"] == 2);
+  REQUIRE(f.Leaks() == 0);
+}
+
+TEST_CASE("Security: a mobile number finds its person for staff only, recorded as a reveal",
+          "[api][security][audit][phone]") {
+  ApiFixture f;
+  const registry::Person& a1 = f.Person("a1");
+  const std::string spaced =
+      a1.phone.substr(0, 3) + " " + a1.phone.substr(3, 4) + " " + a1.phone.substr(7);
+  Reply found = f.Get(f.staff, "/api/v1/search?q=" + UrlEncode(spaced));
+  REQUIRE(found.status == 200);
+  CHECK(found.Json()["total"] == 1);
+  CHECK(found.Json()["hits"][0]["id"] == a1.public_id);
+  json audit = f.Get(f.staff, "/api/v1/audit?action=reveal&object_id=" + a1.public_id).Json();
+  REQUIRE(audit["total"] == 1);
+  CHECK(audit.dump().find("phone") != std::string::npos);
+  // A unit, even for its own person, and a province find nobody by phone; the number comes back
+  // masked.
+  for (const std::string* token : {&f.unit_a, &f.province}) {
+    Reply none = f.Get(*token, "/api/v1/search?q=" + UrlEncode(a1.phone));
+    REQUIRE(none.status == 200);
+    CHECK(none.Json()["total"] == 0);
+    CHECK(none.Json()["unmatched"] == json::array({registry::MaskPhone(a1.phone)}));
+  }
+  CHECK(f.Get(f.staff, "/api/v1/audit?action=reveal").Json()["total"] == 1);
   REQUIRE(f.Leaks() == 0);
 }
 

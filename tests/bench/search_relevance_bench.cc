@@ -142,6 +142,7 @@ struct Pool {
   std::vector<IndexRecord> records;  // rowid = index + 1
   std::unordered_map<std::string, int64_t> by_public_id;
   std::unordered_map<std::string, int64_t> by_id_number;
+  std::unordered_map<std::string, std::vector<int64_t>> by_phone;
 };
 
 Pool MakePool(long persons, uint64_t seed) {
@@ -179,6 +180,7 @@ Pool MakePool(long persons, uint64_t seed) {
     r.rowid = static_cast<int64_t>(i) + 1;
     pool.by_public_id[r.person.public_id] = r.rowid;
     if (!r.person.id_number.empty()) pool.by_id_number[r.person.id_number] = r.rowid;
+    if (!r.person.phone.empty()) pool.by_phone[r.person.phone].push_back(r.rowid);
   }
   return pool;
 }
@@ -384,6 +386,12 @@ std::vector<Query> MakeQueries(const Pool& pool, int per_class, uint64_t seed) {
   std::vector<std::vector<std::string>> readings(rs.size());
   for (size_t i = 0; i < rs.size(); ++i) readings[i] = truth.Of(rs[i].person.name);
   const Labeller labels(pool, readings);
+  auto loaded = tp::registry::ReferenceData::Load(tp::registry::DataDir());
+  if (!loaded.ok()) {
+    std::cerr << loaded.status().ToString() << "\n";
+    std::exit(2);
+  }
+  const tp::registry::ReferenceData& reference = *loaded;
   const auto rows_where = [&](const std::vector<size_t>& candidates, auto pred) {
     std::set<int64_t> out;
     for (size_t i : candidates) {
@@ -522,6 +530,141 @@ std::vector<Query> MakeQueries(const Pool& pool, int per_class, uint64_t seed) {
     });
     return true;
   });
+
+  // Queries as staff type them (the classes below): words that find nobody, filter values.
+  // A word found nowhere: two characters that no text of the pool holds, in either script.
+  std::set<char32_t> used;
+  for (const IndexRecord& r : rs) {
+    const auto& p = r.person;
+    for (const std::string* text :
+         {&p.name, &p.unit_name, &p.post, &p.title, &p.achievements, &p.career, &p.native_place,
+          &p.birthplace, &p.ethnic_group, &p.education, &p.degree, &p.graduated_from, &p.major,
+          &p.congress_posts, &p.association_posts, &p.united_front_groups, &p.other_posts,
+          &p.group_type, &p.recommending_unit}) {
+      icu::UnicodeString u = icu::UnicodeString::fromUTF8(*text);
+      for (int32_t k = 0; k < u.length(); k = u.moveIndex32(k, 1)) used.insert(u.char32At(k));
+    }
+    for (const std::string& f : p.fields) {
+      icu::UnicodeString u = icu::UnicodeString::fromUTF8(f);
+      for (int32_t k = 0; k < u.length(); k = u.moveIndex32(k, 1)) used.insert(u.char32At(k));
+    }
+  }
+  std::unique_ptr<icu::Transliterator> to_simplified(
+      icu::Transliterator::createInstance("Traditional-Simplified", UTRANS_FORWARD, error));
+  const auto unused_word = [&]() {
+    std::string word;
+    while (Chars(word) < 2) {
+      const auto cp =
+          static_cast<UChar32>(std::uniform_int_distribution<int>(0x4E00, 0x9FA5)(random));
+      icu::UnicodeString one(cp), folded(cp);
+      to_simplified->transliterate(folded);
+      if (one != folded || used.count(static_cast<char32_t>(cp))) continue;
+      one.toUTF8String(word);
+    }
+    return word;
+  };
+  add("name + a word found nowhere", per_class, [&](const IndexRecord& r, Query& q) {
+    const std::string noise = unused_word();
+    const bool before = std::uniform_int_distribution<int>(0, 1)(random) == 0;
+    q.text = before ? noise + " " + r.person.name : r.person.name + " " + noise;
+    q.scoped = {{"", r.person.name}, {"", noise}};
+    q.relevant = same_name(r.person.name);
+    return true;
+  });
+  const auto coin = [&]() { return std::uniform_int_distribution<int>(0, 1)(random) == 0; };
+  const auto year_of = [](const std::string& date) {
+    return date.size() >= 4 ? std::atoi(date.substr(0, 4).c_str()) : 0;
+  };
+  add("phone number (11 digits, spaced, hyphened, +86)", per_class,
+      [&](const IndexRecord& r, Query& q) {
+        const std::string& phone = r.person.phone;
+        if (phone.size() != 11 || phone[0] != '1') return false;
+        const std::string a = phone.substr(0, 3), b = phone.substr(3, 4), c = phone.substr(7);
+        switch (std::uniform_int_distribution<int>(0, 3)(random)) {
+          case 0: q.text = phone; break;
+          case 1: q.text = a + " " + b + " " + c; break;
+          case 2: q.text = a + "-" + b + "-" + c; break;
+          default: q.text = "+86 " + phone; break;
+        }
+        q.scoped = {{"", q.text}};
+        const auto it = pool.by_phone.find(phone);
+        if (it != pool.by_phone.end()) q.relevant.insert(it->second.begin(), it->second.end());
+        return true;
+      });
+  add("name + birth year", per_class, [&](const IndexRecord& r, Query& q) {
+    const int year = year_of(r.person.birth_date);
+    if (year == 0) return false;
+    const std::string y = std::to_string(year) + (coin() ? "" : "年");
+    q.text = r.person.name + " " + y;
+    q.scoped = {{"", r.person.name}, {"", y}};
+    q.relevant = rows_where(labels.Named(r.person.name),
+                            [&](size_t i) { return year_of(rs[i].person.birth_date) == year; });
+    return true;
+  });
+  static constexpr std::string_view kProvinceSuffixes[] = {
+      "壮族自治区", "回族自治区", "维吾尔自治区", "特别行政区", "自治区", "省", "市"};
+  const auto province_word = [&](const std::string& code) -> std::string {
+    const std::string* full = reference.ProvinceName(code);
+    if (full == nullptr) return "";
+    if (coin()) return *full;
+    for (std::string_view suffix : kProvinceSuffixes) {
+      if (full->size() > suffix.size() &&
+          full->compare(full->size() - suffix.size(), suffix.size(), suffix) == 0) {
+        return full->substr(0, full->size() - suffix.size());
+      }
+    }
+    return *full;
+  };
+  const auto has_field = [&](size_t i, const std::string& field) {
+    for (const auto& f : rs[i].person.fields) {
+      if (f.find(field) != std::string::npos) return true;
+    }
+    return false;
+  };
+  add("filter words (省份 民族 性别 领域)", per_class, [&](const IndexRecord& r, Query& q) {
+    const auto& p = r.person;
+    if (p.fields.empty() || p.province.empty() || p.ethnic_group.empty() || p.gender.empty())
+      return false;
+    const std::string province = province_word(p.province);
+    if (province.empty()) return false;
+    std::string ethnic = p.ethnic_group;
+    if (coin()) {  // 壮族 -> 壮, when the short form names that group alone
+      const std::string stem = ethnic.substr(0, ethnic.size() - 3);
+      const std::string* group = reference.EthnicGroup(stem);
+      if (group != nullptr && *group == ethnic) ethnic = stem;
+    }
+    const std::string gender = coin() ? p.gender : p.gender + "性";
+    const std::string field = Prefix(p.fields[0], 2);
+    std::vector<std::string> words = {province, ethnic, gender, field};
+    std::shuffle(words.begin(), words.end(), random);
+    q.text = Join(words, " ");
+    for (const auto& w : words) q.scoped.emplace_back("", w);
+    q.relevant = rows_where(labels.UnitContains(""), [&](size_t i) {
+      const auto& o = rs[i].person;
+      return o.province == p.province && o.ethnic_group == p.ethnic_group && o.gender == p.gender &&
+             has_field(i, field);
+    });
+    return true;
+  });
+  add("filter words (人才类别 年代 领域)", per_class, [&](const IndexRecord& r, Query& q) {
+    const auto& p = r.person;
+    const int year = year_of(p.birth_date);
+    if (p.fields.empty() || p.tier.empty() || year < 1940) return false;
+    const int decade = year / 10 * 10;
+    const std::string tier = coin() ? p.tier : p.tier.substr(0, p.tier.size() - 6);  // 领军
+    char era[16];
+    std::snprintf(era, sizeof era, "%02d后", decade % 100);  // 80后, 00后
+    const std::string field = Prefix(p.fields[0], 2);
+    std::vector<std::string> words = {tier, era, field};
+    std::shuffle(words.begin(), words.end(), random);
+    q.text = Join(words, " ");
+    for (const auto& w : words) q.scoped.emplace_back("", w);
+    q.relevant = rows_where(labels.UnitContains(""), [&](size_t i) {
+      const auto& o = rs[i].person;
+      return o.tier == p.tier && year_of(o.birth_date) / 10 * 10 == decade && has_field(i, field);
+    });
+    return true;
+  });
   return out;
 }
 
@@ -546,7 +689,8 @@ int64_t PoolRowid(const Pool& pool, const std::string& public_id) {
 // Our index answering the queries as the API's search does (10 hits, best first), with or
 // without the facet counts the API adds. Each query's time is its best of `rounds` runs.
 void RunOurs(const tp::indexer::SearchIndex& index, const std::vector<Query>& queries,
-             const Pool& pool, const tp::indexer::IdResolver& resolve, bool facets, int rounds,
+             const Pool& pool, const tp::indexer::IdResolver& resolve,
+             const tp::indexer::PhoneResolver& resolve_phone, bool facets, int rounds,
              EngineRun* run) {
   run->tops.assign(queries.size(), {});
   run->ms.assign(queries.size(), 1e9);
@@ -557,6 +701,7 @@ void RunOurs(const tp::indexer::SearchIndex& index, const std::vector<Query>& qu
       request.size = 10;
       request.facets = facets;
       request.resolve_id = resolve;
+      request.resolve_phone = resolve_phone;
       const auto started = Clock::now();
       auto result = index.Search(request);
       run->ms[i] = std::min(run->ms[i], Milliseconds(started));
@@ -607,15 +752,23 @@ void RunHttp(int port, const std::string& token, const std::vector<Query>& queri
   if (failed > 0) run->note = std::to_string(failed) + " requests failed";
 }
 
-const char* kPeerColumns[] = {"name",         "unit",   "post",  "title",       "fields",
-                              "achievements", "ethnic", "place", "recommender", "id_number"};
+const char* kPeerColumns[] = {"name",        "unit",         "post",   "title",
+                              "fields",      "achievements", "ethnic", "place",
+                              "recommender", "id_number",    "phone"};
 
 std::vector<std::string> PeerRow(const IndexRecord& r) {
   const auto& p = r.person;
-  return {p.name,         p.unit_name,          p.post,
-          p.title,        Join(p.fields, "、"), p.achievements,
-          p.ethnic_group, p.native_place,       p.recommending_unit,
-          p.id_number};
+  return {p.name,
+          p.unit_name,
+          p.post,
+          p.title,
+          Join(p.fields, "、"),
+          p.achievements,
+          p.ethnic_group,
+          p.native_place,
+          p.recommending_unit,
+          p.id_number,
+          p.phone};
 }
 
 // Every word of the query must match (the peers' AND), in the column it names or anywhere.
@@ -637,13 +790,13 @@ class Fts5 {
     sqlite3_open(path.c_str(), &db_);
     Exec(
         "CREATE VIRTUAL TABLE p USING fts5(name, unit, post, title, fields, achievements, ethnic, "
-        "place, recommender, id_number, tokenize='trigram')");
+        "place, recommender, id_number, phone, tokenize='trigram')");
     Exec("BEGIN");
     sqlite3_stmt* insert = nullptr;
     sqlite3_prepare_v2(
         db_,
         "INSERT INTO p(rowid, name, unit, post, title, fields, achievements, ethnic, "
-        "place, recommender, id_number) VALUES (?,?,?,?,?,?,?,?,?,?,?)",
+        "place, recommender, id_number, phone) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
         -1, &insert, nullptr);
     size_t loaded = 0;
     for (const auto& r : pool.records) {
@@ -1298,6 +1451,10 @@ int main(int argc, char** argv) {
     std::unique_ptr<tp::registry::Store> store;
     std::unique_ptr<tp::indexer::SearchIndex> index;
     tp::indexer::IdResolver resolve;
+    tp::indexer::PhoneResolver resolve_phone = [&pool](std::string_view phone) {
+      const auto it = pool.by_phone.find(std::string(phone));
+      return it == pool.by_phone.end() ? std::vector<int64_t>() : it->second;
+    };
     if (on_registry) {
       auto opened = tp::registry::Store::Open(data_dir);
       if (!opened.ok()) {
@@ -1319,6 +1476,7 @@ int main(int argc, char** argv) {
         return 1;
       }
       resolve = tp::indexer::StoreIdResolver(*store);
+      resolve_phone = tp::indexer::StorePhoneResolver(*store);
       ours.disk_bytes = LiveIndexBytes(store->IndexDir());
       const int64_t stale = DiskBytes(store->IndexDir()) - ours.disk_bytes;
       ours.build_seconds = Number(figures, "reindex_seconds");
@@ -1348,8 +1506,8 @@ int main(int argc, char** argv) {
         return it->second;
       };
     }
-    RunOurs(*index, queries, pool, resolve, false, rounds, &ours);
-    RunOurs(*index, queries, pool, resolve, true, rounds, &ours_facets);
+    RunOurs(*index, queries, pool, resolve, resolve_phone, false, rounds, &ours);
+    RunOurs(*index, queries, pool, resolve, resolve_phone, true, rounds, &ours_facets);
     std::printf("talentpool: %zu queries answered in process\n", queries.size());
     if (on_registry && slowest > 0) {
       for (const EngineRun* run : {&ours, &ours_facets}) {
@@ -1490,6 +1648,10 @@ int main(int argc, char** argv) {
       if (it == big.by_id_number.end()) return std::nullopt;
       return it->second;
     };
+    const tp::indexer::PhoneResolver resolve_phone = [&big](std::string_view phone) {
+      const auto it = big.by_phone.find(std::string(phone));
+      return it == big.by_phone.end() ? std::vector<int64_t>() : it->second;
+    };
     for (bool facets : {false, true}) {
       std::vector<double> ms, cpu;
       std::map<std::string, std::vector<double>> by_class;
@@ -1505,6 +1667,7 @@ int main(int argc, char** argv) {
           request.size = 10;
           request.facets = facets;
           request.resolve_id = resolve;
+          request.resolve_phone = resolve_phone;
           const auto t = Clock::now();
           const double c = ThreadCpuMs();
           (void)(*index)->Search(request);

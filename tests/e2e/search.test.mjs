@@ -108,6 +108,32 @@ describe('search', () => {
     assert.equal(await page.locator('.hit .hit-name').innerText(), person['姓名']);
   });
 
+  test('a word found nowhere is named and left out, and the person is still found', async () => {
+    const person = distinctivePerson();
+    const cells = pool().map((r) => Object.values(r).join('|')).join('\n');
+    const noise = ['锟斤拷', '烫烫烫', '屯屯屯'].find((w) => ![...w].some((c) => cells.includes(c)));
+    assert.ok(noise, 'every candidate word occurs in the pool');
+    await search(page, `${person['姓名']} ${noise}`);
+    assert.equal(await page.locator('.hit .hit-name').first().innerText(), person['姓名']);
+    assert.equal(await page.locator('.unmatched').innerText(), `未找到“${noise}”，已忽略`);
+  });
+
+  test('words naming filters show as chips, and taking a chip away takes its word out', async () => {
+    const women = pool().filter((r) => r['所在省份'] === '广西壮族自治区' && r['性别'] === '女').length;
+    assert.ok(women > 0);
+    await search(page, '广西 女');
+    const chips = await page.locator('.understood .chip').allInnerTexts();
+    assert.deepEqual(chips.map((c) => c.replace('×', '').trim()), ['省份：广西壮族自治区', '性别：女']);
+    // 广西 is also text (a unit in Guangxi): at least every woman of Guangxi is found.
+    assert.ok(await total(page) >= women);
+    const answer = await apiSearch({ q: '广西 女', size: 100 });
+    assert.ok(answer.hits.every((h) => h.gender === '女'));
+    await shot(page, 'search-understood');
+    await page.getByRole('button', { name: '去掉「女」' }).click();
+    await page.waitForFunction(() => new URL(location.href).searchParams.get('q') === '广西' &&
+      !document.querySelector('#results[aria-busy]') && document.querySelectorAll('.understood .chip').length === 1);
+  });
+
   test('ticking a province shows its count as the total, and the URL keeps the filter across a reload', async () => {
     await search(page, '');
     assert.equal(await total(page), fixture.persons);
@@ -233,6 +259,14 @@ describe('search, homophones outside a province', () => {
     await staff.locator('#results .hit').first().waitFor();
     assert.equal(await staff.locator('#results .notice', { hasText: '读音相同或相近' }).count(), 1);
     assert.equal(await staff.locator('#results .empty').count(), 0);
+    // 「您要找的是不是……」 offers the names found; one click searches that name.
+    const first = await staff.locator('#results .hit .hit-name').first().innerText();
+    const offered = staff.locator('.did-you-mean .suggestion').first();
+    assert.equal(await offered.innerText(), first);
+    await offered.click();
+    await staff.waitForFunction((name) => new URL(location.href).searchParams.get('q') === name &&
+      !document.querySelector('#results[aria-busy]'), first);
+    assert.equal(await staff.locator('#results .hit .hit-name').first().innerText(), first);
     await staff.close();
   });
 });

@@ -188,6 +188,47 @@ function pager(total) {
 
 let generation = 0;
 
+// What each kind of word read as a filter is called on its chip.
+const kUnderstoodNames = {
+  gender: '性别', tier: '人才类别', ethnic_group: '民族', province: '省份', age_band: '年龄段',
+  age: '年龄', birth_year: '出生年份', year: '入库年度', trained: '培训',
+};
+
+// The query without one of its words (a chip taken away).
+function withoutWord(q, word) {
+  const words = q.split(/\s+/).filter(Boolean);
+  const at = words.indexOf(word);
+  if (at >= 0) words.splice(at, 1);
+  return words.join(' ');
+}
+
+// Words of the query read as filters, each a chip that takes its word out of the query.
+function understoodChips(answer) {
+  const understood = answer.understood || [];
+  if (!understood.length) return null;
+  return el('div', { class: 'understood', 'aria-label': '已识别的筛选条件' },
+    el('span', { class: 'muted' }, '已按条件筛选：'),
+    understood.map((u) => el('span', { class: 'chip', 'data-filter': u.filter },
+      `${kUnderstoodNames[u.filter] || u.filter}：${u.label || u.value}`,
+      el('button', {
+        type: 'button', class: 'chip-remove', 'aria-label': `去掉「${u.from}」`,
+        onclick: () => go({ ...current, q: withoutWord(current.q, u.from), page: 1 }),
+      }, '×'))));
+}
+
+// 「您要找的是不是……」: the names a homophone search found, each a search of its own.
+function didYouMean(answer) {
+  const names = [...new Set(answer.hits.map((h) => h.name))].slice(0, 3);
+  if (!answer.homophones || !names.length) return null;
+  const links = [];
+  names.forEach((name, i) => {
+    if (i > 0) links.push('、');
+    links.push(el('button', { type: 'button', class: 'link-button suggestion', onclick: () => go({ ...current, q: name, page: 1 }) }, name));
+  });
+  return el('div', { class: 'notice notice-info did-you-mean', role: 'status' },
+    el('p', {}, '没有字面相同的结果，以下是读音相同或相近的姓名。您要找的是不是 ', links, '？'));
+}
+
 // Every hit of the current search (not only this page) as an XLSX download from
 // GET /api/v1/search.xlsx: the same parameters, scope and masking as the search; the API
 // refuses (422) past its limit and says how to narrow the search.
@@ -227,9 +268,16 @@ async function run() {
     renderFilters(answer.facets || {});
     const summary = el('p', { class: 'summary' },
       current.q ? `「${current.q}」共找到 ` : '共 ', el('strong', { id: 'total' }, String(answer.total)), ' 人');
-    const notes = [];
+    const notes = [understoodChips(answer)];
     // The homophones may all be outside the caller's scope: the notice only over names shown.
-    if (answer.homophones && answer.hits.length) notes.push(notice('info', '没有字面相同的结果，以下是读音相同或相近的姓名。'));
+    notes.push(didYouMean(answer));
+    const unmatched = answer.unmatched || [];
+    if (unmatched.length) {
+      const box = notice('warning', `未找到${unmatched.map((w) => `“${w}”`).join('、')}，已忽略`);
+      box.classList.add('unmatched');
+      notes.push(box);
+    }
+    if (answer.loose && answer.hits.length) notes.push(notice('info', '没有同时符合全部检索词的人员，以下按符合的词数排列。'));
     if (answer.partial) notes.push(notice('warning', '结果可能不完整：请输入更具体的检索词或加筛选条件。'));
     clear(resultsNode, summary, notes,
       answer.hits.length ? exportButton() : null,

@@ -111,6 +111,22 @@ class StoreImpl final : public Store, public DbHandle {
     }
   }
 
+  StatusOr<std::vector<int64_t>> FindByPhone(std::string_view phone) override {
+    try {
+      auto db = readers_.Borrow();
+      SQLite::Statement& st = db.Prepare(
+          "SELECT id FROM persons WHERE phone_hash=? AND merged_into IS NULL ORDER BY id LIMIT "
+          "100");
+      std::string hash = keys_.BlindIndex("phone", phone);
+      st.bind(1, hash.data(), static_cast<int>(hash.size()));
+      std::vector<int64_t> out;
+      while (st.executeStep()) out.push_back(st.getColumn(0).getInt64());
+      return out;
+    } catch (const SQLite::Exception& e) {
+      return FromSqlite(e, "按手机号查找");
+    }
+  }
+
   StatusOr<int64_t> LastSeq() override {
     try {
       auto db = readers_.Borrow();
