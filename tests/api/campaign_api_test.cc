@@ -1,9 +1,10 @@
 // The 2024 Guangxi 最美科技工作者 campaign end to end through HTTP, on a real server on loopback
-// with a clock the test moves ([002]): channels submit within their quotas with their photos and
-// stamped scans, three experts sign in and score two rounds (one of them recused automatically
-// from the candidates of their own university), staff pick 10, a 公示 of 5 working days runs
-// across the 劳动节 holiday, an objection is recorded and dismissed, and publishing writes the
-// honours into each person's history.
+// with a clock the test moves ([002]): channels submit within their quotas with the full 推荐表,
+// photos and stamped scans; a candidate who works for a government organ is caught from the data
+// without the unit ticking anything; three experts sign in and score two rounds (one of them
+// recused automatically from the candidates of their own university), staff pick 10, a 公示 of 5
+// working days runs across the 劳动节 holiday, an objection is recorded and dismissed, and
+// publishing writes the honours into each person's history.
 #include <catch2/catch.hpp>
 
 #include <atomic>
@@ -12,6 +13,7 @@
 
 #include "api/api_test_support.h"
 #include "registry/fields/id_number.h"
+#include "registry/fields/text.h"
 #include "registry/rounds/rounds.h"
 #include "support/photo_writer.h"
 
@@ -98,6 +100,20 @@ ExpertSession SignIn(Campaign& c, const std::string& username, const std::string
   return s;
 }
 
+// The boxes of the 最美 推荐表 beyond the person's fields, filled in as a unit would.
+nlohmann::json FullForm(const std::string& organisation) {
+  std::string deeds = "扎根一线二十年，培育新品种，带动农户增收。";
+  while (registry::CountCharacters(deeds) < 1500) deeds += "深入田间地头开展技术指导，服务乡村振兴。";
+  return {{"推荐领域", {"科技服务民生"}},
+          {"办公电话", "0771-3243011"},
+          {"学习工作经历",
+           {{{"起止年月", "2004.07—今"}, {"单位", organisation}, {"工作", "研究员"}}}},
+          {"主要事迹", deeds},
+          {"感人故事", {"台风过后，他第一个走进试验田。"}},
+          {"个人声明", true},
+          {"所在单位意见", "该同志政治表现好、廉洁自律，材料真实准确，不涉密。同意推荐。"}};
+}
+
 // Every criterion at `share` of its maximum, in steps of 0.5.
 nlohmann::json Scores(const nlohmann::json& criteria, double share) {
   nlohmann::json scores = nlohmann::json::object();
@@ -170,6 +186,9 @@ TEST_CASE("Campaign: the 2024 Guangxi 最美 campaign runs end to end through HT
                      {"工作单位", cand.organisation},
                      {"职务", "研究室主任"},
                      {"技术职称", "研究员"},
+                     {"最高学历", "研究生"},
+                     {"毕业院校", "广西大学"},
+                     {"所学专业", "作物遗传育种"},
                      {"手机", cand.phone}}},
                    {"group", ch.group},
                    {"opinion", "扎根一线，事迹感人，同意推荐。"}};
@@ -182,6 +201,17 @@ TEST_CASE("Campaign: the 2024 Guangxi 最美 campaign runs end to end through HT
                            : std::string();
       candidates.push_back(cand);
     }
+  }
+  // Each 推荐表, filled in by its unit.
+  for (const Candidate& cand : candidates) {
+    const Channel& ch = *std::find_if(channels.begin(), channels.end(),
+                                      [&](const Channel& x) { return x.code == cand.channel; });
+    Reply form = c.Json(ch.token, "PUT",
+                        "/api/v1/recommendations/" + std::to_string(cand.recommendation) +
+                            "/honour-form",
+                        FullForm(cand.organisation));
+    INFO(form.body);
+    REQUIRE(form.status == 200);
   }
   // The unit sees only its copy; staff find the 编号 of each person.
   for (Candidate& cand : candidates) {
@@ -196,7 +226,8 @@ TEST_CASE("Campaign: the 2024 Guangxi 最美 campaign runs end to end through HT
                                       [&](const Channel& x) { return x.code == cand.channel; });
     for (const auto& [kind, bytes, count] :
          {std::tuple{"photo", &photo, 1}, std::tuple{"work_photo", &photo, 2},
-          std::tuple{"form_scan", &scan, 1}}) {
+          std::tuple{"form_scan", &scan, 1}, std::tuple{"unit_opinion", &scan, 1},
+          std::tuple{"recommendation_opinion", &scan, 1}}) {
       for (int n = 0; n < count; ++n) {
         Reply up =
             f.Call(ch.token, "POST",
@@ -209,6 +240,37 @@ TEST_CASE("Campaign: the 2024 Guangxi 最美 campaign runs end to end through HT
       }
     }
   }
+  // A second candidate of 广西化学化工学会 works for a government organ; the unit ticked nothing,
+  // the data raises it, and the list cannot go until it is answered: the unit takes them off.
+  Channel& chemistry = channels.back();
+  Reply organ = c.Json(chemistry.token, "POST", std::string(kRound) + "/recommendations",
+                       {{"person",
+                         {{"姓名", "石建华"},
+                          {"身份证号", MakeIdNumber("450103", "19800101", "057")},
+                          {"民族", "汉族"},
+                          {"政治面貌", "中共党员"},
+                          {"工作单位", "广西壮族自治区科学技术厅"},
+                          {"职务", "处长"},
+                          {"技术职称", "研究员"},
+                          {"最高学历", "研究生"},
+                          {"毕业院校", "广西大学"},
+                          {"所学专业", "化学"}}},
+                        {"group", "理科"},
+                        {"opinion", "同意推荐。"}});
+  REQUIRE(organ.status == 201);
+  const int64_t organ_id = organ.Json()["item"]["id"];
+  Reply raised = c.Json(chemistry.token, "GET",
+                        "/api/v1/recommendations/" + std::to_string(organ_id) + "/honour-form");
+  REQUIRE(raised.status == 200);
+  const nlohmann::json exclusions = raised.Json()["exclusions"];
+  REQUIRE(exclusions.size() == 1);
+  CHECK(exclusions[0]["check"] == "official");
+  CHECK(exclusions[0]["open"] == true);
+  Reply refused = c.Json(chemistry.token, "POST", std::string(kRound) + "/submit", Json::object());
+  CHECK(refused.status == 422);
+  CHECK(refused.body.find("石建华") != std::string::npos);
+  REQUIRE(c.Json(chemistry.token, "DELETE", "/api/v1/recommendations/" + std::to_string(organ_id))
+              .status == 200);
   for (const Channel& ch : channels) {
     Reply submitted = c.Json(ch.token, "POST", std::string(kRound) + "/submit", Json::object());
     INFO(ch.name << " " << submitted.body);
@@ -285,7 +347,10 @@ TEST_CASE("Campaign: the 2024 Guangxi 最美 campaign runs end to end through HT
         for (const std::string& secret : secrets)
           CHECK(seen.body.find(secret) == std::string::npos);
         const auto criteria = seen.Json()["stage"]["criteria"];
-        CHECK(seen.Json()["attachments"].size() == 4);
+        CHECK(seen.Json()["attachments"].size() == 6);
+        // The 推荐表's own boxes, without the office phone.
+        CHECK(seen.body.find("主要事迹") != std::string::npos);
+        CHECK(seen.body.find("0771-3243011") == std::string::npos);
         // A photo opens through the expert's own route.
         const std::string url = seen.Json()["attachments"][0]["content_url"];
         Reply file = c.Json("", "GET", url, nullptr, session.Headers(false));
