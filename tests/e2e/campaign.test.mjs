@@ -11,7 +11,8 @@ import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import {
-  api, apiSignIn, beijingTime, fixture, idNumber, openBrowser, sessionApi, shot, signIn, signInWithPassword, unitToken, url,
+  api, apiSignIn, beijingTime, completeHonourForm, fixture, idNumber, openBrowser, sessionApi, shot, signIn,
+  signInWithPassword, unitToken, url,
 } from './lib.mjs';
 
 const kRound = `e2e-campaign-${Date.now().toString(36)}`;
@@ -47,6 +48,7 @@ describe('honour campaign: review and 公示', () => {
     for (const [i, p] of people.entries()) {
       const added = await api('POST', `rounds/${kRound}/recommendations`, token, candidate(i, p.name, p.id));
       p.person = added.item.person.id;
+      await completeHonourForm({ token }, added.item.id, p.person, kRound);
     }
     // 黄丽芳 has her 小2寸 photo; the work photos and the stamped form are missing for both.
     mkdirSync(fixture.screenshots, { recursive: true });

@@ -6,7 +6,9 @@
 
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { api, beijingTime, fixture, idNumber, openBrowser, pool, shot, signIn, unitToken, url } from './lib.mjs';
+import {
+  api, beijingTime, completeHonourForm, fixture, idNumber, openBrowser, pool, shot, signIn, unitToken, url,
+} from './lib.mjs';
 
 const kStamp = Date.now().toString(36);
 const kPoolRound = `e2e-filters-${kStamp}`;
@@ -93,6 +95,7 @@ describe('search filters', () => {
     for (const r of pool().filter((p) => p['推荐单位'] === city.name && p['技术职称']).slice(0, 2)) {
       const added = await api('POST', `rounds/${kHonourRound}/recommendations`, cityToken, { person_id: r['编号'], group: '地市' });
       opinions[added.item.id] = '扎根基层，事迹感人。';
+      await completeHonourForm({ token: cityToken }, added.item.id, r['编号'], kHonourRound);
       honoured.push(r['姓名']);
     }
     await api('POST', `rounds/${kHonourRound}/submit`, cityToken, { opinions });

@@ -7,8 +7,8 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import {
-  api, apiSignIn, beijingTime, busiestProvince, busiestUnit, countyOf, fixture, idNumber, kPhone, openBrowser,
-  readyAccount, sessionApi, shot, signInWithPassword, url,
+  api, apiSignIn, beijingTime, busiestProvince, busiestUnit, completeHonourForm, countyOf, fixture, idNumber, kPhone,
+  openBrowser, readyAccount, sessionApi, shot, signInWithPassword, url,
 } from './lib.mjs';
 
 const kRound = `e2e-layout-${Date.now().toString(36)}`;
@@ -107,7 +107,8 @@ describe('every page fits the window', () => {
     honoured.person.id_number = idNumber('450103', '19830413', 506);
     honoured.person.title = '研究员';
     honoured.group = '农科';
-    await sessionApi(societySession, 'POST', `rounds/${kHonourRound}/recommendations`, honoured);
+    const candidate = await sessionApi(societySession, 'POST', `rounds/${kHonourRound}/recommendations`, honoured);
+    await completeHonourForm({ session: societySession }, candidate.item.id, candidate.item.person.id, kHonourRound);
     await sessionApi(societySession, 'POST', `rounds/${kHonourRound}/submit`, {});
     const expert = await api('POST', 'accounts', fixture.staffToken, {
       username: 'e2e-layout-expert', display_name: '谭编审', role: 'expert', organisation: '广西科技出版社',

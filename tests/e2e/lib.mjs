@@ -398,6 +398,46 @@ export async function api(method, path, token, body) {
   return json;
 }
 
+// A stamped opinion as a one-page PDF scan (Pillow), made once per run.
+let scanBytes = null;
+function stampedScan() {
+  if (!scanBytes) {
+    mkdirSync(fixture.screenshots, { recursive: true });
+    const out = join(fixture.screenshots, 'stamped-opinion.pdf');
+    execFileSync('/usr/bin/python3', ['-c',
+      'import sys, PIL.Image; PIL.Image.new("L", (827, 1169), 235).save(sys.argv[1], "PDF", resolution=100)', out]);
+    scanBytes = readFileSync(out);
+  }
+  return scanBytes;
+}
+
+// What an honour round's list needs before it goes, beside the person, as the unit gives it
+// (`as`: { token } or { session } from apiSignIn): the person boxes the 推荐表 prints (学历,
+// 毕业院校, 所学专业), its own boxes, and the two stamped opinions as scans.
+export async function completeHonourForm(as, recommendation, personId, round) {
+  const send = (method, path, body) =>
+    (as.session ? sessionApi(as.session, method, path, body) : api(method, path, as.token, body));
+  await send('PATCH', `recommendations/${recommendation}`,
+    { person: { 最高学历: '研究生', 毕业院校: '广西大学', 所学专业: '作物遗传育种' } });
+  let deeds = '扎根一线二十年，培育新品种，带动农户增收。';
+  while (deeds.length < 1500) deeds += '深入田间地头开展技术指导，服务乡村振兴。';
+  await send('PUT', `recommendations/${recommendation}/honour-form`, {
+    推荐领域: ['科技服务民生'],
+    学习工作经历: [{ 起止年月: '2004.07—今', 单位: '广西农业科学院', 工作: '研究员' }],
+    主要事迹: deeds,
+    感人故事: ['台风过后，他第一个走进试验田。'],
+    个人声明: true,
+    所在单位意见: '该同志政治表现好、廉洁自律，材料真实准确，不涉密。同意推荐。',
+  });
+  for (const kind of ['unit_opinion', 'recommendation_opinion']) {
+    const headers = as.session ? { Cookie: as.session.cookie, 'X-CSRF-Token': as.session.csrf }
+      : { Authorization: `Bearer ${as.token}` };
+    const res = await fetch(new URL(`/api/v1/persons/${personId}/attachments?kind=${kind}&round=${round}`,
+      fixture.base), { method: 'POST', headers: { ...headers, 'Content-Type': 'application/pdf' }, body: stampedScan() });
+    if (res.status !== 201) throw new Error(`uploading ${kind}: ${res.status} ${await res.text()}`);
+  }
+}
+
 // "YYYY-MM-DD HH:MM" in Beijing time, `days` from now.
 export function beijingTime(days) {
   const t = new Date(Date.now() + days * 86400000 + 8 * 3600000);

@@ -211,6 +211,12 @@ formNode.addEventListener('submit', async (event) => {
 
 async function main() {
   await startPage({ roles: ['staff', 'province', 'unit'] });
+  if (!/^[0-9]+$/.test(id)) {
+    // Opened without a recommendation (a bookmark, the menu's folder): say where forms are found.
+    clear(messages, notice('info', '请从推荐报送页面的名单中打开某位候选人的推荐表。'));
+    document.body.dataset.ready = 'true';
+    return;
+  }
   try {
     view = await get(path());
     draw();
