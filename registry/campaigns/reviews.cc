@@ -725,8 +725,8 @@ StatusOr<ExpertScore> Reviews::Score(int64_t stage_id, int64_t account_id,
     total += v;
     stored[c.key] = v;
   }
-  for (const auto& [key, value] : points) {
-    (void)value;
+  for (const auto& entry : points) {
+    const std::string& key = entry.first;
     bool known = std::any_of(stage.criteria.begin(), stage.criteria.end(),
                              [&](const Criterion& c) { return c.key == key; });
     if (!known) errors.push_back({"scores." + key, "不是本轮的评分项", 0});
