@@ -37,6 +37,14 @@ void CheckNode(const QueryNode& node, std::string_view query, int depth) {
       TP_FUZZ_CHECK(std::isfinite(node.factor) && node.factor > 0, query);
       TP_FUZZ_CHECK(node.children.size() == 1, query);
       break;
+    case QueryNode::Op::kConstant:
+      TP_FUZZ_CHECK(std::isfinite(node.factor) && node.factor >= 0, query);
+      TP_FUZZ_CHECK(node.children.size() == 1, query);
+      break;
+    case QueryNode::Op::kBirthRange:
+      TP_FUZZ_CHECK(node.term.find(':') != std::string::npos, query);
+      TP_FUZZ_CHECK(node.children.empty(), query);
+      break;
     case QueryNode::Op::kAnd:
     case QueryNode::Op::kOr:
     case QueryNode::Op::kAndMaybe:
