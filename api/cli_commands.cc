@@ -444,7 +444,11 @@ int CmdReindex(const Args& args) {
   if (!index.ok()) return Fail(index.status());
   indexer::StoreChangeSource source(**store);
   auto start = std::chrono::steady_clock::now();
-  auto stats = (*index)->Rebuild(source);
+  ProgressLine progress("重建索引", "人");
+  auto stats = (*index)->Rebuild(source, nullptr, [&progress](int64_t written, int64_t total) {
+    progress.Update(static_cast<long>(written), static_cast<long>(total));
+  });
+  progress.Clear();
   if (!stats.ok()) return Fail(stats.status());
   double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   std::printf("reindexed %lld persons in %.1f s (seq %lld)\n",
@@ -463,7 +467,14 @@ int CmdBackup(const Args& args) {
   }
   auto store = Store::Open(*dir);
   if (!store.ok()) return Fail(store.status(), 2);
-  auto info = registry::BackupTo(**store, *out);
+  ProgressLine progress("备份", "MB");
+  registry::BackupOptions options;
+  options.on_progress = [&progress](int64_t copied, int64_t total) {
+    constexpr int64_t kMb = 1024 * 1024;
+    progress.Update(static_cast<long>(copied / kMb), static_cast<long>(total / kMb));
+  };
+  auto info = registry::BackupTo(**store, *out, options);
+  progress.Clear();
   if (!info.ok()) return Fail(info.status());
   (void)(*store)->Audit({"cli", "", "backup", "registry", info->registry_id,
                          json{{"persons", info->persons},

@@ -6,11 +6,12 @@
 
 namespace tp::api {
 
-ProgressLine::ProgressLine(std::string what)
-    : ProgressLine(std::move(what), ::isatty(STDERR_FILENO) == 1, stderr) {}
+ProgressLine::ProgressLine(std::string what, std::string unit)
+    : ProgressLine(std::move(what), ::isatty(STDERR_FILENO) == 1, stderr, std::move(unit)) {}
 
-ProgressLine::ProgressLine(std::string what, bool enabled, std::FILE* out)
+ProgressLine::ProgressLine(std::string what, bool enabled, std::FILE* out, std::string unit)
     : what_(std::move(what)),
+      unit_(std::move(unit)),
       enabled_(enabled),
       out_(out),
       start_(std::chrono::steady_clock::now()) {}
@@ -29,7 +30,8 @@ std::string ProgressLine::Text(long done, long total, double seconds) const {
   char line[160];
   int n = std::snprintf(line, sizeof line, "%s %ld", what_.c_str(), done);
   if (total > 0) n += std::snprintf(line + n, sizeof line - n, "/%ld", total);
-  n += std::snprintf(line + n, sizeof line - n, " 行，%.0f 行/秒", rate);
+  n += std::snprintf(line + n, sizeof line - n, " %s，%.0f %s/秒", unit_.c_str(), rate,
+                     unit_.c_str());
   if (total > 0 && rate > 0 && done < total) {
     const long left = static_cast<long>((total - done) / rate + 0.5);
     std::snprintf(line + n, sizeof line - n, "，约剩 %ld:%02ld", left / 60, left % 60);

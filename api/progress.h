@@ -1,6 +1,7 @@
-// A progress line for long commands (import, export): rows done, rows per second and, when the
-// total is known, the time left, rewritten in place on stderr. Silent when stderr is not a
-// terminal (a pipe, a log, systemd), so scripts and logs get only the commands' own lines.
+// A progress line for long commands (import, export, reindex, backup): how much is done, how much
+// a second and, when the total is known, the time left, rewritten in place on stderr. Silent when
+// stderr is not a terminal (a pipe, a log, systemd), so scripts and logs get only the commands' own
+// lines.
 #pragma once
 
 #include <chrono>
@@ -11,9 +12,10 @@ namespace tp::api {
 
 class ProgressLine {
  public:
-  // `what` names the rows ("导入", "导出"). `enabled` defaults to whether stderr is a terminal.
-  explicit ProgressLine(std::string what);
-  ProgressLine(std::string what, bool enabled, std::FILE* out);
+  // `what` names the work ("导入", "导出"), `unit` what is counted ("行", "人", "MB").
+  // `enabled` defaults to whether stderr is a terminal.
+  explicit ProgressLine(std::string what, std::string unit = "行");
+  ProgressLine(std::string what, bool enabled, std::FILE* out, std::string unit = "行");
   ~ProgressLine();  // clears the line
   ProgressLine(const ProgressLine&) = delete;
   ProgressLine& operator=(const ProgressLine&) = delete;
@@ -27,6 +29,7 @@ class ProgressLine {
 
  private:
   std::string what_;
+  std::string unit_;
   bool enabled_;
   std::FILE* out_;
   std::chrono::steady_clock::time_point start_;

@@ -189,8 +189,9 @@ SearchIndex::~SearchIndex() = default;
 
 StatusOr<CatchUpStats> SearchIndex::CatchUp(ChangeSource& source) { return impl_->CatchUp(source); }
 StatusOr<CatchUpStats> SearchIndex::Rebuild(ChangeSource& source,
-                                            const std::function<bool()>& still_writing) {
-  return impl_->Rebuild(source, still_writing);
+                                            const std::function<bool()>& still_writing,
+                                            const RebuildProgress& on_progress) {
+  return impl_->Rebuild(source, still_writing, on_progress);
 }
 StatusOr<SearchResult> SearchIndex::Search(const SearchRequest& request) const {
   return impl_->Search(request);

@@ -119,6 +119,9 @@ struct CatchUpStats {
   bool rebuilt = false;
 };
 
+// Persons written into a new generation so far, and how many it will hold (0: not known yet).
+using RebuildProgress = std::function<void(int64_t written, int64_t total)>;
+
 class SearchIndex {
  public:
   // Opens the index in `directory`, creating it (and the directory) when absent. Loads the
@@ -137,8 +140,11 @@ class SearchIndex {
   // are indexed as their rows are committed: an import running on another thread and this
   // rebuild share the cores, and the index is ready soon after the import ends. The source
   // must then allow reads while it is written (the registry's store does).
+  // `on_progress` (when given) is told the persons written so far and the persons to write (0
+  // while the log is still being read), one call at a time, from the building threads.
   StatusOr<CatchUpStats> Rebuild(ChangeSource& source,
-                                 const std::function<bool()>& still_writing = nullptr);
+                                 const std::function<bool()>& still_writing = nullptr,
+                                 const RebuildProgress& on_progress = nullptr);
 
   StatusOr<SearchResult> Search(const SearchRequest& request) const;
 

@@ -46,8 +46,12 @@ class GenerationBuilder {
  public:
   // All must outlive the builder.
   GenerationBuilder(const Analyzer& analyzer, const Pinyin& pinyin, ChangeSource& source,
-                    const std::function<bool()>& still_writing)
-      : analyzer_(analyzer), pinyin_(pinyin), source_(source), still_writing_(still_writing) {}
+                    const std::function<bool()>& still_writing, const RebuildProgress& on_progress)
+      : analyzer_(analyzer),
+        pinyin_(pinyin),
+        source_(source),
+        still_writing_(still_writing),
+        on_progress_(on_progress) {}
   // However Build() leaves, the builders are stopped and joined first.
   ~GenerationBuilder() {
     cut_.Close();
@@ -91,6 +95,9 @@ class GenerationBuilder {
   const Pinyin& pinyin_;
   ChangeSource& source_;
   const std::function<bool()>& still_writing_;
+  const RebuildProgress& on_progress_;
+  std::mutex progress_mutex_;         // one call of on_progress_ at a time
+  std::atomic<int64_t> to_write_{0};  // persons of the generation, once the log is read
   fs::path parts_dir_;
   CatchUpStats stats_;
 
@@ -120,6 +127,7 @@ StatusOr<CatchUpStats> GenerationBuilder::Build(const std::string& registry_id,
   // While following, this thread mostly waits for the writer: one builder at least beside it.
   if (still_writing_) StartBuilders(std::max(2u, BuildThreads(kMaxBuildThreads)));
   ReadLog();
+  to_write_ = static_cast<int64_t>(seen_.size());
   if (!failed_) {
     const size_t size = GroupSize();
     StartBuilders(
@@ -289,7 +297,11 @@ bool GenerationBuilder::BuildPart(DocumentBuilder& builder, BuiltDocument& built
   }
   db.commit();
   db.close();
-  written_ += static_cast<int64_t>(in_order.size());
+  const int64_t written = written_ += static_cast<int64_t>(in_order.size());
+  if (on_progress_) {
+    std::lock_guard lock(progress_mutex_);
+    on_progress_(written, to_write_);
+  }
   return true;
 }
 
@@ -351,13 +363,15 @@ StatusOr<std::vector<IndexRecord>> GenerationBuilder::Load(std::span<const int64
 }  // namespace
 
 StatusOr<CatchUpStats> SearchIndex::Impl::Rebuild(ChangeSource& source,
-                                                  const std::function<bool()>& still_writing) {
+                                                  const std::function<bool()>& still_writing,
+                                                  const RebuildProgress& on_progress) {
   std::unique_lock lock(write_mutex_);
-  return RebuildLocked(source, still_writing);
+  return RebuildLocked(source, still_writing, on_progress);
 }
 
-StatusOr<CatchUpStats> SearchIndex::Impl::RebuildLocked(
-    ChangeSource& source, const std::function<bool()>& still_writing) {
+StatusOr<CatchUpStats> SearchIndex::Impl::RebuildLocked(ChangeSource& source,
+                                                        const std::function<bool()>& still_writing,
+                                                        const RebuildProgress& on_progress) {
   TP_ASSIGN_OR_RETURN(auto registry_id, source.RegistryId());
   const std::string old_generation = ReadCurrent(dir_);
   int number = 0;
@@ -368,7 +382,7 @@ StatusOr<CatchUpStats> SearchIndex::Impl::RebuildLocked(
   const std::string generation = name;
   std::error_code ec;
   fs::remove_all(dir_ / generation, ec);
-  GenerationBuilder builder(analyzer_, pinyin_, source, still_writing);
+  GenerationBuilder builder(analyzer_, pinyin_, source, still_writing, on_progress);
   auto built = builder.Build(registry_id, dir_ / generation);
   if (!built.ok()) {
     fs::remove_all(dir_ / generation, ec);

@@ -130,9 +130,11 @@ class SearchIndex::Impl {
   StatusOr<CatchUpStats> Apply(Xapian::WritableDatabase& db, ChangeSource& source, int64_t after);
 
   // search_index_rebuild.cc
-  StatusOr<CatchUpStats> Rebuild(ChangeSource& source, const std::function<bool()>& still_writing);
+  StatusOr<CatchUpStats> Rebuild(ChangeSource& source, const std::function<bool()>& still_writing,
+                                 const RebuildProgress& on_progress);
   StatusOr<CatchUpStats> RebuildLocked(ChangeSource& source,
-                                       const std::function<bool()>& still_writing = nullptr);
+                                       const std::function<bool()>& still_writing = nullptr,
+                                       const RebuildProgress& on_progress = nullptr);
 
   // search_index_search.cc
   StatusOr<SearchResult> Search(const SearchRequest& request) const;

@@ -1,11 +1,16 @@
 #include "registry/store/backup.h"
 
 #include <SQLiteCpp/Backup.h>
+#include <SQLiteCpp/Transaction.h>
 #include <fcntl.h>
+#include <sqlite3.h>
 #include <unistd.h>
 
+#include <algorithm>
+#include <chrono>
 #include <cstdio>
 #include <filesystem>
+#include <thread>
 
 #include "registry/store/attachment_files.h"
 #include "registry/store/crypto.h"
@@ -80,7 +85,8 @@ BackupInfo Describe(SQLite::Database& db) {
 
 }  // namespace
 
-StatusOr<BackupInfo> BackupTo(Store& store, const std::string& out_path) {
+StatusOr<BackupInfo> BackupTo(Store& store, const std::string& out_path,
+                              const BackupOptions& options) {
   StoreImpl& impl = StoreImpl::Of(store);
   std::string temp = out_path + ".part";
   std::error_code ec;
@@ -91,10 +97,25 @@ StatusOr<BackupInfo> BackupTo(Store& store, const std::string& out_path) {
       auto source = impl.readers().Borrow();
       TP_RETURN_IF_ERROR(MakePrivateFile(temp, /*create=*/true));
       SQLite::Database target(temp, SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE);
-      // One step: the whole copy comes from a single read transaction, a
-      // consistent snapshot however much the server writes meanwhile.
+      // Every step reads within this one read transaction: a consistent snapshot however much
+      // the server writes meanwhile (WAL: the writer never waits for it, nor it for the
+      // writer), and no step starts the copy again.
+      SQLite::Transaction snapshot(*source);
+      (void)source->execAndGet("SELECT count(*) FROM meta");
       SQLite::Backup backup(target, *source);
-      backup.executeStep(-1);
+      const int64_t page_size = source->execAndGet("PRAGMA page_size").getInt64();
+      for (int rc; (rc = backup.executeStep(std::max(1, options.pages_per_step))) != SQLITE_DONE;) {
+        if (rc == SQLITE_BUSY || rc == SQLITE_LOCKED) {
+          std::this_thread::sleep_for(std::chrono::milliseconds(10));
+          continue;
+        }
+        if (options.on_progress) {
+          const int64_t total = backup.getTotalPageCount();
+          options.on_progress((total - backup.getRemainingPageCount()) * page_size,
+                              total * page_size);
+        }
+      }
+      snapshot.commit();  // read only: ends the transaction
       info = Describe(target);
       TP_RETURN_IF_ERROR(CopyAttachmentFiles(target, store.Dir(), &info));
     }

@@ -20,6 +20,8 @@
 // a registry it has not followed and rebuilds itself from it.
 #pragma once
 
+#include <cstdint>
+#include <functional>
 #include <string>
 
 #include "registry/base/status.h"
@@ -35,9 +37,17 @@ struct BackupInfo {
   int attachments_missing = 0;  // backup: files of attachments deleted while it ran
 };
 
+struct BackupOptions {
+  // The database is copied this many pages (4 KiB) at a time, all from one read transaction.
+  int pages_per_step = 4096;
+  // After each step: bytes of the database copied so far, of its size.
+  std::function<void(int64_t copied, int64_t total)> on_progress = {};
+};
+
 // Writes a snapshot of `store` to `out_path` (written aside, synced, then
 // renamed into place; an existing file is replaced).
-StatusOr<BackupInfo> BackupTo(Store& store, const std::string& out_path);
+StatusOr<BackupInfo> BackupTo(Store& store, const std::string& out_path,
+                              const BackupOptions& options = {});
 
 // Replaces the contents of `store` with the backup at `backup_path`.
 StatusOr<BackupInfo> RestoreFrom(Store& store, const std::string& backup_path);

@@ -83,4 +83,6 @@ TEST_CASE("Observe: the progress line shows rows per second and the time left wh
   CHECK(line.Text(50000, 0, 10) == "导入 50000 行，5000 行/秒");
   CHECK(line.Text(50000, 200000, 10) == "导入 50000/200000 行，5000 行/秒，约剩 0:30");
   CHECK(line.Text(200000, 200000, 40) == "导入 200000/200000 行，5000 行/秒");
+  tp::api::ProgressLine index("重建索引", false, stderr, "人");
+  CHECK(index.Text(1000, 4000, 2) == "重建索引 1000/4000 人，500 人/秒，约剩 0:06");
 }
