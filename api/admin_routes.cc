@@ -3,6 +3,7 @@
 #include <optional>
 
 #include "api/internal/api_service_impl.h"
+#include "api/observe.h"
 #include "registry/cohorts/unit_availability.h"
 
 namespace tp::api {
@@ -134,6 +135,15 @@ void ApiService::Impl::RevokeToken(const ApiCall& call, HttpResponse& res) {
 void ApiService::Impl::Import(const ApiCall& call, HttpResponse& res) {
   StatusOr<UploadGate::Slot> slot = uploads->Enter(call.caller->Actor());
   if (!slot.ok()) return SetUploadRefused(slot.status(), res);
+  // Counted for /metrics as it ends: a failure unless it reaches a report.
+  struct Counted {
+    ImportCounters& counters;
+    bool reported = false;
+    ~Counted() {
+      ++counters.runs;
+      if (!reported) ++counters.failed;
+    }
+  } counted{imports};
   auto upload = UploadedFileOf(call.request, "上传文件");
   if (!upload.ok()) return res.SetError(upload.status());
   const std::string_view bytes = upload->bytes;
@@ -163,6 +173,7 @@ void ApiService::Impl::Import(const ApiCall& call, HttpResponse& res) {
                                      WhoCalls(call));
     if (!result.ok()) return res.SetError(result.status());
     if (result->errors.empty()) (void)CatchUp();
+    counted.reported = true;
     return res.SetJson(Dump({{"imported", 0},
                              {"inserted", 0},
                              {"updated", 0},
@@ -219,9 +230,16 @@ void ApiService::Impl::Import(const ApiCall& call, HttpResponse& res) {
   policy.catch_up = [this] { return CatchUp(); };
   auto outcome = bundle ? RunBundleImport(store, index, *bundle, reference, policy)
                         : RunImport(store, index, **reader, reference, policy);
+  if (outcome.ok()) {
+    imports.inserted += static_cast<uint64_t>(outcome->report.inserted);
+    imports.updated += static_cast<uint64_t>(outcome->report.updated);
+    imports.unchanged += static_cast<uint64_t>(outcome->report.unchanged);
+    imports.rejected += static_cast<uint64_t>(outcome->report.rejected);
+  }
   if (!outcome.ok()) return res.SetError(outcome.status());
   if (!outcome->audited.ok()) return res.SetError(outcome->audited);
   const registry::ImportReport* report = &outcome->report;
+  counted.reported = true;
   res.SetJson(Dump({{"imported", report->imported},
                     {"inserted", report->inserted},
                     {"updated", report->updated},
@@ -234,6 +252,20 @@ void ApiService::Impl::Import(const ApiCall& call, HttpResponse& res) {
                     {"files", bundle ? Json(bundle->files.size()) : Json(nullptr)},
                     {"skipped_files", bundle ? Json(bundle->skipped) : Json::array()},
                     {"errors", std::move(errors)}}));
+}
+
+std::string ApiService::Impl::ImportMetrics() const {
+  const auto n = [](const std::atomic<uint64_t>& c) { return static_cast<double>(c.load()); };
+  return PrometheusCounter(
+             "talentpool_imports_total",
+             "Tables imported through the API since the start, by result.", "result",
+             {{"ok", n(imports.runs) - n(imports.failed)}, {"failed", n(imports.failed)}}) +
+         PrometheusCounter("talentpool_import_rows_total",
+                           "Rows of the API's imports since the start, by outcome.", "outcome",
+                           {{"inserted", n(imports.inserted)},
+                            {"updated", n(imports.updated)},
+                            {"unchanged", n(imports.unchanged)},
+                            {"rejected", n(imports.rejected)}});
 }
 
 }  // namespace tp::api

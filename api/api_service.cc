@@ -144,6 +144,15 @@ void ApiService::Impl::AddSystemRoutes() {
     text += PrometheusGauge("talentpool_audit_commits_total",
                             "Audit commits to the table since the start (entries are grouped).",
                             static_cast<double>(audit.commits()), "counter");
+    text += PrometheusGauge("talentpool_audit_spool_entries",
+                            "Audit entries spooled and not yet moved into the table.",
+                            static_cast<double>(audit.spooled()));
+    if (auto open = accounts->OpenSessions(); open.ok()) {
+      text += PrometheusGauge("talentpool_sessions_open",
+                              "Sessions signed in and neither ended nor idle past the limit.",
+                              static_cast<double>(*open));
+    }
+    text += ImportMetrics();
     res.content_type = "text/plain; version=0.0.4; charset=utf-8";
     res.body = std::move(text);
   };

@@ -49,6 +49,8 @@ class AuditLog {
   // > commits when calls were grouped).
   uint64_t commits() const;
   uint64_t entries() const;
+  // Entries in the spool not yet moved into the table (0 without a spool).
+  size_t spooled() const { return spool_ != nullptr ? spool_->pending() : 0; }
 
  private:
   struct Pending {

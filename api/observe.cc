@@ -48,6 +48,16 @@ std::string Number(double v) {
 std::string BeijingTime(std::chrono::system_clock::time_point t) { return Stamp(t, 8, "+08:00"); }
 std::string UtcTime(std::chrono::system_clock::time_point t) { return Stamp(t, 0, "Z"); }
 
+std::string JsonEventLine(const char* level, const char* event, const std::string& message,
+                          std::chrono::system_clock::time_point now) {
+  nlohmann::ordered_json line = {{"time", BeijingTime(now)},
+                                 {"time_utc", UtcTime(now)},
+                                 {"level", level},
+                                 {"event", event},
+                                 {"message", message}};
+  return line.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+}
+
 std::string JsonLogLine(const RequestRecord& r, std::chrono::system_clock::time_point now) {
   nlohmann::ordered_json line = {
       {"time", BeijingTime(now)},
@@ -122,6 +132,16 @@ std::string PrometheusGauge(const std::string& name, const std::string& help, do
                             const char* type) {
   return "# HELP " + name + " " + help + "\n# TYPE " + name + " " + type + "\n" + name + " " +
          Number(value) + "\n";
+}
+
+std::string PrometheusCounter(const std::string& name, const std::string& help,
+                              const std::string& label,
+                              const std::vector<std::pair<std::string, double>>& samples) {
+  std::string out = "# HELP " + name + " " + help + "\n# TYPE " + name + " counter\n";
+  for (const auto& [value, count] : samples) {
+    out += name + "{" + label + "=\"" + Label(value) + "\"} " + Number(count) + "\n";
+  }
+  return out;
 }
 
 }  // namespace tp::api

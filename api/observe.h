@@ -20,6 +20,10 @@ namespace tp::api {
 // The JSON log line of one request (no trailing newline), stamped `now`.
 std::string JsonLogLine(const RequestRecord& r, std::chrono::system_clock::time_point now);
 
+// A JSON log line of the server's own (no trailing newline): start, stop, a signal, a failure.
+std::string JsonEventLine(const char* level, const char* event, const std::string& message,
+                          std::chrono::system_clock::time_point now);
+
 // "2026-12-07T16:30:05.123+08:00" and "2026-12-07T08:30:05.123Z" of one instant.
 std::string BeijingTime(std::chrono::system_clock::time_point t);
 std::string UtcTime(std::chrono::system_clock::time_point t);
@@ -49,5 +53,9 @@ class RequestMetrics {
 // One metric in Prometheus' text format: HELP, TYPE and a sample without labels.
 std::string PrometheusGauge(const std::string& name, const std::string& help, double value,
                             const char* type = "gauge");
+// One counter in Prometheus' text format with a sample for each value of one label, in order.
+std::string PrometheusCounter(const std::string& name, const std::string& help,
+                              const std::string& label,
+                              const std::vector<std::pair<std::string, double>>& samples);
 
 }  // namespace tp::api

@@ -140,6 +140,8 @@ struct ApiService::Impl {
   void ListTokens(const ApiCall& call, HttpResponse& res);
   void RevokeToken(const ApiCall& call, HttpResponse& res);
   void Import(const ApiCall& call, HttpResponse& res);
+  // The import counters in Prometheus' text format.
+  std::string ImportMetrics() const;
   // session_routes.cc
   void SignIn(const ApiCall& call, HttpResponse& res);
   void GetSession(const ApiCall& call, HttpResponse& res);
@@ -196,6 +198,16 @@ struct ApiService::Impl {
   std::shared_ptr<UploadGate> uploads;  // shared with the rounds routes
   std::vector<RouteSpec> routes;
   std::string openapi;
+
+  // POST /api/v1/imports since the start, for /metrics: calls that ran, and their rows by outcome.
+  struct ImportCounters {
+    std::atomic<uint64_t> runs{0};
+    std::atomic<uint64_t> failed{0};  // refused as a whole (no file, unreadable, not audited)
+    std::atomic<uint64_t> inserted{0};
+    std::atomic<uint64_t> updated{0};
+    std::atomic<uint64_t> unchanged{0};
+    std::atomic<uint64_t> rejected{0};
+  } imports;
 
   std::mutex catch_up_mu;
   std::thread follower;

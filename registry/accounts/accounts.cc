@@ -740,6 +740,21 @@ StatusOr<Session> Accounts::FindSession(std::string_view secret) {
   return s;
 }
 
+StatusOr<int64_t> Accounts::OpenSessions() {
+  const int64_t now = Now();
+  try {
+    auto lease = impl_->db.Read();
+    SQLite::Statement& st = lease.Prepare(
+        "SELECT count(*) FROM sessions WHERE ended_at IS NULL AND last_seen_at>? AND expires_at>?");
+    st.bind(1, now - impl_->options.idle_seconds);
+    st.bind(2, now);
+    st.executeStep();
+    return st.getColumn(0).getInt64();
+  } catch (const SQLite::Exception& e) {
+    return FromSqlite(e, "统计会话");
+  }
+}
+
 Status Accounts::EndSession(const Session& session, const AuditEntry& who) {
   return impl_
       ->Update(

@@ -154,6 +154,9 @@ class Accounts {
   // idle too long, past its limit, or its account disabled).
   StatusOr<Session> FindSession(std::string_view secret);
   Status EndSession(const Session& session, const AuditEntry& who);
+  // Sessions live now: not ended, seen within the idle limit (as last recorded, which lags by up
+  // to a minute) and before their absolute limit.
+  StatusOr<int64_t> OpenSessions();
 
   // A token for a script, in the account's scope or a narrower one: a province account may name
   // one of its units, staff any scope. 1–365 days.
