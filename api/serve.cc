@@ -3,9 +3,11 @@
 #include <pthread.h>
 #include <signal.h>
 #include <sys/resource.h>
+#include <systemd/sd-daemon.h>
 
 #include <atomic>
 #include <chrono>
+#include <condition_variable>
 #include <cstdio>
 #include <filesystem>
 #include <mutex>
@@ -19,6 +21,58 @@
 #include "registry/store/store.h"
 
 namespace tp::api {
+namespace {
+
+// The server's own messages on stderr (start, signal, stop, failure): JSON lines beside the
+// requests' when the log is JSON, "talentpool: …" otherwise.
+class ServerLog {
+ public:
+  explicit ServerLog(bool json) : json_(json) {}
+  void Say(const char* level, const char* event, const std::string& message) const {
+    const std::string line =
+        json_ ? JsonEventLine(level, event, message, std::chrono::system_clock::now())
+              : "talentpool: " + message;
+    std::fprintf(stderr, "%s\n", line.c_str());
+  }
+
+ private:
+  bool json_;
+};
+
+// Under systemd with WatchdogSec=, pings the watchdog at half its interval for as long as the
+// database answers: a server whose registry hangs is restarted, one that merely idles is not.
+class Watchdog {
+ public:
+  explicit Watchdog(registry::Store& store) {
+    uint64_t usec = 0;
+    if (sd_watchdog_enabled(0, &usec) <= 0 || usec == 0) return;
+    const auto every = std::chrono::microseconds(usec / 2);
+    thread_ = std::thread([this, &store, every] {
+      std::unique_lock<std::mutex> lock(mu_);
+      while (!cv_.wait_for(lock, every, [this] { return stop_; })) {
+        if (store.LastSeq().ok()) sd_notify(0, "WATCHDOG=1");
+      }
+    });
+  }
+  ~Watchdog() {
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      stop_ = true;
+    }
+    cv_.notify_all();
+    if (thread_.joinable()) thread_.join();
+  }
+  Watchdog(const Watchdog&) = delete;
+  Watchdog& operator=(const Watchdog&) = delete;
+
+ private:
+  std::mutex mu_;
+  std::condition_variable cv_;
+  bool stop_ = false;
+  std::thread thread_;
+};
+
+}  // namespace
 
 int Serve(const ServeOptions& options) {
   // Signals are taken by one thread with sigwait, so they must be blocked
@@ -29,8 +83,10 @@ int Serve(const ServeOptions& options) {
   sigaddset(&signals, SIGINT);
   sigset_t previous;
   pthread_sigmask(SIG_BLOCK, &signals, &previous);
+  const bool json_log = options.log_format == "json";
+  const ServerLog log(json_log);
   auto fail = [&](const Status& status) {
-    std::fprintf(stderr, "talentpool serve: %s\n", status.ToString().c_str());
+    log.Say("error", "failed", "serve: " + status.ToString());
     pthread_sigmask(SIG_SETMASK, &previous, nullptr);
     return 1;
   };
@@ -70,6 +126,8 @@ int Serve(const ServeOptions& options) {
            PrometheusGauge("talentpool_uptime_seconds", "Seconds since the server started.", up) +
            metrics.Prometheus();
   };
+  // Create brings the index up to date first: a rebuild when the index format changed.
+  sd_notify(0, "STATUS=bringing the search index up to date");
   auto service = ApiService::Create(**store, index->get(), api_options);
   if (!service.ok()) return fail(service.status());
 
@@ -80,7 +138,6 @@ int Serve(const ServeOptions& options) {
   http.read_timeout = std::chrono::seconds(options.read_timeout_seconds);
   http.body_deadline = std::chrono::seconds(options.body_timeout_seconds);
   http.keep_alive_timeout = std::chrono::seconds(options.keep_alive_seconds);
-  const bool json_log = options.log_format == "json";
   std::mutex log_mu;
   http.on_request = [&metrics, &log_mu, json_log](const RequestRecord& r) {
     metrics.Record(r);
@@ -108,15 +165,22 @@ int Serve(const ServeOptions& options) {
   (*service)->Install(server);
   auto port = server.Bind();
   if (!port.ok()) return fail(port.status());
-  std::printf("talentpool: serving on http://%s:%d\n", options.bind_address.c_str(), *port);
+  const std::string address = "http://" + options.bind_address + ":" + std::to_string(*port);
+  // Scripts and tests read this line on stdout, whatever the log's format.
+  std::printf("talentpool: serving on %s\n", address.c_str());
   std::fflush(stdout);
+  if (json_log) log.Say("info", "started", "serving on " + address);
+  sd_notify(0, ("READY=1\nSTATUS=serving on " + address).c_str());
+  Watchdog watchdog(**store);
 
   std::atomic<bool> done{false};
   std::thread watcher([&] {
     int sig = 0;
     while (sigwait(&signals, &sig) == 0) {
       if (done.load()) return;
-      std::fprintf(stderr, "talentpool: signal %d, finishing requests in flight\n", sig);
+      sd_notify(0, "STOPPING=1\nSTATUS=finishing requests in flight");
+      log.Say("info", "stopping",
+              "signal " + std::to_string(sig) + ", finishing requests in flight");
       server.Stop();
       return;
     }
@@ -128,7 +192,7 @@ int Serve(const ServeOptions& options) {
   watcher.join();
   pthread_sigmask(SIG_SETMASK, &previous, nullptr);
   if (!run.ok()) return fail(run);
-  std::fprintf(stderr, "talentpool: stopped\n");
+  log.Say("info", "stopped", "stopped");
   return 0;
 }
 

@@ -12,6 +12,8 @@ packages=(
   # The command line's parser (per-command help, unknown options refused) and the TOML
   # configuration file of `talentpool serve`.
   libcli11-dev libtomlplusplus-dev
+  # `talentpool serve` tells systemd it is ready and alive (sd_notify, Type=notify).
+  libsystemd-dev
   # The 学员情况表 as PDF (registry/forms/): pango and cairo, and the Chinese fonts it asks for.
   libpango1.0-dev libcairo2-dev fonts-noto-cjk
   # Attachments: a PDF scan must open in poppler (registry/attachments/content.h).
