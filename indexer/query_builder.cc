@@ -753,6 +753,24 @@ StatusOr<QueryPlan> QueryBuilder::Build(std::string_view query, const IdResolver
     QueryNode node =
         ChunkNode(chunk, i + 1 == chunks.size(), false, &plan.highlights, term_exists, known_name);
     if (node.op == QueryNode::Op::kNothing) continue;  // punctuation only: nothing to look for
+    // A unit's short or full name: the other writing matches too (中科院, 中国科学院).
+    std::vector<Chunk> other_writings;
+    if (abbreviations_ != nullptr && !chunk.quoted &&
+        (chunk.field == nullptr || chunk.field->id == FieldId::kUnit)) {
+      for (std::string& text : abbreviations_->Alternatives(analyzer_->Fold(chunk.text))) {
+        other_writings.push_back({std::move(text), chunk.field, false});
+      }
+    }
+    const auto with_other_writings = [&](QueryNode first, bool fallback,
+                                         std::vector<HighlightTarget>* highlights) {
+      if (other_writings.empty()) return first;
+      std::vector<QueryNode> any{std::move(first)};
+      for (const Chunk& other : other_writings) {
+        any.push_back(ChunkNode(other, i + 1 == chunks.size(), fallback, highlights, term_exists));
+      }
+      return QueryNode::Of(QueryNode::Op::kOr, std::move(any));
+    };
+    node = with_other_writings(std::move(node), false, &plan.highlights);
     main_parts.push_back(std::move(node));
     plan.words.push_back(chunk.field != nullptr
                              ? std::string(chunk.field->labels[0]) + ":" + chunk.text
@@ -764,7 +782,8 @@ StatusOr<QueryPlan> QueryBuilder::Build(std::string_view query, const IdResolver
       fallback_parts.emplace_back();
       continue;
     }
-    QueryNode with = ChunkNode(chunk, i + 1 == chunks.size(), true, nullptr, term_exists);
+    QueryNode with = with_other_writings(
+        ChunkNode(chunk, i + 1 == chunks.size(), true, nullptr, term_exists), true, nullptr);
     if (with.Describe() != main_parts.back().Describe()) {
       fallback_parts.push_back(std::move(with));
     } else {
