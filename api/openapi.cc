@@ -46,7 +46,7 @@ constexpr const char* kSchemas = R"json({
       "facets_estimated": {"type": "boolean", "description": "分面计数为估计值"},
       "understood": {"type": "array", "description": "检索词中被读作筛选条件的词（女、壮族、广西、80后、1983），按输入顺序",
         "items": {"type": "object", "required": ["filter", "value", "from"],
-          "properties": {"filter": {"type": "string", "description": "筛选名，或 age（年龄界限）、birth_year（出生年份或年代，如 1980-1989）"},
+          "properties": {"filter": {"type": "string", "description": "筛选名，或 age（年龄界限）、birth_year（出生年份或年代，如 1980-1989）、city（地级市六位代码：本省且文本含该市名者靠前）"},
             "value": {"type": "string"}, "from": {"type": "string", "description": "输入的原词"},
             "label": {"type": "string", "description": "可读的值，如省份名称"}}}},
       "unmatched": {"type": "array", "items": {"type": "string"},

@@ -638,8 +638,14 @@ QueryNode QueryBuilder::FilterNode(const FilterMatch& match, QueryNode text) con
   if (match.birth_from != 0) {
     alternatives.push_back(QueryNode::BirthRange(match.birth_from, match.birth_to));
   }
-  QueryNode filter =
-      QueryNode::Constant(QueryNode::Of(QueryNode::Op::kOr, std::move(alternatives)), kWFilter);
+  QueryNode any = QueryNode::Of(QueryNode::Op::kOr, std::move(alternatives));
+  if (match.within_text) {
+    if (text.op == QueryNode::Op::kNothing) return text;
+    QueryNode both = QueryNode::Of(QueryNode::Op::kAnd, {std::move(any), text});
+    return QueryNode::Of(QueryNode::Op::kOr,
+                         {QueryNode::Constant(std::move(both), kWFilter), std::move(text)});
+  }
+  QueryNode filter = QueryNode::Constant(std::move(any), kWFilter);
   if (!match.also_text || text.op == QueryNode::Op::kNothing) return filter;
   return QueryNode::Of(QueryNode::Op::kOr, {std::move(filter), std::move(text)});
 }
@@ -701,11 +707,19 @@ StatusOr<QueryPlan> QueryBuilder::Build(std::string_view query, const IdResolver
       // Fold() parts digits from characters with a space (80 后): the word is read whole.
       std::string folded = analyzer_->Fold(chunk.text);
       std::erase(folded, ' ');
-      if (std::optional<FilterMatch> match =
-              words_->Read(folded, chunks.size() == 1, context.today, context.withheld)) {
+      std::optional<FilterMatch> match =
+          words_->Read(folded, chunks.size() == 1, context.today, context.withheld);
+      // A city that is somebody's whole name (金华, 安康) is searched as a name, as before.
+      if (match && match->within_text && term_exists &&
+          term_exists(std::string(kNameExact) + folded)) {
+        match.reset();
+      }
+      if (match) {
         QueryNode text;
         if (match->also_text) {
-          text = ChunkNode(chunk, i + 1 == chunks.size(), false, &plan.highlights, term_exists);
+          Chunk as_text = chunk;
+          if (!match->text.empty()) as_text.text = match->text;
+          text = ChunkNode(as_text, i + 1 == chunks.size(), false, &plan.highlights, term_exists);
         }
         match->shown.from = chunk.text;
         main_parts.push_back(FilterNode(*match, std::move(text)));

@@ -191,7 +191,8 @@ let generation = 0;
 // What each kind of word read as a filter is called on its chip.
 const kUnderstoodNames = {
   gender: '性别', tier: '人才类别', ethnic_group: '民族', province: '省份', age_band: '年龄段',
-  age: '年龄', birth_year: '出生年份', year: '入库年度', trained: '培训',
+  age: '年龄', birth_year: '出生年份', year: '入库年度', trained: '培训', city: '城市',
+  political: '政治面貌',
 };
 
 // The query without one of its words (a chip taken away).
