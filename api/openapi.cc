@@ -51,6 +51,7 @@ constexpr const char* kSchemas = R"json({
             "label": {"type": "string", "description": "可读的值，如省份名称"}}}},
       "unmatched": {"type": "array", "items": {"type": "string"},
         "description": "没有找到任何人的词，已忽略（其余的词仍在检索）"},
+      "did_you_mean": {"type": "string", "description": "您要找的是不是：同音或近音检索时，把该词换成第一位的姓名（黄昊 → 黄浩）；有词被忽略时，保留下来的词。按原词找到时没有此项"},
       "loose": {"type": "boolean", "description": "每个词都有人匹配，但没有人同时匹配全部：按匹配词数排列"},
       "hits": {"type": "array", "items": {"type": "object", "required": ["id", "name", "highlights"],
         "properties": {"id": {"type": "string"}, "name": {"type": "string"}, "unit": {"type": "string"},
