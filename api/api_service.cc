@@ -223,7 +223,9 @@ void ApiService::Impl::AddPersonRoutes() {
        {"honour", "query", "string", "筛选：荣誉", false},
        {"trained", "query", "string", "筛选：是否参加过培训（yes/no）", false},
        {"trained_year", "query", "string", "筛选：参加培训的年度（如 2024）", false},
-       {"group", "query", "string", "筛选：所属群体", false}},
+       {"group", "query", "string", "筛选：所属群体", false},
+       {"political", "query", "string", "筛选：政治面貌（如 九三学社社员；单位令牌不可用）",
+        false}},
       kPaging);
   routes.push_back({.method = "GET",
                     .pattern = "/api/v1/search",

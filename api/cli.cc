@@ -62,6 +62,7 @@ std::vector<OptionSpec> SearchOptions() {
       {"trained", "EVENT", "筛选：参加过的培训活动"},
       {"group", "NAME", "筛选：所属群体"},
       {"trained_year", "YEAR", "筛选：参加培训的年度"},
+      {"political", "NAME", "筛选：政治面貌（九三学社社员、民盟盟员…）"},
   };
   return options;
 }

@@ -189,17 +189,26 @@ void ApiService::Impl::MaskSearchResult(indexer::SearchResult& result, const Cal
         return h.first == "ethnic_group" || h.first == "recommending_unit";
       });
     }
-    std::erase_if(result.facets, [](const auto& f) { return f.first == "ethnic_group"; });
+    std::erase_if(result.facets, [](const auto& f) {
+      return f.first == "ethnic_group" || f.first == "political";
+    });
   }
 }
 
 Status ApiService::Impl::ScopeSearch(indexer::SearchRequest& request, const Caller& c) {
   // Words of the query naming a 民族 are text only for a unit, as the filter is refused it.
-  if (!c.SeesSensitiveAttributes()) request.withheld_filters.push_back("ethnic_group");
+  // 政治面貌 likewise: both are sensitive personal information.
+  if (!c.SeesSensitiveAttributes()) {
+    request.withheld_filters.push_back("ethnic_group");
+    request.withheld_filters.push_back("political");
+  }
   if (c.role == Role::kUnit) {
     for (const auto& [name, value] : request.filters) {
       if (name == "ethnic_group") {
         return FieldStatus(StatusCode::kPermissionDenied, "民族", "单位令牌不能按民族筛选");
+      }
+      if (name == "political") {
+        return FieldStatus(StatusCode::kPermissionDenied, "政治面貌", "单位令牌不能按政治面貌筛选");
       }
     }
   }

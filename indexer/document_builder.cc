@@ -157,6 +157,7 @@ std::vector<std::pair<std::string_view, std::string>> DocumentBuilder::FilterVal
   if (p.admission_year > 0) add("year", std::to_string(p.admission_year));
   add("ethnic_group", p.ethnic_group);
   add("gender", p.gender);
+  add("political", p.political_affiliation);
   for (const HonourFact& h : record.honours) add("honour", h.campaign);
   const bool trained =
       std::any_of(record.trainings.begin(), record.trainings.end(), AttendedTraining);

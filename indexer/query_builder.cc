@@ -638,8 +638,14 @@ QueryNode QueryBuilder::FilterNode(const FilterMatch& match, QueryNode text) con
   if (match.birth_from != 0) {
     alternatives.push_back(QueryNode::BirthRange(match.birth_from, match.birth_to));
   }
-  QueryNode filter =
-      QueryNode::Constant(QueryNode::Of(QueryNode::Op::kOr, std::move(alternatives)), kWFilter);
+  QueryNode any = QueryNode::Of(QueryNode::Op::kOr, std::move(alternatives));
+  if (match.within_text) {
+    if (text.op == QueryNode::Op::kNothing) return text;
+    QueryNode both = QueryNode::Of(QueryNode::Op::kAnd, {std::move(any), text});
+    return QueryNode::Of(QueryNode::Op::kOr,
+                         {QueryNode::Constant(std::move(both), kWFilter), std::move(text)});
+  }
+  QueryNode filter = QueryNode::Constant(std::move(any), kWFilter);
   if (!match.also_text || text.op == QueryNode::Op::kNothing) return filter;
   return QueryNode::Of(QueryNode::Op::kOr, {std::move(filter), std::move(text)});
 }
@@ -701,11 +707,19 @@ StatusOr<QueryPlan> QueryBuilder::Build(std::string_view query, const IdResolver
       // Fold() parts digits from characters with a space (80 后): the word is read whole.
       std::string folded = analyzer_->Fold(chunk.text);
       std::erase(folded, ' ');
-      if (std::optional<FilterMatch> match =
-              words_->Read(folded, chunks.size() == 1, context.today, context.withheld)) {
+      std::optional<FilterMatch> match =
+          words_->Read(folded, chunks.size() == 1, context.today, context.withheld);
+      // A city that is somebody's whole name (金华, 安康) is searched as a name, as before.
+      if (match && match->within_text && term_exists &&
+          term_exists(std::string(kNameExact) + folded)) {
+        match.reset();
+      }
+      if (match) {
         QueryNode text;
         if (match->also_text) {
-          text = ChunkNode(chunk, i + 1 == chunks.size(), false, &plan.highlights, term_exists);
+          Chunk as_text = chunk;
+          if (!match->text.empty()) as_text.text = match->text;
+          text = ChunkNode(as_text, i + 1 == chunks.size(), false, &plan.highlights, term_exists);
         }
         match->shown.from = chunk.text;
         main_parts.push_back(FilterNode(*match, std::move(text)));
@@ -753,6 +767,24 @@ StatusOr<QueryPlan> QueryBuilder::Build(std::string_view query, const IdResolver
     QueryNode node =
         ChunkNode(chunk, i + 1 == chunks.size(), false, &plan.highlights, term_exists, known_name);
     if (node.op == QueryNode::Op::kNothing) continue;  // punctuation only: nothing to look for
+    // A unit's short or full name: the other writing matches too (中科院, 中国科学院).
+    std::vector<Chunk> other_writings;
+    if (abbreviations_ != nullptr && !chunk.quoted &&
+        (chunk.field == nullptr || chunk.field->id == FieldId::kUnit)) {
+      for (std::string& text : abbreviations_->Alternatives(analyzer_->Fold(chunk.text))) {
+        other_writings.push_back({std::move(text), chunk.field, false});
+      }
+    }
+    const auto with_other_writings = [&](QueryNode first, bool fallback,
+                                         std::vector<HighlightTarget>* highlights) {
+      if (other_writings.empty()) return first;
+      std::vector<QueryNode> any{std::move(first)};
+      for (const Chunk& other : other_writings) {
+        any.push_back(ChunkNode(other, i + 1 == chunks.size(), fallback, highlights, term_exists));
+      }
+      return QueryNode::Of(QueryNode::Op::kOr, std::move(any));
+    };
+    node = with_other_writings(std::move(node), false, &plan.highlights);
     main_parts.push_back(std::move(node));
     plan.words.push_back(chunk.field != nullptr
                              ? std::string(chunk.field->labels[0]) + ":" + chunk.text
@@ -764,7 +796,8 @@ StatusOr<QueryPlan> QueryBuilder::Build(std::string_view query, const IdResolver
       fallback_parts.emplace_back();
       continue;
     }
-    QueryNode with = ChunkNode(chunk, i + 1 == chunks.size(), true, nullptr, term_exists);
+    QueryNode with = with_other_writings(
+        ChunkNode(chunk, i + 1 == chunks.size(), true, nullptr, term_exists), true, nullptr);
     if (with.Describe() != main_parts.back().Describe()) {
       fallback_parts.push_back(std::move(with));
     } else {

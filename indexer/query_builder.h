@@ -22,6 +22,7 @@
 #include "indexer/pinyin.h"
 #include "indexer/query_words.h"
 #include "indexer/schema.h"
+#include "indexer/unit_abbreviations.h"
 #include "registry/base/status.h"
 
 namespace tp::indexer {
@@ -113,8 +114,11 @@ class QueryBuilder {
  public:
   // With `words`, unscoped unquoted words that name a filter value (女, 壮族, 广西, 80后) are read
   // as that filter (query_words.h).
-  QueryBuilder(const Analyzer& analyzer, const Pinyin& pinyin, const QueryWords* words = nullptr)
-      : analyzer_(&analyzer), pinyin_(&pinyin), words_(words) {}
+  // With `abbreviations`, a word holding a unit's short name (中科院, 湖南农大) or full name also
+  // matches the other writing (unit_abbreviations.h).
+  QueryBuilder(const Analyzer& analyzer, const Pinyin& pinyin, const QueryWords* words = nullptr,
+               const UnitAbbreviations* abbreviations = nullptr)
+      : analyzer_(&analyzer), pinyin_(&pinyin), words_(words), abbreviations_(abbreviations) {}
 
   // Fails with InvalidArgument (field 检索词) when the query is longer than 200 characters.
   // With `term_exists`, an unscoped word that is somebody's whole name is searched as a name: the
@@ -150,6 +154,7 @@ class QueryBuilder {
   const Analyzer* analyzer_;
   const Pinyin* pinyin_;
   const QueryWords* words_;
+  const UnitAbbreviations* abbreviations_;
 };
 
 // The mobile numbers written in `query`, each as its 11 digits with the byte range it spans (one or

@@ -54,7 +54,39 @@ FilterMatch BirthRange(std::string_view filter, std::string value, std::string_v
   return m;
 }
 
+constexpr std::string_view kPrefectureSuffixes[] = {"自治州", "地区", "市", "盟"};
+
 }  // namespace
+
+QueryWords::QueryWords(registry::ReferenceData reference) : reference_(std::move(reference)) {
+  // Prefecture-level units by name, from data/regions.tsv through the reference data.
+  for (const auto& [code2, province] : reference_.Provinces()) {
+    for (int n = 1; n < 100; ++n) {
+      std::string code = code2 + (n < 10 ? "0" : "") + std::to_string(n) + "00";
+      const registry::Region* region = reference_.FindRegion(code);
+      if (region == nullptr || region->historical) continue;
+      const std::string& name = region->name;
+      for (std::string_view suffix : kPrefectureSuffixes) {
+        if (!name.ends_with(suffix)) continue;
+        std::vector<std::string> keys{name};
+        // Two characters at least before the suffix (吕梁市 吕梁); 自治州 only in full.
+        if (suffix != "自治州" && name.size() >= suffix.size() + 6) {
+          keys.push_back(name.substr(0, name.size() - suffix.size()));
+        }
+        for (const std::string& key : keys) {
+          const auto [it, inserted] = prefectures_.emplace(key, code);
+          if (!inserted && it->second != code) it->second.clear();  // two units share the name
+        }
+        break;
+      }
+    }
+  }
+}
+
+std::string QueryWords::PrefectureCode(std::string_view name) const {
+  const auto it = prefectures_.find(std::string(name));
+  return it == prefectures_.end() ? std::string() : it->second;
+}
 
 std::optional<FilterMatch> QueryWords::Read(std::string_view word, bool alone, int today,
                                             const std::vector<std::string>& withheld) const {
@@ -142,12 +174,37 @@ std::optional<FilterMatch> QueryWords::Read(std::string_view word, bool alone, i
       if (const std::string* name = reference_.ProvinceName(province)) m.shown.label = *name;
       return m;
     }
+    // Prefecture-level cities, full or short (南宁, 南宁市): the province's people whose texts name
+    // the city rank first; the text matches everywhere, as before.
+    const std::string city = PrefectureCode(word);
+    if (!city.empty() && allowed("province")) {
+      FilterMatch m = Simple("city", city, word, true);
+      m.terms = {FilterTerm("province", city.substr(0, 2))};
+      m.within_text = true;
+      if (const std::string* name = reference_.RegionName(city)) {
+        m.shown.label = *name;
+        // Texts name the city mostly without its suffix (南宁师范大学).
+        for (std::string_view suffix : {"地区", "市", "盟"}) {
+          if (name->size() >= suffix.size() + 6 && name->ends_with(suffix)) {
+            m.text = name->substr(0, name->size() - suffix.size());
+            break;
+          }
+        }
+      }
+      return m;
+    }
     // Ethnic groups with or without 族; a one-character form only beside other words.
     if (CharCount(word) >= 2 || !alone) {
       if (const std::string* group = reference_.EthnicGroup(word)) {
         if (!allowed("ethnic_group")) return std::nullopt;
         return Simple("ethnic_group", *group, word, CharCount(word) >= 2);
       }
+    }
+    // 政治面貌 in full or short (九三学社, 九三, 民盟, 农工党, 无党派); a name of an organisation
+    // (九三学社) is text too.
+    if (const std::string* party = reference_.PoliticalAffiliation(word)) {
+      if (!allowed("political")) return std::nullopt;
+      return Simple("political", *party, word, true);
     }
   }
   return std::nullopt;

@@ -9,6 +9,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <unordered_map>
 #include <vector>
 
 #include "registry/fields/reference_data.h"
@@ -33,11 +34,15 @@ struct FilterMatch {
   std::vector<std::string> terms;    // boolean filter terms, any of which matches
   int birth_from = 0, birth_to = 0;  // YYYYMMDD bounds of a birth date range, when not 0
   bool also_text = false;            // the word may be text too: its text matches count as well
+  // The filter weighs only beside the word's text (a city: people of its province whose texts
+  // name it rank first); the text alone still matches.
+  bool within_text = false;
+  std::string text;  // the text to match instead of the word, when not empty (南宁 for 南宁市)
 };
 
 class QueryWords {
  public:
-  explicit QueryWords(registry::ReferenceData reference) : reference_(std::move(reference)) {}
+  explicit QueryWords(registry::ReferenceData reference);
 
   // `word` is the query word folded by the analyser (simplified, lower case, half-width).
   // `alone`: the query holds this word only (a one-character short form such as 壮 or 回 is then
@@ -47,7 +52,13 @@ class QueryWords {
                                   const std::vector<std::string>& withheld) const;
 
  private:
+  // Six-digit code of a current prefecture-level unit (地级市, 地区, 盟, 自治州) from its full
+  // name (南宁市) or, but for 自治州, its name without the suffix (南宁); empty when it names none
+  // or several.
+  std::string PrefectureCode(std::string_view name) const;
+
   registry::ReferenceData reference_;
+  std::unordered_map<std::string, std::string> prefectures_;  // name -> code; "" when ambiguous
 };
 
 }  // namespace tp::indexer

@@ -74,9 +74,10 @@ inline constexpr std::string_view kFilterPrefix = "K";
 // Filters, each also a facet. Values are the record's canonical values (province codes, unit
 // type codes, 领军人才, 壮族, 男, years, round codes, campaigns, yes/no); age_band is computed.
 // trained_year: each year the person attended a training (2024), one value per year.
+// political: 政治面貌 by its GB/T 4762 name (九三学社社员).
 inline constexpr std::string_view kFilterNames[] = {
-    "province", "unit_type", "tier",   "ethnic_group", "gender", "age_band",
-    "round",    "year",      "honour", "trained",      "group",  "trained_year"};
+    "province", "unit_type", "tier",    "ethnic_group", "gender",       "age_band", "round",
+    "year",     "honour",    "trained", "group",        "trained_year", "political"};
 bool IsFilterName(std::string_view name);
 
 // Value slots.

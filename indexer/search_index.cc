@@ -91,12 +91,13 @@ Xapian::Document ToDocument(const BuiltDocument& built) {
   return doc;
 }
 
-SearchIndex::Impl::Impl(fs::path dir, const TextTables& tables, registry::ReferenceData reference)
+SearchIndex::Impl::Impl(fs::path dir, const TextTables& tables, registry::ReferenceData reference,
+                        const UnitAbbreviations& abbreviations)
     : dir_(std::move(dir)),
       analyzer_(tables),
       pinyin_(tables),
       words_(std::move(reference)),
-      queries_(analyzer_, pinyin_, &words_),
+      queries_(analyzer_, pinyin_, &words_, &abbreviations),
       highlighter_(analyzer_, pinyin_) {}
 
 Status SearchIndex::Impl::Init() {
@@ -175,7 +176,10 @@ StatusOr<std::unique_ptr<SearchIndex>> SearchIndex::Open(const std::string& dire
   TP_ASSIGN_OR_RETURN(auto tables, TextTables::Default());
   // The vocabulary of filter words (ethnic groups, provinces) in queries.
   TP_ASSIGN_OR_RETURN(auto reference, registry::ReferenceData::Load(registry::DataDir()));
-  auto impl = std::make_unique<Impl>(fs::path(directory), *tables, std::move(reference));
+  // Units' short and full names (中科院, 中国科学院) in queries.
+  TP_ASSIGN_OR_RETURN(auto abbreviations, UnitAbbreviations::Default());
+  auto impl =
+      std::make_unique<Impl>(fs::path(directory), *tables, std::move(reference), *abbreviations);
   try {
     TP_RETURN_IF_ERROR(impl->Init());
   } catch (const Xapian::Error& e) {

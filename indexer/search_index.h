@@ -98,6 +98,9 @@ struct SearchResult {
   // Words that found nobody (with the other words, the filters and the caller's scope), and
   // were left out so that the others still find people. Empty when every word matched.
   std::vector<std::string> unmatched;
+  // 「您要找的是不是……」: after a homophone search or with words left out, the query the person
+  // most likely meant (黄浩 for 黄昊); empty when the answer is to the letter (did_you_mean.h).
+  std::string did_you_mean;
   // Every word finds somebody, but nobody has them all: the hits are those with the most of them,
   // ranked by how many they have, then by relevance.
   bool loose = false;

@@ -19,6 +19,7 @@
 #include <utility>
 #include <vector>
 
+#include "indexer/did_you_mean.h"
 #include "indexer/internal/search_index_impl.h"
 #include "indexer/schema.h"
 
@@ -282,7 +283,9 @@ class Matcher {
 
 // The plan with homophones, for a query that found almost nobody; none when somebody has the
 // typed name (each lookup reads the index, so it is asked only then).
-std::optional<QueryNode> Homophones(const Xapian::Database& db, const QueryPlan& plan) {
+// `used` gets the parts searched by their homophones.
+std::optional<QueryNode> Homophones(const Xapian::Database& db, const QueryPlan& plan,
+                                    std::vector<bool>& used) {
   if (std::any_of(plan.exact_name_terms.begin(), plan.exact_name_terms.end(),
                   [&](const std::string& term) { return db.term_exists(term); })) {
     return std::nullopt;
@@ -299,6 +302,7 @@ std::optional<QueryNode> Homophones(const Xapian::Database& db, const QueryPlan&
       use[i] = alone.get_mset(0, 0).get_matches_estimated() < kFallbackBelow;
     }
   }
+  for (size_t i = 0; i < plan.parts.size(); ++i) used[i] = use[i] && plan.homophones[i];
   return plan.WithHomophones(use);
 }
 
@@ -501,8 +505,9 @@ StatusOr<SearchResult> SearchIndex::Impl::Run(
     FacetSpy spy(today);
     Xapian::MSet mset = matcher.Run(plan->query, request.facets ? &spy : nullptr);
     std::optional<QueryNode> with_homophones;
+    std::vector<bool> by_homophones(plan->parts.size(), false);
     if (mset.get_matches_estimated() < kFallbackBelow)
-      with_homophones = Homophones(reader->db, *plan);
+      with_homophones = Homophones(reader->db, *plan, by_homophones);
     FacetSpy fallback_spy(today);
     const FacetSpy* counted = &spy;
     if (with_homophones) {
@@ -538,6 +543,7 @@ StatusOr<SearchResult> SearchIndex::Impl::Run(
       hit.highlights = highlighter_.Highlight(stored, plan->highlights);
       result.hits.push_back(std::move(hit));
     }
+    result.did_you_mean = DidYouMean(*plan, by_homophones, kept, result);
     Release(std::move(reader));
     return result;
   } catch (const Xapian::Error& e) {

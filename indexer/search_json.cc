@@ -68,6 +68,7 @@ std::string SearchResultToJson(const SearchResult& result) {
   }
   out["understood"] = std::move(understood);
   out["unmatched"] = result.unmatched;
+  if (!result.did_you_mean.empty()) out["did_you_mean"] = result.did_you_mean;
   if (result.loose) out["loose"] = true;
   return out.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
 }

@@ -31,6 +31,7 @@
 #include "indexer/query_words.h"
 #include "indexer/search_index.h"
 #include "indexer/text_tables.h"
+#include "indexer/unit_abbreviations.h"
 #include "registry/base/status.h"
 
 namespace tp::indexer {
@@ -115,7 +116,8 @@ class Channel {
 
 class SearchIndex::Impl {
  public:
-  Impl(std::filesystem::path dir, const TextTables& tables, registry::ReferenceData reference);
+  Impl(std::filesystem::path dir, const TextTables& tables, registry::ReferenceData reference,
+       const UnitAbbreviations& abbreviations);
 
   // search_index.cc: the directory and its generations. Init creates the first one when there
   // is none; SwapCurrent names another one live, atomically.

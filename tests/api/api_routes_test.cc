@@ -497,6 +497,28 @@ TEST_CASE("Search: a unit token never sees 民族, as a field, highlight, facet 
   REQUIRE(f.Leaks() == 0);
 }
 
+TEST_CASE("Search: 政治面貌 is a filter for staff and provinces, never for a unit",
+          "[api][search][privacy][political]") {
+  ApiFixture f;
+  json staff = f.Get(f.staff, "/api/v1/search?q=" + UrlEncode("九三学社") + "&facets=true").Json();
+  REQUIRE(staff["total"] == 1);
+  CHECK(staff["hits"][0]["name"] == "覃海涛");
+  CHECK(staff["understood"][0]["filter"] == "political");
+  CHECK(staff["understood"][0]["value"] == "九三学社社员");
+  json all = f.Get(f.staff, "/api/v1/search?q=&facets=true").Json();
+  CHECK(all["facets"]["political"].size() == 4);
+  CHECK(f.Get(f.staff, "/api/v1/search?political=" + UrlEncode("民盟盟员")).Json()["total"] == 1);
+  // A unit: the word is text only, the facet absent, the filter refused.
+  json unit = f.Get(f.unit_a, "/api/v1/search?q=" + UrlEncode("九三学社") + "&facets=true").Json();
+  CHECK(unit["understood"] == json::array());
+  CHECK_FALSE(
+      f.Get(f.unit_a, "/api/v1/search?q=&facets=true").Json()["facets"].contains("political"));
+  Reply filtered = f.Get(f.unit_a, "/api/v1/search?political=" + UrlEncode("九三学社社员"));
+  CHECK(filtered.status == 403);
+  CHECK(filtered.Json()["error"]["details"][0]["field"] == "政治面貌");
+  REQUIRE(f.Leaks() == 0);
+}
+
 TEST_CASE("Search: words that find nobody and words read as filters are named in the answer",
           "[api][search][understood]") {
   ApiFixture f;

@@ -116,6 +116,16 @@ describe('search', () => {
     await search(page, `${person['姓名']} ${noise}`);
     assert.equal(await page.locator('.hit .hit-name').first().innerText(), person['姓名']);
     assert.equal(await page.locator('.unmatched').innerText(), `未找到“${noise}”，已忽略`);
+    // 「您要找的是不是……」 offers the words kept; one click searches them alone.
+    const offered = page.locator('.did-you-mean .suggestion');
+    assert.equal(await offered.count(), 1);
+    assert.equal(await offered.innerText(), person['姓名']);
+    await offered.click();
+    await page.waitForFunction((name) => new URL(location.href).searchParams.get('q') === name &&
+      !document.querySelector('#results[aria-busy]'), person['姓名']);
+    assert.equal(await page.locator('.unmatched').count(), 0);
+    assert.equal(await page.locator('.did-you-mean').count(), 0);
+    assert.equal(await page.locator('.hit .hit-name').first().innerText(), person['姓名']);
   });
 
   test('words naming filters show as chips, and taking a chip away takes its word out', async () => {

@@ -20,6 +20,7 @@
 #include "indexer/search_json.h"
 #include "indexer/store_change_source.h"
 #include "indexer/text_tables.h"
+#include "indexer/unit_abbreviations.h"
 
 namespace {
 
@@ -66,7 +67,12 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   }();
   static const Analyzer analyzer(*tables);
   static const Pinyin pinyin(*tables);
-  static const QueryBuilder builder(analyzer, pinyin);
+  static const UnitAbbreviations* abbreviations = [] {
+    auto loaded = UnitAbbreviations::Default();
+    if (!loaded.ok()) tp::fuzz::Fail("unit abbreviations load", loaded.status().message());
+    return *loaded;
+  }();
+  static const QueryBuilder builder(analyzer, pinyin, nullptr, abbreviations);
   tp::fuzz::SharedRegistry& shared = tp::fuzz::Registry();
   static const IdResolver resolve_id = StoreIdResolver(*shared.store);
 

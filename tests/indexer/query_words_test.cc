@@ -202,6 +202,90 @@ TEST_CASE("Search: a filter the caller may not use stays text, and short forms n
   CHECK(Ask(*index, "\"广西\"").understood.empty());
 }
 
+TEST_CASE("Search: 政治面貌 in full or short is read as a filter, and stays text",
+          "[search][understood][political]") {
+  TempDir dir;
+  MemoryLog log;
+  const auto with_party = [](int64_t rowid, const std::string& name, const std::string& party,
+                             const std::string& post) {
+    auto r = Someone(rowid, name, "男", "1980-01-01", "11", "汉族", "青年人才", 2025);
+    r.person.political_affiliation = party;
+    r.person.post = post;
+    return r;
+  };
+  log.Put(with_party(1, "孙立", "九三学社社员", "研究员"));
+  log.Put(with_party(2, "钱进", "九三学社社员", "工程师"));
+  log.Put(with_party(3, "赵明", "民盟盟员", "研究员"));
+  log.Put(with_party(4, "李强", "无党派人士", "研究员"));
+  auto office = with_party(5, "周文", "群众", "研究员");
+  office.person.unit_name = "九三学社北京市委员会";
+  log.Put(office);
+  auto index = IndexOf(dir, log);
+
+  auto both = Ask(*index, "九三学社 研究员");
+  REQUIRE(both.hits.size() >= 1);
+  CHECK(both.hits[0].rowid == 1);
+  CHECK(Understood(both) ==
+        std::vector<std::pair<std::string, std::string>>{{"political", "九三学社社员"}});
+  // The society's own office holds the words as text: found too, below its members.
+  CHECK(Sorted(Ask(*index, "九三学社")) == Sorted(V{"孙立", "钱进", "周文"}));
+  CHECK(Sorted(Ask(*index, "九三")) == Sorted(V{"孙立", "钱进", "周文"}));
+  CHECK(Ask(*index, "九三学社").hits.at(2).rowid == 5);
+  CHECK(Sorted(Ask(*index, "民盟")) == Sorted(V{"赵明"}));
+  CHECK(Sorted(Ask(*index, "无党派 研究员")).at(0) == "李强");
+  CHECK(Ask(*index, "无党派 研究员").hits.at(0).rowid == 4);
+  CHECK(Sorted(Ask(*index, "民盟 研究员")) == Sorted(V{"赵明"}));
+  // A caller who may not select by 政治面貌 has the words as text only.
+  auto withheld = Ask(*index, "九三学社", {"political"});
+  CHECK(withheld.understood.empty());
+  CHECK(Names(withheld) == V{"周文"});
+}
+
+TEST_CASE("Search: a prefecture-level city ranks its province's people who name it first",
+          "[search][understood][city]") {
+  TempDir dir;
+  MemoryLog log;
+  const auto at = [](int64_t rowid, const std::string& name, const std::string& province,
+                     const std::string& unit) {
+    auto r = Someone(rowid, name, "男", "1980-01-01", province, "汉族", "青年人才", 2025);
+    r.person.unit_name = unit;
+    return r;
+  };
+  log.Put(at(1, "韦强", "45", "桂林理工大学"));
+  log.Put(at(2, "莫林", "45", "南宁师范大学"));
+  log.Put(at(3, "高远", "11", "北京南宁商会"));  // names the city, elsewhere
+  log.Put(at(4, "金华", "11", "某研究所"));      // a name that is a city's short name
+  log.Put(at(5, "方正", "33", "金华职业技术学院"));
+  log.Put(at(6, "巴特尔", "15", "锡林郭勒职业学院"));
+  log.Put(at(7, "朴哲", "22", "延边大学"));
+  auto index = IndexOf(dir, log);
+
+  for (const char* q : {"南宁", "南宁市"}) {
+    INFO(q);
+    auto city = Ask(*index, q);
+    REQUIRE(Names(city) == V{"莫林", "高远"});  // never all of 广西, never fewer than the text
+    CHECK(Understood(city) == std::vector<std::pair<std::string, std::string>>{{"city", "450100"}});
+    CHECK(city.understood.at(0).label == "南宁市");
+  }
+  CHECK(Names(Ask(*index, "桂林 理工")) == V{"韦强"});
+  // Somebody is called 金华: the word is a name, as before; 金华市 is the city.
+  auto name = Ask(*index, "金华");
+  CHECK(name.understood.empty());
+  CHECK(Names(name).at(0) == "金华");
+  CHECK(Understood(Ask(*index, "金华市")) ==
+        std::vector<std::pair<std::string, std::string>>{{"city", "330700"}});
+  // A league (盟), full or short.
+  for (const char* q : {"锡林郭勒盟", "锡林郭勒"}) {
+    INFO(q);
+    CHECK(Understood(Ask(*index, q)) ==
+          std::vector<std::pair<std::string, std::string>>{{"city", "152500"}});
+  }
+  // A district or a county is no city.
+  CHECK(Ask(*index, "青秀区 金华").understood.empty());
+  // A province is still a province (吉林 is also a city of 吉林省).
+  CHECK(Understood(Ask(*index, "吉林")).at(0).first == "province");
+}
+
 TEST_CASE("FindPhones: mobile numbers in the ways people write them", "[search][phone]") {
   const auto digits = [](std::string_view q) {
     V out;

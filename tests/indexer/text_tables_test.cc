@@ -1,6 +1,7 @@
 #include "indexer/text_tables.h"
 
 #include <unicode/translit.h>
+#include <unicode/ucnv.h>
 #include <unicode/unistr.h>
 #include <catch2/catch.hpp>
 
@@ -125,6 +126,79 @@ TEST_CASE("TextTables: traditional to simplified agrees with ICU's Traditional-S
                                                                              {"鄧", "邓"},
                                                                              {"葉", "叶"}}) {
     CHECK(Fold(t) == s);
+  }
+}
+
+TEST_CASE("TextTables: OpenCC's traditional forms and Hong Kong and Taiwan variants fold",
+          "[tables][t2s]") {
+  // Characters the Unihan-only table missed or mapped to rare forms (嶽 went to U+303AB).
+  CHECK(Fold("旅遊") == "旅游");
+  CHECK(Fold("週末") == "周末");
+  CHECK(Fold("這裡") == "这里");
+  CHECK(Fold("五嶽") == "五岳");
+  CHECK(Fold("巖石") == "岩石");
+  CHECK(Fold("諮詢") == "咨询");
+  CHECK(Fold("衆爲説録") == "众为说录");
+  CHECK(Fold("鹼") == "碱");
+  // Hong Kong and Taiwan forms, through the standard traditional character.
+  CHECK(Fold("綫") == "线");
+  CHECK(Fold("衞生") == "卫生");
+  CHECK(Fold("峯") == "峰");
+  CHECK(Fold("汙染") == "污染");
+  CHECK(Fold("裏") == "里");
+  // Simplified characters that happen to have a traditional use stay as typed.
+  CHECK(Fold("玛瑙") == "玛瑙");
+  CHECK(Fold("大阪") == "大阪");
+  CHECK(Fold("幺") == "幺");
+  CHECK(Fold("么") == "么");
+  CHECK(Fold("後於") == "后于");
+}
+
+// Every Han character of GB 2312 (the simplified standard set) folds to itself but for the few
+// both sources call traditional forms, so no query typed in simplified characters changes.
+TEST_CASE("TextTables: no simplified character is folded to another", "[tables][t2s]") {
+  UErrorCode error = U_ZERO_ERROR;
+  UConverter* gb = ucnv_open("GB2312", &error);
+  REQUIRE(U_SUCCESS(error));
+  int simplified = 0;
+  std::string changed;
+  for (char32_t cp = 0x3400; cp < 0xA000; ++cp) {
+    if (!IsHan(cp)) continue;
+    UChar utf16[2] = {static_cast<UChar>(cp), 0};
+    char bytes[8];
+    UErrorCode e = U_ZERO_ERROR;
+    ucnv_setFromUCallBack(gb, UCNV_FROM_U_CALLBACK_STOP, nullptr, nullptr, nullptr, &e);
+    const int32_t n = ucnv_fromUChars(gb, bytes, sizeof bytes, utf16, 1, &e);
+    ucnv_reset(gb);
+    if (U_FAILURE(e) || n != 2) continue;
+    ++simplified;
+    if (Tables().Simplified(cp) != cp) AppendUtf8(cp, changed);
+  }
+  ucnv_close(gb);
+  CHECK(simplified > 6700);
+  CHECK(changed == "吒後於麴麽");  // in code point order
+}
+
+// The demo vocabulary, units and names are written in simplified characters: folding keeps them.
+TEST_CASE("TextTables: the demo tables fold to themselves", "[tables][t2s]") {
+  for (const char* file : {"/demo_vocabulary.tsv", "/demo_units.tsv", "/demo_names.tsv"}) {
+    std::ifstream in(registry::DataDir() + file);
+    REQUIRE(in);
+    std::string line;
+    int han = 0;
+    std::string changed;
+    while (std::getline(in, line)) {
+      if (line.empty() || line[0] == '#') continue;
+      for (size_t at = 0; at < line.size();) {
+        const char32_t cp = DecodeUtf8(line, at);
+        if (!IsHan(cp)) continue;
+        ++han;
+        if (Tables().Simplified(cp) != cp) AppendUtf8(cp, changed);
+      }
+    }
+    INFO(file);
+    CHECK(han > 500);
+    CHECK(changed.empty());
   }
 }
 

@@ -33,6 +33,7 @@ export const kFilters = [
   ['trained', '是否参加过培训'],
   ['trained_year', '培训年度'],
   ['group', '所属群体'],
+  ['political', '政治面貌'],
 ];
 
 export function filterValueLabel(filter, value) {

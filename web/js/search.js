@@ -191,7 +191,8 @@ let generation = 0;
 // What each kind of word read as a filter is called on its chip.
 const kUnderstoodNames = {
   gender: '性别', tier: '人才类别', ethnic_group: '民族', province: '省份', age_band: '年龄段',
-  age: '年龄', birth_year: '出生年份', year: '入库年度', trained: '培训',
+  age: '年龄', birth_year: '出生年份', year: '入库年度', trained: '培训', city: '城市',
+  political: '政治面貌',
 };
 
 // The query without one of its words (a chip taken away).
@@ -216,17 +217,24 @@ function understoodChips(answer) {
       }, '×'))));
 }
 
-// 「您要找的是不是……」: the names a homophone search found, each a search of its own.
+// 「您要找的是不是……」: the query the API suggests (did_you_mean: the name found for a homophone,
+// or the words kept when some were left out), then the other names a homophone search found;
+// each a search of its own.
 function didYouMean(answer) {
-  const names = [...new Set(answer.hits.map((h) => h.name))].slice(0, 3);
-  if (!answer.homophones || !names.length) return null;
-  const links = [];
-  names.forEach((name, i) => {
-    if (i > 0) links.push('、');
-    links.push(el('button', { type: 'button', class: 'link-button suggestion', onclick: () => go({ ...current, q: name, page: 1 }) }, name));
-  });
+  const suggestion = answer.did_you_mean;
+  const names = [...new Set(answer.hits.map((h) => h.name))];
+  const link = (q) => el('button', {
+    type: 'button', class: 'link-button suggestion', onclick: () => go({ ...current, q, page: 1 }),
+  }, q);
+  const links = (queries) => queries.flatMap((q, i) => (i > 0 ? ['、', link(q)] : [link(q)]));
+  if (answer.homophones && names.length) {
+    const offers = [...new Set([suggestion, ...names].filter(Boolean))].slice(0, 3);
+    return el('div', { class: 'notice notice-info did-you-mean', role: 'status' },
+      el('p', {}, '没有字面相同的结果，以下是读音相同或相近的姓名。您要找的是不是 ', links(offers), '？'));
+  }
+  if (!suggestion || !answer.hits.length) return null;
   return el('div', { class: 'notice notice-info did-you-mean', role: 'status' },
-    el('p', {}, '没有字面相同的结果，以下是读音相同或相近的姓名。您要找的是不是 ', links, '？'));
+    el('p', {}, '您要找的是不是 ', links([suggestion]), '？'));
 }
 
 // Every hit of the current search (not only this page) as an XLSX download from
