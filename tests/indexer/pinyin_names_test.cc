@@ -132,6 +132,19 @@ TEST_CASE("Search: a Han surname with the given name in pinyin or initials",
   CHECK(Names(Find(*index, "王sm")) == std::vector<std::string>{"王思敏"});
 }
 
+TEST_CASE("Search: a given name is found by each reading of the standard dictionary",
+          "[search][pinyin]") {
+  TempDir dir;
+  MemoryLog log;
+  log.Put(Person(1, "王朝阳", "某大学"));
+  log.Put(Person(2, "李藏", "某大学"));
+  auto index = IndexOf(dir, log);
+  CHECK(Names(Find(*index, "wangzhaoyang")) == std::vector<std::string>{"王朝阳"});
+  CHECK(Names(Find(*index, "wangchaoyang")) == std::vector<std::string>{"王朝阳"});
+  CHECK(Names(Find(*index, "lizang")) == std::vector<std::string>{"李藏"});
+  CHECK(Names(Find(*index, "wzy")) == std::vector<std::string>{"王朝阳"});
+}
+
 TEST_CASE("Search: the given name first, in any case", "[search][pinyin][order]") {
   TempDir dir;
   MemoryLog log;
