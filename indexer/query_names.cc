@@ -24,7 +24,8 @@ constexpr double kWFuzzyPinyin = 1;
 constexpr double kWSoundsLikeName = 500;
 // Bounds: a name has at most four syllables (a compound surname and two characters); at most
 // four ways of cutting the letters, each syllable with at most three variants: at most
-// 4 x 4 x 4 = 64 terms, whatever the length typed.
+// 4 x 4 x 4 = 64 terms in phrases, and 16 whole-name spellings of the first way, whatever the
+// length typed.
 constexpr size_t kMaxNameSyllables = 4;
 constexpr size_t kMaxFuzzySegmentations = 4;
 constexpr size_t kMaxSpellings = 16;
@@ -57,20 +58,36 @@ std::optional<QueryNode> QueryBuilder::FuzzyPinyin(const std::vector<std::string
   using Op = QueryNode::Op;
   std::string letters;
   for (const std::string& w : words) letters.append(w);
-  std::vector<QueryNode> ways;
+  std::vector<QueryNode> ways, whole;
   for (const auto& pieces :
        pinyin_->SegmentFuzzy(letters, kMaxNameSyllables, kMaxFuzzySegmentations)) {
     std::vector<QueryNode> positions;
+    std::vector<std::vector<std::string_view>> spelt;
     for (const std::string& piece : pieces) {
+      // (A phrase takes only terms and ORs of terms: no weight of its own for each syllable.)
       std::vector<QueryNode> sounds;
-      if (pinyin_->IsSyllable(piece)) sounds.push_back(QueryNode::Term(Cat(kSyllable, piece)));
-      for (std::string_view v : pinyin_->FuzzyVariants(piece))
+      spelt.emplace_back();
+      if (pinyin_->IsSyllable(piece)) {
+        sounds.push_back(QueryNode::Term(Cat(kSyllable, piece)));
+        spelt.back().push_back(piece);
+      }
+      for (std::string_view v : pinyin_->FuzzyVariants(piece)) {
         sounds.push_back(QueryNode::Term(Cat(kSyllable, v)));
+        spelt.back().push_back(v);
+      }
       positions.push_back(QueryNode::Of(Op::kOr, std::move(sounds)));
     }
     ways.push_back(QueryNode::Of(Op::kPhrase, std::move(positions)));
+    // Whole names of that many syllables rank above longer ones that begin with them.
+    if (whole.empty()) {
+      for (const std::string& s : Spellings(spelt))
+        whole.push_back(QueryNode::Term(Cat(kWholePinyin, s)));
+    }
   }
   if (ways.empty()) return std::nullopt;
+  ways = {QueryNode::Of(Op::kAndMaybe,
+                        {QueryNode::Of(Op::kOr, std::move(ways)),
+                         QueryNode::Scale(QueryNode::Of(Op::kOr, std::move(whole)), 2)})};
   return QueryNode::Scale(QueryNode::Of(Op::kOr, std::move(ways)), kWFuzzyPinyin);
 }
 
