@@ -477,13 +477,6 @@ QueryNode QueryBuilder::HanRun(const std::vector<std::string>& chars, const Fiel
   }
   QueryNode node = QueryNode::Of(Op::kAndMaybe, {QueryNode::Of(Op::kOr, std::move(bases)),
                                                  QueryNode::Of(Op::kOr, std::move(boosts))});
-  if (field == nullptr && !quoted && !known_name) {
-    // Nobody has the run as a name: whole names that read as it does rank above longer ones
-    // that merely begin with it (query_names.cc).
-    QueryNode sounds = WholeNameSounds(chars, term_exists);
-    if (sounds.op != Op::kNothing)
-      node = QueryNode::Of(Op::kOr, {std::move(node), std::move(sounds)});
-  }
   if (fallback && name_scope && chars.size() >= 2 && chars.size() <= kMaxHomophoneChars) {
     if (std::optional<QueryNode> sounds = Homophones(chars)) {
       node = QueryNode::Of(Op::kOr,
@@ -794,6 +787,14 @@ StatusOr<QueryPlan> QueryBuilder::Build(std::string_view query, const IdResolver
     QueryNode node =
         ChunkNode(chunk, i + 1 == chunks.size(), false, &plan.highlights, term_exists, known_name);
     if (node.op == QueryNode::Op::kNothing) continue;  // punctuation only: nothing to look for
+    // A word that is nobody's name but looks like one: also the whole names that sound like it,
+    // above longer names that merely begin with it (query_names.cc).
+    QueryNode sounds;
+    if (chunk.field == nullptr && !chunk.quoted && !known_name) {
+      sounds = WholeNameSounds(chunk.text, term_exists);
+      if (sounds.op != QueryNode::Op::kNothing)
+        node = QueryNode::Of(QueryNode::Op::kOr, {std::move(node), sounds});
+    }
     main_parts.push_back(std::move(node));
     plan.words.push_back(chunk.field != nullptr
                              ? std::string(chunk.field->labels[0]) + ":" + chunk.text
@@ -806,6 +807,8 @@ StatusOr<QueryPlan> QueryBuilder::Build(std::string_view query, const IdResolver
       continue;
     }
     QueryNode with = ChunkNode(chunk, i + 1 == chunks.size(), true, nullptr, term_exists);
+    if (sounds.op != QueryNode::Op::kNothing)
+      with = QueryNode::Of(QueryNode::Op::kOr, {std::move(with), std::move(sounds)});
     if (with.Describe() != main_parts.back().Describe()) {
       fallback_parts.push_back(std::move(with));
     } else {

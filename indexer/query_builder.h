@@ -154,10 +154,10 @@ class QueryBuilder {
   // A surname in characters and the given name in pinyin or initials (王xiaoming, 胡sm).
   QueryNode SurnameAndLatin(const std::vector<std::string>& surname, std::string_view letters,
                             bool last_is_prefix) const;
-  // People whose whole name reads as the run does (黄浩 for 黄昊), when nobody has the run as a
-  // name but it looks like one (its surname and given name are somebody's); kNothing otherwise.
-  QueryNode WholeNameSounds(const std::vector<std::string>& chars,
-                            const TermExists& term_exists) const;
+  // People whose whole name reads as `word` does (黄浩 for 黄昊), when `word` is two to four Han
+  // characters that look like a name (somebody has its surname, and each other character is in
+  // somebody's name); kNothing otherwise. The caller knows nobody has it as a name.
+  QueryNode WholeNameSounds(std::string_view word, const TermExists& term_exists) const;
 
   const Analyzer* analyzer_;
   const Pinyin* pinyin_;

@@ -166,14 +166,18 @@ QueryNode QueryBuilder::SurnameAndLatin(const std::vector<std::string>& surname,
                                        QueryNode::Of(Op::kOr, std::move(whole))});
 }
 
-QueryNode QueryBuilder::WholeNameSounds(const std::vector<std::string>& chars,
+QueryNode QueryBuilder::WholeNameSounds(std::string_view word,
                                         const TermExists& term_exists) const {
-  if (!term_exists || chars.size() < 2 || chars.size() > kMaxNameSyllables) return QueryNode();
-  std::string run;
-  for (const std::string& c : chars) run.append(c);
+  if (!term_exists) return QueryNode();
   AnalyzedText name;
-  analyzer_->Analyze(run, name);
-  if (name.tokens.size() != chars.size()) return QueryNode();
+  analyzer_->Analyze(word, name);
+  std::vector<std::string> chars;
+  for (const Token& t : name.tokens) {
+    if (t.kind != TokenKind::kHan || (!chars.empty() && !t.adjacent) || t.after_dot)
+      return QueryNode();
+    chars.emplace_back(name.Key(t));
+  }
+  if (chars.size() < 2 || chars.size() > kMaxNameSyllables) return QueryNode();
   size_t surname_len = 1;
   if (chars.size() >= 3 && analyzer_->tables().IsCompoundSurname(chars[0] + chars[1]))
     surname_len = 2;

@@ -229,6 +229,9 @@ class TruthReadings {
     });
   }
 
+  // The generator's given-name characters, each with its reading.
+  const std::unordered_map<std::string, std::string>& Given() const { return given_; }
+
   // Whether the name begins with a compound surname (欧阳, 司马).
   bool CompoundSurname(const std::string& name) const {
     for (const auto& [s, r] : surnames_) {
@@ -752,6 +755,33 @@ std::vector<Query> MakeQueries(const Pool& pool, int per_class, uint64_t seed) {
     q.text = given + " " + surname;
     q.scoped = {{"", q.text}};
     q.relevant = rows_where(labels.Read(Join(syl, " ")), all);
+    return true;
+  });
+  // A name typed with a homophone of its last character, the name typed being nobody's (黄昊 for
+  // 黄浩). Right: the people whose whole name reads as typed, of the same length.
+  std::map<std::string, std::vector<std::string>> by_sound;
+  for (const auto& [c, reading] : truth.Given()) by_sound[reading].push_back(c);
+  for (auto& [reading, chars] : by_sound) std::sort(chars.begin(), chars.end());
+  add("name typed with a homophone", per_class, [&](const IndexRecord& r, Query& q) {
+    const auto& syl = readings[static_cast<size_t>(r.rowid - 1)];
+    const size_t n = Chars(r.person.name);
+    if (syl.size() < 2 || syl.size() != n || n > 3 || truth.CompoundSurname(r.person.name))
+      return false;
+    const std::string last = r.person.name.substr(Prefix(r.person.name, n - 1).size());
+    const auto& same = by_sound[syl.back()];
+    std::vector<std::string> others;
+    for (const auto& c : same) {
+      if (c != last) others.push_back(c);
+    }
+    if (others.empty()) return false;
+    const std::string typed =
+        Prefix(r.person.name, n - 1) +
+        others[std::uniform_int_distribution<size_t>(0, others.size() - 1)(random)];
+    if (!labels.Named(typed).empty()) return false;
+    q.text = typed;
+    q.scoped = {{"", q.text}};
+    q.relevant = rows_where(labels.Read(Join(syl, " ")),
+                            [&](size_t i) { return Chars(rs[i].person.name) == n; });
     return true;
   });
   return out;

@@ -176,6 +176,12 @@ TEST_CASE("Search: a whole-name homophone ranks above longer names sharing the c
   CHECK(names[0] == "黄浩");
   CHECK(Contains(names, "黄昊天"));
   CHECK(Contains(names, "黄昊然"));
+  // Beside another word too.
+  const auto with_unit = Names(Find(*index, "某大学 黄昊"));
+  REQUIRE_FALSE(with_unit.empty());
+  CHECK(with_unit[0] == "黄浩");
+  // Quoted, the characters typed rank first (a homophone may follow, from the fallback).
+  CHECK(Names(Find(*index, "\"黄昊\"")).at(0) != "黄浩");
   // Not a name (高 is a surname, 级 in nobody's name): no homophones read into it.
   log.Put(Person(6, "高吉", "某大学"));
   log.Put(Person(7, "李强", "某大学", "高级工程师"));
