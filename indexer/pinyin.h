@@ -45,6 +45,18 @@ class Pinyin {
 
   bool IsSyllable(std::string_view s) const;
 
+  // Southern-accent ("fuzzy pinyin") readings of `typed`, a syllable or a near-syllable: the
+  // syllables reached by swapping the initials zh/z, ch/c, sh/s, n/l and the finals an/ang
+  // (with ian/iang and uan/uang), en/eng, in/ing, the pairs the common input methods offer as
+  // fuzzy pinyin. At most 3 (two pairs at most apply to a syllable); `typed` itself not listed.
+  std::vector<std::string_view> FuzzyVariants(std::string_view typed) const;
+
+  // The ways of reading `letters` as at most `max_pieces` whole pieces, each a syllable or a
+  // string with fuzzy variants ("ten" for teng), at most `limit` ways; only ways that hold at
+  // least one piece with a fuzzy variant.
+  std::vector<std::vector<std::string>> SegmentFuzzy(std::string_view letters, size_t max_pieces,
+                                                     size_t limit) const;
+
  private:
   void SegmentFrom(std::string_view letters, size_t at, bool last_is_prefix, size_t limit,
                    std::vector<PinyinPiece>& current,

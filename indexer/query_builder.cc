@@ -611,9 +611,16 @@ QueryNode QueryBuilder::ChunkNode(const Chunk& chunk, bool last_chunk, bool fall
     }
     han.clear();
   };
+  const bool name_scope = chunk.field == nullptr || chunk.field->id == FieldId::kName;
   const auto flush_words = [&](bool at_end) {
     if (words.empty()) return;
-    runs.push_back(LatinRun(words, chunk.field, at_end && last_chunk && !chunk.quoted, highlights));
+    QueryNode latin =
+        LatinRun(words, chunk.field, at_end && last_chunk && !chunk.quoted, highlights);
+    if (fallback && name_scope && !chunk.quoted) {
+      if (std::optional<QueryNode> fuzzy = FuzzyPinyin(words))
+        latin = QueryNode::Of(Op::kOr, {std::move(latin), std::move(*fuzzy)});
+    }
+    runs.push_back(std::move(latin));
     words.clear();
   };
   for (size_t i = 0; i < analyzed.tokens.size(); ++i) {
@@ -629,7 +636,24 @@ QueryNode QueryBuilder::ChunkNode(const Chunk& chunk, bool last_chunk, bool fall
   }
   flush_han();
   flush_words(true);
-  return QueryNode::Of(Op::kAnd, std::move(runs));
+  QueryNode node = QueryNode::Of(Op::kAnd, std::move(runs));
+  // A surname in characters and the given name in Latin letters (王xiaoming, 胡sm).
+  const auto& tokens = analyzed.tokens;
+  const size_t surname_len = tokens.size() == 3 && tokens[1].kind == TokenKind::kHan &&
+                                     analyzer_->tables().IsCompoundSurname(
+                                         Cat(analyzed.Key(tokens[0]), analyzed.Key(tokens[1])))
+                                 ? 2
+                                 : 1;
+  if (name_scope && !chunk.quoted && tokens.size() == surname_len + 1 &&
+      tokens[0].kind == TokenKind::kHan && tokens.back().kind == TokenKind::kWord &&
+      tokens.back().adjacent && IsAsciiLetters(analyzed.Key(tokens.back()))) {
+    std::vector<std::string> surname;
+    for (size_t i = 0; i < surname_len; ++i) surname.emplace_back(analyzed.Key(tokens[i]));
+    node = QueryNode::Of(Op::kOr,
+                         {std::move(node), SurnameAndLatin(surname, analyzed.Key(tokens.back()),
+                                                           last_chunk && !chunk.quoted)});
+  }
+  return node;
 }
 
 QueryNode QueryBuilder::FilterNode(const FilterMatch& match, QueryNode text) const {
@@ -746,11 +770,21 @@ StatusOr<QueryPlan> QueryBuilder::Build(std::string_view query, const IdResolver
               {words[k]}, nullptr, j == chunks.size() && k + 1 == words.size(), &plan.highlights));
         }
         QueryNode joined = LatinRun(words, nullptr, j == chunks.size(), &plan.highlights);
-        QueryNode node = QueryNode::Of(
-            QueryNode::Op::kOr,
-            {std::move(joined), QueryNode::Of(QueryNode::Op::kAnd, std::move(separate))});
-        main_parts.push_back(std::move(node));
-        fallback_parts.emplace_back();
+        std::vector<QueryNode> ways{std::move(joined),
+                                    QueryNode::Of(QueryNode::Op::kAnd, std::move(separate))};
+        if (words.size() <= 3) {
+          // The given name first, as on a card or in English (Xiaoming Wang): read surname first.
+          std::vector<std::string> turned{words.back()};
+          turned.insert(turned.end(), words.begin(), words.end() - 1);
+          ways.push_back(LatinRun(turned, nullptr, false, nullptr));
+        }
+        QueryNode node = QueryNode::Of(QueryNode::Op::kOr, std::move(ways));
+        main_parts.push_back(node);
+        if (std::optional<QueryNode> fuzzy = FuzzyPinyin(words)) {
+          fallback_parts.push_back(QueryNode::Of(QueryNode::Op::kOr, {node, std::move(*fuzzy)}));
+        } else {
+          fallback_parts.emplace_back();
+        }
         std::string typed;
         for (size_t k = i; k < j; ++k) typed += (k > i ? " " : "") + Shown(chunks[k].text);
         plan.words.push_back(std::move(typed));
@@ -785,6 +819,14 @@ StatusOr<QueryPlan> QueryBuilder::Build(std::string_view query, const IdResolver
       return QueryNode::Of(QueryNode::Op::kOr, std::move(any));
     };
     node = with_other_writings(std::move(node), false, &plan.highlights);
+    // A word that is nobody's name but looks like one: also the whole names that sound like it,
+    // above longer names that merely begin with it (query_names.cc).
+    QueryNode sounds;
+    if (chunk.field == nullptr && !chunk.quoted && !known_name) {
+      sounds = WholeNameSounds(chunk.text, term_exists);
+      if (sounds.op != QueryNode::Op::kNothing)
+        node = QueryNode::Of(QueryNode::Op::kOr, {std::move(node), sounds});
+    }
     main_parts.push_back(std::move(node));
     plan.words.push_back(chunk.field != nullptr
                              ? std::string(chunk.field->labels[0]) + ":" + chunk.text
@@ -798,6 +840,8 @@ StatusOr<QueryPlan> QueryBuilder::Build(std::string_view query, const IdResolver
     }
     QueryNode with = with_other_writings(
         ChunkNode(chunk, i + 1 == chunks.size(), true, nullptr, term_exists), true, nullptr);
+    if (sounds.op != QueryNode::Op::kNothing)
+      with = QueryNode::Of(QueryNode::Op::kOr, {std::move(with), std::move(sounds)});
     if (with.Describe() != main_parts.back().Describe()) {
       fallback_parts.push_back(std::move(with));
     } else {

@@ -151,6 +151,18 @@ class QueryBuilder {
   // A word read as a filter: its filter match, OR its text matches when it may be text too.
   QueryNode FilterNode(const FilterMatch& match, QueryNode text) const;
 
+  // Names as people type them (query_names.cc). Southern-accent readings of Latin words
+  // (denyong: 邓勇), for the fallback; nullopt when no syllable has a fuzzy variant or the words
+  // are longer than a name.
+  std::optional<QueryNode> FuzzyPinyin(const std::vector<std::string>& words) const;
+  // A surname in characters and the given name in pinyin or initials (王xiaoming, 胡sm).
+  QueryNode SurnameAndLatin(const std::vector<std::string>& surname, std::string_view letters,
+                            bool last_is_prefix) const;
+  // People whose whole name reads as `word` does (黄浩 for 黄昊), when `word` is two to four Han
+  // characters that look like a name (somebody has its surname, and each other character is in
+  // somebody's name); kNothing otherwise. The caller knows nobody has it as a name.
+  QueryNode WholeNameSounds(std::string_view word, const TermExists& term_exists) const;
+
   const Analyzer* analyzer_;
   const Pinyin* pinyin_;
   const QueryWords* words_;

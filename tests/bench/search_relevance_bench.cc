@@ -41,6 +41,7 @@
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
+#include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <iostream>
@@ -226,6 +227,17 @@ class TruthReadings {
     Read(data + "/demo_names.tsv", [&](const std::vector<std::string>& f) {
       if (f.size() >= 3 && f[0] == "han_given" && f[2] != "-") given_[f[1]] = f[2];
     });
+  }
+
+  // The generator's given-name characters, each with its reading.
+  const std::unordered_map<std::string, std::string>& Given() const { return given_; }
+
+  // Whether the name begins with a compound surname (欧阳, 司马).
+  bool CompoundSurname(const std::string& name) const {
+    for (const auto& [s, r] : surnames_) {
+      if (r.size() > 1 && name.compare(0, s.size(), s) == 0) return true;
+    }
+    return false;
   }
 
   // Syllables of a Han-style name, or empty when a character's reading is unknown.
@@ -663,6 +675,113 @@ std::vector<Query> MakeQueries(const Pool& pool, int per_class, uint64_t seed) {
       const auto& o = rs[i].person;
       return o.tier == p.tier && year_of(o.birth_date) / 10 * 10 == decade && has_field(i, field);
     });
+    return true;
+  });
+  // Names as people type them. Southern accents: one syllable with zh/z, ch/c, sh/s, n/l or
+  // an/ang, en/eng, in/ing swapped (the result need not be a syllable: ten for teng). Right: the
+  // people read as intended, and those read as typed.
+  const auto southern = [](const std::string& syllable) {
+    std::vector<std::string> swaps;
+    std::string initial, rest = syllable;
+    for (const char* two : {"zh", "ch", "sh"}) {
+      if (syllable.rfind(two, 0) == 0) initial = two;
+    }
+    if (initial.empty() && !syllable.empty() && std::strchr("zcsnl", syllable[0]) != nullptr)
+      initial = syllable.substr(0, 1);
+    rest = syllable.substr(initial.size());
+    if (initial.size() == 2) swaps.push_back(initial.substr(0, 1) + rest);
+    if (initial == "z" || initial == "c" || initial == "s") swaps.push_back(initial + "h" + rest);
+    if (initial == "n") swaps.push_back("l" + rest);
+    if (initial == "l") swaps.push_back("n" + rest);
+    const auto ends = [&](const std::string& t) {
+      return rest.size() >= t.size() && rest.compare(rest.size() - t.size(), t.size(), t) == 0;
+    };
+    if (ends("ang") || ends("eng") || ends("ing")) {
+      swaps.push_back(syllable.substr(0, syllable.size() - 1));
+    } else if (ends("an") || ends("en") || ends("in")) {
+      swaps.push_back(syllable + "g");
+    }
+    return swaps;
+  };
+  add("pinyin, southern accent (zh/z n/l an/ang…)", per_class, [&](const IndexRecord& r, Query& q) {
+    auto syl = readings[static_cast<size_t>(r.rowid - 1)];
+    if (syl.empty()) return false;
+    const std::vector<std::string> intended = syl;
+    const size_t at = std::uniform_int_distribution<size_t>(0, syl.size() - 1)(random);
+    const auto swaps = southern(syl[at]);
+    if (swaps.empty()) return false;
+    syl[at] = swaps[std::uniform_int_distribution<size_t>(0, swaps.size() - 1)(random)];
+    q.text = Join(syl);
+    q.scoped = {{"", q.text}};
+    q.relevant = rows_where(labels.Read(Join(intended, " ")), all);
+    const auto as_typed = rows_where(labels.Read(Join(syl, " ")), all);
+    q.relevant.insert(as_typed.begin(), as_typed.end());
+    return true;
+  });
+  // The surname in characters, the given name in pinyin or initials (王xiaoming, 王xm).
+  add("surname + given name in pinyin or initials", per_class, [&](const IndexRecord& r, Query& q) {
+    const auto& syl = readings[static_cast<size_t>(r.rowid - 1)];
+    if (syl.size() < 2) return false;
+    const std::string surname = Prefix(r.person.name, 1);
+    const bool initials = coin();
+    std::string given;
+    for (size_t i = 1; i < syl.size(); ++i) given += initials ? syl[i].substr(0, 1) : syl[i];
+    q.text = surname + given;
+    q.scoped = {{"", q.text}};
+    q.relevant = rows_where(labels.WithInitials(Labeller::Initials(syl)), [&](size_t i) {
+      const auto& other = readings[i];
+      if (rs[i].person.name.rfind(surname, 0) != 0 || other.size() != syl.size()) return false;
+      for (size_t k = 1; k < syl.size(); ++k) {
+        if (initials ? other[k][0] != syl[k][0] : other[k] != syl[k]) return false;
+      }
+      return true;
+    });
+    return true;
+  });
+  // The given name first, as on a card in English: Xiaoming Wang, xiaoming wang, XiaoMing WANG.
+  add("pinyin, given name first", per_class, [&](const IndexRecord& r, Query& q) {
+    const auto& syl = readings[static_cast<size_t>(r.rowid - 1)];
+    if (syl.size() < 2 || truth.CompoundSurname(r.person.name)) return false;
+    const auto capital = [](std::string s) {
+      s[0] = static_cast<char>(std::toupper(static_cast<unsigned char>(s[0])));
+      return s;
+    };
+    const int style = std::uniform_int_distribution<int>(0, 2)(random);
+    std::string given, surname = syl[0];
+    for (size_t i = 1; i < syl.size(); ++i)
+      given += style == 2 ? capital(syl[i]) : style == 0 && i == 1 ? capital(syl[i]) : syl[i];
+    if (style == 0) surname = capital(surname);
+    if (style == 2) std::transform(surname.begin(), surname.end(), surname.begin(), ::toupper);
+    q.text = given + " " + surname;
+    q.scoped = {{"", q.text}};
+    q.relevant = rows_where(labels.Read(Join(syl, " ")), all);
+    return true;
+  });
+  // A name typed with a homophone of its last character, the name typed being nobody's (黄昊 for
+  // 黄浩). Right: the people whose whole name reads as typed, of the same length.
+  std::map<std::string, std::vector<std::string>> by_sound;
+  for (const auto& [c, reading] : truth.Given()) by_sound[reading].push_back(c);
+  for (auto& [reading, chars] : by_sound) std::sort(chars.begin(), chars.end());
+  add("name typed with a homophone", per_class, [&](const IndexRecord& r, Query& q) {
+    const auto& syl = readings[static_cast<size_t>(r.rowid - 1)];
+    const size_t n = Chars(r.person.name);
+    if (syl.size() < 2 || syl.size() != n || n > 3 || truth.CompoundSurname(r.person.name))
+      return false;
+    const std::string last = r.person.name.substr(Prefix(r.person.name, n - 1).size());
+    const auto& same = by_sound[syl.back()];
+    std::vector<std::string> others;
+    for (const auto& c : same) {
+      if (c != last) others.push_back(c);
+    }
+    if (others.empty()) return false;
+    const std::string typed =
+        Prefix(r.person.name, n - 1) +
+        others[std::uniform_int_distribution<size_t>(0, others.size() - 1)(random)];
+    if (!labels.Named(typed).empty()) return false;
+    q.text = typed;
+    q.scoped = {{"", q.text}};
+    q.relevant = rows_where(labels.Read(Join(syl, " ")),
+                            [&](size_t i) { return Chars(rs[i].person.name) == n; });
     return true;
   });
   return out;

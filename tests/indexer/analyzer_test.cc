@@ -101,7 +101,12 @@ TEST_CASE("Pinyin: a name's surname takes its surname reading, other characters 
   CHECK(readings("单于飞") == V{"chan", "yu", "fei"});
   CHECK(readings("单飞") == V{"shan", "fei"});
   CHECK(readings("吕") == V{"lv/lu"});                 // a lone character is no surname
-  CHECK(readings("阿依·曾") == V{"a", "yi", "ceng"});  // no surname in a dotted name
+  // No surname in a dotted name: 曾 takes its every reading of the standard dictionary.
+  CHECK(readings("阿依·曾") == V{"a/e", "yi", "ceng/zeng"});
+  // A given name's characters keep the standard dictionary's other readings (at most three).
+  CHECK(readings("王朝阳") == V{"wang", "chao/zhao", "yang"});
+  CHECK(readings("李藏") == V{"li", "cang/zang"});
+  CHECK(readings("李和") == V{"li", "he/hu/huo"});
 }
 
 }  // namespace
