@@ -9,6 +9,7 @@
 #include "api/rounds_json.h"
 #include "api/route_helpers.h"
 #include "registry/forms/labelled_form.h"
+#include "registry/rounds/honour_form_docx.h"
 
 namespace tp::api {
 namespace {
@@ -232,6 +233,29 @@ class HonourFormApi {
 };
 
 }  // namespace
+
+bool UploadHonourForm(registry::Workflow& workflow, registry::HonourForms& forms,
+                      const std::string& round, int64_t unit_rowid, const UploadedFile& upload,
+                      const registry::Actor& actor, const std::function<bool()>& may_check,
+                      const std::function<void()>& after_write, HttpResponse& res) {
+  auto found = workflow.rounds().GetRound(round);
+  if (!found.ok()) return false;
+  const registry::HonourFormSpec* spec = forms.SpecForRuleSet(found->rule_set);
+  if (spec == nullptr || !registry::IsHonourFormDocx(*spec, upload.bytes)) return false;
+  auto imported = registry::ImportHonourDocx(workflow, forms, round, unit_rowid, upload.bytes,
+                                             upload.filename, actor, may_check);
+  if (!imported.ok()) {
+    res.SetError(imported.status());
+    return true;
+  }
+  if (imported->report.recommendation_id != 0 && after_write) after_write();
+  Json out = UploadReportJson(imported->report);
+  out["recommendation_id"] = imported->report.recommendation_id == 0
+                                 ? Json(nullptr)
+                                 : Json(imported->report.recommendation_id);
+  res.SetJson(out.dump());
+  return true;
+}
 
 void AddHonourFormRoutes(registry::Store& store, std::shared_ptr<registry::HonourForms> forms,
                          std::shared_ptr<void> keep, std::size_t max_json_body_bytes,

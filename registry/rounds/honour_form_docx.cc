@@ -499,6 +499,21 @@ StatusOr<HonourDocx> ReadHonourDocx(const HonourFormSpec& spec,
   return out;
 }
 
+bool IsHonourFormDocx(const HonourFormSpec& spec, std::string_view bytes) {
+  if (bytes.substr(0, 4) != std::string_view("PK\x03\x04", 4)) return false;
+  auto tables = ReadDocxTables(bytes, "");
+  if (!tables.ok()) return false;
+  for (const auto& table : *tables) {
+    for (const auto& row : table) {
+      for (const std::string& cell : row) {
+        if (spec.Field(Label(cell)) != nullptr || spec.Field(Label(Lines(cell)[0])) != nullptr)
+          return true;
+      }
+    }
+  }
+  return false;
+}
+
 StatusOr<HonourDocxImport> ImportHonourDocx(Workflow& workflow, HonourForms& forms,
                                             std::string_view round_code, int64_t unit_rowid,
                                             std::string_view bytes, std::string_view filename,

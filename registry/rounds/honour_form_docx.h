@@ -50,6 +50,10 @@ StatusOr<HonourDocx> ReadHonourDocx(const HonourFormSpec& spec,
                                     const std::vector<std::string>& groups, std::string_view bytes,
                                     std::string_view filename);
 
+// Whether `bytes` are a Word document holding the boxes of `spec`'s own form (a label of one of
+// its fields in a cell): a 推荐表 rather than a 汇总表 written in Word. False for anything else.
+bool IsHonourFormDocx(const HonourFormSpec& spec, std::string_view bytes);
+
 struct HonourDocxImport {
   UploadReport report;  // recommendation_id 0 when the person was refused (errors)
   const HonourFormSpec* spec = nullptr;
