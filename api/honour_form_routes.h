@@ -5,7 +5,9 @@
 //        form lacks is 400 naming it); while the list is a draft or returned;
 //   POST /api/v1/recommendations/{id}/exclusions        {"check", "answer": confirm|correct,
 //        "note"}: the unit's answer to an exclusion the data raises;
-//   GET  /api/v1/recommendations/{id}/honour-form.pdf   the printed 推荐表, watermarked, audited.
+//   GET  /api/v1/recommendations/{id}/honour-form.pdf   the printed 推荐表, watermarked, audited;
+//   GET  /api/v1/recommendations/{id}/honour-form.docx  the same as a Word file, which the round's
+//        upload reads back as the same form.
 // Staff see every recommendation, a province its units', a unit its own (others answer 404).
 #pragma once
 

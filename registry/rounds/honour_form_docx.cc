@@ -418,7 +418,11 @@ class FormReader {
     if (text.empty()) return Status::Ok();  // an empty box says nothing
     switch (target.box) {
       case Box::kNone: break;
-      case Box::kPerson: out.input.cells.emplace_back(target.key, text); break;
+      case Box::kPerson:
+        // A masked value (the registry's print of 手机: 139****0001) says nothing.
+        if (text.find('*') == std::string::npos && text.find("＊") == std::string::npos)
+          out.input.cells.emplace_back(target.key, text);
+        break;
       case Box::kOpinion: out.input.opinion = text; break;
       case Box::kGroup: {
         TP_ASSIGN_OR_RETURN(auto ticked, Ticked(text, groups_, target.key, file_));

@@ -5,6 +5,7 @@
 #include <catch2/catch.hpp>
 
 #include <ctime>
+#include <fstream>
 
 #include "api/api_test_support.h"
 #include "registry/fields/id_number.h"
@@ -353,6 +354,50 @@ TEST_CASE("Honour form API: a 推荐表 uploaded in Word fills the list and the 
   CHECK(form.Json()["values"] == expected);
   CHECK(form.Json()["group"] == "农科");
   CHECK(form.Json()["missing"].empty());
+}
+
+TEST_CASE("Honour form API: the 推荐表 printed in Word uploads back as the same form",
+          "[api][honour][docx]") {
+  HonourServer s;
+  const int64_t id = s.Add(s.unit, Candidate("韦甘霖", "广西农业科学院甘蔗研究所", 11));
+  REQUIRE(s.f.Call(s.unit, "PUT", FormPath(id), FullForm().dump()).status == 200);
+  Reply docx = s.f.Get(s.unit, FormPath(id, "honour-form.docx"));
+  REQUIRE(docx.status == 200);
+  CHECK(docx.Header("content-type").find("wordprocessingml") != std::string::npos);
+  CHECK(s.f.Get(s.f.unit_b, FormPath(id, "honour-form.docx")).status == 404);
+  // The tables as an independent reader (python3-docx) sees them: the boxes and the rows.
+  tp::testing::TempDir dir;
+  const std::string path = dir / "printed.docx";
+  { std::ofstream(path, std::ios::binary) << docx.body; }
+  const std::string text_path = dir / "cells.txt";
+  tp::testing::RunPythonWriter(dir, "docx", R"(
+d = docx.Document(args[0])
+with open(out, 'w', encoding='utf-8') as f:
+    for t in d.tables:
+        for r in t.rows:
+            f.write('|'.join(c.text for c in r.cells) + '\n')
+)",
+                               text_path, {path});
+  const std::string cells = tp::testing::ReadFileBytes(text_path);
+  CHECK(cells.find("起止年月|单位|工作") != std::string::npos);
+  CHECK(cells.find("2012.07—今|广西农业科学院甘蔗研究所|研究员") != std::string::npos);
+  CHECK(cells.find("☑科技服务民生") != std::string::npos);
+
+  // Cleared on the server, then the printed file uploaded: the same form again.
+  REQUIRE(s.f.Call(s.unit, "PUT", FormPath(id), json{{"备注", "无"}}.dump()).status == 200);
+  Reply back = s.f.Call(s.unit, "POST",
+                        std::string("/api/v1/rounds/") + kRound + "/uploads?filename=printed.docx",
+                        docx.body, {}, "application/octet-stream");
+  INFO(back.body);
+  REQUIRE(back.status == 200);
+  CHECK(back.Json()["updated"] == 1);
+  CHECK(back.Json()["errors"].empty());
+  CHECK(back.Json()["recommendation_id"] == id);
+  Reply form = s.f.Get(s.unit, FormPath(id));
+  REQUIRE(form.status == 200);
+  CHECK(form.Json()["values"] == FullForm());
+  CHECK(form.Json()["group"] == "农科");
+  CHECK(form.Json()["opinion"] == "扎根基层,成绩突出,同意推荐。");
 }
 
 }  // namespace tp::apitest
