@@ -774,8 +774,10 @@ Status AddCampaignRoutes(registry::Store& store, registry::Rounds& rounds,
 Status AddHonourRoutes(registry::Store& store, registry::Rounds& rounds,
                        registry::Workflow& workflow, std::shared_ptr<void> keep,
                        CampaignRouteOptions options, std::vector<RouteSpec>* routes) {
-  TP_ASSIGN_OR_RETURN(std::shared_ptr<registry::HonourForms> forms,
-                      registry::HonourForms::Create(workflow, registry::DataDir()));
+  std::shared_ptr<registry::HonourForms> forms = options.honour_forms;
+  if (forms == nullptr) {
+    TP_ASSIGN_OR_RETURN(forms, registry::HonourForms::Create(workflow, registry::DataDir()));
+  }
   AddHonourFormRoutes(store, forms, keep, options.max_json_body_bytes, routes);
   options.honour_forms = std::move(forms);
   return AddCampaignRoutes(store, rounds, workflow, std::move(keep), options, routes);

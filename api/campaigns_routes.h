@@ -40,7 +40,7 @@ Status AddCampaignRoutes(registry::Store& store, registry::Rounds& rounds,
 
 // The routes of honour rounds: their 推荐表 (honour_form_routes.h; opening the forms registers
 // their check on the workflow's submissions) and then their review and 公示, which show experts
-// the forms. `options.honour_forms` is set here.
+// the forms. `options.honour_forms`, when not given, is opened here.
 Status AddHonourRoutes(registry::Store& store, registry::Rounds& rounds,
                        registry::Workflow& workflow, std::shared_ptr<void> keep,
                        CampaignRouteOptions options, std::vector<RouteSpec>* routes);

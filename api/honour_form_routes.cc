@@ -8,7 +8,9 @@
 #include "api/http_server.h"
 #include "api/rounds_json.h"
 #include "api/route_helpers.h"
+#include "registry/base/paths.h"
 #include "registry/forms/labelled_form.h"
+#include "registry/rounds/honour_form_docx.h"
 
 namespace tp::api {
 namespace {
@@ -193,33 +195,45 @@ class HonourFormApi {
   }
 
   void Pdf(const ApiCall& call, HttpResponse& res) {
-    if (Status s = DoPdf(call, res); !s.ok()) res.SetError(s);
+    if (Status s = Print(call, "pdf", res); !s.ok()) res.SetError(s);
+  }
+  void Docx(const ApiCall& call, HttpResponse& res) {
+    if (Status s = Print(call, "docx", res); !s.ok()) res.SetError(s);
   }
 
-  Status DoPdf(const ApiCall& call, HttpResponse& res) {
+  // The printed 推荐表 as `format` (pdf, docx), audited.
+  Status Print(const ApiCall& call, const std::string& format, HttpResponse& res) {
     TP_ASSIGN_OR_RETURN(auto id, IdParam(call.request, "id"));
     TP_ASSIGN_OR_RETURN(auto view, Visible(call, id));
     const Caller& c = *call.caller;
     registry::LabelledForm form;
     form.title = view.spec->title;
     form.subject = view.person.public_id;
-    for (auto& box : registry::HonourFormPrintBoxes(view, c.SeesSensitiveAttributes()))
-      form.boxes.push_back({std::move(box.label), std::move(box.value), box.wide, box.stamp});
+    for (auto& box : registry::HonourFormPrintBoxes(view, c.SeesSensitiveAttributes())) {
+      form.boxes.push_back({std::move(box.label), std::move(box.value), box.wide, box.stamp,
+                            std::move(box.columns), std::move(box.rows)});
+    }
     registry::FormPrint print;
     print.printed_by = PrintedBy(c);
     print.printed_at = static_cast<int64_t>(std::time(nullptr));
     print.sensitive_attributes = c.SeesSensitiveAttributes();
-    TP_ASSIGN_OR_RETURN(auto bytes, registry::LabelledFormPdf(form, print));
+    TP_ASSIGN_OR_RETURN(
+        auto bytes, format == "pdf" ? registry::LabelledFormPdf(form, print)
+                                    : registry::LabelledFormDocx(
+                                          form, print, registry::DataDir() + "/forms/honour_form"));
     const registry::Actor actor = ActorOf(call);
     Status logged = store_.Audit(actor.Entry(
         "export", "recommendation", std::to_string(id),
-        Json{{"round", view.round}, {"form", view.spec->title}, {"format", "pdf"}}.dump()));
+        Json{{"round", view.round}, {"form", view.spec->title}, {"format", format}}.dump()));
     if (!logged.ok()) return logged;
     res.status = 200;
-    res.content_type = "application/pdf";
-    const std::string name = "推荐表-" + view.person.public_id + ".pdf";
-    res.SetHeader("Content-Disposition",
-                  AttachmentDisposition(name, "honour-form-" + view.person.public_id + ".pdf"));
+    res.content_type = format == "pdf" ? "application/pdf"
+                                       : "application/vnd.openxmlformats-officedocument."
+                                         "wordprocessingml.document";
+    const std::string name = "推荐表-" + view.person.public_id + "." + format;
+    res.SetHeader(
+        "Content-Disposition",
+        AttachmentDisposition(name, "honour-form-" + view.person.public_id + "." + format));
     res.SetHeader("Cache-Control", "no-store");
     res.body = std::move(bytes);
     return Status::Ok();
@@ -232,6 +246,29 @@ class HonourFormApi {
 };
 
 }  // namespace
+
+bool UploadHonourForm(registry::Workflow& workflow, registry::HonourForms& forms,
+                      const std::string& round, int64_t unit_rowid, const UploadedFile& upload,
+                      const registry::Actor& actor, const std::function<bool()>& may_check,
+                      const std::function<void()>& after_write, HttpResponse& res) {
+  auto found = workflow.rounds().GetRound(round);
+  if (!found.ok()) return false;
+  const registry::HonourFormSpec* spec = forms.SpecForRuleSet(found->rule_set);
+  if (spec == nullptr || !registry::IsHonourFormDocx(*spec, upload.bytes)) return false;
+  auto imported = registry::ImportHonourDocx(workflow, forms, round, unit_rowid, upload.bytes,
+                                             upload.filename, actor, may_check);
+  if (!imported.ok()) {
+    res.SetError(imported.status());
+    return true;
+  }
+  if (imported->report.recommendation_id != 0 && after_write) after_write();
+  Json out = UploadReportJson(imported->report);
+  out["recommendation_id"] = imported->report.recommendation_id == 0
+                                 ? Json(nullptr)
+                                 : Json(imported->report.recommendation_id);
+  res.SetJson(out.dump());
+  return true;
+}
 
 void AddHonourFormRoutes(registry::Store& store, std::shared_ptr<registry::HonourForms> forms,
                          std::shared_ptr<void> keep, std::size_t max_json_body_bytes,
@@ -286,6 +323,15 @@ void AddHonourFormRoutes(registry::Store& store, std::shared_ptr<registry::Honou
                      .params = {id},
                      .statuses = {400, 404, 503},
                      .handler = bind(&HonourFormApi::Pdf)});
+  routes->push_back({.method = "GET",
+                     .pattern = "/api/v1/recommendations/{id}/honour-form.docx",
+                     .operation_id = "getHonourFormDocx",
+                     .roles = kAllRoles,
+                     .summary = "下载推荐表（Word，记入审计日志）；填好后可作为推荐表上传回本批次",
+                     .tag = tag,
+                     .params = {id},
+                     .statuses = {400, 404, 500},
+                     .handler = bind(&HonourFormApi::Docx)});
 }
 
 std::string HonourFormOpenApiSchemas() {

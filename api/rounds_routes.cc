@@ -3,6 +3,7 @@
 
 #include "api/attachments_routes.h"
 #include "api/campaigns_routes.h"
+#include "api/honour_form_routes.h"
 #include "api/invitations_routes.h"
 #include "api/summary_form_routes.h"
 
@@ -41,6 +42,10 @@ class RoundsApi {
         uploads_(options.upload_gate),
         allow_enrolment_answer_(options.allow_enrolment_answer),
         audit_enrolment_answer_(options.audit_enrolment_answer) {}
+
+  void SetHonourForms(std::shared_ptr<registry::HonourForms> forms) {
+    honour_forms_ = std::move(forms);
+  }
 
   void Wrote() {
     if (after_write_) after_write_();
@@ -397,6 +402,12 @@ class RoundsApi {
     }
     std::function<bool()> may_check;
     if (allow_enrolment_answer_) may_check = [&] { return allow_enrolment_answer_(call); };
+    // A 推荐表 (Word) into an honour round: the person and their form.
+    if (honour_forms_ != nullptr &&
+        UploadHonourForm(*workflow_, *honour_forms_, call.request.PathParam("code"), unit->rowid,
+                         *upload, ActorOf(call), may_check, after_write_, res)) {
+      return;
+    }
     auto report = sheets_.Upload(call.request.PathParam("code"), unit->rowid, upload->bytes,
                                  upload->filename, ActorOf(call), may_check);
     if (!report.ok()) return res.SetError(report.status());
@@ -510,6 +521,7 @@ class RoundsApi {
   registry::SummarySheets sheets_;
   std::function<void()> after_write_;
   std::shared_ptr<UploadGate> uploads_;  // may be null
+  std::shared_ptr<registry::HonourForms> honour_forms_;  // the honour rounds' 推荐表
   std::function<bool(const ApiCall&)> allow_enrolment_answer_;
   std::function<Status(const ApiCall&, const std::string&, int)> audit_enrolment_answer_;
 };
@@ -863,10 +875,14 @@ Status AddRoundsRoutes(registry::Store& store, const registry::ReferenceData& re
   AddInvitationRoutes(store, std::move(invitations), api, options.max_json_body_bytes,
                       options.after_write, routes);
   AddSummaryFormRoutes(store, lists, api, routes);
+  TP_ASSIGN_OR_RETURN(std::shared_ptr<registry::HonourForms> forms,
+                      registry::HonourForms::Create(lists, registry::DataDir()));
+  api->SetHonourForms(forms);
   TP_RETURN_IF_ERROR(AddHonourRoutes(store, seeded, lists, api,
                                      {.max_json_body_bytes = options.max_json_body_bytes,
                                       .after_write = options.after_write,
-                                      .audit = options.audit},
+                                      .audit = options.audit,
+                                      .honour_forms = forms},
                                      routes));
   return Status::Ok();
 }

@@ -204,6 +204,7 @@ constexpr const char* kRoundSchemas = R"json({
       "ignored_columns": {"type": "array", "items": {"type": "string"}},
       "errors": {"type": "array", "items": {"type": "object"}},
       "error_file": {"type": "string", "nullable": true, "description": "出错行的 XLSX 下载地址"},
+      "recommendation_id": {"type": "integer", "nullable": true, "description": "上传的是荣誉推荐批次的推荐表（Word）时：写入的推荐记录编号；人员信息有误未写入时为 null"},
       "availability": {"type": "object", "description": "上传的是参加活动信息表（附件2，表头上方的标题写明）时：按表更新已入库人员的可否参加，不加入推荐名单（id 为 0）",
         "properties": {"rows": {"type": "integer"}, "changed": {"type": "integer"}, "written": {"type": "boolean"},
           "message": {"type": "string"}}}}},

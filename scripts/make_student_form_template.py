@@ -5,6 +5,7 @@ word/document.xml (registry/forms/) and zips the parts.
 
 student_form/: the 学员情况表. The boxes follow 附件1 of the 2024 notice (SPEC.md [000]), six
 columns wide, plus a row of 最高学历, 学位 and 擅长领域.
+honour_form/: an honour campaign's 推荐表, its boxes written by the registry into one table row.
 summary_sheet/: a round's 推荐学员汇总表 (附件1 of the 2025 notice, [001]), A4 landscape: the
 title, the lines of 推荐单位, 联系人及电话 and 填表日期, and the table, whose heading row Word
 repeats on every page. Its one body row holds {{cell0}}…{{cell11}}; talentpool writes it once per
@@ -155,6 +156,37 @@ def summary_document():
             section + '</w:body></w:document>\n')
 
 
+# The 推荐表 of an honour campaign (最美 [002], 优秀党员 [003]), A4 portrait: the title, the number
+# and print line, and a table of four columns (label, value, label, value) whose one row holding
+# {{boxes}} the registry replaces with the form's boxes (registry/forms/labelled_form_docx.cc):
+# short boxes two to a row, long ones across, a table box (学习工作经历) as its own rows.
+HONOUR_COLUMNS = [1500, 2900, 1500, 2900]
+
+
+def honour_document():
+    widths = [int(w * (PAGE_W - 2 * SIDE) / sum(HONOUR_COLUMNS)) for w in HONOUR_COLUMNS]
+    grid = ''.join(f'<w:gridCol w:w="{w}"/>' for w in widths)
+    borders = ''.join(f'<w:{side} w:val="single" w:sz="4" w:space="0" w:color="000000"/>'
+                      for side in ('top', 'left', 'bottom', 'right', 'insideH', 'insideV'))
+    table = '\n'.join([
+        '<w:tbl><w:tblPr>',
+        f'<w:tblW w:w="{sum(widths)}" w:type="dxa"/><w:jc w:val="center"/>',
+        f'<w:tblBorders>{borders}</w:tblBorders><w:tblLayout w:type="fixed"/>',
+        '<w:tblCellMar><w:left w:w="85" w:type="dxa"/><w:right w:w="85" w:type="dxa"/>'
+        '</w:tblCellMar><w:tblLook w:val="0000"/>',
+        f'</w:tblPr><w:tblGrid>{grid}</w:tblGrid>',
+        '<w:tr>' + cell(sum(widths), 4, paragraph('FormValue', '{{boxes}}', True), True) + '</w:tr>',
+        '</w:tbl>'])
+    section = (f'<w:sectPr><w:pgSz w:w="{PAGE_W}" w:h="{PAGE_H}"/>'
+               f'<w:pgMar w:top="1247" w:right="{SIDE}" w:bottom="1134" w:left="{SIDE}" '
+               'w:header="851" w:footer="992" w:gutter="0"/>'
+               '<w:cols w:space="425"/><w:docGrid w:type="lines" w:linePitch="312"/></w:sectPr>')
+    return (HEAD + f'<w:document xmlns:w="{W}" xmlns:r="{R}"><w:body>\n' +
+            paragraph('FormTitle', '{{title}}', True) + '\n' +
+            paragraph('FormNumber', '编号：{{subject}}　　打印：{{printed}}', True) + '\n' +
+            table + '\n' + section + '</w:body></w:document>\n')
+
+
 def style(style_id, name, ppr='', rpr=''):
     return (f'<w:style w:type="paragraph" w:customStyle="1" w:styleId="{style_id}">'
             f'<w:name w:val="{name}"/><w:basedOn w:val="Normal"/><w:qFormat/>'
@@ -243,6 +275,7 @@ def main():
     out = sys.argv[1] if len(sys.argv) > 1 else os.path.join(root, 'data', 'forms')
     write_template(os.path.join(out, 'student_form'), document())
     write_template(os.path.join(out, 'summary_sheet'), summary_document())
+    write_template(os.path.join(out, 'honour_form'), honour_document())
 
 
 if __name__ == '__main__':

@@ -103,19 +103,11 @@ struct Notices::Impl {
     }
     for (const auto& [id, withdrawn] : names) {
       TP_ASSIGN_OR_RETURN(auto item, workflow.GetRecommendation(id));
-      const Person& p = item.submitted.person;
-      NoticeName name{id,
-                      item.record.person.public_id,
-                      p.name,
-                      p.gender,
-                      p.unit_name,
-                      p.title,
-                      item.submitted.unit ? item.submitted.unit->name : std::string(),
-                      item.group,
-                      item.state,
-                      withdrawn};
+      NoticeName name;
+      static_cast<CandidateSummary&>(name) = CandidateSummary::Of(item);
+      name.withdrawn = withdrawn;
       for (Objection& o : n.objections)
-        if (o.recommendation_id == id) o.name = p.name;
+        if (o.recommendation_id == id) o.name = name.name;
       n.names.push_back(std::move(name));
     }
     auto first = Day("first_day", n.first_day);

@@ -34,17 +34,8 @@
 
 namespace tp::registry {
 
-struct NoticeName {
-  int64_t recommendation_id = 0;
-  std::string person_id;  // 编号
-  std::string name;
-  std::string gender;
-  std::string organisation;  // 工作单位
-  std::string title;         // 技术职称
-  std::string unit_name;     // recommending unit
-  std::string group;
-  std::string state;      // the recommendation's
-  std::string withdrawn;  // why it was taken off; empty while on the notice
+struct NoticeName : CandidateSummary {
+  std::string withdrawn = {};  // why it was taken off; empty while on the notice
 };
 
 struct Objection {

@@ -136,6 +136,25 @@ struct Reviews::Impl {
     return out;
   }
 
+  // The stages whose ids `select` (one parameter, bound to `key`) gives, in its order.
+  StatusOr<std::vector<ReviewStage>> LoadStages(const char* select, int64_t key) {
+    std::vector<int64_t> ids;
+    try {
+      auto lease = db().Read();
+      SQLite::Statement st(*lease, select);
+      st.bind(1, key);
+      while (st.executeStep()) ids.push_back(st.getColumn(0).getInt64());
+    } catch (const SQLite::Exception& e) {
+      return FromSqlite(e, "读取评审轮次");
+    }
+    std::vector<ReviewStage> out;
+    for (int64_t id : ids) {
+      TP_ASSIGN_OR_RETURN(auto s, LoadStage(id));
+      out.push_back(std::move(s));
+    }
+    return out;
+  }
+
   StatusOr<ReviewStage> LoadStage(int64_t stage_id) {
     try {
       auto lease = db().Read();
@@ -174,18 +193,8 @@ struct Reviews::Impl {
   }
 
   static ReviewCandidate CandidateOf(const RecommendationView& item, bool advanced) {
-    const Person& p = item.submitted.person;
     ReviewCandidate c;
-    c.recommendation_id = item.id;
-    c.person_id = item.record.person.public_id;
-    c.name = p.name;
-    c.gender = p.gender;
-    c.organisation = p.unit_name;
-    c.title = p.title;
-    c.unit_code = item.unit_code;
-    c.unit_name = item.submitted.unit ? item.submitted.unit->name : std::string();
-    c.group = item.group;
-    c.state = item.state;
+    static_cast<CandidateSummary&>(c) = CandidateSummary::Of(item);
     c.advanced = advanced;
     return c;
   }
@@ -349,25 +358,27 @@ StatusOr<std::unique_ptr<Reviews>> Reviews::Open(Rounds& rounds, Workflow& workf
   return std::make_unique<Reviews>(std::make_unique<Impl>(rounds, workflow, std::move(plans)));
 }
 
+CandidateSummary CandidateSummary::Of(const RecommendationView& item) {
+  const Person& p = item.submitted.person;
+  CandidateSummary c;
+  c.recommendation_id = item.id;
+  c.person_id = item.record.person.public_id;
+  c.name = p.name;
+  c.gender = p.gender;
+  c.organisation = p.unit_name;
+  c.title = p.title;
+  c.unit_code = item.unit_code;
+  c.unit_name = item.submitted.unit ? item.submitted.unit->name : std::string();
+  c.group = item.group;
+  c.state = item.state;
+  return c;
+}
+
 const ReviewPlans& Reviews::plans() const { return impl_->plans; }
 
 StatusOr<std::vector<ReviewStage>> Reviews::ListStages(std::string_view round) {
   TP_ASSIGN_OR_RETURN(auto r, impl_->rounds.GetRound(round));
-  std::vector<int64_t> ids;
-  try {
-    auto lease = impl_->db().Read();
-    SQLite::Statement st(*lease, "SELECT id FROM reviews WHERE round_id=? ORDER BY stage");
-    st.bind(1, r.rowid);
-    while (st.executeStep()) ids.push_back(st.getColumn(0).getInt64());
-  } catch (const SQLite::Exception& e) {
-    return FromSqlite(e, "读取评审轮次");
-  }
-  std::vector<ReviewStage> out;
-  for (int64_t id : ids) {
-    TP_ASSIGN_OR_RETURN(auto s, impl_->LoadStage(id));
-    out.push_back(std::move(s));
-  }
-  return out;
+  return impl_->LoadStages("SELECT id FROM reviews WHERE round_id=? ORDER BY stage", r.rowid);
 }
 
 StatusOr<ReviewStage> Reviews::GetStage(int64_t stage_id) { return impl_->LoadStage(stage_id); }
@@ -631,24 +642,12 @@ StatusOr<std::optional<std::vector<int64_t>>> Reviews::FinalCandidates(std::stri
 }
 
 StatusOr<std::vector<ReviewStage>> Reviews::StagesOf(int64_t account_id) {
-  std::vector<int64_t> ids;
-  try {
-    auto lease = impl_->db().Read();
-    SQLite::Statement st(*lease,
-                         "SELECT review_id FROM review_experts WHERE account_id=? "
-                         "ORDER BY review_id DESC");
-    st.bind(1, account_id);
-    while (st.executeStep()) ids.push_back(st.getColumn(0).getInt64());
-  } catch (const SQLite::Exception& e) {
-    return FromSqlite(e, "读取评审轮次");
-  }
-  std::vector<ReviewStage> out;
-  for (int64_t id : ids) {
-    TP_ASSIGN_OR_RETURN(auto s, impl_->LoadStage(id));
-    // An expert sees who else reviews only as a count; their names stay with staff.
+  TP_ASSIGN_OR_RETURN(auto out, impl_->LoadStages("SELECT review_id FROM review_experts WHERE "
+                                                  "account_id=? ORDER BY review_id DESC",
+                                                  account_id));
+  // An expert sees who else reviews only as a count; their names stay with staff.
+  for (ReviewStage& s : out)
     for (ReviewExpert& e : s.experts) e = ReviewExpert{};
-    out.push_back(std::move(s));
-  }
   return out;
 }
 

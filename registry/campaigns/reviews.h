@@ -96,17 +96,24 @@ struct Recusal {
   std::string reason;  // 与候选人同一工作单位（广西大学）
 };
 
-struct ReviewCandidate {
+// Who a candidate is, as review stages and the 公示 list them.
+struct CandidateSummary {
   int64_t recommendation_id = 0;
-  std::string person_id;  // 编号
-  std::string name;
-  std::string gender;
-  std::string organisation;  // 工作单位
-  std::string title;         // 技术职称
-  std::string unit_code;     // recommending unit
-  std::string unit_name;
-  std::string group;  // 推荐组别
-  std::string state;  // the recommendation's
+  std::string person_id = {};  // 编号
+  std::string name = {};
+  std::string gender = {};
+  std::string organisation = {};  // 工作单位
+  std::string title = {};         // 技术职称
+  std::string unit_code = {};     // recommending unit
+  std::string unit_name = {};
+  std::string group = {};  // 推荐组别
+  std::string state = {};  // the recommendation's
+
+  // The recommendation's candidate as the unit sent them.
+  static CandidateSummary Of(const RecommendationView& item);
+};
+
+struct ReviewCandidate : CandidateSummary {
   bool advanced = false;
 };
 

@@ -19,6 +19,10 @@ struct LabelledBox {
   std::string value;     // lines separated by '\n'
   bool wide = false;     // across the page; may continue on the next page
   bool stamp = false;    // room for the seal and date at its bottom (意见)
+  // A table box (学习工作经历): its column headings and rows; `value` holds them as lines for
+  // the PDF, the Word file prints the table.
+  std::vector<std::string> columns = {};
+  std::vector<std::vector<std::string>> rows = {};
 };
 
 struct LabelledForm {
@@ -30,5 +34,12 @@ struct LabelledForm {
 // The form as a PDF: A4, the title on the first page, the boxes in order, the watermark across
 // every page. Unavailable without the font (as StudentFormPdf).
 StatusOr<std::string> LabelledFormPdf(const LabelledForm& form, const FormPrint& print);
+
+// The form as a Word document from the template in `template_dir` (data/forms/honour_form/):
+// short boxes two to a row, long ones across the table, a table box as a row of its headings
+// under its label and a row per entry, a stamped box followed by （盖 章） and 年 月 日 lines.
+// The registry's 推荐表 reader (rounds/honour_form_docx.h) reads it back box by box.
+StatusOr<std::string> LabelledFormDocx(const LabelledForm& form, const FormPrint& print,
+                                       const std::string& template_dir);
 
 }  // namespace tp::registry

@@ -414,6 +414,8 @@ std::vector<HonourPrintBox> HonourFormPrintBoxes(const HonourFormView& view,
           box.value += (i == 0 ? "" : "\n\n") + std::to_string(i + 1) + ". " + value.items[i];
         break;
       case HonourFieldSpec::Kind::kRows:
+        for (const auto& column : f.columns) box.columns.push_back(column.key);
+        box.rows = value.rows;
         for (const auto& row : value.rows) {
           std::string line;
           for (const std::string& cell : row) line += (line.empty() ? "" : "　") + cell;

@@ -86,6 +86,8 @@ struct HonourPrintBox {
   std::string value;
   bool wide = false;   // a long box across the page
   bool stamp = false;  // an opinion the seal goes under
+  std::vector<std::string> columns = {};            // a table box: its headings
+  std::vector<std::vector<std::string>> rows = {};  // and its rows
 };
 
 // The boxes of the printed form in the paper form's order: the person (民族 and 政治面貌 left

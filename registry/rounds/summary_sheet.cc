@@ -179,10 +179,12 @@ class ListFiller {
       auto edited = workflow_.Edit(same->id, input, actor_);
       if (!edited.ok()) return edited.status();
       ++report->updated;
+      report->recommendation_id = same->id;
       return Status::Ok();
     }
     TP_ASSIGN_OR_RETURN(auto added, workflow_.Add(round_code_, unit_rowid_, input, actor_));
     ++report->added;
+    report->recommendation_id = added.item.id;
     known_.push_back({folded, person.birth_date, added.item.id});
     return Status::Ok();
   }
@@ -368,6 +370,26 @@ StatusOr<UploadReport> SummarySheets::Upload(std::string_view round_code, int64_
   }
   TP_RETURN_IF_ERROR(SaveUploadReport(workflow_.rounds().store(), round, unit_rowid, filename,
                                       workbook, actor, &report));
+  return report;
+}
+
+StatusOr<UploadReport> SummarySheets::UploadRecord(
+    std::string_view round_code, int64_t unit_rowid, const RecommendationInput& input,
+    std::string_view filename, std::string_view format, const Actor& actor,
+    const std::function<bool()>& may_check_id_number) {
+  if (!actor.IsStaff() && !(actor.role == "unit" && actor.unit_rowid == unit_rowid)) {
+    return PermissionDenied("只能向本单位的推荐名单上传推荐表");
+  }
+  TP_ASSIGN_OR_RETURN(auto round, workflow_.rounds().GetRound(round_code));
+  ListFiller list(workflow_, round_code, unit_rowid, actor, may_check_id_number);
+  TP_RETURN_IF_ERROR(list.LoadList());
+  UploadReport report;
+  report.format = std::string(format);
+  report.rows = 1;
+  report.errors = list.Fill(input, &report);
+  if (!report.errors.empty()) ++report.rejected;
+  TP_RETURN_IF_ERROR(SaveUploadReport(workflow_.rounds().store(), round, unit_rowid, filename, "",
+                                      actor, &report));
   return report;
 }
 

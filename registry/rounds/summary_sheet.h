@@ -43,6 +43,7 @@ struct UploadReport {
   bool has_error_workbook = false;
   std::string format;
   long already_enrolled = 0;  // rows refused because the person is enrolled or listed already
+  int64_t recommendation_id = 0;  // the last row put on the list (added or updated)
 };
 
 // One unit's list in a round as submitted, as the rows of the 汇总表 (SummarySheetColumns(),
@@ -68,6 +69,14 @@ class SummarySheets {
   StatusOr<UploadReport> Upload(std::string_view round, int64_t unit_rowid, std::string_view bytes,
                                 std::string_view filename, const Actor& actor,
                                 const std::function<bool()>& may_check_id_number = nullptr);
+  // One person read from a form (a 推荐表 taken apart by its reader) put on the unit's list as
+  // a row of an upload is: added, or the listed person of the same name and birth date updated;
+  // `recommendation_id` of the report says which. Cells refused are the report's errors and
+  // nothing is stored but the report. `format` names what the form was ("docx").
+  StatusOr<UploadReport> UploadRecord(std::string_view round, int64_t unit_rowid,
+                                      const RecommendationInput& input, std::string_view filename,
+                                      std::string_view format, const Actor& actor,
+                                      const std::function<bool()>& may_check_id_number = nullptr);
   // The annotated copy of an upload's failed rows (XLSX bytes). NotFound
   // when no row failed, or the upload belongs to another unit.
   StatusOr<std::string> ErrorWorkbook(int64_t upload_id, const Actor& actor);

@@ -296,9 +296,10 @@ bool IsWordDocument(const xlsx::Archive& archive) {
   return archive.Has(kDocumentPart) && !archive.Has("xl/workbook.xml");
 }
 
-StatusOr<std::unique_ptr<RecordSource>> OpenDocxRecords(std::unique_ptr<xlsx::Archive> owned,
-                                                        const TableOptions& options) {
-  Archive& archive = *owned;
+namespace {
+
+// The top-level tables of the document; refused when it has macros or no table.
+StatusOr<std::vector<DocTable>> ReadTables(Archive& archive, std::size_t max_bytes) {
   const std::string& file = archive.file();
   if (archive.Has("word/vbaProject.bin")) {
     return InvalidArgument(QuotedFile(file) +
@@ -306,24 +307,58 @@ StatusOr<std::unique_ptr<RecordSource>> OpenDocxRecords(std::unique_ptr<xlsx::Ar
                            "请另存为不含宏的 .docx 后再上传");
   }
   DocumentHandler handler(file);
-  StatusOr<std::unique_ptr<XmlPart>> part = XmlPart::Open(
-      archive, kDocumentPart, &handler, std::min(kMaxDocumentBytes, options.xlsx.max_sheet_bytes));
+  StatusOr<std::unique_ptr<XmlPart>> part =
+      XmlPart::Open(archive, kDocumentPart, &handler, std::min(kMaxDocumentBytes, max_bytes));
   if (!part.ok()) return part.status();
   TP_RETURN_IF_ERROR((*part)->ParseAll());
   if (handler.tables.empty()) {
     return InvalidArgument(QuotedFile(file) +
                            "是 Word 文档，但其中没有表格；请使用通知附件中的表格填写");
   }
+  return std::move(handler.tables);
+}
+
+}  // namespace
+
+StatusOr<std::unique_ptr<RecordSource>> OpenDocxRecords(std::unique_ptr<xlsx::Archive> owned,
+                                                        const TableOptions& options) {
+  TP_ASSIGN_OR_RETURN(auto tables, ReadTables(*owned, options.xlsx.max_sheet_bytes));
   const std::vector<std::string>& known = options.known_columns;
   // A list: a table whose column names sit in one row and nowhere else.
-  for (const DocTable& table : handler.tables) {
+  for (const DocTable& table : tables) {
     Known count = CountKnown(table, known);
     if (count.most >= std::min<std::size_t>(2, std::max<std::size_t>(known.size(), 1)) &&
         count.rows <= 2 && table.rows.size() > 1) {
       return std::unique_ptr<RecordSource>(new DocxRecords(ListRecords(table)));
     }
   }
-  return std::unique_ptr<RecordSource>(new DocxRecords(FormRecord(handler.tables, known)));
+  return std::unique_ptr<RecordSource>(new DocxRecords(FormRecord(tables, known)));
 }
 
 }  // namespace tp::registry::table_internal
+
+namespace tp::registry {
+
+StatusOr<DocxTables> ReadDocxTables(std::string_view bytes, std::string_view filename_hint,
+                                    const XlsxLimits& limits) {
+  using table_internal::QuotedFile;
+  TP_ASSIGN_OR_RETURN(auto archive, table_internal::xlsx::Archive::OpenBytes(
+                                        "", bytes, std::string(filename_hint), limits));
+  if (!table_internal::IsWordDocument(*archive)) {
+    return InvalidArgument(QuotedFile(filename_hint) + "不是 Word 文档（.docx）");
+  }
+  TP_ASSIGN_OR_RETURN(auto tables, table_internal::ReadTables(*archive, limits.max_sheet_bytes));
+  DocxTables out;
+  for (const table_internal::DocTable& table : tables) {
+    auto& rows = out.emplace_back();
+    for (const table_internal::Row& row : table.rows) {
+      auto& cells = rows.emplace_back();
+      for (const table_internal::Cell& cell : row) {
+        if (!cell.continues) cells.push_back(cell.text);
+      }
+    }
+  }
+  return out;
+}
+
+}  // namespace tp::registry

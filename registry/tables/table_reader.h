@@ -126,6 +126,15 @@ StatusOr<std::unique_ptr<TableReader>> OpenTableInPlace(std::string_view bytes,
                                                         std::string_view filename_hint,
                                                         const TableOptions& options = {});
 
+// The tables of a Word document cell by cell, for a form whose boxes are more than labels
+// beside values (a 推荐表 with a table of 学习工作经历 rows inside it): tables, their rows, each
+// row's cells in order, a cell's paragraphs joined by line breaks, a cell continuing a vertical
+// merge left out, a cell spanning columns once. Refused as OpenTable refuses a Word document
+// (damaged, macros, no table, past `limits`), and when the file is not one.
+using DocxTables = std::vector<std::vector<std::vector<std::string>>>;
+StatusOr<DocxTables> ReadDocxTables(std::string_view bytes, std::string_view filename_hint,
+                                    const XlsxLimits& limits = {});
+
 // An .xls workbook is parsed in a child process, `binary read-xls FILE` (the
 // talentpool binary's internal command, which calls ReadXlsInChild), so that
 // a hostile file can harm nothing but that child. The command line and the

@@ -5,11 +5,13 @@
 #include <catch2/catch.hpp>
 
 #include <ctime>
+#include <fstream>
 
 #include "api/api_test_support.h"
 #include "registry/fields/id_number.h"
 #include "registry/rounds/rounds.h"
 #include "support/pdf_text.h"
+#include "support/python_writer.h"
 
 namespace tp::apitest {
 namespace {
@@ -273,6 +275,129 @@ TEST_CASE("Honour form API: the 优秀党员 推荐表 keeps and prints the 推�
   CHECK(tp::testing::Has(text.text, "总述 化学教授、党支部书记。"));
   CHECK(tp::testing::Has(text.text, "学会党组织推荐意见"));
   CHECK(tp::testing::Has(text.text, "入会时间 2009-03"));
+}
+
+namespace {
+
+// The seed's 推荐表 as a unit fills it in Word, written by python3-docx; `tick` is the
+// 推荐领域 box's text.
+std::string FilledForm(const tp::testing::TempDir& dir, const std::string& name,
+                       const std::string& tick) {
+  const std::string path = dir / name;
+  tp::testing::RunPythonWriter(dir, "docx", R"(
+d = docx.Document()
+t = d.add_table(rows=0, cols=4)
+def row(*cells):
+    r = t.add_row().cells
+    for i, text in enumerate(cells):
+        r[i].text = text
+row('姓  名', '蒙蔗生', '性  别', '男')
+row('民  族', '壮族', '出生年月', '1979.05')
+row('政治面貌', '中共党员', '学  历', '研究生')
+row('学  位', '博士', '毕业院校', '广西大学')
+row('所学专业', '作物遗传育种', '专业技术职务', '研究员')
+row('工作单位', '广西农业科学院甘蔗研究所', '职务', '研究室主任')
+row('所在省份', '45', '推荐组别', '☐理科 ☐工科 ☑农科 ☐医科 ☐综合 ☐地市')
+row('推荐领域', args[0], '办公电话', '0771-3243011')
+row('学习工作经历', '起止年月', '单位', '工作')
+row('', '2006.07—2012.06', '广西大学农学院', '讲师')
+row('', '2012.07—今', '广西农业科学院甘蔗研究所', '研究员')
+row('主要事迹（1500字左右）', '培育糖料蔗新品种。' + '蔗' * 1491, '', '')
+row('感人故事', '1. 台风过后他第一个走进蔗田。\n2. 他把实验室搬到了村里。', '', '')
+row('个人声明', '☑本人接受推荐，承诺推荐材料中所有信息真实可靠，若有失实和造假行为，本人愿承担一切责任。', '', '')
+row('所在单位意见', '该同志政治表现好、廉洁自律、材料真实准确、不涉密。同意推荐。\n（盖 章）\n2024年3月20日', '', '')
+row('推荐单位意见', '扎根基层，成绩突出，同意推荐。\n（盖 章）\n年  月  日', '', '')
+d.save(out)
+)",
+                               path, {tick});
+  return tp::testing::ReadFileBytes(path);
+}
+
+}  // namespace
+
+TEST_CASE("Honour form API: a 推荐表 uploaded in Word fills the list and the form",
+          "[api][honour][docx]") {
+  HonourServer s;
+  tp::testing::TempDir dir;
+  const std::string upload = std::string("/api/v1/rounds/") + kRound + "/uploads?filename=";
+  // A tick the form does not have: 400 naming the file and the box; nothing stored.
+  Reply bad = s.f.Call(s.unit, "POST", upload + "bad.docx",
+                       FilledForm(dir, "bad.docx", "☑科普宣传 ☐科技服务民生"), {},
+                       "application/octet-stream");
+  INFO(bad.body);
+  CHECK(bad.status == 400);
+  CHECK(bad.Json()["error"]["message"].get<std::string>().find("bad.docx") != std::string::npos);
+  CHECK(bad.Json()["error"]["details"][0]["field"] == "推荐领域");
+  Reply list = s.f.Get(s.unit, std::string("/api/v1/rounds/") + kRound + "/submission");
+  REQUIRE(list.status == 200);
+  CHECK(list.Json()["items"].empty());
+  // A damaged file is refused, naming it.
+  Reply damaged = s.f.Call(s.unit, "POST", upload + "damaged.docx",
+                           std::string("PK\x03\x04", 4) + "word/document.xml broken", {},
+                           "application/octet-stream");
+  CHECK(damaged.status == 400);
+
+  Reply good = s.f.Call(s.unit, "POST", upload + "form.docx",
+                        FilledForm(dir, "form.docx",
+                                   "☑科技服务民生\n☐促进科技成果转化应用\n"
+                                   "☑长期服务基层一线及老少边穷地区（市、县及以下）"),
+                        {}, "application/octet-stream");
+  INFO(good.body);
+  REQUIRE(good.status == 200);
+  CHECK(good.Json()["format"] == "docx");
+  CHECK(good.Json()["added"] == 1);
+  const int64_t id = good.Json()["recommendation_id"].get<int64_t>();
+  Reply form = s.f.Get(s.unit, FormPath(id));
+  REQUIRE(form.status == 200);
+  json expected = FullForm();
+  expected.erase("备注");
+  CHECK(form.Json()["values"] == expected);
+  CHECK(form.Json()["group"] == "农科");
+  CHECK(form.Json()["missing"].empty());
+}
+
+TEST_CASE("Honour form API: the 推荐表 printed in Word uploads back as the same form",
+          "[api][honour][docx]") {
+  HonourServer s;
+  const int64_t id = s.Add(s.unit, Candidate("韦甘霖", "广西农业科学院甘蔗研究所", 11));
+  REQUIRE(s.f.Call(s.unit, "PUT", FormPath(id), FullForm().dump()).status == 200);
+  Reply docx = s.f.Get(s.unit, FormPath(id, "honour-form.docx"));
+  REQUIRE(docx.status == 200);
+  CHECK(docx.Header("content-type").find("wordprocessingml") != std::string::npos);
+  CHECK(s.f.Get(s.f.unit_b, FormPath(id, "honour-form.docx")).status == 404);
+  // The tables as an independent reader (python3-docx) sees them: the boxes and the rows.
+  tp::testing::TempDir dir;
+  const std::string path = dir / "printed.docx";
+  { std::ofstream(path, std::ios::binary) << docx.body; }
+  const std::string text_path = dir / "cells.txt";
+  tp::testing::RunPythonWriter(dir, "docx", R"(
+d = docx.Document(args[0])
+with open(out, 'w', encoding='utf-8') as f:
+    for t in d.tables:
+        for r in t.rows:
+            f.write('|'.join(c.text for c in r.cells) + '\n')
+)",
+                               text_path, {path});
+  const std::string cells = tp::testing::ReadFileBytes(text_path);
+  CHECK(cells.find("起止年月|单位|工作") != std::string::npos);
+  CHECK(cells.find("2012.07—今|广西农业科学院甘蔗研究所|研究员") != std::string::npos);
+  CHECK(cells.find("☑科技服务民生") != std::string::npos);
+
+  // Cleared on the server, then the printed file uploaded: the same form again.
+  REQUIRE(s.f.Call(s.unit, "PUT", FormPath(id), json{{"备注", "无"}}.dump()).status == 200);
+  Reply back = s.f.Call(s.unit, "POST",
+                        std::string("/api/v1/rounds/") + kRound + "/uploads?filename=printed.docx",
+                        docx.body, {}, "application/octet-stream");
+  INFO(back.body);
+  REQUIRE(back.status == 200);
+  CHECK(back.Json()["updated"] == 1);
+  CHECK(back.Json()["errors"].empty());
+  CHECK(back.Json()["recommendation_id"] == id);
+  Reply form = s.f.Get(s.unit, FormPath(id));
+  REQUIRE(form.status == 200);
+  CHECK(form.Json()["values"] == FullForm());
+  CHECK(form.Json()["group"] == "农科");
+  CHECK(form.Json()["opinion"] == "扎根基层,成绩突出,同意推荐。");
 }
 
 }  // namespace tp::apitest

@@ -1,13 +1,16 @@
 // Word documents (.docx) through the table reader. The first byte picks the shape of the rest:
 // bit 0 set, it is word/document.xml, stored uncompressed in a fresh zip so that mutations reach
 // expat and the table handler rather than the inflater; clear, it is a whole file (bytes of real
-// documents, mutated). Bit 1 gives the import's column names, which decide list or form.
+// documents, mutated). Bit 1 gives the import's column names, which decide list or form; bit 2
+// reads the tables cell by cell instead (ReadDocxTables, the 推荐表 import's reader).
 // Checks: a document opened from parts says "docx", and every table keeps the invariants of
 // table_checks.h.
 #include <zip.h>
 
 #include <cstddef>
 #include <cstdint>
+#include <fstream>
+#include <iterator>
 #include <string>
 #include <string_view>
 
@@ -47,6 +50,31 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   std::string_view rest(reinterpret_cast<const char*>(data) + 1, size - 1);
   static tp::testing::TempDir dir;
   const std::string path = dir / "fuzz.docx";
+
+  // Bit 2: the tables cell by cell, as the 推荐表 import reads them (ReadDocxTables).
+  if (mode & 4) {
+    std::string bytes(rest);
+    if (mode & 1) {
+      if (!WriteDocument(path, rest)) return 0;
+      std::ifstream in(path, std::ios::binary);
+      bytes.assign(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+    }
+    auto tables = ReadDocxTables(bytes, "fuzz.docx");
+    if (!tables.ok()) {
+      TP_FUZZ_CHECK(!tables.status().message().empty(), rest);
+      TP_FUZZ_CHECK(tables.status().code() != tp::StatusCode::kInternal, tables.status().message());
+      return 0;
+    }
+    for (const auto& rows : *tables) {
+      for (const auto& cells : rows) {
+        TP_FUZZ_CHECK(cells.size() <= table_internal::kMaxColumns, "too many cells");
+        for (const std::string& cell : cells) {
+          TP_FUZZ_CHECK(cell.size() <= table_internal::kMaxCellBytes, "cell past its bound");
+        }
+      }
+    }
+    return 0;
+  }
 
   TableOptions options;
   if (mode & 2) {

@@ -185,7 +185,9 @@ function draw(...extra) {
   clear(formNode, view.spec.fields.map(boxFor),
     el('p', { class: 'actions' },
       editable ? el('button', { type: 'submit', class: 'primary' }, '保存推荐表') : null,
-      el('button', { type: 'button', onclick: downloadPdf }, '下载推荐表（PDF）')));
+      el('button', { type: 'button', onclick: downloadPdf }, '下载推荐表（PDF）'),
+      ' ',
+      el('button', { type: 'button', onclick: downloadDocx }, '下载推荐表（Word）')));
   formNode.hidden = false;
   drawAttachments();
 }
@@ -194,6 +196,16 @@ async function downloadPdf() {
   try {
     const response = await call('GET', path('honour-form.pdf'), { raw: true });
     await saveDownload(response, `推荐表-${view.person.id}.pdf`);
+  } catch (error) {
+    clear(messages, errorNotice(error));
+  }
+}
+
+// The form as a Word file: filled in and uploaded into the round, it is read back as the same form.
+async function downloadDocx() {
+  try {
+    const response = await call('GET', path('honour-form.docx'), { raw: true });
+    await saveDownload(response, `推荐表-${view.person.id}.docx`);
   } catch (error) {
     clear(messages, errorNotice(error));
   }
