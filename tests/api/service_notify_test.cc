@@ -63,7 +63,7 @@ int Count(const std::vector<std::string>& messages, const std::string& what) {
 
 }  // namespace
 
-TEST_CASE("Service: ready, watchdog and stopping told to systemd; its messages as JSON lines",
+TEST_CASE("Service: systemd hears ready and stopping and the watchdog - messages in JSON lines",
           "[api][observe][process]") {
   testing::TempDir dir;
   const std::string data = dir / "data";

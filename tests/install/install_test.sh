@@ -85,14 +85,18 @@ for name in 'talentpool_http_requests_total{route="/healthz",method="GET",status
   'talentpool_http_requests_total{route="static",method="GET",status="200"} 1'; do
   grep -qF "$name" <<<"$metrics" || fail "metrics lack $name"
 done
-# The request log: one JSON object a line, Beijing time and UTC, the route's pattern.
+# The log: one JSON object a line, Beijing time and UTC; the server's start, then each request
+# with its route's pattern.
 python3 - "$work/serve.err" <<'PY' || fail "the request log: $(head -3 "$work/serve.err")"
 import json, sys
 lines = [json.loads(l) for l in open(sys.argv[1], encoding="utf-8") if l.startswith("{")]
-health = [l for l in lines if l["route"] == "/healthz"]
+events = [l for l in lines if "event" in l]
+assert events and events[0]["event"] == "started" and "serving on" in events[0]["message"], lines
+requests = [l for l in lines if "event" not in l]
+health = [l for l in requests if l["route"] == "/healthz"]
 assert health and health[0]["status"] == 200 and health[0]["level"] == "info", lines
 assert health[0]["time"].endswith("+08:00") and health[0]["time_utc"].endswith("Z"), health[0]
-assert all(l["request_id"] for l in lines), lines
+assert all(l["request_id"] for l in requests), lines
 PY
 
 kill -TERM "$server"
