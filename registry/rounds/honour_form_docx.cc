@@ -15,7 +15,6 @@ namespace tp::registry {
 namespace {
 
 using Json = nlohmann::json;
-using table_internal::NormalizeHeaderCell;
 using table_internal::QuotedFile;
 
 constexpr std::string_view kGroupLabel = "推荐组别";
@@ -25,21 +24,8 @@ constexpr std::string_view kBoxes[] = {"☐", "□"};
 // The seed's one column for the place and the work of a row of 学习工作经历.
 constexpr std::string_view kPlaceAndWork = "在何单位从事何工作";
 
-// "主要事迹（1500字左右）" -> "主要事迹": the label without its padding blanks and without a
-// note in brackets at its end.
-std::string Label(std::string_view text) {
-  std::string label = NormalizeHeaderCell(text);
-  for (auto [open, close] : {std::pair<std::string_view, std::string_view>{"（", "）"},
-                             std::pair<std::string_view, std::string_view>{"(", ")"}}) {
-    if (label.size() <= close.size() ||
-        label.compare(label.size() - close.size(), close.size(), close) != 0) {
-      continue;
-    }
-    std::size_t at = label.rfind(open);
-    if (at != std::string::npos && at > 0) return NormalizeHeaderCell(label.substr(0, at));
-  }
-  return label;
-}
+// "主要事迹（1500字左右）" -> "主要事迹".
+std::string Label(std::string_view text) { return table_internal::FormLabel(text); }
 
 // The length of the blank (ASCII white space, NBSP, ideographic space) at `text[at]`, 0 if none.
 std::size_t BlankAt(std::string_view text, std::size_t at) {
@@ -260,7 +246,9 @@ class FormReader {
              std::string_view file)
       : spec_(spec), groups_(groups), file_(file) {}
 
-  Status Read(const DocxTables& tables) {
+  // The cover page first: the seed's puts 推荐领域 there, a line of its own above its choices.
+  Status Read(const std::vector<std::string>& cover, const DocxTables& tables) {
+    TP_RETURN_IF_ERROR(Cover(cover));
     for (const auto& table : tables) {
       for (const auto& row : table) TP_RETURN_IF_ERROR(Row(row));
     }
@@ -345,6 +333,35 @@ class FormReader {
       }
       if (i + 1 == cells.size()) pending_ = target;  // its text may be the row below
       ++i;
+    }
+    return Status::Ok();
+  }
+
+  // The form's own boxes on the cover page: a line 「label：text」, or 「label：」 followed by
+  // lines of choices with their box marks (□解决重大科学问题… ☑科技服务民生). The person's
+  // lines there (候选人姓名, 工作单位) repeat the table's and are left to it.
+  Status Cover(const std::vector<std::string>& lines) {
+    for (std::size_t i = 0; i < lines.size(); ++i) {
+      const std::string& line = lines[i];
+      std::size_t colon = line.find("：");
+      std::size_t after = colon + std::string_view("：").size();
+      if (colon == std::string::npos) {
+        colon = line.find(':');
+        after = colon + 1;
+      }
+      if (colon == std::string::npos) continue;
+      const Target target = Classify(Label(line.substr(0, colon)));
+      if (target.box != Box::kForm) continue;
+      std::string text(TrimBlanks(std::string_view(line).substr(after)));
+      const auto choices = [](std::string_view l) {
+        return HasMark(l, kBoxes) || HasMark(l, kTicks);
+      };
+      if (text.empty() || choices(text)) {
+        while (i + 1 < lines.size() && choices(lines[i + 1])) {
+          text += (text.empty() ? "" : "\n") + lines[++i];
+        }
+      }
+      TP_RETURN_IF_ERROR(Assign(target, text));
     }
     return Status::Ok();
   }
@@ -477,9 +494,10 @@ class FormReader {
 StatusOr<HonourDocx> ReadHonourDocx(const HonourFormSpec& spec,
                                     const std::vector<std::string>& groups, std::string_view bytes,
                                     std::string_view filename) {
-  TP_ASSIGN_OR_RETURN(auto tables, ReadDocxTables(bytes, filename));
+  std::vector<std::string> cover;
+  TP_ASSIGN_OR_RETURN(auto tables, ReadDocxTables(bytes, filename, {}, &cover));
   FormReader reader(spec, groups, filename);
-  TP_RETURN_IF_ERROR(reader.Read(tables));
+  TP_RETURN_IF_ERROR(reader.Read(cover, tables));
   HonourDocx out = std::move(reader.out);
   // The boxes as the API's PUT reads and limits them.
   auto form = HonourFormFromJson(spec, reader.form.dump());

@@ -30,6 +30,21 @@
 #include "registry/tables/table_reader.h"
 
 namespace tp::registry::table_internal {
+
+std::string FormLabel(std::string_view text) {
+  std::string label = NormalizeHeaderCell(text);
+  for (auto [open, close] : {std::pair<std::string_view, std::string_view>{"（", "）"},
+                             std::pair<std::string_view, std::string_view>{"(", ")"}}) {
+    if (label.size() <= close.size() ||
+        label.compare(label.size() - close.size(), close.size(), close) != 0) {
+      continue;
+    }
+    std::size_t at = label.rfind(open);
+    if (at != std::string::npos && at > 0) return NormalizeHeaderCell(label.substr(0, at));
+  }
+  return label;
+}
+
 namespace {
 
 using xlsx::Archive;
@@ -52,9 +67,13 @@ struct DocTable {
   std::vector<Row> rows;
   // The paragraphs just above the table (its title lines: 「推荐学员汇总表」, 「填表日期：」).
   std::vector<std::string> titles;
+  // The first table's: the paragraphs before it (a form's cover page).
+  std::vector<std::string> leading;
 };
 // Title lines kept per table: a 汇总表's title, its 推荐单位 and 填表日期 lines.
 constexpr std::size_t kMaxTitleLines = 3;
+// Paragraphs kept before the first table: a cover page and the notes to fill the form in.
+constexpr std::size_t kMaxLeadingLines = 64;
 
 // Collects the top-level tables of the document body. A table inside a cell
 // gives its text to that cell.
@@ -65,7 +84,10 @@ class DocumentHandler final : public XmlHandler {
   void Start(std::string_view name, const char** attributes) override {
     if (name == "tbl") {
       if (++table_depth_ == 1) {
-        tables.emplace_back();
+        if (tables.empty())
+          leading_.swap(tables.emplace_back().leading);
+        else
+          tables.emplace_back();
         tables.back().titles = std::move(paragraphs_above_);
         paragraphs_above_.clear();
       }
@@ -119,6 +141,7 @@ class DocumentHandler final : public XmlHandler {
     } else if (name == "p" && table_depth_ == 0 && in_paragraph_) {
       in_paragraph_ = false;
       if (!NormalizeHeaderCell(paragraph_).empty()) {
+        if (tables.empty() && leading_.size() < kMaxLeadingLines) leading_.push_back(paragraph_);
         if (paragraphs_above_.size() == kMaxTitleLines) {
           paragraphs_above_.erase(paragraphs_above_.begin());
         }
@@ -165,24 +188,8 @@ class DocumentHandler final : public XmlHandler {
   bool in_paragraph_ = false;  // a paragraph of the body, outside every table
   std::string paragraph_;
   std::vector<std::string> paragraphs_above_;  // since the last table
+  std::vector<std::string> leading_;           // before the first table
 };
-
-// "主要成就 (工作成绩、成果、受奖励和荣誉称号等)" -> "主要成就": the label
-// without a note in brackets at its end, and without the spaces that pad it.
-// Brackets inside a label stay: 在市级（含）以上人大、政协任职情况.
-std::string FormLabel(std::string_view text) {
-  std::string label = NormalizeHeaderCell(text);
-  for (auto [open, close] : {std::pair<std::string_view, std::string_view>{"（", "）"},
-                             std::pair<std::string_view, std::string_view>{"(", ")"}}) {
-    if (label.size() <= close.size() ||
-        label.compare(label.size() - close.size(), close.size(), close) != 0) {
-      continue;
-    }
-    std::size_t at = label.rfind(open);
-    if (at != std::string::npos && at > 0) return NormalizeHeaderCell(label.substr(0, at));
-  }
-  return label;
-}
 
 bool IsBlankText(std::string_view text) { return NormalizeHeaderCell(text).empty(); }
 
@@ -340,7 +347,7 @@ StatusOr<std::unique_ptr<RecordSource>> OpenDocxRecords(std::unique_ptr<xlsx::Ar
 namespace tp::registry {
 
 StatusOr<DocxTables> ReadDocxTables(std::string_view bytes, std::string_view filename_hint,
-                                    const XlsxLimits& limits) {
+                                    const XlsxLimits& limits, std::vector<std::string>* cover) {
   using table_internal::QuotedFile;
   TP_ASSIGN_OR_RETURN(auto archive, table_internal::xlsx::Archive::OpenBytes(
                                         "", bytes, std::string(filename_hint), limits));
@@ -348,6 +355,7 @@ StatusOr<DocxTables> ReadDocxTables(std::string_view bytes, std::string_view fil
     return InvalidArgument(QuotedFile(filename_hint) + "不是 Word 文档（.docx）");
   }
   TP_ASSIGN_OR_RETURN(auto tables, table_internal::ReadTables(*archive, limits.max_sheet_bytes));
+  if (cover != nullptr) *cover = tables.front().leading;  // ReadTables refuses no table
   DocxTables out;
   for (const table_internal::DocTable& table : tables) {
     auto& rows = out.emplace_back();

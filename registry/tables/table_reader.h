@@ -131,9 +131,12 @@ StatusOr<std::unique_ptr<TableReader>> OpenTableInPlace(std::string_view bytes,
 // row's cells in order, a cell's paragraphs joined by line breaks, a cell continuing a vertical
 // merge left out, a cell spanning columns once. Refused as OpenTable refuses a Word document
 // (damaged, macros, no table, past `limits`), and when the file is not one.
+// `cover`, when given, receives the paragraphs of the body before its first table (a form's
+// cover page: 推荐领域 and its ticked lines), at most 64 of them.
 using DocxTables = std::vector<std::vector<std::vector<std::string>>>;
 StatusOr<DocxTables> ReadDocxTables(std::string_view bytes, std::string_view filename_hint,
-                                    const XlsxLimits& limits = {});
+                                    const XlsxLimits& limits = {},
+                                    std::vector<std::string>* cover = nullptr);
 
 // An .xls workbook is parsed in a child process, `binary read-xls FILE` (the
 // talentpool binary's internal command, which calls ReadXlsInChild), so that
@@ -165,6 +168,11 @@ std::string QuotedFile(std::string_view file);
 // A header cell trimmed, without the blanks between Chinese characters that
 // forms pad labels with: "姓　名" -> "姓名", "出生\n年月" -> "出生年月".
 std::string NormalizeHeaderCell(std::string_view cell);
+
+// "主要成就 (工作成绩、成果、受奖励和荣誉称号等)" -> "主要成就": a form's label without a note
+// in brackets at its end, and without the blanks that pad it. Brackets inside a label stay:
+// 在市级（含）以上人大、政协任职情况.
+std::string FormLabel(std::string_view text);
 
 // A forward-only source of bytes; Read returns 0 at the end.
 class ByteStream {

@@ -13,6 +13,7 @@
 #include <iterator>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "fuzz_support.h"
 #include "registry/tables/table_reader.h"
@@ -59,11 +60,16 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
       std::ifstream in(path, std::ios::binary);
       bytes.assign(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
     }
-    auto tables = ReadDocxTables(bytes, "fuzz.docx");
+    std::vector<std::string> cover;
+    auto tables = ReadDocxTables(bytes, "fuzz.docx", {}, &cover);
     if (!tables.ok()) {
       TP_FUZZ_CHECK(!tables.status().message().empty(), rest);
       TP_FUZZ_CHECK(tables.status().code() != tp::StatusCode::kInternal, tables.status().message());
       return 0;
+    }
+    TP_FUZZ_CHECK(cover.size() <= 64, "cover lines past their bound");
+    for (const std::string& line : cover) {
+      TP_FUZZ_CHECK(!line.empty(), "an empty cover line");
     }
     for (const auto& rows : *tables) {
       for (const auto& cells : rows) {

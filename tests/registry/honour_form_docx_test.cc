@@ -33,6 +33,17 @@ def vmerge(cell, restart):
 
 def form(out, boxes, rows, heading=('起止年月', '在何单位从事何工作')):
     d = docx.Document()
+    if boxes.get('cover') is not None:
+        # The seed's cover page: 推荐领域 in paragraphs above the notes and the table.
+        for line in ['2024年广西“最美科技工作者”', '推  荐  表', '候选人姓名：' + boxes['姓名'],
+                     '工作单位：广西农业科学院甘蔗研究所', '推荐单位：广西农学会', '推荐领域： ']:
+            d.add_paragraph(line)
+        for line in boxes['cover'].split('\n'):
+            d.add_paragraph(line)
+        for line in ['填报日期：2024年  3 月  20 日', '填 表 说 明', '1.请勿改变表格样式。',
+                     '2.所有材料须经本人审阅。', '3.单位名称请写全称。', '4.推荐领域请在封面勾选。']:
+            d.add_paragraph(line)
+        d.add_page_break()
     d.add_paragraph('2024年广西“最美科技工作者”推荐表')
     t = d.add_table(rows=0, cols=6)
     def row(*cells):
@@ -198,6 +209,37 @@ TEST_CASE("HonourDocx: a filled 推荐表 puts the person on the list with every
   auto list = f.workflow().GetSubmission(kZuimei, f.unit.unit_rowid);
   REQUIRE(list.ok());
   CHECK(list->items.size() == 1);
+}
+
+TEST_CASE("HonourDocx: 推荐领域 ticked on the seed's cover page is read",
+          "[rounds][honour][docx]") {
+  Fixture f;
+  const std::string bytes =
+      WriteForm(f.dir, "封面.docx",
+                "boxes['推荐领域'] = None\n"
+                "boxes['cover'] = '☑解决重大科学问题，突破关键核心技术\\n□科技服务民生\\n"
+                "□长期服务基层一线及老少边穷地区（市、县及以下）\\n□促进科技成果转化应用\\n"
+                "√ 其他突出贡献、典型事迹'\n");
+  auto imported = f.Import(bytes, "封面.docx");
+  INFO(imported.status().ToString());
+  REQUIRE(imported.ok());
+  CHECK(imported->report.errors.empty());
+  auto view = f.honour->Get(imported->report.recommendation_id);
+  REQUIRE(view.ok());
+  const auto* fields = view->form.Get("推荐领域");
+  REQUIRE(fields != nullptr);
+  CHECK(fields->items ==
+        std::vector<std::string>{"解决重大科学问题，突破关键核心技术", "其他突出贡献、典型事迹"});
+  CHECK(view->person.name == "韦甘霖");  // the cover's own 候选人姓名 line leaves the table's
+
+  // A tick on the cover for a choice the form does not have is refused, naming the box.
+  const std::string wrong =
+      WriteForm(f.dir, "封面2.docx",
+                "boxes['推荐领域'] = None\nboxes['cover'] = '□科技服务民生\\n☑科技扶贫'\n");
+  auto refused = f.Import(wrong, "封面2.docx");
+  REQUIRE_FALSE(refused.ok());
+  CHECK(refused.status().message().find("推荐领域") != std::string::npos);
+  CHECK(refused.status().message().find("封面2.docx") != std::string::npos);
 }
 
 TEST_CASE("HonourDocx: unknown ticks, columns and values are refused naming file and label",
