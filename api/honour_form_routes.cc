@@ -48,6 +48,7 @@ Json SpecJson(const registry::HonourFormSpec& spec) {
     }
     if (!f.message.empty()) j["message"] = f.message;
     if (!f.text.empty()) j["text"] = f.text;
+    j["nominee"] = f.nominee;
     fields.push_back(std::move(j));
   }
   Json person = Json::array();
@@ -246,6 +247,8 @@ class HonourFormApi {
 };
 
 }  // namespace
+
+nlohmann::json HonourFormSpecJson(const registry::HonourFormSpec& spec) { return SpecJson(spec); }
 
 bool UploadHonourForm(registry::Workflow& workflow, registry::HonourForms& forms,
                       const std::string& round, int64_t unit_rowid, const UploadedFile& upload,

@@ -39,6 +39,10 @@ bool UploadHonourForm(registry::Workflow& workflow, registry::HonourForms& forms
                       const registry::Actor& actor, const std::function<bool()>& may_check,
                       const std::function<void()>& after_write, HttpResponse& res);
 
+// A form's spec as GET .../honour-form answers it: boxes (with whether the nominee fills them),
+// limits, the person fields it prints and the attachments it asks for.
+nlohmann::json HonourFormSpecJson(const registry::HonourFormSpec& spec);
+
 // The components/schemas entries the routes name, as a JSON object's text.
 std::string HonourFormOpenApiSchemas();
 

@@ -1,5 +1,6 @@
 #include "api/invitations_routes.h"
 
+#include "api/honour_form_routes.h"
 #include "api/rate_limiter.h"
 #include "api/rounds_json.h"
 #include "api/route_helpers.h"
@@ -58,7 +59,29 @@ class InvitationsApi {
         if (f.key == e.field) label = f.label;
       errors.push_back({{"field", e.field}, {"label", label}, {"message", e.message}});
     }
-    return {{"fields", FieldsJson()}, {"values", form.values}, {"errors", std::move(errors)}};
+    Json out = {{"fields", FieldsJson()}, {"values", form.values}, {"errors", std::move(errors)}};
+    if (form.honour_spec != nullptr) out["honour"] = HonourJson(form);
+    return out;
+  }
+
+  // The 推荐表 part of an honour round's form: only the boxes the nominee fills.
+  static Json HonourJson(const registry::NomineeForm& form) {
+    Json spec = HonourFormSpecJson(*form.honour_spec);
+    Json own = Json::array();
+    for (const Json& f : spec["fields"])
+      if (f.value("nominee", false)) own.push_back(f);
+    spec["fields"] = std::move(own);
+    spec.erase("attachments");
+    spec.erase("opinion_label");
+    Json warnings = Json::array();
+    for (const FieldError& e : form.honour_warnings)
+      warnings.push_back({{"field", e.field}, {"message", e.message}});
+    return {{"spec", std::move(spec)},
+            {"groups", form.groups},
+            {"group_required", form.group_required},
+            {"group", TextOrNull(form.group)},
+            {"values", Json::parse(registry::HonourFormToJson(*form.honour_spec, form.honour))},
+            {"warnings", std::move(warnings)}};
   }
 
   // The nominee's view: their form and where it goes, nothing else.
@@ -92,14 +115,29 @@ class InvitationsApi {
     return form;
   }
 
-  // The values of {"values": {key: text}}; non-strings are an error naming the key.
-  static StatusOr<std::map<std::string, std::string>> Values(const std::string& body) {
+  // What a save sends: {"values": {key: text}} and, in an honour round, "honour_form" (the
+  // nominee's 推荐表 boxes, replacing theirs whole) and "group" (推荐组别).
+  struct Sent {
+    std::map<std::string, std::string> values;
+    registry::NomineeHonourPatch honour;
+  };
+  static StatusOr<Sent> Values(const std::string& body) {
     TP_ASSIGN_OR_RETURN(Json j, ParseJsonObject(body));
-    for (auto it = j.begin(); it != j.end(); ++it)
-      if (it.key() != "values") return BadField(it.key(), "未知字段");
+    Sent sent;
+    for (auto it = j.begin(); it != j.end(); ++it) {
+      if (it.key() == "honour_form") {
+        if (!it->is_object()) return BadField("honour_form", "应为对象（推荐表栏目 → 内容）");
+        sent.honour.form_json = it->dump();
+      } else if (it.key() == "group") {
+        if (!it->is_string() && !it->is_null()) return BadField("group", "应为字符串");
+        sent.honour.group = it->is_null() ? "" : it->get<std::string>();
+      } else if (it.key() != "values") {
+        return BadField(it.key(), "未知字段");
+      }
+    }
     auto v = j.find("values");
     if (v == j.end() || !v->is_object()) return BadField("values", "应为对象（字段 → 内容）");
-    std::map<std::string, std::string> out;
+    std::map<std::string, std::string>& out = sent.values;
     for (auto it = v->begin(); it != v->end(); ++it) {
       if (it->is_null()) {
         out[it.key()] = "";
@@ -109,7 +147,7 @@ class InvitationsApi {
         return BadField(it.key(), "应为字符串");
       }
     }
-    return out;
+    return sent;
   }
 
   void Create(const ApiCall& call, HttpResponse& res) {
@@ -153,7 +191,8 @@ class InvitationsApi {
     if (!form.ok()) return res.SetError(form.status());
     auto values = Values(call.request.body);
     if (!values.ok()) return res.SetError(values.status());
-    auto edited = invitations_->EditSubmitted(form->invitation.id, *values, ActorOf(call));
+    auto edited = invitations_->EditSubmitted(form->invitation.id, values->values, ActorOf(call),
+                                              values->honour);
     if (!edited.ok()) return res.SetError(edited.status());
     res.SetJson(
         Dump({{"invitation", InvitationJson(edited->invitation)}, {"form", FormJson(*edited)}}));
@@ -236,7 +275,7 @@ class InvitationsApi {
     if (!secret) return;
     auto values = Values(call.request.body);
     if (!values.ok()) return res.SetError(values.status());
-    Answer(call, res, invitations_->SaveByNominee(*secret, *values));
+    Answer(call, res, invitations_->SaveByNominee(*secret, values->values, values->honour));
   }
 
   void NomineeSubmit(const ApiCall& call, HttpResponse& res) {

@@ -857,6 +857,9 @@ Status AddRoundsRoutes(registry::Store& store, const registry::ReferenceData& re
                       registry::Rounds::Open(store, registry::DataDir(), reference, options.clock));
   TP_ASSIGN_OR_RETURN(auto workflow, registry::Workflow::Create(*rounds, registry::DataDir()));
   auto invitations = std::make_shared<registry::Invitations>(*rounds, *workflow);
+  TP_ASSIGN_OR_RETURN(std::shared_ptr<registry::HonourForms> forms,
+                      registry::HonourForms::Create(*workflow, registry::DataDir()));
+  invitations->SetHonourForms(forms);
   registry::Workflow& lists = *workflow;
   registry::Rounds& seeded = *rounds;
   auto api = std::make_shared<RoundsApi>(store, std::move(rounds), std::move(workflow), options);
@@ -875,8 +878,6 @@ Status AddRoundsRoutes(registry::Store& store, const registry::ReferenceData& re
   AddInvitationRoutes(store, std::move(invitations), api, options.max_json_body_bytes,
                       options.after_write, routes);
   AddSummaryFormRoutes(store, lists, api, routes);
-  TP_ASSIGN_OR_RETURN(std::shared_ptr<registry::HonourForms> forms,
-                      registry::HonourForms::Create(lists, registry::DataDir()));
   api->SetHonourForms(forms);
   TP_RETURN_IF_ERROR(AddHonourRoutes(store, seeded, lists, api,
                                      {.max_json_body_bytes = options.max_json_body_bytes,

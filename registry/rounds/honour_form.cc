@@ -105,10 +105,10 @@ HonourFieldSpec ReadField(SpecReader& r, const Json& j, const std::string& path)
     r.Fail(path, "应为对象");
     return f;
   }
-  r.OnlyKeys(
-      j, path,
-      {"key", "kind", "required", "max_chars", "warn_below", "warn_above", "min_items", "max_items",
-       "item_max_chars", "values", "columns", "allowed_chars", "message", "text", "stamp", "note"});
+  r.OnlyKeys(j, path,
+             {"key", "kind", "required", "max_chars", "warn_below", "warn_above", "min_items",
+              "max_items", "item_max_chars", "values", "columns", "allowed_chars", "message",
+              "text", "stamp", "nominee", "note"});
   f.key = r.String(j, path, "key", true);
   const std::string kind = r.String(j, path, "kind", true);
   bool known = false;
@@ -122,6 +122,8 @@ HonourFieldSpec ReadField(SpecReader& r, const Json& j, const std::string& path)
     r.Fail(path + ".kind", "应为 text、choices、rows、texts、accept 或 date");
   f.required = r.Bool(j, path, "required");
   f.stamp = r.Bool(j, path, "stamp");
+  f.nominee = r.Bool(j, path, "nominee");
+  if (f.nominee && f.stamp) r.Fail(path + ".nominee", "盖章的意见由单位填写，不能由被推荐人填写");
   f.max_chars = r.Int(j, path, "max_chars");
   f.warn_below = r.Int(j, path, "warn_below");
   f.warn_above = r.Int(j, path, "warn_above");

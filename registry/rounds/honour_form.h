@@ -52,6 +52,7 @@ struct HonourFieldSpec {
   std::string message;        // the notice's words, added to problems
   std::string text;           // kAccept: the declaration
   bool stamp = false;         // printed with room for the seal and date (所在单位意见)
+  bool nominee = false;       // the candidate's own box: an invited nominee fills it in
 };
 
 // A box of the form filled from the person record, with the form's own label and conditions.

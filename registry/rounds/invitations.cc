@@ -1,10 +1,13 @@
 #include "registry/rounds/invitations.h"
 
+#include <algorithm>
+
 #include <nlohmann/json.hpp>
 
 #include "registry/base/person_fields.h"
 #include "registry/fields/masking.h"
 #include "registry/fields/validate.h"
+#include "registry/rounds/honour_forms.h"
 #include "registry/store/crypto.h"
 #include "registry/store/db_handle.h"
 
@@ -97,6 +100,7 @@ struct Invitations::Impl {
   Rounds& rounds;
   Workflow& workflow;
   std::vector<FormField> fields;
+  std::shared_ptr<HonourForms> honour_forms;
 
   DbHandle& db() { return rounds.store().Db(); }
   const Keyring& keys() { return db().Keys(); }
@@ -110,6 +114,7 @@ struct Invitations::Impl {
   StatusOr<NomineeForm> Load(const std::string& where, const std::string& blob, int64_t id) {
     NomineeForm form;
     std::string sealed;
+    Json stored_honour;
     try {
       auto lease = db().Read();
       SQLite::Statement st(*lease, std::string(kSelect) + where);
@@ -150,9 +155,102 @@ struct Invitations::Impl {
       if (j.is_object())
         for (auto it = j.begin(); it != j.end(); ++it)
           if (it->is_string()) form.values[it.key()] = it->get<std::string>();
+      if (j.is_object() && j.contains("honour")) stored_honour = j["honour"];
     }
-    form.errors = Check(form.values);
+    TP_RETURN_IF_ERROR(LoadHonour(stored_honour, &form));
+    Recheck(&form);
     return form;
+  }
+
+  // The round's 推荐表 (when it has one) and the nominee's part of it as stored.
+  Status LoadHonour(const Json& stored, NomineeForm* form) const {
+    if (!honour_forms) return Status::Ok();
+    TP_ASSIGN_OR_RETURN(Round round, rounds.GetRound(form->invitation.round));
+    const HonourFormSpec* spec = honour_forms->SpecForRuleSet(round.rule_set);
+    if (spec == nullptr) return Status::Ok();
+    TP_ASSIGN_OR_RETURN(auto rules, rounds.GetRuleSet(round.rule_set));
+    form->honour_spec = spec;
+    form->groups = rules.groups();
+    form->group_required = rules.group_required();
+    if (!stored.is_object()) return Status::Ok();
+    if (stored.contains("group") && stored["group"].is_string())
+      form->group = stored["group"].get<std::string>();
+    if (stored.contains("form") && stored["form"].is_object()) {
+      TP_ASSIGN_OR_RETURN(form->honour, HonourFormFromJson(*spec, stored["form"].dump()));
+    }
+    return Status::Ok();
+  }
+
+  // Replaces the nominee's part of the 推荐表 with `patch`'s members, checked as the 推荐表's PUT
+  // checks a form; a box the unit fills is refused by name.
+  static Status ApplyHonour(const NomineeHonourPatch& patch, NomineeForm* form) {
+    if (patch.empty()) return Status::Ok();
+    const HonourFormSpec* spec = form->honour_spec;
+    if (spec == nullptr) {
+      const std::string key = patch.form_json ? "honour_form" : "group";
+      return InvalidArgument("「" + form->invitation.round_title + "」没有推荐表",
+                             {{key, "该批次没有推荐表", 0}});
+    }
+    if (patch.group) {
+      if (!patch.group->empty() &&
+          std::find(form->groups.begin(), form->groups.end(), *patch.group) == form->groups.end()) {
+        std::string known;
+        for (const std::string& g : form->groups) known += (known.empty() ? "" : "、") + g;
+        return InvalidArgument("推荐组别应为：" + known,
+                               {{"推荐组别", "「" + *patch.group + "」不是可选的组别", 0}});
+      }
+      form->group = *patch.group;
+    }
+    if (patch.form_json) {
+      Json doc = Json::parse(*patch.form_json, nullptr, false);
+      if (!doc.is_object())
+        return InvalidArgument("推荐表应为对象（栏目 → 内容）", {{"honour_form", "应为对象", 0}});
+      for (auto it = doc.begin(); it != doc.end(); ++it) {
+        const HonourFieldSpec* f = spec->Field(it.key());
+        if (f != nullptr && !f->nominee) {
+          return InvalidArgument("「" + it.key() + "」由推荐单位填写，被推荐人不能填写",
+                                 {{it.key(), "由推荐单位填写", 0}});
+        }
+      }
+      TP_ASSIGN_OR_RETURN(HonourForm boxes, HonourFormFromJson(*spec, *patch.form_json));
+      HonourFormCheck check = CheckHonourForm(*spec, boxes, Person{});
+      std::vector<FieldError> errors;
+      for (const FieldError& e : check.errors)
+        if (spec->Field(e.field) != nullptr) errors.push_back(e);
+      if (!errors.empty()) return InvalidArgument(errors.front().message, errors);
+      form->honour = std::move(boxes);
+    }
+    return Status::Ok();
+  }
+
+  // The form's problems: the person fields', then the nominee's 推荐表 boxes'.
+  void Recheck(NomineeForm* form) const {
+    form->errors = Check(form->values);
+    form->honour_warnings.clear();
+    const HonourFormSpec* spec = form->honour_spec;
+    if (spec == nullptr) return;
+    if (form->group_required && form->group.empty())
+      form->errors.push_back({"推荐组别", "「推荐组别」未勾选", 0});
+    const HonourFormCheck check = CheckHonourForm(*spec, form->honour, Person{});
+    auto own = [spec](const FieldError& e) {
+      const HonourFieldSpec* f = spec->Field(e.field);
+      return f != nullptr && f->nominee;
+    };
+    for (const auto* list : {&check.errors, &check.missing})
+      for (const FieldError& e : *list)
+        if (own(e)) form->errors.push_back(e);
+    for (const FieldError& e : check.warnings)
+      if (own(e)) form->honour_warnings.push_back(e);
+  }
+
+  // The sealed document of a form: its values and, in an honour round, the 推荐表 part.
+  static std::string FormDocument(const NomineeForm& form) {
+    Json doc(form.values);
+    if (form.honour_spec != nullptr) {
+      doc["honour"] = {{"group", form.group},
+                       {"form", Json::parse(HonourFormToJson(*form.honour_spec, form.honour))}};
+    }
+    return doc.dump();
   }
 
   StatusOr<NomineeForm> ById(int64_t id) { return Load("WHERE i.id=?", "", id); }
@@ -201,7 +299,7 @@ struct Invitations::Impl {
 
   // Writes the state (and, when given, the values) of an invitation with an audit entry.
   Status Write(int64_t id, const std::string& set_sql, const std::vector<Json>& binds,
-               const std::map<std::string, std::string>* values, const AuditEntry& entry) {
+               const NomineeForm* values, const AuditEntry& entry) {
     TP_ASSIGN_OR_RETURN(auto write, db().Write());
     try {
       SQLite::Statement st(write->Connection(),
@@ -219,7 +317,7 @@ struct Invitations::Impl {
       }
       if (values != nullptr) {
         const std::string sealed =
-            keys().Seal(Json(*values).dump(), SealContext("invitations", "form", id));
+            keys().Seal(FormDocument(*values), SealContext("invitations", "form", id));
         st.bind(i++, sealed.data(), static_cast<int>(sealed.size()));
       }
       st.bind(i, id);
@@ -236,6 +334,10 @@ Invitations::Invitations(Rounds& rounds, Workflow& workflow)
     : impl_(std::make_shared<Impl>(rounds, workflow)) {}
 
 const std::vector<FormField>& Invitations::Fields() const { return impl_->fields; }
+
+void Invitations::SetHonourForms(std::shared_ptr<HonourForms> forms) {
+  impl_->honour_forms = std::move(forms);
+}
 
 StatusOr<std::pair<Invitation, std::string>> Invitations::Create(std::string_view round_code,
                                                                  int64_t unit_rowid,
@@ -344,16 +446,18 @@ StatusOr<NomineeForm> Invitations::Open(std::string_view secret) {
 }
 
 StatusOr<NomineeForm> Invitations::SaveByNominee(std::string_view secret,
-                                                 const std::map<std::string, std::string>& values) {
+                                                 const std::map<std::string, std::string>& values,
+                                                 const NomineeHonourPatch& honour) {
   TP_ASSIGN_OR_RETURN(NomineeForm form, Open(secret));
   TP_RETURN_IF_ERROR(impl_->Merge(values, &form.values));
+  TP_RETURN_IF_ERROR(Impl::ApplyHonour(honour, &form));
   AuditEntry e;
   e.actor = "nominee";
   e.action = "save";
   e.object_type = "invitation";
   e.object_id = std::to_string(form.invitation.id);
-  TP_RETURN_IF_ERROR(impl_->Write(form.invitation.id, "state=state", {}, &form.values, e));
-  form.errors = impl_->Check(form.values);
+  TP_RETURN_IF_ERROR(impl_->Write(form.invitation.id, "state=state", {}, &form, e));
+  impl_->Recheck(&form);
   return form;
 }
 
@@ -377,14 +481,16 @@ StatusOr<NomineeForm> Invitations::Submit(std::string_view secret, const std::st
 
 StatusOr<NomineeForm> Invitations::EditSubmitted(int64_t id,
                                                  const std::map<std::string, std::string>& values,
-                                                 const Actor& actor) {
+                                                 const Actor& actor,
+                                                 const NomineeHonourPatch& honour) {
   TP_ASSIGN_OR_RETURN(NomineeForm form, impl_->ById(id));
   if (form.invitation.state != "submitted")
     return PreconditionFailed("只有已提交的表格可以由推荐单位修改");
   TP_RETURN_IF_ERROR(impl_->Merge(values, &form.values));
-  TP_RETURN_IF_ERROR(impl_->Write(id, "state=state", {}, &form.values,
+  TP_RETURN_IF_ERROR(Impl::ApplyHonour(honour, &form));
+  TP_RETURN_IF_ERROR(impl_->Write(id, "state=state", {}, &form,
                                   actor.Entry("edit", "invitation", std::to_string(id))));
-  form.errors = impl_->Check(form.values);
+  impl_->Recheck(&form);
   return form;
 }
 
@@ -412,6 +518,7 @@ StatusOr<std::pair<Invitation, AddResult>> Invitations::Accept(int64_t id, const
     const FormField* f = impl_->Field(key);
     if (f != nullptr) input.cells.emplace_back(f->label, value);
   }
+  input.group = form.group;
   TP_ASSIGN_OR_RETURN(
       AddResult added,
       impl_->workflow.Add(form.invitation.round, form.invitation.unit_rowid, input, actor));
@@ -420,19 +527,30 @@ StatusOr<std::pair<Invitation, AddResult>> Invitations::Accept(int64_t id, const
                                   actor.Entry("accept", "invitation", std::to_string(id),
                                               Json{{"recommendation", added.item.id}}.dump())));
   // The photos and scans the nominee uploaded become the person's, for this recommendation.
-  TP_ASSIGN_OR_RETURN(auto write, impl_->db().Write());
-  try {
-    SQLite::Statement move(write->Connection(),
-                           "UPDATE attachments SET recommendation_id = ?1, "
-                           "person_id = (SELECT person_id FROM recommendations WHERE id = ?1) "
-                           "WHERE invitation_id = ?2 AND person_id IS NULL");
-    move.bind(1, static_cast<int64_t>(added.item.id));
-    move.bind(2, id);
-    move.exec();
-  } catch (const SQLite::Exception& e) {
-    return FromSqlite(e, "转交被推荐人上传的附件");
+  {
+    TP_ASSIGN_OR_RETURN(auto write, impl_->db().Write());
+    try {
+      SQLite::Statement move(write->Connection(),
+                             "UPDATE attachments SET recommendation_id = ?1, "
+                             "person_id = (SELECT person_id FROM recommendations WHERE id = ?1) "
+                             "WHERE invitation_id = ?2 AND person_id IS NULL");
+      move.bind(1, static_cast<int64_t>(added.item.id));
+      move.bind(2, id);
+      move.exec();
+    } catch (const SQLite::Exception& e) {
+      return FromSqlite(e, "转交被推荐人上传的附件");
+    }
+    TP_RETURN_IF_ERROR(write->Commit());
   }
-  TP_RETURN_IF_ERROR(write->Commit());
+  // The nominee's 推荐表 boxes become the recommendation's, over any it already holds.
+  if (form.honour_spec != nullptr && !form.honour.values.empty()) {
+    TP_ASSIGN_OR_RETURN(HonourFormView stored, impl_->honour_forms->Get(added.item.id));
+    const HonourForm merged = MergeHonourForm(stored.form, form.honour);
+    TP_ASSIGN_OR_RETURN(
+        auto saved, impl_->honour_forms->Put(added.item.id,
+                                             HonourFormToJson(*form.honour_spec, merged), actor));
+    (void)saved;
+  }
   TP_ASSIGN_OR_RETURN(NomineeForm after, impl_->ById(id));
   return std::make_pair(std::move(after.invitation), std::move(added));
 }

@@ -4,7 +4,9 @@
 // errors beside each field, keeps a draft across a reload, and submits; the link is then
 // refused. The unit sees 已提交, returns the form with a reason, the nominee sees the reason
 // and submits again, and the unit edits and accepts it onto its list. The nominee's header
-// opens nothing but the form.
+// opens nothing but the form. In an honour round the nominee also fills their own part of the
+// 推荐表 (推荐组别, 推荐领域, the rows, 主要事迹 with its counter, 感人故事, 个人声明), which lands in
+// the recommendation's 推荐表 when the unit accepts the form.
 
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
@@ -12,7 +14,7 @@ import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import {
   api, beijingTime, busiestUnit, countyOf, fixture, idNumber, kPhone, openBrowser, readyAccount, shot, signIn,
-  signInWithPassword, url,
+  signInWithPassword, unitToken, url,
 } from './lib.mjs';
 
 const kRound = `e2e-nominee-${Date.now().toString(36)}`;
@@ -382,5 +384,99 @@ describe('nominees fill in their own forms', () => {
     const row = staff.locator('#invitation-list tbody tr', { hasText: kName });
     assert.match(await row.innerText(), /已纳入名单/);
     await staff.close();
+  });
+});
+
+describe('a nominee fills their part of an honour round\'s 推荐表', () => {
+  const kHonourRound = `e2e-nominee-honour-${Date.now().toString(36)}`;
+  const society = fixture.units.find((u) => u.type === '省级学会');
+  const deeds = `培育糖料蔗新品种。${'扎根蔗区'.repeat(320)}`;
+  let browser;
+  let page;
+  let secret = '';
+  let invitation = 0;
+
+  const asNominee = async (method, path, body) => {
+    const res = await fetch(new URL(`/api/v1/nominee/${path}`, fixture.base), {
+      method,
+      headers: { 'X-Invitation': secret, ...(body ? { 'Content-Type': 'application/json' } : {}) },
+      body: body ? JSON.stringify(body) : undefined,
+    });
+    return { status: res.status, json: await res.json().catch(() => null) };
+  };
+
+  before(async () => {
+    assert.ok(society, 'the demo registry has no 省级学会');
+    await api('POST', 'rounds', fixture.staffToken, {
+      code: kHonourRound, campaign: 'zuimei-guangxi-2024', kind: 'supplementary', title: '浏览器测试：被推荐人填写推荐表',
+      opens_at: beijingTime(-1), deadline: beijingTime(20), reference_date: beijingTime(20).slice(0, 10),
+      rule_set: 'zuimei-guangxi-2024', year: Number(beijingTime(0).slice(0, 4)),
+    });
+    const made = await api('POST', `rounds/${kHonourRound}/invitations`, unitToken(society.code),
+      { name: '蒙蔗生', mobile: '13907718899' });
+    secret = made.token;
+    invitation = made.invitation.id;
+    // The person fields as in the other test; the 推荐表 part is what the browser fills.
+    const saved = await asNominee('PUT', 'form', { values: {
+      gender: '男', birth_date: '1982-06-01', id_number: idNumber('450103', '19820601', 153), ethnic_group: '壮族',
+      political_affiliation: '中共党员', unit: '广西农业科学院甘蔗研究所', post: '研究室主任', title: '研究员',
+      education: '博士研究生', degree: '博士', graduated_from: '广西大学', major: '作物遗传育种',
+      career: '2008年至今 广西农业科学院甘蔗研究所', achievements: '糖料蔗育种',
+    } });
+    assert.equal(saved.status, 200, JSON.stringify(saved.json));
+    browser = await openBrowser({ viewport: kPhone });
+    page = await browser.newPage();
+  });
+  after(async () => { await browser.close(); });
+
+  test('the nominee sees their boxes, never the unit\'s, and fills them', async () => {
+    await page.goto(url(`nominee.html#invite=${secret}`));
+    await page.waitForSelector('body[data-ready="true"]');
+    const part = page.locator('#honour-part');
+    await part.waitFor();
+    const boxes = await part.locator('[data-key]').evaluateAll((nodes) => nodes.map((n) => n.dataset.key));
+    assert.deepEqual(boxes, ['推荐组别', '推荐领域', '办公电话', '学习工作经历', '主要事迹', '感人故事', '个人声明']);
+    for (const box of ['所在单位意见', '备注']) assert.equal(await page.locator(`[data-key="${box}"]`).count(), 0);
+    assert.doesNotMatch(await page.locator('#form').innerText(), /扎根基层|同意推荐/);
+    await part.getByLabel('农科').check();
+    await part.getByLabel('科技服务民生').check();
+    await part.locator('[data-key="办公电话"] input').fill('0771-3243011');
+    const row = part.locator('[data-key="学习工作经历"] tbody tr').first();
+    await row.locator('[data-column="起止年月"]').fill('2008.07—今');
+    await row.locator('[data-column="单位"]').fill('广西农业科学院甘蔗研究所');
+    await row.locator('[data-column="工作"]').fill('研究员');
+    // The counter follows the typing: short is advice, about 1,500 is not.
+    const deedsBox = part.locator('[data-key="主要事迹"] textarea');
+    const counter = part.locator('.counter[data-for="主要事迹"]');
+    await deedsBox.fill('培育糖料蔗新品种');
+    assert.match(await counter.innerText(), /^8 字 \/ 上限 3000 字（宜在 1200～1800 字之间）/);
+    await deedsBox.fill(deeds);
+    assert.equal(await counter.innerText(), `${[...deeds].length} 字 / 上限 3000 字`);
+    await part.locator('[data-key="感人故事"] textarea').first().fill('台风过后他第一个走进蔗田。');
+    await part.locator('[data-key="个人声明"] input[type="checkbox"]').check();
+    await shot(page, 'nominee-honour-part');
+    await page.click('#save');
+    await page.waitForSelector('#form-status .notice');
+    assert.match(await page.locator('#form-status').innerText(), /草稿已保存。/);
+    // Saved as the page shows it: a reload brings it back.
+    await page.reload();
+    await page.waitForSelector('body[data-ready="true"]');
+    assert.equal(await page.locator('#honour-part [data-key="主要事迹"] textarea').inputValue(), deeds);
+    assert.ok(await page.locator('#honour-part').getByLabel('农科').isChecked());
+    await page.click('#submit');
+    await page.waitForSelector('#thanks');
+  });
+
+  test('the unit accepts the form and the 推荐表 holds the nominee\'s boxes', async () => {
+    const token = unitToken(society.code);
+    const taken = await api('POST', `invitations/${invitation}/accept`, token);
+    const form = await api('GET', `recommendations/${taken.recommendation.id}/honour-form`, token);
+    assert.equal(form.group, '农科');
+    assert.deepEqual(form.values['推荐领域'], ['科技服务民生']);
+    assert.equal(form.values['主要事迹'], deeds);
+    assert.equal(form.values['学习工作经历'][0]['单位'], '广西农业科学院甘蔗研究所');
+    assert.deepEqual(form.values['感人故事'], ['台风过后他第一个走进蔗田。']);
+    assert.equal(form.values['个人声明'], true);
+    assert.equal(form.values['所在单位意见'], undefined);
   });
 });

@@ -6,6 +6,7 @@
 
 import { call, get, post, put, upload } from './api.js';
 import { clear, el, errorNotice, notice, saveDownload, startPage } from './shell.js';
+import { countCharacters, honourBoxes } from './honour_boxes.js';
 
 const id = new URLSearchParams(location.search).get('id') || '';
 const messages = document.getElementById('messages');
@@ -15,104 +16,11 @@ const formNode = document.getElementById('form');
 const attachmentsNode = document.getElementById('attachments');
 const path = (tail = 'honour-form') => `recommendations/${encodeURIComponent(id)}/${tail}`;
 
-// Characters as the server counts them: blanks and line breaks do not count.
-export function countCharacters(text) {
-  return [...text.replace(/[ \n\t\r\u3000]/g, '')].length;
-}
-
 let view = null;
 let editable = false;
-const readers = [];  // functions answering [key, value] for the form's boxes
+let boxes = null;  // the form's inputs (honour_boxes.js)
 
-function counter(field, textarea) {
-  const node = el('span', { class: 'counter', 'data-for': field.key });
-  const update = () => {
-    const n = countCharacters(textarea.value);
-    let text = `${n} 字`;
-    if (field.max_chars) text += ` / 上限 ${field.max_chars} 字`;
-    const advice = field.warn_below && (n < field.warn_below || n > field.warn_above);
-    if (advice) text += `（宜在 ${field.warn_below}～${field.warn_above} 字之间）`;
-    node.textContent = text;
-    node.classList.toggle('over', Boolean(field.max_chars && n > field.max_chars));
-    node.classList.toggle('advice', Boolean(advice));
-  };
-  textarea.addEventListener('input', update);
-  update();
-  return node;
-}
-
-function textArea(field, value, max) {
-  const long = !max || max > 60;
-  const input = long
-    ? el('textarea', { name: field.key, rows: max > 500 ? 12 : 4, disabled: !editable })
-    : el('input', { name: field.key, type: 'text', disabled: !editable });
-  input.value = value || '';
-  return { input, count: long ? counter({ ...field, max_chars: max }, input) : null };
-}
-
-function boxFor(field) {
-  const value = view.values[field.key];
-  const label = el('span', { class: 'label' }, field.key, field.required ? el('span', { class: 'required' }, ' *') : null);
-  if (field.kind === 'text' || field.kind === 'date') {
-    const { input, count } = textArea(field, value, field.kind === 'date' ? 20 : field.max_chars);
-    readers.push(() => [field.key, input.value.trim() || null]);
-    return el('label', { class: 'field', dataset: { key: field.key } }, label, input, count,
-      field.message ? el('small', {}, field.message) : null);
-  }
-  if (field.kind === 'choices') {
-    const boxes = field.values.map((choice) => {
-      const box = el('input', { type: 'checkbox', value: choice, disabled: !editable });
-      box.checked = Array.isArray(value) && value.includes(choice);
-      return el('label', { class: 'tick' }, box, choice);
-    });
-    readers.push(() => [field.key, boxes.map((b) => b.querySelector('input')).filter((b) => b.checked).map((b) => b.value)]);
-    return el('fieldset', { class: 'field', dataset: { key: field.key } }, el('legend', {}, label), boxes);
-  }
-  if (field.kind === 'accept') {
-    const box = el('input', { type: 'checkbox', name: field.key, disabled: !editable });
-    box.checked = value === true;
-    readers.push(() => [field.key, box.checked]);
-    return el('fieldset', { class: 'field', dataset: { key: field.key } }, el('legend', {}, label),
-      el('p', {}, field.text), el('label', { class: 'tick' }, box, '候选人接受推荐并作出上述承诺'));
-  }
-  if (field.kind === 'texts') {
-    const items = Array.isArray(value) ? [...value] : [];
-    while (items.length < (field.max_items || 1)) items.push('');
-    const areas = items.map((text, i) => {
-      const { input, count } = textArea(field, text, field.item_max_chars);
-      return el('div', { class: 'item' }, el('span', {}, `${i + 1}.`), input, count);
-    });
-    readers.push(() => [field.key, areas.map((a) => a.querySelector('textarea').value.trim()).filter(Boolean)]);
-    return el('div', { class: 'field', dataset: { key: field.key } }, label, areas);
-  }
-  // rows: a table with one empty row to fill and a button for more
-  const body = el('tbody');
-  const addRow = (row = {}) => {
-    body.append(el('tr', {}, field.columns.map((c) => {
-      const input = el('input', { type: 'text', 'data-column': c.key, disabled: !editable });
-      input.value = row[c.key] || '';
-      return el('td', {}, input);
-    })));
-  };
-  (Array.isArray(value) ? value : []).forEach(addRow);
-  if (editable) addRow();
-  readers.push(() => [field.key, [...body.rows].map((tr) => Object.fromEntries(
-    [...tr.querySelectorAll('input')].map((i) => [i.dataset.column, i.value.trim()])))
-    .filter((r) => Object.values(r).some(Boolean))]);
-  return el('div', { class: 'field', dataset: { key: field.key } }, label,
-    el('table', { class: 'list' }, el('thead', {}, el('tr', {}, field.columns.map((c) => el('th', {}, c.key)))), body),
-    editable ? el('button', { type: 'button', onclick: () => addRow() }, '添加一行') : null);
-}
-
-function collect() {
-  const values = {};
-  for (const read of readers) {
-    const [key, value] = read();
-    if (value === null || (Array.isArray(value) && value.length === 0)) continue;
-    values[key] = value;
-  }
-  return values;
-}
+export { countCharacters };
 
 function drawPerson() {
   const p = view.person;
@@ -175,14 +83,14 @@ function drawAttachments() {
 function draw(...extra) {
   document.getElementById('title').textContent = view.spec.title;
   editable = ['draft', 'returned'].includes(view.state) && document.body.dataset.role !== 'province';
-  readers.length = 0;
+  boxes = honourBoxes(view.spec.fields, view.values, editable);
   const problems = [...view.errors, ...view.missing, ...view.missing_attachments];
   clear(messages, ...extra,
     problems.length ? notice('warning', '报送前还需完成：', problems.map((e) => ({ message: e.message }))) : null,
     view.warnings.length ? notice('info', '提示：', view.warnings.map((e) => ({ message: e.message }))) : null);
   drawPerson();
   drawExclusions();
-  clear(formNode, view.spec.fields.map(boxFor),
+  clear(formNode, boxes.nodes,
     el('p', { class: 'actions' },
       editable ? el('button', { type: 'submit', class: 'primary' }, '保存推荐表') : null,
       el('button', { type: 'button', onclick: downloadPdf }, '下载推荐表（PDF）'),
@@ -214,7 +122,7 @@ async function downloadDocx() {
 formNode.addEventListener('submit', async (event) => {
   event.preventDefault();
   try {
-    view = await put(path(), collect());
+    view = await put(path(), boxes.collect());
     draw(notice('ok', '推荐表已保存'));
   } catch (error) {
     clear(messages, errorNotice(error));

@@ -4,10 +4,14 @@
 // X-Invitation) and their own photos and scans (/api/v1/nominee/attachments). The token is taken out of the address bar at once (so it stays out of
 // history, bookmarks and screenshots) and kept only in memory and this tab's
 // sessionStorage (so a reload still works). No cookie or stored sign-in is ever sent.
+// In an honour round the form also holds the person's own part of the 推荐表 (form.honour: the
+// 推荐组别 tick and the boxes the nominee fills, with live counters); the unit's boxes and
+// opinions are not shown.
 
 import { ApiError, call } from './api.js';
 import { clear, el, errorNotice, formatDateTime, notice } from './shell.js';
 import { formFields } from './form_fields.js';
+import { honourBoxes } from './honour_boxes.js';
 import { nomineeAttachmentsSection } from './attachments.js';
 
 const kInviteKey = 'talentpool.invite';
@@ -70,14 +74,42 @@ function thanks() {
   document.title = '已提交 · 科技界党外代表人士库';
 }
 
+// The 推荐表 part: 推荐组别 as one tick among the rule set's, then the nominee's boxes.
+function honourPart(part) {
+  const ticks = part.groups.map((group) => {
+    const input = el('input', { type: 'radio', name: 'honour-group', value: group });
+    input.checked = part.group === group;
+    return el('label', { class: 'tick' }, input, group);
+  });
+  const boxes = honourBoxes(part.spec.fields, part.values, true);
+  const node = el('fieldset', { class: 'honour-part', id: 'honour-part' },
+    el('legend', {}, `${part.spec.title}（本人填写部分）`),
+    el('p', { class: 'hint' }, '以下栏目由您本人填写；所在单位意见、推荐单位意见由单位填写并盖章。'),
+    el('fieldset', { class: 'field', dataset: { key: '推荐组别' } },
+      el('legend', {}, '推荐组别', part.group_required ? el('span', { class: 'required' }, ' *') : null), ticks),
+    boxes.nodes);
+  const read = () => {
+    const ticked = node.querySelector('input[name="honour-group"]:checked');
+    return { honour_form: boxes.collect(), group: ticked ? ticked.value : null };
+  };
+  return { node, read };
+}
+
+const advice = (saved) => {
+  const warnings = (saved.honour && saved.honour.warnings) || [];
+  return warnings.length ? notice('info', '提示：', warnings.map((w) => ({ message: w.message }))) : null;
+};
+
 function render(form, { showErrors }) {
   showAbout(form);
   const fields = formFields(form.fields || [], form.values || {}, { idPrefix: 'field' });
+  const honour = form.honour ? honourPart(form.honour) : null;
+  const body = () => ({ values: fields.values(), ...(honour ? honour.read() : {}) });
   const status = el('div', { id: 'form-status', 'aria-live': 'polite' });
   const save = el('button', { type: 'button', id: 'save' }, '保存草稿');
   const submit = el('button', { type: 'submit', class: 'primary', id: 'submit' }, '提交');
   const node = el('form', { id: 'nominee-form', class: 'card stack-form', novalidate: true, autocomplete: 'on' },
-    fields.node, status, el('div', { class: 'row form-buttons' }, save, submit));
+    fields.node, honour ? honour.node : null, status, el('div', { class: 'row form-buttons' }, save, submit));
   const listErrors = (errors) => {
     const rest = fields.showErrors(errors);
     return rest.length ? notice('error', '还有以下问题：', rest) : null;
@@ -88,10 +120,10 @@ function render(form, { showErrors }) {
     busy(true);
     clear(status, el('p', { class: 'muted' }, '正在保存……'));
     try {
-      const saved = await nominee('PUT', 'form', { values: fields.values() });
+      const saved = await nominee('PUT', 'form', body());
       const errors = saved.errors || [];
       clear(status, notice('ok', errors.length ? `草稿已保存。提交前还需处理 ${errors.length} 处问题（见各项下方）。` : '草稿已保存。'),
-        listErrors(errors));
+        listErrors(errors), advice(saved));
     } catch (error) {
       clear(status, errorNotice(error));
     } finally {
@@ -106,7 +138,7 @@ function render(form, { showErrors }) {
     try {
       // What is on screen is saved first: submitting sends what was saved, and the server
       // answers 400 naming each field still in error.
-      await nominee('PUT', 'form', { values: fields.values() });
+      await nominee('PUT', 'form', body());
       await nominee('POST', 'submit');
       thanks();
     } catch (error) {
