@@ -8,6 +8,7 @@
 
 #include <chrono>
 #include <cstring>
+#include <ctime>
 #include <stdexcept>
 
 #include <httplib.h>
@@ -518,6 +519,21 @@ std::string UrlEncode(const std::string& text) {
 int RawStatus(const std::string& response) {
   if (response.rfind("HTTP/1.", 0) != 0 || response.size() < 12) return 0;
   return std::atoi(response.substr(9, 3).c_str());
+}
+
+std::string BeijingDay(int days_from_now) {
+  const std::time_t t = std::time(nullptr) + 8 * 3600 + days_from_now * 86400;
+  std::tm tm{};
+  gmtime_r(&t, &tm);
+  char text[32];
+  std::strftime(text, sizeof text, "%Y-%m-%d", &tm);
+  return text;
+}
+
+std::string Repeat(const std::string& s, int n) {
+  std::string out;
+  for (int i = 0; i < n; ++i) out += s;
+  return out;
 }
 
 }  // namespace tp::apitest

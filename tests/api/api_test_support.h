@@ -156,4 +156,10 @@ std::string UrlEncode(const std::string& text);
 // The HTTP status of a raw response ("HTTP/1.1 431 ..." -> 431); 0 when none.
 int RawStatus(const std::string& response);
 
+// The day `days_from_now` days from today in Beijing time, YYYY-MM-DD (a round's dates).
+std::string BeijingDay(int days_from_now);
+
+// `s` written `n` times (a text of a given length).
+std::string Repeat(const std::string& s, int n);
+
 }  // namespace tp::apitest

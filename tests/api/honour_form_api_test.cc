@@ -4,7 +4,6 @@
 // cairo that wrote it).
 #include <catch2/catch.hpp>
 
-#include <ctime>
 #include <fstream>
 
 #include "api/api_test_support.h"
@@ -46,12 +45,6 @@ json Candidate(const std::string& name, const std::string& unit, int seq) {
           {"opinion", "扎根基层，成绩突出，同意推荐。"}};
 }
 
-std::string Repeat(const std::string& s, int n) {
-  std::string out;
-  for (int i = 0; i < n; ++i) out += s;
-  return out;
-}
-
 // Texts without the full-width punctuation NFKC folds (，（）), so that they come back as sent;
 // the tick with （） comes back as the form spells it.
 json FullForm() {
@@ -65,15 +58,6 @@ json FullForm() {
           {"个人声明", true},
           {"所在单位意见", "该同志政治表现好、廉洁自律、材料真实准确、不涉密。同意推荐。"},
           {"备注", "无"}};
-}
-
-std::string BeijingDay(int days_from_now) {
-  const std::time_t t = std::time(nullptr) + 8 * 3600 + days_from_now * 86400;
-  std::tm tm{};
-  gmtime_r(&t, &tm);
-  char text[32];
-  std::strftime(text, sizeof text, "%Y-%m-%d", &tm);
-  return text;
 }
 
 struct HonourServer {

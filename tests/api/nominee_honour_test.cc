@@ -2,7 +2,6 @@
 // unit's boxes stay the unit's; accepting the form stores the boxes as the recommendation's
 // 推荐表. Over HTTP, on a real registry.
 #include <catch2/catch.hpp>
-#include <ctime>
 
 #include "api/api_test_support.h"
 
@@ -12,21 +11,6 @@ namespace {
 using nlohmann::json;
 
 constexpr const char* kRound = "zuimei-nominee-http";
-
-std::string BeijingDay(int days_from_now) {
-  const std::time_t t = std::time(nullptr) + 8 * 3600 + days_from_now * 86400;
-  std::tm tm{};
-  gmtime_r(&t, &tm);
-  char text[32];
-  std::strftime(text, sizeof text, "%Y-%m-%d", &tm);
-  return text;
-}
-
-std::string Repeat(const std::string& s, int n) {
-  std::string out;
-  for (int i = 0; i < n; ++i) out += s;
-  return out;
-}
 
 Reply Nominee(ApiFixture& f, const std::string& secret, const std::string& method,
               const std::string& body = "") {
