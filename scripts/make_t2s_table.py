@@ -21,11 +21,12 @@ unicode-data package (/usr/share/unicode/, bzip2-compressed). Usage:
 
     scripts/make_t2s_table.py [OPENCC_DIR] [UNIHAN_DIR] [OUT_DIR]
 """
-import bz2
 import os
 import subprocess
 import sys
 import tempfile
+
+from make_pinyin_table import read_fields  # the Unihan reader both tables share
 
 
 def opencc_table(directory, name):
@@ -49,20 +50,9 @@ def opencc_table(directory, name):
 
 
 def unihan_simplified(directory):
-    plain = os.path.join(directory, "Unihan_Variants.txt")
-    opener = (lambda: open(plain, encoding="utf-8")) if os.path.exists(plain) else (
-        lambda: bz2.open(plain + ".bz2", "rt", encoding="utf-8"))
-    table = {}
-    version = "?"
-    with opener() as f:
-        for line in f:
-            if line.startswith("# Unicode version:"):
-                version = line.split(":", 1)[1].strip()
-            if line.startswith("#") or not line.strip():
-                continue
-            cp, key, value = line.rstrip("\n").split("\t", 2)
-            if key == "kSimplifiedVariant":
-                table[chr(int(cp[2:], 16))] = [chr(int(t[2:], 16)) for t in value.split()]
+    fields, version = read_fields(directory, "Unihan_Variants.txt", {"kSimplifiedVariant"})
+    table = {chr(cp): [chr(int(t[2:], 16)) for t in f["kSimplifiedVariant"].split()]
+             for cp, f in fields.items()}
     return table, version
 
 
