@@ -430,9 +430,10 @@ void CreateEvent(Context& ctx, const ApiCall& call, HttpResponse& res) {
 
 // The body of an event edit: the fields given change, `classes` is the whole new list.
 StatusOr<registry::EventEdit> EventEditFromJson(const Json& o) {
-  TP_RETURN_IF_ERROR(
-      OnlyKeys(o, {"title", "starts_on", "ends_on", "place", "source", "classes"}, ""));
+  TP_RETURN_IF_ERROR(OnlyKeys(
+      o, {"title", "starts_on", "ends_on", "place", "source", "classes", "same_as_another"}, ""));
   registry::EventEdit edit;
+  TP_ASSIGN_OR_RETURN(edit.same_as_another, Bool(o, "same_as_another", false));
   for (auto [key, out] : {std::pair{"title", &edit.title},
                           {"starts_on", &edit.starts_on},
                           {"ends_on", &edit.ends_on},
@@ -448,11 +449,17 @@ StatusOr<registry::EventEdit> EventEditFromJson(const Json& o) {
   edit.classes.emplace();
   for (const Json& c : *classes) {
     if (!c.is_object()) return BadField("classes", "每个班次应为 JSON 对象");
-    TP_RETURN_IF_ERROR(OnlyKeys(c, {"name", "level", "capacity", "was"}, "classes"));
+    TP_RETURN_IF_ERROR(
+        OnlyKeys(c, {"name", "level", "capacity", "min_age", "max_age", "was"}, "classes"));
     registry::ClassEdit ce;
     TP_ASSIGN_OR_RETURN(ce.change.name, Text(c, "name", true));
     TP_ASSIGN_OR_RETURN(ce.change.level, Text(c, "level", false));
     TP_ASSIGN_OR_RETURN(ce.change.capacity, Integer(c, "capacity", 0));
+    // An age given (null: no limit) sets the band; left out, an existing class keeps its own.
+    for (auto [key, out] : {std::pair{"min_age", &ce.min_age}, {"max_age", &ce.max_age}}) {
+      if (!c.contains(key)) continue;
+      TP_ASSIGN_OR_RETURN(*out, Integer(c, key, 0));
+    }
     TP_ASSIGN_OR_RETURN(ce.was, Text(c, "was", false));
     edit.classes->push_back(std::move(ce));
   }

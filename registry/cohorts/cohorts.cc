@@ -137,6 +137,18 @@ void AuditOn(SQLite::Database& db, AuditEntry who, std::string action, std::stri
   InsertAudit(db, who);
 }
 
+std::optional<std::string> TwinOf(SQLite::Database& db, const Event& event, int64_t self_rowid) {
+  SQLite::Statement twin(db,
+                         "SELECT code FROM events WHERE title=? AND starts_on=? AND ends_on=? "
+                         "AND id<>? ORDER BY code LIMIT 1");
+  twin.bind(1, event.title);
+  twin.bind(2, event.starts_on);
+  twin.bind(3, event.ends_on);
+  twin.bind(4, static_cast<int64_t>(self_rowid));
+  if (!twin.executeStep()) return std::nullopt;
+  return twin.getColumn(0).getString();
+}
+
 }  // namespace cohorts_internal
 
 namespace {
@@ -361,15 +373,10 @@ StatusOr<Event> Cohorts::CreateEvent(const Event& event, const AuditEntry& who,
           {{"代码", "已被使用", 0}});
     }
     if (!same_as_another) {
-      SQLite::Statement twin(
-          db, "SELECT code FROM events WHERE title=? AND starts_on=? AND ends_on=? LIMIT 1");
-      twin.bind(1, event.title);
-      twin.bind(2, event.starts_on);
-      twin.bind(3, event.ends_on);
-      if (twin.executeStep()) {
-        return AlreadyExists("已有名称和日期都相同的活动（代码 " + twin.getColumn(0).getString() +
-                                 "）；如确是另一活动，请确认后再创建",
-                             {{"名称", "与活动 " + twin.getColumn(0).getString() + " 相同", 0}});
+      if (auto twin = TwinOf(db, event, 0)) {
+        return AlreadyExists(
+            "已有名称和日期都相同的活动（代码 " + *twin + "）；如确是另一活动，请确认后再创建",
+            {{"名称", "与活动 " + *twin + " 相同", 0}});
       }
     }
     TP_RETURN_IF_ERROR(InsertEventOn(db, event));

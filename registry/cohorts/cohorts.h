@@ -188,6 +188,10 @@ struct ApplyResult {
 struct ClassEdit {
   std::string was = {};
   EventClass change = {};
+  // The age band (0: no limit). Not given: an existing class keeps its band, a new class
+  // takes change.min_age / change.max_age.
+  std::optional<int> min_age = {};
+  std::optional<int> max_age = {};
 };
 
 // What staff change in an event; fields left empty stay as they are. `classes`, when given, is
@@ -199,6 +203,9 @@ struct EventEdit {
   std::optional<std::string> place = {};
   std::optional<std::string> source = {};
   std::optional<std::vector<ClassEdit>> classes = {};
+  // A new title or dates equal to another event's are refused (409) unless this says the
+  // twin is meant, as when creating an event.
+  bool same_as_another = false;
 };
 
 enum class RosterSheet {

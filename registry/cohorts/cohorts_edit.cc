@@ -18,7 +18,10 @@ using namespace cohorts_internal;
 using json = nlohmann::json;
 
 json ClassJson(const EventClass& c) {
-  return {{"name", c.name}, {"level", c.level}, {"capacity", c.capacity}};
+  json out = {{"name", c.name}, {"level", c.level}, {"capacity", c.capacity}};
+  if (c.min_age > 0) out["min_age"] = c.min_age;
+  if (c.max_age > 0) out["max_age"] = c.max_age;
+  return out;
 }
 
 // How many of the class's seat holders and waiting people are not of `level`'s tier.
@@ -103,6 +106,9 @@ StatusOr<Event> Cohorts::EditEvent(std::string_view event_code, const EventEdit&
         for (size_t i = 0; i < before.classes.size(); ++i) {
           if (before.classes[i].name == identity) p.existing = static_cast<int>(i);
         }
+        const EventClass* old = p.existing >= 0 ? &before.classes[p.existing] : nullptr;
+        p.to.min_age = c.min_age.value_or(old ? old->min_age : c.change.min_age);
+        p.to.max_age = c.max_age.value_or(old ? old->max_age : c.change.max_age);
         if (p.existing < 0 && !c.was.empty()) {
           errors.push_back({"班次", "没有要改名的班次" + Quote(c.was), static_cast<long>(k + 1)});
         } else if (p.existing >= 0 && !taken_over.insert(p.existing).second) {
@@ -129,6 +135,16 @@ StatusOr<Event> Cohorts::EditEvent(std::string_view event_code, const EventEdit&
     if (!errors.empty()) {
       std::string message = "字段「" + errors.front().field + "」：" + errors.front().message;
       return InvalidArgument(std::move(message), std::move(errors));
+    }
+    // Another event with the new title and dates: refused unless the twin is meant.
+    const bool retitled = after.title != before.title || after.starts_on != before.starts_on ||
+                          after.ends_on != before.ends_on;
+    if (retitled && !edit.same_as_another) {
+      if (auto twin = TwinOf(db, after, row.rowid)) {
+        return AlreadyExists(
+            "已有名称和日期都相同的活动（代码 " + *twin + "）；如确是另一活动，请确认后再保存",
+            {{"名称", "与活动 " + *twin + " 相同", 0}});
+      }
     }
     // The rules the people already placed impose.
     std::vector<bool> kept(before.classes.size(), false);
@@ -226,24 +242,32 @@ StatusOr<Event> Cohorts::EditEvent(std::string_view event_code, const EventEdit&
     for (const PlannedClass& p : planned) {
       if (p.existing < 0) {
         SQLite::Statement add(
-            db, "INSERT INTO classes(event_id, name, level, capacity) VALUES(?,?,?,?)");
+            db,
+            "INSERT INTO classes(event_id, name, level, capacity, min_age, max_age) "
+            "VALUES(?,?,?,?,nullif(?,0),nullif(?,0))");
         add.bind(1, static_cast<int64_t>(row.rowid));
         add.bind(2, p.to.name);
         BindText(add, 3, p.to.level);
         add.bind(4, p.to.capacity);
+        add.bind(5, p.to.min_age);
+        add.bind(6, p.to.max_age);
         add.exec();
         class_changes.push_back({{"class", p.to.name}, {"from", nullptr}, {"to", ClassJson(p.to)}});
         continue;
       }
       const EventClass& old = before.classes[p.existing];
       const int64_t class_rowid = row.class_rowids[p.existing];
-      SQLite::Statement up(db, "UPDATE classes SET name=?, level=?, capacity=? WHERE id=?");
+      SQLite::Statement up(db,
+                           "UPDATE classes SET name=?, level=?, capacity=?, min_age=nullif(?,0), "
+                           "max_age=nullif(?,0) WHERE id=?");
       up.bind(1, p.to.name);
       BindText(up, 2, p.to.level);
       up.bind(3, p.to.capacity);
-      up.bind(4, static_cast<int64_t>(class_rowid));
+      up.bind(4, p.to.min_age);
+      up.bind(5, p.to.max_age);
+      up.bind(6, static_cast<int64_t>(class_rowid));
       up.exec();
-      if (old.name != p.to.name || old.level != p.to.level || old.capacity != p.to.capacity) {
+      if (ClassJson(old) != ClassJson(p.to)) {
         class_changes.push_back(
             {{"class", old.name}, {"from", ClassJson(old)}, {"to", ClassJson(p.to)}});
       }

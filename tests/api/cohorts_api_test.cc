@@ -511,6 +511,51 @@ TEST_CASE("Cohort API: a twin event is refused unless meant, availability set an
   CHECK(s.Call(s.staff, "PUT", path, R"({"available": "no"})").status == 400);
 }
 
+TEST_CASE("Cohort API: an edit into another event's twin is a 409 naming it, unless meant",
+          "[api][cohorts][edit]") {
+  CohortServer s;
+  REQUIRE(s.Call(s.staff, "POST", "/api/v1/events", EventBody("2026-first", 2)).status == 201);
+  REQUIRE(s.Call(s.staff, "POST", "/api/v1/events", EventBody("2026-second", 2)).status == 201);
+  Json twin = {{"title", "测试研修班 2026-first"}};
+  Answer refused = s.Call(s.staff, "PATCH", "/api/v1/events/2026-second", twin.dump());
+  CHECK(refused.status == 409);
+  CHECK(refused.body.find("2026-first") != std::string::npos);
+  CHECK(s.Call(s.staff, "GET", "/api/v1/events/2026-second").json()["title"] ==
+        "测试研修班 2026-second");
+  twin["same_as_another"] = "yes";
+  CHECK(s.Call(s.staff, "PATCH", "/api/v1/events/2026-second", twin.dump()).status == 400);
+  twin["same_as_another"] = true;
+  CHECK(s.Call(s.staff, "PATCH", "/api/v1/events/2026-second", twin.dump()).status == 200);
+}
+
+TEST_CASE("Cohort API: an edit sets, keeps and clears a class's age band", "[api][cohorts][edit]") {
+  CohortServer s;
+  REQUIRE(s.Call(s.staff, "POST", "/api/v1/events", EventBody("2026-ages", 4)).status == 201);
+  const std::string path = "/api/v1/events/2026-ages";
+  Json edit = {{"classes",
+                {{{"name", "研修班"}, {"capacity", 4}, {"max_age", 40}},
+                 {{"name", "青年班"}, {"level", "青年人才"}, {"capacity", 2}, {"max_age", 35}}}}};
+  Answer set = s.Call(s.staff, "PATCH", path, edit.dump());
+  REQUIRE(set.status == 200);
+  CHECK(set.json()["classes"][0]["max_age"] == 40);
+  CHECK(set.json()["classes"][1]["max_age"] == 35);
+  // Left out: kept. null: no limit.
+  edit["classes"][0].erase("max_age");
+  edit["classes"][1]["max_age"] = nullptr;
+  Answer kept = s.Call(s.staff, "PATCH", path, edit.dump());
+  REQUIRE(kept.status == 200);
+  CHECK(kept.json()["classes"][0]["max_age"] == 40);
+  CHECK(kept.json()["classes"][1]["max_age"].is_null());
+  edit["classes"][0]["min_age"] = 1.5;
+  Answer fraction = s.Call(s.staff, "PATCH", path, edit.dump());
+  CHECK(fraction.status == 400);
+  CHECK(fraction.body.find("min_age") != std::string::npos);
+  edit["classes"][0]["min_age"] = 45;
+  Answer above = s.Call(s.staff, "PATCH", path, edit.dump());
+  CHECK(above.status == 400);
+  CHECK(above.body.find("「研修班」的最低年龄 45 大于最高年龄 40") != std::string::npos);
+}
+
 TEST_CASE("Cohort API: inviting past the waiting list needs ahead_of_waitlist", "[api][cohorts]") {
   CohortServer s;
   REQUIRE(s.Call(s.staff, "POST", "/api/v1/events", EventBody("2026-tiny", 1)).status == 201);

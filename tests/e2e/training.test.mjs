@@ -254,12 +254,15 @@ describe('training on the cohorts page', () => {
     await form.locator('.class-error:not(:empty)').first().waitFor();
     assert.match(await form.locator('.class-row').nth(0).locator('.class-error').innerText(), /人占用名额，不能减到 1/);
     await form.locator('.class-row').nth(0).getByLabel('名额', { exact: true }).fill('4');
+    await form.locator('.class-row').nth(1).getByLabel('最高年龄').fill('60');
     await form.getByLabel('地点').fill('上海');
     await form.getByRole('button', { name: '保存修改' }).click();
     await form.locator('.notice-ok').waitFor();
     const stored = await api('GET', `events/${kCode}`, fixture.staffToken);
     assert.equal(stored.place, '上海');
     assert.equal(stored.classes[0].capacity, 4);
+    assert.equal(stored.classes[1].max_age, 60);
+    assert.equal(stored.classes[0].max_age ?? null, null);
     assert.match(await page.locator('#events-table tbody tr', { hasText: kTitle }).innerText(), /上海/);
   });
 

@@ -303,3 +303,74 @@ TEST_CASE("ClassRules: people admitted after the event's start are no candidates
             .Act("2025-study-tour", september, EnrolmentAction::kInvite, {}, CohortFixture::Staff())
             .ok());
 }
+
+TEST_CASE(
+    "ClassRules: staff edit a class's age band and add a banded class, an invitation failing "
+    "the new band is refused naming the rule",
+    "[cohorts][rules][edit]") {
+  CohortFixture f;
+  const std::string fits = f.Add(Young("适龄", "1989-11"));
+  auto event = f.cohorts().GetEvent("2024-training");
+  REQUIRE(event.ok());
+  auto edit_of = [&](int young_max) {
+    tp::registry::EventEdit edit;
+    edit.classes.emplace();
+    for (const EventClass& c : event->classes) {
+      tp::registry::ClassEdit ce;
+      ce.change = c;
+      ce.change.min_age = ce.change.max_age = 0;
+      // A class given no band (the leaders', or -1) keeps its own.
+      if (c.name == "青年人才班" && young_max >= 0) ce.max_age = young_max;
+      edit.classes->push_back(ce);
+    }
+    return edit;
+  };
+  auto edited = f.cohorts().EditEvent("2024-training", edit_of(34), CohortFixture::Staff());
+  REQUIRE(edited.ok());
+  CHECK(edited->classes.at(1).max_age == 34);
+  CHECK(f.cohorts().GetEvent("2024-training")->classes.at(1).max_age == 34);
+  // 35 on the event's start: within the old band, outside the new one.
+  auto refused =
+      f.cohorts().Act("2024-training", fits, EnrolmentAction::kInvite, {}, CohortFixture::Staff());
+  REQUIRE(refused.status().code() == StatusCode::kRuleViolated);
+  CHECK(Has(refused.status().message(), "年龄不超过 34 岁"));
+  CHECK(Has(refused.status().message(), "适龄届时 35 岁"));
+
+  SECTION("an edit that gives no band keeps the class's own") {
+    auto edit = edit_of(-1);
+    (*edit.classes)[1].change.capacity = 51;
+    REQUIRE(f.cohorts().EditEvent("2024-training", edit, CohortFixture::Staff()).ok());
+    CHECK(f.cohorts().GetEvent("2024-training")->classes.at(1).max_age == 34);
+    CHECK(f.cohorts().GetEvent("2024-training")->classes.at(1).capacity == 51);
+  }
+  SECTION("a class added by the edit keeps the band it is given") {
+    auto edit = edit_of(35);
+    tp::registry::ClassEdit added;
+    added.change.name = "中青年班";
+    added.change.capacity = 5;
+    added.min_age = 30;
+    added.max_age = 45;
+    edit.classes->push_back(added);
+    auto with_new = f.cohorts().EditEvent("2024-training", edit, CohortFixture::Staff());
+    REQUIRE(with_new.ok());
+    REQUIRE(with_new->classes.size() == 3);
+    auto stored = f.cohorts().GetEvent("2024-training");
+    CHECK(stored->classes.at(2).min_age == 30);
+    CHECK(stored->classes.at(2).max_age == 45);
+    CHECK(stored->classes.at(1).max_age == 35);
+    tp::registry::ActionOptions young_class;
+    young_class.class_name = "青年人才班";
+    CHECK(f.cohorts()
+              .Act("2024-training", fits, EnrolmentAction::kInvite, young_class,
+                   CohortFixture::Staff())
+              .ok());
+  }
+  SECTION("a band with its minimum above its maximum is refused naming the class and field") {
+    auto edit = edit_of(30);
+    (*edit.classes)[1].min_age = 40;
+    auto bad = f.cohorts().EditEvent("2024-training", edit, CohortFixture::Staff());
+    REQUIRE(bad.status().code() == StatusCode::kInvalidArgument);
+    CHECK(Has(bad.status().message(), "「青年人才班」的最低年龄 40 大于最高年龄 30"));
+    CHECK(f.cohorts().GetEvent("2024-training")->classes.at(1).max_age == 34);
+  }
+}

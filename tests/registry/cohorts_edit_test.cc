@@ -75,6 +75,7 @@ TEST_CASE("Cohorts: staff edit an event's title, dates and place, audited with o
   edit.place = "上海";
   edit.source = "科协函〔2026〕1号";
   auto event = f.cohorts().EditEvent("2026-small", edit, CohortFixture::Staff());
+  INFO(event.status().ToString());
   REQUIRE(event.ok());
   CHECK(event->title == "改名后的活动");
   CHECK(event->starts_on == "2026-04-01");
@@ -101,6 +102,36 @@ TEST_CASE("Cohorts: staff edit an event's title, dates and place, audited with o
     CHECK(refused.status().details()[0].field == "结束日期");
     CHECK(f.cohorts().GetEvent("2026-small")->starts_on == "2026-04-01");
     CHECK(AuditDetails(f, "update", "event").size() == 1);
+  }
+}
+
+TEST_CASE("Cohorts: an edit giving an event another event's title and dates is refused as its twin",
+          "[cohorts][edit]") {
+  CohortFixture f;
+  f.MakeEvent("2026-small", "2026-03-01", "2026-03-02", 2, "small");
+  f.MakeEvent("2026-other", "2026-04-01", "2026-04-02", 2, "other");
+  EventEdit twin;
+  twin.title = "测试活动 2026-small";
+  twin.starts_on = "2026-03-01";
+  twin.ends_on = "2026-03-02";
+  auto refused = f.cohorts().EditEvent("2026-other", twin, CohortFixture::Staff());
+  REQUIRE(refused.status().code() == StatusCode::kAlreadyExists);
+  CHECK(refused.status().message().find("代码 2026-small") != std::string::npos);
+  REQUIRE(refused.status().details().size() == 1);
+  CHECK(refused.status().details()[0].field == "名称");
+  CHECK(f.cohorts().GetEvent("2026-other")->starts_on == "2026-04-01");
+  CHECK(AuditDetails(f, "update", "event").empty());
+
+  // Its own title and dates are no twin: a new place alone is saved.
+  EventEdit place;
+  place.place = "上海";
+  REQUIRE(f.cohorts().EditEvent("2026-small", place, CohortFixture::Staff()).ok());
+
+  SECTION("said to be meant, the twin is saved") {
+    twin.same_as_another = true;
+    auto saved = f.cohorts().EditEvent("2026-other", twin, CohortFixture::Staff());
+    REQUIRE(saved.ok());
+    CHECK(saved->title == "测试活动 2026-small");
   }
 }
 

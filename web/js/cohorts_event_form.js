@@ -1,5 +1,5 @@
 // The form that creates a training event or edits one (staff): title, dates, place, the
-// notice it comes from, and its classes with level and seats. A new event also takes its
+// notice it comes from, and its classes with level, seats and age band (blank: no limit). A new event also takes its
 // code, series and the column of the units' sheets that says who can attend. The API
 // checks everything; its field errors are shown under the fields they name (a class's
 // error under that class's row), and the whole message above the button.
@@ -21,7 +21,14 @@ const kFieldNames = {
   来源: 'source', source: 'source',
   可否参加字段: 'availability_field', availability_field: 'availability_field',
   班次: 'classes', classes: 'classes', 名额: 'classes', capacity: 'classes',
+  min_age: 'classes', max_age: 'classes',
 };
+
+// An age input's value for the API: blank is no limit (null).
+function age(row, name) {
+  const value = row.querySelector(`[name=${name}]`).value.trim();
+  return value === '' ? null : Number(value);
+}
 
 function field(name, label, input) {
   input.name = name;
@@ -38,6 +45,8 @@ function classRow(list, cls = { name: '', level: '', capacity: 1 }) {
     el('label', {}, '层次', el('select', { name: 'class_level' },
       kLevels.map(([value, label]) => el('option', { value, selected: (cls.level || '') === value }, label)))),
     el('label', {}, '名额', el('input', { type: 'number', name: 'class_capacity', min: 1, max: 10000, step: 1, value: cls.capacity })),
+    el('label', {}, '最低年龄', el('input', { type: 'number', name: 'class_min_age', min: 0, max: 120, step: 1, value: cls.min_age || '', placeholder: '不限' })),
+    el('label', {}, '最高年龄', el('input', { type: 'number', name: 'class_max_age', min: 0, max: 120, step: 1, value: cls.max_age || '', placeholder: '不限' })),
     cls.seats_taken ? el('span', { class: 'hint' }, `已占 ${cls.seats_taken}`) : null,
     el('button', { type: 'button', class: 'danger', onclick: () => row.remove() }, '删除班次'),
     el('p', { class: 'field-error wide class-error', 'aria-live': 'polite' }));
@@ -95,7 +104,7 @@ export function eventForm(event, onSaved) {
       const input = form.querySelector(`#event-${name}`);
       if (input) input.setAttribute('aria-invalid', 'true');
     }
-    twin.hidden = error.status !== 409 || !creating;
+    twin.hidden = error.status !== 409;
     clear(result, errorNotice(error));
   };
 
@@ -106,6 +115,8 @@ export function eventForm(event, onSaved) {
       name: row.querySelector('[name=class_name]').value.trim(),
       level: row.querySelector('[name=class_level]').value,
       capacity: Number(row.querySelector('[name=class_capacity]').value || 0),
+      min_age: age(row, 'class_min_age'),
+      max_age: age(row, 'class_max_age'),
       was: row.dataset.was,
     }));
     const body = {};
@@ -118,13 +129,13 @@ export function eventForm(event, onSaved) {
         body.code = String(data.get('code') || '').trim();
         body.series = String(data.get('series') || '').trim();
         body.availability_field = data.get('availability_field') || null;
-        body.classes = classList.map(({ name, level, capacity }) => ({ name, level, capacity }));
+        body.classes = classList.map(({ was, ...c }) => c);
         body.capacity = classList.reduce((n, c) => n + c.capacity, 0);
         if (data.get('same_as_another') === 'on') body.same_as_another = true;
         saved = await post('events', body);
       } else {
-        body.classes = classList.map(({ name, level, capacity, was }) =>
-          (was && was !== name ? { name, level, capacity, was } : { name, level, capacity }));
+        body.classes = classList.map(({ was, ...c }) => (was && was !== c.name ? { ...c, was } : c));
+        if (data.get('same_as_another') === 'on') body.same_as_another = true;
         saved = await call('PATCH', `events/${encodeURIComponent(event.code)}`, { body });
       }
       showErrors({ details: [] });

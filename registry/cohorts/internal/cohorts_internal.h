@@ -62,6 +62,8 @@ constexpr const char* kAdmittedOnSql =
 // False when there is no such event / live person.
 bool LoadEventOn(SQLite::Database& db, std::string_view code, EventRow* out);
 bool LoadPersonOn(SQLite::Database& db, std::string_view public_id, PersonRow* out);
+// The code of another event with `event`'s title and dates (not the one of `self_rowid`).
+std::optional<std::string> TwinOf(SQLite::Database& db, const Event& event, int64_t self_rowid);
 
 // Staff's setting, else the unit's sheet column the event names, else
 // available when the event's notice asked nothing. A sheet left blank is
