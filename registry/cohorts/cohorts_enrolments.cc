@@ -315,10 +315,12 @@ StatusOr<int64_t> PlaceOn(SQLite::Database& db, const EventRow& event, const Per
     if (taken >= c.capacity) return ClassFull(c, taken);
     const int ahead = WaitingAhead(db, class_rowid, person);
     if (ahead > 0 && !ahead_of_waitlist) {
-      return RuleViolated("班次" + Quote(c.name) + "的候补名单上有 " + std::to_string(ahead) +
-                          " 人排在" + person.name +
-                          "之前：空出的名额应先给候补者；如确需越过候补名单直接邀请，请勾选"
-                          "「越过候补名单」（记入审计日志）");
+      return RuleViolated(
+          "班次" + Quote(c.name) + "的候补名单上有 " + std::to_string(ahead) + " 人排在" +
+              person.name +
+              "之前：空出的名额应先给候补者；如确需越过候补名单直接邀请，请点"
+              "「越过候补名单邀请」（记入审计日志）",
+          {{"ahead_of_waitlist", std::to_string(ahead) + " 人在候补名单上排在前面", 0}});
     }
     if (passed_over != nullptr) *passed_over = ahead;
     return WriteState(db, event.rowid, class_rowid, person.rowid, existing,

@@ -3,7 +3,8 @@
 // decline and see who was promoted from the waiting list, move a waiting person up,
 // record attendance and absence, mark a seat holder's days one by one (a refusal shown),
 // download the sign-in sheet and read ticked sheets back, override who can attend and take
-// it back, edit the event, and export the roster. The event began three days ago, so its
+// it back, edit the event, export the roster, and invite past a waiting list as an audited
+// override once the plain invitation is refused. The event began three days ago, so its
 // first days can be recorded and its last two are still to come. A province then reads its
 // own people's enrolments and days with no controls.
 
@@ -310,4 +311,48 @@ describe('training on the cohorts page', () => {
       await theirs.close();
     }
   });
+  test('an invitation past the waiting list is refused, then sent as an audited override', async () => {
+    // A one-seat class whose two waiting people cannot attend: the seat given up stays free.
+    const leaders = (await enrolments()).filter((e) => e.class === '领军班').map((e) => e.id);
+    assert.ok(leaders.length >= 3, `leaders: ${leaders}`);
+    const [first, second, third] = leaders;
+    const code = `${kCode}-w`;
+    await api('POST', 'events', fixture.staffToken, {
+      code, title: `${kTitle} 候补`, series: code, starts_on: daysFromToday(40), ends_on: daysFromToday(41),
+      place: '北京', capacity: 1, classes: [{ name: '领军班', level: '领军人才', capacity: 1 }],
+    });
+    const enrol = (id, action) => api('POST', `events/${code}/enrolments`, fixture.staffToken, { id, action });
+    await enrol(first, 'invite');
+    await enrol(second, 'waitlist');
+    await enrol(third, 'waitlist');
+    for (const id of [second, third]) {
+      await api('PUT', `events/${code}/availability/${id}`, fixture.staffToken, { available: false });
+    }
+    assert.equal((await enrol(first, 'remove')).promoted ?? null, null);
+
+    await page.goto(new URL(`cohorts.html?event=${code}`, fixture.base).href);
+    await page.waitForSelector('body[data-ready="true"]');
+    await row(first).waitFor();
+    assert.equal(await row(first).getAttribute('data-state'), 'removed');
+    assert.match(await act(first, 'invite'), /候补名单上有 2 人排在/);
+    const override = page.locator('#enrolment-status button[data-action="ahead-of-waitlist"]');
+    assert.equal(await override.innerText(), '越过候补名单邀请');
+    await override.click();
+    await page.locator('#enrolment-status .notice-ok').waitFor();
+    assert.match(await page.locator('#enrolment-status').innerText(), /已越过候补名单邀请/);
+    assert.equal(await row(first).getAttribute('data-state'), 'invited');
+    assert.equal(await page.locator('#enrolment-status button[data-action="ahead-of-waitlist"]').count(), 0);
+
+    const audit = await api('GET', `audit?action=invite&object_id=${encodeURIComponent(`${code}/${first}`)}`, fixture.staffToken);
+    // Two invitations of that person: the first plain, the override saying whom it passed over.
+    assert.equal(audit.total, 2);
+    const passed = audit.items.filter((i) => i.detail?.passed_over_waitlist);
+    assert.equal(passed.length, 1, JSON.stringify(audit.items));
+    assert.equal(passed[0].detail.passed_over_waitlist, 2);
+    assert.equal(passed[0].detail.to, 'invited');
+    const seat = (await api('GET', `events/${code}`, fixture.staffToken)).classes[0];
+    assert.deepEqual([seat.seats_taken, seat.waitlisted], [1, 2]);
+    await shot(page, 'training-pass-over');
+  });
+
 });

@@ -3,7 +3,8 @@
 // the list, and setting who can attend (可否参加) or taking that setting back. Every change
 // sends If-Match with the version the row was read at; a seat freed by a decline or a
 // removal shows who was promoted from the waiting list, and a refusal (409, 412, 422)
-// shows the API's message, the list read again. A province reads the same table for its
+// shows the API's message, the list read again. An invitation refused because others wait
+// ahead offers 「越过候补名单邀请」, which sends it again as an audited override. A province reads the same table for its
 // own people (the API scopes it), without controls.
 //
 // Each row is built from a list of column builders (kColumns); attendance by day
@@ -66,8 +67,22 @@ export async function showEnrolments(node, event, { staff, onChanged = async () 
       const extra = error.status === 412 ? '该记录已被他人修改，列表已刷新，请核对后重试。'
         : error.status === 409 ? '与已有记录冲突，列表已刷新。' : null;
       try { await reload(); } catch { /* the first error says enough */ }
-      clear(status, errorNotice(error), extra ? notice('warning', extra) : null);
+      clear(status, errorNotice(error), extra ? notice('warning', extra) : null, passOver(e, body, error));
     }
+  };
+
+  // An invitation refused because others wait ahead on the class's list: staff may confirm
+  // they mean to pass them over (sent again with ahead_of_waitlist, which the audit log records).
+  const passOver = (e, body, error) => {
+    if (error.status !== 422 || body.action !== 'invite' || body.ahead_of_waitlist) return null;
+    if (!['waitlisted', 'declined', 'removed'].includes(e.state)) return null;
+    if (!(error.details || []).some((d) => d.field === 'ahead_of_waitlist')) return null;
+    return el('div', { class: 'row pass-over' },
+      el('span', {}, `确需让${e.name}越过候补名单吗？此操作记入审计日志。`),
+      el('button', {
+        type: 'button', class: 'danger', dataset: { action: 'ahead-of-waitlist', person: e.id },
+        onclick: () => act(e, { action: 'invite', ahead_of_waitlist: true }, '已越过候补名单邀请'),
+      }, '越过候补名单邀请'));
   };
 
   const availability = (e, cell) => {
