@@ -4,8 +4,8 @@
 // and enrolments with a waiting list, which make up each person's training
 // history (PersonRecord::trainings, the search index's `trained` filter).
 //
-// Enrolment states: invited → confirmed → attended | absent; invited →
-// absent; invited or confirmed → declined | removed; waitlisted → invited
+// Enrolment states: invited → confirmed → attended | absent; invited or
+// confirmed → declined | removed; waitlisted → invited
 // (promoted). Attendance is recorded once the event has begun (Beijing time),
 // per day of the event (RecordAttendance, an uploaded sign-in sheet), and the
 // state follows the recorded days: attended when present on at least one day,

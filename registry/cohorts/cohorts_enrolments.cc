@@ -348,8 +348,9 @@ bool Allowed(EnrolmentAction action, const std::optional<EnrolmentRow>& existing
     case EnrolmentAction::kRemove:
       return s == S::kInvited || s == S::kConfirmed || s == S::kWaitlisted;
     case EnrolmentAction::kAttend: return s == S::kConfirmed || s == S::kAbsent;
-    case EnrolmentAction::kAbsent:
-      return s == S::kInvited || s == S::kConfirmed || s == S::kAttended;
+    // As a day's mark: only a confirmed seat (an invited person who turns up is confirmed
+    // first, one who never answered is declined or removed).
+    case EnrolmentAction::kAbsent: return s == S::kConfirmed || s == S::kAttended;
   }
   return false;
 }

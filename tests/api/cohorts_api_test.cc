@@ -585,7 +585,7 @@ TEST_CASE("Cohort API: the statistics count attendance, not every enrolment reco
   REQUIRE(s.Call(s.staff, "POST", "/api/v1/events/2024-training/enrolments",
                  ActBody(s.ids[1], "invite"))
               .status == 200);
-  for (const char* action : {"invite", "absent"}) {
+  for (const char* action : {"invite", "confirm", "absent"}) {
     REQUIRE(s.Call(s.staff, "POST", "/api/v1/events/2024-training/enrolments",
                    ActBody(s.ids[2], action))
                 .status == 200);

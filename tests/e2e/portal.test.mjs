@@ -36,7 +36,10 @@ describe('unit portal', () => {
 
   test('the open round shows its deadline and the unit\'s quota', async () => {
     assert.equal(await page.locator('#round h2').innerText(), kTitle);
-    assert.match(await page.locator('.deadline').innerText(), /截止时间：.+（北京时间）/);
+    // The deadline has its year, as the review page's does.
+    const year = beijingTime(20).slice(0, 4);
+    assert.match(await page.locator('.deadline').innerText(),
+      new RegExp(`截止时间：${year}年\\d{1,2}月\\d{1,2}日 \\d{2}:\\d{2}（北京时间）`));
     assert.match(await page.locator('.deadline').innerText(), /还剩 \d+ 天/);
     assert.equal(await page.locator('#quota-used').innerText(), '0');
     // The unit's type decides the quota: its rule names the type.

@@ -124,6 +124,9 @@ describe('training on the cohorts page', () => {
     const confirmed = items.find((e) => e.state === 'confirmed');
     const invited = items.find((e) => e.state === 'invited' && e.class === '青年班');
     assert.match(await act(confirmed.id, 'attend'), /已记为参加/);
+    // Absence needs a confirmed seat, as a day's mark does: an invited row offers no 缺席.
+    assert.equal(await row(invited.id).locator('button[data-action="absent"]').count(), 0);
+    assert.match(await act(invited.id, 'confirm'), /已确认/);
     assert.match(await act(invited.id, 'absent'), /已记为缺席/);
     const after = await enrolments();
     assert.equal(after.find((e) => e.id === confirmed.id).state, 'attended');

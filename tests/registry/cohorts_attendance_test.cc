@@ -166,7 +166,14 @@ TEST_CASE("Attendance: attend and absent record every day of the event up to tod
   auto attended = EnrolmentOf(s.f, s.confirmed);
   CHECK(attended.state == EnrolmentState::kAttended);
   CHECK(Days(attended.days) == "10+ 11+ ");  // the 12th is tomorrow
-  // The invited person who never came: absent straight away, days included.
+  // Like a day's mark, absence needs a confirmed seat: an invited person is refused, naming
+  // the state, and nothing is recorded.
+  auto unconfirmed = Do(s.f, s.invited, EnrolmentAction::kAbsent);
+  REQUIRE(unconfirmed.code() == StatusCode::kRuleViolated);
+  CHECK(unconfirmed.message().find("「已邀请」") != std::string::npos);
+  CHECK(EnrolmentOf(s.f, s.invited).state == EnrolmentState::kInvited);
+  CHECK(EnrolmentOf(s.f, s.invited).days.empty());
+  REQUIRE(Do(s.f, s.invited, EnrolmentAction::kConfirm).ok());
   REQUIRE(Do(s.f, s.invited, EnrolmentAction::kAbsent).ok());
   CHECK(Days(EnrolmentOf(s.f, s.invited).days) == "10- 11- ");
   // Once absent, the seat is held and days can be corrected one by one.

@@ -18,7 +18,7 @@ import { clear, el, errorNotice, notice } from './shell.js';
 // The actions a state allows: [action, label, class]. Attendance is recorded from the
 // event's first day (the API refuses it before).
 const kActions = {
-  invited: [['confirm', '确认'], ['decline', '谢绝', 'danger'], ['remove', '移出', 'danger'], ['absent', '缺席']],
+  invited: [['confirm', '确认'], ['decline', '谢绝', 'danger'], ['remove', '移出', 'danger']],
   confirmed: [['attend', '已参加'], ['absent', '缺席'], ['decline', '谢绝', 'danger'], ['remove', '移出', 'danger']],
   waitlisted: [['invite', '邀请'], ['decline', '谢绝', 'danger'], ['remove', '移出', 'danger']],
   declined: [['invite', '重新邀请'], ['waitlist', '加入候补']],
