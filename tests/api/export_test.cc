@@ -105,6 +105,28 @@ TEST_CASE("Exports: every dashboard chart downloads as XLSX with the numbers of 
   CHECK(rows.back()[0] == "合计");
   CHECK(rows.back()[1] == std::to_string(total));
 
+  // Training per year: the people who attended, by the year each event began.
+  for (const char* key : {"a1", "b1"}) {
+    for (const char* action : {"invite", "confirm", "attend"}) {
+      const json body = {{"id", f.Person(key).public_id}, {"action", action}};
+      REQUIRE(
+          f.Call(f.staff, "POST", "/api/v1/events/2024-training/enrolments", body.dump()).status ==
+          200);
+    }
+  }
+  const json attended = f.Get(f.staff, "/api/v1/stats").Json()["attended_by_year"];
+  REQUIRE(attended == json{{"2024", 2}});
+  auto trained = Rows(f.Get(f.staff, "/api/v1/stats.xlsx?chart=trained-year").body);
+  REQUIRE(trained.size() == attended.size() + 2);  // heading, a row a year, 合计
+  CHECK(trained[0] == std::vector<std::string>{"类别", "人数", "占比"});
+  size_t at = 1;
+  for (const auto& [year, n] : attended.items()) {
+    CHECK(trained[at][0] == year + "年");
+    CHECK(trained[at][1] == std::to_string(n.get<int64_t>()));
+    ++at;
+  }
+  CHECK(trained.back() == std::vector<std::string>{"合计", "2", "100.0%"});
+
   auto provinces = Rows(f.Get(f.staff, "/api/v1/stats.xlsx?chart=province").body);
   bool guangxi = false;
   for (const auto& row : provinces) guangxi = guangxi || row[0] == "广西壮族自治区";

@@ -1,5 +1,6 @@
 // The staff dashboard: figures, the map of China and the other charts (Apache ECharts,
-// served from the pages' own vendor/ folder), each with its numbers in a table.
+// served from the pages' own vendor/ folder), each with its numbers in a table; training
+// per year from the people who attended.
 
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
@@ -33,6 +34,20 @@ describe('dashboard', () => {
   let browser;
   let page;
   before(async () => {
+    // Two people of the pool attended the 2024 training, each in their tier's class: admitted
+    // by 2024, and for the 青年人才班 35 or under on its first day (2024-11-17).
+    const ageAtStart = (birth) => {
+      const [year, month] = String(birth).split('-').map(Number);
+      return 2024 - year - (month > 11 ? 1 : 0);
+    };
+    const eligible = (p) => p['人才类别'] && Number(p['入库年度']) <= 2024 &&
+      (p['人才类别'] !== '青年人才' || ageAtStart(p['出生日期']) <= 35);
+    for (const r of pool().filter(eligible).slice(0, 2)) {
+      for (const action of ['invite', 'confirm', 'attend']) {
+        await api('POST', 'events/2024-training/enrolments', fixture.staffToken,
+          { id: r['编号'], action, class: r['人才类别'] === '青年人才' ? '青年人才班' : '领军人才班' });
+      }
+    }
     browser = await openBrowser();
     page = await browser.newPage();
     await signIn(page, fixture.staffToken, { next: 'dashboard.html' });
@@ -52,7 +67,7 @@ describe('dashboard', () => {
 
   test('the map of China and every chart are drawn', async () => {
     const charts = await page.locator('[data-chart]').evaluateAll((nodes) => nodes.map((n) => n.dataset.chart));
-    assert.deepEqual(charts, ['province', 'unit-type', 'ethnic', 'age', 'gender', 'tier', 'year']);
+    assert.deepEqual(charts, ['province', 'unit-type', 'ethnic', 'age', 'gender', 'tier', 'year', 'trained-year']);
     for (const chart of charts) {
       const colours = await canvasColours(page, chart);
       assert.ok(colours > 10, `chart ${chart} looks empty (${colours} colours)`);
@@ -72,6 +87,15 @@ describe('dashboard', () => {
     assert.deepEqual(await chartTable(page, 'tier'), countBy('人才类别'));
     const years = await chartTable(page, 'year');
     for (const [year, n] of countBy('入库年度')) assert.equal(years.get(`${year}年`), n, year);
+  });
+
+  test('training per year counts the people who attended, by the year the event began', async () => {
+    const card = page.locator('[data-chart="trained-year"]');
+    assert.equal(await card.locator('h2').innerText(), '各年度参训人次');
+    const stats = await api('GET', 'stats', fixture.staffToken);
+    assert.deepEqual(stats.attended_by_year, { 2024: 2 });
+    assert.deepEqual(await chartTable(page, 'trained-year'), new Map([['2024年', 2]]));
+    assert.equal(await card.locator('thead th').nth(1).textContent(), '人次');
   });
 
   test('hovering a province of the map shows its name and count', async () => {

@@ -60,8 +60,9 @@ function downloadButton(chart, label = '下载数据（Excel）') {
   return button;
 }
 
-// A chart card: title, the chart, and its numbers as a table. `rows` are [label, count].
-function chartCard(id, title, rows, { wide = false, note } = {}) {
+// A chart card: title, the chart, and its numbers as a table. `rows` are [label, count];
+// `counted` heads the count column.
+function chartCard(id, title, rows, { wide = false, note, counted = '人数' } = {}) {
   const total = rows.reduce((n, [, v]) => n + v, 0);
   const node = el('div', { class: 'chart', id: `chart-${id}`, role: 'img', 'aria-label': title });
   const card = el('section', { class: wide ? 'chart-card wide' : 'chart-card', dataset: { chart: id } },
@@ -71,7 +72,7 @@ function chartCard(id, title, rows, { wide = false, note } = {}) {
     el('details', { class: 'chart-data' },
       el('summary', {}, '查看数据'),
       el('table', { class: 'list' },
-        el('thead', {}, el('tr', {}, el('th', { scope: 'col' }, '类别'), el('th', { scope: 'col' }, '人数'),
+        el('thead', {}, el('tr', {}, el('th', { scope: 'col' }, '类别'), el('th', { scope: 'col' }, counted),
           el('th', { scope: 'col' }, '占比'))),
         el('tbody', {}, rows.map(([label, v]) => el('tr', {}, el('td', {}, label), el('td', {}, String(v)),
           el('td', {}, total ? `${(100 * v / total).toFixed(1)}%` : '—')))))));
@@ -278,6 +279,11 @@ async function main() {
   const tierNode = chartCard('tier', '按人才类别', entries(stats.by_tier));
   const years = entries(stats.by_year).sort((a, b) => a[0].localeCompare(b[0]));
   const yearNode = chartCard('year', '按入库年度', years.map(([y, n]) => [y === '未填' ? y : `${y}年`, n]));
+  // Attendance by the year of each event's start: people marked attended, not invitations.
+  const trained = entries(stats.attended_by_year || {}).sort((a, b) => a[0].localeCompare(b[0]))
+    .map(([y, n]) => [`${y}年`, n]);
+  const trainedNode = chartCard('trained-year', '各年度参训人次', trained, {
+    note: '按活动开始年度计，只计已参加者。', counted: '人次' });
 
   if (echarts) {
     draw(echarts, unitTypeNode, barOption(byUnitType, { horizontal: true }));
@@ -286,6 +292,7 @@ async function main() {
     draw(echarts, genderNode, pieOption(facetRows(facets, 'gender')));
     draw(echarts, tierNode, pieOption(entries(stats.by_tier)));
     draw(echarts, yearNode, barOption(years.map(([y, n]) => [y === '未填' ? y : `${y}年`, n])));
+    draw(echarts, trainedNode, barOption(trained));
     window.addEventListener('resize', resizeCharts);
   }
   await roundsProgress(echarts);
