@@ -73,6 +73,7 @@ describe('every page fits the window', () => {
   const society = fixture.units.find((u) => u.type === '省级学会');
   const accounts = {};
   let inviteLink = '';
+  let honourForm = '';  // the candidate's 推荐表, for staff and for the unit that recommends
 
   before(async () => {
     const year = Number(beijingTime(0).slice(0, 4));
@@ -102,6 +103,7 @@ describe('every page fits the window', () => {
       rule_set: 'zuimei-guangxi-2024', year,
     });
     const societyAccount = await readyAccount('e2e-layout-society', 'unit', 'Layout#Society-2026', { unit: society.code });
+    accounts.society = societyAccount;
     const societySession = await apiSignIn(societyAccount.username, societyAccount.password);
     const honoured = person(3, '韦海燕', society);
     honoured.person.id_number = idNumber('450103', '19830413', 506);
@@ -109,6 +111,7 @@ describe('every page fits the window', () => {
     honoured.group = '农科';
     const candidate = await sessionApi(societySession, 'POST', `rounds/${kHonourRound}/recommendations`, honoured);
     await completeHonourForm({ session: societySession }, candidate.item.id, candidate.item.person.id, kHonourRound);
+    honourForm = `honour-form.html?id=${candidate.item.id}`;
     await sessionApi(societySession, 'POST', `rounds/${kHonourRound}/submit`, {});
     const expert = await api('POST', 'accounts', fixture.staffToken, {
       username: 'e2e-layout-expert', display_name: '谭编审', role: 'expert', organisation: '广西科技出版社',
@@ -138,16 +141,18 @@ describe('every page fits the window', () => {
       `review.html?round=${kRound}&unit=${provincial.code}`, 'cohorts.html', `cohorts.html?event=${kEvent}`,
       'dashboard.html', 'import.html', `campaign.html?round=${kHonourRound}`,
       'accounts.html', 'password.html', `portal.html?unit=${unit.code}&round=${kRound}`,
-      `invitations.html?unit=${unit.code}&round=${kRound}`],
+      `invitations.html?unit=${unit.code}&round=${kRound}`, honourForm],
     province: ['index.html', `review.html?round=${kRound}`, 'dashboard.html', 'cohorts.html',
       `cohorts.html?event=${kEvent}`, 'accounts.html'],
     unit: [`portal.html?round=${kRound}`, `invitations.html?round=${kRound}`, 'index.html'],
     expert: ['expert.html'],
+    // A unit of another type (a provincial society), with its honour candidate.
+    society: [honourForm],
   });
 
   for (const [widthName, viewport] of Object.entries(kWidths)) {
-    for (const role of ['nobody', 'staff', 'province', 'unit', 'expert']) {
-      test(`at ${viewport.width} px, the pages of ${role === 'nobody' ? 'no sign-in' : role} fit`, async () => {
+    for (const role of ['nobody', 'staff', 'province', 'unit', 'expert', 'society']) {
+      test(`at ${viewport.width} px, the pages of ${role === 'nobody' ? 'no sign-in' : role === 'society' ? 'a society (unit)' : role} fit`, async () => {
         const browser = await openBrowser({ viewport });
         const page = await browser.newPage();
         const missing = [];
