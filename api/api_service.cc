@@ -80,6 +80,21 @@ std::vector<RouteParam> With(std::vector<RouteParam> a, const std::vector<RouteP
   return a;
 }
 
+// reveal=id_number,phone: whole numbers instead of masked ones.
+RouteParam Reveal(std::string description) {
+  return {"reveal", "query", "string", std::move(description), false, {"id_number", "phone"}, true};
+}
+
+// A key and its reverse (-key) for each of `keys`, as a sort parameter takes them.
+std::vector<std::string> BothWays(std::initializer_list<const char*> keys) {
+  std::vector<std::string> out;
+  for (const char* key : keys) {
+    out.push_back(key);
+    out.push_back(std::string("-") + key);
+  }
+  return out;
+}
+
 }  // namespace
 
 std::function<void(const ApiCall&, HttpResponse&)> ApiService::Impl::Bound(
@@ -210,18 +225,26 @@ void ApiService::Impl::AddPersonRoutes() {
         "检索词：姓名、拼音、单位、领域…；女、壮族、广西、80后、1983 "
         "等词按筛选条件理解，手机号（仅 staff，记入审计）",
         false},
-       {"sort", "query", "string", "relevance、admission_year、-admission_year、age、-age", false},
+       {"sort",
+        "query",
+        "string",
+        "relevance（默认）；admission_year 或 -admission_year 入库年度从近到远，+admission_year "
+        "从远到近；age 或 +age 从年轻到年长，-age 从年长到年轻",
+        false,
+        {"relevance", "admission_year", "-admission_year", "+admission_year", "age", "+age",
+         "-age"}},
        {"facets", "query", "boolean", "是否返回分面计数", false},
        {"province", "query", "string", "筛选：省级代码（可重复）", false},
        {"unit_type", "query", "string", "筛选：推荐单位类型", false},
        {"tier", "query", "string", "筛选：人才类别", false},
        {"ethnic_group", "query", "string", "筛选：民族（单位令牌不可用）", false},
        {"gender", "query", "string", "筛选：性别", false},
-       {"age_band", "query", "string", "筛选：年龄段", false},
+       {"age_band", "query", "string", "筛选：年龄段", false,
+        std::vector<std::string>(std::begin(indexer::kAgeBands), std::end(indexer::kAgeBands))},
        {"round", "query", "string", "筛选：推荐批次", false},
        {"year", "query", "string", "筛选：入库年度", false},
        {"honour", "query", "string", "筛选：荣誉", false},
-       {"trained", "query", "string", "筛选：是否参加过培训（yes/no）", false},
+       {"trained", "query", "string", "筛选：是否参加过培训", false, {"yes", "no"}},
        {"trained_year", "query", "string", "筛选：参加培训的年度（如 2024）", false},
        {"group", "query", "string", "筛选：所属群体", false},
        {"political", "query", "string", "筛选：政治面貌（如 九三学社社员；单位令牌不可用）",
@@ -256,7 +279,8 @@ void ApiService::Impl::AddPersonRoutes() {
                     .summary = "人员列表（分页，稳定排序）",
                     .tag = "人员",
                     .params = With({{"sort", "query", "string",
-                                     "id、name、updated_at、birth_date，前缀 - 为倒序", false}},
+                                     "id（默认）、name、updated_at、birth_date，前缀 - 为倒序",
+                                     false, BothWays({"id", "name", "updated_at", "birth_date"})}},
                                    kPaging),
                     .response_schema = "PersonList",
                     .statuses = {400},
@@ -271,7 +295,7 @@ void ApiService::Impl::AddPersonRoutes() {
            "修改后经 /api/v1/imports 导回只更新改动的单元格、不新增人员，遮蔽的号码视为未改动；"
            "记入审计日志",
        .tag = "人员",
-       .params = {{"reveal", "query", "string", "id_number 和/或 phone：导出完整号码", false}},
+       .params = {Reveal("id_number 和/或 phone，逗号分隔：导出完整号码")},
        .response_schema = "Xlsx",
        .statuses = {400},
        .handler = bind(&Impl::PersonsXlsx)});
@@ -283,7 +307,7 @@ void ApiService::Impl::AddPersonRoutes() {
        .summary = "读取一位人员（响应带 ETag；工作人员可用 reveal 查看完整号码，记入审计日志）",
        .tag = "人员",
        .params = {{"id", "path", "string", "人员编号（P 加 7 位数字）", true},
-                  {"reveal", "query", "string", "id_number 和/或 phone（仅 staff）", false}},
+                  Reveal("id_number 和/或 phone，逗号分隔（仅 staff）")},
        .response_schema = "Person",
        .statuses = {400, 404},
        .handler = bind(&Impl::GetPerson)});
@@ -297,7 +321,7 @@ void ApiService::Impl::AddPersonRoutes() {
                     "；范围与遮盖同读取人员，工作人员可用 reveal 打印完整号码；记入审计日志）",
          .tag = "人员",
          .params = {{"id", "path", "string", "人员编号（P 加 7 位数字）", true},
-                    {"reveal", "query", "string", "id_number 和/或 phone（仅 staff）", false}},
+                    Reveal("id_number 和/或 phone，逗号分隔（仅 staff）")},
          .statuses = {400, 404, 503},
          .handler = bind(pdf ? &Impl::PersonFormPdf : &Impl::PersonFormDocx)});
   }
@@ -366,10 +390,13 @@ void ApiService::Impl::AddAdminRoutes() {
        .roles = kStaffRoles,
        .summary = "统计页各图表的数据（XLSX，每个图表一张工作表；按令牌范围；记入审计日志）",
        .tag = "统计",
-       .params = {{"chart", "query", "string",
-                   "只导出一个图表：province、unit-type、ethnic、age、gender、tier、year、"
-                   "trained-year；省略则导出全部",
-                   false}},
+       .params = {{"chart",
+                   "query",
+                   "string",
+                   "只导出一个图表（省级令牌没有 province 地图）；省略则导出全部",
+                   false,
+                   {"province", "unit-type", "ethnic", "age", "gender", "tier", "year",
+                    "trained-year"}}},
        .response_schema = "Xlsx",
        .statuses = {400, 503},
        .handler = bind(&Impl::StatsXlsx)});

@@ -91,6 +91,10 @@ struct RouteParam {
   std::string type = "string";  // "string", "integer", "boolean"
   std::string description;
   bool required = false;
+  // The values the route takes (an enum in the document); empty: any value of `type`.
+  std::vector<std::string> values = {};
+  // Several of `values`, comma-separated (reveal=id_number,phone).
+  bool list = false;
 };
 
 struct ApiCall {

@@ -264,4 +264,12 @@ std::string CohortOpenApiSchemas() {
   return schemas.dump();
 }
 
+std::vector<std::string> cohort_routes::AllStateNames() {
+  std::vector<std::string> names;
+  for (int i = 0; i <= static_cast<int>(registry::EnrolmentState::kAbsent); ++i) {
+    names.emplace_back(registry::StateName(static_cast<registry::EnrolmentState>(i)));
+  }
+  return names;
+}
+
 }  // namespace tp::api

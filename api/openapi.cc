@@ -306,11 +306,24 @@ std::string BuildOpenApiDocument(const std::vector<RouteSpec>& routes,
     if (!r.operation_id.empty()) op["operationId"] = r.operation_id;
     Json params = Json::array();
     for (const RouteParam& p : r.params) {
-      params.push_back({{"name", p.name},
-                        {"in", p.in},
-                        {"required", p.required || p.in == "path"},
-                        {"description", p.description},
-                        {"schema", Schema(p.type)}});
+      Json param = {{"name", p.name},
+                    {"in", p.in},
+                    {"required", p.required || p.in == "path"},
+                    {"description", p.description},
+                    {"schema", Schema(p.type)}};
+      if (!p.values.empty()) {
+        Json one = Schema(p.type);
+        one["enum"] = p.values;
+        if (p.list) {
+          // One or more of the values, comma-separated in one parameter.
+          param["schema"] = {{"type", "array"}, {"items", std::move(one)}, {"minItems", 1}};
+          param["style"] = "form";
+          param["explode"] = false;
+        } else {
+          param["schema"] = std::move(one);
+        }
+      }
+      params.push_back(std::move(param));
     }
     if (!params.empty()) op["parameters"] = std::move(params);
     if (!r.request_schema.empty()) {

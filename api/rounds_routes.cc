@@ -450,10 +450,11 @@ class RoundsApi {
     const Caller& c = *call.caller;
     const std::string code = call.request.PathParam("code");
     const std::string unit = call.request.Query("unit").value_or("");
-    const bool reveal = call.request.Query("reveal").value_or("") == "phone";
     // A unit exports its own list, a province one of its units', as they print it.
     if (c.role != Role::kStaff) return SendUnitSummary(store_, sheets_, call, res, "xlsx");
-    auto bytes = sheets_.ExportRound(code, unit, reveal, ActorOf(call));
+    auto reveal = RevealPhoneOf(call.request);
+    if (!reveal.ok()) return res.SetError(reveal.status());
+    auto bytes = sheets_.ExportRound(code, unit, *reveal, ActorOf(call));
     if (!bytes.ok()) return res.SetError(bytes.status());
     SendXlsx(res, std::move(*bytes),
              code + (unit.empty() ? "" : "-" + unit) + "-推荐学员汇总表.xlsx");
@@ -474,8 +475,9 @@ class RoundsApi {
     if (year.size() != 4 || year.find_first_not_of("0123456789") != std::string::npos) {
       return res.SetError(BadField("year", "应为四位年份，如 2024"));
     }
-    const bool reveal = call.request.Query("reveal").value_or("") == "phone";
-    auto bytes = sheets_.ExportAdmitted(std::stoi(year), reveal, ActorOf(call));
+    auto reveal = RevealPhoneOf(call.request);
+    if (!reveal.ok()) return res.SetError(reveal.status());
+    auto bytes = sheets_.ExportAdmitted(std::stoi(year), *reveal, ActorOf(call));
     if (!bytes.ok()) return res.SetError(bytes.status());
     SendXlsx(res, std::move(*bytes), year + "年入库人员.xlsx");
   }
@@ -789,32 +791,34 @@ void AddReviewRoutes(const RoundsRouteKit& kit, std::vector<RouteSpec>* routes) 
                      .statuses = {400, 404, 412},
                      .max_body_bytes = json_limit,
                      .handler = bind(&RoundsApi::BulkAdmit)});
-  routes->push_back({.method = "GET",
-                     .pattern = "/api/v1/rounds/{code}/export.xlsx",
-                     .operation_id = "exportRound",
-                     .roles = kAllRoles,
-                     .summary = "导出本批次推荐学员汇总表（XLSX：汇总及各单位；?unit= "
-                                "只导出一个单位；?reveal=phone 显示完整手机号，仅工作人员；"
-                                "单位只导出本单位已报送的名单（不带 ?unit= 即本单位），"
-                                "省级用户导出本省单位之一；均记入审计日志）",
-                     .tag = tag,
-                     .params = {code,
-                                {"unit", "query", "string", "只导出这个单位", false},
-                                {"reveal", "query", "string", "phone：显示完整联系方式", false}},
-                     .response_schema = "XlsxFile",
-                     .statuses = {400, 404},
-                     .handler = bind(&RoundsApi::ExportRound)});
-  routes->push_back({.method = "GET",
-                     .pattern = "/api/v1/admissions/export.xlsx",
-                     .operation_id = "exportAdmissions",
-                     .roles = kStaffOnly,
-                     .summary = "导出某年度入库人员名单（XLSX）",
-                     .tag = tag,
-                     .params = {{"year", "query", "integer", "入库年度", true},
-                                {"reveal", "query", "string", "phone：显示完整联系方式", false}},
-                     .response_schema = "XlsxFile",
-                     .statuses = {400},
-                     .handler = bind(&RoundsApi::ExportAdmitted)});
+  routes->push_back(
+      {.method = "GET",
+       .pattern = "/api/v1/rounds/{code}/export.xlsx",
+       .operation_id = "exportRound",
+       .roles = kAllRoles,
+       .summary = "导出本批次推荐学员汇总表（XLSX：汇总及各单位；?unit= "
+                  "只导出一个单位；?reveal=phone 显示完整手机号，仅工作人员；"
+                  "单位只导出本单位已报送的名单（不带 ?unit= 即本单位），"
+                  "省级用户导出本省单位之一；均记入审计日志）",
+       .tag = tag,
+       .params = {code,
+                  {"unit", "query", "string", "只导出这个单位", false},
+                  {"reveal", "query", "string", "phone：显示完整联系方式", false, {"phone"}}},
+       .response_schema = "XlsxFile",
+       .statuses = {400, 404},
+       .handler = bind(&RoundsApi::ExportRound)});
+  routes->push_back(
+      {.method = "GET",
+       .pattern = "/api/v1/admissions/export.xlsx",
+       .operation_id = "exportAdmissions",
+       .roles = kStaffOnly,
+       .summary = "导出某年度入库人员名单（XLSX）",
+       .tag = tag,
+       .params = {{"year", "query", "integer", "入库年度", true},
+                  {"reveal", "query", "string", "phone：显示完整联系方式", false, {"phone"}}},
+       .response_schema = "XlsxFile",
+       .statuses = {400},
+       .handler = bind(&RoundsApi::ExportAdmitted)});
   routes->push_back({.method = "GET",
                      .pattern = "/api/v1/rounds/{code}/duplicates",
                      .operation_id = "listDuplicates",

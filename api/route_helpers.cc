@@ -118,4 +118,10 @@ StatusOr<RevealRequest> RevealOf(const HttpRequest& request) {
   return reveal;
 }
 
+StatusOr<bool> RevealPhoneOf(const HttpRequest& request) {
+  const std::string value = request.Query("reveal").value_or("");
+  if (!value.empty() && value != "phone") return BadField("reveal", "只能是 phone");
+  return value == "phone";
+}
+
 }  // namespace tp::api

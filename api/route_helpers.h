@@ -66,5 +66,7 @@ struct RevealRequest {
   bool any() const { return id_number || phone; }
 };
 StatusOr<RevealRequest> RevealOf(const HttpRequest& request);
+// reveal=phone (true), no reveal (false), or a 400 naming `reveal` for any other value.
+StatusOr<bool> RevealPhoneOf(const HttpRequest& request);
 
 }  // namespace tp::api

@@ -45,10 +45,9 @@ void SendUnitSummary(registry::Store& store, registry::SummarySheets& sheets, co
   std::string unit = call.request.Query("unit").value_or("");
   if (c.role == Role::kUnit && unit.empty()) unit = c.unit_code;
   if (unit.empty()) return res.SetError(BadField("unit", "请用 ?unit=单位代码 指明推荐单位"));
-  const std::string reveal_query = call.request.Query("reveal").value_or("");
-  if (!reveal_query.empty() && reveal_query != "phone")
-    return res.SetError(BadField("reveal", "只能是 phone"));
-  const bool reveal = reveal_query == "phone";
+  auto revealed = RevealPhoneOf(call.request);
+  if (!revealed.ok()) return res.SetError(revealed.status());
+  const bool reveal = *revealed;
   if (reveal && c.role != Role::kStaff)
     return res.SetError(PermissionDenied("只有工作人员可以打印完整的联系方式"));
 
@@ -106,7 +105,8 @@ void AddSummaryFormRoutes(registry::Store& store, registry::Workflow& workflow,
     const std::string_view format = pdf ? "pdf" : "docx";
     routes->push_back(
         {.method = "GET",
-         .pattern = pdf ? "/api/v1/rounds/{code}/summary.pdf" : "/api/v1/rounds/{code}/summary.docx",
+         .pattern =
+             pdf ? "/api/v1/rounds/{code}/summary.pdf" : "/api/v1/rounds/{code}/summary.docx",
          .operation_id = pdf ? "getRoundSummaryPdf" : "getRoundSummaryDocx",
          .roles = kAllRoles,
          .summary = std::string("下载一个单位本批次的推荐学员汇总表（") +
@@ -116,7 +116,12 @@ void AddSummaryFormRoutes(registry::Store& store, registry::Workflow& workflow,
          .tag = "推荐批次",
          .params = {{"code", "path", "string", "批次代码", true},
                     {"unit", "query", "string", "推荐单位代码（推荐单位可省略）", false},
-                    {"reveal", "query", "string", "phone：显示完整联系方式（仅 staff）", false}},
+                    {"reveal",
+                     "query",
+                     "string",
+                     "phone：显示完整联系方式（仅 staff）",
+                     false,
+                     {"phone"}}},
          .statuses = {400, 404, 503},
          .handler = [api, format](const ApiCall& call, HttpResponse& res) {
            api->Download(call, res, format);

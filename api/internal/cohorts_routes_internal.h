@@ -6,6 +6,7 @@
 #include <functional>
 #include <memory>
 #include <nlohmann/json.hpp>
+#include <string>
 #include <vector>
 
 #include "api/api_service.h"
@@ -29,5 +30,8 @@ void AddAttendanceRoutes(const AttendanceRouteOptions& options, std::vector<Rout
 
 // Their components/schemas entries, without the surrounding braces.
 const char* AttendanceOpenApiSchemas();
+
+// The enrolment states by name, in the registry's order (the roster's `states` values).
+std::vector<std::string> AllStateNames();
 
 }  // namespace tp::api::cohort_routes

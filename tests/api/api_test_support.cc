@@ -413,7 +413,7 @@ std::vector<std::string> VisibleTo(const std::string& who) {
 }
 
 Reply CallRoute(ApiFixture& f, const std::string& method, const std::string& pattern,
-                const std::string& who, bool other) {
+                const std::string& who, bool other, const std::string& query) {
   const std::string token = who.empty() || who == "expert" ? std::string() : f.TokenOf(who);
   // The person and unit the call is about.
   const bool b_side = who == "unit_b";
@@ -496,6 +496,7 @@ Reply CallRoute(ApiFixture& f, const std::string& method, const std::string& pat
   if (target.find('{') != std::string::npos) {
     FAIL("no way to fill the placeholders of " << pattern);
   }
+  if (!query.empty()) target += (target.find('?') == std::string::npos ? "?" : "&") + query;
   Reply reply = f.Call(token, method, target, body, headers, content_type);
   // Signing out ends the expert's session: the calls after it need a new one.
   if (who == "expert" && method == "DELETE" && pattern == "/api/v1/session") f.RenewExpertSession();

@@ -122,9 +122,10 @@ class ApiFixture {
 // Calls a route of the table as `who` ("", "staff", "province", "unit_a",
 // "unit_b", "expert") on an object the caller may see (`other` false) or one of
 // another unit or province (`other` true): placeholders, bodies and
-// If-Match are filled in. Fails the test for a placeholder it cannot fill.
+// If-Match are filled in. Fails the test for a placeholder it cannot fill. `query` (without
+// the "?") is sent as the query string.
 Reply CallRoute(ApiFixture& f, const std::string& method, const std::string& pattern,
-                const std::string& who, bool other);
+                const std::string& who, bool other, const std::string& query = "");
 
 // Whether a placeholder of `pattern` names an object of one unit or
 // province (a person, a unit), so that a call on another's is out of scope.

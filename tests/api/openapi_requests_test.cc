@@ -210,6 +210,74 @@ TEST_CASE("OpenAPI: the enrolment states and actions listed are those the regist
   CHECK_FALSE(registry::ParseAction("accept").has_value());
 }
 
+TEST_CASE("OpenAPI: every query parameter's listed values are taken by its route, others refused",
+          "[api][openapi]") {
+  ApiFixture f;
+  json doc = Document(f);
+  // What a route needs besides the parameter tried, for a call that succeeds.
+  const std::map<std::string, std::string> needs = {
+      {"exportAdmissions", "year=2024"},
+      {"getRoundSummaryPdf", "unit=" + f.unit_a_code},
+      {"getRoundSummaryDocx", "unit=" + f.unit_a_code}};
+  std::set<std::string> tried;
+  for (auto& [path, ops] : doc["paths"].items()) {
+    for (auto& [method, op] : ops.items()) {
+      if (method != "get" || !op.contains("parameters")) continue;
+      const std::string id = op["operationId"];
+      const std::string base = needs.count(id) ? needs.at(id) : "";
+      for (const json& p : op["parameters"]) {
+        const json& schema = p["schema"];
+        const bool list = schema.value("type", "") == "array";
+        const json& values = list ? schema["items"]["enum"] : schema.value("enum", json());
+        if (p["in"] != "query" || values.is_null()) continue;
+        const std::string name = p["name"];
+        INFO(id + " ?" + name);
+        if (list) {
+          CHECK(p["style"] == "form");
+          CHECK(p["explode"] == false);
+        }
+        auto call = [&](const std::string& value) {
+          std::string query = name + "=" + UrlEncode(value);
+          if (!base.empty()) query = base + "&" + query;
+          return CallRoute(f, "GET", path, "staff", false, query);
+        };
+        std::string all;
+        for (const json& v : values) {
+          INFO("value " + v.dump());
+          Reply r = call(v.get<std::string>());
+          INFO(r.body.substr(0, 300));
+          CHECK(r.status == 200);
+          all += (all.empty() ? "" : ",") + v.get<std::string>();
+        }
+        if (list) CHECK(call(all).status == 200);
+        Reply unknown = call("zz-unknown");
+        INFO(unknown.body.substr(0, 300));
+        CHECK(unknown.status == 400);
+        tried.insert(id + "?" + name);
+      }
+    }
+  }
+  // The parameters whose values the routes check are all listed.
+  for (const char* expected :
+       {"searchPersons?sort", "searchPersons?age_band", "searchPersons?trained",
+        "exportSearch?sort", "listPersons?sort", "exportPersons?reveal", "getPerson?reveal",
+        "getPersonFormPdf?reveal", "exportStats?chart", "exportRoster?sheet", "exportRoster?states",
+        "exportRoster?reveal", "exportAdmissions?reveal"}) {
+    INFO(expected);
+    CHECK(tried.count(expected) == 1);
+  }
+  // Where the registry holds the list, the document's is that list.
+  const json& states = doc["paths"]["/api/v1/events/{code}/roster.xlsx"]["get"]["parameters"];
+  for (const json& p : states) {
+    if (p["name"] != "states") continue;
+    std::set<std::string> listed(p["schema"]["items"]["enum"].begin(),
+                                 p["schema"]["items"]["enum"].end());
+    std::set<std::string> known;
+    for (const json& s : Component(doc, "EnrolmentState")["enum"]) known.insert(s);
+    CHECK(listed == known);
+  }
+}
+
 TEST_CASE("OpenAPI: every request example is accepted as it stands, and an unknown key refused",
           "[api][openapi]") {
   ApiFixture f;
