@@ -280,7 +280,11 @@ TEST_CASE("OpenAPI: every query parameter's listed values are taken by its route
 
 TEST_CASE("OpenAPI: every request example is accepted as it stands, and an unknown key refused",
           "[api][openapi]") {
-  ApiFixture f;
+  // The rounds' clock stands within the window of the round the round example creates (10 March
+  // 2027, noon in Beijing), so the unit's examples are sent while it is open.
+  FixtureOptions options;
+  options.api.rounds_clock = [] { return int64_t{1804651200}; };
+  ApiFixture f(options);
   json doc = Document(f);
   // The request examples, by operationId: the path, the method and the example body.
   struct Example {
@@ -345,33 +349,58 @@ TEST_CASE("OpenAPI: every request example is accepted as it stands, and an unkno
 
   // In an order that makes each example's objects before the next needs them: the event the
   // event example creates is the one the plan, enrolment, roster, capacity and availability
-  // examples are sent to.
+  // examples are sent to; the round the round example creates takes the unit's recommendation,
+  // its update and its list's submission (the opinion keyed by the recommendation's number),
+  // and staff then admit it.
   const std::string event =
       examples.count("createEvent") ? examples["createEvent"].body.value("code", "") : "";
+  const std::string round =
+      examples.count("createRound") ? examples["createRound"].body.value("code", "") : "";
+  const std::set<std::string> by_unit = {"addRecommendation", "updateRecommendation",
+                                         "submitRecommendations"};
+  std::string recommendation;  // the number of the recommendation the example adds
   std::set<std::string> sent;
   for (const char* id : {"createEvent", "planEvent", "changeEnrolment", "applyRoster",
-                         "updateEvent", "setAvailability", "signIn"}) {
+                         "updateEvent", "setAvailability", "signIn", "updatePerson",
+                         "checkEnrollment", "createRound", "addRecommendation",
+                         "updateRecommendation", "submitRecommendations", "decideRecommendation"}) {
     INFO(std::string("the request example of ") + id);
     REQUIRE(examples.count(id) == 1);
     const Example& e = examples[id];
     std::string target = e.path;
-    if (size_t at = target.find("{code}"); at != std::string::npos) target.replace(at, 6, event);
-    // A person in a path is the one the examples invite.
-    if (size_t at = target.find("{id}"); at != std::string::npos) target.replace(at, 4, "P0000005");
-    const std::string token = id == std::string("signIn") ? "" : f.staff;
+    const bool of_round = target.rfind("/api/v1/rounds/", 0) == 0;
+    if (size_t at = target.find("{code}"); at != std::string::npos)
+      target.replace(at, 6, of_round ? round : event);
+    // A person in a path is the one the examples invite; a recommendation the one added.
+    const bool of_recommendation = target.rfind("/api/v1/recommendations/", 0) == 0;
+    if (size_t at = target.find("{id}"); at != std::string::npos)
+      target.replace(at, 4, of_recommendation ? recommendation : "P0000005");
+    const std::string token = id == std::string("signIn") ? ""
+                              : by_unit.count(id)         ? f.unit_a
+                                                          : f.staff;
+    std::vector<std::pair<std::string, std::string>> headers;
+    if (id == std::string("updatePerson")) {
+      headers.emplace_back("If-Match", f.Get(f.staff, target).Header("ETag"));
+    }
     if (e.closed) {
       json more = e.body;
       more["zz_unknown"] = 1;
-      Reply refused = f.Call(token, e.method, target, more.dump());
+      Reply refused = f.Call(token, e.method, target, more.dump(), headers);
       CHECK(refused.status == 400);
       CHECK(FirstField(refused) == "zz_unknown");
     }
-    Reply r = f.Call(token, e.method, target, e.body.dump());
+    Reply r = f.Call(token, e.method, target, e.body.dump(), headers);
     INFO(r.body.substr(0, 300));
     CHECK(r.status >= 200);
     CHECK(r.status < 300);
     // The success is the one the document declares (201 for what the call creates).
     CHECK(e.responses.contains(std::to_string(r.status)));
+    if (id == std::string("addRecommendation")) {
+      recommendation = std::to_string(r.Json()["item"]["id"].get<int64_t>());
+      // The submission example's opinion is keyed by this number.
+      REQUIRE(examples["submitRecommendations"].body["opinions"].contains(recommendation));
+    }
+    if (id == std::string("decideRecommendation")) CHECK(r.Json()["state"] == "admitted");
     sent.insert(id);
   }
   // An example added to the document is sent here too.
