@@ -2,7 +2,8 @@
 // staff account, the demo pool file), Debian's chromium started by playwright-core with a
 // fresh profile, a guard that fails a test when a page asks for anything outside
 // 127.0.0.1 or breaks the pages' Content-Security-Policy or throws, or receives an API
-// answer other than the OpenAPI document declares (openapi.mjs), sign-in through the
+// answer other than the OpenAPI document declares (openapi.mjs) — the answers api() and
+// sessionApi() fetch from node are held to it too —, sign-in through the
 // sign-in page (token or password), accounts opened and readied, screenshots, and
 // readings of the pool file and the data tables for expected values.
 
@@ -35,6 +36,26 @@ async function apiChecker() {
     checker = openApiChecker(await res.json());
   }
   return checker;
+}
+
+// Reads an answer fetched from node (api(), sessionApi()) and holds a JSON one to the OpenAPI
+// document as the pages' answers are: a mismatch throws, naming the route and the place.
+// Answers the parsed body, or null when the answer is not JSON.
+export async function checkedBody(method, address, res) {
+  const text = await res.text();
+  if (!(res.headers.get('content-type') || '').startsWith('application/json')) return null;
+  const where = `${method} ${address.pathname}${address.search} ${res.status}`;
+  let body;
+  try {
+    body = JSON.parse(text);
+  } catch {
+    throw new Error(`${where}: answered as JSON, but the body is not JSON`);
+  }
+  const problems = (await apiChecker())(method, address.pathname, res.status, body);
+  if (problems.length) {
+    throw new Error(`${where}: not as the OpenAPI document declares:\n${problems.join('\n')}`);
+  }
+  return body;
 }
 
 // A browser with a fresh profile folder (removed by close()). Every request of every
@@ -183,10 +204,11 @@ export async function apiSignIn(username, password) {
 export async function sessionApi(session, method, path, body) {
   const headers = { Cookie: session.cookie, 'X-CSRF-Token': session.csrf };
   if (body) headers['Content-Type'] = 'application/json';
-  const res = await fetch(new URL(`/api/v1/${path}`, fixture.base), {
+  const address = new URL(`/api/v1/${path}`, fixture.base);
+  const res = await fetch(address, {
     method, headers, body: body ? JSON.stringify(body) : undefined,
   });
-  const json = await res.json().catch(() => null);
+  const json = await checkedBody(method, address, res);
   if (!res.ok) throw new Error(`${method} ${path}: ${res.status} ${JSON.stringify(json)}`);
   return json;
 }
@@ -388,12 +410,13 @@ export function idNumber(region, birth, sequence) {
 
 // Calls the API as a test would set things up (not what the tests check).
 export async function api(method, path, token, body) {
-  const res = await fetch(new URL(`/api/v1/${path}`, fixture.base), {
+  const address = new URL(`/api/v1/${path}`, fixture.base);
+  const res = await fetch(address, {
     method,
     headers: { Authorization: `Bearer ${token}`, ...(body ? { 'Content-Type': 'application/json' } : {}) },
     body: body ? JSON.stringify(body) : undefined,
   });
-  const json = await res.json().catch(() => null);
+  const json = await checkedBody(method, address, res);
   if (!res.ok) throw new Error(`${method} ${path}: ${res.status} ${JSON.stringify(json)}`);
   return json;
 }

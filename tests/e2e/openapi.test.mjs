@@ -1,7 +1,8 @@
 // The OpenAPI document the server hands out (/api/v1/openapi.json), held to the OpenAPI 3.0
 // schema with @seriousme/openapi-schema-validator, so a client generator can read it; its
 // examples held to their own schemas; the rule sets under data/rules/ to the rule set schema;
-// and the checker the page tests use (openapi.mjs) shown to catch a wrong answer.
+// and the checker the page tests and the node helpers use (openapi.mjs) shown to catch a wrong
+// answer.
 
 import assert from 'node:assert/strict';
 import { readFileSync, readdirSync } from 'node:fs';
@@ -9,7 +10,7 @@ import { join } from 'node:path';
 import { before, describe, test } from 'node:test';
 import { Validator } from '@seriousme/openapi-schema-validator';
 import { componentValidator, openApiChecker } from './openapi.mjs';
-import { api, fixture } from './lib.mjs';
+import { api, checkedBody, fixture } from './lib.mjs';
 
 describe('the OpenAPI document', () => {
   let doc;
@@ -78,5 +79,21 @@ describe('the OpenAPI document', () => {
     assert.match(problems[0], /^GET \/api\/v1\/events 200: \/items\/0\/classes\/0\/capacity must be integer/);
     assert.match(check('GET', '/api/v1/events/2025-seminar', 418, {})[0], /status 418 is not declared/);
     assert.match(check('GET', '/api/v1/nowhere', 200, {})[0], /no route/);
+  });
+
+  test('an answer api() and sessionApi() fetch from node is held to the document too', async () => {
+    const answer = (body, status = 200) => new Response(JSON.stringify(body),
+      { status, headers: { 'Content-Type': 'application/json; charset=utf-8' } });
+    const at = new URL('/api/v1/events?size=1', fixture.base);
+    const events = await api('GET', 'events', fixture.staffToken);
+    assert.deepEqual(await checkedBody('GET', at, answer(events)), events);
+    const wrong = structuredClone(events);
+    wrong.items[0].classes[0].capacity = '50';
+    await assert.rejects(checkedBody('GET', at, answer(wrong)),
+      /^Error: GET \/api\/v1\/events\?size=1 200: not as the OpenAPI document declares:\n.*\/items\/0\/classes\/0\/capacity must be integer/);
+    await assert.rejects(checkedBody('GET', at, answer({ error: 'nope' }, 404)), /404 .*not declared|404: .*must/);
+    await assert.rejects(checkedBody('GET', at, new Response('{"total":',
+      { headers: { 'Content-Type': 'application/json' } })), /body is not JSON/);
+    assert.equal(await checkedBody('GET', at, new Response('PK', { headers: { 'Content-Type': 'application/zip' } })), null);
   });
 });
