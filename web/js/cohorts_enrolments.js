@@ -4,8 +4,8 @@
 // sends If-Match with the version the row was read at; a seat freed by a decline or a
 // removal shows who was promoted from the waiting list, and a refusal (409, 412, 422)
 // shows the API's message, the list read again. An invitation refused because others wait
-// ahead offers 「越过候补名单邀请」, which sends it again as an audited override. A province reads the same table for its
-// own people (the API scopes it), without controls.
+// ahead offers 「越过候补名单邀请」, which sends it again as an audited override. A province reads
+// the same table for its own people (the API scopes it), without controls.
 //
 // Each row is built from a list of column builders (kColumns); attendance by day
 // (cohorts_attendance.js) is one of them: staff mark each day of a seat holder, a province
