@@ -1,7 +1,7 @@
 // The OpenAPI document the server hands out (/api/v1/openapi.json), held to the OpenAPI 3.0
 // schema with @seriousme/openapi-schema-validator, so a client generator can read it; its
 // examples held to their own schemas; the rule sets under data/rules/ to the rule set schema;
-// and the checker the page tests and the node helpers use (openapi.mjs) shown to catch a wrong
+// and the checker the page tests and lib.mjs's api() use (openapi.mjs) shown to catch a wrong
 // answer.
 
 import assert from 'node:assert/strict';
