@@ -1496,7 +1496,7 @@ int main(int argc, char** argv) {
   bool speed = true;
   bool show_misses = false;
   size_t slowest = 0;       // print the N slowest queries of the speed section
-  std::string speed_class;  // time only the queries of this class (for profiling one class)
+  std::string speed_class;  // only the classes whose name begins so, in every run (profiling)
   int speed_rounds = 2;     // the first warms the page cache; the last is reported
   for (int i = 1; i < argc; ++i) {
     const std::string a = argv[i];
@@ -1551,7 +1551,14 @@ int main(int argc, char** argv) {
   const Pool pool = MakePool(persons, seed);
   std::printf("pool: %zu people generated in %.1f s\n", pool.records.size(), Seconds(started));
   started = Clock::now();
-  const auto queries = MakeQueries(pool, per_class, seed + 1);
+  auto queries = MakeQueries(pool, per_class, seed + 1);
+  if (!speed_class.empty()) {
+    std::erase_if(queries, [&](const Query& q) { return !q.cls.starts_with(speed_class); });
+    if (queries.empty()) {
+      std::fprintf(stderr, "--speed-class: no queries of class \"%s\"\n", speed_class.c_str());
+      return 2;
+    }
+  }
   std::printf("queries: %zu labelled in %.1f s\n", queries.size(), Seconds(started));
   Report report;
   for (const auto& q : queries) {
@@ -1752,7 +1759,7 @@ int main(int argc, char** argv) {
     auto mix = MakeQueries(big, std::max(per_class, 100), seed + 101);
     if (!speed_class.empty()) {
       mix.erase(std::remove_if(mix.begin(), mix.end(),
-                               [&](const Query& q) { return q.cls != speed_class; }),
+                               [&](const Query& q) { return !q.cls.starts_with(speed_class); }),
                 mix.end());
       if (mix.empty()) {
         std::fprintf(stderr, "--speed-class: no queries of class \"%s\"\n", speed_class.c_str());
