@@ -16,7 +16,7 @@
 namespace tp::indexer {
 
 // Bump when the tokens or terms produced for the same text change.
-inline constexpr int kAnalyzerVersion = 11;
+inline constexpr int kAnalyzerVersion = 12;
 
 enum class TokenKind : uint8_t { kHan, kWord };
 

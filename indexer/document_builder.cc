@@ -293,6 +293,26 @@ void DocumentBuilder::AddName(std::string_view name, BuiltDocument& out) {
         out.postings.push_back({std::string(kInitial) + s[0], position_of});
       }
     }
+    // The pairs a phrase asks for first (schema.h's kSyllablePair): each reading of the character
+    // before, or that character itself, with each reading and initial of this one.
+    if (i == 0 || readings[i].empty()) continue;
+    std::vector<std::string_view> before(readings[i - 1].begin(), readings[i - 1].end());
+    if (tokens[i - 1].kind == TokenKind::kHan) before.push_back(scratch_.Key(tokens[i - 1]));
+    for (std::string_view a : before) {
+      std::string pair(kSyllablePair);
+      pair.append(a);
+      const size_t stem = pair.size();
+      for (std::string_view s : readings[i]) {
+        pair.resize(stem);
+        pair.append(s);
+        out.boolean_terms.push_back(pair);
+      }
+      for (char c : initials_here) {
+        pair.resize(stem);
+        pair.push_back(c);
+        out.boolean_terms.push_back(pair);
+      }
+    }
   }
   for (const auto& [b, e] : parts) {
     std::vector<std::string> spellings{""}, initials{""};
@@ -419,6 +439,10 @@ void DocumentBuilder::Build(const IndexRecord& record, BuiltDocument& out) {
   }
   const int birth = BirthDateNumber(p.birth_date);
   if (birth > 0) {
+    std::string term = std::string(kBirthPrefix) + std::to_string(birth / 10000);
+    out.boolean_terms.push_back(term);
+    term.pop_back();  // the decade: Y198 for 1983
+    out.boolean_terms.push_back(std::move(term));
     facets.push_back(kFacetBirthDate);
     facets.append(std::to_string(birth));
     facets.push_back('\x1f');

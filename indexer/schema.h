@@ -61,6 +61,11 @@ inline constexpr std::string_view kGivenName = "XG";
 inline constexpr std::string_view kSyllable = "XP";
 inline constexpr std::string_view kInitial = "XI";
 inline constexpr std::string_view kWholePinyin = "XQ";
+// Each two neighbouring characters of a name, without positions: the first one's readings and the
+// character itself, each joined with the second one's readings and initials (刘丽: liuli, liul,
+// 刘li, 刘l). A phrase of syllables, or of a surname and syllables or initials, asks for them
+// first, so that positions are read only for the names holding them.
+inline constexpr std::string_view kSyllablePair = "XB";
 inline constexpr std::string_view kWholeInitials = "XJ";
 // Each beginning of the whole-name initials (z, zs, zsf for 张三丰): initials typed so far.
 inline constexpr std::string_view kInitialsPrefix = "XK";
@@ -70,6 +75,11 @@ inline constexpr std::string_view kWordPrefix = "W";
 // Boolean terms: the document's own id ("Q" + rowid) and filters ("K" + name + ":" + value).
 inline constexpr std::string_view kIdPrefix = "Q";
 inline constexpr std::string_view kFilterPrefix = "K";
+// Boolean terms of the birth date: its year ("Y1983") and its decade ("Y198"). A birth year, a
+// decade (80后) or an age range is then a few posting lists, and the birth-date slot is read only
+// for the days a range cuts out of a year: a value range alone reads the slot of every candidate,
+// and as the rarest-looking part of a query it would lead the match through the whole pool.
+inline constexpr std::string_view kBirthPrefix = "Y";
 
 // Filters, each also a facet. Values are the record's canonical values (province codes, unit
 // type codes, 领军人才, 壮族, 男, years, round codes, campaigns, yes/no); age_band is computed.

@@ -3,6 +3,7 @@
 #include <catch2/catch.hpp>
 
 #include <algorithm>
+#include <cstdio>
 #include <filesystem>
 
 #include "index_test_support.h"
@@ -461,6 +462,72 @@ TEST_CASE("Search: filters narrow the hits and facets count the values", "[searc
   auto young_names = Names(*young);
   std::sort(young_names.begin(), young_names.end());
   CHECK(young_names == V{"丙", "甲"});
+}
+
+TEST_CASE("Search: birth years, decades and ages find exactly the people born in their range",
+          "[search][filters][birth]") {
+  TempDir dir;
+  MemoryLog log;
+  // Seven people a year from 1938 to 2006, born on the days a range may cut between: the first
+  // and last of the year, and the days beside the two `today`s below.
+  std::vector<std::pair<int64_t, int>> born;  // rowid, YYYYMMDD
+  for (int year = 1938; year <= 2006; ++year) {
+    for (int mmdd : {101, 606, 607, 608, 1207, 1208, 1231}) {
+      const auto rowid = static_cast<int64_t>(born.size()) + 1;
+      char date[32];
+      std::snprintf(date, sizeof date, "%04d-%02d-%02d", year, mmdd / 100, mmdd % 100);
+      log.Put(Full(rowid, "张三", "男", date, "45", 2024, "青年人才"));
+      born.emplace_back(rowid, year * 10000 + mmdd);
+    }
+  }
+  auto index = IndexOf(dir, log);
+  const auto found = [&](SearchRequest request) {
+    std::vector<int64_t> rowids;
+    request.size = 100;
+    for (request.page = 1;; ++request.page) {
+      auto result = index->Search(request);
+      REQUIRE(result.ok());
+      if (result->hits.empty()) break;
+      for (const auto& hit : result->hits) rowids.push_back(hit.rowid);
+    }
+    std::sort(rowids.begin(), rowids.end());
+    return rowids;
+  };
+  const auto born_between = [&](int from, int to) {
+    std::vector<int64_t> rowids;
+    for (const auto& [rowid, date] : born) {
+      if (date >= from && date <= to) rowids.push_back(rowid);
+    }
+    return rowids;
+  };
+  for (const int today : {20260607, 20261207}) {
+    INFO("today " << today);
+    const auto typed = [&](const std::string& query) {
+      SearchRequest request;
+      request.today = today;
+      request.query = query;
+      return found(request);
+    };
+    const auto band = [&](const std::string& value) {
+      SearchRequest request;
+      request.today = today;
+      request.filters = {{"age_band", value}};
+      return found(request);
+    };
+    const auto years_ago = [&](int years) { return today - years * 10000; };
+    CHECK(typed("80后") == born_between(19800101, 19891231));
+    CHECK(typed("1983") == born_between(19830101, 19831231));
+    CHECK(typed("1983年") == born_between(19830101, 19831231));
+    // 35 included: born after the day 36 years ago.
+    CHECK(typed("35岁以下") == born_between(years_ago(36) + 1, today));
+    CHECK(typed("40岁以下") == born_between(years_ago(41) + 1, today));
+    CHECK(typed("30岁以上") == born_between(10000101, years_ago(30)));
+    CHECK(typed("60岁以上") == born_between(10000101, years_ago(60)));
+    CHECK(band("35岁及以下") == born_between(years_ago(36) + 1, today));
+    CHECK(band("36-45岁") == born_between(years_ago(46) + 1, years_ago(36)));
+    CHECK(band("46-55岁") == born_between(years_ago(56) + 1, years_ago(46)));
+    CHECK(band("56岁及以上") == born_between(10000101, years_ago(56)));
+  }
 }
 
 TEST_CASE("SearchAmong: hits, total and facets are those of the allowed persons only",
