@@ -369,8 +369,8 @@ class Matcher {
     }
     if (spy != nullptr) enquire.add_matchspy(spy);
     // Facets count every match up to kFacetSample, and a sample scaled up beyond it: a query
-    // matching most of a large pool stays fast. (Not Enquire::set_time_limit: in Xapian 1.4.22
-    // its timer thread writes into the stack of a match already over, and the next one crashes.)
+    // matching most of a large pool stays fast. (Not Enquire::set_time_limit: with Xapian 1.4.22
+    // it made the benchmark crash inside get_mset within a few hundred searches.)
     const Xapian::doccount check = std::max(spy != nullptr ? kFacetSample : 100, at_least_);
     return enquire.get_mset(static_cast<Xapian::doccount>((request_.page - 1) * request_.size),
                             static_cast<Xapian::doccount>(request_.size), check);
