@@ -20,6 +20,7 @@
 #include <vector>
 
 #include "indexer/did_you_mean.h"
+#include "indexer/internal/match_parts.h"
 #include "indexer/internal/search_index_impl.h"
 #include "indexer/schema.h"
 
@@ -29,7 +30,14 @@ namespace {
 constexpr Xapian::doccount kFallbackBelow = 5;  // fewer matches than this: add homophones
 constexpr int kMaxPage = 1000;
 constexpr Xapian::termcount kWildcardTerms = 200;
-constexpr Xapian::doccount kFacetSample = 5000;
+// Facets. The match that ranks the page records the ids of the matches it sees; it sees them all
+// when there are at most kFacetsInMatch (weighing that many before it may pass any over costs
+// less than matching again). Beyond, a match of their own counts them in a sample of the index.
+// Either way at most about kFacetSample of them are counted, a sample spread over the index: each
+// costs a read of its values (about 1.5 µs among a million people), and with that many a value
+// held by half of the matches is counted within about a per cent of them.
+constexpr Xapian::doccount kFacetsInMatch = 10000;
+constexpr Xapian::doccount kFacetSample = 2000;
 // BM25 without length normalisation (b = 0). A record is a person, not a page of free length:
 // a longer record is somebody with more achievements and posts, and a word it repeats is no
 // sign of padding. Normalising would also read each match's length from the index, which on
@@ -44,79 +52,6 @@ int Today() {
   gmtime_r(&beijing, &day);
   return (day.tm_year + 1900) * 10000 + (day.tm_mon + 1) * 100 + day.tm_mday;
 }
-
-// Counts facet values of every match: one slot holds them all (schema.h).
-class FacetSpy : public Xapian::MatchSpy {
- public:
-  explicit FacetSpy(int today) : today_(today) {}
-
-  void operator()(const Xapian::Document& doc, double) override {
-    ++seen_;
-    const std::string facets = doc.get_value(kSlotFacets);
-    size_t at = 0;
-    while (at < facets.size()) {
-      const auto index = static_cast<unsigned char>(facets[at]);
-      const size_t end = facets.find('\x1f', at + 1);
-      if (end == std::string::npos) break;
-      const std::string_view value = std::string_view(facets).substr(at + 1, end - at - 1);
-      if (index < counts_.size()) {
-        Count(index, value);
-      } else if (index == static_cast<unsigned char>(kFacetBirthDate)) {
-        int birth = 0;
-        std::from_chars(value.data(), value.data() + value.size(), birth);
-        const std::string_view band = AgeBand(birth, today_);
-        if (!band.empty()) Count(kAgeIndex, band);
-      }
-      at = end + 1;
-    }
-  }
-  std::string name() const override { return "tp.FacetSpy"; }
-  int64_t seen() const { return seen_; }
-
-  // Counts over the matches seen; when the spy saw only a part of `matches`, scaled up to them.
-  std::vector<std::pair<std::string, std::vector<FacetValue>>> Result(int64_t matches) const {
-    const double scale = seen_ > 0 && matches > seen_
-                             ? static_cast<double>(matches) / static_cast<double>(seen_)
-                             : 1.0;
-    std::vector<std::pair<std::string, std::vector<FacetValue>>> out;
-    for (size_t i = 0; i < counts_.size(); ++i) {
-      std::vector<FacetValue> values;
-      for (const auto& [value, count] : counts_[i]) {
-        values.push_back({value, static_cast<int64_t>(static_cast<double>(count) * scale + 0.5)});
-      }
-      std::sort(values.begin(), values.end(), [](const FacetValue& a, const FacetValue& b) {
-        return a.count != b.count ? a.count > b.count : a.value < b.value;
-      });
-      out.emplace_back(std::string(kFilterNames[i]), std::move(values));
-    }
-    return out;
-  }
-
- private:
-  static constexpr size_t kAgeIndex =
-      static_cast<size_t>(std::find(std::begin(kFilterNames), std::end(kFilterNames), "age_band") -
-                          std::begin(kFilterNames));
-  // Looked up by the bytes of the value, without a string made for each value of each match.
-  struct ValueHash {
-    using is_transparent = void;
-    size_t operator()(std::string_view v) const { return std::hash<std::string_view>()(v); }
-  };
-  void Count(size_t index, std::string_view value) {
-    auto& counts = counts_[index];
-    const auto it = counts.find(value);
-    if (it != counts.end()) {
-      ++it->second;
-    } else {
-      counts.emplace(std::string(value), 1);
-    }
-  }
-
-  int today_;
-  int64_t seen_ = 0;
-  std::array<std::unordered_map<std::string, int64_t, ValueHash, std::equal_to<>>,
-             std::size(kFilterNames)>
-      counts_;
-};
 
 // The people born from `from` to `to` (YYYYMMDD, both included), weighing nothing: whole decades
 // and years by their terms (schema.h's kBirthPrefix), and only the days a range cuts out of a
@@ -278,46 +213,23 @@ Xapian::Query ToXapian(const QueryNode& node) {
   return Xapian::Query(op, children.begin(), children.end());
 }
 
-// The documents of a list of ascending document ids, weighing nothing. As the right side of
-// OP_FILTER it restricts a query exactly, and the matcher skips through it: no term per
-// document is read, as an OR of the documents' id terms would.
-class DocidSource : public Xapian::PostingSource {
- public:
-  explicit DocidSource(std::shared_ptr<const std::vector<Xapian::docid>> docids)
-      : docids_(std::move(docids)) {}
-
-  // Ids the index lacks stay in the list: the query it restricts never matches them.
-  Xapian::doccount get_termfreq_min() const override { return 0; }
-  Xapian::doccount get_termfreq_est() const override { return Size(); }
-  Xapian::doccount get_termfreq_max() const override { return Size(); }
-
-  void init(const Xapian::Database&) override { started_ = false; }
-  void next(double) override {
-    at_ = started_ ? at_ + 1 : 0;
-    started_ = true;
-  }
-  // Never backwards: an earlier `did` leaves the position where it is.
-  void skip_to(Xapian::docid did, double) override {
-    if (!started_) {
-      at_ = 0;
-      started_ = true;
+// The matches of `node` without what only weighs them: the optional side of AND_MAYBE, scales
+// and constant weights. Counting needs no more, and these are most of a text word's query.
+QueryNode Unweighted(const QueryNode& node) {
+  using Op = QueryNode::Op;
+  switch (node.op) {
+    case Op::kAndMaybe:
+    case Op::kScale:
+    case Op::kConstant: return Unweighted(node.children.at(0));
+    case Op::kAnd:
+    case Op::kOr: {
+      QueryNode out = node;
+      for (QueryNode& c : out.children) c = Unweighted(c);
+      return out;
     }
-    const auto from = docids_->begin() + static_cast<ptrdiff_t>(std::min(at_, docids_->size()));
-    at_ = static_cast<size_t>(std::lower_bound(from, docids_->end(), did) - docids_->begin());
+    default: return node;
   }
-  bool at_end() const override { return at_ >= docids_->size(); }
-  Xapian::docid get_docid() const override { return (*docids_)[at_]; }
-
-  PostingSource* clone() const override { return new DocidSource(docids_); }
-  std::string name() const override { return "tp.DocidSource"; }
-
- private:
-  Xapian::doccount Size() const { return static_cast<Xapian::doccount>(docids_->size()); }
-
-  std::shared_ptr<const std::vector<Xapian::docid>> docids_;
-  size_t at_ = 0;
-  bool started_ = false;
-};
+}
 
 // What the matches are restricted to, weighing nothing: the filters, and the allowed documents
 // when given.
@@ -336,21 +248,16 @@ Xapian::Query Restriction(Xapian::Query filter,
 // Runs the queries of one search on one reader, each restricted and sorted alike.
 class Matcher {
  public:
-  // `at_least`: matches counted exactly, beyond what the page and the facets need.
+  // `at_least`: matches counted exactly, beyond what the page needs (among a set: all of them).
   Matcher(const Xapian::Database& db, const SearchRequest& request,
           const Xapian::Query& restriction, Xapian::doccount at_least)
       : db_(db), request_(request), restriction_(restriction), at_least_(at_least) {}
 
-  // The page asked for, the matches counted by `spy` when given.
-  Xapian::MSet Run(const QueryNode& node, FacetSpy* spy) const {
-    Xapian::Query query = ToXapian(node);
-    if (!restriction_.empty()) {
-      query = node.op == QueryNode::Op::kAll
-                  ? restriction_
-                  : Xapian::Query(Xapian::Query::OP_FILTER, query, restriction_);
-    }
+  // The page asked for. `recorder`, when given, is shown the matches the match weighs; it sees
+  // every match when there are at most kFacetsInMatch (among a set: all of them).
+  Xapian::MSet Run(const QueryNode& node, DocidRecorder* recorder) const {
     Xapian::Enquire enquire(db_);
-    enquire.set_query(query);
+    enquire.set_query(Restricted(node));
     enquire.set_weighting_scheme(RecordWeight());
     switch (request_.sort) {
       case SortOrder::kRelevance: break;
@@ -367,31 +274,84 @@ class Matcher {
         enquire.set_sort_by_value_then_relevance(kSlotBirthDate, false);
         break;
     }
-    if (spy != nullptr) enquire.add_matchspy(spy);
-    // Facets count every match up to kFacetSample, and a sample scaled up beyond it: a query
-    // matching most of a large pool stays fast. (Not Enquire::set_time_limit: with Xapian 1.4.22
-    // it made the benchmark crash inside get_mset within a few hundred searches.)
-    const Xapian::doccount check = std::max(spy != nullptr ? kFacetSample : 100, at_least_);
+    if (recorder != nullptr) {
+      recorder->Reset();
+      enquire.add_matchspy(recorder);
+    }
+    // Until `check` matches are seen none is passed over, so a recorder sees them all.
+    const Xapian::doccount check =
+        std::max(recorder != nullptr ? kFacetsInMatch : Xapian::doccount{100}, at_least_);
     return enquire.get_mset(static_cast<Xapian::doccount>((request_.page - 1) * request_.size),
                             static_cast<Xapian::doccount>(request_.size), check);
+  }
+
+  // Counts the facets of the matches of `node` into `spy`. When the match that ranked them
+  // (`ranked`, its recorder `seen`) saw every one, from the ids it recorded; else in a pass of its
+  // own, weighing and sorting nothing, over a sample of the index spread over all of it
+  // (SampleSource) that holds about kFacetSample matches, which FacetSpy::Result scales up.
+  // Returns the number of matches: exact when every one was counted, else estimated from the
+  // sample. (A spy in the weighted match sees every match weighing as much as the page's last:
+  // all of them for 男 or 汉族, whose matches weigh alike.)
+  Xapian::doccount Count(const QueryNode& node, const Xapian::MSet& ranked,
+                         const DocidRecorder& seen, FacetSpy& spy) const {
+    spy.Reset();
+    const Xapian::doccount total = ranked.get_matches_estimated();
+    if (ranked.get_matches_lower_bound() == ranked.get_matches_upper_bound() &&
+        seen.seen() == total && seen.seen() <= std::max(kFacetsInMatch, at_least_)) {
+      // Beyond kFacetSample, a sample of them: each costs a read of its values.
+      const Xapian::doccount every = at_least_ > 0 ? 1 : (total + kFacetSample - 1) / kFacetSample;
+      Xapian::doccount counted = 0;
+      for (const Xapian::docid did : seen.Sorted()) {
+        if (every == 1 || InSample(did, every)) {
+          spy.Add(did);
+          ++counted;
+        }
+      }
+      if (counted > 0) return total;
+    }
+    const Xapian::Query query = Restricted(Unweighted(node));
+    const Xapian::doccount cap = at_least_ > 0 ? at_least_ : 4 * kFacetSample;
+    Xapian::doccount every =
+        at_least_ > 0 ? 1 : std::max<Xapian::doccount>(1, total / kFacetSample);
+    for (int pass = 0;; ++pass) {
+      spy.Reset();
+      Xapian::Enquire enquire(db_);
+      enquire.set_query(every == 1
+                            ? query
+                            : Xapian::Query(Xapian::Query::OP_FILTER, query,
+                                            Xapian::Query((new SampleSource(every))->release())));
+      enquire.set_weighting_scheme(Xapian::BoolWeight());
+      enquire.add_matchspy(&spy);
+      // Weighing nothing, the match ends once `cap + 1` documents were seen.
+      enquire.get_mset(0, 0, cap + 1);
+      const auto counted = static_cast<Xapian::doccount>(spy.seen());
+      if (pass == 2) return counted * every;
+      if (counted > cap) {
+        every *= 8;  // the estimate was far too low
+      } else if (every > 1 && counted < kFacetSample / 4) {
+        every = std::max<Xapian::doccount>(1, every * counted / kFacetSample);  // far too high
+      } else {
+        return counted * every;
+      }
+    }
   }
 
   // Whether anybody matches `node` (with the same restriction), weighing nothing.
   bool Any(const QueryNode& node) const {
     if (node.op == QueryNode::Op::kNothing) return false;
-    Xapian::Query query = ToXapian(node);
-    if (!restriction_.empty()) {
-      query = node.op == QueryNode::Op::kAll
-                  ? restriction_
-                  : Xapian::Query(Xapian::Query::OP_FILTER, query, restriction_);
-    }
     Xapian::Enquire enquire(db_);
-    enquire.set_query(query);
+    enquire.set_query(Restricted(node));
     enquire.set_weighting_scheme(Xapian::BoolWeight());
     return enquire.get_mset(0, 1).size() > 0;
   }
 
  private:
+  Xapian::Query Restricted(const QueryNode& node) const {
+    if (restriction_.empty()) return ToXapian(node);
+    if (node.op == QueryNode::Op::kAll) return restriction_;
+    return Xapian::Query(Xapian::Query::OP_FILTER, ToXapian(node), restriction_);
+  }
+
   const Xapian::Database& db_;
   const SearchRequest& request_;
   const Xapian::Query& restriction_;
@@ -617,37 +577,41 @@ StatusOr<SearchResult> SearchIndex::Impl::Run(
     result.page = request.page;
     result.size = request.size;
     const Matcher matcher(reader->db, request, restriction, at_least);
-    FacetSpy spy(today);
-    Xapian::MSet mset = matcher.Run(plan->query, request.facets ? &spy : nullptr);
+    const QueryNode* searched = &plan->query;
+    DocidRecorder recorder(std::max(kFacetsInMatch, at_least));
+    DocidRecorder* const record = request.facets ? &recorder : nullptr;
+    Xapian::MSet mset = matcher.Run(plan->query, record);
     std::optional<QueryNode> with_homophones;
     std::vector<bool> by_homophones(plan->parts.size(), false);
     if (mset.get_matches_estimated() < kFallbackBelow)
       with_homophones = Homophones(reader->db, *plan, by_homophones);
-    FacetSpy fallback_spy(today);
-    const FacetSpy* counted = &spy;
     if (with_homophones) {
-      mset = matcher.Run(*with_homophones, request.facets ? &fallback_spy : nullptr);
+      mset = matcher.Run(*with_homophones, record);
       result.homophones = true;
-      counted = &fallback_spy;
+      searched = &*with_homophones;
     }
     // No dead ends: a query that finds nobody leaves out the words that find nobody.
     std::vector<bool> kept(plan->parts.size(), true);
-    FacetSpy relaxed_spy(today);
+    std::optional<QueryNode> relaxed;
     if (mset.get_matches_estimated() == 0 && plan->query.op != QueryNode::Op::kAll) {
-      if (std::optional<QueryNode> relaxed = Relax(matcher, *plan, kept, result)) {
-        mset = matcher.Run(*relaxed, request.facets ? &relaxed_spy : nullptr);
-        counted = &relaxed_spy;
+      relaxed = Relax(matcher, *plan, kept, result);
+      if (relaxed) {
+        mset = matcher.Run(*relaxed, record);
+        searched = &*relaxed;
       }
     }
     for (size_t i = 0; i < plan->parts.size(); ++i) {
       if (kept[i] && plan->understood[i]) result.understood.push_back(*plan->understood[i]);
     }
-    if (request.facets) {
-      result.facets = counted->Result(mset.get_matches_estimated());
-      result.facets_estimated =
-          counted->seen() < static_cast<int64_t>(mset.get_matches_estimated());
-    }
     result.total = mset.get_matches_estimated();
+    if (request.facets) {
+      FacetSpy spy(reader->db, today);
+      const Xapian::doccount counted = matcher.Count(*searched, mset, recorder, spy);
+      // The match's own count when it is exact (every match seen), else the facets' one.
+      if (mset.get_matches_lower_bound() != mset.get_matches_upper_bound()) result.total = counted;
+      result.facets = spy.Result(result.total);
+      result.facets_estimated = spy.seen() < result.total;
+    }
     for (auto it = mset.begin(); it != mset.end(); ++it) {
       const Xapian::Document doc = it.get_document();
       StoredFields stored;

@@ -1,8 +1,8 @@
 // Internals of SearchIndex, shared by the files of indexer/ that implement it: search_index.cc
 // (the directory of generations and the public face), search_index_catch_up.cc (following the
 // change log), search_index_rebuild.cc (a new generation built aside) and search_index_search.cc
-// (queries). Nothing outside indexer/ includes this header (the build checks it); it is the one
-// header of the module that names Xapian types.
+// (queries). Nothing outside indexer/ includes this header (the build checks it); the headers of
+// indexer/internal/ are the module's only ones that name Xapian types.
 #pragma once
 
 #include <xapian.h>

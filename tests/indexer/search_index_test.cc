@@ -589,6 +589,52 @@ TEST_CASE("SearchAmong: hits, total and facets are those of the allowed persons 
   CHECK(nobody->hits.empty());
 }
 
+TEST_CASE("Search: facets of many matches are counted in a sample spread over the whole index",
+          "[search][filters][facets]") {
+  TempDir dir;
+  MemoryLog log;
+  // Two provinces' files imported one after the other: the first half of the ids in Guangxi, the
+  // second in Beijing. Every second person a man, every eighth a 领军人才.
+  constexpr int64_t kPeople = 10800;
+  for (int64_t rowid = 1; rowid <= kPeople; ++rowid) {
+    log.Put(Full(rowid, "张三", rowid % 2 == 0 ? "男" : "女", "1980-01-01",
+                 rowid <= kPeople / 2 ? "45" : "11", 2024,
+                 rowid % 8 == 0 ? "领军人才" : "青年人才"));
+  }
+  auto index = IndexOf(dir, log);
+  const auto count = [](const SearchResult& r, const std::string& name, const std::string& value) {
+    for (const auto& [n, values] : r.facets) {
+      for (const auto& v : values) {
+        if (n == name && v.value == value) return v.count;
+      }
+    }
+    return int64_t{0};
+  };
+  SearchRequest request;
+  request.today = 20250601;
+
+  // More matches than one match records: a sample of them, taken over all of the index. A sample
+  // of the first ids would count nobody in Beijing.
+  auto all = index->Search(request);
+  REQUIRE(all.ok());
+  CHECK(all->total == kPeople);
+  CHECK(all->facets_estimated);
+  CHECK(static_cast<double>(count(*all, "province", "45")) == Approx(kPeople / 2).epsilon(0.25));
+  CHECK(static_cast<double>(count(*all, "province", "11")) == Approx(kPeople / 2).epsilon(0.25));
+  CHECK(static_cast<double>(count(*all, "tier", "领军人才")) == Approx(kPeople / 8).epsilon(0.3));
+
+  // A few matches are all counted, exactly.
+  request.query = "领军人才 男";
+  request.filters = {{"province", "45"}};
+  auto few = index->Search(request);
+  REQUIRE(few.ok());
+  CHECK(few->total == kPeople / 16);
+  CHECK_FALSE(few->facets_estimated);
+  CHECK(count(*few, "gender", "男") == kPeople / 16);
+  CHECK(count(*few, "province", "45") == kPeople / 16);
+  CHECK(count(*few, "tier", "领军人才") == kPeople / 16);
+}
+
 TEST_CASE("Search: results sort by relevance, admission year or age", "[search][sort]") {
   TempDir dir;
   MemoryLog log;

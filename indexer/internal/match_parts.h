@@ -1,0 +1,176 @@
+// The parts of Xapian's match that the search adds (indexer/search_index_search.cc): match spies
+// that record or count the matches, and posting sources for a list of documents, a sample of the
+// index and the constant weight of a filter value. Internal to indexer/, as Xapian's types are.
+#pragma once
+
+#include <xapian.h>
+
+#include <algorithm>
+#include <array>
+#include <cstddef>
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <utility>
+#include <vector>
+
+#include "indexer/schema.h"
+#include "indexer/search_index.h"
+
+namespace tp::indexer {
+
+// The documents a match saw, in the order it saw them: up to `limit` ids, and how many in all.
+class DocidRecorder : public Xapian::MatchSpy {
+ public:
+  explicit DocidRecorder(Xapian::doccount limit) : limit_(limit) {}
+
+  void operator()(const Xapian::Document& doc, double) override {
+    ++seen_;
+    if (ids_.size() < limit_) ids_.push_back(doc.get_docid());
+  }
+  std::string name() const override { return "tp.DocidRecorder"; }
+
+  void Reset() {
+    ids_.clear();
+    seen_ = 0;
+  }
+  Xapian::doccount seen() const { return seen_; }
+  // The ids recorded, ascending.
+  std::vector<Xapian::docid> Sorted() const {
+    std::vector<Xapian::docid> ids = ids_;
+    std::sort(ids.begin(), ids.end());
+    return ids;
+  }
+
+ private:
+  Xapian::doccount limit_;
+  Xapian::doccount seen_ = 0;
+  std::vector<Xapian::docid> ids_;
+};
+
+// Counts facet values of the documents it is shown: one slot holds them all (schema.h).
+class FacetSpy : public Xapian::MatchSpy {
+ public:
+  FacetSpy(const Xapian::Database& db, int today) : db_(db), today_(today) {}
+
+  void operator()(const Xapian::Document& doc, double) override { Add(doc.get_docid()); }
+
+  // Counts the facets of `did`; the documents are shown in ascending order.
+  void Add(Xapian::docid did);
+  std::string name() const override { return "tp.FacetSpy"; }
+  int64_t seen() const { return seen_; }
+  void Reset() {
+    started_ = false;
+    seen_ = 0;
+    for (auto& counts : counts_) counts.clear();
+  }
+
+  // Counts over the matches seen; when the spy saw only a part of `matches`, scaled up to them.
+  std::vector<std::pair<std::string, std::vector<FacetValue>>> Result(int64_t matches) const;
+
+ private:
+  static constexpr size_t kAgeIndex =
+      static_cast<size_t>(std::find(std::begin(kFilterNames), std::end(kFilterNames), "age_band") -
+                          std::begin(kFilterNames));
+  // Looked up by the bytes of the value, without a string made for each value of each match.
+  struct ValueHash {
+    using is_transparent = void;
+    size_t operator()(std::string_view v) const { return std::hash<std::string_view>()(v); }
+  };
+  void Count(size_t index, std::string_view value);
+
+  const Xapian::Database& db_;
+  Xapian::ValueIterator values_;
+  bool started_ = false;
+  int today_;
+  int64_t seen_ = 0;
+  std::array<std::unordered_map<std::string, int64_t, ValueHash, std::equal_to<>>,
+             std::size(kFilterNames)>
+      counts_;
+};
+
+// The documents of a list of ascending document ids, weighing nothing. As the right side of
+// OP_FILTER it restricts a query exactly, and the matcher skips through it: no term per
+// document is read, as an OR of the documents' id terms would.
+class DocidSource : public Xapian::PostingSource {
+ public:
+  explicit DocidSource(std::shared_ptr<const std::vector<Xapian::docid>> docids)
+      : docids_(std::move(docids)) {}
+
+  // Ids the index lacks stay in the list: the query it restricts never matches them.
+  Xapian::doccount get_termfreq_min() const override { return 0; }
+  Xapian::doccount get_termfreq_est() const override { return Size(); }
+  Xapian::doccount get_termfreq_max() const override { return Size(); }
+
+  void init(const Xapian::Database&) override { started_ = false; }
+  void next(double) override {
+    at_ = started_ ? at_ + 1 : 0;
+    started_ = true;
+  }
+  // Never backwards: an earlier `did` leaves the position where it is.
+  void skip_to(Xapian::docid did, double) override {
+    if (!started_) {
+      at_ = 0;
+      started_ = true;
+    }
+    const auto from = docids_->begin() + static_cast<ptrdiff_t>(std::min(at_, docids_->size()));
+    at_ = static_cast<size_t>(std::lower_bound(from, docids_->end(), did) - docids_->begin());
+  }
+  bool at_end() const override { return at_ >= docids_->size(); }
+  Xapian::docid get_docid() const override { return (*docids_)[at_]; }
+
+  PostingSource* clone() const override { return new DocidSource(docids_); }
+  std::string name() const override { return "tp.DocidSource"; }
+
+ private:
+  Xapian::doccount Size() const { return static_cast<Xapian::doccount>(docids_->size()); }
+
+  std::shared_ptr<const std::vector<Xapian::docid>> docids_;
+  size_t at_ = 0;
+  bool started_ = false;
+};
+
+// Samples of the index take runs of kSampleRun neighbouring documents, one run in `every`, chosen
+// by a hash of the run's number so that a sample spreads over the whole index whatever order
+// people were imported in (a province's file after another's). Neighbours share the blocks their
+// values are read from: a run costs little more than one document.
+inline constexpr Xapian::docid kSampleRun = 16;
+bool InSample(Xapian::docid did, Xapian::doccount every);
+
+// The documents of a sample of the index (InSample), weighing nothing. ANDed with a query, the
+// matcher skips through it and reads only the sample's matches.
+class SampleSource : public Xapian::PostingSource {
+ public:
+  explicit SampleSource(Xapian::doccount every) : every_(every) {}
+
+  Xapian::doccount get_termfreq_min() const override { return 0; }
+  Xapian::doccount get_termfreq_est() const override { return last_ / every_; }
+  Xapian::doccount get_termfreq_max() const override { return last_; }
+
+  void init(const Xapian::Database& db) override {
+    last_ = db.get_lastdocid();
+    at_ = 0;
+  }
+  void next(double) override { Advance(at_ + 1); }
+  void skip_to(Xapian::docid did, double) override {
+    if (did > at_) Advance(did);
+  }
+  bool at_end() const override { return at_ > last_; }
+  Xapian::docid get_docid() const override { return at_; }
+
+  PostingSource* clone() const override { return new SampleSource(every_); }
+  std::string name() const override { return "tp.SampleSource"; }
+
+ private:
+  // The first chosen document from `did` on, or past the last.
+  void Advance(Xapian::docid did);
+
+  Xapian::doccount every_;
+  Xapian::docid last_ = 0;
+  Xapian::docid at_ = 0;
+};
+
+}  // namespace tp::indexer
