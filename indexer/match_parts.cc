@@ -66,6 +66,35 @@ std::vector<std::pair<std::string, std::vector<FacetValue>>> FacetSpy::Result(
   return out;
 }
 
+void TermsWeightSource::init(const Xapian::Database& db) {
+  lists_.clear();
+  min_ = est_ = max_ = 0;
+  for (const std::string& term : terms_) {
+    const Xapian::doccount frequency = db.get_termfreq(term);
+    min_ = std::max(min_, frequency);
+    max_ += frequency;
+    lists_.push_back(db.postlist_begin(term));
+  }
+  est_ = max_ = std::min(max_, db.get_doccount());
+  last_ = db.get_lastdocid();
+  at_ = 0;
+  next_bound_ = 0;
+  set_maxweight(weight_);
+}
+
+void TermsWeightSource::Move(Xapian::docid did) {
+  at_ = kEnd;
+  for (Xapian::PostingIterator& list : lists_) {
+    if (list == Xapian::PostingIterator()) continue;
+    list.skip_to(did);
+    if (list != Xapian::PostingIterator()) at_ = std::min(at_, *list);
+  }
+  if (at_ != kEnd && at_ >= next_bound_) {
+    set_maxweight(get_weight());
+    next_bound_ = at_ + last_ / kBoundSteps + 1;
+  }
+}
+
 bool InSample(Xapian::docid did, Xapian::doccount every) {
   // A 32-bit mixing function (the finaliser MurmurHash3 uses): runs next to each other land far
   // apart, so that no stride of the ids is favoured.

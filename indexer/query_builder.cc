@@ -570,7 +570,7 @@ QueryNode QueryBuilder::ChunkNode(const Chunk& chunk, bool last_chunk, bool fall
   return node;
 }
 
-QueryNode QueryBuilder::FilterNode(const FilterMatch& match, QueryNode text) const {
+QueryNode QueryBuilder::FilterNode(const FilterMatch& match, QueryNode text, bool alone) const {
   std::vector<QueryNode> alternatives;
   for (const std::string& t : match.terms) alternatives.push_back(QueryNode::Term(t));
   if (match.birth_from != 0) {
@@ -583,8 +583,32 @@ QueryNode QueryBuilder::FilterNode(const FilterMatch& match, QueryNode text) con
     return QueryNode::Of(QueryNode::Op::kOr,
                          {QueryNode::Constant(std::move(both), kWFilter), std::move(text)});
   }
-  QueryNode filter = QueryNode::Constant(std::move(any), kWFilter);
-  if (!match.also_text || text.op == QueryNode::Op::kNothing) return filter;
+  // A word that is a filter only weighs nothing: every match of the query holds it, so a weight
+  // would rank nobody above anybody, and a query of such words alone (男, 80后 女) weighs nothing
+  // at all, which lets the matcher stop at the page instead of weighing every match.
+  if (!match.also_text || text.op == QueryNode::Op::kNothing) {
+    return QueryNode::Scale(std::move(any), 0);
+  }
+  // The word's text ranks by the word's text matches alone, without the boosts a text word has
+  // (the exact field value, the pairs in order…): beside a filter every match of which would
+  // otherwise read them, they cost more than the rest of the query (广西壮族自治区 男 汉 汽车 among
+  // a million people: 18.7 ms with them, 12.4 ms without).
+  if (text.op == QueryNode::Op::kAndMaybe) {
+    QueryNode matches = std::move(text.children.front());
+    text = std::move(matches);
+  }
+  QueryNode filter = QueryNode::Constant(any, kWFilter);
+  if (alone) {
+    // The word alone (领军人才, 汉族): the people holding the value weigh kWFilter whatever their
+    // texts, and the text finds the others. Their texts mostly name the value they hold, and its
+    // weight beside the filter's made the matcher weigh each of them to rank them: 75 ms for
+    // 领军人才 among a million people, 0.2 ms now. Beside other words, which rank the matches,
+    // this costs more than it saves.
+    QueryNode others;
+    others.op = QueryNode::Op::kAndNot;
+    others.children = {std::move(text), std::move(any)};
+    text = std::move(others);
+  }
   return QueryNode::Of(QueryNode::Op::kOr, {std::move(filter), std::move(text)});
 }
 
@@ -660,7 +684,7 @@ StatusOr<QueryPlan> QueryBuilder::Build(std::string_view query, const IdResolver
           text = ChunkNode(as_text, i + 1 == chunks.size(), false, &plan.highlights, term_exists);
         }
         match->shown.from = chunk.text;
-        main_parts.push_back(FilterNode(*match, std::move(text)));
+        main_parts.push_back(FilterNode(*match, std::move(text), chunks.size() == 1));
         fallback_parts.emplace_back();
         plan.words.push_back(Shown(chunk.text));
         plan.understood.push_back(std::move(match->shown));

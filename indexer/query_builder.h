@@ -38,8 +38,9 @@ struct QueryNode {
     kPhrase,
     kScale,
     kWildcard,
-    kConstant,   // the matches of children[0], each weighing `factor` whatever its terms
-    kBirthRange  // people born between the YYYYMMDD dates of `term` ("19800101:19891231")
+    kConstant,    // the matches of children[0], each weighing `factor` whatever its terms
+    kBirthRange,  // people born between the YYYYMMDD dates of `term` ("19800101:19891231")
+    kAndNot       // the matches of children[0] that children[1] does not match
   };
   Op op = Op::kNothing;
   std::string term;     // kTerm; kWildcard: the prefix of the terms it stands for
@@ -149,7 +150,8 @@ class QueryBuilder {
                       bool known_name = false) const;
 
   // A word read as a filter: its filter match, OR its text matches when it may be text too.
-  QueryNode FilterNode(const FilterMatch& match, QueryNode text) const;
+  // `alone`: the word is the whole query.
+  QueryNode FilterNode(const FilterMatch& match, QueryNode text, bool alone) const;
 
   // Names as people type them (query_names.cc). Southern-accent readings of Latin words
   // (denyong: 邓勇), for the fallback; nullopt when no syllable has a fuzzy variant or the words

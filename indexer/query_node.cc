@@ -61,7 +61,7 @@ QueryNode QueryNode::BirthRange(int from, int to) {
 
 std::string QueryNode::Describe() const {
   static constexpr const char* kNames[] = {"NOTHING", "ALL", "", "AND", "OR", "AND_MAYBE",
-                                           "PHRASE",  "",    "", "",    ""};
+                                           "PHRASE",  "",    "", "",    "",   "AND_NOT"};
   switch (op) {
     case Op::kNothing:
     case Op::kAll: return kNames[static_cast<int>(op)];

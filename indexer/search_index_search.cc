@@ -166,6 +166,18 @@ Xapian::Query NamePairs(const QueryNode& phrase) {
   return Xapian::Query(Xapian::Query::OP_AND, required.begin(), required.end());
 }
 
+// The terms of `node` when it is a term or an OR of terms; none otherwise.
+std::vector<std::string> TermsOf(const QueryNode& node) {
+  if (node.op == QueryNode::Op::kTerm) return {node.term};
+  std::vector<std::string> terms;
+  if (node.op != QueryNode::Op::kOr) return terms;
+  for (const QueryNode& c : node.children) {
+    if (c.op != QueryNode::Op::kTerm) return {};
+    terms.push_back(c.term);
+  }
+  return terms;
+}
+
 Xapian::Query ToXapian(const QueryNode& node) {
   using Op = QueryNode::Op;
   switch (node.op) {
@@ -180,6 +192,9 @@ Xapian::Query ToXapian(const QueryNode& node) {
       return Xapian::Query(Xapian::Query::OP_SCALE_WEIGHT, ToXapian(node.children.at(0)),
                            node.factor);
     case Op::kConstant:
+      if (std::vector<std::string> terms = TermsOf(node.children.at(0)); !terms.empty()) {
+        return Xapian::Query((new TermsWeightSource(std::move(terms), node.factor))->release());
+      }
       // The child's matches, its own weight dropped, each weighing `factor`.
       return Xapian::Query(
           Xapian::Query::OP_AND,
@@ -201,6 +216,7 @@ Xapian::Query ToXapian(const QueryNode& node) {
   switch (node.op) {
     case Op::kOr: op = Xapian::Query::OP_OR; break;
     case Op::kAndMaybe: op = Xapian::Query::OP_AND_MAYBE; break;
+    case Op::kAndNot: op = Xapian::Query::OP_AND_NOT; break;
     case Op::kPhrase: {
       Xapian::Query phrase(Xapian::Query::OP_PHRASE, children.begin(), children.end(),
                            static_cast<Xapian::termcount>(children.size()));
@@ -222,7 +238,8 @@ QueryNode Unweighted(const QueryNode& node) {
     case Op::kScale:
     case Op::kConstant: return Unweighted(node.children.at(0));
     case Op::kAnd:
-    case Op::kOr: {
+    case Op::kOr:
+    case Op::kAndNot: {
       QueryNode out = node;
       for (QueryNode& c : out.children) c = Unweighted(c);
       return out;

@@ -92,6 +92,58 @@ class FacetSpy : public Xapian::MatchSpy {
       counts_;
 };
 
+// The documents indexed by any of a few terms, each weighing about `weight` whatever its wdf: a
+// filter value read from a query word (a tier, a province, the 55 groups of 少数民族). Their
+// posting lists alone, where the AND of their OR and a FixedWeightPostingSource would also step
+// through the list of every document.
+//
+// The weight falls by a millionth of itself from the first document to the last, and the bound it
+// announces falls as the lists are read. Equal weights rank by document id, so the order is the
+// same; but the matcher now knows that the documents still to come cannot outrank the page it
+// holds, and stops, where equal bounds made it read every match (领军人才 alone among a million
+// people: 88 ms before, 0.5 ms now).
+class TermsWeightSource : public Xapian::PostingSource {
+ public:
+  TermsWeightSource(std::vector<std::string> terms, double weight)
+      : terms_(std::move(terms)), weight_(weight) {}
+
+  Xapian::doccount get_termfreq_min() const override { return min_; }
+  Xapian::doccount get_termfreq_est() const override { return est_; }
+  Xapian::doccount get_termfreq_max() const override { return max_; }
+
+  void init(const Xapian::Database& db) override;
+  void next(double) override { Move(at_ + 1); }
+  void skip_to(Xapian::docid did, double) override {
+    if (did > at_) Move(did);
+  }
+  bool at_end() const override { return at_ == kEnd; }
+  Xapian::docid get_docid() const override { return at_; }
+  double get_weight() const override {
+    return weight_ * (1 - kFall * static_cast<double>(at_) / (static_cast<double>(last_) + 1));
+  }
+
+  PostingSource* clone() const override { return new TermsWeightSource(terms_, weight_); }
+  std::string name() const override { return "tp.TermsWeightSource"; }
+
+ private:
+  static constexpr double kFall = 1e-6;
+  static constexpr Xapian::docid kEnd = static_cast<Xapian::docid>(-1);
+  // Bounds announced as the lists are read: each makes the matcher recompute the bounds of the
+  // whole query, so they come in 64 steps over the ids, not one per document.
+  static constexpr Xapian::docid kBoundSteps = 64;
+
+  // To the first document from `did` on that a list holds.
+  void Move(Xapian::docid did);
+
+  std::vector<std::string> terms_;
+  double weight_;
+  std::vector<Xapian::PostingIterator> lists_;
+  Xapian::doccount min_ = 0, est_ = 0, max_ = 0;
+  Xapian::docid last_ = 0;
+  Xapian::docid at_ = 0;
+  Xapian::docid next_bound_ = 0;
+};
+
 // The documents of a list of ascending document ids, weighing nothing. As the right side of
 // OP_FILTER it restricts a query exactly, and the matcher skips through it: no term per
 // document is read, as an OR of the documents' id terms would.

@@ -623,6 +623,20 @@ TEST_CASE("Search: facets of many matches are counted in a sample spread over th
   CHECK(static_cast<double>(count(*all, "province", "11")) == Approx(kPeople / 2).epsilon(0.25));
   CHECK(static_cast<double>(count(*all, "tier", "领军人才")) == Approx(kPeople / 8).epsilon(0.3));
 
+  // A word that is a filter only weighs nothing: the page is the first matches in id order.
+  request.query = "男";
+  auto men = index->Search(request);
+  REQUIRE(men.ok());
+  CHECK(men->total == kPeople / 2);
+  REQUIRE(men->hits.size() == 10);
+  for (size_t i = 0; i < men->hits.size(); ++i) {
+    CHECK(men->hits[i].rowid == static_cast<int64_t>(2 * (i + 1)));
+    CHECK(men->hits[i].score == 0);
+  }
+  CHECK(static_cast<double>(count(*men, "province", "11")) == Approx(kPeople / 4).epsilon(0.25));
+  CHECK(count(*men, "gender", "男") == men->total);
+  CHECK(count(*men, "gender", "女") == 0);
+
   // A few matches are all counted, exactly.
   request.query = "领军人才 男";
   request.filters = {{"province", "45"}};
