@@ -120,6 +120,12 @@ TEST_CASE("Search: a Han surname with the given name in pinyin or initials",
   log.Put(Person(5, "汪晓明", "某大学"));
   log.Put(Person(6, "王思敏", "某大学"));
   log.Put(Person(7, "胡宇", "某大学"));
+  // 黄 in the unit, a given name beginning zh: not somebody called 黄zh…
+  log.Put(Person(8, "李志强", "黄河水利委员会"));
+  int64_t rowid = 9;
+  for (const char* name : {"黄志华", "黄志明", "黄振华", "黄正", "黄忠"}) {
+    log.Put(Person(rowid++, name, "某大学"));
+  }
   auto index = IndexOf(dir, log);
   for (const char* q : {"王xiaoming", "王xm", "王XiaoMing", "王xiaom", "王Xm"}) {
     INFO(q);
@@ -131,6 +137,12 @@ TEST_CASE("Search: a Han surname with the given name in pinyin or initials",
   CHECK(Names(Find(*index, "胡sm")) == std::vector<std::string>{"胡思明"});
   CHECK(Names(Find(*index, "赵yx")) == std::vector<std::string>{"赵宇轩"});
   CHECK(Names(Find(*index, "王sm")) == std::vector<std::string>{"王思敏"});
+  // Read as a name only, the surname and the given name's letters in the name, as long as the
+  // name finds a few people (fewer, and the fallback reads the words apart too).
+  auto huang_zh = Names(Find(*index, "黄zh"));
+  std::sort(huang_zh.begin(), huang_zh.end());
+  CHECK(huang_zh == std::vector<std::string>{"黄志华", "黄志明", "黄忠", "黄振华", "黄正"});
+  CHECK(Names(Find(*index, "黄zhihua")) == std::vector<std::string>{"黄志华"});
 }
 
 TEST_CASE("Search: a given name is found by each reading of the standard dictionary",
