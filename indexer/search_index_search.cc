@@ -33,10 +33,12 @@ constexpr Xapian::termcount kWildcardTerms = 200;
 // Facets. The match that ranks the page records the ids of the matches it sees; it sees them all
 // when there are at most kFacetsInMatch (weighing that many before it may pass any over costs
 // less than matching again). Beyond, a match of their own counts them in a sample of the index.
-// Either way at most about kFacetSample of them are counted, a sample spread over the index: each
-// costs a read of its values, 1 to 5 µs among a million people (less when neighbours are read
-// together), and with that many a value held by half of the matches is counted within about 3%
-// of them (two standard errors).
+// What costs is reading a match's values: 1 to 5 µs among a million people, where matches lie
+// far apart, and little more for the neighbours of one in the same run of kSampleRun ids, whose
+// values share its blocks. So the matches are counted whole when they lie in at most about
+// kFacetSample runs (always in a registry of up to 16,000 people), else in a sample of about
+// kFacetSample runs spread over the index; a value held by half of the matches is then counted
+// within about 3% of them (two standard errors).
 constexpr Xapian::doccount kFacetsInMatch = 10000;
 constexpr Xapian::doccount kFacetSample = 1000;
 // BM25 without length normalisation (b = 0). A record is a person, not a page of free length:
@@ -304,22 +306,28 @@ class Matcher {
   }
 
   // Counts the facets of the matches of `node` into `spy`. When the match that ranked them
-  // (`ranked`, its recorder `seen`) saw every one, from the ids it recorded; else in a pass of its
-  // own, weighing and sorting nothing, over a sample of the index spread over all of it
-  // (SampleSource) that holds about kFacetSample matches, which FacetSpy::Result scales up.
+  // (`ranked`, its recorder `seen`) saw every one, from the ids it recorded: all of them when they
+  // lie in at most kFacetSample runs of neighbours, else the runs of a sample (InSample). When it
+  // did not, in a match of their own, weighing and sorting nothing, over a sample of the index
+  // (SampleSource) that holds about kFacetSample matches. FacetSpy::Result scales a sample up.
   // Returns the number of matches: exact when every one was counted, else estimated from the
   // sample. (A spy in the weighted match sees every match weighing as much as the page's last:
-  // all of them for 男 or 汉族, whose matches weigh alike.)
+  // all of them for 男 or 汉族, whose matches weigh alike. Nor Enquire::set_time_limit: with
+  // Xapian 1.4.22 it made the benchmark crash inside get_mset within a few hundred searches.)
   Xapian::doccount Count(const QueryNode& node, const Xapian::MSet& ranked,
                          const DocidRecorder& seen, FacetSpy& spy) const {
     spy.Reset();
     const Xapian::doccount total = ranked.get_matches_estimated();
     if (ranked.get_matches_lower_bound() == ranked.get_matches_upper_bound() &&
         seen.seen() == total && seen.seen() <= std::max(kFacetsInMatch, at_least_)) {
-      // Beyond kFacetSample, a sample of them: each costs a read of its values.
-      const Xapian::doccount every = at_least_ > 0 ? 1 : (total + kFacetSample - 1) / kFacetSample;
+      const std::vector<Xapian::docid> ids = seen.Sorted();
+      Xapian::doccount runs = 0;
+      for (size_t i = 0; i < ids.size(); ++i) {
+        if (i == 0 || ids[i] / kSampleRun != ids[i - 1] / kSampleRun) ++runs;
+      }
+      const Xapian::doccount every = at_least_ > 0 ? 1 : (runs + kFacetSample - 1) / kFacetSample;
       Xapian::doccount counted = 0;
-      for (const Xapian::docid did : seen.Sorted()) {
+      for (const Xapian::docid did : ids) {
         if (every == 1 || InSample(did, every)) {
           spy.Add(did);
           ++counted;

@@ -633,7 +633,9 @@ TEST_CASE("Search: facets of many matches are counted in a sample spread over th
     CHECK(men->hits[i].rowid == static_cast<int64_t>(2 * (i + 1)));
     CHECK(men->hits[i].score == 0);
   }
-  CHECK(static_cast<double>(count(*men, "province", "11")) == Approx(kPeople / 4).epsilon(0.25));
+  // 5,400 matches in 675 runs of neighbouring ids: few enough reads to count them all.
+  CHECK_FALSE(men->facets_estimated);
+  CHECK(count(*men, "province", "11") == kPeople / 4);
   CHECK(count(*men, "gender", "男") == men->total);
   CHECK(count(*men, "gender", "女") == 0);
 
