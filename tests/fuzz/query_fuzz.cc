@@ -35,7 +35,8 @@ void CheckNode(const QueryNode& node, std::string_view query, int depth) {
       TP_FUZZ_CHECK(node.children.empty(), query);
       break;
     case QueryNode::Op::kScale:
-      TP_FUZZ_CHECK(std::isfinite(node.factor) && node.factor > 0, query);
+      // 0: a word that is a filter only, which weighs nothing.
+      TP_FUZZ_CHECK(std::isfinite(node.factor) && node.factor >= 0, query);
       TP_FUZZ_CHECK(node.children.size() == 1, query);
       break;
     case QueryNode::Op::kConstant:
@@ -50,6 +51,7 @@ void CheckNode(const QueryNode& node, std::string_view query, int depth) {
     case QueryNode::Op::kOr:
     case QueryNode::Op::kAndMaybe:
     case QueryNode::Op::kPhrase: TP_FUZZ_CHECK(!node.children.empty(), query); break;
+    case QueryNode::Op::kAndNot: TP_FUZZ_CHECK(node.children.size() == 2, query); break;
     case QueryNode::Op::kNothing:
     case QueryNode::Op::kAll: break;
   }
