@@ -36,7 +36,7 @@ constexpr Xapian::termcount kWildcardTerms = 200;
 // What costs is reading a match's values: 1 to 5 µs among a million people, where matches lie
 // far apart, and little more for the neighbours of one in the same run of kSampleRun ids, whose
 // values share its blocks. So the matches are counted whole when they lie in at most about
-// kFacetSample runs (always in a registry of up to 16,000 people), else in a sample of about
+// kFacetSample runs (always in a registry of up to 10,000 people), else in a sample of about
 // kFacetSample runs spread over the index; a value held by half of the matches is then counted
 // within about 3% of them (two standard errors).
 constexpr Xapian::doccount kFacetsInMatch = 10000;
