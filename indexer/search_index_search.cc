@@ -333,7 +333,9 @@ class Matcher {
           ++counted;
         }
       }
-      if (counted > 0) return total;
+      // Done, unless the sample of the ids held none: the match below counts them then. Nobody
+      // matching needs no second match.
+      if (counted > 0 || total == 0) return total;
     }
     const Xapian::Query query = Restricted(Unweighted(node));
     const Xapian::doccount cap = at_least_ > 0 ? at_least_ : 4 * kFacetSample;
