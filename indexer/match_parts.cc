@@ -95,10 +95,10 @@ void TermsWeightSource::Move(Xapian::docid did) {
   }
 }
 
-bool InSample(Xapian::docid did, Xapian::doccount every) {
+bool InSample(Xapian::docid did, Xapian::doccount every, Xapian::docid run) {
   // A 32-bit mixing function (the finaliser MurmurHash3 uses): runs next to each other land far
   // apart, so that no stride of the ids is favoured.
-  uint32_t x = did / kSampleRun;
+  uint32_t x = did / run;
   x ^= x >> 16;
   x *= 0x7feb352dU;
   x ^= x >> 15;
@@ -107,9 +107,21 @@ bool InSample(Xapian::docid did, Xapian::doccount every) {
   return x % every == 0;
 }
 
+double SampledShare(Xapian::docid first, Xapian::docid last, Xapian::doccount every,
+                    Xapian::docid run) {
+  if (every <= 1) return 1;
+  if (last < first) return 0;
+  Xapian::doccount runs = 0, taken = 0;
+  for (uint64_t at = first / run * run; at <= last; at += run) {
+    ++runs;
+    if (InSample(static_cast<Xapian::docid>(at), every, run)) ++taken;
+  }
+  return static_cast<double>(taken) / static_cast<double>(runs);
+}
+
 void SampleSource::Advance(Xapian::docid did) {
   at_ = did;
-  while (at_ <= last_ && !InSample(at_, every_)) at_ = (at_ / kSampleRun + 1) * kSampleRun;
+  while (at_ <= last_ && !InSample(at_, every_, run_)) at_ = (at_ / run_ + 1) * run_;
 }
 
 }  // namespace tp::indexer

@@ -75,7 +75,7 @@ class Matcher {
       : db_(db), request_(request), restriction_(restriction), at_least_(at_least) {}
 
   // The page asked for. `recorder`, when given, is shown the matches the match weighs; it sees
-  // every match when there are at most kFacetsInMatch (among a set: all of them).
+  // every match when there are at most its limit.
   Xapian::MSet Run(const QueryNode& node, DocidRecorder* recorder) const {
     Xapian::Enquire enquire(db_);
     enquire.set_query(Restricted(node));
@@ -101,7 +101,7 @@ class Matcher {
     }
     // Until `check` matches are seen none is passed over, so a recorder sees them all.
     const Xapian::doccount check =
-        std::max(recorder != nullptr ? kFacetsInMatch : Xapian::doccount{100}, at_least_);
+        std::max(recorder != nullptr ? recorder->limit() : Xapian::doccount{100}, at_least_);
     return enquire.get_mset(static_cast<Xapian::doccount>((request_.page - 1) * request_.size),
                             static_cast<Xapian::doccount>(request_.size), check);
   }
@@ -120,7 +120,7 @@ class Matcher {
     spy.Reset();
     const Xapian::doccount total = ranked.get_matches_estimated();
     if (ranked.get_matches_lower_bound() == ranked.get_matches_upper_bound() &&
-        seen.seen() == total && seen.seen() <= std::max(kFacetsInMatch, at_least_)) {
+        seen.seen() == total && seen.seen() <= seen.limit()) {
       const std::vector<Xapian::docid> ids = seen.Sorted();
       Xapian::doccount runs = 0;
       for (size_t i = 0; i < ids.size(); ++i) {
@@ -140,27 +140,44 @@ class Matcher {
     }
     const Xapian::Query query = Restricted(Unweighted(node));
     const Xapian::doccount cap = at_least_ > 0 ? at_least_ : 4 * kFacetSample;
+    // Xapian's estimate for a match it cut short can be far off (30,000 where 83,000 match), and
+    // a sample that holds three times the matches wanted costs three times as much; the ids the
+    // recorder saw before the match could cut say better.
+    const Xapian::docid first = 1, last = db_.get_lastdocid();
+    const Xapian::doccount expected = seen.Extrapolated(first, last, total);
+    // Sparse matches are sampled in longer runs, of about four matches: each run costs a seek in
+    // every posting list of the query, whatever it holds (青年 90后 机械, 24,000 matches among a
+    // million people: 2,700 runs of 16 ids, 5 ms; 340 runs of 128 ids, 0.8 ms).
+    const double density = static_cast<double>(expected) / static_cast<double>(last - first + 1);
+    Xapian::docid run = kSampleRun;
+    while (run < 64 * kSampleRun && density * 2 * run <= 4) run *= 2;
     Xapian::doccount every =
-        at_least_ > 0 ? 1 : std::max<Xapian::doccount>(1, total / kFacetSample);
+        at_least_ > 0 ? 1 : std::max<Xapian::doccount>(1, expected / kFacetSample);
     for (int pass = 0;; ++pass) {
       spy.Reset();
       Xapian::Enquire enquire(db_);
-      enquire.set_query(every == 1
-                            ? query
-                            : Xapian::Query(Xapian::Query::OP_FILTER, query,
-                                            Xapian::Query((new SampleSource(every))->release())));
+      enquire.set_query(
+          every == 1 ? query
+                     : Xapian::Query(Xapian::Query::OP_FILTER, query,
+                                     Xapian::Query((new SampleSource(every, run))->release())));
       enquire.set_weighting_scheme(Xapian::BoolWeight());
       enquire.add_matchspy(&spy);
       // Weighing nothing, the match ends once `cap + 1` documents were seen.
       enquire.get_mset(0, 0, cap + 1);
       const auto counted = static_cast<Xapian::doccount>(spy.seen());
-      if (pass == 2) return counted * every;
+      // Scaled by the share of the runs the sample took, which the hash makes vary about 1 / every
+      // (by a tenth for a hundred runs).
+      const auto scaled = [&] {
+        const double share = SampledShare(first, last, every, run);
+        return static_cast<Xapian::doccount>(share > 0 ? counted / share + 0.5 : 0);
+      };
+      if (pass == 2) return scaled();
       if (counted > cap) {
         every *= 8;  // the estimate was far too low
       } else if (every > 1 && counted < kFacetSample / 4) {
         every = std::max<Xapian::doccount>(1, every * counted / kFacetSample);  // far too high
       } else {
-        return counted * every;
+        return scaled();
       }
     }
   }

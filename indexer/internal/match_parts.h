@@ -29,15 +29,30 @@ class DocidRecorder : public Xapian::MatchSpy {
 
   void operator()(const Xapian::Document& doc, double) override {
     ++seen_;
-    if (ids_.size() < limit_) ids_.push_back(doc.get_docid());
+    if (ids_.size() < limit_) {
+      ids_.push_back(doc.get_docid());
+      highest_ = std::max(highest_, ids_.back());
+    }
   }
   std::string name() const override { return "tp.DocidRecorder"; }
 
   void Reset() {
     ids_.clear();
     seen_ = 0;
+    highest_ = 0;
   }
   Xapian::doccount seen() const { return seen_; }
+  Xapian::doccount limit() const { return limit_; }
+  // How many matches the ids from `first` to `last` hold, for a match that showed the recorder
+  // every match until it was full (a check_at_least of `limit`) and saw more: as many as among
+  // the ids up to the highest recorded. Else `otherwise`.
+  Xapian::doccount Extrapolated(Xapian::docid first, Xapian::docid last,
+                                Xapian::doccount otherwise) const {
+    if (seen_ <= ids_.size() || highest_ < first) return otherwise;
+    return static_cast<Xapian::doccount>(static_cast<double>(ids_.size()) *
+                                         static_cast<double>(last - first + 1) /
+                                         static_cast<double>(highest_ - first + 1));
+  }
   // The ids recorded, ascending.
   std::vector<Xapian::docid> Sorted() const {
     std::vector<Xapian::docid> ids = ids_;
@@ -48,6 +63,7 @@ class DocidRecorder : public Xapian::MatchSpy {
  private:
   Xapian::doccount limit_;
   Xapian::doccount seen_ = 0;
+  Xapian::docid highest_ = 0;
   std::vector<Xapian::docid> ids_;
 };
 
@@ -190,13 +206,18 @@ class DocidSource : public Xapian::PostingSource {
 // people were imported in (a province's file after another's). Neighbours share the blocks their
 // values are read from: a run costs little more than one document.
 inline constexpr Xapian::docid kSampleRun = 16;
-bool InSample(Xapian::docid did, Xapian::doccount every);
+// `run`: a sample's runs may be longer, a multiple of kSampleRun.
+bool InSample(Xapian::docid did, Xapian::doccount every, Xapian::docid run = kSampleRun);
+// The share of the runs from `first` to `last` that the sample of 1 in `every` takes.
+double SampledShare(Xapian::docid first, Xapian::docid last, Xapian::doccount every,
+                    Xapian::docid run);
 
 // The documents of a sample of the index (InSample), weighing nothing. ANDed with a query, the
 // matcher skips through it and reads only the sample's matches.
 class SampleSource : public Xapian::PostingSource {
  public:
-  explicit SampleSource(Xapian::doccount every) : every_(every) {}
+  explicit SampleSource(Xapian::doccount every, Xapian::docid run = kSampleRun)
+      : every_(every), run_(run) {}
 
   Xapian::doccount get_termfreq_min() const override { return 0; }
   Xapian::doccount get_termfreq_est() const override { return last_ / every_; }
@@ -213,7 +234,7 @@ class SampleSource : public Xapian::PostingSource {
   bool at_end() const override { return at_ > last_; }
   Xapian::docid get_docid() const override { return at_; }
 
-  PostingSource* clone() const override { return new SampleSource(every_); }
+  PostingSource* clone() const override { return new SampleSource(every_, run_); }
   std::string name() const override { return "tp.SampleSource"; }
 
  private:
@@ -221,6 +242,7 @@ class SampleSource : public Xapian::PostingSource {
   void Advance(Xapian::docid did);
 
   Xapian::doccount every_;
+  Xapian::docid run_;
   Xapian::docid last_ = 0;
   Xapian::docid at_ = 0;
 };
