@@ -58,9 +58,7 @@ std::vector<std::pair<std::string, std::vector<FacetValue>>> FacetSpy::Result(
     for (const auto& [value, count] : counts_[i]) {
       values.push_back({value, static_cast<int64_t>(static_cast<double>(count) * scale + 0.5)});
     }
-    std::sort(values.begin(), values.end(), [](const FacetValue& a, const FacetValue& b) {
-      return a.count != b.count ? a.count > b.count : a.value < b.value;
-    });
+    SortFacetValues(values);
     out.emplace_back(std::string(kFilterNames[i]), std::move(values));
   }
   return out;
@@ -93,6 +91,12 @@ void TermsWeightSource::Move(Xapian::docid did) {
     set_maxweight(get_weight());
     next_bound_ = at_ + last_ / kBoundSteps + 1;
   }
+}
+
+void SortFacetValues(std::vector<FacetValue>& values) {
+  std::sort(values.begin(), values.end(), [](const FacetValue& a, const FacetValue& b) {
+    return a.count != b.count ? a.count > b.count : a.value < b.value;
+  });
 }
 
 bool InSample(Xapian::docid did, Xapian::doccount every, Xapian::docid run) {

@@ -206,4 +206,6 @@ StatusOr<SearchResult> SearchIndex::SearchAmong(const SearchRequest& request,
 }
 StatusOr<IndexInfo> SearchIndex::Info() const { return impl_->Info(); }
 
+void SearchIndex::SetSliceFrom(int64_t matches) { impl_->SetSliceFrom(matches); }
+
 }  // namespace tp::indexer

@@ -88,9 +88,11 @@ struct SearchResult {
   // filter name -> values by count, most first
   std::vector<std::pair<std::string, std::vector<FacetValue>>> facets;
   bool homophones = false;  // the pinyin homophone fallback was used
-  // More matches than facets count exactly (5,000): facet counts are scaled from a sample and
-  // `total` is Xapian's estimate.
+  // More matches than facets count exactly (10,000): facet counts are scaled from a sample, and
+  // so is `total`.
   bool facets_estimated = false;
+  // The slices of the index matched at once, a thread each (SetSliceFrom): 1 for most searches.
+  int slices = 1;
   // Set by SearchAmong's caller when it cut the allowed set at a bound: people may be missing.
   bool partial = false;
   // Words of the query read as filter values (女, 壮族, 广西, 80后), in the query's order.
@@ -159,6 +161,15 @@ class SearchIndex {
                                      std::span<const int64_t> allowed) const;
 
   StatusOr<IndexInfo> Info() const;
+
+  // A search that weighs its matches and is expected (from its terms' frequencies) to match at
+  // least `matches` people is matched in slices of the index at once, one thread each (as many
+  // as the cores, up to four), when its page ends within the first 1,000 hits; 0: never. Its
+  // hits are those of one match, and so are its total and facets when every match is counted
+  // (else each slice counts its share of the sample). The default leaves alone every search of
+  // a registry of fewer people.
+  static constexpr int64_t kDefaultSliceFrom = 100000;
+  void SetSliceFrom(int64_t matches);
 
   // The analyser version this build writes ("a3-…"); an index with another one is rebuilt.
   static std::string AnalyzerVersion();

@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cstddef>
 #include <ctime>
+#include <future>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -12,6 +13,8 @@
 #include <span>
 #include <string>
 #include <string_view>
+#include <system_error>
+#include <thread>
 #include <utility>
 #include <vector>
 
@@ -26,6 +29,13 @@ namespace {
 
 constexpr Xapian::doccount kFallbackBelow = 5;  // fewer matches than this: add homophones
 constexpr int kMaxPage = 1000;
+// Wide searches are matched in slices of the index at once, one thread each, up to kMaxSlices:
+// those expected to match at least SearchIndex::kDefaultSliceFrom people, and whose pages
+// end within kSliceHits hits (each slice ranks that many of its own). Matching costs about the
+// posting lists read, which each slice reads a part of (90后 工程 青年 among a million people:
+// 23 ms in one match, 12 and 13 ms in the two halves).
+constexpr size_t kMaxSlices = 4;
+constexpr int kSliceHits = 1000;
 // Facets. The match that ranks the page records the ids of the matches it sees; it sees them all
 // when there are at most kFacetsInMatch (weighing that many before it may pass any over costs
 // less than matching again). Beyond, a match of their own counts them in a sample of the index.
@@ -52,31 +62,37 @@ int Today() {
   return (day.tm_year + 1900) * 10000 + (day.tm_mon + 1) * 100 + day.tm_mday;
 }
 
-// What the matches are restricted to, weighing nothing: the filters, and the allowed documents
-// when given.
-Xapian::Query Restriction(Xapian::Query filter,
-                          std::shared_ptr<const std::vector<Xapian::docid>> allowed) {
-  if (!allowed) return filter;
-  // An empty query is answered by the restriction alone, which must then name only documents
-  // the index holds: every document, weighing nothing as the filters do, among the allowed.
-  Xapian::Query base =
-      !filter.empty() ? std::move(filter)
-                      : Xapian::Query(Xapian::Query::OP_SCALE_WEIGHT, Xapian::Query::MatchAll, 0);
-  return Xapian::Query(Xapian::Query::OP_FILTER, base,
-                       Xapian::Query((new DocidSource(std::move(allowed)))->release()));
-}
+// What the matches are restricted to, weighing nothing: the filters, and the documents of
+// `among` (a posting source of ids: the allowed ones, a slice of the index) when given.
+struct Restriction {
+  Xapian::Query filter;
+  Xapian::Query among;
+  Xapian::docid first = 1, last = 0;  // the ids `among` spans (last 0: to the index's last)
+};
 
 // Runs the queries of one search on one reader, each restricted and sorted alike.
 class Matcher {
  public:
   // `at_least`: matches counted exactly, beyond what the page needs (among a set: all of them).
-  Matcher(const Xapian::Database& db, const SearchRequest& request,
-          const Xapian::Query& restriction, Xapian::doccount at_least)
-      : db_(db), request_(request), restriction_(restriction), at_least_(at_least) {}
+  // `sample`: the runs of neighbours a facet count reads (kFacetSample; a slice of the index
+  // reads its share).
+  Matcher(const Xapian::Database& db, const SearchRequest& request, const Restriction& restriction,
+          Xapian::doccount at_least, Xapian::doccount sample = kFacetSample)
+      : db_(db),
+        request_(request),
+        restriction_(restriction),
+        at_least_(at_least),
+        sample_(sample) {}
 
   // The page asked for. `recorder`, when given, is shown the matches the match weighs; it sees
   // every match when there are at most its limit.
   Xapian::MSet Run(const QueryNode& node, DocidRecorder* recorder) const {
+    return Run(node, recorder, static_cast<Xapian::doccount>((request_.page - 1) * request_.size),
+               static_cast<Xapian::doccount>(request_.size));
+  }
+  // The `count` matches ranked from `first` on (0: the first).
+  Xapian::MSet Run(const QueryNode& node, DocidRecorder* recorder, Xapian::doccount first,
+                   Xapian::doccount count) const {
     Xapian::Enquire enquire(db_);
     enquire.set_query(Restricted(node));
     enquire.set_weighting_scheme(RecordWeight());
@@ -101,9 +117,9 @@ class Matcher {
     }
     // Until `check` matches are seen none is passed over, so a recorder sees them all.
     const Xapian::doccount check =
-        std::max(recorder != nullptr ? recorder->limit() : Xapian::doccount{100}, at_least_);
-    return enquire.get_mset(static_cast<Xapian::doccount>((request_.page - 1) * request_.size),
-                            static_cast<Xapian::doccount>(request_.size), check);
+        std::max({recorder != nullptr ? recorder->limit() : Xapian::doccount{100}, at_least_,
+                  first + count});
+    return enquire.get_mset(first, count, check);
   }
 
   // Counts the facets of the matches of `node` into `spy`. When the match that ranked them
@@ -126,7 +142,7 @@ class Matcher {
       for (size_t i = 0; i < ids.size(); ++i) {
         if (i == 0 || ids[i] / kSampleRun != ids[i - 1] / kSampleRun) ++runs;
       }
-      const Xapian::doccount every = at_least_ > 0 ? 1 : (runs + kFacetSample - 1) / kFacetSample;
+      const Xapian::doccount every = at_least_ > 0 ? 1 : (runs + sample_ - 1) / sample_;
       Xapian::doccount counted = 0;
       for (const Xapian::docid did : ids) {
         if (every == 1 || InSample(did, every)) {
@@ -139,20 +155,20 @@ class Matcher {
       if (counted > 0 || total == 0) return total;
     }
     const Xapian::Query query = Restricted(Unweighted(node));
-    const Xapian::doccount cap = at_least_ > 0 ? at_least_ : 4 * kFacetSample;
+    const Xapian::doccount cap = at_least_ > 0 ? at_least_ : 4 * sample_;
     // Xapian's estimate for a match it cut short can be far off (30,000 where 83,000 match), and
     // a sample that holds three times the matches wanted costs three times as much; the ids the
     // recorder saw before the match could cut say better.
-    const Xapian::docid first = 1, last = db_.get_lastdocid();
-    const Xapian::doccount expected = seen.Extrapolated(first, last, total);
+    const Xapian::docid last = restriction_.last > 0 ? restriction_.last : db_.get_lastdocid();
+    const Xapian::doccount expected = seen.Extrapolated(restriction_.first, last, total);
     // Sparse matches are sampled in longer runs, of about four matches: each run costs a seek in
     // every posting list of the query, whatever it holds (青年 90后 机械, 24,000 matches among a
     // million people: 2,700 runs of 16 ids, 5 ms; 340 runs of 128 ids, 0.8 ms).
-    const double density = static_cast<double>(expected) / static_cast<double>(last - first + 1);
+    const double density =
+        static_cast<double>(expected) / static_cast<double>(last - restriction_.first + 1);
     Xapian::docid run = kSampleRun;
     while (run < 64 * kSampleRun && density * 2 * run <= 4) run *= 2;
-    Xapian::doccount every =
-        at_least_ > 0 ? 1 : std::max<Xapian::doccount>(1, expected / kFacetSample);
+    Xapian::doccount every = at_least_ > 0 ? 1 : std::max<Xapian::doccount>(1, expected / sample_);
     for (int pass = 0;; ++pass) {
       spy.Reset();
       Xapian::Enquire enquire(db_);
@@ -168,14 +184,14 @@ class Matcher {
       // Scaled by the share of the runs the sample took, which the hash makes vary about 1 / every
       // (by a tenth for a hundred runs).
       const auto scaled = [&] {
-        const double share = SampledShare(first, last, every, run);
+        const double share = SampledShare(restriction_.first, last, every, run);
         return static_cast<Xapian::doccount>(share > 0 ? counted / share + 0.5 : 0);
       };
       if (pass == 2) return scaled();
       if (counted > cap) {
         every *= 8;  // the estimate was far too low
-      } else if (every > 1 && counted < kFacetSample / 4) {
-        every = std::max<Xapian::doccount>(1, every * counted / kFacetSample);  // far too high
+      } else if (every > 1 && counted < sample_ / 4) {
+        every = std::max<Xapian::doccount>(1, every * counted / sample_);  // far too high
       } else {
         return scaled();
       }
@@ -193,15 +209,31 @@ class Matcher {
 
  private:
   Xapian::Query Restricted(const QueryNode& node) const {
-    if (restriction_.empty()) return ToXapian(node);
-    if (node.op == QueryNode::Op::kAll) return restriction_;
-    return Xapian::Query(Xapian::Query::OP_FILTER, ToXapian(node), restriction_);
+    const Xapian::Query& filter = restriction_.filter;
+    const Xapian::Query& among = restriction_.among;
+    Xapian::Query query;
+    if (node.op != QueryNode::Op::kAll) {
+      query = ToXapian(node);
+      if (query.empty()) return query;  // it matches nobody, whatever the restriction
+    } else if (filter.empty()) {
+      // An empty query is answered by the restriction alone, which must then name only documents
+      // the index holds: every document, weighing nothing as the filters do, among the ids.
+      query = among.empty()
+                  ? Xapian::Query::MatchAll
+                  : Xapian::Query(Xapian::Query::OP_SCALE_WEIGHT, Xapian::Query::MatchAll, 0);
+    }
+    for (const Xapian::Query* part : {&filter, &among}) {
+      if (part->empty()) continue;
+      query = query.empty() ? *part : Xapian::Query(Xapian::Query::OP_FILTER, query, *part);
+    }
+    return query;
   }
 
   const Xapian::Database& db_;
   const SearchRequest& request_;
-  const Xapian::Query& restriction_;
+  const Restriction& restriction_;
   const Xapian::doccount at_least_;
+  const Xapian::doccount sample_;
 };
 
 // The plan with homophones, for a query that found almost nobody; none when somebody has the
@@ -266,6 +298,135 @@ std::optional<QueryNode> Relax(const Matcher& matcher, const QueryPlan& plan,
   return QueryNode::Of(QueryNode::Op::kOr, std::move(any));
 }
 
+// What a match answers before its hits are shown: the hits ranked (their ids, weights, sort
+// values and stored fields), the number of matches, and the facets when asked for.
+struct Answer {
+  struct Ranked {
+    Xapian::docid did = 0;
+    double weight = 0;
+    std::string sort_key;  // the value sorted by; empty when sorted by relevance
+    std::string data;
+  };
+  std::vector<Ranked> hits;
+  int64_t total = 0;
+  std::vector<std::pair<std::string, std::vector<FacetValue>>> facets;
+  bool facets_estimated = false;
+};
+
+// The answer of `mset`, the match of `node` ranked by `matcher` with `seen` recording.
+Answer AnswerOf(const Matcher& matcher, const Xapian::Database& db, const SearchRequest& request,
+                const QueryNode& node, const Xapian::MSet& mset, const DocidRecorder& seen,
+                int today) {
+  Answer answer;
+  answer.total = mset.get_matches_estimated();
+  if (request.facets) {
+    FacetSpy spy(db, today);
+    const Xapian::doccount counted = matcher.Count(node, mset, seen, spy);
+    // The match's own count when it is exact (every match seen), else the facets' one.
+    if (mset.get_matches_lower_bound() != mset.get_matches_upper_bound()) answer.total = counted;
+    answer.facets = spy.Result(answer.total);
+    answer.facets_estimated = spy.seen() < answer.total;
+  }
+  for (auto it = mset.begin(); it != mset.end(); ++it) {
+    answer.hits.push_back({*it, it.get_weight(), it.get_sort_key(), it.get_document().get_data()});
+  }
+  return answer;
+}
+
+// The match of `node` among the documents from `first` to `last`, one of `slices`: the hits of
+// every page up to the one asked for, and the slice's count and facets (from its share of the
+// runs a facet count reads).
+Answer SearchSlice(const Xapian::Database& db, const SearchRequest& request, const QueryNode& node,
+                   Xapian::Query filter, Xapian::docid first, Xapian::docid last, size_t slices,
+                   int today) {
+  const Restriction restriction{std::move(filter),
+                                Xapian::Query((new DocidRangeSource(first, last))->release()),
+                                first, last};
+  const Matcher matcher(db, request, restriction, 0,
+                        static_cast<Xapian::doccount>(kFacetSample / slices));
+  DocidRecorder recorder(static_cast<Xapian::doccount>(kFacetsInMatch / slices));
+  const Xapian::MSet mset = matcher.Run(node, request.facets ? &recorder : nullptr, 0,
+                                        static_cast<Xapian::doccount>(request.page * request.size));
+  return AnswerOf(matcher, db, request, node, mset, recorder, today);
+}
+
+// Adds the answer of another slice to `into`: the hits in the order of `sort` (as Xapian orders
+// a match: by the value sorted by, then weight, then ascending id), counts summed.
+void MergeSlice(Answer& into, Answer slice, SortOrder sort) {
+  const bool descending =
+      sort == SortOrder::kAdmissionYearDesc || sort == SortOrder::kYoungestFirst;
+  const auto before = [descending](const Answer::Ranked& a, const Answer::Ranked& b) {
+    if (a.sort_key != b.sort_key)
+      return descending ? a.sort_key > b.sort_key : a.sort_key < b.sort_key;
+    if (a.weight != b.weight) return a.weight > b.weight;
+    return a.did < b.did;
+  };
+  std::vector<Answer::Ranked> hits;
+  hits.reserve(into.hits.size() + slice.hits.size());
+  std::merge(std::make_move_iterator(into.hits.begin()), std::make_move_iterator(into.hits.end()),
+             std::make_move_iterator(slice.hits.begin()), std::make_move_iterator(slice.hits.end()),
+             std::back_inserter(hits), before);
+  into.hits = std::move(hits);
+  into.total += slice.total;
+  into.facets_estimated = into.facets_estimated || slice.facets_estimated;
+  for (auto& facet : slice.facets) {
+    auto same = std::find_if(into.facets.begin(), into.facets.end(),
+                             [&](const auto& other) { return other.first == facet.first; });
+    if (same == into.facets.end()) {
+      into.facets.push_back(std::move(facet));
+      continue;
+    }
+    for (FacetValue& value : facet.second) {
+      auto it = std::find_if(same->second.begin(), same->second.end(),
+                             [&](const FacetValue& v) { return v.value == value.value; });
+      if (it != same->second.end()) {
+        it->count += value.count;
+      } else {
+        same->second.push_back(std::move(value));
+      }
+    }
+    SortFacetValues(same->second);
+  }
+}
+
+// How many slices to match `node` in: one, unless it weighs its matches and is expected to match
+// at least `from` people (0: never), the pages asked for end within kSliceHits hits and the
+// machine has cores to spare.
+size_t Slices(const Xapian::Database& db, const SearchRequest& request, const QueryNode& node,
+              int64_t from) {
+  const size_t cores = std::min<size_t>(kMaxSlices, std::thread::hardware_concurrency());
+  if (from <= 0 || cores < 2 || request.page * request.size > kSliceHits || !Weighs(node)) return 1;
+  return ExpectedShare(db, node) * db.get_doccount() >= static_cast<double>(from) ? cores : 1;
+}
+
+// The answer of a match in `count` slices of the ids up to `last`, matched at once: the first on
+// this thread, each other one on a thread of its own. `search(first, last, own_reader)` answers
+// the slice from `first` to `last`, on the caller's reader or (`own_reader`) on another one. The
+// hits are those of the page `request` asks for.
+template <typename SearchOne>
+Answer InSlices(Xapian::docid last, size_t count, const SearchRequest& request,
+                const SearchOne& search) {
+  const auto end = [&](size_t i) {
+    return static_cast<Xapian::docid>(uint64_t{last} * (i + 1) / count);
+  };
+  std::vector<std::future<Answer>> others;
+  for (size_t i = 1; i < count; ++i) {
+    const auto slice = [&, i] { return search(end(i - 1) + 1, end(i), true); };
+    try {
+      others.push_back(std::async(std::launch::async, slice));
+    } catch (const std::system_error&) {
+      others.push_back(std::async(std::launch::deferred, slice));  // no thread to be had
+    }
+  }
+  Answer answer = search(1, end(0), false);
+  for (std::future<Answer>& other : others) MergeSlice(answer, other.get(), request.sort);
+  const auto skip =
+      std::min(answer.hits.size(), static_cast<size_t>((request.page - 1) * request.size));
+  answer.hits.erase(answer.hits.begin(), answer.hits.begin() + static_cast<ptrdiff_t>(skip));
+  if (answer.hits.size() > static_cast<size_t>(request.size)) answer.hits.resize(request.size);
+  return answer;
+}
+
 // A hit's fields from the stored ones; its rowid, score and highlights are the caller's.
 SearchHit HitOf(StoredFields& stored) {
   SearchHit hit;
@@ -288,8 +449,9 @@ SearchHit HitOf(StoredFields& stored) {
 
 }  // namespace
 
-std::unique_ptr<SearchIndex::Impl::Reader> SearchIndex::Impl::Acquire() const {
-  const std::string generation = ReadCurrent(dir_);
+std::unique_ptr<SearchIndex::Impl::Reader> SearchIndex::Impl::Acquire(
+    std::string generation) const {
+  if (generation.empty()) generation = ReadCurrent(dir_);
   std::unique_ptr<Reader> reader;
   {
     std::lock_guard lock(pool_mutex_);
@@ -403,7 +565,9 @@ StatusOr<SearchResult> SearchIndex::Impl::Run(
   TP_ASSIGN_OR_RETURN(auto filter, FilterQuery(request, today));
   // Among a set, every match is counted: the set bounds them, and totals and facets are exact.
   const auto at_least = static_cast<Xapian::doccount>(allowed ? allowed->size() : 0);
-  const Xapian::Query restriction = Restriction(filter, std::move(allowed));
+  const Restriction restriction{
+      filter,
+      allowed ? Xapian::Query((new DocidSource(std::move(allowed)))->release()) : Xapian::Query()};
 
   std::unique_ptr<Reader> reader;
   try {
@@ -422,49 +586,70 @@ StatusOr<SearchResult> SearchIndex::Impl::Run(
     SearchResult result;
     result.page = request.page;
     result.size = request.size;
-    const Matcher matcher(reader->db, request, restriction, at_least);
-    const QueryNode* searched = &plan->query;
-    DocidRecorder recorder(std::max(kFacetsInMatch, at_least));
-    DocidRecorder* const record = request.facets ? &recorder : nullptr;
-    Xapian::MSet mset = matcher.Run(plan->query, record);
-    std::optional<QueryNode> with_homophones;
     std::vector<bool> by_homophones(plan->parts.size(), false);
-    if (mset.get_matches_estimated() < kFallbackBelow)
-      with_homophones = Homophones(reader->db, *plan, by_homophones);
-    if (with_homophones) {
-      mset = matcher.Run(*with_homophones, record);
-      result.homophones = true;
-      searched = &*with_homophones;
-    }
-    // No dead ends: a query that finds nobody leaves out the words that find nobody.
     std::vector<bool> kept(plan->parts.size(), true);
-    std::optional<QueryNode> relaxed;
-    if (mset.get_matches_estimated() == 0 && plan->query.op != QueryNode::Op::kAll) {
-      relaxed = Relax(matcher, *plan, kept, result);
-      if (relaxed) {
-        mset = matcher.Run(*relaxed, record);
-        searched = &*relaxed;
+    std::optional<Answer> answer;
+    size_t slices = at_least > 0 ? 1 : Slices(reader->db, request, plan->query, slice_from_.load());
+    if (slices > 1) {
+      answer = InSlices(reader->db.get_lastdocid(), slices, request,
+                        [&](Xapian::docid first, Xapian::docid last, bool own_reader) {
+                          if (!own_reader) {
+                            return SearchSlice(reader->db, request, plan->query, filter, first,
+                                               last, slices, today);
+                          }
+                          // Xapian's objects are not shared between threads: a reader of the
+                          // same generation, and the filters built again (checked above).
+                          std::unique_ptr<Reader> own = Acquire(reader->generation);
+                          Answer slice = SearchSlice(own->db, request, plan->query,
+                                                     FilterQuery(request, today).value(), first,
+                                                     last, slices, today);
+                          Release(std::move(own));
+                          return slice;
+                        });
+      // Almost nobody after all: the one match below, which may add homophones or leave out words.
+      if (answer->total < kFallbackBelow) {
+        answer.reset();
+        slices = 1;
       }
+    }
+    if (!answer) {
+      const Matcher matcher(reader->db, request, restriction, at_least);
+      const QueryNode* searched = &plan->query;
+      DocidRecorder recorder(std::max(kFacetsInMatch, at_least));
+      DocidRecorder* const record = request.facets ? &recorder : nullptr;
+      Xapian::MSet mset = matcher.Run(plan->query, record);
+      std::optional<QueryNode> with_homophones;
+      if (mset.get_matches_estimated() < kFallbackBelow)
+        with_homophones = Homophones(reader->db, *plan, by_homophones);
+      if (with_homophones) {
+        mset = matcher.Run(*with_homophones, record);
+        result.homophones = true;
+        searched = &*with_homophones;
+      }
+      // No dead ends: a query that finds nobody leaves out the words that find nobody.
+      std::optional<QueryNode> relaxed;
+      if (mset.get_matches_estimated() == 0 && plan->query.op != QueryNode::Op::kAll) {
+        relaxed = Relax(matcher, *plan, kept, result);
+        if (relaxed) {
+          mset = matcher.Run(*relaxed, record);
+          searched = &*relaxed;
+        }
+      }
+      answer = AnswerOf(matcher, reader->db, request, *searched, mset, recorder, today);
     }
     for (size_t i = 0; i < plan->parts.size(); ++i) {
       if (kept[i] && plan->understood[i]) result.understood.push_back(*plan->understood[i]);
     }
-    result.total = mset.get_matches_estimated();
-    if (request.facets) {
-      FacetSpy spy(reader->db, today);
-      const Xapian::doccount counted = matcher.Count(*searched, mset, recorder, spy);
-      // The match's own count when it is exact (every match seen), else the facets' one.
-      if (mset.get_matches_lower_bound() != mset.get_matches_upper_bound()) result.total = counted;
-      result.facets = spy.Result(result.total);
-      result.facets_estimated = spy.seen() < result.total;
-    }
-    for (auto it = mset.begin(); it != mset.end(); ++it) {
-      const Xapian::Document doc = it.get_document();
+    result.total = answer->total;
+    result.slices = static_cast<int>(slices);
+    result.facets = std::move(answer->facets);
+    result.facets_estimated = answer->facets_estimated;
+    for (const Answer::Ranked& ranked : answer->hits) {
       StoredFields stored;
-      if (!stored.Decode(doc.get_data())) continue;
+      if (!stored.Decode(ranked.data)) continue;
       SearchHit hit = HitOf(stored);
-      hit.rowid = *it;
-      hit.score = it.get_weight();
+      hit.rowid = ranked.did;
+      hit.score = ranked.weight;
       hit.highlights = highlighter_.Highlight(stored, plan->highlights);
       result.hits.push_back(std::move(hit));
     }

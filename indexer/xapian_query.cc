@@ -210,4 +210,48 @@ QueryNode Unweighted(const QueryNode& node) {
   }
 }
 
+double ExpectedShare(const Xapian::Database& db, const QueryNode& node) {
+  using Op = QueryNode::Op;
+  switch (node.op) {
+    case Op::kNothing: return 0;
+    case Op::kTerm: {
+      const double everybody = std::max<double>(1, db.get_doccount());
+      return std::min(1.0, db.get_termfreq(node.term) / everybody);
+    }
+    case Op::kAnd:
+    case Op::kPhrase: {
+      double share = 1;
+      for (const QueryNode& c : node.children) share *= ExpectedShare(db, c);
+      return share;
+    }
+    case Op::kOr: {
+      double none = 1;
+      for (const QueryNode& c : node.children) none *= 1 - ExpectedShare(db, c);
+      return 1 - none;
+    }
+    case Op::kAndMaybe:
+    case Op::kAndNot:
+    case Op::kScale:
+    case Op::kConstant: return ExpectedShare(db, node.children.at(0));
+    case Op::kAll:
+    case Op::kWildcard:
+    case Op::kBirthRange: return 1;
+  }
+  return 1;
+}
+
+bool Weighs(const QueryNode& node) {
+  using Op = QueryNode::Op;
+  switch (node.op) {
+    case Op::kTerm:
+    case Op::kWildcard: return true;
+    case Op::kScale: return node.factor > 0 && Weighs(node.children.at(0));
+    case Op::kConstant: return node.factor > 0;
+    case Op::kAndNot: return Weighs(node.children.at(0));
+    default:
+      return std::any_of(node.children.begin(), node.children.end(),
+                         [](const QueryNode& c) { return Weighs(c); });
+  }
+}
+
 }  // namespace tp::indexer

@@ -67,6 +67,9 @@ class DocidRecorder : public Xapian::MatchSpy {
   std::vector<Xapian::docid> ids_;
 };
 
+// The order a facet's values are shown in: the most frequent first, then by value.
+void SortFacetValues(std::vector<FacetValue>& values);
+
 // Counts facet values of the documents it is shown: one slot holds them all (schema.h).
 class FacetSpy : public Xapian::MatchSpy {
  public:
@@ -199,6 +202,41 @@ class DocidSource : public Xapian::PostingSource {
   std::shared_ptr<const std::vector<Xapian::docid>> docids_;
   size_t at_ = 0;
   bool started_ = false;
+};
+
+// The documents whose ids lie from `first` to `last`, weighing nothing: one slice of the index,
+// for matching a wide query's slices at once, one per thread.
+class DocidRangeSource : public Xapian::PostingSource {
+ public:
+  DocidRangeSource(Xapian::docid first, Xapian::docid last) : first_(first), last_(last) {}
+
+  Xapian::doccount get_termfreq_min() const override { return 0; }
+  Xapian::doccount get_termfreq_est() const override { return Size(); }
+  Xapian::doccount get_termfreq_max() const override { return Size(); }
+
+  void init(const Xapian::Database& db) override {
+    end_ = std::min<Xapian::docid>(last_, db.get_lastdocid());
+    at_ = 0;
+  }
+  void next(double) override { at_ = at_ == 0 ? first_ : at_ + 1; }
+  void skip_to(Xapian::docid did, double) override { at_ = std::max({at_, did, first_}); }
+  // A check needs no reading: every id of the slice is in it.
+  bool check(Xapian::docid did, double) override {
+    skip_to(did, 0);
+    return true;
+  }
+  bool at_end() const override { return at_ > end_; }
+  Xapian::docid get_docid() const override { return at_; }
+
+  PostingSource* clone() const override { return new DocidRangeSource(first_, last_); }
+  std::string name() const override { return "tp.DocidRangeSource"; }
+
+ private:
+  Xapian::doccount Size() const { return last_ >= first_ ? last_ - first_ + 1 : 0; }
+
+  Xapian::docid first_, last_;
+  Xapian::docid end_ = 0;
+  Xapian::docid at_ = 0;
 };
 
 // Samples of the index take runs of kSampleRun neighbouring documents, one run in `every`, chosen

@@ -7,6 +7,7 @@
 
 #include <xapian.h>
 
+#include <atomic>
 #include <chrono>
 #include <condition_variable>
 #include <cstddef>
@@ -140,6 +141,7 @@ class SearchIndex::Impl {
 
   // search_index_search.cc
   StatusOr<SearchResult> Search(const SearchRequest& request) const;
+  void SetSliceFrom(int64_t matches) { slice_from_ = matches; }
   StatusOr<SearchResult> SearchAmong(const SearchRequest& request,
                                      std::span<const int64_t> allowed) const;
 
@@ -161,7 +163,8 @@ class SearchIndex::Impl {
   // writer stops taking them.
   void ProduceBatches(ChangeSource& source, int64_t after, Channel<Batch>& ready);
 
-  std::unique_ptr<Reader> Acquire() const;
+  // A reader of `generation` (empty: the live one).
+  std::unique_ptr<Reader> Acquire(std::string generation = {}) const;
   void Release(std::unique_ptr<Reader> reader) const;
   StatusOr<Xapian::Query> FilterQuery(const SearchRequest& request, int today) const;
   // Search() among `allowed` (ascending document ids) when given, else among everyone.
@@ -177,6 +180,7 @@ class SearchIndex::Impl {
   std::mutex write_mutex_;
   mutable std::mutex pool_mutex_;
   mutable std::vector<std::unique_ptr<Reader>> pool_;
+  std::atomic<int64_t> slice_from_{kDefaultSliceFrom};
 };
 
 }  // namespace tp::indexer

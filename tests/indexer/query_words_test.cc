@@ -355,6 +355,20 @@ TEST_CASE("Search: a mobile number finds its person through the resolver only", 
   REQUIRE(refused.ok());
   CHECK(refused->hits.empty());
   CHECK(refused->unmatched == V{"139****1341"});
+  // Nor with a filter that all three pass, or among a unit's people: a restriction adds nobody to
+  // a word that matches nobody.
+  request.filters = {{"trained", "no"}};
+  request.query = "13920511341";
+  for (const bool among : {false, true}) {
+    INFO("among a set: " << among);
+    const std::vector<int64_t> unit{1, 2, 3};
+    auto restricted = among ? index->SearchAmong(request, unit) : index->Search(request);
+    REQUIRE(restricted.ok());
+    CHECK(restricted->total == 0);
+    CHECK(restricted->hits.empty());
+    CHECK(restricted->unmatched == V{"139****1341"});
+    request.filters.clear();
+  }
 }
 
 }  // namespace

@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cstdio>
 #include <filesystem>
+#include <thread>
 
 #include "index_test_support.h"
 
@@ -589,6 +590,102 @@ TEST_CASE("SearchAmong: hits, total and facets are those of the allowed persons 
   CHECK(nobody->hits.empty());
 }
 
+TEST_CASE("Search: a wide search matched in slices of the index answers as one match does",
+          "[search][slices]") {
+  TempDir dir;
+  MemoryLog log;
+  // 3,000 people whose names, units, titles, birth dates and admissions vary, with gaps in the
+  // ids where people were removed.
+  const char* surnames[] = {"王", "李", "张", "刘", "陈", "黄", "赵", "周"};
+  const char* given[] = {"伟", "芳", "军", "敏", "强", "丽", "明", "华", "建国", "海燕", "志强"};
+  const char* units[] = {"中国科学院物理研究所", "清华大学",       "广西大学",
+                         "中国农业科学院",       "北京工程研究院", "浙江大学医学院",
+                         "南宁市工程研究所"};
+  const char* titles[] = {"研究员", "教授", "高级工程师", "副研究员", "工程师"};
+  constexpr int64_t kPeople = 3000;
+  for (int64_t rowid = 1; rowid <= kPeople; ++rowid) {
+    const auto pick = [&](auto& list, int64_t salt) {
+      return list[static_cast<size_t>((rowid * salt + rowid / 7) % std::size(list))];
+    };
+    auto r = Person(rowid, std::string(pick(surnames, 3)) + pick(given, 5), pick(units, 11),
+                    pick(titles, 13));
+    r.person.gender = rowid % 3 == 0 ? "女" : "男";
+    r.person.birth_date = std::to_string(1960 + rowid % 37) + "-0" + std::to_string(1 + rowid % 9) +
+                          "-1" + std::to_string(rowid % 10);
+    r.person.province = rowid % 4 == 0 ? "11" : "45";
+    r.person.ethnic_group = rowid % 5 == 0 ? "壮族" : "汉族";
+    r.person.fields = {rowid % 2 == 0 ? "工程力学" : "作物遗传育种"};
+    r.admissions.push_back(
+        {2019 + static_cast<int>(rowid % 7), rowid % 6 == 0 ? "领军人才" : "青年人才", "R1"});
+    log.Put(r);
+  }
+  for (int64_t rowid = 1000; rowid < 1100; ++rowid) log.Remove(rowid);
+  auto index = IndexOf(dir, log);
+
+  const auto answer = [&](SearchRequest request, int64_t slice_from) {
+    index->SetSliceFrom(slice_from);
+    request.today = 20260601;
+    auto result = index->Search(request);
+    REQUIRE(result.ok());
+    return *result;
+  };
+  const bool cores = std::thread::hardware_concurrency() >= 2;
+  int compared = 0;
+  for (const std::string query :
+       {"", "王", "研究所 工程", "男", "工程 教授", "广西 研究员", "李明"}) {
+    for (const SortOrder sort :
+         {SortOrder::kRelevance, SortOrder::kAdmissionYearDesc, SortOrder::kAdmissionYearAsc,
+          SortOrder::kYoungestFirst, SortOrder::kOldestFirst}) {
+      for (const int page : {1, 3}) {
+        SearchRequest request;
+        request.query = query;
+        request.sort = sort;
+        request.page = page;
+        request.size = 7;
+        if (query == "王") request.filters = {{"province", "45"}};
+        const SearchResult one = answer(request, 0);
+        const SearchResult sliced = answer(request, 1);
+        INFO("query " << query << " sort " << static_cast<int>(sort) << " page " << page);
+        CHECK(one.slices == 1);
+        // A query that weighs nothing (男, an empty one) stops at its page in one match, and
+        // counts exactly.
+        const bool boolean = query.empty() || query == "男";
+        if (cores) CHECK((sliced.slices >= 2) == !boolean);
+        if (sliced.slices >= 2) ++compared;
+        CHECK(sliced.total == one.total);
+        REQUIRE(sliced.hits.size() == one.hits.size());
+        for (size_t i = 0; i < one.hits.size(); ++i) {
+          CHECK(sliced.hits[i].rowid == one.hits[i].rowid);
+          CHECK(sliced.hits[i].score == one.hits[i].score);
+        }
+        // Every match of each slice is counted: the facets are exact, and the same.
+        CHECK_FALSE(sliced.facets_estimated);
+        CHECK(sliced.facets.size() == one.facets.size());
+        for (const auto& facet : one.facets) {
+          const auto& values = facet.second;
+          const auto same = std::find_if(sliced.facets.begin(), sliced.facets.end(),
+                                         [&](const auto& f) { return f.first == facet.first; });
+          REQUIRE(same != sliced.facets.end());
+          REQUIRE(same->second.size() == values.size());
+          for (size_t i = 0; i < values.size(); ++i) {
+            CHECK(same->second[i].value == values[i].value);
+            CHECK(same->second[i].count == values[i].count);
+          }
+        }
+      }
+    }
+  }
+  if (cores) CHECK(compared == 5 * 5 * 2);
+
+  // A search that finds almost nobody is answered by the one match, which can add homophones.
+  SearchRequest few;
+  few.query = "黄建果";
+  const SearchResult homophones = answer(few, 1);
+  CHECK(homophones.slices == 1);
+  CHECK(homophones.homophones);
+  CHECK_FALSE(homophones.hits.empty());
+}
+
 TEST_CASE("Search: facets of many matches are counted in a sample spread over the whole index",
           "[search][filters][facets]") {
   TempDir dir;
@@ -649,6 +746,21 @@ TEST_CASE("Search: facets of many matches are counted in a sample spread over th
   CHECK(count(*few, "gender", "男") == kPeople / 16);
   CHECK(count(*few, "province", "45") == kPeople / 16);
   CHECK(count(*few, "tier", "领军人才") == kPeople / 16);
+
+  // Matched in slices, each slice samples its share of the index: the counts still hold, and
+  // so does the total, scaled by the share of the runs each sample took.
+  index->SetSliceFrom(1);
+  request.query = "张三";
+  request.filters.clear();
+  auto sliced = index->Search(request);
+  REQUIRE(sliced.ok());
+  if (std::thread::hardware_concurrency() >= 2) CHECK(sliced->slices >= 2);
+  CHECK(sliced->facets_estimated);
+  CHECK(static_cast<double>(sliced->total) == Approx(kPeople).epsilon(0.1));
+  CHECK(static_cast<double>(count(*sliced, "province", "45")) == Approx(kPeople / 2).epsilon(0.25));
+  CHECK(static_cast<double>(count(*sliced, "province", "11")) == Approx(kPeople / 2).epsilon(0.25));
+  CHECK(static_cast<double>(count(*sliced, "tier", "领军人才")) ==
+        Approx(kPeople / 8).epsilon(0.3));
 }
 
 TEST_CASE("Search: results sort by relevance, admission year or age", "[search][sort]") {
