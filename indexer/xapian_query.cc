@@ -204,6 +204,19 @@ QueryNode Unweighted(const QueryNode& node) {
     case Op::kAndNot: {
       QueryNode out = node;
       for (QueryNode& c : out.children) c = Unweighted(c);
+      if (out.op != Op::kOr) return out;
+      // OR(a, AND_NOT(b, a)) matches what OR(a, b) does (a filter word alone: the people holding
+      // the value, and the others whose texts name it). Finding b's matches outside a reads both
+      // lists through, whatever the sample: 汉族's value and text are each held by 93% of the
+      // pool, and its count took 15 of its 29 ms among a million people.
+      for (QueryNode& c : out.children) {
+        if (c.op != Op::kAndNot) continue;
+        const std::string without = c.children.at(1).Describe();
+        const bool sibling =
+            std::any_of(out.children.begin(), out.children.end(),
+                        [&](const QueryNode& o) { return o.Describe() == without; });
+        if (sibling) c = QueryNode(c.children.at(0));
+      }
       return out;
     }
     default: return node;

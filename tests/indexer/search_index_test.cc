@@ -590,6 +590,42 @@ TEST_CASE("SearchAmong: hits, total and facets are those of the allowed persons 
   CHECK(nobody->hits.empty());
 }
 
+TEST_CASE(
+    "Search: a filter word alone counts the people holding the value and those whose texts name it",
+    "[search][filters][facets]") {
+  TempDir dir;
+  MemoryLog log;
+  // 12,000 people, more than one match records: every twelfth is 壮族 in a unit whose name says
+  // 汉族, the others 汉族.
+  constexpr int64_t kPeople = 12000;
+  for (int64_t rowid = 1; rowid <= kPeople; ++rowid) {
+    const bool text_only = rowid % 12 == 0;
+    auto r = Full(rowid, "张三", "男", "1980-01-01", "45", 2024, "青年人才");
+    r.person.ethnic_group = text_only ? "壮族" : "汉族";
+    if (text_only) r.person.unit_name = "汉族文化研究所";
+    log.Put(r);
+  }
+  auto index = IndexOf(dir, log);
+  SearchRequest request;
+  request.today = 20250601;
+  request.query = "汉族";
+  auto all = index->Search(request);
+  REQUIRE(all.ok());
+  // The holders of the value rank first; the facets are a sample's, scaled: both kinds are in
+  // them, and the total is all of them (11,000 holders would be a count that lost the texts).
+  REQUIRE(all->hits.size() == 10);
+  CHECK(all->hits[0].rowid == 1);
+  CHECK(all->facets_estimated);
+  CHECK(static_cast<double>(all->total) == Approx(kPeople).epsilon(0.03));
+  int64_t zhuang = 0;
+  for (const auto& [name, values] : all->facets) {
+    for (const auto& v : values) {
+      if (name == "ethnic_group" && v.value == "壮族") zhuang = v.count;
+    }
+  }
+  CHECK(static_cast<double>(zhuang) == Approx(kPeople / 12).epsilon(0.3));
+}
+
 TEST_CASE("Search: a wide search matched in slices of the index answers as one match does",
           "[search][slices]") {
   TempDir dir;
