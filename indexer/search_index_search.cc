@@ -298,14 +298,14 @@ std::optional<QueryNode> Relax(const Matcher& matcher, const QueryPlan& plan,
   return QueryNode::Of(QueryNode::Op::kOr, std::move(any));
 }
 
-// What a match answers before its hits are shown: the hits ranked (their ids, weights, sort
-// values and stored fields), the number of matches, and the facets when asked for.
+// What a match answers before its hits are shown: the hits ranked (their ids, weights and sort
+// values; their stored fields are read for the page shown only), the number of matches, and the
+// facets when asked for.
 struct Answer {
   struct Ranked {
     Xapian::docid did = 0;
     double weight = 0;
     std::string sort_key;  // the value sorted by; empty when sorted by relevance
-    std::string data;
   };
   std::vector<Ranked> hits;
   int64_t total = 0;
@@ -328,7 +328,7 @@ Answer AnswerOf(const Matcher& matcher, const Xapian::Database& db, const Search
     answer.facets_estimated = spy.seen() < answer.total;
   }
   for (auto it = mset.begin(); it != mset.end(); ++it) {
-    answer.hits.push_back({*it, it.get_weight(), it.get_sort_key(), it.get_document().get_data()});
+    answer.hits.push_back({*it, it.get_weight(), it.get_sort_key()});
   }
   return answer;
 }
@@ -395,8 +395,13 @@ void MergeSlice(Answer& into, Answer slice, SortOrder sort) {
 size_t Slices(const Xapian::Database& db, const SearchRequest& request, const QueryNode& node,
               int64_t from) {
   const size_t cores = std::min<size_t>(kMaxSlices, std::thread::hardware_concurrency());
-  if (from <= 0 || cores < 2 || request.page * request.size > kSliceHits || !Weighs(node)) return 1;
-  return ExpectedShare(db, node) * db.get_doccount() >= static_cast<double>(from) ? cores : 1;
+  const double everybody = db.get_doccount();
+  // A registry of fewer people than `from` needs no estimate: no search of it is sliced.
+  if (from <= 0 || cores < 2 || request.page * request.size > kSliceHits ||
+      everybody < static_cast<double>(from) || !Weighs(node)) {
+    return 1;
+  }
+  return ExpectedShare(db, node) * everybody >= static_cast<double>(from) ? cores : 1;
 }
 
 // The answer of a match in `count` slices of the ids up to `last`, matched at once: the first on
@@ -646,7 +651,13 @@ StatusOr<SearchResult> SearchIndex::Impl::Run(
     result.facets_estimated = answer->facets_estimated;
     for (const Answer::Ranked& ranked : answer->hits) {
       StoredFields stored;
-      if (!stored.Decode(ranked.data)) continue;
+      std::string data;
+      try {
+        data = reader->db.get_document(ranked.did).get_data();
+      } catch (const Xapian::DocNotFoundError&) {
+        continue;  // a slice's reader saw a commit this one has not: a person added since
+      }
+      if (!stored.Decode(data)) continue;
       SearchHit hit = HitOf(stored);
       hit.rowid = ranked.did;
       hit.score = ranked.weight;
